@@ -1,0 +1,275 @@
+import { z } from "zod";
+import {
+  listCandidacyRecords,
+  markCandidaciesWithdrawn,
+  saveCandidacyRecords,
+  type CandidacyRecord,
+} from "~/models/candidacy.server";
+import { listConstituencyRecords } from "~/models/constituency.server";
+import { ensureElection } from "~/models/election.server";
+import { listPartyRecords, savePartyRecords, type PartyRecord } from "~/models/party.server";
+import { slugify } from "~/utils/names";
+import type { CsvTable, SourceFile } from "./read-file.server";
+import { describeDifferences, type Change, type ImportPlan } from "./plan";
+import { ImportFailed, type Problem } from "./problems";
+import { findDuplicates, gssCode, optional, parseRows, requireColumns } from "./rows.server";
+
+export type CandidatesKind = "dc-candidates" | "oi-candidates";
+
+const commonColumns = ["person_id", "person_name", "election_id", "party_name", "post_label"] as const;
+// Democracy Club's default export (11 columns) and its full form (38 columns).
+export const dcColumns = [...commonColumns, "ballot_paper_id", "party_id"] as const;
+// Open Innovations' variant: no ballot or party id, but a checked GSS code.
+export const oiColumns = [...commonColumns, "pcon24cd"] as const;
+
+// Public links in the full export, kept as a JSON object on the candidacy.
+const linkColumns = [
+  "facebook_page_url",
+  "facebook_personal_url",
+  "blog_url",
+  "linkedin_url",
+  "party_ppc_page_url",
+  "twitter_username",
+  "mastodon_username",
+  "wikipedia_url",
+  "youtube_profile",
+  "instagram_url",
+  "blue_sky_url",
+  "threads_url",
+  "tiktok_url",
+  "other_url",
+] as const;
+
+/**
+ * The full export wraps links, emails and handles in an extra pair of double
+ * quotes (the raw cell is `"""x@y.org"""`), and writes "no value" both as `""`
+ * and as nothing. Strip the wrapping and treat blanks as absent.
+ */
+function unwrap(value: unknown) {
+  if (value === undefined) return null;
+  if (typeof value !== "string") return value;
+  let v = value.trim();
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1).trim();
+  return v === "" ? null : v;
+}
+
+const unwrapped = <S extends z.ZodType>(schema: S) => z.preprocess(unwrap, schema.nullable());
+
+const webAddress = z.string().refine((v) => {
+  try {
+    return ["http:", "https:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, "must be a web address starting http:// or https://");
+
+const electionId = z
+  .string()
+  .trim()
+  .regex(/^[a-z]+(\.[a-z0-9-]+)*\.\d{4}-\d{2}-\d{2}$/, "must be a Democracy Club election id such as parl.2024-07-04");
+
+const candidateRow = z.object({
+  person_id: z.string().trim().regex(/^\d+$/, "must be a Democracy Club person id (digits)"),
+  person_name: z.string().trim().min(1, "a candidate name is required"),
+  election_id: electionId,
+  party_name: z.string().trim().min(1, "a party name is required"),
+  post_label: z.string().trim().min(1, "a constituency name is required"),
+  ballot_paper_id: optional(
+    z.string().trim().regex(/^[a-z]+\.[a-z0-9-]+\.\d{4}-\d{2}-\d{2}$/, "must be a ballot id such as parl.aldershot.2024-07-04"),
+  ),
+  party_id: optional(z.string().trim()),
+  pcon24cd: optional(gssCode),
+  email: unwrapped(z.email("must be an email address")),
+  homepage_url: unwrapped(webAddress),
+  statement_to_voters: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? v.replace(/\r\n?/g, "\n").trim() : null),
+    z.string().nullable(),
+  ),
+  ...Object.fromEntries(linkColumns.map((c) => [c, unwrapped(c.endsWith("_url") ? webAddress : z.string())])),
+});
+type CandidateRow = z.output<typeof candidateRow>;
+
+// `source` is not compared: the same facts from another file are not a change.
+const comparedFields = [
+  "name",
+  "partyId",
+  "ballotPaperId",
+  "constituencyCode",
+  "email",
+  "homepageUrl",
+  "links",
+  "statement",
+  "status",
+] as const satisfies readonly (keyof CandidacyRecord)[];
+
+export function planCandidatesImport({
+  kind,
+  file,
+  table,
+  now,
+}: {
+  kind: CandidatesKind;
+  file: SourceFile;
+  table: CsvTable;
+  now: string;
+}): ImportPlan {
+  requireColumns(file.name, table, kind === "dc-candidates" ? dcColumns : oiColumns);
+  const has = (column: string) => table.header.includes(column);
+  const problems: Problem[] = [];
+  const rows = parseRows(file.name, table, candidateRow, problems);
+  findDuplicates(file.name, rows, "person_id", (r) => `${r.election_id} ${r.person_id}`, problems);
+
+  const constituencies = listConstituencyRecords();
+  const byCode = new Map(constituencies.map((c) => [c.gssCode, c]));
+  const bySlug = new Map(constituencies.map((c) => [c.slug, c]));
+  const parties = new Map(listPartyRecords().map((p) => [p.id, p]));
+  const partyIdByName = new Map([...parties.values()].map((p) => [p.name.toLowerCase(), p.id]));
+
+  const partyChanges = new Map<string, PartyRecord>();
+  const incoming: { line: number; record: Omit<CandidacyRecord, "status" | "source">; row: CandidateRow }[] = [];
+  for (const { line, data } of rows) {
+    const constituency = resolveConstituency(data);
+    if ("problem" in constituency) {
+      problems.push({ file: file.name, line, ...constituency.problem });
+      continue;
+    }
+    const partyId = data.party_id ?? partyIdByName.get(data.party_name.toLowerCase()) ?? `name:${slugify(data.party_name)}`;
+    const party = parties.get(partyId) ?? partyChanges.get(partyId);
+    if (!party || (data.party_id && party.name !== data.party_name)) {
+      partyChanges.set(partyId, { id: partyId, name: data.party_name, source: kind });
+    }
+    const electionDate = data.election_id.slice(-10);
+    incoming.push({
+      line,
+      row: data,
+      record: {
+        electionId: data.election_id,
+        personId: data.person_id,
+        name: data.person_name,
+        partyId,
+        ballotPaperId: data.ballot_paper_id ?? `parl.${constituency.value.slug}.${electionDate}`,
+        constituencyCode: constituency.value.gssCode,
+        email: data.email ?? null,
+        homepageUrl: data.homepage_url ?? null,
+        links: linksOf(data),
+        statement: data.statement_to_voters,
+      },
+    });
+  }
+  if (problems.length > 0) throw new ImportFailed(problems);
+
+  const changes: Change[] = [];
+  for (const party of partyChanges.values()) {
+    const type = parties.has(party.id) ? "updated" : "added";
+    changes.push({ entity: "party", type, key: party.id, label: party.name });
+  }
+
+  const electionIds = [...new Set(incoming.map((i) => i.record.electionId))];
+  const toSave: CandidacyRecord[] = [];
+  const toWithdraw = new Map<string, string[]>();
+  let unchanged = 0;
+  for (const electionId of electionIds) {
+    const existing = new Map(listCandidacyRecords({ electionId }).map((c) => [c.personId, c]));
+    const listed = new Set<string>();
+    const covered = new Set<string>();
+    for (const { record } of incoming) {
+      if (record.electionId !== electionId) continue;
+      listed.add(record.personId);
+      covered.add(record.constituencyCode);
+      const before = existing.get(record.personId);
+      // Columns this file lacks (email, statement… in the short exports) keep
+      // what an earlier, fuller file said.
+      const after: CandidacyRecord = {
+        ...record,
+        email: has("email") ? record.email : (before?.email ?? null),
+        homepageUrl: has("homepage_url") ? record.homepageUrl : (before?.homepageUrl ?? null),
+        links: linkColumns.some(has) ? record.links : (before?.links ?? null),
+        statement: has("statement_to_voters") ? record.statement : (before?.statement ?? null),
+        status: "standing",
+        source: kind,
+      };
+      if (!before) {
+        changes.push({ entity: "candidacy", type: "added", key: record.personId, label: describe(after, byCode) });
+        toSave.push(after);
+        continue;
+      }
+      const details = describeDifferences(before, after, comparedFields);
+      if (details.length === 0) {
+        unchanged++;
+        continue;
+      }
+      changes.push({ entity: "candidacy", type: "updated", key: record.personId, label: describe(after, byCode), details });
+      toSave.push(after);
+    }
+    // A file speaks for the ballots it lists: anyone standing in one of those
+    // constituencies whom it no longer names has withdrawn. Ballots the file
+    // does not mention are left alone, so a partial export withdraws no one.
+    const withdrawn: string[] = [];
+    for (const before of existing.values()) {
+      if (before.status !== "standing" || listed.has(before.personId)) continue;
+      if (!covered.has(before.constituencyCode)) continue;
+      withdrawn.push(before.personId);
+      changes.push({ entity: "candidacy", type: "withdrawn", key: before.personId, label: describe(before, byCode) });
+    }
+    toWithdraw.set(electionId, withdrawn);
+  }
+
+  return {
+    rows: rows.length,
+    unchanged,
+    changes,
+    apply: () => {
+      for (const electionId of electionIds) {
+        ensureElection({ id: electionId, date: electionId.slice(-10), name: electionName(electionId), now });
+      }
+      savePartyRecords({ records: [...partyChanges.values()], now });
+      saveCandidacyRecords({ records: toSave, now });
+      for (const [electionId, personIds] of toWithdraw) {
+        markCandidaciesWithdrawn({ electionId, personIds, now });
+      }
+    },
+  };
+
+  /**
+   * Prefer a GSS code the file vouches for (Open Innovations checked theirs),
+   * then the ballot id's slug, then the post label. Democracy Club's optional
+   * `gss` column is never used: for 2024 it is stale for five Scottish seats
+   * and blank in Northern Ireland.
+   */
+  function resolveConstituency(
+    row: CandidateRow,
+  ): { value: (typeof constituencies)[number] } | { problem: Omit<Problem, "file" | "line"> } {
+    if (row.pcon24cd) {
+      const found = byCode.get(row.pcon24cd);
+      if (found) return { value: found };
+      return { problem: { column: "pcon24cd", message: `no constituency has the GSS code ${row.pcon24cd}; import constituencies first` } };
+    }
+    const ballotSlug = row.ballot_paper_id?.split(".")[1];
+    const found = (ballotSlug && bySlug.get(ballotSlug)) || bySlug.get(slugify(row.post_label));
+    if (found) return { value: found };
+    return {
+      problem: {
+        column: row.ballot_paper_id ? "ballot_paper_id" : "post_label",
+        message: `no constituency matches ${row.ballot_paper_id ? `ballot "${row.ballot_paper_id}" or ` : ""}"${row.post_label}"; import constituencies first`,
+      },
+    };
+  }
+}
+
+function linksOf(row: CandidateRow): Record<string, string> | null {
+  const links: Record<string, string> = {};
+  const values = row as Record<string, unknown>;
+  for (const column of linkColumns) {
+    const value = values[column];
+    if (typeof value === "string") links[column] = value;
+  }
+  return Object.keys(links).length > 0 ? links : null;
+}
+
+function describe(c: Pick<CandidacyRecord, "name" | "constituencyCode">, byCode: Map<string, { name: string }>) {
+  return `${c.name} (${byCode.get(c.constituencyCode)?.name ?? c.constituencyCode})`;
+}
+
+function electionName(id: string) {
+  return id.startsWith("parl.") ? "UK Parliamentary general election" : `Election ${id}`;
+}

@@ -1,0 +1,151 @@
+import { basename } from "node:path";
+import { importKinds, type ImportKind } from "#db/schema";
+import { writeTransaction } from "#db/index";
+import { recordImportRun } from "~/models/import-run.server";
+import { db } from "~/utils/db.server";
+import { dcColumns, oiColumns, planCandidatesImport } from "./candidates.server";
+import { hocColumns, onsColumns, planConstituencyImport } from "./constituencies.server";
+import { planHexJsonImport } from "./hexjson.server";
+import { countChanges, type Change, type ImportPlan } from "./plan";
+import { ImportFailed } from "./problems";
+import { parseCsv, readSourceFile, type CsvTable, type SourceFile } from "./read-file.server";
+
+export { importKinds, type ImportKind };
+
+export type ImportResult = {
+  kind: ImportKind;
+  file: string;
+  sha256: string;
+  dryRun: boolean;
+  rows: number;
+  added: number;
+  updated: number;
+  withdrawn: number;
+  removed: number;
+  unchanged: number;
+  changes: Change[];
+};
+
+export type Progress = { phase: "reading" | "checking" | "writing" | "done"; rows?: number };
+
+/** Works out what a file is from its header (or, for HexJSON, its shape). */
+export function detectKind(file: SourceFile, table: CsvTable | null): ImportKind {
+  if (!table) return "hexjson";
+  const has = (columns: readonly string[]) => columns.every((c) => table.header.includes(c));
+  if (has(oiColumns)) return "oi-candidates";
+  if (has(dcColumns)) return "dc-candidates";
+  if (has(hocColumns) && !table.header.includes("Candidate surname")) return "hoc-constituencies";
+  if (has(onsColumns)) return "ons-constituencies";
+  throw new ImportFailed([
+    {
+      file: file.name,
+      line: 1,
+      message:
+        "cannot tell what this file is from its header. Expected one of: ONS names and codes (PCON24CD, PCON24NM, PCON24NMW); " +
+        "House of Commons Library results by constituency (ONS ID, Constituency name, Region name, Country name, Electorate); " +
+        "Democracy Club candidates (person_id, person_name, election_id, ballot_paper_id, party_id, party_name, post_label); " +
+        "Open Innovations candidates (… pcon24cd). Use --kind to say which.",
+    },
+  ]);
+}
+
+function looksLikeJson(file: SourceFile) {
+  return /\.(hex)?json$/i.test(file.name) || file.text.trimStart().startsWith("{");
+}
+
+/**
+ * Imports one file in one IMMEDIATE transaction: every row is validated and
+ * the whole change planned before anything is written, so a bad row leaves the
+ * database exactly as it was. A dry run plans and reports without writing.
+ */
+export function runImport({
+  path,
+  kind: forcedKind,
+  dryRun = false,
+  now = () => new Date(),
+  onProgress = () => {},
+}: {
+  path: string;
+  kind?: ImportKind;
+  dryRun?: boolean;
+  now?: () => Date;
+  onProgress?: (progress: Progress) => void;
+}): ImportResult {
+  const startedAt = now().toISOString();
+  onProgress({ phase: "reading" });
+  const file = readSourceFile(path);
+  const json = forcedKind ? forcedKind === "hexjson" : looksLikeJson(file);
+  const table = json ? null : parseCsv(file);
+  const kind = forcedKind ?? detectKind(file, table);
+  if (kind !== "hexjson" && !table) {
+    throw new ImportFailed([{ file: file.name, message: `a ${kind} import needs a CSV file` }]);
+  }
+  onProgress({ phase: "checking", rows: table?.rows.length });
+
+  return writeTransaction(db, () => {
+    const plan = planFor(kind, file, table, startedAt);
+    const result: ImportResult = {
+      kind,
+      file: basename(path),
+      sha256: file.sha256,
+      dryRun,
+      rows: plan.rows,
+      added: countChanges(plan.changes, "added"),
+      updated: countChanges(plan.changes, "updated"),
+      withdrawn: countChanges(plan.changes, "withdrawn"),
+      removed: countChanges(plan.changes, "removed"),
+      unchanged: plan.unchanged,
+      changes: plan.changes,
+    };
+    if (dryRun) return result;
+    onProgress({ phase: "writing", rows: plan.changes.length });
+    plan.apply();
+    recordImportRun({
+      kind,
+      fileName: result.file,
+      sha256: result.sha256,
+      dryRun: false,
+      rows: result.rows,
+      added: result.added,
+      updated: result.updated,
+      withdrawn: result.withdrawn,
+      removed: result.removed,
+      unchanged: result.unchanged,
+      startedAt,
+      finishedAt: now().toISOString(),
+    });
+    onProgress({ phase: "done" });
+    return result;
+  });
+}
+
+function planFor(kind: ImportKind, file: SourceFile, table: CsvTable | null, now: string): ImportPlan {
+  switch (kind) {
+    case "hexjson":
+      return planHexJsonImport({ file, now });
+    case "ons-constituencies":
+    case "hoc-constituencies":
+      return planConstituencyImport({ kind, file, table: table!, now });
+    case "dc-candidates":
+    case "oi-candidates":
+      return planCandidatesImport({ kind, file, table: table!, now });
+  }
+}
+
+/** One line a kind of record: "candidacies: 12 added, 3 withdrawn; parties: 2 added". */
+export function summariseChanges(result: ImportResult): string {
+  if (result.changes.length === 0) return `0 changes (${result.unchanged} unchanged)`;
+  const entities = ["constituency", "hex", "party", "candidacy"] as const;
+  const plural = { constituency: "constituencies", hex: "hexes", party: "parties", candidacy: "candidacies" };
+  const parts: string[] = [];
+  for (const entity of entities) {
+    const of = result.changes.filter((c) => c.entity === entity);
+    if (of.length === 0) continue;
+    const counts = (["added", "updated", "withdrawn", "removed"] as const)
+      .map((type) => [type, of.filter((c) => c.type === type).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([type, n]) => `${n} ${type}`);
+    parts.push(`${plural[entity]}: ${counts.join(", ")}`);
+  }
+  return `${result.changes.length} changes (${parts.join("; ")}; ${result.unchanged} unchanged)`;
+}

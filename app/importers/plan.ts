@@ -1,0 +1,47 @@
+// The shape every importer returns: what would change, and how to write it.
+
+export type ChangeType = "added" | "updated" | "withdrawn" | "removed";
+
+export type Change = {
+  type: ChangeType;
+  entity: "constituency" | "party" | "candidacy" | "hex";
+  key: string;
+  label: string;
+  /** For updates: which fields differ, as "field: old → new". */
+  details?: string[];
+};
+
+export type ImportPlan = {
+  rows: number;
+  unchanged: number;
+  changes: Change[];
+  /** Writes the changes. Called inside the import's write transaction. */
+  apply: () => void;
+};
+
+export function describeDifferences<T extends Record<string, unknown>>(
+  before: T,
+  after: T,
+  fields: readonly (keyof T & string)[],
+): string[] {
+  const details: string[] = [];
+  for (const field of fields) {
+    const a = before[field];
+    const b = after[field];
+    if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
+      details.push(`${field}: ${show(a)} → ${show(b)}`);
+    }
+  }
+  return details;
+}
+
+function show(value: unknown) {
+  if (value === null || value === undefined) return "(none)";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  const oneLine = text.replace(/\s+/g, " ");
+  return JSON.stringify(oneLine.length > 50 ? `${oneLine.slice(0, 47)}…` : oneLine);
+}
+
+export function countChanges(changes: Change[], type: ChangeType) {
+  return changes.filter((c) => c.type === type).length;
+}

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import type { CsvTable } from "./read-file.server";
+import { ImportFailed, type Problem } from "./problems";
+
+export type Parsed<T> = { line: number; data: T };
+
+/** Fails with one problem per missing column, naming the file. */
+export function requireColumns(fileName: string, table: CsvTable, columns: readonly string[]) {
+  const missing = columns.filter((c) => !table.header.includes(c));
+  if (missing.length === 0) return;
+  throw new ImportFailed(
+    missing.map((column) => ({
+      file: fileName,
+      line: 1,
+      column,
+      message: `the header has no "${column}" column (found: ${table.header.join(", ")})`,
+    })),
+  );
+}
+
+/**
+ * Validates every row with zod, collecting a problem per bad field (with its
+ * line and column) instead of stopping at the first, so one run shows what to fix.
+ */
+export function parseRows<S extends z.ZodType>(
+  fileName: string,
+  table: CsvTable,
+  schema: S,
+  problems: Problem[],
+): Parsed<z.output<S>>[] {
+  const parsed: Parsed<z.output<S>>[] = [];
+  for (const row of table.rows) {
+    const result = schema.safeParse(row.values);
+    if (result.success) {
+      parsed.push({ line: row.line, data: result.data });
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const column = typeof issue.path[0] === "string" ? issue.path[0] : undefined;
+      const value = column === undefined ? undefined : row.values[column];
+      problems.push({
+        file: fileName,
+        line: row.line,
+        column,
+        message: value === undefined || value === "" ? issue.message : `${issue.message} (got "${truncate(value)}")`,
+      });
+    }
+  }
+  return parsed;
+}
+
+/** Reports each repeated key with the line it first appeared on. */
+export function findDuplicates<T>(
+  fileName: string,
+  rows: Parsed<T>[],
+  column: string,
+  keyOf: (row: T) => string,
+  problems: Problem[],
+) {
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const key = keyOf(row.data);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, row.line);
+    else
+      problems.push({
+        file: fileName,
+        line: row.line,
+        column,
+        message: `duplicate "${key}" (first seen on line ${first})`,
+      });
+  }
+}
+
+function truncate(value: string) {
+  return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+}
+
+// Shared field rules.
+export const gssCode = z
+  .string()
+  .trim()
+  .regex(/^[ESWN]\d{8}$/, "must be a GSS code such as E14001063");
+
+export function nationOfGssCode(code: string) {
+  const prefix = code[0];
+  if (prefix === "E") return "England" as const;
+  if (prefix === "S") return "Scotland" as const;
+  if (prefix === "W") return "Wales" as const;
+  return "Northern Ireland" as const;
+}
+
+/** Missing columns and empty strings become null, so "no value" has one representation. */
+export function optional<S extends z.ZodType>(schema: S) {
+  return z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? null : v),
+    schema.nullable(),
+  );
+}

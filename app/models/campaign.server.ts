@@ -1,0 +1,75 @@
+import { asc, eq } from "drizzle-orm";
+import { campaigns, elections, pledgePoints } from "#db/schema";
+import { db } from "~/utils/db.server";
+
+export type CampaignSettings = {
+  name: string;
+  slug: string;
+  summary: string;
+  electionId: string;
+  electionName: string;
+  electionDate: string;
+  fromEmail: string;
+  points: { title: string; body: string }[];
+};
+
+// There is one campaign per installation; its row id is fixed.
+const CAMPAIGN_ID = 1;
+
+/** The running campaign with its points in order, or undefined before set-up. */
+export function findCampaign() {
+  const campaign = db
+    .select({
+      name: campaigns.name,
+      slug: campaigns.slug,
+      summary: campaigns.summary,
+      fromEmail: campaigns.fromEmail,
+      electionId: campaigns.electionId,
+      electionName: elections.name,
+      electionDate: elections.date,
+    })
+    .from(campaigns)
+    .innerJoin(elections, eq(elections.id, campaigns.electionId))
+    .where(eq(campaigns.id, CAMPAIGN_ID))
+    .get();
+  if (!campaign) return undefined;
+  const points = db
+    .select({ id: pledgePoints.id, position: pledgePoints.position, title: pledgePoints.title, body: pledgePoints.body })
+    .from(pledgePoints)
+    .where(eq(pledgePoints.campaignId, CAMPAIGN_ID))
+    .orderBy(asc(pledgePoints.position))
+    .all();
+  return { ...campaign, points };
+}
+
+/** Writes the campaign settings (and its election) in one go. Points are matched by position. */
+export function saveCampaign({ settings, now }: { settings: CampaignSettings; now: string }) {
+  db.insert(elections)
+    .values({ id: settings.electionId, date: settings.electionDate, name: settings.electionName, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: elections.id,
+      set: { date: settings.electionDate, name: settings.electionName, updatedAt: now },
+    })
+    .run();
+  const values = {
+    slug: settings.slug,
+    name: settings.name,
+    summary: settings.summary,
+    electionId: settings.electionId,
+    fromEmail: settings.fromEmail,
+    updatedAt: now,
+  };
+  db.insert(campaigns)
+    .values({ id: CAMPAIGN_ID, ...values, createdAt: now })
+    .onConflictDoUpdate({ target: campaigns.id, set: values })
+    .run();
+  settings.points.forEach((point, index) => {
+    db.insert(pledgePoints)
+      .values({ campaignId: CAMPAIGN_ID, position: index + 1, title: point.title, body: point.body })
+      .onConflictDoUpdate({
+        target: [pledgePoints.campaignId, pledgePoints.position],
+        set: { title: point.title, body: point.body },
+      })
+      .run();
+  });
+}

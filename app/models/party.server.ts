@@ -1,0 +1,20 @@
+import { sql } from "drizzle-orm";
+import { parties } from "#db/schema";
+import { db } from "~/utils/db.server";
+
+export type PartyRecord = { id: string; name: string; source: string };
+
+export function listPartyRecords(): PartyRecord[] {
+  return db.select({ id: parties.id, name: parties.name, source: parties.source }).from(parties).all();
+}
+
+export function savePartyRecords({ records, now }: { records: PartyRecord[]; now: string }) {
+  if (records.length === 0) return;
+  db.insert(parties)
+    .values(records.map((r) => ({ ...r, createdAt: now, updatedAt: now })))
+    .onConflictDoUpdate({
+      target: parties.id,
+      set: { name: sql`excluded.name`, source: sql`excluded.source`, updatedAt: sql`excluded.updated_at` },
+    })
+    .run();
+}

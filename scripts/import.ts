@@ -1,0 +1,80 @@
+// npm run import -- [--kind KIND] [--dry-run] FILE [FILE …]
+// Imports constituency, candidate and HexJSON files; see README.md.
+import { parseArgs } from "node:util";
+import { migrateDb } from "#db/index";
+import {
+  importKinds,
+  runImport,
+  summariseChanges,
+  type ImportKind,
+  type ImportResult,
+} from "~/importers/import.server";
+import { ImportFailed, formatProblems } from "~/importers/problems";
+import { db } from "~/utils/db.server";
+
+const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] FILE [FILE …]
+Kinds: ${importKinds.join(", ")} (detected from the header when not given)`;
+
+function main() {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: {
+        kind: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help || positionals.length === 0) {
+    console.error(usage);
+    return values.help ? 0 : 2;
+  }
+  if (values.kind && !importKinds.includes(values.kind as ImportKind)) {
+    console.error(`Unknown --kind "${values.kind}".\n${usage}`);
+    return 2;
+  }
+  migrateDb(db);
+  for (const path of positionals) {
+    try {
+      const result = runImport({
+        path,
+        kind: values.kind as ImportKind | undefined,
+        dryRun: values["dry-run"],
+        onProgress: ({ phase, rows }) => {
+          if (phase === "checking" && rows !== undefined && rows >= 1000) {
+            process.stderr.write(`${path}: checking ${rows.toLocaleString("en-GB")} rows…\n`);
+          }
+          if (phase === "writing" && rows !== undefined && rows >= 1000) {
+            process.stderr.write(`${path}: writing ${rows.toLocaleString("en-GB")} changes…\n`);
+          }
+        },
+      });
+      report(path, result);
+    } catch (error) {
+      if (!(error instanceof ImportFailed)) throw error;
+      const n = error.problems.length;
+      console.error(`${path}: not imported; the database is unchanged. ${n} problem${n === 1 ? "" : "s"}:`);
+      console.error(formatProblems(error.problems));
+      return 1;
+    }
+  }
+  return 0;
+}
+
+function report(path: string, result: ImportResult) {
+  const prefix = result.dryRun ? "dry run, nothing written" : "imported";
+  console.log(`${path} (${result.kind}, ${result.rows} rows, sha256 ${result.sha256.slice(0, 12)}…): ${prefix}: ${summariseChanges(result)}`);
+  if (!result.dryRun) return;
+  for (const change of result.changes) {
+    console.log(`  ${change.type.padEnd(9)} ${change.entity} ${change.key}: ${change.label}`);
+    for (const detail of change.details ?? []) console.log(`      ${detail}`);
+  }
+}
+
+process.exitCode = main();

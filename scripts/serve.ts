@@ -1,0 +1,31 @@
+// The production server: `npm start` builds, then runs this. It migrates and
+// seeds the database, then serves the Remix build with Express.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { env } from "~/utils/env.server";
+import { setUpDatabase } from "./set-up-database";
+
+setUpDatabase();
+
+const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+// Vite fingerprints everything under /assets, so browsers may keep it for a year.
+app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+app.use(express.static("build/client", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
+
+const server = app.listen(env.PORT, env.HOST, () => {
+  console.log(`Pledge tracker listening on http://${env.HOST}:${env.PORT} (pid ${process.pid})`);
+});
+
+function shutdown() {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

@@ -1,0 +1,27 @@
+import { db } from "~/utils/db.server";
+
+/** Empties every table but drizzle's migration journal. */
+export function resetDatabase() {
+  const sqlite = db.$client;
+  const tables = sqlite
+    .prepare(
+      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations'",
+    )
+    .pluck()
+    .all() as string[];
+  sqlite.pragma("foreign_keys = OFF");
+  sqlite.transaction(() => {
+    for (const table of tables) sqlite.prepare(`delete from "${table}"`).run();
+  })();
+  sqlite.pragma("foreign_keys = ON");
+}
+
+/** A snapshot of every row in every table, to prove a failed import changed nothing. */
+export function snapshotDatabase() {
+  const sqlite = db.$client;
+  const tables = sqlite
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`select * from "${t}" order by rowid`).all()]));
+}
