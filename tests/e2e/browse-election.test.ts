@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { openBrowser, type Browser } from "./browser";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+test("the home page shows the campaign and its four points from the sample election", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(baseUrl);
+  await expect(page.title()).resolves.toBe("Rally With Refugees");
+  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Rally With Refugees");
+  const points = page.getByRole("list").filter({ has: page.getByRole("heading", { level: 3 }) }).getByRole("listitem");
+  await expect(points.count()).resolves.toBe(4);
+  await expect(points.nth(0).getByRole("heading").textContent()).resolves.toBe(
+    "End the use of inflammatory, racist and anti-refugee rhetoric.",
+  );
+  await expect(points.nth(3).getByRole("heading").textContent()).resolves.toBe(
+    "Restore the right to seek asylum and build an asylum system with dignity.",
+  );
+  await page.close();
+});
+
+test("a visitor finds a constituency by nation and region and sees its candidates and parties", async () => {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  page.on("request", (request) => requests.push(request.url()));
+  await page.goto(baseUrl);
+  await page.getByRole("link", { name: "Find your constituency" }).click();
+  await page.waitForURL(`${baseUrl}/constituencies`);
+  for (const nation of ["England", "Scotland", "Wales", "Northern Ireland"]) {
+    await page.getByRole("heading", { level: 2, name: nation }).waitFor();
+  }
+  await page.getByRole("link", { name: "Rhosgoch and Afon Dŵr" }).click();
+  await page.waitForURL(`${baseUrl}/constituencies/rhosgoch-and-afon-dwr`);
+  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Rhosgoch and Afon Dŵr");
+  await page.getByText("Rhosgoch ac Afon Dŵr").waitFor();
+  const rows = page.getByRole("table", { name: /Candidates standing in/ }).getByRole("row");
+  await expect(rows.count()).resolves.toBeGreaterThan(2);
+  await page.getByRole("table").getByText("Plaid Cymru - The Party of Wales").waitFor();
+  // Nothing on these pages comes from another origin.
+  expect(requests.filter((url) => !url.startsWith(baseUrl))).toEqual([]);
+  await page.close();
+});
+
+test("an unknown constituency answers 404 with a way back", async () => {
+  const page = await browser.context.newPage();
+  const response = await page.goto(`${baseUrl}/constituencies/nowhere-at-all`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Constituency not found");
+  await page.close();
+});
