@@ -157,8 +157,22 @@ export const campaigns = sqliteTable("campaigns", {
     .notNull()
     .references(() => elections.id),
   fromEmail: text("from_email").notNull(),
+  // Protects candidates' inboxes: asks above this many an hour are gathered into a digest.
+  askHourlyCap: integer("ask_hourly_cap").notNull().default(20),
+  // Ways of wording the ask a supporter can choose from; the four points are the fixed body.
+  wordingVariants: text("wording_variants", { mode: "json" })
+    .$type<WordingVariant[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  // Prompts shown beside the optional personal paragraph.
+  messagePrompts: text("message_prompts", { mode: "json" })
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'`),
   ...timestamps,
 });
+
+export type WordingVariant = { id: string; label: string; opening: string; closing: string };
 
 export const pledgePoints = sqliteTable(
   "pledge_points",
@@ -173,6 +187,130 @@ export const pledgePoints = sqliteTable(
   },
   (t) => [uniqueIndex("pledge_points_position_unique").on(t.campaignId, t.position)],
 );
+
+// ONS Postcode Directory extract: postcode → 2024 constituency. `constituencyCode`
+// is ONSPD's raw `pcon`, which may be a pseudo-code (L99999999 for the Channel
+// Islands) or empty, so it has no foreign key.
+export const postcodes = sqliteTable("postcodes", {
+  postcode: text("postcode").primaryKey(),
+  constituencyCode: text("constituency_code"),
+  terminatedOn: text("terminated_on"),
+});
+
+export const askStatuses = ["pending", "confirmed"] as const;
+
+export const asks = sqliteTable(
+  "asks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    electionId: text("election_id")
+      .notNull()
+      .references(() => elections.id),
+    constituencyCode: text("constituency_code")
+      .notNull()
+      .references(() => constituencies.gssCode),
+    name: text("name").notNull(),
+    // Stored lowercased, so one person is one email.
+    email: text("email").notNull(),
+    postcode: text("postcode").notNull(),
+    personalMessage: text("personal_message"),
+    wordingId: text("wording_id").notNull(),
+    showOnPublicList: integer("show_on_public_list", { mode: "boolean" }).notNull(),
+    wantsUpdates: integer("wants_updates", { mode: "boolean" }).notNull(),
+    status: text("status", { enum: askStatuses }).notNull().default("pending"),
+    // SHA-256 of the confirmation link's token; cleared once used.
+    tokenHash: text("token_hash"),
+    tokenExpiresAt: text("token_expires_at"),
+    reminderSentAt: text("reminder_sent_at"),
+    confirmedAt: text("confirmed_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("asks_token_hash_unique").on(t.tokenHash),
+    index("asks_email_idx").on(t.email),
+    index("asks_constituency_status_idx").on(t.constituencyCode, t.status),
+    index("asks_status_created_idx").on(t.status, t.createdAt),
+  ],
+);
+
+export const askDeliveries = ["mail", "digest", "no-email"] as const;
+
+// Which candidates an ask goes to, and how it reached them.
+export const askRecipients = sqliteTable(
+  "ask_recipients",
+  {
+    askId: integer("ask_id")
+      .notNull()
+      .references(() => asks.id, { onDelete: "cascade" }),
+    candidacyId: integer("candidacy_id")
+      .notNull()
+      .references(() => candidacies.id),
+    // Set on confirmation: its own mail, gathered into a digest, or recorded only (no published email).
+    delivery: text("delivery", { enum: askDeliveries }),
+    outboxId: integer("outbox_id").references(() => outbox.id, { onDelete: "set null" }),
+  },
+  (t) => [primaryKey({ columns: [t.askId, t.candidacyId] }), index("ask_recipients_candidacy_idx").on(t.candidacyId, t.delivery)],
+);
+
+export const outboxStatuses = ["queued", "sending", "sent", "failed"] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+// Every mail the app sends is first a row here, written in the same
+// transaction as the change that causes it, then sent by the worker.
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    toAddress: text("to_address").notNull(),
+    toName: text("to_name"),
+    replyTo: text("reply_to"),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    // Stable per row, so a retried send is recognisably the same message.
+    messageId: text("message_id").notNull(),
+    status: text("status", { enum: outboxStatuses }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    sentAt: text("sent_at"),
+    askId: integer("ask_id").references(() => asks.id, { onDelete: "set null" }),
+    candidacyId: integer("candidacy_id").references(() => candidacies.id),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("outbox_message_id_unique").on(t.messageId),
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("outbox_candidacy_idx").on(t.candidacyId, t.kind, t.createdAt),
+  ],
+);
+
+// The local mailbox: where mail goes when no SMTP server is configured, so
+// the whole journey works on a laptop. Readable only from the machine itself.
+export const mailbox = sqliteTable(
+  "mailbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    outboxId: integer("outbox_id"),
+    messageId: text("message_id").notNull(),
+    fromAddress: text("from_address").notNull(),
+    toAddress: text("to_address").notNull(),
+    replyTo: text("reply_to"),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    raw: text("raw").notNull(),
+    deliveredAt: text("delivered_at").notNull(),
+  },
+  (t) => [index("mailbox_to_idx").on(t.toAddress)],
+);
+
+// Fixed-window counters for abuse limits, keyed by what is limited (a hashed
+// IP address, an email) and the window.
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: text("window_start").notNull(),
+  count: integer("count").notNull(),
+});
 
 export type Constituency = typeof constituencies.$inferSelect;
 export type Candidacy = typeof candidacies.$inferSelect;

@@ -14,10 +14,12 @@ const build = (await import(pathToFileURL(resolve("build/server/index.js")).href
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a trusted proxy, req.ip is the client from X-Forwarded-For; otherwise the socket's address.
+app.set("trust proxy", env.TRUSTED_PROXY ?? false);
 // Vite fingerprints everything under /assets, so browsers may keep it for a year.
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
+app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip }) }));
 
 const server = app.listen(env.PORT, env.HOST, () => {
   console.log(`Pledge tracker listening on http://${env.HOST}:${env.PORT} (pid ${process.pid})`);

@@ -17,6 +17,18 @@ const campaignSchema = z.object({
   electionDate: z.iso.date(),
   fromEmail: z.email(),
   points: z.array(z.object({ title: z.string().trim().min(1), body: z.string().trim().min(1) })).min(1).max(10),
+  askHourlyCap: z.number().int().min(1).default(20),
+  wordingVariants: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]+$/),
+        label: z.string().trim().min(1),
+        opening: z.string().trim().min(1),
+        closing: z.string().trim().min(1),
+      }),
+    )
+    .min(1),
+  messagePrompts: z.array(z.string().trim().min(1)).default([]),
 }) satisfies z.ZodType<CampaignSettings>;
 
 /** Reads and checks campaign settings (name, wording, the points) from a JSON file. */

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { campaigns, elections, pledgePoints } from "#db/schema";
+import { campaigns, elections, pledgePoints, type WordingVariant } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 export type CampaignSettings = {
@@ -11,6 +11,9 @@ export type CampaignSettings = {
   electionDate: string;
   fromEmail: string;
   points: { title: string; body: string }[];
+  askHourlyCap: number;
+  wordingVariants: WordingVariant[];
+  messagePrompts: string[];
 };
 
 // There is one campaign per installation; its row id is fixed.
@@ -24,6 +27,9 @@ export function findCampaign() {
       slug: campaigns.slug,
       summary: campaigns.summary,
       fromEmail: campaigns.fromEmail,
+      askHourlyCap: campaigns.askHourlyCap,
+      wordingVariants: campaigns.wordingVariants,
+      messagePrompts: campaigns.messagePrompts,
       electionId: campaigns.electionId,
       electionName: elections.name,
       electionDate: elections.date,
@@ -57,6 +63,9 @@ export function saveCampaign({ settings, now }: { settings: CampaignSettings; no
     summary: settings.summary,
     electionId: settings.electionId,
     fromEmail: settings.fromEmail,
+    askHourlyCap: settings.askHourlyCap,
+    wordingVariants: settings.wordingVariants,
+    messagePrompts: settings.messagePrompts,
     updatedAt: now,
   };
   db.insert(campaigns)

@@ -7,6 +7,17 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().default("http://localhost:3000"),
+  // Express "trust proxy" value: the proxy addresses whose X-Forwarded-For is
+  // believed (e.g. "loopback" or "10.0.0.1"). Unset: the socket address is the client.
+  TRUSTED_PROXY: z.string().min(1).optional(),
+  // Outgoing mail. Unset: mail goes to the local mailbox at /outbox instead.
+  SMTP_URL: z.url().optional(),
+  // "off" when the mail worker runs as its own process (`npm run worker`).
+  MAIL_WORKER: z.enum(["on", "off"]).default("on"),
+  // Postcode lookup: the imported ONS Postcode Directory, or a postcodes.io-compatible API.
+  POSTCODE_LOOKUP: z.enum(["local", "http"]).default("local"),
+  POSTCODES_API_URL: z.url().default("https://api.postcodes.io"),
+  POSTCODES_API_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
 });
 
 export type Env = z.infer<typeof envSchema>;
