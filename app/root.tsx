@@ -1,23 +1,27 @@
 import type { LinksFunction } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
   Link,
   Links,
   Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
-  useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { MailBanner } from "~/components/mail-banner";
 import { findCampaign } from "~/models/campaign.server";
+import { env } from "~/utils/env.server";
 import stylesheet from "~/styles/app.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
 export function loader() {
   const campaign = findCampaign();
-  return { campaignName: campaign?.name ?? "Pledge tracker" };
+  return {
+    campaignName: campaign?.name ?? "Pledge tracker",
+    // Without SMTP every page says so: see components/mail-banner.tsx.
+    mailMode: env.SMTP_URL ? ("smtp" as const) : ("local" as const),
+  };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -53,6 +57,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             </nav>
           </div>
         </header>
+        {data ? <MailBanner mailMode={data.mailMode} /> : null}
         <div className="width-container">
           <main id="main-content" className="main" tabIndex={-1}>
             {children}
@@ -78,25 +83,4 @@ export default function App() {
   return <Outlet />;
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <>
-        <title>Page not found</title>
-        <h1 className="heading-l">Page not found</h1>
-        <p>If you typed the web address, check it is correct.</p>
-        <p>
-          <Link to="/constituencies">Find your constituency</Link>
-        </p>
-      </>
-    );
-  }
-  return (
-    <>
-      <title>Sorry, there is a problem with the service</title>
-      <h1 className="heading-l">Sorry, there is a problem with the service</h1>
-      <p>Try again later.</p>
-    </>
-  );
-}
+export { ErrorBoundary } from "~/components/route-error";

@@ -127,6 +127,7 @@ export const importKinds = [
   "dc-candidates",
   "oi-candidates",
   "hexjson",
+  "onspd-postcodes",
 ] as const;
 export type ImportKind = (typeof importKinds)[number];
 
@@ -233,7 +234,7 @@ export const asks = sqliteTable(
   ],
 );
 
-export const askDeliveries = ["mail", "digest", "no-email"] as const;
+export const askDeliveries = ["mail", "digest", "no-email", "already-signed"] as const;
 
 // Which candidates an ask goes to, and how it reached them.
 export const askRecipients = sqliteTable(
@@ -245,9 +246,12 @@ export const askRecipients = sqliteTable(
     candidacyId: integer("candidacy_id")
       .notNull()
       .references(() => candidacies.id),
-    // Set on confirmation: its own mail, gathered into a digest, or recorded only (no published email).
+    // Set on confirmation: its own mail, gathered into a digest, or recorded only
+    // (no published email, or the candidate had already signed every point).
     delivery: text("delivery", { enum: askDeliveries }),
     outboxId: integer("outbox_id").references(() => outbox.id, { onDelete: "set null" }),
+    // When this supporter was told the candidate signed (only if they asked for updates).
+    notifiedAt: text("notified_at"),
   },
   (t) => [primaryKey({ columns: [t.askId, t.candidacyId] }), index("ask_recipients_candidacy_idx").on(t.candidacyId, t.delivery)],
 );
@@ -310,6 +314,91 @@ export const rateLimits = sqliteTable("rate_limits", {
   key: text("key").primaryKey(),
   windowStart: text("window_start").notNull(),
   count: integer("count").notNull(),
+});
+
+// Candidates' signing links. Many can be live for one candidacy (one in each
+// mail); each works until it expires, and all are revoked when the candidate's
+// published email changes. Only the token's SHA-256 is kept.
+export const signingTokens = sqliteTable(
+  "signing_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    candidacyId: integer("candidacy_id")
+      .notNull()
+      .references(() => candidacies.id),
+    tokenHash: text("token_hash").notNull(),
+    // The published address the link was sent to.
+    sentTo: text("sent_to").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("signing_tokens_hash_unique").on(t.tokenHash), index("signing_tokens_candidacy_idx").on(t.candidacyId)],
+);
+
+export const pledgeAnswers = ["signed", "declined"] as const;
+export type PledgeAnswer = (typeof pledgeAnswers)[number];
+export const trustMarks = ["verified-by-email", "recorded-by-campaign"] as const;
+export type TrustMark = (typeof trustMarks)[number];
+
+// A candidacy's current pledge: its statement and how we know it is theirs.
+// The answers per point are in pledge_point_answers (no row: not answered yet).
+export const pledges = sqliteTable("pledges", {
+  candidacyId: integer("candidacy_id")
+    .primaryKey()
+    .references(() => candidacies.id),
+  statement: text("statement"),
+  trustMark: text("trust_mark", { enum: trustMarks }).notNull(),
+  evidenceUrl: text("evidence_url"),
+  firstAnsweredAt: text("first_answered_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const pledgePointAnswers = sqliteTable(
+  "pledge_point_answers",
+  {
+    candidacyId: integer("candidacy_id")
+      .notNull()
+      .references(() => candidacies.id),
+    pointId: integer("point_id")
+      .notNull()
+      .references(() => pledgePoints.id),
+    answer: text("answer", { enum: pledgeAnswers }).notNull(),
+    answeredAt: text("answered_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.candidacyId, t.pointId] }), index("pledge_point_answers_point_idx").on(t.pointId, t.answer)],
+);
+
+// Every change to a pledge, as made. Append-only: triggers in the migration
+// refuse UPDATE and DELETE, so nothing is silently overwritten.
+export const pledgeHistory = sqliteTable(
+  "pledge_history",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    candidacyId: integer("candidacy_id")
+      .notNull()
+      .references(() => candidacies.id),
+    // Point id → answer after this change; a missing point is not answered.
+    answers: text("answers", { mode: "json" }).$type<Record<string, PledgeAnswer>>().notNull(),
+    statement: text("statement"),
+    trustMark: text("trust_mark", { enum: trustMarks }).notNull(),
+    evidenceUrl: text("evidence_url"),
+    note: text("note"),
+    // "candidate" for the signing link, else the staff member's name.
+    recordedBy: text("recorded_by").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("pledge_history_candidacy_idx").on(t.candidacyId, t.createdAt)],
+);
+
+// What staff did, outside the web journeys (e.g. recording a pledge made elsewhere).
+export const auditLog = sqliteTable("audit_log", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  actor: text("actor").notNull(),
+  action: text("action").notNull(),
+  subject: text("subject").notNull(),
+  details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text("created_at").notNull(),
 });
 
 export type Constituency = typeof constituencies.$inferSelect;

@@ -1,5 +1,5 @@
 // npm run import -- [--kind KIND] [--dry-run] FILE [FILE …]
-// Imports constituency, candidate and HexJSON files; see README.md.
+// Imports constituency, candidate, HexJSON and ONS Postcode Directory files; see README.md.
 import { parseArgs } from "node:util";
 import { migrateDb } from "#db/index";
 import {
@@ -9,13 +9,14 @@ import {
   type ImportKind,
   type ImportResult,
 } from "~/importers/import.server";
+import { looksLikePostcodeDirectory, runPostcodeImport, type PostcodeImportProgress } from "~/importers/postcodes.server";
 import { ImportFailed, formatProblems } from "~/importers/problems";
 import { db } from "~/utils/db.server";
 
 const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] FILE [FILE …]
 Kinds: ${importKinds.join(", ")} (detected from the header when not given)`;
 
-function main() {
+async function main() {
   let args;
   try {
     args = parseArgs({
@@ -42,19 +43,24 @@ function main() {
   migrateDb(db);
   for (const path of positionals) {
     try {
-      const result = runImport({
-        path,
-        kind: values.kind as ImportKind | undefined,
-        dryRun: values["dry-run"],
-        onProgress: ({ phase, rows }) => {
-          if (phase === "checking" && rows !== undefined && rows >= 1000) {
-            process.stderr.write(`${path}: checking ${rows.toLocaleString("en-GB")} rows…\n`);
-          }
-          if (phase === "writing" && rows !== undefined && rows >= 1000) {
-            process.stderr.write(`${path}: writing ${rows.toLocaleString("en-GB")} changes…\n`);
-          }
-        },
-      });
+      const kind = (values.kind as ImportKind | undefined) ?? (looksLikePostcodeDirectory({ path }) ? "onspd-postcodes" : undefined);
+      // The postcode directory is too big to read whole: it streams, so it is awaited.
+      const result =
+        kind === "onspd-postcodes"
+          ? await runPostcodeImport({ path, dryRun: values["dry-run"], onProgress: printPostcodeProgress(path) })
+          : runImport({
+              path,
+              kind: values.kind as ImportKind | undefined,
+              dryRun: values["dry-run"],
+              onProgress: ({ phase, rows }) => {
+                if (phase === "checking" && rows !== undefined && rows >= 1000) {
+                  process.stderr.write(`${path}: checking ${rows.toLocaleString("en-GB")} rows…\n`);
+                }
+                if (phase === "writing" && rows !== undefined && rows >= 1000) {
+                  process.stderr.write(`${path}: writing ${rows.toLocaleString("en-GB")} changes…\n`);
+                }
+              },
+            });
       report(path, result);
     } catch (error) {
       if (!(error instanceof ImportFailed)) throw error;
@@ -77,4 +83,21 @@ function report(path: string, result: ImportResult) {
   }
 }
 
-process.exitCode = main();
+function printPostcodeProgress(path: string) {
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6).toLocaleString("en-GB")} MB`;
+  return (progress: PostcodeImportProgress) => {
+    // As for the other kinds: a small file needs no progress report.
+    if (progress.rows < 1000) return;
+    const rows = progress.rows.toLocaleString("en-GB");
+    if (progress.phase === "reading") {
+      const percent = progress.totalBytes > 0 ? Math.floor((100 * progress.bytes) / progress.totalBytes) : 100;
+      process.stderr.write(`${path}: checked ${rows} rows (${mb(progress.bytes)} of ${mb(progress.totalBytes)}, ${percent}%)…\n`);
+    }
+    if (progress.phase === "comparing") process.stderr.write(`${path}: comparing ${rows} postcodes with the database…\n`);
+    if (progress.phase === "writing") {
+      process.stderr.write(`${path}: writing ${progress.changes.toLocaleString("en-GB")} changes…\n`);
+    }
+  };
+}
+
+process.exitCode = await main();

@@ -6,6 +6,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { env } from "~/utils/env.server";
+import { defaultMailTransport } from "~/utils/mail.server";
+import { startMailWorker } from "~/utils/mail-worker.server";
+import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
 setUpDatabase();
@@ -21,12 +24,24 @@ app.use("/assets", express.static("build/client/assets", { immutable: true, maxA
 app.use(express.static("build/client", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip }) }));
 
+let mailWorker: { stop(): Promise<void> } | undefined;
+
 const server = app.listen(env.PORT, env.HOST, () => {
   console.log(`Pledge tracker listening on http://${env.HOST}:${env.PORT} (pid ${process.pid})`);
+  if (!env.SMTP_URL) {
+    console.warn(
+      `WARNING: SMTP_URL is not set, so mail is NOT being sent. It is delivered to the local mailbox at ${new URL("/outbox", env.PUBLIC_URL).href}, readable only from this machine.`,
+    );
+  }
+  // Outside any request: sending never holds up a page.
+  if (env.MAIL_WORKER === "on") mailWorker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
+  else console.log("MAIL_WORKER=off: run `npm run worker` to send mail.");
 });
 
 function shutdown() {
-  server.close(() => process.exit(0));
+  // Let the worker finish the sends in flight before the process ends.
+  const workerStopped = (mailWorker?.stop() ?? Promise.resolve()).then(() => defaultMailTransport().close());
+  server.close(() => workerStopped.finally(() => process.exit(0)));
   setTimeout(() => process.exit(0), 5000).unref();
 }
 process.on("SIGTERM", shutdown);

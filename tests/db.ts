@@ -9,9 +9,16 @@ export function resetDatabase() {
     )
     .pluck()
     .all() as string[];
+  // The append-only tables refuse DELETE by trigger; set the triggers aside
+  // while emptying, and put them back exactly as they were.
+  const triggers = sqlite
+    .prepare("select name, sql from sqlite_master where type = 'trigger'")
+    .all() as { name: string; sql: string }[];
   sqlite.pragma("foreign_keys = OFF");
   sqlite.transaction(() => {
+    for (const trigger of triggers) sqlite.exec(`drop trigger "${trigger.name}"`);
     for (const table of tables) sqlite.prepare(`delete from "${table}"`).run();
+    for (const trigger of triggers) sqlite.exec(trigger.sql);
   })();
   sqlite.pragma("foreign_keys = ON");
 }

@@ -7,6 +7,7 @@ import {
 } from "~/models/candidacy.server";
 import { listConstituencyRecords } from "~/models/constituency.server";
 import { ensureElection } from "~/models/election.server";
+import { revokeSigningLinksOfPeople } from "~/models/pledge.server";
 import { listPartyRecords, savePartyRecords, type PartyRecord } from "~/models/party.server";
 import { slugify } from "~/utils/names";
 import type { CsvTable, SourceFile } from "./read-file.server";
@@ -124,6 +125,24 @@ export function planCandidatesImport({
   const bySlug = new Map(constituencies.map((c) => [c.slug, c]));
   const parties = new Map(listPartyRecords().map((p) => [p.id, p]));
   const partyIdByName = new Map([...parties.values()].map((p) => [p.name.toLowerCase(), p.id]));
+  const existingByElection = new Map(
+    [...new Set(rows.map((r) => r.data.election_id))].map((electionId) => [
+      electionId,
+      new Map(listCandidacyRecords({ electionId }).map((c) => [c.personId, c])),
+    ]),
+  );
+  // A party name alone can be ambiguous: the Electoral Commission registers some
+  // parties separately in Great Britain and Northern Ireland under one name
+  // ("Conservative and Unionist Party" is PP52 and PP51, "Green Party" PP63 and
+  // PP305). So a name first means the party already using it in that nation.
+  const partyIdByNationAndName = new Map<string, string>();
+  for (const existing of existingByElection.values()) {
+    for (const c of existing.values()) {
+      const party = parties.get(c.partyId);
+      const nation = byCode.get(c.constituencyCode)?.nation;
+      if (party && nation) partyIdByNationAndName.set(`${nation} ${party.name.toLowerCase()}`, party.id);
+    }
+  }
 
   const partyChanges = new Map<string, PartyRecord>();
   const incoming: { line: number; record: Omit<CandidacyRecord, "status" | "source">; row: CandidateRow }[] = [];
@@ -133,7 +152,12 @@ export function planCandidatesImport({
       problems.push({ file: file.name, line, ...constituency.problem });
       continue;
     }
-    const partyId = data.party_id ?? partyIdByName.get(data.party_name.toLowerCase()) ?? `name:${slugify(data.party_name)}`;
+    const partyName = data.party_name.toLowerCase();
+    const partyId =
+      data.party_id ??
+      partyIdByNationAndName.get(`${constituency.value.nation} ${partyName}`) ??
+      partyIdByName.get(partyName) ??
+      `name:${slugify(data.party_name)}`;
     const party = parties.get(partyId) ?? partyChanges.get(partyId);
     if (!party || (data.party_id && party.name !== data.party_name)) {
       partyChanges.set(partyId, { id: partyId, name: data.party_name, source: kind });
@@ -167,9 +191,11 @@ export function planCandidatesImport({
   const electionIds = [...new Set(incoming.map((i) => i.record.electionId))];
   const toSave: CandidacyRecord[] = [];
   const toWithdraw = new Map<string, string[]>();
+  // Signing links went to the old address: when it changes, they all stop working.
+  const emailChanged = new Map<string, string[]>();
   let unchanged = 0;
   for (const electionId of electionIds) {
-    const existing = new Map(listCandidacyRecords({ electionId }).map((c) => [c.personId, c]));
+    const existing = existingByElection.get(electionId) ?? new Map<string, CandidacyRecord>();
     const listed = new Set<string>();
     const covered = new Set<string>();
     for (const { record } of incoming) {
@@ -200,6 +226,7 @@ export function planCandidatesImport({
       }
       changes.push({ entity: "candidacy", type: "updated", key: record.personId, label: describe(after, byCode), details });
       toSave.push(after);
+      if (before.email !== after.email) emailChanged.set(electionId, [...(emailChanged.get(electionId) ?? []), record.personId]);
     }
     // A file speaks for the ballots it lists: anyone standing in one of those
     // constituencies whom it no longer names has withdrawn. Ballots the file
@@ -224,6 +251,9 @@ export function planCandidatesImport({
       }
       savePartyRecords({ records: [...partyChanges.values()], now });
       saveCandidacyRecords({ records: toSave, now });
+      for (const [electionId, personIds] of emailChanged) {
+        revokeSigningLinksOfPeople({ electionId, personIds, now: new Date(now) });
+      }
       for (const [electionId, personIds] of toWithdraw) {
         markCandidaciesWithdrawn({ electionId, personIds, now });
       }

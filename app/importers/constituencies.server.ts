@@ -38,6 +38,9 @@ const hocRow = z
       .transform(Number),
   })
   .superRefine((row, ctx) => {
+    // A malformed code is reported on its own column; comparing its "nation"
+    // would only add a second, misleading problem.
+    if (!gssCode.safeParse(row["ONS ID"]).success) return;
     if (nationOfGssCode(row["ONS ID"]) !== row["Country name"]) {
       ctx.addIssue({
         code: "custom",

@@ -43,16 +43,17 @@ export function planHexJsonImport({ file, now }: { file: SourceFile; now: string
   const positions = new Map<string, string>();
   const incoming: HexRecord[] = [];
   for (const [code, value] of Object.entries(top.data.hexes)) {
-    const line = lineAt(file.text, file.text.indexOf(JSON.stringify(code)));
+    // Looked up only for a problem: scanning the text for every hex is quadratic.
+    const line = () => lineAt(file.text, file.text.indexOf(JSON.stringify(code)));
     const hex = hexSchema.safeParse(value);
     if (!hex.success) {
-      for (const issue of hex.error.issues) problems.push({ file: file.name, line, column: code, message: issue.message });
+      for (const issue of hex.error.issues) problems.push({ file: file.name, line: line(), column: code, message: issue.message });
       continue;
     }
     if (!known.has(code)) {
       problems.push({
         file: file.name,
-        line,
+        line: line(),
         column: code,
         message: `no constituency has the GSS code ${code}${hex.data.n ? ` ("${hex.data.n}")` : ""}; import constituencies first, or check for a superseded code`,
       });
@@ -61,7 +62,7 @@ export function planHexJsonImport({ file, now }: { file: SourceFile; now: string
     const at = `${hex.data.q},${hex.data.r}`;
     const other = positions.get(at);
     if (other) {
-      problems.push({ file: file.name, line, column: code, message: `q=${hex.data.q}, r=${hex.data.r} is already taken by ${other}` });
+      problems.push({ file: file.name, line: line(), column: code, message: `q=${hex.data.q}, r=${hex.data.r} is already taken by ${other}` });
       continue;
     }
     positions.set(at, code);

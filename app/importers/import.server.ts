@@ -6,6 +6,7 @@ import { db } from "~/utils/db.server";
 import { dcColumns, oiColumns, planCandidatesImport } from "./candidates.server";
 import { hocColumns, onsColumns, planConstituencyImport } from "./constituencies.server";
 import { planHexJsonImport } from "./hexjson.server";
+import { importPostcodeTable, onspdColumns, summarisePostcodeImport } from "./postcodes.server";
 import { countChanges, type Change, type ImportPlan } from "./plan";
 import { ImportFailed } from "./problems";
 import { parseCsv, readSourceFile, type CsvTable, type SourceFile } from "./read-file.server";
@@ -32,6 +33,7 @@ export type Progress = { phase: "reading" | "checking" | "writing" | "done"; row
 export function detectKind(file: SourceFile, table: CsvTable | null): ImportKind {
   if (!table) return "hexjson";
   const has = (columns: readonly string[]) => columns.every((c) => table.header.includes(c));
+  if (has(onspdColumns)) return "onspd-postcodes";
   if (has(oiColumns)) return "oi-candidates";
   if (has(dcColumns)) return "dc-candidates";
   if (has(hocColumns) && !table.header.includes("Candidate surname")) return "hoc-constituencies";
@@ -44,7 +46,8 @@ export function detectKind(file: SourceFile, table: CsvTable | null): ImportKind
         "cannot tell what this file is from its header. Expected one of: ONS names and codes (PCON24CD, PCON24NM, PCON24NMW); " +
         "House of Commons Library results by constituency (ONS ID, Constituency name, Region name, Country name, Electorate); " +
         "Democracy Club candidates (person_id, person_name, election_id, ballot_paper_id, party_id, party_name, post_label); " +
-        "Open Innovations candidates (… pcon24cd). Use --kind to say which.",
+        "Open Innovations candidates (… pcon24cd); " +
+        "ONS Postcode Directory (pcds, pcon, doterm). Use --kind to say which.",
     },
   ]);
 }
@@ -79,6 +82,11 @@ export function runImport({
   const kind = forcedKind ?? detectKind(file, table);
   if (kind !== "hexjson" && !table) {
     throw new ImportFailed([{ file: file.name, message: `a ${kind} import needs a CSV file` }]);
+  }
+  // Small postcode files only (the sample election's): `npm run import`
+  // streams the full directory through runPostcodeImport instead.
+  if (kind === "onspd-postcodes") {
+    return importPostcodeTable({ file, table: table!, dryRun, startedAt, now, onProgress });
   }
   onProgress({ phase: "checking", rows: table?.rows.length });
 
@@ -119,7 +127,7 @@ export function runImport({
   });
 }
 
-function planFor(kind: ImportKind, file: SourceFile, table: CsvTable | null, now: string): ImportPlan {
+function planFor(kind: Exclude<ImportKind, "onspd-postcodes">, file: SourceFile, table: CsvTable | null, now: string): ImportPlan {
   switch (kind) {
     case "hexjson":
       return planHexJsonImport({ file, now });
@@ -134,6 +142,7 @@ function planFor(kind: ImportKind, file: SourceFile, table: CsvTable | null, now
 
 /** One line a kind of record: "candidacies: 12 added, 3 withdrawn; parties: 2 added". */
 export function summariseChanges(result: ImportResult): string {
+  if (result.kind === "onspd-postcodes") return summarisePostcodeImport(result);
   if (result.changes.length === 0) return `0 changes (${result.unchanged} unchanged)`;
   const entities = ["constituency", "hex", "party", "candidacy"] as const;
   const plural = { constituency: "constituencies", hex: "hexes", party: "parties", candidacy: "candidacies" };

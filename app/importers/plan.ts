@@ -28,6 +28,8 @@ export function describeDifferences<T extends Record<string, unknown>>(
   for (const field of fields) {
     const a = before[field];
     const b = after[field];
+    // Most fields are equal strings or both empty: skip serialising those.
+    if ((a ?? null) === (b ?? null)) continue;
     if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
       details.push(`${field}: ${show(a)} → ${show(b)}`);
     }

@@ -60,6 +60,8 @@ export const sampleFiles = [
   "constituencies-ons.csv",
   "constituencies.hexjson",
   "candidates-dc.csv",
+  // A few dozen invented postcodes: small enough for runImport's in-memory path.
+  "postcodes-onspd.csv",
 ] as const;
 
 /**

@@ -20,28 +20,40 @@ export function listConstituencyRecords() {
   return db.select(recordColumns).from(constituencies).all();
 }
 
-/** Inserts or replaces whole records, in chunks that stay under SQLite's variable limit. */
+/** Inserts or replaces whole records, one prepared statement run a row (see saveCandidacyRecords). */
 export function saveConstituencyRecords({ records, now }: { records: ConstituencyRecord[]; now: string }) {
-  for (let i = 0; i < records.length; i += 500) {
-    const chunk = records.slice(i, i + 500).map((r) => ({ ...r, updatedAt: now }));
-    db.insert(constituencies)
-      .values(chunk.map((r) => ({ ...r, createdAt: now })))
-      .onConflictDoUpdate({
-        target: constituencies.gssCode,
-        set: {
-          name: sql`excluded.name`,
-          nameCy: sql`excluded.name_cy`,
-          slug: sql`excluded.slug`,
-          nation: sql`excluded.nation`,
-          regionCode: sql`excluded.region_code`,
-          regionName: sql`excluded.region_name`,
-          electorate: sql`excluded.electorate`,
-          source: sql`excluded.source`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      })
-      .run();
-  }
+  if (records.length === 0) return;
+  const upsert = db
+    .insert(constituencies)
+    .values({
+      gssCode: sql.placeholder("gssCode"),
+      name: sql.placeholder("name"),
+      nameCy: sql.placeholder("nameCy"),
+      slug: sql.placeholder("slug"),
+      nation: sql.placeholder("nation"),
+      regionCode: sql.placeholder("regionCode"),
+      regionName: sql.placeholder("regionName"),
+      electorate: sql.placeholder("electorate"),
+      source: sql.placeholder("source"),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: constituencies.gssCode,
+      set: {
+        name: sql`excluded.name`,
+        nameCy: sql`excluded.name_cy`,
+        slug: sql`excluded.slug`,
+        nation: sql`excluded.nation`,
+        regionCode: sql`excluded.region_code`,
+        regionName: sql`excluded.region_name`,
+        electorate: sql`excluded.electorate`,
+        source: sql`excluded.source`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    })
+    .prepare();
+  for (const record of records) upsert.run(record);
 }
 
 export function countConstituencies() {
@@ -101,5 +113,23 @@ export function listCandidatesInConstituency({ gssCode }: { gssCode: string }) {
     .innerJoin(parties, eq(parties.id, candidacies.partyId))
     .where(eq(candidacies.constituencyCode, gssCode))
     .orderBy(asc(candidacies.status), asc(candidacies.name))
+    .all();
+}
+
+/** For a postcode lookup: the constituency behind a GSS code, if this installation has it. */
+export function findConstituencyByGssCode({ gssCode }: { gssCode: string }) {
+  return db
+    .select({ gssCode: constituencies.gssCode, name: constituencies.name, slug: constituencies.slug })
+    .from(constituencies)
+    .where(eq(constituencies.gssCode, gssCode))
+    .get();
+}
+
+/** Every constituency's name and slug by nation then name: the "choose by name" list. */
+export function listConstituencyChoices() {
+  return db
+    .select({ name: constituencies.name, slug: constituencies.slug, nation: constituencies.nation })
+    .from(constituencies)
+    .orderBy(asc(constituencies.nation), asc(constituencies.name))
     .all();
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { hexes, hexLayouts, type HexLayoutKind } from "#db/schema";
 import { db } from "~/utils/db.server";
 
@@ -39,17 +39,25 @@ export function saveHexLayout({
   if (removed.length > 0) {
     db.delete(hexes).where(and(eq(hexes.layoutId, id), inArray(hexes.constituencyCode, removed))).run();
   }
+  if (records.length === 0) return;
   // Delete then insert the changed ones: moving hexes can swap positions, which
-  // an update in place would reject on the unique (q, r) index.
-  const codes = records.map((r) => r.constituencyCode);
-  for (let i = 0; i < codes.length; i += 500) {
-    db.delete(hexes).where(and(eq(hexes.layoutId, id), inArray(hexes.constituencyCode, codes.slice(i, i + 500)))).run();
-  }
-  for (let i = 0; i < records.length; i += 500) {
-    db.insert(hexes)
-      .values(records.slice(i, i + 500).map((r) => ({ ...r, layoutId: id })))
-      .run();
-  }
+  // an update in place would reject on the unique (q, r) index. Prepared
+  // statements run a row, as in saveCandidacyRecords.
+  const deleteHex = db
+    .delete(hexes)
+    .where(and(eq(hexes.layoutId, id), eq(hexes.constituencyCode, sql.placeholder("constituencyCode"))))
+    .prepare();
+  for (const record of records) deleteHex.run(record);
+  const insertHex = db
+    .insert(hexes)
+    .values({
+      layoutId: id,
+      constituencyCode: sql.placeholder("constituencyCode"),
+      q: sql.placeholder("q"),
+      r: sql.placeholder("r"),
+    })
+    .prepare();
+  for (const record of records) insertHex.run(record);
 }
 
 /** The layout the map draws: the most recently imported one. */

@@ -1,24 +1,32 @@
-import type { MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ConstituencyPicker } from "~/components/constituency-picker";
+import { TextField } from "~/components/field";
 import { findCampaign } from "~/models/campaign.server";
 import { countCandidacies } from "~/models/candidacy.server";
-import { countConstituencies } from "~/models/constituency.server";
+import { countConstituencies, listConstituencyChoices } from "~/models/constituency.server";
+import { normalisePostcode } from "~/utils/postcode";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.campaign?.name ?? "Pledge tracker" },
   { name: "description", content: data?.campaign?.summary ?? "" },
 ];
 
-export function loader() {
+export function loader({ request }: LoaderFunctionArgs) {
+  const shared = new URL(request.url).searchParams.get("postcode") ?? "";
   return {
     campaign: findCampaign(),
     constituencies: countConstituencies(),
     candidates: countCandidacies({ status: "standing" }),
+    // A friend's link (/?postcode=…) fills the postcode in; anything that is
+    // not a postcode is shown as it came, to be corrected, but not at length.
+    postcode: normalisePostcode(shared) ?? shared.trim().slice(0, 40),
+    choices: listConstituencyChoices(),
   };
 }
 
 export default function Index() {
-  const { campaign, constituencies, candidates } = useLoaderData<typeof loader>();
+  const { campaign, constituencies, candidates, postcode, choices } = useLoaderData<typeof loader>();
   if (!campaign) {
     return (
       <>
@@ -31,6 +39,32 @@ export default function Index() {
     <>
       <h1 className="heading-xl">{campaign.name}</h1>
       <p className="body-l">{campaign.summary}</p>
+      <section aria-labelledby="find-heading" className="find-constituency">
+        <h2 className="heading-l" id="find-heading">
+          Ask the candidates where you live
+        </h2>
+        {/* GET to /find: works without JavaScript, and the result can be shared. */}
+        <Form method="get" action="/find" noValidate>
+          <TextField
+            id="postcode"
+            label="Enter your postcode"
+            hint="For example, SW1A 1AA"
+            defaultValue={postcode}
+            autoComplete="postal-code"
+            spellCheck={false}
+            className="input--postcode"
+          />
+          <button type="submit" className="button">
+            Find constituency
+          </button>
+        </Form>
+        <details className="details">
+          <summary className="details__summary">I do not know my postcode</summary>
+          <div className="details__text">
+            <ConstituencyPicker choices={choices} />
+          </div>
+        </details>
+      </section>
       <h2 className="heading-l">The pledge</h2>
       <p>We are asking every candidate standing at the {campaign.electionName} to pledge to:</p>
       <ol className="pledge-points">

@@ -1,20 +1,39 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { SupporterList } from "~/components/supporter-list";
+import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/ask.server";
+import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
+import { listPledgeTallies } from "~/models/pledge.server";
+import { suppressedCount } from "~/utils/names";
+import { normalisePostcode } from "~/utils/postcode";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.constituency.name} – candidates` : "Constituency not found" },
 ];
 
-export function loader({ params }: LoaderFunctionArgs) {
+export function loader({ params, request }: LoaderFunctionArgs) {
   const constituency = findConstituencyBySlug({ slug: params.slug ?? "" });
   if (!constituency) throw new Response("Not found", { status: 404 });
-  const candidates = listCandidatesInConstituency({ gssCode: constituency.gssCode });
-  return { constituency, candidates };
+  const tallies = listPledgeTallies({ constituencyCode: constituency.gssCode });
+  const pointCount = findCampaign()?.points.length ?? 0;
+  const candidates = listCandidatesInConstituency({ gssCode: constituency.gssCode }).map((c) => ({
+    ...c,
+    pledge: pledgeStatus(tallies.get(c.id), pointCount),
+  }));
+  const postcode = normalisePostcode(new URL(request.url).searchParams.get("postcode") ?? "");
+  return {
+    constituency,
+    candidates,
+    postcode,
+    asks: suppressedCount(countConfirmedAsks({ constituencyCode: constituency.gssCode })),
+    supporters: listRecentPublicSupporters({ limit: 10, constituencyCode: constituency.gssCode }),
+  };
 }
 
 export default function ConstituencyPage() {
-  const { constituency, candidates } = useLoaderData<typeof loader>();
+  const { constituency, candidates, postcode, asks, supporters } = useLoaderData<typeof loader>();
+  const askUrl = `/constituencies/${constituency.slug}/ask${postcode ? `?postcode=${encodeURIComponent(postcode)}` : ""}`;
   const standing = candidates.filter((c) => c.status === "standing");
   const withdrawn = candidates.filter((c) => c.status === "withdrawn");
   return (
@@ -74,18 +93,44 @@ export default function ConstituencyPage() {
             <tr>
               <th scope="col">Candidate</th>
               <th scope="col">Party</th>
+              <th scope="col">Pledge</th>
             </tr>
           </thead>
           <tbody>
             {standing.map((c) => (
               <tr key={c.id}>
-                <th scope="row">{c.name}</th>
+                <th scope="row">
+                  <Link to={`/candidates/${c.personId}`}>{c.name}</Link>
+                </th>
                 <td>{c.partyName}</td>
+                <td>
+                  <span className={`tag ${c.pledge.className}`}>{c.pledge.label}</span>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {standing.length > 0 ? (
+        <>
+          <h2 className="heading-l">Ask them to sign</h2>
+          <p>
+            {asks === "fewer than 5" ? "Fewer than 5 constituents have" : `${asks} constituents have`} asked their
+            candidates here so far. It takes a minute.
+          </p>
+          <p>
+            <Link to={askUrl} className="button">
+              Ask your candidates to sign
+            </Link>
+          </p>
+        </>
+      ) : null}
+      {supporters.length > 0 ? (
+        <>
+          <h2 className="heading-m">Recent supporters in {constituency.name}</h2>
+          <SupporterList supporters={supporters} showConstituency={false} />
+        </>
+      ) : null}
       {withdrawn.length > 0 ? (
         <>
           <h2 className="heading-m">No longer standing</h2>
@@ -100,6 +145,13 @@ export default function ConstituencyPage() {
       ) : null}
     </>
   );
+}
+
+function pledgeStatus(tally: { signed: number; declined: number } | undefined, pointCount: number) {
+  if (!tally || tally.signed + tally.declined === 0) return { label: "Not answered yet", className: "tag--grey" };
+  if (tally.signed === pointCount) return { label: "Signed every point", className: "tag--green" };
+  if (tally.signed > 0) return { label: `Signed ${tally.signed} of ${pointCount}`, className: "" };
+  return { label: "Declined", className: "tag--red" };
 }
 
 export function ErrorBoundary() {

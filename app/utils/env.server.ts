@@ -14,6 +14,8 @@ const envSchema = z.object({
   SMTP_URL: z.url().optional(),
   // "off" when the mail worker runs as its own process (`npm run worker`).
   MAIL_WORKER: z.enum(["on", "off"]).default("on"),
+  // How often the worker looks for mail to send and runs its scheduled jobs.
+  MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
   // Postcode lookup: the imported ONS Postcode Directory, or a postcodes.io-compatible API.
   POSTCODE_LOOKUP: z.enum(["local", "http"]).default("local"),
   POSTCODES_API_URL: z.url().default("https://api.postcodes.io"),

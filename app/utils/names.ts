@@ -12,3 +12,30 @@ export function slugify(name: string): string {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
 }
+
+/**
+ * How a supporter appears on the public list: first name and the initial of
+ * the last, never the surname, email or postcode. "Rajan Nair" → "Rajan N".
+ */
+export function publicSupporterName(fullName: string): string {
+  const parts = fullName.trim().split(/\s+/).filter(Boolean);
+  const first = parts[0] ?? "";
+  const last = parts.length > 1 ? parts[parts.length - 1] : undefined;
+  const initial = last ? Array.from(last)[0]?.toLocaleUpperCase("en-GB") : undefined;
+  return initial ? `${first} ${initial}` : first;
+}
+
+/** "13 Jul 2024", in UK time. */
+export function shortDate(iso: string): string {
+  return new Date(iso).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: "Europe/London",
+  });
+}
+
+/** Counts under 5 are not shown exactly, so no one can be singled out. */
+export function suppressedCount(n: number): string {
+  return n < 5 ? "fewer than 5" : n.toLocaleString("en-GB");
+}

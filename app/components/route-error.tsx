@@ -1,0 +1,39 @@
+import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+
+/**
+ * The error pages routes share: not found, too many requests (the same
+ * generic page whichever limit was hit) and anything else.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <>
+        <title>Page not found</title>
+        <h1 className="heading-l">Page not found</h1>
+        <p>If you typed the web address, check it is correct.</p>
+        <p>
+          <Link to="/constituencies">Find your constituency</Link>
+        </p>
+      </>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status === 429) {
+    return (
+      <>
+        <title>Sorry, there have been too many attempts</title>
+        <h1 className="heading-l">Sorry, there have been too many attempts</h1>
+        <p>To protect candidates and supporters from abuse, we limit how often messages can be sent.</p>
+        <p>Please try again in an hour.</p>
+      </>
+    );
+  }
+  console.error(error);
+  return (
+    <>
+      <title>Sorry, there is a problem with the service</title>
+      <h1 className="heading-l">Sorry, there is a problem with the service</h1>
+      <p>Try again later.</p>
+    </>
+  );
+}

@@ -1,0 +1,452 @@
+// The ONS Postcode Directory (ONSPD) importer: postcode → 2024 constituency.
+//
+// The full directory is about 2.7 million rows and 1.3 GB in 52 columns, so it
+// is streamed, never read whole. Streaming is asynchronous but better-sqlite3
+// transactions are synchronous, and holding a write transaction open across
+// `await`s would let anything else on the app's one connection slip into it.
+// So the import runs in two steps:
+//   1. stream: check each row and stage the good ones in a TEMP table, private
+//      to this connection, in short batches (the main database is not locked);
+//   2. if no row had a problem, work out the difference from `postcodes`
+//      (still without the write lock: it reads millions of rows), then apply
+//      it in one synchronous IMMEDIATE transaction with its import_runs row.
+//      Re-importing a quarterly update holds the lock only for the rows that
+//      changed, so the site's own writes (asks, mail) barely wait.
+// A bad row therefore writes nothing at all, and readers keep seeing the old
+// directory until the single commit swaps in the new one.
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parse } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
+import { writeTransaction } from "#db/index";
+import { recordImportRun } from "~/models/import-run.server";
+import {
+  findLastPostcodeImportId,
+  openPostcodeStaging,
+  type PostcodeStaging,
+  type StagedPostcode,
+} from "~/models/postcode.server";
+import { db } from "~/utils/db.server";
+import { normalisePostcode } from "~/utils/postcode";
+import type { ImportResult, Progress } from "./import.server";
+import type { CsvTable, SourceFile } from "./read-file.server";
+import { ImportFailed, type Problem } from "./problems";
+
+/** The columns used; the directory's other 49 are ignored. */
+export const onspdColumns = ["pcds", "pcon", "doterm"] as const;
+
+export type PostcodeImportProgress =
+  | { phase: "reading"; rows: number; bytes: number; totalBytes: number }
+  /** Working out the difference from the table, before taking the write lock. */
+  | { phase: "comparing"; rows: number }
+  /** The write lock is held from here until "done". */
+  | { phase: "writing"; rows: number; changes: number }
+  | { phase: "done"; rows: number };
+
+// A file that is wrong throughout (the wrong export, a shifted column) would
+// otherwise produce millions of problems: stop and show the first ones.
+const maxProblems = 1000;
+const batchSize = 10_000;
+
+const gssCodeShape = /^[A-Z]\d{8}$/;
+const yearMonth = /^(\d{4})(0[1-9]|1[0-2])$/;
+
+/**
+ * Imports a whole ONS Postcode Directory CSV, streamed. It replaces the
+ * postcode table (the directory is a complete snapshot), or with `dryRun`
+ * only reports what would change. Throws ImportFailed, having written
+ * nothing, when any row is bad.
+ */
+export async function runPostcodeImport({
+  path,
+  dryRun = false,
+  now = () => new Date(),
+  onProgress = () => {},
+  progressEvery = 100_000,
+}: {
+  path: string;
+  dryRun?: boolean;
+  now?: () => Date;
+  onProgress?: (progress: PostcodeImportProgress) => void;
+  progressEvery?: number;
+}): Promise<ImportResult> {
+  const startedAt = now().toISOString();
+  const fileName = basename(path);
+  const totalBytes = fileSize(path, fileName);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  // Hashes the bytes on their way to the parser, so the file is read once.
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+
+  const lastImportIdAtStart = findLastPostcodeImportId();
+  const staging = openPostcodeStaging();
+  try {
+    let checker: ReturnType<typeof createRowChecker> | undefined;
+    // Set when reading stops early: too many problems, or an error thrown
+    // while checking. Leaving the loop aborts the pipeline, so an abort after
+    // a stop is expected and the stored error (if any) is the real story.
+    let stopped = false;
+    let failure: unknown;
+    // csv-parse's per-record `info` (which carries the line number) costs a
+    // third of the parse time on 2.7 million rows, so lines are counted here:
+    // one a record, plus any line breaks inside quoted values (ONSPD has none,
+    // but a broken file might). Blank lines come through as one empty value.
+    let line = 0;
+    try {
+      await pipeline(
+        createReadStream(path, { highWaterMark: 1 << 20 }),
+        hashing,
+        parse({ bom: true, relax_column_count: true, skip_empty_lines: false }),
+        async (records: AsyncIterable<string[]>) => {
+          try {
+            for await (const record of records) {
+              line++;
+              const startLine = line;
+              for (const value of record) line += countLineBreaks(value);
+              if (!checker) {
+                checker = createRowChecker({ fileName, header: record.map((h) => h.trim()), staging });
+                continue;
+              }
+              if (record.length === 1 && record[0] === "") continue;
+              if (record.length !== checker.columns) {
+                checker.problem({
+                  line: startLine,
+                  message: `the row has ${record.length} value${record.length === 1 ? "" : "s"} but the header has ${checker.columns}`,
+                });
+              } else {
+                checker.add(record, startLine);
+              }
+              if (checker.tooManyProblems()) {
+                stopped = true;
+                break;
+              }
+              if (checker.rows % progressEvery === 0) {
+                onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
+              }
+            }
+          } catch (error) {
+            stopped = true;
+            failure = error;
+          }
+        },
+      );
+    } catch (error) {
+      if (!(stopped && (error as { code?: string }).code === "ABORT_ERR")) throw readError(error, fileName);
+    }
+    if (failure !== undefined) throw readError(failure, fileName);
+    if (!checker) throw new ImportFailed([{ file: fileName, message: "the file is empty" }]);
+    checker.finish();
+    onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
+    if (checker.problems.length > 0) throw new ImportFailed(checker.problems);
+    onProgress({ phase: "comparing", rows: checker.rows });
+    const rows = checker.rows;
+    const result = applyStaged({
+      staging,
+      lastImportIdAtStart,
+      onWriting: (changes) => onProgress({ phase: "writing", rows, changes }),
+      fileName,
+      sha256: hash.digest("hex"),
+      dryRun,
+      startedAt,
+      now,
+    });
+    onProgress({ phase: "done", rows: checker.rows });
+    return result;
+  } finally {
+    staging.close();
+  }
+}
+
+/**
+ * The same import for a file already read and parsed by runImport: the sample
+ * election's few dozen postcodes, loaded synchronously inside the sample
+ * load's own transaction. Never use it for the full directory.
+ */
+export function importPostcodeTable({
+  file,
+  table,
+  dryRun,
+  startedAt,
+  now,
+  onProgress,
+}: {
+  file: SourceFile;
+  table: CsvTable;
+  dryRun: boolean;
+  startedAt: string;
+  now: () => Date;
+  onProgress: (progress: Progress) => void;
+}): ImportResult {
+  const lastImportIdAtStart = findLastPostcodeImportId();
+  const staging = openPostcodeStaging();
+  try {
+    const checker = createRowChecker({ fileName: file.name, header: table.header, staging });
+    onProgress({ phase: "checking", rows: table.rows.length });
+    for (const row of table.rows) {
+      checker.add(
+        table.header.map((column) => row.values[column] ?? ""),
+        row.line,
+      );
+      if (checker.tooManyProblems()) break;
+    }
+    checker.finish();
+    if (checker.problems.length > 0) throw new ImportFailed(checker.problems);
+    const result = applyStaged({
+      staging,
+      lastImportIdAtStart,
+      onWriting: (changes) => onProgress({ phase: "writing", rows: changes }),
+      fileName: file.name,
+      sha256: file.sha256,
+      dryRun,
+      startedAt,
+      now,
+    });
+    onProgress({ phase: "done" });
+    return result;
+  } finally {
+    staging.close();
+  }
+}
+
+/** Reads just the first line: is this an ONS Postcode Directory file? */
+export function looksLikePostcodeDirectory({ path }: { path: string }): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const buffer = Buffer.alloc(64 * 1024);
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    const firstLine = buffer.subarray(0, length).toString("utf8").split(/\r?\n/)[0] ?? "";
+    const [header] = parseSync(firstLine, { bom: true, relax_column_count: true, relax_quotes: true }) as string[][];
+    const columns = (header ?? []).map((h) => h.trim());
+    return onspdColumns.every((c) => columns.includes(c));
+  } catch {
+    // Unreadable or not CSV: the ordinary import path reports it properly.
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** "12 changes (postcodes: 10 added, 2 removed; 298 unchanged)". */
+export function summarisePostcodeImport(result: ImportResult): string {
+  const counts = (["added", "updated", "removed"] as const)
+    .map((type) => [type, result[type]] as const)
+    .filter(([, n]) => n > 0);
+  const changes = counts.reduce((sum, [, n]) => sum + n, 0);
+  const unchanged = `${result.unchanged.toLocaleString("en-GB")} unchanged`;
+  if (changes === 0) return `0 changes (${unchanged})`;
+  const parts = counts.map(([type, n]) => `${n.toLocaleString("en-GB")} ${type}`).join(", ");
+  return `${changes.toLocaleString("en-GB")} changes (postcodes: ${parts}; ${unchanged})`;
+}
+
+function applyStaged({
+  staging,
+  lastImportIdAtStart,
+  onWriting,
+  fileName,
+  sha256,
+  dryRun,
+  startedAt,
+  now,
+}: {
+  staging: PostcodeStaging;
+  /** The difference is worked out without the write lock: another import must not have slipped in. */
+  lastImportIdAtStart: number | null;
+  onWriting: (changes: number) => void;
+  fileName: string;
+  sha256: string;
+  dryRun: boolean;
+  startedAt: string;
+  now: () => Date;
+}): ImportResult {
+  const differences = staging.diff();
+  if (differences.rows === 0) {
+    // Replacing the directory with nothing would break every lookup: an
+    // empty extract is a mistake, not a snapshot.
+    throw new ImportFailed([{ file: fileName, message: "the file has a header but no postcodes" }]);
+  }
+  const result: ImportResult = {
+    kind: "onspd-postcodes",
+    file: fileName,
+    sha256,
+    dryRun,
+    ...differences,
+    withdrawn: 0,
+    // Per-row changes are not listed: there can be millions.
+    changes: [],
+  };
+  if (dryRun) return result;
+  onWriting(result.added + result.updated + result.removed);
+  return writeTransaction(db, () => {
+    if (findLastPostcodeImportId() !== lastImportIdAtStart) {
+      throw new ImportFailed([
+        { file: fileName, message: "another postcode import finished while this one was running; nothing was written, so run it again" },
+      ]);
+    }
+    staging.replace();
+    recordImportRun({
+      kind: result.kind,
+      fileName,
+      sha256,
+      dryRun: false,
+      rows: result.rows,
+      added: result.added,
+      updated: result.updated,
+      withdrawn: 0,
+      removed: result.removed,
+      unchanged: result.unchanged,
+      startedAt,
+      finishedAt: now().toISOString(),
+    });
+    return result;
+  });
+}
+
+/** Checks rows, collects problems with their line and column, and stages good rows in batches. */
+function createRowChecker({ fileName, header, staging }: { fileName: string; header: string[]; staging: PostcodeStaging }) {
+  const missing = onspdColumns.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    const found = header.length > 12 ? `${header.slice(0, 12).join(", ")}, …` : header.join(", ");
+    throw new ImportFailed(
+      missing.map((column) => ({
+        file: fileName,
+        line: 1,
+        column,
+        message: `the header has no "${column}" column (found: ${found})`,
+      })),
+    );
+  }
+  const at = {
+    pcds: header.indexOf("pcds"),
+    pcon: header.indexOf("pcon"),
+    doterm: header.indexOf("doterm"),
+  };
+  const problems: Problem[] = [];
+  let rows = 0;
+  let batch: StagedPostcode[] = [];
+  let stopped = false;
+
+  function problem(p: Omit<Problem, "file">) {
+    problems.push({ file: fileName, ...p });
+  }
+
+  function flush() {
+    if (batch.length === 0) return;
+    for (const duplicate of staging.stage(batch)) {
+      problem({
+        line: duplicate.line,
+        column: "pcds",
+        message: `duplicate postcode "${duplicate.postcode}" (first seen on line ${duplicate.firstLine})`,
+      });
+    }
+    batch = [];
+  }
+
+  return {
+    columns: header.length,
+    problems,
+    get rows() {
+      return rows;
+    },
+    problem(p: Omit<Problem, "file">) {
+      rows++;
+      problem(p);
+    },
+    add(record: string[], line: number) {
+      rows++;
+      const pcds = (record[at.pcds] ?? "").trim();
+      const pcon = (record[at.pcon] ?? "").trim();
+      const doterm = (record[at.doterm] ?? "").trim();
+      const postcode = normalisePostcode(pcds);
+      let ok = true;
+      if (!postcode) {
+        ok = false;
+        problem({
+          line,
+          column: "pcds",
+          message: pcds === "" ? "a postcode is required" : `must be a full UK postcode such as SW1A 1AA (got "${truncate(pcds)}")`,
+        });
+      }
+      if (pcon !== "" && !gssCodeShape.test(pcon)) {
+        ok = false;
+        problem({
+          line,
+          column: "pcon",
+          message: `must be empty or a 9-character GSS code such as E14001063 (got "${truncate(pcon)}")`,
+        });
+      }
+      const terminated = doterm === "" ? null : yearMonth.exec(doterm);
+      if (doterm !== "" && !terminated) {
+        ok = false;
+        problem({
+          line,
+          column: "doterm",
+          message: `must be empty or the year and month the postcode ended, as YYYYMM such as 201906 (got "${truncate(doterm)}")`,
+        });
+      }
+      if (!ok || !postcode) return;
+      batch.push({
+        postcode,
+        constituencyCode: pcon === "" ? null : pcon,
+        // Stored as ISO 8601 year-month, "2019-06".
+        terminatedOn: terminated ? `${terminated[1]}-${terminated[2]}` : null,
+        line,
+      });
+      if (batch.length >= batchSize) flush();
+    },
+    tooManyProblems() {
+      if (stopped) return true;
+      if (problems.length < maxProblems) return false;
+      stopped = true;
+      problem({ message: `stopped checking after ${maxProblems.toLocaleString("en-GB")} problems; fix these and import again` });
+      return true;
+    },
+    finish() {
+      // Rows still in the batch may be duplicates of earlier ones: stage them
+      // even after a stop, so the report is complete up to where it stopped.
+      flush();
+    },
+  };
+}
+
+function countLineBreaks(value: string) {
+  let n = 0;
+  for (let i = value.indexOf("\n"); i !== -1; i = value.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+function fileSize(path: string, fileName: string) {
+  try {
+    const size = statSync(path).size;
+    if (size === 0) throw new ImportFailed([{ file: fileName, message: "the file is empty" }]);
+    return size;
+  } catch (error) {
+    if (error instanceof ImportFailed) throw error;
+    throw readError(error, fileName);
+  }
+}
+
+function readError(error: unknown, fileName: string) {
+  if (error instanceof ImportFailed) return error;
+  const e = error as { code?: string; message?: string; lines?: number };
+  if (typeof e.code === "string" && e.code.startsWith("CSV_")) {
+    return new ImportFailed([{ file: fileName, line: e.lines, message: `the CSV is malformed: ${e.message ?? String(error)}` }]);
+  }
+  if (typeof e.code === "string" && /^E[A-Z]+$/.test(e.code)) {
+    return new ImportFailed([{ file: fileName, message: `cannot read the file (${e.message ?? e.code})` }]);
+  }
+  return error;
+}
+
+function truncate(value: string) {
+  return value.length > 40 ? `${value.slice(0, 37)}…` : value;
+}

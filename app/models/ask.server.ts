@@ -1,0 +1,471 @@
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { askRecipients, asks, candidacies, constituencies, outbox, pledgePointAnswers, pledgePoints } from "#db/schema";
+import { writeTransaction } from "#db/index";
+import { findCampaign } from "~/models/campaign.server";
+import { deleteMailboxMessages } from "~/models/mailbox.server";
+import { enqueueMail } from "~/models/outbox.server";
+import { issueSigningLink } from "~/models/pledge.server";
+import { hitRateLimit } from "~/models/rate-limit.server";
+import { alreadyAskedMail, candidateAskMail, candidateDigestMail, confirmAskMail } from "~/utils/ask-mails";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { publicSupporterName, shortDate } from "~/utils/names";
+import { generateToken, hashToken, hashForKey, looksLikeToken } from "~/utils/tokens.server";
+
+const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+// Unconfirmed asks, and their links, last a week; then they are deleted.
+export const ASK_LIFETIME_MS = 7 * DAY;
+// One reminder, a day after the first mail.
+export const REMINDER_AFTER_MS = DAY;
+
+// Abuse limits. Submissions per client IP: a burst limit and a sustained one.
+// Mails to one supporter address: confirmation, "already asked" and reminders.
+export const limits = {
+  ipBurst: { limit: 5, windowMs: 60 * 1000 },
+  ipSustained: { limit: 30, windowMs: HOUR },
+  emailMails: { limit: 3, windowMs: DAY },
+} as const;
+
+export class RateLimited extends Error {}
+
+export type NewAsk = {
+  constituencyCode: string;
+  name: string;
+  email: string;
+  postcode: string;
+  personalMessage: string | null;
+  wordingId: string;
+  showOnPublicList: boolean;
+  wantsUpdates: boolean;
+  candidacyIds: number[];
+};
+
+function requireCampaign() {
+  const campaign = findCampaign();
+  if (!campaign) throw new Error("No campaign is set up: load data/campaign.json first");
+  return campaign;
+}
+
+// True for a candidacy that has signed every point of the campaign: such
+// candidates are thanked, not asked.
+const signedEveryPoint = sql<number>`(select count(*) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id} and ${pledgePointAnswers.answer} = 'signed') = (select count(*) from ${pledgePoints})`;
+
+/** Standing candidates in a constituency, and whether they can still be asked. */
+export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
+  return db
+    .select({
+      id: candidacies.id,
+      personId: candidacies.personId,
+      name: candidacies.name,
+      hasEmail: sql<number>`${candidacies.email} is not null`,
+      signedEveryPoint,
+    })
+    .from(candidacies)
+    .where(and(eq(candidacies.constituencyCode, constituencyCode), eq(candidacies.status, "standing")))
+    .orderBy(asc(candidacies.name))
+    .all()
+    .map((c) => ({ ...c, hasEmail: Boolean(c.hasEmail), signedEveryPoint: Boolean(c.signedEveryPoint) }));
+}
+
+/**
+ * Records an ask and mails the supporter a confirmation link; nothing goes to
+ * candidates yet. The same email asking again gets the same outcome on screen
+ * (so no one can probe who has asked) and an "already asked" mail instead.
+ * Throws RateLimited when the client or the address is over its limit.
+ */
+export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: string; now: Date }) {
+  const campaign = requireCampaign();
+  const email = ask.email.toLowerCase();
+  return writeTransaction(db, () => {
+    const ipKey = hashForKey(clientIp);
+    const withinBurst = hitRateLimit({ key: `ask-ip-burst:${ipKey}`, ...limits.ipBurst, now });
+    const withinSustained = hitRateLimit({ key: `ask-ip-hour:${ipKey}`, ...limits.ipSustained, now });
+    if (!withinBurst || !withinSustained) throw new RateLimited();
+    if (!hitRateLimit({ key: `ask-email:${hashForKey(email)}`, ...limits.emailMails, now })) throw new RateLimited();
+
+    const existing = db
+      .select({ status: asks.status, createdAt: asks.createdAt, confirmedAt: asks.confirmedAt, tokenExpiresAt: asks.tokenExpiresAt })
+      .from(asks)
+      .where(and(eq(asks.electionId, campaign.electionId), eq(asks.email, email)))
+      .orderBy(desc(asks.createdAt))
+      .get();
+    if (existing) {
+      const mail = alreadyAskedMail({
+        campaign,
+        supporterName: ask.name,
+        askedOn: shortDate(existing.confirmedAt ?? existing.createdAt),
+        confirmed: existing.status === "confirmed",
+        expiresOn: existing.tokenExpiresAt ? shortDate(existing.tokenExpiresAt) : null,
+        publicUrl: env.PUBLIC_URL,
+      });
+      enqueueMail({ kind: "ask-already", toAddress: email, toName: ask.name, replyTo: null, ...mail, askId: null, candidacyId: null, now });
+      return { outcome: "already-asked" as const };
+    }
+
+    const candidates = db
+      .select({ id: candidacies.id, name: candidacies.name })
+      .from(candidacies)
+      .where(
+        and(
+          inArray(candidacies.id, ask.candidacyIds),
+          eq(candidacies.constituencyCode, ask.constituencyCode),
+          eq(candidacies.status, "standing"),
+          sql`not ${signedEveryPoint}`,
+        ),
+      )
+      .all();
+    if (candidates.length === 0) throw new Error("An ask needs at least one candidate in its constituency who has not signed");
+    const constituency = db
+      .select({ name: constituencies.name })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, ask.constituencyCode))
+      .get();
+
+    const { token, hash } = generateToken();
+    const expiresAt = new Date(now.getTime() + ASK_LIFETIME_MS);
+    const inserted = db
+      .insert(asks)
+      .values({
+        electionId: campaign.electionId,
+        constituencyCode: ask.constituencyCode,
+        name: ask.name,
+        email,
+        postcode: ask.postcode,
+        personalMessage: ask.personalMessage,
+        wordingId: ask.wordingId,
+        showOnPublicList: ask.showOnPublicList,
+        wantsUpdates: ask.wantsUpdates,
+        status: "pending",
+        tokenHash: hash,
+        tokenExpiresAt: expiresAt.toISOString(),
+        createdAt: now.toISOString(),
+      })
+      .returning({ id: asks.id })
+      .get();
+    db.insert(askRecipients)
+      .values(candidates.map((c) => ({ askId: inserted.id, candidacyId: c.id })))
+      .run();
+    const mail = confirmAskMail({
+      campaign,
+      supporterName: ask.name,
+      constituencyName: constituency?.name ?? "",
+      candidateNames: candidates.map((c) => c.name),
+      confirmUrl: `${env.PUBLIC_URL}/asks/confirm/${token}`,
+      expiresOn: shortDate(expiresAt.toISOString()),
+      publicUrl: env.PUBLIC_URL,
+      reminder: false,
+    });
+    enqueueMail({ kind: "ask-confirmation", toAddress: email, toName: ask.name, replyTo: null, ...mail, askId: inserted.id, candidacyId: null, now });
+    return { outcome: "created" as const };
+  });
+}
+
+/** What the confirmation page shows for a link, or why the link does not work. */
+export function findAskByToken({ token, now }: { token: string; now: Date }) {
+  if (!looksLikeToken(token)) return null;
+  const ask = db
+    .select({
+      id: asks.id,
+      name: asks.name,
+      status: asks.status,
+      tokenExpiresAt: asks.tokenExpiresAt,
+      constituencyName: constituencies.name,
+      constituencySlug: constituencies.slug,
+    })
+    .from(asks)
+    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+    .where(eq(asks.tokenHash, hashToken(token)))
+    .get();
+  if (!ask || ask.status !== "pending" || !ask.tokenExpiresAt || ask.tokenExpiresAt <= now.toISOString()) return null;
+  const recipients = db
+    .select({ name: candidacies.name })
+    .from(askRecipients)
+    .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+    .where(eq(askRecipients.askId, ask.id))
+    .orderBy(asc(candidacies.name))
+    .all();
+  return { name: ask.name, constituencyName: ask.constituencyName, candidateNames: recipients.map((r) => r.name) };
+}
+
+/**
+ * Confirms an ask from its link: in one transaction the ask becomes confirmed,
+ * the link stops working, and each candidate's mail is written to the outbox —
+ * or, above the campaign's hourly cap for that candidate, left for the next
+ * digest; candidates with no published email have the ask recorded only.
+ */
+export function confirmAsk({ token, now }: { token: string; now: Date }) {
+  if (!looksLikeToken(token)) return null;
+  const campaign = requireCampaign();
+  return writeTransaction(db, () => {
+    const ask = db
+      .select()
+      .from(asks)
+      .where(and(eq(asks.tokenHash, hashToken(token)), eq(asks.status, "pending"), gt(asks.tokenExpiresAt, now.toISOString())))
+      .get();
+    if (!ask) return null;
+    db.update(asks)
+      .set({ status: "confirmed", confirmedAt: now.toISOString(), tokenHash: null, tokenExpiresAt: null })
+      .where(eq(asks.id, ask.id))
+      .run();
+    const constituency = db
+      .select({ name: constituencies.name, slug: constituencies.slug })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, ask.constituencyCode))
+      .get();
+    const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
+    const recipients = db
+      .select({ candidacyId: candidacies.id, name: candidacies.name, email: candidacies.email, signedEveryPoint })
+      .from(askRecipients)
+      .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+      .where(eq(askRecipients.askId, ask.id))
+      .all();
+    const withoutEmail: string[] = [];
+    for (const recipient of recipients) {
+      const where = and(eq(askRecipients.askId, ask.id), eq(askRecipients.candidacyId, recipient.candidacyId));
+      // Signed everything since the ask was made: no more ask mails to them.
+      if (recipient.signedEveryPoint) {
+        db.update(askRecipients).set({ delivery: "already-signed" }).where(where).run();
+        continue;
+      }
+      const signingLink = recipient.email ? issueSigningLink({ candidacyId: recipient.candidacyId, now }) : null;
+      if (!recipient.email || !signingLink) {
+        withoutEmail.push(recipient.name);
+        db.update(askRecipients).set({ delivery: "no-email" }).where(where).run();
+        continue;
+      }
+      if (candidateMailsInLastHour({ candidacyId: recipient.candidacyId, now }) >= campaign.askHourlyCap || !wording) {
+        db.update(askRecipients).set({ delivery: "digest" }).where(where).run();
+        continue;
+      }
+      const mail = candidateAskMail({
+        campaign,
+        wording,
+        candidateName: recipient.name,
+        constituencyName: constituency?.name ?? "",
+        supporterName: ask.name,
+        postcode: ask.postcode,
+        personalMessage: ask.personalMessage,
+        pledgeUrl: signingLink.url,
+        publicUrl: env.PUBLIC_URL,
+      });
+      const outboxId = enqueueMail({
+        kind: "candidate-ask",
+        toAddress: recipient.email,
+        toName: recipient.name,
+        replyTo: ask.email,
+        ...mail,
+        askId: ask.id,
+        candidacyId: recipient.candidacyId,
+        now,
+      });
+      db.update(askRecipients).set({ delivery: "mail", outboxId }).where(where).run();
+    }
+    return {
+      constituencyName: constituency?.name ?? "",
+      constituencySlug: constituency?.slug ?? "",
+      postcode: ask.postcode,
+      sentTo: recipients.filter((r) => r.email && !r.signedEveryPoint).map((r) => r.name),
+      withoutEmail,
+    };
+  });
+}
+
+function candidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
+  return (
+    db
+      .select({ n: count() })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.candidacyId, candidacyId),
+          inArray(outbox.kind, ["candidate-ask", "candidate-digest"]),
+          gt(outbox.createdAt, new Date(now.getTime() - HOUR).toISOString()),
+        ),
+      )
+      .get()?.n ?? 0
+  );
+}
+
+/**
+ * Gathers asks held back by the hourly cap into one digest mail per candidate,
+ * as soon as that candidate's last hour has room for one more mail.
+ */
+export function queueDueDigests({ now }: { now: Date }) {
+  const campaign = findCampaign();
+  if (!campaign) return 0;
+  return writeTransaction(db, () => {
+    const waiting = db
+      .select({
+        askId: askRecipients.askId,
+        candidacyId: askRecipients.candidacyId,
+        candidateName: candidacies.name,
+        candidateEmail: candidacies.email,
+        constituencyName: constituencies.name,
+        supporterName: asks.name,
+        personalMessage: asks.personalMessage,
+      })
+      .from(askRecipients)
+      .innerJoin(asks, eq(asks.id, askRecipients.askId))
+      .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+      .where(and(eq(askRecipients.delivery, "digest"), isNull(askRecipients.outboxId)))
+      .orderBy(asc(askRecipients.candidacyId), asc(asks.confirmedAt))
+      .all();
+    const byCandidate = new Map<number, typeof waiting>();
+    for (const row of waiting) {
+      const rows = byCandidate.get(row.candidacyId);
+      if (rows) rows.push(row);
+      else byCandidate.set(row.candidacyId, [row]);
+    }
+    let queued = 0;
+    for (const [candidacyId, rows] of byCandidate) {
+      const first = rows[0];
+      if (!first?.candidateEmail) continue;
+      if (candidateMailsInLastHour({ candidacyId, now }) >= campaign.askHourlyCap) continue;
+      const signingLink = issueSigningLink({ candidacyId, now });
+      if (!signingLink) continue;
+      const mail = candidateDigestMail({
+        campaign,
+        candidateName: first.candidateName,
+        constituencyName: first.constituencyName,
+        supporters: rows.map((r) => ({ name: r.supporterName, personalMessage: r.personalMessage })),
+        pledgeUrl: signingLink.url,
+        publicUrl: env.PUBLIC_URL,
+      });
+      const outboxId = enqueueMail({
+        kind: "candidate-digest",
+        toAddress: first.candidateEmail,
+        toName: first.candidateName,
+        replyTo: null,
+        ...mail,
+        askId: null,
+        candidacyId,
+        now,
+      });
+      db.update(askRecipients)
+        .set({ outboxId })
+        .where(
+          and(
+            eq(askRecipients.candidacyId, candidacyId),
+            inArray(
+              askRecipients.askId,
+              rows.map((r) => r.askId),
+            ),
+          ),
+        )
+        .run();
+      queued++;
+    }
+    return queued;
+  });
+}
+
+/** One reminder, with a fresh link, for asks left unconfirmed for a day. */
+export function sendDueReminders({ now }: { now: Date }) {
+  const campaign = findCampaign();
+  if (!campaign) return 0;
+  return writeTransaction(db, () => {
+    const due = db
+      .select({
+        id: asks.id,
+        name: asks.name,
+        email: asks.email,
+        tokenExpiresAt: asks.tokenExpiresAt,
+        constituencyName: constituencies.name,
+      })
+      .from(asks)
+      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      .where(
+        and(
+          eq(asks.status, "pending"),
+          isNull(asks.reminderSentAt),
+          lte(asks.createdAt, new Date(now.getTime() - REMINDER_AFTER_MS).toISOString()),
+          gt(asks.tokenExpiresAt, now.toISOString()),
+        ),
+      )
+      .all();
+    for (const ask of due) {
+      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...limits.emailMails, now })) continue;
+      const { token, hash } = generateToken();
+      db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
+      const candidateNames = db
+        .select({ name: candidacies.name })
+        .from(askRecipients)
+        .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+        .where(eq(askRecipients.askId, ask.id))
+        .all()
+        .map((c) => c.name);
+      const mail = confirmAskMail({
+        campaign,
+        supporterName: ask.name,
+        constituencyName: ask.constituencyName,
+        candidateNames,
+        confirmUrl: `${env.PUBLIC_URL}/asks/confirm/${token}`,
+        expiresOn: shortDate(ask.tokenExpiresAt ?? now.toISOString()),
+        publicUrl: env.PUBLIC_URL,
+        reminder: true,
+      });
+      enqueueMail({ kind: "ask-reminder", toAddress: ask.email, toName: ask.name, replyTo: null, ...mail, askId: ask.id, candidacyId: null, now });
+    }
+    return due.length;
+  });
+}
+
+/**
+ * Deletes asks never confirmed within their week, with the mails that carried
+ * their links: we keep nothing about people who did not go ahead.
+ */
+export function deleteExpiredAsks({ now }: { now: Date }) {
+  return writeTransaction(db, () => {
+    const expired = db
+      .select({ id: asks.id })
+      .from(asks)
+      .where(and(eq(asks.status, "pending"), lte(asks.createdAt, new Date(now.getTime() - ASK_LIFETIME_MS).toISOString())))
+      .all()
+      .map((a) => a.id);
+    for (let i = 0; i < expired.length; i += 500) {
+      const ids = expired.slice(i, i + 500);
+      const outboxIds = db.select({ id: outbox.id }).from(outbox).where(inArray(outbox.askId, ids)).all().map((o) => o.id);
+      deleteMailboxMessages({ outboxIds });
+      db.delete(outbox).where(inArray(outbox.askId, ids)).run();
+      db.delete(asks).where(inArray(asks.id, ids)).run();
+    }
+    return expired.length;
+  });
+}
+
+/** The public list: only supporters who opted in, as "Rajan N", with the day they confirmed. */
+export function listRecentPublicSupporters({ limit, constituencyCode }: { limit: number; constituencyCode?: string }) {
+  return db
+    .select({ name: asks.name, confirmedAt: asks.confirmedAt, constituencyName: constituencies.name, constituencySlug: constituencies.slug })
+    .from(asks)
+    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+    .where(
+      and(
+        eq(asks.status, "confirmed"),
+        eq(asks.showOnPublicList, true),
+        isNotNull(asks.confirmedAt),
+        constituencyCode ? eq(asks.constituencyCode, constituencyCode) : undefined,
+      ),
+    )
+    .orderBy(desc(asks.confirmedAt))
+    .limit(limit)
+    .all()
+    .map((s) => ({
+      name: publicSupporterName(s.name),
+      confirmedOn: shortDate(s.confirmedAt ?? ""),
+      constituencyName: s.constituencyName,
+      constituencySlug: s.constituencySlug,
+    }));
+}
+
+export function countConfirmedAsks({ constituencyCode }: { constituencyCode: string }) {
+  return (
+    db
+      .select({ n: count() })
+      .from(asks)
+      .where(and(eq(asks.constituencyCode, constituencyCode), eq(asks.status, "confirmed")))
+      .get()?.n ?? 0
+  );
+}

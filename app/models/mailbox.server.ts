@@ -1,0 +1,88 @@
+import { desc, eq, inArray } from "drizzle-orm";
+import { mailbox } from "#db/schema";
+import { db } from "~/utils/db.server";
+
+/** Keeps one message delivered by the local transport (no SMTP configured). */
+export function storeMailboxMessage({
+  outboxId,
+  messageId,
+  fromAddress,
+  toAddress,
+  replyTo,
+  subject,
+  textBody,
+  raw,
+  deliveredAt,
+}: {
+  outboxId: number | null;
+  messageId: string;
+  fromAddress: string;
+  toAddress: string;
+  replyTo: string | null;
+  subject: string;
+  textBody: string;
+  raw: string;
+  deliveredAt: Date;
+}): number {
+  return db
+    .insert(mailbox)
+    .values({
+      outboxId,
+      messageId,
+      fromAddress,
+      toAddress,
+      replyTo,
+      subject,
+      textBody,
+      raw,
+      deliveredAt: deliveredAt.toISOString(),
+    })
+    .returning({ id: mailbox.id })
+    .get().id;
+}
+
+/** Newest first, without the bodies. */
+export function listMailboxMessages({ limit = 200 }: { limit?: number } = {}) {
+  return db
+    .select({
+      id: mailbox.id,
+      toAddress: mailbox.toAddress,
+      subject: mailbox.subject,
+      deliveredAt: mailbox.deliveredAt,
+    })
+    .from(mailbox)
+    .orderBy(desc(mailbox.id))
+    .limit(limit)
+    .all();
+}
+
+export function countMailboxMessages() {
+  return db.$count(mailbox);
+}
+
+export function findMailboxMessage({ id }: { id: number }) {
+  return db
+    .select({
+      id: mailbox.id,
+      messageId: mailbox.messageId,
+      fromAddress: mailbox.fromAddress,
+      toAddress: mailbox.toAddress,
+      replyTo: mailbox.replyTo,
+      subject: mailbox.subject,
+      textBody: mailbox.textBody,
+      raw: mailbox.raw,
+      deliveredAt: mailbox.deliveredAt,
+    })
+    .from(mailbox)
+    .where(eq(mailbox.id, id))
+    .get();
+}
+
+/**
+ * Deletes the local copies of these outbox mails. For deleting an expired
+ * ask: its mails carry the supporter's details, which are not kept.
+ */
+export function deleteMailboxMessages({ outboxIds }: { outboxIds: number[] }) {
+  if (outboxIds.length === 0) return 0;
+  return db.delete(mailbox).where(inArray(mailbox.outboxId, outboxIds)).run().changes;
+}

@@ -1,0 +1,247 @@
+import { randomBytes } from "node:crypto";
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
+import { writeTransaction } from "#db/index";
+import { outbox, outboxStatuses, type OutboxStatus } from "#db/schema";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { redactLinkTokens } from "~/utils/tokens.server";
+
+// Retries: 1 min, 2, 4 … capped at an hour; the 8th failed attempt gives up
+// (about two and a half hours after the first), which rides out a typical
+// SMTP outage but leaves a visible failed row instead of retrying for ever.
+export const maxSendAttempts = 8;
+const firstRetryMs = 60_000;
+const maxRetryMs = 60 * 60_000;
+
+// While a row is `sending`, nextAttemptAt holds the claim's expiry: a worker
+// that crashed mid-send leaves the row there, and after this long it is sent
+// again. Longer than any send can take (the transport's timeouts are shorter),
+// so a live worker's claim is never taken over.
+export const sendingLeaseMs = 10 * 60_000;
+
+// Message-IDs name the site they come from (RFC 5322 asks for a unique right-hand side).
+const messageIdDomain = new URL(env.PUBLIC_URL).hostname || "localhost";
+
+export type OutboxMessage = {
+  id: number;
+  toAddress: string;
+  toName: string | null;
+  replyTo: string | null;
+  subject: string;
+  textBody: string;
+  messageId: string;
+  attempts: number;
+};
+
+/**
+ * Queues one mail. Callers wrap it in the write transaction that makes the
+ * change the mail reports, so the two commit or roll back together.
+ */
+export function enqueueMail({
+  kind,
+  toAddress,
+  toName = null,
+  replyTo = null,
+  subject,
+  textBody,
+  askId = null,
+  candidacyId = null,
+  now,
+}: {
+  kind: string;
+  toAddress: string;
+  toName?: string | null;
+  replyTo?: string | null;
+  subject: string;
+  textBody: string;
+  askId?: number | null;
+  candidacyId?: number | null;
+  now: Date;
+}): number {
+  const at = now.toISOString();
+  // Fixed here, not at send time, so every retry of this row carries the same Message-ID.
+  const messageId = `<outbox.${now.getTime().toString(36)}.${randomBytes(12).toString("hex")}@${messageIdDomain}>`;
+  const row = db
+    .insert(outbox)
+    .values({
+      kind,
+      toAddress,
+      toName,
+      replyTo,
+      subject,
+      textBody,
+      messageId,
+      status: "queued",
+      attempts: 0,
+      nextAttemptAt: at,
+      askId,
+      candidacyId,
+      createdAt: at,
+    })
+    .returning({ id: outbox.id })
+    .get();
+  return row.id;
+}
+
+/**
+ * Takes up to `limit` due mails for sending. The IMMEDIATE transaction means
+ * two workers (in the server and `npm run worker`) never take the same row.
+ * The attempt is counted here, so a worker that dies mid-send still uses one up.
+ */
+export function claimDueMail({ now, limit }: { now: Date; limit: number }): OutboxMessage[] {
+  const at = now.toISOString();
+  return writeTransaction(db, () => {
+    const due = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, "queued"), lte(outbox.nextAttemptAt, at)))
+      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(limit)
+      .all();
+    if (due.length === 0) return [];
+    return db
+      .update(outbox)
+      .set({
+        status: "sending",
+        attempts: sql`${outbox.attempts} + 1`,
+        nextAttemptAt: new Date(now.getTime() + sendingLeaseMs).toISOString(),
+      })
+      .where(
+        and(
+          inArray(
+            outbox.id,
+            due.map((d) => d.id),
+          ),
+          eq(outbox.status, "queued"),
+        ),
+      )
+      .returning({
+        id: outbox.id,
+        toAddress: outbox.toAddress,
+        toName: outbox.toName,
+        replyTo: outbox.replyTo,
+        subject: outbox.subject,
+        textBody: outbox.textBody,
+        messageId: outbox.messageId,
+        attempts: outbox.attempts,
+      })
+      .all()
+      .sort((a, b) => a.id - b.id);
+  });
+}
+
+export function markSent({ id, now }: { id: number; now: Date }) {
+  writeTransaction(db, () => {
+    const row = db.select({ textBody: outbox.textBody }).from(outbox).where(eq(outbox.id, id)).get();
+    db.update(outbox)
+      .set({
+        status: "sent",
+        sentAt: now.toISOString(),
+        lastError: null,
+        // Link tokens are otherwise kept only as hashes; the queued mail was
+        // their one plain copy, needed until it went. Once sent, strike it out.
+        textBody: redactLinkTokens(row?.textBody ?? ""),
+      })
+      .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
+      .run();
+  });
+}
+
+/** The wait before the next try after `attempts` failed ones: 1 min, doubling, at most an hour. */
+export function retryDelayMs({ attempts }: { attempts: number }) {
+  return Math.min(firstRetryMs * 2 ** Math.max(0, attempts - 1), maxRetryMs);
+}
+
+/** A temporary failure (4xx, connection refused, timeout): try again later, or give up after the last attempt. */
+export function markRetry({ id, error, now }: { id: number; error: string; now: Date }) {
+  writeTransaction(db, () => {
+    const row = db
+      .select({ attempts: outbox.attempts })
+      .from(outbox)
+      .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
+      .get();
+    if (!row) return;
+    const giveUp = row.attempts >= maxSendAttempts;
+    db.update(outbox)
+      .set({
+        status: giveUp ? "failed" : "queued",
+        lastError: giveUp ? `Gave up after ${row.attempts} attempts. Last error: ${error}` : error,
+        nextAttemptAt: new Date(now.getTime() + retryDelayMs({ attempts: row.attempts })).toISOString(),
+      })
+      .where(eq(outbox.id, id))
+      .run();
+  });
+}
+
+/** A permanent failure (an SMTP 5xx, an unusable address): retrying would get the same answer. */
+export function markFailed({ id, error }: { id: number; error: string }) {
+  db.update(outbox)
+    .set({ status: "failed", lastError: error })
+    .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
+    .run();
+}
+
+/**
+ * Puts back mail whose worker died mid-send (its claim expired). It may have
+ * reached the server already; the resend carries the same Message-ID, so the
+ * receiving side can tell it is the same message.
+ */
+export function requeueStuckMail({ now }: { now: Date }): number {
+  const at = now.toISOString();
+  return writeTransaction(db, () => {
+    const stuck = and(eq(outbox.status, "sending"), lte(outbox.nextAttemptAt, at));
+    const error = "The worker stopped while sending this message.";
+    const failed = db
+      .update(outbox)
+      .set({ status: "failed", lastError: `Gave up after ${maxSendAttempts} attempts. Last error: ${error}` })
+      .where(and(stuck, sql`${outbox.attempts} >= ${maxSendAttempts}`))
+      .run().changes;
+    const requeued = db
+      .update(outbox)
+      .set({ status: "queued", lastError: error, nextAttemptAt: at })
+      .where(stuck)
+      .run().changes;
+    return failed + requeued;
+  });
+}
+
+/** How many mails are in each state, every state present (zero when none). */
+export function countOutboxByStatus(): Record<OutboxStatus, number> {
+  const rows = db.select({ status: outbox.status, count: count() }).from(outbox).groupBy(outbox.status).all();
+  const counts = Object.fromEntries(outboxStatuses.map((status) => [status, 0])) as Record<OutboxStatus, number>;
+  for (const row of rows) counts[row.status] = row.count;
+  return counts;
+}
+
+/** Failed mail, and mail waiting to be retried, newest first: what staff need to look at. */
+export function listOutboxProblems({ limit = 50 }: { limit?: number } = {}) {
+  return db
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      toAddress: outbox.toAddress,
+      subject: outbox.subject,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      nextAttemptAt: outbox.nextAttemptAt,
+      createdAt: outbox.createdAt,
+    })
+    .from(outbox)
+    .where(or(eq(outbox.status, "failed"), and(eq(outbox.status, "queued"), isNotNull(outbox.lastError))))
+    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * Hands back claimed mail that was never handed to the transport (the worker
+ * is stopping), without using up an attempt.
+ */
+export function releaseClaimedMail({ ids, now }: { ids: number[]; now: Date }) {
+  if (ids.length === 0) return;
+  db.update(outbox)
+    .set({ status: "queued", attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: now.toISOString() })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, "sending")))
+    .run();
+}

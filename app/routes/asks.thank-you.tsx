@@ -1,0 +1,90 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { findCampaign } from "~/models/campaign.server";
+import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
+import { env } from "~/utils/env.server";
+import { normalisePostcode } from "~/utils/postcode";
+
+export const meta: MetaFunction = () => [{ title: "Message sent" }, { name: "robots", content: "noindex" }];
+
+export function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const constituency = findConstituencyBySlug({ slug: url.searchParams.get("constituency") ?? "" });
+  const campaign = findCampaign();
+  if (!constituency || !campaign) throw new Response("Not found", { status: 404 });
+  const postcode = normalisePostcode(url.searchParams.get("postcode") ?? "");
+  const withoutEmail = listCandidatesInConstituency({ gssCode: constituency.gssCode }).filter(
+    (c) => c.status === "standing" && !c.hasEmail,
+  );
+  const shareUrl = postcode ? `${env.PUBLIC_URL}/?postcode=${encodeURIComponent(postcode)}` : `${env.PUBLIC_URL}/`;
+  return {
+    campaignName: campaign.name,
+    constituency: { name: constituency.name, slug: constituency.slug },
+    shareUrl,
+    shareText: `I've asked my general election candidates in ${constituency.name} to sign the ${campaign.name} pledge. Will you ask yours?`,
+    withoutEmail: withoutEmail.map((c) => ({ id: c.id, name: c.name, partyName: c.partyName, homepageUrl: c.homepageUrl })),
+  };
+}
+
+export default function ThankYou() {
+  const { constituency, shareUrl, shareText, withoutEmail } = useLoaderData<typeof loader>();
+  const text = encodeURIComponent(shareText);
+  const url = encodeURIComponent(shareUrl);
+  return (
+    <>
+      <div className="panel">
+        <h1 className="panel__title">Message sent</h1>
+        <div className="panel__body">Thank you for asking your candidates in {constituency.name}</div>
+      </div>
+      <p>
+        We are sending your message now. When a candidate signs, it will show on{" "}
+        <Link to={`/constituencies/${constituency.slug}`}>the {constituency.name} page</Link>.
+      </p>
+      {withoutEmail.length > 0 ? (
+        <>
+          <h2 className="heading-m">Candidates we could not email</h2>
+          <p>
+            These candidates have not published an email address. We have counted your ask for them, and you could
+            contact them another way, through their party or their website:
+          </p>
+          <ul className="list">
+            {withoutEmail.map((c) => (
+              <li key={c.id}>
+                {c.name} ({c.partyName})
+                {c.homepageUrl ? (
+                  <>
+                    {" "}
+                    – <a href={c.homepageUrl}>website</a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h2 className="heading-l">Ask your friends to do the same</h2>
+      <p>Send them this link. It opens the campaign with your postcode filled in:</p>
+      <p className="inset-text">
+        <a href={shareUrl}>{shareUrl}</a>
+      </p>
+      <ul className="list">
+        <li>
+          <a href={`https://wa.me/?text=${text}%20${url}`}>Share on WhatsApp</a>
+        </li>
+        <li>
+          <a href={`https://www.facebook.com/sharer/sharer.php?u=${url}`}>Share on Facebook</a>
+        </li>
+        <li>
+          <a href={`https://twitter.com/intent/tweet?text=${text}&url=${url}`}>Share on X (Twitter)</a>
+        </li>
+        <li>
+          <a href={`mailto:?subject=${encodeURIComponent("Ask your candidates to sign the pledge")}&body=${text}%20${url}`}>
+            Share by email
+          </a>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+export { ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,208 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
+import { findCampaign } from "~/models/campaign.server";
+import { findCandidatePage, requestSigningLink } from "~/models/pledge.server";
+import { shortDate, suppressedCount } from "~/utils/names";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Candidate not found" }];
+  const { candidacy, points } = data;
+  const signed = points.filter((p) => p.answer === "signed").length;
+  return [
+    { title: `${candidacy.name} – ${candidacy.constituencyName}` },
+    { name: "description", content: `${candidacy.name} (${candidacy.partyName}) has signed ${signed} of ${points.length} points of the pledge.` },
+  ];
+};
+
+export function loader({ params, request }: LoaderFunctionArgs) {
+  const page = findCandidatePage({ personId: params.personId ?? "" });
+  if (!page) throw new Response("Not found", { status: 404 });
+  const query = new URL(request.url).searchParams;
+  return {
+    ...page,
+    asked: suppressedCount(page.asked),
+    linkRequested: query.get("link") === "requested",
+    recorded: query.get("recorded") === "1",
+    contactEmail: findCampaign()?.fromEmail ?? null,
+  };
+}
+
+// The link goes only to the address published for this candidate; the answer
+// is the same whether or not we have one, so no one learns which we hold.
+export function action({ params }: ActionFunctionArgs) {
+  const page = findCandidatePage({ personId: params.personId ?? "" });
+  if (!page) throw new Response("Not found", { status: 404 });
+  if (page.candidacy.status === "standing") requestSigningLink({ candidacyId: page.candidacy.id, now: new Date() });
+  throw redirect(`/candidates/${page.candidacy.personId}?link=requested#signing-link`);
+}
+
+const answerLabels = { signed: "Signed", declined: "Declined" } as const;
+
+export default function CandidatePage() {
+  const { candidacy, points, statement, trustMark, evidenceUrl, history, asked, linkRequested, recorded, contactEmail } =
+    useLoaderData<typeof loader>();
+  const signed = points.filter((p) => p.answer === "signed").length;
+  const allSigned = signed === points.length;
+  const firstAnswer = history.at(-1);
+  const lastChange = history[0];
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumbs">
+        <ol>
+          <li>
+            <Link to="/constituencies">Constituencies</Link>
+          </li>
+          <li>
+            <Link to={`/constituencies/${candidacy.constituencySlug}`}>{candidacy.constituencyName}</Link>
+          </li>
+        </ol>
+      </nav>
+      {recorded ? (
+        <div className="notification" role="status">
+          <h2 className="heading-m">Thank you: your answers are recorded</h2>
+          <p>They are public below. We have emailed a copy to your published address.</p>
+        </div>
+      ) : null}
+      <span className="caption-l">
+        {candidacy.partyName}, {candidacy.constituencyName}
+      </span>
+      <h1 className="heading-xl">{candidacy.name}</h1>
+      {candidacy.status === "withdrawn" ? <p className="inset-text">This candidate is no longer standing.</p> : null}
+      <p className="body-l">
+        {history.length === 0
+          ? "Has not answered the pledge yet."
+          : allSigned
+            ? "Has signed every point of the pledge."
+            : `Has signed ${signed} of the ${points.length} points of the pledge.`}
+      </p>
+      {trustMark ? (
+        <p>
+          <span className="tag">{trustMark === "verified-by-email" ? "Verified by email" : "Recorded by the campaign"}</span>{" "}
+          {trustMark === "verified-by-email"
+            ? "Signed through a link sent to the candidate's published email address."
+            : "Made elsewhere and recorded by campaign staff."}
+          {trustMark === "recorded-by-campaign" && evidenceUrl ? (
+            <>
+              {" "}
+              <a href={evidenceUrl}>See the evidence</a>.
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      <table className="table">
+        <caption className="visually-hidden">Answers to each point of the pledge</caption>
+        <thead>
+          <tr>
+            <th scope="col">Point</th>
+            <th scope="col">Answer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p, i) => (
+            <tr key={p.id}>
+              <th scope="row">
+                {i + 1}. {p.title}
+              </th>
+              <td>
+                {p.answer ? (
+                  <>
+                    <span className={`tag${p.answer === "declined" ? " tag--red" : " tag--green"}`}>{answerLabels[p.answer]}</span>
+                    {p.answeredAt ? <span className="hint"> on {shortDate(p.answeredAt)}</span> : null}
+                  </>
+                ) : (
+                  <span className="tag tag--grey">Not answered yet</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {statement ? (
+        <>
+          <h2 className="heading-m">Their statement</h2>
+          <p className="statement">{statement}</p>
+        </>
+      ) : null}
+      {firstAnswer && lastChange && history.length > 1 ? (
+        <p className="hint">
+          First answered on {shortDate(firstAnswer.createdAt)}; updated on {shortDate(lastChange.createdAt)}.
+        </p>
+      ) : firstAnswer ? (
+        <p className="hint">Answered on {shortDate(firstAnswer.createdAt)}.</p>
+      ) : null}
+      {history.length > 1 ? (
+        <details className="details">
+          <summary>Every change ({history.length})</summary>
+          <ul className="list">
+            {history.map((h, i) => (
+              <li key={i}>
+                {i === history.length - 1 ? "Answered" : "Updated"} on {shortDate(h.createdAt)}
+                {h.trustMark === "recorded-by-campaign" ? " (recorded by the campaign)" : ""}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      <p>
+        {asked === "fewer than 5" ? "Fewer than 5 constituents have" : `${asked} constituents have`} asked {candidacy.name} to sign.
+      </p>
+      {allSigned ? (
+        <section id="thank">
+          <h2 className="heading-m">Thank {candidacy.name}</h2>
+          <p>
+            They have signed every point.{" "}
+            {candidacy.homepageUrl ? (
+              <>
+                Let them know you noticed: <a href={candidacy.homepageUrl}>their website</a>.
+              </>
+            ) : (
+              "Let them know you noticed when you next hear from their campaign."
+            )}
+          </p>
+        </section>
+      ) : candidacy.status === "standing" ? (
+        <p>
+          <Link className="button" to={`/constituencies/${candidacy.constituencySlug}/ask`}>
+            Ask them to sign
+          </Link>
+        </p>
+      ) : null}
+      {candidacy.status === "standing" ? (
+        <section id="signing-link" aria-labelledby="signing-link-title">
+          <h2 className="heading-m" id="signing-link-title">
+            Are you {candidacy.name}?
+          </h2>
+          {linkRequested ? (
+            <div className="inset-text" role="status">
+              <p>
+                If we have an email address published for {candidacy.name}, we have sent a signing link to it. It can
+                take a few minutes to arrive.
+              </p>
+            </div>
+          ) : null}
+          <p>
+            We can email you a link to sign the pledge. For your security we send it only to the email address
+            published for you by Democracy Club, never to an address typed here.
+          </p>
+          <Form method="post">
+            <button type="submit" className="button button--secondary">
+              Email me a signing link
+            </button>
+          </Form>
+          <p>
+            If no email address is published for you, add one on{" "}
+            <a href="https://candidates.democracyclub.org.uk/">Democracy Club's candidates site</a> and ask again once
+            it appears here{contactEmail ? (
+              <>
+                , or write to us at <a href={`mailto:${contactEmail}`}>{contactEmail}</a>
+              </>
+            ) : null}
+            .
+          </p>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export { ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,434 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
+import { ChoiceGroup, TextArea, TextField } from "~/components/field";
+import { listAskableCandidates, RateLimited, submitAsk } from "~/models/ask.server";
+import { findCampaign } from "~/models/campaign.server";
+import { findConstituencyBySlug } from "~/models/constituency.server";
+import { candidateAskMail } from "~/utils/ask-mails";
+import { normalisePostcode } from "~/utils/postcode";
+import { lookUpPostcode } from "~/utils/postcode-lookup.server";
+import { clientIpOf } from "~/utils/request.server";
+
+// Bots that fill and post a form faster than this are quietly ignored.
+const MIN_FILL_MS = 3_000;
+const MESSAGE_MAX = 1_000;
+
+// The title is rendered by the page itself: it must start "Error: " after a
+// failed submission, and meta functions cannot see action data.
+export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+
+function load(slug: string | undefined) {
+  const constituency = findConstituencyBySlug({ slug: slug ?? "" });
+  const campaign = findCampaign();
+  if (!constituency || !campaign) throw new Response("Not found", { status: 404 });
+  const standing = listAskableCandidates({ constituencyCode: constituency.gssCode });
+  // Candidates who have signed every point are thanked, not asked again.
+  const candidates = standing.filter((c) => !c.signedEveryPoint);
+  const signed = standing.filter((c) => c.signedEveryPoint);
+  return { constituency, campaign, candidates, signed };
+}
+
+export function loader({ params, request }: LoaderFunctionArgs) {
+  const { constituency, campaign, candidates, signed } = load(params.slug);
+  const postcode = new URL(request.url).searchParams.get("postcode") ?? "";
+  return {
+    constituency,
+    points: campaign.points,
+    wordingVariants: campaign.wordingVariants,
+    messagePrompts: campaign.messagePrompts,
+    candidates,
+    signed: signed.map((c) => ({ id: c.id, personId: c.personId, name: c.name })),
+    values: {
+      ...emptyValues,
+      postcode: normalisePostcode(postcode) ?? "",
+      // Default: every standing candidate who has not signed.
+      candidacyIds: candidates.map((c) => String(c.id)),
+      wordingId: campaign.wordingVariants[0]?.id ?? "",
+    },
+    startedAt: String(Date.now()),
+  };
+}
+
+type Values = {
+  name: string;
+  email: string;
+  postcode: string;
+  candidacyIds: string[];
+  wordingId: string;
+  personalMessage: string;
+  showOnPublicList: boolean;
+  wantsUpdates: boolean;
+};
+
+const emptyValues: Values = {
+  name: "",
+  email: "",
+  postcode: "",
+  candidacyIds: [],
+  wordingId: "",
+  personalMessage: "",
+  showOnPublicList: false,
+  wantsUpdates: false,
+};
+
+function readValues(form: FormData): Values {
+  const text = (key: string) => String(form.get(key) ?? "");
+  return {
+    name: text("name").trim(),
+    email: text("email").trim(),
+    postcode: text("postcode").trim(),
+    candidacyIds: form.getAll("candidacyIds").map(String),
+    wordingId: text("wordingId"),
+    personalMessage: text("personalMessage").trim().replace(/\r\n?/g, "\n"),
+    showOnPublicList: form.get("showOnPublicList") === "yes",
+    wantsUpdates: form.get("wantsUpdates") === "yes",
+  };
+}
+
+function askSchema({ candidateIds, wordingIds }: { candidateIds: number[]; wordingIds: string[] }) {
+  return z.object({
+    name: z
+      .string()
+      .min(1, "Enter your name")
+      .max(100, "Your name must be 100 characters or fewer")
+      // Names go into mail headers and the public list: no control characters.
+      .regex(/^[^\p{Cc}]+$/u, "Your name must only include letters, spaces and punctuation"),
+    email: z
+      .string()
+      .min(1, "Enter your email address")
+      .max(254, "Your email address must be 254 characters or fewer")
+      .pipe(z.email("Enter an email address in the correct format, like name@example.com")),
+    postcode: z
+      .string()
+      .min(1, "Enter your postcode")
+      .transform((v, ctx) => {
+        const normalised = normalisePostcode(v);
+        if (!normalised) ctx.addIssue({ code: "custom", message: "Enter a full UK postcode, like SW1A 1AA" });
+        return normalised ?? v;
+      }),
+    candidacyIds: z
+      .array(z.coerce.number().int())
+      .min(1, "Select at least one candidate to write to")
+      .refine((ids) => ids.every((id) => candidateIds.includes(id)), "Select candidates from the list"),
+    wordingId: z.string().refine((v) => wordingIds.includes(v), "Select how you would like to word your message"),
+    personalMessage: z.string().max(MESSAGE_MAX, `Your message must be ${MESSAGE_MAX} characters or fewer`),
+    showOnPublicList: z.boolean(),
+    wantsUpdates: z.boolean(),
+  });
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const { constituency, campaign, candidates } = load(params.slug);
+  const form = await request.formData();
+  const values = readValues(form);
+  const checkYourEmail = `/asks/check-your-email?constituency=${constituency.slug}`;
+
+  // The honeypot and the minimum fill time drop bots quietly: they see the
+  // same page a person would, and nothing is recorded or sent.
+  const startedAt = Number(form.get("startedAt") || Number.NaN);
+  if (String(form.get("website") ?? "") !== "") throw redirect(checkYourEmail);
+  if (!(Date.now() - startedAt >= MIN_FILL_MS)) throw redirect(checkYourEmail);
+
+  // Carried through every step, so revalidation never restarts the clock.
+  const started = String(startedAt);
+  const intent = String(form.get("intent") ?? "preview");
+  if (intent === "edit") return { values, errors: null, preview: null, startedAt: started };
+
+  const parsed = askSchema({
+    candidateIds: candidates.map((c) => c.id),
+    wordingIds: campaign.wordingVariants.map((w) => w.id),
+  }).safeParse(values);
+  if (!parsed.success) {
+    const errors: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0]);
+      errors[field] ??= issue.message;
+    }
+    return Response.json({ values, errors, preview: null, startedAt: started }, { status: 400 });
+  }
+  const ask = parsed.data;
+
+  // A postcode we can place elsewhere is a mistake worth pointing out; one we
+  // cannot look up (not in the directory, or the lookup is down) is accepted,
+  // since anyone may choose their constituency by name.
+  const lookup = await lookUpPostcode(ask.postcode);
+  if (lookup.status === "found" && lookup.constituency.gssCode !== constituency.gssCode) {
+    const errors: FieldErrors = {
+      postcode: `${ask.postcode} is in ${lookup.constituency.name}, not ${constituency.name}. Check your postcode, or write to the candidates in ${lookup.constituency.name} instead`,
+    };
+    return Response.json(
+      {
+        values,
+        errors,
+        preview: null,
+        startedAt: started,
+        elsewhere: { name: lookup.constituency.name, slug: lookup.constituency.slug },
+      },
+      { status: 400 },
+    );
+  }
+  const cleanValues = { ...values, postcode: ask.postcode };
+
+  if (intent !== "send") {
+    const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId);
+    const first = candidates.find((c) => c.id === ask.candidacyIds[0]);
+    const preview = wording
+      ? candidateAskMail({
+          campaign,
+          wording,
+          candidateName: first?.name ?? "",
+          constituencyName: constituency.name,
+          supporterName: ask.name,
+          postcode: ask.postcode,
+          personalMessage: ask.personalMessage || null,
+          pledgeUrl: "(a link for the candidate to sign the pledge)",
+          publicUrl: "",
+        })
+      : null;
+    return { values: cleanValues, errors: null, preview, startedAt: started };
+  }
+
+  try {
+    submitAsk({
+      ask: {
+        constituencyCode: constituency.gssCode,
+        name: ask.name,
+        email: ask.email,
+        postcode: ask.postcode,
+        personalMessage: ask.personalMessage || null,
+        wordingId: ask.wordingId,
+        showOnPublicList: ask.showOnPublicList,
+        wantsUpdates: ask.wantsUpdates,
+        candidacyIds: ask.candidacyIds,
+      },
+      clientIp: clientIpOf(context),
+      now: new Date(),
+    });
+  } catch (error) {
+    if (error instanceof RateLimited) {
+      throw new Response("Too many requests", { status: 429, headers: { "Retry-After": "3600" } });
+    }
+    throw error;
+  }
+  throw redirect(checkYourEmail);
+}
+
+export default function AskPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const values = result && "values" in result ? result.values : data.values;
+  const errors = (result && "errors" in result ? result.errors : null) ?? {};
+  const preview = result && "preview" in result ? result.preview : null;
+  const startedAt = result && "startedAt" in result ? result.startedAt : data.startedAt;
+  const title = errorTitle(`Ask your candidates in ${data.constituency.name}`, errors);
+  const { constituency, candidates } = data;
+
+  if (preview) {
+    const chosen = candidates.filter((c) => values.candidacyIds.includes(String(c.id)));
+    return (
+      <>
+        <title>{`Check your message – ${constituency.name}`}</title>
+        <span className="caption-l">{constituency.name}</span>
+        <h1 className="heading-xl">Check your message before sending</h1>
+        <p>
+          This is the email {chosen.length === 1 ? "your candidate" : `each of your ${chosen.length} candidates`} will
+          get, from us, with replies going to you at <strong>{values.email}</strong>.
+        </p>
+        <h2 className="heading-m">Sent to</h2>
+        <ul className="list">
+          {chosen.map((c) => (
+            <li key={c.id}>
+              {c.name}
+              {c.hasEmail ? null : (
+                <span className="hint"> (no published email: we will count your ask and tell you how else to reach them)</span>
+              )}
+            </li>
+          ))}
+        </ul>
+        <h2 className="heading-m">The message</h2>
+        <pre className="mail-preview">{preview.textBody}</pre>
+        <Form method="post" noValidate>
+          <HiddenValues values={values} startedAt={startedAt} />
+          <p>
+            After you press send we will email you a link. Nothing goes to the candidates until you open it and
+            confirm.
+          </p>
+          <div className="button-group">
+            <button className="button" type="submit" name="intent" value="send">
+              Send
+            </button>
+            <button className="button button--secondary" type="submit" name="intent" value="edit">
+              Change my message
+            </button>
+          </div>
+        </Form>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <title>{title}</title>
+      <ErrorSummary errors={errors} />
+      <span className="caption-l">{constituency.name}</span>
+      <h1 className="heading-xl">Ask your candidates to sign the pledge</h1>
+      {result && "elsewhere" in result && result.elsewhere ? (
+        <p className="inset-text">
+          <Link to={`/constituencies/${result.elsewhere.slug}/ask?postcode=${encodeURIComponent(values.postcode)}`}>
+            Write to the candidates in {result.elsewhere.name}
+          </Link>
+        </p>
+      ) : null}
+      {data.signed.length > 0 ? (
+        <div className="inset-text">
+          <h2 className="heading-s">Already signed every point</h2>
+          <ul className="list">
+            {data.signed.map((c) => (
+              <li key={c.id}>
+                {c.name} has signed. <Link to={`/candidates/${c.personId}#thank`}>Thank {c.name}</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {candidates.length === 0 ? (
+        <p>
+          {data.signed.length > 0
+            ? "Every candidate here has signed the pledge. Thank them instead."
+            : "We do not know of any candidates standing here yet. Please come back later."}
+        </p>
+      ) : (
+        <Form method="post" noValidate>
+          <input type="hidden" name="startedAt" value={startedAt} />
+          <Honeypot />
+          <TextField id="name" label="Your name" autoComplete="name" spellCheck={false} defaultValue={values.name} error={errors.name} />
+          <TextField
+            id="email"
+            label="Your email address"
+            type="email"
+            autoComplete="email"
+            spellCheck={false}
+            hint="We will email you a link to confirm before anything is sent. Candidates' replies come to this address."
+            defaultValue={values.email}
+            error={errors.email}
+          />
+          <TextField
+            id="postcode"
+            label="Your postcode"
+            autoComplete="postal-code"
+            hint="Candidates listen to people who live in their constituency."
+            className="input--postcode"
+            defaultValue={values.postcode}
+            error={errors.postcode}
+          />
+          <ChoiceGroup
+            id="candidacyIds"
+            name="candidacyIds"
+            type="checkbox"
+            legend="Who do you want to write to?"
+            hint="Select all that apply."
+            error={errors.candidacyIds}
+            checked={values.candidacyIds}
+            options={candidates.map((c) => ({
+              value: String(c.id),
+              label: c.name,
+              hint: c.hasEmail ? undefined : "No published email address",
+            }))}
+          />
+          <h2 className="heading-m">What your message will ask</h2>
+          <ol className="pledge-points">
+            {data.points.map((p) => (
+              <li key={p.id}>{p.title}</li>
+            ))}
+          </ol>
+          <ChoiceGroup
+            id="wordingId"
+            name="wordingId"
+            type="radio"
+            legend="How would you like to word it?"
+            error={errors.wordingId}
+            checked={[values.wordingId]}
+            options={data.wordingVariants.map((w) => ({ value: w.id, label: w.label, hint: w.opening }))}
+          />
+          <TextArea
+            id="personalMessage"
+            label="Add something in your own words (optional)"
+            hint={
+              data.messagePrompts.length > 0 ? (
+                <>
+                  <span>You could say:</span>
+                  <ul>
+                    {data.messagePrompts.map((p) => (
+                      <li key={p}>{p}</li>
+                    ))}
+                  </ul>
+                  <span>You can enter up to {MESSAGE_MAX} characters.</span>
+                </>
+              ) : (
+                `You can enter up to ${MESSAGE_MAX} characters.`
+              )
+            }
+            defaultValue={values.personalMessage}
+            error={errors.personalMessage}
+          />
+          <ChoiceGroup
+            id="showOnPublicList"
+            name="showOnPublicList"
+            type="checkbox"
+            legend="Show your support"
+            checked={values.showOnPublicList ? ["yes"] : []}
+            options={[
+              {
+                value: "yes",
+                label: "Show my first name and the initial of my last name on the public list of supporters",
+                hint: "For example, “Rajan N”. We never show your email, postcode or surname.",
+              },
+            ]}
+          />
+          <ChoiceGroup
+            id="wantsUpdates"
+            name="wantsUpdates"
+            type="checkbox"
+            legend="Campaign updates"
+            checked={values.wantsUpdates ? ["yes"] : []}
+            options={[{ value: "yes", label: "Email me campaign updates, including when my candidates sign" }]}
+          />
+          <button className="button" type="submit" name="intent" value="preview">
+            Continue
+          </button>
+        </Form>
+      )}
+    </>
+  );
+}
+
+function Honeypot() {
+  return (
+    <div className="trap" aria-hidden="true">
+      <label htmlFor="website">Leave this field blank</label>
+      <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
+    </div>
+  );
+}
+
+function HiddenValues({ values, startedAt }: { values: Values; startedAt: string }) {
+  return (
+    <>
+      <input type="hidden" name="startedAt" value={startedAt} />
+      <input type="hidden" name="name" value={values.name} />
+      <input type="hidden" name="email" value={values.email} />
+      <input type="hidden" name="postcode" value={values.postcode} />
+      {values.candidacyIds.map((id) => (
+        <input key={id} type="hidden" name="candidacyIds" value={id} />
+      ))}
+      <input type="hidden" name="wordingId" value={values.wordingId} />
+      <input type="hidden" name="personalMessage" value={values.personalMessage} />
+      {values.showOnPublicList ? <input type="hidden" name="showOnPublicList" value="yes" /> : null}
+      {values.wantsUpdates ? <input type="hidden" name="wantsUpdates" value="yes" /> : null}
+    </>
+  );
+}
+
+export { ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,126 @@
+import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { ConstituencyPicker } from "~/components/constituency-picker";
+import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
+import { TextField } from "~/components/field";
+import { listConstituencyChoices } from "~/models/constituency.server";
+import { lookUpPostcode, type PostcodeLookup } from "~/utils/postcode-lookup.server";
+
+export { ErrorBoundary } from "~/components/route-error";
+
+const title = "Find your constituency";
+const unavailableTitle = "Sorry, we cannot look up postcodes at the moment";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.unavailable ? unavailableTitle : errorTitle(title, data?.errors) },
+  { name: "robots", content: "noindex" },
+];
+
+// Enough for any postcode however it is spaced; longer input is not echoed back.
+const maxEcho = 40;
+
+/**
+ * GET /find?postcode=… looks the postcode up and sends the person to their
+ * constituency; GET /find?constituency=<slug> does the same for someone who
+ * chose it by name. Both are plain GET forms, so results can be shared and
+ * the page works without JavaScript. With neither, it is just the form.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  const choices = listConstituencyChoices();
+  const page = (values: { postcode?: string; selected?: string; errors?: FieldErrors; unavailable?: boolean }) => ({
+    postcode: values.postcode ?? "",
+    selected: values.selected ?? "",
+    errors: values.errors ?? {},
+    unavailable: values.unavailable ?? false,
+    choices,
+  });
+
+  const chosen = params.get("constituency");
+  if (chosen !== null) {
+    const slug = chosen.trim();
+    const constituency = choices.find((c) => c.slug === slug);
+    if (constituency) return redirect(`/constituencies/${constituency.slug}`);
+    return data(page({ errors: { constituency: "Choose your constituency from the list" } }), { status: 400 });
+  }
+
+  const typed = params.get("postcode");
+  if (typed === null) return data(page({}));
+  const postcode = typed.trim().slice(0, maxEcho);
+  if (postcode === "") return data(page({ errors: { postcode: "Enter your postcode" } }), { status: 400 });
+
+  const result = await lookUpPostcode(typed);
+  if (result.status === "found") {
+    return redirect(`/constituencies/${result.constituency.slug}?postcode=${encodeURIComponent(result.postcode)}`);
+  }
+  if (result.status === "unavailable") {
+    console.error(`postcode lookup unavailable: ${result.message}`);
+    return data(page({ postcode, unavailable: true }), { status: 503 });
+  }
+  const status = result.status === "invalid" ? 400 : 404;
+  return data(page({ postcode, errors: { postcode: problemWith(result) } }), { status });
+}
+
+/** One plain-English sentence a case; it is both the inline error and the summary's link. */
+function problemWith(result: Exclude<PostcodeLookup, { status: "found" | "unavailable" }>): string {
+  const orChoose = "or choose your constituency from the list";
+  switch (result.status) {
+    case "invalid":
+      return "Enter a full UK postcode, like SW1A 1AA";
+    case "unknown":
+      return `We cannot find the postcode ${result.postcode}. Check it and try again, ${orChoose}`;
+    case "terminated": {
+      const when = result.terminatedOn ? ` (it stopped being used in ${monthYear(result.terminatedOn)})` : "";
+      return `The postcode ${result.postcode} is no longer in use${when}. Enter your current postcode, ${orChoose}`;
+    }
+    case "no-constituency":
+      return result.reason === "outside"
+        ? `${result.postcode} is not in a UK Parliament constituency (for example, it is in the Channel Islands or the Isle of Man). Check your postcode, ${orChoose}`
+        : `We do not have details of the constituency for ${result.postcode} yet. Check your postcode, ${orChoose}`;
+  }
+}
+
+/** "2015-06" → "June 2015". */
+function monthYear(yearMonth: string) {
+  const [year, month] = yearMonth.split("-").map(Number);
+  if (!year || !month) return yearMonth;
+  return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString("en-GB", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
+export default function FindConstituency() {
+  const { postcode, selected, errors, unavailable, choices } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <ErrorSummary errors={errors} />
+      {unavailable ? (
+        <>
+          <h1 className="heading-xl">{unavailableTitle}</h1>
+          <p>Try again later, or choose your constituency from the list instead.</p>
+        </>
+      ) : (
+        <h1 className="heading-xl">{title}</h1>
+      )}
+      <Form method="get" action="/find" noValidate>
+        <TextField
+          id="postcode"
+          label="Enter your postcode"
+          hint="For example, SW1A 1AA"
+          error={errors.postcode}
+          defaultValue={postcode}
+          autoComplete="postal-code"
+          spellCheck={false}
+          className="input--postcode"
+        />
+        <button type="submit" className="button">
+          Find constituency
+        </button>
+      </Form>
+      <h2 className="heading-m">Or choose your constituency by name</h2>
+      <ConstituencyPicker choices={choices} selected={selected} error={errors.constituency} />
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { listMailboxMessages } from "~/models/mailbox.server";
+import { countOutboxByStatus, listOutboxProblems } from "~/models/outbox.server";
+import { env } from "~/utils/env.server";
+import { isLoopbackRequest } from "~/utils/request.server";
+
+export { ErrorBoundary } from "~/components/route-error";
+
+// The mailbox holds live confirmation links: never cached, never leaked in a Referer.
+const privateHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+
+export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => errorHeaders ?? loaderHeaders;
+
+export const meta: MetaFunction = () => [{ title: "Local mailbox" }, { name: "robots", content: "noindex" }];
+
+const londonTime = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  dateStyle: "medium",
+  timeStyle: "medium",
+});
+
+export function loader({ context }: LoaderFunctionArgs) {
+  // 404, not 403: from elsewhere the mailbox looks like it does not exist.
+  if (!isLoopbackRequest(context)) throw new Response("Not found", { status: 404, headers: privateHeaders });
+  const messages = listMailboxMessages().map((m) => ({ ...m, deliveredAt: londonTime.format(new Date(m.deliveredAt)) }));
+  const problems = listOutboxProblems().map((p) => ({ ...p, nextAttemptAt: londonTime.format(new Date(p.nextAttemptAt)) }));
+  return data(
+    {
+      mailMode: env.SMTP_URL ? ("smtp" as const) : ("local" as const),
+      messages,
+      counts: countOutboxByStatus(),
+      problems,
+    },
+    { headers: privateHeaders },
+  );
+}
+
+export default function Mailbox() {
+  const { mailMode, messages, counts, problems } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1 className="heading-xl">Local mailbox</h1>
+      {mailMode === "local" ? (
+        <p className="body-l">
+          No SMTP server is configured, so mail is not sent: it is delivered here instead. Only this computer can read
+          this page. Set SMTP_URL to send real mail.
+        </p>
+      ) : (
+        <p className="body-l">
+          Mail is being sent by SMTP. Messages below were delivered here before SMTP was configured.
+        </p>
+      )}
+
+      <h2 className="heading-l">Delivered mail</h2>
+      {messages.length === 0 ? (
+        <p>No mail has been delivered to the local mailbox yet.</p>
+      ) : (
+        <table className="table">
+          <caption className="visually-hidden">Mail in the local mailbox, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Delivered</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((m) => (
+              <tr key={m.id}>
+                <td>{m.toAddress}</td>
+                <td>
+                  <Link to={`/outbox/${m.id}`}>{m.subject || "(no subject)"}</Link>
+                </td>
+                <td>{m.deliveredAt}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2 className="heading-l">Outbox</h2>
+      <dl className="summary-list">
+        <div>
+          <dt>Waiting to be sent</dt>
+          <dd>{counts.queued}</dd>
+        </div>
+        <div>
+          <dt>Being sent now</dt>
+          <dd>{counts.sending}</dd>
+        </div>
+        <div>
+          <dt>Sent</dt>
+          <dd>{counts.sent}</dd>
+        </div>
+        <div>
+          <dt>Failed</dt>
+          <dd>{counts.failed}</dd>
+        </div>
+      </dl>
+      {problems.length === 0 ? (
+        <p>No mail has failed or is waiting to be retried.</p>
+      ) : (
+        <table className="table">
+          <caption className="heading-m">Failed mail and mail waiting to be retried</caption>
+          <thead>
+            <tr>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {problems.map((p) => (
+              <tr key={p.id}>
+                <td>{p.toAddress}</td>
+                <td>{p.subject}</td>
+                <td>
+                  {p.status === "failed" ? (
+                    <strong className="tag tag--red">Failed</strong>
+                  ) : (
+                    <strong className="tag tag--yellow">Retrying at {p.nextAttemptAt}</strong>
+                  )}
+                </td>
+                <td>{p.attempts}</td>
+                <td>{p.lastError}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

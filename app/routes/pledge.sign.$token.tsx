@@ -1,0 +1,183 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, type FieldErrors } from "~/components/error-summary";
+import { ChoiceGroup, TextArea } from "~/components/field";
+import { findCampaign } from "~/models/campaign.server";
+import {
+  findSigningPage,
+  recordPledgeFromLink,
+  requestSigningLink,
+  type Answers,
+} from "~/models/pledge.server";
+import { STATEMENT_MAX } from "~/utils/pledge";
+
+// The URL holds a live signing token: never cache it, never pass it on as a referrer.
+const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+export const headers: HeadersFunction = () => tokenHeaders;
+
+// The title is rendered by the page (it must start "Error: " after a failed submission).
+export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+
+// Opening the link changes nothing (mail scanners follow links, GET and HEAD
+// alike): only the button's POST records answers.
+export function loader({ params }: LoaderFunctionArgs) {
+  const page = findSigningPage({ token: params.token ?? "", now: new Date() });
+  const campaign = findCampaign();
+  return {
+    page,
+    points: campaign?.points.map((p) => ({ id: p.id, title: p.title, body: p.body })) ?? [],
+    contactEmail: campaign?.fromEmail ?? null,
+  };
+}
+
+export async function action({ params, request }: ActionFunctionArgs) {
+  const token = params.token ?? "";
+  const now = new Date();
+  const form = await request.formData();
+
+  if (form.get("intent") === "fresh-link") {
+    const page = findSigningPage({ token, now });
+    // A fresh link goes to the published address, as every link does.
+    if (page.status === "expired") requestSigningLink({ candidacyId: page.candidacy.id, now });
+    return Response.json({ freshLinkSent: true, errors: null, values: null }, { headers: tokenHeaders });
+  }
+
+  const campaign = findCampaign();
+  const answers: Answers = {};
+  const values: Record<string, string> = {};
+  const errors: FieldErrors = {};
+  for (const point of campaign?.points ?? []) {
+    const value = String(form.get(`point-${point.id}`) ?? "");
+    values[`point-${point.id}`] = value;
+    if (value === "signed" || value === "declined") answers[point.id] = value;
+    else if (value !== "none") errors[`point-${point.id}`] = `Select whether you sign point ${point.position}`;
+  }
+  // A statement is shown as plain text; control characters other than line breaks go.
+  const statement = String(form.get("statement") ?? "")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[^\P{Cc}\n]/gu, "")
+    .trim();
+  values.statement = statement;
+  if (statement.length > STATEMENT_MAX) errors.statement = `Your statement must be ${STATEMENT_MAX} characters or fewer`;
+  if (Object.keys(errors).length > 0) {
+    return Response.json({ freshLinkSent: false, errors, values }, { status: 400, headers: tokenHeaders });
+  }
+
+  const result = recordPledgeFromLink({ token, answers, statement: statement || null, now });
+  if (result.status !== "recorded") {
+    // The link died between opening and pressing the button: show why.
+    return Response.json({ freshLinkSent: false, errors: null, values: null }, { status: 410, headers: tokenHeaders });
+  }
+  const page = findSigningPage({ token, now });
+  const personId = page.status === "valid" ? page.candidacy.personId : "";
+  throw redirect(`/candidates/${personId}?recorded=1`, { headers: tokenHeaders });
+}
+
+export default function SignPledge() {
+  const { page, points, contactEmail } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+
+  if (result?.freshLinkSent) {
+    return (
+      <>
+        <title>Check your email</title>
+        <h1 className="heading-xl">Check your email</h1>
+        <p className="body-l">
+          We have sent a new signing link to the email address published for this candidate. It works for 30 days.
+        </p>
+      </>
+    );
+  }
+
+  if (page.status !== "valid") {
+    return (
+      <>
+        <title>This signing link does not work</title>
+        <h1 className="heading-xl">
+          {page.status === "expired" ? "This signing link has expired" : "This signing link does not work"}
+        </h1>
+        {page.status === "expired" ? (
+          <>
+            <p>
+              Signing links work for 30 days. We can send a new one to the email address published for{" "}
+              {page.candidacy.name}.
+            </p>
+            <Form method="post">
+              <input type="hidden" name="intent" value="fresh-link" />
+              <button type="submit" className="button">
+                Email me a new link
+              </button>
+            </Form>
+          </>
+        ) : page.status === "revoked" ? (
+          <p>
+            The email address published for {page.candidacy.name} has changed since this link was sent, so it no longer
+            works. <Link to={`/candidates/${page.candidacy.personId}#signing-link`}>Ask for a new link</Link>; it will go
+            to the new address.
+          </p>
+        ) : page.status === "withdrawn" ? (
+          <p>{page.candidacy.name} is no longer standing, so the pledge can no longer be signed.</p>
+        ) : (
+          <p>Check you copied the whole link from the email. If it still does not work, ask for a new one from your page.</p>
+        )}
+        {contactEmail ? (
+          <p>
+            Need help? Write to <a href={`mailto:${contactEmail}`}>{contactEmail}</a>.
+          </p>
+        ) : null}
+      </>
+    );
+  }
+
+  const { candidacy, pledge } = page;
+  const errors = result?.errors ?? {};
+  const values = result?.values ?? null;
+  const current = (pointId: number) =>
+    values ? (values[`point-${pointId}`] ?? "") : (pledge.answers[pointId] ?? (pledge.updatedAt ? "none" : ""));
+  const title = `Sign the pledge – ${candidacy.name}`;
+  return (
+    <>
+      <title>{Object.keys(errors).length > 0 ? `Error: ${title}` : title}</title>
+      <ErrorSummary errors={errors} />
+      <span className="caption-l">
+        {candidacy.name}, {candidacy.partyName}, {candidacy.constituencyName}
+      </span>
+      <h1 className="heading-xl">Sign the pledge</h1>
+      <p>
+        Your answers will be public on <Link to={`/candidates/${candidacy.personId}`}>your page</Link>, marked as verified
+        by email. You can come back and change them; every change is shown with its date.
+      </p>
+      <Form method="post" noValidate>
+        {points.map((point, i) => (
+          <ChoiceGroup
+            key={point.id}
+            id={`point-${point.id}`}
+            name={`point-${point.id}`}
+            type="radio"
+            legend={`${i + 1}. ${point.title}`}
+            hint={point.body}
+            error={errors[`point-${point.id}`]}
+            checked={[current(point.id)]}
+            options={[
+              { value: "signed", label: "I sign this point" },
+              { value: "declined", label: "I do not sign this point" },
+              { value: "none", label: "Not answered yet" },
+            ]}
+          />
+        ))}
+        <TextArea
+          id="statement"
+          label="A public statement (optional)"
+          hint={`Shown on your page as plain text. You can enter up to ${STATEMENT_MAX} characters.`}
+          defaultValue={values ? values.statement : (pledge.statement ?? "")}
+          error={errors.statement}
+        />
+        <button type="submit" className="button">
+          Confirm my answers
+        </button>
+      </Form>
+    </>
+  );
+}
+
+export { ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,25 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { SupporterList } from "~/components/supporter-list";
+import { listRecentPublicSupporters } from "~/models/ask.server";
+
+export const meta: MetaFunction = () => [{ title: "Recent supporters" }];
+
+export function loader() {
+  return { supporters: listRecentPublicSupporters({ limit: 100 }) };
+}
+
+export default function Supporters() {
+  const { supporters } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1 className="heading-xl">Recent supporters</h1>
+      <p>People who asked their candidates to sign and chose to be listed. We show first names and an initial only.</p>
+      {supporters.length === 0 ? (
+        <p>No one is listed yet. <Link to="/">Be the first</Link>.</p>
+      ) : (
+        <SupporterList supporters={supporters} showConstituency />
+      )}
+    </>
+  );
+}

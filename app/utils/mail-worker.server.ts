@@ -1,0 +1,159 @@
+// Sends the outbox. Runs in the server process (scripts/serve.ts) unless
+// MAIL_WORKER=off, or alone as `npm run worker`; both may run at once, since
+// claiming a row is one IMMEDIATE transaction. Never started by a request, so
+// a slow or dead SMTP server never slows a page.
+import {
+  claimDueMail,
+  markFailed,
+  markRetry,
+  markSent,
+  releaseClaimedMail,
+  requeueStuckMail,
+  type OutboxMessage,
+} from "~/models/outbox.server";
+import { defaultMailTransport, findSender, sendOutboxMessage, type MailTransport } from "./mail.server";
+
+export type ScheduledJob = (now: Date) => void;
+
+export type DrainCounts = { sent: number; retried: number; failed: number; requeued: number };
+
+// Ten sends in flight keep the pool's five connections busy while each waits
+// for the server's reply; a batch of fifty keeps claim transactions few.
+const defaultConcurrency = 10;
+const batchSize = 50;
+
+type Sender = ReturnType<typeof findSender>;
+
+/** Sends one claimed batch, at most `concurrency` at a time, and records each outcome as it arrives. */
+async function sendBatch({
+  messages,
+  sender,
+  transport,
+  now,
+  concurrency,
+  counts,
+  shouldStop,
+}: {
+  messages: OutboxMessage[];
+  sender: Sender;
+  transport: MailTransport;
+  now: () => Date;
+  concurrency: number;
+  counts: DrainCounts;
+  shouldStop: () => boolean;
+}) {
+  let next = 0;
+  async function lane() {
+    while (next < messages.length && !shouldStop()) {
+      const message = messages[next++]!;
+      const result = await sendOutboxMessage({ message, sender, transport, now: now() });
+      if (result.outcome === "sent") {
+        markSent({ id: message.id, now: now() });
+        counts.sent++;
+      } else if (result.outcome === "retry") {
+        markRetry({ id: message.id, error: result.error, now: now() });
+        counts.retried++;
+      } else {
+        markFailed({ id: message.id, error: result.error });
+        counts.failed++;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, lane));
+  // Stopping part-way: what was never handed to the transport goes back unused.
+  releaseClaimedMail({ ids: messages.slice(next).map((m) => m.id), now: now() });
+}
+
+async function sendDueMail({
+  transport,
+  now,
+  concurrency,
+  shouldStop,
+}: {
+  transport: MailTransport;
+  now: () => Date;
+  concurrency: number;
+  shouldStop: () => boolean;
+}): Promise<DrainCounts> {
+  const counts: DrainCounts = { sent: 0, retried: 0, failed: 0, requeued: requeueStuckMail({ now: now() }) };
+  const sender = findSender();
+  while (!shouldStop()) {
+    const messages = claimDueMail({ now: now(), limit: batchSize });
+    if (messages.length === 0) break;
+    await sendBatch({ messages, sender, transport, now, concurrency, counts, shouldStop });
+  }
+  return counts;
+}
+
+/**
+ * Sends everything due at `now` (retries it schedules fall after `now`, so it
+ * ends) and says what happened. For tests, the benchmark and one-off runs.
+ */
+export async function drainOutbox({
+  now = new Date(),
+  transport = defaultMailTransport(),
+  concurrency = defaultConcurrency,
+}: { now?: Date; transport?: MailTransport; concurrency?: number } = {}): Promise<DrainCounts> {
+  return sendDueMail({ transport, now: () => now, concurrency, shouldStop: () => false });
+}
+
+/**
+ * Every `intervalMs`: runs the scheduled jobs, then sends what is due. A tick
+ * starts only after the last one ended, so ticks never overlap. stop() lets
+ * the sends in flight finish, hands back the rest, and resolves when done.
+ */
+export function startMailWorker({
+  jobs = [],
+  intervalMs = 5_000,
+  transport = defaultMailTransport(),
+  concurrency = defaultConcurrency,
+}: {
+  jobs?: readonly ScheduledJob[];
+  intervalMs?: number;
+  transport?: MailTransport;
+  concurrency?: number;
+} = {}): { stop(): Promise<void> } {
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  async function tick() {
+    const now = new Date();
+    for (const job of jobs) {
+      try {
+        job(now);
+      } catch (error) {
+        console.error(`Scheduled job ${job.name || "(anonymous)"} failed:`, error);
+      }
+    }
+    try {
+      const counts = await sendDueMail({ transport, now: () => new Date(), concurrency, shouldStop: () => stopping });
+      if (counts.sent + counts.retried + counts.failed + counts.requeued > 0) {
+        console.log(
+          `Mail: ${counts.sent} sent, ${counts.retried} to retry, ${counts.failed} failed, ${counts.requeued} recovered from a stopped worker.`,
+        );
+      }
+    } catch (error) {
+      console.error("The mail worker failed to send the outbox:", error);
+    }
+  }
+
+  function schedule(delayMs: number) {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      running = tick().finally(() => {
+        running = undefined;
+        schedule(intervalMs);
+      });
+    }, delayMs);
+  }
+
+  schedule(0);
+  return {
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The words of the mails in the candidate journey. Pure functions.
+
+type Campaign = { name: string; fromEmail: string };
+type Mail = { subject: string; textBody: string };
+type PointAnswer = { title: string; answer: "signed" | "declined" | null };
+
+const footer = (campaign: Campaign, publicUrl: string) => `--\n${campaign.name}\n${publicUrl}`;
+
+export function signingLinkMail({
+  campaign,
+  candidateName,
+  constituencyName,
+  signingUrl,
+  expiresOn,
+  publicUrl,
+}: {
+  campaign: Campaign;
+  candidateName: string;
+  constituencyName: string;
+  signingUrl: string;
+  expiresOn: string;
+  publicUrl: string;
+}): Mail {
+  return {
+    subject: `Your link to sign the ${campaign.name} pledge`,
+    textBody: [
+      `Dear ${candidateName},`,
+      `Someone asked for a link to sign the ${campaign.name} pledge as the candidate for ${constituencyName}. We send these links only to the email address published for you by Democracy Club.`,
+      `To sign, decline or update your answers, open this link and press the button on the page:\n${signingUrl}`,
+      `The link is yours alone: please do not forward it. It works until ${expiresOn}.`,
+      `If you did not ask for it, you can ignore this email.`,
+      footer(campaign, publicUrl),
+    ].join("\n\n"),
+  };
+}
+
+function describeAnswers(points: PointAnswer[]) {
+  return points
+    .map((p, i) => `${i + 1}. ${p.title}\n   ${p.answer === "signed" ? "Signed" : p.answer === "declined" ? "Declined" : "Not answered yet"}`)
+    .join("\n\n");
+}
+
+export function pledgeRecordedMail({
+  campaign,
+  candidateName,
+  points,
+  statement,
+  candidatePageUrl,
+  publicUrl,
+}: {
+  campaign: Campaign;
+  candidateName: string;
+  points: PointAnswer[];
+  statement: string | null;
+  candidatePageUrl: string;
+  publicUrl: string;
+}): Mail {
+  const signed = points.filter((p) => p.answer === "signed").length;
+  return {
+    subject:
+      signed === points.length
+        ? `You signed the ${campaign.name} pledge`
+        : `Your answers to the ${campaign.name} pledge are recorded`,
+    textBody: [
+      `Dear ${candidateName},`,
+      `Thank you. These answers are now public on your page:\n${candidatePageUrl}`,
+      describeAnswers(points),
+      ...(statement ? [`Your statement:\n${statement}`] : []),
+      `You can change your answers at any time with a signing link; every change is shown publicly with its date.`,
+      `Not you? If you did not give these answers, tell us straight away by replying to this email or writing to ${campaign.fromEmail}.`,
+      footer(campaign, publicUrl),
+    ].join("\n\n"),
+  };
+}
+
+export function candidateSignedNoticeMail({
+  campaign,
+  supporterName,
+  candidateName,
+  constituencyName,
+  signedCount,
+  pointCount,
+  candidatePageUrl,
+  publicUrl,
+}: {
+  campaign: Campaign;
+  supporterName: string;
+  candidateName: string;
+  constituencyName: string;
+  signedCount: number;
+  pointCount: number;
+  candidatePageUrl: string;
+  publicUrl: string;
+}): Mail {
+  const what = signedCount === pointCount ? "the pledge" : `${signedCount} of the ${pointCount} points of the pledge`;
+  return {
+    subject: `${candidateName} has signed the ${campaign.name} pledge`,
+    textBody: [
+      `Hello ${supporterName},`,
+      `You asked ${candidateName}, a candidate in ${constituencyName}, to sign the ${campaign.name} pledge. They have signed ${what}.`,
+      `See their answers:\n${candidatePageUrl}`,
+      `You are getting this because you asked for campaign updates. We will not email you about this candidate again.`,
+      footer(campaign, publicUrl),
+    ].join("\n\n"),
+  };
+}

@@ -1,0 +1,17 @@
+// Work the mail worker runs on every tick, before it sends the outbox (so
+// mail these jobs queue goes out in the same tick): reminders, digests,
+// deleting expired asks. Each gets the tick's time and must be synchronous;
+// one that throws is logged and the others still run.
+import { deleteExpiredAsks, queueDueDigests, sendDueReminders } from "~/models/ask.server";
+import { deleteOldRateLimits } from "~/models/rate-limit.server";
+import type { ScheduledJob } from "./mail-worker.server";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export const scheduledJobs: ScheduledJob[] = [
+  (now) => sendDueReminders({ now }),
+  (now) => queueDueDigests({ now }),
+  (now) => deleteExpiredAsks({ now }),
+  // Rate-limit windows are at most a day long.
+  (now) => deleteOldRateLimits({ before: new Date(now.getTime() - 2 * DAY) }),
+];

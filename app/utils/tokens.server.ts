@@ -1,0 +1,32 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/**
+ * A link token: 256 random bits, URL-safe. Only its SHA-256 is stored, so a
+ * leaked database cannot be turned into working links.
+ */
+export function generateToken() {
+  const token = randomBytes(32).toString("base64url");
+  return { token, hash: hashToken(token) };
+}
+
+export function hashToken(token: string) {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** Tokens are exactly 43 base64url characters; anything else is not worth a query. */
+export function looksLikeToken(value: string) {
+  return /^[A-Za-z0-9_-]{43}$/.test(value);
+}
+
+/** Rate-limit keys hold no raw IP addresses. */
+export function hashForKey(value: string) {
+  return createHash("sha256").update(value).digest("base64url").slice(0, 22);
+}
+
+// Every link that carries a token: supporters' confirmations, candidates' signing links.
+const tokenLinks = /(\/(?:asks\/confirm|pledge\/sign)\/)[A-Za-z0-9_-]{43}/g;
+
+/** The text with every token link's token struck out. */
+export function redactLinkTokens(text: string) {
+  return text.replace(tokenLinks, "$1[removed once sent]");
+}

@@ -1,0 +1,107 @@
+// npm run pledge:record -- --person ID --sign 1,2,3 [--decline 4] --evidence URL --note TEXT --by NAME
+// Staff only: records a pledge a candidate made elsewhere (a public post, a
+// letter), marked "recorded by the campaign" and written to the audit log.
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { migrateDb } from "#db/index";
+import { findCampaign } from "~/models/campaign.server";
+import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
+import { db } from "~/utils/db.server";
+
+const usage = `Usage: npm run pledge:record -- --person PERSON_ID [--sign 1,2,…] [--decline 3,…] [--statement TEXT]
+         --evidence URL --note TEXT --by YOUR_NAME [--election ELECTION_ID]
+Points are numbered as on the site (1 to the number of points). At least one of --sign and --decline.`;
+
+const positions = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, "must be point numbers separated by commas, like 1,2,4")
+  .transform((v) => v.split(",").map(Number));
+
+const argsSchema = z.object({
+  person: z.string().regex(/^\d+$/, "must be a Democracy Club person id (digits)"),
+  sign: positions.optional(),
+  decline: positions.optional(),
+  statement: z.string().trim().max(1000).optional(),
+  evidence: z.url({ protocol: /^https?$/, error: "must be a web address starting http:// or https://" }),
+  note: z.string().trim().min(1, "say what the evidence is"),
+  by: z.string().trim().min(1, "give your name, for the audit log"),
+  election: z.string().optional(),
+});
+
+function main() {
+  let raw;
+  try {
+    raw = parseArgs({
+      options: {
+        person: { type: "string" },
+        sign: { type: "string" },
+        decline: { type: "string" },
+        statement: { type: "string" },
+        evidence: { type: "string" },
+        note: { type: "string" },
+        by: { type: "string" },
+        election: { type: "string" },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return 2;
+  }
+  const parsed = argsSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`--${issue.path.join(".")}: ${issue.message}`);
+    console.error(usage);
+    return 2;
+  }
+  const args = parsed.data;
+  migrateDb(db);
+  const campaign = findCampaign();
+  if (!campaign) {
+    console.error("No campaign is set up. Start the app once (npm start) or load data/campaign.json.");
+    return 1;
+  }
+  const answers: Answers = {};
+  const chosen = [...(args.sign ?? []).map((p) => [p, "signed"] as const), ...(args.decline ?? []).map((p) => [p, "declined"] as const)];
+  if (chosen.length === 0) {
+    console.error("Give at least one of --sign and --decline.\n" + usage);
+    return 2;
+  }
+  for (const [position, answer] of chosen) {
+    const point = campaign.points.find((p) => p.position === position);
+    if (!point) {
+      console.error(`There is no point ${position}: the campaign has points 1 to ${campaign.points.length}.`);
+      return 2;
+    }
+    if (answers[point.id]) {
+      console.error(`Point ${position} is both signed and declined.`);
+      return 2;
+    }
+    answers[point.id] = answer;
+  }
+  const result = recordPledgeByCampaign({
+    electionId: args.election ?? campaign.electionId,
+    personId: args.person,
+    answers,
+    statement: args.statement || null,
+    evidenceUrl: args.evidence,
+    note: args.note,
+    recordedBy: args.by,
+    now: new Date(),
+  });
+  switch (result.status) {
+    case "unknown":
+      console.error(`No candidate with person id ${args.person} stands in ${args.election ?? campaign.electionId}.`);
+      return 1;
+    case "withdrawn":
+      console.error(`Person ${args.person} has withdrawn; their pledge cannot be recorded.`);
+      return 1;
+    case "verified":
+      console.error(`Person ${args.person} has already answered through their own signing link; that is not overwritten.`);
+      return 1;
+    case "recorded":
+      console.log(result.changed ? `Recorded, and written to the audit log.` : `No change: the same answers were already recorded.`);
+      return 0;
+  }
+}
+
+process.exitCode = main();

@@ -1,0 +1,31 @@
+// npm run worker: sends the outbox (and runs the scheduled jobs) in its own
+// process. Run the server with MAIL_WORKER=off when you use this, though both
+// at once is safe: a mail is claimed by one worker only.
+import { migrateDb } from "#db/index";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { defaultMailTransport } from "~/utils/mail.server";
+import { startMailWorker } from "~/utils/mail-worker.server";
+import { scheduledJobs } from "~/utils/scheduled-jobs.server";
+
+// The server migrates on start, but this may start first.
+migrateDb(db);
+
+const worker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
+console.log(
+  env.SMTP_URL
+    ? `Mail worker sending over SMTP (pid ${process.pid}).`
+    : `Mail worker: no SMTP_URL, so mail is NOT being sent; it goes to the local mailbox at ${new URL("/outbox", env.PUBLIC_URL).href} (pid ${process.pid}).`,
+);
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  await worker.stop();
+  defaultMailTransport().close();
+  db.$client.close();
+  process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

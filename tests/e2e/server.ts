@@ -1,0 +1,79 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export type AppServer = { baseUrl: string; databasePath: string; pid: number; stop: () => Promise<void> };
+
+/**
+ * Starts the production server (the built app, as `npm start` runs it) on
+ * 127.0.0.1 with its own empty database, which it fills with the sample
+ * election. Started as node itself, not through npx, so `pid` is the server's.
+ */
+export async function startAppServer({ env = {} }: { env?: Record<string, string> } = {}): Promise<AppServer> {
+  if (!existsSync("build/server/index.js")) {
+    throw new Error("No build found. Run `npm run build` first (`npm test` does).");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "pledge-e2e-"));
+  const databasePath = join(dir, "e2e.sqlite");
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_PATH: databasePath,
+      PUBLIC_URL: baseUrl,
+      MAIL_WORKER_INTERVAL_MS: "200",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The server exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`The server did not become healthy within 60 s:\n${output}`);
+    }
+    const healthy = await fetch(`${baseUrl}/healthcheck`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  return {
+    baseUrl,
+    databasePath,
+    pid: child.pid ?? 0,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

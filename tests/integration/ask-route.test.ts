@@ -1,0 +1,140 @@
+import { fileURLToPath } from "node:url";
+import { expect, test } from "vitest";
+import { asks, outbox } from "#db/schema";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { listAskableCandidates } from "~/models/ask.server";
+import { action, loader } from "~/routes/constituencies.$slug_.ask";
+import { db } from "~/utils/db.server";
+
+// The real loader and action of /constituencies/:slug/ask against a real SQLite file.
+const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
+const slug = "ashbourne-vale";
+const url = `http://localhost/constituencies/${slug}/ask`;
+let ip = 0;
+
+function setUp() {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  return listAskableCandidates({ constituencyCode: "E14009004" });
+}
+
+function form(fields: Record<string, string | string[]>) {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields)) {
+    for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+  }
+  return body;
+}
+
+function validFields(candidateIds: number[], overrides: Record<string, string | string[]> = {}) {
+  return {
+    startedAt: String(Date.now() - 60_000),
+    website: "",
+    name: "Rajan Nair",
+    email: "rajan@example.org",
+    postcode: "zz4 1aa",
+    candidacyIds: candidateIds.map(String),
+    wordingId: "direct",
+    personalMessage: "My neighbours came here as refugees.",
+    showOnPublicList: "yes",
+    ...overrides,
+  };
+}
+
+async function post(fields: Record<string, string | string[]>) {
+  const request = new Request(url, { method: "POST", body: form(fields) });
+  try {
+    return await action({ request, params: { slug }, context: { clientIp: `192.0.2.${++ip}` } });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+async function json(result: unknown) {
+  return result instanceof Response ? ((await result.json()) as Record<string, unknown>) : (result as Record<string, unknown>);
+}
+
+test("the form offers every standing candidate, ticked, and keeps a postcode from the link", async () => {
+  const candidates = setUp();
+  const data = loader({ request: new Request(`${url}?postcode=zz41aa`), params: { slug }, context: {} });
+  expect(data.values.candidacyIds).toEqual(candidates.map((c) => String(c.id)));
+  expect(data.values.postcode).toBe("ZZ4 1AA");
+  expect(data.wordingVariants.map((w) => w.id)).toEqual(["direct", "personal", "brief"]);
+});
+
+test("a submission with errors says which fields and why, and keeps what was typed", async () => {
+  setUp();
+  const result = await post(validFields([], { name: "", email: "not-an-email", postcode: "nonsense", personalMessage: "x".repeat(1001) }));
+  expect(result instanceof Response ? result.status : 200).toBe(400);
+  const data = await json(result);
+  expect(data.errors).toEqual({
+    name: "Enter your name",
+    email: "Enter an email address in the correct format, like name@example.com",
+    postcode: "Enter a full UK postcode, like SW1A 1AA",
+    candidacyIds: "Select at least one candidate to write to",
+    personalMessage: "Your message must be 1000 characters or fewer",
+  });
+  expect((data.values as { email: string }).email).toBe("not-an-email");
+  expect(db.select().from(asks).all()).toEqual([]);
+});
+
+test("a postcode in another constituency is pointed out, with a way to write there instead", async () => {
+  const candidates = setUp();
+  const result = await post(validFields([candidates[0]!.id], { postcode: "ZZ9 1AA" }));
+  const data = await json(result);
+  expect((data.errors as Record<string, string>).postcode).toBe(
+    "ZZ9 1AA is in Glenarrow and Strathlee, not Ashbourne Vale. Check your postcode, or write to the candidates in Glenarrow and Strathlee instead",
+  );
+  expect(data.elsewhere).toEqual({ name: "Glenarrow and Strathlee", slug: "glenarrow-and-strathlee" });
+});
+
+test("names with control characters are refused", async () => {
+  const candidates = setUp();
+  const data = await json(await post(validFields([candidates[0]!.id], { name: "Rajan\r\nBcc: x@example.org" })));
+  expect((data.errors as Record<string, string>).name).toMatch(/only include letters/);
+});
+
+test("continue shows a preview and records nothing; send records the ask and redirects", async () => {
+  const candidates = setUp();
+  const ids = candidates.map((c) => c.id);
+  const preview = await json(await post(validFields(ids, { intent: "preview" })));
+  expect((preview.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
+  expect((preview.values as { postcode: string }).postcode).toBe("ZZ4 1AA");
+  expect(db.select().from(asks).all()).toEqual([]);
+
+  const sent = await post(validFields(ids, { intent: "send" }));
+  expect(sent).toBeInstanceOf(Response);
+  expect((sent as Response).status).toBe(302);
+  expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
+  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+});
+
+test("the honeypot and a too-fast submission are dropped quietly: same redirect, nothing recorded", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  for (const fields of [
+    validFields(ids, { intent: "send", website: "https://spam.example" }),
+    validFields(ids, { intent: "send", startedAt: String(Date.now() - 500) }),
+    validFields(ids, { intent: "send", startedAt: "" }),
+  ]) {
+    const result = await post(fields);
+    expect((result as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
+  }
+  expect(db.select().from(asks).all()).toEqual([]);
+  expect(db.select().from(outbox).all()).toEqual([]);
+});
+
+test("over the limit, the answer is a generic 429", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  const request = (i: number) =>
+    action({
+      request: new Request(url, { method: "POST", body: form(validFields(ids, { intent: "send", email: `r${i}@example.org` })) }),
+      params: { slug },
+      context: { clientIp: "198.51.100.99" },
+    }).catch((thrown: unknown) => thrown);
+  for (let i = 0; i < 5; i++) expect(((await request(i)) as Response).status).toBe(302);
+  const limited = (await request(5)) as Response;
+  expect(limited.status).toBe(429);
+  expect(limited.headers.get("Retry-After")).toBe("3600");
+});

@@ -1,0 +1,269 @@
+import { fileURLToPath } from "node:url";
+import { and, eq } from "drizzle-orm";
+import { expect, test } from "vitest";
+import { askRecipients, asks, candidacies, campaigns, outbox } from "#db/schema";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import {
+  confirmAsk,
+  countConfirmedAsks,
+  deleteExpiredAsks,
+  findAskByToken,
+  listRecentPublicSupporters,
+  queueDueDigests,
+  RateLimited,
+  sendDueReminders,
+  submitAsk,
+  type NewAsk,
+} from "~/models/ask.server";
+import { db } from "~/utils/db.server";
+import { createMailTransport } from "~/utils/mail.server";
+import { drainOutbox } from "~/utils/mail-worker.server";
+import { hashToken } from "~/utils/tokens.server";
+import { snapshotDatabase } from "../db";
+
+const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const t0 = new Date("2024-06-20T09:00:00Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+// Ashbourne Vale in the sample election: five candidates, four with a published email.
+const ASHBOURNE = "E14009004";
+
+function setUp() {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const candidates = db
+    .select({ id: candidacies.id, name: candidacies.name, email: candidacies.email })
+    .from(candidacies)
+    .where(eq(candidacies.constituencyCode, ASHBOURNE))
+    .all();
+  return { candidates, withEmail: candidates.filter((c) => c.email), withoutEmail: candidates.filter((c) => !c.email) };
+}
+
+let ipCounter = 0;
+function anAsk(overrides: Partial<NewAsk> & { candidacyIds: number[] }): NewAsk {
+  return {
+    constituencyCode: ASHBOURNE,
+    name: "Rajan Nair",
+    email: "rajan@example.org",
+    postcode: "ZZ4 1AA",
+    personalMessage: null,
+    wordingId: "direct",
+    showOnPublicList: true,
+    wantsUpdates: false,
+    ...overrides,
+  };
+}
+
+/** Each submission from its own address, unless a test is about the IP limits. */
+function submit(ask: NewAsk, now = t0, clientIp = `192.0.2.${++ipCounter % 250}`) {
+  return submitAsk({ ask, clientIp, now });
+}
+
+function outboxRows(kind?: string) {
+  return db
+    .select()
+    .from(outbox)
+    .where(kind ? eq(outbox.kind, kind) : undefined)
+    .all();
+}
+
+function tokenFrom(mailBody: string) {
+  const match = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mailBody);
+  if (!match?.[1]) throw new Error(`no confirmation link in:\n${mailBody}`);
+  return match[1];
+}
+
+function submitAndGetToken(ask: NewAsk, now = t0) {
+  submit(ask, now);
+  const mail = outboxRows()
+    .filter((m) => m.toAddress === ask.email.toLowerCase() && m.kind === "ask-confirmation")
+    .at(-1);
+  return tokenFrom(mail?.textBody ?? "");
+}
+
+test("submitting records a pending ask and mails the supporter a link; nothing goes to candidates", () => {
+  const { candidates } = setUp();
+  const result = submit(anAsk({ candidacyIds: candidates.map((c) => c.id), email: "Rajan@Example.org" }));
+  expect(result.outcome).toBe("created");
+
+  const [ask] = db.select().from(asks).all();
+  expect(ask).toMatchObject({ status: "pending", email: "rajan@example.org", confirmedAt: null });
+  const mails = outboxRows();
+  expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["ask-confirmation", "rajan@example.org"]]);
+  expect(mails[0]?.textBody).toContain("Nothing has been sent yet");
+  // The link's token is 256 bits; only its hash is stored.
+  const token = tokenFrom(mails[0]?.textBody ?? "");
+  expect(ask?.tokenHash).toBe(hashToken(token));
+  // Until the worker sends it, the mail in the outbox is the only place the token exists.
+  const { outbox: queued, ...rest } = snapshotDatabase();
+  expect(JSON.stringify(rest)).not.toContain(token);
+  expect(JSON.stringify(queued)).toContain(token);
+  expect(listRecentPublicSupporters({ limit: 10 })).toEqual([]);
+  expect(countConfirmedAsks({ constituencyCode: ASHBOURNE })).toBe(0);
+});
+
+test("opening the link changes nothing; only confirming sends, and the link works once", () => {
+  const { candidates, withEmail, withoutEmail } = setUp();
+  const token = submitAndGetToken(anAsk({ candidacyIds: candidates.map((c) => c.id) }));
+
+  const before = snapshotDatabase();
+  const page = findAskByToken({ token, now: at(HOUR) });
+  expect(page?.candidateNames).toHaveLength(candidates.length);
+  expect(snapshotDatabase()).toEqual(before);
+
+  const confirmed = confirmAsk({ token, now: at(HOUR) });
+  expect(confirmed?.withoutEmail).toEqual(withoutEmail.map((c) => c.name));
+  const candidateMails = outboxRows("candidate-ask");
+  expect(candidateMails.map((m) => m.toAddress).sort()).toEqual(withEmail.map((c) => c.email).sort());
+  for (const mail of candidateMails) {
+    expect(mail.replyTo).toBe("rajan@example.org");
+    expect(mail.textBody).toContain("End the use of inflammatory, racist and anti-refugee rhetoric.");
+  }
+  const deliveries = db.select({ delivery: askRecipients.delivery }).from(askRecipients).all().map((r) => r.delivery);
+  expect(deliveries.filter((d) => d === "no-email")).toHaveLength(withoutEmail.length);
+  expect(deliveries.filter((d) => d === "mail")).toHaveLength(withEmail.length);
+
+  expect(confirmAsk({ token, now: at(HOUR) })).toBeNull();
+  expect(findAskByToken({ token, now: at(HOUR) })).toBeNull();
+  expect(outboxRows("candidate-ask")).toHaveLength(withEmail.length);
+});
+
+test("a tampered, unknown or expired link confirms nothing", () => {
+  const { candidates } = setUp();
+  const token = submitAndGetToken(anAsk({ candidacyIds: [candidates[0]!.id] }));
+  const tampered = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+  expect(confirmAsk({ token: tampered, now: t0 })).toBeNull();
+  expect(confirmAsk({ token: "short", now: t0 })).toBeNull();
+  expect(confirmAsk({ token, now: at(7 * DAY + 1) })).toBeNull();
+  expect(db.select({ status: asks.status }).from(asks).get()?.status).toBe("pending");
+  expect(outboxRows("candidate-ask")).toEqual([]);
+});
+
+test("asking again with the same email shows the same outcome and sends an 'already asked' mail instead", () => {
+  const { candidates } = setUp();
+  const ask = anAsk({ candidacyIds: [candidates[0]!.id] });
+  const token = submitAndGetToken(ask);
+  confirmAsk({ token, now: t0 });
+
+  const again = submit({ ...ask, email: "RAJAN@example.org", name: "Someone Else" }, at(HOUR));
+  expect(again.outcome).toBe("already-asked");
+  expect(db.select().from(asks).all()).toHaveLength(1);
+  const already = outboxRows("ask-already");
+  expect(already).toHaveLength(1);
+  expect(already[0]?.toAddress).toBe("rajan@example.org");
+  expect(already[0]?.textBody).toContain("we have not sent another");
+  expect(already[0]?.textBody).not.toMatch(/\/asks\/confirm\//);
+});
+
+test("one reminder after a day, with a fresh link that replaces the first", () => {
+  const { candidates } = setUp();
+  const first = submitAndGetToken(anAsk({ candidacyIds: [candidates[0]!.id] }));
+  expect(sendDueReminders({ now: at(23 * HOUR) })).toBe(0);
+  expect(sendDueReminders({ now: at(DAY + 1) })).toBe(1);
+  const reminders = outboxRows("ask-reminder");
+  expect(reminders).toHaveLength(1);
+  expect(reminders[0]?.subject).toMatch(/^Reminder:/);
+  const second = tokenFrom(reminders[0]?.textBody ?? "");
+  expect(second).not.toBe(first);
+  expect(sendDueReminders({ now: at(3 * DAY) })).toBe(0);
+  expect(confirmAsk({ token: first, now: at(2 * DAY) })).toBeNull();
+  expect(confirmAsk({ token: second, now: at(2 * DAY) })).not.toBeNull();
+});
+
+test("unconfirmed asks are deleted after 7 days with the mails that carried their links; confirmed ones stay", () => {
+  const { candidates } = setUp();
+  submit(anAsk({ candidacyIds: [candidates[0]!.id], email: "pending@example.org" }));
+  const kept = submitAndGetToken(anAsk({ candidacyIds: [candidates[0]!.id], email: "kept@example.org" }));
+  confirmAsk({ token: kept, now: t0 });
+
+  expect(deleteExpiredAsks({ now: at(7 * DAY - 1) })).toBe(0);
+  expect(deleteExpiredAsks({ now: at(7 * DAY) })).toBe(1);
+  expect(db.select({ email: asks.email }).from(asks).all()).toEqual([{ email: "kept@example.org" }]);
+  expect(outboxRows().some((m) => m.toAddress === "pending@example.org")).toBe(false);
+});
+
+test("above the hourly cap, asks to a candidate are gathered into one digest once the hour has room", () => {
+  const { withEmail } = setUp();
+  db.update(campaigns).set({ askHourlyCap: 1 }).run();
+  const candidate = withEmail[0]!;
+  const names = ["Ann Able", "Ben Baker", "Cat Cole", "Dev Dean"];
+  names.forEach((name, i) => {
+    const token = submitAndGetToken(anAsk({ name, email: `s${i}@example.org`, candidacyIds: [candidate.id] }), at(i * 1000));
+    confirmAsk({ token, now: at(i * 1000 + 500) });
+  });
+  expect(outboxRows("candidate-ask")).toHaveLength(1);
+  expect(queueDueDigests({ now: at(10 * 60 * 1000) })).toBe(0);
+
+  expect(queueDueDigests({ now: at(HOUR + 1000) })).toBe(1);
+  const digests = outboxRows("candidate-digest");
+  expect(digests).toHaveLength(1);
+  expect(digests[0]?.toAddress).toBe(candidate.email);
+  expect(digests[0]?.subject).toBe("3 constituents in Ashbourne Vale asked you to sign the Rally With Refugees pledge");
+  for (const name of names.slice(1)) expect(digests[0]?.textBody).toContain(name);
+  expect(queueDueDigests({ now: at(3 * HOUR) })).toBe(0);
+  const waiting = db
+    .select()
+    .from(askRecipients)
+    .where(and(eq(askRecipients.delivery, "digest"), eq(askRecipients.candidacyId, candidate.id)))
+    .all();
+  expect(waiting.every((r) => r.outboxId === digests[0]?.id)).toBe(true);
+});
+
+test("the public list shows only confirmed supporters who opted in, as first name and initial", () => {
+  const { candidates } = setUp();
+  const ids = [candidates[0]!.id];
+  confirmAsk({ token: submitAndGetToken(anAsk({ name: "Rajan Nair", email: "a@example.org", candidacyIds: ids })), now: at(1000) });
+  confirmAsk({
+    token: submitAndGetToken(anAsk({ name: "Private Person", email: "b@example.org", showOnPublicList: false, candidacyIds: ids })),
+    now: at(2000),
+  });
+  submit(anAsk({ name: "Not Confirmed", email: "c@example.org", candidacyIds: ids }));
+  const list = listRecentPublicSupporters({ limit: 10 });
+  expect(list).toEqual([
+    { name: "Rajan N", confirmedOn: "20 Jun 2024", constituencyName: "Ashbourne Vale", constituencySlug: "ashbourne-vale" },
+  ]);
+  expect(JSON.stringify(list)).not.toMatch(/Nair|example\.org|ZZ4/);
+  expect(countConfirmedAsks({ constituencyCode: ASHBOURNE })).toBe(2);
+});
+
+test("submissions from one IP are limited in bursts and over the hour; mails to one address per day", () => {
+  const { candidates } = setUp();
+  const ids = [candidates[0]!.id];
+  for (let i = 0; i < 5; i++) submit(anAsk({ email: `burst${i}@example.org`, candidacyIds: ids }), at(i), "198.51.100.7");
+  const before = snapshotDatabase();
+  expect(() => submit(anAsk({ email: "burst6@example.org", candidacyIds: ids }), at(10), "198.51.100.7")).toThrow(RateLimited);
+  // The refused submission left no ask and no mail behind.
+  expect(snapshotDatabase().asks).toEqual(before.asks);
+  expect(snapshotDatabase().outbox).toEqual(before.outbox);
+  expect(submit(anAsk({ email: "other@example.org", candidacyIds: ids }), at(10), "198.51.100.8").outcome).toBe("created");
+
+  // Sustained: 30 an hour, even when spread out past the burst window.
+  for (let i = 0; i < 30; i++) {
+    const now = at(2 * 60_000 * (i + 1));
+    try {
+      submit(anAsk({ email: `slow${i}@example.org`, candidacyIds: ids }), now, "203.0.113.9");
+    } catch (error) {
+      expect(error).toBeInstanceOf(RateLimited);
+      expect(i).toBe(30);
+    }
+  }
+  expect(() => submit(anAsk({ email: "slow-last@example.org", candidacyIds: ids }), at(61 * 60_000), "203.0.113.9")).toThrow(RateLimited);
+
+  // Per address: the confirmation, then two "already asked" mails, then no more that day.
+  for (let i = 0; i < 3; i++) submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + i));
+  expect(() => submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + 10))).toThrow(RateLimited);
+  expect(submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + DAY + 10)).outcome).toBe("already-asked");
+});
+
+test("once the confirmation mail is sent, the outbox keeps no working copy of its link", async () => {
+  const { candidates } = setUp();
+  const token = submitAndGetToken(anAsk({ candidacyIds: [candidates[0]!.id] }));
+  await drainOutbox({ transport: createMailTransport(), now: at(1000) });
+  const [sent] = outboxRows("ask-confirmation");
+  expect(sent?.status).toBe("sent");
+  expect(sent?.textBody).toContain("/asks/confirm/[removed once sent]");
+  expect(JSON.stringify(snapshotDatabase().outbox)).not.toContain(token);
+  // The delivered copy in the local mailbox is the supporter's own mail, and still works.
+  expect(confirmAsk({ token, now: at(2000) })).not.toBeNull();
+});

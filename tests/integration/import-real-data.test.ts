@@ -1,0 +1,184 @@
+// The real 2024 general-election files (see ../shared/realdata/README.md),
+// imported end to end. They live outside the repository, so these tests skip,
+// saying so, where the folder is missing.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { describe, expect, test } from "vitest";
+import { runImport } from "~/importers/import.server";
+import { ImportFailed, type Problem } from "~/importers/problems";
+import { db } from "~/utils/db.server";
+import { snapshotDatabase } from "../db";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const realData = join(repoRoot, "..", "shared", "realdata");
+const exists = existsSync(realData);
+if (!exists) console.warn(`Skipping the real-data import tests: the folder ${realData} is missing.`);
+
+// Constituencies first: candidates and hexes point at them. Candidate files
+// oldest first, ending with the final list of 4,515.
+const files = [
+  "HoC-GE2024-results-by-constituency.csv",
+  "ons-pcon24-names-and-codes-uk-v2.csv",
+  "oi-uk-constituencies-2024.hexjson",
+  "dc-export-parl.2024-07-04-snapshot-2024-05-22.csv",
+  "dc-export-parl.2024-07-04-full-fields-sample.csv",
+  "dc-export-parl.2024-07-04-gss-mismatch-sample.csv",
+  "oi-ge2024-candidates.csv",
+];
+
+const now = () => new Date("2024-07-03T18:00:00.000Z");
+
+function importReal(name: string) {
+  return runImport({ path: join(realData, name), now });
+}
+
+function value(sql: string, ...params: unknown[]) {
+  return db.$client.prepare(sql).pluck().get(...params);
+}
+
+function rows(sql: string, ...params: unknown[]) {
+  return db.$client.prepare(sql).all(...params);
+}
+
+describe.skipIf(!exists)("the real 2024 data", () => {
+  test("imports every file in order, each idempotent, into one consistent election", () => {
+    // Each file, imported again straight away, must report nothing to do.
+    for (const name of files) {
+      importReal(name);
+      const again = importReal(name);
+      expect(again.changes, `${name} imported a second time`).toEqual([]);
+    }
+
+    // Constituencies: 650, by nation, with the official electorate.
+    expect(value("select count(*) from constituencies")).toBe(650);
+    expect(rows("select nation, count(*) as n from constituencies group by nation order by nation")).toEqual([
+      { nation: "England", n: 543 },
+      { nation: "Northern Ireland", n: 18 },
+      { nation: "Scotland", n: 57 },
+      { nation: "Wales", n: 32 },
+    ]);
+    expect(value("select sum(electorate) from constituencies")).toBe(48_208_507);
+    expect(value("select count(*) from constituencies where electorate is null or region_code is null")).toBe(0);
+    expect(value("select count(distinct region_code) from constituencies where nation = 'England'")).toBe(9);
+
+    // Welsh names (pitfalls 1 and 2): the HoC spelling wins over ONS's "Glyndwr".
+    expect(rows("select gss_code, name, name_cy, slug from constituencies where gss_code in ('W07000102', 'W07000112') order by gss_code")).toEqual([
+      { gss_code: "W07000102", name: "Montgomeryshire and Glyndŵr", name_cy: "Maldwyn a Glyndŵr", slug: "montgomeryshire-and-glyndwr" },
+      { gss_code: "W07000112", name: "Ynys Môn", name_cy: "Ynys Môn", slug: "ynys-mon" },
+    ]);
+    expect(value("select count(*) from constituencies where name like 'Montgomeryshire%'")).toBe(1);
+
+    // Hexes: one per constituency.
+    expect(value("select count(*) from hexes")).toBe(650);
+    expect(value("select count(*) from hexes h join constituencies c on c.gss_code = h.constituency_code")).toBe(650);
+
+    // Candidates: the final list's 4,515 standing; those dropped since the
+    // earlier snapshots (and old ids DC merged away, pitfall 4) withdrawn.
+    expect(value("select count(*) from candidacies where status = 'standing'")).toBe(4515);
+    expect(value("select count(*) from candidacies where status = 'withdrawn'")).toBeGreaterThan(0);
+    expect(rows("select person_id, status from candidacies where person_id in ('117372', '21470') order by person_id")).toEqual([
+      { person_id: "117372", status: "withdrawn" },
+      { person_id: "21470", status: "standing" },
+    ]);
+    expect(value("select count(distinct constituency_code) from candidacies where status = 'standing'")).toBe(650);
+
+    // Every candidacy points at a real constituency (and every foreign key holds).
+    expect(value("select count(*) from candidacies c left join constituencies k on k.gss_code = c.constituency_code where k.gss_code is null")).toBe(0);
+    expect(db.$client.pragma("foreign_key_check")).toEqual([]);
+
+    // Pitfall 3: DC's gss is stale for five Scottish seats and blank in NI.
+    // Every such row in the mismatch sample is in the 2024 seat.
+    const superseded: Record<string, string> = {
+      S14000006: "S14000107",
+      S14000008: "S14000108",
+      S14000010: "S14000109",
+      S14000040: "S14000110",
+      S14000058: "S14000111",
+    };
+    const mismatch = parse(readFileSync(join(realData, "dc-export-parl.2024-07-04-gss-mismatch-sample.csv")), {
+      columns: true,
+    }) as Record<string, string>[];
+    const placed = (personId: string | undefined) =>
+      value("select constituency_code from candidacies where person_id = ?", personId);
+    const scottish = mismatch.filter((r) => r.gss! in superseded);
+    expect(scottish.length).toBeGreaterThan(0);
+    for (const row of scottish) expect(placed(row.person_id), row.person_name).toBe(superseded[row.gss!]);
+    const northernIrish = mismatch.filter((r) => r.gss === "");
+    expect(northernIrish.length).toBeGreaterThan(0);
+    for (const row of northernIrish) expect(placed(row.person_id), row.person_name).toBe(row.pcon24cd);
+    expect(rows("select constituency_code, count(*) as n from candidacies where constituency_code between 'S14000107' and 'S14000111' and status = 'standing' group by 1").map((r) => (r as { constituency_code: string }).constituency_code)).toEqual([
+      "S14000107",
+      "S14000108",
+      "S14000109",
+      "S14000110",
+      "S14000111",
+    ]);
+
+    // Pitfall 5: the full-fields sample's 21 emails, with DC's extra quotes stripped.
+    expect(value("select count(*) from candidacies where email is not null")).toBe(21);
+    expect(value(`select count(*) from candidacies where email like '"%' or homepage_url like '"%' or links like '%:"\\"%'`)).toBe(0);
+    const blackman = rows("select statement from candidacies where name = 'Kirsty Blackman'") as { statement: string }[];
+    expect(blackman).toHaveLength(1);
+    expect(blackman[0]!.statement.split("\n").length).toBeGreaterThan(3);
+    expect(blackman[0]!.statement).not.toContain("\r");
+    expect(blackman[0]!.statement).toMatch(/^In 2015, Kirsty Blackman became/);
+
+    // Party names shared by GB and NI registrations stay apart when the final
+    // list (which has no party ids) is matched by name.
+    expect(rows(`select k.nation, c.party_id from candidacies c join constituencies k on k.gss_code = c.constituency_code
+                 where c.party_id in ('PP51', 'PP52', 'PP63', 'PP305') and c.status = 'standing'
+                 group by 1, 2 order by 1, 2`)).toEqual([
+      { nation: "England", party_id: "PP52" },
+      { nation: "England", party_id: "PP63" },
+      { nation: "Northern Ireland", party_id: "PP305" },
+      { nation: "Northern Ireland", party_id: "PP51" },
+      { nation: "Scotland", party_id: "PP52" },
+      { nation: "Wales", party_id: "PP52" },
+      { nation: "Wales", party_id: "PP63" },
+    ]);
+
+    // Imported once more after everything, every file agrees with the final
+    // state and changes nothing, except the two taken before nominations
+    // closed (22 May and the full-fields sample): a file speaks for the ballots
+    // it lists, so re-importing those would rightly bring back their older
+    // line-ups: person ids DC has since merged away stand again, and later
+    // nominees (Mark Griffiths in Aberafan Maesteg) are withdrawn.
+    const beforeNominationsClosed = [
+      "dc-export-parl.2024-07-04-snapshot-2024-05-22.csv",
+      "dc-export-parl.2024-07-04-full-fields-sample.csv",
+    ];
+    for (const name of files.filter((f) => !beforeNominationsClosed.includes(f))) {
+      expect(importReal(name).changes, `${name} imported again at the end`).toEqual([]);
+    }
+  }, 120_000);
+
+  test("the 2023 odileeds layout is refused for its five superseded Scottish codes, changing nothing", () => {
+    importReal("HoC-GE2024-results-by-constituency.csv");
+    importReal("oi-uk-constituencies-2024.hexjson");
+    const before = snapshotDatabase();
+
+    let problems: Problem[] = [];
+    try {
+      importReal("odileeds-uk-constituencies-2023.hexjson");
+    } catch (error) {
+      if (!(error instanceof ImportFailed)) throw error;
+      problems = error.problems;
+    }
+
+    expect(problems.map((p) => [p.line, p.column])).toEqual([
+      [523, "S14000008"],
+      [535, "S14000040"],
+      [545, "S14000058"],
+      [551, "S14000006"],
+      [552, "S14000010"],
+    ]);
+    for (const p of problems) {
+      expect(p.file).toBe("odileeds-uk-constituencies-2023.hexjson");
+      expect(p.message).toContain(`no constituency has the GSS code ${p.column}`);
+    }
+    expect(problems.find((p) => p.column === "S14000006")?.message).toContain('("Ayr, Carrick and Cumnock")');
+    expect(snapshotDatabase()).toEqual(before);
+  }, 60_000);
+});

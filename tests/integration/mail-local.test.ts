@@ -1,0 +1,237 @@
+// With no SMTP server the mail goes to the local mailbox, which only this
+// machine can read; and the worker that sends it runs on its own timer.
+import type { AppLoadContext } from "@remix-run/node";
+import { eq } from "drizzle-orm";
+import { expect, test, vi } from "vitest";
+import { writeTransaction } from "#db/index";
+import { mailbox, outbox } from "#db/schema";
+import { deleteMailboxMessages } from "~/models/mailbox.server";
+import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
+import { loader as mailboxLoader } from "~/routes/outbox._index";
+import { loader as messageLoader } from "~/routes/outbox.$id";
+import { loader as rootLoader } from "~/root";
+import { db } from "~/utils/db.server";
+import { createMailTransport } from "~/utils/mail.server";
+import { drainOutbox, startMailWorker } from "~/utils/mail-worker.server";
+import { saveTestCampaign } from "../mail-server";
+
+const now = new Date("2024-06-10T12:00:00.000Z");
+const fromThisMachine: AppLoadContext = { clientIp: "127.0.0.1" };
+
+function queueConfirmation({ at = now }: { at?: Date } = {}) {
+  return writeTransaction(db, () =>
+    enqueueMail({
+      kind: "ask-confirmation",
+      toAddress: "sam.supporter@example.net",
+      toName: "Sam Supporter",
+      subject: "Confirm your message to the candidates in Fenhallow",
+      textBody:
+        "Dear Sam,\n\nConfirm your message (the link works for 7 days): http://localhost:3000/asks/confirm/abc123.\n\nIf you did not ask, ignore this email.\n",
+      now: at,
+    }),
+  );
+}
+
+async function callLoader<T>(load: () => T) {
+  try {
+    return { result: await load() };
+  } catch (thrown) {
+    return { thrown };
+  }
+}
+
+function request(path: string) {
+  return new Request(`http://localhost:3000${path}`);
+}
+
+test("without SMTP a mail is rendered in full and kept in the local mailbox", async () => {
+  await saveTestCampaign({ name: "Clean Rivers Pledge", fromEmail: "pledge@cleanrivers.example.org" });
+  const id = queueConfirmation();
+  const transport = createMailTransport(undefined);
+
+  const counts = await drainOutbox({ transport, now });
+
+  expect(transport.mode).toBe("local");
+  expect(counts.sent).toBe(1);
+  const stored = db.select().from(mailbox).all();
+  const messageId = db.select().from(outbox).where(eq(outbox.id, id)).get()!.messageId;
+  expect(stored).toHaveLength(1);
+  expect(stored[0]).toMatchObject({
+    outboxId: id,
+    messageId,
+    fromAddress: "pledge@cleanrivers.example.org",
+    toAddress: "sam.supporter@example.net",
+    replyTo: null,
+    subject: "Confirm your message to the candidates in Fenhallow",
+    deliveredAt: now.toISOString(),
+  });
+  expect(stored[0]!.textBody).toContain("http://localhost:3000/asks/confirm/abc123");
+  expect(stored[0]!.raw).toContain("From: Clean Rivers Pledge <pledge@cleanrivers.example.org>\n");
+  expect(stored[0]!.raw).toContain("To: Sam Supporter <sam.supporter@example.net>\n");
+  expect(stored[0]!.raw).toContain(`Message-ID: ${messageId}\n`);
+  expect(stored[0]!.raw).toContain("Date: Mon, 10 Jun 2024 12:00:00 +0000\n");
+  expect(db.select().from(outbox).where(eq(outbox.id, id)).get()).toMatchObject({ status: "sent" });
+});
+
+test("the mailbox is not found from any other machine, or when the address is unknown", async () => {
+  await saveTestCampaign();
+  queueConfirmation();
+  await drainOutbox({ transport: createMailTransport(undefined), now });
+  const [message] = db.select({ id: mailbox.id }).from(mailbox).all();
+
+  for (const context of [{}, { clientIp: "203.0.113.7" }, { clientIp: "::ffff:192.0.2.1" }, { clientIp: "10.0.0.1" }]) {
+    const loads: (() => unknown)[] = [
+      () => mailboxLoader({ request: request("/outbox"), params: {}, context }),
+      () => messageLoader({ request: request(`/outbox/${message!.id}`), params: { id: String(message!.id) }, context }),
+    ];
+    for (const load of loads) {
+      const { thrown } = await callLoader(load);
+      expect(thrown).toBeInstanceOf(Response);
+      expect((thrown as Response).status).toBe(404);
+      expect((thrown as Response).headers.get("Cache-Control")).toBe("no-store");
+    }
+  }
+});
+
+test("from this machine the mailbox lists the mail newest first, with headers that keep its links private", async () => {
+  await saveTestCampaign();
+  queueConfirmation({ at: now });
+  await drainOutbox({ transport: createMailTransport(undefined), now });
+  writeTransaction(db, () =>
+    enqueueMail({ kind: "ask-reminder", toAddress: "lee@example.net", subject: "A reminder", textBody: "Hello", now }),
+  );
+  await drainOutbox({ transport: createMailTransport(undefined), now: new Date(now.getTime() + 1000) });
+
+  for (const clientIp of ["127.0.0.1", "::1", "::ffff:127.0.0.1"]) {
+    const { result } = await callLoader(() => mailboxLoader({ request: request("/outbox"), params: {}, context: { clientIp } }));
+    expect(result!.data.messages.map((m) => [m.toAddress, m.subject])).toEqual([
+      ["lee@example.net", "A reminder"],
+      ["sam.supporter@example.net", "Confirm your message to the candidates in Fenhallow"],
+    ]);
+    expect(new Headers(result!.init?.headers).get("Cache-Control")).toBe("no-store");
+    expect(new Headers(result!.init?.headers).get("Referrer-Policy")).toBe("no-referrer");
+  }
+});
+
+test("one message shows its headers and body", async () => {
+  await saveTestCampaign();
+  const id = queueConfirmation();
+  await drainOutbox({ transport: createMailTransport(undefined), now });
+  const [stored] = db.select({ id: mailbox.id }).from(mailbox).all();
+
+  const { result } = await callLoader(() =>
+    messageLoader({ request: request(`/outbox/${stored!.id}`), params: { id: String(stored!.id) }, context: fromThisMachine }),
+  );
+
+  expect(result!.data.message).toMatchObject({
+    fromAddress: "pledge@cleanrivers.example.org",
+    toAddress: "sam.supporter@example.net",
+    subject: "Confirm your message to the candidates in Fenhallow",
+    messageId: db.select().from(outbox).where(eq(outbox.id, id)).get()!.messageId,
+  });
+  expect(result!.data.message.textBody).toContain("http://localhost:3000/asks/confirm/abc123");
+  expect(new Headers(result!.init?.headers).get("Referrer-Policy")).toBe("no-referrer");
+  for (const id of ["999", "abc", "1.5", "-1"]) {
+    const { thrown } = await callLoader(() => messageLoader({ request: request(`/outbox/${id}`), params: { id }, context: fromThisMachine }));
+    expect((thrown as Response).status).toBe(404);
+  }
+});
+
+test("the mailbox page shows staff the outbox counts and failed mail with its error", async () => {
+  queueConfirmation();
+  claimDueMail({ now, limit: 1 }).forEach((m) => markFailed({ id: m.id, error: "550 5.1.1 No such user" }));
+  queueConfirmation();
+
+  const { result } = await callLoader(() => mailboxLoader({ request: request("/outbox"), params: {}, context: fromThisMachine }));
+
+  expect(result!.data.counts).toEqual({ queued: 1, sending: 0, sent: 0, failed: 1 });
+  expect(result!.data.problems.map((p) => [p.status, p.lastError])).toEqual([["failed", "550 5.1.1 No such user"]]);
+});
+
+test("every page knows mail is going to the local mailbox", () => {
+  expect(rootLoader().mailMode).toBe("local");
+});
+
+test("the worker runs the scheduled jobs, sends what is due, survives a failing job and stops cleanly", async () => {
+  await saveTestCampaign();
+  const ran: Date[] = [];
+  const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  function failingJob() {
+    throw new Error("digest job broke");
+  }
+  function reminderJob(at: Date) {
+    ran.push(at);
+    // A job's mail goes out in the same tick.
+    if (ran.length === 1) {
+      writeTransaction(db, () =>
+        enqueueMail({ kind: "ask-reminder", toAddress: "lee@example.net", subject: "Reminder", textBody: "Hi", now: at }),
+      );
+    }
+  }
+  queueConfirmation({ at: new Date() });
+
+  const worker = startMailWorker({ jobs: [failingJob, reminderJob], intervalMs: 20, transport: createMailTransport(undefined) });
+  await vi.waitFor(() => expect(ran.length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
+  await worker.stop();
+  const ticks = ran.length;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+
+  expect(ran.length).toBe(ticks);
+  expect(db.select({ to: mailbox.toAddress }).from(mailbox).all().map((m) => m.to).sort()).toEqual([
+    "lee@example.net",
+    "sam.supporter@example.net",
+  ]);
+  expect(errors).toHaveBeenCalledWith("Scheduled job failingJob failed:", expect.any(Error));
+  errors.mockRestore();
+  log.mockRestore();
+});
+
+test("stopping the worker waits for the sends in flight and hands back the rest unused", async () => {
+  await saveTestCampaign();
+  for (let i = 0; i < 30; i++) {
+    writeTransaction(db, () =>
+      enqueueMail({ kind: "ask-confirmation", toAddress: `p${i}@example.net`, subject: "s", textBody: "b", now: new Date() }),
+    );
+  }
+  const local = createMailTransport(undefined);
+  let inFlight = 0;
+  let started = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  // A slow server: every send waits until the test lets it through.
+  const slow = {
+    ...local,
+    async deliver(args: Parameters<typeof local.deliver>[0]) {
+      inFlight++;
+      started++;
+      await gate;
+      await local.deliver(args);
+      inFlight--;
+    },
+  };
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+
+  const worker = startMailWorker({ intervalMs: 10_000, transport: slow, concurrency: 4 });
+  await vi.waitFor(() => expect(started).toBe(4));
+  const stopped = worker.stop();
+  release();
+  await stopped;
+  log.mockRestore();
+
+  expect(inFlight).toBe(0);
+  const statuses = db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox).all();
+  expect(statuses.filter((s) => s.status === "sent")).toHaveLength(4);
+  expect(statuses.filter((s) => s.status === "queued" && s.attempts === 0)).toHaveLength(26);
+});
+
+test("the local copies of an expired ask's mails can be deleted with it", async () => {
+  await saveTestCampaign();
+  const kept = queueConfirmation();
+  const deleted = queueConfirmation();
+  await drainOutbox({ transport: createMailTransport(undefined), now });
+
+  expect(deleteMailboxMessages({ outboxIds: [deleted] })).toBe(1);
+
+  expect(db.select({ outboxId: mailbox.outboxId }).from(mailbox).all()).toEqual([{ outboxId: kept }]);
+});

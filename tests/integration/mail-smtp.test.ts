@@ -1,0 +1,184 @@
+// Sending the outbox through a real SMTP server on 127.0.0.1: the message is
+// parsed back and its headers, recipients and links checked, and the server's
+// refusals drive retries and failures.
+import { eq } from "drizzle-orm";
+import type { AddressObject } from "mailparser";
+import { afterEach, expect, test } from "vitest";
+import { writeTransaction } from "#db/index";
+import { outbox } from "#db/schema";
+import { enqueueMail } from "~/models/outbox.server";
+import { db } from "~/utils/db.server";
+import { createMailTransport, type MailTransport } from "~/utils/mail.server";
+import { drainOutbox } from "~/utils/mail-worker.server";
+import { findClosedPort, saveTestCampaign, startTestMailServer, type TestMailServer } from "../mail-server";
+
+const now = new Date("2024-06-10T12:00:00.000Z");
+const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  // Transports first: a pooled connection left open would keep the server's close waiting.
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function smtpServer(options?: Parameters<typeof startTestMailServer>[0]) {
+  const server = await startTestMailServer(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function smtpTransport(server: Pick<TestMailServer, "url">): MailTransport {
+  const transport = createMailTransport(server.url);
+  cleanups.push(() => transport.close());
+  return transport;
+}
+
+function queueAsk(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  return writeTransaction(db, () =>
+    enqueueMail({
+      kind: "candidate-ask",
+      toAddress: "ada.lovelace@candidates.example.org",
+      toName: "Ada Lovelace",
+      replyTo: "sam.supporter@example.net",
+      subject: "Will you sign the Clean Rivers pledge? A constituent in Fenhallow asks",
+      textBody:
+        "Dear Ada Lovelace,\n\nYou can sign the pledge here:\nhttp://localhost:3000/constituencies/fenhallow/pledge\n\n--\nClean Rivers Pledge\n",
+      askId: null,
+      candidacyId: null,
+      now,
+      ...overrides,
+    }),
+  );
+}
+
+function row(id: number) {
+  return db.select().from(outbox).where(eq(outbox.id, id)).get()!;
+}
+
+function addresses(header: AddressObject | AddressObject[] | undefined) {
+  return [header ?? []].flat().flatMap((h) => h.value.map((v) => ({ name: v.name, address: v.address })));
+}
+
+test("a mail arrives from the campaign, to the candidate, replying to the supporter, with the row's Message-ID and its link", async () => {
+  await saveTestCampaign({ name: "Clean Rivers Pledge", fromEmail: "pledge@cleanrivers.example.org" });
+  const server = await smtpServer();
+  const id = queueAsk();
+
+  const counts = await drainOutbox({ transport: smtpTransport(server), now });
+
+  expect(counts).toEqual({ sent: 1, retried: 0, failed: 0, requeued: 0 });
+  expect(server.received).toHaveLength(1);
+  const [mail] = server.received;
+  expect(mail!.envelope).toEqual({ from: "pledge@cleanrivers.example.org", to: ["ada.lovelace@candidates.example.org"] });
+  expect(addresses(mail!.parsed.from)).toEqual([{ name: "Clean Rivers Pledge", address: "pledge@cleanrivers.example.org" }]);
+  expect(addresses(mail!.parsed.to)).toEqual([{ name: "Ada Lovelace", address: "ada.lovelace@candidates.example.org" }]);
+  expect(addresses(mail!.parsed.replyTo)).toEqual([{ name: "", address: "sam.supporter@example.net" }]);
+  expect(mail!.parsed.cc).toBeUndefined();
+  expect(mail!.parsed.bcc).toBeUndefined();
+  expect(mail!.parsed.subject).toBe("Will you sign the Clean Rivers pledge? A constituent in Fenhallow asks");
+  expect(mail!.parsed.messageId).toBe(row(id).messageId);
+  expect(mail!.parsed.text).toContain("Dear Ada Lovelace,");
+  expect(mail!.parsed.text).toContain("\nhttp://localhost:3000/constituencies/fenhallow/pledge\n");
+  expect(row(id)).toMatchObject({ status: "sent", attempts: 1, sentAt: now.toISOString(), lastError: null });
+});
+
+test("a mail with no Reply-To has none, and a name outside ASCII survives the trip", async () => {
+  await saveTestCampaign({ name: "Afonydd Glân", fromEmail: "addewid@afonydd.example.org" });
+  const server = await smtpServer();
+  queueAsk({ toName: "Siân Llŷr", replyTo: null, subject: "Cadarnhewch eich neges – Ynys Môn" });
+
+  await drainOutbox({ transport: smtpTransport(server), now });
+
+  const [mail] = server.received;
+  expect(addresses(mail!.parsed.from)).toEqual([{ name: "Afonydd Glân", address: "addewid@afonydd.example.org" }]);
+  expect(addresses(mail!.parsed.to)).toEqual([{ name: "Siân Llŷr", address: "ada.lovelace@candidates.example.org" }]);
+  expect(mail!.parsed.replyTo).toBeUndefined();
+  expect(mail!.parsed.subject).toBe("Cadarnhewch eich neges – Ynys Môn");
+});
+
+test("a recipient deferred with 451 is retried a minute later, as the same message", async () => {
+  await saveTestCampaign();
+  let deferring = true;
+  const server = await smtpServer({
+    replyToRecipient: () => (deferring ? { code: 451, message: "4.3.0 Mailbox busy, try again later" } : undefined),
+  });
+  const transport = smtpTransport(server);
+  const id = queueAsk();
+
+  const first = await drainOutbox({ transport, now });
+
+  expect(first).toEqual({ sent: 0, retried: 1, failed: 0, requeued: 0 });
+  expect(server.received).toHaveLength(0);
+  expect(row(id)).toMatchObject({ status: "queued", attempts: 1, nextAttemptAt: later(1).toISOString() });
+  expect(row(id).lastError).toContain("451");
+  // Not before its time.
+  expect(await drainOutbox({ transport, now: later(0.5) })).toEqual({ sent: 0, retried: 0, failed: 0, requeued: 0 });
+
+  deferring = false;
+  const second = await drainOutbox({ transport, now: later(1) });
+
+  expect(second).toEqual({ sent: 1, retried: 0, failed: 0, requeued: 0 });
+  expect(row(id)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+  expect(server.received[0]!.parsed.messageId).toBe(row(id).messageId);
+});
+
+test("a recipient rejected with 550 fails at once and is never retried", async () => {
+  await saveTestCampaign();
+  const server = await smtpServer({ replyToRecipient: () => ({ code: 550, message: "5.1.1 No such user here" }) });
+  const transport = smtpTransport(server);
+  const id = queueAsk();
+
+  const counts = await drainOutbox({ transport, now });
+
+  expect(counts).toEqual({ sent: 0, retried: 0, failed: 1, requeued: 0 });
+  expect(row(id)).toMatchObject({ status: "failed", attempts: 1 });
+  expect(row(id).lastError).toContain("550 5.1.1 No such user here");
+  await drainOutbox({ transport, now: later(24 * 60) });
+  expect(server.offeredRecipients).toEqual(["ada.lovelace@candidates.example.org"]);
+});
+
+test("when the SMTP server is down the mail waits to be retried", async () => {
+  await saveTestCampaign();
+  const transport = smtpTransport({ url: `smtp://127.0.0.1:${await findClosedPort()}` });
+  const id = queueAsk();
+
+  const counts = await drainOutbox({ transport, now });
+
+  expect(counts).toEqual({ sent: 0, retried: 1, failed: 0, requeued: 0 });
+  expect(row(id)).toMatchObject({ status: "queued", attempts: 1, nextAttemptAt: later(1).toISOString() });
+  expect(row(id).lastError).toMatch(/ECONNREFUSED|connect/i);
+});
+
+test("a mail to an address that is not one fails without reaching the server", async () => {
+  await saveTestCampaign();
+  const server = await smtpServer();
+  const id = queueAsk({ toAddress: "ada@example.org, eve@example.org" });
+
+  const counts = await drainOutbox({ transport: smtpTransport(server), now });
+
+  expect(counts).toEqual({ sent: 0, retried: 0, failed: 1, requeued: 0 });
+  expect(row(id)).toMatchObject({ status: "failed", lastError: "The recipient's address is not a valid email address." });
+  expect(server.offeredRecipients).toEqual([]);
+});
+
+test("before a campaign is set up there is no From address, so mail waits", async () => {
+  const server = await smtpServer();
+  const id = queueAsk();
+
+  await drainOutbox({ transport: smtpTransport(server), now });
+
+  expect(row(id)).toMatchObject({ status: "queued", attempts: 1, lastError: "No campaign is set up yet, so there is no From address." });
+  expect(server.received).toHaveLength(0);
+});
+
+test("a drain sends many mails over the pooled connections, each once", async () => {
+  await saveTestCampaign();
+  const server = await smtpServer();
+  const ids = Array.from({ length: 120 }, (_, i) => queueAsk({ toAddress: `candidate${i}@candidates.example.org` }));
+
+  const counts = await drainOutbox({ transport: smtpTransport(server), now });
+
+  expect(counts.sent).toBe(120);
+  expect(server.received.map((m) => m.envelope.to[0]).sort()).toEqual(ids.map((_, i) => `candidate${i}@candidates.example.org`).sort());
+  expect(new Set(server.received.map((m) => m.parsed.messageId)).size).toBe(120);
+});

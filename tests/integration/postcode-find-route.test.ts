@@ -1,0 +1,110 @@
+// GET /find and the home page's postcode form, through the real loaders, with
+// the default local lookup over the sample election's postcodes.
+import { fileURLToPath } from "node:url";
+import { beforeEach, expect, test } from "vitest";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { loader as homeLoader } from "~/routes/_index";
+import { loader as findLoader } from "~/routes/find";
+
+const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
+
+beforeEach(() => {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+});
+
+async function find(query: string) {
+  const result = await findLoader({ request: new Request(`http://localhost/find${query}`), params: {}, context: {} });
+  if (!("data" in result)) return { status: result.status, location: result.headers.get("Location") };
+  return { status: result.init?.status ?? 200, page: result.data };
+}
+
+test("a postcode in the sample election redirects to its constituency, carrying the postcode", async () => {
+  await expect(find("?postcode=zz11aa")).resolves.toEqual({
+    status: 302,
+    location: "/constituencies/kirkmoor-and-dunley?postcode=ZZ1%201AA",
+  });
+  await expect(find("?postcode=%20Zz16%20%202ad%20")).resolves.toEqual({
+    status: 302,
+    location: "/constituencies/slievebrack-and-lisnaharra?postcode=ZZ16%202AD",
+  });
+});
+
+test("choosing a constituency by name redirects to it", async () => {
+  await expect(find("?constituency=calderbrook")).resolves.toEqual({ status: 302, location: "/constituencies/calderbrook" });
+});
+
+test("with nothing asked, /find is just the two forms, with every constituency to choose from", async () => {
+  const { status, page } = await find("");
+
+  expect(status).toBe(200);
+  expect(page).toMatchObject({ postcode: "", selected: "", errors: {}, unavailable: false });
+  expect(page?.choices).toHaveLength(16);
+  expect(page?.choices[0]).toEqual({ name: "Ashbourne Vale", slug: "ashbourne-vale", nation: "England" });
+});
+
+test.each([
+  ["?postcode=", 400, "", "Enter your postcode"],
+  ["?postcode=%20%20", 400, "", "Enter your postcode"],
+  ["?postcode=hello", 400, "hello", "Enter a full UK postcode, like SW1A 1AA"],
+  ["?postcode=SW1A", 400, "SW1A", "Enter a full UK postcode, like SW1A 1AA"],
+  [
+    "?postcode=zz1%203xx",
+    404,
+    "zz1 3xx",
+    "We cannot find the postcode ZZ1 3XX. Check it and try again, or choose your constituency from the list",
+  ],
+  [
+    "?postcode=ZZ1%209ZZ",
+    404,
+    "ZZ1 9ZZ",
+    "The postcode ZZ1 9ZZ is no longer in use (it stopped being used in June 2015). Enter your current postcode, or choose your constituency from the list",
+  ],
+  [
+    "?postcode=zy11aa",
+    404,
+    "zy11aa",
+    "ZY1 1AA is not in a UK Parliament constituency (for example, it is in the Channel Islands or the Isle of Man). Check your postcode, or choose your constituency from the list",
+  ],
+  [
+    "?postcode=ZY9%201AA",
+    404,
+    "ZY9 1AA",
+    "We do not have details of the constituency for ZY9 1AA yet. Check your postcode, or choose your constituency from the list",
+  ],
+])("%s answers %i, keeps what was typed and says what is wrong", async (query, status, typed, message) => {
+  await expect(find(query)).resolves.toMatchObject({
+    status,
+    page: { postcode: typed, errors: { postcode: message }, unavailable: false },
+  });
+});
+
+test("a terminated postcode with no constituency still gets the terminated message", async () => {
+  const { page } = await find("?postcode=ZY1%209ZZ");
+  expect(page?.errors.postcode).toMatch(/^The postcode ZY1 9ZZ is no longer in use \(it stopped being used in December 2009\)/);
+});
+
+test("a very long value is not echoed back in full", async () => {
+  const { status, page } = await find(`?postcode=${"A".repeat(5000)}`);
+  expect(status).toBe(400);
+  expect(page?.postcode).toHaveLength(40);
+});
+
+test.each([
+  ["?constituency=", "an empty choice"],
+  ["?constituency=nowhere-at-all", "a slug that is not ours"],
+  ["?constituency=..%2Fadmin", "something that is not a slug"],
+])("%s (%s) is an error on the list, not a redirect", async (query) => {
+  await expect(find(query)).resolves.toMatchObject({
+    status: 400,
+    page: { errors: { constituency: "Choose your constituency from the list" } },
+  });
+});
+
+test("the home page fills the postcode in from a shared link, normalised when it is one", async () => {
+  const home = (query: string) => homeLoader({ request: new Request(`http://localhost/${query}`), params: {}, context: {} });
+
+  expect(home("?postcode=zz1%201aa").postcode).toBe("ZZ1 1AA");
+  expect(home("?postcode=not%20yet").postcode).toBe("not yet");
+  expect(home("").postcode).toBe("");
+  expect(home("").choices).toHaveLength(16);
+});

@@ -1,0 +1,369 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { postcodes } from "#db/schema";
+import { runImport, summariseChanges } from "~/importers/import.server";
+import { looksLikePostcodeDirectory, runPostcodeImport } from "~/importers/postcodes.server";
+import { ImportFailed, type Problem } from "~/importers/problems";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { listImportRuns, recordImportRun } from "~/models/import-run.server";
+import { countPostcodes, findPostcode } from "~/models/postcode.server";
+import { db } from "~/utils/db.server";
+import { createPostcodeLookup } from "~/utils/postcode-lookup.server";
+import { snapshotDatabase } from "../db";
+import { onspdHeader, onspdRow, writeOnspdFile } from "./postcode-onspd";
+
+const realDataDir = fileURLToPath(new URL("../../../shared/realdata/", import.meta.url));
+const realSample = `${realDataDir}onspd-sample-postcodes-pcon24.csv`;
+const realConstituencies = `${realDataDir}ons-pcon24-names-and-codes-uk-v2.csv`;
+const hasRealData = existsSync(realSample) && existsSync(realConstituencies);
+if (!hasRealData) console.warn(`Skipping the real ONSPD sample tests: ${realSample} not found.`);
+
+const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
+const lookUp = createPostcodeLookup({ mode: "local" });
+
+async function problemsOf(run: () => Promise<unknown>): Promise<Problem[]> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof ImportFailed) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the import to fail");
+}
+
+function sha256(path: string) {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io's seed)", () => {
+  test("imports every row, keeping terminated dates, pseudo-codes and empty codes as they are", async () => {
+    runImport({ path: realConstituencies });
+
+    const result = await runPostcodeImport({ path: realSample });
+
+    expect(result).toMatchObject({ kind: "onspd-postcodes", rows: 298, added: 298, updated: 0, removed: 0, unchanged: 0 });
+    expect(result.sha256).toBe(sha256(realSample));
+    expect(countPostcodes()).toBe(298);
+    // 22 in Aberdeen plus SE1 9ZZ (the README counts that one among the six special rows).
+    expect(db.select().from(postcodes).all().filter((p) => p.terminatedOn !== null)).toHaveLength(23);
+    expect(findPostcode({ postcode: "JE2 4WD" })).toEqual({
+      postcode: "JE2 4WD",
+      constituencyCode: "L99999999",
+      terminatedOn: null,
+      constituency: null,
+    });
+    expect(findPostcode({ postcode: "AB11 3AG" })).toMatchObject({ constituencyCode: null, terminatedOn: "1997-07" });
+    expect(findPostcode({ postcode: "SE1P 5ZZ" })?.constituency).toEqual({
+      gssCode: "E14001085",
+      name: "Bermondsey and Old Southwark",
+      slug: "bermondsey-and-old-southwark",
+    });
+
+    await expect(lookUp("ab10 1ab")).resolves.toMatchObject({ status: "found", constituency: { name: "Aberdeen South" } });
+    await expect(lookUp("M1 1AD")).resolves.toMatchObject({ status: "found", constituency: { name: "Manchester Central" } });
+    await expect(lookUp("se19zz")).resolves.toEqual({ status: "terminated", postcode: "SE1 9ZZ", terminatedOn: "1998-12" });
+    await expect(lookUp("AB11 3AG")).resolves.toMatchObject({ status: "terminated" });
+    await expect(lookUp("je2 4wd")).resolves.toEqual({
+      status: "no-constituency",
+      postcode: "JE2 4WD",
+      reason: "outside",
+      gssCode: "L99999999",
+    });
+    await expect(lookUp("AB10 9ZZ")).resolves.toEqual({ status: "unknown", postcode: "AB10 9ZZ" });
+  });
+
+  test("a second import of the same file changes nothing and says so", async () => {
+    await runPostcodeImport({ path: realSample });
+    const before = snapshotDatabase().postcodes;
+
+    const again = await runPostcodeImport({ path: realSample });
+
+    expect(again).toMatchObject({ rows: 298, added: 0, updated: 0, removed: 0, unchanged: 298 });
+    expect(summariseChanges(again)).toBe("0 changes (298 unchanged)");
+    expect(snapshotDatabase().postcodes).toEqual(before);
+    expect(listImportRuns({ limit: 5 }).map((r) => [r.kind, r.sha256, r.added, r.unchanged])).toEqual([
+      ["onspd-postcodes", sha256(realSample), 0, 298],
+      ["onspd-postcodes", sha256(realSample), 298, 0],
+    ]);
+  });
+});
+
+describe("generated ONSPD files against the sample election", () => {
+  test("postcodes lead to the sample's constituencies; the rest get their own answers", async () => {
+    loadSampleElectionIfEmpty({ dir: dataDir });
+    const path = writeOnspdFile([
+      onspdRow({ pcds: "ZZ1 1AA", pcon: "E14009001" }),
+      onspdRow({ pcds: "ZZ2 4AB", pcon: "W07009001" }),
+      onspdRow({ pcds: "ZZ3 5ZZ", pcon: "E14009003", doterm: "202311" }),
+      onspdRow({ pcds: "ZY1 1AA", pcon: "L99999999" }),
+      onspdRow({ pcds: "ZY2 1AA", pcon: "M99999999" }),
+      onspdRow({ pcds: "ZY3 1AA", pcon: "" }),
+      onspdRow({ pcds: "ZY9 1AA", pcon: "E14001085" }),
+    ]);
+
+    await runPostcodeImport({ path });
+
+    await expect(lookUp("zz11aa")).resolves.toEqual({
+      status: "found",
+      postcode: "ZZ1 1AA",
+      constituency: { gssCode: "E14009001", name: "Kirkmoor and Dunley", slug: "kirkmoor-and-dunley" },
+    });
+    await expect(lookUp(" zz2 4ab ")).resolves.toMatchObject({ status: "found", constituency: { slug: "rhosgoch-and-afon-dwr" } });
+    await expect(lookUp("ZZ3 5ZZ")).resolves.toEqual({ status: "terminated", postcode: "ZZ3 5ZZ", terminatedOn: "2023-11" });
+    await expect(lookUp("ZY1 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside" });
+    await expect(lookUp("ZY2 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside" });
+    await expect(lookUp("ZY3 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside", gssCode: null });
+    await expect(lookUp("ZY9 1AA")).resolves.toMatchObject({
+      status: "no-constituency",
+      reason: "not-covered",
+      gssCode: "E14001085",
+    });
+    await expect(lookUp("ZZ1 1AB")).resolves.toEqual({ status: "unknown", postcode: "ZZ1 1AB" });
+    await expect(lookUp("ZZ1")).resolves.toEqual({ status: "invalid" });
+  });
+
+  test("a new directory replaces the old one: added, updated, removed and unchanged are counted", async () => {
+    loadSampleElectionIfEmpty({ dir: dataDir });
+    // The sample load brought 52 postcodes, among them ZZ1 1AA and ZZ1 1AB in E14009001.
+    expect(countPostcodes()).toBe(52);
+    const path = writeOnspdFile([
+      onspdRow({ pcds: "ZZ1 1AA", pcon: "E14009001" }),
+      onspdRow({ pcds: "ZZ1 1AB", pcon: "E14009002" }),
+      onspdRow({ pcds: "ZZ1 2AD", pcon: "E14009001", doterm: "202405" }),
+      onspdRow({ pcds: "ZX1 1AA", pcon: "E14009003" }),
+    ]);
+
+    const dryRun = await runPostcodeImport({ path, dryRun: true });
+    expect(dryRun).toMatchObject({ dryRun: true, rows: 4, added: 1, updated: 2, removed: 49, unchanged: 1 });
+    expect(countPostcodes()).toBe(52);
+
+    const result = await runPostcodeImport({ path });
+
+    expect(result).toMatchObject({ dryRun: false, rows: 4, added: 1, updated: 2, removed: 49, unchanged: 1 });
+    expect(summariseChanges(result)).toBe("52 changes (postcodes: 1 added, 2 updated, 49 removed; 1 unchanged)");
+    expect(db.select().from(postcodes).orderBy(postcodes.postcode).all()).toEqual([
+      { postcode: "ZX1 1AA", constituencyCode: "E14009003", terminatedOn: null },
+      { postcode: "ZZ1 1AA", constituencyCode: "E14009001", terminatedOn: null },
+      { postcode: "ZZ1 1AB", constituencyCode: "E14009002", terminatedOn: null },
+      { postcode: "ZZ1 2AD", constituencyCode: "E14009001", terminatedOn: "2024-05" },
+    ]);
+    expect(listImportRuns({ limit: 1 })[0]).toMatchObject({ kind: "onspd-postcodes", rows: 4, added: 1, updated: 2, removed: 49 });
+  });
+
+  test("postcodes written with odd spacing or case are stored normalised", async () => {
+    const path = writeOnspdFile([onspdRow({ pcds: "zz11aa" }), onspdRow({ pcds: " ZZ1  1AB " })]);
+
+    await runPostcodeImport({ path });
+
+    expect(db.select({ postcode: postcodes.postcode }).from(postcodes).all()).toEqual([
+      { postcode: "ZZ1 1AA" },
+      { postcode: "ZZ1 1AB" },
+    ]);
+  });
+
+  test("CRLF line endings, a byte-order mark and blank lines are read, with lines counted right", async () => {
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), "", onspdRow({ pcds: "ZZ1 1AB", doterm: "2024" })], {
+      header: `\ufeff${onspdHeader.join(",")}`,
+      eol: "\r\n",
+    });
+
+    const problems = await problemsOf(() => runPostcodeImport({ path }));
+
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 4, column: "doterm", message: expect.stringContaining('got "2024"') }),
+    ]);
+  });
+
+  test("progress is reported as rows are read, then while writing", async () => {
+    const lines = Array.from({ length: 25 }, (_, i) => onspdRow({ pcds: `ZZ${i + 1} 1AA` }));
+    const path = writeOnspdFile(lines);
+    const seen: string[] = [];
+
+    await runPostcodeImport({
+      path,
+      progressEvery: 10,
+      onProgress: (p) => seen.push(`${p.phase} ${p.rows}`),
+    });
+
+    expect(seen).toEqual(["reading 10", "reading 20", "reading 25", "comparing 25", "writing 25", "done 25"]);
+  });
+
+  test("the sample election's own postcode file loads with the rest of the sample, in the same transaction", () => {
+    const results = loadSampleElectionIfEmpty({ dir: dataDir });
+
+    const postcodeResult = results?.find((r) => r.kind === "onspd-postcodes");
+    expect(postcodeResult).toMatchObject({ file: "postcodes-onspd.csv", rows: 52, added: 52 });
+    expect(countPostcodes()).toBe(52);
+    expect(findPostcode({ postcode: "ZZ16 2AD" })?.constituency?.slug).toBe("slievebrack-and-lisnaharra");
+  });
+
+  test("runImport detects a small ONSPD file by its header and imports it like the streaming path", async () => {
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), onspdRow({ pcds: "ZZ1 1AB", doterm: "201906" })]);
+
+    const result = runImport({ path });
+
+    expect(result).toMatchObject({ kind: "onspd-postcodes", rows: 2, added: 2, sha256: sha256(path) });
+    await expect(runPostcodeImport({ path })).resolves.toMatchObject({ added: 0, unchanged: 2 });
+  });
+
+  test("the command line tells an ONSPD file from the others by its first line", () => {
+    expect(looksLikePostcodeDirectory({ path: writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" })]) })).toBe(true);
+    expect(looksLikePostcodeDirectory({ path: `${dataDir}postcodes-onspd.csv` })).toBe(true);
+    expect(looksLikePostcodeDirectory({ path: `${dataDir}constituencies-ons.csv` })).toBe(false);
+    expect(looksLikePostcodeDirectory({ path: `${dataDir}constituencies.hexjson` })).toBe(false);
+    expect(looksLikePostcodeDirectory({ path: `${dataDir}no-such-file.csv` })).toBe(false);
+  });
+});
+
+describe("imports that overlap", () => {
+  test("if another postcode import finishes first, this one writes nothing and says to run it again", async () => {
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" })]);
+    let before: ReturnType<typeof snapshotDatabase> | undefined;
+
+    const problems = await problemsOf(() =>
+      runPostcodeImport({
+        path,
+        onProgress: (p) => {
+          if (p.phase !== "writing") return;
+          // Stands in for another process's import committing meanwhile.
+          recordImportRun({
+            kind: "onspd-postcodes",
+            fileName: "other.csv",
+            sha256: "0".repeat(64),
+            dryRun: false,
+            rows: 0,
+            added: 0,
+            updated: 0,
+            withdrawn: 0,
+            removed: 0,
+            unchanged: 0,
+            startedAt: "2024-06-01T00:00:00.000Z",
+            finishedAt: "2024-06-01T00:00:01.000Z",
+          });
+          before = snapshotDatabase();
+        },
+      }),
+    );
+
+    expect(problems).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        message: "another postcode import finished while this one was running; nothing was written, so run it again",
+      },
+    ]);
+    expect(snapshotDatabase()).toEqual(before);
+    expect(countPostcodes()).toBe(0);
+  });
+
+  test("two imports at once in one process are refused rather than mixed", async () => {
+    const first = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" })]);
+    const second = writeOnspdFile([onspdRow({ pcds: "ZZ2 1AA" })]);
+
+    const results = await Promise.allSettled([runPostcodeImport({ path: first }), runPostcodeImport({ path: second })]);
+
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+    expect(db.select({ postcode: postcodes.postcode }).from(postcodes).all()).toEqual([{ postcode: "ZZ1 1AA" }]);
+    // Once the first is done, the next one may run.
+    await expect(runPostcodeImport({ path: second })).resolves.toMatchObject({ added: 1, removed: 1 });
+  });
+});
+
+describe("bad input is refused with where and why, and the database is left as it was", () => {
+  async function expectRefused(path: string) {
+    loadSampleElectionIfEmpty({ dir: dataDir });
+    const before = snapshotDatabase();
+    const problems = await problemsOf(() => runPostcodeImport({ path }));
+    expect(snapshotDatabase()).toEqual(before);
+    return problems;
+  }
+
+  test("bad postcodes, constituency codes and termination dates, each with its line and column", async () => {
+    const path = writeOnspdFile([
+      onspdRow({ pcds: "ZZ1 1AA" }),
+      onspdRow({ pcds: "NOT A POSTCODE" }),
+      onspdRow({ pcds: "" }),
+      onspdRow({ pcds: "ZZ1 1AB", pcon: "E1400900" }),
+      onspdRow({ pcds: "ZZ1 1AD", doterm: "2019-06" }),
+      onspdRow({ pcds: "ZZ1 1AE", doterm: "201913" }),
+      onspdRow({ pcds: "ZZ1 1AF" }),
+    ]);
+
+    const problems = await expectRefused(path);
+
+    expect(problems).toEqual([
+      { file: "ONSPD_TEST.csv", line: 3, column: "pcds", message: 'must be a full UK postcode such as SW1A 1AA (got "NOT A POSTCODE")' },
+      { file: "ONSPD_TEST.csv", line: 4, column: "pcds", message: "a postcode is required" },
+      {
+        file: "ONSPD_TEST.csv",
+        line: 5,
+        column: "pcon",
+        message: 'must be empty or a 9-character GSS code such as E14001063 (got "E1400900")',
+      },
+      expect.objectContaining({ line: 6, column: "doterm", message: expect.stringContaining('YYYYMM such as 201906 (got "2019-06")') }),
+      expect.objectContaining({ line: 7, column: "doterm", message: expect.stringContaining('(got "201913")') }),
+    ]);
+  });
+
+  test("a postcode listed twice, however it is written", async () => {
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), onspdRow({ pcds: "ZZ1 1AB" }), onspdRow({ pcds: "zz1 1aa" })]);
+
+    const problems = await expectRefused(path);
+
+    expect(problems).toEqual([
+      { file: "ONSPD_TEST.csv", line: 4, column: "pcds", message: 'duplicate postcode "ZZ1 1AA" (first seen on line 2)' },
+    ]);
+  });
+
+  test("a missing column is named, on line 1", async () => {
+    const header = onspdHeader.filter((c) => c !== "doterm");
+    const path = writeOnspdFile(["ZZ1 1AA"], { header: header.join(",") });
+
+    const problems = await expectRefused(path);
+
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 1, column: "doterm", message: expect.stringContaining('the header has no "doterm" column') }),
+    ]);
+  });
+
+  test("a row with the wrong number of values, and a malformed CSV", async () => {
+    const short = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), "ZZ1 1AB,ZZ1  1AB,ZZ1 1AB"]);
+    expect(await expectRefused(short)).toEqual([
+      { file: "ONSPD_TEST.csv", line: 3, message: "the row has 3 values but the header has 52" },
+    ]);
+
+    const malformed = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), `"ZZ1 1AB"x,${onspdRow({ pcds: "ZZ1 1AB" })}`]);
+    expect(await expectRefused(malformed)).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringContaining("the CSV is malformed") }),
+    ]);
+  });
+
+  test("an empty file, a header with no postcodes, and a file that is not there", async () => {
+    const empty = join(mkdtempSync(join(tmpdir(), "pledge-onspd-")), "empty.csv");
+    writeFileSync(empty, "");
+    expect(await expectRefused(empty)).toEqual([{ file: "empty.csv", message: "the file is empty" }]);
+
+    expect(await expectRefused(writeOnspdFile([]))).toEqual([
+      { file: "ONSPD_TEST.csv", message: "the file has a header but no postcodes" },
+    ]);
+
+    const missing = await expectRefused("/nonexistent/ONSPD.csv");
+    expect(missing).toEqual([{ file: "ONSPD.csv", message: expect.stringContaining("cannot read the file") }]);
+  });
+
+  test("a file bad throughout stops after 1,000 problems instead of listing millions", async () => {
+    const path = writeOnspdFile(Array.from({ length: 3000 }, (_, i) => onspdRow({ pcds: `BAD${i}` })));
+
+    const problems = await expectRefused(path);
+
+    expect(problems).toHaveLength(1001);
+    expect(problems[999]).toMatchObject({ line: 1001, column: "pcds" });
+    expect(problems[1000]).toEqual({
+      file: "ONSPD_TEST.csv",
+      message: "stopped checking after 1,000 problems; fix these and import again",
+    });
+  });
+});
