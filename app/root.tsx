@@ -51,6 +51,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
                   <Link to="/">Home</Link>
                 </li>
                 <li>
+                  <Link to="/board">Who has signed</Link>
+                </li>
+                <li>
                   <Link to="/constituencies">Constituencies</Link>
                 </li>
               </ul>

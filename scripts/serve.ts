@@ -1,13 +1,16 @@
 // The production server: `npm start` builds, then runs this. It migrates and
 // seeds the database, then serves the Remix build with Express.
+import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { readDataVersion } from "~/models/data-version.server";
 import { env } from "~/utils/env.server";
 import { defaultMailTransport } from "~/utils/mail.server";
 import { startMailWorker } from "~/utils/mail-worker.server";
+import { createPageCache } from "~/utils/page-cache.server";
 import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
@@ -22,11 +25,19 @@ app.set("trust proxy", env.TRUSTED_PROXY ?? false);
 // Vite fingerprints everything under /assets, so browsers may keep it for a year.
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
+// Public pages are cached by URL until the data changes (see page-cache.server.ts).
+const pageCache = createPageCache({ version: readDataVersion });
+app.use(pageCache.capture);
 app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip }) }));
 
 let mailWorker: { stop(): Promise<void> } | undefined;
 
-const server = app.listen(env.PORT, env.HOST, () => {
+// A cached page is answered before Express sees the request: that is what
+// holds a launch-day spike.
+const server = createServer((req, res) => {
+  if (!pageCache.serve(req, res)) app(req, res);
+});
+server.listen(env.PORT, env.HOST, () => {
   console.log(`Pledge tracker listening on http://${env.HOST}:${env.PORT} (pid ${process.pid})`);
   if (!env.SMTP_URL) {
     console.warn(

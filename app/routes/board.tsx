@@ -1,0 +1,264 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { nations } from "#db/schema";
+import { findCampaign } from "~/models/campaign.server";
+import { listCandidacyStatuses } from "~/models/pledge-status.server";
+import {
+  boardHref,
+  filterBoard,
+  pageOf,
+  parseBoardQuery,
+  sortBoard,
+  summariseBoard,
+  type BoardQuery,
+  type BoardRow,
+} from "~/utils/board";
+import { publicPageHeaders } from "~/utils/http-cache";
+import { pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
+
+export const headers = publicPageHeaders;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Who has signed" }];
+  const { summary, campaignName } = data;
+  const description = `${summary.signedAll.toLocaleString("en-GB")} of ${summary.standing.toLocaleString("en-GB")} candidates have signed the ${campaignName} pledge, in ${summary.constituenciesWithSigned.toLocaleString("en-GB")} constituencies.`;
+  return [
+    { title: `Who has signed – ${campaignName}` },
+    { name: "description", content: description },
+    { property: "og:title", content: `Who has signed the ${campaignName} pledge` },
+    { property: "og:description", content: description },
+    { property: "og:type", content: "website" },
+    { name: "twitter:card", content: "summary" },
+    { name: "twitter:title", content: `Who has signed the ${campaignName} pledge` },
+    { name: "twitter:description", content: description },
+  ];
+};
+
+export function loader({ request }: LoaderFunctionArgs) {
+  const query = parseBoardQuery(new URL(request.url).searchParams);
+  const all: BoardRow[] = listCandidacyStatuses();
+  const filtered = sortBoard(filterBoard(all, query), query.sort);
+  const { rows, page, pages } = pageOf(filtered, query.page);
+  const regions = [...new Set(all.map((r) => r.regionName).filter((r): r is string => Boolean(r)))].sort();
+  const partyCounts = new Map<string, { id: string; name: string; n: number }>();
+  for (const r of all) {
+    const p = partyCounts.get(r.partyId) ?? { id: r.partyId, name: r.partyName, n: 0 };
+    p.n++;
+    partyCounts.set(r.partyId, p);
+  }
+  return {
+    campaignName: findCampaign()?.name ?? "the pledge",
+    query,
+    // Headline counts follow the filters (except status), so "Labour in Wales" reads sensibly.
+    summary: summariseBoard(filterBoard(all, { ...query, status: undefined })),
+    matching: filtered.length,
+    rows,
+    page,
+    pages,
+    nations: nations.filter((n) => all.some((r) => r.nation === n)),
+    regions,
+    parties: [...partyCounts.values()].sort((a, b) => b.n - a.n || a.name.localeCompare(b.name)),
+  };
+}
+
+const statusClass = {
+  "signed-all": "tag--green",
+  "signed-some": "",
+  declined: "tag--red",
+  "no-answer": "tag--grey",
+  withdrawn: "tag--grey",
+} as const;
+
+export default function Board() {
+  const data = useLoaderData<typeof loader>();
+  const { query, summary, rows, page, pages, matching } = data;
+  const filtered = Boolean(query.q || query.nation || query.region || query.party || query.status);
+  return (
+    <>
+      <h1 className="heading-xl">Who has signed</h1>
+      <div className="stats">
+        <p className="stat">
+          <span className="stat__number">{summary.signedAll.toLocaleString("en-GB")}</span> of{" "}
+          {summary.standing.toLocaleString("en-GB")} candidates have signed every point
+          {summary.signedSome > 0 ? `, and ${summary.signedSome.toLocaleString("en-GB")} some of them` : ""}
+        </p>
+        <p className="stat">
+          <span className="stat__number">{summary.constituenciesWithSigned.toLocaleString("en-GB")}</span> of{" "}
+          {summary.constituencies.toLocaleString("en-GB")} constituencies have at least one candidate who signed
+        </p>
+      </div>
+
+      <Form method="get" className="filters" aria-label="Filter the board">
+        <div className="filters__row">
+          <div className="form-group">
+            <label className="label" htmlFor="q">
+              Candidate or constituency
+            </label>
+            <input className="input" id="q" name="q" type="search" defaultValue={query.q ?? ""} />
+          </div>
+          <Select id="nation" label="Nation" value={query.nation} options={data.nations.map((n) => [n, n])} />
+          <Select id="region" label="Region" value={query.region} options={data.regions.map((r) => [r, r])} />
+          <Select id="party" label="Party" value={query.party} options={data.parties.map((p) => [p.id, p.name])} />
+          <Select id="status" label="Status" value={query.status} options={pledgeStatuses.map((s) => [s, pledgeStatusLabels[s]])} />
+          <Select
+            id="sort"
+            label="Sort by"
+            value={query.sort}
+            allLabel={null}
+            options={[
+              ["constituency", "Constituency"],
+              ["candidate", "Candidate"],
+              ["party", "Party"],
+              ["status", "Status"],
+            ]}
+          />
+        </div>
+        <div className="button-group">
+          <button type="submit" className="button">
+            Apply filters
+          </button>
+          {filtered ? (
+            <Link to="/board" className="button button--secondary">
+              Clear filters
+            </Link>
+          ) : null}
+        </div>
+      </Form>
+
+      <h2 className="heading-m" aria-live="polite">
+        {matching.toLocaleString("en-GB")} candidate{matching === 1 ? "" : "s"}
+        {pages > 1 ? `, page ${page} of ${pages}` : ""}
+      </h2>
+      {rows.length === 0 ? (
+        <p>No candidates match these filters.</p>
+      ) : (
+        <table className="table">
+          <caption className="visually-hidden">Candidates and their pledge status</caption>
+          <thead>
+            <tr>
+              <SortHeader query={query} sort="candidate" label="Candidate" />
+              <SortHeader query={query} sort="party" label="Party" />
+              <SortHeader query={query} sort="constituency" label="Constituency" />
+              <SortHeader query={query} sort="status" label="Status" />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <th scope="row">
+                  <Link to={`/candidates/${r.personId}`}>{r.name}</Link>
+                </th>
+                <td>{r.partyName}</td>
+                <td>
+                  <Link to={`/constituencies/${r.constituencySlug}`}>{r.constituencyName}</Link>
+                </td>
+                <td>
+                  <span className={`tag ${statusClass[r.status]}`}>
+                    {r.status === "signed-some" ? `Signed ${r.signed} points` : pledgeStatusLabels[r.status]}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {pages > 1 ? (
+        <nav className="pagination" aria-label="Pages">
+          {page > 1 ? (
+            <Link rel="prev" to={boardHref(query, { page: page - 1 })}>
+              Previous<span className="visually-hidden"> page</span>
+            </Link>
+          ) : null}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? (
+            <Link rel="next" to={boardHref(query, { page: page + 1 })}>
+              Next<span className="visually-hidden"> page</span>
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
+
+      <div className="tallies">
+        <Tallies title="By party" caption="Candidates who signed every point, by party" rows={summary.byParty} />
+        <Tallies title="By region" caption="Candidates who signed every point, by region" rows={summary.byRegion} />
+      </div>
+      <p>
+        <Link to="/data">Download the data</Link>
+      </p>
+    </>
+  );
+}
+
+function Select({
+  id,
+  label,
+  value,
+  options,
+  allLabel = "All",
+}: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+  allLabel?: string | null;
+}) {
+  return (
+    <div className="form-group">
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <select className="select" id={id} name={id} defaultValue={value ?? ""}>
+        {allLabel ? <option value="">{allLabel}</option> : null}
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function SortHeader({ query, sort, label }: { query: BoardQuery; sort: BoardQuery["sort"]; label: string }) {
+  const active = query.sort === sort;
+  return (
+    <th scope="col" aria-sort={active ? "ascending" : undefined}>
+      {active ? label : <Link to={boardHref(query, { sort })}>{label}<span className="visually-hidden">, sort by this</span></Link>}
+    </th>
+  );
+}
+
+function Tallies({ title, caption, rows }: { title: string; caption: string; rows: { key: string; label: string; signed: number; standing: number }[] }) {
+  return (
+    <section>
+      <h2 className="heading-m">{title}</h2>
+      <table className="table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{title === "By party" ? "Party" : "Region"}</th>
+            <th scope="col" className="numeric">
+              Signed
+            </th>
+            <th scope="col" className="numeric">
+              Standing
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((t) => (
+            <tr key={t.key}>
+              <th scope="row">{t.label}</th>
+              <td className="numeric">{t.signed.toLocaleString("en-GB")}</td>
+              <td className="numeric">{t.standing.toLocaleString("en-GB")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export { ErrorBoundary } from "~/components/route-error";
