@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -24,7 +24,9 @@ export function createDb(file: string): Db {
   return drizzle(sqlite, { schema });
 }
 
-const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+// Path arithmetic rather than `new URL`: under jsdom (component tests) the
+// global URL is not Node's, and fileURLToPath refuses it.
+const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
 export function migrateDb(db: Db) {
   migrate(db, { migrationsFolder });

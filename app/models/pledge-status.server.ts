@@ -31,7 +31,9 @@ export type CandidacyStatusRow = {
 
 // One statement for every candidacy of the election with its pledge: the
 // board, the map and the open data all read this, so they always agree.
-const statusQuery = db
+// Prepared on first use (the tables must exist by then), then reused.
+const buildStatusQuery = () =>
+  db
   .select({
     id: candidacies.id,
     personId: candidacies.personId,
@@ -59,11 +61,13 @@ const statusQuery = db
   .where(eq(candidacies.electionId, sql.placeholder("electionId")))
   .orderBy(asc(constituencies.name), asc(candidacies.name))
   .prepare();
+let statusQuery: ReturnType<typeof buildStatusQuery> | undefined;
 
 export function listCandidacyStatuses(): CandidacyStatusRow[] {
   const campaign = findCampaign();
   if (!campaign) return [];
   const pointCount = campaign.points.length;
+  statusQuery ??= buildStatusQuery();
   return statusQuery.all({ electionId: campaign.electionId }).map((row) => {
     const answers = row.answers ? (JSON.parse(row.answers) as Record<number, "signed" | "declined">) : {};
     const values = Object.values(answers);

@@ -76,6 +76,7 @@ export function createPageCache({ version, maxEntries = 2_000 }: { version: () =
         entries.delete(req.url);
         return false;
       }
+      remember(req.url, entry);
       send(req, res, entry);
       return true;
     },

@@ -1,0 +1,85 @@
+// @vitest-environment jsdom
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRemixStub } from "@remix-run/testing";
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, test } from "vitest";
+import { runImport } from "~/importers/import.server";
+import { loadCampaignSettings, loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { findCampaign } from "~/models/campaign.server";
+import { recordPledgeByCampaign } from "~/models/pledge.server";
+import Board, { loader } from "~/routes/board";
+
+// Path arithmetic, not `new URL`: jsdom's URL is not Node's.
+const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const dataDir = join(repo, "data");
+const realDir = join(repo, "../shared/realdata");
+
+function boardData(search = "") {
+  return loader({ request: new Request(`http://localhost/board${search}`), params: {}, context: {} });
+}
+
+function record(personId: string, sign: number[], decline: number[] = []) {
+  const campaign = findCampaign()!;
+  const answers: Record<number, "signed" | "declined"> = {};
+  for (const p of sign) answers[campaign.points[p - 1]!.id] = "signed";
+  for (const p of decline) answers[campaign.points[p - 1]!.id] = "declined";
+  const result = recordPledgeByCampaign({
+    electionId: campaign.electionId,
+    personId,
+    answers,
+    statement: null,
+    evidenceUrl: "https://example.org/evidence",
+    note: "test",
+    recordedBy: "test",
+    now: new Date("2024-06-20T10:00:00Z"),
+  });
+  expect(result.status).toBe("recorded");
+}
+
+test("counts and filters on the sample election follow the recorded pledges", () => {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const before = boardData().summary;
+  // In Ashbourne Vale (no sample pledges there): two sign everything, one some, one declines.
+  record("900346", [1, 2, 3, 4]);
+  record("900862", [1, 2, 3, 4]);
+  record("900064", [1, 2], [3]);
+  record("900604", [], [1, 2, 3, 4]);
+
+  const data = boardData();
+  expect(data.summary.signedAll).toBe(before.signedAll + 2);
+  expect(data.summary.signedSome).toBe(before.signedSome + 1);
+  expect(data.summary.constituenciesWithSigned).toBeGreaterThanOrEqual(1);
+  expect(boardData("?status=signed-all&q=ashbourne").rows.map((r) => r.personId).sort()).toEqual(["900346", "900862"]);
+  expect(boardData("?status=declined&q=ashbourne").rows.map((r) => r.personId)).toEqual(["900604"]);
+  expect(boardData("?nation=England&status=signed-some&q=ashbourne").rows.map((r) => r.personId)).toEqual(["900064"]);
+  expect(boardData("?nation=Wales&q=ashbourne").rows).toEqual([]);
+  const labour = data.summary.byParty.find((t) => t.key === "PP53");
+  expect(labour?.signed).toBeGreaterThanOrEqual(1);
+});
+
+describe.skipIf(!existsSync(realDir))("with the real 2024 election", () => {
+  test("the board renders all 650 seats and 4,515 candidates, 50 to a page", async () => {
+    loadCampaignSettings({ path: `${dataDir}/campaign.json` });
+    for (const file of [
+      "HoC-GE2024-results-by-constituency.csv",
+      "ons-pcon24-names-and-codes-uk-v2.csv",
+      "oi-ge2024-candidates.csv",
+    ]) {
+      runImport({ path: `${realDir}/${file}` });
+    }
+    const data = boardData();
+    expect(data.summary).toMatchObject({ standing: 4515, constituencies: 650, signedAll: 0 });
+    expect(data.pages).toBe(91);
+
+    const Stub = createRemixStub([{ path: "/board", Component: Board, loader: () => boardData("?nation=Scotland") }]);
+    render(<Stub initialEntries={["/board?nation=Scotland"]} />);
+    const table = await screen.findByRole("table", { name: "Candidates and their pledge status" });
+    expect(within(table).getAllByRole("row")).toHaveLength(51);
+    expect(screen.getByRole("heading", { level: 2, name: /candidates, page 1 of/ }).textContent).toMatch(/^\d[\d,]* candidates, page 1 of \d+$/);
+    expect(screen.getByText(/of 57 constituencies have at least one candidate/)).toBeTruthy();
+  });
+});
+
+if (!existsSync(realDir)) console.warn(`Real-data board test skipped: ${realDir} is absent.`);

@@ -1,0 +1,101 @@
+import { expect, test } from "vitest";
+import {
+  boardHref,
+  filterBoard,
+  PAGE_SIZE,
+  pageOf,
+  parseBoardQuery,
+  sortBoard,
+  summariseBoard,
+  type BoardRow,
+} from "~/utils/board";
+import { bestPledgeStatus, pledgeStatusOf } from "~/utils/pledge";
+
+let nextId = 1;
+function row(overrides: Partial<BoardRow>): BoardRow {
+  const id = nextId++;
+  return {
+    id,
+    personId: String(900000 + id),
+    name: `Candidate ${id}`,
+    partyId: "PP53",
+    partyName: "Labour Party",
+    constituencyCode: "E14009001",
+    constituencyName: "Kirkmoor and Dunley",
+    constituencySlug: "kirkmoor-and-dunley",
+    nation: "England",
+    regionName: "North East",
+    standing: true,
+    signed: 0,
+    status: "no-answer",
+    ...overrides,
+  };
+}
+
+const rows = [
+  row({ name: "Ann Able", status: "signed-all", signed: 4 }),
+  row({ name: "Ben Baker", partyId: "PP52", partyName: "Conservative and Unionist Party", status: "declined" }),
+  row({ name: "Cat Cole", constituencyCode: "W07009001", constituencyName: "Rhosgoch and Afon Dŵr", nation: "Wales", regionName: "Wales", status: "signed-some", signed: 2 }),
+  row({ name: "Dai Davies", constituencyCode: "W07009001", constituencyName: "Rhosgoch and Afon Dŵr", nation: "Wales", regionName: "Wales", partyId: "PP77", partyName: "Plaid Cymru", status: "signed-all", signed: 4 }),
+  row({ name: "Eve Evans", standing: false, status: "withdrawn" }),
+];
+
+test("a status follows the answers: every point, some, only declines, none, or withdrawn", () => {
+  expect(pledgeStatusOf({ standing: true, signed: 4, declined: 0, pointCount: 4 })).toBe("signed-all");
+  expect(pledgeStatusOf({ standing: true, signed: 3, declined: 1, pointCount: 4 })).toBe("signed-some");
+  expect(pledgeStatusOf({ standing: true, signed: 0, declined: 2, pointCount: 4 })).toBe("declined");
+  expect(pledgeStatusOf({ standing: true, signed: 0, declined: 0, pointCount: 4 })).toBe("no-answer");
+  expect(pledgeStatusOf({ standing: false, signed: 4, declined: 0, pointCount: 4 })).toBe("withdrawn");
+  expect(bestPledgeStatus(["declined", "signed-some", "no-answer"])).toBe("signed-some");
+  expect(bestPledgeStatus([])).toBe("withdrawn");
+});
+
+test("the query string is parsed once; unknown values fall back to showing everything", () => {
+  expect(parseBoardQuery(new URLSearchParams("status=bogus&sort=nonsense&page=-3&party=PP53&q=%20"))).toEqual({
+    nation: undefined,
+    region: undefined,
+    party: "PP53",
+    status: undefined,
+    q: undefined,
+    sort: "constituency",
+    page: 1,
+  });
+});
+
+test("filters combine, and search ignores case and accents", () => {
+  const all = parseBoardQuery(new URLSearchParams());
+  expect(filterBoard(rows, { ...all, nation: "Wales" }).map((r) => r.name)).toEqual(["Cat Cole", "Dai Davies"]);
+  expect(filterBoard(rows, { ...all, status: "signed-all", nation: "Wales" }).map((r) => r.name)).toEqual(["Dai Davies"]);
+  expect(filterBoard(rows, { ...all, party: "PP52" }).map((r) => r.name)).toEqual(["Ben Baker"]);
+  expect(filterBoard(rows, { ...all, q: "afon dwr" }).map((r) => r.name)).toEqual(["Cat Cole", "Dai Davies"]);
+  expect(filterBoard(rows, { ...all, q: "BEN" }).map((r) => r.name)).toEqual(["Ben Baker"]);
+});
+
+test("sorting by status puts signed first; ties fall back to constituency then name", () => {
+  expect(sortBoard(rows, "status").map((r) => r.name)).toEqual(["Ann Able", "Dai Davies", "Cat Cole", "Ben Baker", "Eve Evans"]);
+  expect(sortBoard(rows, "party").map((r) => r.partyName)[0]).toBe("Conservative and Unionist Party");
+});
+
+test("the headline counts: signed every point out of standing, constituencies with one, by party and region", () => {
+  const summary = summariseBoard(rows);
+  expect(summary).toMatchObject({ standing: 4, signedAll: 2, signedSome: 1, constituencies: 2, constituenciesWithSigned: 2 });
+  expect(summary.byParty).toEqual([
+    { key: "PP53", label: "Labour Party", signed: 1, standing: 2 },
+    { key: "PP77", label: "Plaid Cymru", signed: 1, standing: 1 },
+    { key: "PP52", label: "Conservative and Unionist Party", signed: 0, standing: 1 },
+  ]);
+  expect(summary.byRegion.map((t) => [t.label, t.signed, t.standing])).toEqual([
+    ["North East", 1, 2],
+    ["Wales", 1, 2],
+  ]);
+});
+
+test("paging keeps every filter in the link and clamps out-of-range pages", () => {
+  const many = Array.from({ length: PAGE_SIZE * 2 + 1 }, () => row({}));
+  expect(pageOf(many, 3)).toMatchObject({ page: 3, pages: 3 });
+  expect(pageOf(many, 3).rows).toHaveLength(1);
+  expect(pageOf(many, 99).page).toBe(3);
+  const query = parseBoardQuery(new URLSearchParams("nation=Wales&status=signed-all&sort=party"));
+  expect(boardHref(query, { page: 2 })).toBe("/board?nation=Wales&status=signed-all&sort=party&page=2");
+  expect(boardHref(query, { sort: "constituency" })).toBe("/board?nation=Wales&status=signed-all");
+});
