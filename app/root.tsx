@@ -19,6 +19,8 @@ export function loader() {
   const campaign = findCampaign();
   return {
     campaignName: campaign?.name ?? "Pledge tracker",
+    // For absolute links in Open Graph tags (see utils/social-meta.ts).
+    publicUrl: env.PUBLIC_URL,
     // Without SMTP every page says so: see components/mail-banner.tsx.
     mailMode: env.SMTP_URL ? ("smtp" as const) : ("local" as const),
   };
@@ -56,6 +58,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 <li>
                   <Link to="/constituencies">Constituencies</Link>
                 </li>
+                <li>
+                  <Link to="/map">Map</Link>
+                </li>
               </ul>
             </nav>
           </div>
@@ -72,6 +77,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
               Candidate data from <a href="https://candidates.democracyclub.org.uk/">Democracy Club</a> (CC BY-SA
               3.0). Constituency names and codes from the Office for National Statistics (Open Government Licence v3).
               Electorates from the House of Commons Library (Open Parliament Licence v3).
+            </p>
+            <p>
+              <Link to="/data">Open data</Link>: download who has signed, as CSV and JSON, to reuse under CC BY-SA 4.0.
             </p>
           </div>
         </footer>

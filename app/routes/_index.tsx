@@ -6,6 +6,9 @@ import { findCampaign } from "~/models/campaign.server";
 import { countCandidacies } from "~/models/candidacy.server";
 import { countConstituencies, listConstituencyChoices } from "~/models/constituency.server";
 import { normalisePostcode } from "~/utils/postcode";
+import { publicPageHeaders } from "~/utils/http-cache";
+
+export const headers = publicPageHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.campaign?.name ?? "Pledge tracker" },

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { nations } from "#db/schema";
+import { PledgeTag } from "~/components/pledge-tag";
 import { findCampaign } from "~/models/campaign.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
 import {
@@ -14,23 +15,18 @@ import {
   type BoardRow,
 } from "~/utils/board";
 import { publicPageHeaders } from "~/utils/http-cache";
+import { socialMeta } from "~/utils/social-meta";
 import { pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
 
 export const headers = publicPageHeaders;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) => {
   if (!data) return [{ title: "Who has signed" }];
   const { summary, campaignName } = data;
   const description = `${summary.signedAll.toLocaleString("en-GB")} of ${summary.standing.toLocaleString("en-GB")} candidates have signed the ${campaignName} pledge, in ${summary.constituenciesWithSigned.toLocaleString("en-GB")} constituencies.`;
   return [
     { title: `Who has signed – ${campaignName}` },
-    { name: "description", content: description },
-    { property: "og:title", content: `Who has signed the ${campaignName} pledge` },
-    { property: "og:description", content: description },
-    { property: "og:type", content: "website" },
-    { name: "twitter:card", content: "summary" },
-    { name: "twitter:title", content: `Who has signed the ${campaignName} pledge` },
-    { name: "twitter:description", content: description },
+    ...socialMeta({ matches, title: `Who has signed the ${campaignName} pledge`, description, path: `${location.pathname}${location.search}` }),
   ];
 };
 
@@ -46,8 +42,10 @@ export function loader({ request }: LoaderFunctionArgs) {
     p.n++;
     partyCounts.set(r.partyId, p);
   }
+  const campaign = findCampaign();
   return {
-    campaignName: findCampaign()?.name ?? "the pledge",
+    campaignName: campaign?.name ?? "the pledge",
+    pointCount: campaign?.points.length ?? 0,
     query,
     // Headline counts follow the filters (except status), so "Labour in Wales" reads sensibly.
     summary: summariseBoard(filterBoard(all, { ...query, status: undefined })),
@@ -60,14 +58,6 @@ export function loader({ request }: LoaderFunctionArgs) {
     parties: [...partyCounts.values()].sort((a, b) => b.n - a.n || a.name.localeCompare(b.name)),
   };
 }
-
-const statusClass = {
-  "signed-all": "tag--green",
-  "signed-some": "",
-  declined: "tag--red",
-  "no-answer": "tag--grey",
-  withdrawn: "tag--grey",
-} as const;
 
 export default function Board() {
   const data = useLoaderData<typeof loader>();
@@ -153,9 +143,7 @@ export default function Board() {
                   <Link to={`/constituencies/${r.constituencySlug}`}>{r.constituencyName}</Link>
                 </td>
                 <td>
-                  <span className={`tag ${statusClass[r.status]}`}>
-                    {r.status === "signed-some" ? `Signed ${r.signed} points` : pledgeStatusLabels[r.status]}
-                  </span>
+                  <PledgeTag status={r.status} signed={r.signed} pointCount={data.pointCount} />
                 </td>
               </tr>
             ))}

@@ -2,17 +2,22 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
 import { findCandidatePage, requestSigningLink } from "~/models/pledge.server";
+import { publicPageHeaders } from "~/utils/http-cache";
+import { socialMeta } from "~/utils/social-meta";
 import { shortDate, suppressedCount } from "~/utils/names";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
   const { candidacy, points } = data;
   const signed = points.filter((p) => p.answer === "signed").length;
+  const description = `${candidacy.name} (${candidacy.partyName}, ${candidacy.constituencyName}) has signed ${signed} of ${points.length} points of the pledge.`;
   return [
     { title: `${candidacy.name} – ${candidacy.constituencyName}` },
-    { name: "description", content: `${candidacy.name} (${candidacy.partyName}) has signed ${signed} of ${points.length} points of the pledge.` },
+    ...socialMeta({ matches, title: `${candidacy.name}: ${signed} of ${points.length} points signed`, description, path: `/candidates/${candidacy.personId}` }),
   ];
 };
+
+export const headers = publicPageHeaders;
 
 export function loader({ params, request }: LoaderFunctionArgs) {
   const page = findCandidatePage({ personId: params.personId ?? "" });

@@ -1,30 +1,44 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { PledgeTag } from "~/components/pledge-tag";
 import { SupporterList } from "~/components/supporter-list";
 import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
 import { listPledgeTallies } from "~/models/pledge.server";
+import { publicPageHeaders } from "~/utils/http-cache";
 import { suppressedCount } from "~/utils/names";
+import { pledgeStatusOf } from "~/utils/pledge";
 import { normalisePostcode } from "~/utils/postcode";
+import { socialMeta } from "~/utils/social-meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.constituency.name} – candidates` : "Constituency not found" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: "Constituency not found" }];
+  const standing = data.candidates.filter((c) => c.status === "standing");
+  const signed = standing.filter((c) => c.pledge === "signed-all").length;
+  const description = `${signed} of ${standing.length} candidates in ${data.constituency.name} have signed the pledge.`;
+  return [
+    { title: `${data.constituency.name} – candidates` },
+    ...socialMeta({ matches, title: `${data.constituency.name}: who has signed`, description, path: `/constituencies/${data.constituency.slug}` }),
+  ];
+};
+
+export const headers = publicPageHeaders;
 
 export function loader({ params, request }: LoaderFunctionArgs) {
   const constituency = findConstituencyBySlug({ slug: params.slug ?? "" });
   if (!constituency) throw new Response("Not found", { status: 404 });
   const tallies = listPledgeTallies({ constituencyCode: constituency.gssCode });
   const pointCount = findCampaign()?.points.length ?? 0;
-  const candidates = listCandidatesInConstituency({ gssCode: constituency.gssCode }).map((c) => ({
-    ...c,
-    pledge: pledgeStatus(tallies.get(c.id), pointCount),
-  }));
+  const candidates = listCandidatesInConstituency({ gssCode: constituency.gssCode }).map((c) => {
+    const tally = tallies.get(c.id) ?? { signed: 0, declined: 0 };
+    return { ...c, signed: tally.signed, pledge: pledgeStatusOf({ standing: c.status === "standing", ...tally, pointCount }) };
+  });
   const postcode = normalisePostcode(new URL(request.url).searchParams.get("postcode") ?? "");
   return {
     constituency,
     candidates,
+    pointCount,
     postcode,
     asks: suppressedCount(countConfirmedAsks({ constituencyCode: constituency.gssCode })),
     supporters: listRecentPublicSupporters({ limit: 10, constituencyCode: constituency.gssCode }),
@@ -32,7 +46,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
 }
 
 export default function ConstituencyPage() {
-  const { constituency, candidates, postcode, asks, supporters } = useLoaderData<typeof loader>();
+  const { constituency, candidates, pointCount, postcode, asks, supporters } = useLoaderData<typeof loader>();
   const askUrl = `/constituencies/${constituency.slug}/ask${postcode ? `?postcode=${encodeURIComponent(postcode)}` : ""}`;
   const standing = candidates.filter((c) => c.status === "standing");
   const withdrawn = candidates.filter((c) => c.status === "withdrawn");
@@ -104,7 +118,7 @@ export default function ConstituencyPage() {
                 </th>
                 <td>{c.partyName}</td>
                 <td>
-                  <span className={`tag ${c.pledge.className}`}>{c.pledge.label}</span>
+                  <PledgeTag status={c.pledge} signed={c.signed} pointCount={pointCount} />
                 </td>
               </tr>
             ))}
@@ -145,13 +159,6 @@ export default function ConstituencyPage() {
       ) : null}
     </>
   );
-}
-
-function pledgeStatus(tally: { signed: number; declined: number } | undefined, pointCount: number) {
-  if (!tally || tally.signed + tally.declined === 0) return { label: "Not answered yet", className: "tag--grey" };
-  if (tally.signed === pointCount) return { label: "Signed every point", className: "tag--green" };
-  if (tally.signed > 0) return { label: `Signed ${tally.signed} of ${pointCount}`, className: "" };
-  return { label: "Declined", className: "tag--red" };
 }
 
 export function ErrorBoundary() {

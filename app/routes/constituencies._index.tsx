@@ -2,6 +2,9 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { nations } from "#db/schema";
 import { listConstituenciesByNation } from "~/models/constituency.server";
+import { publicPageHeaders } from "~/utils/http-cache";
+
+export const headers = publicPageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Constituencies" }];
 

@@ -2,6 +2,9 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { SupporterList } from "~/components/supporter-list";
 import { listRecentPublicSupporters } from "~/models/ask.server";
+import { publicPageHeaders } from "~/utils/http-cache";
+
+export const headers = publicPageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Recent supporters" }];
 
