@@ -8,12 +8,12 @@ import {
   boardHref,
   filterBoard,
   pageOf,
-  parseBoardQuery,
   sortBoard,
   summariseBoard,
   type BoardQuery,
   type BoardRow,
 } from "~/utils/board";
+import { parseBoardQuery } from "~/utils/board-query.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";

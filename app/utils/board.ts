@@ -1,7 +1,8 @@
 // Filtering, sorting, paging and counting the board. Pure functions over the
 // rows listCandidacyStatuses() returns, so the rules are tested without a server.
-import { z } from "zod";
-import { pledgeStatuses, type PledgeStatus } from "./pledge";
+// The page's own links use boardHref, so this module stays free of zod: the
+// query string is parsed in board-query.server.ts.
+import type { PledgeStatus } from "./pledge";
 
 export type BoardRow = {
   id: number;
@@ -22,29 +23,15 @@ export type BoardRow = {
 export const PAGE_SIZE = 50;
 export const sorts = ["constituency", "candidate", "party", "status"] as const;
 
-// Query strings are input: parsed once, anything unknown falls back to "all".
-const optionalText = z
-  .string()
-  .trim()
-  .max(100)
-  .optional()
-  .transform((v) => v || undefined)
-  .catch(undefined);
-
-export const boardQuery = z.object({
-  nation: optionalText,
-  region: optionalText,
-  party: optionalText,
-  status: z.enum(pledgeStatuses).optional().catch(undefined),
-  q: optionalText,
-  sort: z.enum(sorts).catch("constituency"),
-  page: z.coerce.number().int().min(1).catch(1),
-});
-export type BoardQuery = z.infer<typeof boardQuery>;
-
-export function parseBoardQuery(params: URLSearchParams): BoardQuery {
-  return boardQuery.parse(Object.fromEntries(params));
-}
+export type BoardQuery = {
+  nation?: string;
+  region?: string;
+  party?: string;
+  status?: PledgeStatus;
+  q?: string;
+  sort: (typeof sorts)[number];
+  page: number;
+};
 
 /** Case- and accent-insensitive, so "glyndwr" finds Glyndŵr. */
 function fold(text: string) {

@@ -4,11 +4,11 @@ import {
   filterBoard,
   PAGE_SIZE,
   pageOf,
-  parseBoardQuery,
   sortBoard,
   summariseBoard,
   type BoardRow,
 } from "~/utils/board";
+import { parseBoardQuery } from "~/utils/board-query.server";
 import { bestPledgeStatus, pledgeStatusOf } from "~/utils/pledge";
 
 let nextId = 1;

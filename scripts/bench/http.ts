@@ -1,0 +1,192 @@
+// The launch-day benchmark (issue 5): requests per second for the board and
+// the map at 100 concurrent connections, against a bare node:http server
+// sending the very same bytes from memory in the same run. Target: at least
+// half the bare server's rate, with p99 latency under 50 ms. Also the
+// gzipped JavaScript each page ships (target: at most 100 KB).
+//
+// The app runs as `npm start` runs it (the Vite build, scripts/serve.ts) in a
+// child process on 127.0.0.1, on the real 2024 election when
+// ../shared/realdata is present (650 seats, 4,515 candidates), else on the
+// sample election. Load comes from autocannon in this process.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const realDir = join(repo, "../shared/realdata");
+const realFiles = [
+  "HoC-GE2024-results-by-constituency.csv",
+  "ons-pcon24-names-and-codes-uk-v2.csv",
+  "oi-uk-constituencies-2024.hexjson",
+  "oi-ge2024-candidates.csv",
+];
+
+export const httpTargets = { ratio: 0.5, p99Ms: 50, jsKb: 100 };
+
+type Load = { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
+type PageFigures = { path: string; bytes: number; jsGzipKb: number; app: Load; bare: Load; ratio: number; pass: boolean };
+export type HttpBenchFigures = { data: "real" | "sample"; seconds: number; connections: number; pages: PageFigures[] };
+
+export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promise<HttpBenchFigures> {
+  if (!existsSync(join(repo, "build/server/index.js"))) {
+    const built = spawnSync("npm", ["run", "build"], { cwd: repo, stdio: "ignore" });
+    if (built.status !== 0) throw new Error("npm run build failed");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "pledge-bench-http-"));
+  const databasePath = join(dir, "bench.sqlite");
+  const useReal = realFiles.every((f) => existsSync(join(realDir, f)));
+  const tsx = (args: string[]) => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+      cwd: repo,
+      env: { ...process.env, DATABASE_PATH: databasePath },
+      encoding: "utf8",
+    });
+    if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
+  };
+  if (useReal) {
+    tsx(["scripts/campaign.ts", join(repo, "data/campaign.json")]);
+    tsx(["scripts/import.ts", ...realFiles.map((f) => join(realDir, f))]);
+  }
+
+  const appPort = await freePort();
+  const app = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+    cwd: repo,
+    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(appPort), DATABASE_PATH: databasePath, MAIL_WORKER: "off" },
+    stdio: "ignore",
+  });
+  let bare: ChildProcess | undefined;
+  try {
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    await waitFor(`${appUrl}/healthcheck`);
+    const pages: PageFigures[] = [];
+    for (const path of ["/board", "/map"]) {
+      const response = await fetch(`${appUrl}${path}`);
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      const body = Buffer.from(await response.arrayBuffer());
+      const jsGzipKb = await javascriptGzipKb(appUrl, body.toString("utf8"));
+
+      // The bare server: the same bytes and content type, nothing else.
+      const barePort = await freePort();
+      const bodyFile = join(dir, `page${pages.length}.html`);
+      writeFileSync(bodyFile, body);
+      bare = spawn(
+        process.execPath,
+        [
+          "-e",
+          `const body = require("node:fs").readFileSync(process.env.BODY_FILE);
+           require("node:http").createServer((req, res) => { res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": body.length }); res.end(body); })
+             .listen(Number(process.env.PORT), "127.0.0.1");`,
+        ],
+        { env: { ...process.env, BODY_FILE: bodyFile, PORT: String(barePort) }, stdio: "ignore" },
+      );
+      const bareUrl = `http://127.0.0.1:${barePort}`;
+      await waitFor(bareUrl);
+
+      await load(`${appUrl}${path}`, 2, connections); // warm both up
+      await load(bareUrl, 2, connections);
+      const bareLoad = await load(bareUrl, seconds, connections);
+      const appLoad = await load(`${appUrl}${path}`, seconds, connections);
+      await stop(bare);
+      bare = undefined;
+
+      const ratio = appLoad.rps / bareLoad.rps;
+      pages.push({
+        path,
+        bytes: body.length,
+        jsGzipKb,
+        app: appLoad,
+        bare: bareLoad,
+        ratio,
+        pass: ratio >= httpTargets.ratio && appLoad.p99 < httpTargets.p99Ms && jsGzipKb <= httpTargets.jsKb && appLoad.errors + appLoad.non2xx === 0,
+      });
+    }
+    return { data: useReal ? "real" : "sample", seconds, connections, pages };
+  } finally {
+    if (bare) await stop(bare);
+    await stop(app);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function load(url: string, duration: number, connections: number): Promise<Load> {
+  const result = await autocannon({ url, connections, duration, pipelining: 1 });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+/** Every script the page loads (entry and module preloads), gzipped, in KB. */
+async function javascriptGzipKb(base: string, html: string) {
+  const urls = new Set<string>();
+  for (const match of html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+\.js)"/g)) urls.add(match[1]!);
+  for (const match of html.matchAll(/import\s*\(?\s*"([^"]+\.js)"/g)) urls.add(match[1]!);
+  let total = 0;
+  for (const url of urls) {
+    const response = await fetch(new URL(url, base));
+    total += gzipSync(Buffer.from(await response.arrayBuffer())).length;
+  }
+  return total / 1024;
+}
+
+async function waitFor(url: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within 60 s`);
+}
+
+function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export function formatHttpBench(f: HttpBenchFigures): string {
+  const rows = f.pages.map(
+    (p) =>
+      `| ${p.path} | ${(p.bytes / 1024).toFixed(0)} KB | ${p.bare.rps.toFixed(0)} | ${p.app.rps.toFixed(0)} | ${(p.ratio * 100).toFixed(0)}% | ${p.app.p50} / ${p.app.p99} | ${p.app.errors + p.app.non2xx} | ${p.jsGzipKb.toFixed(1)} KB | ${p.pass ? "PASS" : "FAIL"} |`,
+  );
+  return [
+    `Data: ${f.data === "real" ? "the real 2024 election (650 seats, 4,515 candidates)" : "the sample election"}. ${f.connections} connections, ${f.seconds} s each, autocannon on 127.0.0.1; the bare server is node:http sending the same bytes from memory.`,
+    "",
+    "| page | HTML | bare node:http req/s | app req/s | app / bare | app p50 / p99 ms | errors | JS (gzip) | target |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|---|",
+    ...rows,
+    "",
+    `Targets: app at least ${httpTargets.ratio * 100}% of bare, p99 under ${httpTargets.p99Ms} ms, JavaScript at most ${httpTargets.jsKb} KB gzipped.`,
+  ].join("\n");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchHttp().then((f) => console.log(formatHttpBench(f)));
+}
