@@ -12,7 +12,8 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
  * Opens the SQLite file with the pragmas every connection needs: WAL so
  * readers never wait for the writer, synchronous=FULL so an acknowledged write
  * survives a power cut, foreign keys on (SQLite leaves them off), and a busy
- * timeout so concurrent writers queue instead of failing.
+ * timeout so concurrent writers queue instead of failing, and recursive
+ * triggers so no statement slips past the append-only tables' triggers.
  */
 export function createDb(file: string): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
@@ -21,6 +22,9 @@ export function createDb(file: string): Db {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // REPLACE deletes the old row without firing delete triggers unless this is
+  // on, which would let it rewrite the append-only pledge history.
+  sqlite.pragma("recursive_triggers = ON");
   return drizzle(sqlite, { schema });
 }
 

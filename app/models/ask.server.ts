@@ -304,6 +304,7 @@ export function queueDueDigests({ now }: { now: Date }) {
         constituencyName: constituencies.name,
         supporterName: asks.name,
         personalMessage: asks.personalMessage,
+        signedEveryPoint,
       })
       .from(askRecipients)
       .innerJoin(asks, eq(asks.id, askRecipients.askId))
@@ -322,6 +323,18 @@ export function queueDueDigests({ now }: { now: Date }) {
     for (const [candidacyId, rows] of byCandidate) {
       const first = rows[0];
       if (!first?.candidateEmail) continue;
+      const held = and(
+        eq(askRecipients.candidacyId, candidacyId),
+        inArray(
+          askRecipients.askId,
+          rows.map((r) => r.askId),
+        ),
+      );
+      // Signed everything while these asks waited: no more ask mails to them.
+      if (first.signedEveryPoint) {
+        db.update(askRecipients).set({ delivery: "already-signed" }).where(held).run();
+        continue;
+      }
       if (candidateMailsInLastHour({ candidacyId, now }) >= campaign.askHourlyCap) continue;
       const signingLink = issueSigningLink({ candidacyId, now });
       if (!signingLink) continue;
@@ -343,18 +356,7 @@ export function queueDueDigests({ now }: { now: Date }) {
         candidacyId,
         now,
       });
-      db.update(askRecipients)
-        .set({ outboxId })
-        .where(
-          and(
-            eq(askRecipients.candidacyId, candidacyId),
-            inArray(
-              askRecipients.askId,
-              rows.map((r) => r.askId),
-            ),
-          ),
-        )
-        .run();
+      db.update(askRecipients).set({ outboxId }).where(held).run();
       queued++;
     }
     return queued;

@@ -1,10 +1,14 @@
-import { db } from "~/utils/db.server";
+import Database from "better-sqlite3";
+import { env } from "~/utils/env.server";
 
-/**
- * A number that changes whenever another connection commits to the database
- * (SQLite's data_version). The page cache's connection never writes after
- * start-up, so every change the app or the mail worker makes moves it.
- */
+// SQLite's data_version changes when *another* connection commits. The app
+// and this server share one connection (db.server.ts keeps it on globalThis),
+// so the version is read through a connection of its own that never writes:
+// then every commit the app or a separate worker makes moves it.
+let reader: Database.Database | undefined;
+
+/** A value that changes whenever anything is committed to the database. */
 export function readDataVersion(): string {
-  return String(db.$client.pragma("data_version", { simple: true }));
+  reader ??= new Database(env.DATABASE_PATH, { readonly: true, fileMustExist: true });
+  return String(reader.pragma("data_version", { simple: true }));
 }

@@ -1,0 +1,237 @@
+import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import type { Page, Request } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { startTestMailServer, type ReceivedMail, type TestMailServer } from "../mail-server";
+import { openBrowser, type Browser } from "./browser";
+import { startAppServer, type AppServer } from "./server";
+
+// The candidate journey on the built server with a real SMTP server: an ask
+// reaches a candidate, who opens the link from the delivered mail, answers,
+// and the public pages and the supporter who asked for updates hear of it.
+let browser: Browser;
+let smtp: TestMailServer;
+let app: AppServer;
+
+const campaign = JSON.parse(readFileSync("data/campaign.json", "utf8")) as { points: { title: string }[] };
+const titles = campaign.points.map((p) => p.title);
+
+beforeAll(async () => {
+  smtp = await startTestMailServer();
+  app = await startAppServer({ env: { SMTP_URL: smtp.url } });
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await smtp?.close();
+});
+
+async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function mailTo(address: string, subject: string | RegExp) {
+  return smtp.received.filter(
+    (m) => m.envelope.to.includes(address) && (typeof subject === "string" ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? "")),
+  );
+}
+
+function linkIn(text: string, path: "asks/confirm" | "pledge/sign") {
+  const match = new RegExp(`https?://\\S+/${path}/[A-Za-z0-9_-]{43}`).exec(text);
+  if (!match) throw new Error(`No /${path}/ link in:\n${text}`);
+  return match[0];
+}
+
+/** The pledge tables of the server's own database, read without writing. */
+function pledgeTables() {
+  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
+  try {
+    return Object.fromEntries(
+      ["signing_tokens", "pledges", "pledge_point_answers", "pledge_history", "audit_log"].map((t) => [
+        t,
+        sqlite.prepare(`select * from "${t}" order by rowid`).all(),
+      ]),
+    );
+  } finally {
+    sqlite.close();
+  }
+}
+
+function candidateCell(page: Page, name: string) {
+  return page
+    .getByRole("table", { name: "Candidates standing in Ashbourne Vale" })
+    .getByRole("row", { name: new RegExp(name) })
+    .getByRole("cell")
+    .nth(1);
+}
+
+/** From the constituency page (where the supporter first sees who has answered) to a confirmed ask. */
+async function askWithUpdates(page: Page, { name, email }: { name: string; email: string }) {
+  await page.goto(`${app.baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AA`);
+  await expect(candidateCell(page, "Ruth Adeyemi").textContent()).resolves.toBe("No answer yet");
+  await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
+  await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Your email address").fill(email);
+  await page.getByLabel("Email me campaign updates, including when my candidates sign").check();
+  // A person takes more than the form's few-second minimum; bots do not.
+  await page.waitForTimeout(3_100);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: "Check your message before sending" }).waitFor();
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("heading", { name: "Check your email" }).waitFor();
+
+  const confirmation = await waitFor("the confirmation mail", () => mailTo(email, /^Confirm your message/)[0]);
+  await page.goto(linkIn(confirmation.parsed.text ?? "", "asks/confirm"));
+  await page.getByRole("button", { name: "Send my message" }).click();
+  await page.getByRole("heading", { name: "Message sent" }).waitFor();
+}
+
+test("an ask reaches a candidate, who signs three points and declines one through the mailed link; the pages and the supporter hear of it", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${app.baseUrl}/candidates/900346`);
+  await page.getByText("Has not answered the pledge yet.").waitFor();
+  await askWithUpdates(page, { name: "Rajan Nair", email: "rajan@example.org" });
+
+  const askMail = await waitFor("the ask to Ruth Adeyemi", () => mailTo("ruth.adeyemi@example.net", /^Will you sign/)[0]);
+  const signingLink = linkIn(askMail.parsed.text ?? "", "pledge/sign");
+  expect(signingLink.startsWith(`${app.baseUrl}/pledge/sign/`)).toBe(true);
+
+  // Opening the link (a mail scanner's HEAD, the candidate's GET) changes nothing.
+  const before = pledgeTables();
+  const head = await fetch(signingLink, { method: "HEAD" });
+  expect(head.status).toBe(200);
+  expect(head.headers.get("cache-control")).toBe("no-store");
+  expect(head.headers.get("referrer-policy")).toBe("no-referrer");
+  const subresources: Request[] = [];
+  page.on("request", (request) => {
+    if (request.url() !== signingLink) subresources.push(request);
+  });
+  const response = await page.goto(signingLink);
+  expect(response?.status()).toBe(200);
+  const headers = await response!.allHeaders();
+  expect(headers["cache-control"]).toBe("no-store");
+  expect(headers["referrer-policy"]).toBe("no-referrer");
+  await page.getByRole("heading", { level: 1, name: "Sign the pledge" }).waitFor();
+  await page.getByText("Ruth Adeyemi, Labour Party, Ashbourne Vale").waitFor();
+  expect(pledgeTables()).toEqual(before);
+  // What the page loads does not carry the link on as a referrer.
+  expect(subresources.length).toBeGreaterThan(0);
+  for (const request of subresources) expect((await request.allHeaders()).referer ?? "").toBe("");
+  page.removeAllListeners("request");
+
+  for (const [i, title] of titles.entries()) {
+    const point = page.getByRole("group", { name: `${i + 1}. ${title}` });
+    await point.getByLabel(i < 3 ? "I sign this point" : "I do not sign this point", { exact: true }).check();
+  }
+  const statement = "I back safe routes and fair decisions. Point 4 needs <b>costed</b> plans first.";
+  await page.getByLabel("A public statement (optional)").fill(statement);
+  await page.getByRole("button", { name: "Confirm my answers" }).click();
+
+  await page.waitForURL(`${app.baseUrl}/candidates/900346?recorded=1`);
+  await page.getByRole("heading", { name: "Thank you: your answers are recorded" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "Ruth Adeyemi" }).waitFor();
+  await page.getByText("Has signed 3 of the 4 points of the pledge.").waitFor();
+  await page.getByText("Verified by email", { exact: true }).waitFor();
+  const rows = page.getByRole("table", { name: "Answers to each point of the pledge" }).getByRole("row");
+  const answers = await rows.evaluateAll((trs) => trs.slice(1).map((tr) => tr.querySelector("td")?.textContent ?? ""));
+  expect(answers).toHaveLength(4);
+  expect(answers.map((a) => a.replace(/ on \d{1,2} \w{3} \d{4}$/, ""))).toEqual(["Signed", "Signed", "Signed", "Declined"]);
+  for (const a of answers) expect(a).toMatch(/ on \d{1,2} \w{3} \d{4}$/);
+  // The statement is shown as the candidate typed it, as text.
+  const shown = page.getByText(statement, { exact: true });
+  expect(await shown.evaluate((el) => el.children.length)).toBe(0);
+  await page.getByText("Fewer than 5 constituents have asked Ruth Adeyemi to sign.").waitFor();
+
+  // The same pages seen before she answered now show it.
+  await page.goto(`${app.baseUrl}/candidates/900346`);
+  await page.getByText("Has signed 3 of the 4 points of the pledge.").waitFor();
+  await page.goto(`${app.baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AA`);
+  await expect(candidateCell(page, "Ruth Adeyemi").textContent()).resolves.toBe("Signed 3 of 4");
+
+  const notice = await waitFor("the 'they signed' mail to the supporter", () =>
+    mailTo("rajan@example.org", "Ruth Adeyemi has signed the Rally With Refugees pledge")[0],
+  );
+  expect(notice.parsed.text).toContain("They have signed 3 of the 4 points of the pledge.");
+  expect(notice.parsed.text).toContain(`${app.baseUrl}/candidates/900346`);
+  const confirmation = await waitFor("the confirmation to Ruth", () =>
+    mailTo("ruth.adeyemi@example.net", "Your answers to the Rally With Refugees pledge are recorded")[0],
+  );
+  expect(confirmation.parsed.text).toContain(statement);
+  expect(confirmation.parsed.text).toContain("Not you?");
+  // One notice, to the one supporter who asked for updates; the other candidates are not yet in it.
+  expect(smtp.received.filter((m: ReceivedMail) => / has signed the /.test(m.parsed.subject ?? "")).map((m) => m.envelope.to)).toEqual([
+    ["rajan@example.org"],
+  ]);
+
+  const tables = pledgeTables();
+  expect(tables.pledge_history!.length).toBe(before.pledge_history!.length + 1);
+  expect(tables.pledges).toContainEqual(expect.objectContaining({ statement, trust_mark: "verified-by-email", evidence_url: null }));
+
+  // Ruth comes back through the same mail's link and signs point 4 too: her answers are there to change.
+  await page.goto(signingLink);
+  const point4 = page.getByRole("group", { name: `4. ${titles[3]}` });
+  expect(await point4.getByLabel("I do not sign this point", { exact: true }).isChecked()).toBe(true);
+  expect(await page.getByLabel("A public statement (optional)").inputValue()).toBe(statement);
+  await point4.getByLabel("I sign this point", { exact: true }).check();
+  await page.getByRole("button", { name: "Confirm my answers" }).click();
+  await page.waitForURL(`${app.baseUrl}/candidates/900346?recorded=1`);
+  await page.getByText("Has signed every point of the pledge.").waitFor();
+  await page.getByText(/^First answered on \d{1,2} \w{3} \d{4}; updated on \d{1,2} \w{3} \d{4}\.$/).waitFor();
+  await page.getByText("Every change (2)").waitFor();
+
+  // Now the ask form thanks her instead of asking her.
+  await page.goto(`${app.baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AA`);
+  await expect(candidateCell(page, "Ruth Adeyemi").textContent()).resolves.toBe("Signed every point");
+  await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
+  await page.getByRole("link", { name: "Thank Ruth Adeyemi" }).waitFor();
+  const boxes = page.getByRole("group", { name: "Who do you want to write to?" }).getByRole("checkbox");
+  expect(await boxes.count()).toBe(4);
+  expect(await page.getByRole("group", { name: "Who do you want to write to?" }).getByLabel(/Ruth Adeyemi/).count()).toBe(0);
+
+  // Rajan was told once; the second confirmation reaches Ruth, and nothing more reaches him.
+  await waitFor("the second confirmation to Ruth", () => mailTo("ruth.adeyemi@example.net", "You signed the Rally With Refugees pledge")[0]);
+  expect(mailTo("rajan@example.org", /has signed/)).toHaveLength(1);
+  await page.close();
+});
+
+test("'Email me a signing link' goes only to the published address, and the page answers the same when there is none", async () => {
+  const page = await browser.context.newPage();
+  const statusText: string[] = [];
+  for (const [personId, name] of [
+    ["900644", "Sandra Hebblethwaite"],
+    ["900064", "Zoë Pembridge"],
+  ] as const) {
+    await page.goto(`${app.baseUrl}/candidates/${personId}`);
+    const section = page.getByRole("region", { name: `Are you ${name}?` });
+    await section.getByText("we send it only to the email address published for you by Democracy Club, never to an address typed here").waitFor();
+    await section.getByText(/If no email address is published for you, add one on Democracy Club's candidates site/).waitFor();
+    expect(await section.getByRole("textbox").count()).toBe(0);
+    await section.getByRole("button", { name: "Email me a signing link" }).click();
+    await page.waitForURL(`${app.baseUrl}/candidates/${personId}?link=requested#signing-link`);
+    const status = page.getByRole("status");
+    await status.waitFor();
+    statusText.push(((await status.textContent()) ?? "").replace(name, "NAME"));
+  }
+  expect(statusText).toEqual([
+    "If we have an email address published for NAME, we have sent a signing link to it. It can take a few minutes to arrive.",
+    "If we have an email address published for NAME, we have sent a signing link to it. It can take a few minutes to arrive.",
+  ]);
+
+  const mail = await waitFor("Zoë's signing link", () => mailTo("zoe.pembridge@example.org", "Your link to sign the Rally With Refugees pledge")[0]);
+  expect(mail.parsed.text).toMatch(new RegExp(`${app.baseUrl}/pledge/sign/[A-Za-z0-9_-]{43}`));
+  // Sandra asked first and has no published address: nothing went anywhere for her.
+  await new Promise((r) => setTimeout(r, 500));
+  expect(smtp.received.filter((m) => m.parsed.subject === "Your link to sign the Rally With Refugees pledge").map((m) => m.envelope.to)).toEqual([
+    ["zoe.pembridge@example.org"],
+  ]);
+  await page.close();
+});

@@ -1,0 +1,478 @@
+// The real loaders and actions of the candidate journey against a real SQLite
+// file: /pledge/sign/:token (the link in the mail), /candidates/:personId (the
+// public page and "Email me a signing link"), and what the constituency page
+// and the ask form show once a candidate has answered.
+import { fileURLToPath } from "node:url";
+import { asc, eq } from "drizzle-orm";
+import { afterEach, expect, test, vi } from "vitest";
+import { writeTransaction } from "#db/index";
+import { askRecipients, candidacies, outbox, pledgeHistory, pledges, signingTokens } from "#db/schema";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { confirmAsk, submitAsk } from "~/models/ask.server";
+import { findCampaign } from "~/models/campaign.server";
+import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
+import { action as candidateAction, loader as candidateLoader } from "~/routes/candidates.$personId";
+import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
+import { loader as askLoader } from "~/routes/constituencies.$slug_.ask";
+import { action as signAction, headers as signHeaders, loader as signLoader } from "~/routes/pledge.sign.$token";
+import { db } from "~/utils/db.server";
+import { createMailTransport } from "~/utils/mail.server";
+import { drainOutbox, startMailWorker } from "~/utils/mail-worker.server";
+import { hashToken } from "~/utils/tokens.server";
+import { snapshotDatabase } from "../db";
+
+const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
+const DAY = 24 * 60 * 60 * 1000;
+const ASHBOURNE = "E14009004";
+const RUTH = "900346"; // ruth.adeyemi@example.net
+const FELIX = "900604"; // felix@example.net
+const SANDRA = "900644"; // no published email
+const EDWARD = "900862"; // edward.fairbrother@example.org
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function setUp() {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const points = findCampaign()!.points;
+  const person = (personId: string) =>
+    db
+      .select({ id: candidacies.id, personId: candidacies.personId, name: candidacies.name, email: candidacies.email })
+      .from(candidacies)
+      .where(eq(candidacies.personId, personId))
+      .get()!;
+  return { points, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
+}
+
+/** A signing link as every mail carries one: the loaders and actions run on the real clock. */
+function linkFor(candidacyId: number, now = new Date()) {
+  const link = writeTransaction(db, () => issueSigningLink({ candidacyId, now }));
+  if (!link) throw new Error("no signing link issued");
+  return link.url.split("/pledge/sign/")[1]!;
+}
+
+function form(fields: Record<string, string>) {
+  return new URLSearchParams(fields);
+}
+
+/** The form the signing page posts: one radio per point ("signed", "declined" or "none") and the statement. */
+function answersForm(points: { id: number }[], inOrder: string[], statement = "") {
+  const fields: Record<string, string> = { statement };
+  points.forEach((p, i) => {
+    const value = inOrder[i];
+    if (value !== undefined) fields[`point-${p.id}`] = value;
+  });
+  return fields;
+}
+
+const threeAndOne = ["signed", "signed", "signed", "declined"];
+
+function openLink(token: string, method: "GET" | "HEAD" = "GET") {
+  return signLoader({ request: new Request(`http://localhost/pledge/sign/${token}`, { method }), params: { token }, context: {} });
+}
+
+async function postLink(token: string, fields: Record<string, string>) {
+  const request = new Request(`http://localhost/pledge/sign/${token}`, { method: "POST", body: form(fields) });
+  try {
+    return await signAction({ request, params: { token }, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+async function requestLinkOnPage(personId: string, fields: Record<string, string> = {}): Promise<Response> {
+  const request = new Request(`http://localhost/candidates/${personId}`, { method: "POST", body: form(fields) });
+  try {
+    await candidateAction({ request, params: { personId }, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+  throw new Error("the action should always redirect");
+}
+
+function candidatePage(personId: string, query = "") {
+  return candidateLoader({ request: new Request(`http://localhost/candidates/${personId}${query}`), params: { personId }, context: {} });
+}
+
+let ip = 0;
+function askAndConfirm({ email, candidacyIds, wantsUpdates = false }: { email: string; candidacyIds: number[]; wantsUpdates?: boolean }) {
+  const now = new Date();
+  submitAsk({
+    ask: {
+      constituencyCode: ASHBOURNE,
+      name: "Rajan Nair",
+      email,
+      postcode: "ZZ4 1AA",
+      personalMessage: null,
+      wordingId: "direct",
+      showOnPublicList: false,
+      wantsUpdates,
+      candidacyIds,
+    },
+    clientIp: `192.0.2.${++ip}`,
+    now,
+  });
+  const mail = outboxRows("ask-confirmation").find((m) => m.toAddress === email);
+  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")?.[1] ?? "";
+  expect(confirmAsk({ token, now })).not.toBeNull();
+}
+
+function historyOf(candidacyId: number) {
+  return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
+}
+
+function outboxRows(kind?: string) {
+  return db
+    .select()
+    .from(outbox)
+    .where(kind ? eq(outbox.kind, kind) : undefined)
+    .orderBy(asc(outbox.id))
+    .all();
+}
+
+function expectTokenHeaders(response: Response) {
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+  expect(response.headers.get("Referrer-Policy")).toBe("no-referrer");
+}
+
+test("opening a link, by GET or HEAD, shows the pledge page with a button and changes nothing", async () => {
+  const { ruth, points } = setUp();
+  const token = linkFor(ruth.id);
+
+  const before = snapshotDatabase();
+  const page = openLink(token);
+  const head = openLink(token, "HEAD");
+  expect(snapshotDatabase()).toEqual(before);
+
+  expect(head).toEqual(page);
+  expect(page.page).toMatchObject({
+    status: "valid",
+    candidacy: { personId: RUTH, name: "Ruth Adeyemi", partyName: "Labour Party", constituencyName: "Ashbourne Vale" },
+    pledge: { answers: {}, statement: null, trustMark: null },
+  });
+  expect(page.points.map((p) => p.title)).toEqual(points.map((p) => p.title));
+  expect(page.contactEmail).toBe("pledge@example.org");
+
+  // Once answered, opening the link again still changes nothing, and shows the answers.
+  expect((await postLink(token, answersForm(points, threeAndOne, "Hello"))).status).toBe(302);
+  const answered = snapshotDatabase();
+  const again = openLink(token, "HEAD");
+  openLink(token);
+  expect(snapshotDatabase()).toEqual(answered);
+  expect(again.page.status === "valid" ? again.page.pledge.statement : null).toBe("Hello");
+});
+
+test("dead links, opened by GET or HEAD, say why and change nothing", () => {
+  const { ruth, felix, sandra, edward } = setUp();
+  const expired = linkFor(edward.id, new Date(Date.now() - 31 * DAY));
+  const revoked = linkFor(ruth.id);
+  revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
+  const withdrawn = linkFor(felix.id);
+  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
+  const tampered = `${revoked.slice(0, -1)}${revoked.endsWith("A") ? "B" : "A"}`;
+
+  const before = snapshotDatabase();
+  const statuses = [expired, revoked, withdrawn, tampered, "not-a-token"].flatMap((token) =>
+    (["GET", "HEAD"] as const).map((method) => openLink(token, method).page.status),
+  );
+  expect(snapshotDatabase()).toEqual(before);
+  expect(statuses).toEqual(["expired", "expired", "revoked", "revoked", "withdrawn", "withdrawn", "unknown", "unknown", "unknown", "unknown"]);
+  const expiredPage = openLink(expired).page;
+  expect(expiredPage.status === "expired" ? expiredPage.candidacy.name : null).toBe("Edward James Fairbrother");
+  expect(sandra.email).toBeNull();
+});
+
+test("token pages are never cached and never pass the link on as a referrer", async () => {
+  const { ruth, points } = setUp();
+  const exported = new Headers(
+    signHeaders({ loaderHeaders: new Headers(), parentHeaders: new Headers(), actionHeaders: new Headers(), errorHeaders: undefined }),
+  );
+  expect(Object.fromEntries(exported)).toEqual({ "cache-control": "no-store", "referrer-policy": "no-referrer" });
+
+  const token = linkFor(ruth.id);
+  const invalid = await postLink(token, answersForm(points, []));
+  expect(invalid.status).toBe(400);
+  expectTokenHeaders(invalid);
+  const dead = await postLink("A".repeat(43), answersForm(points, threeAndOne));
+  expect(dead.status).toBe(410);
+  expectTokenHeaders(dead);
+  const fresh = await postLink("A".repeat(43), { intent: "fresh-link" });
+  expect(fresh.status).toBe(200);
+  expectTokenHeaders(fresh);
+  const recorded = await postLink(token, answersForm(points, threeAndOne));
+  expect(recorded.status).toBe(302);
+  expectTokenHeaders(recorded);
+});
+
+test("the button records the answers and goes to the candidate's page; two identical POSTs at once record one signing", async () => {
+  const { ruth, points } = setUp();
+  askAndConfirm({ email: "ann@example.org", candidacyIds: [ruth.id], wantsUpdates: true });
+  const token = linkFor(ruth.id);
+  const fields = answersForm(points, threeAndOne, "I cannot sign point 4.");
+
+  const responses = await Promise.all([postLink(token, fields), postLink(token, fields)]);
+  for (const response of responses) {
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe(`/candidates/${RUTH}?recorded=1`);
+  }
+  const history = historyOf(ruth.id);
+  expect(history).toHaveLength(1);
+  expect(history[0]).toMatchObject({ candidacyId: ruth.id, statement: "I cannot sign point 4.", trustMark: "verified-by-email", recordedBy: "candidate" });
+  expect(Object.values(history[0]!.answers)).toEqual(threeAndOne);
+  expect(outboxRows("pledge-recorded").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
+  expect(outboxRows("candidate-signed").map((m) => m.toAddress)).toEqual(["ann@example.org"]);
+
+  // The same link again, with a change of mind: one more entry, dated.
+  const changed = await postLink(token, answersForm(points, ["signed", "signed", "signed", "signed"], "I cannot sign point 4."));
+  expect(changed.headers.get("Location")).toBe(`/candidates/${RUTH}?recorded=1`);
+  expect(historyOf(ruth.id)).toHaveLength(2);
+  expect(outboxRows("candidate-signed")).toHaveLength(1);
+
+  const page = candidatePage(RUTH, "?recorded=1");
+  expect(page.recorded).toBe(true);
+  expect(page.points.map((p) => p.answer)).toEqual(["signed", "signed", "signed", "signed"]);
+  expect(page.history).toHaveLength(2);
+});
+
+test("every point needs an answer, 'not answered yet' included; nothing is recorded until the form is right", async () => {
+  const { ruth, points } = setUp();
+  const token = linkFor(ruth.id);
+  const before = snapshotDatabase();
+
+  const missing = await postLink(token, answersForm(points, ["signed", "maybe", "declined"], "Kept as typed"));
+  expect(missing.status).toBe(400);
+  const data = (await missing.json()) as { errors: Record<string, string>; values: Record<string, string> };
+  expect(data.errors).toEqual({
+    [`point-${points[1]!.id}`]: "Select whether you sign point 2",
+    [`point-${points[3]!.id}`]: "Select whether you sign point 4",
+  });
+  expect(data.values).toMatchObject({ [`point-${points[0]!.id}`]: "signed", statement: "Kept as typed" });
+  expect(snapshotDatabase()).toEqual(before);
+
+  const none = await postLink(token, answersForm(points, ["signed", "none", "none", "declined"]));
+  expect(none.status).toBe(302);
+  const page = candidatePage(RUTH);
+  expect(page.points.map((p) => p.answer)).toEqual(["signed", null, null, "declined"]);
+  expect(page.statement).toBeNull();
+});
+
+test("the statement is limited to 1000 characters and kept as plain text, without control characters", async () => {
+  const { ruth, points } = setUp();
+  const token = linkFor(ruth.id);
+  const tooLong = await postLink(token, answersForm(points, threeAndOne, "x".repeat(1001)));
+  expect(tooLong.status).toBe(400);
+  expect(((await tooLong.json()) as { errors: Record<string, string> }).errors).toEqual({
+    statement: "Your statement must be 1000 characters or fewer",
+  });
+  expect(db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).all()).toEqual([]);
+
+  const statement = "  <b>Refugees</b> are welcome\r\nhere.\u0007\u0000 <script>alert(1)</script>  ";
+  expect((await postLink(token, answersForm(points, threeAndOne, statement))).status).toBe(302);
+  expect(candidatePage(RUTH).statement).toBe("<b>Refugees</b> are welcome\nhere. <script>alert(1)</script>");
+
+  expect((await postLink(token, answersForm(points, threeAndOne, "y".repeat(1000)))).status).toBe(302);
+  expect(candidatePage(RUTH).statement).toBe("y".repeat(1000));
+});
+
+test("a POST through a dead link records nothing and answers 410", async () => {
+  const { ruth, felix, points } = setUp();
+  const expired = linkFor(ruth.id, new Date(Date.now() - 30 * DAY - 1000));
+  const revoked = linkFor(ruth.id);
+  revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
+  const withdrawn = linkFor(felix.id);
+  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
+  const valid = linkFor(ruth.id);
+  const tampered = `${valid.slice(0, 10)}${valid[10] === "A" ? "B" : "A"}${valid.slice(11)}`;
+
+  const before = snapshotDatabase();
+  for (const token of [expired, revoked, withdrawn, tampered]) {
+    const response = await postLink(token, answersForm(points, threeAndOne, "Should not appear"));
+    expect(response.status).toBe(410);
+    expect(await response.json()).toEqual({ freshLinkSent: false, errors: null, values: null });
+  }
+  expect(snapshotDatabase()).toEqual(before);
+  expect(candidatePage(FELIX).points.every((p) => p.answer === null)).toBe(true);
+});
+
+test("an expired link offers a fresh one, sent only to the published address; other links get the same answer and no mail", async () => {
+  const { ruth, points } = setUp();
+  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  const response = await postLink(expired, { intent: "fresh-link", email: "attacker@example.org" });
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ freshLinkSent: true, errors: null, values: null });
+
+  const mails = outboxRows();
+  expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["signing-link", "ruth.adeyemi@example.net"]]);
+  const fresh = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(mails[0]!.textBody)![1]!;
+  expect(fresh).not.toBe(expired);
+  expect(openLink(fresh).page.status).toBe("valid");
+  expect((await postLink(fresh, answersForm(points, threeAndOne))).status).toBe(302);
+
+  // A made-up link asking for a fresh one sees the same thing, and nothing is sent.
+  const madeUp = await postLink("B".repeat(43), { intent: "fresh-link" });
+  expect(madeUp.status).toBe(200);
+  expect(await madeUp.json()).toEqual({ freshLinkSent: true, errors: null, values: null });
+  expect(outboxRows("signing-link")).toHaveLength(1);
+});
+
+test("'Email me a signing link' sends only to the published address, whatever the form says, and answers the same when there is none", async () => {
+  const { ruth, sandra } = setUp();
+  const withEmail = await requestLinkOnPage(RUTH, { email: "attacker@example.org", toAddress: "attacker@example.org" });
+  expect(withEmail.status).toBe(302);
+  expect(withEmail.headers.get("Location")).toBe(`/candidates/${RUTH}?link=requested#signing-link`);
+  const mails = outboxRows();
+  expect(mails.map((m) => [m.kind, m.toAddress, m.toName, m.candidacyId])).toEqual([
+    ["signing-link", "ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id],
+  ]);
+  expect(JSON.stringify(snapshotDatabase())).not.toContain("attacker@example.org");
+  const stored = db.select().from(signingTokens).all();
+  expect(stored.map((t) => [t.candidacyId, t.sentTo])).toEqual([[ruth.id, "ruth.adeyemi@example.net"]]);
+  expect(stored[0]?.tokenHash).toBe(hashToken(/\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(mails[0]!.textBody)![1]!));
+
+  const before = snapshotDatabase();
+  const withoutEmail = await requestLinkOnPage(SANDRA, { email: "attacker@example.org" });
+  expect(withoutEmail.status).toBe(withEmail.status);
+  expect(withoutEmail.headers.get("Location")).toBe(`/candidates/${SANDRA}?link=requested#signing-link`);
+  expect([...withoutEmail.headers.keys()]).toEqual([...withEmail.headers.keys()]);
+  expect(snapshotDatabase()).toEqual(before);
+  expect(sandra.email).toBeNull();
+
+  // Both pages then say the same thing, from the same data.
+  const ruthPage = candidatePage(RUTH, "?link=requested");
+  const sandraPage = candidatePage(SANDRA, "?link=requested");
+  expect(ruthPage.linkRequested).toBe(true);
+  expect(sandraPage.linkRequested).toBe(true);
+  expect(sandraPage.contactEmail).toBe("pledge@example.org");
+});
+
+test("a withdrawn candidate's page sends no link", async () => {
+  const { felix } = setUp();
+  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
+  const before = snapshotDatabase();
+  const response = await requestLinkOnPage(FELIX);
+  expect(response.headers.get("Location")).toBe(`/candidates/${FELIX}?link=requested#signing-link`);
+  expect(snapshotDatabase()).toEqual(before);
+  expect(candidatePage(FELIX).candidacy.status).toBe("withdrawn");
+});
+
+test("the candidate page shows name, party, constituency, each answer with its date, the statement, the trust mark, and how many asked", async () => {
+  const { ruth, felix, points } = setUp();
+  for (let i = 0; i < 4; i++) askAndConfirm({ email: `s${i}@example.org`, candidacyIds: [ruth.id] });
+  // An ask to someone else, and an unconfirmed one, do not count.
+  askAndConfirm({ email: "felix-only@example.org", candidacyIds: [felix.id] });
+  submitAsk({
+    ask: {
+      constituencyCode: ASHBOURNE,
+      name: "Pending Person",
+      email: "pending@example.org",
+      postcode: "ZZ4 1AA",
+      personalMessage: null,
+      wordingId: "direct",
+      showOnPublicList: false,
+      wantsUpdates: false,
+      candidacyIds: [ruth.id],
+    },
+    clientIp: "198.51.100.1",
+    now: new Date(),
+  });
+
+  let page = candidatePage(RUTH);
+  expect(page.asked).toBe("fewer than 5");
+  expect(page.history).toEqual([]);
+  expect(page.trustMark).toBeNull();
+
+  const token = linkFor(ruth.id);
+  expect((await postLink(token, answersForm(points, threeAndOne, "My reasons."))).status).toBe(302);
+  askAndConfirm({ email: "s5@example.org", candidacyIds: [ruth.id, felix.id] });
+
+  page = candidatePage(RUTH);
+  expect(page.candidacy).toMatchObject({
+    name: "Ruth Adeyemi",
+    partyName: "Labour Party",
+    constituencyName: "Ashbourne Vale",
+    constituencySlug: "ashbourne-vale",
+    status: "standing",
+  });
+  expect(page.asked).toBe("5");
+  expect(page.trustMark).toBe("verified-by-email");
+  expect(page.statement).toBe("My reasons.");
+  expect(page.points.map((p) => [p.title, p.answer])).toEqual(points.map((p, i) => [p.title, threeAndOne[i]]));
+  const answeredAt = page.points[0]!.answeredAt!;
+  expect(Date.now() - Date.parse(answeredAt)).toBeLessThan(60_000);
+  expect(page.points.every((p) => p.answeredAt === answeredAt)).toBe(true);
+  expect(page.history).toEqual([{ createdAt: answeredAt, trustMark: "verified-by-email" }]);
+  expect(candidatePage(FELIX).asked).toBe("fewer than 5");
+  expect(() => candidatePage("999999999")).toThrow();
+});
+
+test("the constituency page shows each candidate's answers, and the ask form thanks those who signed every point instead of asking them", async () => {
+  const { ruth, felix, points } = setUp();
+  const constituency = () =>
+    constituencyLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale"), params: { slug: "ashbourne-vale" }, context: {} });
+  const status = (personId: string) => {
+    const candidate = constituency().candidates.find((c) => c.personId === personId);
+    return candidate ? { pledge: candidate.pledge, signed: candidate.signed } : undefined;
+  };
+  expect(status(RUTH)).toEqual({ pledge: "no-answer", signed: 0 });
+
+  await postLink(linkFor(ruth.id), answersForm(points, threeAndOne));
+  await postLink(linkFor(felix.id), answersForm(points, ["declined", "declined", "none", "none"]));
+  expect(status(RUTH)).toEqual({ pledge: "signed-some", signed: 3 });
+  expect(status(FELIX)).toEqual({ pledge: "declined", signed: 0 });
+  let form = askLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale/ask"), params: { slug: "ashbourne-vale" }, context: {} });
+  expect(form.signed).toEqual([]);
+  expect(form.candidates.map((c) => c.personId)).toContain(RUTH);
+
+  await postLink(linkFor(ruth.id), answersForm(points, ["signed", "signed", "signed", "signed"]));
+  expect(status(RUTH)).toEqual({ pledge: "signed-all", signed: 4 });
+  form = askLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale/ask"), params: { slug: "ashbourne-vale" }, context: {} });
+  expect(form.signed).toEqual([{ id: ruth.id, personId: RUTH, name: "Ruth Adeyemi" }]);
+  expect(form.candidates.map((c) => c.personId)).not.toContain(RUTH);
+  expect(form.values.candidacyIds).not.toContain(String(ruth.id));
+  expect(form.values.candidacyIds).toHaveLength(4);
+  expect(db.select().from(askRecipients).all()).toEqual([]);
+});
+
+test("signing links never appear in the logs: not when opened, posted, refused, renewed or mailed", async () => {
+  const { ruth, points } = setUp();
+  const logged: unknown[][] = [];
+  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+  }
+
+  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  await postLink(expired, { intent: "fresh-link" });
+  await requestLinkOnPage(RUTH);
+  const tokens = outboxRows("signing-link").map((m) => /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(m.textBody)![1]!);
+  expect(tokens).toHaveLength(2);
+  const [token] = tokens as [string, string];
+  openLink(token);
+  openLink(token, "HEAD");
+  await postLink(token, answersForm(points, ["maybe"]));
+  await postLink(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, answersForm(points, threeAndOne));
+  await postLink(token, answersForm(points, threeAndOne, "Logged nowhere."));
+  await drainOutbox({ transport: createMailTransport(), now: new Date() });
+  // The worker, as the server runs it, reports what it sent.
+  await requestLinkOnPage(RUTH);
+  const last = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(outboxRows("signing-link").at(-1)!.textBody)![1]!;
+  const worker = startMailWorker({ transport: createMailTransport(), intervalMs: 60_000 });
+  await vi.waitFor(() => expect(outboxRows().every((m) => m.status === "sent")).toBe(true));
+  await worker.stop();
+
+  const allTokens = [expired, ...tokens, last];
+  expect(new Set(allTokens).size).toBe(4);
+  const text = logged.map((args) => args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" ")).join("\n");
+  expect(text).toMatch(/^Mail: 1 sent/m);
+  for (const t of allTokens) {
+    expect(text).not.toContain(t.slice(0, 16));
+    expect(text).not.toContain(hashToken(t));
+  }
+  // Once sent, the outbox keeps no working copy of any link either.
+  expect(outboxRows().filter((m) => m.textBody.includes("/pledge/sign/")).every((m) => m.textBody.includes("/pledge/sign/[removed once sent]"))).toBe(true);
+  expect(JSON.stringify(snapshotDatabase().outbox)).not.toMatch(/\/pledge\/sign\/[A-Za-z0-9_-]{43}/);
+});

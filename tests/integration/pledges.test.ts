@@ -1,0 +1,695 @@
+// The candidate's side of the pledge, on the models: signing links (issued,
+// expiring, revoked, tampered), signing and changing answers with an
+// append-only history, the mails it causes (through a real SMTP server), and
+// what supporters and the ask form see once a candidate has signed.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { and, asc, eq } from "drizzle-orm";
+import { afterEach, expect, test } from "vitest";
+import { writeTransaction } from "#db/index";
+import { askRecipients, asks, campaigns, candidacies, outbox, pledgeHistory, pledgePointAnswers, pledges, signingTokens } from "#db/schema";
+import { runImport } from "~/importers/import.server";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { confirmAsk, listAskableCandidates, queueDueDigests, submitAsk, type NewAsk } from "~/models/ask.server";
+import { findCampaign } from "~/models/campaign.server";
+import {
+  findCandidatePage,
+  findSigningPage,
+  issueSigningLink,
+  recordPledgeFromLink,
+  requestSigningLink,
+  SIGNING_LINK_LIFETIME_MS,
+  type Answers,
+} from "~/models/pledge.server";
+import { db } from "~/utils/db.server";
+import { createMailTransport, type MailTransport } from "~/utils/mail.server";
+import { drainOutbox } from "~/utils/mail-worker.server";
+import { hashToken } from "~/utils/tokens.server";
+import { snapshotDatabase } from "../db";
+import { writeInputFile } from "../factories";
+import { startTestMailServer, type TestMailServer } from "../mail-server";
+
+const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
+const repoDir = fileURLToPath(new URL("../..", import.meta.url));
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const t0 = new Date("2024-06-20T09:00:00.000Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+// Ashbourne Vale in the sample election: five candidates, four with a published email.
+const ASHBOURNE = "E14009004";
+const RUTH = "900346"; // ruth.adeyemi@example.net
+const FELIX = "900604"; // felix@example.net
+const SANDRA = "900644"; // no published email
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function setUp() {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const campaign = findCampaign()!;
+  const rows = db
+    .select({ id: candidacies.id, personId: candidacies.personId, name: candidacies.name, email: candidacies.email })
+    .from(candidacies)
+    .where(eq(candidacies.constituencyCode, ASHBOURNE))
+    .orderBy(asc(candidacies.name))
+    .all();
+  const person = (personId: string) => rows.find((c) => c.personId === personId)!;
+  return { campaign, points: campaign.points, candidates: rows, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA) };
+}
+
+/** Answers by point id from answers in point order: "signed", "declined" or null (not answered). */
+function answersInOrder(points: { id: number }[], inOrder: ("signed" | "declined" | null)[]): Answers {
+  const answers: Answers = {};
+  points.forEach((p, i) => {
+    const answer = inOrder[i];
+    if (answer) answers[p.id] = answer;
+  });
+  return answers;
+}
+
+function outboxRows(kind?: string) {
+  return db
+    .select()
+    .from(outbox)
+    .where(kind ? eq(outbox.kind, kind) : undefined)
+    .orderBy(asc(outbox.id))
+    .all();
+}
+
+function signingTokenIn(text: string) {
+  const match = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(text);
+  if (!match?.[1]) throw new Error(`no signing link in:\n${text}`);
+  return match[1];
+}
+
+/** A link as the "Email me a signing link" button sends it: the token from the queued mail. */
+function requestLinkToken(candidacyId: number, now: Date) {
+  const before = outboxRows("signing-link").length;
+  requestSigningLink({ candidacyId, now });
+  const mails = outboxRows("signing-link");
+  expect(mails).toHaveLength(before + 1);
+  return signingTokenIn(mails.at(-1)!.textBody);
+}
+
+let ipCounter = 0;
+function askAndConfirm(overrides: Partial<NewAsk> & { candidacyIds: number[] }, now = t0) {
+  const ask: NewAsk = {
+    constituencyCode: ASHBOURNE,
+    name: "Rajan Nair",
+    email: "rajan@example.org",
+    postcode: "ZZ4 1AA",
+    personalMessage: null,
+    wordingId: "direct",
+    showOnPublicList: false,
+    wantsUpdates: false,
+    ...overrides,
+  };
+  submitAsk({ ask, clientIp: `192.0.2.${++ipCounter % 250}`, now });
+  const confirmation = outboxRows("ask-confirmation").filter((m) => m.toAddress === ask.email).at(-1);
+  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(confirmation?.textBody ?? "")?.[1] ?? "";
+  return confirmAsk({ token, now });
+}
+
+function historyOf(candidacyId: number) {
+  return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
+}
+
+function sampleCandidatesCsv() {
+  return readFileSync(`${dataDir}/candidates-dc.csv`, "utf8");
+}
+
+async function smtpServer() {
+  const server = await startTestMailServer();
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function smtpTransport(server: TestMailServer): MailTransport {
+  const transport = createMailTransport(server.url);
+  cleanups.push(() => transport.close());
+  return transport;
+}
+
+test("every ask mail carries the candidate's own signing link: 256 random bits, stored only as a hash, for one candidacy, for 30 days", () => {
+  const { candidates } = setUp();
+  const confirmed = askAndConfirm({ candidacyIds: candidates.map((c) => c.id) });
+  expect(confirmed?.withoutEmail).toEqual(["Sandra Hebblethwaite"]);
+
+  const mails = outboxRows("candidate-ask");
+  expect(mails.map((m) => m.toAddress).sort()).toEqual([
+    "edward.fairbrother@example.org",
+    "felix@example.net",
+    "ruth.adeyemi@example.net",
+    "zoe.pembridge@example.org",
+  ]);
+  const tokens = mails.map((m) => signingTokenIn(m.textBody));
+  expect(new Set(tokens).size).toBe(4);
+  for (const [i, mail] of mails.entries()) {
+    const token = tokens[i]!;
+    expect(mail.textBody).toContain(`http://localhost:3000/pledge/sign/${token}`);
+    expect(Buffer.from(token, "base64url")).toHaveLength(32);
+    const stored = db.select().from(signingTokens).where(eq(signingTokens.tokenHash, hashToken(token))).get();
+    expect(stored).toMatchObject({
+      candidacyId: mail.candidacyId,
+      sentTo: mail.toAddress,
+      createdAt: "2024-06-20T09:00:00.000Z",
+      expiresAt: "2024-07-20T09:00:00.000Z",
+      revokedAt: null,
+    });
+  }
+  expect(SIGNING_LINK_LIFETIME_MS).toBe(30 * DAY);
+  // The queued mails are the only place a token exists in plain text.
+  const { outbox: queued, ...rest } = snapshotDatabase();
+  for (const token of tokens) {
+    expect(JSON.stringify(rest)).not.toContain(token);
+    expect(JSON.stringify(queued)).toContain(token);
+  }
+  // Each link opens its own candidate's page and no other.
+  for (const [i, mail] of mails.entries()) {
+    const page = findSigningPage({ token: tokens[i]!, now: at(HOUR) });
+    expect(page.status).toBe("valid");
+    expect(page.status === "valid" ? page.candidacy.id : null).toBe(mail.candidacyId);
+  }
+});
+
+test("a link in an older mail keeps working beside a newer one, until its own 30 days are up; then it explains itself", () => {
+  const { ruth, points } = setUp();
+  const older = requestLinkToken(ruth.id, t0);
+  const newer = requestLinkToken(ruth.id, at(10 * DAY));
+
+  expect(findSigningPage({ token: older, now: at(20 * DAY) }).status).toBe("valid");
+  expect(findSigningPage({ token: newer, now: at(20 * DAY) }).status).toBe("valid");
+  expect(findSigningPage({ token: older, now: at(30 * DAY - 1) }).status).toBe("valid");
+
+  const expired = findSigningPage({ token: older, now: at(30 * DAY) });
+  expect(expired).toMatchObject({ status: "expired", candidacy: { personId: RUTH, name: "Ruth Adeyemi" } });
+  const before = snapshotDatabase();
+  expect(recordPledgeFromLink({ token: older, answers: answersInOrder(points, ["signed"]), statement: null, now: at(30 * DAY) })).toEqual({
+    status: "expired",
+  });
+  expect(snapshotDatabase()).toEqual(before);
+
+  // The newer mail's link, opened later still, records the answers.
+  const signed = recordPledgeFromLink({ token: newer, answers: answersInOrder(points, ["signed"]), statement: null, now: at(30 * DAY) });
+  expect(signed).toEqual({ status: "recorded", changed: true, candidacyId: ruth.id });
+  expect(findSigningPage({ token: newer, now: at(40 * DAY - 1) }).status).toBe("valid");
+  expect(findSigningPage({ token: newer, now: at(40 * DAY) }).status).toBe("expired");
+});
+
+test("a tampered, truncated or made-up link opens nothing and records nothing", () => {
+  const { ruth, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  const tampered = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+  const madeUp = Buffer.alloc(32, 7).toString("base64url");
+  const before = snapshotDatabase();
+  for (const bad of [tampered, token.slice(0, -1), `${token}A`, madeUp, "", "../../etc/passwd"]) {
+    expect(findSigningPage({ token: bad, now: t0 })).toEqual({ status: "unknown" });
+    expect(recordPledgeFromLink({ token: bad, answers: answersInOrder(points, ["signed", "signed"]), statement: "Hi", now: t0 })).toEqual({
+      status: "unknown",
+    });
+  }
+  expect(snapshotDatabase()).toEqual(before);
+  expect(findSigningPage({ token, now: t0 }).status).toBe("valid");
+});
+
+test("reading a link's page changes nothing in the database, whatever state the link is in", () => {
+  const { ruth, felix } = setUp();
+  const valid = requestLinkToken(ruth.id, t0);
+  const expired = requestLinkToken(felix.id, at(-31 * DAY));
+  const before = snapshotDatabase();
+  expect(findSigningPage({ token: valid, now: t0 }).status).toBe("valid");
+  expect(findSigningPage({ token: expired, now: t0 }).status).toBe("expired");
+  expect(findSigningPage({ token: "x".repeat(43), now: t0 }).status).toBe("unknown");
+  expect(snapshotDatabase()).toEqual(before);
+});
+
+test("re-importing a candidate with a changed email revokes all their open links; an unchanged re-import revokes none", () => {
+  const { ruth, felix, points } = setUp();
+  const first = requestLinkToken(ruth.id, t0);
+  const second = requestLinkToken(ruth.id, at(HOUR));
+  const felixLink = requestLinkToken(felix.id, t0);
+
+  // The same file again: nobody's email changed, every link still works.
+  runImport({ path: writeInputFile("candidates-dc.csv", sampleCandidatesCsv()), now: () => at(2 * HOUR) });
+  expect(db.select({ revokedAt: signingTokens.revokedAt }).from(signingTokens).all()).toEqual([
+    { revokedAt: null },
+    { revokedAt: null },
+    { revokedAt: null },
+  ]);
+
+  const changed = sampleCandidatesCsv().replace('"""ruth.adeyemi@example.net"""', '"""ruth@adeyemi-campaign.example.org"""');
+  expect(changed).not.toBe(sampleCandidatesCsv());
+  const result = runImport({ path: writeInputFile("candidates-dc.csv", changed), now: () => at(3 * HOUR) });
+  expect(result.updated).toBe(1);
+
+  for (const token of [first, second]) {
+    expect(findSigningPage({ token, now: at(4 * HOUR) })).toMatchObject({ status: "revoked", candidacy: { personId: RUTH } });
+    expect(recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(4 * HOUR) })).toEqual({
+      status: "revoked",
+    });
+    expect(db.select({ revokedAt: signingTokens.revokedAt }).from(signingTokens).where(eq(signingTokens.tokenHash, hashToken(token))).get()).toEqual({
+      revokedAt: "2024-06-20T12:00:00.000Z",
+    });
+  }
+  expect(findSigningPage({ token: felixLink, now: at(4 * HOUR) }).status).toBe("valid");
+  expect(db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).all()).toEqual([]);
+
+  // A new link goes to the new published address, and works.
+  const fresh = requestLinkToken(ruth.id, at(5 * HOUR));
+  expect(outboxRows("signing-link").at(-1)?.toAddress).toBe("ruth@adeyemi-campaign.example.org");
+  expect(findSigningPage({ token: fresh, now: at(5 * HOUR) }).status).toBe("valid");
+});
+
+test("a link stops working once the published email is no longer the one it was sent to, even without a revocation", () => {
+  const { ruth } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  db.update(candidacies).set({ email: null }).where(eq(candidacies.id, ruth.id)).run();
+  expect(findSigningPage({ token, now: t0 }).status).toBe("revoked");
+});
+
+test("signing records each point's answer, the statement and 'verified by email', in one history entry, and mails the published address", () => {
+  const { ruth, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  const answers = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
+  const result = recordPledgeFromLink({ token, answers, statement: "I back points 1 to 3.", now: at(HOUR) });
+  expect(result).toEqual({ status: "recorded", changed: true, candidacyId: ruth.id });
+
+  expect(db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).all()).toEqual([
+    {
+      candidacyId: ruth.id,
+      statement: "I back points 1 to 3.",
+      trustMark: "verified-by-email",
+      evidenceUrl: null,
+      firstAnsweredAt: "2024-06-20T10:00:00.000Z",
+      updatedAt: "2024-06-20T10:00:00.000Z",
+    },
+  ]);
+  expect(db.select().from(pledgePointAnswers).where(eq(pledgePointAnswers.candidacyId, ruth.id)).orderBy(asc(pledgePointAnswers.pointId)).all()).toEqual(
+    points.map((p, i) => ({ candidacyId: ruth.id, pointId: p.id, answer: i < 3 ? "signed" : "declined", answeredAt: "2024-06-20T10:00:00.000Z" })),
+  );
+  expect(historyOf(ruth.id)).toEqual([
+    {
+      id: expect.any(Number),
+      candidacyId: ruth.id,
+      answers: Object.fromEntries(points.map((p, i) => [String(p.id), i < 3 ? "signed" : "declined"])),
+      statement: "I back points 1 to 3.",
+      trustMark: "verified-by-email",
+      evidenceUrl: null,
+      note: null,
+      recordedBy: "candidate",
+      createdAt: "2024-06-20T10:00:00.000Z",
+    },
+  ]);
+
+  const confirmations = outboxRows("pledge-recorded");
+  expect(confirmations.map((m) => [m.toAddress, m.toName, m.candidacyId])).toEqual([["ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id]]);
+  expect(confirmations[0]?.subject).toBe("Your answers to the Rally With Refugees pledge are recorded");
+  expect(confirmations[0]?.textBody).toContain(`1. ${points[0]!.title}\n   Signed`);
+  expect(confirmations[0]?.textBody).toContain(`4. ${points[3]!.title}\n   Declined`);
+  expect(confirmations[0]?.textBody).toContain("Your statement:\nI back points 1 to 3.");
+  expect(confirmations[0]?.textBody).toContain("Not you? If you did not give these answers, tell us straight away");
+  expect(confirmations[0]?.textBody).toContain("http://localhost:3000/candidates/900346");
+
+  const page = findCandidatePage({ personId: RUTH });
+  expect(page?.trustMark).toBe("verified-by-email");
+  expect(page?.points.map((p) => [p.answer, p.answeredAt])).toEqual([
+    ["signed", "2024-06-20T10:00:00.000Z"],
+    ["signed", "2024-06-20T10:00:00.000Z"],
+    ["signed", "2024-06-20T10:00:00.000Z"],
+    ["declined", "2024-06-20T10:00:00.000Z"],
+  ]);
+});
+
+test("signing every point is confirmed as 'You signed'", () => {
+  const { ruth, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: t0 });
+  const [mail] = outboxRows("pledge-recorded");
+  expect(mail?.subject).toBe("You signed the Rally With Refugees pledge");
+  expect(mail?.toAddress).toBe("ruth.adeyemi@example.net");
+  expect(mail?.textBody).not.toContain("Your statement:");
+});
+
+test("coming back with the same answers adds nothing; a change is appended with its time and the earlier entry is kept as it was", () => {
+  const { ruth, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  const first = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
+  recordPledgeFromLink({ token, answers: first, statement: "Not point 4.", now: at(HOUR) });
+  const afterFirst = snapshotDatabase();
+
+  // Identical answers, even through a different (newer) link, a day later.
+  const later = requestLinkToken(ruth.id, at(DAY));
+  const withLaterLink = snapshotDatabase();
+  expect(recordPledgeFromLink({ token: later, answers: { ...first }, statement: "Not point 4.", now: at(2 * DAY) })).toEqual({
+    status: "recorded",
+    changed: false,
+    candidacyId: ruth.id,
+  });
+  expect(snapshotDatabase()).toEqual(withLaterLink);
+  expect(historyOf(ruth.id)).toHaveLength(1);
+
+  // A change of mind on point 4, and point 3 withdrawn to "not answered yet".
+  const second = answersInOrder(points, ["signed", "signed", null, "signed"]);
+  expect(recordPledgeFromLink({ token, answers: second, statement: "Now point 4 too.", now: at(3 * DAY) })).toMatchObject({ changed: true });
+  const history = historyOf(ruth.id);
+  expect(history).toHaveLength(2);
+  // Every row there was is still there, unchanged, with the new one after it.
+  const historyBefore = afterFirst.pledge_history!;
+  const historyNow = snapshotDatabase().pledge_history!;
+  expect(historyNow).toHaveLength(historyBefore.length + 1);
+  expect(historyNow.slice(0, historyBefore.length)).toEqual(historyBefore);
+  expect(history[1]).toMatchObject({
+    answers: { [points[0]!.id]: "signed", [points[1]!.id]: "signed", [points[3]!.id]: "signed" },
+    statement: "Now point 4 too.",
+    createdAt: "2024-06-23T09:00:00.000Z",
+  });
+  expect(Object.keys(history[1]!.answers)).toHaveLength(3);
+
+  const page = findCandidatePage({ personId: RUTH });
+  expect(page?.points.map((p) => [p.answer, p.answeredAt])).toEqual([
+    ["signed", "2024-06-20T10:00:00.000Z"],
+    ["signed", "2024-06-20T10:00:00.000Z"],
+    [null, null],
+    ["signed", "2024-06-23T09:00:00.000Z"],
+  ]);
+  expect(page?.statement).toBe("Now point 4 too.");
+  // Newest first: the public page says "updated on" the latest and "answered on" the first.
+  expect(page?.history).toEqual([
+    { createdAt: "2024-06-23T09:00:00.000Z", trustMark: "verified-by-email" },
+    { createdAt: "2024-06-20T10:00:00.000Z", trustMark: "verified-by-email" },
+  ]);
+  expect(db.select({ firstAnsweredAt: pledges.firstAnsweredAt, updatedAt: pledges.updatedAt }).from(pledges).where(eq(pledges.candidacyId, ruth.id)).get()).toEqual({
+    firstAnsweredAt: "2024-06-20T10:00:00.000Z",
+    updatedAt: "2024-06-23T09:00:00.000Z",
+  });
+  // Each change is confirmed to the published address.
+  expect(outboxRows("pledge-recorded")).toHaveLength(2);
+});
+
+test("pledge history and the audit log are append-only: the database refuses to update or delete their rows", () => {
+  const { ruth, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: "Original words.", now: t0 });
+  db.$client
+    .prepare("insert into audit_log (actor, action, subject, details, created_at) values (?, ?, ?, ?, ?)")
+    .run("Staff", "pledge.record", "candidacy:1", "{}", t0.toISOString());
+  const before = snapshotDatabase();
+
+  expect(() => db.update(pledgeHistory).set({ statement: "Rewritten words." }).run()).toThrow(
+    "pledge_history is append-only: rows cannot be updated",
+  );
+  expect(() => db.delete(pledgeHistory).run()).toThrow("pledge_history is append-only: rows cannot be deleted");
+  expect(() => db.$client.prepare("update pledge_history set answers = '{}'").run()).toThrow(/append-only/);
+  expect(() => db.$client.prepare("delete from pledge_history where candidacy_id = ?").run(ruth.id)).toThrow(/append-only/);
+  expect(() => db.$client.prepare("update audit_log set actor = 'someone else'").run()).toThrow(
+    "audit_log is append-only: rows cannot be updated",
+  );
+  expect(() => db.$client.prepare("delete from audit_log").run()).toThrow("audit_log is append-only: rows cannot be deleted");
+  expect(snapshotDatabase()).toEqual(before);
+});
+
+// REPLACE deletes the old row, and SQLite fires delete triggers for that only
+// with recursive_triggers on (createDb turns it on).
+test("pledge history cannot be rewritten by REPLACE either", () => {
+  const { ruth, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: "Original words.", now: t0 });
+  const [row] = historyOf(ruth.id);
+  expect(() =>
+    db.$client
+      .prepare("replace into pledge_history (id, candidacy_id, answers, statement, trust_mark, recorded_by, created_at) values (?, ?, '{}', ?, ?, ?, ?)")
+      .run(row!.id, ruth.id, "Rewritten words.", "verified-by-email", "candidate", t0.toISOString()),
+  ).toThrow(/append-only/);
+  expect(historyOf(ruth.id)[0]?.statement).toBe("Original words.");
+});
+
+test("two processes posting the same link at the same moment record one signing", async () => {
+  const { ruth, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  askAndConfirm({ candidacyIds: [ruth.id], email: "updates@example.org", wantsUpdates: true });
+  const answers = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
+
+  // Each signer is its own Node process with its own connection to this test's
+  // database file: it loads the app, says it is ready, then waits for "go", so
+  // both POST handlers reach the database at the same moment.
+  function startSigner() {
+    const signer = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { recordPledgeFromLink } = await import("~/models/pledge.server");
+         process.stdout.write("ready\\n");
+         process.stdin.once("data", () => {
+           const result = recordPledgeFromLink({
+             token: process.env.SIGN_TOKEN,
+             answers: JSON.parse(process.env.SIGN_ANSWERS),
+             statement: "Same words.",
+             now: new Date(process.env.SIGN_NOW),
+           });
+           process.stdout.write(JSON.stringify(result) + "\\n");
+           process.stdin.destroy();
+         });`,
+      ],
+      {
+        cwd: repoDir,
+        env: { ...process.env, SIGN_TOKEN: token, SIGN_ANSWERS: JSON.stringify(answers), SIGN_NOW: at(HOUR).toISOString() },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    signer.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    signer.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const ready = new Promise<void>((resolve, reject) => {
+      const check = setInterval(() => {
+        if (stdout.includes("ready\n")) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+      signer.once("exit", () => {
+        clearInterval(check);
+        reject(new Error(`the signer exited before it was ready:\n${stderr}`));
+      });
+    });
+    const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      signer.once("close", (code) => resolve({ code, stdout, stderr })),
+    );
+    return { signer, ready, done };
+  }
+  const signers = [startSigner(), startSigner()];
+  cleanups.push(() => signers.forEach(({ signer }) => signer.exitCode === null && signer.kill()));
+  await Promise.all(signers.map((s) => s.ready));
+  for (const { signer } of signers) signer.stdin.write("go\n");
+  const outcomes = await Promise.all(signers.map((s) => s.done));
+
+  const results = outcomes.map((o) => {
+    expect(o.stderr).toBe("");
+    expect(o.code).toBe(0);
+    return JSON.parse(o.stdout.split("\n")[1]!) as { status: string; changed: boolean };
+  });
+  expect(results.map((r) => r.status)).toEqual(["recorded", "recorded"]);
+  expect(results.map((r) => r.changed).sort()).toEqual([false, true]);
+  expect(historyOf(ruth.id)).toHaveLength(1);
+  expect(db.select().from(pledgePointAnswers).where(eq(pledgePointAnswers.candidacyId, ruth.id)).all()).toHaveLength(4);
+  expect(outboxRows("pledge-recorded")).toHaveLength(1);
+  expect(outboxRows("candidate-signed")).toHaveLength(1);
+});
+
+test("withdrawn candidates cannot sign, by link or by asking for one", () => {
+  const { felix, ruth, points } = setUp();
+  const token = requestLinkToken(felix.id, t0);
+  // The next export no longer lists Felix in Ashbourne Vale: he has withdrawn.
+  const withoutFelix = sampleCandidatesCsv()
+    .split("\n")
+    .filter((line) => !line.startsWith(`${FELIX},`))
+    .join("\n");
+  expect(runImport({ path: writeInputFile("candidates-dc.csv", withoutFelix), now: () => at(HOUR) }).withdrawn).toBe(1);
+
+  expect(findSigningPage({ token, now: at(2 * HOUR) })).toMatchObject({ status: "withdrawn", candidacy: { personId: FELIX } });
+  const before = snapshotDatabase();
+  expect(recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(2 * HOUR) })).toEqual({
+    status: "withdrawn",
+  });
+  requestSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) });
+  writeTransaction(db, () => expect(issueSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) })).toBeNull());
+  const after = snapshotDatabase();
+  // Only the rate-limit counter of the refused request moved.
+  expect({ ...after, rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
+  expect(db.select().from(pledges).where(eq(pledges.candidacyId, felix.id)).all()).toEqual([]);
+  expect(listAskableCandidates({ constituencyCode: ASHBOURNE }).map((c) => c.personId)).not.toContain(FELIX);
+  // Other candidates are unaffected.
+  expect(findSigningPage({ token: requestLinkToken(ruth.id, at(2 * HOUR)), now: at(2 * HOUR) }).status).toBe("valid");
+});
+
+test("a signing link is sent only to the published address; a candidate without one gets nothing; at most 3 an hour", () => {
+  const { ruth, sandra } = setUp();
+  requestSigningLink({ candidacyId: sandra.id, now: t0 });
+  expect(outboxRows()).toEqual([]);
+  expect(db.select().from(signingTokens).all()).toEqual([]);
+
+  for (let i = 0; i < 4; i++) requestSigningLink({ candidacyId: ruth.id, now: at(i * 60_000) });
+  const mails = outboxRows();
+  expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([
+    ["signing-link", "ruth.adeyemi@example.net"],
+    ["signing-link", "ruth.adeyemi@example.net"],
+    ["signing-link", "ruth.adeyemi@example.net"],
+  ]);
+  expect(mails[0]?.subject).toBe("Your link to sign the Rally With Refugees pledge");
+  expect(mails[0]?.textBody).toContain("We send these links only to the email address published for you by Democracy Club.");
+  expect(mails[0]?.textBody).toContain("It works until 20 Jul 2024.");
+  requestSigningLink({ candidacyId: ruth.id, now: at(HOUR + 1) });
+  expect(outboxRows()).toHaveLength(4);
+});
+
+test("supporters who asked and opted in get one mail when the candidate signs; no one else does", () => {
+  const { ruth, felix, points } = setUp();
+  askAndConfirm({ candidacyIds: [ruth.id, felix.id], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
+  askAndConfirm({ candidacyIds: [ruth.id], name: "Ben Baker", email: "ben@example.org", wantsUpdates: false });
+  askAndConfirm({ candidacyIds: [felix.id], name: "Cat Cole", email: "cat@example.org", wantsUpdates: true });
+  // Asked but never confirmed: not a supporter of record.
+  submitAsk({
+    ask: {
+      constituencyCode: ASHBOURNE,
+      name: "Dev Dean",
+      email: "dev@example.org",
+      postcode: "ZZ4 1AA",
+      personalMessage: null,
+      wordingId: "direct",
+      showOnPublicList: false,
+      wantsUpdates: true,
+      candidacyIds: [ruth.id],
+    },
+    clientIp: "192.0.2.251",
+    now: t0,
+  });
+  const token = requestLinkToken(ruth.id, t0);
+
+  // Declining everything is not signing: nobody is told.
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["declined", "declined", "declined", "declined"]), statement: null, now: at(HOUR) });
+  expect(outboxRows("candidate-signed")).toEqual([]);
+
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]), statement: null, now: at(2 * HOUR) });
+  const notices = outboxRows("candidate-signed");
+  expect(notices.map((m) => [m.toAddress, m.toName])).toEqual([["ann@example.org", "Ann Able"]]);
+  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed the Rally With Refugees pledge");
+  expect(notices[0]?.textBody).toContain("They have signed 3 of the 4 points of the pledge.");
+  expect(notices[0]?.textBody).toContain("http://localhost:3000/candidates/900346");
+  const recipients = db.select().from(askRecipients).where(eq(askRecipients.candidacyId, ruth.id)).all();
+  expect(recipients.filter((r) => r.notifiedAt).map((r) => r.notifiedAt)).toEqual(["2024-06-20T11:00:00.000Z"]);
+
+  // Signing the last point later sends Ann nothing more.
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(3 * HOUR) });
+  expect(outboxRows("candidate-signed")).toHaveLength(1);
+});
+
+test("once a candidate has signed every point, the ask form thanks them and no ask mail reaches them, not even one held for a digest", () => {
+  const { ruth, felix, points } = setUp();
+  db.update(campaigns).set({ askHourlyCap: 1 }).run();
+  // Ruth's first ask of the hour is mailed; the second waits for a digest.
+  askAndConfirm({ candidacyIds: [ruth.id], email: "first@example.org" }, t0);
+  askAndConfirm({ candidacyIds: [ruth.id], email: "second@example.org" }, at(60_000));
+  expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
+
+  const token = signingTokenIn(outboxRows("candidate-ask")[0]!.textBody);
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(2 * 60_000) });
+
+  const askable = listAskableCandidates({ constituencyCode: ASHBOURNE });
+  expect(askable.find((c) => c.personId === RUTH)?.signedEveryPoint).toBe(true);
+  expect(askable.filter((c) => c.signedEveryPoint).map((c) => c.personId)).toEqual([RUTH]);
+
+  // A new ask naming her goes to the others only.
+  const confirmed = askAndConfirm({ candidacyIds: [ruth.id, felix.id], email: "third@example.org" }, at(3 * 60_000));
+  expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
+  const third = db.select({ id: asks.id }).from(asks).where(eq(asks.email, "third@example.org")).get()!;
+  expect(db.select({ candidacyId: askRecipients.candidacyId }).from(askRecipients).where(eq(askRecipients.askId, third.id)).all()).toEqual([
+    { candidacyId: felix.id },
+  ]);
+
+  // The digest due an hour later is not sent to someone who has signed everything.
+  expect(queueDueDigests({ now: at(2 * HOUR) })).toBe(0);
+  expect(outboxRows("candidate-digest")).toEqual([]);
+  const second = db.select({ id: asks.id }).from(asks).where(eq(asks.email, "second@example.org")).get()!;
+  expect(db.select({ delivery: askRecipients.delivery, outboxId: askRecipients.outboxId }).from(askRecipients).where(eq(askRecipients.askId, second.id)).all()).toEqual([
+    { delivery: "already-signed", outboxId: null },
+  ]);
+  expect(outboxRows().filter((m) => m.toAddress === "ruth.adeyemi@example.net" && m.kind.startsWith("candidate-"))).toHaveLength(1);
+});
+
+test("an ask submitted before the candidate signed everything, confirmed after, is recorded but not mailed to them", () => {
+  const { ruth, felix, points } = setUp();
+  const token = requestLinkToken(ruth.id, t0);
+  submitAsk({
+    ask: {
+      constituencyCode: ASHBOURNE,
+      name: "Eve Ellis",
+      email: "eve@example.org",
+      postcode: "ZZ4 1AA",
+      personalMessage: null,
+      wordingId: "direct",
+      showOnPublicList: false,
+      wantsUpdates: false,
+      candidacyIds: [ruth.id, felix.id],
+    },
+    clientIp: "192.0.2.252",
+    now: t0,
+  });
+  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(HOUR) });
+  const confirmationToken = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(outboxRows("ask-confirmation")[0]!.textBody)![1]!;
+  const confirmed = confirmAsk({ token: confirmationToken, now: at(2 * HOUR) });
+  expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
+  expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["felix@example.net"]);
+  expect(
+    db
+      .select({ delivery: askRecipients.delivery })
+      .from(askRecipients)
+      .where(and(eq(askRecipients.candidacyId, ruth.id)))
+      .all(),
+  ).toEqual([{ delivery: "already-signed" }]);
+});
+
+test("through a real SMTP server: the ask carries a working link, the candidate's confirmation and the supporter's notice arrive, and sent rows keep no token", async () => {
+  const { ruth, points } = setUp();
+  const smtp = await smtpServer();
+  const transport = smtpTransport(smtp);
+  askAndConfirm({ candidacyIds: [ruth.id], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
+  await drainOutbox({ transport, now: at(60_000) });
+
+  const askMail = smtp.received.find((m) => m.envelope.to.includes("ruth.adeyemi@example.net"));
+  expect(askMail?.parsed.subject).toBe("Will you sign the Rally With Refugees pledge? A constituent in Ashbourne Vale asks");
+  const token = signingTokenIn(askMail?.parsed.text ?? "");
+  // Sent: the outbox row's link is struck out, so no working token is left in the database.
+  const sentAsk = outboxRows("candidate-ask")[0]!;
+  expect(sentAsk.status).toBe("sent");
+  expect(sentAsk.textBody).toContain("/pledge/sign/[removed once sent]");
+  expect(JSON.stringify(snapshotDatabase())).not.toContain(token);
+
+  expect(
+    recordPledgeFromLink({
+      token,
+      answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]),
+      statement: "I will not sign point 4.",
+      now: at(HOUR),
+    }),
+  ).toMatchObject({ status: "recorded", changed: true });
+  await drainOutbox({ transport, now: at(HOUR + 60_000) });
+
+  const confirmation = smtp.received.find((m) => m.parsed.subject === "Your answers to the Rally With Refugees pledge are recorded");
+  expect(confirmation?.envelope).toEqual({ from: "pledge@example.org", to: ["ruth.adeyemi@example.net"] });
+  expect(confirmation?.parsed.text).toContain(`4. ${points[3]!.title}\n   Declined`);
+  expect(confirmation?.parsed.text).toContain("I will not sign point 4.");
+  expect(confirmation?.parsed.text).toContain("Not you?");
+
+  const notice = smtp.received.find((m) => m.envelope.to.includes("ann@example.org") && m.parsed.subject?.includes("has signed"));
+  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed the Rally With Refugees pledge");
+  expect(notice?.parsed.to && "value" in notice.parsed.to ? notice.parsed.to.value.map((v) => v.address) : []).toEqual(["ann@example.org"]);
+  expect(notice?.parsed.text).toContain("They have signed 3 of the 4 points of the pledge.");
+  expect(smtp.received).toHaveLength(4); // ask confirmation, candidate ask, pledge confirmation, supporter notice
+});
