@@ -27,7 +27,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     ...page,
     asked: suppressedCount(page.asked),
     linkRequested: query.get("link") === "requested",
-    recorded: query.get("recorded") === "1",
+    recorded: query.has("recorded"),
     contactEmail: findCampaign()?.fromEmail ?? null,
   };
 }

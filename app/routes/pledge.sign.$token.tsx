@@ -70,7 +70,9 @@ export async function action({ params, request }: ActionFunctionArgs) {
   }
   const page = findSigningPage({ token, now });
   const personId = page.status === "valid" ? page.candidacy.personId : "";
-  throw redirect(`/candidates/${personId}?recorded=1`, { headers: tokenHeaders });
+  // A fresh address each time: the candidate page is cacheable (browsers may
+  // show a stale copy while revalidating), and they must see what they just did.
+  throw redirect(`/candidates/${personId}?recorded=${now.getTime()}`, { headers: tokenHeaders });
 }
 
 export default function SignPledge() {
