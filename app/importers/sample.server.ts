@@ -2,11 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeTransaction } from "#db/index";
-import { saveCampaign, type CampaignSettings } from "~/models/campaign.server";
+import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
 import { countConstituencies } from "~/models/constituency.server";
+import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
+import { STATEMENT_MAX } from "~/utils/pledge";
 import { runImport, type ImportResult } from "./import.server";
-import { ImportFailed } from "./problems";
+import { ImportFailed, type Problem } from "./problems";
+import { parseCsv, readSourceFile } from "./read-file.server";
+import { findDuplicates, optional, parseRows, requireColumns } from "./rows.server";
 
 const campaignSchema = z.object({
   name: z.string().trim().min(1),
@@ -64,16 +68,98 @@ export const sampleFiles = [
   "postcodes-onspd.csv",
 ] as const;
 
+// Pledges for some of the sample candidates, so a fresh start shows a board
+// and a map with something on them. Loaded last: it needs the candidates.
+export const samplePledgesFile = "pledges-sample.csv";
+
 /**
  * Loads the sample election shipped in data/ — but only into an empty
  * database, so a real election imported later is never mixed with it.
  */
-export function loadSampleElectionIfEmpty({ dir }: { dir: string }): ImportResult[] | null {
+export function loadSampleElectionIfEmpty({ dir, now = new Date() }: { dir: string; now?: Date }): ImportResult[] | null {
   // One transaction for the lot: a failure part-way leaves the database empty,
   // so the next start tries again rather than serving half an election.
   return writeTransaction(db, () => {
     if (countConstituencies() > 0) return null;
     loadCampaignSettings({ path: join(dir, "campaign.json") });
-    return sampleFiles.map((name) => runImport({ path: join(dir, name) }));
+    const results = sampleFiles.map((name) => runImport({ path: join(dir, name) }));
+    loadSamplePledges({ path: join(dir, samplePledgesFile), now });
+    return results;
+  });
+}
+
+const samplePledgeColumns = ["person_id", "sign", "decline", "statement", "evidence_url", "note"] as const;
+
+// Point numbers as on the site, "1;2;4"; semicolons, so the cell needs no quotes.
+const pointNumbers = z
+  .string()
+  .trim()
+  .regex(/^(\d+(;\d+)*)?$/, 'must be point numbers separated by ";", like 1;2;4')
+  .transform((v) => (v === "" ? [] : v.split(";").map(Number)));
+
+const samplePledgeRow = z.object({
+  person_id: z.string().trim().regex(/^\d+$/, "must be a Democracy Club person id (digits)"),
+  sign: pointNumbers,
+  decline: pointNumbers,
+  statement: optional(z.string().trim().max(STATEMENT_MAX, `must be at most ${STATEMENT_MAX} characters`)),
+  evidence_url: z.url({ protocol: /^https$/, error: "must be a web address starting https://" }),
+  note: z.string().trim().min(1, "say where the pledge was made"),
+});
+
+/**
+ * Records the sample pledges as campaign staff would (recorded-by-campaign,
+ * by "sample data", with the audit log entry). Every row is checked before
+ * anything is written, and its own transaction means a bad row keeps nothing.
+ */
+function loadSamplePledges({ path, now }: { path: string; now: Date }) {
+  const file = readSourceFile(path);
+  const table = parseCsv(file);
+  requireColumns(file.name, table, samplePledgeColumns);
+  const problems: Problem[] = [];
+  const rows = parseRows(file.name, table, samplePledgeRow, problems);
+  findDuplicates(file.name, rows, "person_id", (r) => r.person_id, problems);
+  const campaign = findCampaign();
+  if (!campaign) throw new ImportFailed([{ file: file.name, message: "no campaign is set up: load campaign.json first" }]);
+
+  const pledges = rows.map(({ line, data }) => {
+    const answers: Answers = {};
+    const problem = (column: string, message: string) => problems.push({ file: file.name, line, column, message });
+    if (data.sign.length === 0 && data.decline.length === 0) problem("sign", "give the points signed or declined (or both)");
+    for (const [column, positions, answer] of [["sign", data.sign, "signed"], ["decline", data.decline, "declined"]] as const) {
+      for (const position of positions) {
+        const point = campaign.points.find((p) => p.position === position);
+        if (!point) problem(column, `there is no point ${position}: the campaign has points 1 to ${campaign.points.length}`);
+        else if (answers[point.id] === answer) problem(column, `point ${position} is listed twice`);
+        else if (answers[point.id]) problem(column, `point ${position} is both signed and declined`);
+        else answers[point.id] = answer;
+      }
+    }
+    return { line, data, answers };
+  });
+  if (problems.length > 0) throw new ImportFailed(problems);
+
+  return writeTransaction(db, () => {
+    for (const { line, data, answers } of pledges) {
+      const result = recordPledgeByCampaign({
+        electionId: campaign.electionId,
+        personId: data.person_id,
+        answers,
+        statement: data.statement,
+        evidenceUrl: data.evidence_url,
+        note: data.note,
+        recordedBy: "sample data",
+        now,
+      });
+      if (result.status !== "recorded") {
+        const why = {
+          unknown: `no candidate has this person id in ${campaign.electionId}`,
+          withdrawn: "this candidate has withdrawn",
+          verified: "this candidate's pledge was verified by email and is not overwritten",
+        }[result.status];
+        problems.push({ file: file.name, line, column: "person_id", message: `${why} (got "${data.person_id}")` });
+      }
+    }
+    if (problems.length > 0) throw new ImportFailed(problems);
+    return pledges.length;
   });
 }

@@ -1,0 +1,151 @@
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import { asks, constituencies, type CandidacyStatus, type PledgeAnswer } from "#db/schema";
+import { findCampaign } from "~/models/campaign.server";
+import { listCandidacyStatuses } from "~/models/pledge-status.server";
+import { db } from "~/utils/db.server";
+import { SUPPRESS_BELOW } from "~/utils/open-data";
+import type { PledgeStatus } from "~/utils/pledge";
+
+// The open data files. Built from listCandidacyStatuses(), the same rows the
+// board and the map read, so the three never disagree. Field names are
+// snake_case, as Democracy Club's own exports are; see utils/open-data.ts.
+
+export type OpenDataCampaign = {
+  name: string;
+  electionId: string;
+  points: { position: number; title: string }[];
+};
+
+export type PledgeRecord = {
+  person_id: string;
+  person_name: string;
+  ballot_paper_id: string;
+  election_id: string;
+  gss_code: string;
+  constituency_name: string;
+  party_id: string;
+  party_name: string;
+  candidacy_status: CandidacyStatus;
+  pledge_status: PledgeStatus;
+  points: { position: number; title: string; answer: PledgeAnswer | null }[];
+  statement: string | null;
+  first_answered_at: string | null;
+  updated_at: string | null;
+  trust_mark: string | null;
+};
+
+export type ConstituencyCount = {
+  gss_code: string;
+  name: string;
+  nation: string;
+  region_code: string | null;
+  region: string | null;
+  candidates: number;
+  signed: number;
+  signed_some: number;
+  declined: number;
+  no_answer: number;
+  asks: number | null;
+  asks_suppressed: boolean;
+};
+
+// Public files fetched on every request, so their queries are prepared once
+// (STACK.md trap 9), on first use: a fresh database has no tables until migrated.
+function prepareQueries() {
+  return {
+    seats: db
+      .select({
+        gssCode: constituencies.gssCode,
+        name: constituencies.name,
+        nation: constituencies.nation,
+        regionCode: constituencies.regionCode,
+        regionName: constituencies.regionName,
+      })
+      .from(constituencies)
+      .orderBy(asc(constituencies.name))
+      .prepare(),
+    // One grouped query for every constituency's confirmed asks.
+    askCounts: db
+      .select({ constituencyCode: asks.constituencyCode, n: count() })
+      .from(asks)
+      .where(and(eq(asks.electionId, sql.placeholder("electionId")), eq(asks.status, "confirmed")))
+      .groupBy(asks.constituencyCode)
+      .prepare(),
+  };
+}
+let queries: ReturnType<typeof prepareQueries> | undefined;
+
+function describeCampaign(campaign: NonNullable<ReturnType<typeof findCampaign>>): OpenDataCampaign {
+  return {
+    name: campaign.name,
+    electionId: campaign.electionId,
+    points: campaign.points.map((p) => ({ position: p.position, title: p.title })),
+  };
+}
+
+/** One record per candidacy of the campaign's election, or null before a campaign is set up. */
+export function listPledgeRecords() {
+  const found = findCampaign();
+  if (!found) return null;
+  const campaign = describeCampaign(found);
+  const records: PledgeRecord[] = listCandidacyStatuses().map((row) => ({
+    person_id: row.personId,
+    person_name: row.name,
+    ballot_paper_id: row.ballotPaperId,
+    election_id: campaign.electionId,
+    gss_code: row.constituencyCode,
+    constituency_name: row.constituencyName,
+    party_id: row.partyId,
+    party_name: row.partyName,
+    candidacy_status: row.standing ? "standing" : "withdrawn",
+    pledge_status: row.status,
+    points: found.points.map((p) => ({ position: p.position, title: p.title, answer: row.answers[p.id] ?? null })),
+    statement: row.statement,
+    first_answered_at: row.firstAnsweredAt,
+    updated_at: row.updatedAt,
+    trust_mark: row.trustMark,
+  }));
+  return { campaign, records };
+}
+
+/**
+ * Counts per constituency, every constituency included (none standing is a
+ * count too). Asks are confirmed asks in the campaign's election. Counts under
+ * SUPPRESS_BELOW (the pages' suppressedCount rule) are null with
+ * asks_suppressed: true: null rather than "fewer than 5", so the field stays a
+ * number for anyone loading it into a typed column.
+ */
+export function listConstituencyCounts() {
+  const found = findCampaign();
+  if (!found) return null;
+  queries ??= prepareQueries();
+  const seats = queries.seats.all();
+  const askCounts = new Map(queries.askCounts.all({ electionId: found.electionId }).map((a) => [a.constituencyCode, a.n]));
+  const tallies = new Map<string, Record<Exclude<PledgeStatus, "withdrawn">, number>>();
+  for (const row of listCandidacyStatuses()) {
+    if (row.status === "withdrawn") continue;
+    const tally = tallies.get(row.constituencyCode) ?? { "signed-all": 0, "signed-some": 0, declined: 0, "no-answer": 0 };
+    tally[row.status]++;
+    tallies.set(row.constituencyCode, tally);
+  }
+  const counts: ConstituencyCount[] = seats.map((seat) => {
+    const tally = tallies.get(seat.gssCode) ?? { "signed-all": 0, "signed-some": 0, declined: 0, "no-answer": 0 };
+    const asked = askCounts.get(seat.gssCode) ?? 0;
+    const suppressed = asked < SUPPRESS_BELOW;
+    return {
+      gss_code: seat.gssCode,
+      name: seat.name,
+      nation: seat.nation,
+      region_code: seat.regionCode,
+      region: seat.regionName,
+      candidates: tally["signed-all"] + tally["signed-some"] + tally.declined + tally["no-answer"],
+      signed: tally["signed-all"],
+      signed_some: tally["signed-some"],
+      declined: tally.declined,
+      no_answer: tally["no-answer"],
+      asks: suppressed ? null : asked,
+      asks_suppressed: suppressed,
+    };
+  });
+  return { campaign: describeCampaign(found), counts };
+}

@@ -1,0 +1,368 @@
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { and, eq } from "drizzle-orm";
+import { expect, test } from "vitest";
+import { candidacies, outbox, pledgeHistory } from "#db/schema";
+import { ImportFailed, type Problem } from "~/importers/problems";
+import { loadSampleElectionIfEmpty, samplePledgesFile } from "~/importers/sample.server";
+import { confirmAsk, listAskableCandidates, submitAsk } from "~/models/ask.server";
+import { findCampaign } from "~/models/campaign.server";
+import { countConstituencies } from "~/models/constituency.server";
+import { recordPledgeByCampaign } from "~/models/pledge.server";
+import { listCandidacyStatuses } from "~/models/pledge-status.server";
+import { loader as constituenciesJson } from "~/routes/data.constituencies[.]json";
+import { loader as pledgesCsv } from "~/routes/data.pledges[.]csv";
+import { loader as pledgesJson } from "~/routes/data.pledges[.]json";
+import { db } from "~/utils/db.server";
+import { publicCacheControl } from "~/utils/http-cache";
+
+const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
+const t0 = new Date("2024-06-20T09:00:00Z");
+const t1 = new Date("2024-06-21T12:30:00Z");
+
+// Ashbourne Vale has no sample pledges, so every answer there is the test's.
+const ASHBOURNE = "E14009004";
+const CALDERBROOK = "E14009003";
+const RUTH = "900346";
+const EDWARD = "900862";
+const FELIX = "900604";
+const SANDRA = "900644";
+const ZOE = "900064";
+
+const hostileStatement = '=HYPERLINK("http://evil.example","click")';
+const hostileName = "@Sandra Hebblethwaite";
+const awkwardStatement = '+44 20 7946 0000, or write to me "care of" the office\nany time';
+
+function record(personId: string, { sign = [] as number[], decline = [] as number[], statement = null as string | null }) {
+  const campaign = findCampaign()!;
+  const answers: Record<number, "signed" | "declined"> = {};
+  for (const position of sign) answers[campaign.points[position - 1]!.id] = "signed";
+  for (const position of decline) answers[campaign.points[position - 1]!.id] = "declined";
+  const result = recordPledgeByCampaign({
+    electionId: campaign.electionId,
+    personId,
+    answers,
+    statement,
+    evidenceUrl: "https://example.org/evidence",
+    note: "test",
+    recordedBy: "test",
+    now: t1,
+  });
+  expect(result.status).toBe("recorded");
+}
+
+let ip = 0;
+/** A supporter's ask through the real journey: submitted, then (unless told otherwise) confirmed from the mailed link. */
+function ask({ constituencyCode, email, confirm = true }: { constituencyCode: string; email: string; confirm?: boolean }) {
+  const candidacyIds = listAskableCandidates({ constituencyCode })
+    .filter((c) => !c.signedEveryPoint)
+    .map((c) => c.id);
+  const submitted = submitAsk({
+    ask: {
+      constituencyCode,
+      name: "Supporter Test",
+      email,
+      postcode: "ZZ4 1AA",
+      personalMessage: null,
+      wordingId: "direct",
+      showOnPublicList: false,
+      wantsUpdates: false,
+      candidacyIds,
+    },
+    clientIp: `192.0.2.${++ip}`,
+    now: t1,
+  });
+  expect(submitted.outcome).toBe("created");
+  if (!confirm) return;
+  const mail = db
+    .select({ textBody: outbox.textBody })
+    .from(outbox)
+    .where(and(eq(outbox.toAddress, email), eq(outbox.kind, "ask-confirmation")))
+    .get();
+  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")?.[1] ?? "";
+  expect(confirmAsk({ token, now: t1 })).not.toBeNull();
+}
+
+/** The sample election, then a known state in Ashbourne Vale: every status, hostile text, and asks. */
+function setUp() {
+  loadSampleElectionIfEmpty({ dir: dataDir, now: t0 });
+  db.update(candidacies).set({ name: hostileName }).where(eq(candidacies.personId, SANDRA)).run();
+  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.personId, ZOE)).run();
+  record(RUTH, { sign: [1, 2, 3, 4], statement: hostileStatement });
+  record(EDWARD, { sign: [1, 2], decline: [3], statement: awkwardStatement });
+  record(FELIX, { decline: [1, 2, 3, 4] });
+  for (let i = 1; i <= 5; i++) ask({ constituencyCode: ASHBOURNE, email: `ashbourne${i}@example.org` });
+  ask({ constituencyCode: CALDERBROOK, email: "calderbrook1@example.org" });
+  ask({ constituencyCode: CALDERBROOK, email: "calderbrook2@example.org" });
+  ask({ constituencyCode: CALDERBROOK, email: "calderbrook3@example.org", confirm: false });
+}
+
+async function csvRows(response: Response) {
+  const text = await response.text();
+  // Strict: a badly quoted field or a short row fails the test.
+  return parse(text, { columns: true, relax_quotes: false, relax_column_count: false }) as Record<string, string>[];
+}
+
+type PledgesJson = {
+  meta: Record<string, unknown> & { points: { position: number; title: string }[]; attribution: Record<string, string>[] };
+  data: {
+    person_id: string;
+    person_name: string;
+    pledge_status: string;
+    candidacy_status: string;
+    points: { position: number; title: string; answer: string | null }[];
+    statement: string | null;
+    trust_mark: string | null;
+    first_answered_at: string | null;
+    updated_at: string | null;
+  }[];
+};
+
+type ConstituenciesJson = {
+  meta: Record<string, unknown>;
+  data: Record<string, string | number | boolean | null>[];
+};
+
+test("pledges.csv has every candidacy once, a column per point, and the answers as recorded", async () => {
+  setUp();
+  const response = pledgesCsv();
+  const text = await response.clone().text();
+  expect(text.split("\r\n")[0]).toBe(
+    "person_id,person_name,ballot_paper_id,election_id,gss_code,constituency_name,party_id,party_name,candidacy_status,pledge_status,point_1,point_2,point_3,point_4,statement,first_answered_at,updated_at,trust_mark",
+  );
+  const rows = await csvRows(response);
+  const all = db.select({ personId: candidacies.personId }).from(candidacies).all();
+  expect(rows).toHaveLength(all.length);
+  expect(new Set(rows.map((r) => r.person_id))).toEqual(new Set(all.map((c) => c.personId)));
+
+  const byPerson = (id: string) => rows.find((r) => r.person_id === id)!;
+  expect(byPerson(RUTH)).toMatchObject({
+    person_name: "Ruth Adeyemi",
+    ballot_paper_id: "parl.ashbourne-vale.2024-07-04",
+    election_id: "parl.2024-07-04",
+    gss_code: ASHBOURNE,
+    constituency_name: "Ashbourne Vale",
+    party_id: "PP53",
+    party_name: "Labour Party",
+    candidacy_status: "standing",
+    pledge_status: "signed-all",
+    point_1: "signed",
+    point_2: "signed",
+    point_3: "signed",
+    point_4: "signed",
+    first_answered_at: t1.toISOString(),
+    updated_at: t1.toISOString(),
+    trust_mark: "recorded-by-campaign",
+  });
+  expect(byPerson(EDWARD)).toMatchObject({ pledge_status: "signed-some", point_1: "signed", point_2: "signed", point_3: "declined", point_4: "" });
+  expect(byPerson(FELIX)).toMatchObject({ pledge_status: "declined", point_1: "declined", point_4: "declined", statement: "" });
+  expect(byPerson(ZOE)).toMatchObject({
+    candidacy_status: "withdrawn",
+    pledge_status: "withdrawn",
+    point_1: "",
+    statement: "",
+    first_answered_at: "",
+    trust_mark: "",
+  });
+});
+
+test("hostile cells come back through csv-parse intact but inert, and unchanged in the JSON", async () => {
+  setUp();
+  const rows = await csvRows(pledgesCsv());
+  const csvRow = (id: string) => rows.find((r) => r.person_id === id)!;
+  expect(csvRow(RUTH).statement).toBe(`'${hostileStatement}`);
+  expect(csvRow(SANDRA).person_name).toBe(`'${hostileName}`);
+  expect(csvRow(EDWARD).statement).toBe(`'${awkwardStatement}`);
+  // No cell of the CSV can start a formula.
+  for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+
+  const json = (await pledgesJson().json()) as PledgesJson;
+  const jsonRow = (id: string) => json.data.find((r) => r.person_id === id)!;
+  expect(jsonRow(RUTH).statement).toBe(hostileStatement);
+  expect(jsonRow(SANDRA).person_name).toBe(hostileName);
+  expect(jsonRow(EDWARD).statement).toBe(awkwardStatement);
+});
+
+test("pledges.json holds the same records, its points titled, with attribution and field descriptions in meta", async () => {
+  setUp();
+  const json = (await pledgesJson().json()) as PledgesJson;
+  const campaign = findCampaign()!;
+  expect(json.meta).toMatchObject({
+    campaign: "Rally With Refugees",
+    election_id: "parl.2024-07-04",
+    documentation: "http://localhost:3000/data",
+    licence: { url: "https://creativecommons.org/licenses/by-sa/4.0/" },
+    points: campaign.points.map((p) => ({ position: p.position, title: p.title })),
+  });
+  expect(Date.parse(String(json.meta.generated_at))).not.toBeNaN();
+  expect(json.meta.attribution).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ source: "Democracy Club", licence: "CC BY-SA 3.0", url: "https://candidates.democracyclub.org.uk/" }),
+      expect.objectContaining({ source: "Office for National Statistics", licence: "Open Government Licence v3.0" }),
+      expect.objectContaining({ source: "House of Commons Library", licence: "Open Parliament Licence v3.0" }),
+      expect.objectContaining({ source: "Rally With Refugees", licence: "CC BY-SA 4.0" }),
+    ]),
+  );
+  expect(Object.keys(json.meta.fields as object)).toEqual(expect.arrayContaining(["person_id", "points", "pledge_status", "trust_mark"]));
+  expect(Object.keys(json.meta.fields as object)).not.toContain("point_1, point_2, …");
+
+  const rows = await csvRows(pledgesCsv());
+  expect(json.data.map((r) => r.person_id)).toEqual(rows.map((r) => r.person_id));
+  for (const record of json.data) {
+    const row = rows.find((r) => r.person_id === record.person_id)!;
+    expect(record.points.map((p) => p.answer ?? "")).toEqual([row.point_1, row.point_2, row.point_3, row.point_4]);
+    expect(record.points.map((p) => p.title)).toEqual(campaign.points.map((p) => p.title));
+    expect(record.pledge_status).toBe(row.pledge_status);
+    expect(record.trust_mark ?? "").toBe(row.trust_mark);
+  }
+  expect(json.data.find((r) => r.person_id === EDWARD)?.points.map((p) => p.answer)).toEqual(["signed", "signed", "declined", null]);
+  expect(json.data.find((r) => r.person_id === ZOE)).toMatchObject({ statement: null, trust_mark: null, first_answered_at: null });
+});
+
+test("the files agree with the board and the map: each candidacy's status is listCandidacyStatuses()'s", async () => {
+  setUp();
+  const json = (await pledgesJson().json()) as PledgesJson;
+  const statuses = listCandidacyStatuses();
+  expect(json.data.map((r) => [r.person_id, r.pledge_status])).toEqual(statuses.map((s) => [s.personId, s.status]));
+});
+
+test("constituencies.json counts standing candidates by status, and asks exactly at 5 or more, suppressed under 5", async () => {
+  setUp();
+  const json = (await constituenciesJson().json()) as ConstituenciesJson;
+  expect(json.meta).toMatchObject({ campaign: "Rally With Refugees", election_id: "parl.2024-07-04" });
+  expect(Object.keys(json.meta.fields as object)).toEqual(expect.arrayContaining(["gss_code", "asks", "asks_suppressed"]));
+  expect(json.data).toHaveLength(countConstituencies());
+
+  const seat = (code: string) => json.data.find((c) => c.gss_code === code);
+  // Zoë Pembridge withdrew: four stand, one in each status. Five confirmed asks.
+  expect(seat(ASHBOURNE)).toEqual({
+    gss_code: ASHBOURNE,
+    name: "Ashbourne Vale",
+    nation: "England",
+    region_code: expect.stringMatching(/^E12/),
+    region: expect.any(String),
+    candidates: 4,
+    signed: 1,
+    signed_some: 1,
+    declined: 1,
+    no_answer: 1,
+    asks: 5,
+    asks_suppressed: false,
+  });
+  // Two confirmed asks (and one never confirmed): too few to publish. The sample has Calderbrook pledges.
+  expect(seat(CALDERBROOK)).toMatchObject({ candidates: 4, signed: 1, signed_some: 1, no_answer: 2, asks: null, asks_suppressed: true });
+  // No asks at all is suppressed the same way, so "none" and "a few" look alike.
+  expect(seat("W07009001")).toMatchObject({ asks: null, asks_suppressed: true });
+
+  const standing = listCandidacyStatuses().filter((s) => s.standing);
+  const sum = (key: string) => json.data.reduce((n, c) => n + Number(c[key]), 0);
+  expect(sum("candidates")).toBe(standing.length);
+  expect(sum("signed")).toBe(standing.filter((s) => s.status === "signed-all").length);
+  for (const c of json.data) {
+    expect(Number(c.signed) + Number(c.signed_some) + Number(c.declined) + Number(c.no_answer)).toBe(c.candidates);
+  }
+});
+
+test("every file is sent with its type, public caching, open CORS and a link to its documentation", async () => {
+  setUp();
+  const csv = pledgesCsv();
+  expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+  expect(csv.headers.get("Content-Disposition")).toBe('attachment; filename="pledges.csv"');
+  for (const response of [csv, pledgesJson(), constituenciesJson()]) {
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe(publicCacheControl);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(response.headers.get("Link")).toBe('</data>; rel="describedby"');
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  }
+  expect(pledgesJson().headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+  expect(constituenciesJson().headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+  // The CSV's text survives the trip as UTF-8.
+  const rows = await csvRows(pledgesCsv());
+  expect(rows.find((r) => r.person_id === ZOE)?.person_name).toBe("Zoë Pembridge");
+});
+
+test("before a campaign is set up, the files answer 404", async () => {
+  for (const loader of [pledgesCsv, pledgesJson, constituenciesJson]) {
+    const thrown = await Promise.resolve()
+      .then(() => loader())
+      .catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).status).toBe(404);
+  }
+});
+
+test("the sample election ships with pledges for 20 candidates across the nations, none in Ashbourne Vale", () => {
+  loadSampleElectionIfEmpty({ dir: dataDir, now: t0 });
+  const answered = listCandidacyStatuses().filter((s) => s.status !== "no-answer");
+  expect(answered).toHaveLength(20);
+  expect(answered.filter((s) => s.constituencyCode === ASHBOURNE)).toEqual([]);
+  const count = (status: string) => answered.filter((s) => s.status === status).length;
+  expect({ signedAll: count("signed-all"), signedSome: count("signed-some"), declined: count("declined") }).toEqual({
+    signedAll: 10,
+    signedSome: 6,
+    declined: 4,
+  });
+  expect(new Set(answered.map((s) => s.nation))).toEqual(new Set(["England", "Scotland", "Wales", "Northern Ireland"]));
+  expect(new Set(answered.map((s) => s.trustMark))).toEqual(new Set(["recorded-by-campaign"]));
+  expect(new Set(answered.map((s) => s.firstAnsweredAt))).toEqual(new Set([t0.toISOString()]));
+  const history = db.select({ recordedBy: pledgeHistory.recordedBy, evidenceUrl: pledgeHistory.evidenceUrl }).from(pledgeHistory).all();
+  expect(history).toHaveLength(20);
+  for (const h of history) {
+    expect(h.recordedBy).toBe("sample data");
+    expect(h.evidenceUrl).toMatch(/^https:\/\/example\.org\//);
+  }
+});
+
+/** A copy of data/ with a different pledges-sample.csv, loaded; returns the problems it must fail with. */
+function failedSampleLoad(pledgesCsvText: string): Problem[] {
+  const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
+  cpSync(dataDir, dir, { recursive: true });
+  writeFileSync(join(dir, samplePledgesFile), pledgesCsvText);
+  let problems: Problem[] | undefined;
+  try {
+    loadSampleElectionIfEmpty({ dir, now: t0 });
+  } catch (error) {
+    if (!(error instanceof ImportFailed)) throw error;
+    problems = error.problems;
+  }
+  expect(problems, "the sample load should have failed").toBeDefined();
+  // One transaction: nothing of the sample is kept, so the next start tries again.
+  expect(countConstituencies()).toBe(0);
+  return problems ?? [];
+}
+
+const header = "person_id,sign,decline,statement,evidence_url,note\n";
+
+test("a bad row in the sample pledges fails clearly, by file, line and column, and loads nothing", () => {
+  const problems = failedSampleLoad(
+    header +
+      "900034,1;2;3;4,,,https://example.org/e,fine\n" +
+      "900018,1;9,,,https://example.org/e,no point 9\n" +
+      "900039,1 and 2,,,https://example.org/e,not a list\n" +
+      "900304,1;2,,,http://example.org/e,not https\n" +
+      "900386,,,,https://example.org/e,nothing answered\n" +
+      "900509,1;2,2,,https://example.org/e,both\n" +
+      "900511,1,,,https://example.org/e,\n" +
+      "900034,1,,,https://example.org/e,twice\n",
+  );
+  expect(problems).toEqual([
+    { file: samplePledgesFile, line: 4, column: "sign", message: 'must be point numbers separated by ";", like 1;2;4 (got "1 and 2")' },
+    { file: samplePledgesFile, line: 5, column: "evidence_url", message: 'must be a web address starting https:// (got "http://example.org/e")' },
+    { file: samplePledgesFile, line: 8, column: "note", message: "say where the pledge was made" },
+    { file: samplePledgesFile, line: 9, column: "person_id", message: 'duplicate "900034" (first seen on line 2)' },
+    { file: samplePledgesFile, line: 3, column: "sign", message: "there is no point 9: the campaign has points 1 to 4" },
+    { file: samplePledgesFile, line: 6, column: "sign", message: "give the points signed or declined (or both)" },
+    { file: samplePledgesFile, line: 7, column: "decline", message: "point 2 is both signed and declined" },
+  ]);
+});
+
+test("a sample pledge for someone not on the ballot names the line and the person_id", () => {
+  const problems = failedSampleLoad(header + "900034,1;2;3;4,,,https://example.org/e,fine\n" + "999999,1,,,https://example.org/e,who?\n");
+  expect(problems).toEqual([
+    { file: samplePledgesFile, line: 3, column: "person_id", message: 'no candidate has this person id in parl.2024-07-04 (got "999999")' },
+  ]);
+});
