@@ -10,13 +10,18 @@ export type AppServer = { baseUrl: string; databasePath: string; pid: number; st
  * Starts the production server (the built app, as `npm start` runs it) on
  * 127.0.0.1 with its own empty database, which it fills with the sample
  * election. Started as node itself, not through npx, so `pid` is the server's.
+ * Given a `databasePath` it serves that database instead (the sample is
+ * loaded only into an empty one), and leaves the file for its owner to remove.
  */
-export async function startAppServer({ env = {} }: { env?: Record<string, string> } = {}): Promise<AppServer> {
+export async function startAppServer({
+  env = {},
+  databasePath: givenDatabasePath,
+}: { env?: Record<string, string>; databasePath?: string } = {}): Promise<AppServer> {
   if (!existsSync("build/server/index.js")) {
     throw new Error("No build found. Run `npm run build` first (`npm test` does).");
   }
-  const dir = mkdtempSync(join(tmpdir(), "pledge-e2e-"));
-  const databasePath = join(dir, "e2e.sqlite");
+  const dir = givenDatabasePath ? undefined : mkdtempSync(join(tmpdir(), "pledge-e2e-"));
+  const databasePath = givenDatabasePath ?? join(dir!, "e2e.sqlite");
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
@@ -61,7 +66,7 @@ export async function startAppServer({ env = {} }: { env?: Record<string, string
         child.kill("SIGTERM");
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

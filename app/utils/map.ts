@@ -1,0 +1,64 @@
+// The map's colouring rules, shared by the loader (server) and the map
+// component (server and browser). Pure functions, tested without a server.
+import { bestPledgeStatus, pledgeStatuses, pledgeStatusLabels, type PledgeStatus } from "./pledge";
+
+// A constituency takes the best status among its standing candidates; with
+// none standing (or none of the chosen party) it is "none". Withdrawn
+// candidates never colour a constituency.
+export const mapStatuses = ["signed-all", "signed-some", "declined", "no-answer", "none"] as const;
+export type MapStatus = (typeof mapStatuses)[number];
+
+/** The statuses a visitor can filter the map by. */
+export const mapFilterStatuses = ["signed-all", "signed-some", "declined", "no-answer"] as const;
+export type MapFilterStatus = (typeof mapFilterStatuses)[number];
+
+export function constituencyMapStatus(candidates: { standing: boolean; status: PledgeStatus }[]): MapStatus {
+  const best = bestPledgeStatus(candidates.filter((c) => c.standing).map((c) => c.status));
+  return best === "withdrawn" ? "none" : best;
+}
+
+export function mapStatusLabel(status: MapStatus, partyName?: string): string {
+  if (status === "none") return partyName ? `No ${partyName} candidate` : "No candidates standing";
+  return pledgeStatusLabels[status];
+}
+
+/** What a hex link is called: the constituency and its status, e.g. "Ashbourne Vale: No answer yet". */
+export function hexLinkLabel({
+  name,
+  status,
+  matches,
+  partyName,
+}: {
+  name: string;
+  status: MapStatus;
+  matches: boolean;
+  partyName?: string;
+}) {
+  return `${name}: ${mapStatusLabel(status, partyName)}${matches ? "" : " (not matching the filters)"}`;
+}
+
+/** The class that colours a hex or a key swatch; a constituency outside the filters is greyed out. */
+export function hexClassName(status: MapStatus, matches: boolean) {
+  return matches ? `s-${status}` : "s-dim";
+}
+
+export type MapCandidate = { name: string; partyId: string; partyName: string; status: PledgeStatus };
+
+// The tooltips need every candidate of every constituency: 4,515 of them in
+// a general election. As objects in the page's data they weigh about 100 KB
+// gzipped; packed into one line each, "name TAB party number TAB status
+// number", about a third of that. Parties are numbered by their place in
+// the list the page already has for its filter.
+export function packCandidates(candidates: MapCandidate[], partyNumbers: Map<string, number>): string {
+  return candidates
+    .map((c) => `${c.name.replace(/[\t\n]/g, " ")}\t${partyNumbers.get(c.partyId) ?? -1}\t${pledgeStatuses.indexOf(c.status)}`)
+    .join("\n");
+}
+
+export function unpackCandidates(packed: string, partyNames: string[]): Omit<MapCandidate, "partyId">[] {
+  if (packed === "") return [];
+  return packed.split("\n").map((line) => {
+    const [name = "", party = "", status = ""] = line.split("\t");
+    return { name, partyName: partyNames[Number(party)] ?? "", status: pledgeStatuses[Number(status)] ?? "no-answer" };
+  });
+}

@@ -1,0 +1,317 @@
+// The hex map in Chromium: on the shared sample server (16 seats, with the
+// sample pledges), then on a server of its own over the real 650-seat election.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { openBrowser, type Browser } from "./browser";
+import { startAppServer, type AppServer } from "./server";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+let noScript: Browser;
+
+beforeAll(async () => {
+  browser = await openBrowser();
+  noScript = await openBrowser({ javaScriptEnabled: false });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await noScript?.close();
+});
+
+const NOT_MATCHING = " (not matching the filters)";
+
+function hexMap(page: Page) {
+  return page.getByRole("group", { name: /^Hex map of/ });
+}
+
+/** Each hex link's accessible name, in document (and so keyboard) order. */
+async function hexNames(page: Page) {
+  const links = hexMap(page).getByRole("link");
+  const names: string[] = [];
+  for (let i = 0, n = await links.count(); i < n; i++) names.push((await links.nth(i).getAttribute("aria-label")) ?? "");
+  return names;
+}
+
+function tableNames(page: Page) {
+  return page.getByRole("table", { name: /^Constituencies and the best answer/ }).getByRole("rowheader").allTextContents();
+}
+
+/** Once React has taken over, hovering a hex shows its tooltip. */
+async function waitForReact(page: Page) {
+  await untilTooltip(page, () => hexMap(page).getByRole("link").first().hover());
+  await page.mouse.move(1, 1);
+  await page.getByRole("tooltip").waitFor({ state: "hidden" });
+}
+
+/** React takes over a moment after the page shows: retry until the tooltip answers. */
+async function untilTooltip(page: Page, act: () => Promise<void>) {
+  const tooltip = page.getByRole("tooltip");
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // A pointer already resting on the hex sends no new mouseover: move it off first.
+    if (attempt > 0) await page.mouse.move(1, 1);
+    await act();
+    if (await tooltip.isVisible()) return tooltip;
+    await page.waitForTimeout(100);
+  }
+  throw new Error("No tooltip appeared");
+}
+
+test("the map draws the 16 sample constituencies as links named for their status, with a key and a table of the same", async () => {
+  const page = await browser.context.newPage();
+  const response = await page.goto(`${baseUrl}/map`);
+  expect(response?.headers()["cache-control"]).toMatch(/^public/);
+  await expect(page.title()).resolves.toBe("Pledge map – Rally With Refugees");
+  await page.getByRole("heading", { level: 1, name: "Pledge map" }).waitFor();
+
+  const names = await hexNames(page);
+  expect(names).toHaveLength(16);
+  for (const name of names) {
+    expect(name).toMatch(/^.+: (Signed every point|Signed some points|Declined|No answer yet|No candidates standing)$/);
+  }
+  // The sample pledges colour some constituencies: Calderbrook's Labour candidate signed everything.
+  expect(names).toContain("Calderbrook: Signed every point");
+
+  const key = page.getByRole("list", { name: "Key" });
+  const counts = (await key.getByRole("listitem").allTextContents()).map((t) => Number(/(\d+) constituenc/.exec(t)?.[1]));
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(16);
+
+  const constituencies = names.map((n) => n.split(":")[0]);
+  expect((await tableNames(page)).sort()).toEqual([...constituencies].sort());
+  await page.close();
+});
+
+test("keyboard: Tab reaches the hexes, focus shows the tooltip, Enter follows the link; the skip link leads to the table", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${baseUrl}/map`);
+  await waitForReact(page);
+
+  let label: string | null = null;
+  for (let i = 0; i < 40 && !label; i++) {
+    await page.keyboard.press("Tab");
+    label = await page.evaluate(() => (document.activeElement?.closest("svg") ? document.activeElement.getAttribute("aria-label") : null));
+  }
+  expect(label).toMatch(/^.+: .+$/);
+  const name = label!.split(":")[0]!;
+  const focused = hexMap(page).getByRole("link", { name: label!, exact: true });
+  // Focus is visible: a thick dark outline, drawn above the neighbouring hexes.
+  await expect(focused.locator("path").evaluate((p) => getComputedStyle(p).strokeWidth)).resolves.toBe("4px");
+  const tooltip = page.getByRole("tooltip");
+  await tooltip.waitFor();
+  await expect(tooltip.textContent()).resolves.toContain(name);
+  await expect(focused.getAttribute("aria-describedby")).resolves.toBe(await tooltip.getAttribute("id"));
+  await page.keyboard.press("Escape");
+  await tooltip.waitFor({ state: "hidden" });
+
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/constituencies\/[a-z-]+$/);
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+
+  // Past 16 hexes (or 650) to the table: the skip link, then Tab into the rows.
+  await page.goto(`${baseUrl}/map`);
+  await page.getByRole("link", { name: "Skip the map and see it as a table" }).focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  const inTable = await page.evaluate(() => Boolean(document.activeElement?.closest("table")));
+  expect(inTable).toBe(true);
+  await page.close();
+});
+
+test("hovering a hex shows the constituency and each candidate's answer", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${baseUrl}/map`);
+  const hex = hexMap(page).getByRole("link", { name: /^Calderbrook:/ });
+  const tooltip = await untilTooltip(page, () => hex.hover());
+  const text = (await tooltip.textContent()) ?? "";
+  expect(text).toContain("Calderbrook");
+  expect(text).toContain("Nadia Haworth (Labour Party): Signed every point");
+  expect(text).toMatch(/Tom Featherstone \(Liberal Democrats\): Signed some points/);
+  // The tooltip sits beside the hex, not on top of it.
+  const [a, b] = [await hex.boundingBox(), await tooltip.boundingBox()];
+  expect(a!.x + a!.width <= b!.x || b!.x + b!.width <= a!.x).toBe(true);
+  await page.mouse.move(1, 1);
+  await tooltip.waitFor({ state: "hidden" });
+  await page.close();
+});
+
+test("the filters go in the address, and grey out the rest of the map without moving it", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${baseUrl}/map`);
+  await waitForReact(page);
+  const before = await hexMap(page).boundingBox();
+
+  await page.getByRole("combobox", { name: "Party" }).selectOption({ label: "Liberal Democrats" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await page.waitForURL(/\/map\?party=PP90&status=$/);
+  await page.getByRole("heading", { name: "7 of 16 constituencies match: Liberal Democrats", exact: true }).waitFor();
+  const names = await hexNames(page);
+  expect(names).toHaveLength(16);
+  expect(names.filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
+  expect(names).toContain(`Penmôr: No Liberal Democrats candidate${NOT_MATCHING}`);
+  expect(await tableNames(page)).toHaveLength(7);
+  expect(await hexMap(page).boundingBox()).toEqual(before);
+  await expect(page.title()).resolves.toBe("Liberal Democrats – Pledge map – Rally With Refugees");
+
+  const signedAll = names.filter((n) => n.endsWith(": Signed every point")).map((n) => n.split(":")[0]);
+  await page.getByRole("combobox", { name: "Best answer" }).selectOption({ label: "Signed every point" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await page.waitForURL(/\/map\?party=PP90&status=signed-all$/);
+  await page.getByRole("heading", { name: `${signedAll.length} of 16 constituencies match: Liberal Democrats, Signed every point`, exact: true }).waitFor();
+  expect((await hexNames(page)).filter((n) => !n.endsWith(NOT_MATCHING)).map((n) => n.split(":")[0])).toEqual(signedAll);
+
+  // A shared link opens the same view; "Clear filters" goes back to everything.
+  const shared = await browser.context.newPage();
+  await shared.goto(page.url());
+  await expect(shared.getByRole("combobox", { name: "Party" }).inputValue()).resolves.toBe("PP90");
+  await expect(shared.getByRole("combobox", { name: "Best answer" }).inputValue()).resolves.toBe("signed-all");
+  await shared.close();
+  await page.getByRole("link", { name: "Clear filters" }).click();
+  await page.getByRole("heading", { name: "16 constituencies", exact: true }).waitFor();
+  await expect(page.getByRole("combobox", { name: "Party" }).inputValue()).resolves.toBe("");
+  await page.close();
+});
+
+test("without JavaScript the map, its links and the filters all work", async () => {
+  const page = await noScript.context.newPage();
+  await page.goto(`${baseUrl}/map`);
+  expect(await hexNames(page)).toHaveLength(16);
+  await page.getByRole("combobox", { name: "Party" }).selectOption({ label: "Liberal Democrats" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await page.waitForURL(/\/map\?party=PP90&status=$/);
+  expect((await hexNames(page)).filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
+  await hexMap(page).getByRole("link", { name: /^Ashbourne Vale:/ }).click();
+  await page.waitForURL(`${baseUrl}/constituencies/ashbourne-vale`);
+  await page.close();
+});
+
+test("/map has no accessibility violations (axe-core), filtered or not, tooltip open or not", async () => {
+  const page = await browser.context.newPage();
+  for (const path of ["/map", "/map?party=PP90&status=signed-all"]) {
+    await page.goto(`${baseUrl}${path}`);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  }
+  await untilTooltip(page, () => hexMap(page).getByRole("link").first().hover());
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `tooltip ${v.id}: ${v.help}`)).toEqual([]);
+  await page.close();
+});
+
+test("/map asks nothing of another origin and ships under 100 KB of gzipped JavaScript", async () => {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  const scripts = new Map<string, Promise<Buffer>>();
+  page.on("request", (request) => requests.push(request.url()));
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname.endsWith(".js")) {
+      expect(response.status(), response.url()).toBe(200);
+      scripts.set(response.url(), response.body());
+    }
+  });
+  await page.goto(`${baseUrl}/map`);
+  await page.waitForLoadState("networkidle");
+  await untilTooltip(page, () => hexMap(page).getByRole("link").first().hover());
+  expect(requests.filter((url) => !url.startsWith(baseUrl))).toEqual([]);
+
+  // Every script the page loaded (module preloads and lazy imports included), gzipped as a server would.
+  expect(scripts.size).toBeGreaterThan(0);
+  let raw = 0;
+  let gzipped = 0;
+  for (const body of scripts.values()) {
+    const bytes = await body;
+    raw += bytes.length;
+    gzipped += gzipSync(bytes).length;
+  }
+  console.log(`/map loads ${scripts.size} scripts: ${(raw / 1024).toFixed(1)} KB, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+  expect(gzipped).toBeLessThan(100 * 1024);
+  await page.close();
+});
+
+// ---------------------------------------------------------------- the real election
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const realData = join(repoRoot, "..", "shared", "realdata");
+const realFiles = [
+  "HoC-GE2024-results-by-constituency.csv",
+  "ons-pcon24-names-and-codes-uk-v2.csv",
+  "oi-uk-constituencies-2024.hexjson",
+  "oi-ge2024-candidates.csv",
+];
+if (!existsSync(realData)) console.warn(`Skipping the real-data map browser test: the folder ${realData} is missing.`);
+
+describe.skipIf(!existsSync(realData))("the real 2024 election", () => {
+  let dir: string;
+  let server: AppServer;
+
+  beforeAll(async () => {
+    // The real files go into a fresh database first, so the server finds it
+    // full and loads no sample; then the campaign settings from data/ and
+    // some invented answers, so that every colour shows.
+    dir = mkdtempSync(join(tmpdir(), "pledge-map-real-"));
+    const env = { ...process.env, DATABASE_PATH: join(dir, "real.sqlite") };
+    const run = (args: string[]) => {
+      const result = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: repoRoot, env, encoding: "utf8" });
+      if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+    };
+    run(["scripts/import.ts", ...realFiles.map((f) => join(realData, f))]);
+    run(["tests/e2e/seed-real-election.ts"]);
+    server = await startAppServer({ databasePath: env.DATABASE_PATH });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("650 hex links, the UK the right way up (see test-results/map-real.png)", async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    await page.goto(`${server.baseUrl}/map`);
+    await page.waitForLoadState("networkidle");
+    expect(await hexMap(page).getByRole("link").count()).toBe(650);
+    expect(await page.getByRole("table", { name: /^Constituencies and the best answer/ }).getByRole("rowheader").count()).toBe(650);
+    const key = (await page.getByRole("list", { name: "Key" }).getByRole("listitem").allTextContents()).join("; ");
+    expect(key).toMatch(/Signed every point[\d,]+ constituencies; Signed some points\d+ constituencies; Declined\d+ constituencies; No answer yet\d+ constituencies/);
+
+    mkdirSync(join(repoRoot, "test-results"), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, "test-results", "map-real.png"), fullPage: true });
+    // The whole page is tens of thousands of pixels tall (the table has 650 rows): its top, to look at.
+    await page.screenshot({ path: join(repoRoot, "test-results", "map-real-top.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1800 } });
+    await untilTooltip(page, () => hexMap(page).getByRole("link", { name: /^St Ives:/ }).hover());
+    await page.locator(".map-layout").screenshot({ path: join(repoRoot, "test-results", "map-real-tooltip.png") });
+
+    // North up, Cornwall bottom left, Northern Ireland west, London south-east.
+    const centre = async (name: RegExp) => {
+      const box = (await hexMap(page).getByRole("link", { name }).boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const map = (await hexMap(page).boundingBox())!;
+    const orkney = await centre(/^Orkney and Shetland:/);
+    const stIves = await centre(/^St Ives:/);
+    const belfast = await centre(/^Belfast South and Mid Down:/);
+    const london = await centre(/^Cities of London and Westminster:/);
+    const cardiff = await centre(/^Cardiff East:/);
+    expect(orkney.y).toBeLessThan(map.y + map.height * 0.05);
+    expect(stIves.y).toBeGreaterThan(map.y + map.height * 0.9);
+    expect(stIves.x).toBeLessThan(map.x + map.width / 2);
+    expect(belfast.x).toBeLessThan(cardiff.x);
+    expect(london.x).toBeGreaterThan(map.x + map.width / 2);
+    expect(london.y).toBeGreaterThan(map.y + map.height / 2);
+    expect(cardiff.x).toBeLessThan(london.x);
+    expect(requests.filter((url) => !url.startsWith(server.baseUrl))).toEqual([]);
+
+    // For the record: what the 650-seat page weighs (the SVG, the table and the tooltips' data).
+    const html = Buffer.from(await (await fetch(`${server.baseUrl}/map`)).arrayBuffer());
+    console.log(`/map with the real election: ${(html.length / 1024).toFixed(0)} KB of HTML, ${(gzipSync(html).length / 1024).toFixed(0)} KB gzipped`);
+    await page.close();
+  });
+});

@@ -1,0 +1,34 @@
+// node --import tsx tests/e2e/seed-real-election.ts, with DATABASE_PATH set to a
+// database the real files were imported into (scripts/import.ts): adds the
+// campaign settings from data/ and some invented answers, so the map of the
+// real election shows every colour. For browser tests only.
+import { findCampaign } from "~/models/campaign.server";
+import { loadCampaignSettings } from "~/importers/sample.server";
+import { recordPledgeByCampaign } from "~/models/pledge.server";
+import { db } from "~/utils/db.server";
+
+loadCampaignSettings({ path: "data/campaign.json" });
+const campaign = findCampaign()!;
+const people = db.$client
+  .prepare("select person_id from candidacies where election_id = ? and status = 'standing' order by id")
+  .pluck()
+  .all(campaign.electionId) as string[];
+
+// A fixed pattern, so every run draws the same map.
+people.forEach((personId, i) => {
+  const answer = i % 9 === 0 ? "all" : i % 13 === 0 ? "some" : i % 17 === 0 ? "decline" : null;
+  if (!answer) return;
+  const answers = Object.fromEntries(
+    campaign.points.map((p, n) => [p.id, answer === "all" || (answer === "some" && n < 2) ? "signed" : "declined"] as const),
+  );
+  recordPledgeByCampaign({
+    electionId: campaign.electionId,
+    personId,
+    answers,
+    statement: null,
+    evidenceUrl: "https://example.org/invented-for-a-test",
+    note: "Invented for the map's browser test",
+    recordedBy: "browser test",
+    now: new Date("2024-06-20T12:00:00.000Z"),
+  });
+});

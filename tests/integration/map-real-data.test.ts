@@ -1,0 +1,91 @@
+// The map of the real 2024 election (../shared/realdata, outside the
+// repository): 650 hexes from Open Innovations' layout, drawn the right way up.
+// Skips, saying so, where the folder is missing.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import { describe, expect, test } from "vitest";
+import { HexMap } from "~/components/hex-map";
+import { runImport } from "~/importers/import.server";
+import { loadCampaignSettings } from "~/importers/sample.server";
+import { findMapData } from "~/models/map.server";
+import { loader } from "~/routes/map";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const realData = join(repoRoot, "..", "shared", "realdata");
+const exists = existsSync(realData);
+if (!exists) console.warn(`Skipping the real-data map tests: the folder ${realData} is missing.`);
+
+const files = [
+  "HoC-GE2024-results-by-constituency.csv",
+  "ons-pcon24-names-and-codes-uk-v2.csv",
+  "oi-uk-constituencies-2024.hexjson",
+  "oi-ge2024-candidates.csv",
+];
+
+function mean(values: number[]) {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+describe.skipIf(!exists)("the map of the real 2024 election", () => {
+  test("650 hex links, each in its own place, with Scotland at the top and Cornwall bottom left", async () => {
+    loadCampaignSettings({ path: join(repoRoot, "data", "campaign.json") });
+    for (const name of files) runImport({ path: join(realData, name) });
+
+    const data = findMapData();
+    expect(data.layout).toMatchObject({ id: "oi-uk-constituencies-2024", kind: "odd-r" });
+    expect(data.hexes).toHaveLength(650);
+    expect(data.offMap).toEqual([]);
+    expect(data.counts["no-answer"]).toBe(650);
+    expect(data.parties.reduce((n, p) => n + p.candidates, 0)).toBe(4515);
+
+    // What the page ships: the loader's data, drawn by the map component.
+    const page = await loader({ request: new Request("http://localhost/map"), params: {}, context: {} });
+    const html = renderToString(
+      createElement(HexMap, {
+        title: "Hex map",
+        viewBox: page.layout!.viewBox,
+        shape: page.layout!.shape,
+        hexes: page.hexes,
+        partyNames: page.parties.map((p) => p.name),
+      }),
+    );
+    const links = [...html.matchAll(/<a href="\/constituencies\/([^"]+)" aria-label="([^"]+)" class="([^"]+)"><path d="M([\d.]+) ([\d.]+)m/g)];
+    expect(links).toHaveLength(650);
+    expect(new Set(links.map((l) => l[1])).size).toBe(650);
+    expect(new Set(links.map((l) => `${l[4]},${l[5]}`)).size).toBe(650);
+    expect(links.map((l) => l[2])).toContain("Ynys Môn: No answer yet");
+    // 650 hexes stay compact: classes, not inline styles, and short paths.
+    expect(html).not.toContain("style=");
+    expect(gzipSync(html).length).toBeLessThan(20_000);
+    // The tooltips' 4,515 candidates, packed, stay a modest part of the page.
+    const packed = page.hexes.map((h) => h.candidates).join("\n");
+    expect(packed.split("\n")).toHaveLength(4515);
+    expect(gzipSync(packed).length).toBeLessThan(50_000);
+
+    const [, , width, height] = data.layout!.viewBox.split(" ").map(Number) as [number, number, number, number];
+    const of = (prefix: string) => data.hexes.filter((h) => h.code.startsWith(prefix));
+    const [england, scotland, wales, northernIreland] = ["E", "S", "W", "N"].map(of) as [typeof data.hexes, typeof data.hexes, typeof data.hexes, typeof data.hexes];
+    expect([england.length, scotland.length, wales.length, northernIreland.length]).toEqual([543, 57, 32, 18]);
+
+    // North is up: the top row is Scottish (Orkney and Shetland), Scotland sits above England.
+    expect(data.hexes[0]!.name).toBe("Orkney and Shetland");
+    expect(mean(scotland.map((h) => h.y))).toBeLessThan(mean(england.map((h) => h.y)));
+    expect(Math.max(...scotland.map((h) => h.y))).toBeLessThan(mean(england.map((h) => h.y)));
+    // Cornwall is bottom left.
+    const stIves = data.hexes.find((h) => h.name === "St Ives")!;
+    expect(stIves.code).toBe("E14001511");
+    expect(stIves.x).toBeLessThan(width / 2);
+    expect(stIves.y).toBeGreaterThan(height * 0.9);
+    // Northern Ireland is west of Great Britain, Wales west of England, London south-east.
+    expect(Math.max(...northernIreland.map((h) => h.x))).toBeLessThan(Math.min(...scotland.map((h) => h.x)));
+    expect(mean(wales.map((h) => h.x))).toBeLessThan(mean(england.map((h) => h.x)));
+    const london = data.hexes.filter((h) => h.place === "London, England");
+    expect(london).toHaveLength(75);
+    expect(mean(london.map((h) => h.x))).toBeGreaterThan(width / 2);
+    expect(mean(london.map((h) => h.y))).toBeGreaterThan(height / 2);
+  });
+});
