@@ -154,3 +154,34 @@ export function ChoiceGroup({
     </div>
   );
 }
+
+/** A GOV.UK select for filters: "All" first (unless `allLabel` is null), keeping the current value. */
+export function SelectField({
+  id,
+  label,
+  value,
+  options,
+  allLabel = "All",
+}: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: [value: string, text: string][];
+  allLabel?: string | null;
+}) {
+  return (
+    <div className="form-group">
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <select className="select" id={id} name={id} defaultValue={value ?? ""}>
+        {allLabel ? <option value="">{allLabel}</option> : null}
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -17,6 +17,8 @@ import { parseBoardQuery } from "~/utils/board-query.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
+import { SelectField } from "~/components/field";
+import { FilterActions } from "~/components/filter-actions";
 
 export const headers = publicPageHeaders;
 
@@ -86,11 +88,11 @@ export default function Board() {
             </label>
             <input className="input" id="q" name="q" type="search" defaultValue={query.q ?? ""} />
           </div>
-          <Select id="nation" label="Nation" value={query.nation} options={data.nations.map((n) => [n, n])} />
-          <Select id="region" label="Region" value={query.region} options={data.regions.map((r) => [r, r])} />
-          <Select id="party" label="Party" value={query.party} options={data.parties.map((p) => [p.id, p.name])} />
-          <Select id="status" label="Status" value={query.status} options={pledgeStatuses.map((s) => [s, pledgeStatusLabels[s]])} />
-          <Select
+          <SelectField id="nation" label="Nation" value={query.nation} options={data.nations.map((n) => [n, n])} />
+          <SelectField id="region" label="Region" value={query.region} options={data.regions.map((r) => [r, r])} />
+          <SelectField id="party" label="Party" value={query.party} options={data.parties.map((p) => [p.id, p.name])} />
+          <SelectField id="status" label="Status" value={query.status} options={pledgeStatuses.map((s) => [s, pledgeStatusLabels[s]])} />
+          <SelectField
             id="sort"
             label="Sort by"
             value={query.sort}
@@ -103,16 +105,7 @@ export default function Board() {
             ]}
           />
         </div>
-        <div className="button-group">
-          <button type="submit" className="button">
-            Apply filters
-          </button>
-          {filtered ? (
-            <Link to="/board" className="button button--secondary">
-              Clear filters
-            </Link>
-          ) : null}
-        </div>
+        <FilterActions filtered={filtered} clearTo="/board" />
       </Form>
 
       <h2 className="heading-m" aria-live="polite">
@@ -176,36 +169,6 @@ export default function Board() {
         <Link to="/data">Download the data</Link>
       </p>
     </>
-  );
-}
-
-function Select({
-  id,
-  label,
-  value,
-  options,
-  allLabel = "All",
-}: {
-  id: string;
-  label: string;
-  value: string | undefined;
-  options: [string, string][];
-  allLabel?: string | null;
-}) {
-  return (
-    <div className="form-group">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <select className="select" id={id} name={id} defaultValue={value ?? ""}>
-        {allLabel ? <option value="">{allLabel}</option> : null}
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 

@@ -7,6 +7,8 @@ import { findMapData, parseMapQuery } from "~/models/map.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { mapFilterStatuses, mapStatusLabel, packCandidates, type MapFilterStatus } from "~/utils/map";
 import { pledgeStatusLabels } from "~/utils/pledge";
+import { SelectField } from "~/components/field";
+import { FilterActions } from "~/components/filter-actions";
 
 export const headers = publicPageHeaders;
 
@@ -62,29 +64,20 @@ export default function MapPage() {
       {/* Keyed by the filters, so "Clear filters" resets the choices too. */}
       <Form method="get" className="filters" aria-label="Filter the map" key={`${query.party ?? ""} ${query.status ?? ""}`}>
         <div className="filters__row">
-          <Select
+          <SelectField
             id="party"
             label="Party"
             value={query.party}
             options={data.parties.map((p) => [p.id, p.name])}
           />
-          <Select
+          <SelectField
             id="status"
             label="Best answer"
             value={query.status}
             options={mapFilterStatuses.map((s) => [s, pledgeStatusLabels[s]])}
           />
         </div>
-        <div className="button-group">
-          <button type="submit" className="button">
-            Apply filters
-          </button>
-          {filtered ? (
-            <Link to="/map" className="button button--secondary">
-              Clear filters
-            </Link>
-          ) : null}
-        </div>
+        <FilterActions filtered={filtered} clearTo="/map" />
       </Form>
 
       <h2 className="heading-m" aria-live="polite">
@@ -163,34 +156,6 @@ export default function MapPage() {
         </table>
       )}
     </>
-  );
-}
-
-function Select({
-  id,
-  label,
-  value,
-  options,
-}: {
-  id: string;
-  label: string;
-  value: string | undefined;
-  options: [string, string][];
-}) {
-  return (
-    <div className="form-group">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <select className="select" id={id} name={id} defaultValue={value ?? ""}>
-        <option value="">All</option>
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 
