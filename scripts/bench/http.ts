@@ -10,12 +10,12 @@
 // sample election. Load comes from autocannon in this process.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { freePort, startAppServer, waitForHttp } from "../app-server";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const realDir = join(repo, "../shared/realdata");
@@ -53,16 +53,10 @@ export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promi
     tsx(["scripts/import.ts", ...realFiles.map((f) => join(realDir, f))]);
   }
 
-  const appPort = await freePort();
-  const app = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-    cwd: repo,
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(appPort), DATABASE_PATH: databasePath, MAIL_WORKER: "off" },
-    stdio: "ignore",
-  });
+  const app = await startAppServer({ databasePath, env: { MAIL_WORKER: "off" } });
   let bare: ChildProcess | undefined;
   try {
-    const appUrl = `http://127.0.0.1:${appPort}`;
-    await waitFor(`${appUrl}/healthcheck`);
+    const appUrl = app.baseUrl;
     const pages: PageFigures[] = [];
     for (const path of ["/board", "/map"]) {
       const response = await fetch(`${appUrl}${path}`);
@@ -87,7 +81,7 @@ export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promi
         { env: { ...process.env, BODY_FILE: bodyFile, PORT: String(barePort) }, stdio: "ignore" },
       );
       const bareUrl = `http://127.0.0.1:${barePort}`;
-      await waitFor(bareUrl);
+      await waitForHttp(bareUrl);
 
       await load(`${appUrl}${path}`, 2, connections); // warm both up
       await load(bareUrl, 2, connections);
@@ -110,7 +104,7 @@ export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promi
     return { data: useReal ? "real" : "sample", seconds, connections, pages };
   } finally {
     if (bare) await stop(bare);
-    await stop(app);
+    await app.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -140,36 +134,11 @@ async function javascriptGzipKb(base: string, html: string) {
   return total / 1024;
 }
 
-async function waitFor(url: string) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within 60 s`);
-}
-
 function stop(child: ChildProcess) {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
   });
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestMailServer, type ReceivedMail, type TestMailServer } from "../mail-server";
 import { openBrowser, type Browser } from "./browser";
-import { startAppServer, type AppServer } from "./server";
+import { startAppServer, type AppServer } from "../../scripts/app-server";
 
 // The supporter journey twice: with a real SMTP server (its own app server,
 // SMTP_URL set), and with the default local mailbox a laptop user gets.

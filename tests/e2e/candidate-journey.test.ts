@@ -4,7 +4,7 @@ import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestMailServer, type ReceivedMail, type TestMailServer } from "../mail-server";
 import { openBrowser, type Browser } from "./browser";
-import { startAppServer, type AppServer } from "./server";
+import { startAppServer, type AppServer } from "../../scripts/app-server";
 
 // The candidate journey on the built server with a real SMTP server: an ask
 // reaches a candidate, who opens the link from the delivered mail, answers,

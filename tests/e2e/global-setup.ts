@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { chromiumPath } from "./browser";
-import { startAppServer, type AppServer } from "./server";
+import { startAppServer, type AppServer } from "../../scripts/app-server";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -10,7 +10,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { openBrowser, type Browser } from "./browser";
-import { startAppServer, type AppServer } from "./server";
+import { startAppServer, type AppServer } from "../../scripts/app-server";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;

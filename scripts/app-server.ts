@@ -7,6 +7,8 @@ import { join } from "node:path";
 export type AppServer = { baseUrl: string; databasePath: string; pid: number; stop: () => Promise<void> };
 
 /**
+ * Used by the browser tests and the benchmarks.
+ *
  * Starts the production server (the built app, as `npm start` runs it) on
  * 127.0.0.1 with its own empty database, which it fills with the sample
  * election. Started as node itself, not through npx, so `pid` is the server's.
@@ -71,7 +73,8 @@ export async function startAppServer({
   };
 }
 
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
@@ -81,4 +84,18 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** Polls a URL until it answers 2xx, for at most a minute. */
+export async function waitForHttp(url: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within 60 s`);
 }
