@@ -5,7 +5,9 @@
 // its figures, so new ones are added to the list below.
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { benchAsks, formatAsksBench } from "./bench/asks";
 import { benchImport, formatImportBench } from "./bench/import";
+import { benchOutbox, formatOutboxBench } from "./bench/outbox";
 import { benchPostcodes, formatPostcodeBench } from "./bench/postcodes";
 
 type Options = { generated: boolean };
@@ -15,6 +17,12 @@ const benchmarks: Record<string, { title: string; run: (options: Options) => Pro
     title: "Import (issue 2)",
     run: async ({ generated }) => formatImportBench(await benchImport({ generated })),
   },
+  // Against the production server: builds first if there is no build.
+  asks: {
+    title: "Confirmed asks under load (issue 3)",
+    run: async () => formatAsksBench(await benchAsks()),
+  },
+  outbox: { title: "Outbox drain (issue 3)", run: async () => formatOutboxBench(await benchOutbox()) },
   // Always generated: the real directory is 1.3 GB and not kept here.
   postcodes: {
     title: "Postcode directory import and lookup",

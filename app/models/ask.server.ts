@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { askRecipients, asks, candidacies, constituencies, outbox, pledgePointAnswers, pledgePoints } from "#db/schema";
+import { askDeliveries, askRecipients, asks, candidacies, constituencies, outbox, pledgePointAnswers, pledgePoints } from "#db/schema";
 import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { deleteMailboxMessages } from "~/models/mailbox.server";
@@ -188,6 +188,43 @@ export function findAskByToken({ token, now }: { token: string; now: Date }) {
   return { name: ask.name, constituencyName: ask.constituencyName, candidateNames: recipients.map((r) => r.name) };
 }
 
+function prepareConfirmQueries() {
+  return {
+    ask: db
+      .select()
+      .from(asks)
+      .where(and(eq(asks.tokenHash, sql.placeholder("hash")), eq(asks.status, "pending"), gt(asks.tokenExpiresAt, sql.placeholder("now"))))
+      .prepare(),
+    // set() takes a placeholder only wrapped in sql`` (drizzle's types).
+    confirm: db
+      .update(asks)
+      .set({ status: "confirmed", confirmedAt: sql`${sql.placeholder("now")}`, tokenHash: null, tokenExpiresAt: null })
+      .where(eq(asks.id, sql.placeholder("id")))
+      .prepare(),
+    constituency: db
+      .select({ name: constituencies.name, slug: constituencies.slug })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, sql.placeholder("code")))
+      .prepare(),
+    recipients: db
+      .select({ candidacyId: candidacies.id, name: candidacies.name, email: candidacies.email, signedEveryPoint })
+      .from(askRecipients)
+      .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+      .where(eq(askRecipients.askId, sql.placeholder("askId")))
+      .prepare(),
+    delivery: db
+      .update(askRecipients)
+      .set({ delivery: sql`${sql.placeholder("delivery")}`, outboxId: sql`${sql.placeholder("outboxId")}` })
+      .where(and(eq(askRecipients.askId, sql.placeholder("askId")), eq(askRecipients.candidacyId, sql.placeholder("candidacyId"))))
+      .prepare(),
+  };
+}
+
+// Every confirmation runs these, once or once per candidate, so they are
+// prepared once (STACK.md trap 9: building a query costs ~100 µs, running a
+// prepared one ~14 µs); on first use, as a fresh database has no tables yet.
+let confirmQueries: ReturnType<typeof prepareConfirmQueries> | undefined;
+
 /**
  * Confirms an ask from its link: in one transaction the ask becomes confirmed,
  * the link stops working, and each candidate's mail is written to the outbox —
@@ -197,45 +234,32 @@ export function findAskByToken({ token, now }: { token: string; now: Date }) {
 export function confirmAsk({ token, now }: { token: string; now: Date }) {
   if (!looksLikeToken(token)) return null;
   const campaign = requireCampaign();
+  confirmQueries ??= prepareConfirmQueries();
+  const q = confirmQueries;
   return writeTransaction(db, () => {
-    const ask = db
-      .select()
-      .from(asks)
-      .where(and(eq(asks.tokenHash, hashToken(token)), eq(asks.status, "pending"), gt(asks.tokenExpiresAt, now.toISOString())))
-      .get();
+    const ask = q.ask.get({ hash: hashToken(token), now: now.toISOString() });
     if (!ask) return null;
-    db.update(asks)
-      .set({ status: "confirmed", confirmedAt: now.toISOString(), tokenHash: null, tokenExpiresAt: null })
-      .where(eq(asks.id, ask.id))
-      .run();
-    const constituency = db
-      .select({ name: constituencies.name, slug: constituencies.slug })
-      .from(constituencies)
-      .where(eq(constituencies.gssCode, ask.constituencyCode))
-      .get();
+    q.confirm.run({ now: now.toISOString(), id: ask.id });
+    const constituency = q.constituency.get({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
-    const recipients = db
-      .select({ candidacyId: candidacies.id, name: candidacies.name, email: candidacies.email, signedEveryPoint })
-      .from(askRecipients)
-      .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
-      .where(eq(askRecipients.askId, ask.id))
-      .all();
+    const recipients = q.recipients.all({ askId: ask.id });
     const withoutEmail: string[] = [];
     for (const recipient of recipients) {
-      const where = and(eq(askRecipients.askId, ask.id), eq(askRecipients.candidacyId, recipient.candidacyId));
+      const set = (delivery: (typeof askDeliveries)[number], outboxId: number | null = null) =>
+        q.delivery.run({ delivery, outboxId, askId: ask.id, candidacyId: recipient.candidacyId });
       // Signed everything since the ask was made: no more ask mails to them.
       if (recipient.signedEveryPoint) {
-        db.update(askRecipients).set({ delivery: "already-signed" }).where(where).run();
+        set("already-signed");
         continue;
       }
       const signingLink = recipient.email ? issueSigningLink({ candidacyId: recipient.candidacyId, now }) : null;
       if (!recipient.email || !signingLink) {
         withoutEmail.push(recipient.name);
-        db.update(askRecipients).set({ delivery: "no-email" }).where(where).run();
+        set("no-email");
         continue;
       }
       if (candidateMailsInLastHour({ candidacyId: recipient.candidacyId, now }) >= campaign.askHourlyCap || !wording) {
-        db.update(askRecipients).set({ delivery: "digest" }).where(where).run();
+        set("digest");
         continue;
       }
       const mail = candidateAskMail({
@@ -259,7 +283,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
         candidacyId: recipient.candidacyId,
         now,
       });
-      db.update(askRecipients).set({ delivery: "mail", outboxId }).where(where).run();
+      set("mail", outboxId);
     }
     return {
       constituencyName: constituency?.name ?? "",
@@ -271,20 +295,24 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
   });
 }
 
+function prepareMailsInLastHour() {
+  return db
+    .select({ n: count() })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.candidacyId, sql.placeholder("candidacyId")),
+        inArray(outbox.kind, ["candidate-ask", "candidate-digest"]),
+        gt(outbox.createdAt, sql.placeholder("since")),
+      ),
+    )
+    .prepare();
+}
+let mailsInLastHourQuery: ReturnType<typeof prepareMailsInLastHour> | undefined;
+
 function candidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
-  return (
-    db
-      .select({ n: count() })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.candidacyId, candidacyId),
-          inArray(outbox.kind, ["candidate-ask", "candidate-digest"]),
-          gt(outbox.createdAt, new Date(now.getTime() - HOUR).toISOString()),
-        ),
-      )
-      .get()?.n ?? 0
-  );
+  mailsInLastHourQuery ??= prepareMailsInLastHour();
+  return mailsInLastHourQuery.get({ candidacyId, since: new Date(now.getTime() - HOUR).toISOString() })?.n ?? 0;
 }
 
 /**

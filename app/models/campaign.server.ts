@@ -19,33 +19,45 @@ export type CampaignSettings = {
 // There is one campaign per installation; its row id is fixed.
 const CAMPAIGN_ID = 1;
 
+function prepareCampaignQueries() {
+  return {
+    campaign: db
+      .select({
+        name: campaigns.name,
+        slug: campaigns.slug,
+        summary: campaigns.summary,
+        fromEmail: campaigns.fromEmail,
+        askHourlyCap: campaigns.askHourlyCap,
+        wordingVariants: campaigns.wordingVariants,
+        messagePrompts: campaigns.messagePrompts,
+        electionId: campaigns.electionId,
+        electionName: elections.name,
+        electionDate: elections.date,
+      })
+      .from(campaigns)
+      .innerJoin(elections, eq(elections.id, campaigns.electionId))
+      .where(eq(campaigns.id, CAMPAIGN_ID))
+      .prepare(),
+    points: db
+      .select({ id: pledgePoints.id, position: pledgePoints.position, title: pledgePoints.title, body: pledgePoints.body })
+      .from(pledgePoints)
+      .where(eq(pledgePoints.campaignId, CAMPAIGN_ID))
+      .orderBy(asc(pledgePoints.position))
+      .prepare(),
+  };
+}
+
+// Every page (the root loader) and every ask runs these, so they are prepared
+// once (STACK.md trap 9); on first use, because a fresh database has no tables
+// until it is migrated.
+let campaignQueries: ReturnType<typeof prepareCampaignQueries> | undefined;
+
 /** The running campaign with its points in order, or undefined before set-up. */
 export function findCampaign() {
-  const campaign = db
-    .select({
-      name: campaigns.name,
-      slug: campaigns.slug,
-      summary: campaigns.summary,
-      fromEmail: campaigns.fromEmail,
-      askHourlyCap: campaigns.askHourlyCap,
-      wordingVariants: campaigns.wordingVariants,
-      messagePrompts: campaigns.messagePrompts,
-      electionId: campaigns.electionId,
-      electionName: elections.name,
-      electionDate: elections.date,
-    })
-    .from(campaigns)
-    .innerJoin(elections, eq(elections.id, campaigns.electionId))
-    .where(eq(campaigns.id, CAMPAIGN_ID))
-    .get();
+  campaignQueries ??= prepareCampaignQueries();
+  const campaign = campaignQueries.campaign.get();
   if (!campaign) return undefined;
-  const points = db
-    .select({ id: pledgePoints.id, position: pledgePoints.position, title: pledgePoints.title, body: pledgePoints.body })
-    .from(pledgePoints)
-    .where(eq(pledgePoints.campaignId, CAMPAIGN_ID))
-    .orderBy(asc(pledgePoints.position))
-    .all();
-  return { ...campaign, points };
+  return { ...campaign, points: campaignQueries.points.all() };
 }
 
 /** Writes the campaign settings (and its election) in one go. Points are matched by position. */

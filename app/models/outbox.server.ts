@@ -33,6 +33,30 @@ export type OutboxMessage = {
   attempts: number;
 };
 
+function prepareEnqueue() {
+  return db
+    .insert(outbox)
+    .values({
+      kind: sql.placeholder("kind"),
+      toAddress: sql.placeholder("toAddress"),
+      toName: sql.placeholder("toName"),
+      replyTo: sql.placeholder("replyTo"),
+      subject: sql.placeholder("subject"),
+      textBody: sql.placeholder("textBody"),
+      messageId: sql.placeholder("messageId"),
+      status: "queued",
+      attempts: 0,
+      nextAttemptAt: sql.placeholder("at"),
+      askId: sql.placeholder("askId"),
+      candidacyId: sql.placeholder("candidacyId"),
+      createdAt: sql.placeholder("at"),
+    })
+    .returning({ id: outbox.id })
+    .prepare();
+}
+// Every mail goes through here, several per confirmed ask: prepared once, on first use.
+let enqueueStatement: ReturnType<typeof prepareEnqueue> | undefined;
+
 /**
  * Queues one mail. Callers wrap it in the write transaction that makes the
  * change the mail reports, so the two commit or roll back together.
@@ -61,25 +85,8 @@ export function enqueueMail({
   const at = now.toISOString();
   // Fixed here, not at send time, so every retry of this row carries the same Message-ID.
   const messageId = `<outbox.${now.getTime().toString(36)}.${randomBytes(12).toString("hex")}@${messageIdDomain}>`;
-  const row = db
-    .insert(outbox)
-    .values({
-      kind,
-      toAddress,
-      toName,
-      replyTo,
-      subject,
-      textBody,
-      messageId,
-      status: "queued",
-      attempts: 0,
-      nextAttemptAt: at,
-      askId,
-      candidacyId,
-      createdAt: at,
-    })
-    .returning({ id: outbox.id })
-    .get();
+  enqueueStatement ??= prepareEnqueue();
+  const row = enqueueStatement.get({ kind, toAddress, toName, replyTo, subject, textBody, messageId, at, askId, candidacyId })!;
   return row.id;
 }
 

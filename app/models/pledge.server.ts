@@ -41,23 +41,40 @@ export function candidatePageUrl(personId: string) {
   return `${env.PUBLIC_URL}/candidates/${personId}`;
 }
 
+function prepareSigningLink() {
+  return {
+    candidacy: db
+      .select({ email: candidacies.email, status: candidacies.status })
+      .from(candidacies)
+      .where(eq(candidacies.id, sql.placeholder("id")))
+      .prepare(),
+    insert: db
+      .insert(signingTokens)
+      .values({
+        candidacyId: sql.placeholder("candidacyId"),
+        tokenHash: sql.placeholder("hash"),
+        sentTo: sql.placeholder("sentTo"),
+        expiresAt: sql.placeholder("expiresAt"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .prepare(),
+  };
+}
+// Each confirmed ask issues one per candidate it mails: prepared once, on first use.
+let signingLinkStatements: ReturnType<typeof prepareSigningLink> | undefined;
+
 /**
  * A new signing link for a standing candidate with a published email, for a
  * mail the caller is writing in the same transaction. Null when there is
  * nowhere to send it.
  */
 export function issueSigningLink({ candidacyId, now }: { candidacyId: number; now: Date }) {
-  const candidacy = db
-    .select({ email: candidacies.email, status: candidacies.status })
-    .from(candidacies)
-    .where(eq(candidacies.id, candidacyId))
-    .get();
+  signingLinkStatements ??= prepareSigningLink();
+  const candidacy = signingLinkStatements.candidacy.get({ id: candidacyId });
   if (!candidacy?.email || candidacy.status !== "standing") return null;
   const { token, hash } = generateToken();
   const expiresAt = new Date(now.getTime() + SIGNING_LINK_LIFETIME_MS).toISOString();
-  db.insert(signingTokens)
-    .values({ candidacyId, tokenHash: hash, sentTo: candidacy.email, expiresAt, createdAt: now.toISOString() })
-    .run();
+  signingLinkStatements.insert.run({ candidacyId, hash, sentTo: candidacy.email, expiresAt, createdAt: now.toISOString() });
   return { url: `${env.PUBLIC_URL}/pledge/sign/${token}`, expiresAt };
 }
 

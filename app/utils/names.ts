@@ -25,14 +25,20 @@ export function publicSupporterName(fullName: string): string {
   return initial ? `${first} ${initial}` : first;
 }
 
+// Made once: toLocaleDateString with options builds a new formatter on every
+// call (~0.1 ms), which the public supporters list paid a hundred times a render.
+const shortDateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+
 /** "13 Jul 2024", in UK time. */
 export function shortDate(iso: string): string {
-  return new Date(iso).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone: "Europe/London",
-  });
+  const date = new Date(iso);
+  // format() throws on an invalid date, where toLocaleDateString said "Invalid Date".
+  return Number.isNaN(date.getTime()) ? "Invalid Date" : shortDateFormat.format(date);
 }
 
 /** Counts under 5 are not shown exactly, so no one can be singled out. */
