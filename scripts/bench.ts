@@ -6,6 +6,7 @@
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { benchAsks, formatAsksBench } from "./bench/asks";
+import { benchHttp, formatHttpBench } from "./bench/http";
 import { benchImport, formatImportBench } from "./bench/import";
 import { benchOutbox, formatOutboxBench } from "./bench/outbox";
 import { benchPostcodes, formatPostcodeBench } from "./bench/postcodes";
@@ -23,6 +24,7 @@ const benchmarks: Record<string, { title: string; run: (options: Options) => Pro
     run: async () => formatAsksBench(await benchAsks()),
   },
   outbox: { title: "Outbox drain (issue 3)", run: async () => formatOutboxBench(await benchOutbox()) },
+  http: { title: "Board and map under a spike (issue 5)", run: async () => formatHttpBench(await benchHttp()) },
   // Always generated: the real directory is 1.3 GB and not kept here.
   postcodes: {
     title: "Postcode directory import and lookup",
