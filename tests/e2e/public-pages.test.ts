@@ -1,0 +1,83 @@
+import AxeBuilder from "@axe-core/playwright";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { openBrowser, type Browser } from "./browser";
+
+// The pages the press and public see: accessible (axe-core), nothing fetched
+// from another origin, and the board's filters working as links people share.
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const publicPages = [
+  "/",
+  "/board",
+  "/board?nation=Wales&status=signed-all",
+  "/constituencies",
+  "/constituencies/calderbrook",
+  "/candidates/900346",
+  "/supporters",
+];
+
+test("public pages have no accessibility violations and request nothing from another origin", async () => {
+  const page = await browser.context.newPage();
+  const elsewhere: string[] = [];
+  page.on("request", (request) => {
+    if (!request.url().startsWith(baseUrl) && !request.url().startsWith("data:")) elsewhere.push(request.url());
+  });
+  for (const path of publicPages) {
+    const response = await page.goto(`${baseUrl}${path}`);
+    expect(response?.status(), path).toBe(200);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  }
+  expect(elsewhere).toEqual([]);
+  await page.close();
+});
+
+test("filtering the board puts every choice in the address, so the view can be shared", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${baseUrl}/board`);
+  await page.getByLabel("Nation").selectOption("Scotland");
+  await page.getByLabel("Status").selectOption("signed-all");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await page.waitForURL(/\/board\?.*nation=Scotland.*status=signed-all/);
+  const rows = page.getByRole("table", { name: "Candidates and their pledge status" }).getByRole("row");
+  await rows.nth(1).waitFor();
+  const statuses = await rows.evaluateAll((trs) => trs.slice(1).map((tr) => tr.querySelectorAll("td")[2]?.textContent));
+  expect(statuses.length).toBeGreaterThan(0);
+  expect(new Set(statuses)).toEqual(new Set(["Signed every point"]));
+
+  // The shared address shows the same view to someone else, without JavaScript.
+  const shared = page.url();
+  const { context, close } = await openBrowser({ javaScriptEnabled: false });
+  const other = await context.newPage();
+  await other.goto(shared);
+  expect(await other.getByLabel("Nation").inputValue()).toBe("Scotland");
+  const otherRows = other.getByRole("table", { name: "Candidates and their pledge status" }).getByRole("row");
+  expect(await otherRows.count()).toBe(statuses.length + 1);
+  await close();
+
+  await page.getByRole("link", { name: "Clear filters" }).click();
+  await page.waitForURL(`${baseUrl}/board`);
+  await page.close();
+});
+
+test("shared links to a constituency carry a title, a summary and an image", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${baseUrl}/constituencies/calderbrook`);
+  const og = async (property: string) => page.locator(`meta[property="${property}"]`).getAttribute("content");
+  expect(await og("og:title")).toBe("Calderbrook: who has signed");
+  expect(await og("og:description")).toMatch(/^\d+ of \d+ candidates in Calderbrook have signed the pledge\.$/);
+  const image = await og("og:image");
+  expect(image).toMatch(new RegExp(`^${baseUrl}/assets/social-card-[\\w-]+\\.png$`));
+  expect((await page.request.get(image!)).status()).toBe(200);
+  expect(await page.locator('meta[name="twitter:card"]').getAttribute("content")).toBe("summary_large_image");
+  await page.close();
+});
