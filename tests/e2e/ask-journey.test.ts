@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestMailServer, type ReceivedMail, type TestMailServer } from "../mail-server";
 import { openBrowser, type Browser } from "./browser";
+import { waitFor } from "./wait-for";
 import { startAppServer, type AppServer } from "../../scripts/app-server";
 
 // The supporter journey twice: with a real SMTP server (its own app server,
@@ -21,16 +22,6 @@ afterAll(async () => {
   await app?.stop();
   await smtp?.close();
 });
-
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Postcode → constituency → the ask form, filled in and sent. Returns the page on "Check your email". */
 async function askFromPostcode(page: Page, baseUrl: string, { name, email }: { name: string; email: string }) {

@@ -4,6 +4,7 @@ import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestMailServer, type ReceivedMail, type TestMailServer } from "../mail-server";
 import { openBrowser, type Browser } from "./browser";
+import { waitFor } from "./wait-for";
 import { startAppServer, type AppServer } from "../../scripts/app-server";
 
 // The candidate journey on the built server with a real SMTP server: an ask
@@ -27,16 +28,6 @@ afterAll(async () => {
   await app?.stop();
   await smtp?.close();
 });
-
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function mailTo(address: string, subject: string | RegExp) {
   return smtp.received.filter(
