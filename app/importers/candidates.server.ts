@@ -226,7 +226,11 @@ export function planCandidatesImport({
       }
       changes.push({ entity: "candidacy", type: "updated", key: record.personId, label: describe(after, byCode), details });
       toSave.push(after);
-      if (before.email !== after.email) emailChanged.set(electionId, [...(emailChanged.get(electionId) ?? []), record.personId]);
+      if (before.email !== after.email) {
+        const people = emailChanged.get(electionId) ?? [];
+        people.push(record.personId);
+        emailChanged.set(electionId, people);
+      }
     }
     // A file speaks for the ballots it lists: anyone standing in one of those
     // constituencies whom it no longer names has withdrawn. Ballots the file

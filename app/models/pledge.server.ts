@@ -87,12 +87,18 @@ export function requestSigningLink({ candidacyId, now }: { candidacyId: number; 
   const campaign = requireCampaign();
   writeTransaction(db, () => {
     const candidacy = db
-      .select({ name: candidacies.name, email: candidacies.email, constituencyName: constituencies.name })
+      .select({
+        name: candidacies.name,
+        email: candidacies.email,
+        status: candidacies.status,
+        constituencyName: constituencies.name,
+      })
       .from(candidacies)
       .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
       .where(eq(candidacies.id, candidacyId))
       .get();
-    if (!candidacy?.email) return;
+    // Withdrawn candidates cannot sign, so there is nothing to send (or count).
+    if (!candidacy?.email || candidacy.status !== "standing") return;
     if (!hitRateLimit({ key: `signing-link:${candidacyId}`, ...signingLinkRequests, now })) return;
     const link = issueSigningLink({ candidacyId, now });
     if (!link) return;

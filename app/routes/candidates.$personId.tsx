@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
-import { findCandidatePage, requestSigningLink } from "~/models/pledge.server";
+import { findCandidacyIdByPerson, findCandidatePage, requestSigningLink } from "~/models/pledge.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { shortDate, suppressedCount } from "~/utils/names";
@@ -34,11 +34,13 @@ export function loader({ params, request }: LoaderFunctionArgs) {
 
 // The link goes only to the address published for this candidate; the answer
 // is the same whether or not we have one, so no one learns which we hold.
+// requestSigningLink sends nothing to a withdrawn candidate or one without an email.
 export function action({ params }: ActionFunctionArgs) {
-  const page = findCandidatePage({ personId: params.personId ?? "" });
-  if (!page) throw new Response("Not found", { status: 404 });
-  if (page.candidacy.status === "standing") requestSigningLink({ candidacyId: page.candidacy.id, now: new Date() });
-  throw redirect(`/candidates/${page.candidacy.personId}?link=requested#signing-link`);
+  const personId = params.personId ?? "";
+  const candidacyId = findCandidacyIdByPerson({ personId });
+  if (candidacyId === undefined) throw new Response("Not found", { status: 404 });
+  requestSigningLink({ candidacyId, now: new Date() });
+  throw redirect(`/candidates/${personId}?link=requested#signing-link`);
 }
 
 const answerLabels = { signed: "Signed", declined: "Declined" } as const;
