@@ -404,3 +404,12 @@ export const auditLog = sqliteTable("audit_log", {
 export type Constituency = typeof constituencies.$inferSelect;
 export type Candidacy = typeof candidacies.$inferSelect;
 export type Party = typeof parties.$inferSelect;
+
+// Server-side secrets the app makes for itself on first use (e.g. the key that
+// signs the ask form's start time), so `npm start` needs no configuration and
+// every process over one database signs and checks with the same key.
+export const appSecrets = sqliteTable("app_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: text("created_at").notNull(),
+});

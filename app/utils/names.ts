@@ -45,3 +45,27 @@ export function shortDate(iso: string): string {
 export function suppressedCount(n: number): string {
   return n < 5 ? "fewer than 5" : n.toLocaleString("en-GB");
 }
+
+// Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and
+// the marks (U+200E, U+200F) can make a name display as something else.
+const bidiControls = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+// Invisible characters that hide inside a name: zero-width space, word joiner
+// and the invisible operators, the BOM, the Mongolian vowel separator.
+const invisibles = /[\u180E\u200B\u2060-\u2064\uFEFF]/u;
+// ZWNJ and ZWJ are part of how some scripts spell names (Persian, Malayalam,
+// Sinhala), so they are allowed only between two letters.
+const strayJoiner = /(^|[^\p{L}\p{M}])[\u200C\u200D]|[\u200C\u200D]($|[^\p{L}\p{M}])/u;
+
+/**
+ * Why a person's name (a supporter's, a candidate's) cannot be used, or null
+ * when it can. Names reach spreadsheets (the open data, staff exports), mail
+ * headers and the public list, so a name must not start like a spreadsheet
+ * formula, nor carry characters that reorder or hide what is shown. Letters of
+ * every script stay allowed: real names use them.
+ */
+export function personNameProblem(name: string): string | null {
+  if (/^[=+\-@]/u.test(name)) return "must not start with =, +, - or @";
+  if (bidiControls.test(name)) return "must not contain characters that change the direction of text";
+  if (invisibles.test(name) || strayJoiner.test(name)) return "must not contain invisible characters";
+  return null;
+}
