@@ -1,15 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
 import { ChoiceGroup, TextArea, TextField } from "~/components/field";
-import { listAskableCandidates, RateLimited, submitAsk } from "~/models/ask.server";
+import { listAskableCandidates, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug } from "~/models/constituency.server";
+import { RateLimited } from "~/models/rate-limit.server";
 import { candidateAskMail } from "~/utils/ask-mails";
 import { normalisePostcode } from "~/utils/postcode";
 import { lookUpPostcode } from "~/utils/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
+import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
 
 // Bots that fill and post a form faster than this are quietly ignored.
 const MIN_FILL_MS = 3_000;
@@ -18,6 +20,8 @@ const MESSAGE_MAX = 1_000;
 // The title is rendered by the page itself: it must start "Error: " after a
 // failed submission, and meta functions cannot see action data.
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+
+export const headers: HeadersFunction = ({ errorHeaders }) => retryAfterHeaders(errorHeaders);
 
 function load(slug: string | undefined) {
   const constituency = findConstituencyBySlug({ slug: slug ?? "" });
@@ -207,9 +211,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       now: new Date(),
     });
   } catch (error) {
-    if (error instanceof RateLimited) {
-      throw new Response("Too many requests", { status: 429, headers: { "Retry-After": "3600" } });
-    }
+    if (error instanceof RateLimited) throw tooManyRequests(error);
     throw error;
   }
   throw redirect(checkYourEmail);

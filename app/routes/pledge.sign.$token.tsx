@@ -9,11 +9,14 @@ import {
   requestSigningLink,
   type Answers,
 } from "~/models/pledge.server";
+import { RateLimited } from "~/models/rate-limit.server";
 import { STATEMENT_MAX } from "~/utils/pledge";
+import { clientIpOf } from "~/utils/request.server";
+import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
 
 // The URL holds a live signing token: never cache it, never pass it on as a referrer.
 const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
-export const headers: HeadersFunction = () => tokenHeaders;
+export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenHeaders, ...retryAfterHeaders(errorHeaders) });
 
 // The title is rendered by the page (it must start "Error: " after a failed submission).
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
@@ -30,7 +33,7 @@ export function loader({ params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ params, request }: ActionFunctionArgs) {
+export async function action({ params, request, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
   const now = new Date();
   const form = await request.formData();
@@ -38,7 +41,12 @@ export async function action({ params, request }: ActionFunctionArgs) {
   if (form.get("intent") === "fresh-link") {
     const page = findSigningPage({ token, now });
     // A fresh link goes to the published address, as every link does.
-    if (page.status === "expired") requestSigningLink({ candidacyId: page.candidacy.id, now });
+    try {
+      if (page.status === "expired") requestSigningLink({ candidacyId: page.candidacy.id, clientIp: clientIpOf(context), now });
+    } catch (error) {
+      if (error instanceof RateLimited) throw tooManyRequests(error);
+      throw error;
+    }
     return Response.json({ freshLinkSent: true, errors: null, values: null }, { headers: tokenHeaders });
   }
 

@@ -3,7 +3,7 @@ import { expect, test } from "vitest";
 import { asks, outbox } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { listAskableCandidates } from "~/models/ask.server";
-import { action, loader } from "~/routes/constituencies.$slug_.ask";
+import { action, headers, loader } from "~/routes/constituencies.$slug_.ask";
 import { db } from "~/utils/db.server";
 
 // The real loader and action of /constituencies/:slug/ask against a real SQLite file.
@@ -124,7 +124,7 @@ test("the honeypot and a too-fast submission are dropped quietly: same redirect,
   expect(db.select().from(outbox).all()).toEqual([]);
 });
 
-test("over the limit, the answer is a generic 429", async () => {
+test("over the limit, the answer is a generic 429 that says when the window reopens", async () => {
   const candidates = setUp();
   const ids = [candidates[0]!.id];
   const request = (i: number) =>
@@ -136,5 +136,13 @@ test("over the limit, the answer is a generic 429", async () => {
   for (let i = 0; i < 5; i++) expect(((await request(i)) as Response).status).toBe(302);
   const limited = (await request(5)) as Response;
   expect(limited.status).toBe(429);
-  expect(limited.headers.get("Retry-After")).toBe("3600");
+  // The burst window is a minute from the first submission: at most 60 s, never the old fixed "3600".
+  const retryAfter = Number(limited.headers.get("Retry-After"));
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(await limited.json()).toEqual({ retryAfterSeconds: retryAfter });
+  const pageHeaders = new Headers(
+    headers({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+  );
+  expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
 });

@@ -11,7 +11,7 @@ import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
-import { action as candidateAction, loader as candidateLoader } from "~/routes/candidates.$personId";
+import { action as candidateAction, headers as candidateHeaders, loader as candidateLoader } from "~/routes/candidates.$personId";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
 import { loader as askLoader } from "~/routes/constituencies.$slug_.ask";
 import { action as signAction, headers as signHeaders, loader as signLoader } from "~/routes/pledge.sign.$token";
@@ -82,10 +82,10 @@ async function postLink(token: string, fields: Record<string, string>) {
   }
 }
 
-async function requestLinkOnPage(personId: string, fields: Record<string, string> = {}): Promise<Response> {
+async function requestLinkOnPage(personId: string, fields: Record<string, string> = {}, clientIp?: string): Promise<Response> {
   const request = new Request(`http://localhost/candidates/${personId}`, { method: "POST", body: form(fields) });
   try {
-    await candidateAction({ request, params: { personId }, context: {} });
+    await candidateAction({ request, params: { personId }, context: { clientIp } });
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -337,7 +337,8 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(withoutEmail.status).toBe(withEmail.status);
   expect(withoutEmail.headers.get("Location")).toBe(`/candidates/${SANDRA}?link=requested#signing-link`);
   expect([...withoutEmail.headers.keys()]).toEqual([...withEmail.headers.keys()]);
-  expect(snapshotDatabase()).toEqual(before);
+  // Only the rate-limit counters moved: they count every request, address or not.
+  expect({ ...snapshotDatabase(), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(sandra.email).toBeNull();
 
   // Both pages then say the same thing, from the same data.
@@ -348,13 +349,38 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(sandraPage.contactEmail).toBe("pledge@example.org");
 });
 
+test("one client asking for more than 10 signing links an hour gets a 429 page saying when to retry, never cached", async () => {
+  setUp();
+  const people = [RUTH, FELIX, EDWARD, SANDRA];
+  for (let i = 0; i < 10; i++) {
+    expect((await requestLinkOnPage(people[i % 4]!, {}, "198.51.100.40")).status).toBe(302);
+  }
+  const mailsBefore = outboxRows().length;
+  const limited = await requestLinkOnPage(SANDRA, {}, "198.51.100.40");
+  expect(limited.status).toBe(429);
+  const retryAfter = Number(limited.headers.get("Retry-After"));
+  // Seconds until the hour that began with the first request ends: not a fixed guess.
+  expect(retryAfter).toBeGreaterThan(3_000);
+  expect(retryAfter).toBeLessThanOrEqual(3_600);
+  expect(await limited.json()).toEqual({ retryAfterSeconds: retryAfter });
+  expect(outboxRows()).toHaveLength(mailsBefore);
+  // The page that shows the 429 passes the header on, and is not cached like the public page.
+  const pageHeaders = new Headers(
+    candidateHeaders({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+  );
+  expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
+  expect(pageHeaders.get("Cache-Control")).toBe("no-store");
+  // Another client is not held up.
+  expect((await requestLinkOnPage(SANDRA, {}, "198.51.100.41")).status).toBe(302);
+});
+
 test("a withdrawn candidate's page sends no link", async () => {
   const { felix } = setUp();
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
   const before = snapshotDatabase();
   const response = await requestLinkOnPage(FELIX);
   expect(response.headers.get("Location")).toBe(`/candidates/${FELIX}?link=requested#signing-link`);
-  expect(snapshotDatabase()).toEqual(before);
+  expect({ ...snapshotDatabase(), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(candidatePage(FELIX).candidacy.status).toBe("withdrawn");
 });
 
@@ -403,7 +429,15 @@ test("the candidate page shows name, party, constituency, each answer with its d
   const answeredAt = page.points[0]!.answeredAt!;
   expect(Date.now() - Date.parse(answeredAt)).toBeLessThan(60_000);
   expect(page.points.every((p) => p.answeredAt === answeredAt)).toBe(true);
-  expect(page.history).toEqual([{ createdAt: answeredAt, trustMark: "verified-by-email" }]);
+  expect(page.history).toEqual([
+    {
+      createdAt: answeredAt,
+      trustMark: "verified-by-email",
+      answers: Object.fromEntries(points.map((p, i) => [String(p.id), threeAndOne[i]])),
+      statement: "My reasons.",
+      evidenceUrl: null,
+    },
+  ]);
   expect(candidatePage(FELIX).asked).toBe("fewer than 5");
   expect(() => candidatePage("999999999")).toThrow();
 });
