@@ -1,16 +1,32 @@
 import { fileURLToPath } from "node:url";
-import { expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { asks, outbox } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates } from "~/models/ask.server";
 import { action, headers, loader } from "~/routes/constituencies.$slug_.ask";
 import { db } from "~/utils/db.server";
+import { issueFormStamp } from "~/utils/form-stamp.server";
 
 // The real loader and action of /constituencies/:slug/ask against a real SQLite file.
 const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const slug = "ashbourne-vale";
 const url = `http://localhost/constituencies/${slug}/ask`;
 let ip = 0;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The signed stamp the form carries, as the page would have issued it `ago` ms before now. */
+function stampFrom(ago: number) {
+  return issueFormStamp({ secret: findOrCreateAppSecret({ name: "ask-form" }), now: new Date(Date.now() - ago) });
+}
+
+/** The clock, moved on: as if the person took this long before pressing the next button. */
+function later(ms: number) {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + ms });
+}
 
 function setUp() {
   loadSampleElectionIfEmpty({ dir: dataDir });
@@ -27,8 +43,8 @@ function form(fields: Record<string, string | string[]>) {
 
 function validFields(candidateIds: number[], overrides: Record<string, string | string[]> = {}) {
   return {
-    startedAt: String(Date.now() - 60_000),
-    website: "",
+    startedAt: stampFrom(60_000),
+    "leave-this-blank": "",
     name: "Rajan Nair",
     email: "rajan@example.org",
     postcode: "zz4 1aa",
@@ -109,19 +125,97 @@ test("continue shows a preview and records nothing; send records the ask and red
   expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
 });
 
-test("the honeypot and a too-fast submission are dropped quietly: same redirect, nothing recorded", async () => {
+test("Continue pressed the moment the form loads (autofill) still shows the preview; so does changing the message", async () => {
   const candidates = setUp();
   const ids = [candidates[0]!.id];
-  for (const fields of [
-    validFields(ids, { intent: "send", website: "https://spam.example" }),
-    validFields(ids, { intent: "send", startedAt: String(Date.now() - 500) }),
-    validFields(ids, { intent: "send", startedAt: "" }),
-  ]) {
-    const result = await post(fields);
-    expect((result as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
-  }
+  const page = loader({ request: new Request(url), params: { slug }, context: {} });
+  const preview = await json(await post(validFields(ids, { intent: "preview", startedAt: page.startedAt })));
+  expect((preview.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
+  expect(preview.notSent).toBe(false);
+  // The clock keeps running from the first page: the same stamp comes back.
+  expect(preview.startedAt).toBe(page.startedAt);
+  const edit = await json(await post(validFields(ids, { intent: "edit", startedAt: page.startedAt })));
+  expect(edit.startedAt).toBe(page.startedAt);
+  expect(edit.errors).toBeNull();
+});
+
+test("Send within 3 s of the form loading sends nothing and says so, on the preview; pressing Send again sends", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  const page = loader({ request: new Request(url), params: { slug }, context: {} });
+  const held = await json(await post(validFields(ids, { intent: "send", startedAt: page.startedAt })));
+  // Not "Check your email": nothing was sent, and the page says so.
+  expect(held.notSent).toBe(true);
+  expect((held.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
+  expect(held.startedAt).toBe(page.startedAt);
   expect(db.select().from(asks).all()).toEqual([]);
   expect(db.select().from(outbox).all()).toEqual([]);
+
+  later(3_100);
+  const sent = await post(validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
+  expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
+  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+});
+
+test("a client-made start time (0, -1e30, unsigned, forged, missing) or one over a day old is never trusted, and a person who retries gets through", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  const unsigned = String(Date.now() - 60_000);
+  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", stampFrom(25 * 60 * 60 * 1000)]) {
+    const held = await json(await post(validFields(ids, { intent: "send", startedAt })));
+    expect(held.notSent).toBe(true);
+    // A fresh stamp, signed by the server, comes back with the page.
+    expect(held.startedAt).not.toBe(startedAt);
+    expect(String(held.startedAt)).toMatch(/^\d+\.[A-Za-z0-9_-]+$/);
+    expect(db.select().from(asks).all()).toEqual([]);
+  }
+  const retried = await json(await post(validFields(ids, { intent: "send", startedAt: "0" })));
+  later(3_100);
+  const sent = await post(validFields(ids, { intent: "send", startedAt: String(retried.startedAt) }));
+  expect((sent as Response).status).toBe(302);
+  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+});
+
+test("a filled trap field holds back only the send, with the same truthful preview; Send from that preview goes through", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  // At the preview step it changes nothing: nothing is recorded there anyway.
+  const preview = await json(await post(validFields(ids, { intent: "preview", "leave-this-blank": "Rajan" })));
+  expect(preview.notSent).toBe(false);
+  const held = await json(await post(validFields(ids, { intent: "send", "leave-this-blank": "https://spam.example" })));
+  expect(held.notSent).toBe(true);
+  expect(db.select().from(asks).all()).toEqual([]);
+  expect(db.select().from(outbox).all()).toEqual([]);
+  // The preview's own form starts with the trap empty again.
+  const sent = await post(validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
+  expect((sent as Response).status).toBe(302);
+  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+});
+
+test("names that start like a spreadsheet formula, or hide or reorder characters, are refused with a clear message; other scripts are fine", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  const refused: [string, string][] = [
+    ["=HYPERLINK(\"https://evil.example\")", "Your name must not start with =, +, - or @"],
+    ["+44 Rajan", "Your name must not start with =, +, - or @"],
+    ["-Rajan", "Your name must not start with =, +, - or @"],
+    ["@Rajan", "Your name must not start with =, +, - or @"],
+    ["Rajan \u202EriaN", "Your name must not contain characters that change the direction of text"],
+    ["Rajan \u2066Nair\u2069", "Your name must not contain characters that change the direction of text"],
+    ["Raj\u200Ban Nair", "Your name must not contain invisible characters"],
+  ];
+  for (const [name, message] of refused) {
+    const result = await post(validFields(ids, { intent: "preview", name }));
+    expect(result instanceof Response ? result.status : 200).toBe(400);
+    const data = await json(result);
+    expect((data.errors as Record<string, string>).name).toBe(message);
+    expect((data.values as { name: string }).name).toBe(name.trim());
+  }
+  for (const name of ["Rаjan Nаir" /* Cyrillic а */, "Zoë O’Brien-Smith", "محمد علی", "Ólafur Ragnar"]) {
+    const data = await json(await post(validFields(ids, { intent: "preview", name })));
+    expect(data.errors).toBeNull();
+  }
+  expect(db.select().from(asks).all()).toEqual([]);
 });
 
 test("over the limit, the answer is a generic 429 that says when the window reopens", async () => {
