@@ -4,6 +4,8 @@ import { asks, outbox } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates } from "~/models/ask.server";
+import { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
+import { loader as thankYouLoader } from "~/routes/asks.thank-you";
 import { action, headers, loader } from "~/routes/constituencies.$slug_.ask";
 import { db } from "~/utils/db.server";
 import { issueFormStamp } from "~/utils/form-stamp.server";
@@ -239,4 +241,97 @@ test("over the limit, the answer is a generic 429 that says when the window reop
     headers({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
   );
   expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
+});
+
+/** The ask as the preview's Send button posts it, then the token from the confirmation mail. */
+async function askAndGetToken(candidacyIds: number[], email = "rajan@example.org") {
+  const sent = await post(validFields(candidacyIds, { intent: "send", email }));
+  expect((sent as Response).status).toBe(302);
+  const mail = db.select().from(outbox).all().find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
+  return /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")![1]!;
+}
+
+function openConfirmLink(token: string) {
+  return confirmLoader({ request: new Request(`http://localhost/asks/confirm/${token}`), params: { token }, context: {} });
+}
+
+async function pressConfirm(token: string, receipt: string | null) {
+  const body = new URLSearchParams(receipt === null ? {} : { receipt });
+  const request = new Request(`http://localhost/asks/confirm/${token}`, { method: "POST", body });
+  try {
+    return (await confirmAction({ request, params: { token }, context: {} })) as Response;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+function thankYouPage(location: string) {
+  return thankYouLoader({ request: new Request(`http://localhost${location}`), params: {}, context: {} });
+}
+
+test("the thank-you page lists only the no-email candidates this supporter asked; its address and share link carry no postcode", async () => {
+  const candidates = setUp();
+  const sandra = candidates.find((c) => !c.hasEmail)!;
+  // Sandra (no published email) unticked: she is not "counted" for this supporter.
+  const withoutSandra = await askAndGetToken(candidates.filter((c) => c !== sandra).map((c) => c.id));
+  const first = await pressConfirm(withoutSandra, openConfirmLink(withoutSandra).receipt);
+  const location = first.headers.get("Location")!;
+  expect(location).toBe("/asks/thank-you?constituency=ashbourne-vale");
+  const page = thankYouPage(location);
+  expect(page.withoutEmail).toEqual([]);
+  expect(page.shareUrl).toBe("http://localhost:3000/constituencies/ashbourne-vale");
+
+  const withSandra = await askAndGetToken(candidates.map((c) => c.id), "ffion@example.org");
+  const second = await pressConfirm(withSandra, openConfirmLink(withSandra).receipt);
+  const secondLocation = second.headers.get("Location")!;
+  expect(secondLocation).toBe(`/asks/thank-you?constituency=ashbourne-vale&noEmail=${sandra.id}`);
+  expect(thankYouPage(secondLocation).withoutEmail.map((c) => c.name)).toEqual([sandra.name]);
+  for (const shown of [location, secondLocation, page.shareUrl, JSON.stringify(page)]) {
+    expect(shown).not.toMatch(/ZZ4|postcode|rajan|ffion/i);
+  }
+  // A made-up address lists no one outside the constituency, and only those without an email.
+  const others = candidates.filter((c) => c.hasEmail).map((c) => `noEmail=${c.id}`);
+  expect(thankYouPage(`/asks/thank-you?constituency=ashbourne-vale&${others.join("&")}`).withoutEmail).toEqual([]);
+});
+
+test("pressing the button again on a used link (a second tab) says the message was already sent, with a 410", async () => {
+  const candidates = setUp();
+  const token = await askAndGetToken(candidates.map((c) => c.id));
+  // Two tabs open on the same link, before either is pressed.
+  const tabOne = openConfirmLink(token);
+  const tabTwo = openConfirmLink(token);
+  expect(tabOne.ask?.name).toBe("Rajan Nair");
+  expect((await pressConfirm(token, tabOne.receipt)).status).toBe(302);
+  const again = await pressConfirm(token, tabTwo.receipt);
+  expect(again.status).toBe(410);
+  expect(await again.json()).toEqual({ state: "already-sent", constituencySlug: "ashbourne-vale" });
+  expect(again.headers.get("Cache-Control")).toBe("no-store");
+  // Opened afresh, the link cannot tell whose it was: it says both possibilities.
+  expect(openConfirmLink(token)).toEqual({ ask: null, receipt: null });
+  // Only the first press sent anything.
+  expect(db.select().from(outbox).all().filter((m) => m.kind === "candidate-ask")).toHaveLength(4);
+});
+
+test("pressing the button on an expired link says it expired and nothing was sent, with a 410; a forged receipt learns nothing", async () => {
+  const candidates = setUp();
+  const token = await askAndGetToken(candidates.map((c) => c.id));
+  const { receipt } = openConfirmLink(token);
+  // A week passes (the link's lifetime) before the button is pressed.
+  later(8 * 24 * 60 * 60 * 1000);
+  const expired = await pressConfirm(token, receipt);
+  expect(expired.status).toBe(410);
+  expect(await expired.json()).toEqual({ state: "expired", constituencySlug: null });
+  vi.useRealTimers();
+
+  // Someone else's ask, confirmed: an unsigned or forged receipt does not reveal it.
+  const other = await askAndGetToken(candidates.map((c) => c.id), "other@example.org");
+  const otherReceipt = openConfirmLink(other).receipt!;
+  expect((await pressConfirm(other, otherReceipt)).status).toBe(302);
+  const askId = otherReceipt.split(".")[0]!;
+  for (const forged of [askId, `${askId}.forged`, "", null]) {
+    const response = await pressConfirm("A".repeat(43), forged);
+    expect(response.status).toBe(410);
+    expect(await response.json()).toEqual({ state: "dead", constituencySlug: null });
+  }
 });

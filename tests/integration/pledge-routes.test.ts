@@ -279,19 +279,25 @@ test("the statement is limited to 1000 characters and kept as plain text, withou
 
 test("a POST through a dead link records nothing and answers 410", async () => {
   const { ruth, felix, points } = setUp();
-  const expired = linkFor(ruth.id, new Date(Date.now() - 30 * DAY - 1000));
   const revoked = linkFor(ruth.id);
   revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
+  const expired = linkFor(ruth.id, new Date(Date.now() - 30 * DAY - 1000));
   const withdrawn = linkFor(felix.id);
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
   const valid = linkFor(ruth.id);
   const tampered = `${valid.slice(0, 10)}${valid[10] === "A" ? "B" : "A"}${valid.slice(11)}`;
 
   const before = snapshotDatabase();
-  for (const token of [expired, revoked, withdrawn, tampered]) {
+  // The answer says which dead link it was, for the page to explain (a 410 does not reload the page's data).
+  for (const [token, status] of [
+    [expired, "expired"],
+    [revoked, "revoked"],
+    [withdrawn, "withdrawn"],
+    [tampered, "unknown"],
+  ] as const) {
     const response = await postLink(token, answersForm(points, threeAndOne, "Should not appear"));
     expect(response.status).toBe(410);
-    expect(await response.json()).toEqual({ freshLinkSent: false, errors: null, values: null });
+    expect(await response.json()).toMatchObject({ freshLinkSent: false, errors: null, values: null, deadLink: { status } });
   }
   expect(snapshotDatabase()).toEqual(before);
   expect(candidatePage(FELIX).points.every((p) => p.answer === null)).toBe(true);
@@ -302,7 +308,7 @@ test("an expired link offers a fresh one, sent only to the published address; ot
   const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   const response = await postLink(expired, { intent: "fresh-link", email: "attacker@example.org" });
   expect(response.status).toBe(200);
-  expect(await response.json()).toEqual({ freshLinkSent: true, errors: null, values: null });
+  expect(await response.json()).toEqual({ freshLinkSent: true, errors: null, values: null, deadLink: null });
 
   const mails = outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["signing-link", "ruth.adeyemi@example.net"]]);
@@ -314,7 +320,7 @@ test("an expired link offers a fresh one, sent only to the published address; ot
   // A made-up link asking for a fresh one sees the same thing, and nothing is sent.
   const madeUp = await postLink("B".repeat(43), { intent: "fresh-link" });
   expect(madeUp.status).toBe(200);
-  expect(await madeUp.json()).toEqual({ freshLinkSent: true, errors: null, values: null });
+  expect(await madeUp.json()).toEqual({ freshLinkSent: true, errors: null, values: null, deadLink: null });
   expect(outboxRows("signing-link")).toHaveLength(1);
 });
 
