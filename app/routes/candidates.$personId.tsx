@@ -173,7 +173,10 @@ export default function CandidatePage() {
                     const answer = h.answers[String(p.id)];
                     return (
                       <li key={p.id}>
-                        {n + 1}. {p.title}: <strong>{answer ? answerLabels[answer] : "Not answered"}</strong>
+                        {n + 1}. {p.title}{" "}
+                        <span className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}>
+                          {answer ? answerLabels[answer] : "Not answered"}
+                        </span>
                       </li>
                     );
                   })}
