@@ -70,7 +70,7 @@ export default function ThankYou() {
         Send them this link to the candidates in {constituency.name}. Friends who live elsewhere can find their own
         candidates from there.
       </p>
-      <p className="inset-text">
+      <p className="inset-text inset-text--link">
         <a href={shareUrl}>{shareUrl}</a>
       </p>
       <ul className="list">

@@ -117,6 +117,8 @@ test("a second tab's press on a used confirmation link says the message was alre
     // Sandra (no published email) was unticked: not listed as counted; the address holds no postcode.
     expect(await page.getByRole("heading", { name: "Candidates we could not email" }).count()).toBe(0);
     expect(page.url()).not.toMatch(/postcode|ZZ4/i);
+    // The share link wraps rather than widen the phone's page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await page.getByRole("link", { name: /\/constituencies\/ashbourne-vale$/ }).count()).toBe(1);
 
     const answer = second.waitForResponse((r) => r.request().method() === "POST");
