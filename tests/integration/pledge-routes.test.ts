@@ -324,6 +324,24 @@ test("an expired link offers a fresh one, sent only to the published address; ot
   expect(outboxRows("signing-link")).toHaveLength(1);
 });
 
+test("'Email me a new link' on an expired link is limited like the candidate page's button: a 429 with Retry-After", async () => {
+  const { ruth } = setUp();
+  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  // Three an hour to one candidate's inbox, wherever they are asked for.
+  for (let i = 0; i < 3; i++) expect((await postLink(expired, { intent: "fresh-link" })).status).toBe(200);
+  const limited = await postLink(expired, { intent: "fresh-link" });
+  expect(limited.status).toBe(429);
+  const retryAfter = Number(limited.headers.get("Retry-After"));
+  expect(retryAfter).toBeGreaterThan(3_000);
+  expect(retryAfter).toBeLessThanOrEqual(3_600);
+  const pageHeaders = new Headers(
+    signHeaders({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+  );
+  expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
+  expect(pageHeaders.get("Cache-Control")).toBe("no-store");
+  expect(outboxRows("signing-link")).toHaveLength(3);
+});
+
 test("'Email me a signing link' sends only to the published address, whatever the form says, and answers the same when there is none", async () => {
   const { ruth, sandra } = setUp();
   const withEmail = await requestLinkOnPage(RUTH, { email: "attacker@example.org", toAddress: "attacker@example.org" });
