@@ -1,4 +1,5 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { waitInWords } from "~/utils/too-many-requests";
 
 /**
  * The error pages routes share: not found, too many requests (the same
@@ -19,12 +20,18 @@ export function ErrorBoundary() {
     );
   }
   if (isRouteErrorResponse(error) && error.status === 429) {
+    // tooManyRequests() puts the wait in the body as well as in Retry-After.
+    const data: unknown = error.data;
+    const retryAfter =
+      typeof data === "object" && data !== null && "retryAfterSeconds" in data && typeof data.retryAfterSeconds === "number"
+        ? data.retryAfterSeconds
+        : null;
     return (
       <>
         <title>Sorry, there have been too many attempts</title>
         <h1 className="heading-l">Sorry, there have been too many attempts</h1>
         <p>To protect candidates and supporters from abuse, we limit how often messages can be sent.</p>
-        <p>Please try again in an hour.</p>
+        <p>{retryAfter === null ? "Please try again later." : `Please try again in ${waitInWords(retryAfter)}.`}</p>
       </>
     );
   }

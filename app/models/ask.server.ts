@@ -5,7 +5,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { deleteMailboxMessages } from "~/models/mailbox.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { issueSigningLink } from "~/models/pledge.server";
-import { hitRateLimit } from "~/models/rate-limit.server";
+import { enforceRateLimits, hitRateLimit } from "~/models/rate-limit.server";
 import { alreadyAskedMail, candidateAskMail, candidateDigestMail, confirmAskMail } from "~/utils/ask-mails";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -26,8 +26,6 @@ export const limits = {
   ipSustained: { limit: 30, windowMs: HOUR },
   emailMails: { limit: 3, windowMs: DAY },
 } as const;
-
-export class RateLimited extends Error {}
 
 export type NewAsk = {
   constituencyCode: string;
@@ -72,17 +70,22 @@ export function listAskableCandidates({ constituencyCode }: { constituencyCode: 
  * Records an ask and mails the supporter a confirmation link; nothing goes to
  * candidates yet. The same email asking again gets the same outcome on screen
  * (so no one can probe who has asked) and an "already asked" mail instead.
- * Throws RateLimited when the client or the address is over its limit.
+ * Throws RateLimited (with when to retry) when the client or the address is
+ * over its limit.
  */
 export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: string; now: Date }) {
   const campaign = requireCampaign();
   const email = ask.email.toLowerCase();
   return writeTransaction(db, () => {
     const ipKey = hashForKey(clientIp);
-    const withinBurst = hitRateLimit({ key: `ask-ip-burst:${ipKey}`, ...limits.ipBurst, now });
-    const withinSustained = hitRateLimit({ key: `ask-ip-hour:${ipKey}`, ...limits.ipSustained, now });
-    if (!withinBurst || !withinSustained) throw new RateLimited();
-    if (!hitRateLimit({ key: `ask-email:${hashForKey(email)}`, ...limits.emailMails, now })) throw new RateLimited();
+    enforceRateLimits({
+      hits: [
+        { key: `ask-ip-burst:${ipKey}`, ...limits.ipBurst },
+        { key: `ask-ip-hour:${ipKey}`, ...limits.ipSustained },
+      ],
+      now,
+    });
+    enforceRateLimits({ hits: [{ key: `ask-email:${hashForKey(email)}`, ...limits.emailMails }], now });
 
     const existing = db
       .select({ status: asks.status, createdAt: asks.createdAt, confirmedAt: asks.confirmedAt, tokenExpiresAt: asks.tokenExpiresAt })
@@ -185,7 +188,21 @@ export function findAskByToken({ token, now }: { token: string; now: Date }) {
     .where(eq(askRecipients.askId, ask.id))
     .orderBy(asc(candidacies.name))
     .all();
-  return { name: ask.name, constituencyName: ask.constituencyName, candidateNames: recipients.map((r) => r.name) };
+  return { id: ask.id, name: ask.name, constituencyName: ask.constituencyName, candidateNames: recipients.map((r) => r.name) };
+}
+
+/**
+ * Whether an ask went ahead, for a confirmation page whose link no longer
+ * works (a second tab, a second press): "already sent" or "expired".
+ */
+export function findAskOutcome({ askId }: { askId: number }) {
+  const ask = db
+    .select({ status: asks.status, constituencySlug: constituencies.slug })
+    .from(asks)
+    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+    .where(eq(asks.id, askId))
+    .get();
+  return ask?.status === "confirmed" ? { status: "confirmed" as const, constituencySlug: ask.constituencySlug } : null;
 }
 
 function prepareConfirmQueries() {
@@ -243,7 +260,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
     const constituency = q.constituency.get({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
     const recipients = q.recipients.all({ askId: ask.id });
-    const withoutEmail: string[] = [];
+    const withoutEmail: { candidacyId: number; name: string }[] = [];
     for (const recipient of recipients) {
       const set = (delivery: (typeof askDeliveries)[number], outboxId: number | null = null) =>
         q.delivery.run({ delivery, outboxId, askId: ask.id, candidacyId: recipient.candidacyId });
@@ -254,7 +271,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
       }
       const signingLink = recipient.email ? issueSigningLink({ candidacyId: recipient.candidacyId, now }) : null;
       if (!recipient.email || !signingLink) {
-        withoutEmail.push(recipient.name);
+        withoutEmail.push({ candidacyId: recipient.candidacyId, name: recipient.name });
         set("no-email");
         continue;
       }
@@ -416,7 +433,7 @@ export function sendDueReminders({ now }: { now: Date }) {
       )
       .all();
     for (const ask of due) {
-      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...limits.emailMails, now })) continue;
+      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...limits.emailMails, now }).within) continue;
       const { token, hash } = generateToken();
       db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
       const candidateNames = db

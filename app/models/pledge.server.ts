@@ -16,18 +16,23 @@ import {
 import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
-import { hitRateLimit } from "~/models/rate-limit.server";
+import { enforceRateLimits } from "~/models/rate-limit.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { candidateSignedNoticeMail, pledgeRecordedMail, signingLinkMail } from "~/utils/pledge-mails";
-import { generateToken, hashToken, looksLikeToken } from "~/utils/tokens.server";
+import { generateToken, hashForKey, hashToken, looksLikeToken } from "~/utils/tokens.server";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
 
-// A candidate's inbox gets at most this many requested signing links an hour.
-const signingLinkRequests = { limit: 3, windowMs: 60 * 60 * 1000 };
+// A candidate's inbox gets at most this many requested signing links an hour,
+// and one client may ask for only so many links an hour, whoever they are for
+// (one address once queued 29 links to 10 candidates).
+export const signingLinkLimits = {
+  perCandidate: { limit: 3, windowMs: 60 * 60 * 1000 },
+  perClient: { limit: 10, windowMs: 60 * 60 * 1000 },
+} as const;
 
 export type Answers = Record<number, PledgeAnswer>;
 
@@ -82,8 +87,10 @@ export function issueSigningLink({ candidacyId, now }: { candidacyId: number; no
  * "Are you this candidate? Email me a signing link": the link goes only to
  * the published address, never one typed in a form. The caller shows the same
  * page whatever happens here, so no one learns whether an address is on file.
+ * Throws RateLimited when the client or the candidate is over its limit; both
+ * are counted before looking at the address, so a 429 says nothing about it.
  */
-export function requestSigningLink({ candidacyId, now }: { candidacyId: number; now: Date }) {
+export function requestSigningLink({ candidacyId, clientIp, now }: { candidacyId: number; clientIp: string; now: Date }) {
   const campaign = requireCampaign();
   writeTransaction(db, () => {
     const candidacy = db
@@ -97,9 +104,11 @@ export function requestSigningLink({ candidacyId, now }: { candidacyId: number; 
       .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
       .where(eq(candidacies.id, candidacyId))
       .get();
+    enforceRateLimits({ hits: [{ key: `signing-link-ip:${hashForKey(clientIp)}`, ...signingLinkLimits.perClient }], now });
     // Withdrawn candidates cannot sign, so there is nothing to send (or count).
-    if (!candidacy?.email || candidacy.status !== "standing") return;
-    if (!hitRateLimit({ key: `signing-link:${candidacyId}`, ...signingLinkRequests, now })) return;
+    if (!candidacy || candidacy.status !== "standing") return;
+    enforceRateLimits({ hits: [{ key: `signing-link:${candidacyId}`, ...signingLinkLimits.perCandidate }], now });
+    if (!candidacy.email) return;
     const link = issueSigningLink({ candidacyId, now });
     if (!link) return;
     const mail = signingLinkMail({
@@ -483,7 +492,13 @@ export function findCandidatePage({ personId }: { personId: string }) {
   if (!candidacy) return null;
   const pledge = findCurrentPledge({ candidacyId: candidacy.id });
   const history = db
-    .select({ createdAt: pledgeHistory.createdAt, trustMark: pledgeHistory.trustMark })
+    .select({
+      createdAt: pledgeHistory.createdAt,
+      trustMark: pledgeHistory.trustMark,
+      answers: pledgeHistory.answers,
+      statement: pledgeHistory.statement,
+      evidenceUrl: pledgeHistory.evidenceUrl,
+    })
     .from(pledgeHistory)
     .where(eq(pledgeHistory.candidacyId, candidacy.id))
     .orderBy(desc(pledgeHistory.id))

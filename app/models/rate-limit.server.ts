@@ -3,8 +3,19 @@ import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 /**
+ * Over a limit: carries when the caller may try again, so every 429 can say
+ * so in its Retry-After header instead of guessing.
+ */
+export class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Rate limited: retry after ${retryAfterSeconds} s`);
+  }
+}
+
+/**
  * Counts one hit against a fixed window and says whether it is within the
- * limit. Call inside a write transaction so the read and the increment are one.
+ * limit, and in how many seconds the window reopens. Call inside a write
+ * transaction so the read and the increment are one.
  */
 export function hitRateLimit({ key, limit, windowMs, now }: { key: string; limit: number; windowMs: number; now: Date }) {
   const row = db
@@ -19,7 +30,24 @@ export function hitRateLimit({ key, limit, windowMs, now }: { key: string; limit
     .values({ key, windowStart, count })
     .onConflictDoUpdate({ target: rateLimits.key, set: { windowStart, count } })
     .run();
-  return count <= limit;
+  const reopensInMs = Date.parse(windowStart) + windowMs - now.getTime();
+  // Rounded up, and never 0: "retry now" would be a lie while the window is shut.
+  return { within: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(reopensInMs / 1000)) };
+}
+
+/**
+ * Counts one hit against each limit and, if any is over, throws RateLimited
+ * with the latest reopening among them: the client must wait for all of them.
+ */
+export function enforceRateLimits({
+  hits,
+  now,
+}: {
+  hits: { key: string; limit: number; windowMs: number }[];
+  now: Date;
+}) {
+  const over = hits.map((hit) => hitRateLimit({ ...hit, now })).filter((result) => !result.within);
+  if (over.length > 0) throw new RateLimited(Math.max(...over.map((result) => result.retryAfterSeconds)));
 }
 
 /** Forgets windows that ended long ago. */

@@ -1,32 +1,84 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
-import { confirmAsk, findAskByToken } from "~/models/ask.server";
+import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
+import { findOrCreateAppSecret } from "~/models/app-secret.server";
+import { confirmAsk, findAskByToken, findAskOutcome } from "~/models/ask.server";
+import { signValue, verifySignedValue } from "~/utils/signed-value.server";
 
 // The URL holds a live token: never cache it, never send it on as a referrer.
 const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
 export const headers: HeadersFunction = () => tokenHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Send your message" }, { name: "robots", content: "noindex" }];
+// The title is rendered by the page: it depends on what the button's POST
+// found, and meta functions cannot see action data.
+export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+
+// A confirmed ask's link no longer matches anything, so the form carries the
+// ask's id, signed, to let a second press (another tab) say "already sent"
+// rather than "expired". Signed, so no one can ask about other people's asks.
+function receiptSecret() {
+  return findOrCreateAppSecret({ name: "ask-confirm" });
+}
 
 // Opening the link changes nothing (mail scanners follow links): only the
 // button's POST confirms.
 export function loader({ params }: LoaderFunctionArgs) {
-  return { ask: findAskByToken({ token: params.token ?? "", now: new Date() }) };
+  const ask = findAskByToken({ token: params.token ?? "", now: new Date() });
+  if (!ask) return { ask: null, receipt: null };
+  const { id, ...shown } = ask;
+  return { ask: shown, receipt: signValue({ value: String(id), secret: receiptSecret() }) };
 }
 
-export function action({ params }: ActionFunctionArgs) {
+export async function action({ params, request }: ActionFunctionArgs) {
+  const form = await request.formData();
   const confirmed = confirmAsk({ token: params.token ?? "", now: new Date() });
-  if (!confirmed) return Response.json({ failed: true }, { status: 410, headers: tokenHeaders });
-  const query = new URLSearchParams({ constituency: confirmed.constituencySlug, postcode: confirmed.postcode });
-  if (confirmed.withoutEmail.length > 0) query.set("noEmail", String(confirmed.withoutEmail.length));
+  if (!confirmed) {
+    const askId = verifySignedValue({ signed: String(form.get("receipt") ?? ""), secret: receiptSecret() });
+    const outcome = askId && /^\d+$/.test(askId) ? findAskOutcome({ askId: Number(askId) }) : null;
+    // Remix does not reload the page's data after a 4xx, so the answer says what to show.
+    const state = outcome ? ("already-sent" as const) : askId ? ("expired" as const) : ("dead" as const);
+    return Response.json({ state, constituencySlug: outcome?.constituencySlug ?? null }, { status: 410, headers: tokenHeaders });
+  }
+  const query = new URLSearchParams({ constituency: confirmed.constituencySlug });
+  // Which candidates could not be emailed: public ids, nothing about the supporter.
+  for (const c of confirmed.withoutEmail) query.append("noEmail", String(c.candidacyId));
   throw redirect(`/asks/thank-you?${query}`, { headers: tokenHeaders });
 }
 
 export default function ConfirmAsk() {
-  const { ask } = useLoaderData<typeof loader>();
-  if (!ask) {
+  const { ask, receipt } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const state = result?.state ?? (ask ? "ready" : "dead");
+
+  if (state === "already-sent") {
     return (
       <>
+        <title>Your message has already been sent</title>
+        <h1 className="heading-xl">Your message has already been sent</h1>
+        <p>You pressed the button before, perhaps in another tab or window, so there is nothing more to do.</p>
+        {result?.constituencySlug ? (
+          <p>
+            When a candidate signs, it will show on <Link to={`/constituencies/${result.constituencySlug}`}>your constituency&apos;s page</Link>.
+          </p>
+        ) : null}
+      </>
+    );
+  }
+  if (state === "expired") {
+    return (
+      <>
+        <title>This link has expired</title>
+        <h1 className="heading-xl">This link has expired</h1>
+        <p>Each link works for 7 days. If we sent you a reminder, use the link in the newest email.</p>
+        <p>
+          Your message has not been sent. <Link to="/">Start again</Link>.
+        </p>
+      </>
+    );
+  }
+  if (state === "dead" || !ask) {
+    return (
+      <>
+        <title>This link has expired or has already been used</title>
         <h1 className="heading-xl">This link has expired or has already been used</h1>
         <p>Each link works once, for 7 days. If we sent you a reminder, use the link in the newest email.</p>
         <p>
@@ -37,6 +89,7 @@ export default function ConfirmAsk() {
   }
   return (
     <>
+      <title>Send your message</title>
       <h1 className="heading-xl">Send your message</h1>
       <p className="body-l">Hello {ask.name}. Your message to candidates in {ask.constituencyName} is ready to go to:</p>
       <ul className="list">
@@ -45,6 +98,7 @@ export default function ConfirmAsk() {
         ))}
       </ul>
       <Form method="post">
+        <input type="hidden" name="receipt" value={receipt ?? ""} />
         <button type="submit" className="button">
           Send my message
         </button>

@@ -3,7 +3,6 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
 import { env } from "~/utils/env.server";
-import { normalisePostcode } from "~/utils/postcode";
 
 export const meta: MetaFunction = () => [{ title: "Message sent" }, { name: "robots", content: "noindex" }];
 
@@ -12,11 +11,15 @@ export function loader({ request }: LoaderFunctionArgs) {
   const constituency = findConstituencyBySlug({ slug: url.searchParams.get("constituency") ?? "" });
   const campaign = findCampaign();
   if (!constituency || !campaign) throw new Response("Not found", { status: 404 });
-  const postcode = normalisePostcode(url.searchParams.get("postcode") ?? "");
+  // Only the candidates this supporter asked who have no published email, as
+  // the confirmation found them; ids from the address are checked against the
+  // constituency, so a made-up address can list no one else.
+  const asked = new Set(url.searchParams.getAll("noEmail"));
   const withoutEmail = listCandidatesInConstituency({ gssCode: constituency.gssCode }).filter(
-    (c) => c.status === "standing" && !c.hasEmail,
+    (c) => c.status === "standing" && !c.hasEmail && asked.has(String(c.id)),
   );
-  const shareUrl = postcode ? `${env.PUBLIC_URL}/?postcode=${encodeURIComponent(postcode)}` : `${env.PUBLIC_URL}/`;
+  // Shared links carry nothing about the supporter: the constituency, not their postcode.
+  const shareUrl = `${env.PUBLIC_URL}/constituencies/${constituency.slug}`;
   return {
     campaignName: campaign.name,
     constituency: { name: constituency.name, slug: constituency.slug },
@@ -63,8 +66,11 @@ export default function ThankYou() {
         </>
       ) : null}
       <h2 className="heading-l">Ask your friends to do the same</h2>
-      <p>Send them this link. It opens the campaign with your postcode filled in:</p>
-      <p className="inset-text">
+      <p>
+        Send them this link to the candidates in {constituency.name}. Friends who live elsewhere can find their own
+        candidates from there.
+      </p>
+      <p className="inset-text inset-text--link">
         <a href={shareUrl}>{shareUrl}</a>
       </p>
       <ul className="list">

@@ -1,10 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
 import { findCandidacyIdByPerson, findCandidatePage, requestSigningLink } from "~/models/pledge.server";
+import { RateLimited } from "~/models/rate-limit.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { shortDate, suppressedCount } from "~/utils/names";
+import { clientIpOf } from "~/utils/request.server";
+import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
@@ -17,7 +20,9 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   ];
 };
 
-export const headers = publicPageHeaders;
+// The page is public and cacheable; a 429 from the action is neither.
+export const headers: HeadersFunction = (args) =>
+  args.errorHeaders?.has("Retry-After") ? retryAfterHeaders(args.errorHeaders) : publicPageHeaders(args);
 
 export function loader({ params, request }: LoaderFunctionArgs) {
   const page = findCandidatePage({ personId: params.personId ?? "" });
@@ -35,15 +40,21 @@ export function loader({ params, request }: LoaderFunctionArgs) {
 // The link goes only to the address published for this candidate; the answer
 // is the same whether or not we have one, so no one learns which we hold.
 // requestSigningLink sends nothing to a withdrawn candidate or one without an email.
-export function action({ params }: ActionFunctionArgs) {
+export function action({ params, context }: ActionFunctionArgs) {
   const personId = params.personId ?? "";
   const candidacyId = findCandidacyIdByPerson({ personId });
   if (candidacyId === undefined) throw new Response("Not found", { status: 404 });
-  requestSigningLink({ candidacyId, now: new Date() });
+  try {
+    requestSigningLink({ candidacyId, clientIp: clientIpOf(context), now: new Date() });
+  } catch (error) {
+    if (error instanceof RateLimited) throw tooManyRequests(error);
+    throw error;
+  }
   throw redirect(`/candidates/${personId}?link=requested#signing-link`);
 }
 
 const answerLabels = { signed: "Signed", declined: "Declined" } as const;
+const trustMarkLabels = { "verified-by-email": "Verified by email", "recorded-by-campaign": "Recorded by the campaign" } as const;
 
 export default function CandidatePage() {
   const { candidacy, points, statement, trustMark, evidenceUrl, history, asked, linkRequested, recorded, contactEmail } =
@@ -140,14 +151,47 @@ export default function CandidatePage() {
       {history.length > 1 ? (
         <details className="details">
           <summary>Every change ({history.length})</summary>
-          <ul className="list">
+          {/* The append-only history as it was kept: what each version said, newest first. */}
+          <ol className="list">
             {history.map((h, i) => (
-              <li key={i}>
-                {i === history.length - 1 ? "Answered" : "Updated"} on {shortDate(h.createdAt)}
-                {h.trustMark === "recorded-by-campaign" ? " (recorded by the campaign)" : ""}
+              <li key={i} className="pledge-version">
+                <h3 className="heading-s">
+                  {i === 0 ? "Current answers" : i === history.length - 1 ? "First answers" : "Earlier answers"}, given on{" "}
+                  {shortDate(h.createdAt)}
+                </h3>
+                <p>
+                  <span className="tag tag--grey">{trustMarkLabels[h.trustMark]}</span>
+                  {h.trustMark === "recorded-by-campaign" && h.evidenceUrl ? (
+                    <>
+                      {" "}
+                      <a href={h.evidenceUrl}>See the evidence</a>
+                    </>
+                  ) : null}
+                </p>
+                <ul className="list">
+                  {points.map((p, n) => {
+                    const answer = h.answers[String(p.id)];
+                    return (
+                      <li key={p.id}>
+                        {n + 1}. {p.title}{" "}
+                        <span className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}>
+                          {answer ? answerLabels[answer] : "Not answered"}
+                        </span>
+                      </li>
+                    );
+                  })}
+                </ul>
+                {h.statement ? (
+                  <>
+                    <p className="visually-hidden">Statement:</p>
+                    <p className="statement">{h.statement}</p>
+                  </>
+                ) : (
+                  <p className="hint">No statement.</p>
+                )}
               </li>
             ))}
-          </ul>
+          </ol>
         </details>
       ) : null}
       <p>

@@ -1,23 +1,36 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
 import { ChoiceGroup, TextArea, TextField } from "~/components/field";
-import { listAskableCandidates, RateLimited, submitAsk } from "~/models/ask.server";
+import { findOrCreateAppSecret } from "~/models/app-secret.server";
+import { listAskableCandidates, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug } from "~/models/constituency.server";
+import { RateLimited } from "~/models/rate-limit.server";
 import { candidateAskMail } from "~/utils/ask-mails";
+import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
+import { personNameProblem } from "~/utils/names";
 import { normalisePostcode } from "~/utils/postcode";
 import { lookUpPostcode } from "~/utils/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
+import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
 
-// Bots that fill and post a form faster than this are quietly ignored.
-const MIN_FILL_MS = 3_000;
 const MESSAGE_MAX = 1_000;
+// A field a person never sees or fills. Its name and autocomplete="off" keep
+// browsers' autofill away from it (names like "website" or "url" attract it).
+const TRAP_FIELD = "leave-this-blank";
+
+// The key that signs when the form was first shown (form-stamp.server.ts).
+function formSecret() {
+  return findOrCreateAppSecret({ name: "ask-form" });
+}
 
 // The title is rendered by the page itself: it must start "Error: " after a
 // failed submission, and meta functions cannot see action data.
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+
+export const headers: HeadersFunction = ({ errorHeaders }) => retryAfterHeaders(errorHeaders);
 
 function load(slug: string | undefined) {
   const constituency = findConstituencyBySlug({ slug: slug ?? "" });
@@ -47,7 +60,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
       candidacyIds: candidates.map((c) => String(c.id)),
       wordingId: campaign.wordingVariants[0]?.id ?? "",
     },
-    startedAt: String(Date.now()),
+    startedAt: issueFormStamp({ secret: formSecret(), now: new Date() }),
   };
 }
 
@@ -94,7 +107,12 @@ function askSchema({ candidateIds, wordingIds }: { candidateIds: number[]; wordi
       .min(1, "Enter your name")
       .max(100, "Your name must be 100 characters or fewer")
       // Names go into mail headers and the public list: no control characters.
-      .regex(/^[^\p{Cc}]+$/u, "Your name must only include letters, spaces and punctuation"),
+      .regex(/^[^\p{Cc}]+$/u, "Your name must only include letters, spaces and punctuation")
+      // Names reach spreadsheets, mail headers and the public list (names.ts says why).
+      .superRefine((name, ctx) => {
+        const problem = personNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: `Your name ${problem}` });
+      }),
     email: z
       .string()
       .min(1, "Enter your email address")
@@ -124,15 +142,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = readValues(form);
   const checkYourEmail = `/asks/check-your-email?constituency=${constituency.slug}`;
+  const now = new Date();
 
-  // The honeypot and the minimum fill time drop bots quietly: they see the
-  // same page a person would, and nothing is recorded or sent.
-  const startedAt = Number(form.get("startedAt") || Number.NaN);
-  if (String(form.get("website") ?? "") !== "") throw redirect(checkYourEmail);
-  if (!(Date.now() - startedAt >= MIN_FILL_MS)) throw redirect(checkYourEmail);
-
-  // Carried through every step, so revalidation never restarts the clock.
-  const started = String(startedAt);
+  // Every step hands back a stamp: the same one while it is good, so the clock
+  // runs from the first page; a fresh one when it was missing, forged or old.
+  const stamp = checkFormStamp({ stamp: String(form.get("startedAt") ?? ""), secret: formSecret(), now });
+  const started = stamp.stamp;
   const intent = String(form.get("intent") ?? "preview");
   if (intent === "edit") return { values, errors: null, preview: null, startedAt: started };
 
@@ -171,7 +186,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   const cleanValues = { ...values, postcode: ask.postcode };
 
-  if (intent !== "send") {
+  // Only the final send is ever held back, and then truthfully: the preview
+  // again, asking them to press Send, which a person does and a naive bot
+  // does not. The trap field is not carried into the preview's form, so a
+  // person whose browser filled it gets through on the second press.
+  const heldBack = intent === "send" && (String(form.get(TRAP_FIELD) ?? "") !== "" || stamp.verdict !== "ok");
+
+  if (intent !== "send" || heldBack) {
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId);
     const first = candidates.find((c) => c.id === ask.candidacyIds[0]);
     const preview = wording
@@ -187,7 +208,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
           publicUrl: "",
         })
       : null;
-    return { values: cleanValues, errors: null, preview, startedAt: started };
+    return { values: cleanValues, errors: null, preview, startedAt: started, notSent: heldBack };
   }
 
   try {
@@ -204,12 +225,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         candidacyIds: ask.candidacyIds,
       },
       clientIp: clientIpOf(context),
-      now: new Date(),
+      now,
     });
   } catch (error) {
-    if (error instanceof RateLimited) {
-      throw new Response("Too many requests", { status: 429, headers: { "Retry-After": "3600" } });
-    }
+    if (error instanceof RateLimited) throw tooManyRequests(error);
     throw error;
   }
   throw redirect(checkYourEmail);
@@ -227,9 +246,18 @@ export default function AskPage() {
 
   if (preview) {
     const chosen = candidates.filter((c) => values.candidacyIds.includes(String(c.id)));
+    const notSent = result && "notSent" in result ? result.notSent : false;
     return (
       <>
-        <title>{`Check your message – ${constituency.name}`}</title>
+        <title>{`${notSent ? "Not sent yet: " : ""}Check your message – ${constituency.name}`}</title>
+        {notSent ? (
+          <div className="notification" role="alert" aria-labelledby="not-sent-title">
+            <h2 className="heading-m" id="not-sent-title">
+              Your message has not been sent yet
+            </h2>
+            <p>Check it below, then press Send again.</p>
+          </div>
+        ) : null}
         <span className="caption-l">{constituency.name}</span>
         <h1 className="heading-xl">Check your message before sending</h1>
         <p>
@@ -251,6 +279,7 @@ export default function AskPage() {
         <pre className="mail-preview">{preview.textBody}</pre>
         <Form method="post" noValidate>
           <HiddenValues values={values} startedAt={startedAt} />
+          <Honeypot />
           <p>
             After you press send we will email you a link. Nothing goes to the candidates until you open it and
             confirm.
@@ -407,8 +436,8 @@ export default function AskPage() {
 function Honeypot() {
   return (
     <div className="trap" aria-hidden="true">
-      <label htmlFor="website">Leave this field blank</label>
-      <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
+      <label htmlFor={TRAP_FIELD}>Leave this field blank</label>
+      <input id={TRAP_FIELD} name={TRAP_FIELD} type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
     </div>
   );
 }

@@ -9,11 +9,14 @@ import {
   requestSigningLink,
   type Answers,
 } from "~/models/pledge.server";
+import { RateLimited } from "~/models/rate-limit.server";
 import { STATEMENT_MAX } from "~/utils/pledge";
+import { clientIpOf } from "~/utils/request.server";
+import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
 
 // The URL holds a live signing token: never cache it, never pass it on as a referrer.
 const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
-export const headers: HeadersFunction = () => tokenHeaders;
+export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenHeaders, ...retryAfterHeaders(errorHeaders) });
 
 // The title is rendered by the page (it must start "Error: " after a failed submission).
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
@@ -30,7 +33,7 @@ export function loader({ params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ params, request }: ActionFunctionArgs) {
+export async function action({ params, request, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
   const now = new Date();
   const form = await request.formData();
@@ -38,9 +41,19 @@ export async function action({ params, request }: ActionFunctionArgs) {
   if (form.get("intent") === "fresh-link") {
     const page = findSigningPage({ token, now });
     // A fresh link goes to the published address, as every link does.
-    if (page.status === "expired") requestSigningLink({ candidacyId: page.candidacy.id, now });
-    return Response.json({ freshLinkSent: true, errors: null, values: null }, { headers: tokenHeaders });
+    try {
+      if (page.status === "expired") requestSigningLink({ candidacyId: page.candidacy.id, clientIp: clientIpOf(context), now });
+    } catch (error) {
+      if (error instanceof RateLimited) throw tooManyRequests(error);
+      throw error;
+    }
+    return Response.json({ freshLinkSent: true, errors: null, values: null, deadLink: null }, { headers: tokenHeaders });
   }
+
+  // A dead link (pressed in a second tab, or after the address changed) says
+  // why before any field errors: fixing the form would not help.
+  const opened = findSigningPage({ token, now });
+  if (opened.status !== "valid") return deadLinkAnswer(opened);
 
   const campaign = findCampaign();
   const answers: Answers = {};
@@ -60,13 +73,13 @@ export async function action({ params, request }: ActionFunctionArgs) {
   values.statement = statement;
   if (statement.length > STATEMENT_MAX) errors.statement = `Your statement must be ${STATEMENT_MAX} characters or fewer`;
   if (Object.keys(errors).length > 0) {
-    return Response.json({ freshLinkSent: false, errors, values }, { status: 400, headers: tokenHeaders });
+    return Response.json({ freshLinkSent: false, errors, values, deadLink: null }, { status: 400, headers: tokenHeaders });
   }
 
   const result = recordPledgeFromLink({ token, answers, statement: statement || null, now });
   if (result.status !== "recorded") {
-    // The link died between opening and pressing the button: show why.
-    return Response.json({ freshLinkSent: false, errors: null, values: null }, { status: 410, headers: tokenHeaders });
+    // The link died between the check above and the write: show why.
+    return deadLinkAnswer(findSigningPage({ token, now }));
   }
   const page = findSigningPage({ token, now });
   const personId = page.status === "valid" ? page.candidacy.personId : "";
@@ -75,9 +88,17 @@ export async function action({ params, request }: ActionFunctionArgs) {
   throw redirect(`/candidates/${personId}?recorded=${now.getTime()}`, { headers: tokenHeaders });
 }
 
+// Remix does not reload the page's data after a 4xx, so the answer carries
+// the link's state itself for the page to explain.
+function deadLinkAnswer(deadLink: ReturnType<typeof findSigningPage>) {
+  return Response.json({ freshLinkSent: false, errors: null, values: null, deadLink }, { status: 410, headers: tokenHeaders });
+}
+
 export default function SignPledge() {
-  const { page, points, contactEmail } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { points, contactEmail } = loaded;
+  const page = result?.deadLink ?? loaded.page;
 
   if (result?.freshLinkSent) {
     return (
@@ -92,12 +113,11 @@ export default function SignPledge() {
   }
 
   if (page.status !== "valid") {
+    const heading = page.status === "expired" ? "This signing link has expired" : "This signing link does not work";
     return (
       <>
-        <title>This signing link does not work</title>
-        <h1 className="heading-xl">
-          {page.status === "expired" ? "This signing link has expired" : "This signing link does not work"}
-        </h1>
+        <title>{heading}</title>
+        <h1 className="heading-xl">{heading}</h1>
         {page.status === "expired" ? (
           <>
             <p>

@@ -178,6 +178,11 @@ test("an ask reaches a candidate, who signs three points and declines one throug
   await page.getByText("Has signed every point of the pledge.").waitFor();
   await page.getByText(/^First answered on \d{1,2} \w{3} \d{4}; updated on \d{1,2} \w{3} \d{4}\.$/).waitFor();
   await page.getByText("Every change (2)").waitFor();
+  // Each version says what it answered, not just when: the first declined point 4.
+  await page.getByText("Every change (2)").click();
+  const firstVersion = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /^First answers, given on / }) });
+  await firstVersion.getByRole("listitem").filter({ hasText: `4. ${titles[3]}` }).getByText("Declined", { exact: true }).waitFor();
+  await firstVersion.getByText(statement, { exact: true }).waitFor();
 
   // Now the ask form thanks her instead of asking her.
   await page.goto(`${app.baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AA`);

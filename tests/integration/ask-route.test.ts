@@ -1,16 +1,34 @@
 import { fileURLToPath } from "node:url";
-import { expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { asks, outbox } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates } from "~/models/ask.server";
-import { action, loader } from "~/routes/constituencies.$slug_.ask";
+import { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
+import { loader as thankYouLoader } from "~/routes/asks.thank-you";
+import { action, headers, loader } from "~/routes/constituencies.$slug_.ask";
 import { db } from "~/utils/db.server";
+import { issueFormStamp } from "~/utils/form-stamp.server";
 
 // The real loader and action of /constituencies/:slug/ask against a real SQLite file.
 const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const slug = "ashbourne-vale";
 const url = `http://localhost/constituencies/${slug}/ask`;
 let ip = 0;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The signed stamp the form carries, as the page would have issued it `ago` ms before now. */
+function stampFrom(ago: number) {
+  return issueFormStamp({ secret: findOrCreateAppSecret({ name: "ask-form" }), now: new Date(Date.now() - ago) });
+}
+
+/** The clock, moved on: as if the person took this long before pressing the next button. */
+function later(ms: number) {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + ms });
+}
 
 function setUp() {
   loadSampleElectionIfEmpty({ dir: dataDir });
@@ -27,8 +45,8 @@ function form(fields: Record<string, string | string[]>) {
 
 function validFields(candidateIds: number[], overrides: Record<string, string | string[]> = {}) {
   return {
-    startedAt: String(Date.now() - 60_000),
-    website: "",
+    startedAt: stampFrom(60_000),
+    "leave-this-blank": "",
     name: "Rajan Nair",
     email: "rajan@example.org",
     postcode: "zz4 1aa",
@@ -109,22 +127,100 @@ test("continue shows a preview and records nothing; send records the ask and red
   expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
 });
 
-test("the honeypot and a too-fast submission are dropped quietly: same redirect, nothing recorded", async () => {
+test("Continue pressed the moment the form loads (autofill) still shows the preview; so does changing the message", async () => {
   const candidates = setUp();
   const ids = [candidates[0]!.id];
-  for (const fields of [
-    validFields(ids, { intent: "send", website: "https://spam.example" }),
-    validFields(ids, { intent: "send", startedAt: String(Date.now() - 500) }),
-    validFields(ids, { intent: "send", startedAt: "" }),
-  ]) {
-    const result = await post(fields);
-    expect((result as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
-  }
-  expect(db.select().from(asks).all()).toEqual([]);
-  expect(db.select().from(outbox).all()).toEqual([]);
+  const page = loader({ request: new Request(url), params: { slug }, context: {} });
+  const preview = await json(await post(validFields(ids, { intent: "preview", startedAt: page.startedAt })));
+  expect((preview.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
+  expect(preview.notSent).toBe(false);
+  // The clock keeps running from the first page: the same stamp comes back.
+  expect(preview.startedAt).toBe(page.startedAt);
+  const edit = await json(await post(validFields(ids, { intent: "edit", startedAt: page.startedAt })));
+  expect(edit.startedAt).toBe(page.startedAt);
+  expect(edit.errors).toBeNull();
 });
 
-test("over the limit, the answer is a generic 429", async () => {
+test("Send within 3 s of the form loading sends nothing and says so, on the preview; pressing Send again sends", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  const page = loader({ request: new Request(url), params: { slug }, context: {} });
+  const held = await json(await post(validFields(ids, { intent: "send", startedAt: page.startedAt })));
+  // Not "Check your email": nothing was sent, and the page says so.
+  expect(held.notSent).toBe(true);
+  expect((held.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
+  expect(held.startedAt).toBe(page.startedAt);
+  expect(db.select().from(asks).all()).toEqual([]);
+  expect(db.select().from(outbox).all()).toEqual([]);
+
+  later(3_100);
+  const sent = await post(validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
+  expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
+  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+});
+
+test("a client-made start time (0, -1e30, unsigned, forged, missing) or one over a day old is never trusted, and a person who retries gets through", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  const unsigned = String(Date.now() - 60_000);
+  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", stampFrom(25 * 60 * 60 * 1000)]) {
+    const held = await json(await post(validFields(ids, { intent: "send", startedAt })));
+    expect(held.notSent).toBe(true);
+    // A fresh stamp, signed by the server, comes back with the page.
+    expect(held.startedAt).not.toBe(startedAt);
+    expect(String(held.startedAt)).toMatch(/^\d+\.[A-Za-z0-9_-]+$/);
+    expect(db.select().from(asks).all()).toEqual([]);
+  }
+  const retried = await json(await post(validFields(ids, { intent: "send", startedAt: "0" })));
+  later(3_100);
+  const sent = await post(validFields(ids, { intent: "send", startedAt: String(retried.startedAt) }));
+  expect((sent as Response).status).toBe(302);
+  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+});
+
+test("a filled trap field holds back only the send, with the same truthful preview; Send from that preview goes through", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  // At the preview step it changes nothing: nothing is recorded there anyway.
+  const preview = await json(await post(validFields(ids, { intent: "preview", "leave-this-blank": "Rajan" })));
+  expect(preview.notSent).toBe(false);
+  const held = await json(await post(validFields(ids, { intent: "send", "leave-this-blank": "https://spam.example" })));
+  expect(held.notSent).toBe(true);
+  expect(db.select().from(asks).all()).toEqual([]);
+  expect(db.select().from(outbox).all()).toEqual([]);
+  // The preview's own form starts with the trap empty again.
+  const sent = await post(validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
+  expect((sent as Response).status).toBe(302);
+  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+});
+
+test("names that start like a spreadsheet formula, or hide or reorder characters, are refused with a clear message; other scripts are fine", async () => {
+  const candidates = setUp();
+  const ids = [candidates[0]!.id];
+  const refused: [string, string][] = [
+    ["=HYPERLINK(\"https://evil.example\")", "Your name must not start with =, +, - or @"],
+    ["+44 Rajan", "Your name must not start with =, +, - or @"],
+    ["-Rajan", "Your name must not start with =, +, - or @"],
+    ["@Rajan", "Your name must not start with =, +, - or @"],
+    ["Rajan \u202EriaN", "Your name must not contain characters that change the direction of text"],
+    ["Rajan \u2066Nair\u2069", "Your name must not contain characters that change the direction of text"],
+    ["Raj\u200Ban Nair", "Your name must not contain invisible characters"],
+  ];
+  for (const [name, message] of refused) {
+    const result = await post(validFields(ids, { intent: "preview", name }));
+    expect(result instanceof Response ? result.status : 200).toBe(400);
+    const data = await json(result);
+    expect((data.errors as Record<string, string>).name).toBe(message);
+    expect((data.values as { name: string }).name).toBe(name.trim());
+  }
+  for (const name of ["Rаjan Nаir" /* Cyrillic а */, "Zoë O’Brien-Smith", "محمد علی", "Ólafur Ragnar"]) {
+    const data = await json(await post(validFields(ids, { intent: "preview", name })));
+    expect(data.errors).toBeNull();
+  }
+  expect(db.select().from(asks).all()).toEqual([]);
+});
+
+test("over the limit, the answer is a generic 429 that says when the window reopens", async () => {
   const candidates = setUp();
   const ids = [candidates[0]!.id];
   const request = (i: number) =>
@@ -136,5 +232,106 @@ test("over the limit, the answer is a generic 429", async () => {
   for (let i = 0; i < 5; i++) expect(((await request(i)) as Response).status).toBe(302);
   const limited = (await request(5)) as Response;
   expect(limited.status).toBe(429);
-  expect(limited.headers.get("Retry-After")).toBe("3600");
+  // The burst window is a minute from the first submission: at most 60 s, never the old fixed "3600".
+  const retryAfter = Number(limited.headers.get("Retry-After"));
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(await limited.json()).toEqual({ retryAfterSeconds: retryAfter });
+  const pageHeaders = new Headers(
+    headers({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+  );
+  expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
+});
+
+/** The ask as the preview's Send button posts it, then the token from the confirmation mail. */
+async function askAndGetToken(candidacyIds: number[], email = "rajan@example.org") {
+  const sent = await post(validFields(candidacyIds, { intent: "send", email }));
+  expect((sent as Response).status).toBe(302);
+  const mail = db.select().from(outbox).all().find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
+  return /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")![1]!;
+}
+
+function openConfirmLink(token: string) {
+  return confirmLoader({ request: new Request(`http://localhost/asks/confirm/${token}`), params: { token }, context: {} });
+}
+
+async function pressConfirm(token: string, receipt: string | null) {
+  const body = new URLSearchParams(receipt === null ? {} : { receipt });
+  const request = new Request(`http://localhost/asks/confirm/${token}`, { method: "POST", body });
+  try {
+    return (await confirmAction({ request, params: { token }, context: {} })) as Response;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+function thankYouPage(location: string) {
+  return thankYouLoader({ request: new Request(`http://localhost${location}`), params: {}, context: {} });
+}
+
+test("the thank-you page lists only the no-email candidates this supporter asked; its address and share link carry no postcode", async () => {
+  const candidates = setUp();
+  const sandra = candidates.find((c) => !c.hasEmail)!;
+  // Sandra (no published email) unticked: she is not "counted" for this supporter.
+  const withoutSandra = await askAndGetToken(candidates.filter((c) => c !== sandra).map((c) => c.id));
+  const first = await pressConfirm(withoutSandra, openConfirmLink(withoutSandra).receipt);
+  const location = first.headers.get("Location")!;
+  expect(location).toBe("/asks/thank-you?constituency=ashbourne-vale");
+  const page = thankYouPage(location);
+  expect(page.withoutEmail).toEqual([]);
+  expect(page.shareUrl).toBe("http://localhost:3000/constituencies/ashbourne-vale");
+
+  const withSandra = await askAndGetToken(candidates.map((c) => c.id), "ffion@example.org");
+  const second = await pressConfirm(withSandra, openConfirmLink(withSandra).receipt);
+  const secondLocation = second.headers.get("Location")!;
+  expect(secondLocation).toBe(`/asks/thank-you?constituency=ashbourne-vale&noEmail=${sandra.id}`);
+  expect(thankYouPage(secondLocation).withoutEmail.map((c) => c.name)).toEqual([sandra.name]);
+  for (const shown of [location, secondLocation, page.shareUrl, JSON.stringify(page)]) {
+    expect(shown).not.toMatch(/ZZ4|postcode|rajan|ffion/i);
+  }
+  // A made-up address lists no one outside the constituency, and only those without an email.
+  const others = candidates.filter((c) => c.hasEmail).map((c) => `noEmail=${c.id}`);
+  expect(thankYouPage(`/asks/thank-you?constituency=ashbourne-vale&${others.join("&")}`).withoutEmail).toEqual([]);
+});
+
+test("pressing the button again on a used link (a second tab) says the message was already sent, with a 410", async () => {
+  const candidates = setUp();
+  const token = await askAndGetToken(candidates.map((c) => c.id));
+  // Two tabs open on the same link, before either is pressed.
+  const tabOne = openConfirmLink(token);
+  const tabTwo = openConfirmLink(token);
+  expect(tabOne.ask?.name).toBe("Rajan Nair");
+  expect((await pressConfirm(token, tabOne.receipt)).status).toBe(302);
+  const again = await pressConfirm(token, tabTwo.receipt);
+  expect(again.status).toBe(410);
+  expect(await again.json()).toEqual({ state: "already-sent", constituencySlug: "ashbourne-vale" });
+  expect(again.headers.get("Cache-Control")).toBe("no-store");
+  // Opened afresh, the link cannot tell whose it was: it says both possibilities.
+  expect(openConfirmLink(token)).toEqual({ ask: null, receipt: null });
+  // Only the first press sent anything.
+  expect(db.select().from(outbox).all().filter((m) => m.kind === "candidate-ask")).toHaveLength(4);
+});
+
+test("pressing the button on an expired link says it expired and nothing was sent, with a 410; a forged receipt learns nothing", async () => {
+  const candidates = setUp();
+  const token = await askAndGetToken(candidates.map((c) => c.id));
+  const { receipt } = openConfirmLink(token);
+  // A week passes (the link's lifetime) before the button is pressed.
+  later(8 * 24 * 60 * 60 * 1000);
+  const expired = await pressConfirm(token, receipt);
+  expect(expired.status).toBe(410);
+  expect(await expired.json()).toEqual({ state: "expired", constituencySlug: null });
+  vi.useRealTimers();
+
+  // Someone else's ask, confirmed: an unsigned or forged receipt does not reveal it.
+  const other = await askAndGetToken(candidates.map((c) => c.id), "other@example.org");
+  const otherReceipt = openConfirmLink(other).receipt!;
+  expect((await pressConfirm(other, otherReceipt)).status).toBe(302);
+  const askId = otherReceipt.split(".")[0]!;
+  for (const forged of [askId, `${askId}.forged`, "", null]) {
+    const response = await pressConfirm("A".repeat(43), forged);
+    expect(response.status).toBe(410);
+    expect(await response.json()).toEqual({ state: "dead", constituencySlug: null });
+  }
 });

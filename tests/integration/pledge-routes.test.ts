@@ -11,7 +11,7 @@ import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
-import { action as candidateAction, loader as candidateLoader } from "~/routes/candidates.$personId";
+import { action as candidateAction, headers as candidateHeaders, loader as candidateLoader } from "~/routes/candidates.$personId";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
 import { loader as askLoader } from "~/routes/constituencies.$slug_.ask";
 import { action as signAction, headers as signHeaders, loader as signLoader } from "~/routes/pledge.sign.$token";
@@ -82,10 +82,10 @@ async function postLink(token: string, fields: Record<string, string>) {
   }
 }
 
-async function requestLinkOnPage(personId: string, fields: Record<string, string> = {}): Promise<Response> {
+async function requestLinkOnPage(personId: string, fields: Record<string, string> = {}, clientIp?: string): Promise<Response> {
   const request = new Request(`http://localhost/candidates/${personId}`, { method: "POST", body: form(fields) });
   try {
-    await candidateAction({ request, params: { personId }, context: {} });
+    await candidateAction({ request, params: { personId }, context: { clientIp } });
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -279,19 +279,25 @@ test("the statement is limited to 1000 characters and kept as plain text, withou
 
 test("a POST through a dead link records nothing and answers 410", async () => {
   const { ruth, felix, points } = setUp();
-  const expired = linkFor(ruth.id, new Date(Date.now() - 30 * DAY - 1000));
   const revoked = linkFor(ruth.id);
   revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
+  const expired = linkFor(ruth.id, new Date(Date.now() - 30 * DAY - 1000));
   const withdrawn = linkFor(felix.id);
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
   const valid = linkFor(ruth.id);
   const tampered = `${valid.slice(0, 10)}${valid[10] === "A" ? "B" : "A"}${valid.slice(11)}`;
 
   const before = snapshotDatabase();
-  for (const token of [expired, revoked, withdrawn, tampered]) {
+  // The answer says which dead link it was, for the page to explain (a 410 does not reload the page's data).
+  for (const [token, status] of [
+    [expired, "expired"],
+    [revoked, "revoked"],
+    [withdrawn, "withdrawn"],
+    [tampered, "unknown"],
+  ] as const) {
     const response = await postLink(token, answersForm(points, threeAndOne, "Should not appear"));
     expect(response.status).toBe(410);
-    expect(await response.json()).toEqual({ freshLinkSent: false, errors: null, values: null });
+    expect(await response.json()).toMatchObject({ freshLinkSent: false, errors: null, values: null, deadLink: { status } });
   }
   expect(snapshotDatabase()).toEqual(before);
   expect(candidatePage(FELIX).points.every((p) => p.answer === null)).toBe(true);
@@ -302,7 +308,7 @@ test("an expired link offers a fresh one, sent only to the published address; ot
   const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   const response = await postLink(expired, { intent: "fresh-link", email: "attacker@example.org" });
   expect(response.status).toBe(200);
-  expect(await response.json()).toEqual({ freshLinkSent: true, errors: null, values: null });
+  expect(await response.json()).toEqual({ freshLinkSent: true, errors: null, values: null, deadLink: null });
 
   const mails = outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["signing-link", "ruth.adeyemi@example.net"]]);
@@ -314,8 +320,26 @@ test("an expired link offers a fresh one, sent only to the published address; ot
   // A made-up link asking for a fresh one sees the same thing, and nothing is sent.
   const madeUp = await postLink("B".repeat(43), { intent: "fresh-link" });
   expect(madeUp.status).toBe(200);
-  expect(await madeUp.json()).toEqual({ freshLinkSent: true, errors: null, values: null });
+  expect(await madeUp.json()).toEqual({ freshLinkSent: true, errors: null, values: null, deadLink: null });
   expect(outboxRows("signing-link")).toHaveLength(1);
+});
+
+test("'Email me a new link' on an expired link is limited like the candidate page's button: a 429 with Retry-After", async () => {
+  const { ruth } = setUp();
+  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  // Three an hour to one candidate's inbox, wherever they are asked for.
+  for (let i = 0; i < 3; i++) expect((await postLink(expired, { intent: "fresh-link" })).status).toBe(200);
+  const limited = await postLink(expired, { intent: "fresh-link" });
+  expect(limited.status).toBe(429);
+  const retryAfter = Number(limited.headers.get("Retry-After"));
+  expect(retryAfter).toBeGreaterThan(3_000);
+  expect(retryAfter).toBeLessThanOrEqual(3_600);
+  const pageHeaders = new Headers(
+    signHeaders({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+  );
+  expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
+  expect(pageHeaders.get("Cache-Control")).toBe("no-store");
+  expect(outboxRows("signing-link")).toHaveLength(3);
 });
 
 test("'Email me a signing link' sends only to the published address, whatever the form says, and answers the same when there is none", async () => {
@@ -337,7 +361,8 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(withoutEmail.status).toBe(withEmail.status);
   expect(withoutEmail.headers.get("Location")).toBe(`/candidates/${SANDRA}?link=requested#signing-link`);
   expect([...withoutEmail.headers.keys()]).toEqual([...withEmail.headers.keys()]);
-  expect(snapshotDatabase()).toEqual(before);
+  // Only the rate-limit counters moved: they count every request, address or not.
+  expect({ ...snapshotDatabase(), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(sandra.email).toBeNull();
 
   // Both pages then say the same thing, from the same data.
@@ -348,13 +373,38 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(sandraPage.contactEmail).toBe("pledge@example.org");
 });
 
+test("one client asking for more than 10 signing links an hour gets a 429 page saying when to retry, never cached", async () => {
+  setUp();
+  const people = [RUTH, FELIX, EDWARD, SANDRA];
+  for (let i = 0; i < 10; i++) {
+    expect((await requestLinkOnPage(people[i % 4]!, {}, "198.51.100.40")).status).toBe(302);
+  }
+  const mailsBefore = outboxRows().length;
+  const limited = await requestLinkOnPage(SANDRA, {}, "198.51.100.40");
+  expect(limited.status).toBe(429);
+  const retryAfter = Number(limited.headers.get("Retry-After"));
+  // Seconds until the hour that began with the first request ends: not a fixed guess.
+  expect(retryAfter).toBeGreaterThan(3_000);
+  expect(retryAfter).toBeLessThanOrEqual(3_600);
+  expect(await limited.json()).toEqual({ retryAfterSeconds: retryAfter });
+  expect(outboxRows()).toHaveLength(mailsBefore);
+  // The page that shows the 429 passes the header on, and is not cached like the public page.
+  const pageHeaders = new Headers(
+    candidateHeaders({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+  );
+  expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
+  expect(pageHeaders.get("Cache-Control")).toBe("no-store");
+  // Another client is not held up.
+  expect((await requestLinkOnPage(SANDRA, {}, "198.51.100.41")).status).toBe(302);
+});
+
 test("a withdrawn candidate's page sends no link", async () => {
   const { felix } = setUp();
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
   const before = snapshotDatabase();
   const response = await requestLinkOnPage(FELIX);
   expect(response.headers.get("Location")).toBe(`/candidates/${FELIX}?link=requested#signing-link`);
-  expect(snapshotDatabase()).toEqual(before);
+  expect({ ...snapshotDatabase(), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(candidatePage(FELIX).candidacy.status).toBe("withdrawn");
 });
 
@@ -403,7 +453,15 @@ test("the candidate page shows name, party, constituency, each answer with its d
   const answeredAt = page.points[0]!.answeredAt!;
   expect(Date.now() - Date.parse(answeredAt)).toBeLessThan(60_000);
   expect(page.points.every((p) => p.answeredAt === answeredAt)).toBe(true);
-  expect(page.history).toEqual([{ createdAt: answeredAt, trustMark: "verified-by-email" }]);
+  expect(page.history).toEqual([
+    {
+      createdAt: answeredAt,
+      trustMark: "verified-by-email",
+      answers: Object.fromEntries(points.map((p, i) => [String(p.id), threeAndOne[i]])),
+      statement: "My reasons.",
+      evidenceUrl: null,
+    },
+  ]);
   expect(candidatePage(FELIX).asked).toBe("fewer than 5");
   expect(() => candidatePage("999999999")).toThrow();
 });

@@ -25,6 +25,7 @@ import {
 import { db } from "~/utils/db.server";
 import { createMailTransport, type MailTransport } from "~/utils/mail.server";
 import { drainOutbox } from "~/utils/mail-worker.server";
+import { RateLimited } from "~/models/rate-limit.server";
 import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";
 import { writeInputFile } from "../factories";
@@ -42,6 +43,7 @@ const ASHBOURNE = "E14009004";
 const RUTH = "900346"; // ruth.adeyemi@example.net
 const FELIX = "900604"; // felix@example.net
 const SANDRA = "900644"; // no published email
+const EDWARD = "900862"; // edward.fairbrother@example.org
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -58,7 +60,7 @@ function setUp() {
     .orderBy(asc(candidacies.name))
     .all();
   const person = (personId: string) => rows.find((c) => c.personId === personId)!;
-  return { campaign, points: campaign.points, candidates: rows, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA) };
+  return { campaign, points: campaign.points, candidates: rows, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
 }
 
 /** Answers by point id from answers in point order: "signed", "declined" or null (not answered). */
@@ -86,10 +88,12 @@ function signingTokenIn(text: string) {
   return match[1];
 }
 
+let linkIp = 0;
+
 /** A link as the "Email me a signing link" button sends it: the token from the queued mail. */
 function requestLinkToken(candidacyId: number, now: Date) {
   const before = outboxRows("signing-link").length;
-  requestSigningLink({ candidacyId, now });
+  requestSigningLink({ candidacyId, clientIp: `192.0.2.${++linkIp}`, now });
   const mails = outboxRows("signing-link");
   expect(mails).toHaveLength(before + 1);
   return signingTokenIn(mails.at(-1)!.textBody);
@@ -137,7 +141,7 @@ function smtpTransport(server: TestMailServer): MailTransport {
 test("every ask mail carries the candidate's own signing link: 256 random bits, stored only as a hash, for one candidacy, for 30 days", () => {
   const { candidates } = setUp();
   const confirmed = askAndConfirm({ candidacyIds: candidates.map((c) => c.id) });
-  expect(confirmed?.withoutEmail).toEqual(["Sandra Hebblethwaite"]);
+  expect(confirmed?.withoutEmail).toEqual([{ candidacyId: candidates.find((c) => !c.email)!.id, name: "Sandra Hebblethwaite" }]);
 
   const mails = outboxRows("candidate-ask");
   expect(mails.map((m) => m.toAddress).sort()).toEqual([
@@ -377,10 +381,11 @@ test("coming back with the same answers adds nothing; a change is appended with 
     ["signed", "2024-06-23T09:00:00.000Z"],
   ]);
   expect(page?.statement).toBe("Now point 4 too.");
-  // Newest first: the public page says "updated on" the latest and "answered on" the first.
+  // Newest first, each version as it was kept: what it answered and said, as well as when.
+  const byPoint = (answers: Answers) => Object.fromEntries(Object.entries(answers).map(([id, a]) => [String(id), a]));
   expect(page?.history).toEqual([
-    { createdAt: "2024-06-23T09:00:00.000Z", trustMark: "verified-by-email" },
-    { createdAt: "2024-06-20T10:00:00.000Z", trustMark: "verified-by-email" },
+    { createdAt: "2024-06-23T09:00:00.000Z", trustMark: "verified-by-email", answers: byPoint(second), statement: "Now point 4 too.", evidenceUrl: null },
+    { createdAt: "2024-06-20T10:00:00.000Z", trustMark: "verified-by-email", answers: byPoint(first), statement: "Not point 4.", evidenceUrl: null },
   ]);
   expect(db.select({ firstAnsweredAt: pledges.firstAnsweredAt, updatedAt: pledges.updatedAt }).from(pledges).where(eq(pledges.candidacyId, ruth.id)).get()).toEqual({
     firstAnsweredAt: "2024-06-20T10:00:00.000Z",
@@ -518,7 +523,7 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
   expect(recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(2 * HOUR) })).toEqual({
     status: "withdrawn",
   });
-  requestSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) });
+  requestSigningLink({ candidacyId: felix.id, clientIp: "192.0.2.200", now: at(2 * HOUR) });
   writeTransaction(db, () => expect(issueSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) })).toBeNull());
   const after = snapshotDatabase();
   // Only the rate-limit counter of the refused request moved.
@@ -531,11 +536,14 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
 
 test("a signing link is sent only to the published address; a candidate without one gets nothing; at most 3 an hour", () => {
   const { ruth, sandra } = setUp();
-  requestSigningLink({ candidacyId: sandra.id, now: t0 });
+  requestSigningLink({ candidacyId: sandra.id, clientIp: "192.0.2.1", now: t0 });
   expect(outboxRows()).toEqual([]);
   expect(db.select().from(signingTokens).all()).toEqual([]);
 
-  for (let i = 0; i < 4; i++) requestSigningLink({ candidacyId: ruth.id, now: at(i * 60_000) });
+  for (let i = 0; i < 3; i++) requestSigningLink({ candidacyId: ruth.id, clientIp: `192.0.2.${10 + i}`, now: at(i * 60_000) });
+  // The fourth within the hour, from anyone: refused, saying when the candidate's window reopens.
+  const fourth = catchRateLimited(() => requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.13", now: at(3 * 60_000) }));
+  expect(fourth.retryAfterSeconds).toBe(57 * 60);
   const mails = outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([
     ["signing-link", "ruth.adeyemi@example.net"],
@@ -545,8 +553,36 @@ test("a signing link is sent only to the published address; a candidate without 
   expect(mails[0]?.subject).toBe("Your link to sign the Rally With Refugees pledge");
   expect(mails[0]?.textBody).toContain("We send these links only to the email address published for you by Democracy Club.");
   expect(mails[0]?.textBody).toContain("It works until 20 Jul 2024.");
-  requestSigningLink({ candidacyId: ruth.id, now: at(HOUR + 1) });
+  requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.14", now: at(HOUR + 1) });
   expect(outboxRows()).toHaveLength(4);
+});
+
+function catchRateLimited(request: () => void) {
+  try {
+    request();
+  } catch (error) {
+    if (error instanceof RateLimited) return error;
+    throw error;
+  }
+  throw new Error("expected the request to be rate limited");
+}
+
+test("one client may ask for at most 10 signing links an hour, whichever candidates they are for", () => {
+  const { ruth, felix, edward, sandra } = setUp();
+  const client = "198.51.100.23";
+  const people = [ruth, felix, edward, sandra];
+  // Three each for Ruth, Felix and Edward (each candidate's own limit), one for Sandra: ten.
+  for (let i = 0; i < 10; i++) {
+    requestSigningLink({ candidacyId: people[i < 9 ? i % 3 : 3]!.id, clientIp: client, now: at(i * 60_000) });
+  }
+  expect(outboxRows("signing-link")).toHaveLength(9);
+  const eleventh = catchRateLimited(() => requestSigningLink({ candidacyId: sandra.id, clientIp: client, now: at(10 * 60_000) }));
+  expect(eleventh.retryAfterSeconds).toBe(50 * 60);
+  // Someone else is not held up by that client.
+  requestSigningLink({ candidacyId: sandra.id, clientIp: "198.51.100.24", now: at(10 * 60_000) });
+  // The client's window reopens an hour after its first request.
+  requestSigningLink({ candidacyId: sandra.id, clientIp: client, now: at(HOUR) });
+  expect(outboxRows("signing-link")).toHaveLength(9);
 });
 
 test("supporters who asked and opted in get one mail when the candidate signs; no one else does", () => {

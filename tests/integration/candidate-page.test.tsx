@@ -1,0 +1,76 @@
+// @vitest-environment jsdom
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRemixStub } from "@remix-run/testing";
+import { render, screen, within } from "@testing-library/react";
+import { expect, test } from "vitest";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { findCampaign } from "~/models/campaign.server";
+import { recordPledgeByCampaign } from "~/models/pledge.server";
+import CandidatePage, { loader } from "~/routes/candidates.$personId";
+
+// The public candidate page as rendered from its real loader: the history shows
+// what each version of the pledge said, not just when it changed.
+const dataDir = join(dirname(fileURLToPath(import.meta.url)), "../../data");
+const RUTH = "900346";
+
+function record(inOrder: ("signed" | "declined" | null)[], statement: string | null, now: string) {
+  const campaign = findCampaign()!;
+  const answers: Record<number, "signed" | "declined"> = {};
+  campaign.points.forEach((p, i) => {
+    const answer = inOrder[i];
+    if (answer) answers[p.id] = answer;
+  });
+  const result = recordPledgeByCampaign({
+    electionId: campaign.electionId,
+    personId: RUTH,
+    answers,
+    statement,
+    evidenceUrl: `https://example.org/evidence/${now}`,
+    note: "test",
+    recordedBy: "test",
+    now: new Date(now),
+  });
+  expect(result.status).toBe("recorded");
+}
+
+async function renderCandidatePage() {
+  const Stub = createRemixStub([
+    {
+      path: "/candidates/:personId",
+      Component: CandidatePage,
+      loader: ({ params, request }) => loader({ params, request, context: {} }),
+    },
+  ]);
+  render(<Stub initialEntries={[`/candidates/${RUTH}`]} />);
+  await screen.findByRole("heading", { level: 1, name: "Ruth Adeyemi" });
+}
+
+test("the history shows each earlier version's answers and statement, newest first, dated, with its trust mark", async () => {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const titles = findCampaign()!.points.map((p) => p.title);
+  record(["signed", null, "declined", null], "Only point 1 for now.", "2024-06-20T10:00:00Z");
+  record(["signed", "signed", "signed", "declined"], null, "2024-06-25T10:00:00Z");
+  await renderCandidatePage();
+
+  const versions = within(screen.getByText("Every change (2)").closest("details")!).getAllByRole("listitem", { name: "" });
+  const headings = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
+  expect(headings).toEqual(["Current answers, given on 25 Jun 2024", "First answers, given on 20 Jun 2024"]);
+
+  const current = screen.getByRole("heading", { name: "Current answers, given on 25 Jun 2024" }).closest("li")!;
+  const first = screen.getByRole("heading", { name: "First answers, given on 20 Jun 2024" }).closest("li")!;
+  expect(versions).toContain(current);
+  const answerTo = (version: HTMLElement, n: number) =>
+    within(version).getByText(`${n}. ${titles[n - 1]}`, { exact: false }).querySelector(".tag")?.textContent;
+  expect(answerTo(current, 1)).toBe("Signed");
+  expect(answerTo(current, 4)).toBe("Declined");
+  expect(within(current).getByText("No statement.")).toBeTruthy();
+  expect(answerTo(first, 1)).toBe("Signed");
+  expect(answerTo(first, 2)).toBe("Not answered");
+  expect(answerTo(first, 3)).toBe("Declined");
+  expect(within(first).getByText("Only point 1 for now.")).toBeTruthy();
+  expect(within(first).getByText("Recorded by the campaign")).toBeTruthy();
+  expect(within(first).getByRole("link", { name: "See the evidence" }).getAttribute("href")).toBe(
+    "https://example.org/evidence/2024-06-20T10:00:00Z",
+  );
+});

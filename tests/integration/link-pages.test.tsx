@@ -1,0 +1,150 @@
+// @vitest-environment jsdom
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRemixStub } from "@remix-run/testing";
+import { cleanup, render, screen } from "@testing-library/react";
+import { eq } from "drizzle-orm";
+import { afterEach, expect, test } from "vitest";
+import { writeTransaction } from "#db/index";
+import { candidacies, outbox } from "#db/schema";
+import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { listAskableCandidates, submitAsk } from "~/models/ask.server";
+import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
+import ConfirmAsk, { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
+import SignPledge, { action as signAction, loader as signLoader } from "~/routes/pledge.sign.$token";
+import { db } from "~/utils/db.server";
+
+// The pages behind the links in mails, rendered from what their real loaders
+// and actions return in every state: the page title always says what the
+// heading says, including after a press in a second tab (a 410, after which
+// Remix does not reload the page's data).
+const dataDir = join(dirname(fileURLToPath(import.meta.url)), "../../data");
+const DAY = 24 * 60 * 60 * 1000;
+
+afterEach(() => {
+  cleanup();
+  document.head.innerHTML = "";
+});
+
+async function renderPage(
+  Component: () => React.JSX.Element,
+  path: string,
+  loaderData: unknown,
+  actionData?: unknown,
+) {
+  const Stub = createRemixStub([{ id: "page", path: "/link/:token", Component }]);
+  render(
+    <Stub
+      initialEntries={[path]}
+      hydrationData={{ loaderData: { page: loaderData }, ...(actionData === undefined ? {} : { actionData: { page: actionData } }) }}
+    />,
+  );
+  const heading = await screen.findByRole("heading", { level: 1 });
+  return { title: document.querySelector("title")?.textContent ?? "", heading: heading.textContent ?? "" };
+}
+
+function post(fields: Record<string, string>) {
+  return { method: "POST", body: new URLSearchParams(fields) };
+}
+
+async function run<T>(step: () => Promise<unknown> | unknown): Promise<T> {
+  try {
+    const result = await step();
+    return (result instanceof Response ? await result.json() : result) as T;
+  } catch (thrown) {
+    if (thrown instanceof Response && thrown.status >= 400) return (await thrown.json()) as T;
+    throw thrown;
+  }
+}
+
+test("the confirmation page's title matches its heading: ready, used or expired, and after a second press", async () => {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const ids = listAskableCandidates({ constituencyCode: "E14009004" }).map((c) => c.id);
+  submitAsk({
+    ask: {
+      constituencyCode: "E14009004",
+      name: "Rajan Nair",
+      email: "rajan@example.org",
+      postcode: "ZZ4 1AA",
+      personalMessage: null,
+      wordingId: "direct",
+      showOnPublicList: false,
+      wantsUpdates: false,
+      candidacyIds: ids,
+    },
+    clientIp: "192.0.2.1",
+    now: new Date(),
+  });
+  const mail = db.select().from(outbox).where(eq(outbox.kind, "ask-confirmation")).get();
+  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")![1]!;
+  const url = `http://localhost/asks/confirm/${token}`;
+  const open = () => confirmLoader({ request: new Request(url), params: { token }, context: {} });
+  const press = (receipt: string) => run(() => confirmAction({ request: new Request(url, post({ receipt })), params: { token }, context: {} }));
+
+  const ready = open();
+  expect(await renderPage(ConfirmAsk, "/link/x", ready)).toEqual({ title: "Send your message", heading: "Send your message" });
+  cleanup();
+
+  await press(ready.receipt!).catch(() => undefined);
+  const secondTab = await press(ready.receipt!);
+  expect(await renderPage(ConfirmAsk, "/link/x", ready, secondTab)).toEqual({
+    title: "Your message has already been sent",
+    heading: "Your message has already been sent",
+  });
+  cleanup();
+
+  const used = open();
+  expect(await renderPage(ConfirmAsk, "/link/x", used)).toEqual({
+    title: "This link has expired or has already been used",
+    heading: "This link has expired or has already been used",
+  });
+});
+
+test("the signing page's title matches its heading in every state, and a press through a dead link shows why", async () => {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const idOf = (personId: string) => db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, personId)).get()!.id;
+  const ruth = idOf("900346");
+  const felix = idOf("900604");
+  const linkFor = (candidacyId: number, now = new Date()) =>
+    writeTransaction(db, () => issueSigningLink({ candidacyId, now }))!.url.split("/pledge/sign/")[1]!;
+  const open = (token: string) => signLoader({ request: new Request(`http://localhost/pledge/sign/${token}`), params: { token }, context: {} });
+  const press = (token: string, fields: Record<string, string>) =>
+    run(() => signAction({ request: new Request(`http://localhost/pledge/sign/${token}`, post(fields)), params: { token }, context: {} }));
+
+  const valid = linkFor(ruth);
+  expect(await renderPage(SignPledge, "/link/x", open(valid))).toEqual({ title: "Sign the pledge – Ruth Adeyemi", heading: "Sign the pledge" });
+  cleanup();
+
+  const expired = linkFor(ruth, new Date(Date.now() - 31 * DAY));
+  const expiredPage = open(expired);
+  expect(await renderPage(SignPledge, "/link/x", expiredPage)).toEqual({
+    title: "This signing link has expired",
+    heading: "This signing link has expired",
+  });
+  cleanup();
+  expect(await renderPage(SignPledge, "/link/x", expiredPage, await press(expired, { intent: "fresh-link" }))).toEqual({
+    title: "Check your email",
+    heading: "Check your email",
+  });
+  cleanup();
+
+  for (const token of ["A".repeat(43), linkFor(felix)]) {
+    if (token !== "A".repeat(43)) db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix)).run();
+    expect(await renderPage(SignPledge, "/link/x", open(token))).toEqual({
+      title: "This signing link does not work",
+      heading: "This signing link does not work",
+    });
+    cleanup();
+  }
+
+  // Opened while it worked; the address changed (revoking it) before the press, as if in another tab.
+  const revoked = linkFor(ruth);
+  const openedEarlier = open(revoked);
+  revokeSigningLinks({ candidacyIds: [ruth], now: new Date() });
+  const pressed = await press(revoked, { statement: "" });
+  expect(await renderPage(SignPledge, "/link/x", openedEarlier, pressed)).toEqual({
+    title: "This signing link does not work",
+    heading: "This signing link does not work",
+  });
+  expect(screen.getByText(/has changed since this link was sent/)).toBeTruthy();
+});
