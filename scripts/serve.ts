@@ -3,14 +3,15 @@
 import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { readDataVersion } from "~/models/data-version.server";
 import { env } from "~/utils/env.server";
+import { guardRequest, requestHostOf } from "~/utils/http-guard.server";
 import { defaultMailTransport } from "~/utils/mail.server";
 import { startMailWorker } from "~/utils/mail-worker.server";
 import { createPageCache } from "~/utils/page-cache.server";
+import { createRemixHandler, isFromTrustedProxy } from "~/utils/remix-handler.server";
 import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
@@ -22,13 +23,25 @@ const app = express();
 app.disable("x-powered-by");
 // Behind a trusted proxy, req.ip is the client from X-Forwarded-For; otherwise the socket's address.
 app.set("trust proxy", env.TRUSTED_PROXY ?? false);
+const publicOrigin = new URL(env.PUBLIC_URL).origin;
+// Before the static files too: a PUT to /assets is as wrong as a PUT to a page.
+app.use((req, res, next) => {
+  if (!guardRequest(req, res, { requestHost: requestHostOf(req, isFromTrustedProxy(req)), publicOrigin })) next();
+});
 // Vite fingerprints everything under /assets, so browsers may keep it for a year.
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
 // Public pages are cached by URL until the data changes (see page-cache.server.ts).
 const pageCache = createPageCache({ version: readDataVersion });
 app.use(pageCache.capture);
-app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip }) }));
+app.all(
+  "*",
+  createRemixHandler({
+    build,
+    mode: env.NODE_ENV,
+    getLoadContext: (req) => ({ clientIp: req.ip }),
+  }),
+);
 
 let mailWorker: { stop(): Promise<void> } | undefined;
 

@@ -3,7 +3,10 @@ import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { confirmAsk, findAskByToken } from "~/models/ask.server";
 
 // The URL holds a live token: never cache it, never send it on as a referrer.
-const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+// strict-origin, not no-referrer: a referrer is only ever our origin, and the
+// button's POST carries a real Origin (no-referrer makes it "null", which a
+// server cannot tell from a sandboxed page on another site).
+const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "strict-origin" };
 export const headers: HeadersFunction = () => tokenHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Send your message" }, { name: "robots", content: "noindex" }];
