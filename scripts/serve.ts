@@ -12,6 +12,7 @@ import { defaultMailTransport } from "~/utils/mail.server";
 import { startMailWorker } from "~/utils/mail-worker.server";
 import { createPageCache } from "~/utils/page-cache.server";
 import { createRemixHandler, isFromTrustedProxy } from "~/utils/remix-handler.server";
+import { createForwardingCheck } from "~/utils/request.server";
 import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
@@ -34,12 +35,17 @@ app.use(express.static("build/client", { maxAge: "1h" }));
 // Public pages are cached by URL until the data changes (see page-cache.server.ts).
 const pageCache = createPageCache({ version: readDataVersion });
 app.use(pageCache.capture);
+// Without TRUSTED_PROXY, forwarding headers mean a proxy nobody told us about.
+const carriesForwardingHeaders = createForwardingCheck();
 app.all(
   "*",
   createRemixHandler({
     build,
     mode: env.NODE_ENV,
-    getLoadContext: (req) => ({ clientIp: req.ip }),
+    getLoadContext: (req) => ({
+      clientIp: req.ip,
+      forwardedWithoutTrust: env.TRUSTED_PROXY ? false : carriesForwardingHeaders(req.headers),
+    }),
   }),
 );
 
