@@ -1,7 +1,8 @@
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { redactLogText } from "~/utils/log-redaction.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -45,6 +46,19 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/**
+ * Remix's error logging, with the URL's secrets taken out: a crafted
+ * `?_data=` request on a signing link would otherwise write the token to
+ * stderr. An aborted request (the client went away) is not an error.
+ */
+export function handleError(error: unknown, { request }: Parameters<HandleErrorFunction>[1]) {
+  if (request.signal.aborted) return;
+  // As Remix's own logging: an error response carries the error that made it.
+  const inner = isRouteErrorResponse(error) ? ((error as { error?: unknown }).error ?? error) : error;
+  const text = inner instanceof Error ? (inner.stack ?? inner.message) : JSON.stringify(inner);
+  console.error(redactLogText(text));
 }
 
 // No third-party origins anywhere: the policy says so, and the browser enforces it.

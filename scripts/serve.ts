@@ -8,6 +8,7 @@ import express from "express";
 import { readDataVersion } from "~/models/data-version.server";
 import { env } from "~/utils/env.server";
 import { guardRequest, requestHostOf } from "~/utils/http-guard.server";
+import { redactConsole } from "~/utils/log-redaction.server";
 import { defaultMailTransport } from "~/utils/mail.server";
 import { startMailWorker } from "~/utils/mail-worker.server";
 import { createPageCache } from "~/utils/page-cache.server";
@@ -16,6 +17,8 @@ import { createForwardingCheck } from "~/utils/request.server";
 import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
+// Before anything can log: no token, email address or postcode in a log line.
+redactConsole();
 setUpDatabase();
 
 const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;

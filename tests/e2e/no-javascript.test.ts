@@ -18,6 +18,8 @@ let app: AppServer;
 
 const campaign = JSON.parse(readFileSync("data/campaign.json", "utf8")) as { points: { title: string }[] };
 const titles = campaign.points.map((p) => p.title);
+// The secrets the journeys handle, for the check that no log line holds one.
+const tokens: string[] = [];
 
 beforeAll(async () => {
   app = await startAppServer();
@@ -110,6 +112,7 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   expect(pending?.status).toBe("pending");
 
   const confirmLink = linkIn(await openMail(page, "Confirm your message to candidates in Ashbourne Vale"), "asks/confirm");
+  tokens.push(confirmLink.split("/").pop()!);
   // Another site's form aimed at the link is refused with a page, and changes nothing.
   const forged = await crossSitePost(confirmLink);
   expect(forged.status).toBe(403);
@@ -152,6 +155,7 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
   );
   expect(mails.length).toBeGreaterThan(0);
   const signingLink = linkIn(mails[0]!.text_body, "pledge/sign");
+  tokens.push(signingLink.split("/").pop()!);
   expect(askText).toContain("/pledge/sign/");
 
   const before = query<{ n: number }>("select count(*) as n from pledge_history")[0]!.n;
@@ -189,4 +193,37 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
     )[0],
   );
   await page.close();
+});
+
+test("after the journeys and crafted requests, no log line holds a token, an email address or a postcode", async () => {
+  expect(tokens).toHaveLength(2);
+  const [confirmToken, signToken] = tokens;
+  // Remix logs a bad ?_data= route id with the URL; these used to put the token on stderr.
+  const crafted = [
+    `/pledge/sign/${signToken}?_data=routes%2Ffoo`,
+    `/asks/confirm/${confirmToken}?_data=routes%2Fnope`,
+    `/pledge/sign/${signToken}.data`,
+    `/constituencies/ashbourne-vale?postcode=ZZ4%201AA&email=nojs.supporter%40example.org&_data=routes%2Fbad`,
+    `/find?postcode=zz41aa&_data=routes%2Fbad`,
+  ];
+  for (const path of crafted) {
+    const response = await fetch(`${app.baseUrl}${path}`);
+    expect(response.status, path).toBeLessThan(600);
+  }
+  // A same-host proxy without TRUSTED_PROXY: the mailbox is not for its clients, and the operator is told once.
+  for (let i = 0; i < 2; i++) {
+    const forwarded = await fetch(`${app.baseUrl}/outbox`, { headers: { "X-Forwarded-For": "203.0.113.7" } });
+    expect(forwarded.status).toBe(404);
+  }
+  expect((await fetch(`${app.baseUrl}/outbox`)).status).toBe(200);
+
+  const output = await waitFor("the server to log the crafted requests", () => {
+    const text = app.output();
+    return /routes\/nope|routes%2Fnope|nope/.test(text) ? text : undefined;
+  });
+  expect(output.match(/TRUSTED_PROXY is not set/g)).toHaveLength(1);
+  for (const token of tokens) expect(output).not.toContain(token);
+  expect(output).not.toMatch(/@example\.(org|net)|%40example/);
+  expect(output).not.toMatch(/zz4(\s|%20|\+)?1aa/i);
+  expect(output).toContain("/pledge/sign/[token]");
 });
