@@ -14,6 +14,7 @@ import { startMailWorker } from "~/utils/mail-worker.server";
 import { createPageCache } from "~/utils/page-cache.server";
 import { createRemixHandler, isFromTrustedProxy } from "~/utils/remix-handler.server";
 import { createForwardingCheck } from "~/utils/request.server";
+import { everyResponseHeaders } from "~/utils/security-headers.server";
 import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
@@ -28,6 +29,13 @@ app.disable("x-powered-by");
 // Behind a trusted proxy, req.ip is the client from X-Forwarded-For; otherwise the socket's address.
 app.set("trust proxy", env.TRUSTED_PROXY ?? false);
 const publicOrigin = new URL(env.PUBLIC_URL).origin;
+// nosniff (and HSTS over https) on everything, static files and refusals too;
+// the page cache keeps them with each page it replays.
+const securityHeaders = everyResponseHeaders({ publicUrl: env.PUBLIC_URL });
+app.use((_req, res, next) => {
+  for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+  next();
+});
 // Before the static files too: a PUT to /assets is as wrong as a PUT to a page.
 app.use((req, res, next) => {
   if (!guardRequest(req, res, { requestHost: requestHostOf(req, isFromTrustedProxy(req)), publicOrigin })) next();

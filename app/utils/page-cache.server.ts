@@ -27,6 +27,7 @@ const keptHeaders = new Set([
   "cache-control",
   "content-security-policy",
   "x-content-type-options",
+  "strict-transport-security",
   "referrer-policy",
   "link",
   "access-control-allow-origin",

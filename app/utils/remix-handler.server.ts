@@ -58,7 +58,10 @@ export function createRemixHandler({
       const response = await handle(request, getLoadContext(req));
       res.statusMessage = response.statusText;
       res.status(response.status);
-      for (const [name, value] of response.headers.entries()) res.append(name, value);
+      // The page's headers replace the ones every response starts with (nosniff…).
+      for (const [name, value] of response.headers.entries()) if (name !== "set-cookie") res.setHeader(name, value);
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
       if (response.body) await writeReadableStreamToWritable(response.body, res);
       else res.end();
     } catch (error) {
