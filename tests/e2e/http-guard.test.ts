@@ -1,6 +1,7 @@
 import { connect } from "node:net";
 import Database from "better-sqlite3";
 import { expect, inject, test } from "vitest";
+import { startAppServer } from "../../scripts/app-server";
 
 // The rules in front of every page (app/utils/http-guard.server.ts), on the
 // built server: same-origin posts pass however the browser says so, another
@@ -11,10 +12,10 @@ const { hostname, port } = new URL(baseUrl);
 const unknownToken = "x".repeat(43);
 
 /** Sends bytes as they are, for what fetch would tidy up, and reads the whole answer. */
-function raw(text: string | Buffer) {
+function raw(text: string | Buffer, to = { hostname, port }) {
   return new Promise<{ status: number; head: string; body: string }>((resolve, reject) => {
     // Written, not ended: a half-closed socket is a client that went away.
-    const socket = connect(Number(port), hostname, () => socket.write(text));
+    const socket = connect(Number(to.port), to.hostname, () => socket.write(text));
     let answer = "";
     socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
     socket.on("error", reject);
@@ -25,9 +26,9 @@ function raw(text: string | Buffer) {
   });
 }
 
-function post(path: string, headers: Record<string, string>, body = "") {
-  const lines = Object.entries({ Host: `${hostname}:${port}`, Connection: "close", "Content-Length": String(Buffer.byteLength(body)), ...headers });
-  return raw(`POST ${path} HTTP/1.1\r\n${lines.map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`);
+function post(path: string, headers: Record<string, string>, body = "", to = { hostname, port }) {
+  const lines = Object.entries({ Host: `${to.hostname}:${to.port}`, Connection: "close", "Content-Length": String(Buffer.byteLength(body)), ...headers });
+  return raw(`POST ${path} HTTP/1.1\r\n${lines.map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`, to);
 }
 
 function counts() {
@@ -108,4 +109,22 @@ test("a body over the form limit answers 413, from Content-Length before reading
   expect(small.status).not.toBe(413);
   expect(small.status).toBeLessThan(500);
   expect(counts()).toEqual(before);
+});
+
+test("behind a trusted proxy the forwarded host is ours; without TRUSTED_PROXY it is not believed", async () => {
+  const proxied = { Origin: "https://pledge.example.org", "X-Forwarded-Host": "pledge.example.org", "X-Forwarded-For": "203.0.113.7" };
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+  const trusting = await startAppServer({ env: { TRUSTED_PROXY: "loopback", MAIL_WORKER: "off" } });
+  try {
+    const to = { hostname: "127.0.0.1", port: new URL(trusting.baseUrl).port };
+    expect((await post(`/asks/confirm/${unknownToken}`, { ...form, ...proxied }, "", to)).status).toBe(410);
+    // The proxy's client is not this machine, so the mailbox is not for it.
+    expect((await fetch(`${trusting.baseUrl}/outbox`, { headers: { "X-Forwarded-For": "203.0.113.7" } })).status).toBe(404);
+    expect((await fetch(`${trusting.baseUrl}/outbox`)).status).toBe(200);
+    expect(trusting.output()).not.toContain("TRUSTED_PROXY is not set");
+  } finally {
+    await trusting.stop();
+  }
+  // The shared server trusts no proxy: the same forwarded host is another site.
+  expect((await post(`/asks/confirm/${unknownToken}`, { ...form, ...proxied })).status).toBe(403);
 });
