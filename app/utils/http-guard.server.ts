@@ -184,5 +184,9 @@ export function readLimitedBody(req: IncomingMessage): Promise<Buffer | "too lar
     req.on("data", onData);
     req.once("end", () => resolve(Buffer.concat(chunks)));
     req.once("error", reject);
+    // A client that goes away mid-body sends no end: without this the read would wait for ever.
+    req.once("close", () => {
+      if (!req.complete) reject(new Error("The client closed the connection before sending the whole body"));
+    });
   });
 }

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from "node:http";
+import { PassThrough } from "node:stream";
 import { expect, test } from "vitest";
-import { bodyLimitFor, defaultBodyLimit, isSameOriginPost } from "~/utils/http-guard.server";
+import { bodyLimitFor, defaultBodyLimit, isSameOriginPost, readLimitedBody } from "~/utils/http-guard.server";
 
 const ours = { requestHost: "127.0.0.1:3000", publicOrigin: "https://pledge.example.org" };
 
@@ -30,4 +32,28 @@ test("page forms get a small body limit, a rule per path", () => {
   expect(defaultBodyLimit).toBe(64 * 1024);
   expect(bodyLimitFor("/constituencies/ashbourne-vale/ask")).toBe(defaultBodyLimit);
   expect(bodyLimitFor("/pledge/sign/abc")).toBe(defaultBodyLimit);
+});
+
+function fakeRequest(url: string) {
+  return Object.assign(new PassThrough(), { url, complete: false }) as unknown as IncomingMessage & PassThrough;
+}
+
+test("a body is read whole within its limit; past it, reading stops with 'too large'", async () => {
+  const small = fakeRequest("/constituencies/a/ask");
+  const read = readLimitedBody(small);
+  small.end("name=Nadia");
+  expect((await read).toString()).toBe("name=Nadia");
+
+  const big = fakeRequest("/constituencies/a/ask?index");
+  const tooBig = readLimitedBody(big);
+  for (let i = 0; i < 5; i++) big.write(Buffer.alloc(16 * 1024, 97));
+  expect(await tooBig).toBe("too large");
+});
+
+test("a client that goes away mid-body ends the read instead of leaving it waiting", async () => {
+  const req = fakeRequest("/pledge/sign/abc");
+  const read = readLimitedBody(req);
+  req.write("answers=");
+  req.destroy();
+  await expect(read).rejects.toThrow(/closed the connection/);
 });
