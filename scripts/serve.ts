@@ -3,17 +3,23 @@
 import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { readDataVersion } from "~/models/data-version.server";
 import { env } from "~/utils/env.server";
+import { guardRequest, requestHostOf } from "~/utils/http-guard.server";
+import { redactConsole } from "~/utils/log-redaction.server";
 import { defaultMailTransport } from "~/utils/mail.server";
 import { startMailWorker } from "~/utils/mail-worker.server";
 import { createPageCache } from "~/utils/page-cache.server";
+import { createRemixHandler, isFromTrustedProxy } from "~/utils/remix-handler.server";
+import { createForwardingCheck } from "~/utils/request.server";
+import { everyResponseHeaders } from "~/utils/security-headers.server";
 import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
+// Before anything can log: no token, email address or postcode in a log line.
+redactConsole();
 setUpDatabase();
 
 const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
@@ -22,13 +28,37 @@ const app = express();
 app.disable("x-powered-by");
 // Behind a trusted proxy, req.ip is the client from X-Forwarded-For; otherwise the socket's address.
 app.set("trust proxy", env.TRUSTED_PROXY ?? false);
+const publicOrigin = new URL(env.PUBLIC_URL).origin;
+// nosniff (and HSTS over https) on everything, static files and refusals too;
+// the page cache keeps them with each page it replays.
+const securityHeaders = everyResponseHeaders({ publicUrl: env.PUBLIC_URL });
+app.use((_req, res, next) => {
+  for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+  next();
+});
+// Before the static files too: a PUT to /assets is as wrong as a PUT to a page.
+app.use((req, res, next) => {
+  if (!guardRequest(req, res, { requestHost: requestHostOf(req, isFromTrustedProxy(req)), publicOrigin })) next();
+});
 // Vite fingerprints everything under /assets, so browsers may keep it for a year.
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
 // Public pages are cached by URL until the data changes (see page-cache.server.ts).
 const pageCache = createPageCache({ version: readDataVersion });
 app.use(pageCache.capture);
-app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ clientIp: req.ip }) }));
+// Without TRUSTED_PROXY, forwarding headers mean a proxy nobody told us about.
+const carriesForwardingHeaders = createForwardingCheck();
+app.all(
+  "*",
+  createRemixHandler({
+    build,
+    mode: env.NODE_ENV,
+    getLoadContext: (req) => ({
+      clientIp: req.ip,
+      forwardedWithoutTrust: env.TRUSTED_PROXY ? false : carriesForwardingHeaders(req.headers),
+    }),
+  }),
+);
 
 let mailWorker: { stop(): Promise<void> } | undefined;
 

@@ -5,7 +5,10 @@ import { confirmAsk, findAskByToken, findAskOutcome } from "~/models/ask.server"
 import { signValue, verifySignedValue } from "~/utils/signed-value.server";
 
 // The URL holds a live token: never cache it, never send it on as a referrer.
-const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+// strict-origin, not no-referrer: a referrer is only ever our origin, and the
+// button's POST carries a real Origin (no-referrer makes it "null", which a
+// server cannot tell from a sandboxed page on another site).
+const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "strict-origin" };
 export const headers: HeadersFunction = () => tokenHeaders;
 
 // The title is rendered by the page: it depends on what the button's POST

@@ -15,7 +15,10 @@ import { clientIpOf } from "~/utils/request.server";
 import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
 
 // The URL holds a live signing token: never cache it, never pass it on as a referrer.
-const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+// strict-origin, not no-referrer: a referrer is only ever our origin, and the
+// form's POST carries a real Origin (no-referrer makes it "null", which a
+// server cannot tell from a sandboxed page on another site).
+const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "strict-origin" };
 export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenHeaders, ...retryAfterHeaders(errorHeaders) });
 
 // The title is rendered by the page (it must start "Error: " after a failed submission).

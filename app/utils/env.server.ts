@@ -1,4 +1,42 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+
+const proxyRanges = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+// One entry of an Express "trust proxy" list, as proxy-addr reads it: a named
+// range, an address, or an address with a CIDR prefix or (IPv4) a netmask.
+function isProxyAddress(entry: string) {
+  if (proxyRanges.has(entry)) return true;
+  const [address = "", range, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+// "false" (or unset) trusts no proxy; a whole number trusts that many hops;
+// otherwise a comma-separated list of proxies. "true" (trust every address)
+// is refused: anyone who reaches the server directly could then choose their
+// own address, and with it their rate limit and the mailbox's loopback check.
+const trustedProxy = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value, ctx): false | number | string[] => {
+    if (value === "false") return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(",").map((entry) => entry.trim());
+    const bad = entries.filter((entry) => !isProxyAddress(entry));
+    if (value === "true" || bad.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not a proxy list: use loopback, linklocal, uniquelocal, IP addresses or CIDR ranges (comma-separated), or a hop count`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 // Every setting the server reads, parsed once at start. Documented in README.md.
 const envSchema = z.object({
@@ -9,7 +47,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().default("http://localhost:3000"),
   // Express "trust proxy" value: the proxy addresses whose X-Forwarded-For is
   // believed (e.g. "loopback" or "10.0.0.1"). Unset: the socket address is the client.
-  TRUSTED_PROXY: z.string().min(1).optional(),
+  TRUSTED_PROXY: trustedProxy.optional(),
   // Outgoing mail. Unset: mail goes to the local mailbox at /outbox instead.
   SMTP_URL: z.url().optional(),
   // "off" when the mail worker runs as its own process (`npm run worker`).
@@ -24,13 +62,20 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** One line per problem, naming the variable: what a person fixing a deployment needs, no stack trace. */
+export function describeEnvProblems(source: Record<string, string | undefined>) {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return { env: parsed.data, problems: [] };
+  return { env: undefined, problems: parsed.error.issues.map((i) => `Invalid configuration: ${i.path.join(".")}: ${i.message}`) };
+}
+
 function readEnv(): Env {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  const { env, problems } = describeEnvProblems(process.env);
+  if (!env) {
+    for (const line of problems) console.error(line);
+    process.exit(1);
   }
-  return parsed.data;
+  return env;
 }
 
 export const env = readEnv();

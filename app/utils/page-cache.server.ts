@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
+import { pageCacheKey } from "~/utils/page-query";
 
 // The server-side page cache for a launch-day spike. Public pages (those whose
-// response says Cache-Control: public) are kept, by URL, with the data
-// version they were rendered at; until the data changes, a repeat request is
-// answered from memory before Express or Remix see it. Every public response
-// gets an ETag, so browsers and CDNs can revalidate with a 304.
+// response says Cache-Control: public) are kept, by path and the query
+// parameters the page reads (page-query.ts), with the data version they were
+// rendered at; until the data changes, a repeat request is answered from
+// memory before Express or Remix see it. Every public response gets an ETag,
+// so browsers and CDNs can revalidate with a 304. The cache is bounded by
+// bytes, not entries: the map is ~1 MB a copy, the home page a few KB.
 
 type Entry = {
   version: string;
@@ -15,6 +18,7 @@ type Entry = {
   body: Buffer;
   gzipped: Buffer;
   etag: string;
+  bytes: number;
 };
 
 // Headers worth replaying; the rest (dates, connection) are per response.
@@ -23,6 +27,7 @@ const keptHeaders = new Set([
   "cache-control",
   "content-security-policy",
   "x-content-type-options",
+  "strict-transport-security",
   "referrer-policy",
   "link",
   "access-control-allow-origin",
@@ -36,16 +41,30 @@ export type PageCache = {
   /** Middleware: buffers public responses, adds their ETag, and keeps them. */
   capture: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   size: () => number;
+  /** What the entries hold in memory, near enough: bodies, gzipped bodies, headers and keys. */
+  bytes: () => number;
 };
 
-export function createPageCache({ version, maxEntries = 2_000 }: { version: () => string; maxEntries?: number }): PageCache {
+export const defaultPageCacheBytes = 64 * 1024 * 1024;
+
+export function createPageCache({ version, maxBytes = defaultPageCacheBytes }: { version: () => string; maxBytes?: number }): PageCache {
   const entries = new Map<string, Entry>();
+  let total = 0;
+
+  function forget(key: string) {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    total -= entry.bytes;
+  }
 
   function remember(key: string, entry: Entry) {
     // A Map keeps insertion order: deleting and re-adding makes it least-recently-used.
-    entries.delete(key);
+    forget(key);
+    if (entry.bytes > maxBytes) return;
     entries.set(key, entry);
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    total += entry.bytes;
+    while (total > maxBytes) forget(entries.keys().next().value as string);
   }
 
   function send(req: IncomingMessage, res: ServerResponse, entry: Entry, hit: boolean) {
@@ -69,23 +88,31 @@ export function createPageCache({ version, maxEntries = 2_000 }: { version: () =
 
   return {
     size: () => entries.size,
+    bytes: () => total,
 
     serve(req, res) {
       if ((req.method !== "GET" && req.method !== "HEAD") || !req.url) return false;
-      const entry = entries.get(req.url);
-      if (!entry) return false;
+      // `/map?utm=x` is answered with the page `/map` rendered: it reads no utm.
+      const key = pageCacheKey(req.url)?.key;
+      const entry = key === undefined ? undefined : entries.get(key);
+      if (key === undefined || !entry) return false;
       if (entry.version !== version()) {
-        entries.delete(req.url);
+        forget(key);
         return false;
       }
-      remember(req.url, entry);
+      remember(key, entry);
       send(req, res, entry, true);
       return true;
     },
 
     capture(req, res, next) {
       if (req.method !== "GET" || !req.url) return next();
-      const key = req.url;
+      const cacheKey = pageCacheKey(req.url);
+      // A render of `/board?junk=…` may show the junk (the board's share link
+      // does): it is not kept, lest it be replayed to everyone asking for
+      // `/board`. Declared parameters in another order are the same page.
+      if (!cacheKey || cacheKey.dropped) return next();
+      const { key } = cacheKey;
       // The version before rendering: if the data changes mid-render, the
       // entry is already stale and the next request renders afresh.
       const renderedAt = version();
@@ -113,13 +140,15 @@ export function createPageCache({ version, maxEntries = 2_000 }: { version: () =
         for (const [name, value] of Object.entries(res.getHeaders())) {
           if (keptHeaders.has(name) && value !== undefined) headers.push([name, String(value)]);
         }
+        const gzipped = gzipSync(body);
         const entry: Entry = {
           version: renderedAt,
           status: 200,
           headers,
           body,
-          gzipped: gzipSync(body),
+          gzipped,
           etag: `"${createHash("sha1").update(body).digest("base64url")}"`,
+          bytes: key.length + body.length + gzipped.length + headers.reduce((n, [k, v]) => n + k.length + v.length, 0),
         };
         remember(key, entry);
         res.write = write as typeof res.write;

@@ -135,7 +135,7 @@ function outboxRows(kind?: string) {
 
 function expectTokenHeaders(response: Response) {
   expect(response.headers.get("Cache-Control")).toBe("no-store");
-  expect(response.headers.get("Referrer-Policy")).toBe("no-referrer");
+  expect(response.headers.get("Referrer-Policy")).toBe("strict-origin");
 }
 
 test("opening a link, by GET or HEAD, shows the pledge page with a button and changes nothing", async () => {
@@ -190,7 +190,7 @@ test("token pages are never cached and never pass the link on as a referrer", as
   const exported = new Headers(
     signHeaders({ loaderHeaders: new Headers(), parentHeaders: new Headers(), actionHeaders: new Headers(), errorHeaders: undefined }),
   );
-  expect(Object.fromEntries(exported)).toEqual({ "cache-control": "no-store", "referrer-policy": "no-referrer" });
+  expect(Object.fromEntries(exported)).toEqual({ "cache-control": "no-store", "referrer-policy": "strict-origin" });
 
   const token = linkFor(ruth.id);
   const invalid = await postLink(token, answersForm(points, []));

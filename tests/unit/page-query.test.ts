@@ -1,0 +1,65 @@
+import { expect, test } from "vitest";
+import { parseMapQuery } from "~/models/map.server";
+import { sorts } from "~/utils/board";
+import { parseBoardQuery } from "~/utils/board-query.server";
+import { pageCacheKey, pageQueryParams } from "~/utils/page-query";
+
+// The page cache keys on the declared parameters alone, so a parser that read
+// one more would be served another query's page. These check the board's and
+// the map's parsers read exactly what page-query.ts declares.
+const sample: Record<string, string> = {
+  nation: "Wales",
+  region: "Wales",
+  party: "PP53",
+  status: "declined",
+  q: "ruth",
+  sort: sorts[sorts.length - 1]!,
+  page: "2",
+};
+
+function readsExactlyTheDeclared(path: string, parse: (params: URLSearchParams) => unknown) {
+  const declared = pageQueryParams(path)!;
+  const full = new URLSearchParams(declared.map((name) => [name, sample[name]!]));
+  // Each declared parameter changes what the page shows.
+  for (const name of declared) {
+    const without = new URLSearchParams(full);
+    without.delete(name);
+    expect(parse(without), `${path} reads ${name}`).not.toEqual(parse(full));
+  }
+  // Nothing else does.
+  const extra = new URLSearchParams(full);
+  for (const name of ["utm_source", "ref", "x", "_data", "index", "sortBy", "constituency", "postcode", "nation2"]) extra.append(name, "junk");
+  expect(parse(extra)).toEqual(parse(full));
+}
+
+test("the board's parser reads exactly the parameters declared for /board", () => {
+  readsExactlyTheDeclared("/board", parseBoardQuery);
+});
+
+test("the map's parser reads exactly the parameters declared for /map", () => {
+  readsExactlyTheDeclared("/map", parseMapQuery);
+});
+
+test("the cache key keeps only declared parameters, sorted, and says when it dropped some", () => {
+  expect(pageCacheKey("/map")).toEqual({ key: "/map", dropped: false });
+  expect(pageCacheKey("/map?utm_source=x&status=declined&party=PP53")).toEqual({ key: "/map?party=PP53&status=declined", dropped: true });
+  expect(pageCacheKey("/board?status=declined&party=PP53")).toEqual({ key: "/board?party=PP53&status=declined", dropped: false });
+  expect(pageCacheKey("/board?party=A&party=B")).toEqual({ key: "/board?party=A&party=B", dropped: false });
+  expect(pageCacheKey("/constituencies/ashbourne-vale?postcode=ZZ4+1AA")).toEqual({
+    key: "/constituencies/ashbourne-vale?postcode=ZZ4+1AA",
+    dropped: false,
+  });
+  expect(pageCacheKey("/board.data?party=PP53&_routes=routes%2Fboard")).toEqual({
+    key: "/board.data?_routes=routes%2Fboard&party=PP53",
+    dropped: false,
+  });
+  expect(pageCacheKey("/_root.data")).toEqual({ key: "/_root.data", dropped: false });
+});
+
+test("undeclared pages, Remix data requests and unreadable targets have no key", () => {
+  expect(pageCacheKey("/outbox")).toBeUndefined();
+  expect(pageCacheKey("/pledge/sign/abc")).toBeUndefined();
+  expect(pageCacheKey("/board?_data=routes%2Fboard")).toBeUndefined();
+  expect(pageCacheKey("http://127.0.0.1:3000/map")).toBeUndefined();
+  expect(pageCacheKey("/constituencies/a/ask")).toBeUndefined();
+});
