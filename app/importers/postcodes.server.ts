@@ -32,7 +32,14 @@ import {
 import { db } from "~/utils/db.server";
 import { normalisePostcode } from "~/utils/postcode";
 import type { ImportResult, Progress } from "./import.server";
-import type { CsvTable, SourceFile } from "./read-file.server";
+import {
+  createUtf8Checker,
+  cutShort,
+  refuseRepeatedColumns,
+  unclosedQuote,
+  type CsvTable,
+  type SourceFile,
+} from "./read-file.server";
 import { ImportFailed, type Problem } from "./problems";
 
 /** The columns used; the directory's other 49 are ignored. */
@@ -78,12 +85,30 @@ export async function runPostcodeImport({
   const totalBytes = fileSize(path, fileName);
   const hash = createHash("sha256");
   let bytes = 0;
-  // Hashes the bytes on their way to the parser, so the file is read once.
+  let lastByte: number | undefined;
+  const utf8 = createUtf8Checker(fileName);
+  // Hashes and checks the bytes on their way to the parser, so the file is
+  // read once. csv-parse would decode bad UTF-8 to U+FFFD without a word.
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      try {
+        utf8.check(chunk);
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
       hash.update(chunk);
       bytes += chunk.length;
+      lastByte = chunk[chunk.length - 1];
       callback(null, chunk);
+    },
+    flush(callback) {
+      try {
+        utf8.end();
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
     },
   });
 
@@ -140,10 +165,12 @@ export async function runPostcodeImport({
         },
       );
     } catch (error) {
-      if (!(stopped && (error as { code?: string }).code === "ABORT_ERR")) throw readError(error, fileName);
+      if (!(stopped && (error as { code?: string }).code === "ABORT_ERR")) throw readError(error, fileName, line + 1);
     }
-    if (failure !== undefined) throw readError(failure, fileName);
+    if (failure !== undefined) throw readError(failure, fileName, line + 1);
     if (!checker) throw new ImportFailed([{ file: fileName, message: "the file is empty" }]);
+    // Not after a stop: then the file was not read to its end.
+    if (!stopped && lastByte !== 0x0a) throw cutShort(fileName, line);
     checker.finish();
     onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
     if (checker.problems.length > 0) throw new ImportFailed(checker.problems);
@@ -313,6 +340,7 @@ function applyStaged({
 
 /** Checks rows, collects problems with their line and column, and stages good rows in batches. */
 function createRowChecker({ fileName, header, staging }: { fileName: string; header: string[]; staging: PostcodeStaging }) {
+  refuseRepeatedColumns(fileName, header);
   const missing = onspdColumns.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     const found = header.length > 12 ? `${header.slice(0, 12).join(", ")}, …` : header.join(", ");
@@ -431,13 +459,15 @@ function fileSize(path: string, fileName: string) {
     return size;
   } catch (error) {
     if (error instanceof ImportFailed) throw error;
-    throw readError(error, fileName);
+    throw readError(error, fileName, 1);
   }
 }
 
-function readError(error: unknown, fileName: string) {
+/** `nextLine`: where the record being parsed when it failed began. */
+function readError(error: unknown, fileName: string, nextLine: number) {
   if (error instanceof ImportFailed) return error;
   const e = error as { code?: string; message?: string; lines?: number };
+  if (e.code === "CSV_QUOTE_NOT_CLOSED") return new ImportFailed([{ file: fileName, line: nextLine, message: unclosedQuote }]);
   if (typeof e.code === "string" && e.code.startsWith("CSV_")) {
     return new ImportFailed([{ file: fileName, line: e.lines, message: `the CSV is malformed: ${e.message ?? String(error)}` }]);
   }

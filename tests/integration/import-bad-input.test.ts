@@ -17,6 +17,7 @@ import {
   hocColumns,
   hocCsv,
   oiCsv,
+  onsCsv,
   toCsv,
   writeInputFile,
 } from "../factories";
@@ -213,7 +214,7 @@ test("a file that is not UTF-8 (Excel's Windows-1252) is refused, naming the fir
     {
       file: "hoc-1252.csv",
       line: 3,
-      message: `the file is not UTF-8 (byte 0xe9 at offset ${bytes.indexOf(0xe9)}); save it as UTF-8 and try again`,
+      message: `the file is not UTF-8: byte 0xe9 at column 38 of the line (offset ${bytes.indexOf(0xe9)} in the file); save it as UTF-8 and try again`,
     },
   ]);
 });
@@ -229,7 +230,75 @@ test("the bad byte is found after valid multi-byte characters, and at the end of
   const path = writeInputFile("ons-mixed.csv", bytes);
 
   expect(failedImport({ path })).toEqual([
-    expect.objectContaining({ line: 3, message: expect.stringContaining(`byte 0xe9 at offset ${bytes.indexOf(0xe9)}`) }),
+    expect.objectContaining({
+      line: 3,
+      message: expect.stringContaining(`byte 0xe9 at column 20 of the line (offset ${bytes.indexOf(0xe9)} in the file)`),
+    }),
+  ]);
+});
+
+test("a UTF-8 byte-order mark is fine", () => {
+  seed();
+  const path = writeInputFile("hoc-bom.csv", `\ufeff${hocCsv([harbury, linwood])}`);
+
+  expect(runImport({ path, now })).toMatchObject({ kind: "hoc-constituencies", rows: 2, unchanged: 2 });
+});
+
+test("a candidates file cut off inside its last record (no line break at the end) is refused, and withdraws no one", () => {
+  seed();
+  const full = dcCsv([buildCandidate(harbury, { homepage_url: "https://ada.example.org/about" }), buildCandidate(harbury)], {
+    format: "full",
+  });
+  // The last record stops inside its last value (an interrupted download):
+  // every column is there, so nothing else about it looks wrong.
+  const path = writeInputFile("dc-cut.csv", full.slice(0, -4));
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "dc-cut.csv",
+      line: 3,
+      message: expect.stringMatching(
+        /^the file ends in the middle of a line, with no line break after the last record: it looks cut short/,
+      ),
+    },
+  ]);
+});
+
+test("a file cut off inside a quoted value is refused, naming the line its record starts on", () => {
+  seed();
+  const rows = [buildCandidate(harbury), buildCandidate(harbury, { statement_to_voters: "First line.\nSecond line.\nThird." })];
+  const full = dcCsv(rows, { format: "full" });
+  const path = writeInputFile("dc-cut-quote.csv", `${full.slice(0, full.indexOf("Second line.") + 7)}\n`);
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "dc-cut-quote.csv",
+      line: 3,
+      message: expect.stringMatching(/^a quoted value in the record starting on this line is never closed: the file looks cut short/),
+    },
+  ]);
+});
+
+test("every CSV kind is refused when cut short: constituencies too", () => {
+  seed();
+  const path = writeInputFile("ons-cut.csv", onsCsv([harbury, linwood]).slice(0, -3));
+
+  expect(failedImport({ path })).toEqual([
+    expect.objectContaining({ file: "ons-cut.csv", line: 3, message: expect.stringContaining("cut short") }),
+  ]);
+});
+
+test("a column named twice in the header is refused, naming it and its positions", () => {
+  seed();
+  const path = writeInputFile("hoc-twice.csv", hocCsv([harbury], { columns: [...hocColumns, "Electorate"] }));
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "hoc-twice.csv",
+      line: 1,
+      column: "Electorate",
+      message: `the header names this column 2 times, at positions ${hocColumns.indexOf("Electorate") + 1} and ${hocColumns.length + 1}; each column needs its own name`,
+    },
   ]);
 });
 

@@ -354,6 +354,81 @@ describe("bad input is refused with where and why, and the database is left as i
     expect(missing).toEqual([{ file: "ONSPD.csv", message: expect.stringContaining("cannot read the file") }]);
   });
 
+  // Distinct postcodes for generated files: ZZ1 0AA, ZZ2 1AB…
+  const manyPostcodes = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const letters = "ABDEFGHJLN";
+      return `ZZ${(i % 99) + 1} ${i % 10}${letters[Math.floor(i / 10) % 10]}${letters[Math.floor(i / 100) % 10]}`;
+    });
+
+  test("a file that is not UTF-8 is refused while streaming, with the line and column of the first bad byte", async () => {
+    // Over 1 MB, so the file reaches the checker in several chunks; the bad
+    // byte (Windows-1252's "é") is in a later chunk than the first.
+    const lines = manyPostcodes(5000).map((pcds) => onspdRow({ pcds }));
+    lines[4000] = onspdRow({ pcds: "ZY1 1AA", parish: "Caf\u00e9" });
+    const path = writeOnspdFile(lines);
+    const bytes = Buffer.from(readFileSync(path, "utf8"), "latin1");
+    writeFileSync(path, bytes);
+    const offset = bytes.indexOf(0xe9);
+    expect(offset).toBeGreaterThan(1 << 20);
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 4002,
+        message: `the file is not UTF-8: byte 0xe9 at column ${offset - bytes.lastIndexOf(0x0a, offset)} of the line (offset ${offset} in the file); save it as UTF-8 and try again`,
+      },
+    ]);
+  });
+
+  test("valid UTF-8 over several read chunks is accepted, and a byte-order mark is fine", async () => {
+    // (Characters cut by a chunk boundary: tests/unit/utf8-checker.test.ts.)
+    const lines = manyPostcodes(4000).map((pcds, i) => onspdRow({ pcds, parish: "Glyndŵr".repeat(1 + (i % 3)) }));
+    const path = writeOnspdFile(lines, { header: `\ufeff${onspdHeader.join(",")}` });
+
+    await expect(runPostcodeImport({ path })).resolves.toMatchObject({ rows: 4000, added: 4000 });
+  });
+
+  test("a directory cut off inside its last record is refused", async () => {
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), onspdRow({ pcds: "ZZ1 1AB" })]);
+    writeFileSync(path, readFileSync(path, "utf8").slice(0, -10));
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 3,
+        message: expect.stringMatching(/^the file ends in the middle of a line, with no line break after the last record/),
+      },
+    ]);
+  });
+
+  test("a directory cut off inside a quoted value is refused, naming the line its record starts on", async () => {
+    const cut = onspdRow({ pcds: "ZZ1 1AB" }).replace(",E99999999,", ',"E99999');
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), cut]);
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 3,
+        message: expect.stringMatching(/^a quoted value in the record starting on this line is never closed/),
+      },
+    ]);
+  });
+
+  test("a column named twice in the header is refused, naming its positions", async () => {
+    const header = [...onspdHeader, "pcon"];
+    const path = writeOnspdFile([`${onspdRow({ pcds: "ZZ1 1AA" })},E14009002`], { header: header.join(",") });
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 1,
+        column: "pcon",
+        message: "the header names this column 2 times, at positions 20 and 53; each column needs its own name",
+      },
+    ]);
+  });
+
   test("a file bad throughout stops after 1,000 problems instead of listing millions", async () => {
     const path = writeOnspdFile(Array.from({ length: 3000 }, (_, i) => onspdRow({ pcds: `BAD${i}` })));
 
