@@ -149,6 +149,79 @@ test("the same person_id twice is a duplicate, and the message names the line it
   ]);
 });
 
+test("candidate names that start like a formula or hide or reorder text are refused as bad values", () => {
+  seed();
+  const path = writeInputFile(
+    "dc-names.csv",
+    dcCsv([
+      buildCandidate(harbury, { person_name: '=HYPERLINK("http://evil.example","Ada")' }),
+      buildCandidate(harbury, { person_name: "+44 Bob" }),
+      buildCandidate(harbury, { person_name: "-Cara" }),
+      buildCandidate(harbury, { person_name: "@Dev" }),
+      buildCandidate(harbury, { person_name: "Eve \u202Enosliw" }),
+      buildCandidate(harbury, { person_name: "Fa\u200Bye" }),
+      buildCandidate(harbury, { party_name: "=1+1", party_id: "PP9999" }),
+    ]),
+  );
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "dc-names.csv",
+      line: 2,
+      column: "person_name",
+      message: `must not start with =, +, - or @ (got "=HYPERLINK("http://evil.example","Ada")")`,
+    },
+    { file: "dc-names.csv", line: 3, column: "person_name", message: 'must not start with =, +, - or @ (got "+44 Bob")' },
+    { file: "dc-names.csv", line: 4, column: "person_name", message: 'must not start with =, +, - or @ (got "-Cara")' },
+    { file: "dc-names.csv", line: 5, column: "person_name", message: 'must not start with =, +, - or @ (got "@Dev")' },
+    {
+      file: "dc-names.csv",
+      line: 6,
+      column: "person_name",
+      // The override is spelled out, so it cannot reorder the message itself.
+      message: 'must not contain characters that change the direction of text (got "Eve \\u{202E}nosliw")',
+    },
+    {
+      file: "dc-names.csv",
+      line: 7,
+      column: "person_name",
+      message: 'must not contain invisible characters (got "Fa\\u{200B}ye")',
+    },
+    { file: "dc-names.csv", line: 8, column: "party_name", message: 'must not start with =, +, - or @ (got "=1+1")' },
+  ]);
+});
+
+test("a link that is not http(s), in any link column, is refused; so is a handle that is not a handle", () => {
+  seed();
+  const path = writeInputFile(
+    "dc-links.csv",
+    dcCsv(
+      [
+        buildCandidate(harbury, { mastodon_username: "javascript:alert(document.cookie)" }),
+        buildCandidate(harbury, { twitter_username: "javascript:alert(1)" }),
+        buildCandidate(harbury, { youtube_profile: "javascript:alert(1)" }),
+        buildCandidate(harbury, { blue_sky_url: "data:text/html,<script>alert(1)</script>" }),
+        buildCandidate(harbury, { homepage_url: "vbscript:msgbox(1)" }),
+        buildCandidate(harbury, { party_ppc_page_url: "//evil.example/no-scheme" }),
+      ],
+      { format: "full" },
+    ),
+  );
+
+  expect(failedImport({ path }).map((p) => [p.line, p.column, p.message.replace(/ \(got .*/, "")])).toEqual([
+    [
+      2,
+      "mastodon_username",
+      "must be a Mastodon account such as @name@mastodon.social, or a web address starting http:// or https://",
+    ],
+    [3, "twitter_username", "must be an X (Twitter) username, such as CaptainBeanyMP"],
+    [4, "youtube_profile", "must be a web address starting http:// or https://"],
+    [5, "blue_sky_url", "must be a web address starting http:// or https://"],
+    [6, "homepage_url", "must be a web address starting http:// or https://"],
+    [7, "party_ppc_page_url", "must be a web address starting http:// or https://"],
+  ]);
+});
+
 test("a HexJSON keyed by a superseded GSS code names the code and its line", () => {
   seed();
   // The odileeds 2023 layout still keys Ayr, Carrick and Cumnock by S14000006 (now S14000107).

@@ -112,6 +112,31 @@ test("the full export (38 columns): the extra quotes around emails and links are
   });
 });
 
+test("names in any script, lookalike letters included, and handles in the forms Democracy Club uses are kept", () => {
+  importSeats();
+  // "Аda" begins with a Cyrillic А: lookalikes are real letters of real names.
+  const names = ["Аda Quennell", "Siôn ap Dafydd", "محمد علی‌زاده", "O'Brien-Smith Jr."];
+  const people = names.map((person_name) => buildCandidate(harbury, { person_name }));
+  const linked = buildCandidate(linwood, {
+    twitter_username: "CaptainBeanyMP",
+    mastodon_username: "@ada@mastodon.social",
+    youtube_profile: "https://www.youtube.com/@albaaberdeen23",
+    blue_sky_url: "https://bsky.app/profile/ada.example.org",
+  });
+  const profile = buildCandidate(linwood, { mastodon_username: "https://mastodon.social/@bryn" });
+
+  importFile("dc-kept.csv", dcCsv([...people, linked, profile], { format: "full" }));
+
+  expect(people.map((p) => candidacy(p.person_id)?.name)).toEqual(names);
+  expect(JSON.parse(candidacy(linked.person_id)!.links!)).toEqual({
+    twitter_username: "CaptainBeanyMP",
+    mastodon_username: "@ada@mastodon.social",
+    youtube_profile: "https://www.youtube.com/@albaaberdeen23",
+    blue_sky_url: "https://bsky.app/profile/ada.example.org",
+  });
+  expect(JSON.parse(candidacy(profile.person_id)!.links!)).toEqual({ mastodon_username: "https://mastodon.social/@bryn" });
+});
+
 test('in the full export, an empty value written `""`, written as nothing, or wrapped empty is stored as null', () => {
   importSeats();
   const quoted = buildCandidate(harbury, { email: raw('""'), homepage_url: raw('""'), statement_to_voters: raw('""') });
