@@ -270,7 +270,13 @@ export function planCandidatesImport({
       if (before.status !== "standing" || listed.has(before.personId)) continue;
       if (!covered.has(before.constituencyCode)) continue;
       withdrawn.push(before.personId);
-      changes.push({ entity: "candidacy", type: "withdrawn", key: before.personId, label: describe(before, byCode) });
+      const withdrawal = {
+        personId: before.personId,
+        name: before.name,
+        partyName: parties.get(before.partyId)?.name ?? before.partyId,
+        constituencyName: byCode.get(before.constituencyCode)?.name ?? before.constituencyCode,
+      };
+      changes.push({ entity: "candidacy", type: "withdrawn", key: before.personId, label: describe(before, byCode), withdrawal });
     }
     toWithdraw.set(electionId, withdrawn);
   }

@@ -512,3 +512,32 @@ test("the CLI exits 1 on bad input, lists the first 20 problems by file, line an
     sqlite.close();
   }
 }, 60_000);
+
+test("the CLI refuses, with exit status 3, an import that would withdraw candidates, lists them, and imports with --confirm-withdrawals", () => {
+  const database = join(mkdtempSync(join(tmpdir(), "pledge-cli-")), "cli.sqlite");
+  const seats = writeInputFile("cli-seats.csv", hocCsv([harbury]));
+  const stays = buildCandidate(harbury, { person_name: "Ada Quennell" });
+  const leaves = buildCandidate(harbury, { person_name: "Fergus Garside" });
+  expect(runCli(database, seats, writeInputFile("cli-may.csv", dcCsv([stays, leaves]))).status).toBe(0);
+  const june = writeInputFile("cli-june.csv", dcCsv([stays]));
+
+  const refused = runCli(database, june);
+  const dryRun = runCli(database, "--dry-run", june);
+  const unchanged = new Database(database, { readonly: true });
+  const statuses = unchanged.prepare("select status from candidacies order by person_id").pluck().all();
+  unchanged.close();
+  const confirmed = runCli(database, "--confirm-withdrawals", june);
+
+  expect(refused.status).toBe(3);
+  expect(refused.stderr).toContain(
+    `cli-june.csv: not imported; the database is unchanged. It would mark 1 candidate as withdrawn, because the file no longer lists them in a constituency it covers (person_id name, party, constituency):\n  ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`,
+  );
+  expect(refused.stderr).toContain("run the same command again with --confirm-withdrawals");
+  expect(dryRun.status, dryRun.stderr).toBe(0);
+  expect(dryRun.stdout).toContain(`  withdrawn candidacy ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`);
+  expect(dryRun.stdout).toContain("importing this file for real needs --confirm-withdrawals");
+  expect(statuses).toEqual(["standing", "standing"]);
+  expect(confirmed.status, confirmed.stderr).toBe(0);
+  expect(confirmed.stdout).toContain("imported: 1 changes (candidacies: 1 withdrawn; 1 unchanged)");
+  expect(confirmed.stdout).toContain(`  withdrawn ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`);
+}, 90_000);
