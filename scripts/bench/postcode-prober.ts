@@ -9,6 +9,8 @@ export type ProbeFigures = {
   writes: number;
   reads: number;
   writeMs: { max: number; p99: number; p50: number; over100: number };
+  /** Of each write, the wait for the write lock alone (BEGIN IMMEDIATE): what an import can cause. */
+  lockWaitMs: { max: number; p99: number; over100: number };
   readMs: { max: number; p99: number };
 };
 
@@ -17,12 +19,21 @@ if (!process.env.DATABASE_PATH || postcodes.length === 0 || !process.send) {
   throw new Error("run by scripts/bench/postcodes.ts: DATABASE_PATH=… postcode-prober.ts POSTCODE…");
 }
 // The app's own connection (db/index.ts pragmas, 5 s busy_timeout) and models.
-const { writeTransaction } = await import("#db/index");
 const { db } = await import("~/utils/db.server");
 const { findPostcode } = await import("~/models/postcode.server");
 const { deleteOldRateLimits, hitRateLimit } = await import("~/models/rate-limit.server");
-const write = () =>
-  writeTransaction(db, () => hitRateLimit({ key: "bench:postcode-prober", limit: 1e9, windowMs: 3_600_000, now: new Date() }));
+// writeTransaction's BEGIN IMMEDIATE and COMMIT, spelled out so the wait for
+// the lock can be told from the machine's own delays (fsync, a busy CPU).
+const begin = db.$client.prepare("BEGIN IMMEDIATE");
+const commit = db.$client.prepare("COMMIT");
+const lockWaitMs: number[] = [];
+function write() {
+  const started = performance.now();
+  begin.run();
+  lockWaitMs.push(performance.now() - started);
+  hitRateLimit({ key: "bench:postcode-prober", limit: 1e9, windowMs: 3_600_000, now: new Date() });
+  commit.run();
+}
 
 const writeMs: number[] = [];
 const readMs: number[] = [];
@@ -48,10 +59,12 @@ const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 const w = sorted(writeMs);
 const r = sorted(readMs);
+const l = sorted(lockWaitMs);
 const figures: ProbeFigures = {
   writes: w.length,
   reads: r.length,
   writeMs: { max: w.at(-1) ?? 0, p99: at(w, 0.99), p50: at(w, 0.5), over100: w.filter((ms) => ms > 100).length },
+  lockWaitMs: { max: l.at(-1) ?? 0, p99: at(l, 0.99), over100: l.filter((ms) => ms > 100).length },
   readMs: { max: r.at(-1) ?? 0, p99: at(r, 0.99) },
 };
 process.send(figures, () => process.exit(0));

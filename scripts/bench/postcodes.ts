@@ -260,7 +260,7 @@ export function formatPostcodeBench(f: PostcodeBenchFigures): string {
     `| ${label} | ${i.seconds.toFixed(1)} | ${count(i.rowsPerSecond)} | ${i.readSeconds.toFixed(1)} | ${i.compareSeconds.toFixed(1)} | ${i.writeSeconds.toFixed(1)} | ${count(i.added)} | ${count(i.updated)} | ${count(i.removed)} | ${count(i.unchanged)} |`;
   const ms = (n: number) => n.toFixed(1);
   const probe = (label: string, p: ProbeFigures) =>
-    `| ${label} | ${count(p.writes)} | ${ms(p.writeMs.p50)} | ${ms(p.writeMs.p99)} | **${ms(p.writeMs.max)}** | ${count(p.writeMs.over100)} | ${ms(p.readMs.p99)} | ${ms(p.readMs.max)} |`;
+    `| ${label} | ${count(p.writes)} | ${ms(p.writeMs.p50)} | ${ms(p.writeMs.p99)} | ${ms(p.writeMs.max)} | ${count(p.writeMs.over100)} | ${ms(p.lockWaitMs.p99)} | **${ms(p.lockWaitMs.max)}** | ${count(p.lockWaitMs.over100)} | ${ms(p.readMs.p99)} | ${ms(p.readMs.max)} |`;
   return [
     `Data: a GENERATED ONS Postcode Directory: ${count(f.rows)} rows, 52 columns, every value quoted, ${mb(f.bytes)} ` +
       `(written in ${f.generateSeconds.toFixed(1)} s). One fresh SQLite file (WAL, synchronous=FULL) holding the sample election.`,
@@ -272,8 +272,8 @@ export function formatPostcodeBench(f: PostcodeBenchFigures): string {
     "",
     "Meanwhile, the web server's connection (another process; a lookup and a one-row write transaction every 5 ms):",
     "",
-    "| during | writes | write p50 ms | p99 ms | longest ms | over 100 ms | lookup p99 ms | longest lookup ms |",
-    "|---|--:|--:|--:|--:|--:|--:|--:|",
+    "| during | writes | write p50 ms | p99 ms | longest ms | over 100 ms | lock wait p99 ms | longest lock wait ms | lock waits over 100 ms | lookup p99 ms | longest lookup ms |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     probe("no import (15 s)", f.idle),
     probe("first import", f.first.probe),
     probe("second import", f.second.probe),
