@@ -192,10 +192,46 @@ export const pledgePoints = sqliteTable(
 // ONS Postcode Directory extract: postcode → 2024 constituency. `constituencyCode`
 // is ONSPD's raw `pcon`, which may be a pseudo-code (L99999999 for the Channel
 // Islands) or empty, so it has no foreign key.
-export const postcodes = sqliteTable("postcodes", {
-  postcode: text("postcode").primaryKey(),
-  constituencyCode: text("constituency_code"),
-  terminatedOn: text("terminated_on"),
+//
+// Rows are versioned so a 2.7-million-row import can be written in short
+// transactions without anyone seeing half of it: an import writes the rows
+// that change (and a `removed` row for each postcode that goes) under a new
+// `generation`, invisible until postcode_directory.generation moves to it in
+// one short step. A lookup reads the newest row at or below that generation;
+// older rows are then cleaned up in short steps (app/models/postcode.server.ts).
+export const postcodes = sqliteTable(
+  "postcodes",
+  {
+    postcode: text("postcode").notNull(),
+    generation: integer("generation").notNull().default(0),
+    constituencyCode: text("constituency_code"),
+    terminatedOn: text("terminated_on"),
+    removed: integer("removed", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.postcode, t.generation] }),
+    // Finds an abandoned import's rows to delete.
+    index("postcodes_generation").on(t.generation),
+  ],
+);
+
+// One row (id 1): the generation of `postcodes` that lookups read. No row
+// means generation 0.
+export const postcodeDirectory = sqliteTable("postcode_directory", {
+  id: integer("id").primaryKey(),
+  generation: integer("generation").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+// At most one row (id 1): the postcode import writing a new generation now,
+// so a second one refuses to start instead of mixing rows with it. A row left
+// by a process that died is taken over, and its rows deleted, by the next import.
+export const postcodeImportClaims = sqliteTable("postcode_import_claims", {
+  id: integer("id").primaryKey(),
+  generation: integer("generation").notNull(),
+  pid: integer("pid").notNull(),
+  host: text("host").notNull(),
+  startedAt: text("started_at").notNull(),
 });
 
 export const askStatuses = ["pending", "confirmed"] as const;

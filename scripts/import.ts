@@ -1,4 +1,4 @@
-// npm run import -- [--kind KIND] [--dry-run] FILE [FILE …]
+// npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]
 // Imports constituency, candidate, HexJSON and ONS Postcode Directory files; see README.md.
 import { parseArgs } from "node:util";
 import { migrateDb } from "#db/index";
@@ -10,11 +10,14 @@ import {
   type ImportResult,
 } from "~/importers/import.server";
 import { looksLikePostcodeDirectory, runPostcodeImport, type PostcodeImportProgress } from "~/importers/postcodes.server";
-import { ImportFailed, formatProblems } from "~/importers/problems";
+import { ImportFailed, WithdrawalsNotConfirmed, formatProblems, formatWithdrawal } from "~/importers/problems";
 import { db } from "~/utils/db.server";
 
-const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] FILE [FILE …]
-Kinds: ${importKinds.join(", ")} (detected from the header when not given)`;
+const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]
+Kinds: ${importKinds.join(", ")} (detected from the header when not given)
+  --dry-run              check and list every change, write nothing
+  --confirm-withdrawals  allow a candidates file to mark people it no longer lists as withdrawn
+Exit status: 0 imported; 1 bad input; 2 bad arguments; 3 would withdraw candidates (see --confirm-withdrawals)`;
 
 async function main() {
   let args;
@@ -24,6 +27,7 @@ async function main() {
       options: {
         kind: { type: "string" },
         "dry-run": { type: "boolean", default: false },
+        "confirm-withdrawals": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -52,6 +56,7 @@ async function main() {
               path,
               kind: values.kind as ImportKind | undefined,
               dryRun: values["dry-run"],
+              confirmWithdrawals: values["confirm-withdrawals"],
               onProgress: ({ phase, rows }) => {
                 if (phase === "checking" && rows !== undefined && rows >= 1000) {
                   process.stderr.write(`${path}: checking ${rows.toLocaleString("en-GB")} rows…\n`);
@@ -63,6 +68,18 @@ async function main() {
             });
       report(path, result);
     } catch (error) {
+      if (error instanceof WithdrawalsNotConfirmed) {
+        const n = error.withdrawals.length;
+        console.error(
+          `${path}: not imported; the database is unchanged. It would mark ${n} candidate${n === 1 ? "" : "s"} as withdrawn, ` +
+            `because the file no longer lists them in a constituency it covers (person_id name, party, constituency):`,
+        );
+        for (const w of error.withdrawals) console.error(`  ${formatWithdrawal(w)}`);
+        console.error(
+          "A cut-off or partial export does this too. If these people really have stood down, run the same command again with --confirm-withdrawals.",
+        );
+        return 3;
+      }
       if (!(error instanceof ImportFailed)) throw error;
       const n = error.problems.length;
       console.error(`${path}: not imported; the database is unchanged. ${n} problem${n === 1 ? "" : "s"}:`);
@@ -76,11 +93,17 @@ async function main() {
 function report(path: string, result: ImportResult) {
   const prefix = result.dryRun ? "dry run, nothing written" : "imported";
   console.log(`${path} (${result.kind}, ${result.rows} rows, sha256 ${result.sha256.slice(0, 12)}…): ${prefix}: ${summariseChanges(result)}`);
-  if (!result.dryRun) return;
+  if (!result.dryRun) {
+    // Withdrawals were confirmed: say who, so the log shows it.
+    for (const change of result.changes) if (change.withdrawal) console.log(`  withdrawn ${formatWithdrawal(change.withdrawal)}`);
+    return;
+  }
   for (const change of result.changes) {
-    console.log(`  ${change.type.padEnd(9)} ${change.entity} ${change.key}: ${change.label}`);
+    const what = change.withdrawal ? formatWithdrawal(change.withdrawal) : `${change.key}: ${change.label}`;
+    console.log(`  ${change.type.padEnd(9)} ${change.entity} ${what}`);
     for (const detail of change.details ?? []) console.log(`      ${detail}`);
   }
+  if (result.withdrawn > 0) console.log("  (importing this file for real needs --confirm-withdrawals)");
 }
 
 function printPostcodeProgress(path: string) {

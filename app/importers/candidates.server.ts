@@ -9,7 +9,8 @@ import { listConstituencyRecords } from "~/models/constituency.server";
 import { ensureElection } from "~/models/election.server";
 import { revokeSigningLinksOfPeople } from "~/models/pledge.server";
 import { listPartyRecords, savePartyRecords, type PartyRecord } from "~/models/party.server";
-import { slugify } from "~/utils/names";
+import { personNameProblem, slugify } from "~/utils/names";
+import { isWebAddress, webAddressRule } from "~/utils/web-address";
 import type { CsvTable, SourceFile } from "./read-file.server";
 import { describeDifferences, type Change, type ImportPlan } from "./plan";
 import { ImportFailed, type Problem } from "./problems";
@@ -56,13 +57,42 @@ function unwrap(value: unknown) {
 
 const unwrapped = <S extends z.ZodType>(schema: S) => z.preprocess(unwrap, schema.nullable());
 
-const webAddress = z.string().refine((v) => {
-  try {
-    return ["http:", "https:"].includes(new URL(v).protocol);
-  } catch {
-    return false;
-  }
-}, "must be a web address starting http:// or https://");
+const webAddress = z.string().refine(isWebAddress, webAddressRule);
+
+// Handles are not links, but whatever shows them will make them into one; so
+// they may hold only what a handle can, never a scheme such as "javascript:".
+// X allows letters, digits and "_" (Democracy Club stores it without the "@").
+const twitterHandle = z.string().regex(/^@?[A-Za-z0-9_]{1,50}$/, "must be an X (Twitter) username, such as CaptainBeanyMP");
+// A Mastodon account is "@user@server", or the profile's web address.
+const mastodonAccount = z
+  .string()
+  .refine(
+    (v) => /^@?[A-Za-z0-9_.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v) || isWebAddress(v),
+    "must be a Mastodon account such as @name@mastodon.social, or a web address starting http:// or https://",
+  );
+
+/** What each link column may hold: all but the two handles are web addresses. */
+function linkRule(column: (typeof linkColumns)[number]) {
+  if (column === "twitter_username") return twitterHandle;
+  if (column === "mastodon_username") return mastodonAccount;
+  return webAddress;
+}
+
+/**
+ * A name people will see (a candidate's, a party's): required, and by the one
+ * rule for names (app/utils/names.ts), not a spreadsheet formula and free of
+ * characters that reorder or hide text. Letters of every script are fine.
+ */
+function shownName(required: string) {
+  return z
+    .string()
+    .trim()
+    .min(1, required)
+    .superRefine((value, ctx) => {
+      const problem = personNameProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
 
 const electionId = z
   .string()
@@ -71,9 +101,9 @@ const electionId = z
 
 const candidateRow = z.object({
   person_id: z.string().trim().regex(/^\d+$/, "must be a Democracy Club person id (digits)"),
-  person_name: z.string().trim().min(1, "a candidate name is required"),
+  person_name: shownName("a candidate name is required"),
   election_id: electionId,
-  party_name: z.string().trim().min(1, "a party name is required"),
+  party_name: shownName("a party name is required"),
   post_label: z.string().trim().min(1, "a constituency name is required"),
   ballot_paper_id: optional(
     z.string().trim().regex(/^[a-z]+\.[a-z0-9-]+\.\d{4}-\d{2}-\d{2}$/, "must be a ballot id such as parl.aldershot.2024-07-04"),
@@ -86,7 +116,7 @@ const candidateRow = z.object({
     (v) => (typeof v === "string" && v.trim() !== "" ? v.replace(/\r\n?/g, "\n").trim() : null),
     z.string().nullable(),
   ),
-  ...Object.fromEntries(linkColumns.map((c) => [c, unwrapped(c.endsWith("_url") ? webAddress : z.string())])),
+  ...Object.fromEntries(linkColumns.map((c) => [c, unwrapped(linkRule(c))])),
 });
 type CandidateRow = z.output<typeof candidateRow>;
 
@@ -240,7 +270,13 @@ export function planCandidatesImport({
       if (before.status !== "standing" || listed.has(before.personId)) continue;
       if (!covered.has(before.constituencyCode)) continue;
       withdrawn.push(before.personId);
-      changes.push({ entity: "candidacy", type: "withdrawn", key: before.personId, label: describe(before, byCode) });
+      const withdrawal = {
+        personId: before.personId,
+        name: before.name,
+        partyName: parties.get(before.partyId)?.name ?? before.partyId,
+        constituencyName: byCode.get(before.constituencyCode)?.name ?? before.constituencyCode,
+      };
+      changes.push({ entity: "candidacy", type: "withdrawn", key: before.personId, label: describe(before, byCode), withdrawal });
     }
     toWithdraw.set(electionId, withdrawn);
   }

@@ -8,7 +8,7 @@ import { hocColumns, onsColumns, planConstituencyImport } from "./constituencies
 import { planHexJsonImport } from "./hexjson.server";
 import { importPostcodeTable, onspdColumns, summarisePostcodeImport } from "./postcodes.server";
 import { countChanges, type Change, type ImportPlan } from "./plan";
-import { ImportFailed } from "./problems";
+import { ImportFailed, WithdrawalsNotConfirmed } from "./problems";
 import { parseCsv, readSourceFile, type CsvTable, type SourceFile } from "./read-file.server";
 
 export { importKinds, type ImportKind };
@@ -60,17 +60,22 @@ function looksLikeJson(file: SourceFile) {
  * Imports one file in one IMMEDIATE transaction: every row is validated and
  * the whole change planned before anything is written, so a bad row leaves the
  * database exactly as it was. A dry run plans and reports without writing.
+ * An import that would withdraw candidates throws WithdrawalsNotConfirmed,
+ * having written nothing, unless `confirmWithdrawals` says it may.
  */
 export function runImport({
   path,
   kind: forcedKind,
   dryRun = false,
+  confirmWithdrawals = false,
   now = () => new Date(),
   onProgress = () => {},
 }: {
   path: string;
   kind?: ImportKind;
   dryRun?: boolean;
+  /** Withdrawing someone is only ever done on purpose (a cut or partial file would do it too). */
+  confirmWithdrawals?: boolean;
   now?: () => Date;
   onProgress?: (progress: Progress) => void;
 }): ImportResult {
@@ -106,6 +111,12 @@ export function runImport({
       changes: plan.changes,
     };
     if (dryRun) return result;
+    if (result.withdrawn > 0 && !confirmWithdrawals) {
+      throw new WithdrawalsNotConfirmed(
+        result.file,
+        plan.changes.flatMap((c) => (c.withdrawal ? [c.withdrawal] : [])),
+      );
+    }
     onProgress({ phase: "writing", rows: plan.changes.length });
     plan.apply();
     recordImportRun({

@@ -1,4 +1,5 @@
 // The shape every importer returns: what would change, and how to write it.
+import type { Withdrawal } from "./problems";
 
 export type ChangeType = "added" | "updated" | "withdrawn" | "removed";
 
@@ -9,6 +10,8 @@ export type Change = {
   label: string;
   /** For updates: which fields differ, as "field: old → new". */
   details?: string[];
+  /** For a withdrawn candidacy: who, so it can be checked before it is written. */
+  withdrawal?: Withdrawal;
 };
 
 export type ImportPlan = {

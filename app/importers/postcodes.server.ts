@@ -1,38 +1,62 @@
 // The ONS Postcode Directory (ONSPD) importer: postcode → 2024 constituency.
 //
 // The full directory is about 2.7 million rows and 1.3 GB in 52 columns, so it
-// is streamed, never read whole. Streaming is asynchronous but better-sqlite3
-// transactions are synchronous, and holding a write transaction open across
-// `await`s would let anything else on the app's one connection slip into it.
-// So the import runs in two steps:
-//   1. stream: check each row and stage the good ones in a TEMP table, private
-//      to this connection, in short batches (the main database is not locked);
-//   2. if no row had a problem, work out the difference from `postcodes`
-//      (still without the write lock: it reads millions of rows), then apply
-//      it in one synchronous IMMEDIATE transaction with its import_runs row.
-//      Re-importing a quarterly update holds the lock only for the rows that
-//      changed, so the site's own writes (asks, mail) barely wait.
-// A bad row therefore writes nothing at all, and readers keep seeing the old
-// directory until the single commit swaps in the new one.
+// is streamed, never read whole. The web server shares the database: with the
+// synchronous driver, a request that writes waits for the import's write lock
+// inside its event loop (busy_timeout), so every page would stall while one
+// long transaction wrote millions of rows. So the import never holds the
+// write lock for more than one short batch:
+//   1. claim the next generation (one short transaction), so no second import
+//      mixes its rows in, and delete what an import that died left behind;
+//   2. stream: check each row and stage the good ones in a TEMP table, private
+//      to this connection (the main database is not locked);
+//   3. if no row had a problem, work out the difference from the current
+//      directory (reads only), and write it under the new generation in short
+//      transactions, pausing between them so the site's writes get their turn.
+//      Lookups do not see these rows yet;
+//   4. publish: one short transaction moves postcode_directory to the new
+//      generation and records the import_runs row. Lookups see the whole new
+//      directory from then on, never half of it;
+//   5. delete the rows no lookup can read any more, in short steps.
+// A bad row, a failure or a kill before step 4 leaves the old directory
+// serving; the next import cleans up. Re-importing a quarterly update writes
+// only the rows that changed.
 import { createHash } from "node:crypto";
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
-import { writeTransaction } from "#db/index";
 import { recordImportRun } from "~/models/import-run.server";
 import {
+  claimPostcodeImport,
+  deleteSupersededPostcodes,
+  deleteUnpublishedPostcodes,
+  dropSupersededPostcodes,
   findLastPostcodeImportId,
+  findPostcodeGeneration,
+  findSupersededPostcodes,
   openPostcodeStaging,
+  publishPostcodeGeneration,
+  releasePostcodeImport,
+  type PostcodeImportClaim,
+  type PostcodeImportHolder,
   type PostcodeStaging,
   type StagedPostcode,
 } from "~/models/postcode.server";
-import { db } from "~/utils/db.server";
 import { normalisePostcode } from "~/utils/postcode";
 import type { ImportResult, Progress } from "./import.server";
-import type { CsvTable, SourceFile } from "./read-file.server";
+import {
+  createUtf8Checker,
+  cutShort,
+  refuseRepeatedColumns,
+  unclosedQuote,
+  type CsvTable,
+  type SourceFile,
+} from "./read-file.server";
 import { ImportFailed, type Problem } from "./problems";
 
 /** The columns used; the directory's other 49 are ignored. */
@@ -42,7 +66,7 @@ export type PostcodeImportProgress =
   | { phase: "reading"; rows: number; bytes: number; totalBytes: number }
   /** Working out the difference from the table, before taking the write lock. */
   | { phase: "comparing"; rows: number }
-  /** The write lock is held from here until "done". */
+  /** Writing the new generation, in short transactions, then publishing it and cleaning up. */
   | { phase: "writing"; rows: number; changes: number }
   | { phase: "done"; rows: number };
 
@@ -50,6 +74,8 @@ export type PostcodeImportProgress =
 // otherwise produce millions of problems: stop and show the first ones.
 const maxProblems = 1000;
 const batchSize = 10_000;
+// Rows written a transaction: a few milliseconds of the write lock each.
+const defaultWriteBatchRows = 2_000;
 
 const gssCodeShape = /^[A-Z]\d{8}$/;
 const yearMonth = /^(\d{4})(0[1-9]|1[0-2])$/;
@@ -66,30 +92,57 @@ export async function runPostcodeImport({
   now = () => new Date(),
   onProgress = () => {},
   progressEvery = 100_000,
+  writeBatchRows = defaultWriteBatchRows,
 }: {
   path: string;
   dryRun?: boolean;
   now?: () => Date;
   onProgress?: (progress: PostcodeImportProgress) => void;
   progressEvery?: number;
+  /** Rows a write transaction (the benchmark and tests change it). */
+  writeBatchRows?: number;
 }): Promise<ImportResult> {
   const startedAt = now().toISOString();
   const fileName = basename(path);
   const totalBytes = fileSize(path, fileName);
   const hash = createHash("sha256");
   let bytes = 0;
-  // Hashes the bytes on their way to the parser, so the file is read once.
+  let lastByte: number | undefined;
+  const utf8 = createUtf8Checker(fileName);
+  // Hashes and checks the bytes on their way to the parser, so the file is
+  // read once. csv-parse would decode bad UTF-8 to U+FFFD without a word.
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      try {
+        utf8.check(chunk);
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
       hash.update(chunk);
       bytes += chunk.length;
+      lastByte = chunk[chunk.length - 1];
       callback(null, chunk);
+    },
+    flush(callback) {
+      try {
+        utf8.end();
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
     },
   });
 
   const lastImportIdAtStart = findLastPostcodeImportId();
   const staging = openPostcodeStaging();
+  let claim: PostcodeImportClaim | null = null;
   try {
+    // A dry run writes nothing, so it needs no claim.
+    if (!dryRun) {
+      claim = claimOrRefuse(fileName, now);
+      await runSteps(deleteUnpublished(writeBatchRows));
+    }
     let checker: ReturnType<typeof createRowChecker> | undefined;
     // Set when reading stops early: too many problems, or an error thrown
     // while checking. Leaving the loop aborts the pipeline, so an abort after
@@ -140,29 +193,58 @@ export async function runPostcodeImport({
         },
       );
     } catch (error) {
-      if (!(stopped && (error as { code?: string }).code === "ABORT_ERR")) throw readError(error, fileName);
+      if (!(stopped && (error as { code?: string }).code === "ABORT_ERR")) throw readError(error, fileName, line + 1);
     }
-    if (failure !== undefined) throw readError(failure, fileName);
+    if (failure !== undefined) throw readError(failure, fileName, line + 1);
     if (!checker) throw new ImportFailed([{ file: fileName, message: "the file is empty" }]);
+    // Not after a stop: then the file was not read to its end.
+    if (!stopped && lastByte !== 0x0a) throw cutShort(fileName, line);
     checker.finish();
     onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
     if (checker.problems.length > 0) throw new ImportFailed(checker.problems);
     onProgress({ phase: "comparing", rows: checker.rows });
     const rows = checker.rows;
-    const result = applyStaged({
-      staging,
-      lastImportIdAtStart,
-      onWriting: (changes) => onProgress({ phase: "writing", rows, changes }),
-      fileName,
-      sha256: hash.digest("hex"),
-      dryRun,
-      startedAt,
-      now,
-    });
+    const result = await runSteps(
+      applyStaged({
+        staging,
+        claim,
+        lastImportIdAtStart,
+        onWriting: (changes) => onProgress({ phase: "writing", rows, changes }),
+        fileName,
+        sha256: hash.digest("hex"),
+        startedAt,
+        now,
+        writeBatchRows,
+      }),
+    );
     onProgress({ phase: "done", rows: checker.rows });
     return result;
   } finally {
     staging.close();
+    if (claim) releasePostcodeImport(claim);
+  }
+}
+
+/**
+ * Runs an import's steps (each a short write transaction at most), pausing
+ * after each as long as it took (up to 50 ms): an import that began its next
+ * transaction at once would keep the lock from writers already waiting for
+ * it, since SQLite's busy handler only retries every few milliseconds.
+ */
+async function runSteps<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const started = performance.now();
+    const step = steps.next();
+    if (step.done) return step.value;
+    await sleep(Math.min(50, Math.max(2, performance.now() - started)));
+  }
+}
+
+/** The same steps without pauses, for the sample load inside its own transaction. */
+function runStepsNow<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
 }
 
@@ -188,7 +270,12 @@ export function importPostcodeTable({
 }): ImportResult {
   const lastImportIdAtStart = findLastPostcodeImportId();
   const staging = openPostcodeStaging();
+  let claim: PostcodeImportClaim | null = null;
   try {
+    if (!dryRun) {
+      claim = claimOrRefuse(file.name, now);
+      runStepsNow(deleteUnpublished(defaultWriteBatchRows));
+    }
     const checker = createRowChecker({ fileName: file.name, header: table.header, staging });
     onProgress({ phase: "checking", rows: table.rows.length });
     for (const row of table.rows) {
@@ -200,20 +287,24 @@ export function importPostcodeTable({
     }
     checker.finish();
     if (checker.problems.length > 0) throw new ImportFailed(checker.problems);
-    const result = applyStaged({
-      staging,
-      lastImportIdAtStart,
-      onWriting: (changes) => onProgress({ phase: "writing", rows: changes }),
-      fileName: file.name,
-      sha256: file.sha256,
-      dryRun,
-      startedAt,
-      now,
-    });
+    const result = runStepsNow(
+      applyStaged({
+        staging,
+        claim,
+        lastImportIdAtStart,
+        onWriting: (changes) => onProgress({ phase: "writing", rows: changes }),
+        fileName: file.name,
+        sha256: file.sha256,
+        startedAt,
+        now,
+        writeBatchRows: defaultWriteBatchRows,
+      }),
+    );
     onProgress({ phase: "done" });
     return result;
   } finally {
     staging.close();
+    if (claim) releasePostcodeImport(claim);
   }
 }
 
@@ -248,27 +339,36 @@ export function summarisePostcodeImport(result: ImportResult): string {
   return `${changes.toLocaleString("en-GB")} changes (postcodes: ${parts}; ${unchanged})`;
 }
 
-function applyStaged({
+/**
+ * Compares the staged rows with the directory and, unless it is a dry run (no
+ * claim), writes the difference as a new generation batch by batch, publishes
+ * it with its import_runs row, and deletes the rows it replaced. Yields after
+ * each short write transaction.
+ */
+function* applyStaged({
   staging,
+  claim,
   lastImportIdAtStart,
   onWriting,
   fileName,
   sha256,
-  dryRun,
   startedAt,
   now,
+  writeBatchRows,
 }: {
   staging: PostcodeStaging;
-  /** The difference is worked out without the write lock: another import must not have slipped in. */
+  /** null: a dry run. */
+  claim: PostcodeImportClaim | null;
+  /** Another import must not have slipped in since this one started. */
   lastImportIdAtStart: number | null;
   onWriting: (changes: number) => void;
   fileName: string;
   sha256: string;
-  dryRun: boolean;
   startedAt: string;
   now: () => Date;
-}): ImportResult {
-  const differences = staging.diff();
+  writeBatchRows: number;
+}): Generator<void, ImportResult> {
+  const differences = staging.diff({ base: claim?.base ?? findPostcodeGeneration() });
   if (differences.rows === 0) {
     // Replacing the directory with nothing would break every lookup: an
     // empty extract is a mistake, not a snapshot.
@@ -278,41 +378,106 @@ function applyStaged({
     kind: "onspd-postcodes",
     file: fileName,
     sha256,
-    dryRun,
+    dryRun: claim === null,
     ...differences,
     withdrawn: 0,
     // Per-row changes are not listed: there can be millions.
     changes: [],
   };
-  if (dryRun) return result;
-  onWriting(result.added + result.updated + result.removed);
-  return writeTransaction(db, () => {
-    if (findLastPostcodeImportId() !== lastImportIdAtStart) {
-      throw new ImportFailed([
-        { file: fileName, message: "another postcode import finished while this one was running; nothing was written, so run it again" },
-      ]);
-    }
-    staging.replace();
-    recordImportRun({
-      kind: result.kind,
-      fileName,
-      sha256,
-      dryRun: false,
-      rows: result.rows,
-      added: result.added,
-      updated: result.updated,
-      withdrawn: 0,
-      removed: result.removed,
-      unchanged: result.unchanged,
-      startedAt,
-      finishedAt: now().toISOString(),
-    });
-    return result;
+  if (!claim) return result;
+  const changes = result.added + result.updated + result.removed;
+  onWriting(changes);
+  for (let from = 0; from < changes; from += writeBatchRows) {
+    staging.writeBatch({ generation: claim.generation, from, limit: writeBatchRows });
+    yield;
+  }
+  const published = publishPostcodeGeneration({
+    ...claim,
+    now: now().toISOString(),
+    alsoWrite: () => {
+      if (findLastPostcodeImportId() !== lastImportIdAtStart) return false;
+      recordImportRun({
+        kind: result.kind,
+        fileName,
+        sha256,
+        dryRun: false,
+        rows: result.rows,
+        added: result.added,
+        updated: result.updated,
+        withdrawn: 0,
+        removed: result.removed,
+        unchanged: result.unchanged,
+        startedAt,
+        finishedAt: now().toISOString(),
+      });
+      return true;
+    },
   });
+  if (!published) {
+    yield* deleteUnpublished(writeBatchRows);
+    throw new ImportFailed([
+      { file: fileName, message: "another postcode import finished while this one was running; nothing was written, so run it again" },
+    ]);
+  }
+  yield* deleteSuperseded(writeBatchRows);
+  return result;
+}
+
+/** Deletes, in short steps, rows written above the current generation by imports that never published. */
+function* deleteUnpublished(limit: number): Generator<void, void> {
+  while (deleteUnpublishedPostcodes({ limit }) > 0) yield;
+}
+
+/** Deletes, in short steps, the rows no lookup can read any more. */
+function* deleteSuperseded(limit: number): Generator<void, void> {
+  const postcodes = findSupersededPostcodes();
+  try {
+    // Each postcode has a few rows at most: a batch of postcodes is about a batch of rows.
+    for (let from = 0; from < postcodes; from += limit) {
+      deleteSupersededPostcodes({ from, limit });
+      yield;
+    }
+  } finally {
+    dropSupersededPostcodes();
+  }
+}
+
+/** Claims the next generation, taking over from an import that died; refuses while another runs. */
+function claimOrRefuse(fileName: string, now: () => Date): PostcodeImportClaim {
+  const claimed = claimPostcodeImport({
+    pid: process.pid,
+    host: hostname(),
+    now: now().toISOString(),
+    isAbandoned: (holder) => !isRunning(holder, now()),
+  });
+  if ("claim" in claimed) return claimed.claim;
+  const { pid, host, startedAt } = claimed.heldBy;
+  throw new ImportFailed([
+    {
+      file: fileName,
+      message: `another postcode import is running (process ${pid} on ${host}, since ${startedAt}); nothing was written. Wait for it to finish, then run this one again`,
+    },
+  ]);
+}
+
+// A claim from another machine cannot be checked: it is trusted this long.
+const foreignClaimHours = 12;
+
+function isRunning(holder: PostcodeImportHolder, now: Date) {
+  if (holder.host !== hostname()) return now.getTime() - Date.parse(holder.startedAt) < foreignClaimHours * 3_600_000;
+  if (holder.pid === process.pid) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, run by another user.
+    return (error as { code?: string }).code === "EPERM";
+  }
 }
 
 /** Checks rows, collects problems with their line and column, and stages good rows in batches. */
 function createRowChecker({ fileName, header, staging }: { fileName: string; header: string[]; staging: PostcodeStaging }) {
+  refuseRepeatedColumns(fileName, header);
   const missing = onspdColumns.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     const found = header.length > 12 ? `${header.slice(0, 12).join(", ")}, …` : header.join(", ");
@@ -431,13 +596,15 @@ function fileSize(path: string, fileName: string) {
     return size;
   } catch (error) {
     if (error instanceof ImportFailed) throw error;
-    throw readError(error, fileName);
+    throw readError(error, fileName, 1);
   }
 }
 
-function readError(error: unknown, fileName: string) {
+/** `nextLine`: where the record being parsed when it failed began. */
+function readError(error: unknown, fileName: string, nextLine: number) {
   if (error instanceof ImportFailed) return error;
   const e = error as { code?: string; message?: string; lines?: number };
+  if (e.code === "CSV_QUOTE_NOT_CLOSED") return new ImportFailed([{ file: fileName, line: nextLine, message: unclosedQuote }]);
   if (typeof e.code === "string" && e.code.startsWith("CSV_")) {
     return new ImportFailed([{ file: fileName, line: e.lines, message: `the CSV is malformed: ${e.message ?? String(error)}` }]);
   }

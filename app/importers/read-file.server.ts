@@ -13,8 +13,8 @@ export type SourceFile = {
 
 /**
  * Reads a whole file as strict UTF-8. A file in another encoding (Excel's
- * Windows-1252 "CSV" is the usual culprit) is refused with the line of the
- * first bad byte, rather than imported with mangled names.
+ * Windows-1252 "CSV" is the usual culprit) is refused with the line and
+ * column of the first bad byte, rather than imported with mangled names.
  */
 export function readSourceFile(path: string): SourceFile {
   const name = basename(path);
@@ -26,25 +26,76 @@ export function readSourceFile(path: string): SourceFile {
     throw new ImportFailed([{ file: name, message: `cannot read the file (${reason})` }]);
   }
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    const offset = firstInvalidUtf8Offset(bytes);
-    const line = bytes.subarray(0, offset).toString("latin1").split("\n").length;
-    throw new ImportFailed([
-      {
-        file: name,
-        line,
-        message: `the file is not UTF-8 (byte 0x${bytes[offset]?.toString(16).padStart(2, "0")} at offset ${offset}); save it as UTF-8 and try again`,
-      },
-    ]);
-  }
+  const checker = createUtf8Checker(name);
+  checker.check(bytes);
+  checker.end();
+  let text = new TextDecoder("utf-8").decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") {
     throw new ImportFailed([{ file: name, message: "the file is empty" }]);
   }
   return { path, name, sha256, text: text.normalize("NFC") };
+}
+
+/**
+ * Checks bytes are strict UTF-8 as they arrive, chunk by chunk (the postcode
+ * directory streams 1.3 GB; a whole file is one chunk), and throws
+ * ImportFailed naming the first bad byte's line, column (byte in its line,
+ * from 1) and offset in the file. Without it, Node's decoder would quietly
+ * turn Windows-1252's "é" into U+FFFD and the import would store a mangled
+ * name. A UTF-8 byte-order mark is valid UTF-8 and passes.
+ */
+export function createUtf8Checker(fileName: string) {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // A character cut by a chunk's end, kept so a failure in the next chunk can
+  // still point at its first byte.
+  let carry: Buffer = Buffer.alloc(0);
+  let offset = 0; // of `carry`'s first byte in the file
+  let line = 1;
+  let lineStart = 0; // offset of the current line's first byte
+
+  function countLines(bytes: Buffer, start: number, before: number) {
+    for (let i = bytes.indexOf(0x0a); i !== -1 && start + i < before; i = bytes.indexOf(0x0a, i + 1)) {
+      line++;
+      lineStart = start + i + 1;
+    }
+  }
+
+  function fail(bytes: Buffer, start: number): never {
+    const at = start + firstInvalidUtf8Offset(bytes);
+    countLines(bytes, start, at);
+    const byte = bytes[at - start] ?? 0;
+    throw new ImportFailed([
+      {
+        file: fileName,
+        line,
+        message: `the file is not UTF-8: byte 0x${byte.toString(16).padStart(2, "0")} at column ${at - lineStart + 1} of the line (offset ${at} in the file); save it as UTF-8 and try again`,
+      },
+    ]);
+  }
+
+  return {
+    check(chunk: Uint8Array) {
+      const bytes =
+        carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        fail(bytes, offset);
+      }
+      const done = bytes.length - incompleteTail(bytes);
+      countLines(bytes, offset, offset + done);
+      carry = Buffer.from(bytes.subarray(done));
+      offset += done;
+    },
+    end() {
+      try {
+        decoder.decode();
+      } catch {
+        fail(carry, offset);
+      }
+    },
+  };
 }
 
 /**
@@ -54,6 +105,7 @@ export function readSourceFile(path: string): SourceFile {
  * point the reader at the wrong character.
  */
 function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  // A sequence cut off by the end of the bytes is invalid at its lead byte.
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
@@ -72,6 +124,17 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   return i;
 }
 
+/** How many bytes at the end begin a character that the bytes do not finish. */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const [length] = utf8Lead(b);
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
 function utf8Lead(b: number): [length: number, low: number, high: number] {
   if (b >= 0xc2 && b <= 0xdf) return [2, 0x80, 0xbf];
   if (b === 0xe0) return [3, 0xa0, 0xbf];
@@ -82,6 +145,10 @@ function utf8Lead(b: number): [length: number, low: number, high: number] {
   if (b === 0xf4) return [4, 0x80, 0x8f];
   return [0, 0, 0];
 }
+
+/** Shared with the streaming postcode import, which meets the same cut-off files. */
+export const unclosedQuote =
+  "a quoted value in the record starting on this line is never closed: the file looks cut short (an interrupted download?), or has a stray quote";
 
 export type CsvRow = { line: number; values: Record<string, string> };
 export type CsvTable = { header: string[]; rows: CsvRow[] };
@@ -99,6 +166,7 @@ export function parseCsv(file: SourceFile): CsvTable {
     for (; counted < offset && counted < bytes.length; counted++) if (bytes[counted] === 0x0a) line++;
     return line;
   };
+  if (!file.text.endsWith("\n")) throw cutShort(file.name, file.text.split("\n").length);
   let records: { record: string[]; info: { bytes: number } }[];
   try {
     records = parse(file.text, {
@@ -107,7 +175,12 @@ export function parseCsv(file: SourceFile): CsvTable {
       skip_empty_lines: true,
     }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (error) {
-    const e = error as { message?: string; bytes?: number };
+    const e = error as { code?: string; message?: string; bytes?: number };
+    if (e.code === "CSV_QUOTE_NOT_CLOSED") {
+      // Here it reports an offset inside the last record, before any line break in it.
+      const at = e.bytes === undefined ? undefined : lineAt(e.bytes);
+      throw new ImportFailed([{ file: file.name, line: at, message: unclosedQuote }]);
+    }
     // The error comes at the end of the bad record, after its line break.
     const at = e.bytes === undefined ? undefined : lineAt(Math.max(e.bytes - 1, 0));
     const reason = (e.message ?? String(error)).replace(/ (on|at) line \d+$/, "");
@@ -116,6 +189,7 @@ export function parseCsv(file: SourceFile): CsvTable {
   const [first, ...rest] = records;
   if (!first) throw new ImportFailed([{ file: file.name, message: "the file is empty" }]);
   const header = first.record.map((h) => h.trim());
+  refuseRepeatedColumns(file.name, header);
   let previousEnd = first.info.bytes;
   const rows: CsvRow[] = rest.map(({ record, info }) => {
     const values: Record<string, string> = {};
@@ -130,4 +204,42 @@ export function parseCsv(file: SourceFile): CsvTable {
     return row;
   });
   return { header, rows };
+}
+
+/**
+ * Every CSV we import ends its last record with a line break (all of
+ * ../shared/realdata's files do, LF or CRLF). A file that does not was most
+ * likely cut off in its last record, by an interrupted download or a full
+ * disk: imported, it would store the cut value, and a candidates file would
+ * withdraw everyone cut off after it. (An unclosed quote is refused by the
+ * parser itself.)
+ */
+export function cutShort(fileName: string, line: number) {
+  return new ImportFailed([
+    {
+      file: fileName,
+      line,
+      message:
+        "the file ends in the middle of a line, with no line break after the last record: it looks cut short (an interrupted download?). " +
+        "Download it again; if it really is complete, add a line break at the end",
+    },
+  ]);
+}
+
+/**
+ * Rows are read by column name, so a name used twice would silently take the
+ * last column's value: refuse it, naming every position (from 1) it is in.
+ */
+export function refuseRepeatedColumns(fileName: string, header: readonly string[]) {
+  const positions = new Map<string, number[]>();
+  header.forEach((column, i) => positions.set(column, [...(positions.get(column) ?? []), i + 1]));
+  const problems = [...positions]
+    .filter(([, at]) => at.length > 1)
+    .map(([column, at]) => ({
+      file: fileName,
+      line: 1,
+      column,
+      message: `the header names this column ${at.length} times, at positions ${at.slice(0, -1).join(", ")} and ${at.at(-1)}; each column needs its own name`,
+    }));
+  if (problems.length > 0) throw new ImportFailed(problems);
 }

@@ -73,7 +73,10 @@ export function findDuplicates<T>(
 }
 
 function truncate(value: string) {
-  return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+  // Shown in a terminal: a bidi override or invisible character in the value
+  // would garble the message itself, so such characters are spelled out.
+  const shown = value.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
+  return shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
 }
 
 // Shared field rules.

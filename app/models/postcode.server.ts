@@ -1,6 +1,10 @@
-import { count, eq, max, sql } from "drizzle-orm";
-import { constituencies, importRuns, postcodes } from "#db/schema";
+import { and, desc, eq, lte, max, sql } from "drizzle-orm";
+import { writeTransaction } from "#db/index";
+import { constituencies, importRuns, postcodeDirectory, postcodeImportClaims, postcodes } from "#db/schema";
 import { db } from "~/utils/db.server";
+
+// The generation lookups read (postcode_directory, id 1; 0 before any import).
+const currentGeneration = sql`coalesce((select ${postcodeDirectory.generation} from ${postcodeDirectory} where ${postcodeDirectory.id} = 1), 0)`;
 
 function prepareFindPostcode() {
   return db
@@ -8,6 +12,7 @@ function prepareFindPostcode() {
       postcode: postcodes.postcode,
       constituencyCode: postcodes.constituencyCode,
       terminatedOn: postcodes.terminatedOn,
+      removed: postcodes.removed,
       // Left join: ONSPD's code may be a pseudo-code (L99999999) or a
       // constituency this installation has not imported; drizzle makes the
       // object null when there is no match.
@@ -19,7 +24,11 @@ function prepareFindPostcode() {
     })
     .from(postcodes)
     .leftJoin(constituencies, eq(constituencies.gssCode, postcodes.constituencyCode))
-    .where(eq(postcodes.postcode, sql.placeholder("postcode")))
+    // The newest row at or below the current generation: one statement, so it
+    // sees one committed directory even while an import writes the next.
+    .where(and(eq(postcodes.postcode, sql.placeholder("postcode")), lte(postcodes.generation, currentGeneration)))
+    .orderBy(desc(postcodes.generation))
+    .limit(1)
     .prepare();
 }
 
@@ -32,7 +41,10 @@ let findPostcodeStatement: ReturnType<typeof prepareFindPostcode> | undefined;
 /** One row of the imported directory with its constituency, or undefined. `postcode` must be normalised. */
 export function findPostcode({ postcode }: { postcode: string }) {
   findPostcodeStatement ??= prepareFindPostcode();
-  return findPostcodeStatement.get({ postcode });
+  const row = findPostcodeStatement.get({ postcode });
+  if (!row || row.removed) return undefined;
+  const { removed: _removed, ...found } = row;
+  return found;
 }
 
 /**
@@ -50,8 +62,101 @@ export function findLastPostcodeImportId() {
   );
 }
 
+/** How many postcodes lookups can find now. */
 export function countPostcodes() {
-  return db.select({ n: count() }).from(postcodes).get()?.n ?? 0;
+  return (
+    db.$client
+      .prepare(
+        `SELECT count(*) FROM postcodes p
+         WHERE p.generation <= ${generationSql} AND NOT p.removed
+           AND NOT EXISTS (SELECT 1 FROM postcodes n WHERE n.postcode = p.postcode AND n.generation > p.generation AND n.generation <= ${generationSql})`,
+      )
+      .pluck()
+      .get() as number
+  );
+}
+
+/** The current directory's postcodes with their rows, in order: for tests and checks, not for pages. */
+export function listCurrentPostcodes() {
+  return db.$client
+    .prepare(
+      `SELECT p.postcode, p.constituency_code AS constituencyCode, p.terminated_on AS terminatedOn FROM postcodes p
+       WHERE p.generation <= ${generationSql} AND NOT p.removed
+         AND NOT EXISTS (SELECT 1 FROM postcodes n WHERE n.postcode = p.postcode AND n.generation > p.generation AND n.generation <= ${generationSql})
+       ORDER BY p.postcode`,
+    )
+    .all() as { postcode: string; constituencyCode: string | null; terminatedOn: string | null }[];
+}
+
+const generationSql = "coalesce((SELECT generation FROM postcode_directory WHERE id = 1), 0)";
+
+export type PostcodeImportClaim = { generation: number; base: number };
+export type PostcodeImportHolder = { pid: number; host: string; startedAt: string };
+
+/**
+ * Claims the right to write the next generation, in one short write
+ * transaction: at most one import writes at a time, or their rows would mix.
+ * A claim left by an import that died (`isAbandoned` says so) is taken over.
+ * Returns the claim, or who holds it.
+ */
+export function claimPostcodeImport({
+  pid,
+  host,
+  now,
+  isAbandoned,
+}: {
+  pid: number;
+  host: string;
+  now: string;
+  isAbandoned: (holder: PostcodeImportHolder) => boolean;
+}): { claim: PostcodeImportClaim } | { heldBy: PostcodeImportHolder } {
+  return writeTransaction(db, () => {
+    const held = db
+      .select({ pid: postcodeImportClaims.pid, host: postcodeImportClaims.host, startedAt: postcodeImportClaims.startedAt })
+      .from(postcodeImportClaims)
+      .where(eq(postcodeImportClaims.id, 1))
+      .get();
+    if (held && !isAbandoned(held)) return { heldBy: held };
+    if (held) db.delete(postcodeImportClaims).where(eq(postcodeImportClaims.id, 1)).run();
+    const base = readGeneration();
+    // Above every generation ever written, abandoned ones included, so no
+    // leftover row can pass for one of this import's.
+    const highest = db.select({ g: max(postcodes.generation) }).from(postcodes).get()?.g ?? 0;
+    const generation = Math.max(base, highest) + 1;
+    db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now }).run();
+    return { claim: { generation, base } };
+  });
+}
+
+/** Gives the claim up (the import finished or failed). */
+export function releasePostcodeImport({ generation }: { generation: number }) {
+  writeTransaction(db, () => {
+    db.delete(postcodeImportClaims)
+      .where(and(eq(postcodeImportClaims.id, 1), eq(postcodeImportClaims.generation, generation)))
+      .run();
+  });
+}
+
+/** The generation lookups read now. */
+export function findPostcodeGeneration() {
+  return readGeneration();
+}
+
+function readGeneration() {
+  return db.select({ g: postcodeDirectory.generation }).from(postcodeDirectory).where(eq(postcodeDirectory.id, 1)).get()?.g ?? 0;
+}
+
+/**
+ * Deletes up to `limit` rows that imports which never finished wrote above
+ * the current generation, in one short write transaction; returns how many.
+ * Call while holding the claim, until it returns 0.
+ */
+export function deleteUnpublishedPostcodes({ limit }: { limit: number }) {
+  return writeTransaction(db, () =>
+    db.$client
+      .prepare(`DELETE FROM postcodes WHERE rowid IN (SELECT rowid FROM postcodes WHERE generation > ${generationSql} LIMIT ?)`)
+      .run(limit).changes,
+  );
 }
 
 let stagingOpen = false;
@@ -73,13 +178,14 @@ export type PostcodeDifferences = {
 
 /**
  * A private holding table for one directory import. Rows are validated and
- * staged here while the file streams in, compared with `postcodes`, and the
- * difference written in one short write transaction (see
- * importers/postcodes.server.ts for why). A TEMP table belongs to this connection alone and vanishes with
- * it, so a crash mid-import leaves nothing behind in the database file.
+ * staged here while the file streams in, compared with the current
+ * directory, and the difference written under a new generation in short
+ * write transactions (see importers/postcodes.server.ts for why). A TEMP
+ * table belongs to this connection alone and vanishes with it, so a crash
+ * mid-import leaves nothing of it behind in the database file.
  *
- * Raw SQL through the driver rather than drizzle: the table is not part of the
- * schema, and the bulk statements are the point of the exercise.
+ * Raw SQL through the driver rather than drizzle: the tables are not part of
+ * the schema, and the bulk statements are the point of the exercise.
  */
 export function openPostcodeStaging() {
   // The tables have fixed names on the one connection: two imports at once in
@@ -113,6 +219,8 @@ export function openPostcodeStaging() {
     }
     return duplicates;
   });
+  let changedRows = 0;
+  let removedRows = 0;
 
   return {
     /** Stages a batch; returns the rows whose postcode was already staged. */
@@ -121,33 +229,46 @@ export function openPostcodeStaging() {
     },
 
     /**
-     * Works out what replacing the table with the staged rows changes, into
-     * two more TEMP tables, and counts it. Runs outside the write transaction:
-     * it reads 2.7 million rows twice, and the app's other writers (asks, the
-     * outbox) should not wait for that. `replace` then writes just the
-     * difference. Counted in SQL: a per-row diff in JS costs more than the import.
+     * Works out what replacing generation `base` with the staged rows
+     * changes, into two more TEMP tables, and counts it. Only reads the main
+     * database, so no one waits for it although it reads 2.7 million rows
+     * twice. Counted in SQL: a per-row diff in JS costs more than the import.
      */
-    diff(): PostcodeDifferences {
-      sqlite.exec(`
-        DROP TABLE IF EXISTS temp.postcodes_changed;
-        CREATE TEMP TABLE postcodes_changed AS
-          SELECT i.postcode, i.constituency_code, i.terminated_on, p.postcode IS NULL AS is_new
-          FROM temp.postcodes_incoming i
-          LEFT JOIN main.postcodes p ON p.postcode = i.postcode
-          WHERE p.postcode IS NULL
-             OR p.constituency_code IS NOT i.constituency_code
-             OR p.terminated_on IS NOT i.terminated_on
-          ORDER BY i.postcode;
-        DROP TABLE IF EXISTS temp.postcodes_removed;
-        CREATE TEMP TABLE postcodes_removed AS
-          SELECT p.postcode FROM main.postcodes p
-          WHERE NOT EXISTS (SELECT 1 FROM temp.postcodes_incoming i WHERE i.postcode = p.postcode);
-      `);
+    diff({ base }: { base: number }): PostcodeDifferences {
+      // The row a lookup at `base` would read for postcode `x`.
+      const visible = (x: string) =>
+        `p.postcode = ${x} AND p.generation = (SELECT max(q.generation) FROM main.postcodes q WHERE q.postcode = ${x} AND q.generation <= @base)`;
+      sqlite.exec("DROP TABLE IF EXISTS temp.postcodes_changed; DROP TABLE IF EXISTS temp.postcodes_removed;");
+      // In key order, so the new generation's rows append to the primary-key index.
+      sqlite
+        .prepare(
+          `CREATE TEMP TABLE postcodes_changed AS
+             SELECT i.postcode, i.constituency_code, i.terminated_on, (p.postcode IS NULL OR p.removed) AS is_new
+             FROM temp.postcodes_incoming i
+             LEFT JOIN main.postcodes p ON ${visible("i.postcode")}
+             WHERE p.postcode IS NULL OR p.removed
+                OR p.constituency_code IS NOT i.constituency_code
+                OR p.terminated_on IS NOT i.terminated_on
+             ORDER BY i.postcode`,
+        )
+        .run({ base });
+      sqlite
+        .prepare(
+          `CREATE TEMP TABLE postcodes_removed AS
+             SELECT DISTINCT o.postcode FROM main.postcodes o
+             JOIN main.postcodes p ON ${visible("o.postcode")}
+             WHERE o.generation <= @base AND NOT p.removed
+               AND NOT EXISTS (SELECT 1 FROM temp.postcodes_incoming i WHERE i.postcode = o.postcode)
+             ORDER BY o.postcode`,
+        )
+        .run({ base });
       const rows = sqlite.prepare("SELECT count(*) FROM temp.postcodes_incoming").pluck().get() as number;
       const changed = sqlite
         .prepare("SELECT count(*) AS n, coalesce(sum(is_new), 0) AS added FROM temp.postcodes_changed")
         .get() as { n: number; added: number };
       const removed = sqlite.prepare("SELECT count(*) FROM temp.postcodes_removed").pluck().get() as number;
+      changedRows = changed.n;
+      removedRows = removed;
       return {
         rows,
         added: changed.added,
@@ -158,25 +279,37 @@ export function openPostcodeStaging() {
     },
 
     /**
-     * Applies the difference found by `diff`, so `postcodes` becomes exactly
-     * the staged rows. Re-importing an unchanged directory writes (and
-     * journals) nothing. Call inside a write transaction.
+     * Writes the next `limit` rows of the difference under `generation`, in
+     * one short write transaction; lookups do not see them until
+     * `publishPostcodeGeneration`. Returns how many it wrote: 0 when done.
+     * Re-importing an unchanged directory writes nothing.
      */
-    replace() {
-      sqlite.prepare("DELETE FROM main.postcodes WHERE postcode IN (SELECT postcode FROM temp.postcodes_removed)").run();
-      // In key order (as `diff` stored them), so new rows append to the
-      // primary-key index instead of splitting pages all over it. (`WHERE
-      // true` is SQLite's documented way to keep an upsert's SELECT from
-      // reading ON CONFLICT as part of a join.)
-      sqlite
-        .prepare(
-          `INSERT INTO main.postcodes (postcode, constituency_code, terminated_on)
-           SELECT postcode, constituency_code, terminated_on FROM temp.postcodes_changed WHERE true
-           ON CONFLICT (postcode) DO UPDATE SET
-             constituency_code = excluded.constituency_code,
-             terminated_on = excluded.terminated_on`,
-        )
-        .run();
+    writeBatch({ generation, from, limit }: { generation: number; from: number; limit: number }) {
+      // The CREATE TABLE … AS tables number their rows 1, 2, 3… in order.
+      const to = from + limit;
+      return writeTransaction(db, () => {
+        let written = 0;
+        if (from < changedRows) {
+          written += sqlite
+            .prepare(
+              `INSERT INTO main.postcodes (postcode, generation, constituency_code, terminated_on, removed)
+               SELECT postcode, @generation, constituency_code, terminated_on, false FROM temp.postcodes_changed
+               WHERE rowid > @from AND rowid <= @to`,
+            )
+            .run({ generation, from, to }).changes;
+        }
+        const removedFrom = Math.max(0, from - changedRows);
+        const removedTo = to - changedRows;
+        if (removedTo > 0 && removedFrom < removedRows) {
+          written += sqlite
+            .prepare(
+              `INSERT INTO main.postcodes (postcode, generation, removed)
+               SELECT postcode, @generation, true FROM temp.postcodes_removed WHERE rowid > @from AND rowid <= @to`,
+            )
+            .run({ generation, from: removedFrom, to: removedTo }).changes;
+        }
+        return written;
+      });
     },
 
     close() {
@@ -191,3 +324,77 @@ export function openPostcodeStaging() {
 }
 
 export type PostcodeStaging = ReturnType<typeof openPostcodeStaging>;
+
+/**
+ * The one short step that makes `generation` the directory lookups read,
+ * with `alsoWrite` (the import_runs row) in the same transaction. Refuses
+ * (returns false, writing nothing) unless this import still holds the claim
+ * and the directory is still the generation it was compared with.
+ */
+export function publishPostcodeGeneration({
+  generation,
+  base,
+  now,
+  alsoWrite,
+}: {
+  generation: number;
+  base: number;
+  now: string;
+  alsoWrite: () => boolean;
+}) {
+  return writeTransaction(db, () => {
+    const claim = db
+      .select({ generation: postcodeImportClaims.generation })
+      .from(postcodeImportClaims)
+      .where(eq(postcodeImportClaims.id, 1))
+      .get();
+    if (claim?.generation !== generation || readGeneration() !== base) return false;
+    if (!alsoWrite()) return false;
+    db.insert(postcodeDirectory)
+      .values({ id: 1, generation, updatedAt: now })
+      .onConflictDoUpdate({ target: postcodeDirectory.id, set: { generation, updatedAt: now } })
+      .run();
+    return true;
+  });
+}
+
+/**
+ * Finds the postcodes that have rows no lookup can read any more (older
+ * generations, and `removed` markers), into a TEMP table: a read, so no one
+ * waits for it. Then `deleteSupersededPostcodes` deletes them in short steps.
+ * Covers whatever an earlier clean-up that was stopped left behind too.
+ */
+export function findSupersededPostcodes() {
+  const sqlite = db.$client;
+  sqlite.exec("DROP TABLE IF EXISTS temp.postcodes_superseded");
+  sqlite.exec(
+    `CREATE TEMP TABLE postcodes_superseded AS
+       SELECT postcode FROM main.postcodes WHERE generation <= ${generationSql}
+       GROUP BY postcode HAVING count(*) > 1 OR max(removed)
+       ORDER BY postcode`,
+  );
+  return sqlite.prepare("SELECT count(*) FROM temp.postcodes_superseded").pluck().get() as number;
+}
+
+/** Deletes the unreadable rows of the found postcodes numbered (from, from + limit], in one short write transaction. */
+export function deleteSupersededPostcodes({ from, limit }: { from: number; limit: number }) {
+  const sqlite = db.$client;
+  return writeTransaction(
+    db,
+    () =>
+      sqlite
+        .prepare(
+          `DELETE FROM main.postcodes
+           WHERE postcode IN (SELECT postcode FROM temp.postcodes_superseded WHERE rowid > @from AND rowid <= @to)
+             AND generation <= ${generationSql}
+             AND (removed OR generation < (
+               SELECT max(q.generation) FROM main.postcodes q
+               WHERE q.postcode = main.postcodes.postcode AND q.generation <= ${generationSql}))`,
+        )
+        .run({ from, to: from + limit }).changes,
+  );
+}
+
+export function dropSupersededPostcodes() {
+  db.$client.exec("DROP TABLE IF EXISTS temp.postcodes_superseded");
+}

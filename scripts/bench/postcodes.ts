@@ -1,22 +1,31 @@
 // The postcode benchmark: generates a full-size ONS Postcode Directory (2.7
 // million rows, 52 columns, every value quoted as ONS publishes it, ~1.4 GB),
 // imports it with the app's streaming importer into a fresh database, imports
-// it again (nothing changes), then times postcode lookups.
+// it again (nothing changes), then times postcode lookups. During each import
+// a second process (postcode-prober.ts) does what the web server does, a
+// lookup and a small write transaction every 5 ms, and records how long each
+// waited.
 //
 // It runs in this process: DATABASE_PATH is pointed at a fresh file before the
 // app's modules are first imported, since importing db.server opens the
 // database. Run it on its own or after benchmarks that fork their own processes.
+import { fork } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import type { ProbeFigures } from "./postcode-prober";
+
 const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
+const proberScript = fileURLToPath(new URL("./postcode-prober.ts", import.meta.url));
 
 export type PostcodeBenchFigures = {
   rows: number;
   bytes: number;
   generateSeconds: number;
+  /** The prober for 15 s with no import running. */
+  idle: ProbeFigures;
   first: ImportFigures;
   second: ImportFigures;
   databaseBytes: number;
@@ -31,8 +40,10 @@ type ImportFigures = {
   readSeconds: number;
   /** Working out the difference, before the write lock. */
   compareSeconds: number;
-  /** The write transaction: how long the site's other writers would wait. */
-  lockSeconds: number;
+  /** Writing the new generation in short transactions, publishing it, cleaning up. */
+  writeSeconds: number;
+  /** What the web server's connection saw meanwhile. */
+  probe: ProbeFigures;
   added: number;
   updated: number;
   removed: number;
@@ -138,6 +149,7 @@ export async function benchPostcodes({
 
     let peakRssBytes = 0;
     const timeImport = async (label: string): Promise<ImportFigures> => {
+      const prober = startProber(databasePath, generated.picked.slice(0, 500));
       started = performance.now();
       const at: Record<string, number> = {};
       const result = await runPostcodeImport({
@@ -150,6 +162,7 @@ export async function benchPostcodes({
         },
       });
       const seconds = (performance.now() - started) / 1000;
+      const probe = await prober.stop();
       peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
       const { added, updated, removed, unchanged } = result;
       const between = (from: string, to: string) => ((at[to] ?? 0) - (at[from] ?? 0)) / 1000;
@@ -158,13 +171,18 @@ export async function benchPostcodes({
         rowsPerSecond: result.rows / seconds,
         readSeconds: ((at.comparing ?? 0) - started) / 1000,
         compareSeconds: between("comparing", "writing"),
-        lockSeconds: between("writing", "done"),
+        writeSeconds: between("writing", "done"),
+        probe,
         added,
         updated,
         removed,
         unchanged,
       };
     };
+    // The same prober with no import running: the machine's own floor.
+    const idleProber = startProber(databasePath, generated.picked.slice(0, 500));
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const idle = await idleProber.stop();
     const first = await timeImport("first import");
     const second = await timeImport("second import");
     // The WAL is checkpointed into the file so its size is the table's.
@@ -189,6 +207,7 @@ export async function benchPostcodes({
       rows: generated.rows,
       bytes,
       generateSeconds,
+      idle,
       first,
       second,
       databaseBytes,
@@ -205,21 +224,59 @@ export async function benchPostcodes({
   }
 }
 
+/** The prober in its own process, on its own connection, until `stop`. */
+function startProber(databasePath: string, postcodes: string[]) {
+  let figures: ProbeFigures | undefined;
+  // process.execArgv carries tsx's loader, so the child runs TypeScript too.
+  const child = fork(proberScript, postcodes, {
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    execArgv: process.execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  child.on("message", (message) => {
+    figures = message as ProbeFigures;
+  });
+  const exited = new Promise<ProbeFigures>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (figures && code === 0) resolve(figures);
+      else reject(new Error(`postcode prober failed (${signal ?? `exit code ${code}`})`));
+    });
+  });
+  return {
+    stop() {
+      child.send("stop");
+      return exited;
+    },
+  };
+}
+
 const count = (n: number) => Math.round(n).toLocaleString("en-GB");
 const mb = (n: number) => `${count(n / 1e6)} MB`;
 
 /** The figures as Markdown, ready for docs/benchmarks.md. */
 export function formatPostcodeBench(f: PostcodeBenchFigures): string {
   const row = (label: string, i: ImportFigures) =>
-    `| ${label} | ${i.seconds.toFixed(1)} | ${count(i.rowsPerSecond)} | ${i.readSeconds.toFixed(1)} | ${i.compareSeconds.toFixed(1)} | ${i.lockSeconds.toFixed(2)} | ${count(i.added)} | ${count(i.updated)} | ${count(i.removed)} | ${count(i.unchanged)} |`;
+    `| ${label} | ${i.seconds.toFixed(1)} | ${count(i.rowsPerSecond)} | ${i.readSeconds.toFixed(1)} | ${i.compareSeconds.toFixed(1)} | ${i.writeSeconds.toFixed(1)} | ${count(i.added)} | ${count(i.updated)} | ${count(i.removed)} | ${count(i.unchanged)} |`;
+  const ms = (n: number) => n.toFixed(1);
+  const probe = (label: string, p: ProbeFigures) =>
+    `| ${label} | ${count(p.writes)} | ${ms(p.writeMs.p50)} | ${ms(p.writeMs.p99)} | ${ms(p.writeMs.max)} | ${count(p.writeMs.over100)} | ${ms(p.lockWaitMs.p99)} | **${ms(p.lockWaitMs.max)}** | ${count(p.lockWaitMs.over100)} | ${ms(p.readMs.p99)} | ${ms(p.readMs.max)} |`;
   return [
     `Data: a GENERATED ONS Postcode Directory: ${count(f.rows)} rows, 52 columns, every value quoted, ${mb(f.bytes)} ` +
       `(written in ${f.generateSeconds.toFixed(1)} s). One fresh SQLite file (WAL, synchronous=FULL) holding the sample election.`,
     "",
-    "| import | total s | rows/s | read, check, stage s | compare s | write lock held s | added | updated | removed | unchanged |",
+    "| import | total s | rows/s | read, check, stage s | compare s | write, publish, clean up s | added | updated | removed | unchanged |",
     "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     row("first, into the sample's 52 postcodes", f.first),
     row("second, the same file again", f.second),
+    "",
+    "Meanwhile, the web server's connection (another process; a lookup and a one-row write transaction every 5 ms):",
+    "",
+    "| during | writes | write p50 ms | p99 ms | longest ms | over 100 ms | lock wait p99 ms | longest lock wait ms | lock waits over 100 ms | lookup p99 ms | longest lookup ms |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    probe("no import (15 s)", f.idle),
+    probe("first import", f.first.probe),
+    probe("second import", f.second.probe),
     "",
     `Database after import: ${mb(f.databaseBytes)}. Peak resident memory during the imports: ${mb(f.peakRssBytes)}.`,
     "",

@@ -17,6 +17,7 @@ import {
   hocColumns,
   hocCsv,
   oiCsv,
+  onsCsv,
   toCsv,
   writeInputFile,
 } from "../factories";
@@ -148,6 +149,79 @@ test("the same person_id twice is a duplicate, and the message names the line it
   ]);
 });
 
+test("candidate names that start like a formula or hide or reorder text are refused as bad values", () => {
+  seed();
+  const path = writeInputFile(
+    "dc-names.csv",
+    dcCsv([
+      buildCandidate(harbury, { person_name: '=HYPERLINK("http://evil.example","Ada")' }),
+      buildCandidate(harbury, { person_name: "+44 Bob" }),
+      buildCandidate(harbury, { person_name: "-Cara" }),
+      buildCandidate(harbury, { person_name: "@Dev" }),
+      buildCandidate(harbury, { person_name: "Eve \u202Enosliw" }),
+      buildCandidate(harbury, { person_name: "Fa\u200Bye" }),
+      buildCandidate(harbury, { party_name: "=1+1", party_id: "PP9999" }),
+    ]),
+  );
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "dc-names.csv",
+      line: 2,
+      column: "person_name",
+      message: `must not start with =, +, - or @ (got "=HYPERLINK("http://evil.example","Ada")")`,
+    },
+    { file: "dc-names.csv", line: 3, column: "person_name", message: 'must not start with =, +, - or @ (got "+44 Bob")' },
+    { file: "dc-names.csv", line: 4, column: "person_name", message: 'must not start with =, +, - or @ (got "-Cara")' },
+    { file: "dc-names.csv", line: 5, column: "person_name", message: 'must not start with =, +, - or @ (got "@Dev")' },
+    {
+      file: "dc-names.csv",
+      line: 6,
+      column: "person_name",
+      // The override is spelled out, so it cannot reorder the message itself.
+      message: 'must not contain characters that change the direction of text (got "Eve \\u{202E}nosliw")',
+    },
+    {
+      file: "dc-names.csv",
+      line: 7,
+      column: "person_name",
+      message: 'must not contain invisible characters (got "Fa\\u{200B}ye")',
+    },
+    { file: "dc-names.csv", line: 8, column: "party_name", message: 'must not start with =, +, - or @ (got "=1+1")' },
+  ]);
+});
+
+test("a link that is not http(s), in any link column, is refused; so is a handle that is not a handle", () => {
+  seed();
+  const path = writeInputFile(
+    "dc-links.csv",
+    dcCsv(
+      [
+        buildCandidate(harbury, { mastodon_username: "javascript:alert(document.cookie)" }),
+        buildCandidate(harbury, { twitter_username: "javascript:alert(1)" }),
+        buildCandidate(harbury, { youtube_profile: "javascript:alert(1)" }),
+        buildCandidate(harbury, { blue_sky_url: "data:text/html,<script>alert(1)</script>" }),
+        buildCandidate(harbury, { homepage_url: "vbscript:msgbox(1)" }),
+        buildCandidate(harbury, { party_ppc_page_url: "//evil.example/no-scheme" }),
+      ],
+      { format: "full" },
+    ),
+  );
+
+  expect(failedImport({ path }).map((p) => [p.line, p.column, p.message.replace(/ \(got .*/, "")])).toEqual([
+    [
+      2,
+      "mastodon_username",
+      "must be a Mastodon account such as @name@mastodon.social, or a web address starting http:// or https://",
+    ],
+    [3, "twitter_username", "must be an X (Twitter) username, such as CaptainBeanyMP"],
+    [4, "youtube_profile", "must be a web address starting http:// or https://"],
+    [5, "blue_sky_url", "must be a web address starting http:// or https://"],
+    [6, "homepage_url", "must be a web address starting http:// or https://"],
+    [7, "party_ppc_page_url", "must be a web address starting http:// or https://"],
+  ]);
+});
+
 test("a HexJSON keyed by a superseded GSS code names the code and its line", () => {
   seed();
   // The odileeds 2023 layout still keys Ayr, Carrick and Cumnock by S14000006 (now S14000107).
@@ -213,7 +287,7 @@ test("a file that is not UTF-8 (Excel's Windows-1252) is refused, naming the fir
     {
       file: "hoc-1252.csv",
       line: 3,
-      message: `the file is not UTF-8 (byte 0xe9 at offset ${bytes.indexOf(0xe9)}); save it as UTF-8 and try again`,
+      message: `the file is not UTF-8: byte 0xe9 at column 38 of the line (offset ${bytes.indexOf(0xe9)} in the file); save it as UTF-8 and try again`,
     },
   ]);
 });
@@ -229,7 +303,75 @@ test("the bad byte is found after valid multi-byte characters, and at the end of
   const path = writeInputFile("ons-mixed.csv", bytes);
 
   expect(failedImport({ path })).toEqual([
-    expect.objectContaining({ line: 3, message: expect.stringContaining(`byte 0xe9 at offset ${bytes.indexOf(0xe9)}`) }),
+    expect.objectContaining({
+      line: 3,
+      message: expect.stringContaining(`byte 0xe9 at column 20 of the line (offset ${bytes.indexOf(0xe9)} in the file)`),
+    }),
+  ]);
+});
+
+test("a UTF-8 byte-order mark is fine", () => {
+  seed();
+  const path = writeInputFile("hoc-bom.csv", `\ufeff${hocCsv([harbury, linwood])}`);
+
+  expect(runImport({ path, now })).toMatchObject({ kind: "hoc-constituencies", rows: 2, unchanged: 2 });
+});
+
+test("a candidates file cut off inside its last record (no line break at the end) is refused, and withdraws no one", () => {
+  seed();
+  const full = dcCsv([buildCandidate(harbury, { homepage_url: "https://ada.example.org/about" }), buildCandidate(harbury)], {
+    format: "full",
+  });
+  // The last record stops inside its last value (an interrupted download):
+  // every column is there, so nothing else about it looks wrong.
+  const path = writeInputFile("dc-cut.csv", full.slice(0, -4));
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "dc-cut.csv",
+      line: 3,
+      message: expect.stringMatching(
+        /^the file ends in the middle of a line, with no line break after the last record: it looks cut short/,
+      ),
+    },
+  ]);
+});
+
+test("a file cut off inside a quoted value is refused, naming the line its record starts on", () => {
+  seed();
+  const rows = [buildCandidate(harbury), buildCandidate(harbury, { statement_to_voters: "First line.\nSecond line.\nThird." })];
+  const full = dcCsv(rows, { format: "full" });
+  const path = writeInputFile("dc-cut-quote.csv", `${full.slice(0, full.indexOf("Second line.") + 7)}\n`);
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "dc-cut-quote.csv",
+      line: 3,
+      message: expect.stringMatching(/^a quoted value in the record starting on this line is never closed: the file looks cut short/),
+    },
+  ]);
+});
+
+test("every CSV kind is refused when cut short: constituencies too", () => {
+  seed();
+  const path = writeInputFile("ons-cut.csv", onsCsv([harbury, linwood]).slice(0, -3));
+
+  expect(failedImport({ path })).toEqual([
+    expect.objectContaining({ file: "ons-cut.csv", line: 3, message: expect.stringContaining("cut short") }),
+  ]);
+});
+
+test("a column named twice in the header is refused, naming it and its positions", () => {
+  seed();
+  const path = writeInputFile("hoc-twice.csv", hocCsv([harbury], { columns: [...hocColumns, "Electorate"] }));
+
+  expect(failedImport({ path })).toEqual([
+    {
+      file: "hoc-twice.csv",
+      line: 1,
+      column: "Electorate",
+      message: `the header names this column 2 times, at positions ${hocColumns.indexOf("Electorate") + 1} and ${hocColumns.length + 1}; each column needs its own name`,
+    },
   ]);
 });
 
@@ -370,3 +512,32 @@ test("the CLI exits 1 on bad input, lists the first 20 problems by file, line an
     sqlite.close();
   }
 }, 60_000);
+
+test("the CLI refuses, with exit status 3, an import that would withdraw candidates, lists them, and imports with --confirm-withdrawals", () => {
+  const database = join(mkdtempSync(join(tmpdir(), "pledge-cli-")), "cli.sqlite");
+  const seats = writeInputFile("cli-seats.csv", hocCsv([harbury]));
+  const stays = buildCandidate(harbury, { person_name: "Ada Quennell" });
+  const leaves = buildCandidate(harbury, { person_name: "Fergus Garside" });
+  expect(runCli(database, seats, writeInputFile("cli-may.csv", dcCsv([stays, leaves]))).status).toBe(0);
+  const june = writeInputFile("cli-june.csv", dcCsv([stays]));
+
+  const refused = runCli(database, june);
+  const dryRun = runCli(database, "--dry-run", june);
+  const unchanged = new Database(database, { readonly: true });
+  const statuses = unchanged.prepare("select status from candidacies order by person_id").pluck().all();
+  unchanged.close();
+  const confirmed = runCli(database, "--confirm-withdrawals", june);
+
+  expect(refused.status).toBe(3);
+  expect(refused.stderr).toContain(
+    `cli-june.csv: not imported; the database is unchanged. It would mark 1 candidate as withdrawn, because the file no longer lists them in a constituency it covers (person_id name, party, constituency):\n  ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`,
+  );
+  expect(refused.stderr).toContain("run the same command again with --confirm-withdrawals");
+  expect(dryRun.status, dryRun.stderr).toBe(0);
+  expect(dryRun.stdout).toContain(`  withdrawn candidacy ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`);
+  expect(dryRun.stdout).toContain("importing this file for real needs --confirm-withdrawals");
+  expect(statuses).toEqual(["standing", "standing"]);
+  expect(confirmed.status, confirmed.stderr).toBe(0);
+  expect(confirmed.stdout).toContain("imported: 1 changes (candidacies: 1 withdrawn; 1 unchanged)");
+  expect(confirmed.stdout).toContain(`  withdrawn ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`);
+}, 90_000);

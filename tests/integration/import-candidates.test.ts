@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import { runImport } from "~/importers/import.server";
+import { WithdrawalsNotConfirmed } from "~/importers/problems";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
 import {
@@ -28,7 +29,7 @@ function importSeats() {
   runImport({ path: writeInputFile("hoc.csv", hocCsv(allSeats)), now });
 }
 
-function importFile(name: string, contents: string, options: { dryRun?: boolean } = {}) {
+function importFile(name: string, contents: string, options: { dryRun?: boolean; confirmWithdrawals?: boolean } = {}) {
   return runImport({ path: writeInputFile(name, contents), now, ...options });
 }
 
@@ -112,6 +113,31 @@ test("the full export (38 columns): the extra quotes around emails and links are
   });
 });
 
+test("names in any script, lookalike letters included, and handles in the forms Democracy Club uses are kept", () => {
+  importSeats();
+  // "Аda" begins with a Cyrillic А: lookalikes are real letters of real names.
+  const names = ["Аda Quennell", "Siôn ap Dafydd", "محمد علی‌زاده", "O'Brien-Smith Jr."];
+  const people = names.map((person_name) => buildCandidate(harbury, { person_name }));
+  const linked = buildCandidate(linwood, {
+    twitter_username: "CaptainBeanyMP",
+    mastodon_username: "@ada@mastodon.social",
+    youtube_profile: "https://www.youtube.com/@albaaberdeen23",
+    blue_sky_url: "https://bsky.app/profile/ada.example.org",
+  });
+  const profile = buildCandidate(linwood, { mastodon_username: "https://mastodon.social/@bryn" });
+
+  importFile("dc-kept.csv", dcCsv([...people, linked, profile], { format: "full" }));
+
+  expect(people.map((p) => candidacy(p.person_id)?.name)).toEqual(names);
+  expect(JSON.parse(candidacy(linked.person_id)!.links!)).toEqual({
+    twitter_username: "CaptainBeanyMP",
+    mastodon_username: "@ada@mastodon.social",
+    youtube_profile: "https://www.youtube.com/@albaaberdeen23",
+    blue_sky_url: "https://bsky.app/profile/ada.example.org",
+  });
+  expect(JSON.parse(candidacy(profile.person_id)!.links!)).toEqual({ mastodon_username: "https://mastodon.social/@bryn" });
+});
+
 test('in the full export, an empty value written `""`, written as nothing, or wrapped empty is stored as null', () => {
   importSeats();
   const quoted = buildCandidate(harbury, { email: raw('""'), homepage_url: raw('""'), statement_to_voters: raw('""') });
@@ -193,7 +219,7 @@ test("the Open Innovations file is placed by its pcon24cd and its parties found 
   });
   const hamza = buildCandidate(harbury, { person_name: "Hamza Dunmore", pcon24cd: harbury.gssCode, party_name: "Fenland Folk Party" });
 
-  const result = importFile("oi.csv", oiCsv([elin, hamza]));
+  const result = importFile("oi.csv", oiCsv([elin, hamza]), { confirmWithdrawals: true });
 
   expect(result.kind).toBe("oi-candidates");
   expect(candidacy(elin.person_id)).toMatchObject({
@@ -272,11 +298,17 @@ test("a newer file that no longer lists someone in a ballot it covers marks them
   importFile("dc-may.csv", dcCsv([stays, leaves, elsewhere]));
 
   // The June file covers Harbury Cross only.
-  const result = importFile("dc-june.csv", dcCsv([stays]));
+  const result = importFile("dc-june.csv", dcCsv([stays]), { confirmWithdrawals: true });
 
   expect(result).toMatchObject({ withdrawn: 1, unchanged: 1, added: 0, updated: 0 });
   expect(result.changes).toEqual([
-    { entity: "candidacy", type: "withdrawn", key: leaves.person_id, label: "Fergus Garside (Harbury Cross)" },
+    {
+      entity: "candidacy",
+      type: "withdrawn",
+      key: leaves.person_id,
+      label: "Fergus Garside (Harbury Cross)",
+      withdrawal: { personId: leaves.person_id, name: "Fergus Garside", partyName: "Labour Party", constituencyName: "Harbury Cross" },
+    },
   ]);
   // Withdrawn, never deleted: a pledge they signed must still have someone to point at.
   expect(candidacies().map((c) => [c.person_id, c.status])).toEqual([
@@ -291,7 +323,7 @@ test("a withdrawn candidate who is listed again is standing again", () => {
   const stays = buildCandidate(harbury);
   const returns = buildCandidate(harbury);
   importFile("dc-1.csv", dcCsv([stays, returns]));
-  importFile("dc-2.csv", dcCsv([stays]));
+  importFile("dc-2.csv", dcCsv([stays]), { confirmWithdrawals: true });
   expect(candidacy(returns.person_id)?.status).toBe("withdrawn");
 
   const result = importFile("dc-3.csv", dcCsv([stays, returns]));
@@ -353,7 +385,7 @@ test("when DC merges two person records, the new id is added and the old one wit
   importFile("dc-may.csv", dcCsv([old]));
 
   const merged = { ...old, person_id: "900077" };
-  const result = importFile("dc-june.csv", dcCsv([merged]));
+  const result = importFile("dc-june.csv", dcCsv([merged]), { confirmWithdrawals: true });
 
   expect(result.changes.map((c) => [c.type, c.key])).toEqual([
     ["added", "900077"],
@@ -405,4 +437,37 @@ test("a dry run reports what would change and writes nothing", () => {
     ["candidacy", "withdrawn"],
   ]);
   expect(snapshotDatabase()).toEqual(before);
+});
+
+test("an import that would withdraw someone writes nothing unless told to, and says who", () => {
+  importSeats();
+  const stays = buildCandidate(harbury);
+  const leaves = buildCandidate(harbury, { person_name: "Fergus Garside", ...parties.libDem });
+  importFile("dc-1.csv", dcCsv([stays, leaves]));
+  const before = snapshotDatabase();
+  const newer = dcCsv([stays, buildCandidate(harbury, { ...parties.green })]);
+
+  let refused: unknown;
+  try {
+    importFile("dc-2.csv", newer);
+  } catch (error) {
+    refused = error;
+  }
+
+  expect(refused).toBeInstanceOf(WithdrawalsNotConfirmed);
+  expect((refused as WithdrawalsNotConfirmed).withdrawals).toEqual([
+    { personId: leaves.person_id, name: "Fergus Garside", partyName: "Liberal Democrats", constituencyName: "Harbury Cross" },
+  ]);
+  // Not even the new candidate or party was added.
+  expect(snapshotDatabase()).toEqual(before);
+
+  // A dry run lists the same withdrawal, without being told anything.
+  const dryRun = importFile("dc-2.csv", newer, { dryRun: true });
+  expect(dryRun.changes.filter((c) => c.type === "withdrawn").map((c) => c.withdrawal)).toEqual([
+    (refused as WithdrawalsNotConfirmed).withdrawals[0],
+  ]);
+
+  const confirmed = importFile("dc-2.csv", newer, { confirmWithdrawals: true });
+  expect(confirmed).toMatchObject({ withdrawn: 1, added: 2 });
+  expect(candidacy(leaves.person_id)?.status).toBe("withdrawn");
 });

@@ -516,7 +516,9 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
     .split("\n")
     .filter((line) => !line.startsWith(`${FELIX},`))
     .join("\n");
-  expect(runImport({ path: writeInputFile("candidates-dc.csv", withoutFelix), now: () => at(HOUR) }).withdrawn).toBe(1);
+  expect(
+    runImport({ path: writeInputFile("candidates-dc.csv", withoutFelix), now: () => at(HOUR), confirmWithdrawals: true }).withdrawn,
+  ).toBe(1);
 
   expect(findSigningPage({ token, now: at(2 * HOUR) })).toMatchObject({ status: "withdrawn", candidacy: { personId: FELIX } });
   const before = snapshotDatabase();

@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -10,7 +11,7 @@ import { looksLikePostcodeDirectory, runPostcodeImport } from "~/importers/postc
 import { ImportFailed, type Problem } from "~/importers/problems";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { listImportRuns, recordImportRun } from "~/models/import-run.server";
-import { countPostcodes, findPostcode } from "~/models/postcode.server";
+import { countPostcodes, findPostcode, listCurrentPostcodes } from "~/models/postcode.server";
 import { db } from "~/utils/db.server";
 import { createPostcodeLookup } from "~/utils/postcode-lookup.server";
 import { snapshotDatabase } from "../db";
@@ -145,12 +146,14 @@ describe("generated ONSPD files against the sample election", () => {
 
     expect(result).toMatchObject({ dryRun: false, rows: 4, added: 1, updated: 2, removed: 49, unchanged: 1 });
     expect(summariseChanges(result)).toBe("52 changes (postcodes: 1 added, 2 updated, 49 removed; 1 unchanged)");
-    expect(db.select().from(postcodes).orderBy(postcodes.postcode).all()).toEqual([
+    expect(listCurrentPostcodes()).toEqual([
       { postcode: "ZX1 1AA", constituencyCode: "E14009003", terminatedOn: null },
       { postcode: "ZZ1 1AA", constituencyCode: "E14009001", terminatedOn: null },
       { postcode: "ZZ1 1AB", constituencyCode: "E14009002", terminatedOn: null },
       { postcode: "ZZ1 2AD", constituencyCode: "E14009001", terminatedOn: "2024-05" },
     ]);
+    // The replaced rows and the removal markers have been cleaned up.
+    expect(db.select().from(postcodes).all()).toHaveLength(4);
     expect(listImportRuns({ limit: 1 })[0]).toMatchObject({ kind: "onspd-postcodes", rows: 4, added: 1, updated: 2, removed: 49 });
   });
 
@@ -255,7 +258,11 @@ describe("imports that overlap", () => {
         message: "another postcode import finished while this one was running; nothing was written, so run it again",
       },
     ]);
-    expect(snapshotDatabase()).toEqual(before);
+    // Its rows were written but never published, then deleted; its claim is given up.
+    const { postcode_import_claims: claims, ...after } = snapshotDatabase();
+    const { postcode_import_claims: _claims, ...expected } = before ?? {};
+    expect(after).toEqual(expected);
+    expect(claims).toEqual([]);
     expect(countPostcodes()).toBe(0);
   });
 
@@ -354,6 +361,81 @@ describe("bad input is refused with where and why, and the database is left as i
     expect(missing).toEqual([{ file: "ONSPD.csv", message: expect.stringContaining("cannot read the file") }]);
   });
 
+  // Distinct postcodes for generated files: ZZ1 0AA, ZZ2 1AB…
+  const manyPostcodes = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const letters = "ABDEFGHJLN";
+      return `ZZ${(i % 99) + 1} ${i % 10}${letters[Math.floor(i / 10) % 10]}${letters[Math.floor(i / 100) % 10]}`;
+    });
+
+  test("a file that is not UTF-8 is refused while streaming, with the line and column of the first bad byte", async () => {
+    // Over 1 MB, so the file reaches the checker in several chunks; the bad
+    // byte (Windows-1252's "é") is in a later chunk than the first.
+    const lines = manyPostcodes(5000).map((pcds) => onspdRow({ pcds }));
+    lines[4000] = onspdRow({ pcds: "ZY1 1AA", parish: "Caf\u00e9" });
+    const path = writeOnspdFile(lines);
+    const bytes = Buffer.from(readFileSync(path, "utf8"), "latin1");
+    writeFileSync(path, bytes);
+    const offset = bytes.indexOf(0xe9);
+    expect(offset).toBeGreaterThan(1 << 20);
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 4002,
+        message: `the file is not UTF-8: byte 0xe9 at column ${offset - bytes.lastIndexOf(0x0a, offset)} of the line (offset ${offset} in the file); save it as UTF-8 and try again`,
+      },
+    ]);
+  });
+
+  test("valid UTF-8 over several read chunks is accepted, and a byte-order mark is fine", async () => {
+    // (Characters cut by a chunk boundary: tests/unit/utf8-checker.test.ts.)
+    const lines = manyPostcodes(4000).map((pcds, i) => onspdRow({ pcds, parish: "Glyndŵr".repeat(1 + (i % 3)) }));
+    const path = writeOnspdFile(lines, { header: `\ufeff${onspdHeader.join(",")}` });
+
+    await expect(runPostcodeImport({ path })).resolves.toMatchObject({ rows: 4000, added: 4000 });
+  });
+
+  test("a directory cut off inside its last record is refused", async () => {
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), onspdRow({ pcds: "ZZ1 1AB" })]);
+    writeFileSync(path, readFileSync(path, "utf8").slice(0, -10));
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 3,
+        message: expect.stringMatching(/^the file ends in the middle of a line, with no line break after the last record/),
+      },
+    ]);
+  });
+
+  test("a directory cut off inside a quoted value is refused, naming the line its record starts on", async () => {
+    const cut = onspdRow({ pcds: "ZZ1 1AB" }).replace(",E99999999,", ',"E99999');
+    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), cut]);
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 3,
+        message: expect.stringMatching(/^a quoted value in the record starting on this line is never closed/),
+      },
+    ]);
+  });
+
+  test("a column named twice in the header is refused, naming its positions", async () => {
+    const header = [...onspdHeader, "pcon"];
+    const path = writeOnspdFile([`${onspdRow({ pcds: "ZZ1 1AA" })},E14009002`], { header: header.join(",") });
+
+    expect(await expectRefused(path)).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        line: 1,
+        column: "pcon",
+        message: "the header names this column 2 times, at positions 20 and 53; each column needs its own name",
+      },
+    ]);
+  });
+
   test("a file bad throughout stops after 1,000 problems instead of listing millions", async () => {
     const path = writeOnspdFile(Array.from({ length: 3000 }, (_, i) => onspdRow({ pcds: `BAD${i}` })));
 
@@ -367,3 +449,104 @@ describe("bad input is refused with where and why, and the database is left as i
     });
   });
 });
+
+describe("a big import never makes the site wait, and lookups always see one whole directory", () => {
+  const old = (postcodes: string[]) => writeOnspdFile(postcodes.map((pcds) => onspdRow({ pcds, pcon: "E14009001" })));
+  const moved = (postcodes: string[]) => writeOnspdFile(postcodes.map((pcds) => onspdRow({ pcds, pcon: "E14009002" })));
+  const postcodesIn = (n: number) =>
+    Array.from({ length: n }, (_, i) => `ZZ${(i % 99) + 1} ${i % 10}${"ABDEFGHJLN"[Math.floor(i / 10) % 10]}${"ABDEFGHJLN"[Math.floor(i / 100) % 10]}`);
+  const rawRows = () => db.$client.prepare("select count(*) from postcodes").pluck().get() as number;
+
+  test("while the new directory is written in short transactions, lookups see the old one whole; then the new one whole", async () => {
+    const all = postcodesIn(1000);
+    await runPostcodeImport({ path: old(all) });
+    // The new directory moves 990 postcodes and drops the last 10.
+    const next = moved(all.slice(0, 990));
+    const seen = new Set<string>();
+    let writtenUnseen = 0;
+    let importing = true;
+
+    const watching = (async () => {
+      while (importing) {
+        // One synchronous look at every postcode: which directory is it?
+        const codes = new Set(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode ?? "gone"));
+        seen.add([...codes].sort().join(" "));
+        if (codes.size === 1 && codes.has("E14009001") && rawRows() > 1000) writtenUnseen++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+    const result = await runPostcodeImport({ path: next, writeBatchRows: 20 });
+    importing = false;
+    await watching;
+
+    expect(result).toMatchObject({ updated: 990, removed: 10 });
+    // Only ever the whole old directory or the whole new one.
+    expect([...seen].every((s) => s === "E14009001" || s === "E14009002 gone")).toBe(true);
+    // The old one was seen after some of the new rows had been written.
+    expect(writtenUnseen).toBeGreaterThan(0);
+    expect(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode ?? "gone")).toEqual([
+      ...Array(990).fill("E14009002"),
+      ...Array(10).fill("gone"),
+    ]);
+    expect(rawRows()).toBe(990);
+  });
+
+  test("an import killed while it writes leaves the old directory serving; the next import takes over and cleans up", async () => {
+    const all = postcodesIn(3000);
+    await runPostcodeImport({ path: old(all) });
+    const next = moved(all);
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./postcode-import-child.ts", import.meta.url)), next], {
+      cwd: fileURLToPath(new URL("../../", import.meta.url)),
+      env: process.env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    // Killed once it has written some of its rows (one a transaction), long before it is done.
+    await waitFor(() => output.includes("writing") && rawRows() > 3100, 60_000);
+    child.kill("SIGKILL");
+    await exited;
+
+    expect(output).not.toContain("done");
+    expect(rawRows()).toBeGreaterThan(3100);
+    expect(rawRows()).toBeLessThan(6000);
+    expect(countPostcodes()).toBe(3000);
+    expect(new Set(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode))).toEqual(new Set(["E14009001"]));
+    expect(db.$client.prepare("select pid from postcode_import_claims").pluck().all()).toEqual([child.pid]);
+
+    const result = await runPostcodeImport({ path: next });
+
+    expect(result).toMatchObject({ updated: 3000, unchanged: 0 });
+    expect(new Set(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode))).toEqual(new Set(["E14009002"]));
+    expect(rawRows()).toBe(3000);
+    expect(db.$client.prepare("select count(*) from postcode_import_claims").pluck().get()).toBe(0);
+  }, 90_000);
+
+  test("while another process's import is running, a second one is refused and writes nothing", async () => {
+    await runPostcodeImport({ path: old(postcodesIn(10)) });
+    // The test runner's parent process is alive: its claim is not abandoned.
+    db.$client
+      .prepare("insert into postcode_import_claims (id, generation, pid, host, started_at) values (1, 99, ?, ?, ?)")
+      .run(process.ppid, hostname(), "2024-06-01T00:00:00.000Z");
+    const before = snapshotDatabase();
+
+    const problems = await problemsOf(() => runPostcodeImport({ path: moved(postcodesIn(10)) }));
+
+    expect(problems).toEqual([
+      {
+        file: "ONSPD_TEST.csv",
+        message: `another postcode import is running (process ${process.ppid} on ${hostname()}, since 2024-06-01T00:00:00.000Z); nothing was written. Wait for it to finish, then run this one again`,
+      },
+    ]);
+    expect(snapshotDatabase()).toEqual(before);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
