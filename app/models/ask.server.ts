@@ -51,8 +51,7 @@ function requireCampaign() {
 // candidates are thanked, not asked.
 const signedEveryPoint = sql<number>`(select count(*) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id} and ${pledgePointAnswers.answer} = 'signed') = (select count(*) from ${pledgePoints})`;
 
-/** Standing candidates in a constituency, and whether they can still be asked. */
-export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
+function prepareAskableCandidates() {
   return db
     .select({
       id: candidacies.id,
@@ -62,9 +61,18 @@ export function listAskableCandidates({ constituencyCode }: { constituencyCode: 
       signedEveryPoint,
     })
     .from(candidacies)
-    .where(and(eq(candidacies.constituencyCode, constituencyCode), eq(candidacies.status, "standing")))
+    .where(and(eq(candidacies.constituencyCode, sql.placeholder("constituencyCode")), eq(candidacies.status, "standing")))
     .orderBy(asc(candidacies.name))
-    .all()
+    .prepare();
+}
+// Run by the ask form and by every submission: prepared once, on first use (STACK.md trap 9).
+let askableCandidatesQuery: ReturnType<typeof prepareAskableCandidates> | undefined;
+
+/** Standing candidates in a constituency, and whether they can still be asked. */
+export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
+  askableCandidatesQuery ??= prepareAskableCandidates();
+  return askableCandidatesQuery
+    .all({ constituencyCode })
     .map((c) => ({ ...c, hasEmail: Boolean(c.hasEmail), signedEveryPoint: Boolean(c.signedEveryPoint) }));
 }
 
