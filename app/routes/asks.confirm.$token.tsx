@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { confirmAsk, findAskByToken } from "~/models/ask.server";
+import { commitWithOthers } from "~/utils/db.server";
 
 // The URL holds a live token: never cache it, never send it on as a referrer.
 const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
@@ -14,8 +15,9 @@ export function loader({ params }: LoaderFunctionArgs) {
   return { ask: findAskByToken({ token: params.token ?? "", now: new Date() }) };
 }
 
-export function action({ params }: ActionFunctionArgs) {
-  const confirmed = confirmAsk({ token: params.token ?? "", now: new Date() });
+export async function action({ params }: ActionFunctionArgs) {
+  // One commit (and one fsync) for the confirmations that arrive together: see commitWithOthers.
+  const confirmed = await commitWithOthers(() => confirmAsk({ token: params.token ?? "", now: new Date() }));
   if (!confirmed) return Response.json({ failed: true }, { status: 410, headers: tokenHeaders });
   const query = new URLSearchParams({ constituency: confirmed.constituencySlug, postcode: confirmed.postcode });
   if (confirmed.withoutEmail.length > 0) query.set("noEmail", String(confirmed.withoutEmail.length));

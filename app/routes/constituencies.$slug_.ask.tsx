@@ -9,6 +9,7 @@ import { findConstituencyBySlug } from "~/models/constituency.server";
 import { candidateAskMail } from "~/utils/ask-mails";
 import { normalisePostcode } from "~/utils/postcode";
 import { lookUpPostcode } from "~/utils/postcode-lookup.server";
+import { commitWithOthers } from "~/utils/db.server";
 import { clientIpOf } from "~/utils/request.server";
 
 // Bots that fill and post a form faster than this are quietly ignored.
@@ -209,21 +210,24 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
 
   try {
-    submitAsk({
-      ask: {
-        constituencyCode: constituency.gssCode,
-        name: ask.name,
-        email: ask.email,
-        postcode: ask.postcode,
-        personalMessage: ask.personalMessage || null,
-        wordingId: ask.wordingId,
-        showOnPublicList: ask.showOnPublicList,
-        wantsUpdates: ask.wantsUpdates,
-        candidacyIds: ask.candidacyIds,
-      },
-      clientIp: clientIpOf(context),
-      now: new Date(),
-    });
+    // One commit (and one fsync) for the asks that arrive together: see commitWithOthers.
+    await commitWithOthers(() =>
+      submitAsk({
+        ask: {
+          constituencyCode: constituency.gssCode,
+          name: ask.name,
+          email: ask.email,
+          postcode: ask.postcode,
+          personalMessage: ask.personalMessage || null,
+          wordingId: ask.wordingId,
+          showOnPublicList: ask.showOnPublicList,
+          wantsUpdates: ask.wantsUpdates,
+          candidacyIds: ask.candidacyIds,
+        },
+        clientIp: clientIpOf(context),
+        now: new Date(),
+      }),
+    );
   } catch (error) {
     if (error instanceof RateLimited) {
       throw new Response("Too many requests", { status: 429, headers: { "Retry-After": "3600" } });
