@@ -76,6 +76,24 @@ export function listAskableCandidates({ constituencyCode }: { constituencyCode: 
     .map((c) => ({ ...c, hasEmail: Boolean(c.hasEmail), signedEveryPoint: Boolean(c.signedEveryPoint) }));
 }
 
+function prepareSubmitQueries() {
+  return {
+    existing: db
+      .select({ status: asks.status, createdAt: asks.createdAt, confirmedAt: asks.confirmedAt, tokenExpiresAt: asks.tokenExpiresAt })
+      .from(asks)
+      .where(and(eq(asks.electionId, sql.placeholder("electionId")), eq(asks.email, sql.placeholder("email"))))
+      .orderBy(desc(asks.createdAt))
+      .prepare(),
+    constituencyName: db
+      .select({ name: constituencies.name })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, sql.placeholder("code")))
+      .prepare(),
+  };
+}
+// Two of the lookups every submission makes, prepared once, on first use (STACK.md trap 9).
+let submitQueries: ReturnType<typeof prepareSubmitQueries> | undefined;
+
 /**
  * Records an ask and mails the supporter a confirmation link; nothing goes to
  * candidates yet. The same email asking again gets the same outcome on screen
@@ -92,12 +110,8 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     if (!withinBurst || !withinSustained) throw new RateLimited();
     if (!hitRateLimit({ key: `ask-email:${hashForKey(email)}`, ...limits.emailMails, now })) throw new RateLimited();
 
-    const existing = db
-      .select({ status: asks.status, createdAt: asks.createdAt, confirmedAt: asks.confirmedAt, tokenExpiresAt: asks.tokenExpiresAt })
-      .from(asks)
-      .where(and(eq(asks.electionId, campaign.electionId), eq(asks.email, email)))
-      .orderBy(desc(asks.createdAt))
-      .get();
+    submitQueries ??= prepareSubmitQueries();
+    const existing = submitQueries.existing.get({ electionId: campaign.electionId, email });
     if (existing) {
       const mail = alreadyAskedMail({
         campaign,
@@ -124,11 +138,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       )
       .all();
     if (candidates.length === 0) throw new Error("An ask needs at least one candidate in its constituency who has not signed");
-    const constituency = db
-      .select({ name: constituencies.name })
-      .from(constituencies)
-      .where(eq(constituencies.gssCode, ask.constituencyCode))
-      .get();
+    const constituency = submitQueries.constituencyName.get({ code: ask.constituencyCode });
 
     const { token, hash } = generateToken();
     const expiresAt = new Date(now.getTime() + ASK_LIFETIME_MS);
