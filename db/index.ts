@@ -43,3 +43,58 @@ export function migrateDb(db: Db) {
 export function writeTransaction<T>(db: Db, fn: () => T): T {
   return db.$client.transaction(fn).immediate();
 }
+
+type Waiting = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+const waitingByDb = new WeakMap<Db, Waiting[]>();
+
+/**
+ * Group commit, for web requests. Runs `fn` in a write transaction shared with
+ * every other call made in the same turn of the event loop, and resolves only
+ * once that transaction has committed, so an acknowledgement still means the
+ * write is on disk (synchronous=FULL: fsynced to the WAL). Under a spike one
+ * commit, and one fsync, serves many requests: with better-sqlite3 each fsync
+ * blocks the event loop, and one per request was most of a submission's time.
+ *
+ * Each call runs in a savepoint of its own: one that throws (a rate limit, a
+ * bad link) is rolled back alone and rejects alone. Should the commit itself
+ * fail, nothing was written and every call in the group rejects. Calls run one
+ * after another, as separate transactions would, and see the earlier ones' writes.
+ */
+export function groupCommit<T>(db: Db, fn: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let waiting = waitingByDb.get(db);
+    if (!waiting) {
+      waiting = [];
+      waitingByDb.set(db, waiting);
+      // After the I/O callbacks of this turn: the requests that arrived together commit together.
+      setImmediate(() => commitWaiting(db));
+    }
+    waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+  });
+}
+
+function commitWaiting(db: Db) {
+  const waiting = waitingByDb.get(db) ?? [];
+  waitingByDb.delete(db);
+  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  try {
+    writeTransaction(db, () => {
+      for (const call of waiting) {
+        try {
+          outcomes.push({ ok: true, value: db.$client.transaction(call.fn)() });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  } catch (error) {
+    for (const call of waiting) call.reject(error);
+    return;
+  }
+  waiting.forEach((call, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) call.resolve(outcome.value);
+    else call.reject(outcome.error);
+  });
+}
+

@@ -18,6 +18,8 @@ export type TestMailServer = {
   url: string;
   port: number;
   received: ReceivedMail[];
+  /** Messages whose DATA arrived while `stallData` said so: read in full, never answered. */
+  stalled: ReceivedMail[];
   /** Every RCPT TO the server was offered, accepted or not. */
   offeredRecipients: string[];
   close(): Promise<void>;
@@ -30,11 +32,18 @@ function smtpError({ code, message }: SmtpReply) {
 /**
  * Starts a server on a free port. `replyToRecipient` can refuse a RCPT TO
  * (e.g. 451 to defer, 550 to reject); by default every recipient is accepted.
+ * While `stallData` returns true, a message is read to its end and kept in
+ * `stalled` but never answered, as a hung server would: the sender waits.
  */
 export async function startTestMailServer({
   replyToRecipient = () => undefined,
-}: { replyToRecipient?: (address: string) => SmtpReply | undefined } = {}): Promise<TestMailServer> {
+  stallData = () => false,
+}: {
+  replyToRecipient?: (address: string) => SmtpReply | undefined;
+  stallData?: () => boolean;
+} = {}): Promise<TestMailServer> {
   const received: ReceivedMail[] = [];
+  const stalled: ReceivedMail[] = [];
   const offeredRecipients: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -50,10 +59,11 @@ export async function startTestMailServer({
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         const raw = Buffer.concat(chunks);
+        const stall = stallData();
         // Acknowledge only once parsed, so a send that resolved is already in `received`.
         simpleParser(raw).then(
           (parsed) => {
-            received.push({
+            (stall ? stalled : received).push({
               envelope: {
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
                 to: session.envelope.rcptTo.map((r) => r.address),
@@ -61,7 +71,7 @@ export async function startTestMailServer({
               parsed,
               raw: raw.toString("utf8"),
             });
-            callback();
+            if (!stall) callback();
           },
           (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
         );
@@ -74,6 +84,7 @@ export async function startTestMailServer({
     url: `smtp://127.0.0.1:${port}`,
     port,
     received,
+    stalled,
     offeredRecipients,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

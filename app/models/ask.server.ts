@@ -49,8 +49,7 @@ function requireCampaign() {
 // candidates are thanked, not asked.
 const signedEveryPoint = sql<number>`(select count(*) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id} and ${pledgePointAnswers.answer} = 'signed') = (select count(*) from ${pledgePoints})`;
 
-/** Standing candidates in a constituency, and whether they can still be asked. */
-export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
+function prepareAskableCandidates() {
   return db
     .select({
       id: candidacies.id,
@@ -60,11 +59,38 @@ export function listAskableCandidates({ constituencyCode }: { constituencyCode: 
       signedEveryPoint,
     })
     .from(candidacies)
-    .where(and(eq(candidacies.constituencyCode, constituencyCode), eq(candidacies.status, "standing")))
+    .where(and(eq(candidacies.constituencyCode, sql.placeholder("constituencyCode")), eq(candidacies.status, "standing")))
     .orderBy(asc(candidacies.name))
-    .all()
+    .prepare();
+}
+// Run by the ask form and by every submission: prepared once, on first use (STACK.md trap 9).
+let askableCandidatesQuery: ReturnType<typeof prepareAskableCandidates> | undefined;
+
+/** Standing candidates in a constituency, and whether they can still be asked. */
+export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
+  askableCandidatesQuery ??= prepareAskableCandidates();
+  return askableCandidatesQuery
+    .all({ constituencyCode })
     .map((c) => ({ ...c, hasEmail: Boolean(c.hasEmail), signedEveryPoint: Boolean(c.signedEveryPoint) }));
 }
+
+function prepareSubmitQueries() {
+  return {
+    existing: db
+      .select({ status: asks.status, createdAt: asks.createdAt, confirmedAt: asks.confirmedAt, tokenExpiresAt: asks.tokenExpiresAt })
+      .from(asks)
+      .where(and(eq(asks.electionId, sql.placeholder("electionId")), eq(asks.email, sql.placeholder("email"))))
+      .orderBy(desc(asks.createdAt))
+      .prepare(),
+    constituencyName: db
+      .select({ name: constituencies.name })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, sql.placeholder("code")))
+      .prepare(),
+  };
+}
+// Two of the lookups every submission makes, prepared once, on first use (STACK.md trap 9).
+let submitQueries: ReturnType<typeof prepareSubmitQueries> | undefined;
 
 /**
  * Records an ask and mails the supporter a confirmation link; nothing goes to
@@ -87,12 +113,8 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     });
     enforceRateLimits({ hits: [{ key: `ask-email:${hashForKey(email)}`, ...limits.emailMails }], now });
 
-    const existing = db
-      .select({ status: asks.status, createdAt: asks.createdAt, confirmedAt: asks.confirmedAt, tokenExpiresAt: asks.tokenExpiresAt })
-      .from(asks)
-      .where(and(eq(asks.electionId, campaign.electionId), eq(asks.email, email)))
-      .orderBy(desc(asks.createdAt))
-      .get();
+    submitQueries ??= prepareSubmitQueries();
+    const existing = submitQueries.existing.get({ electionId: campaign.electionId, email });
     if (existing) {
       const mail = alreadyAskedMail({
         campaign,
@@ -119,11 +141,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       )
       .all();
     if (candidates.length === 0) throw new Error("An ask needs at least one candidate in its constituency who has not signed");
-    const constituency = db
-      .select({ name: constituencies.name })
-      .from(constituencies)
-      .where(eq(constituencies.gssCode, ask.constituencyCode))
-      .get();
+    const constituency = submitQueries.constituencyName.get({ code: ask.constituencyCode });
 
     const { token, hash } = generateToken();
     const expiresAt = new Date(now.getTime() + ASK_LIFETIME_MS);

@@ -80,7 +80,7 @@ export function listConstituenciesByNation() {
     .all();
 }
 
-export function findConstituencyBySlug({ slug }: { slug: string }) {
+function prepareConstituencyBySlug() {
   return db
     .select({
       gssCode: constituencies.gssCode,
@@ -92,8 +92,15 @@ export function findConstituencyBySlug({ slug }: { slug: string }) {
       electorate: constituencies.electorate,
     })
     .from(constituencies)
-    .where(eq(constituencies.slug, slug))
-    .get();
+    .where(eq(constituencies.slug, sql.placeholder("slug")))
+    .prepare();
+}
+// Every ask (its form and each submission) looks its constituency up: prepared once, on first use.
+let constituencyBySlug: ReturnType<typeof prepareConstituencyBySlug> | undefined;
+
+export function findConstituencyBySlug({ slug }: { slug: string }) {
+  constituencyBySlug ??= prepareConstituencyBySlug();
+  return constituencyBySlug.get({ slug });
 }
 
 export function listCandidatesInConstituency({ gssCode }: { gssCode: string }) {

@@ -13,11 +13,13 @@ export const maxSendAttempts = 8;
 const firstRetryMs = 60_000;
 const maxRetryMs = 60 * 60_000;
 
-// While a row is `sending`, nextAttemptAt holds the claim's expiry: a worker
-// that crashed mid-send leaves the row there, and after this long it is sent
-// again. Longer than any send can take (the transport's timeouts are shorter),
-// so a live worker's claim is never taken over.
-export const sendingLeaseMs = 10 * 60_000;
+// While a row is `sending`, nextAttemptAt holds the claim's expiry. A live
+// worker renews its claims every third of this while the sends are in flight
+// (renewClaimedMail), so its claim is never taken over however slow the SMTP
+// server; a worker killed mid-send stops renewing, and its mail goes back to
+// the queue this long after the last renewal. Short, so a crash delays mail by
+// well under a minute (MAIL_SENDING_LEASE_MS overrides it).
+export const sendingLeaseMs = 30_000;
 
 // Message-IDs name the site they come from (RFC 5322 asks for a unique right-hand side).
 const messageIdDomain = new URL(env.PUBLIC_URL).hostname || "localhost";
@@ -31,6 +33,8 @@ export type OutboxMessage = {
   textBody: string;
   messageId: string;
   attempts: number;
+  /** When the mail was queued: its Date header, the same on every attempt. */
+  createdAt: string;
 };
 
 function prepareEnqueue() {
@@ -95,7 +99,15 @@ export function enqueueMail({
  * two workers (in the server and `npm run worker`) never take the same row.
  * The attempt is counted here, so a worker that dies mid-send still uses one up.
  */
-export function claimDueMail({ now, limit }: { now: Date; limit: number }): OutboxMessage[] {
+export function claimDueMail({
+  now,
+  limit,
+  leaseMs = sendingLeaseMs,
+}: {
+  now: Date;
+  limit: number;
+  leaseMs?: number;
+}): OutboxMessage[] {
   const at = now.toISOString();
   return writeTransaction(db, () => {
     const due = db
@@ -111,7 +123,7 @@ export function claimDueMail({ now, limit }: { now: Date; limit: number }): Outb
       .set({
         status: "sending",
         attempts: sql`${outbox.attempts} + 1`,
-        nextAttemptAt: new Date(now.getTime() + sendingLeaseMs).toISOString(),
+        nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString(),
       })
       .where(
         and(
@@ -131,6 +143,7 @@ export function claimDueMail({ now, limit }: { now: Date; limit: number }): Outb
         textBody: outbox.textBody,
         messageId: outbox.messageId,
         attempts: outbox.attempts,
+        createdAt: outbox.createdAt,
       })
       .all()
       .sort((a, b) => a.id - b.id);
@@ -185,6 +198,19 @@ export function markFailed({ id, error }: { id: number; error: string }) {
   db.update(outbox)
     .set({ status: "failed", lastError: error })
     .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
+    .run();
+}
+
+/**
+ * The heartbeat of a worker with sends in flight: pushes its claims' expiry
+ * on, so another worker's requeueStuckMail leaves them alone. Rows no longer
+ * `sending` (already marked) are not touched.
+ */
+export function renewClaimedMail({ ids, now, leaseMs = sendingLeaseMs }: { ids: number[]; now: Date; leaseMs?: number }) {
+  if (ids.length === 0) return;
+  db.update(outbox)
+    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString() })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, "sending")))
     .run();
 }
 

@@ -1,6 +1,23 @@
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
+
+function prepareRateLimitQueries() {
+  return {
+    find: db
+      .select({ windowStart: rateLimits.windowStart, count: rateLimits.count })
+      .from(rateLimits)
+      .where(eq(rateLimits.key, sql.placeholder("key")))
+      .prepare(),
+    save: db
+      .insert(rateLimits)
+      .values({ key: sql.placeholder("key"), windowStart: sql.placeholder("windowStart"), count: sql.placeholder("count") })
+      .onConflictDoUpdate({ target: rateLimits.key, set: { windowStart: sql`excluded.window_start`, count: sql`excluded.count` } })
+      .prepare(),
+  };
+}
+// Three hits on every submitted ask: prepared once, on first use (STACK.md trap 9).
+let rateLimitQueries: ReturnType<typeof prepareRateLimitQueries> | undefined;
 
 /**
  * Over a limit: carries when the caller may try again, so every 429 can say
@@ -18,18 +35,12 @@ export class RateLimited extends Error {
  * transaction so the read and the increment are one.
  */
 export function hitRateLimit({ key, limit, windowMs, now }: { key: string; limit: number; windowMs: number; now: Date }) {
-  const row = db
-    .select({ windowStart: rateLimits.windowStart, count: rateLimits.count })
-    .from(rateLimits)
-    .where(eq(rateLimits.key, key))
-    .get();
+  rateLimitQueries ??= prepareRateLimitQueries();
+  const row = rateLimitQueries.find.get({ key });
   const fresh = !row || now.getTime() - Date.parse(row.windowStart) >= windowMs;
   const count = fresh ? 1 : row.count + 1;
   const windowStart = fresh ? now.toISOString() : row.windowStart;
-  db.insert(rateLimits)
-    .values({ key, windowStart, count })
-    .onConflictDoUpdate({ target: rateLimits.key, set: { windowStart, count } })
-    .run();
+  rateLimitQueries.save.run({ key, windowStart, count });
   const reopensInMs = Date.parse(windowStart) + windowMs - now.getTime();
   // Rounded up, and never 0: "retry now" would be a lie while the window is shut.
   return { within: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(reopensInMs / 1000)) };

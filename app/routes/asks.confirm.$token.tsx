@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { confirmAsk, findAskByToken, findAskOutcome } from "~/models/ask.server";
+import { commitWithOthers } from "~/utils/db.server";
 import { signValue, verifySignedValue } from "~/utils/signed-value.server";
 
 // The URL holds a live token: never cache it, never send it on as a referrer.
@@ -33,7 +34,8 @@ export function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ params, request }: ActionFunctionArgs) {
   const form = await request.formData();
-  const confirmed = confirmAsk({ token: params.token ?? "", now: new Date() });
+  // One commit (and one fsync) for the confirmations that arrive together: see commitWithOthers.
+  const confirmed = await commitWithOthers(() => confirmAsk({ token: params.token ?? "", now: new Date() }));
   if (!confirmed) {
     const askId = verifySignedValue({ signed: String(form.get("receipt") ?? ""), secret: receiptSecret() });
     const outcome = askId && /^\d+$/.test(askId) ? findAskOutcome({ askId: Number(askId) }) : null;

@@ -9,6 +9,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug } from "~/models/constituency.server";
 import { RateLimited } from "~/models/rate-limit.server";
 import { candidateAskMail } from "~/utils/ask-mails";
+import { commitWithOthers } from "~/utils/db.server";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { personNameProblem } from "~/utils/names";
 import { normalisePostcode } from "~/utils/postcode";
@@ -137,6 +138,24 @@ function askSchema({ candidateIds, wordingIds }: { candidateIds: number[]; wordi
   });
 }
 
+// Building the schema, and zod compiling it on its first parse, cost more CPU
+// than the rest of a submission's validation: keep one per set of candidates
+// and wordings (one per constituency, in practice), dropped all at once if a
+// long-running server ever collects more than a general election's worth.
+const askSchemas = new Map<string, ReturnType<typeof askSchema>>();
+const maxCachedAskSchemas = 2_000;
+
+function cachedAskSchema(choices: { candidateIds: number[]; wordingIds: string[] }) {
+  const key = JSON.stringify(choices);
+  let schema = askSchemas.get(key);
+  if (!schema) {
+    if (askSchemas.size >= maxCachedAskSchemas) askSchemas.clear();
+    schema = askSchema(choices);
+    askSchemas.set(key, schema);
+  }
+  return schema;
+}
+
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { constituency, campaign, candidates } = load(params.slug);
   const form = await request.formData();
@@ -151,7 +170,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "preview");
   if (intent === "edit") return { values, errors: null, preview: null, startedAt: started };
 
-  const parsed = askSchema({
+  const parsed = cachedAskSchema({
     candidateIds: candidates.map((c) => c.id),
     wordingIds: campaign.wordingVariants.map((w) => w.id),
   }).safeParse(values);
@@ -212,21 +231,24 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
 
   try {
-    submitAsk({
-      ask: {
-        constituencyCode: constituency.gssCode,
-        name: ask.name,
-        email: ask.email,
-        postcode: ask.postcode,
-        personalMessage: ask.personalMessage || null,
-        wordingId: ask.wordingId,
-        showOnPublicList: ask.showOnPublicList,
-        wantsUpdates: ask.wantsUpdates,
-        candidacyIds: ask.candidacyIds,
-      },
-      clientIp: clientIpOf(context),
-      now,
-    });
+    // One commit (and one fsync) for the asks that arrive together: see commitWithOthers.
+    await commitWithOthers(() =>
+      submitAsk({
+        ask: {
+          constituencyCode: constituency.gssCode,
+          name: ask.name,
+          email: ask.email,
+          postcode: ask.postcode,
+          personalMessage: ask.personalMessage || null,
+          wordingId: ask.wordingId,
+          showOnPublicList: ask.showOnPublicList,
+          wantsUpdates: ask.wantsUpdates,
+          candidacyIds: ask.candidacyIds,
+        },
+        clientIp: clientIpOf(context),
+        now,
+      }),
+    );
   } catch (error) {
     if (error instanceof RateLimited) throw tooManyRequests(error);
     throw error;

@@ -1,4 +1,4 @@
-import { createDb, type Db } from "#db/index";
+import { createDb, groupCommit, type Db } from "#db/index";
 import { env } from "./env.server";
 
 // One connection per process. Kept on globalThis so Vite's dev reloads reuse it
@@ -7,3 +7,13 @@ const globalForDb = globalThis as unknown as { pledgeDb?: Db };
 
 export const db: Db = globalForDb.pledgeDb ?? createDb(env.DATABASE_PATH);
 globalForDb.pledgeDb = db;
+
+/**
+ * For actions under load: runs a model's write in one commit with the other
+ * requests of the same moment (groupCommit in db/index.ts), resolving once it
+ * is on disk. The model function keeps its own transaction, which becomes a
+ * savepoint inside the shared one.
+ */
+export function commitWithOthers<T>(write: () => T): Promise<T> {
+  return groupCommit(db, write);
+}

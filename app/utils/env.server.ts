@@ -54,6 +54,9 @@ const envSchema = z.object({
   MAIL_WORKER: z.enum(["on", "off"]).default("on"),
   // How often the worker looks for mail to send and runs its scheduled jobs.
   MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+  // How long a worker's claim on mail it is sending lasts between heartbeats;
+  // unset: 30 s (sendingLeaseMs in app/models/outbox.server.ts).
+  MAIL_SENDING_LEASE_MS: z.coerce.number().int().min(1000).optional(),
   // Postcode lookup: the imported ONS Postcode Directory, or a postcodes.io-compatible API.
   POSTCODE_LOOKUP: z.enum(["local", "http"]).default("local"),
   POSTCODES_API_URL: z.url().default("https://api.postcodes.io"),

@@ -8,7 +8,9 @@ import {
   markRetry,
   markSent,
   releaseClaimedMail,
+  renewClaimedMail,
   requeueStuckMail,
+  sendingLeaseMs,
   type OutboxMessage,
 } from "~/models/outbox.server";
 import { defaultMailTransport, findSender, sendOutboxMessage, type MailTransport } from "./mail.server";
@@ -24,13 +26,18 @@ const batchSize = 50;
 
 type Sender = ReturnType<typeof findSender>;
 
-/** Sends one claimed batch, at most `concurrency` at a time, and records each outcome as it arrives. */
+/**
+ * Sends one claimed batch, at most `concurrency` at a time, and records each
+ * outcome as it arrives. While any of it is unfinished, a heartbeat renews the
+ * claim on what is left, so a slow server never lets another worker take over.
+ */
 async function sendBatch({
   messages,
   sender,
   transport,
   now,
   concurrency,
+  leaseMs,
   counts,
   shouldStop,
 }: {
@@ -39,14 +46,51 @@ async function sendBatch({
   transport: MailTransport;
   now: () => Date;
   concurrency: number;
+  leaseMs: number;
   counts: DrainCounts;
   shouldStop: () => boolean;
+}) {
+  const unfinished = new Set(messages.map((m) => m.id));
+  const heartbeat = setInterval(() => {
+    try {
+      renewClaimedMail({ ids: [...unfinished], now: now(), leaseMs });
+    } catch (error) {
+      // A busy database: the next beat, a third of a lease later, tries again.
+      console.error("The mail worker could not renew its claim:", error);
+    }
+  }, leaseMs / 3);
+  try {
+    await sendClaimed({ messages, sender, transport, now, concurrency, counts, shouldStop, unfinished });
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function sendClaimed({
+  messages,
+  sender,
+  transport,
+  now,
+  concurrency,
+  counts,
+  shouldStop,
+  unfinished,
+}: {
+  messages: OutboxMessage[];
+  sender: Sender;
+  transport: MailTransport;
+  now: () => Date;
+  concurrency: number;
+  counts: DrainCounts;
+  shouldStop: () => boolean;
+  unfinished: Set<number>;
 }) {
   let next = 0;
   async function lane() {
     while (next < messages.length && !shouldStop()) {
       const message = messages[next++]!;
       const result = await sendOutboxMessage({ message, sender, transport, now: now() });
+      unfinished.delete(message.id);
       if (result.outcome === "sent") {
         markSent({ id: message.id, now: now() });
         counts.sent++;
@@ -68,19 +112,24 @@ async function sendDueMail({
   transport,
   now,
   concurrency,
+  leaseMs,
   shouldStop,
 }: {
   transport: MailTransport;
   now: () => Date;
   concurrency: number;
+  leaseMs: number;
   shouldStop: () => boolean;
 }): Promise<DrainCounts> {
-  const counts: DrainCounts = { sent: 0, retried: 0, failed: 0, requeued: requeueStuckMail({ now: now() }) };
+  const counts: DrainCounts = { sent: 0, retried: 0, failed: 0, requeued: 0 };
   const sender = findSender();
   while (!shouldStop()) {
-    const messages = claimDueMail({ now: now(), limit: batchSize });
+    // Before every batch, not once per tick: a long backlog must not keep a
+    // dead worker's mail waiting behind it.
+    counts.requeued += requeueStuckMail({ now: now() });
+    const messages = claimDueMail({ now: now(), limit: batchSize, leaseMs });
     if (messages.length === 0) break;
-    await sendBatch({ messages, sender, transport, now, concurrency, counts, shouldStop });
+    await sendBatch({ messages, sender, transport, now, concurrency, leaseMs, counts, shouldStop });
   }
   return counts;
 }
@@ -93,8 +142,9 @@ export async function drainOutbox({
   now = new Date(),
   transport = defaultMailTransport(),
   concurrency = defaultConcurrency,
-}: { now?: Date; transport?: MailTransport; concurrency?: number } = {}): Promise<DrainCounts> {
-  return sendDueMail({ transport, now: () => now, concurrency, shouldStop: () => false });
+  leaseMs = sendingLeaseMs,
+}: { now?: Date; transport?: MailTransport; concurrency?: number; leaseMs?: number } = {}): Promise<DrainCounts> {
+  return sendDueMail({ transport, now: () => now, concurrency, leaseMs, shouldStop: () => false });
 }
 
 /**
@@ -107,11 +157,14 @@ export function startMailWorker({
   intervalMs = 5_000,
   transport = defaultMailTransport(),
   concurrency = defaultConcurrency,
+  leaseMs = sendingLeaseMs,
 }: {
   jobs?: readonly ScheduledJob[];
   intervalMs?: number;
   transport?: MailTransport;
   concurrency?: number;
+  /** How long a claim on mail being sent lasts without renewal (see sendingLeaseMs). */
+  leaseMs?: number;
 } = {}): { stop(): Promise<void> } {
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
@@ -127,7 +180,13 @@ export function startMailWorker({
       }
     }
     try {
-      const counts = await sendDueMail({ transport, now: () => new Date(), concurrency, shouldStop: () => stopping });
+      const counts = await sendDueMail({
+        transport,
+        now: () => new Date(),
+        concurrency,
+        leaseMs,
+        shouldStop: () => stopping,
+      });
       if (counts.sent + counts.retried + counts.failed + counts.requeued > 0) {
         console.log(
           `Mail: ${counts.sent} sent, ${counts.retried} to retry, ${counts.failed} failed, ${counts.requeued} recovered from a stopped worker.`,

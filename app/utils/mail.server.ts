@@ -23,11 +23,13 @@ export type ComposedMail = {
   subject: string;
   text: string;
   messageId: string;
+  /** The Date header: when the mail was queued, so a resend is byte for byte the first attempt. */
+  date: Date;
 };
 
 export type MailTransport = {
   mode: MailMode;
-  /** Sends one message; rejects with nodemailer's error when the server refuses it. */
+  /** Sends one message (`now` is when it is handed over); rejects with nodemailer's error when the server refuses it. */
   deliver(args: { mail: ComposedMail; now: Date }): Promise<void>;
   /** Closes pooled connections so the process can exit. */
   close(): void;
@@ -63,8 +65,8 @@ export function createMailTransport(smtpUrl?: string): MailTransport {
   });
   return {
     mode: "smtp",
-    async deliver({ mail, now }) {
-      await transporter.sendMail(toNodemailer({ mail, now }));
+    async deliver({ mail }) {
+      await transporter.sendMail(toNodemailer(mail));
     },
     close() {
       transporter.close();
@@ -84,7 +86,7 @@ function createLocalTransport(): MailTransport {
   return {
     mode: "local",
     async deliver({ mail, now }) {
-      const info = await transporter.sendMail(toNodemailer({ mail, now }));
+      const info = await transporter.sendMail(toNodemailer(mail));
       storeMailboxMessage({
         outboxId: mail.outboxId,
         messageId: mail.messageId,
@@ -103,7 +105,7 @@ function createLocalTransport(): MailTransport {
   };
 }
 
-function toNodemailer({ mail, now }: { mail: ComposedMail; now: Date }) {
+function toNodemailer(mail: ComposedMail) {
   // Addresses go to nodemailer as {name, address} objects, never as header
   // text, so it quotes or encodes the names; the explicit envelope means the
   // SMTP recipients are exactly this one address, whatever the headers say.
@@ -114,7 +116,10 @@ function toNodemailer({ mail, now }: { mail: ComposedMail; now: Date }) {
     subject: mail.subject,
     text: mail.text,
     messageId: mail.messageId,
-    date: now,
+    // Nothing else in the message varies between attempts (a plain-text body
+    // has no MIME boundary), so with the Date fixed a resend after a crash is
+    // the same bytes, and a receiver that deduplicates sees one message.
+    date: mail.date,
     envelope: { from: mail.from.address, to: [mail.to.address] },
   };
 }
@@ -185,6 +190,7 @@ export function composeMail({ message, sender }: { message: OutboxMessage; sende
     subject: headerText(message.subject),
     text: cleanBody(message.textBody),
     messageId: message.messageId,
+    date: new Date(message.createdAt),
   };
 }
 

@@ -40,7 +40,8 @@ test("a visitor finds a constituency by nation and region and sees its candidate
   }
   await page.getByRole("link", { name: "Rhosgoch and Afon Dŵr" }).click();
   await page.waitForURL(`${baseUrl}/constituencies/rhosgoch-and-afon-dwr`);
-  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Rhosgoch and Afon Dŵr");
+  // The address changes before the new page renders (React transitions): wait for the heading itself.
+  await page.getByRole("heading", { level: 1, name: /Rhosgoch and Afon Dŵr/ }).waitFor();
   await page.getByText("Rhosgoch ac Afon Dŵr").waitFor();
   const rows = page.getByRole("table", { name: /Candidates standing in/ }).getByRole("row");
   await expect(rows.count()).resolves.toBeGreaterThan(2);

@@ -14,6 +14,7 @@ import {
   markSent,
   maxSendAttempts,
   releaseClaimedMail,
+  renewClaimedMail,
   requeueStuckMail,
   sendingLeaseMs,
 } from "~/models/outbox.server";
@@ -142,6 +143,28 @@ test("mail left sending by a stopped worker is sent again once its lease has run
   expect(row(id)).toMatchObject({ status: "queued", attempts: 1, lastError: "The worker stopped while sending this message." });
   const [again] = claimDueMail({ now: leaseEnds, limit: 10 });
   expect(again).toMatchObject({ id, attempts: 2 });
+});
+
+test("the lease is well under a minute, and a claim its worker renews is not taken over", () => {
+  expect(sendingLeaseMs).toBeLessThanOrEqual(30_000);
+  const id = queueMail();
+  claimDueMail({ now: start, limit: 10, leaseMs: 3_000 });
+  const renewedAt = new Date(start.getTime() + 2_000);
+  renewClaimedMail({ ids: [id], now: renewedAt, leaseMs: 3_000 });
+
+  expect(requeueStuckMail({ now: new Date(start.getTime() + 4_000) })).toBe(0);
+  expect(row(id)).toMatchObject({ status: "sending", nextAttemptAt: new Date(renewedAt.getTime() + 3_000).toISOString() });
+  expect(requeueStuckMail({ now: new Date(renewedAt.getTime() + 3_000) })).toBe(1);
+});
+
+test("renewing leaves mail already sent alone", () => {
+  const id = queueMail();
+  claimDueMail({ now: start, limit: 10 });
+  markSent({ id, now: start });
+
+  renewClaimedMail({ ids: [id], now: minutes(5) });
+
+  expect(row(id)).toMatchObject({ status: "sent", nextAttemptAt: new Date(start.getTime() + sendingLeaseMs).toISOString() });
 });
 
 test("mail stuck on its last attempt fails rather than going round again", () => {
