@@ -151,9 +151,14 @@ export async function benchAsks({
     );
     setup.close();
 
+    // The form's start time is a stamp the server signs: take one from a real
+    // page, as a browser does, and let the 3 s bot check pass before sending.
+    const stamp = await fetchFormStamp(`${target.urls[0]}/constituencies/${constituencies[0]!.slug}/ask`);
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+
     // Phase 1: submissions.
     const submit = (from: number, count: number) =>
-      submitAsks({ ...target, constituencies, wordingIds, from, count, connections });
+      submitAsks({ ...target, constituencies, wordingIds, stamp, from, count, connections });
     const warmSubmissions = await submit(0, warmUp);
     const submissions = await submit(warmUp, asks);
     const acknowledgedEmails = [...warmSubmissions.acknowledged, ...submissions.acknowledged];
@@ -252,12 +257,19 @@ function readConstituencies(db: Database.Database): Constituency[] {
     .map((r) => ({ gssCode: r.gssCode, slug: r.slug, candidacyIds: r.ids!.split(",").map(Number), postcodes: r.postcodes!.split(",") }));
 }
 
+/** The signed start time in an ask page's form. */
+async function fetchFormStamp(url: string) {
+  const html = await (await fetch(url)).text();
+  const stamp = /name="startedAt" value="([^"]+)"/.exec(html)?.[1];
+  if (!stamp) throw new Error(`No form stamp on ${url}`);
+  return stamp.replace(/&amp;/g, "&");
+}
+
 /** Ask number i's form, as the browser posts it after the preview. */
-function askForm({ i, constituency, wordingIds }: { i: number; constituency: Constituency; wordingIds: string[] }) {
+function askForm({ i, constituency, wordingIds, stamp }: { i: number; constituency: Constituency; wordingIds: string[]; stamp: string }) {
   const form = new URLSearchParams({
-    // Filled in a minute ago: well past the 3 s bot check.
-    startedAt: String(Date.now() - 60_000),
-    website: "",
+    startedAt: stamp,
+    "leave-this-blank": "",
     name: `Bench Supporter ${i}`,
     email: `supporter-${i}@bench.example.net`,
     postcode: constituency.postcodes[i % constituency.postcodes.length]!,
@@ -281,6 +293,7 @@ async function submitAsks({
   pids,
   constituencies,
   wordingIds,
+  stamp,
   from,
   count,
   connections,
@@ -289,6 +302,7 @@ async function submitAsks({
   pids: number[];
   constituencies: Constituency[];
   wordingIds: string[];
+  stamp: string;
   from: number;
   count: number;
   connections: number;
@@ -311,7 +325,7 @@ async function submitAsks({
         method: "POST",
         path: `/constituencies/${constituency.slug}/ask`,
         headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": clientAddress(i) },
-        body: askForm({ i, constituency, wordingIds }),
+        body: askForm({ i, constituency, wordingIds, stamp }),
       };
     },
   });
