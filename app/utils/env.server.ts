@@ -16,6 +16,9 @@ const envSchema = z.object({
   MAIL_WORKER: z.enum(["on", "off"]).default("on"),
   // How often the worker looks for mail to send and runs its scheduled jobs.
   MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+  // The campaign settings start-up loads into a database that has an election
+  // but no campaign. Unset: data/campaign.json.
+  CAMPAIGN_FILE: z.string().min(1).optional(),
   // Postcode lookup: the imported ONS Postcode Directory, or a postcodes.io-compatible API.
   POSTCODE_LOOKUP: z.enum(["local", "http"]).default("local"),
   POSTCODES_API_URL: z.url().default("https://api.postcodes.io"),
