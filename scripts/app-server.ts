@@ -4,7 +4,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type AppServer = { baseUrl: string; databasePath: string; pid: number; stop: () => Promise<void> };
+export type AppServer = {
+  baseUrl: string;
+  databasePath: string;
+  pid: number;
+  /** Everything the server has printed so far (its start-up log). */
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 /**
  * Used by the browser tests and the benchmarks.
@@ -63,6 +70,7 @@ export async function startAppServer({
     baseUrl,
     databasePath,
     pid: child.pid ?? 0,
+    output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
