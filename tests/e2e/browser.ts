@@ -30,6 +30,9 @@ export async function openBrowser({ javaScriptEnabled = true } = {}): Promise<Br
     javaScriptEnabled,
     viewport: { width: 1024, height: 768 },
   });
+  // Every locator wait, click and navigation: long enough for a busy two-core
+  // machine, the same deadline as waitFor (wait-for.ts). A passing test never nears it.
+  context.setDefaultTimeout(45_000);
   return {
     context,
     close: async () => {
