@@ -25,18 +25,18 @@ const publicPages = [
   "/supporters",
 ];
 
-test("public pages have no accessibility violations and request nothing from another origin", async () => {
+// One test per page: axe is heavy on a busy machine, so each page gets its own
+// deadline, and a failure names the page.
+test.for(publicPages)("%s has no accessibility violations and requests nothing from another origin", async (path) => {
   const page = await browser.context.newPage();
   const elsewhere: string[] = [];
   page.on("request", (request) => {
     if (!request.url().startsWith(baseUrl) && !request.url().startsWith("data:")) elsewhere.push(request.url());
   });
-  for (const path of publicPages) {
-    const response = await page.goto(`${baseUrl}${path}`);
-    expect(response?.status(), path).toBe(200);
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
-  }
+  const response = await page.goto(`${baseUrl}${path}`);
+  expect(response?.status(), path).toBe(200);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
   expect(elsewhere).toEqual([]);
   await page.close();
 });
