@@ -25,7 +25,12 @@
  * 5. No fixed sleeps to let something happen. The one pause allowed is
  *    `dwellLikeAPerson`, because the ask form requires it.
  * 6. Timeouts are deadlines for failure, not expectations: a passing test never
- *    gets near them. Keep them generous (see vitest.config.ts).
+ *    gets near them. Keep them generous (see vitest.config.ts), and split a
+ *    test that does heavy work in a loop (axe on many pages) into one per item.
+ * 7. Check a new test against a slow browser before trusting it:
+ *      E2E_CPU_THROTTLE=20 npx vitest run --config tests/e2e/vitest.config.ts tests/e2e/<file>
+ *    runs every page's JavaScript 20 times slower (browser.ts), so a read that
+ *    races the rendering fails every time instead of once in a while.
  */
 import type { Page } from "playwright-core";
 
