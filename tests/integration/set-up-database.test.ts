@@ -111,3 +111,10 @@ test("npm start reads CAMPAIGN_FILE from the environment", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("npm run campaign -- --help explains itself and when start-up loads a campaign by itself", () => {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/campaign.ts", "--help"], { cwd: repoRoot, encoding: "utf8" });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain("Usage: npm run campaign -- FILE");
+  expect(result.stdout).toContain("only into a\ndatabase that has an election but no campaign");
+});
