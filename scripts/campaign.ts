@@ -7,10 +7,21 @@ import { loadCampaignSettings } from "~/importers/sample.server";
 import { ImportFailed, formatProblems } from "~/importers/problems";
 import { db } from "~/utils/db.server";
 
+const usage = `Usage: npm run campaign -- FILE
+
+Loads or updates the campaign settings from FILE, a JSON file shaped like
+data/campaign.json. Its electionId must be the election you imported.
+Start-up loads data/campaign.json (or CAMPAIGN_FILE) by itself only into a
+database that has an election but no campaign; use this for your own.`;
+
 function main() {
   const path = process.argv[2];
+  if (path === "--help" || path === "-h") {
+    console.log(usage);
+    return 0;
+  }
   if (!path || process.argv.length > 3) {
-    console.error("Usage: npm run campaign -- FILE   (see data/campaign.json for the format)");
+    console.error(usage);
     return 2;
   }
   migrateDb(db);

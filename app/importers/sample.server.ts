@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { writeTransaction } from "#db/index";
 import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
+import { countCandidaciesByElection } from "~/models/candidacy.server";
 import { countConstituencies } from "~/models/constituency.server";
 import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
@@ -74,18 +75,56 @@ export const samplePledgesFile = "pledges-sample.csv";
 
 /**
  * Loads the sample election shipped in data/ — but only into an empty
- * database, so a real election imported later is never mixed with it.
+ * database (no constituencies and no campaign), so a real election or a real
+ * campaign is never mixed with the invented one.
  */
 export function loadSampleElectionIfEmpty({ dir, now = new Date() }: { dir: string; now?: Date }): ImportResult[] | null {
   // One transaction for the lot: a failure part-way leaves the database empty,
   // so the next start tries again rather than serving half an election.
   return writeTransaction(db, () => {
-    if (countConstituencies() > 0) return null;
+    if (countConstituencies() > 0 || findCampaign()) return null;
     loadCampaignSettings({ path: join(dir, "campaign.json") });
     const results = sampleFiles.map((name) => runImport({ path: join(dir, name) }));
     loadSamplePledges({ path: join(dir, samplePledgesFile), now });
     return results;
   });
+}
+
+export type StartUpLoad =
+  | { loaded: "sample"; results: ImportResult[] }
+  | { loaded: "campaign"; path: string; settings: CampaignSettings }
+  | { loaded: "nothing" };
+
+/**
+ * What start-up loads. An empty database gets the sample election with its
+ * campaign. A database with an imported election but no campaign gets the
+ * campaign settings from `campaignFile`: without a campaign there is no ask
+ * and nothing on the board, since the campaign names the election and its
+ * points. Anything else is left as it is.
+ */
+export function loadWhatIsMissing({
+  dir,
+  campaignFile,
+  now = new Date(),
+}: {
+  dir: string;
+  campaignFile: string;
+  now?: Date;
+}): StartUpLoad {
+  const results = loadSampleElectionIfEmpty({ dir, now });
+  if (results) return { loaded: "sample", results };
+  if (findCampaign() || countConstituencies() === 0) return { loaded: "nothing" };
+  return { loaded: "campaign", path: campaignFile, settings: loadCampaignSettings({ path: campaignFile, now }) };
+}
+
+/** What the database holds for the campaign, so start-up can say when it is not a working site. */
+export function describeCampaignElection() {
+  const campaign = findCampaign();
+  return {
+    campaign: campaign ? { name: campaign.name, electionId: campaign.electionId } : null,
+    constituencies: countConstituencies(),
+    candidaciesByElection: countCandidaciesByElection(),
+  };
 }
 
 const samplePledgeColumns = ["person_id", "sign", "decline", "statement", "evidence_url", "note"] as const;

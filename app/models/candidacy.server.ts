@@ -105,6 +105,16 @@ export function markCandidaciesWithdrawn({
   }
 }
 
+/** How many candidacies each election has, for start-up to check the campaign's election has some. */
+export function countCandidaciesByElection() {
+  return db
+    .select({ electionId: candidacies.electionId, n: count() })
+    .from(candidacies)
+    .groupBy(candidacies.electionId)
+    .orderBy(candidacies.electionId)
+    .all();
+}
+
 export function countCandidacies({ status }: { status?: "standing" | "withdrawn" } = {}) {
   return (
     db

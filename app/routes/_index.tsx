@@ -34,7 +34,10 @@ export default function Index() {
     return (
       <>
         <h1 className="heading-xl">Pledge tracker</h1>
-        <p className="body-l">No campaign has been set up yet. Run <code>npm start</code> to load the sample election.</p>
+        <p className="body-l">
+          No campaign has been set up yet. Load its settings with <code>npm run campaign -- FILE</code> (like{" "}
+          <code>data/campaign.json</code>), or restart the server, which loads them into a database that has none.
+        </p>
       </>
     );
   }

@@ -57,6 +57,9 @@ const envSchema = z.object({
   // How long a worker's claim on mail it is sending lasts between heartbeats;
   // unset: 30 s (sendingLeaseMs in app/models/outbox.server.ts).
   MAIL_SENDING_LEASE_MS: z.coerce.number().int().min(1000).optional(),
+  // The campaign settings start-up loads into a database that has an election
+  // but no campaign. Unset: data/campaign.json.
+  CAMPAIGN_FILE: z.string().min(1).optional(),
   // Postcode lookup: the imported ONS Postcode Directory, or a postcodes.io-compatible API.
   POSTCODE_LOOKUP: z.enum(["local", "http"]).default("local"),
   POSTCODES_API_URL: z.url().default("https://api.postcodes.io"),

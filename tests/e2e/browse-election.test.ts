@@ -15,14 +15,14 @@ afterAll(async () => {
 test("the home page shows the campaign and its four points from the sample election", async () => {
   const page = await browser.context.newPage();
   await page.goto(baseUrl);
-  await expect(page.title()).resolves.toBe("Rally With Refugees");
-  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Rally With Refugees");
+  await page.getByRole("heading", { level: 1, name: "Rally With Refugees" }).waitFor();
+  await expect.poll(() => page.title()).toBe("Rally With Refugees");
   const points = page.getByRole("list").filter({ has: page.getByRole("heading", { level: 3 }) }).getByRole("listitem");
-  await expect(points.count()).resolves.toBe(4);
-  await expect(points.nth(0).getByRole("heading").textContent()).resolves.toBe(
+  await expect.poll(() => points.count()).toBe(4);
+  await expect.poll(() => points.nth(0).getByRole("heading").textContent()).toBe(
     "End the use of inflammatory, racist and anti-refugee rhetoric.",
   );
-  await expect(points.nth(3).getByRole("heading").textContent()).resolves.toBe(
+  await expect.poll(() => points.nth(3).getByRole("heading").textContent()).toBe(
     "Restore the right to seek asylum and build an asylum system with dignity.",
   );
   await page.close();
@@ -34,17 +34,17 @@ test("a visitor finds a constituency by nation and region and sees its candidate
   page.on("request", (request) => requests.push(request.url()));
   await page.goto(baseUrl);
   await page.getByRole("link", { name: "Find your constituency" }).click();
-  await page.waitForURL(`${baseUrl}/constituencies`);
+  // A client-side navigation: the address changes before the new page renders,
+  // so wait for what the new page shows (see wait-for.ts).
   for (const nation of ["England", "Scotland", "Wales", "Northern Ireland"]) {
     await page.getByRole("heading", { level: 2, name: nation }).waitFor();
   }
   await page.getByRole("link", { name: "Rhosgoch and Afon Dŵr" }).click();
-  await page.waitForURL(`${baseUrl}/constituencies/rhosgoch-and-afon-dwr`);
-  // The address changes before the new page renders (React transitions): wait for the heading itself.
   await page.getByRole("heading", { level: 1, name: /Rhosgoch and Afon Dŵr/ }).waitFor();
   await page.getByText("Rhosgoch ac Afon Dŵr").waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/rhosgoch-and-afon-dwr`);
   const rows = page.getByRole("table", { name: /Candidates standing in/ }).getByRole("row");
-  await expect(rows.count()).resolves.toBeGreaterThan(2);
+  await expect.poll(() => rows.count()).toBeGreaterThan(2);
   await page.getByRole("table").getByText("Plaid Cymru - The Party of Wales").waitFor();
   // Nothing on these pages comes from another origin.
   expect(requests.filter((url) => !url.startsWith(baseUrl))).toEqual([]);
@@ -55,6 +55,6 @@ test("an unknown constituency answers 404 with a way back", async () => {
   const page = await browser.context.newPage();
   const response = await page.goto(`${baseUrl}/constituencies/nowhere-at-all`);
   expect(response?.status()).toBe(404);
-  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Constituency not found");
+  await page.getByRole("heading", { level: 1, name: "Constituency not found" }).waitFor();
   await page.close();
 });

@@ -30,6 +30,18 @@ export async function openBrowser({ javaScriptEnabled = true } = {}): Promise<Br
     javaScriptEnabled,
     viewport: { width: 1024, height: 768 },
   });
+  // Every locator wait, click and navigation: long enough for a busy two-core
+  // machine, the same deadline as waitFor (wait-for.ts). A passing test never nears it.
+  context.setDefaultTimeout(45_000);
+  // E2E_CPU_THROTTLE=N runs every page's JavaScript N times slower (Chrome
+  // DevTools' CPU throttling): the rendering races a loaded machine causes now
+  // and then, made to happen every time, to check that tests wait (wait-for.ts).
+  const throttle = Number(process.env.E2E_CPU_THROTTLE ?? 1);
+  if (throttle > 1) {
+    context.on("page", (page) => {
+      void context.newCDPSession(page).then((cdp) => cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle }));
+    });
+  }
   return {
     context,
     close: async () => {

@@ -22,12 +22,12 @@ test("a postcode typed any old way on the home page leads to its constituency", 
   await page.goto(baseUrl);
   const postcode = page.getByRole("textbox", { name: "Enter your postcode" });
   await expect(postcode.getAttribute("autocomplete")).resolves.toBe("postal-code");
-  await expect(page.getByText("For example, SW1A 1AA").isVisible()).resolves.toBe(true);
+  await page.getByText("For example, SW1A 1AA").waitFor();
   await postcode.fill(" zz4 1aa ");
   await page.getByRole("button", { name: "Find constituency" }).click();
-  await page.waitForURL(`${baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AA`);
   // The address changes before React has rendered the new page: wait for the page.
   await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AA`);
   await page.close();
 });
 
@@ -36,16 +36,16 @@ test("an unknown postcode shows the error summary, focused, with the postcode ke
   await page.goto(baseUrl);
   await page.getByRole("textbox", { name: "Enter your postcode" }).fill("zz4 9xx");
   await page.getByRole("button", { name: "Find constituency" }).click();
-  await page.waitForURL(`${baseUrl}/find?postcode=zz4+9xx`);
 
   const summary = page.getByRole("alert").filter({ has: page.getByRole("heading", { name: "There is a problem" }) });
   const message = "We cannot find the postcode ZZ4 9XX. Check it and try again, or choose your constituency from the list";
   await summary.getByRole("link", { name: message }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/find?postcode=zz4+9xx`);
   await expect.poll(() => summary.evaluate((element) => element === document.activeElement)).toBe(true);
-  await expect(page.title()).resolves.toBe("Error: Find your constituency");
+  await expect.poll(() => page.title()).toBe("Error: Find your constituency");
   const postcode = page.getByRole("textbox", { name: "Enter your postcode" });
-  await expect(postcode.inputValue()).resolves.toBe("zz4 9xx");
-  await expect(postcode.getAttribute("aria-invalid")).resolves.toBe("true");
+  await expect.poll(() => postcode.inputValue()).toBe("zz4 9xx");
+  await expect.poll(() => postcode.getAttribute("aria-invalid")).toBe("true");
   // The inline error is what the field's description reads out.
   const describedBy = (await postcode.getAttribute("aria-describedby")) ?? "";
   const description = await page.evaluate(
@@ -58,7 +58,8 @@ test("an unknown postcode shows the error summary, focused, with the postcode ke
   await expect(summary.getByRole("link").getAttribute("href")).resolves.toBe("#postcode");
   await postcode.fill("ZZ4 1AB");
   await page.getByRole("button", { name: "Find constituency" }).click();
-  await page.waitForURL(`${baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AB`);
+  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AB`);
   await page.close();
 });
 
@@ -68,9 +69,9 @@ test("someone without a postcode chooses their constituency by name", async () =
   await page.getByText("I do not know my postcode").click();
   await page.getByRole("combobox", { name: "Choose your constituency" }).selectOption({ label: "Calderbrook" });
   await page.getByRole("button", { name: "Go to constituency" }).click();
-  await page.waitForURL(`${baseUrl}/constituencies/calderbrook`);
   // The address changes before React has rendered the new page: wait for the page.
   await page.getByRole("heading", { level: 1, name: "Calderbrook" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/calderbrook`);
   await page.close();
 });
 
@@ -82,14 +83,15 @@ test("a postcode outside any constituency is explained, and the list is offered 
     .waitFor();
   await page.getByRole("combobox", { name: "Choose your constituency" }).selectOption({ label: "Penmôr" });
   await page.getByRole("button", { name: "Go to constituency" }).click();
-  await page.waitForURL(`${baseUrl}/constituencies/penmor`);
+  await page.getByRole("heading", { level: 1, name: "Penmôr" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/penmor`);
   await page.close();
 });
 
 test("a friend's link fills the postcode in", async () => {
   const page = await browser.context.newPage();
   await page.goto(`${baseUrl}/?postcode=zz12%202ad`);
-  await expect(page.getByRole("textbox", { name: "Enter your postcode" }).inputValue()).resolves.toBe("ZZ12 2AD");
+  await expect.poll(() => page.getByRole("textbox", { name: "Enter your postcode" }).inputValue()).toBe("ZZ12 2AD");
   await page.close();
 });
 
@@ -98,14 +100,15 @@ test("without JavaScript the postcode form and its errors work the same", async 
   await page.goto(baseUrl);
   await page.getByRole("textbox", { name: "Enter your postcode" }).fill("ZZ1 9ZZ");
   await page.getByRole("button", { name: "Find constituency" }).click();
-  await page.waitForURL(/\/find\?postcode=ZZ1\+9ZZ$/);
   await page.getByRole("heading", { name: "There is a problem" }).waitFor();
-  await expect(page.title()).resolves.toBe("Error: Find your constituency");
   await page.getByRole("link", { name: /^The postcode ZZ1 9ZZ is no longer in use/ }).waitFor();
+  expect(page.url()).toMatch(/\/find\?postcode=ZZ1\+9ZZ$/);
+  await expect.poll(() => page.title()).toBe("Error: Find your constituency");
 
   const postcode = page.getByRole("textbox", { name: "Enter your postcode" });
   await postcode.fill("zz9 1aa");
   await page.getByRole("button", { name: "Find constituency" }).click();
-  await page.waitForURL(`${baseUrl}/constituencies/glenarrow-and-strathlee?postcode=ZZ9%201AA`);
+  await page.getByRole("heading", { level: 1, name: /^Glenarrow and Strathlee/ }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/glenarrow-and-strathlee?postcode=ZZ9%201AA`);
   await page.close();
 });

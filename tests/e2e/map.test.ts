@@ -10,6 +10,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { openBrowser, type Browser } from "./browser";
+import { waitFor } from "./wait-for";
 import { startAppServer, type AppServer } from "../../scripts/app-server";
 
 const baseUrl = inject("baseUrl");
@@ -51,25 +52,23 @@ async function waitForReact(page: Page) {
   await page.getByRole("tooltip").waitFor({ state: "hidden" });
 }
 
-/** React takes over a moment after the page shows: retry until the tooltip answers. */
+/** React takes over a moment after the page shows (longer on a busy machine): retry until the tooltip answers. */
 async function untilTooltip(page: Page, act: () => Promise<void>) {
   const tooltip = page.getByRole("tooltip");
-  for (let attempt = 0; attempt < 50; attempt++) {
+  return waitFor("the map's tooltip", async () => {
     // A pointer already resting on the hex sends no new mouseover: move it off first.
-    if (attempt > 0) await page.mouse.move(1, 1);
+    await page.mouse.move(1, 1);
     await act();
-    if (await tooltip.isVisible()) return tooltip;
-    await page.waitForTimeout(100);
-  }
-  throw new Error("No tooltip appeared");
+    return (await tooltip.isVisible()) ? tooltip : undefined;
+  });
 }
 
 test("the map draws the 16 sample constituencies as links named for their status, with a key and a table of the same", async () => {
   const page = await browser.context.newPage();
   const response = await page.goto(`${baseUrl}/map`);
   expect(response?.headers()["cache-control"]).toMatch(/^public/);
-  await expect(page.title()).resolves.toBe("Pledge map – Rally With Refugees");
   await page.getByRole("heading", { level: 1, name: "Pledge map" }).waitFor();
+  await expect.poll(() => page.title()).toBe("Pledge map – Rally With Refugees");
 
   const names = await hexNames(page);
   expect(names).toHaveLength(16);
@@ -103,16 +102,16 @@ test("keyboard: Tab reaches the hexes, focus shows the tooltip, Enter follows th
   const focused = hexMap(page).getByRole("link", { name: label!, exact: true });
   // Focus is visible: a thick dark outline, drawn above the neighbouring hexes.
   await expect(focused.locator("path").evaluate((p) => getComputedStyle(p).strokeWidth)).resolves.toBe("4px");
-  const tooltip = page.getByRole("tooltip");
+  const tooltip = page.getByRole("tooltip").filter({ hasText: name });
   await tooltip.waitFor();
-  await expect(tooltip.textContent()).resolves.toContain(name);
-  await expect(focused.getAttribute("aria-describedby")).resolves.toBe(await tooltip.getAttribute("id"));
+  const tooltipId = await tooltip.getAttribute("id");
+  await expect.poll(() => focused.getAttribute("aria-describedby")).toBe(tooltipId);
   await page.keyboard.press("Escape");
   await tooltip.waitFor({ state: "hidden" });
 
   await page.keyboard.press("Enter");
-  await page.waitForURL(/\/constituencies\/[a-z-]+$/);
   await page.getByRole("heading", { level: 1, name }).waitFor();
+  expect(page.url()).toMatch(/\/constituencies\/[a-z-]+$/);
 
   // Past 16 hexes (or 650) to the table: the skip link, then Tab into the rows.
   await page.goto(`${baseUrl}/map`);
@@ -149,32 +148,32 @@ test("the filters go in the address, and grey out the rest of the map without mo
 
   await page.getByRole("combobox", { name: "Party" }).selectOption({ label: "Liberal Democrats" });
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await page.waitForURL(/\/map\?party=PP90&status=$/);
   await page.getByRole("heading", { name: "7 of 16 constituencies match: Liberal Democrats", exact: true }).waitFor();
+  expect(page.url()).toMatch(/\/map\?party=PP90&status=$/);
   const names = await hexNames(page);
   expect(names).toHaveLength(16);
   expect(names.filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
   expect(names).toContain(`Penmôr: No Liberal Democrats candidate${NOT_MATCHING}`);
   expect(await tableNames(page)).toHaveLength(7);
   expect(await hexMap(page).boundingBox()).toEqual(before);
-  await expect(page.title()).resolves.toBe("Liberal Democrats – Pledge map – Rally With Refugees");
+  await expect.poll(() => page.title()).toBe("Liberal Democrats – Pledge map – Rally With Refugees");
 
   const signedAll = names.filter((n) => n.endsWith(": Signed every point")).map((n) => n.split(":")[0]);
   await page.getByRole("combobox", { name: "Best answer" }).selectOption({ label: "Signed every point" });
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await page.waitForURL(/\/map\?party=PP90&status=signed-all$/);
   await page.getByRole("heading", { name: `${signedAll.length} of 16 constituencies match: Liberal Democrats, Signed every point`, exact: true }).waitFor();
+  expect(page.url()).toMatch(/\/map\?party=PP90&status=signed-all$/);
   expect((await hexNames(page)).filter((n) => !n.endsWith(NOT_MATCHING)).map((n) => n.split(":")[0])).toEqual(signedAll);
 
   // A shared link opens the same view; "Clear filters" goes back to everything.
   const shared = await browser.context.newPage();
   await shared.goto(page.url());
-  await expect(shared.getByRole("combobox", { name: "Party" }).inputValue()).resolves.toBe("PP90");
-  await expect(shared.getByRole("combobox", { name: "Best answer" }).inputValue()).resolves.toBe("signed-all");
+  await expect.poll(() => shared.getByRole("combobox", { name: "Party" }).inputValue()).toBe("PP90");
+  await expect.poll(() => shared.getByRole("combobox", { name: "Best answer" }).inputValue()).toBe("signed-all");
   await shared.close();
   await page.getByRole("link", { name: "Clear filters" }).click();
   await page.getByRole("heading", { name: "16 constituencies", exact: true }).waitFor();
-  await expect(page.getByRole("combobox", { name: "Party" }).inputValue()).resolves.toBe("");
+  await expect.poll(() => page.getByRole("combobox", { name: "Party" }).inputValue()).toBe("");
   await page.close();
 });
 
@@ -184,10 +183,12 @@ test("without JavaScript the map, its links and the filters all work", async () 
   expect(await hexNames(page)).toHaveLength(16);
   await page.getByRole("combobox", { name: "Party" }).selectOption({ label: "Liberal Democrats" });
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await page.waitForURL(/\/map\?party=PP90&status=$/);
+  await page.getByRole("heading", { name: "7 of 16 constituencies match: Liberal Democrats", exact: true }).waitFor();
+  expect(page.url()).toMatch(/\/map\?party=PP90&status=$/);
   expect((await hexNames(page)).filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
   await hexMap(page).getByRole("link", { name: /^Ashbourne Vale:/ }).click();
-  await page.waitForURL(`${baseUrl}/constituencies/ashbourne-vale`);
+  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/ashbourne-vale`);
   await page.close();
 });
 
@@ -277,8 +278,8 @@ describe.skipIf(!existsSync(realData))("the real 2024 election", () => {
     page.on("request", (request) => requests.push(request.url()));
     await page.goto(`${server.baseUrl}/map`);
     await page.waitForLoadState("networkidle");
-    expect(await hexMap(page).getByRole("link").count()).toBe(650);
-    expect(await page.getByRole("table", { name: /^Constituencies and the best answer/ }).getByRole("rowheader").count()).toBe(650);
+    await expect.poll(() => hexMap(page).getByRole("link").count()).toBe(650);
+    await expect.poll(() => page.getByRole("table", { name: /^Constituencies and the best answer/ }).getByRole("rowheader").count()).toBe(650);
     const key = (await page.getByRole("list", { name: "Key" }).getByRole("listitem").allTextContents()).join("; ");
     expect(key).toMatch(/Signed every point[\d,]+ constituencies; Signed some points\d+ constituencies; Declined\d+ constituencies; No answer yet\d+ constituencies/);
 

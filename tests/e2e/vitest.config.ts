@@ -10,7 +10,10 @@ export default defineConfig({
     globalSetup: ["tests/e2e/global-setup.ts"],
     // One server and one browser profile at a time keeps the two cores free.
     fileParallelism: false,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Deadlines for a failure on a busy machine, not expectations: a journey
+    // waits for several mails and pages (each wait up to 45 s, wait-for.ts).
+    // The whole suite takes minutes; .ci/run bounds it well inside CI's 90.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });
