@@ -67,6 +67,14 @@ export type PhaseFigures = {
   errors: number;
   /** The server process's CPU time (user + system) per request, from /proc; null off Linux. */
   serverCpuMsPerRequest: number | null;
+  /**
+   * Where the tail is: requests over 1 s, how many of them were the first on
+   * a new connection (waiting in the listen queue to be accepted while the
+   * one event loop is saturated), and p99 without each connection's first.
+   */
+  overOneSecond: number;
+  overOneSecondFirstOnConnection: number;
+  p99KeptAliveMs: number;
 };
 
 export type AsksBenchFigures = {
@@ -380,9 +388,12 @@ async function load({
   const statuses: Record<string, number> = {};
   let responses = 0;
   let lastResponseAt = 0;
+  // Timed here as well as by autocannon, to tell a connection's first request from the rest.
+  const latencies: { ms: number; first: boolean }[] = [];
   const cpuBefore = processesCpuMs(pids);
   const started = performance.now();
-  const result = await autocannon({
+  // Without a callback autocannon returns its tracker, an event emitter that is also a promise.
+  const run = autocannon({
     // Connections are shared out over the servers in turn: autocannon takes a
     // list of URLs, though its types say one.
     url: urls as unknown as string,
@@ -405,11 +416,21 @@ async function load({
         },
       },
     ],
+  }) as Promise<autocannon.Result> & { on: (event: "response", listener: (client: object, status: number, bytes: number, ms: number) => void) => void };
+  // One client a connection: its first response tells a new connection's wait from the rest.
+  const answered = new WeakMap<object, number>();
+  run.on("response", (client: object, _status: number, _bytes: number, ms: number) => {
+    const count = (answered.get(client) ?? 0) + 1;
+    answered.set(client, count);
+    latencies.push({ ms, first: count === 1 });
   });
+  const result = await run;
   // autocannon notices it is done only at its next once-a-second sample, so
   // the phase ends at its last response (unless some never came).
   const seconds = ((responses === count ? lastResponseAt : performance.now()) - started) / 1000;
   const cpuAfter = processesCpuMs(pids);
+  const slow = latencies.filter((l) => l.ms > 1000);
+  const keptAlive = latencies.filter((l) => !l.first).map((l) => l.ms).sort((a, b) => a - b);
   return {
     requests: count,
     connections: Math.min(connections, count),
@@ -426,6 +447,9 @@ async function load({
     timeouts: result.timeouts,
     errors: result.errors - result.timeouts,
     serverCpuMsPerRequest: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / count,
+    overOneSecond: slow.length,
+    overOneSecondFirstOnConnection: slow.filter((l) => l.first).length,
+    p99KeptAliveMs: Math.round(keptAlive[Math.floor((keptAlive.length - 1) * 0.99)] ?? 0),
   };
 }
 
@@ -542,6 +566,8 @@ export function formatAsksBench(f: AsksBenchFigures): string {
     const parts = [...others, ...(p.timeouts > 0 ? [`${p.timeouts} timed out`] : []), ...(p.errors > 0 ? [`${p.errors} connection errors`] : [])];
     return `${name} ${parts.length > 0 ? parts.join(", ") : "none"}`;
   };
+  const tail = (p: PhaseFigures) =>
+    `${p.overOneSecond} over 1 s (${p.overOneSecondFirstOnConnection} of them a new connection's first request), p99 ${p.p99KeptAliveMs} ms without first requests`;
   return [
     `${f.servers === 1 ? "The production server, one process as `npm start` runs it" : `${f.servers} production server processes sharing one database file, connections shared out between them`} (built app, scripts/serve.ts, NODE_ENV=production, MAIL_WORKER=off) on 127.0.0.1 with a fresh SQLite file (WAL, synchronous=FULL) and the sample election: ${f.constituencies} constituencies, ${f.candidatesPerAsk.toFixed(1)} standing candidates an ask on average. Load from autocannon in the benchmark's process; each ask has its own email and X-Forwarded-For address (TRUSTED_PROXY=loopback), so no rate limit trips. Candidates' hourly cap: ${n(f.hourlyCap)}. Each phase first warms up on ${n(f.warmUp)} requests of its own, not timed but checked.`,
     "",
@@ -551,6 +577,7 @@ export function formatAsksBench(f: AsksBenchFigures): string {
     row("confirmations (POST /asks/confirm/…)", f.confirmations),
     "",
     `Not acknowledged: ${missed("submissions", f.submissions)}; ${missed("confirmations", f.confirmations)}.`,
+    `Where the tail is: submissions ${tail(f.submissions)}; confirmations ${tail(f.confirmations)}.`,
     `Every acknowledged ask has its rows: ${complete ? "yes" : "no"} (${n(f.submissionsChecked)} submissions checked, ${f.submissionMismatches} mismatches; ${n(f.confirmationsChecked)} confirmations checked, ${f.confirmationMismatches} mismatches). Confirmed without a 302 seen: ${f.confirmedUnacknowledged}.`,
     `Recipients by delivery: ${deliveries}; candidate-ask mails queued: ${n(f.candidateMails)}. Database with WAL afterwards: ${(f.databaseBytes / 1e6).toFixed(1)} MB. Load average (1 min) ${f.loadBefore.toFixed(2)} before, ${f.loadAfter.toFixed(2)} after.`,
     "",
