@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { benchAsks, formatAsksBench } from "./bench/asks";
 import { benchHttp, formatHttpBench } from "./bench/http";
 import { benchImport, formatImportBench } from "./bench/import";
+import { benchNewConnections, formatNewConnectionsBench } from "./bench/new-connections";
 import { benchOutbox, formatOutboxBench } from "./bench/outbox";
 import { benchPostcodes, formatPostcodeBench } from "./bench/postcodes";
 
@@ -22,6 +23,11 @@ const benchmarks: Record<string, { title: string; run: (options: Options) => Pro
   asks: {
     title: "Confirmed asks under load (issue 3)",
     run: async () => formatAsksBench(await benchAsks()),
+  },
+  // The control for the asks benchmark's tail: the same CPU a request on a bare node:http server.
+  "new-connections": {
+    title: "New connections against a saturated event loop (control for asks)",
+    run: async () => formatNewConnectionsBench(await benchNewConnections()),
   },
   outbox: { title: "Outbox drain (issue 3)", run: async () => formatOutboxBench(await benchOutbox()) },
   http: { title: "Board and map under a spike (issue 5)", run: async () => formatHttpBench(await benchHttp()) },
