@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+import { expect, inject, test } from "vitest";
+import { useBrowser } from "./use-browser";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test("the home page shows the campaign and its four points from the sample election", async () => {
   const page = await browser.context.newPage();

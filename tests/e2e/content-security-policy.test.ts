@@ -1,20 +1,12 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+import { expect, inject, test } from "vitest";
+import { useBrowser } from "./use-browser";
 
 // The policy allows no inline script but those the page itself carries, by
 // hash: a page served from the page cache replays the same bytes with the
 // same policy. Pages must still hydrate and run with it.
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 function hashesOfInlineScripts(html: string) {
   return [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)]

@@ -1,20 +1,12 @@
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+import { expect, inject, test } from "vitest";
+import { useBrowser } from "./use-browser";
 
 // The shared server, with the sample election and its sample pledges.
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test("the footer leads to /data, which links the three files and loads nothing from another origin", async () => {
   const page = await browser.context.newPage();

@@ -1,19 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+import { expect, inject, test } from "vitest";
+import { openBrowser } from "./browser";
+import { useBrowser } from "./use-browser";
 
 // The pages the press and public see: accessible (axe-core), nothing fetched
 // from another origin, and the board's filters working as links people share.
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const publicPages = [
   "/",
