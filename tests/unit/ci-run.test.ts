@@ -53,12 +53,15 @@ test("every test passing: exit 0, and a summary with both runs' counts and the s
   expect(status, stdout).toBe(0);
   expect(last).toMatch(/^ci: PASSED in \d+m \d+s — unit and integration: 12 passed \| 1 skipped \(13\); browser: 30 passed \(30\)$/);
   expect(stdout).toContain("ci: Skipping the real-data map browser test");
+  // Both runs added up, on a line of its own just before the summary.
+  expect(stdout.trim().split("\n").at(-2)).toBe("ci: 42 passed, 0 failed, 1 skipped");
 });
 
 test("a failing browser test fails the run, and the summary says where", { timeout: 60_000 }, async () => {
   const { status, last, stdout } = await runCi("fail");
   expect(status, stdout).not.toBe(0);
   expect(last).toMatch(/^ci: FAILED at: npm test .* — unit and integration: 12 passed \| 1 skipped \(13\); browser: 1 failed \| 29 passed \(30\)$/);
+  expect(stdout.trim().split("\n").at(-2)).toBe("ci: 41 passed, 1 failed, 1 skipped");
 });
 
 test("browser tests that never ran fail the run instead of passing it quietly", { timeout: 60_000 }, async () => {
