@@ -76,7 +76,7 @@ server.listen(env.PORT, env.HOST, () => {
   }
   // Outside any request: sending never holds up a page.
   if (env.MAIL_WORKER === "on") {
-    mailWorker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS, leaseMs: env.MAIL_SENDING_LEASE_MS });
+    mailWorker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
   } else console.log("MAIL_WORKER=off: run `npm run worker` to send mail.");
 });
 

@@ -11,11 +11,7 @@ import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 // The server migrates on start, but this may start first.
 migrateDb(db);
 
-const worker = startMailWorker({
-  jobs: scheduledJobs,
-  intervalMs: env.MAIL_WORKER_INTERVAL_MS,
-  leaseMs: env.MAIL_SENDING_LEASE_MS,
-});
+const worker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
 console.log(
   env.SMTP_URL
     ? `Mail worker sending over SMTP (pid ${process.pid}).`

@@ -18,8 +18,9 @@ const maxRetryMs = 60 * 60_000;
 // (renewClaimedMail), so its claim is never taken over however slow the SMTP
 // server; a worker killed mid-send stops renewing, and its mail goes back to
 // the queue this long after the last renewal. Short, so a crash delays mail by
-// well under a minute (MAIL_SENDING_LEASE_MS overrides it).
-export const sendingLeaseMs = 30_000;
+// well under a minute. MAIL_SENDING_LEASE_MS overrides it, for the server's
+// worker and `npm run worker` alike.
+export const sendingLeaseMs = env.MAIL_SENDING_LEASE_MS ?? 30_000;
 
 // Message-IDs name the site they come from (RFC 5322 asks for a unique right-hand side).
 const messageIdDomain = new URL(env.PUBLIC_URL).hostname || "localhost";

@@ -55,7 +55,7 @@ const envSchema = z.object({
   // How often the worker looks for mail to send and runs its scheduled jobs.
   MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
   // How long a worker's claim on mail it is sending lasts between heartbeats;
-  // unset: 30 s (sendingLeaseMs in app/models/outbox.server.ts).
+  // unset: 30 s (sendingLeaseMs in app/models/outbox.server.ts, which reads it).
   MAIL_SENDING_LEASE_MS: z.coerce.number().int().min(1000).optional(),
   // The campaign settings start-up loads into a database that has an election
   // but no campaign. Unset: data/campaign.json.

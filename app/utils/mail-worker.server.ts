@@ -37,7 +37,6 @@ async function sendBatch({
   transport,
   now,
   concurrency,
-  leaseMs,
   counts,
   shouldStop,
 }: {
@@ -46,19 +45,18 @@ async function sendBatch({
   transport: MailTransport;
   now: () => Date;
   concurrency: number;
-  leaseMs: number;
   counts: DrainCounts;
   shouldStop: () => boolean;
 }) {
   const unfinished = new Set(messages.map((m) => m.id));
   const heartbeat = setInterval(() => {
     try {
-      renewClaimedMail({ ids: [...unfinished], now: now(), leaseMs });
+      renewClaimedMail({ ids: [...unfinished], now: now() });
     } catch (error) {
       // A busy database: the next beat, a third of a lease later, tries again.
       console.error("The mail worker could not renew its claim:", error);
     }
-  }, leaseMs / 3);
+  }, sendingLeaseMs / 3);
   try {
     await sendClaimed({ messages, sender, transport, now, concurrency, counts, shouldStop, unfinished });
   } finally {
@@ -112,13 +110,11 @@ async function sendDueMail({
   transport,
   now,
   concurrency,
-  leaseMs,
   shouldStop,
 }: {
   transport: MailTransport;
   now: () => Date;
   concurrency: number;
-  leaseMs: number;
   shouldStop: () => boolean;
 }): Promise<DrainCounts> {
   const counts: DrainCounts = { sent: 0, retried: 0, failed: 0, requeued: 0 };
@@ -127,9 +123,9 @@ async function sendDueMail({
     // Before every batch, not once per tick: a long backlog must not keep a
     // dead worker's mail waiting behind it.
     counts.requeued += requeueStuckMail({ now: now() });
-    const messages = claimDueMail({ now: now(), limit: batchSize, leaseMs });
+    const messages = claimDueMail({ now: now(), limit: batchSize });
     if (messages.length === 0) break;
-    await sendBatch({ messages, sender, transport, now, concurrency, leaseMs, counts, shouldStop });
+    await sendBatch({ messages, sender, transport, now, concurrency, counts, shouldStop });
   }
   return counts;
 }
@@ -142,9 +138,8 @@ export async function drainOutbox({
   now = new Date(),
   transport = defaultMailTransport(),
   concurrency = defaultConcurrency,
-  leaseMs = sendingLeaseMs,
-}: { now?: Date; transport?: MailTransport; concurrency?: number; leaseMs?: number } = {}): Promise<DrainCounts> {
-  return sendDueMail({ transport, now: () => now, concurrency, leaseMs, shouldStop: () => false });
+}: { now?: Date; transport?: MailTransport; concurrency?: number } = {}): Promise<DrainCounts> {
+  return sendDueMail({ transport, now: () => now, concurrency, shouldStop: () => false });
 }
 
 /**
@@ -157,14 +152,11 @@ export function startMailWorker({
   intervalMs = 5_000,
   transport = defaultMailTransport(),
   concurrency = defaultConcurrency,
-  leaseMs = sendingLeaseMs,
 }: {
   jobs?: readonly ScheduledJob[];
   intervalMs?: number;
   transport?: MailTransport;
   concurrency?: number;
-  /** How long a claim on mail being sent lasts without renewal (see sendingLeaseMs). */
-  leaseMs?: number;
 } = {}): { stop(): Promise<void> } {
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
@@ -180,13 +172,7 @@ export function startMailWorker({
       }
     }
     try {
-      const counts = await sendDueMail({
-        transport,
-        now: () => new Date(),
-        concurrency,
-        leaseMs,
-        shouldStop: () => stopping,
-      });
+      const counts = await sendDueMail({ transport, now: () => new Date(), concurrency, shouldStop: () => stopping });
       if (counts.sent + counts.retried + counts.failed + counts.requeued > 0) {
         console.log(
           `Mail: ${counts.sent} sent, ${counts.retried} to retry, ${counts.failed} failed, ${counts.requeued} recovered from a stopped worker.`,

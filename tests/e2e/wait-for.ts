@@ -61,7 +61,7 @@ export async function gotoUntil(page: Page, url: string, what: string, ready: (p
 }
 
 // The ask form quietly drops posts made sooner than this after it was shown
-// (MIN_FILL_MS, 3 s, in app/routes/constituencies.$slug_.ask.tsx): a person
+// (MIN_FILL_MS, 3 s, in app/utils/form-stamp.server.ts): a person
 // takes longer, bots do not.
 const askFormMinimumMs = 3_000;
 
