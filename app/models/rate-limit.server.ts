@@ -1,6 +1,7 @@
 import { eq, lt, sql } from "drizzle-orm";
 import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
+import { RateLimited } from "~/utils/too-many-requests";
 
 function prepareRateLimitQueries() {
   return {
@@ -18,16 +19,6 @@ function prepareRateLimitQueries() {
 }
 // Three hits on every submitted ask: prepared once, on first use (STACK.md trap 9).
 let rateLimitQueries: ReturnType<typeof prepareRateLimitQueries> | undefined;
-
-/**
- * Over a limit: carries when the caller may try again, so every 429 can say
- * so in its Retry-After header instead of guessing.
- */
-export class RateLimited extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Rate limited: retry after ${retryAfterSeconds} s`);
-  }
-}
 
 /**
  * Counts one hit against a fixed window and says whether it is within the

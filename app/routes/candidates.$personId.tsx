@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
 import { findCandidacyIdByPerson, findCandidatePage, requestSigningLink } from "~/models/pledge.server";
-import { RateLimited } from "~/models/rate-limit.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { shortDate, suppressedCount } from "~/utils/names";
 import { clientIpOf } from "~/utils/request.server";
-import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
+import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
@@ -47,8 +46,7 @@ export function action({ params, context }: ActionFunctionArgs) {
   try {
     requestSigningLink({ candidacyId, clientIp: clientIpOf(context), now: new Date() });
   } catch (error) {
-    if (error instanceof RateLimited) throw tooManyRequests(error);
-    throw error;
+    rethrowAsTooManyRequests(error);
   }
   throw redirect(`/candidates/${personId}?link=requested#signing-link`);
 }

@@ -7,7 +7,6 @@ import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug } from "~/models/constituency.server";
-import { RateLimited } from "~/models/rate-limit.server";
 import { candidateAskMail } from "~/utils/ask-mails";
 import { commitWithOthers } from "~/utils/db.server";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
@@ -15,7 +14,7 @@ import { personNameProblem } from "~/utils/names";
 import { normalisePostcode } from "~/utils/postcode";
 import { lookUpPostcode } from "~/utils/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
-import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
+import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 
 const MESSAGE_MAX = 1_000;
 // A field a person never sees or fills. Its name and autocomplete="off" keep
@@ -250,8 +249,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       }),
     );
   } catch (error) {
-    if (error instanceof RateLimited) throw tooManyRequests(error);
-    throw error;
+    rethrowAsTooManyRequests(error);
   }
   throw redirect(checkYourEmail);
 }

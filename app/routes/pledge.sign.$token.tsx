@@ -9,10 +9,9 @@ import {
   requestSigningLink,
   type Answers,
 } from "~/models/pledge.server";
-import { RateLimited } from "~/models/rate-limit.server";
 import { STATEMENT_MAX } from "~/utils/pledge";
 import { clientIpOf } from "~/utils/request.server";
-import { retryAfterHeaders, tooManyRequests } from "~/utils/too-many-requests";
+import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 
 // The URL holds a live signing token: never cache it, never pass it on as a referrer.
 // strict-origin, not no-referrer: a referrer is only ever our origin, and the
@@ -47,8 +46,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     try {
       if (page.status === "expired") requestSigningLink({ candidacyId: page.candidacy.id, clientIp: clientIpOf(context), now });
     } catch (error) {
-      if (error instanceof RateLimited) throw tooManyRequests(error);
-      throw error;
+      rethrowAsTooManyRequests(error);
     }
     return Response.json({ freshLinkSent: true, errors: null, values: null, deadLink: null }, { headers: tokenHeaders });
   }
@@ -84,11 +82,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     // The link died between the check above and the write: show why.
     return deadLinkAnswer(findSigningPage({ token, now }));
   }
-  const page = findSigningPage({ token, now });
-  const personId = page.status === "valid" ? page.candidacy.personId : "";
   // A fresh address each time: the candidate page is cacheable (browsers may
   // show a stale copy while revalidating), and they must see what they just did.
-  throw redirect(`/candidates/${personId}?recorded=${now.getTime()}`, { headers: tokenHeaders });
+  throw redirect(`/candidates/${opened.candidacy.personId}?recorded=${now.getTime()}`, { headers: tokenHeaders });
 }
 
 // Remix does not reload the page's data after a 4xx, so the answer carries

@@ -1,4 +1,15 @@
 /**
+ * Over a limit (enforceRateLimits in models/rate-limit.server.ts): carries
+ * when the caller may try again, so every 429 can say so in its Retry-After
+ * header instead of guessing.
+ */
+export class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Rate limited: retry after ${retryAfterSeconds} s`);
+  }
+}
+
+/**
  * The 429 every rate limit answers with: the same generic page whichever
  * limit was hit, and a Retry-After saying when the window reopens (RFC 9110
  * §10.2.3), never cached.
@@ -8,6 +19,12 @@ export function tooManyRequests({ retryAfterSeconds }: { retryAfterSeconds: numb
     { retryAfterSeconds },
     { status: 429, headers: { "Retry-After": String(retryAfterSeconds), "Cache-Control": "no-store" } },
   );
+}
+
+/** For an action's catch: a rate limit becomes the 429 page; anything else is thrown on as it was. */
+export function rethrowAsTooManyRequests(error: unknown): never {
+  if (error instanceof RateLimited) throw tooManyRequests(error);
+  throw error;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   submitAsk,
   type NewAsk,
 } from "~/models/ask.server";
-import { RateLimited } from "~/models/rate-limit.server";
+import { RateLimited } from "~/utils/too-many-requests";
 import { db } from "~/utils/db.server";
 import { createMailTransport } from "~/utils/mail.server";
 import { drainOutbox } from "~/utils/mail-worker.server";

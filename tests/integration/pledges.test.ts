@@ -25,7 +25,7 @@ import {
 import { db } from "~/utils/db.server";
 import { createMailTransport, type MailTransport } from "~/utils/mail.server";
 import { drainOutbox } from "~/utils/mail-worker.server";
-import { RateLimited } from "~/models/rate-limit.server";
+import { RateLimited } from "~/utils/too-many-requests";
 import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";
 import { writeInputFile } from "../factories";
