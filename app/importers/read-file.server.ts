@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -26,10 +27,16 @@ export function readSourceFile(path: string): SourceFile {
     throw new ImportFailed([{ file: name, message: `cannot read the file (${reason})` }]);
   }
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const checker = createUtf8Checker(name);
-  checker.check(bytes);
-  checker.end();
-  let text = new TextDecoder("utf-8").decode(bytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    // Only to say where: the checker throws, naming the first bad byte.
+    const checker = createUtf8Checker(name);
+    checker.check(bytes);
+    checker.end();
+    throw new Error(`${name} is not UTF-8`);
+  }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") {
     throw new ImportFailed([{ file: name, message: "the file is empty" }]);
@@ -46,7 +53,6 @@ export function readSourceFile(path: string): SourceFile {
  * name. A UTF-8 byte-order mark is valid UTF-8 and passes.
  */
 export function createUtf8Checker(fileName: string) {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   // A character cut by a chunk's end, kept so a failure in the next chunk can
   // still point at its first byte.
   let carry: Buffer = Buffer.alloc(0);
@@ -78,22 +84,17 @@ export function createUtf8Checker(fileName: string) {
     check(chunk: Uint8Array) {
       const bytes =
         carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-      try {
-        decoder.decode(chunk, { stream: true });
-      } catch {
-        fail(bytes, offset);
-      }
+      // A character cut by the chunk's end waits for the next chunk; the rest
+      // is checked without decoding it (csv-parse decodes it once, later).
       const done = bytes.length - incompleteTail(bytes);
+      if (!isUtf8(bytes.subarray(0, done))) fail(bytes, offset);
       countLines(bytes, offset, offset + done);
       carry = Buffer.from(bytes.subarray(done));
       offset += done;
     },
     end() {
-      try {
-        decoder.decode();
-      } catch {
-        fail(carry, offset);
-      }
+      // The file ended inside a character.
+      if (carry.length > 0) fail(carry, offset);
     },
   };
 }
