@@ -58,6 +58,7 @@ import {
   type SourceFile,
 } from "./read-file.server";
 import { ImportFailed, type Problem } from "./problems";
+import { truncate } from "./rows.server";
 
 /** The columns used; the directory's other 49 are ignored. */
 export const onspdColumns = ["pcds", "pcon", "doterm"] as const;
@@ -538,7 +539,7 @@ function createRowChecker({ fileName, header, staging }: { fileName: string; hea
         problem({
           line,
           column: "pcds",
-          message: pcds === "" ? "a postcode is required" : `must be a full UK postcode such as SW1A 1AA (got "${truncate(pcds)}")`,
+          message: pcds === "" ? "a postcode is required" : `must be a full UK postcode such as SW1A 1AA (got "${truncate(pcds, 40)}")`,
         });
       }
       if (pcon !== "" && !gssCodeShape.test(pcon)) {
@@ -546,7 +547,7 @@ function createRowChecker({ fileName, header, staging }: { fileName: string; hea
         problem({
           line,
           column: "pcon",
-          message: `must be empty or a 9-character GSS code such as E14001063 (got "${truncate(pcon)}")`,
+          message: `must be empty or a 9-character GSS code such as E14001063 (got "${truncate(pcon, 40)}")`,
         });
       }
       const terminated = doterm === "" ? null : yearMonth.exec(doterm);
@@ -555,7 +556,7 @@ function createRowChecker({ fileName, header, staging }: { fileName: string; hea
         problem({
           line,
           column: "doterm",
-          message: `must be empty or the year and month the postcode ended, as YYYYMM such as 201906 (got "${truncate(doterm)}")`,
+          message: `must be empty or the year and month the postcode ended, as YYYYMM such as 201906 (got "${truncate(doterm, 40)}")`,
         });
       }
       if (!ok || !postcode) return;
@@ -614,6 +615,3 @@ function readError(error: unknown, fileName: string, nextLine: number) {
   return error;
 }
 
-function truncate(value: string) {
-  return value.length > 40 ? `${value.slice(0, 37)}…` : value;
-}

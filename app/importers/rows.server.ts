@@ -72,11 +72,12 @@ export function findDuplicates<T>(
   }
 }
 
-function truncate(value: string) {
+/** A value as a problem message shows it: cut to `max` characters, control and format characters spelled out. */
+export function truncate(value: string, max = 60) {
   // Shown in a terminal: a bidi override or invisible character in the value
   // would garble the message itself, so such characters are spelled out.
   const shown = value.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
-  return shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
+  return shown.length > max ? `${shown.slice(0, max - 3)}…` : shown;
 }
 
 // Shared field rules.
