@@ -4,10 +4,13 @@
 import { migrateDb } from "#db/index";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { redactConsole } from "~/utils/log-redaction.server";
 import { defaultMailTransport } from "~/utils/mail.server";
 import { startMailWorker } from "~/utils/mail-worker.server";
 import { scheduledJobs } from "~/utils/scheduled-jobs.server";
 
+// Before anything can log: SMTP refusals quote addresses (as serve.ts does).
+redactConsole();
 // The server migrates on start, but this may start first.
 migrateDb(db);
 

@@ -133,7 +133,9 @@ export function guardRequest(
 ) {
   // An absolute-form target (`GET http://host/ HTTP/1.1`) is for proxies, not
   // for an origin server: Remix would build a broken URL from it and fail.
-  if (!req.url?.startsWith("/")) {
+  // So would `//x` (read as a host) or a Host header no URL can hold.
+  const url = req.url ?? "";
+  if (!url.startsWith("/") || url.startsWith("//") || !URL.canParse(url, `http://${requestHost ?? "localhost"}`)) {
     sendRefusal(res, 400, { Connection: "close" });
     return true;
   }
@@ -149,7 +151,7 @@ export function guardRequest(
   }
   delete req.headers.origin;
   const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > bodyLimitFor(pathOf(req.url))) {
+  if (declared !== undefined && Number(declared) > bodyLimitFor(pathOf(url))) {
     sendRefusal(res, 413, { Connection: "close" });
     return true;
   }

@@ -91,6 +91,17 @@ test("an absolute-form request target answers 400, not 500", async () => {
   }
 });
 
+test("a target read as a host, or a Host header no address can hold, answers 400, not 500", async () => {
+  for (const [line, host] of [
+    ["GET //evil.example/x HTTP/1.1", `${hostname}:${port}`],
+    ["GET /board HTTP/1.1", "exa mple"],
+    ["POST /board HTTP/1.1", "[::1"],
+  ]) {
+    const answer = await raw(`${line}\r\nHost: ${host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    expect(answer.status, `${line} / ${host}`).toBe(400);
+  }
+});
+
 test("a body over the form limit answers 413, from Content-Length before reading and while reading a chunked body", async () => {
   const before = counts();
   const form = { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl };
