@@ -1,18 +1,15 @@
-import { isIP } from "node:net";
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 
-const proxyRanges = new Set(["loopback", "linklocal", "uniquelocal"]);
-
-// One entry of an Express "trust proxy" list, as proxy-addr reads it: a named
-// range, an address, or an address with a CIDR prefix or (IPv4) a netmask.
-function isProxyAddress(entry: string) {
-  if (proxyRanges.has(entry)) return true;
-  const [address = "", range, ...rest] = entry.split("/");
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (range === undefined) return true;
-  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
-  return family === 4 && isIP(range) === 4;
+// Checked by proxy-addr itself, which Express compiles "trust proxy" with: a
+// value it refuses would otherwise pass here and crash start-up there.
+function compilesAsProxyList(entries: string[]) {
+  try {
+    proxyAddr.compile(entries);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // "false" (or unset) trusts no proxy; a whole number trusts that many hops;
@@ -27,8 +24,7 @@ const trustedProxy = z
     if (value === "false") return false;
     if (/^\d+$/.test(value)) return Number(value);
     const entries = value.split(",").map((entry) => entry.trim());
-    const bad = entries.filter((entry) => !isProxyAddress(entry));
-    if (value === "true" || bad.length > 0) {
+    if (value === "true" || !compilesAsProxyList(entries)) {
       ctx.addIssue({
         code: "custom",
         message: `"${value}" is not a proxy list: use loopback, linklocal, uniquelocal, IP addresses or CIDR ranges (comma-separated), or a hop count`,
