@@ -92,9 +92,15 @@ export function createPageCache({ version, maxBytes = defaultPageCacheBytes }: {
 
     serve(req, res) {
       if ((req.method !== "GET" && req.method !== "HEAD") || !req.url) return false;
-      // `/map?utm=x` is answered with the page `/map` rendered: it reads no utm.
-      const key = pageCacheKey(req.url)?.key;
-      const entry = key === undefined ? undefined : entries.get(key);
+      // Keys are canonical, so a target that is a key is that page: most hits
+      // under a spike need no parsing. Otherwise `/map?utm=x` is answered with
+      // the page `/map` rendered: it reads no utm.
+      let key: string | undefined = req.url;
+      let entry = entries.get(key);
+      if (!entry) {
+        key = pageCacheKey(req.url)?.key;
+        entry = key === undefined ? undefined : entries.get(key);
+      }
       if (key === undefined || !entry) return false;
       if (entry.version !== version()) {
         forget(key);
