@@ -94,7 +94,8 @@ test("an absolute-form request target answers 400, not 500", async () => {
 test("a target read as a host, or a Host header no address can hold, answers 400, not 500", async () => {
   for (const [line, host] of [
     ["GET //evil.example/x HTTP/1.1", `${hostname}:${port}`],
-    ["GET /board HTTP/1.1", "exa mple"],
+    // POSTs: a GET of a page already in the page cache is answered before any URL is built.
+    ["POST /board HTTP/1.1", "exa mple"],
     ["POST /board HTTP/1.1", "[::1"],
   ]) {
     const answer = await raw(`${line}\r\nHost: ${host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
