@@ -57,32 +57,6 @@ async function sendBatch({
       console.error("The mail worker could not renew its claim:", error);
     }
   }, sendingLeaseMs / 3);
-  try {
-    await sendClaimed({ messages, sender, transport, now, concurrency, counts, shouldStop, unfinished });
-  } finally {
-    clearInterval(heartbeat);
-  }
-}
-
-async function sendClaimed({
-  messages,
-  sender,
-  transport,
-  now,
-  concurrency,
-  counts,
-  shouldStop,
-  unfinished,
-}: {
-  messages: OutboxMessage[];
-  sender: Sender;
-  transport: MailTransport;
-  now: () => Date;
-  concurrency: number;
-  counts: DrainCounts;
-  shouldStop: () => boolean;
-  unfinished: Set<number>;
-}) {
   let next = 0;
   async function lane() {
     while (next < messages.length && !shouldStop()) {
@@ -101,7 +75,11 @@ async function sendClaimed({
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, lane));
+  } finally {
+    clearInterval(heartbeat);
+  }
   // Stopping part-way: what was never handed to the transport goes back unused.
   releaseClaimedMail({ ids: messages.slice(next).map((m) => m.id), now: now() });
 }
