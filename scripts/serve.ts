@@ -9,13 +9,13 @@ import { readDataVersion } from "~/models/data-version.server";
 import { env } from "~/utils/env.server";
 import { guardRequest, requestHostOf } from "~/utils/http-guard.server";
 import { redactConsole } from "~/utils/log-redaction.server";
-import { defaultMailTransport } from "~/utils/mail.server";
-import { startMailWorker } from "~/utils/mail-worker.server";
+import { defaultMailTransport } from "~/mail/transport.server";
+import { startMailWorker } from "~/mail/worker.server";
 import { createPageCache } from "~/utils/page-cache.server";
 import { createRemixHandler, isFromTrustedProxy } from "~/utils/remix-handler.server";
 import { createForwardingCheck } from "~/utils/request.server";
 import { everyResponseHeaders } from "~/utils/security-headers.server";
-import { scheduledJobs } from "~/utils/scheduled-jobs.server";
+import { scheduledJobs } from "~/mail/scheduled-jobs.server";
 import { setUpDatabase } from "./set-up-database";
 
 // Before anything can log: no token, email address or postcode in a log line.

@@ -5,9 +5,9 @@ import { migrateDb } from "#db/index";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { redactConsole } from "~/utils/log-redaction.server";
-import { defaultMailTransport } from "~/utils/mail.server";
-import { startMailWorker } from "~/utils/mail-worker.server";
-import { scheduledJobs } from "~/utils/scheduled-jobs.server";
+import { defaultMailTransport } from "~/mail/transport.server";
+import { startMailWorker } from "~/mail/worker.server";
+import { scheduledJobs } from "~/mail/scheduled-jobs.server";
 
 // Before anything can log: SMTP refusals quote addresses (as serve.ts does).
 redactConsole();

@@ -6,7 +6,7 @@ import { deleteMailboxMessages } from "~/models/mailbox.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { issueSigningLink } from "~/models/pledge.server";
 import { enforceRateLimits, hitRateLimit } from "~/models/rate-limit.server";
-import { alreadyAskedMail, candidateAskMail, candidateDigestMail, confirmAskMail } from "~/utils/ask-mails";
+import { alreadyAskedMail, candidateAskMail, candidateDigestMail, confirmAskMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { publicSupporterName, shortDate } from "~/utils/names";

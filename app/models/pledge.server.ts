@@ -20,7 +20,7 @@ import { enforceRateLimits } from "~/models/rate-limit.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
-import { candidateSignedNoticeMail, pledgeRecordedMail, signingLinkMail } from "~/utils/pledge-mails";
+import { candidateSignedNoticeMail, pledgeRecordedMail, signingLinkMail } from "~/mail-wording/pledge-mails";
 import { generateToken, hashForKey, hashToken, looksLikeToken } from "~/utils/tokens.server";
 
 const DAY = 24 * 60 * 60 * 1000;

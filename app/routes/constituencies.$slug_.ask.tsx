@@ -7,12 +7,12 @@ import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug } from "~/models/constituency.server";
-import { candidateAskMail } from "~/utils/ask-mails";
+import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { commitWithOthers } from "~/utils/db.server";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { personNameProblem } from "~/utils/names";
 import { normalisePostcode } from "~/utils/postcode";
-import { lookUpPostcode } from "~/utils/postcode-lookup.server";
+import { lookUpPostcode } from "~/models/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 

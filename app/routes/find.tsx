@@ -4,7 +4,7 @@ import { ConstituencyPicker } from "~/components/constituency-picker";
 import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
 import { TextField } from "~/components/field";
 import { listConstituencyChoices } from "~/models/constituency.server";
-import { lookUpPostcode, type PostcodeLookup } from "~/utils/postcode-lookup.server";
+import { lookUpPostcode, type PostcodeLookup } from "~/models/postcode-lookup.server";
 
 export { ErrorBoundary } from "~/components/route-error";
 

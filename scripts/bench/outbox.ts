@@ -99,8 +99,8 @@ async function measureDrain(): Promise<RunFigures> {
   const { db } = await import("~/utils/db.server");
   const { saveCampaign } = await import("~/models/campaign.server");
   const { enqueueMail } = await import("~/models/outbox.server");
-  const { createMailTransport } = await import("~/utils/mail.server");
-  const { drainOutbox } = await import("~/utils/mail-worker.server");
+  const { createMailTransport } = await import("~/mail/transport.server");
+  const { drainOutbox } = await import("~/mail/worker.server");
   migrateDb(db);
   const now = new Date();
   saveCampaign({

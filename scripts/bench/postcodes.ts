@@ -142,7 +142,7 @@ export async function benchPostcodes({
     const { loadSampleElectionIfEmpty } = await import("~/importers/sample.server");
     const { runPostcodeImport } = await import("~/importers/postcodes.server");
     const { findPostcode } = await import("~/models/postcode.server");
-    const { createPostcodeLookup } = await import("~/utils/postcode-lookup.server");
+    const { createPostcodeLookup } = await import("~/models/postcode-lookup.server");
     if (db.$client.name !== databasePath) throw new Error(`expected the database at ${databasePath}, got ${db.$client.name}`);
     migrateDb(db);
     loadSampleElectionIfEmpty({ dir: dataDir });

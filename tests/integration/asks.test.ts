@@ -16,8 +16,8 @@ import {
 } from "~/models/ask.server";
 import { RateLimited } from "~/utils/too-many-requests";
 import { db } from "~/utils/db.server";
-import { createMailTransport } from "~/utils/mail.server";
-import { drainOutbox } from "~/utils/mail-worker.server";
+import { createMailTransport } from "~/mail/transport.server";
+import { drainOutbox } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";
 

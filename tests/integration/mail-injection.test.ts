@@ -11,8 +11,8 @@ import { writeTransaction } from "#db/index";
 import { outbox } from "#db/schema";
 import { enqueueMail } from "~/models/outbox.server";
 import { db } from "~/utils/db.server";
-import { cleanHeaderText, createMailTransport } from "~/utils/mail.server";
-import { drainOutbox } from "~/utils/mail-worker.server";
+import { cleanHeaderText, createMailTransport } from "~/mail/transport.server";
+import { drainOutbox } from "~/mail/worker.server";
 import { saveTestCampaign, startTestMailServer } from "../mail-server";
 
 const seed = Number(process.env.MAIL_PROPERTY_SEED ?? 20240704);

@@ -11,8 +11,8 @@ import { loader as mailboxLoader } from "~/routes/outbox._index";
 import { loader as messageLoader } from "~/routes/outbox.$id";
 import { loader as rootLoader } from "~/root";
 import { db } from "~/utils/db.server";
-import { createMailTransport } from "~/utils/mail.server";
-import { drainOutbox, startMailWorker } from "~/utils/mail-worker.server";
+import { createMailTransport } from "~/mail/transport.server";
+import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { saveTestCampaign } from "../mail-server";
 
 const now = new Date("2024-06-10T12:00:00.000Z");

@@ -8,8 +8,8 @@ import { writeTransaction } from "#db/index";
 import { outbox } from "#db/schema";
 import { enqueueMail } from "~/models/outbox.server";
 import { db } from "~/utils/db.server";
-import { createMailTransport, type MailTransport } from "~/utils/mail.server";
-import { drainOutbox } from "~/utils/mail-worker.server";
+import { createMailTransport, type MailTransport } from "~/mail/transport.server";
+import { drainOutbox } from "~/mail/worker.server";
 import { findClosedPort, saveTestCampaign, startTestMailServer, type TestMailServer } from "../mail-server";
 
 const now = new Date("2024-06-10T12:00:00.000Z");

@@ -16,8 +16,8 @@ import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
 import { loader as askLoader } from "~/routes/constituencies.$slug_.ask";
 import { action as signAction, headers as signHeaders, loader as signLoader } from "~/routes/pledge.sign.$token";
 import { db } from "~/utils/db.server";
-import { createMailTransport } from "~/utils/mail.server";
-import { drainOutbox, startMailWorker } from "~/utils/mail-worker.server";
+import { createMailTransport } from "~/mail/transport.server";
+import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";
 

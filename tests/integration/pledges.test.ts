@@ -23,8 +23,8 @@ import {
   type Answers,
 } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
-import { createMailTransport, type MailTransport } from "~/utils/mail.server";
-import { drainOutbox } from "~/utils/mail-worker.server";
+import { createMailTransport, type MailTransport } from "~/mail/transport.server";
+import { drainOutbox } from "~/mail/worker.server";
 import { RateLimited } from "~/utils/too-many-requests";
 import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";

@@ -13,7 +13,7 @@ import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { listImportRuns, recordImportRun } from "~/models/import-run.server";
 import { countPostcodes, findPostcode, listCurrentPostcodes } from "~/models/postcode.server";
 import { db } from "~/utils/db.server";
-import { createPostcodeLookup } from "~/utils/postcode-lookup.server";
+import { createPostcodeLookup } from "~/models/postcode-lookup.server";
 import { snapshotDatabase } from "../db";
 import { onspdHeader, onspdRow, writeOnspdFile } from "./postcode-onspd";
 

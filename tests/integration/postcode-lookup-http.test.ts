@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
-import { createPostcodeLookup } from "~/utils/postcode-lookup.server";
+import { createPostcodeLookup } from "~/models/postcode-lookup.server";
 
 const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
 

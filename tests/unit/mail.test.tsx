@@ -7,7 +7,7 @@ import { expect, test } from "vitest";
 import { MailBanner } from "~/components/mail-banner";
 import { MailText, splitLinks } from "~/components/mail-text";
 import { retryDelayMs } from "~/models/outbox.server";
-import { classifySendError, cleanHeaderText, isSendableAddress } from "~/utils/mail.server";
+import { classifySendError, cleanHeaderText, isSendableAddress } from "~/mail/transport.server";
 
 test("header text loses CR, LF, NUL and every other control character", () => {
   expect(cleanHeaderText("Ada\r\nBcc: evil@example.org")).toBe("Ada Bcc: evil@example.org");

@@ -13,7 +13,7 @@ import {
   sendingLeaseMs,
   type OutboxMessage,
 } from "~/models/outbox.server";
-import { defaultMailTransport, findSender, sendOutboxMessage, type MailTransport } from "./mail.server";
+import { defaultMailTransport, findSender, sendOutboxMessage, type MailTransport } from "./transport.server";
 
 export type ScheduledJob = (now: Date) => void;
 

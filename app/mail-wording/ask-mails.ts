@@ -1,11 +1,9 @@
 // The words of every mail in the supporter journey. Pure functions: the
 // models decide when to send, these decide what it says.
+import { footer, type Mail } from "./mail";
 
 type Campaign = { name: string; points: { title: string; body: string }[] };
 type Wording = { opening: string; closing: string };
-type Mail = { subject: string; textBody: string };
-
-const footer = (campaign: Campaign, publicUrl: string) => `--\n${campaign.name}\n${publicUrl}`;
 
 export function candidateAskMail({
   campaign,

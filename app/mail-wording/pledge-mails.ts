@@ -1,10 +1,8 @@
 // The words of the mails in the candidate journey. Pure functions.
+import { footer, type Mail } from "./mail";
 
 type Campaign = { name: string; fromEmail: string };
-type Mail = { subject: string; textBody: string };
 type PointAnswer = { title: string; answer: "signed" | "declined" | null };
-
-const footer = (campaign: Campaign, publicUrl: string) => `--\n${campaign.name}\n${publicUrl}`;
 
 export function signingLinkMail({
   campaign,

@@ -4,7 +4,7 @@
 // one that throws is logged and the others still run.
 import { deleteExpiredAsks, queueDueDigests, sendDueReminders } from "~/models/ask.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
-import type { ScheduledJob } from "./mail-worker.server";
+import type { ScheduledJob } from "./worker.server";
 
 const DAY = 24 * 60 * 60 * 1000;
 

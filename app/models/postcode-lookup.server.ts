@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { findConstituencyByGssCode } from "~/models/constituency.server";
 import { findPostcode } from "~/models/postcode.server";
-import { env } from "./env.server";
-import { normalisePostcode } from "./postcode";
+import { env } from "~/utils/env.server";
+import { normalisePostcode } from "~/utils/postcode";
 
 type ConstituencyLink = { gssCode: string; name: string; slug: string };
 

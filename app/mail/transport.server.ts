@@ -8,7 +8,7 @@ import { encodeWord } from "nodemailer/lib/mime-funcs";
 import { findCampaign } from "~/models/campaign.server";
 import { storeMailboxMessage } from "~/models/mailbox.server";
 import type { OutboxMessage } from "~/models/outbox.server";
-import { env } from "./env.server";
+import { env } from "~/utils/env.server";
 
 export type MailMode = "smtp" | "local";
 
