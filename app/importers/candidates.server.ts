@@ -7,7 +7,7 @@ import {
 } from "~/models/candidacy.server";
 import { listConstituencyRecords } from "~/models/constituency.server";
 import { ensureElection } from "~/models/election.server";
-import { revokeSigningLinksOfPeople } from "~/models/pledge.server";
+import { revokeSigningLinksOfPeople } from "~/models/signing-link.server";
 import { listPartyRecords, savePartyRecords, type PartyRecord } from "~/models/party.server";
 import { personNameProblem, slugify } from "~/utils/names";
 import { isWebAddress, webAddressRule } from "~/utils/web-address";

@@ -2,7 +2,9 @@
 // mail these jobs queue goes out in the same tick): reminders, digests,
 // deleting expired asks. Each gets the tick's time and must be synchronous;
 // one that throws is logged and the others still run.
-import { deleteExpiredAsks, queueDueDigests, sendDueReminders } from "~/models/ask.server";
+import { deleteExpiredAsks } from "~/models/ask.server";
+import { queueDueDigests } from "~/models/digest.server";
+import { sendDueReminders } from "~/models/reminder.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
 import type { ScheduledJob } from "./worker.server";
 

@@ -1,31 +1,24 @@
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { askDeliveries, askRecipients, asks, candidacies, constituencies, outbox, pledgePointAnswers, pledgePoints } from "#db/schema";
+// Asks: a supporter's request to their candidates, from the form through the
+// confirmation link to the mails it sends; unconfirmed asks expire.
+import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { askDeliveries, askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
 import { writeTransaction } from "#db/index";
-import { findCampaign } from "~/models/campaign.server";
+import { requireCampaign } from "~/models/campaign.server";
 import { deleteMailboxMessages } from "~/models/mailbox.server";
-import { enqueueMail } from "~/models/outbox.server";
-import { issueSigningLink } from "~/models/pledge.server";
-import { enforceRateLimits, hitRateLimit } from "~/models/rate-limit.server";
-import { alreadyAskedMail, candidateAskMail, candidateDigestMail, confirmAskMail } from "~/mail-wording/ask-mails";
+import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
+import { signedEveryPoint } from "~/models/pledge-status.server";
+import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
+import { issueSigningLink } from "~/models/signing-link.server";
+import { alreadyAskedMail, candidateAskMail, confirmAskMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
-import { publicSupporterName, shortDate } from "~/utils/names";
+import { env, publicUrl } from "~/utils/env.server";
+import { shortDate } from "~/utils/names";
+import { paths } from "~/utils/paths";
+import { DAY } from "~/utils/time";
 import { generateToken, hashToken, hashForKey, looksLikeToken } from "~/utils/tokens.server";
 
-const DAY = 24 * 60 * 60 * 1000;
-const HOUR = 60 * 60 * 1000;
 // Unconfirmed asks, and their links, last a week; then they are deleted.
 export const ASK_LIFETIME_MS = 7 * DAY;
-// One reminder, a day after the first mail.
-export const REMINDER_AFTER_MS = DAY;
-
-// Abuse limits. Submissions per client IP: a burst limit and a sustained one.
-// Mails to one supporter address: confirmation, "already asked" and reminders.
-export const limits = {
-  ipBurst: { limit: 5, windowMs: 60 * 1000 },
-  ipSustained: { limit: 30, windowMs: HOUR },
-  emailMails: { limit: 3, windowMs: DAY },
-} as const;
 
 export type NewAsk = {
   constituencyCode: string;
@@ -38,16 +31,6 @@ export type NewAsk = {
   wantsUpdates: boolean;
   candidacyIds: number[];
 };
-
-function requireCampaign() {
-  const campaign = findCampaign();
-  if (!campaign) throw new Error("No campaign is set up: load data/campaign.json first");
-  return campaign;
-}
-
-// True for a candidacy that has signed every point of the campaign: such
-// candidates are thanked, not asked.
-const signedEveryPoint = sql<number>`(select count(*) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id} and ${pledgePointAnswers.answer} = 'signed') = (select count(*) from ${pledgePoints})`;
 
 function prepareAskableCandidates() {
   return db
@@ -106,12 +89,12 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     const ipKey = hashForKey(clientIp);
     enforceRateLimits({
       hits: [
-        { key: `ask-ip-burst:${ipKey}`, ...limits.ipBurst },
-        { key: `ask-ip-hour:${ipKey}`, ...limits.ipSustained },
+        { key: `ask-ip-burst:${ipKey}`, ...rateLimitPolicy.askClientBurst },
+        { key: `ask-ip-hour:${ipKey}`, ...rateLimitPolicy.askClientSustained },
       ],
       now,
     });
-    enforceRateLimits({ hits: [{ key: `ask-email:${hashForKey(email)}`, ...limits.emailMails }], now });
+    enforceRateLimits({ hits: [{ key: `ask-email:${hashForKey(email)}`, ...rateLimitPolicy.askEmailMails }], now });
 
     submitQueries ??= prepareSubmitQueries();
     const existing = submitQueries.existing.get({ electionId: campaign.electionId, email });
@@ -172,7 +155,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       supporterName: ask.name,
       constituencyName: constituency?.name ?? "",
       candidateNames: candidates.map((c) => c.name),
-      confirmUrl: `${env.PUBLIC_URL}/asks/confirm/${token}`,
+      confirmUrl: publicUrl(paths.confirmAsk(token)),
       expiresOn: shortDate(expiresAt.toISOString()),
       publicUrl: env.PUBLIC_URL,
       reminder: false,
@@ -293,7 +276,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
         set("no-email");
         continue;
       }
-      if (candidateMailsInLastHour({ candidacyId: recipient.candidacyId, now }) >= campaign.askHourlyCap || !wording) {
+      if (countCandidateMailsInLastHour({ candidacyId: recipient.candidacyId, now }) >= campaign.askHourlyCap || !wording) {
         set("digest");
         continue;
       }
@@ -330,153 +313,6 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
   });
 }
 
-function prepareMailsInLastHour() {
-  return db
-    .select({ n: count() })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.candidacyId, sql.placeholder("candidacyId")),
-        inArray(outbox.kind, ["candidate-ask", "candidate-digest"]),
-        gt(outbox.createdAt, sql.placeholder("since")),
-      ),
-    )
-    .prepare();
-}
-let mailsInLastHourQuery: ReturnType<typeof prepareMailsInLastHour> | undefined;
-
-function candidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
-  mailsInLastHourQuery ??= prepareMailsInLastHour();
-  return mailsInLastHourQuery.get({ candidacyId, since: new Date(now.getTime() - HOUR).toISOString() })?.n ?? 0;
-}
-
-/**
- * Gathers asks held back by the hourly cap into one digest mail per candidate,
- * as soon as that candidate's last hour has room for one more mail.
- */
-export function queueDueDigests({ now }: { now: Date }) {
-  const campaign = findCampaign();
-  if (!campaign) return 0;
-  return writeTransaction(db, () => {
-    const waiting = db
-      .select({
-        askId: askRecipients.askId,
-        candidacyId: askRecipients.candidacyId,
-        candidateName: candidacies.name,
-        candidateEmail: candidacies.email,
-        constituencyName: constituencies.name,
-        supporterName: asks.name,
-        personalMessage: asks.personalMessage,
-        signedEveryPoint,
-      })
-      .from(askRecipients)
-      .innerJoin(asks, eq(asks.id, askRecipients.askId))
-      .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
-      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-      .where(and(eq(askRecipients.delivery, "digest"), isNull(askRecipients.outboxId)))
-      .orderBy(asc(askRecipients.candidacyId), asc(asks.confirmedAt))
-      .all();
-    const byCandidate = new Map<number, typeof waiting>();
-    for (const row of waiting) {
-      const rows = byCandidate.get(row.candidacyId);
-      if (rows) rows.push(row);
-      else byCandidate.set(row.candidacyId, [row]);
-    }
-    let queued = 0;
-    for (const [candidacyId, rows] of byCandidate) {
-      const first = rows[0];
-      if (!first?.candidateEmail) continue;
-      const held = and(
-        eq(askRecipients.candidacyId, candidacyId),
-        inArray(
-          askRecipients.askId,
-          rows.map((r) => r.askId),
-        ),
-      );
-      // Signed everything while these asks waited: no more ask mails to them.
-      if (first.signedEveryPoint) {
-        db.update(askRecipients).set({ delivery: "already-signed" }).where(held).run();
-        continue;
-      }
-      if (candidateMailsInLastHour({ candidacyId, now }) >= campaign.askHourlyCap) continue;
-      const signingLink = issueSigningLink({ candidacyId, now });
-      if (!signingLink) continue;
-      const mail = candidateDigestMail({
-        campaign,
-        candidateName: first.candidateName,
-        constituencyName: first.constituencyName,
-        supporters: rows.map((r) => ({ name: r.supporterName, personalMessage: r.personalMessage })),
-        pledgeUrl: signingLink.url,
-        publicUrl: env.PUBLIC_URL,
-      });
-      const outboxId = enqueueMail({
-        kind: "candidate-digest",
-        toAddress: first.candidateEmail,
-        toName: first.candidateName,
-        replyTo: null,
-        ...mail,
-        askId: null,
-        candidacyId,
-        now,
-      });
-      db.update(askRecipients).set({ outboxId }).where(held).run();
-      queued++;
-    }
-    return queued;
-  });
-}
-
-/** One reminder, with a fresh link, for asks left unconfirmed for a day. */
-export function sendDueReminders({ now }: { now: Date }) {
-  const campaign = findCampaign();
-  if (!campaign) return 0;
-  return writeTransaction(db, () => {
-    const due = db
-      .select({
-        id: asks.id,
-        name: asks.name,
-        email: asks.email,
-        tokenExpiresAt: asks.tokenExpiresAt,
-        constituencyName: constituencies.name,
-      })
-      .from(asks)
-      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-      .where(
-        and(
-          eq(asks.status, "pending"),
-          isNull(asks.reminderSentAt),
-          lte(asks.createdAt, new Date(now.getTime() - REMINDER_AFTER_MS).toISOString()),
-          gt(asks.tokenExpiresAt, now.toISOString()),
-        ),
-      )
-      .all();
-    for (const ask of due) {
-      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...limits.emailMails, now }).within) continue;
-      const { token, hash } = generateToken();
-      db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
-      const candidateNames = db
-        .select({ name: candidacies.name })
-        .from(askRecipients)
-        .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
-        .where(eq(askRecipients.askId, ask.id))
-        .all()
-        .map((c) => c.name);
-      const mail = confirmAskMail({
-        campaign,
-        supporterName: ask.name,
-        constituencyName: ask.constituencyName,
-        candidateNames,
-        confirmUrl: `${env.PUBLIC_URL}/asks/confirm/${token}`,
-        expiresOn: shortDate(ask.tokenExpiresAt ?? now.toISOString()),
-        publicUrl: env.PUBLIC_URL,
-        reminder: true,
-      });
-      enqueueMail({ kind: "ask-reminder", toAddress: ask.email, toName: ask.name, replyTo: null, ...mail, askId: ask.id, candidacyId: null, now });
-    }
-    return due.length;
-  });
-}
-
 /**
  * Deletes asks never confirmed within their week, with the mails that carried
  * their links: we keep nothing about people who did not go ahead.
@@ -500,37 +336,3 @@ export function deleteExpiredAsks({ now }: { now: Date }) {
   });
 }
 
-/** The public list: only supporters who opted in, as "Rajan N", with the day they confirmed. */
-export function listRecentPublicSupporters({ limit, constituencyCode }: { limit: number; constituencyCode?: string }) {
-  return db
-    .select({ name: asks.name, confirmedAt: asks.confirmedAt, constituencyName: constituencies.name, constituencySlug: constituencies.slug })
-    .from(asks)
-    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-    .where(
-      and(
-        eq(asks.status, "confirmed"),
-        eq(asks.showOnPublicList, true),
-        isNotNull(asks.confirmedAt),
-        constituencyCode ? eq(asks.constituencyCode, constituencyCode) : undefined,
-      ),
-    )
-    .orderBy(desc(asks.confirmedAt))
-    .limit(limit)
-    .all()
-    .map((s) => ({
-      name: publicSupporterName(s.name),
-      confirmedOn: shortDate(s.confirmedAt ?? ""),
-      constituencyName: s.constituencyName,
-      constituencySlug: s.constituencySlug,
-    }));
-}
-
-export function countConfirmedAsks({ constituencyCode }: { constituencyCode: string }) {
-  return (
-    db
-      .select({ n: count() })
-      .from(asks)
-      .where(and(eq(asks.constituencyCode, constituencyCode), eq(asks.status, "confirmed")))
-      .get()?.n ?? 0
-  );
-}

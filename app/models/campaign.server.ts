@@ -60,6 +60,13 @@ export function findCampaign() {
   return { ...campaign, points: campaignQueries.points.all() };
 }
 
+/** The campaign, for work that cannot go on without one (sending an ask, recording a pledge). */
+export function requireCampaign() {
+  const campaign = findCampaign();
+  if (!campaign) throw new Error("No campaign is set up: load data/campaign.json first");
+  return campaign;
+}
+
 /** Writes the campaign settings (and its election) in one go. Points are matched by position. */
 export function saveCampaign({ settings, now }: { settings: CampaignSettings; now: string }) {
   db.insert(elections)

@@ -1,6 +1,8 @@
-import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { candidacies } from "#db/schema";
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { askRecipients, asks, candidacies, constituencies, parties, pledgeHistory } from "#db/schema";
 import { db } from "~/utils/db.server";
+import { findCampaign } from "~/models/campaign.server";
+import { findCurrentPledge } from "~/models/pledge.server";
 
 export type CandidacyRecord = {
   electionId: string;
@@ -123,4 +125,73 @@ export function countCandidacies({ status }: { status?: "standing" | "withdrawn"
       .where(status ? eq(candidacies.status, status) : undefined)
       .get()?.n ?? 0
   );
+}
+
+/** Everything the public candidate page shows. */
+export function findCandidatePage({ personId }: { personId: string }) {
+  const campaign = findCampaign();
+  if (!campaign) return null;
+  const candidacy = db
+    .select({
+      id: candidacies.id,
+      personId: candidacies.personId,
+      name: candidacies.name,
+      status: candidacies.status,
+      hasEmail: sql<number>`${candidacies.email} is not null`,
+      homepageUrl: candidacies.homepageUrl,
+      partyName: parties.name,
+      constituencyName: constituencies.name,
+      constituencySlug: constituencies.slug,
+      constituencyCode: constituencies.gssCode,
+    })
+    .from(candidacies)
+    .innerJoin(parties, eq(parties.id, candidacies.partyId))
+    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+    .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
+    .get();
+  if (!candidacy) return null;
+  const pledge = findCurrentPledge({ candidacyId: candidacy.id });
+  const history = db
+    .select({
+      createdAt: pledgeHistory.createdAt,
+      trustMark: pledgeHistory.trustMark,
+      answers: pledgeHistory.answers,
+      statement: pledgeHistory.statement,
+      evidenceUrl: pledgeHistory.evidenceUrl,
+    })
+    .from(pledgeHistory)
+    .where(eq(pledgeHistory.candidacyId, candidacy.id))
+    .orderBy(desc(pledgeHistory.id))
+    .all();
+  const asked =
+    db
+      .select({ n: count() })
+      .from(askRecipients)
+      .innerJoin(asks, eq(asks.id, askRecipients.askId))
+      .where(and(eq(askRecipients.candidacyId, candidacy.id), eq(asks.status, "confirmed")))
+      .get()?.n ?? 0;
+  return {
+    candidacy: { ...candidacy, hasEmail: Boolean(candidacy.hasEmail) },
+    points: campaign.points.map((p) => ({
+      id: p.id,
+      title: p.title,
+      answer: pledge.answers[p.id] ?? null,
+      answeredAt: pledge.answeredAt[p.id] ?? null,
+    })),
+    statement: pledge.statement,
+    trustMark: pledge.trustMark,
+    evidenceUrl: pledge.evidenceUrl,
+    history,
+    asked,
+  };
+}
+
+export function findCandidacyIdByPerson({ personId }: { personId: string }) {
+  const campaign = findCampaign();
+  if (!campaign) return undefined;
+  return db
+    .select({ id: candidacies.id })
+    .from(candidacies)
+    .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
+    .get()?.id;
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
 import { outbox, outboxStatuses, type OutboxStatus } from "#db/schema";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { HOUR } from "~/utils/time";
 import { redactLinkTokens } from "~/utils/tokens.server";
 
 // Retries: 1 min, 2, 4 … capped at an hour; the 8th failed attempt gives up
@@ -278,4 +279,25 @@ export function releaseClaimedMail({ ids, now }: { ids: number[]; now: Date }) {
     .set({ status: "queued", attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: now.toISOString() })
     .where(and(inArray(outbox.id, ids), eq(outbox.status, "sending")))
     .run();
+}
+
+function prepareMailsInLastHour() {
+  return db
+    .select({ n: count() })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.candidacyId, sql.placeholder("candidacyId")),
+        inArray(outbox.kind, ["candidate-ask", "candidate-digest"]),
+        gt(outbox.createdAt, sql.placeholder("since")),
+      ),
+    )
+    .prepare();
+}
+let mailsInLastHourQuery: ReturnType<typeof prepareMailsInLastHour> | undefined;
+
+/** Ask and digest mails written to one candidate in the hour before now (the campaign's hourly cap). */
+export function countCandidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
+  mailsInLastHourQuery ??= prepareMailsInLastHour();
+  return mailsInLastHourQuery.get({ candidacyId, since: new Date(now.getTime() - HOUR).toISOString() })?.n ?? 0;
 }

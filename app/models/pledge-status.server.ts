@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import { candidacies, constituencies, parties, pledgePointAnswers, pledges } from "#db/schema";
+import { candidacies, constituencies, parties, pledgePointAnswers, pledgePoints, pledges } from "#db/schema";
 import { findCampaign } from "~/models/campaign.server";
 import { db } from "~/utils/db.server";
 import { pledgeStatusOf, type PledgeStatus } from "~/utils/pledge";
@@ -99,3 +99,7 @@ export function listCandidacyStatuses(): CandidacyStatusRow[] {
     };
   });
 }
+
+// True for a candidacy that has signed every point of the campaign: such
+// candidates are thanked, not asked.
+export const signedEveryPoint = sql<number>`(select count(*) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id} and ${pledgePointAnswers.answer} = 'signed') = (select count(*) from ${pledgePoints})`;

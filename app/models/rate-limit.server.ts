@@ -1,7 +1,22 @@
 import { eq, lt, sql } from "drizzle-orm";
 import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
+import { HOUR, DAY, MINUTE } from "~/utils/time";
 import { RateLimited } from "~/utils/too-many-requests";
+
+// The limits every public form is held to, in one place.
+// - Asks: submissions per client address (a burst limit and a sustained one),
+//   and mails to one supporter address (confirmation, "already asked", reminders).
+// - Signing links: a candidate's inbox gets at most this many requested links
+//   an hour, and one client may ask for only so many an hour, whoever they are
+//   for (one address once queued 29 links to 10 candidates).
+export const rateLimitPolicy = {
+  askClientBurst: { limit: 5, windowMs: MINUTE },
+  askClientSustained: { limit: 30, windowMs: HOUR },
+  askEmailMails: { limit: 3, windowMs: DAY },
+  signingLinkPerCandidate: { limit: 3, windowMs: HOUR },
+  signingLinkPerClient: { limit: 10, windowMs: HOUR },
+} as const;
 
 function prepareRateLimitQueries() {
   return {

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
-import { findCandidacyIdByPerson, findCandidatePage, requestSigningLink } from "~/models/pledge.server";
+import { findCandidacyIdByPerson, findCandidatePage } from "~/models/candidacy.server";
+import { requestSigningLink } from "~/models/signing-link.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { shortDate, suppressedCount } from "~/utils/names";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { PledgeTag } from "~/components/pledge-tag";
 import { SupporterList } from "~/components/supporter-list";
-import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/ask.server";
+import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/supporter.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
 import { listPledgeTallies } from "~/models/pledge.server";

@@ -3,12 +3,8 @@ import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/r
 import { ErrorSummary, type FieldErrors } from "~/components/error-summary";
 import { ChoiceGroup, TextArea } from "~/components/field";
 import { findCampaign } from "~/models/campaign.server";
-import {
-  findSigningPage,
-  recordPledgeFromLink,
-  requestSigningLink,
-  type Answers,
-} from "~/models/pledge.server";
+import { findSigningPage, recordPledgeFromLink, requestSigningLink } from "~/models/signing-link.server";
+import { type Answers } from "~/models/pledge.server";
 import { STATEMENT_MAX } from "~/utils/pledge";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";

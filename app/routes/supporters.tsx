@@ -1,7 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { SupporterList } from "~/components/supporter-list";
-import { listRecentPublicSupporters } from "~/models/ask.server";
+import { listRecentPublicSupporters } from "~/models/supporter.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 
 export const headers = publicPageHeaders;

@@ -81,3 +81,8 @@ function readEnv(): Env {
 }
 
 export const env = readEnv();
+
+/** A site path as the absolute link a mail or a share button needs. */
+export function publicUrl(path: string) {
+  return `${env.PUBLIC_URL}${path}`;
+}

@@ -3,17 +3,10 @@ import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { askRecipients, asks, candidacies, campaigns, outbox } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
-import {
-  confirmAsk,
-  countConfirmedAsks,
-  deleteExpiredAsks,
-  findAskByToken,
-  listRecentPublicSupporters,
-  queueDueDigests,
-  sendDueReminders,
-  submitAsk,
-  type NewAsk,
-} from "~/models/ask.server";
+import { confirmAsk, deleteExpiredAsks, findAskByToken, submitAsk, type NewAsk } from "~/models/ask.server";
+import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/supporter.server";
+import { queueDueDigests } from "~/models/digest.server";
+import { sendDueReminders } from "~/models/reminder.server";
 import { RateLimited } from "~/utils/too-many-requests";
 import { db } from "~/utils/db.server";
 import { createMailTransport } from "~/mail/transport.server";

@@ -9,7 +9,7 @@ import { writeTransaction } from "#db/index";
 import { candidacies, outbox } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
-import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
+import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
 import ConfirmAsk, { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
 import SignPledge, { action as signAction, loader as signLoader } from "~/routes/pledge.sign.$token";
 import { db } from "~/utils/db.server";

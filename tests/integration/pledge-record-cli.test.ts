@@ -9,7 +9,8 @@ import { writeTransaction } from "#db/index";
 import { auditLog, candidacies, outbox, pledgeHistory, pledges } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { findCampaign } from "~/models/campaign.server";
-import { findCandidatePage, issueSigningLink, recordPledgeFromLink } from "~/models/pledge.server";
+import { findCandidatePage } from "~/models/candidacy.server";
+import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.server";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
 

@@ -10,7 +10,7 @@ import { askRecipients, candidacies, outbox, pledgeHistory, pledges, signingToke
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
-import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
+import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
 import { action as candidateAction, headers as candidateHeaders, loader as candidateLoader } from "~/routes/candidates.$personId";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
 import { loader as askLoader } from "~/routes/constituencies.$slug_.ask";

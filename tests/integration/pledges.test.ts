@@ -11,17 +11,12 @@ import { writeTransaction } from "#db/index";
 import { askRecipients, asks, campaigns, candidacies, outbox, pledgeHistory, pledgePointAnswers, pledges, signingTokens } from "#db/schema";
 import { runImport } from "~/importers/import.server";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
-import { confirmAsk, listAskableCandidates, queueDueDigests, submitAsk, type NewAsk } from "~/models/ask.server";
+import { confirmAsk, listAskableCandidates, submitAsk, type NewAsk } from "~/models/ask.server";
+import { queueDueDigests } from "~/models/digest.server";
 import { findCampaign } from "~/models/campaign.server";
-import {
-  findCandidatePage,
-  findSigningPage,
-  issueSigningLink,
-  recordPledgeFromLink,
-  requestSigningLink,
-  SIGNING_LINK_LIFETIME_MS,
-  type Answers,
-} from "~/models/pledge.server";
+import { findCandidatePage } from "~/models/candidacy.server";
+import { findSigningPage, issueSigningLink, recordPledgeFromLink, requestSigningLink, SIGNING_LINK_LIFETIME_MS } from "~/models/signing-link.server";
+import { type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { createMailTransport, type MailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
@@ -449,7 +444,7 @@ test("two processes posting the same link at the same moment record one signing"
         "tsx",
         "--input-type=module",
         "-e",
-        `const { recordPledgeFromLink } = await import("~/models/pledge.server");
+        `const { recordPledgeFromLink } = await import("~/models/signing-link.server");
          process.stdout.write("ready\\n");
          process.stdin.once("data", () => {
            const result = recordPledgeFromLink({

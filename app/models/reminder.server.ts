@@ -1,0 +1,68 @@
+// Reminders: one, with a fresh link, to a supporter who has not confirmed their ask.
+import { and, eq, gt, isNull, lte } from "drizzle-orm";
+import { askRecipients, asks, candidacies, constituencies } from "#db/schema";
+import { writeTransaction } from "#db/index";
+import { findCampaign } from "~/models/campaign.server";
+import { enqueueMail } from "~/models/outbox.server";
+import { hitRateLimit, rateLimitPolicy } from "~/models/rate-limit.server";
+import { confirmAskMail } from "~/mail-wording/ask-mails";
+import { db } from "~/utils/db.server";
+import { env, publicUrl } from "~/utils/env.server";
+import { shortDate } from "~/utils/names";
+import { paths } from "~/utils/paths";
+import { DAY } from "~/utils/time";
+import { generateToken, hashForKey } from "~/utils/tokens.server";
+
+// One reminder, a day after the first mail.
+export const REMINDER_AFTER_MS = DAY;
+
+/** One reminder, with a fresh link, for asks left unconfirmed for a day. */
+export function sendDueReminders({ now }: { now: Date }) {
+  const campaign = findCampaign();
+  if (!campaign) return 0;
+  return writeTransaction(db, () => {
+    const due = db
+      .select({
+        id: asks.id,
+        name: asks.name,
+        email: asks.email,
+        tokenExpiresAt: asks.tokenExpiresAt,
+        constituencyName: constituencies.name,
+      })
+      .from(asks)
+      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      .where(
+        and(
+          eq(asks.status, "pending"),
+          isNull(asks.reminderSentAt),
+          lte(asks.createdAt, new Date(now.getTime() - REMINDER_AFTER_MS).toISOString()),
+          gt(asks.tokenExpiresAt, now.toISOString()),
+        ),
+      )
+      .all();
+    for (const ask of due) {
+      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...rateLimitPolicy.askEmailMails, now }).within) continue;
+      const { token, hash } = generateToken();
+      db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
+      const candidateNames = db
+        .select({ name: candidacies.name })
+        .from(askRecipients)
+        .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+        .where(eq(askRecipients.askId, ask.id))
+        .all()
+        .map((c) => c.name);
+      const mail = confirmAskMail({
+        campaign,
+        supporterName: ask.name,
+        constituencyName: ask.constituencyName,
+        candidateNames,
+        confirmUrl: publicUrl(paths.confirmAsk(token)),
+        expiresOn: shortDate(ask.tokenExpiresAt ?? now.toISOString()),
+        publicUrl: env.PUBLIC_URL,
+        reminder: true,
+      });
+      enqueueMail({ kind: "ask-reminder", toAddress: ask.email, toName: ask.name, replyTo: null, ...mail, askId: ask.id, candidacyId: null, now });
+    }
+    return due.length;
+  });
+}

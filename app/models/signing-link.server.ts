@@ -1,0 +1,208 @@
+// Signing links: the secure, single-use-per-change links that let a candidate
+// sign from their published address. Only a link's hash is stored.
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { candidacies, constituencies, parties, signingTokens } from "#db/schema";
+import { writeTransaction } from "#db/index";
+import { requireCampaign } from "~/models/campaign.server";
+import { enqueueMail } from "~/models/outbox.server";
+import { findCurrentPledge, savePledge, type Answers } from "~/models/pledge.server";
+import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
+import { signingLinkMail } from "~/mail-wording/pledge-mails";
+import { db } from "~/utils/db.server";
+import { env, publicUrl } from "~/utils/env.server";
+import { shortDate } from "~/utils/names";
+import { paths } from "~/utils/paths";
+import { DAY } from "~/utils/time";
+import { generateToken, hashForKey, hashToken, looksLikeToken } from "~/utils/tokens.server";
+
+export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
+
+function prepareSigningLink() {
+  return {
+    candidacy: db
+      .select({ email: candidacies.email, status: candidacies.status })
+      .from(candidacies)
+      .where(eq(candidacies.id, sql.placeholder("id")))
+      .prepare(),
+    insert: db
+      .insert(signingTokens)
+      .values({
+        candidacyId: sql.placeholder("candidacyId"),
+        tokenHash: sql.placeholder("hash"),
+        sentTo: sql.placeholder("sentTo"),
+        expiresAt: sql.placeholder("expiresAt"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .prepare(),
+  };
+}
+// Each confirmed ask issues one per candidate it mails: prepared once, on first use.
+let signingLinkStatements: ReturnType<typeof prepareSigningLink> | undefined;
+
+/**
+ * A new signing link for a standing candidate with a published email, for a
+ * mail the caller is writing in the same transaction. Null when there is
+ * nowhere to send it.
+ */
+export function issueSigningLink({ candidacyId, now }: { candidacyId: number; now: Date }) {
+  signingLinkStatements ??= prepareSigningLink();
+  const candidacy = signingLinkStatements.candidacy.get({ id: candidacyId });
+  if (!candidacy?.email || candidacy.status !== "standing") return null;
+  const { token, hash } = generateToken();
+  const expiresAt = new Date(now.getTime() + SIGNING_LINK_LIFETIME_MS).toISOString();
+  signingLinkStatements.insert.run({ candidacyId, hash, sentTo: candidacy.email, expiresAt, createdAt: now.toISOString() });
+  return { url: publicUrl(paths.signPledge(token)), expiresAt };
+}
+
+/**
+ * "Are you this candidate? Email me a signing link": the link goes only to
+ * the published address, never one typed in a form. The caller shows the same
+ * page whatever happens here, so no one learns whether an address is on file.
+ * Throws RateLimited when the client or the candidate is over its limit; both
+ * are counted before looking at the address, so a 429 says nothing about it.
+ */
+export function requestSigningLink({ candidacyId, clientIp, now }: { candidacyId: number; clientIp: string; now: Date }) {
+  const campaign = requireCampaign();
+  writeTransaction(db, () => {
+    const candidacy = db
+      .select({
+        name: candidacies.name,
+        email: candidacies.email,
+        status: candidacies.status,
+        constituencyName: constituencies.name,
+      })
+      .from(candidacies)
+      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+      .where(eq(candidacies.id, candidacyId))
+      .get();
+    enforceRateLimits({ hits: [{ key: `signing-link-ip:${hashForKey(clientIp)}`, ...rateLimitPolicy.signingLinkPerClient }], now });
+    // Withdrawn candidates cannot sign, so there is nothing to send (or count).
+    if (!candidacy || candidacy.status !== "standing") return;
+    enforceRateLimits({ hits: [{ key: `signing-link:${candidacyId}`, ...rateLimitPolicy.signingLinkPerCandidate }], now });
+    if (!candidacy.email) return;
+    const link = issueSigningLink({ candidacyId, now });
+    if (!link) return;
+    const mail = signingLinkMail({
+      campaign,
+      candidateName: candidacy.name,
+      constituencyName: candidacy.constituencyName,
+      signingUrl: link.url,
+      expiresOn: shortDate(link.expiresAt),
+      publicUrl: env.PUBLIC_URL,
+    });
+    enqueueMail({ kind: "signing-link", toAddress: candidacy.email, toName: candidacy.name, ...mail, candidacyId, now });
+  });
+}
+
+/** Every open link of these candidacies stops working (their published email changed). */
+export function revokeSigningLinks({ candidacyIds, now }: { candidacyIds: number[]; now: Date }) {
+  for (let i = 0; i < candidacyIds.length; i += 500) {
+    db.update(signingTokens)
+      .set({ revokedAt: now.toISOString() })
+      .where(and(inArray(signingTokens.candidacyId, candidacyIds.slice(i, i + 500)), isNull(signingTokens.revokedAt)))
+      .run();
+  }
+}
+
+/** The same, for candidacies named by election and Democracy Club person id (as imports know them). */
+export function revokeSigningLinksOfPeople({ electionId, personIds, now }: { electionId: string; personIds: string[]; now: Date }) {
+  for (let i = 0; i < personIds.length; i += 500) {
+    const ids = db
+      .select({ id: candidacies.id })
+      .from(candidacies)
+      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, personIds.slice(i, i + 500))))
+      .all()
+      .map((c) => c.id);
+    revokeSigningLinks({ candidacyIds: ids, now });
+  }
+}
+
+type TokenCheck =
+  | { status: "valid"; candidacyId: number }
+  | { status: "expired" | "revoked" | "withdrawn"; candidacyId: number }
+  | { status: "unknown" };
+
+export function checkSigningToken({ token, now }: { token: string; now: Date }): TokenCheck {
+  if (!looksLikeToken(token)) return { status: "unknown" };
+  const row = db
+    .select({
+      candidacyId: signingTokens.candidacyId,
+      sentTo: signingTokens.sentTo,
+      expiresAt: signingTokens.expiresAt,
+      revokedAt: signingTokens.revokedAt,
+      email: candidacies.email,
+      status: candidacies.status,
+    })
+    .from(signingTokens)
+    .innerJoin(candidacies, eq(candidacies.id, signingTokens.candidacyId))
+    .where(eq(signingTokens.tokenHash, hashToken(token)))
+    .get();
+  if (!row) return { status: "unknown" };
+  // A link sent to an address that is no longer the published one is dead
+  // even if the revocation at import time was somehow missed.
+  if (row.revokedAt || row.sentTo !== row.email) return { status: "revoked", candidacyId: row.candidacyId };
+  if (row.status !== "standing") return { status: "withdrawn", candidacyId: row.candidacyId };
+  if (row.expiresAt <= now.toISOString()) return { status: "expired", candidacyId: row.candidacyId };
+  return { status: "valid", candidacyId: row.candidacyId };
+}
+
+/** What the signing page shows for a link; reading it changes nothing. */
+export function findSigningPage({ token, now }: { token: string; now: Date }) {
+  const check = checkSigningToken({ token, now });
+  if (check.status === "unknown") return { status: "unknown" as const };
+  const candidacy = findCandidacySummary({ candidacyId: check.candidacyId });
+  if (!candidacy) return { status: "unknown" as const };
+  if (check.status !== "valid") return { status: check.status, candidacy };
+  return { status: "valid" as const, candidacy, pledge: findCurrentPledge({ candidacyId: check.candidacyId }) };
+}
+
+function findCandidacySummary({ candidacyId }: { candidacyId: number }) {
+  return db
+    .select({
+      id: candidacies.id,
+      personId: candidacies.personId,
+      name: candidacies.name,
+      partyName: parties.name,
+      constituencyName: constituencies.name,
+      constituencySlug: constituencies.slug,
+    })
+    .from(candidacies)
+    .innerJoin(parties, eq(parties.id, candidacies.partyId))
+    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+    .where(eq(candidacies.id, candidacyId))
+    .get();
+}
+
+/**
+ * Records a candidate's answers from their signing link. Identical answers
+ * change nothing and add no history; anything else updates the current pledge,
+ * appends to the history, mails the published address, and tells supporters
+ * who asked this candidate and wanted updates (once each) that they signed.
+ */
+export function recordPledgeFromLink({
+  token,
+  answers,
+  statement,
+  now,
+}: {
+  token: string;
+  answers: Answers;
+  statement: string | null;
+  now: Date;
+}) {
+  return writeTransaction(db, () => {
+    const check = checkSigningToken({ token, now });
+    if (check.status !== "valid") return { status: check.status };
+    const changed = savePledge({
+      candidacyId: check.candidacyId,
+      answers,
+      statement,
+      trustMark: "verified-by-email",
+      evidenceUrl: null,
+      note: null,
+      recordedBy: "candidate",
+      now,
+    });
+    return { status: "recorded" as const, changed, candidacyId: check.candidacyId };
+  });
+}

@@ -1,0 +1,33 @@
+// Every path of the public site, in one place: pages, models (which put links
+// in mails) and the log redaction all build links from here, so a route that
+// moves is changed once.
+
+export const paths = {
+  home: "/",
+  find: "/find",
+  constituencies: "/constituencies",
+  constituency: (slug: string) => `/constituencies/${slug}`,
+  ask: (slug: string) => `/constituencies/${slug}/ask`,
+  candidate: (personId: string) => `/candidates/${personId}`,
+  board: "/board",
+  map: "/map",
+  supporters: "/supporters",
+  data: "/data",
+  checkYourEmail: "/asks/check-your-email",
+  thankYou: "/asks/thank-you",
+  confirmAsk: (token: string) => `/asks/confirm/${token}`,
+  signPledge: (token: string) => `/pledge/sign/${token}`,
+  outbox: "/outbox",
+  outboxMessage: (id: number) => `/outbox/${id}`,
+} as const;
+
+/** The paths whose last segment is a secret token (for redaction and referrer rules). */
+export const tokenPathPrefixes = [paths.confirmAsk(""), paths.signPledge("")] as const;
+
+/** A path with a query string, leaving out empty values. */
+export function withQuery(path: string, query: Record<string, string | undefined | null>) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) search.set(key, value);
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
