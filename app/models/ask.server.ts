@@ -14,11 +14,8 @@ import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
-import { DAY } from "~/utils/time";
+import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { generateToken, hashToken, hashForKey, looksLikeToken } from "~/utils/tokens.server";
-
-// Unconfirmed asks, and their links, last a week; then they are deleted.
-export const ASK_LIFETIME_MS = 7 * DAY;
 
 export type NewAsk = {
   constituencyCode: string;

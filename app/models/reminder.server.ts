@@ -10,11 +10,8 @@ import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
-import { DAY } from "~/utils/time";
+import { REMINDER_AFTER_MS } from "~/utils/lifetimes";
 import { generateToken, hashForKey } from "~/utils/tokens.server";
-
-// One reminder, a day after the first mail.
-export const REMINDER_AFTER_MS = DAY;
 
 /** One reminder, with a fresh link, for asks left unconfirmed for a day. */
 export function sendDueReminders({ now }: { now: Date }) {

@@ -12,10 +12,8 @@ import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
-import { DAY } from "~/utils/time";
+import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 import { generateToken, hashForKey, hashToken, looksLikeToken } from "~/utils/tokens.server";
-
-export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
 
 function prepareSigningLink() {
   return {

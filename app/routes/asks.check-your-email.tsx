@@ -1,4 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
+import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
+import { describeDuration } from "~/utils/time";
 
 export const meta: MetaFunction = () => [{ title: "Check your email" }, { name: "robots", content: "noindex" }];
 
@@ -9,10 +11,10 @@ export default function CheckYourEmail() {
     <>
       <h1 className="heading-xl">Check your email</h1>
       <p className="body-l">We have sent you an email with a link. Open it and press the button to send your message.</p>
-      <p>Nothing goes to the candidates until you do. The link works once, for 7 days.</p>
+      <p>Nothing goes to the candidates until you do. The link works once, for {describeDuration(ASK_LIFETIME_MS)}.</p>
       <h2 className="heading-m">If the email does not arrive</h2>
       <p>Check your spam or junk folder. It can take a few minutes to arrive.</p>
-      <p>If you do not confirm within 7 days, we delete your details.</p>
+      <p>If you do not confirm within {describeDuration(ASK_LIFETIME_MS)}, we delete your details.</p>
     </>
   );
 }

@@ -4,6 +4,8 @@ import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { confirmAsk, findAskByToken, findAskOutcome } from "~/models/ask.server";
 import { commitWithOthers } from "~/utils/db.server";
 import { signValue, verifySignedValue } from "~/utils/signed-value.server";
+import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
+import { describeDuration } from "~/utils/time";
 
 // The URL holds a live token: never cache it, never send it on as a referrer.
 // strict-origin, not no-referrer: a referrer is only ever our origin, and the
@@ -73,7 +75,7 @@ export default function ConfirmAsk() {
       <>
         <title>This link has expired</title>
         <h1 className="heading-xl">This link has expired</h1>
-        <p>Each link works for 7 days. If we sent you a reminder, use the link in the newest email.</p>
+        <p>Each link works for {describeDuration(ASK_LIFETIME_MS)}. If we sent you a reminder, use the link in the newest email.</p>
         <p>
           Your message has not been sent. <Link to="/">Start again</Link>.
         </p>
@@ -85,7 +87,7 @@ export default function ConfirmAsk() {
       <>
         <title>This link has expired or has already been used</title>
         <h1 className="heading-xl">This link has expired or has already been used</h1>
-        <p>Each link works once, for 7 days. If we sent you a reminder, use the link in the newest email.</p>
+        <p>Each link works once, for {describeDuration(ASK_LIFETIME_MS)}. If we sent you a reminder, use the link in the newest email.</p>
         <p>
           If you have already confirmed, your message has been sent. Otherwise, <Link to="/">start again</Link>.
         </p>

@@ -8,6 +8,8 @@ import { type Answers } from "~/models/pledge.server";
 import { STATEMENT_MAX } from "~/utils/pledge";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
+import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
+import { describeDuration } from "~/utils/time";
 
 // The URL holds a live signing token: never cache it, never pass it on as a referrer.
 // strict-origin, not no-referrer: a referrer is only ever our origin, and the
@@ -101,7 +103,7 @@ export default function SignPledge() {
         <title>Check your email</title>
         <h1 className="heading-xl">Check your email</h1>
         <p className="body-l">
-          We have sent a new signing link to the email address published for this candidate. It works for 30 days.
+          We have sent a new signing link to the email address published for this candidate. It works for {describeDuration(SIGNING_LINK_LIFETIME_MS)}.
         </p>
       </>
     );
@@ -116,7 +118,7 @@ export default function SignPledge() {
         {page.status === "expired" ? (
           <>
             <p>
-              Signing links work for 30 days. We can send a new one to the email address published for{" "}
+              Signing links work for {describeDuration(SIGNING_LINK_LIFETIME_MS)}. We can send a new one to the email address published for{" "}
               {page.candidacy.name}.
             </p>
             <Form method="post">

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { tokenPathPrefixes } from "./paths";
 
 /**
  * A link token: 256 random bits, URL-safe. Only its SHA-256 is stored, so a
@@ -24,7 +25,11 @@ export function hashForKey(value: string) {
 }
 
 // Every link that carries a token: supporters' confirmations, candidates' signing links.
-const tokenLinks = /(\/(?:asks\/confirm|pledge\/sign)\/)[A-Za-z0-9_-]{43}/g;
+const tokenLinks = new RegExp(`(${tokenPathPrefixes.map(escapeRegExp).join("|")})[A-Za-z0-9_-]{43}`, "g");
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
 
 /** The text with every token link's token struck out. */
 export function redactLinkTokens(text: string) {

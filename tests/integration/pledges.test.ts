@@ -15,7 +15,8 @@ import { confirmAsk, listAskableCandidates, submitAsk, type NewAsk } from "~/mod
 import { queueDueDigests } from "~/models/digest.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findCandidatePage } from "~/models/candidacy.server";
-import { findSigningPage, issueSigningLink, recordPledgeFromLink, requestSigningLink, SIGNING_LINK_LIFETIME_MS } from "~/models/signing-link.server";
+import { findSigningPage, issueSigningLink, recordPledgeFromLink, requestSigningLink } from "~/models/signing-link.server";
+import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 import { type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { createMailTransport, type MailTransport } from "~/mail/transport.server";

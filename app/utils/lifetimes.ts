@@ -1,0 +1,11 @@
+// How long each emailed link works, in one place: the models enforce these and
+// the pages and mails say them (through describeDuration), so copy cannot
+// drift from the rule. Client-safe: pages render these on the server and in the browser.
+import { DAY } from "./time";
+
+/** An unconfirmed ask, and its confirmation link, last this long; then the ask is deleted. */
+export const ASK_LIFETIME_MS = 7 * DAY;
+/** One reminder, this long after the first confirmation mail. */
+export const REMINDER_AFTER_MS = DAY;
+/** A candidate's signing link works this long (or until their published address changes). */
+export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
