@@ -1,30 +1,12 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { constituencies, hexes } from "#db/schema";
 import { findCurrentHexLayout } from "~/models/hex-layout.server";
 import { listCandidacyStatuses, type CandidacyStatusRow } from "~/models/pledge-status.server";
 import { db } from "~/utils/db.server";
 import { layoutHexes } from "~/utils/hex-geometry.server";
-import { constituencyMapStatus, mapFilterStatuses, type MapCandidate, type MapFilterStatus, type MapStatus } from "~/utils/map";
+import { constituencyMapStatus, type MapCandidate, type MapFilterStatus, type MapStatus } from "~/utils/map";
 import { pledgeStatuses } from "~/utils/pledge";
-
-export type MapQuery = { party?: string; status?: MapFilterStatus };
-
-// Query strings are input: parsed once, and anything unknown means "all".
-const mapQuery = z.object({
-  party: z
-    .string()
-    .trim()
-    .max(100)
-    .optional()
-    .transform((v) => v || undefined)
-    .catch(undefined),
-  status: z.enum(mapFilterStatuses).optional().catch(undefined),
-});
-
-export function parseMapQuery(params: URLSearchParams): MapQuery {
-  return mapQuery.parse({ party: params.get("party") ?? undefined, status: params.get("status") ?? undefined });
-}
+import type { MapQuery } from "~/utils/page-query";
 
 export type MapConstituency = {
   code: string;

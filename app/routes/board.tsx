@@ -13,7 +13,7 @@ import {
   type BoardQuery,
   type BoardRow,
 } from "~/utils/board";
-import { parseBoardQuery } from "~/utils/board-query.server";
+import { parseBoardQuery } from "~/utils/page-query";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";

@@ -1,14 +1,63 @@
-// The query parameters each public page reads, in one place. The page cache
-// (page-cache.server.ts) keys a page on these alone, in this order, so junk
-// query strings (`/map?x=1`, `/map?x=2`, …) all share one entry instead of
-// each rendering and keeping a copy; tests/unit/page-query.test.ts checks the
-// board's and the map's parsers read no other. A public page not listed here
-// is never cached: better uncached than served with the wrong content.
+// The query parameters each public page reads, and the parsers that read the
+// board's and the map's, in one place. The page cache (page-cache.server.ts)
+// keys a page on these alone, in this order, so junk query strings
+// (`/map?x=1`, `/map?x=2`, …) all share one entry instead of each rendering
+// and keeping a copy; the board's and the map's lists are their parsers' own
+// fields, so a parser cannot read a parameter the cache ignores. A public page
+// not listed here is never cached: better uncached than served with the wrong
+// content.
+import { z } from "zod";
+import { sorts, type BoardQuery } from "./board";
+import { mapFilterStatuses, type MapFilterStatus } from "./map";
+import { pledgeStatuses } from "./pledge";
+
+// Query strings are input: parsed once, and anything unknown means "all".
+const optionalText = z
+  .string()
+  .trim()
+  .max(100)
+  .optional()
+  .transform((v) => v || undefined)
+  .catch(undefined);
+
+const boardQuery = z.object({
+  nation: optionalText,
+  region: optionalText,
+  party: optionalText,
+  status: z.enum(pledgeStatuses).optional().catch(undefined),
+  q: optionalText,
+  sort: z.enum(sorts).catch("constituency"),
+  page: z.coerce.number().int().min(1).catch(1),
+});
+
+const mapQuery = z.object({
+  party: optionalText,
+  status: z.enum(mapFilterStatuses).optional().catch(undefined),
+});
+
+export type MapQuery = { party?: string; status?: MapFilterStatus };
+
+export function parseBoardQuery(params: URLSearchParams): BoardQuery {
+  return boardQuery.parse(readFields(params, boardQuery.shape));
+}
+
+export function parseMapQuery(params: URLSearchParams): MapQuery {
+  return mapQuery.parse(readFields(params, mapQuery.shape));
+}
+
+// Only the schema's own fields, last value of each: a repeated parameter
+// (`?party=A&party=B`) means its last, as the board always read it (the map
+// read the first; one rule now, the board's).
+function readFields(params: URLSearchParams, shape: object) {
+  return Object.fromEntries(Object.keys(shape).map((name) => [name, params.getAll(name).at(-1)]));
+}
+
+const fieldsOf = (shape: object) => Object.keys(shape).sort();
 
 const pages: { path: RegExp; params: readonly string[] }[] = [
   { path: /^\/$/, params: ["postcode"] },
-  { path: /^\/board$/, params: ["nation", "page", "party", "q", "region", "sort", "status"] },
-  { path: /^\/map$/, params: ["party", "status"] },
+  { path: /^\/board$/, params: fieldsOf(boardQuery.shape) },
+  { path: /^\/map$/, params: fieldsOf(mapQuery.shape) },
   { path: /^\/constituencies$/, params: [] },
   { path: /^\/constituencies\/[^/]+$/, params: ["postcode"] },
   { path: /^\/candidates\/[^/]+$/, params: ["link", "recorded"] },

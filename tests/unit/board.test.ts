@@ -8,7 +8,7 @@ import {
   summariseBoard,
   type BoardRow,
 } from "~/utils/board";
-import { parseBoardQuery } from "~/utils/board-query.server";
+import { parseBoardQuery } from "~/utils/page-query";
 import { bestPledgeStatus, pledgeStatusOf } from "~/utils/pledge";
 
 let nextId = 1;

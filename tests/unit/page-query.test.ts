@@ -1,8 +1,6 @@
 import { expect, test } from "vitest";
-import { parseMapQuery } from "~/models/map.server";
 import { sorts } from "~/utils/board";
-import { parseBoardQuery } from "~/utils/board-query.server";
-import { pageCacheKey, pageQueryParams } from "~/utils/page-query";
+import { pageCacheKey, pageQueryParams, parseBoardQuery, parseMapQuery } from "~/utils/page-query";
 
 // The page cache keys on the declared parameters alone, so a parser that read
 // one more would be served another query's page. These check the board's and
@@ -62,4 +60,9 @@ test("undeclared pages, Remix data requests and unreadable targets have no key",
   expect(pageCacheKey("/board?_data=routes%2Fboard")).toBeUndefined();
   expect(pageCacheKey("http://127.0.0.1:3000/map")).toBeUndefined();
   expect(pageCacheKey("/constituencies/a/ask")).toBeUndefined();
+});
+
+test("a repeated parameter means its last value, on the board and the map alike", () => {
+  expect(parseBoardQuery(new URLSearchParams("party=A&party=B")).party).toBe("B");
+  expect(parseMapQuery(new URLSearchParams("party=A&party=B")).party).toBe("B");
 });
