@@ -12,6 +12,7 @@ import { commitWithOthers } from "~/utils/db.server";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { personNameProblem } from "~/utils/names";
 import { normalisePostcode } from "~/utils/postcode";
+import { noIndex } from "~/utils/private-page";
 import { lookUpPostcode } from "~/models/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
@@ -28,7 +29,7 @@ function formSecret() {
 
 // The title is rendered by the page itself: it must start "Error: " after a
 // failed submission, and meta functions cannot see action data.
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [noIndex];
 
 export const headers: HeadersFunction = ({ errorHeaders }) => retryAfterHeaders(errorHeaders);
 

@@ -5,6 +5,7 @@ import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-s
 import { TextField } from "~/components/field";
 import { listConstituencyChoices } from "~/models/constituency.server";
 import { lookUpPostcode, type PostcodeLookup } from "~/models/postcode-lookup.server";
+import { noIndex } from "~/utils/private-page";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -13,7 +14,7 @@ const unavailableTitle = "Sorry, we cannot look up postcodes at the moment";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.unavailable ? unavailableTitle : errorTitle(title, data?.errors) },
-  { name: "robots", content: "noindex" },
+  noIndex,
 ];
 
 // Enough for any postcode however it is spaced; longer input is not echoed back.

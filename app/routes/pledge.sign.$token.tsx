@@ -10,18 +10,14 @@ import {
   type Answers,
 } from "~/models/pledge.server";
 import { STATEMENT_MAX } from "~/utils/pledge";
+import { noIndex, tokenPageHeaders } from "~/utils/private-page";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 
-// The URL holds a live signing token: never cache it, never pass it on as a referrer.
-// strict-origin, not no-referrer: a referrer is only ever our origin, and the
-// form's POST carries a real Origin (no-referrer makes it "null", which a
-// server cannot tell from a sandboxed page on another site).
-const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "strict-origin" };
-export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenHeaders, ...retryAfterHeaders(errorHeaders) });
+export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenPageHeaders, ...retryAfterHeaders(errorHeaders) });
 
 // The title is rendered by the page (it must start "Error: " after a failed submission).
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [noIndex];
 
 // Opening the link changes nothing (mail scanners follow links, GET and HEAD
 // alike): only the button's POST records answers.
@@ -48,7 +44,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     } catch (error) {
       rethrowAsTooManyRequests(error);
     }
-    return Response.json({ freshLinkSent: true, errors: null, values: null, deadLink: null }, { headers: tokenHeaders });
+    return Response.json({ freshLinkSent: true, errors: null, values: null, deadLink: null }, { headers: tokenPageHeaders });
   }
 
   // A dead link (pressed in a second tab, or after the address changed) says
@@ -74,7 +70,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   values.statement = statement;
   if (statement.length > STATEMENT_MAX) errors.statement = `Your statement must be ${STATEMENT_MAX} characters or fewer`;
   if (Object.keys(errors).length > 0) {
-    return Response.json({ freshLinkSent: false, errors, values, deadLink: null }, { status: 400, headers: tokenHeaders });
+    return Response.json({ freshLinkSent: false, errors, values, deadLink: null }, { status: 400, headers: tokenPageHeaders });
   }
 
   const result = recordPledgeFromLink({ token, answers, statement: statement || null, now });
@@ -84,13 +80,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   // A fresh address each time: the candidate page is cacheable (browsers may
   // show a stale copy while revalidating), and they must see what they just did.
-  throw redirect(`/candidates/${opened.candidacy.personId}?recorded=${now.getTime()}`, { headers: tokenHeaders });
+  throw redirect(`/candidates/${opened.candidacy.personId}?recorded=${now.getTime()}`, { headers: tokenPageHeaders });
 }
 
 // Remix does not reload the page's data after a 4xx, so the answer carries
 // the link's state itself for the page to explain.
 function deadLinkAnswer(deadLink: ReturnType<typeof findSigningPage>) {
-  return Response.json({ freshLinkSent: false, errors: null, values: null, deadLink }, { status: 410, headers: tokenHeaders });
+  return Response.json({ freshLinkSent: false, errors: null, values: null, deadLink }, { status: 410, headers: tokenPageHeaders });
 }
 
 export default function SignPledge() {
