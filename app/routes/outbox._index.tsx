@@ -2,7 +2,7 @@ import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction 
 import { Link, useLoaderData } from "@remix-run/react";
 import { listMailboxMessages } from "~/models/mailbox.server";
 import { countOutboxByStatus, listOutboxProblems } from "~/models/outbox.server";
-import { env } from "~/utils/env.server";
+import { mailMode } from "~/utils/env.server";
 import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
 
@@ -25,7 +25,7 @@ export function loader({ context }: LoaderFunctionArgs) {
   const problems = listOutboxProblems().map((p) => ({ ...p, nextAttemptAt: londonTime.format(new Date(p.nextAttemptAt)) }));
   return data(
     {
-      mailMode: env.SMTP_URL ? ("smtp" as const) : ("local" as const),
+      mailMode,
       messages,
       counts: countOutboxByStatus(),
       problems,

@@ -81,3 +81,6 @@ function readEnv(): Env {
 }
 
 export const env = readEnv();
+
+/** Where mail goes: over SMTP when SMTP_URL is set, otherwise to the local mailbox at /outbox. */
+export const mailMode: "smtp" | "local" = env.SMTP_URL ? "smtp" : "local";
