@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
+import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextArea, TextField } from "~/components/field";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
@@ -10,6 +10,7 @@ import { findConstituencyBySlug } from "~/models/constituency.server";
 import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { commitWithOthers } from "~/utils/db.server";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
+import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { personNameProblem } from "~/utils/names";
 import { normalisePostcode } from "~/utils/postcode";
 import { noIndex } from "~/utils/private-page";
@@ -175,11 +176,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     wordingIds: campaign.wordingVariants.map((w) => w.id),
   }).safeParse(values);
   if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0]);
-      errors[field] ??= issue.message;
-    }
+    const errors = fieldErrorsOf(parsed.error);
     return Response.json({ values, errors, preview: null, startedAt: started }, { status: 400 });
   }
   const ask = parsed.data;

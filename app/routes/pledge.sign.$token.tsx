@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, type FieldErrors } from "~/components/error-summary";
+import { z } from "zod";
+import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextArea } from "~/components/field";
 import { findCampaign } from "~/models/campaign.server";
 import {
@@ -9,6 +10,7 @@ import {
   requestSigningLink,
   type Answers,
 } from "~/models/pledge.server";
+import { errorTitle, fieldErrorsOf } from "~/utils/forms";
 import { STATEMENT_MAX } from "~/utils/pledge";
 import { noIndex, tokenPageHeaders } from "~/utils/private-page";
 import { clientIpOf } from "~/utils/request.server";
@@ -52,26 +54,25 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const opened = findSigningPage({ token, now });
   if (opened.status !== "valid") return deadLinkAnswer(opened);
 
-  const campaign = findCampaign();
-  const answers: Answers = {};
+  const points = findCampaign()?.points ?? [];
   const values: Record<string, string> = {};
-  const errors: FieldErrors = {};
-  for (const point of campaign?.points ?? []) {
-    const value = String(form.get(`point-${point.id}`) ?? "");
-    values[`point-${point.id}`] = value;
-    if (value === "signed" || value === "declined") answers[point.id] = value;
-    else if (value !== "none") errors[`point-${point.id}`] = `Select whether you sign point ${point.position}`;
-  }
+  for (const point of points) values[`point-${point.id}`] = String(form.get(`point-${point.id}`) ?? "");
   // A statement is shown as plain text; control characters other than line breaks go.
-  const statement = String(form.get("statement") ?? "")
+  values.statement = String(form.get("statement") ?? "")
     .replace(/\r\n?/g, "\n")
     .replace(/[^\P{Cc}\n]/gu, "")
     .trim();
-  values.statement = statement;
-  if (statement.length > STATEMENT_MAX) errors.statement = `Your statement must be ${STATEMENT_MAX} characters or fewer`;
-  if (Object.keys(errors).length > 0) {
+  const parsed = signingSchema(points).safeParse(values);
+  if (!parsed.success) {
+    const errors = fieldErrorsOf(parsed.error);
     return Response.json({ freshLinkSent: false, errors, values, deadLink: null }, { status: 400, headers: tokenPageHeaders });
   }
+  const answers: Answers = {};
+  for (const point of points) {
+    const answer = parsed.data[`point-${point.id}`];
+    if (answer === "signed" || answer === "declined") answers[point.id] = answer;
+  }
+  const statement = parsed.data.statement ?? "";
 
   const result = recordPledgeFromLink({ token, answers, statement: statement || null, now });
   if (result.status !== "recorded") {
@@ -81,6 +82,18 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   // A fresh address each time: the candidate page is cacheable (browsers may
   // show a stale copy while revalidating), and they must see what they just did.
   throw redirect(`/candidates/${opened.candidacy.personId}?recorded=${now.getTime()}`, { headers: tokenPageHeaders });
+}
+
+// The fields in the order the page shows them: each point, then the statement.
+function signingSchema(points: { id: number; position: number }[]) {
+  const shape: Record<string, z.ZodType<string>> = {};
+  for (const point of points) {
+    shape[`point-${point.id}`] = z.enum(["signed", "declined", "none"], {
+      error: `Select whether you sign point ${point.position}`,
+    });
+  }
+  shape.statement = z.string().max(STATEMENT_MAX, `Your statement must be ${STATEMENT_MAX} characters or fewer`);
+  return z.object(shape);
 }
 
 // Remix does not reload the page's data after a 4xx, so the answer carries
@@ -154,7 +167,7 @@ export default function SignPledge() {
   const title = `Sign the pledge – ${candidacy.name}`;
   return (
     <>
-      <title>{Object.keys(errors).length > 0 ? `Error: ${title}` : title}</title>
+      <title>{errorTitle(title, errors)}</title>
       <ErrorSummary errors={errors} />
       <span className="caption-l">
         {candidacy.name}, {candidacy.partyName}, {candidacy.constituencyName}
