@@ -11,7 +11,7 @@ import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { commitWithOthers } from "~/utils/db.server";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
-import { personNameProblem } from "~/utils/names";
+import { emailAddress, personName } from "~/utils/fields";
 import { normalisePostcode } from "~/utils/postcode";
 import { noIndex } from "~/utils/private-page";
 import { lookUpPostcode } from "~/models/postcode-lookup.server";
@@ -104,22 +104,12 @@ function readValues(form: FormData): Values {
 
 function askSchema({ candidateIds, wordingIds }: { candidateIds: number[]; wordingIds: string[] }) {
   return z.object({
-    name: z
-      .string()
-      .min(1, "Enter your name")
-      .max(100, "Your name must be 100 characters or fewer")
-      // Names go into mail headers and the public list: no control characters.
-      .regex(/^[^\p{Cc}]+$/u, "Your name must only include letters, spaces and punctuation")
-      // Names reach spreadsheets, mail headers and the public list (names.ts says why).
-      .superRefine((name, ctx) => {
-        const problem = personNameProblem(name);
-        if (problem) ctx.addIssue({ code: "custom", message: `Your name ${problem}` });
-      }),
+    name: personName({ required: "Enter your name", subject: "Your name", max: 100 }),
     email: z
       .string()
       .min(1, "Enter your email address")
       .max(254, "Your email address must be 254 characters or fewer")
-      .pipe(z.email("Enter an email address in the correct format, like name@example.com")),
+      .pipe(emailAddress("Enter an email address in the correct format, like name@example.com")),
     postcode: z
       .string()
       .min(1, "Enter your postcode")

@@ -10,6 +10,7 @@ import {
   requestSigningLink,
   type Answers,
 } from "~/models/pledge.server";
+import { cleanStatement, statement } from "~/utils/fields";
 import { errorTitle, fieldErrorsOf } from "~/utils/forms";
 import { STATEMENT_MAX } from "~/utils/pledge";
 import { noIndex, tokenPageHeaders } from "~/utils/private-page";
@@ -57,11 +58,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const points = findCampaign()?.points ?? [];
   const values: Record<string, string> = {};
   for (const point of points) values[`point-${point.id}`] = String(form.get(`point-${point.id}`) ?? "");
-  // A statement is shown as plain text; control characters other than line breaks go.
-  values.statement = String(form.get("statement") ?? "")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\P{Cc}\n]/gu, "")
-    .trim();
+  // What the page shows again on error is the statement as it would be saved.
+  values.statement = cleanStatement(String(form.get("statement") ?? ""));
   const parsed = signingSchema(points).safeParse(values);
   if (!parsed.success) {
     const errors = fieldErrorsOf(parsed.error);
@@ -72,9 +70,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const answer = parsed.data[`point-${point.id}`];
     if (answer === "signed" || answer === "declined") answers[point.id] = answer;
   }
-  const statement = parsed.data.statement ?? "";
 
-  const result = recordPledgeFromLink({ token, answers, statement: statement || null, now });
+  const result = recordPledgeFromLink({ token, answers, statement: parsed.data.statement || null, now });
   if (result.status !== "recorded") {
     // The link died between the check above and the write: show why.
     return deadLinkAnswer(findSigningPage({ token, now }));
@@ -86,13 +83,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 // The fields in the order the page shows them: each point, then the statement.
 function signingSchema(points: { id: number; position: number }[]) {
-  const shape: Record<string, z.ZodType<string>> = {};
+  const shape: Record<string, z.ZodType<string, string>> = {};
   for (const point of points) {
     shape[`point-${point.id}`] = z.enum(["signed", "declined", "none"], {
       error: `Select whether you sign point ${point.position}`,
     });
   }
-  shape.statement = z.string().max(STATEMENT_MAX, `Your statement must be ${STATEMENT_MAX} characters or fewer`);
+  shape.statement = statement({ subject: "Your statement" });
   return z.object(shape);
 }
 
