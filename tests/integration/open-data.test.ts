@@ -360,16 +360,16 @@ test("a bad row in the sample pledges fails clearly, by file, line and column, a
   ]);
 });
 
-test("a sample pledge's evidence link follows the one rule for stored links, as pledge:record does: http:// is a web address", () => {
+test("a sample pledge follows the rules a signed one does: http:// is a web address, and the statement is cleaned to plain text", () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
   cpSync(dataDir, dir, { recursive: true });
-  writeFileSync(join(dir, samplePledgesFile), header + "900034,1;2,,,http://example.org/e,a letter\n");
+  writeFileSync(join(dir, samplePledgesFile), header + "900034,1;2,,I will\u0007 sign.,http://example.org/e,a letter\n");
 
   loadSampleElectionIfEmpty({ dir, now: t0 });
 
-  expect(db.select({ evidenceUrl: pledgeHistory.evidenceUrl }).from(pledgeHistory).all()).toEqual([
-    { evidenceUrl: "http://example.org/e" },
-  ]);
+  expect(
+    db.select({ statement: pledgeHistory.statement, evidenceUrl: pledgeHistory.evidenceUrl }).from(pledgeHistory).all(),
+  ).toEqual([{ statement: "I will sign.", evidenceUrl: "http://example.org/e" }]);
 });
 
 test("a sample pledge for someone not on the ballot names the line and the person_id", () => {
