@@ -23,7 +23,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return errors;
 }
 
-export function hasFieldErrors(errors: FieldErrors | null | undefined): boolean {
+function hasFieldErrors(errors: FieldErrors | null | undefined): boolean {
   return errors ? Object.values(errors).some(Boolean) : false;
 }
 
