@@ -10,7 +10,7 @@ import {
 } from "@remix-run/react";
 import { MailBanner } from "~/components/mail-banner";
 import { findCampaign } from "~/models/campaign.server";
-import { env } from "~/utils/env.server";
+import { env, mailMode } from "~/utils/env.server";
 import stylesheet from "~/styles/app.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -22,7 +22,7 @@ export function loader() {
     // For absolute links in Open Graph tags (see utils/social-meta.ts).
     publicUrl: env.PUBLIC_URL,
     // Without SMTP every page says so: see components/mail-banner.tsx.
-    mailMode: env.SMTP_URL ? ("smtp" as const) : ("local" as const),
+    mailMode,
   };
 }
 

@@ -7,6 +7,7 @@ import { migrateDb } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
+import { electionId, personId, statement, webAddress } from "~/utils/fields";
 
 const usage = `Usage: npm run pledge:record -- --person PERSON_ID [--sign 1,2,…] [--decline 3,…] [--statement TEXT]
          --evidence URL --note TEXT --by YOUR_NAME [--election ELECTION_ID]
@@ -18,14 +19,14 @@ const positions = z
   .transform((v) => v.split(",").map(Number));
 
 const argsSchema = z.object({
-  person: z.string().regex(/^\d+$/, "must be a Democracy Club person id (digits)"),
+  person: personId,
   sign: positions.optional(),
   decline: positions.optional(),
-  statement: z.string().trim().max(1000).optional(),
-  evidence: z.url({ protocol: /^https?$/, error: "must be a web address starting http:// or https://" }),
+  statement: statement().optional(),
+  evidence: webAddress,
   note: z.string().trim().min(1, "say what the evidence is"),
   by: z.string().trim().min(1, "give your name, for the audit log"),
-  election: z.string().optional(),
+  election: electionId.optional(),
 });
 
 function main() {

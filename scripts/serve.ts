@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { readDataVersion } from "~/models/data-version.server";
-import { env } from "~/utils/env.server";
+import { env, mailMode } from "~/utils/env.server";
 import { guardRequest, requestHostOf } from "~/utils/http-guard.server";
 import { redactConsole } from "~/utils/log-redaction.server";
 import { defaultMailTransport } from "~/mail/transport.server";
@@ -69,7 +69,7 @@ const server = createServer((req, res) => {
 });
 server.listen(env.PORT, env.HOST, () => {
   console.log(`Pledge tracker listening on http://${env.HOST}:${env.PORT} (pid ${process.pid})`);
-  if (!env.SMTP_URL) {
+  if (mailMode === "local") {
     console.warn(
       `WARNING: SMTP_URL is not set, so mail is NOT being sent. It is delivered to the local mailbox at ${new URL("/outbox", env.PUBLIC_URL).href}, readable only from this machine.`,
     );

@@ -3,7 +3,7 @@
 // at once is safe: a mail is claimed by one worker only.
 import { migrateDb } from "#db/index";
 import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
+import { env, mailMode } from "~/utils/env.server";
 import { redactConsole } from "~/utils/log-redaction.server";
 import { defaultMailTransport } from "~/mail/transport.server";
 import { startMailWorker } from "~/mail/worker.server";
@@ -16,7 +16,7 @@ migrateDb(db);
 
 const worker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
 console.log(
-  env.SMTP_URL
+  mailMode === "smtp"
     ? `Mail worker sending over SMTP (pid ${process.pid}).`
     : `Mail worker: no SMTP_URL, so mail is NOT being sent; it goes to the local mailbox at ${new URL("/outbox", env.PUBLIC_URL).href} (pid ${process.pid}).`,
 );

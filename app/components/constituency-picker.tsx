@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { SelectField } from "~/components/field";
 import { nations } from "#db/schema";
 
 export type ConstituencyChoice = { name: string; slug: string; nation: string };
@@ -20,39 +21,21 @@ export function ConstituencyPicker({
   label?: string;
 }) {
   const groups = nations
-    .map((nation) => ({ nation, choices: choices.filter((c) => c.nation === nation) }))
-    .filter((g) => g.choices.length > 0);
+    .map((nation) => ({
+      label: nation,
+      options: choices.filter((c) => c.nation === nation).map((c): [string, string] => [c.slug, c.name]),
+    }))
+    .filter((g) => g.options.length > 0);
   return (
     <Form method="get" action="/find">
-      <div className={`form-group${error ? " form-group--error" : ""}`}>
-        <label className="label" htmlFor="constituency">
-          {label}
-        </label>
-        {error ? (
-          <p id="constituency-error" className="error-message">
-            <span className="visually-hidden">Error:</span> {error}
-          </p>
-        ) : null}
-        <select
-          className={`select${error ? " select--error" : ""}`}
-          id="constituency"
-          name="constituency"
-          defaultValue={selected}
-          aria-describedby={error ? "constituency-error" : undefined}
-          aria-invalid={error ? true : undefined}
-        >
-          <option value="">Choose a constituency</option>
-          {groups.map((group) => (
-            <optgroup key={group.nation} label={group.nation}>
-              {group.choices.map((c) => (
-                <option key={c.slug} value={c.slug}>
-                  {c.name}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="constituency"
+        label={label}
+        error={error}
+        value={selected}
+        groups={groups}
+        allLabel="Choose a constituency"
+      />
       <button type="submit" className="button button--secondary">
         Go to constituency
       </button>

@@ -1,6 +1,5 @@
 import { useEffect, useRef } from "react";
-
-export type FieldErrors = Record<string, string | undefined>;
+import type { FieldErrors } from "~/utils/forms";
 
 /**
  * GOV.UK error summary: "There is a problem", a link to each field in error,
@@ -31,11 +30,6 @@ export function ErrorSummary({ errors }: { errors: FieldErrors }) {
       </ul>
     </div>
   );
-}
-
-/** GOV.UK page titles start "Error: " when the form on the page has errors. */
-export function errorTitle(title: string, errors: FieldErrors | undefined) {
-  return errors && Object.values(errors).some(Boolean) ? `Error: ${title}` : title;
 }
 
 // As GOV.UK's own script does: following a summary link puts the cursor in the

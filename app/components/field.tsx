@@ -155,31 +155,54 @@ export function ChoiceGroup({
   );
 }
 
-/** A GOV.UK select for filters: "All" first (unless `allLabel` is null), keeping the current value. */
+type SelectOption = [value: string, text: string];
+
+/**
+ * A GOV.UK select, keeping the current value: "All" first (unless `allLabel`
+ * is null), then the options, or the option groups (`groups`) when a long
+ * list needs headings.
+ */
 export function SelectField({
   id,
   label,
+  hint,
+  error,
   value,
-  options,
+  options = [],
+  groups = [],
   allLabel = "All",
-}: {
-  id: string;
-  label: string;
+}: Common & {
   value: string | undefined;
-  options: [value: string, text: string][];
+  options?: SelectOption[];
+  groups?: { label: string; options: SelectOption[] }[];
   allLabel?: string | null;
 }) {
+  const optionList = (list: SelectOption[]) =>
+    list.map(([v, text]) => (
+      <option key={v} value={v}>
+        {text}
+      </option>
+    ));
   return (
-    <div className="form-group">
+    <div className={`form-group${error ? " form-group--error" : ""}`}>
       <label className="label" htmlFor={id}>
         {label}
       </label>
-      <select className="select" id={id} name={id} defaultValue={value ?? ""}>
+      <HintAndError id={id} hint={hint} error={error} />
+      <select
+        className={`select${error ? " select--error" : ""}`}
+        id={id}
+        name={id}
+        defaultValue={value ?? ""}
+        aria-describedby={describedBy(id, hint, error)}
+        aria-invalid={error ? true : undefined}
+      >
         {allLabel ? <option value="">{allLabel}</option> : null}
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
+        {optionList(options)}
+        {groups.map((group) => (
+          <optgroup key={group.label} label={group.label}>
+            {optionList(group.options)}
+          </optgroup>
         ))}
       </select>
     </div>

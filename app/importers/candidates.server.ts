@@ -9,12 +9,13 @@ import { listConstituencyRecords } from "~/models/constituency.server";
 import { ensureElection } from "~/models/election.server";
 import { revokeSigningLinksOfPeople } from "~/models/signing-link.server";
 import { listPartyRecords, savePartyRecords, type PartyRecord } from "~/models/party.server";
-import { personNameProblem, slugify } from "~/utils/names";
-import { isWebAddress, webAddressRule } from "~/utils/web-address";
+import { ballotPaperId, electionId, emailAddress, gssCode, personId, personName, webAddress } from "~/utils/fields";
+import { slugify } from "~/utils/names";
+import { isWebAddress } from "~/utils/web-address";
 import type { CsvTable, SourceFile } from "./read-file.server";
 import { describeDifferences, type Change, type ImportPlan } from "./plan";
 import { ImportFailed, type Problem } from "./problems";
-import { findDuplicates, gssCode, optional, parseRows, requireColumns } from "./rows.server";
+import { findDuplicates, optional, parseRows, requireColumns } from "./rows.server";
 
 export type CandidatesKind = "dc-candidates" | "oi-candidates";
 
@@ -57,8 +58,6 @@ function unwrap(value: unknown) {
 
 const unwrapped = <S extends z.ZodType>(schema: S) => z.preprocess(unwrap, schema.nullable());
 
-const webAddress = z.string().refine(isWebAddress, webAddressRule);
-
 // Handles are not links, but whatever shows them will make them into one; so
 // they may hold only what a handle can, never a scheme such as "javascript:".
 // X allows letters, digits and "_" (Democracy Club stores it without the "@").
@@ -78,39 +77,17 @@ function linkRule(column: (typeof linkColumns)[number]) {
   return webAddress;
 }
 
-/**
- * A name people will see (a candidate's, a party's): required, and by the one
- * rule for names (app/utils/names.ts), not a spreadsheet formula and free of
- * characters that reorder or hide text. Letters of every script are fine.
- */
-function shownName(required: string) {
-  return z
-    .string()
-    .trim()
-    .min(1, required)
-    .superRefine((value, ctx) => {
-      const problem = personNameProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
-}
-
-const electionId = z
-  .string()
-  .trim()
-  .regex(/^[a-z]+(\.[a-z0-9-]+)*\.\d{4}-\d{2}-\d{2}$/, "must be a Democracy Club election id such as parl.2024-07-04");
-
 const candidateRow = z.object({
-  person_id: z.string().trim().regex(/^\d+$/, "must be a Democracy Club person id (digits)"),
-  person_name: shownName("a candidate name is required"),
+  person_id: personId,
+  // Names people will see, in mail headers and the open data too.
+  person_name: personName({ required: "a candidate name is required" }),
   election_id: electionId,
-  party_name: shownName("a party name is required"),
+  party_name: personName({ required: "a party name is required" }),
   post_label: z.string().trim().min(1, "a constituency name is required"),
-  ballot_paper_id: optional(
-    z.string().trim().regex(/^[a-z]+\.[a-z0-9-]+\.\d{4}-\d{2}-\d{2}$/, "must be a ballot id such as parl.aldershot.2024-07-04"),
-  ),
+  ballot_paper_id: optional(ballotPaperId),
   party_id: optional(z.string().trim()),
   pcon24cd: optional(gssCode),
-  email: unwrapped(z.email("must be an email address")),
+  email: unwrapped(emailAddress()),
   homepage_url: unwrapped(webAddress),
   statement_to_voters: z.preprocess(
     (v) => (typeof v === "string" && v.trim() !== "" ? v.replace(/\r\n?/g, "\n").trim() : null),

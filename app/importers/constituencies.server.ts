@@ -5,11 +5,12 @@ import {
   saveConstituencyRecords,
   type ConstituencyRecord,
 } from "~/models/constituency.server";
+import { gssCode, gssCodePattern } from "~/utils/fields";
 import { slugify } from "~/utils/names";
 import type { CsvTable, SourceFile } from "./read-file.server";
 import { describeDifferences, type Change, type ImportPlan } from "./plan";
 import { ImportFailed, type Problem } from "./problems";
-import { findDuplicates, gssCode, nationOfGssCode, optional, parseRows, requireColumns } from "./rows.server";
+import { findDuplicates, nationOfGssCode, optional, parseRows, requireColumns } from "./rows.server";
 
 // The ONS "names and codes" file carries code, English and Welsh name only.
 export const onsColumns = ["PCON24CD", "PCON24NM", "PCON24NMW"] as const;
@@ -26,7 +27,7 @@ const onsRow = z.object({
 const hocRow = z
   .object({
     "ONS ID": gssCode,
-    "ONS region ID": optional(z.string().trim().regex(/^[ESWN]\d{8}$/, "must be a GSS region code")),
+    "ONS region ID": optional(z.string().trim().regex(gssCodePattern, "must be a GSS region code")),
     "Constituency name": z.string().trim().min(1, "a constituency name is required"),
     "Region name": z.string().trim().min(1, "a region name is required"),
     "Country name": z.enum(nations, { error: `must be one of ${nations.join(", ")}` }),

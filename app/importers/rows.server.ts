@@ -80,12 +80,6 @@ export function truncate(value: string, max = 60) {
   return shown.length > max ? `${shown.slice(0, max - 3)}…` : shown;
 }
 
-// Shared field rules.
-export const gssCode = z
-  .string()
-  .trim()
-  .regex(/^[ESWN]\d{8}$/, "must be a GSS code such as E14001063");
-
 export function nationOfGssCode(code: string) {
   const prefix = code[0];
   if (prefix === "E") return "England" as const;

@@ -7,7 +7,7 @@ import { countCandidaciesByElection } from "~/models/candidacy.server";
 import { countConstituencies } from "~/models/constituency.server";
 import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
-import { STATEMENT_MAX } from "~/utils/pledge";
+import { electionId, emailAddress, personId, statement, webAddress } from "~/utils/fields";
 import { runImport, type ImportResult } from "./import.server";
 import { ImportFailed, type Problem } from "./problems";
 import { parseCsv, readSourceFile } from "./read-file.server";
@@ -17,10 +17,10 @@ const campaignSchema = z.object({
   name: z.string().trim().min(1),
   slug: z.string().regex(/^[a-z0-9-]+$/),
   summary: z.string().trim().min(1),
-  electionId: z.string().regex(/^[a-z]+(\.[a-z0-9-]+)*\.\d{4}-\d{2}-\d{2}$/),
+  electionId,
   electionName: z.string().trim().min(1),
   electionDate: z.iso.date(),
-  fromEmail: z.email(),
+  fromEmail: emailAddress(),
   points: z.array(z.object({ title: z.string().trim().min(1), body: z.string().trim().min(1) })).min(1).max(10),
   askHourlyCap: z.number().int().min(1).default(20),
   wordingVariants: z
@@ -137,11 +137,11 @@ const pointNumbers = z
   .transform((v) => (v === "" ? [] : v.split(";").map(Number)));
 
 const samplePledgeRow = z.object({
-  person_id: z.string().trim().regex(/^\d+$/, "must be a Democracy Club person id (digits)"),
+  person_id: personId,
   sign: pointNumbers,
   decline: pointNumbers,
-  statement: optional(z.string().trim().max(STATEMENT_MAX, `must be at most ${STATEMENT_MAX} characters`)),
-  evidence_url: z.url({ protocol: /^https$/, error: "must be a web address starting https://" }),
+  statement: optional(statement()),
+  evidence_url: webAddress,
   note: z.string().trim().min(1, "say where the pledge was made"),
 });
 

@@ -1,8 +1,9 @@
 import type { MetaFunction } from "@remix-run/node";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { describeDuration } from "~/utils/time";
+import { noIndex } from "~/utils/private-page";
 
-export const meta: MetaFunction = () => [{ title: "Check your email" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ title: "Check your email" }, noIndex];
 
 // Everyone who submits sees this same page, whether or not they asked before,
 // so the form cannot be used to find out who has asked.

@@ -3,20 +3,16 @@ import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/r
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { confirmAsk, findAskByToken, findAskOutcome } from "~/models/ask.server";
 import { commitWithOthers } from "~/utils/db.server";
+import { noIndex, tokenPageHeaders } from "~/utils/private-page";
 import { signValue, verifySignedValue } from "~/utils/signed-value.server";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { describeDuration } from "~/utils/time";
 
-// The URL holds a live token: never cache it, never send it on as a referrer.
-// strict-origin, not no-referrer: a referrer is only ever our origin, and the
-// button's POST carries a real Origin (no-referrer makes it "null", which a
-// server cannot tell from a sandboxed page on another site).
-const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "strict-origin" };
-export const headers: HeadersFunction = () => tokenHeaders;
+export const headers: HeadersFunction = () => tokenPageHeaders;
 
 // The title is rendered by the page: it depends on what the button's POST
 // found, and meta functions cannot see action data.
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [noIndex];
 
 // A confirmed ask's link no longer matches anything, so the form carries the
 // ask's id, signed, to let a second press (another tab) say "already sent"
@@ -43,12 +39,12 @@ export async function action({ params, request }: ActionFunctionArgs) {
     const outcome = askId && /^\d+$/.test(askId) ? findAskOutcome({ askId: Number(askId) }) : null;
     // Remix does not reload the page's data after a 4xx, so the answer says what to show.
     const state = outcome ? ("already-sent" as const) : askId ? ("expired" as const) : ("dead" as const);
-    return Response.json({ state, constituencySlug: outcome?.constituencySlug ?? null }, { status: 410, headers: tokenHeaders });
+    return Response.json({ state, constituencySlug: outcome?.constituencySlug ?? null }, { status: 410, headers: tokenPageHeaders });
   }
   const query = new URLSearchParams({ constituency: confirmed.constituencySlug });
   // Which candidates could not be emailed: public ids, nothing about the supporter.
   for (const c of confirmed.withoutEmail) query.append("noEmail", String(c.candidacyId));
-  throw redirect(`/asks/thank-you?${query}`, { headers: tokenHeaders });
+  throw redirect(`/asks/thank-you?${query}`, { headers: tokenPageHeaders });
 }
 
 export default function ConfirmAsk() {

@@ -3,8 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
 import { env } from "~/utils/env.server";
+import { noIndex } from "~/utils/private-page";
 
-export const meta: MetaFunction = () => [{ title: "Message sent" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ title: "Message sent" }, noIndex];
 
 export function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

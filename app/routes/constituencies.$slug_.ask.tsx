@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
+import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextArea, TextField } from "~/components/field";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
@@ -10,8 +10,10 @@ import { findConstituencyBySlug } from "~/models/constituency.server";
 import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { commitWithOthers } from "~/utils/db.server";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
-import { personNameProblem } from "~/utils/names";
+import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
+import { emailAddress, personName } from "~/utils/fields";
 import { normalisePostcode } from "~/utils/postcode";
+import { noIndex } from "~/utils/private-page";
 import { lookUpPostcode } from "~/models/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
@@ -28,7 +30,7 @@ function formSecret() {
 
 // The title is rendered by the page itself: it must start "Error: " after a
 // failed submission, and meta functions cannot see action data.
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [noIndex];
 
 export const headers: HeadersFunction = ({ errorHeaders }) => retryAfterHeaders(errorHeaders);
 
@@ -102,22 +104,12 @@ function readValues(form: FormData): Values {
 
 function askSchema({ candidateIds, wordingIds }: { candidateIds: number[]; wordingIds: string[] }) {
   return z.object({
-    name: z
-      .string()
-      .min(1, "Enter your name")
-      .max(100, "Your name must be 100 characters or fewer")
-      // Names go into mail headers and the public list: no control characters.
-      .regex(/^[^\p{Cc}]+$/u, "Your name must only include letters, spaces and punctuation")
-      // Names reach spreadsheets, mail headers and the public list (names.ts says why).
-      .superRefine((name, ctx) => {
-        const problem = personNameProblem(name);
-        if (problem) ctx.addIssue({ code: "custom", message: `Your name ${problem}` });
-      }),
+    name: personName({ required: "Enter your name", subject: "Your name", max: 100 }),
     email: z
       .string()
       .min(1, "Enter your email address")
       .max(254, "Your email address must be 254 characters or fewer")
-      .pipe(z.email("Enter an email address in the correct format, like name@example.com")),
+      .pipe(emailAddress("Enter an email address in the correct format, like name@example.com")),
     postcode: z
       .string()
       .min(1, "Enter your postcode")
@@ -174,11 +166,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     wordingIds: campaign.wordingVariants.map((w) => w.id),
   }).safeParse(values);
   if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0]);
-      errors[field] ??= issue.message;
-    }
+    const errors = fieldErrorsOf(parsed.error);
     return Response.json({ values, errors, preview: null, startedAt: started }, { status: 400 });
   }
   const ask = parsed.data;

@@ -1,10 +1,13 @@
 import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { ConstituencyPicker } from "~/components/constituency-picker";
-import { ErrorSummary, errorTitle, type FieldErrors } from "~/components/error-summary";
+import { ErrorSummary } from "~/components/error-summary";
 import { TextField } from "~/components/field";
 import { listConstituencyChoices } from "~/models/constituency.server";
 import { lookUpPostcode, type PostcodeLookup } from "~/models/postcode-lookup.server";
+import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
+import { noIndex } from "~/utils/private-page";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -13,11 +16,22 @@ const unavailableTitle = "Sorry, we cannot look up postcodes at the moment";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.unavailable ? unavailableTitle : errorTitle(title, data?.errors) },
-  { name: "robots", content: "noindex" },
+  noIndex,
 ];
 
 // Enough for any postcode however it is spaced; longer input is not echoed back.
 const maxEcho = 40;
+
+const postcodeQuery = z.object({ postcode: z.string().trim().min(1, "Enter your postcode") });
+
+function constituencyQuery(choices: { slug: string }[]) {
+  return z.object({
+    constituency: z
+      .string()
+      .trim()
+      .refine((slug) => choices.some((c) => c.slug === slug), "Choose your constituency from the list"),
+  });
+}
 
 /**
  * GET /find?postcode=… looks the postcode up and sends the person to their
@@ -38,16 +52,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
   const chosen = params.get("constituency");
   if (chosen !== null) {
-    const slug = chosen.trim();
-    const constituency = choices.find((c) => c.slug === slug);
-    if (constituency) return redirect(`/constituencies/${constituency.slug}`);
-    return data(page({ errors: { constituency: "Choose your constituency from the list" } }), { status: 400 });
+    const parsed = constituencyQuery(choices).safeParse({ constituency: chosen });
+    if (parsed.success) return redirect(`/constituencies/${parsed.data.constituency}`);
+    return data(page({ errors: fieldErrorsOf(parsed.error) }), { status: 400 });
   }
 
   const typed = params.get("postcode");
   if (typed === null) return data(page({}));
-  const postcode = typed.trim().slice(0, maxEcho);
-  if (postcode === "") return data(page({ errors: { postcode: "Enter your postcode" } }), { status: 400 });
+  const parsed = postcodeQuery.safeParse({ postcode: typed });
+  if (!parsed.success) return data(page({ errors: fieldErrorsOf(parsed.error) }), { status: 400 });
+  const postcode = parsed.data.postcode.slice(0, maxEcho);
 
   const result = await lookUpPostcode(typed);
   if (result.status === "found") {

@@ -3,18 +3,16 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { MailText } from "~/components/mail-text";
 import { findMailboxMessage } from "~/models/mailbox.server";
+import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
 
 export { ErrorBoundary } from "~/components/route-error";
-
-// The message holds live confirmation links: never cached, never leaked in a Referer.
-const privateHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => errorHeaders ?? loaderHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.message.subject || "(no subject)"} – Local mailbox` : "Page not found" },
-  { name: "robots", content: "noindex" },
+  noIndex,
 ];
 
 const idParam = z.coerce.number().int().positive();
@@ -26,7 +24,7 @@ const londonTime = new Intl.DateTimeFormat("en-GB", {
 });
 
 export function loader({ params, context }: LoaderFunctionArgs) {
-  const notFound = () => new Response("Not found", { status: 404, headers: privateHeaders });
+  const notFound = () => new Response("Not found", { status: 404, headers: mailboxPageHeaders });
   // 404, not 403: from elsewhere the mailbox looks like it does not exist.
   if (!isLoopbackRequest(context)) throw notFound();
   const id = idParam.safeParse(params.id);
@@ -35,7 +33,7 @@ export function loader({ params, context }: LoaderFunctionArgs) {
   if (!message) throw notFound();
   return data(
     { message: { ...message, deliveredAt: londonTime.format(new Date(message.deliveredAt)) } },
-    { headers: privateHeaders },
+    { headers: mailboxPageHeaders },
   );
 }
 

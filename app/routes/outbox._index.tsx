@@ -2,17 +2,15 @@ import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction 
 import { Link, useLoaderData } from "@remix-run/react";
 import { listMailboxMessages } from "~/models/mailbox.server";
 import { countOutboxByStatus, listOutboxProblems } from "~/models/outbox.server";
-import { env } from "~/utils/env.server";
+import { mailMode } from "~/utils/env.server";
+import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
 
 export { ErrorBoundary } from "~/components/route-error";
 
-// The mailbox holds live confirmation links: never cached, never leaked in a Referer.
-const privateHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
-
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => errorHeaders ?? loaderHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Local mailbox" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ title: "Local mailbox" }, noIndex];
 
 const londonTime = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",
@@ -22,17 +20,17 @@ const londonTime = new Intl.DateTimeFormat("en-GB", {
 
 export function loader({ context }: LoaderFunctionArgs) {
   // 404, not 403: from elsewhere the mailbox looks like it does not exist.
-  if (!isLoopbackRequest(context)) throw new Response("Not found", { status: 404, headers: privateHeaders });
+  if (!isLoopbackRequest(context)) throw new Response("Not found", { status: 404, headers: mailboxPageHeaders });
   const messages = listMailboxMessages().map((m) => ({ ...m, deliveredAt: londonTime.format(new Date(m.deliveredAt)) }));
   const problems = listOutboxProblems().map((p) => ({ ...p, nextAttemptAt: londonTime.format(new Date(p.nextAttemptAt)) }));
   return data(
     {
-      mailMode: env.SMTP_URL ? ("smtp" as const) : ("local" as const),
+      mailMode,
       messages,
       counts: countOutboxByStatus(),
       problems,
     },
-    { headers: privateHeaders },
+    { headers: mailboxPageHeaders },
   );
 }
 

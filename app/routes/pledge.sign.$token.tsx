@@ -1,25 +1,24 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, redirect, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary, type FieldErrors } from "~/components/error-summary";
+import { z } from "zod";
+import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextArea } from "~/components/field";
 import { findCampaign } from "~/models/campaign.server";
 import { findSigningPage, recordPledgeFromLink, requestSigningLink } from "~/models/signing-link.server";
 import { type Answers } from "~/models/pledge.server";
+import { cleanStatement, statement } from "~/utils/fields";
+import { errorTitle, fieldErrorsOf } from "~/utils/forms";
 import { STATEMENT_MAX } from "~/utils/pledge";
+import { noIndex, tokenPageHeaders } from "~/utils/private-page";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 import { describeDuration } from "~/utils/time";
 
-// The URL holds a live signing token: never cache it, never pass it on as a referrer.
-// strict-origin, not no-referrer: a referrer is only ever our origin, and the
-// form's POST carries a real Origin (no-referrer makes it "null", which a
-// server cannot tell from a sandboxed page on another site).
-const tokenHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "strict-origin" };
-export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenHeaders, ...retryAfterHeaders(errorHeaders) });
+export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenPageHeaders, ...retryAfterHeaders(errorHeaders) });
 
 // The title is rendered by the page (it must start "Error: " after a failed submission).
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [noIndex];
 
 // Opening the link changes nothing (mail scanners follow links, GET and HEAD
 // alike): only the button's POST records answers.
@@ -46,7 +45,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     } catch (error) {
       rethrowAsTooManyRequests(error);
     }
-    return Response.json({ freshLinkSent: true, errors: null, values: null, deadLink: null }, { headers: tokenHeaders });
+    return Response.json({ freshLinkSent: true, errors: null, values: null, deadLink: null }, { headers: tokenPageHeaders });
   }
 
   // A dead link (pressed in a second tab, or after the address changed) says
@@ -54,41 +53,48 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const opened = findSigningPage({ token, now });
   if (opened.status !== "valid") return deadLinkAnswer(opened);
 
-  const campaign = findCampaign();
-  const answers: Answers = {};
+  const points = findCampaign()?.points ?? [];
   const values: Record<string, string> = {};
-  const errors: FieldErrors = {};
-  for (const point of campaign?.points ?? []) {
-    const value = String(form.get(`point-${point.id}`) ?? "");
-    values[`point-${point.id}`] = value;
-    if (value === "signed" || value === "declined") answers[point.id] = value;
-    else if (value !== "none") errors[`point-${point.id}`] = `Select whether you sign point ${point.position}`;
+  for (const point of points) values[`point-${point.id}`] = String(form.get(`point-${point.id}`) ?? "");
+  // What the page shows again on error is the statement as it would be saved.
+  values.statement = cleanStatement(String(form.get("statement") ?? ""));
+  const parsed = signingSchema(points).safeParse(values);
+  if (!parsed.success) {
+    const errors = fieldErrorsOf(parsed.error);
+    return Response.json({ freshLinkSent: false, errors, values, deadLink: null }, { status: 400, headers: tokenPageHeaders });
   }
-  // A statement is shown as plain text; control characters other than line breaks go.
-  const statement = String(form.get("statement") ?? "")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\P{Cc}\n]/gu, "")
-    .trim();
-  values.statement = statement;
-  if (statement.length > STATEMENT_MAX) errors.statement = `Your statement must be ${STATEMENT_MAX} characters or fewer`;
-  if (Object.keys(errors).length > 0) {
-    return Response.json({ freshLinkSent: false, errors, values, deadLink: null }, { status: 400, headers: tokenHeaders });
+  const answers: Answers = {};
+  for (const point of points) {
+    const answer = parsed.data[`point-${point.id}`];
+    if (answer === "signed" || answer === "declined") answers[point.id] = answer;
   }
 
-  const result = recordPledgeFromLink({ token, answers, statement: statement || null, now });
+  const result = recordPledgeFromLink({ token, answers, statement: parsed.data.statement || null, now });
   if (result.status !== "recorded") {
     // The link died between the check above and the write: show why.
     return deadLinkAnswer(findSigningPage({ token, now }));
   }
   // A fresh address each time: the candidate page is cacheable (browsers may
   // show a stale copy while revalidating), and they must see what they just did.
-  throw redirect(`/candidates/${opened.candidacy.personId}?recorded=${now.getTime()}`, { headers: tokenHeaders });
+  throw redirect(`/candidates/${opened.candidacy.personId}?recorded=${now.getTime()}`, { headers: tokenPageHeaders });
+}
+
+// The fields in the order the page shows them: each point, then the statement.
+function signingSchema(points: { id: number; position: number }[]) {
+  const shape: Record<string, z.ZodType<string, string>> = {};
+  for (const point of points) {
+    shape[`point-${point.id}`] = z.enum(["signed", "declined", "none"], {
+      error: `Select whether you sign point ${point.position}`,
+    });
+  }
+  shape.statement = statement({ subject: "Your statement" });
+  return z.object(shape);
 }
 
 // Remix does not reload the page's data after a 4xx, so the answer carries
 // the link's state itself for the page to explain.
 function deadLinkAnswer(deadLink: ReturnType<typeof findSigningPage>) {
-  return Response.json({ freshLinkSent: false, errors: null, values: null, deadLink }, { status: 410, headers: tokenHeaders });
+  return Response.json({ freshLinkSent: false, errors: null, values: null, deadLink }, { status: 410, headers: tokenPageHeaders });
 }
 
 export default function SignPledge() {
@@ -156,7 +162,7 @@ export default function SignPledge() {
   const title = `Sign the pledge – ${candidacy.name}`;
   return (
     <>
-      <title>{Object.keys(errors).length > 0 ? `Error: ${title}` : title}</title>
+      <title>{errorTitle(title, errors)}</title>
       <ErrorSummary errors={errors} />
       <span className="caption-l">
         {candidacy.name}, {candidacy.partyName}, {candidacy.constituencyName}

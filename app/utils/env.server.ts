@@ -86,3 +86,6 @@ export const env = readEnv();
 export function publicUrl(path: string) {
   return `${env.PUBLIC_URL}${path}`;
 }
+
+/** Where mail goes: over SMTP when SMTP_URL is set, otherwise to the local mailbox at /outbox. */
+export const mailMode: "smtp" | "local" = env.SMTP_URL ? "smtp" : "local";

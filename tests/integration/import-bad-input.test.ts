@@ -149,7 +149,7 @@ test("the same person_id twice is a duplicate, and the message names the line it
   ]);
 });
 
-test("candidate names that start like a formula or hide or reorder text are refused as bad values", () => {
+test("candidate names that start like a formula, hold control characters or hide or reorder text are refused as bad values", () => {
   seed();
   const path = writeInputFile(
     "dc-names.csv",
@@ -161,6 +161,8 @@ test("candidate names that start like a formula or hide or reorder text are refu
       buildCandidate(harbury, { person_name: "Eve \u202Enosliw" }),
       buildCandidate(harbury, { person_name: "Fa\u200Bye" }),
       buildCandidate(harbury, { party_name: "=1+1", party_id: "PP9999" }),
+      // The ask form's rule for a supporter's name, which goes into mail headers as a candidate's does.
+      buildCandidate(harbury, { person_name: "Gil\u0007es" }),
     ]),
   );
 
@@ -188,6 +190,12 @@ test("candidate names that start like a formula or hide or reorder text are refu
       message: 'must not contain invisible characters (got "Fa\\u{200B}ye")',
     },
     { file: "dc-names.csv", line: 8, column: "party_name", message: 'must not start with =, +, - or @ (got "=1+1")' },
+    {
+      file: "dc-names.csv",
+      line: 9,
+      column: "person_name",
+      message: 'must only include letters, spaces and punctuation (got "Gil\\u{7}es")',
+    },
   ]);
 });
 

@@ -148,3 +148,30 @@ test("the signing page's title matches its heading in every state, and a press t
   });
   expect(screen.getByText(/has changed since this link was sent/)).toBeTruthy();
 });
+
+test("after a press with answers missing, the signing page's title starts 'Error: ' and the summary lists each point in order", async () => {
+  loadSampleElectionIfEmpty({ dir: dataDir });
+  const ruth = db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, "900346")).get()!.id;
+  const token = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth, now: new Date() }))!.url.split("/pledge/sign/")[1]!;
+  const url = `http://localhost/pledge/sign/${token}`;
+  const opened = signLoader({ request: new Request(url), params: { token }, context: {} });
+  const [first, second, third] = opened.points;
+  const pressed = await run(() =>
+    signAction({
+      request: new Request(url, post({ [`point-${first!.id}`]: "signed", [`point-${third!.id}`]: "maybe", statement: "" })),
+      params: { token },
+      context: {},
+    }),
+  );
+
+  expect(await renderPage(SignPledge, "/link/x", opened, pressed)).toEqual({
+    title: "Error: Sign the pledge – Ruth Adeyemi",
+    heading: "Sign the pledge",
+  });
+  const summary = screen.getByRole("alert");
+  expect([...summary.querySelectorAll("a")].map((a) => [a.getAttribute("href"), a.textContent])).toEqual([
+    [`#point-${second!.id}`, "Select whether you sign point 2"],
+    [`#point-${third!.id}`, "Select whether you sign point 3"],
+    ...opened.points.slice(3).map((p, i) => [`#point-${p.id}`, `Select whether you sign point ${i + 4}`]),
+  ]);
+});

@@ -343,7 +343,7 @@ test("a bad row in the sample pledges fails clearly, by file, line and column, a
       "900034,1;2;3;4,,,https://example.org/e,fine\n" +
       "900018,1;9,,,https://example.org/e,no point 9\n" +
       "900039,1 and 2,,,https://example.org/e,not a list\n" +
-      "900304,1;2,,,http://example.org/e,not https\n" +
+      "900304,1;2,,,javascript:alert(1),not a web link\n" +
       "900386,,,,https://example.org/e,nothing answered\n" +
       "900509,1;2,2,,https://example.org/e,both\n" +
       "900511,1,,,https://example.org/e,\n" +
@@ -351,13 +351,25 @@ test("a bad row in the sample pledges fails clearly, by file, line and column, a
   );
   expect(problems).toEqual([
     { file: samplePledgesFile, line: 4, column: "sign", message: 'must be point numbers separated by ";", like 1;2;4 (got "1 and 2")' },
-    { file: samplePledgesFile, line: 5, column: "evidence_url", message: 'must be a web address starting https:// (got "http://example.org/e")' },
+    { file: samplePledgesFile, line: 5, column: "evidence_url", message: 'must be a web address starting http:// or https:// (got "javascript:alert(1)")' },
     { file: samplePledgesFile, line: 8, column: "note", message: "say where the pledge was made" },
     { file: samplePledgesFile, line: 9, column: "person_id", message: 'duplicate "900034" (first seen on line 2)' },
     { file: samplePledgesFile, line: 3, column: "sign", message: "there is no point 9: the campaign has points 1 to 4" },
     { file: samplePledgesFile, line: 6, column: "sign", message: "give the points signed or declined (or both)" },
     { file: samplePledgesFile, line: 7, column: "decline", message: "point 2 is both signed and declined" },
   ]);
+});
+
+test("a sample pledge follows the rules a signed one does: http:// is a web address, and the statement is cleaned to plain text", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
+  cpSync(dataDir, dir, { recursive: true });
+  writeFileSync(join(dir, samplePledgesFile), header + "900034,1;2,,I will\u0007 sign.,http://example.org/e,a letter\n");
+
+  loadSampleElectionIfEmpty({ dir, now: t0 });
+
+  expect(
+    db.select({ statement: pledgeHistory.statement, evidenceUrl: pledgeHistory.evidenceUrl }).from(pledgeHistory).all(),
+  ).toEqual([{ statement: "I will sign.", evidenceUrl: "http://example.org/e" }]);
 });
 
 test("a sample pledge for someone not on the ballot names the line and the person_id", () => {

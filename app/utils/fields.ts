@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { personNameProblem } from "./names";
+import { STATEMENT_MAX } from "./pledge";
+import { isWebAddress, webAddressRule } from "./web-address";
+
+// The one rule for each kind of value the app takes in, whoever types or
+// imports it: the importers, the sample loader, the staff scripts and the
+// forms. Messages are written to follow a name: an import problem prints them
+// after its file, line and column ("email: must be an email address"), a
+// form puts its own subject in front ("Your name must …").
+
+function after(subject: string | undefined, rule: string) {
+  return subject ? `${subject} ${rule}` : rule;
+}
+
+/** A Democracy Club person id, such as 900346: digits only. */
+export const personId = z.string().trim().regex(/^\d+$/, "must be a Democracy Club person id (digits)");
+
+/** A Democracy Club election id: the kind, optional parts, then the date (parl.2024-07-04). */
+export const electionId = z
+  .string()
+  .trim()
+  .regex(/^[a-z]+(\.[a-z0-9-]+)*\.\d{4}-\d{2}-\d{2}$/, "must be a Democracy Club election id such as parl.2024-07-04");
+
+/** A Democracy Club ballot id: kind, place, date (parl.aldershot.2024-07-04). */
+export const ballotPaperId = z
+  .string()
+  .trim()
+  .regex(/^[a-z]+\.[a-z0-9-]+\.\d{4}-\d{2}-\d{2}$/, "must be a ballot id such as parl.aldershot.2024-07-04");
+
+/** The shape of a GSS code of an area in the UK: its nation's letter and eight digits. */
+export const gssCodePattern = /^[ESWN]\d{8}$/;
+
+/** An ONS (GSS) code of a UK area, such as the constituency E14001063. */
+export const gssCode = z.string().trim().regex(gssCodePattern, "must be a GSS code such as E14001063");
+
+/** An email address, by zod's rule; a form passes its own GOV.UK message. */
+export function emailAddress(message = "must be an email address") {
+  return z.email(message);
+}
+
+/** A link stored and later shown as <a href>: only http and https (web-address.ts says why). */
+export const webAddress = z.string().refine(isWebAddress, webAddressRule);
+
+/**
+ * A name people will see (a supporter's, a candidate's, a party's): required;
+ * no control characters, since names go into mail headers; and by the one
+ * rule for names (names.ts), not a spreadsheet formula and free of characters
+ * that reorder or hide text. Letters of every script are fine.
+ */
+export function personName({ required, subject, max }: { required: string; subject?: string; max?: number }) {
+  let name = z.string().trim().min(1, required);
+  if (max !== undefined) name = name.max(max, after(subject, `must be ${max} characters or fewer`));
+  return name
+    .regex(/^[^\p{Cc}]+$/u, after(subject, "must only include letters, spaces and punctuation"))
+    .superRefine((value, ctx) => {
+      const problem = personNameProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: after(subject, problem) });
+    });
+}
+
+/** A statement is shown as plain text: Windows line ends become \n, other control characters than \n go. */
+export function cleanStatement(text: string) {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[^\P{Cc}\n]/gu, "")
+    .trim();
+}
+
+/** A candidate's public statement with their answers, cleaned, at most STATEMENT_MAX characters. */
+export function statement({ subject }: { subject?: string } = {}) {
+  return z
+    .string()
+    .transform(cleanStatement)
+    .pipe(z.string().max(STATEMENT_MAX, after(subject, `must be ${STATEMENT_MAX} characters or fewer`)));
+}
