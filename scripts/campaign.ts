@@ -3,7 +3,7 @@
 // cap) from a JSON file like data/campaign.json into the database. Points are
 // matched by position, so answers already given stay attached to their point.
 import { migrateDb } from "#db/index";
-import { loadCampaignSettings } from "~/importers/sample.server";
+import { loadCampaignSettings } from "~/importers/campaign.server";
 import { ImportFailed, formatProblems } from "~/importers/problems";
 import { db } from "~/utils/db.server";
 

@@ -2,62 +2,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeTransaction } from "#db/index";
-import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
+import { findCampaign, type CampaignSettings } from "~/models/campaign.server";
 import { countCandidaciesByElection } from "~/models/candidacy.server";
 import { countConstituencies } from "~/models/constituency.server";
 import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { electionId, emailAddress, personId, statement, webAddress } from "~/utils/fields";
+import { loadCampaignSettings } from "./campaign.server";
 import { runImport, type ImportResult } from "./import.server";
 import { ImportFailed, type Problem } from "./problems";
 import { parseCsv, readSourceFile } from "./read-file.server";
 import { findDuplicates, optional, parseRows, requireColumns } from "./rows.server";
-
-const campaignSchema = z.object({
-  name: z.string().trim().min(1),
-  slug: z.string().regex(/^[a-z0-9-]+$/),
-  summary: z.string().trim().min(1),
-  electionId,
-  electionName: z.string().trim().min(1),
-  electionDate: z.iso.date(),
-  fromEmail: emailAddress(),
-  points: z.array(z.object({ title: z.string().trim().min(1), body: z.string().trim().min(1) })).min(1).max(10),
-  askHourlyCap: z.number().int().min(1).default(20),
-  wordingVariants: z
-    .array(
-      z.object({
-        id: z.string().regex(/^[a-z0-9-]+$/),
-        label: z.string().trim().min(1),
-        opening: z.string().trim().min(1),
-        closing: z.string().trim().min(1),
-      }),
-    )
-    .min(1),
-  messagePrompts: z.array(z.string().trim().min(1)).default([]),
-}) satisfies z.ZodType<CampaignSettings>;
-
-/** Reads and checks campaign settings (name, wording, the points) from a JSON file. */
-export function readCampaignSettings(path: string): CampaignSettings {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ImportFailed([{ file: path, message: `cannot read campaign settings: ${String(error)}` }]);
-  }
-  const parsed = campaignSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ImportFailed(
-      parsed.error.issues.map((i) => ({ file: path, column: i.path.join("."), message: i.message })),
-    );
-  }
-  return parsed.data;
-}
-
-export function loadCampaignSettings({ path, now = new Date() }: { path: string; now?: Date }) {
-  const settings = readCampaignSettings(path);
-  writeTransaction(db, () => saveCampaign({ settings, now: now.toISOString() }));
-  return settings;
-}
 
 // The order matters: constituencies before the candidates and hexes that point at them.
 export const sampleFiles = [

@@ -3,7 +3,7 @@
 // campaign settings from data/ and some invented answers, so the map of the
 // real election shows every colour. For browser tests only.
 import { findCampaign } from "~/models/campaign.server";
-import { loadCampaignSettings } from "~/importers/sample.server";
+import { loadCampaignSettings } from "~/importers/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 

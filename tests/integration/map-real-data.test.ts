@@ -10,7 +10,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 import { HexMap } from "~/components/hex-map";
 import { runImport } from "~/importers/import.server";
-import { loadCampaignSettings } from "~/importers/sample.server";
+import { loadCampaignSettings } from "~/importers/campaign.server";
 import { findMapData } from "~/models/map.server";
 import { loader } from "~/routes/map";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { runImport } from "~/importers/import.server";
-import { loadCampaignSettings } from "~/importers/sample.server";
+import { loadCampaignSettings } from "~/importers/campaign.server";
 import { findCampaign } from "~/models/campaign.server";
 import { countConstituencies } from "~/models/constituency.server";
 import { loader as boardLoader } from "~/routes/board";
