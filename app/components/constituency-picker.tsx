@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { nations } from "#db/schema";
+import { nations } from "#db/enums";
 
 export type ConstituencyChoice = { name: string; slug: string; nation: string };
 

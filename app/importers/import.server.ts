@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { importKinds, type ImportKind } from "#db/schema";
+import { importKinds, type ImportKind } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { recordImportRun } from "~/models/import-run.server";
 import { db } from "~/utils/db.server";

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { askDeliveries, askRecipients, asks, candidacies, constituencies, outbox, pledgePointAnswers, pledgePoints } from "#db/schema";
+import { askRecipients, asks, candidacies, constituencies, outbox, pledgePointAnswers, pledgePoints } from "#db/schema";
+import { askDeliveries } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { deleteMailboxMessages } from "~/models/mailbox.server";

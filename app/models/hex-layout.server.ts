@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { hexes, hexLayouts, type HexLayoutKind } from "#db/schema";
+import { hexes, hexLayouts } from "#db/schema";
+import type { HexLayoutKind } from "#db/enums";
 import { db } from "~/utils/db.server";
 
 export type HexRecord = { constituencyCode: string; q: number; r: number };

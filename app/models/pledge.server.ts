@@ -10,9 +10,8 @@ import {
   pledgePointAnswers,
   pledges,
   signingTokens,
-  type PledgeAnswer,
-  type TrustMark,
 } from "#db/schema";
+import type { PledgeAnswer, TrustMark } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
