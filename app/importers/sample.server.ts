@@ -8,8 +8,9 @@ import { countConstituencies } from "~/models/constituency.server";
 import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { STATEMENT_MAX } from "~/utils/pledge";
-import { runImport, type ImportResult } from "./import.server";
+import { runImport } from "./import.server";
 import { ImportFailed, type Problem } from "./problems";
+import type { ImportResult } from "./types";
 import { parseCsv, readSourceFile } from "./read-file.server";
 import { findDuplicates, optional, parseRows, requireColumns } from "./rows.server";
 
