@@ -5,10 +5,6 @@ import { db } from "~/utils/db.server";
 
 export type HexRecord = { constituencyCode: string; q: number; r: number };
 
-export function findHexLayout({ id }: { id: string }) {
-  return db.select({ id: hexLayouts.id, layout: hexLayouts.layout }).from(hexLayouts).where(eq(hexLayouts.id, id)).get();
-}
-
 export function listHexRecords({ layoutId }: { layoutId: string }): HexRecord[] {
   return db
     .select({ constituencyCode: hexes.constituencyCode, q: hexes.q, r: hexes.r })
