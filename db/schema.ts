@@ -10,6 +10,17 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import {
+  askDeliveries,
+  askStatuses,
+  candidacyStatuses,
+  hexLayoutKinds,
+  nations,
+  outboxStatuses,
+  pledgeAnswers,
+  trustMarks,
+  type PledgeAnswer,
+} from "./enums";
 
 const timestamps = {
   createdAt: text("created_at")
@@ -19,9 +30,6 @@ const timestamps = {
     .notNull()
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
 };
-
-export const nations = ["England", "Scotland", "Wales", "Northern Ireland"] as const;
-export type Nation = (typeof nations)[number];
 
 export const elections = sqliteTable("elections", {
   // Democracy Club election id, e.g. "parl.2024-07-04".
@@ -57,9 +65,6 @@ export const parties = sqliteTable("parties", {
   ...timestamps,
 });
 
-export const candidacyStatuses = ["standing", "withdrawn"] as const;
-export type CandidacyStatus = (typeof candidacyStatuses)[number];
-
 export const candidacies = sqliteTable(
   "candidacies",
   {
@@ -93,9 +98,6 @@ export const candidacies = sqliteTable(
   ],
 );
 
-export const hexLayoutKinds = ["odd-r", "even-r", "odd-q", "even-q"] as const;
-export type HexLayoutKind = (typeof hexLayoutKinds)[number];
-
 export const hexLayouts = sqliteTable("hex_layouts", {
   id: text("id").primaryKey(),
   layout: text("layout", { enum: hexLayoutKinds }).notNull(),
@@ -120,16 +122,6 @@ export const hexes = sqliteTable(
     uniqueIndex("hexes_position_unique").on(t.layoutId, t.q, t.r),
   ],
 );
-
-export const importKinds = [
-  "ons-constituencies",
-  "hoc-constituencies",
-  "dc-candidates",
-  "oi-candidates",
-  "hexjson",
-  "onspd-postcodes",
-] as const;
-export type ImportKind = (typeof importKinds)[number];
 
 export const importRuns = sqliteTable("import_runs", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -234,8 +226,6 @@ export const postcodeImportClaims = sqliteTable("postcode_import_claims", {
   startedAt: text("started_at").notNull(),
 });
 
-export const askStatuses = ["pending", "confirmed"] as const;
-
 export const asks = sqliteTable(
   "asks",
   {
@@ -270,8 +260,6 @@ export const asks = sqliteTable(
   ],
 );
 
-export const askDeliveries = ["mail", "digest", "no-email", "already-signed"] as const;
-
 // Which candidates an ask goes to, and how it reached them.
 export const askRecipients = sqliteTable(
   "ask_recipients",
@@ -291,9 +279,6 @@ export const askRecipients = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.askId, t.candidacyId] }), index("ask_recipients_candidacy_idx").on(t.candidacyId, t.delivery)],
 );
-
-export const outboxStatuses = ["queued", "sending", "sent", "failed"] as const;
-export type OutboxStatus = (typeof outboxStatuses)[number];
 
 // Every mail the app sends is first a row here, written in the same
 // transaction as the change that causes it, then sent by the worker.
@@ -371,11 +356,6 @@ export const signingTokens = sqliteTable(
   },
   (t) => [uniqueIndex("signing_tokens_hash_unique").on(t.tokenHash), index("signing_tokens_candidacy_idx").on(t.candidacyId)],
 );
-
-export const pledgeAnswers = ["signed", "declined"] as const;
-export type PledgeAnswer = (typeof pledgeAnswers)[number];
-export const trustMarks = ["verified-by-email", "recorded-by-campaign"] as const;
-export type TrustMark = (typeof trustMarks)[number];
 
 // A candidacy's current pledge: its statement and how we know it is theirs.
 // The answers per point are in pledge_point_answers (no row: not answered yet).

@@ -2,15 +2,11 @@
 // Imports constituency, candidate, HexJSON and ONS Postcode Directory files; see README.md.
 import { parseArgs } from "node:util";
 import { migrateDb } from "#db/index";
-import {
-  importKinds,
-  runImport,
-  summariseChanges,
-  type ImportKind,
-  type ImportResult,
-} from "~/importers/import.server";
+import { importKinds, type ImportKind } from "#db/enums";
+import { runImport, summariseChanges } from "~/importers/import.server";
 import { looksLikePostcodeDirectory, runPostcodeImport, type PostcodeImportProgress } from "~/importers/postcodes.server";
 import { ImportFailed, WithdrawalsNotConfirmed, formatProblems, formatWithdrawal } from "~/importers/problems";
+import type { ImportResult } from "~/importers/types";
 import { db } from "~/utils/db.server";
 
 const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Nation } from "#db/schema";
+import type { Nation } from "#db/enums";
 
 // One folder per test file. A file keeps its name across writes because the
 // name matters: a HexJSON layout's id is its file name.

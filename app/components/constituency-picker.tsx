@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { SelectField } from "~/components/field";
-import { nations } from "#db/schema";
+import { nations } from "#db/enums";
 
 export type ConstituencyChoice = { name: string; slug: string; nation: string };
 

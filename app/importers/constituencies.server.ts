@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nations } from "#db/schema";
+import { nations } from "#db/enums";
 import {
   listConstituencyRecords,
   saveConstituencyRecords,

@@ -1,6 +1,6 @@
 import { basename, extname } from "node:path";
 import { z } from "zod";
-import { hexLayoutKinds } from "#db/schema";
+import { hexLayoutKinds } from "#db/enums";
 import { listConstituencyRecords } from "~/models/constituency.server";
 import { listHexRecords, saveHexLayout, type HexRecord } from "~/models/hex-layout.server";
 import type { SourceFile } from "./read-file.server";

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { importKinds, type ImportKind } from "#db/schema";
+import type { ImportKind } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { recordImportRun } from "~/models/import-run.server";
 import { db } from "~/utils/db.server";
@@ -7,27 +7,10 @@ import { dcColumns, oiColumns, planCandidatesImport } from "./candidates.server"
 import { hocColumns, onsColumns, planConstituencyImport } from "./constituencies.server";
 import { planHexJsonImport } from "./hexjson.server";
 import { importPostcodeTable, onspdColumns, summarisePostcodeImport } from "./postcodes.server";
-import { countChanges, type Change, type ImportPlan } from "./plan";
+import { countChanges, type ImportPlan } from "./plan";
 import { ImportFailed, WithdrawalsNotConfirmed } from "./problems";
 import { parseCsv, readSourceFile, type CsvTable, type SourceFile } from "./read-file.server";
-
-export { importKinds, type ImportKind };
-
-export type ImportResult = {
-  kind: ImportKind;
-  file: string;
-  sha256: string;
-  dryRun: boolean;
-  rows: number;
-  added: number;
-  updated: number;
-  withdrawn: number;
-  removed: number;
-  unchanged: number;
-  changes: Change[];
-};
-
-export type Progress = { phase: "reading" | "checking" | "writing" | "done"; rows?: number };
+import type { ImportResult, Progress } from "./types";
 
 /** Works out what a file is from its header (or, for HexJSON, its shape). */
 export function detectKind(file: SourceFile, table: CsvTable | null): ImportKind {

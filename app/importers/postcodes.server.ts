@@ -48,7 +48,6 @@ import {
   type StagedPostcode,
 } from "~/models/postcode.server";
 import { normalisePostcode } from "~/utils/postcode";
-import type { ImportResult, Progress } from "./import.server";
 import {
   createUtf8Checker,
   cutShort,
@@ -59,6 +58,7 @@ import {
 } from "./read-file.server";
 import { ImportFailed, type Problem } from "./problems";
 import { truncate } from "./rows.server";
+import type { ImportResult, Progress } from "./types";
 
 /** The columns used; the directory's other 49 are ignored. */
 export const onspdColumns = ["pcds", "pcon", "doterm"] as const;

@@ -9,8 +9,9 @@ import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { electionId, emailAddress, personId, statement, webAddress } from "~/utils/fields";
 import { loadCampaignSettings } from "./campaign.server";
-import { runImport, type ImportResult } from "./import.server";
+import { runImport } from "./import.server";
 import { ImportFailed, type Problem } from "./problems";
+import type { ImportResult } from "./types";
 import { parseCsv, readSourceFile } from "./read-file.server";
 import { findDuplicates, optional, parseRows, requireColumns } from "./rows.server";
 

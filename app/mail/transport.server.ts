@@ -142,6 +142,7 @@ export function findSender(): Address | undefined {
 // C0 controls (CR, LF, NUL, TAB…), DEL, C1 controls (including NEL) and the
 // Unicode line and paragraph separators: any of them in a header could end
 // the line and start a new header, so names and subjects never carry them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
 /** Text safe for one header line: control characters become single spaces. */
@@ -163,6 +164,7 @@ function headerText(text: string) {
 // A plain addr-spec: no spaces, controls, quotes, brackets, commas or
 // semicolons anywhere (nothing that could list a second recipient), one @,
 // and a dotted domain.
+// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
 const plainAddress = /^[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029@<>()[\]\\,;:"]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u;
 
 /** True for an address we will hand to an SMTP server as it stands. Addresses are never tidied into another one. */
@@ -171,6 +173,7 @@ export function isSendableAddress(address: string) {
 }
 
 function cleanBody(text: string) {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the purpose
   return text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
 }
 

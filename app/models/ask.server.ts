@@ -1,7 +1,8 @@
 // Asks: a supporter's request to their candidates, from the form through the
 // confirmation link to the mails it sends; unconfirmed asks expire.
 import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
-import { askDeliveries, askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
+import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
+import { askDeliveries } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { requireCampaign } from "~/models/campaign.server";
 import { deleteMailboxMessages } from "~/models/mailbox.server";

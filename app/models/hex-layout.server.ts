@@ -1,12 +1,9 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { hexes, hexLayouts, type HexLayoutKind } from "#db/schema";
+import { hexes, hexLayouts } from "#db/schema";
+import type { HexLayoutKind } from "#db/enums";
 import { db } from "~/utils/db.server";
 
 export type HexRecord = { constituencyCode: string; q: number; r: number };
-
-export function findHexLayout({ id }: { id: string }) {
-  return db.select({ id: hexLayouts.id, layout: hexLayouts.layout }).from(hexLayouts).where(eq(hexLayouts.id, id)).get();
-}
 
 export function listHexRecords({ layoutId }: { layoutId: string }): HexRecord[] {
   return db

@@ -56,10 +56,6 @@ export function listMailboxMessages({ limit = 200 }: { limit?: number } = {}) {
     .all();
 }
 
-export function countMailboxMessages() {
-  return db.$count(mailbox);
-}
-
 export function findMailboxMessage({ id }: { id: number }) {
   return db
     .select({

@@ -132,5 +132,3 @@ export function findMapData({ party, status }: MapQuery = {}) {
     parties: [...parties.values()].sort((a, b) => b.candidates - a.candidates || a.name.localeCompare(b.name)),
   };
 }
-
-export type MapData = ReturnType<typeof findMapData>;

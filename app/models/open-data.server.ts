@@ -1,5 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { asks, constituencies, type CandidacyStatus, type PledgeAnswer } from "#db/schema";
+import { asks, constituencies } from "#db/schema";
+import type { CandidacyStatus, PledgeAnswer } from "#db/enums";
 import { findCampaign } from "~/models/campaign.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
 import { db } from "~/utils/db.server";

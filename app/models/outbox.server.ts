@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
-import { outbox, outboxStatuses, type OutboxStatus } from "#db/schema";
+import { outbox } from "#db/schema";
+import { outboxStatuses, type OutboxStatus } from "#db/enums";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { HOUR } from "~/utils/time";

@@ -9,9 +9,8 @@ import {
   pledgeHistory,
   pledgePointAnswers,
   pledges,
-  type PledgeAnswer,
-  type TrustMark,
 } from "#db/schema";
+import type { PledgeAnswer, TrustMark } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { recordAudit } from "~/models/audit.server";
 import { requireCampaign } from "~/models/campaign.server";

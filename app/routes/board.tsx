@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { nations } from "#db/schema";
+import { nations } from "#db/enums";
 import { PledgeTag } from "~/components/pledge-tag";
 import { findCampaign } from "~/models/campaign.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";

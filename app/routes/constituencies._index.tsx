@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { nations } from "#db/schema";
+import { nations } from "#db/enums";
 import { listConstituenciesByNation } from "~/models/constituency.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 

@@ -1,7 +1,7 @@
 // Where each hex of a HexJSON layout goes, computed with d3-hexjson on the
 // server only: the browser gets finished coordinates, never d3.
 import { renderHexJSON, type HexJsonLayout } from "d3-hexjson";
-import type { HexLayoutKind } from "#db/schema";
+import type { HexLayoutKind } from "#db/enums";
 
 export type HexPosition = { key: string; q: number; r: number };
 

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { expect, test } from "vitest";
-import { runImport, type ImportKind } from "~/importers/import.server";
+import type { ImportKind } from "#db/enums";
+import { runImport } from "~/importers/import.server";
 import { ImportFailed, type Problem } from "~/importers/problems";
 import { snapshotDatabase } from "../db";
 import {

@@ -95,7 +95,9 @@ const allowedHeaders = new Set([
   "content-type",
   "content-transfer-encoding",
 ]);
+// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
 const plainAddress = /^[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029,;<>"()\\:@]+@[a-z0-9.-]+$/i;
+// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function addressList(header: AddressObject | AddressObject[] | undefined) {

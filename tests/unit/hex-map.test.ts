@@ -1,7 +1,7 @@
 // The map's geometry (d3-hexjson behind a small adapter) and its colouring
 // rules, without a database or a browser.
 import { expect, test } from "vitest";
-import { hexLayoutKinds, type HexLayoutKind } from "#db/schema";
+import { hexLayoutKinds, type HexLayoutKind } from "#db/enums";
 import { tooltipPosition } from "~/components/hex-map";
 import { d3LayoutFor, layoutHexes, type HexPosition } from "~/utils/hex-geometry.server";
 import { constituencyMapStatus, hexClassName, hexLinkLabel, mapStatusLabel, packCandidates, unpackCandidates } from "~/utils/map";
