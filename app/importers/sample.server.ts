@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeTransaction } from "#db/index";
@@ -7,7 +6,7 @@ import { countCandidaciesByElection } from "~/models/candidacy.server";
 import { countConstituencies } from "~/models/constituency.server";
 import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
-import { electionId, emailAddress, personId, statement, webAddress } from "~/utils/fields";
+import { personId, statement, webAddress } from "~/utils/fields";
 import { loadCampaignSettings } from "./campaign.server";
 import { runImport } from "./import.server";
 import { ImportFailed, type Problem } from "./problems";

@@ -4,7 +4,7 @@ import { findCurrentHexLayout } from "~/models/hex-layout.server";
 import { listCandidacyStatuses, type CandidacyStatusRow } from "~/models/pledge-status.server";
 import { db } from "~/utils/db.server";
 import { layoutHexes } from "~/utils/hex-geometry.server";
-import { constituencyMapStatus, type MapCandidate, type MapFilterStatus, type MapStatus } from "~/utils/map";
+import { constituencyMapStatus, type MapCandidate, type MapStatus } from "~/utils/map";
 import { pledgeStatuses } from "~/utils/pledge";
 import type { MapQuery } from "~/utils/page-query";
 
