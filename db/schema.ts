@@ -11,14 +11,21 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
-const timestamps = {
-  createdAt: text("created_at")
+// One convention for when a row was made and last changed: `created_at` and
+// `updated_at`, ISO-8601 UTC text in the form Date.toISOString() writes. The
+// models pass the time they were given (so tests and imports choose the
+// clock); the SQL default and $onUpdate only fill in a value a write leaves out.
+const sqlNow = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+function createdAt() {
+  return text("created_at").notNull().default(sqlNow);
+}
+function updatedAt() {
+  return text("updated_at")
     .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
-  updatedAt: text("updated_at")
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
-};
+    .default(sqlNow)
+    .$onUpdate(() => new Date().toISOString());
+}
+const timestamps = { createdAt: createdAt(), updatedAt: updatedAt() };
 
 export const nations = ["England", "Scotland", "Wales", "Northern Ireland"] as const;
 export type Nation = (typeof nations)[number];
@@ -133,7 +140,7 @@ export type ImportKind = (typeof importKinds)[number];
 
 export const importRuns = sqliteTable("import_runs", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  kind: text("kind").notNull(),
+  kind: text("kind", { enum: importKinds }).notNull(),
   fileName: text("file_name").notNull(),
   sha256: text("sha256").notNull(),
   dryRun: integer("dry_run", { mode: "boolean" }).notNull().default(false),
@@ -151,7 +158,7 @@ export const importRuns = sqliteTable("import_runs", {
 // same tool can serve the next campaign.
 export const campaigns = sqliteTable("campaigns", {
   id: integer("id").primaryKey(),
-  slug: text("slug").notNull(),
+  slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   summary: text("summary").notNull(),
   electionId: text("election_id")
@@ -220,7 +227,7 @@ export const postcodes = sqliteTable(
 export const postcodeDirectory = sqliteTable("postcode_directory", {
   id: integer("id").primaryKey(),
   generation: integer("generation").notNull(),
-  updatedAt: text("updated_at").notNull(),
+  updatedAt: updatedAt(),
 });
 
 // At most one row (id 1): the postcode import writing a new generation now,
@@ -260,7 +267,7 @@ export const asks = sqliteTable(
     tokenExpiresAt: text("token_expires_at"),
     reminderSentAt: text("reminder_sent_at"),
     confirmedAt: text("confirmed_at"),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("asks_token_hash_unique").on(t.tokenHash),
@@ -292,6 +299,18 @@ export const askRecipients = sqliteTable(
   (t) => [primaryKey({ columns: [t.askId, t.candidacyId] }), index("ask_recipients_candidacy_idx").on(t.candidacyId, t.delivery)],
 );
 
+export const mailKinds = [
+  "ask-confirmation",
+  "ask-already",
+  "ask-reminder",
+  "candidate-ask",
+  "candidate-digest",
+  "signing-link",
+  "pledge-recorded",
+  "candidate-signed",
+] as const;
+export type MailKind = (typeof mailKinds)[number];
+
 export const outboxStatuses = ["queued", "sending", "sent", "failed"] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
@@ -301,7 +320,7 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    kind: text("kind").notNull(),
+    kind: text("kind", { enum: mailKinds }).notNull(),
     toAddress: text("to_address").notNull(),
     toName: text("to_name"),
     replyTo: text("reply_to"),
@@ -316,7 +335,7 @@ export const outbox = sqliteTable(
     sentAt: text("sent_at"),
     askId: integer("ask_id").references(() => asks.id, { onDelete: "set null" }),
     candidacyId: integer("candidacy_id").references(() => candidacies.id),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("outbox_message_id_unique").on(t.messageId),
@@ -331,7 +350,9 @@ export const mailbox = sqliteTable(
   "mailbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    outboxId: integer("outbox_id"),
+    // Deleting a mail from the outbox deletes its local copy: the only delete is
+    // of an unconfirmed ask's mails, which keep nothing of the person.
+    outboxId: integer("outbox_id").references(() => outbox.id, { onDelete: "cascade" }),
     messageId: text("message_id").notNull(),
     fromAddress: text("from_address").notNull(),
     toAddress: text("to_address").notNull(),
@@ -367,7 +388,7 @@ export const signingTokens = sqliteTable(
     sentTo: text("sent_to").notNull(),
     expiresAt: text("expires_at").notNull(),
     revokedAt: text("revoked_at"),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("signing_tokens_hash_unique").on(t.tokenHash), index("signing_tokens_candidacy_idx").on(t.candidacyId)],
 );
@@ -387,7 +408,7 @@ export const pledges = sqliteTable("pledges", {
   trustMark: text("trust_mark", { enum: trustMarks }).notNull(),
   evidenceUrl: text("evidence_url"),
   firstAnsweredAt: text("first_answered_at").notNull(),
-  updatedAt: text("updated_at").notNull(),
+  updatedAt: updatedAt(),
 });
 
 export const pledgePointAnswers = sqliteTable(
@@ -422,7 +443,7 @@ export const pledgeHistory = sqliteTable(
     note: text("note"),
     // "candidate" for the signing link, else the staff member's name.
     recordedBy: text("recorded_by").notNull(),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [index("pledge_history_candidacy_idx").on(t.candidacyId, t.createdAt)],
 );
@@ -434,7 +455,7 @@ export const auditLog = sqliteTable("audit_log", {
   action: text("action").notNull(),
   subject: text("subject").notNull(),
   details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-  createdAt: text("created_at").notNull(),
+  createdAt: createdAt(),
 });
 
 export type Constituency = typeof constituencies.$inferSelect;
@@ -447,5 +468,5 @@ export type Party = typeof parties.$inferSelect;
 export const appSecrets = sqliteTable("app_secrets", {
   name: text("name").primaryKey(),
   value: text("value").notNull(),
-  createdAt: text("created_at").notNull(),
+  createdAt: createdAt(),
 });

@@ -55,7 +55,7 @@ export function readCampaignSettings(path: string): CampaignSettings {
 
 export function loadCampaignSettings({ path, now = new Date() }: { path: string; now?: Date }) {
   const settings = readCampaignSettings(path);
-  writeTransaction(db, () => saveCampaign({ settings, now: now.toISOString() }));
+  writeTransaction(db, () => saveCampaign({ settings, now }));
   return settings;
 }
 

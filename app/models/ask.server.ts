@@ -2,7 +2,6 @@ import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } f
 import { askDeliveries, askRecipients, asks, candidacies, constituencies, outbox, pledgePointAnswers, pledgePoints } from "#db/schema";
 import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
-import { deleteMailboxMessages } from "~/models/mailbox.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { issueSigningLink } from "~/models/pledge.server";
 import { enforceRateLimits, hitRateLimit } from "~/models/rate-limit.server";
@@ -491,8 +490,7 @@ export function deleteExpiredAsks({ now }: { now: Date }) {
       .map((a) => a.id);
     for (let i = 0; i < expired.length; i += 500) {
       const ids = expired.slice(i, i + 500);
-      const outboxIds = db.select({ id: outbox.id }).from(outbox).where(inArray(outbox.askId, ids)).all().map((o) => o.id);
-      deleteMailboxMessages({ outboxIds });
+      // Their local mailbox copies go with them (the mailbox's foreign key cascades).
       db.delete(outbox).where(inArray(outbox.askId, ids)).run();
       db.delete(asks).where(inArray(asks.id, ids)).run();
     }

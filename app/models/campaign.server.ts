@@ -61,12 +61,13 @@ export function findCampaign() {
 }
 
 /** Writes the campaign settings (and its election) in one go. Points are matched by position. */
-export function saveCampaign({ settings, now }: { settings: CampaignSettings; now: string }) {
+export function saveCampaign({ settings, now }: { settings: CampaignSettings; now: Date }) {
+  const at = now.toISOString();
   db.insert(elections)
-    .values({ id: settings.electionId, date: settings.electionDate, name: settings.electionName, createdAt: now, updatedAt: now })
+    .values({ id: settings.electionId, date: settings.electionDate, name: settings.electionName, createdAt: at, updatedAt: at })
     .onConflictDoUpdate({
       target: elections.id,
-      set: { date: settings.electionDate, name: settings.electionName, updatedAt: now },
+      set: { date: settings.electionDate, name: settings.electionName, updatedAt: at },
     })
     .run();
   const values = {
@@ -78,10 +79,10 @@ export function saveCampaign({ settings, now }: { settings: CampaignSettings; no
     askHourlyCap: settings.askHourlyCap,
     wordingVariants: settings.wordingVariants,
     messagePrompts: settings.messagePrompts,
-    updatedAt: now,
+    updatedAt: at,
   };
   db.insert(campaigns)
-    .values({ id: CAMPAIGN_ID, ...values, createdAt: now })
+    .values({ id: CAMPAIGN_ID, ...values, createdAt: at })
     .onConflictDoUpdate({ target: campaigns.id, set: values })
     .run();
   settings.points.forEach((point, index) => {

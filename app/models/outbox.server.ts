@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
-import { outbox, outboxStatuses, type OutboxStatus } from "#db/schema";
+import { outbox, outboxStatuses, type MailKind, type OutboxStatus } from "#db/schema";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { redactLinkTokens } from "~/utils/tokens.server";
@@ -77,7 +77,7 @@ export function enqueueMail({
   candidacyId = null,
   now,
 }: {
-  kind: string;
+  kind: MailKind;
   toAddress: string;
   toName?: string | null;
   replyTo?: string | null;

@@ -107,7 +107,7 @@ export function claimPostcodeImport({
 }: {
   pid: number;
   host: string;
-  now: string;
+  now: Date;
   isAbandoned: (holder: PostcodeImportHolder) => boolean;
 }): { claim: PostcodeImportClaim } | { heldBy: PostcodeImportHolder } {
   return writeTransaction(db, () => {
@@ -123,7 +123,7 @@ export function claimPostcodeImport({
     // leftover row can pass for one of this import's.
     const highest = db.select({ g: max(postcodes.generation) }).from(postcodes).get()?.g ?? 0;
     const generation = Math.max(base, highest) + 1;
-    db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now }).run();
+    db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now.toISOString() }).run();
     return { claim: { generation, base } };
   });
 }
@@ -339,7 +339,7 @@ export function publishPostcodeGeneration({
 }: {
   generation: number;
   base: number;
-  now: string;
+  now: Date;
   alsoWrite: () => boolean;
 }) {
   return writeTransaction(db, () => {
@@ -350,9 +350,10 @@ export function publishPostcodeGeneration({
       .get();
     if (claim?.generation !== generation || readGeneration() !== base) return false;
     if (!alsoWrite()) return false;
+    const at = now.toISOString();
     db.insert(postcodeDirectory)
-      .values({ id: 1, generation, updatedAt: now })
-      .onConflictDoUpdate({ target: postcodeDirectory.id, set: { generation, updatedAt: now } })
+      .values({ id: 1, generation, updatedAt: at })
+      .onConflictDoUpdate({ target: postcodeDirectory.id, set: { generation, updatedAt: at } })
       .run();
     return true;
   });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { askRecipients, asks, candidacies, campaigns, outbox } from "#db/schema";
+import { askRecipients, asks, candidacies, campaigns, outbox, type MailKind } from "#db/schema";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import {
   confirmAsk,
@@ -60,7 +60,7 @@ function submit(ask: NewAsk, now = t0, clientIp = `192.0.2.${++ipCounter % 250}`
   return submitAsk({ ask, clientIp, now });
 }
 
-function outboxRows(kind?: string) {
+function outboxRows(kind?: MailKind) {
   return db
     .select()
     .from(outbox)

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { and, asc, eq } from "drizzle-orm";
 import { afterEach, expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
-import { askRecipients, asks, campaigns, candidacies, outbox, pledgeHistory, pledgePointAnswers, pledges, signingTokens } from "#db/schema";
+import { askRecipients, asks, campaigns, candidacies, outbox, pledgeHistory, pledgePointAnswers, pledges, signingTokens, type MailKind } from "#db/schema";
 import { runImport } from "~/importers/import.server";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, listAskableCandidates, queueDueDigests, submitAsk, type NewAsk } from "~/models/ask.server";
@@ -73,7 +73,7 @@ function answersInOrder(points: { id: number }[], inOrder: ("signed" | "declined
   return answers;
 }
 
-function outboxRows(kind?: string) {
+function outboxRows(kind?: MailKind) {
   return db
     .select()
     .from(outbox)
