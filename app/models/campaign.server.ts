@@ -48,8 +48,9 @@ function prepareCampaignQueries() {
 }
 
 // Every page (the root loader) and every ask runs these, so they are prepared
-// once (STACK.md trap 9); on first use, because a fresh database has no tables
-// until it is migrated.
+// once (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call,
+// several times a run's cost); on first use, because a fresh database has no
+// tables until it is migrated.
 let campaignQueries: ReturnType<typeof prepareCampaignQueries> | undefined;
 
 /** The running campaign with its points in order, or undefined before set-up. */
