@@ -26,6 +26,19 @@ export const askStatuses = ["pending", "confirmed"] as const;
 
 export const askDeliveries = ["mail", "digest", "no-email", "already-signed"] as const;
 
+// Every kind of mail the app writes to the outbox.
+export const mailKinds = [
+  "ask-confirmation",
+  "ask-already",
+  "ask-reminder",
+  "candidate-ask",
+  "candidate-digest",
+  "signing-link",
+  "pledge-recorded",
+  "candidate-signed",
+] as const;
+export type MailKind = (typeof mailKinds)[number];
+
 export const outboxStatuses = ["queued", "sending", "sent", "failed"] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 

@@ -32,8 +32,21 @@ export function createDb(file: string): Db {
 // global URL is not Node's, and fileURLToPath refuses it.
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
+/**
+ * Applies the committed migrations. SQLite changes a column only by rebuilding
+ * its table, and dropping the old table with foreign keys on would cascade to
+ * (or fail on) the rows that refer to it. drizzle-kit writes
+ * `PRAGMA foreign_keys=OFF` into such a migration, but SQLite ignores it inside
+ * the migrator's transaction, so it is turned off here, around the migrator; a
+ * rebuilding migration checks the references itself before it commits.
+ */
 export function migrateDb(db: Db) {
-  migrate(db, { migrationsFolder });
+  db.$client.pragma("foreign_keys = OFF");
+  try {
+    migrate(db, { migrationsFolder });
+  } finally {
+    db.$client.pragma("foreign_keys = ON");
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ import {
   askStatuses,
   candidacyStatuses,
   hexLayoutKinds,
+  importKinds,
+  mailKinds,
   nations,
   outboxStatuses,
   pledgeAnswers,
@@ -22,14 +24,21 @@ import {
   type PledgeAnswer,
 } from "./enums";
 
-const timestamps = {
-  createdAt: text("created_at")
+// One convention for when a row was made and last changed: `created_at` and
+// `updated_at`, ISO-8601 UTC text in the form Date.toISOString() writes. The
+// models pass the time they were given (so tests and imports choose the
+// clock); the SQL default and $onUpdate only fill in a value a write leaves out.
+const sqlNow = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+function createdAt() {
+  return text("created_at").notNull().default(sqlNow);
+}
+function updatedAt() {
+  return text("updated_at")
     .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
-  updatedAt: text("updated_at")
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
-};
+    .default(sqlNow)
+    .$onUpdate(() => new Date().toISOString());
+}
+const timestamps = { createdAt: createdAt(), updatedAt: updatedAt() };
 
 export const elections = sqliteTable("elections", {
   // Democracy Club election id, e.g. "parl.2024-07-04".
@@ -125,7 +134,7 @@ export const hexes = sqliteTable(
 
 export const importRuns = sqliteTable("import_runs", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  kind: text("kind").notNull(),
+  kind: text("kind", { enum: importKinds }).notNull(),
   fileName: text("file_name").notNull(),
   sha256: text("sha256").notNull(),
   dryRun: integer("dry_run", { mode: "boolean" }).notNull().default(false),
@@ -143,7 +152,7 @@ export const importRuns = sqliteTable("import_runs", {
 // same tool can serve the next campaign.
 export const campaigns = sqliteTable("campaigns", {
   id: integer("id").primaryKey(),
-  slug: text("slug").notNull(),
+  slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   summary: text("summary").notNull(),
   electionId: text("election_id")
@@ -212,7 +221,7 @@ export const postcodes = sqliteTable(
 export const postcodeDirectory = sqliteTable("postcode_directory", {
   id: integer("id").primaryKey(),
   generation: integer("generation").notNull(),
-  updatedAt: text("updated_at").notNull(),
+  updatedAt: updatedAt(),
 });
 
 // At most one row (id 1): the postcode import writing a new generation now,
@@ -250,7 +259,7 @@ export const asks = sqliteTable(
     tokenExpiresAt: text("token_expires_at"),
     reminderSentAt: text("reminder_sent_at"),
     confirmedAt: text("confirmed_at"),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("asks_token_hash_unique").on(t.tokenHash),
@@ -286,7 +295,7 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    kind: text("kind").notNull(),
+    kind: text("kind", { enum: mailKinds }).notNull(),
     toAddress: text("to_address").notNull(),
     toName: text("to_name"),
     replyTo: text("reply_to"),
@@ -301,7 +310,7 @@ export const outbox = sqliteTable(
     sentAt: text("sent_at"),
     askId: integer("ask_id").references(() => asks.id, { onDelete: "set null" }),
     candidacyId: integer("candidacy_id").references(() => candidacies.id),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("outbox_message_id_unique").on(t.messageId),
@@ -316,7 +325,9 @@ export const mailbox = sqliteTable(
   "mailbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    outboxId: integer("outbox_id"),
+    // Deleting a mail from the outbox deletes its local copy: the only delete is
+    // of an unconfirmed ask's mails, which keep nothing of the person.
+    outboxId: integer("outbox_id").references(() => outbox.id, { onDelete: "cascade" }),
     messageId: text("message_id").notNull(),
     fromAddress: text("from_address").notNull(),
     toAddress: text("to_address").notNull(),
@@ -352,7 +363,7 @@ export const signingTokens = sqliteTable(
     sentTo: text("sent_to").notNull(),
     expiresAt: text("expires_at").notNull(),
     revokedAt: text("revoked_at"),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("signing_tokens_hash_unique").on(t.tokenHash), index("signing_tokens_candidacy_idx").on(t.candidacyId)],
 );
@@ -367,7 +378,7 @@ export const pledges = sqliteTable("pledges", {
   trustMark: text("trust_mark", { enum: trustMarks }).notNull(),
   evidenceUrl: text("evidence_url"),
   firstAnsweredAt: text("first_answered_at").notNull(),
-  updatedAt: text("updated_at").notNull(),
+  updatedAt: updatedAt(),
 });
 
 export const pledgePointAnswers = sqliteTable(
@@ -402,7 +413,7 @@ export const pledgeHistory = sqliteTable(
     note: text("note"),
     // "candidate" for the signing link, else the staff member's name.
     recordedBy: text("recorded_by").notNull(),
-    createdAt: text("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [index("pledge_history_candidacy_idx").on(t.candidacyId, t.createdAt)],
 );
@@ -414,7 +425,7 @@ export const auditLog = sqliteTable("audit_log", {
   action: text("action").notNull(),
   subject: text("subject").notNull(),
   details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-  createdAt: text("created_at").notNull(),
+  createdAt: createdAt(),
 });
 
 export type Constituency = typeof constituencies.$inferSelect;
@@ -427,5 +438,5 @@ export type Party = typeof parties.$inferSelect;
 export const appSecrets = sqliteTable("app_secrets", {
   name: text("name").primaryKey(),
   value: text("value").notNull(),
-  createdAt: text("created_at").notNull(),
+  createdAt: createdAt(),
 });

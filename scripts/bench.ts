@@ -4,7 +4,7 @@
 // run because a target was missed. Each lives in scripts/bench/ and returns
 // its figures, so new ones are added to the list below.
 import { availableParallelism, cpus, loadavg } from "node:os";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./command-line";
 import { benchAsks, formatAsksBench } from "./bench/asks";
 import { benchHttp, formatHttpBench } from "./bench/http";
 import { benchImport, formatImportBench } from "./bench/import";
@@ -40,26 +40,16 @@ const benchmarks: Record<string, { title: string; run: (options: Options) => Pro
 
 const usage = `Usage: npm run bench -- [--generated] [NAME …]
 Benchmarks: ${Object.keys(benchmarks).join(", ")} (all when none is named)
-  --generated  use generated data even when the real files are present`;
+  --generated  use generated data even when the real files are present
+  -h, --help   show this help`;
 
 async function main() {
-  let args;
-  try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: {
-        generated: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    return 2;
-  }
-  if (args.values.help) {
-    console.log(usage);
-    return 0;
-  }
+  const args = parseCommandLine({
+    command: "npm run bench",
+    usage,
+    config: { allowPositionals: true, options: { generated: { type: "boolean", default: false } } },
+  });
+  if ("exitCode" in args) return args.exitCode;
   const names = args.positionals.length > 0 ? args.positionals : Object.keys(benchmarks);
   const unknown = names.filter((name) => !(name in benchmarks));
   if (unknown.length > 0) {

@@ -2,28 +2,29 @@
 // Loads campaign settings (name, wording, the points, sender address, hourly
 // cap) from a JSON file like data/campaign.json into the database. Points are
 // matched by position, so answers already given stay attached to their point.
-import { migrateDb } from "#db/index";
-import { loadCampaignSettings } from "~/importers/campaign.server";
 import { ImportFailed, formatProblems } from "~/importers/problems";
-import { db } from "~/utils/db.server";
+import { parseCommandLine } from "./command-line";
 
 const usage = `Usage: npm run campaign -- FILE
 
 Loads or updates the campaign settings from FILE, a JSON file shaped like
 data/campaign.json. Its electionId must be the election you imported.
 Start-up loads data/campaign.json (or CAMPAIGN_FILE) by itself only into a
-database that has an election but no campaign; use this for your own.`;
+database that has an election but no campaign; use this for your own.
+  -h, --help  show this help`;
 
-function main() {
-  const path = process.argv[2];
-  if (path === "--help" || path === "-h") {
-    console.log(usage);
-    return 0;
-  }
-  if (!path || process.argv.length > 3) {
+async function main() {
+  const args = parseCommandLine({ command: "npm run campaign", usage, config: { allowPositionals: true } });
+  if ("exitCode" in args) return args.exitCode;
+  const [path, ...more] = args.positionals;
+  if (!path || more.length > 0) {
     console.error(usage);
     return 2;
   }
+  // Only now the app (which opens the database): help and bad arguments need neither.
+  const { migrateDb } = await import("#db/index");
+  const { db } = await import("~/utils/db.server");
+  const { loadCampaignSettings } = await import("~/importers/campaign.server");
   migrateDb(db);
   try {
     const settings = loadCampaignSettings({ path });
@@ -36,4 +37,4 @@ function main() {
   }
 }
 
-process.exitCode = main();
+process.exitCode = await main();

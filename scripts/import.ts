@@ -1,45 +1,46 @@
 // npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]
 // Imports constituency, candidate, HexJSON and ONS Postcode Directory files; see README.md.
-import { parseArgs } from "node:util";
-import { migrateDb } from "#db/index";
 import { importKinds, type ImportKind } from "#db/enums";
-import { runImport, summariseChanges } from "~/importers/import.server";
-import { looksLikePostcodeDirectory, runPostcodeImport, type PostcodeImportProgress } from "~/importers/postcodes.server";
-import { ImportFailed, WithdrawalsNotConfirmed, formatProblems, formatWithdrawal } from "~/importers/problems";
 import type { ImportResult } from "~/importers/types";
-import { db } from "~/utils/db.server";
+import type { PostcodeImportProgress } from "~/importers/postcodes.server";
+import { ImportFailed, WithdrawalsNotConfirmed, formatProblems, formatWithdrawal } from "~/importers/problems";
+import { parseCommandLine } from "./command-line";
 
 const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]
 Kinds: ${importKinds.join(", ")} (detected from the header when not given)
   --dry-run              check and list every change, write nothing
   --confirm-withdrawals  allow a candidates file to mark people it no longer lists as withdrawn
+  -h, --help             show this help
 Exit status: 0 imported; 1 bad input; 2 bad arguments; 3 would withdraw candidates (see --confirm-withdrawals)`;
 
 async function main() {
-  let args;
-  try {
-    args = parseArgs({
+  const args = parseCommandLine({
+    command: "npm run import",
+    usage,
+    config: {
       allowPositionals: true,
       options: {
         kind: { type: "string" },
         "dry-run": { type: "boolean", default: false },
         "confirm-withdrawals": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
       },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    return 2;
-  }
+    },
+  });
+  if ("exitCode" in args) return args.exitCode;
   const { values, positionals } = args;
-  if (values.help || positionals.length === 0) {
+  if (positionals.length === 0) {
     console.error(usage);
-    return values.help ? 0 : 2;
+    return 2;
   }
   if (values.kind && !importKinds.includes(values.kind as ImportKind)) {
     console.error(`Unknown --kind "${values.kind}".\n${usage}`);
     return 2;
   }
+  // Only now the app (which opens the database): help and bad arguments need neither.
+  const { migrateDb } = await import("#db/index");
+  const { db } = await import("~/utils/db.server");
+  const { runImport, summariseChanges } = await import("~/importers/import.server");
+  const { looksLikePostcodeDirectory, runPostcodeImport } = await import("~/importers/postcodes.server");
   migrateDb(db);
   for (const path of positionals) {
     try {
@@ -62,7 +63,7 @@ async function main() {
                 }
               },
             });
-      report(path, result);
+      report(path, result, summariseChanges);
     } catch (error) {
       if (error instanceof WithdrawalsNotConfirmed) {
         const n = error.withdrawals.length;
@@ -86,7 +87,7 @@ async function main() {
   return 0;
 }
 
-function report(path: string, result: ImportResult) {
+function report(path: string, result: ImportResult, summariseChanges: (result: ImportResult) => string) {
   const prefix = result.dryRun ? "dry run, nothing written" : "imported";
   console.log(`${path} (${result.kind}, ${result.rows} rows, sha256 ${result.sha256.slice(0, 12)}…): ${prefix}: ${summariseChanges(result)}`);
   if (!result.dryRun) {

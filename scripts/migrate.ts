@@ -1,7 +1,23 @@
 // npm run db:migrate — applies the committed drizzle-kit migrations.
-import { migrateDb } from "#db/index";
-import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
+import { parseCommandLine } from "./command-line";
 
-migrateDb(db);
-console.log(`Migrated ${env.DATABASE_PATH}.`);
+const usage = `Usage: npm run db:migrate
+
+Applies the migrations in db/migrations/ that the database at DATABASE_PATH
+(default var/pledge-tracker.sqlite) has not had yet. Start-up, npm run import
+and the other commands do this too.
+  -h, --help  show this help`;
+
+async function main() {
+  const args = parseCommandLine({ command: "npm run db:migrate", usage, config: {} });
+  if ("exitCode" in args) return args.exitCode;
+  // Only now the app (which opens the database): help and bad arguments need neither.
+  const { migrateDb } = await import("#db/index");
+  const { db } = await import("~/utils/db.server");
+  const { env } = await import("~/utils/env.server");
+  migrateDb(db);
+  console.log(`Migrated ${env.DATABASE_PATH}.`);
+  return 0;
+}
+
+process.exitCode = await main();

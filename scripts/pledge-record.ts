@@ -1,17 +1,15 @@
 // npm run pledge:record -- --person ID --sign 1,2,3 [--decline 4] --evidence URL --note TEXT --by NAME
 // Staff only: records a pledge a candidate made elsewhere (a public post, a
 // letter), marked "recorded by the campaign" and written to the audit log.
-import { parseArgs } from "node:util";
 import { z } from "zod";
-import { migrateDb } from "#db/index";
-import { findCampaign } from "~/models/campaign.server";
-import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
-import { db } from "~/utils/db.server";
+import type { Answers } from "~/models/pledge.server";
 import { electionId, personId, statement, webAddress } from "~/utils/fields";
+import { parseCommandLine } from "./command-line";
 
 const usage = `Usage: npm run pledge:record -- --person PERSON_ID [--sign 1,2,…] [--decline 3,…] [--statement TEXT]
          --evidence URL --note TEXT --by YOUR_NAME [--election ELECTION_ID]
-Points are numbered as on the site (1 to the number of points). At least one of --sign and --decline.`;
+Points are numbered as on the site (1 to the number of points). At least one of --sign and --decline.
+  -h, --help  show this help`;
 
 const positions = z
   .string()
@@ -29,10 +27,11 @@ const argsSchema = z.object({
   election: electionId.optional(),
 });
 
-function main() {
-  let raw;
-  try {
-    raw = parseArgs({
+async function main() {
+  const command = parseCommandLine({
+    command: "npm run pledge:record",
+    usage,
+    config: {
       options: {
         person: { type: "string" },
         sign: { type: "string" },
@@ -43,18 +42,22 @@ function main() {
         by: { type: "string" },
         election: { type: "string" },
       },
-    }).values;
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    return 2;
-  }
-  const parsed = argsSchema.safeParse(raw);
+    },
+  });
+  if ("exitCode" in command) return command.exitCode;
+  // zod drops the help flag with any other key the schema does not name.
+  const parsed = argsSchema.safeParse(command.values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) console.error(`--${issue.path.join(".")}: ${issue.message}`);
     console.error(usage);
     return 2;
   }
   const args = parsed.data;
+  // Only now the app (which opens the database): help and bad arguments need neither.
+  const { migrateDb } = await import("#db/index");
+  const { db } = await import("~/utils/db.server");
+  const { findCampaign } = await import("~/models/campaign.server");
+  const { recordPledgeByCampaign } = await import("~/models/pledge.server");
   migrateDb(db);
   const campaign = findCampaign();
   if (!campaign) {
@@ -105,4 +108,4 @@ function main() {
   }
 }
 
-process.exitCode = main();
+process.exitCode = await main();

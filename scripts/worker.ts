@@ -1,34 +1,53 @@
 // npm run worker: sends the outbox (and runs the scheduled jobs) in its own
 // process. Run the server with MAIL_WORKER=off when you use this, though both
 // at once is safe: a mail is claimed by one worker only.
-import { migrateDb } from "#db/index";
-import { db } from "~/utils/db.server";
-import { env, mailMode } from "~/utils/env.server";
-import { redactConsole } from "~/utils/log-redaction.server";
-import { defaultMailTransport } from "~/mail/transport.server";
-import { startMailWorker } from "~/mail/worker.server";
-import { scheduledJobs } from "~/mail/scheduled-jobs.server";
+import { parseCommandLine } from "./command-line";
 
-// Before anything can log: SMTP refusals quote addresses (as serve.ts does).
-redactConsole();
-// The server migrates on start, but this may start first.
-migrateDb(db);
+const usage = `Usage: npm run worker
 
-const worker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
-console.log(
-  mailMode === "smtp"
-    ? `Mail worker sending over SMTP (pid ${process.pid}).`
-    : `Mail worker: no SMTP_URL, so mail is NOT being sent; it goes to the local mailbox at ${new URL("/outbox", env.PUBLIC_URL).href} (pid ${process.pid}).`,
-);
+Sends queued mail and runs the scheduled jobs (reminders, digests, clean-up)
+in a process of its own, every MAIL_WORKER_INTERVAL_MS, until stopped (SIGTERM
+or Ctrl-C). Run the server with MAIL_WORKER=off when you use this.
+Without SMTP_URL mail goes to the local mailbox at /outbox.
+  -h, --help  show this help`;
 
-let stopping = false;
-async function shutdown() {
-  if (stopping) return;
-  stopping = true;
-  await worker.stop();
-  defaultMailTransport().close();
-  db.$client.close();
-  process.exit(0);
+async function main() {
+  const args = parseCommandLine({ command: "npm run worker", usage, config: {} });
+  if ("exitCode" in args) {
+    process.exitCode = args.exitCode;
+    return;
+  }
+  // Only now the app (which opens the database): help and bad arguments need neither.
+  const { redactConsole } = await import("~/utils/log-redaction.server");
+  // Before anything can log: SMTP refusals quote addresses (as serve.ts does).
+  redactConsole();
+  const { migrateDb } = await import("#db/index");
+  const { db } = await import("~/utils/db.server");
+  const { env, mailMode } = await import("~/utils/env.server");
+  const { defaultMailTransport } = await import("~/mail/transport.server");
+  const { startMailWorker } = await import("~/mail/worker.server");
+  const { scheduledJobs } = await import("~/mail/scheduled-jobs.server");
+  // The server migrates on start, but this may start first.
+  migrateDb(db);
+
+  const worker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
+  console.log(
+    mailMode === "smtp"
+      ? `Mail worker sending over SMTP (pid ${process.pid}).`
+      : `Mail worker: no SMTP_URL, so mail is NOT being sent; it goes to the local mailbox at ${new URL("/outbox", env.PUBLIC_URL).href} (pid ${process.pid}).`,
+  );
+
+  let stopping = false;
+  async function shutdown() {
+    if (stopping) return;
+    stopping = true;
+    await worker.stop();
+    defaultMailTransport().close();
+    db.$client.close();
+    process.exit(0);
+  }
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
 }
-process.on("SIGTERM", shutdown);
-process.on("SIGINT", shutdown);
+
+await main();

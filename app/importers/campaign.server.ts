@@ -51,7 +51,7 @@ function readCampaignSettings(path: string): CampaignSettings {
 
 export function loadCampaignSettings({ path, now = new Date() }: { path: string; now?: Date }) {
   const settings = readCampaignSettings(path);
-  writeTransaction(db, () => saveCampaign({ settings, now: now.toISOString() }));
+  writeTransaction(db, () => saveCampaign({ settings, now }));
   return settings;
 }
 

@@ -119,7 +119,7 @@ export function planCandidatesImport({
   kind: CandidatesKind;
   file: SourceFile;
   table: CsvTable;
-  now: string;
+  now: Date;
 }): ImportPlan {
   requireColumns(file.name, table, kind === "dc-candidates" ? dcColumns : oiColumns);
   const has = (column: string) => table.header.includes(column);
@@ -269,7 +269,7 @@ export function planCandidatesImport({
       savePartyRecords({ records: [...partyChanges.values()], now });
       saveCandidacyRecords({ records: toSave, now });
       for (const [electionId, personIds] of emailChanged) {
-        revokeSigningLinksOfPeople({ electionId, personIds, now: new Date(now) });
+        revokeSigningLinksOfPeople({ electionId, personIds, now });
       }
       for (const [electionId, personIds] of toWithdraw) {
         markCandidaciesWithdrawn({ electionId, personIds, now });

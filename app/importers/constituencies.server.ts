@@ -81,7 +81,7 @@ export function planConstituencyImport({
   kind: Kind;
   file: SourceFile;
   table: CsvTable;
-  now: string;
+  now: Date;
 }): ImportPlan {
   const problems: Problem[] = [];
   const existing = new Map(listConstituencyRecords().map((r) => [r.gssCode, r]));

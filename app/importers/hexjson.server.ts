@@ -23,7 +23,7 @@ export function hexLayoutIdOf(fileName: string) {
   return basename(fileName, extname(fileName));
 }
 
-export function planHexJsonImport({ file, now }: { file: SourceFile; now: string }): ImportPlan {
+export function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }): ImportPlan {
   let json: unknown;
   try {
     json = JSON.parse(file.text);

@@ -62,7 +62,7 @@ export function runImport({
   now?: () => Date;
   onProgress?: (progress: Progress) => void;
 }): ImportResult {
-  const startedAt = now().toISOString();
+  const startedAt = now();
   onProgress({ phase: "reading" });
   const file = readSourceFile(path);
   const json = forcedKind ? forcedKind === "hexjson" : looksLikeJson(file);
@@ -114,14 +114,14 @@ export function runImport({
       removed: result.removed,
       unchanged: result.unchanged,
       startedAt,
-      finishedAt: now().toISOString(),
+      finishedAt: now(),
     });
     onProgress({ phase: "done" });
     return result;
   });
 }
 
-function planFor(kind: Exclude<ImportKind, "onspd-postcodes">, file: SourceFile, table: CsvTable | null, now: string): ImportPlan {
+function planFor(kind: Exclude<ImportKind, "onspd-postcodes">, file: SourceFile, table: CsvTable | null, now: Date): ImportPlan {
   switch (kind) {
     case "hexjson":
       return planHexJsonImport({ file, now });

@@ -103,7 +103,7 @@ export async function runPostcodeImport({
   /** Rows a write transaction (the benchmark and tests change it). */
   writeBatchRows?: number;
 }): Promise<ImportResult> {
-  const startedAt = now().toISOString();
+  const startedAt = now();
   const fileName = basename(path);
   const totalBytes = fileSize(path, fileName);
   const hash = createHash("sha256");
@@ -265,7 +265,7 @@ export function importPostcodeTable({
   file: SourceFile;
   table: CsvTable;
   dryRun: boolean;
-  startedAt: string;
+  startedAt: Date;
   now: () => Date;
   onProgress: (progress: Progress) => void;
 }): ImportResult {
@@ -365,7 +365,7 @@ function* applyStaged({
   onWriting: (changes: number) => void;
   fileName: string;
   sha256: string;
-  startedAt: string;
+  startedAt: Date;
   now: () => Date;
   writeBatchRows: number;
 }): Generator<void, ImportResult> {
@@ -394,7 +394,7 @@ function* applyStaged({
   }
   const published = publishPostcodeGeneration({
     ...claim,
-    now: now().toISOString(),
+    now: now(),
     alsoWrite: () => {
       if (findLastPostcodeImportId() !== lastImportIdAtStart) return false;
       recordImportRun({
@@ -409,7 +409,7 @@ function* applyStaged({
         removed: result.removed,
         unchanged: result.unchanged,
         startedAt,
-        finishedAt: now().toISOString(),
+        finishedAt: now(),
       });
       return true;
     },
@@ -448,7 +448,7 @@ function claimOrRefuse(fileName: string, now: () => Date): PostcodeImportClaim {
   const claimed = claimPostcodeImport({
     pid: process.pid,
     host: hostname(),
-    now: now().toISOString(),
+    now: now(),
     isAbandoned: (holder) => !isRunning(holder, now()),
   });
   if ("claim" in claimed) return claimed.claim;

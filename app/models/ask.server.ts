@@ -5,7 +5,6 @@ import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/sc
 import { askDeliveries } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { requireCampaign } from "~/models/campaign.server";
-import { deleteMailboxMessages } from "~/models/mailbox.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
 import { signedEveryPoint } from "~/models/pledge-status.server";
 import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
@@ -44,7 +43,8 @@ function prepareAskableCandidates() {
     .orderBy(asc(candidacies.name))
     .prepare();
 }
-// Run by the ask form and by every submission: prepared once, on first use (STACK.md trap 9).
+// Run by the ask form and by every submission: prepared once, on first use
+// (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call).
 let askableCandidatesQuery: ReturnType<typeof prepareAskableCandidates> | undefined;
 
 /** Standing candidates in a constituency, and whether they can still be asked. */
@@ -70,7 +70,8 @@ function prepareSubmitQueries() {
       .prepare(),
   };
 }
-// Two of the lookups every submission makes, prepared once, on first use (STACK.md trap 9).
+// Two of the lookups every submission makes, prepared once, on first use
+// (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call).
 let submitQueries: ReturnType<typeof prepareSubmitQueries> | undefined;
 
 /**
@@ -237,8 +238,8 @@ function prepareConfirmQueries() {
 }
 
 // Every confirmation runs these, once or once per candidate, so they are
-// prepared once (STACK.md trap 9: building a query costs ~100 µs, running a
-// prepared one ~14 µs); on first use, as a fresh database has no tables yet.
+// prepared once (drizzle builds and SQLite compiles a query anew on every
+// call: ~100 µs, against ~14 µs to run a prepared one); on first use, as a fresh database has no tables yet.
 let confirmQueries: ReturnType<typeof prepareConfirmQueries> | undefined;
 
 /**
@@ -325,8 +326,7 @@ export function deleteExpiredAsks({ now }: { now: Date }) {
       .map((a) => a.id);
     for (let i = 0; i < expired.length; i += 500) {
       const ids = expired.slice(i, i + 500);
-      const outboxIds = db.select({ id: outbox.id }).from(outbox).where(inArray(outbox.askId, ids)).all().map((o) => o.id);
-      deleteMailboxMessages({ outboxIds });
+      // Their local mailbox copies go with them (the mailbox's foreign key cascades).
       db.delete(outbox).where(inArray(outbox.askId, ids)).run();
       db.delete(asks).where(inArray(asks.id, ids)).run();
     }

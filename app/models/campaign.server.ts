@@ -48,8 +48,9 @@ function prepareCampaignQueries() {
 }
 
 // Every page (the root loader) and every ask runs these, so they are prepared
-// once (STACK.md trap 9); on first use, because a fresh database has no tables
-// until it is migrated.
+// once (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call,
+// several times a run's cost); on first use, because a fresh database has no
+// tables until it is migrated.
 let campaignQueries: ReturnType<typeof prepareCampaignQueries> | undefined;
 
 /** The running campaign with its points in order, or undefined before set-up. */
@@ -68,12 +69,13 @@ export function requireCampaign() {
 }
 
 /** Writes the campaign settings (and its election) in one go. Points are matched by position. */
-export function saveCampaign({ settings, now }: { settings: CampaignSettings; now: string }) {
+export function saveCampaign({ settings, now }: { settings: CampaignSettings; now: Date }) {
+  const at = now.toISOString();
   db.insert(elections)
-    .values({ id: settings.electionId, date: settings.electionDate, name: settings.electionName, createdAt: now, updatedAt: now })
+    .values({ id: settings.electionId, date: settings.electionDate, name: settings.electionName, createdAt: at, updatedAt: at })
     .onConflictDoUpdate({
       target: elections.id,
-      set: { date: settings.electionDate, name: settings.electionName, updatedAt: now },
+      set: { date: settings.electionDate, name: settings.electionName, updatedAt: at },
     })
     .run();
   const values = {
@@ -85,10 +87,10 @@ export function saveCampaign({ settings, now }: { settings: CampaignSettings; no
     askHourlyCap: settings.askHourlyCap,
     wordingVariants: settings.wordingVariants,
     messagePrompts: settings.messagePrompts,
-    updatedAt: now,
+    updatedAt: at,
   };
   db.insert(campaigns)
-    .values({ id: CAMPAIGN_ID, ...values, createdAt: now })
+    .values({ id: CAMPAIGN_ID, ...values, createdAt: at })
     .onConflictDoUpdate({ target: campaigns.id, set: values })
     .run();
   settings.points.forEach((point, index) => {

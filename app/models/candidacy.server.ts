@@ -41,8 +41,9 @@ export function listCandidacyRecords({ electionId }: { electionId: string }): Ca
 }
 
 /** Inserts new candidacies and rewrites changed ones, keyed by election and person. */
-export function saveCandidacyRecords({ records, now }: { records: CandidacyRecord[]; now: string }) {
+export function saveCandidacyRecords({ records, now }: { records: CandidacyRecord[]; now: Date }) {
   if (records.length === 0) return;
+  const at = now.toISOString();
   // One prepared statement run a row: drizzle builds a multi-row insert's SQL
   // value by value, which cost ten times the writes (docs/benchmarks.md).
   const upsert = db
@@ -62,8 +63,8 @@ export function saveCandidacyRecords({ records, now }: { records: CandidacyRecor
       statement: sql.placeholder("statement"),
       status: sql.placeholder("status"),
       source: sql.placeholder("source"),
-      createdAt: now,
-      updatedAt: now,
+      createdAt: at,
+      updatedAt: at,
     })
     .onConflictDoUpdate({
       target: [candidacies.electionId, candidacies.personId],
@@ -95,11 +96,11 @@ export function markCandidaciesWithdrawn({
 }: {
   electionId: string;
   personIds: string[];
-  now: string;
+  now: Date;
 }) {
   for (let i = 0; i < personIds.length; i += 500) {
     db.update(candidacies)
-      .set({ status: "withdrawn", updatedAt: now })
+      .set({ status: "withdrawn", updatedAt: now.toISOString() })
       .where(
         and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, personIds.slice(i, i + 500))),
       )

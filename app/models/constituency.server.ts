@@ -21,8 +21,9 @@ export function listConstituencyRecords() {
 }
 
 /** Inserts or replaces whole records, one prepared statement run a row (see saveCandidacyRecords). */
-export function saveConstituencyRecords({ records, now }: { records: ConstituencyRecord[]; now: string }) {
+export function saveConstituencyRecords({ records, now }: { records: ConstituencyRecord[]; now: Date }) {
   if (records.length === 0) return;
+  const at = now.toISOString();
   const upsert = db
     .insert(constituencies)
     .values({
@@ -35,8 +36,8 @@ export function saveConstituencyRecords({ records, now }: { records: Constituenc
       regionName: sql.placeholder("regionName"),
       electorate: sql.placeholder("electorate"),
       source: sql.placeholder("source"),
-      createdAt: now,
-      updatedAt: now,
+      createdAt: at,
+      updatedAt: at,
     })
     .onConflictDoUpdate({
       target: constituencies.gssCode,

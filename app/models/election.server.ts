@@ -2,9 +2,10 @@ import { elections } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 /** Creates the election if it is new; an existing one keeps its name. */
-export function ensureElection({ id, date, name, now }: { id: string; date: string; name: string; now: string }) {
+export function ensureElection({ id, date, name, now }: { id: string; date: string; name: string; now: Date }) {
+  const at = now.toISOString();
   db.insert(elections)
-    .values({ id, date, name, createdAt: now, updatedAt: now })
+    .values({ id, date, name, createdAt: at, updatedAt: at })
     .onConflictDoNothing()
     .run();
 }

@@ -27,11 +27,12 @@ export function saveHexLayout({
   source: string;
   records: HexRecord[];
   removed: string[];
-  now: string;
+  now: Date;
 }) {
+  const at = now.toISOString();
   db.insert(hexLayouts)
-    .values({ id, layout, source, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: hexLayouts.id, set: { layout, source, updatedAt: now } })
+    .values({ id, layout, source, createdAt: at, updatedAt: at })
+    .onConflictDoUpdate({ target: hexLayouts.id, set: { layout, source, updatedAt: at } })
     .run();
   if (removed.length > 0) {
     db.delete(hexes).where(and(eq(hexes.layoutId, id), inArray(hexes.constituencyCode, removed))).run();

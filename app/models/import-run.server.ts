@@ -2,10 +2,15 @@ import { desc } from "drizzle-orm";
 import { importRuns } from "#db/schema";
 import { db } from "~/utils/db.server";
 
-export type ImportRunRecord = typeof importRuns.$inferInsert;
+export type ImportRunRecord = Omit<typeof importRuns.$inferInsert, "id" | "startedAt" | "finishedAt"> & {
+  startedAt: Date;
+  finishedAt: Date;
+};
 
-export function recordImportRun(run: ImportRunRecord) {
-  db.insert(importRuns).values(run).run();
+export function recordImportRun({ startedAt, finishedAt, ...run }: ImportRunRecord) {
+  db.insert(importRuns)
+    .values({ ...run, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString() })
+    .run();
 }
 
 export function listImportRuns({ limit }: { limit: number }) {

@@ -1,4 +1,4 @@
-import { desc, eq, inArray } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { mailbox } from "#db/schema";
 import { db } from "~/utils/db.server";
 
@@ -72,13 +72,4 @@ export function findMailboxMessage({ id }: { id: number }) {
     .from(mailbox)
     .where(eq(mailbox.id, id))
     .get();
-}
-
-/**
- * Deletes the local copies of these outbox mails. For deleting an expired
- * ask: its mails carry the supporter's details, which are not kept.
- */
-export function deleteMailboxMessages({ outboxIds }: { outboxIds: number[] }) {
-  if (outboxIds.length === 0) return 0;
-  return db.delete(mailbox).where(inArray(mailbox.outboxId, outboxIds)).run().changes;
 }

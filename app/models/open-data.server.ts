@@ -51,7 +51,8 @@ export type ConstituencyCount = {
 };
 
 // Public files fetched on every request, so their queries are prepared once
-// (STACK.md trap 9), on first use: a fresh database has no tables until migrated.
+// (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call), on first use: a
+// fresh database has no tables until migrated.
 function prepareQueries() {
   return {
     seats: db

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
 import { outbox } from "#db/schema";
-import { outboxStatuses, type OutboxStatus } from "#db/enums";
+import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { HOUR } from "~/utils/time";
@@ -79,7 +79,7 @@ export function enqueueMail({
   candidacyId = null,
   now,
 }: {
-  kind: string;
+  kind: MailKind;
   toAddress: string;
   toName?: string | null;
   replyTo?: string | null;

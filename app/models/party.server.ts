@@ -8,10 +8,11 @@ export function listPartyRecords(): PartyRecord[] {
   return db.select({ id: parties.id, name: parties.name, source: parties.source }).from(parties).all();
 }
 
-export function savePartyRecords({ records, now }: { records: PartyRecord[]; now: string }) {
+export function savePartyRecords({ records, now }: { records: PartyRecord[]; now: Date }) {
+  const at = now.toISOString();
   if (records.length === 0) return;
   db.insert(parties)
-    .values(records.map((r) => ({ ...r, createdAt: now, updatedAt: now })))
+    .values(records.map((r) => ({ ...r, createdAt: at, updatedAt: at })))
     .onConflictDoUpdate({
       target: parties.id,
       set: { name: sql`excluded.name`, source: sql`excluded.source`, updatedAt: sql`excluded.updated_at` },

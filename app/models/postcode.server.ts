@@ -32,8 +32,9 @@ function prepareFindPostcode() {
     .prepare();
 }
 
-// Every postcode search runs this, so it is prepared once (STACK.md trap 9:
-// ~100 µs to build a query, ~14 µs prepared). Prepared on first use rather
+// Every postcode search runs this, so it is prepared once (drizzle builds and
+// SQLite compiles a query anew on every call: ~100 µs, against ~14 µs to run
+// it prepared). Prepared on first use rather
 // than at import, because SQLite refuses to prepare against tables that a
 // fresh database has not been migrated to create yet.
 let findPostcodeStatement: ReturnType<typeof prepareFindPostcode> | undefined;
@@ -107,7 +108,7 @@ export function claimPostcodeImport({
 }: {
   pid: number;
   host: string;
-  now: string;
+  now: Date;
   isAbandoned: (holder: PostcodeImportHolder) => boolean;
 }): { claim: PostcodeImportClaim } | { heldBy: PostcodeImportHolder } {
   return writeTransaction(db, () => {
@@ -123,7 +124,7 @@ export function claimPostcodeImport({
     // leftover row can pass for one of this import's.
     const highest = db.select({ g: max(postcodes.generation) }).from(postcodes).get()?.g ?? 0;
     const generation = Math.max(base, highest) + 1;
-    db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now }).run();
+    db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now.toISOString() }).run();
     return { claim: { generation, base } };
   });
 }
@@ -339,7 +340,7 @@ export function publishPostcodeGeneration({
 }: {
   generation: number;
   base: number;
-  now: string;
+  now: Date;
   alsoWrite: () => boolean;
 }) {
   return writeTransaction(db, () => {
@@ -350,9 +351,10 @@ export function publishPostcodeGeneration({
       .get();
     if (claim?.generation !== generation || readGeneration() !== base) return false;
     if (!alsoWrite()) return false;
+    const at = now.toISOString();
     db.insert(postcodeDirectory)
-      .values({ id: 1, generation, updatedAt: now })
-      .onConflictDoUpdate({ target: postcodeDirectory.id, set: { generation, updatedAt: now } })
+      .values({ id: 1, generation, updatedAt: at })
+      .onConflictDoUpdate({ target: postcodeDirectory.id, set: { generation, updatedAt: at } })
       .run();
     return true;
   });

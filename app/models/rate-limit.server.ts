@@ -32,7 +32,8 @@ function prepareRateLimitQueries() {
       .prepare(),
   };
 }
-// Three hits on every submitted ask: prepared once, on first use (STACK.md trap 9).
+// Three hits on every submitted ask: prepared once, on first use (otherwise
+// drizzle builds a query's SQL, and SQLite compiles it, on every call).
 let rateLimitQueries: ReturnType<typeof prepareRateLimitQueries> | undefined;
 
 /**

@@ -104,7 +104,7 @@ async function measureDrain(): Promise<RunFigures> {
   migrateDb(db);
   const now = new Date();
   saveCampaign({
-    now: now.toISOString(),
+    now,
     settings: {
       name: "Benchmark Pledge",
       slug: "benchmark",

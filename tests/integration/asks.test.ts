@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { askRecipients, asks, candidacies, campaigns, outbox } from "#db/schema";
+import type { MailKind } from "#db/enums";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, deleteExpiredAsks, findAskByToken, submitAsk, type NewAsk } from "~/models/ask.server";
 import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/supporter.server";
@@ -53,7 +54,7 @@ function submit(ask: NewAsk, now = t0, clientIp = `192.0.2.${++ipCounter % 250}`
   return submitAsk({ ask, clientIp, now });
 }
 
-function outboxRows(kind?: string) {
+function outboxRows(kind?: MailKind) {
   return db
     .select()
     .from(outbox)

@@ -160,7 +160,7 @@ test("bad arguments are refused with the reason and the usage, and change nothin
     [replaced("--sign", "1 2"), 2, "--sign: must be point numbers separated by commas, like 1,2,4", true],
     [[...ruthArgs, "--statement", "x".repeat(1001)], 2, "--statement: must be 1000 characters or fewer", true],
     [[...ruthArgs, "--election", "2024"], 2, "--election: must be a Democracy Club election id such as parl.2024-07-04", true],
-    [[...ruthArgs, "--unknown", "x"], 2, "Unknown option '--unknown'", true],
+    [[...ruthArgs, "--unknown", "x"], 2, "npm run pledge:record: Unknown option '--unknown'", false],
     [without("--sign").filter((a, i, all) => a !== "--decline" && all[i - 1] !== "--decline"), 2, "Give at least one of --sign and --decline.", true],
     [replaced("--sign", "5"), 2, "There is no point 5: the campaign has points 1 to 4.", false],
     [replaced("--decline", "3"), 2, "Point 3 is both signed and declined.", false],

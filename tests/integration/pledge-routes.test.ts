@@ -7,6 +7,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterEach, expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
 import { askRecipients, candidacies, outbox, pledgeHistory, pledges, signingTokens } from "#db/schema";
+import type { MailKind } from "#db/enums";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
@@ -124,7 +125,7 @@ function historyOf(candidacyId: number) {
   return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
 }
 
-function outboxRows(kind?: string) {
+function outboxRows(kind?: MailKind) {
   return db
     .select()
     .from(outbox)

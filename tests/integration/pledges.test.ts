@@ -9,6 +9,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterEach, expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
 import { askRecipients, asks, campaigns, candidacies, outbox, pledgeHistory, pledgePointAnswers, pledges, signingTokens } from "#db/schema";
+import type { MailKind } from "#db/enums";
 import { runImport } from "~/importers/import.server";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, listAskableCandidates, submitAsk, type NewAsk } from "~/models/ask.server";
@@ -69,7 +70,7 @@ function answersInOrder(points: { id: number }[], inOrder: ("signed" | "declined
   return answers;
 }
 
-function outboxRows(kind?: string) {
+function outboxRows(kind?: MailKind) {
   return db
     .select()
     .from(outbox)

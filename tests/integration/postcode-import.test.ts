@@ -244,8 +244,8 @@ describe("imports that overlap", () => {
             withdrawn: 0,
             removed: 0,
             unchanged: 0,
-            startedAt: "2024-06-01T00:00:00.000Z",
-            finishedAt: "2024-06-01T00:00:01.000Z",
+            startedAt: new Date("2024-06-01T00:00:00.000Z"),
+            finishedAt: new Date("2024-06-01T00:00:01.000Z"),
           });
           before = snapshotDatabase();
         },
