@@ -5,7 +5,8 @@ import { findCandidacyIdByPerson, findCandidatePage } from "~/models/candidacy.s
 import { requestSigningLink } from "~/models/signing-link.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
-import { shortDate, suppressedCount } from "~/utils/names";
+import { shortDate } from "~/utils/names";
+import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 
@@ -30,7 +31,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams;
   return {
     ...page,
-    asked: suppressedCount(page.asked),
+    asked: suppressCount(page.asked),
     linkRequested: query.get("link") === "requested",
     recorded: query.has("recorded"),
     contactEmail: findCampaign()?.fromEmail ?? null,
@@ -194,7 +195,7 @@ export default function CandidatePage() {
         </details>
       ) : null}
       <p>
-        {asked === "fewer than 5" ? "Fewer than 5 constituents have" : `${asked} constituents have`} asked {candidacy.name} to sign.
+        {formatSuppressedCount(asked, { sentenceStart: true })} constituents have asked {candidacy.name} to sign.
       </p>
       {allSigned ? (
         <section id="thank">

@@ -7,7 +7,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
 import { listPledgeTallies } from "~/models/pledge.server";
 import { publicPageHeaders } from "~/utils/http-cache";
-import { suppressedCount } from "~/utils/names";
+import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { pledgeStatusOf } from "~/utils/pledge";
 import { normalisePostcode } from "~/utils/postcode";
 import { socialMeta } from "~/utils/social-meta";
@@ -40,7 +40,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     candidates,
     pointCount,
     postcode,
-    asks: suppressedCount(countConfirmedAsks({ constituencyCode: constituency.gssCode })),
+    asks: suppressCount(countConfirmedAsks({ constituencyCode: constituency.gssCode })),
     supporters: listRecentPublicSupporters({ limit: 10, constituencyCode: constituency.gssCode }),
   };
 }
@@ -129,7 +129,7 @@ export default function ConstituencyPage() {
         <>
           <h2 className="heading-l">Ask them to sign</h2>
           <p>
-            {asks === "fewer than 5" ? "Fewer than 5 constituents have" : `${asks} constituents have`} asked their
+            {formatSuppressedCount(asks, { sentenceStart: true })} constituents have asked their
             candidates here so far. It takes a minute.
           </p>
           <p>

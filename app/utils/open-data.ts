@@ -2,15 +2,13 @@
 // reused. One copy, read by the JSON files' `meta` and by the /data page, so
 // the documentation cannot drift from the files.
 import { publicCacheControl } from "./http-cache";
+import { SUPPRESS_BELOW } from "./suppressed-count";
 
 export const openDataFiles = [
   { href: "/data/pledges.csv", name: "pledges.csv", description: "One row per candidate: who they are and how they answered each point. For spreadsheets." },
   { href: "/data/pledges.json", name: "pledges.json", description: "The same as pledges.csv, as JSON, with the points' titles and the attribution." },
   { href: "/data/constituencies.json", name: "constituencies.json", description: "One entry per constituency: how many candidates stand, how many signed, and how many supporters asked them." },
 ] as const;
-
-/** Counts of supporters' asks below this are not published exactly, so no one can be singled out. */
-export const SUPPRESS_BELOW = 5;
 
 export type FieldDoc = { name: string; description: string; only?: "csv" | "json" };
 
