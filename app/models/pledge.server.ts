@@ -1,6 +1,6 @@
 // Pledges: each candidacy's current answers per point and statement, the
 // append-only history of every change, and the mails a change sends.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import {
   askRecipients,
   asks,
@@ -16,6 +16,7 @@ import { writeTransaction } from "#db/index";
 import { recordAudit } from "~/models/audit.server";
 import { requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
+import { hasSignedEveryPoint } from "~/models/pledge-status.server";
 import { candidateSignedNoticeMail, pledgeRecordedMail } from "~/mail-wording/pledge-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -170,11 +171,13 @@ export function savePledge({
     .get();
   if (!candidacy) return true;
   const pageUrl = publicUrl(paths.candidate(candidacy.personId));
+  const signedAll = hasSignedEveryPoint({ answers: wanted, points: campaign.points });
   if (candidacy.email && trustMark === "verified-by-email") {
     const mail = pledgeRecordedMail({
       campaign,
       candidateName: candidacy.name,
       points: campaign.points.map((p) => ({ title: p.title, answer: wanted[p.id] ?? null })),
+      signedEveryPoint: signedAll,
       statement,
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
@@ -183,7 +186,7 @@ export function savePledge({
   }
   const signedCount = Object.values(wanted).filter((a) => a === "signed").length;
   if (signedCount > 0) {
-    notifySupporters({ candidacyId, candidacy, signedCount, pointCount: campaign.points.length, pageUrl, now });
+    notifySupporters({ candidacyId, candidacy, signedCount, signedEveryPoint: signedAll, pointCount: campaign.points.length, pageUrl, now });
   }
   return true;
 }
@@ -192,6 +195,7 @@ function notifySupporters({
   candidacyId,
   candidacy,
   signedCount,
+  signedEveryPoint,
   pointCount,
   pageUrl,
   now,
@@ -199,6 +203,7 @@ function notifySupporters({
   candidacyId: number;
   candidacy: { name: string; constituencyName: string };
   signedCount: number;
+  signedEveryPoint: boolean;
   pointCount: number;
   pageUrl: string;
   now: Date;
@@ -224,6 +229,7 @@ function notifySupporters({
       candidateName: candidacy.name,
       constituencyName: candidacy.constituencyName,
       signedCount,
+      signedEveryPoint,
       pointCount,
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
@@ -234,20 +240,4 @@ function notifySupporters({
       .where(and(eq(askRecipients.askId, supporter.askId), eq(askRecipients.candidacyId, candidacyId)))
       .run();
   }
-}
-
-/** Signed and declined counts per candidacy in a constituency, for lists and the ask form. */
-export function listPledgeTallies({ constituencyCode }: { constituencyCode: string }) {
-  const rows = db
-    .select({
-      candidacyId: pledgePointAnswers.candidacyId,
-      signed: sql<number>`sum(${pledgePointAnswers.answer} = 'signed')`,
-      declined: sql<number>`sum(${pledgePointAnswers.answer} = 'declined')`,
-    })
-    .from(pledgePointAnswers)
-    .innerJoin(candidacies, eq(candidacies.id, pledgePointAnswers.candidacyId))
-    .where(eq(candidacies.constituencyCode, constituencyCode))
-    .groupBy(pledgePointAnswers.candidacyId)
-    .all();
-  return new Map(rows.map((r) => [r.candidacyId, { signed: Number(r.signed), declined: Number(r.declined) }]));
 }

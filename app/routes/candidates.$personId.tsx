@@ -12,12 +12,11 @@ import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-re
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
-  const { candidacy, points } = data;
-  const signed = points.filter((p) => p.answer === "signed").length;
-  const description = `${candidacy.name} (${candidacy.partyName}, ${candidacy.constituencyName}) has signed ${signed} of ${points.length} points of the pledge.`;
+  const { candidacy, pledge } = data;
+  const description = `${candidacy.name} (${candidacy.partyName}, ${candidacy.constituencyName}) has signed ${pledge.signed} of ${pledge.pointCount} points of the pledge.`;
   return [
     { title: `${candidacy.name} – ${candidacy.constituencyName}` },
-    ...socialMeta({ matches, title: `${candidacy.name}: ${signed} of ${points.length} points signed`, description, path: `/candidates/${candidacy.personId}` }),
+    ...socialMeta({ matches, title: `${candidacy.name}: ${pledge.signed} of ${pledge.pointCount} points signed`, description, path: `/candidates/${candidacy.personId}` }),
   ];
 };
 
@@ -57,10 +56,10 @@ const answerLabels = { signed: "Signed", declined: "Declined" } as const;
 const trustMarkLabels = { "verified-by-email": "Verified by email", "recorded-by-campaign": "Recorded by the campaign" } as const;
 
 export default function CandidatePage() {
-  const { candidacy, points, statement, trustMark, evidenceUrl, history, asked, linkRequested, recorded, contactEmail } =
+  const { candidacy, points, pledge, statement, trustMark, evidenceUrl, history, asked, linkRequested, recorded, contactEmail } =
     useLoaderData<typeof loader>();
-  const signed = points.filter((p) => p.answer === "signed").length;
-  const allSigned = signed === points.length;
+  // Every point signed, even by a candidate who has since withdrawn: the answers stand.
+  const allSigned = pledge.signedEveryPoint;
   const firstAnswer = history.at(-1);
   const lastChange = history[0];
   return (
@@ -91,7 +90,7 @@ export default function CandidatePage() {
           ? "Has not answered the pledge yet."
           : allSigned
             ? "Has signed every point of the pledge."
-            : `Has signed ${signed} of the ${points.length} points of the pledge.`}
+            : `Has signed ${pledge.signed} of the ${pledge.pointCount} points of the pledge.`}
       </p>
       {trustMark ? (
         <p>

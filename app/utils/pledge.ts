@@ -13,6 +13,17 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   withdrawn: "Withdrawn",
 };
 
+/**
+ * Whether a candidacy's answers sign every point of the campaign. A campaign
+ * with no points has nothing to sign, so no one has signed all of it. Read by
+ * pledgeStatusOf for "signed-all", and on its own where a withdrawn
+ * candidacy's answers matter (an ask mail is never sent to a candidate who
+ * signed every point, standing or not).
+ */
+export function signedEveryPoint({ signed, pointCount }: { signed: number; pointCount: number }): boolean {
+  return pointCount > 0 && signed >= pointCount;
+}
+
 export function pledgeStatusOf({
   standing,
   signed,
@@ -25,7 +36,7 @@ export function pledgeStatusOf({
   pointCount: number;
 }): PledgeStatus {
   if (!standing) return "withdrawn";
-  if (pointCount > 0 && signed >= pointCount) return "signed-all";
+  if (signedEveryPoint({ signed, pointCount })) return "signed-all";
   if (signed > 0) return "signed-some";
   if (declined > 0) return "declined";
   return "no-answer";
