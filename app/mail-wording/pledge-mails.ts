@@ -97,7 +97,10 @@ export function candidateSignedNoticeMail({
 }): Mail {
   const what = signedEveryPoint ? "the pledge" : `${signedCount} of the ${pointCount} points of the pledge`;
   return {
-    subject: `${candidateName} has signed the ${campaign.name} pledge`,
+    // "Signed the pledge" means every point, as on the board; a partial signer signed some points.
+    subject: signedEveryPoint
+      ? `${candidateName} has signed the ${campaign.name} pledge`
+      : `${candidateName} has signed some points of the ${campaign.name} pledge`,
     textBody: [
       `Hello ${supporterName},`,
       `You asked ${candidateName}, a candidate in ${constituencyName}, to sign the ${campaign.name} pledge. They have signed ${what}.`,
