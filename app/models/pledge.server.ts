@@ -1,6 +1,6 @@
 // Pledges: each candidacy's current answers per point and statement, the
 // append-only history of every change, and the mails a change sends.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import {
   askRecipients,
   asks,
@@ -16,7 +16,7 @@ import { writeTransaction } from "#db/index";
 import { recordAudit } from "~/models/audit.server";
 import { requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
-import { hasSignedEveryPoint } from "~/models/pledge-status.server";
+import { candidacyPledge } from "~/models/pledge-status.server";
 import { candidateSignedNoticeMail, pledgeRecordedMail } from "~/mail-wording/pledge-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -164,29 +164,42 @@ export function savePledge({
     .run();
 
   const candidacy = db
-    .select({ name: candidacies.name, email: candidacies.email, personId: candidacies.personId, constituencyName: constituencies.name })
+    .select({
+      name: candidacies.name,
+      email: candidacies.email,
+      personId: candidacies.personId,
+      standing: sql<boolean>`${candidacies.status} = 'standing'`.mapWith(Boolean),
+      constituencyName: constituencies.name,
+    })
     .from(candidacies)
     .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
     .where(eq(candidacies.id, candidacyId))
     .get();
   if (!candidacy) return true;
   const pageUrl = publicUrl(paths.candidate(candidacy.personId));
-  const signedAll = hasSignedEveryPoint({ answers: wanted, points: campaign.points });
+  const pledge = candidacyPledge({ standing: candidacy.standing, answers: wanted, points: campaign.points });
   if (candidacy.email && trustMark === "verified-by-email") {
     const mail = pledgeRecordedMail({
       campaign,
       candidateName: candidacy.name,
       points: campaign.points.map((p) => ({ title: p.title, answer: wanted[p.id] ?? null })),
-      signedEveryPoint: signedAll,
+      signedEveryPoint: pledge.signedEveryPoint,
       statement,
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
     });
     enqueueMail({ kind: "pledge-recorded", toAddress: candidacy.email, toName: candidacy.name, ...mail, candidacyId, now });
   }
-  const signedCount = Object.values(wanted).filter((a) => a === "signed").length;
-  if (signedCount > 0) {
-    notifySupporters({ candidacyId, candidacy, signedCount, signedEveryPoint: signedAll, pointCount: campaign.points.length, pageUrl, now });
+  if (pledge.signed > 0) {
+    notifySupporters({
+      candidacyId,
+      candidacy,
+      signedCount: pledge.signed,
+      signedEveryPoint: pledge.signedEveryPoint,
+      pointCount: pledge.pointCount,
+      pageUrl,
+      now,
+    });
   }
   return true;
 }

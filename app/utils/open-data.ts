@@ -25,7 +25,7 @@ export const pledgeFields: FieldDoc[] = [
   {
     name: "pledge_status",
     description:
-      "signed-all (signed every point), signed-some (signed at least one), declined (declined and signed none), no-answer, or withdrawn. The same status the board and the map show.",
+      "signed-all (signed every point), signed-some (signed some points but not all), declined (declined and signed none), no-answer, or withdrawn. The same status the board and the map show.",
   },
   { name: "point_1, point_2, …", description: "The answer to each pledge point, numbered as on this site: signed, declined, or empty when not answered.", only: "csv" },
   {
