@@ -42,6 +42,7 @@ export function pledgeRecordedMail({
   campaign,
   candidateName,
   points,
+  signedEveryPoint,
   statement,
   candidatePageUrl,
   publicUrl,
@@ -49,14 +50,15 @@ export function pledgeRecordedMail({
   campaign: Campaign;
   candidateName: string;
   points: PointAnswer[];
+  /** As the model decides it (pledgeStatusOf's rule), so the mail and the pages agree. */
+  signedEveryPoint: boolean;
   statement: string | null;
   candidatePageUrl: string;
   publicUrl: string;
 }): Mail {
-  const signed = points.filter((p) => p.answer === "signed").length;
   return {
     subject:
-      signed === points.length
+      signedEveryPoint
         ? `You signed the ${campaign.name} pledge`
         : `Your answers to the ${campaign.name} pledge are recorded`,
     textBody: [
@@ -77,6 +79,7 @@ export function candidateSignedNoticeMail({
   candidateName,
   constituencyName,
   signedCount,
+  signedEveryPoint,
   pointCount,
   candidatePageUrl,
   publicUrl,
@@ -86,13 +89,18 @@ export function candidateSignedNoticeMail({
   candidateName: string;
   constituencyName: string;
   signedCount: number;
+  /** As the model decides it (pledgeStatusOf's rule), so the mail and the pages agree. */
+  signedEveryPoint: boolean;
   pointCount: number;
   candidatePageUrl: string;
   publicUrl: string;
 }): Mail {
-  const what = signedCount === pointCount ? "the pledge" : `${signedCount} of the ${pointCount} points of the pledge`;
+  const what = signedEveryPoint ? "the pledge" : `${signedCount} of the ${pointCount} points of the pledge`;
   return {
-    subject: `${candidateName} has signed the ${campaign.name} pledge`,
+    // "Signed the pledge" means every point, as on the board; a partial signer signed some points.
+    subject: signedEveryPoint
+      ? `${candidateName} has signed the ${campaign.name} pledge`
+      : `${candidateName} has signed some points of the ${campaign.name} pledge`,
     textBody: [
       `Hello ${supporterName},`,
       `You asked ${candidateName}, a candidate in ${constituencyName}, to sign the ${campaign.name} pledge. They have signed ${what}.`,

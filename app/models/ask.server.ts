@@ -4,9 +4,9 @@ import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
 import { askDeliveries } from "#db/enums";
 import { writeTransaction } from "#db/index";
-import { requireCampaign } from "~/models/campaign.server";
+import { findCampaign, requireCampaign } from "~/models/campaign.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
-import { signedEveryPoint } from "~/models/pledge-status.server";
+import { candidacyAnswersJson, hasSignedEveryPoint } from "~/models/pledge-status.server";
 import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
 import { issueSigningLink } from "~/models/signing-link.server";
 import { alreadyAskedMail, candidateAskMail, confirmAskMail } from "~/mail-wording/ask-mails";
@@ -36,7 +36,7 @@ function prepareAskableCandidates() {
       personId: candidacies.personId,
       name: candidacies.name,
       hasEmail: sql<number>`${candidacies.email} is not null`,
-      signedEveryPoint,
+      answers: candidacyAnswersJson,
     })
     .from(candidacies)
     .where(and(eq(candidacies.constituencyCode, sql.placeholder("constituencyCode")), eq(candidacies.status, "standing")))
@@ -49,10 +49,13 @@ let askableCandidatesQuery: ReturnType<typeof prepareAskableCandidates> | undefi
 
 /** Standing candidates in a constituency, and whether they can still be asked. */
 export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
+  const points = findCampaign()?.points ?? [];
   askableCandidatesQuery ??= prepareAskableCandidates();
-  return askableCandidatesQuery
-    .all({ constituencyCode })
-    .map((c) => ({ ...c, hasEmail: Boolean(c.hasEmail), signedEveryPoint: Boolean(c.signedEveryPoint) }));
+  return askableCandidatesQuery.all({ constituencyCode }).map(({ answers, ...c }) => ({
+    ...c,
+    hasEmail: Boolean(c.hasEmail),
+    signedEveryPoint: hasSignedEveryPoint({ answers, points }),
+  }));
 }
 
 function prepareSubmitQueries() {
@@ -111,17 +114,17 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     }
 
     const candidates = db
-      .select({ id: candidacies.id, name: candidacies.name })
+      .select({ id: candidacies.id, name: candidacies.name, answers: candidacyAnswersJson })
       .from(candidacies)
       .where(
         and(
           inArray(candidacies.id, ask.candidacyIds),
           eq(candidacies.constituencyCode, ask.constituencyCode),
           eq(candidacies.status, "standing"),
-          sql`not ${signedEveryPoint}`,
         ),
       )
-      .all();
+      .all()
+      .filter((c) => !hasSignedEveryPoint({ answers: c.answers, points: campaign.points }));
     if (candidates.length === 0) throw new Error("An ask needs at least one candidate in its constituency who has not signed");
     const constituency = submitQueries.constituencyName.get({ code: ask.constituencyCode });
 
@@ -224,7 +227,7 @@ function prepareConfirmQueries() {
       .where(eq(constituencies.gssCode, sql.placeholder("code")))
       .prepare(),
     recipients: db
-      .select({ candidacyId: candidacies.id, name: candidacies.name, email: candidacies.email, signedEveryPoint })
+      .select({ candidacyId: candidacies.id, name: candidacies.name, email: candidacies.email, answers: candidacyAnswersJson })
       .from(askRecipients)
       .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
       .where(eq(askRecipients.askId, sql.placeholder("askId")))
@@ -259,7 +262,10 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
     q.confirm.run({ now: now.toISOString(), id: ask.id });
     const constituency = q.constituency.get({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
-    const recipients = q.recipients.all({ askId: ask.id });
+    const recipients = q.recipients.all({ askId: ask.id }).map(({ answers, ...r }) => ({
+      ...r,
+      signedEveryPoint: hasSignedEveryPoint({ answers, points: campaign.points }),
+    }));
     const withoutEmail: { candidacyId: number; name: string }[] = [];
     for (const recipient of recipients) {
       const set = (delivery: (typeof askDeliveries)[number], outboxId: number | null = null) =>

@@ -3,6 +3,7 @@ import { askRecipients, asks, candidacies, constituencies, parties, pledgeHistor
 import { db } from "~/utils/db.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findCurrentPledge } from "~/models/pledge.server";
+import { candidacyPledge } from "~/models/pledge-status.server";
 
 export type CandidacyRecord = {
   electionId: string;
@@ -182,6 +183,7 @@ export function findCandidatePage({ personId }: { personId: string }) {
     statement: pledge.statement,
     trustMark: pledge.trustMark,
     evidenceUrl: pledge.evidenceUrl,
+    pledge: candidacyPledge({ standing: candidacy.status === "standing", answers: pledge.answers, points: campaign.points }),
     history,
     asked,
   };

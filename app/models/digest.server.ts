@@ -4,7 +4,7 @@ import { askRecipients, asks, candidacies, constituencies } from "#db/schema";
 import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
-import { signedEveryPoint } from "~/models/pledge-status.server";
+import { candidacyAnswersJson, hasSignedEveryPoint } from "~/models/pledge-status.server";
 import { issueSigningLink } from "~/models/signing-link.server";
 import { candidateDigestMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
@@ -27,7 +27,7 @@ export function queueDueDigests({ now }: { now: Date }) {
         constituencyName: constituencies.name,
         supporterName: asks.name,
         personalMessage: asks.personalMessage,
-        signedEveryPoint,
+        answers: candidacyAnswersJson,
       })
       .from(askRecipients)
       .innerJoin(asks, eq(asks.id, askRecipients.askId))
@@ -54,7 +54,7 @@ export function queueDueDigests({ now }: { now: Date }) {
         ),
       );
       // Signed everything while these asks waited: no more ask mails to them.
-      if (first.signedEveryPoint) {
+      if (hasSignedEveryPoint({ answers: first.answers, points: campaign.points })) {
         db.update(askRecipients).set({ delivery: "already-signed" }).where(held).run();
         continue;
       }

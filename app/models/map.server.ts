@@ -17,7 +17,7 @@ export type MapConstituency = {
   status: MapStatus;
   /** False when the filters leave it out: its hex is greyed, its row left out of the table. */
   matches: boolean;
-  /** Standing candidates (of the chosen party) who signed some or every point. */
+  /** Standing candidates (of the chosen party) who signed every point, as the board counts them. */
   signed: number;
   standing: number;
   candidates: MapCandidate[];
@@ -103,7 +103,7 @@ export function findMapData({ party, status }: MapQuery = {}) {
       place: placeOf(place.nation, place.regionName),
       status: best,
       matches: (!chosenParty || candidates.length > 0) && (!status || best === status),
-      signed: candidates.filter((c) => c.status === "signed-all" || c.status === "signed-some").length,
+      signed: candidates.filter((c) => c.status === "signed-all").length,
       standing: candidates.length,
       // Best answers first, as the hex is coloured by the first.
       candidates: candidates

@@ -4,7 +4,7 @@ import type { CandidacyStatus, PledgeAnswer } from "#db/enums";
 import { findCampaign } from "~/models/campaign.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
 import { db } from "~/utils/db.server";
-import { SUPPRESS_BELOW } from "~/utils/open-data";
+import { suppressCount } from "~/utils/suppressed-count";
 import type { PledgeStatus } from "~/utils/pledge";
 
 // The open data files. Built from listCandidacyStatuses(), the same rows the
@@ -112,10 +112,10 @@ export function listPledgeRecords() {
 
 /**
  * Counts per constituency, every constituency included (none standing is a
- * count too). Asks are confirmed asks in the campaign's election. Counts under
- * SUPPRESS_BELOW (the pages' suppressedCount rule) are null with
- * asks_suppressed: true: null rather than "fewer than 5", so the field stays a
- * number for anyone loading it into a typed column.
+ * count too). Asks are confirmed asks in the campaign's election. A count
+ * suppressCount hides (as the pages do) is null with asks_suppressed: true:
+ * null rather than the pages' words, so the field stays a number for anyone
+ * loading it into a typed column.
  */
 export function listConstituencyCounts() {
   const found = findCampaign();
@@ -132,8 +132,7 @@ export function listConstituencyCounts() {
   }
   const counts: ConstituencyCount[] = seats.map((seat) => {
     const tally = tallies.get(seat.gssCode) ?? { "signed-all": 0, "signed-some": 0, declined: 0, "no-answer": 0 };
-    const asked = askCounts.get(seat.gssCode) ?? 0;
-    const suppressed = asked < SUPPRESS_BELOW;
+    const asked = suppressCount(askCounts.get(seat.gssCode) ?? 0);
     return {
       gss_code: seat.gssCode,
       name: seat.name,
@@ -145,8 +144,8 @@ export function listConstituencyCounts() {
       signed_some: tally["signed-some"],
       declined: tally.declined,
       no_answer: tally["no-answer"],
-      asks: suppressed ? null : asked,
-      asks_suppressed: suppressed,
+      asks: asked.exact ? asked.n : null,
+      asks_suppressed: !asked.exact,
     };
   });
   return { campaign: describeCampaign(found), counts };

@@ -1,8 +1,79 @@
+// A candidacy's pledge status, decided in one place: candidacyPledge reads a
+// candidacy's answers to the campaign's own points through pledgeStatusOf.
+// The board, the map, the open data, the constituency and candidate pages, the
+// ask form and the ask and digest mails all come here, so they always agree.
 import { asc, eq, sql } from "drizzle-orm";
-import { candidacies, constituencies, parties, pledgePointAnswers, pledgePoints, pledges } from "#db/schema";
+import { candidacies, constituencies, parties, pledgePointAnswers, pledges } from "#db/schema";
+import type { PledgeAnswer } from "#db/enums";
 import { findCampaign } from "~/models/campaign.server";
 import { db } from "~/utils/db.server";
-import { pledgeStatusOf, type PledgeStatus } from "~/utils/pledge";
+import { pledgeStatusOf, signedEveryPoint, type PledgeStatus } from "~/utils/pledge";
+
+type Answers = Record<number, PledgeAnswer>;
+
+export type CandidacyPledge = {
+  status: PledgeStatus;
+  /** Points of the campaign signed, and declined. */
+  signed: number;
+  declined: number;
+  pointCount: number;
+  /** Signed every point, standing or not: such a candidate is thanked, never asked. */
+  signedEveryPoint: boolean;
+};
+
+/**
+ * A candidacy's answers as JSON text (point id → answer), to select beside
+ * `candidacies` in any query and pass to candidacyPledge as it comes.
+ */
+export const candidacyAnswersJson = sql<string | null>`(select json_group_object(${pledgePointAnswers.pointId}, ${pledgePointAnswers.answer}) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id})`;
+
+function answersOf(answers: Answers | string | null): Answers {
+  if (answers === null) return {};
+  return typeof answers === "string" ? (JSON.parse(answers) as Answers) : answers;
+}
+
+// Only the answers to the campaign's own points count: an answer to any
+// other point (another campaign's, another election's) is none of this pledge.
+function countAnswers(answers: Answers | string | null, points: readonly { id: number }[]) {
+  const given = answersOf(answers);
+  let signed = 0;
+  let declined = 0;
+  for (const point of points) {
+    const answer = given[point.id];
+    if (answer === "signed") signed++;
+    else if (answer === "declined") declined++;
+  }
+  return { signed, declined, pointCount: points.length };
+}
+
+/** The one place a candidacy's status is decided, from its answers to the campaign's points. */
+export function candidacyPledge({
+  standing,
+  answers,
+  points,
+}: {
+  standing: boolean;
+  /** Point id → answer, or candidacyAnswersJson's text. */
+  answers: Answers | string | null;
+  points: readonly { id: number }[];
+}): CandidacyPledge {
+  const { signed, declined, pointCount } = countAnswers(answers, points);
+  return {
+    status: pledgeStatusOf({ standing, signed, declined, pointCount }),
+    signed,
+    declined,
+    pointCount,
+    signedEveryPoint: signedEveryPoint({ signed, pointCount }),
+  };
+}
+
+/**
+ * Whether a candidacy signed every point of the campaign, standing or not
+ * (candidacyPledge's signedEveryPoint): such a candidate is thanked, never asked.
+ */
+export function hasSignedEveryPoint({ answers, points }: { answers: Answers | string | null; points: readonly { id: number }[] }) {
+  return signedEveryPoint(countAnswers(answers, points));
+}
 
 export type CandidacyStatusRow = {
   id: number;
@@ -52,7 +123,7 @@ const buildStatusQuery = () =>
     statement: pledges.statement,
     firstAnsweredAt: pledges.firstAnsweredAt,
     updatedAt: pledges.updatedAt,
-    answers: sql<string | null>`(select json_group_object(${pledgePointAnswers.pointId}, ${pledgePointAnswers.answer}) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id})`,
+    answers: candidacyAnswersJson,
   })
   .from(candidacies)
   .innerJoin(parties, eq(parties.id, candidacies.partyId))
@@ -66,14 +137,11 @@ let statusQuery: ReturnType<typeof buildStatusQuery> | undefined;
 export function listCandidacyStatuses(): CandidacyStatusRow[] {
   const campaign = findCampaign();
   if (!campaign) return [];
-  const pointCount = campaign.points.length;
   statusQuery ??= buildStatusQuery();
   return statusQuery.all({ electionId: campaign.electionId }).map((row) => {
-    const answers = row.answers ? (JSON.parse(row.answers) as Record<number, "signed" | "declined">) : {};
-    const values = Object.values(answers);
-    const signed = values.filter((a) => a === "signed").length;
-    const declined = values.filter((a) => a === "declined").length;
+    const answers = answersOf(row.answers);
     const standing = row.candidacyStatus === "standing";
+    const { status, signed, declined } = candidacyPledge({ standing, answers, points: campaign.points });
     return {
       id: row.id,
       personId: row.personId,
@@ -90,7 +158,7 @@ export function listCandidacyStatuses(): CandidacyStatusRow[] {
       standing,
       signed,
       declined,
-      status: pledgeStatusOf({ standing, signed, declined, pointCount }),
+      status,
       trustMark: row.trustMark,
       statement: row.statement,
       firstAnsweredAt: row.firstAnsweredAt,
@@ -100,6 +168,18 @@ export function listCandidacyStatuses(): CandidacyStatusRow[] {
   });
 }
 
-// True for a candidacy that has signed every point of the campaign: such
-// candidates are thanked, not asked.
-export const signedEveryPoint = sql<number>`(select count(*) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id} and ${pledgePointAnswers.answer} = 'signed') = (select count(*) from ${pledgePoints})`;
+/**
+ * The pledge of each candidacy the constituency page lists (every candidacy
+ * in the constituency), by candidacy id.
+ */
+export function listPledgesInConstituency({ constituencyCode }: { constituencyCode: string }): Map<number, CandidacyPledge> {
+  const points = findCampaign()?.points ?? [];
+  const rows = db
+    .select({ id: candidacies.id, candidacyStatus: candidacies.status, answers: candidacyAnswersJson })
+    .from(candidacies)
+    .where(eq(candidacies.constituencyCode, constituencyCode))
+    .all();
+  return new Map(
+    rows.map((row) => [row.id, candidacyPledge({ standing: row.candidacyStatus === "standing", answers: row.answers, points })]),
+  );
+}

@@ -15,6 +15,7 @@ import { writeTransaction } from "#db/index";
 import { recordAudit } from "~/models/audit.server";
 import { requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
+import { candidacyPledge } from "~/models/pledge-status.server";
 import { candidateSignedNoticeMail, pledgeRecordedMail } from "~/mail-wording/pledge-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -162,27 +163,42 @@ export function savePledge({
     .run();
 
   const candidacy = db
-    .select({ name: candidacies.name, email: candidacies.email, personId: candidacies.personId, constituencyName: constituencies.name })
+    .select({
+      name: candidacies.name,
+      email: candidacies.email,
+      personId: candidacies.personId,
+      standing: sql<boolean>`${candidacies.status} = 'standing'`.mapWith(Boolean),
+      constituencyName: constituencies.name,
+    })
     .from(candidacies)
     .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
     .where(eq(candidacies.id, candidacyId))
     .get();
   if (!candidacy) return true;
   const pageUrl = publicUrl(paths.candidate(candidacy.personId));
+  const pledge = candidacyPledge({ standing: candidacy.standing, answers: wanted, points: campaign.points });
   if (candidacy.email && trustMark === "verified-by-email") {
     const mail = pledgeRecordedMail({
       campaign,
       candidateName: candidacy.name,
       points: campaign.points.map((p) => ({ title: p.title, answer: wanted[p.id] ?? null })),
+      signedEveryPoint: pledge.signedEveryPoint,
       statement,
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
     });
     enqueueMail({ kind: "pledge-recorded", toAddress: candidacy.email, toName: candidacy.name, ...mail, candidacyId, now });
   }
-  const signedCount = Object.values(wanted).filter((a) => a === "signed").length;
-  if (signedCount > 0) {
-    notifySupporters({ candidacyId, candidacy, signedCount, pointCount: campaign.points.length, pageUrl, now });
+  if (pledge.signed > 0) {
+    notifySupporters({
+      candidacyId,
+      candidacy,
+      signedCount: pledge.signed,
+      signedEveryPoint: pledge.signedEveryPoint,
+      pointCount: pledge.pointCount,
+      pageUrl,
+      now,
+    });
   }
   return true;
 }
@@ -191,6 +207,7 @@ function notifySupporters({
   candidacyId,
   candidacy,
   signedCount,
+  signedEveryPoint,
   pointCount,
   pageUrl,
   now,
@@ -198,6 +215,7 @@ function notifySupporters({
   candidacyId: number;
   candidacy: { name: string; constituencyName: string };
   signedCount: number;
+  signedEveryPoint: boolean;
   pointCount: number;
   pageUrl: string;
   now: Date;
@@ -223,6 +241,7 @@ function notifySupporters({
       candidateName: candidacy.name,
       constituencyName: candidacy.constituencyName,
       signedCount,
+      signedEveryPoint,
       pointCount,
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
@@ -233,20 +252,4 @@ function notifySupporters({
       .where(and(eq(askRecipients.askId, supporter.askId), eq(askRecipients.candidacyId, candidacyId)))
       .run();
   }
-}
-
-/** Signed and declined counts per candidacy in a constituency, for lists and the ask form. */
-export function listPledgeTallies({ constituencyCode }: { constituencyCode: string }) {
-  const rows = db
-    .select({
-      candidacyId: pledgePointAnswers.candidacyId,
-      signed: sql<number>`sum(${pledgePointAnswers.answer} = 'signed')`,
-      declined: sql<number>`sum(${pledgePointAnswers.answer} = 'declined')`,
-    })
-    .from(pledgePointAnswers)
-    .innerJoin(candidacies, eq(candidacies.id, pledgePointAnswers.candidacyId))
-    .where(eq(candidacies.constituencyCode, constituencyCode))
-    .groupBy(pledgePointAnswers.candidacyId)
-    .all();
-  return new Map(rows.map((r) => [r.candidacyId, { signed: Number(r.signed), declined: Number(r.declined) }]));
 }

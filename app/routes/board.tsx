@@ -16,7 +16,7 @@ import {
 import { parseBoardQuery } from "~/utils/page-query";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
-import { pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
+import { candidatesWhoSignedLabel, pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
 import { SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
 
@@ -162,8 +162,8 @@ export default function Board() {
       ) : null}
 
       <div className="tallies">
-        <Tallies title="By party" caption="Candidates who signed every point, by party" rows={summary.byParty} />
-        <Tallies title="By region" caption="Candidates who signed every point, by region" rows={summary.byRegion} />
+        <Tallies title="By party" caption={`${candidatesWhoSignedLabel()}, by party`} rows={summary.byParty} />
+        <Tallies title="By region" caption={`${candidatesWhoSignedLabel()}, by region`} rows={summary.byRegion} />
       </div>
       <p>
         <Link to="/data">Download the data</Link>

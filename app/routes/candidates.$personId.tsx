@@ -5,18 +5,18 @@ import { findCandidacyIdByPerson, findCandidatePage } from "~/models/candidacy.s
 import { requestSigningLink } from "~/models/signing-link.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
-import { shortDate, suppressedCount } from "~/utils/names";
+import { shortDate } from "~/utils/names";
+import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
-  const { candidacy, points } = data;
-  const signed = points.filter((p) => p.answer === "signed").length;
-  const description = `${candidacy.name} (${candidacy.partyName}, ${candidacy.constituencyName}) has signed ${signed} of ${points.length} points of the pledge.`;
+  const { candidacy, pledge } = data;
+  const description = `${candidacy.name} (${candidacy.partyName}, ${candidacy.constituencyName}) has signed ${pledge.signed} of ${pledge.pointCount} points of the pledge.`;
   return [
     { title: `${candidacy.name} – ${candidacy.constituencyName}` },
-    ...socialMeta({ matches, title: `${candidacy.name}: ${signed} of ${points.length} points signed`, description, path: `/candidates/${candidacy.personId}` }),
+    ...socialMeta({ matches, title: `${candidacy.name}: ${pledge.signed} of ${pledge.pointCount} points signed`, description, path: `/candidates/${candidacy.personId}` }),
   ];
 };
 
@@ -30,7 +30,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams;
   return {
     ...page,
-    asked: suppressedCount(page.asked),
+    asked: suppressCount(page.asked),
     linkRequested: query.get("link") === "requested",
     recorded: query.has("recorded"),
     contactEmail: findCampaign()?.fromEmail ?? null,
@@ -56,10 +56,10 @@ const answerLabels = { signed: "Signed", declined: "Declined" } as const;
 const trustMarkLabels = { "verified-by-email": "Verified by email", "recorded-by-campaign": "Recorded by the campaign" } as const;
 
 export default function CandidatePage() {
-  const { candidacy, points, statement, trustMark, evidenceUrl, history, asked, linkRequested, recorded, contactEmail } =
+  const { candidacy, points, pledge, statement, trustMark, evidenceUrl, history, asked, linkRequested, recorded, contactEmail } =
     useLoaderData<typeof loader>();
-  const signed = points.filter((p) => p.answer === "signed").length;
-  const allSigned = signed === points.length;
+  // Every point signed, even by a candidate who has since withdrawn: the answers stand.
+  const allSigned = pledge.signedEveryPoint;
   const firstAnswer = history.at(-1);
   const lastChange = history[0];
   return (
@@ -90,7 +90,7 @@ export default function CandidatePage() {
           ? "Has not answered the pledge yet."
           : allSigned
             ? "Has signed every point of the pledge."
-            : `Has signed ${signed} of the ${points.length} points of the pledge.`}
+            : `Has signed ${pledge.signed} of the ${pledge.pointCount} points of the pledge.`}
       </p>
       {trustMark ? (
         <p>
@@ -194,7 +194,7 @@ export default function CandidatePage() {
         </details>
       ) : null}
       <p>
-        {asked === "fewer than 5" ? "Fewer than 5 constituents have" : `${asked} constituents have`} asked {candidacy.name} to sign.
+        {formatSuppressedCount(asked, { sentenceStart: true })} constituents have asked {candidacy.name} to sign.
       </p>
       {allSigned ? (
         <section id="thank">

@@ -5,10 +5,9 @@ import { SupporterList } from "~/components/supporter-list";
 import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/supporter.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
-import { listPledgeTallies } from "~/models/pledge.server";
+import { listPledgesInConstituency } from "~/models/pledge-status.server";
 import { publicPageHeaders } from "~/utils/http-cache";
-import { suppressedCount } from "~/utils/names";
-import { pledgeStatusOf } from "~/utils/pledge";
+import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { normalisePostcode } from "~/utils/postcode";
 import { socialMeta } from "~/utils/social-meta";
 
@@ -28,11 +27,12 @@ export const headers = publicPageHeaders;
 export function loader({ params, request }: LoaderFunctionArgs) {
   const constituency = findConstituencyBySlug({ slug: params.slug ?? "" });
   if (!constituency) throw new Response("Not found", { status: 404 });
-  const tallies = listPledgeTallies({ constituencyCode: constituency.gssCode });
+  const pledges = listPledgesInConstituency({ constituencyCode: constituency.gssCode });
   const pointCount = findCampaign()?.points.length ?? 0;
   const candidates = listCandidatesInConstituency({ gssCode: constituency.gssCode }).map((c) => {
-    const tally = tallies.get(c.id) ?? { signed: 0, declined: 0 };
-    return { ...c, signed: tally.signed, pledge: pledgeStatusOf({ standing: c.status === "standing", ...tally, pointCount }) };
+    // Both lists are read in this one synchronous loader, so every candidate has a pledge.
+    const pledge = pledges.get(c.id);
+    return { ...c, signed: pledge?.signed ?? 0, pledge: pledge?.status ?? "no-answer" };
   });
   const postcode = normalisePostcode(new URL(request.url).searchParams.get("postcode") ?? "");
   return {
@@ -40,7 +40,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     candidates,
     pointCount,
     postcode,
-    asks: suppressedCount(countConfirmedAsks({ constituencyCode: constituency.gssCode })),
+    asks: suppressCount(countConfirmedAsks({ constituencyCode: constituency.gssCode })),
     supporters: listRecentPublicSupporters({ limit: 10, constituencyCode: constituency.gssCode }),
   };
 }
@@ -129,7 +129,7 @@ export default function ConstituencyPage() {
         <>
           <h2 className="heading-l">Ask them to sign</h2>
           <p>
-            {asks === "fewer than 5" ? "Fewer than 5 constituents have" : `${asks} constituents have`} asked their
+            {formatSuppressedCount(asks, { sentenceStart: true })} constituents have asked their
             candidates here so far. It takes a minute.
           </p>
           <p>

@@ -9,9 +9,9 @@ import {
   openDataFiles,
   openDataLicence,
   pledgeFields,
-  SUPPRESS_BELOW,
   type FieldDoc,
 } from "~/utils/open-data";
+import { SUPPRESS_BELOW } from "~/utils/suppressed-count";
 
 export const headers = publicPageHeaders;
 

@@ -7,7 +7,7 @@ import { findMapData } from "~/models/map.server";
 import { parseMapQuery } from "~/utils/page-query";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { mapFilterStatuses, mapStatusLabel, packCandidates, type MapFilterStatus } from "~/utils/map";
-import { pledgeStatusLabels } from "~/utils/pledge";
+import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
 import { SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
 
@@ -16,12 +16,12 @@ export const headers = publicPageHeaders;
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Pledge map" }];
   const filters = filterSummary(data.partyName, data.query.status);
-  const withSigned = data.counts["signed-all"] + data.counts["signed-some"];
+  const withSigned = data.counts["signed-all"];
   return [
     { title: `${filters ? `${filters} – ` : ""}Pledge map – ${data.campaignName}` },
     {
       name: "description",
-      content: `A map of all ${data.total.toLocaleString("en-GB")} constituencies, each coloured by the best answer its candidates have given to the ${data.campaignName} pledge. ${withSigned.toLocaleString("en-GB")} have a candidate who signed.`,
+      content: `A map of all ${data.total.toLocaleString("en-GB")} constituencies, each coloured by the best answer its candidates have given to the ${data.campaignName} pledge. ${withSigned.toLocaleString("en-GB")} have a candidate who signed every point.`,
     },
   ];
 };
@@ -137,7 +137,7 @@ export default function MapPage() {
               <th scope="col">Constituency</th>
               <th scope="col">Nation or region</th>
               <th scope="col">Best answer</th>
-              <th scope="col">{partyName ? `${partyName} candidates who signed` : "Candidates who signed"}</th>
+              <th scope="col">{candidatesWhoSignedLabel(partyName)}</th>
             </tr>
           </thead>
           <tbody>

@@ -41,11 +41,6 @@ export function shortDate(iso: string): string {
   return Number.isNaN(date.getTime()) ? "Invalid Date" : shortDateFormat.format(date);
 }
 
-/** Counts under 5 are not shown exactly, so no one can be singled out. */
-export function suppressedCount(n: number): string {
-  return n < 5 ? "fewer than 5" : n.toLocaleString("en-GB");
-}
-
 // Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and
 // the marks (U+200E, U+200F) can make a name display as something else.
 const bidiControls = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;

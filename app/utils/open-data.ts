@@ -2,15 +2,13 @@
 // reused. One copy, read by the JSON files' `meta` and by the /data page, so
 // the documentation cannot drift from the files.
 import { publicCacheControl } from "./http-cache";
+import { SUPPRESS_BELOW } from "./suppressed-count";
 
 export const openDataFiles = [
   { href: "/data/pledges.csv", name: "pledges.csv", description: "One row per candidate: who they are and how they answered each point. For spreadsheets." },
   { href: "/data/pledges.json", name: "pledges.json", description: "The same as pledges.csv, as JSON, with the points' titles and the attribution." },
   { href: "/data/constituencies.json", name: "constituencies.json", description: "One entry per constituency: how many candidates stand, how many signed, and how many supporters asked them." },
 ] as const;
-
-/** Counts of supporters' asks below this are not published exactly, so no one can be singled out. */
-export const SUPPRESS_BELOW = 5;
 
 export type FieldDoc = { name: string; description: string; only?: "csv" | "json" };
 
@@ -27,7 +25,7 @@ export const pledgeFields: FieldDoc[] = [
   {
     name: "pledge_status",
     description:
-      "signed-all (signed every point), signed-some (signed at least one), declined (declined and signed none), no-answer, or withdrawn. The same status the board and the map show.",
+      "signed-all (signed every point), signed-some (signed some points but not all), declined (declined and signed none), no-answer, or withdrawn. The same status the board and the map show.",
   },
   { name: "point_1, point_2, …", description: "The answer to each pledge point, numbered as on this site: signed, declined, or empty when not answered.", only: "csv" },
   {

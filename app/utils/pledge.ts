@@ -5,6 +5,9 @@ export const STATEMENT_MAX = 1_000;
 export const pledgeStatuses = ["signed-all", "signed-some", "declined", "no-answer", "withdrawn"] as const;
 export type PledgeStatus = (typeof pledgeStatuses)[number];
 
+// The words for the statuses, wherever a page, the map or a file's
+// documentation names one. "Signed" alone always means signed every point;
+// a candidate who signed only part of the pledge "signed some points".
 export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   "signed-all": "Signed every point",
   "signed-some": "Signed some points",
@@ -12,6 +15,22 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   "no-answer": "No answer yet",
   withdrawn: "Withdrawn",
 };
+
+/** A heading over a count of candidates who signed every point, of one party or of all. */
+export function candidatesWhoSignedLabel(partyName?: string): string {
+  return partyName ? `${partyName} candidates who signed every point` : "Candidates who signed every point";
+}
+
+/**
+ * Whether a candidacy's answers sign every point of the campaign. A campaign
+ * with no points has nothing to sign, so no one has signed all of it. Read by
+ * pledgeStatusOf for "signed-all", and on its own where a withdrawn
+ * candidacy's answers matter (an ask mail is never sent to a candidate who
+ * signed every point, standing or not).
+ */
+export function signedEveryPoint({ signed, pointCount }: { signed: number; pointCount: number }): boolean {
+  return pointCount > 0 && signed >= pointCount;
+}
 
 export function pledgeStatusOf({
   standing,
@@ -25,7 +44,7 @@ export function pledgeStatusOf({
   pointCount: number;
 }): PledgeStatus {
   if (!standing) return "withdrawn";
-  if (pointCount > 0 && signed >= pointCount) return "signed-all";
+  if (signedEveryPoint({ signed, pointCount })) return "signed-all";
   if (signed > 0) return "signed-some";
   if (declined > 0) return "declined";
   return "no-answer";

@@ -252,9 +252,11 @@ function readConstituencies(db: Database.Database): Constituency[] {
     .prepare(
       `select c.gss_code as gssCode, c.slug,
          (select group_concat(k.id) from candidacies k where k.constituency_code = c.gss_code and k.status = 'standing'
-            -- Candidates who have signed every point are thanked, not asked: the form offers only the others.
-            and (select count(*) from pledge_point_answers a where a.candidacy_id = k.id and a.answer = 'signed')
-              < (select count(*) from pledge_points)) as ids,
+            -- Candidates who have signed every point are thanked, not asked: the form offers only the others
+            -- (candidacyPledge's rule, over the campaign's own points; this script reads the file outside the app).
+            and (select count(*) from pledge_point_answers a join pledge_points p on p.id = a.point_id and p.campaign_id = 1
+                 where a.candidacy_id = k.id and a.answer = 'signed')
+              < (select count(*) from pledge_points where campaign_id = 1)) as ids,
          (select group_concat(p.postcode) from postcodes p where p.constituency_code = c.gss_code and p.terminated_on is null) as postcodes
        from constituencies c order by c.gss_code`,
     )

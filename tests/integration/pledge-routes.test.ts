@@ -431,7 +431,7 @@ test("the candidate page shows name, party, constituency, each answer with its d
   });
 
   let page = candidatePage(RUTH);
-  expect(page.asked).toBe("fewer than 5");
+  expect(page.asked).toEqual({ exact: false, below: 5 });
   expect(page.history).toEqual([]);
   expect(page.trustMark).toBeNull();
 
@@ -447,7 +447,7 @@ test("the candidate page shows name, party, constituency, each answer with its d
     constituencySlug: "ashbourne-vale",
     status: "standing",
   });
-  expect(page.asked).toBe("5");
+  expect(page.asked).toEqual({ exact: true, n: 5 });
   expect(page.trustMark).toBe("verified-by-email");
   expect(page.statement).toBe("My reasons.");
   expect(page.points.map((p) => [p.title, p.answer])).toEqual(points.map((p, i) => [p.title, threeAndOne[i]]));
@@ -463,7 +463,7 @@ test("the candidate page shows name, party, constituency, each answer with its d
       evidenceUrl: null,
     },
   ]);
-  expect(candidatePage(FELIX).asked).toBe("fewer than 5");
+  expect(candidatePage(FELIX).asked).toEqual({ exact: false, below: 5 });
   expect(() => candidatePage("999999999")).toThrow();
 });
 

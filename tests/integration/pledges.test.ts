@@ -614,7 +614,7 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]), statement: null, now: at(2 * HOUR) });
   const notices = outboxRows("candidate-signed");
   expect(notices.map((m) => [m.toAddress, m.toName])).toEqual([["ann@example.org", "Ann Able"]]);
-  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed the Rally With Refugees pledge");
+  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed some points of the Rally With Refugees pledge");
   expect(notices[0]?.textBody).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(notices[0]?.textBody).toContain("http://localhost:3000/candidates/900346");
   const recipients = db.select().from(askRecipients).where(eq(askRecipients.candidacyId, ruth.id)).all();
@@ -723,7 +723,7 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   expect(confirmation?.parsed.text).toContain("Not you?");
 
   const notice = smtp.received.find((m) => m.envelope.to.includes("ann@example.org") && m.parsed.subject?.includes("has signed"));
-  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed the Rally With Refugees pledge");
+  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed some points of the Rally With Refugees pledge");
   expect(notice?.parsed.to && "value" in notice.parsed.to ? notice.parsed.to.value.map((v) => v.address) : []).toEqual(["ann@example.org"]);
   expect(notice?.parsed.text).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(smtp.received).toHaveLength(4); // ask confirmation, candidate ask, pledge confirmation, supporter notice
