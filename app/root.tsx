@@ -12,6 +12,7 @@ import { MailBanner } from "~/components/mail-banner";
 import { findCampaign } from "~/models/campaign.server";
 import { env, mailMode } from "~/utils/env.server";
 import stylesheet from "~/styles/app.css?url";
+import { paths } from "~/utils/paths";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -53,13 +54,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
                   <Link to="/">Home</Link>
                 </li>
                 <li>
-                  <Link to="/board">Who has signed</Link>
+                  <Link to={paths.board}>Who has signed</Link>
                 </li>
                 <li>
-                  <Link to="/constituencies">Constituencies</Link>
+                  <Link to={paths.constituencies}>Constituencies</Link>
                 </li>
                 <li>
-                  <Link to="/map">Map</Link>
+                  <Link to={paths.map}>Map</Link>
                 </li>
               </ul>
             </nav>
@@ -79,7 +80,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
               Electorates from the House of Commons Library (Open Parliament Licence v3).
             </p>
             <p>
-              <Link to="/data">Open data</Link>: download who has signed, as CSV and JSON, to reuse under CC BY-SA 4.0.
+              <Link to={paths.data}>Open data</Link>: download who has signed, as CSV and JSON, to reuse under CC BY-SA 4.0.
             </p>
           </div>
         </footer>

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { SelectField } from "~/components/field";
 import { nations } from "#db/enums";
+import { paths } from "~/utils/paths";
 
 export type ConstituencyChoice = { name: string; slug: string; nation: string };
 
@@ -27,7 +28,7 @@ export function ConstituencyPicker({
     }))
     .filter((g) => g.options.length > 0);
   return (
-    <Form method="get" action="/find">
+    <Form method="get" action={paths.find}>
       <SelectField
         id="constituency"
         label={label}

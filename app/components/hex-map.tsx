@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState, type FocusEvent } from "react";
 import { hexClassName, hexLinkLabel, mapStatuses, mapStatusLabel, unpackCandidates, type MapStatus } from "~/utils/map";
 import { pledgeStatusLabels } from "~/utils/pledge";
+import { paths } from "~/utils/paths";
 
 // The hex map: an SVG drawn entirely on the server from coordinates the
 // loader computed (d3-hexjson runs there, never here). Every hex is a link,
@@ -118,7 +119,7 @@ const HexLinks = memo(function HexLinks({
       {hexes.map((hex) => (
         <a
           key={hex.code}
-          href={`/constituencies/${hex.slug}`}
+          href={paths.constituency(hex.slug)}
           aria-label={hexLinkLabel({ name: hex.name, status: hex.status, matches: hex.matches, partyName })}
           className={hexClassName(hex.status, hex.matches)}
         >

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { paths } from "~/utils/paths";
 
 /**
  * Shown on every page when no SMTP server is configured, so nobody trying the
@@ -11,7 +12,7 @@ export function MailBanner({ mailMode }: { mailMode: "smtp" | "local" }) {
       <div className="width-container">
         <p className="mail-banner__text">
           <strong>Mail is not being sent.</strong> This site is running without an SMTP server: messages go to a{" "}
-          <Link to="/outbox">local mailbox</Link> (only readable on this computer).
+          <Link to={paths.outbox}>local mailbox</Link> (only readable on this computer).
         </p>
       </div>
     </div>

@@ -1,5 +1,6 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import { waitInWords } from "~/utils/too-many-requests";
+import { paths } from "~/utils/paths";
 
 /**
  * The error pages routes share: not found, too many requests (the same
@@ -14,7 +15,7 @@ export function ErrorBoundary() {
         <h1 className="heading-l">Page not found</h1>
         <p>If you typed the web address, check it is correct.</p>
         <p>
-          <Link to="/constituencies">Find your constituency</Link>
+          <Link to={paths.constituencies}>Find your constituency</Link>
         </p>
       </>
     );

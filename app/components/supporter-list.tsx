@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { paths } from "~/utils/paths";
 
 /** "Rajan N · 13 Jul 2024": the only way supporters appear in public. */
 export function SupporterList({
@@ -16,7 +17,7 @@ export function SupporterList({
           {showConstituency ? (
             <>
               {" "}
-              · <Link to={`/constituencies/${s.constituencySlug}`}>{s.constituencyName}</Link>
+              · <Link to={paths.constituency(s.constituencySlug)}>{s.constituencyName}</Link>
             </>
           ) : null}
         </li>

@@ -7,6 +7,7 @@ import { countCandidacies } from "~/models/candidacy.server";
 import { countConstituencies, listConstituencyChoices } from "~/models/constituency.server";
 import { normalisePostcode } from "~/utils/postcode";
 import { publicPageHeaders } from "~/utils/http-cache";
+import { paths } from "~/utils/paths";
 
 export const headers = publicPageHeaders;
 
@@ -50,7 +51,7 @@ export default function Index() {
           Ask the candidates where you live
         </h2>
         {/* GET to /find: works without JavaScript, and the result can be shared. */}
-        <Form method="get" action="/find" noValidate>
+        <Form method="get" action={paths.find} noValidate>
           <TextField
             id="postcode"
             label="Enter your postcode"
@@ -87,7 +88,7 @@ export default function Index() {
         constituencies.
       </p>
       <p>
-        <Link to="/constituencies" className="button">
+        <Link to={paths.constituencies} className="button">
           Find your constituency
         </Link>
       </p>

@@ -7,6 +7,7 @@ import { noIndex, tokenPageHeaders } from "~/utils/private-page";
 import { signValue, verifySignedValue } from "~/utils/signed-value.server";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { describeDuration } from "~/utils/time";
+import { paths } from "~/utils/paths";
 
 export const headers: HeadersFunction = () => tokenPageHeaders;
 
@@ -44,7 +45,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
   const query = new URLSearchParams({ constituency: confirmed.constituencySlug });
   // Which candidates could not be emailed: public ids, nothing about the supporter.
   for (const c of confirmed.withoutEmail) query.append("noEmail", String(c.candidacyId));
-  throw redirect(`/asks/thank-you?${query}`, { headers: tokenPageHeaders });
+  throw redirect(`${paths.thankYou}?${query}`, { headers: tokenPageHeaders });
 }
 
 export default function ConfirmAsk() {
@@ -60,7 +61,7 @@ export default function ConfirmAsk() {
         <p>You pressed the button before, perhaps in another tab or window, so there is nothing more to do.</p>
         {result?.constituencySlug ? (
           <p>
-            When a candidate signs, it will show on <Link to={`/constituencies/${result.constituencySlug}`}>your constituency&apos;s page</Link>.
+            When a candidate signs, it will show on <Link to={paths.constituency(result.constituencySlug)}>your constituency&apos;s page</Link>.
           </p>
         ) : null}
       </>

@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/constituency.server";
-import { env } from "~/utils/env.server";
+import { publicUrl } from "~/utils/env.server";
 import { noIndex } from "~/utils/private-page";
+import { paths } from "~/utils/paths";
 
 export const meta: MetaFunction = () => [{ title: "Message sent" }, noIndex];
 
@@ -20,7 +21,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     (c) => c.status === "standing" && !c.hasEmail && asked.has(String(c.id)),
   );
   // Shared links carry nothing about the supporter: the constituency, not their postcode.
-  const shareUrl = `${env.PUBLIC_URL}/constituencies/${constituency.slug}`;
+  const shareUrl = publicUrl(paths.constituency(constituency.slug));
   return {
     campaignName: campaign.name,
     constituency: { name: constituency.name, slug: constituency.slug },
@@ -42,7 +43,7 @@ export default function ThankYou() {
       </div>
       <p>
         We are sending your message now. When a candidate signs, it will show on{" "}
-        <Link to={`/constituencies/${constituency.slug}`}>the {constituency.name} page</Link>.
+        <Link to={paths.constituency(constituency.slug)}>the {constituency.name} page</Link>.
       </p>
       {withoutEmail.length > 0 ? (
         <>

@@ -19,6 +19,7 @@ import { socialMeta } from "~/utils/social-meta";
 import { candidatesWhoSignedLabel, pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
 import { SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
+import { paths } from "~/utils/paths";
 
 export const headers = publicPageHeaders;
 
@@ -105,7 +106,7 @@ export default function Board() {
             ]}
           />
         </div>
-        <FilterActions filtered={filtered} clearTo="/board" />
+        <FilterActions filtered={filtered} clearTo={paths.board} />
       </Form>
 
       <h2 className="heading-m" aria-live="polite">
@@ -129,11 +130,11 @@ export default function Board() {
             {rows.map((r) => (
               <tr key={r.id}>
                 <th scope="row">
-                  <Link to={`/candidates/${r.personId}`}>{r.name}</Link>
+                  <Link to={paths.candidate(r.personId)}>{r.name}</Link>
                 </th>
                 <td>{r.partyName}</td>
                 <td>
-                  <Link to={`/constituencies/${r.constituencySlug}`}>{r.constituencyName}</Link>
+                  <Link to={paths.constituency(r.constituencySlug)}>{r.constituencyName}</Link>
                 </td>
                 <td>
                   <PledgeTag status={r.status} signed={r.signed} pointCount={data.pointCount} />
@@ -166,7 +167,7 @@ export default function Board() {
         <Tallies title="By region" caption={`${candidatesWhoSignedLabel()}, by region`} rows={summary.byRegion} />
       </div>
       <p>
-        <Link to="/data">Download the data</Link>
+        <Link to={paths.data}>Download the data</Link>
       </p>
     </>
   );

@@ -9,6 +9,7 @@ import { shortDate } from "~/utils/names";
 import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
+import { paths } from "~/utils/paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
@@ -16,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const description = `${candidacy.name} (${candidacy.partyName}, ${candidacy.constituencyName}) has signed ${pledge.signed} of ${pledge.pointCount} points of the pledge.`;
   return [
     { title: `${candidacy.name} – ${candidacy.constituencyName}` },
-    ...socialMeta({ matches, title: `${candidacy.name}: ${pledge.signed} of ${pledge.pointCount} points signed`, description, path: `/candidates/${candidacy.personId}` }),
+    ...socialMeta({ matches, title: `${candidacy.name}: ${pledge.signed} of ${pledge.pointCount} points signed`, description, path: paths.candidate(candidacy.personId) }),
   ];
 };
 
@@ -49,7 +50,7 @@ export function action({ params, context }: ActionFunctionArgs) {
   } catch (error) {
     rethrowAsTooManyRequests(error);
   }
-  throw redirect(`/candidates/${personId}?link=requested#signing-link`);
+  throw redirect(`${paths.candidate(personId)}?link=requested#signing-link`);
 }
 
 const answerLabels = { signed: "Signed", declined: "Declined" } as const;
@@ -67,10 +68,10 @@ export default function CandidatePage() {
       <nav aria-label="Breadcrumb" className="breadcrumbs">
         <ol>
           <li>
-            <Link to="/constituencies">Constituencies</Link>
+            <Link to={paths.constituencies}>Constituencies</Link>
           </li>
           <li>
-            <Link to={`/constituencies/${candidacy.constituencySlug}`}>{candidacy.constituencyName}</Link>
+            <Link to={paths.constituency(candidacy.constituencySlug)}>{candidacy.constituencyName}</Link>
           </li>
         </ol>
       </nav>
@@ -212,7 +213,7 @@ export default function CandidatePage() {
         </section>
       ) : candidacy.status === "standing" ? (
         <p>
-          <Link className="button" to={`/constituencies/${candidacy.constituencySlug}/ask`}>
+          <Link className="button" to={paths.ask(candidacy.constituencySlug)}>
             Ask them to sign
           </Link>
         </p>

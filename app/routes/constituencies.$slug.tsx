@@ -10,6 +10,7 @@ import { publicPageHeaders } from "~/utils/http-cache";
 import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { normalisePostcode } from "~/utils/postcode";
 import { socialMeta } from "~/utils/social-meta";
+import { paths, withQuery } from "~/utils/paths";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Constituency not found" }];
@@ -18,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const description = `${signed} of ${standing.length} candidates in ${data.constituency.name} have signed the pledge.`;
   return [
     { title: `${data.constituency.name} – candidates` },
-    ...socialMeta({ matches, title: `${data.constituency.name}: who has signed`, description, path: `/constituencies/${data.constituency.slug}` }),
+    ...socialMeta({ matches, title: `${data.constituency.name}: who has signed`, description, path: paths.constituency(data.constituency.slug) }),
   ];
 };
 
@@ -47,7 +48,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
 
 export default function ConstituencyPage() {
   const { constituency, candidates, pointCount, postcode, asks, supporters } = useLoaderData<typeof loader>();
-  const askUrl = `/constituencies/${constituency.slug}/ask${postcode ? `?postcode=${encodeURIComponent(postcode)}` : ""}`;
+  const askUrl = withQuery(paths.ask(constituency.slug), { postcode });
   const standing = candidates.filter((c) => c.status === "standing");
   const withdrawn = candidates.filter((c) => c.status === "withdrawn");
   return (
@@ -55,7 +56,7 @@ export default function ConstituencyPage() {
       <nav aria-label="Breadcrumb" className="breadcrumbs">
         <ol>
           <li>
-            <Link to="/constituencies">Constituencies</Link>
+            <Link to={paths.constituencies}>Constituencies</Link>
           </li>
           <li>{constituency.nation}</li>
           {constituency.regionName && constituency.regionName !== constituency.nation ? (
@@ -114,7 +115,7 @@ export default function ConstituencyPage() {
             {standing.map((c) => (
               <tr key={c.id}>
                 <th scope="row">
-                  <Link to={`/candidates/${c.personId}`}>{c.name}</Link>
+                  <Link to={paths.candidate(c.personId)}>{c.name}</Link>
                 </th>
                 <td>{c.partyName}</td>
                 <td>
@@ -168,7 +169,7 @@ export function ErrorBoundary() {
       <>
         <h1 className="heading-l">Constituency not found</h1>
         <p>
-          There is no constituency at this address. <Link to="/constituencies">See all constituencies</Link>.
+          There is no constituency at this address. <Link to={paths.constituencies}>See all constituencies</Link>.
         </p>
       </>
     );

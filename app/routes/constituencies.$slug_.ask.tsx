@@ -17,6 +17,7 @@ import { noIndex } from "~/utils/private-page";
 import { lookUpPostcode } from "~/models/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
+import { paths, withQuery } from "~/utils/paths";
 
 const MESSAGE_MAX = 1_000;
 // A field a person never sees or fills. Its name and autocomplete="off" keep
@@ -151,7 +152,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const { constituency, campaign, candidates } = load(params.slug);
   const form = await request.formData();
   const values = readValues(form);
-  const checkYourEmail = `/asks/check-your-email?constituency=${constituency.slug}`;
+  const checkYourEmail = withQuery(paths.checkYourEmail, { constituency: constituency.slug });
   const now = new Date();
 
   // Every step hands back a stamp: the same one while it is good, so the clock
@@ -313,7 +314,7 @@ export default function AskPage() {
       <h1 className="heading-xl">Ask your candidates to sign the pledge</h1>
       {result && "elsewhere" in result && result.elsewhere ? (
         <p className="inset-text">
-          <Link to={`/constituencies/${result.elsewhere.slug}/ask?postcode=${encodeURIComponent(values.postcode)}`}>
+          <Link to={withQuery(paths.ask(result.elsewhere.slug), { postcode: values.postcode })}>
             Write to the candidates in {result.elsewhere.name}
           </Link>
         </p>
@@ -324,7 +325,7 @@ export default function AskPage() {
           <ul className="list">
             {data.signed.map((c) => (
               <li key={c.id}>
-                {c.name} has signed. <Link to={`/candidates/${c.personId}#thank`}>Thank {c.name}</Link>
+                {c.name} has signed. <Link to={`${paths.candidate(c.personId)}#thank`}>Thank {c.name}</Link>
               </li>
             ))}
           </ul>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { nations } from "#db/enums";
 import { listConstituenciesByNation } from "~/models/constituency.server";
 import { publicPageHeaders } from "~/utils/http-cache";
+import { paths } from "~/utils/paths";
 
 export const headers = publicPageHeaders;
 
@@ -58,7 +59,7 @@ export default function Constituencies() {
               <ul className="list columns">
                 {r.constituencies.map((c) => (
                   <li key={c.gssCode}>
-                    <Link to={`/constituencies/${c.slug}`}>{c.name}</Link>{" "}
+                    <Link to={paths.constituency(c.slug)}>{c.name}</Link>{" "}
                     <span className="hint">
                       ({c.candidates} candidate{c.candidates === 1 ? "" : "s"})
                     </span>

@@ -8,6 +8,7 @@ import { listConstituencyChoices } from "~/models/constituency.server";
 import { lookUpPostcode, type PostcodeLookup } from "~/models/postcode-lookup.server";
 import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { noIndex } from "~/utils/private-page";
+import { paths, withQuery } from "~/utils/paths";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -53,7 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const chosen = params.get("constituency");
   if (chosen !== null) {
     const parsed = constituencyQuery(choices).safeParse({ constituency: chosen });
-    if (parsed.success) return redirect(`/constituencies/${parsed.data.constituency}`);
+    if (parsed.success) return redirect(paths.constituency(parsed.data.constituency));
     return data(page({ errors: fieldErrorsOf(parsed.error) }), { status: 400 });
   }
 
@@ -65,7 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
   const result = await lookUpPostcode(typed);
   if (result.status === "found") {
-    return redirect(`/constituencies/${result.constituency.slug}?postcode=${encodeURIComponent(result.postcode)}`);
+    return redirect(withQuery(paths.constituency(result.constituency.slug), { postcode: result.postcode }));
   }
   if (result.status === "unavailable") {
     console.error(`postcode lookup unavailable: ${result.message}`);
@@ -118,7 +119,7 @@ export default function FindConstituency() {
       ) : (
         <h1 className="heading-xl">{title}</h1>
       )}
-      <Form method="get" action="/find" noValidate>
+      <Form method="get" action={paths.find} noValidate>
         <TextField
           id="postcode"
           label="Enter your postcode"

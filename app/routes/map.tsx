@@ -10,6 +10,7 @@ import { mapFilterStatuses, mapStatusLabel, packCandidates, type MapFilterStatus
 import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
 import { SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
+import { paths } from "~/utils/paths";
 
 export const headers = publicPageHeaders;
 
@@ -78,7 +79,7 @@ export default function MapPage() {
             options={mapFilterStatuses.map((s) => [s, pledgeStatusLabels[s]])}
           />
         </div>
-        <FilterActions filtered={filtered} clearTo="/map" />
+        <FilterActions filtered={filtered} clearTo={paths.map} />
       </Form>
 
       <h2 className="heading-m" aria-live="polite">
@@ -115,7 +116,7 @@ export default function MapPage() {
           <ul className="list columns">
             {data.offMap.map((c) => (
               <li key={c.code}>
-                <Link to={`/constituencies/${c.slug}`}>{c.name}</Link>: {mapStatusLabel(c.status, partyName)}
+                <Link to={paths.constituency(c.slug)}>{c.name}</Link>: {mapStatusLabel(c.status, partyName)}
               </li>
             ))}
           </ul>
@@ -144,7 +145,7 @@ export default function MapPage() {
             {rows.map((c) => (
               <tr key={c.code}>
                 <th scope="row">
-                  <Link to={`/constituencies/${c.slug}`}>{c.name}</Link>
+                  <Link to={paths.constituency(c.slug)}>{c.name}</Link>
                 </th>
                 <td>{c.place}</td>
                 <td>{mapStatusLabel(c.status, partyName)}</td>

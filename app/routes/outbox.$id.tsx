@@ -5,6 +5,7 @@ import { MailText } from "~/components/mail-text";
 import { findMailboxMessage } from "~/models/mailbox.server";
 import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
+import { paths } from "~/utils/paths";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -44,7 +45,7 @@ export default function MailboxMessage() {
       <nav aria-label="Breadcrumb" className="breadcrumbs">
         <ol>
           <li>
-            <Link to="/outbox">Local mailbox</Link>
+            <Link to={paths.outbox}>Local mailbox</Link>
           </li>
         </ol>
       </nav>

@@ -5,6 +5,7 @@ import { countOutboxByStatus, listOutboxProblems } from "~/models/outbox.server"
 import { mailMode } from "~/utils/env.server";
 import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
+import { paths } from "~/utils/paths";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -68,7 +69,7 @@ export default function Mailbox() {
               <tr key={m.id}>
                 <td>{m.toAddress}</td>
                 <td>
-                  <Link to={`/outbox/${m.id}`}>{m.subject || "(no subject)"}</Link>
+                  <Link to={paths.outboxMessage(m.id)}>{m.subject || "(no subject)"}</Link>
                 </td>
                 <td>{m.deliveredAt}</td>
               </tr>

@@ -14,6 +14,7 @@ import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 import { describeDuration } from "~/utils/time";
+import { paths } from "~/utils/paths";
 
 export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenPageHeaders, ...retryAfterHeaders(errorHeaders) });
 
@@ -76,7 +77,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   // A fresh address each time: the candidate page is cacheable (browsers may
   // show a stale copy while revalidating), and they must see what they just did.
-  throw redirect(`/candidates/${opened.candidacy.personId}?recorded=${now.getTime()}`, { headers: tokenPageHeaders });
+  throw redirect(`${paths.candidate(opened.candidacy.personId)}?recorded=${now.getTime()}`, { headers: tokenPageHeaders });
 }
 
 // The fields in the order the page shows them: each point, then the statement.
@@ -137,7 +138,7 @@ export default function SignPledge() {
         ) : page.status === "revoked" ? (
           <p>
             The email address published for {page.candidacy.name} has changed since this link was sent, so it no longer
-            works. <Link to={`/candidates/${page.candidacy.personId}#signing-link`}>Ask for a new link</Link>; it will go
+            works. <Link to={`${paths.candidate(page.candidacy.personId)}#signing-link`}>Ask for a new link</Link>; it will go
             to the new address.
           </p>
         ) : page.status === "withdrawn" ? (
@@ -169,7 +170,7 @@ export default function SignPledge() {
       </span>
       <h1 className="heading-xl">Sign the pledge</h1>
       <p>
-        Your answers will be public on <Link to={`/candidates/${candidacy.personId}`}>your page</Link>, marked as verified
+        Your answers will be public on <Link to={paths.candidate(candidacy.personId)}>your page</Link>, marked as verified
         by email. You can come back and change them; every change is shown with its date.
       </p>
       <Form method="post" noValidate>

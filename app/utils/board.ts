@@ -3,6 +3,7 @@
 // The page's own links use boardHref, so this module stays free of zod: the
 // query string is parsed in board-query.server.ts.
 import type { PledgeStatus } from "./pledge";
+import { paths } from "./paths";
 
 export type BoardRow = {
   id: number;
@@ -123,5 +124,5 @@ export function boardHref(query: BoardQuery, changes: Partial<BoardQuery>) {
   if (next.sort !== "constituency") params.set("sort", next.sort);
   if (next.page > 1) params.set("page", String(next.page));
   const search = params.toString();
-  return search ? `/board?${search}` : "/board";
+  return search ? `${paths.board}?${search}` : paths.board;
 }

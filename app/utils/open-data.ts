@@ -3,6 +3,7 @@
 // the documentation cannot drift from the files.
 import { publicCacheControl } from "./http-cache";
 import { SUPPRESS_BELOW } from "./suppressed-count";
+import { paths } from "./paths";
 
 export const openDataFiles = [
   { href: "/data/pledges.csv", name: "pledges.csv", description: "One row per candidate: who they are and how they answered each point. For spreadsheets." },
@@ -126,7 +127,7 @@ export function openDataMeta({
     campaign: campaign.name,
     election_id: campaign.electionId,
     generated_at: generatedAt.toISOString(),
-    documentation: new URL("/data", publicUrl).href,
+    documentation: new URL(paths.data, publicUrl).href,
     licence: openDataLicence,
     attribution: openDataAttribution({ campaignName: campaign.name, siteUrl: new URL("/", publicUrl).href }),
     fields: jsonFieldDescriptions(fields),

@@ -24,10 +24,9 @@ export const paths = {
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */
 export const tokenPathPrefixes = [paths.confirmAsk(""), paths.signPledge("")] as const;
 
-/** A path with a query string, leaving out empty values. */
+/** A path with a query string, leaving out empty values (spaces as %20, as links have always had them). */
 export function withQuery(path: string, query: Record<string, string | undefined | null>) {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value) search.set(key, value);
-  const text = search.toString();
-  return text ? `${path}?${text}` : path;
+  const pairs = Object.entries(query).filter((pair): pair is [string, string] => Boolean(pair[1]));
+  if (pairs.length === 0) return path;
+  return `${path}?${pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join("&")}`;
 }
