@@ -129,21 +129,37 @@ export function countCandidacies({ status }: { status?: "standing" | "withdrawn"
   );
 }
 
+// Who a candidacy is, as every page that names one shows it.
+const summaryColumns = {
+  id: candidacies.id,
+  personId: candidacies.personId,
+  name: candidacies.name,
+  partyName: parties.name,
+  constituencyName: constituencies.name,
+  constituencySlug: constituencies.slug,
+};
+
+/** A candidacy's name, party and constituency, for the signing page. */
+export function findCandidacySummary({ candidacyId }: { candidacyId: number }) {
+  return db
+    .select(summaryColumns)
+    .from(candidacies)
+    .innerJoin(parties, eq(parties.id, candidacies.partyId))
+    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+    .where(eq(candidacies.id, candidacyId))
+    .get();
+}
+
 /** Everything the public candidate page shows. */
 export function findCandidatePage({ personId }: { personId: string }) {
   const campaign = findCampaign();
   if (!campaign) return null;
   const candidacy = db
     .select({
-      id: candidacies.id,
-      personId: candidacies.personId,
-      name: candidacies.name,
+      ...summaryColumns,
       status: candidacies.status,
       hasEmail: sql<number>`${candidacies.email} is not null`,
       homepageUrl: candidacies.homepageUrl,
-      partyName: parties.name,
-      constituencyName: constituencies.name,
-      constituencySlug: constituencies.slug,
       constituencyCode: constituencies.gssCode,
     })
     .from(candidacies)

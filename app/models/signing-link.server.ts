@@ -1,10 +1,11 @@
 // Signing links: the secure, single-use-per-change links that let a candidate
 // sign from their published address. Only a link's hash is stored.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { candidacies, constituencies, parties, signingTokens } from "#db/schema";
+import { candidacies, constituencies, signingTokens } from "#db/schema";
 import { writeTransaction } from "#db/index";
 import { requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
+import { findCandidacySummary } from "~/models/candidacy.server";
 import { findCurrentPledge, savePledge, type Answers } from "~/models/pledge.server";
 import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
 import { signingLinkMail } from "~/mail-wording/pledge-mails";
@@ -152,23 +153,6 @@ export function findSigningPage({ token, now }: { token: string; now: Date }) {
   if (!candidacy) return { status: "unknown" as const };
   if (check.status !== "valid") return { status: check.status, candidacy };
   return { status: "valid" as const, candidacy, pledge: findCurrentPledge({ candidacyId: check.candidacyId }) };
-}
-
-function findCandidacySummary({ candidacyId }: { candidacyId: number }) {
-  return db
-    .select({
-      id: candidacies.id,
-      personId: candidacies.personId,
-      name: candidacies.name,
-      partyName: parties.name,
-      constituencyName: constituencies.name,
-      constituencySlug: constituencies.slug,
-    })
-    .from(candidacies)
-    .innerJoin(parties, eq(parties.id, candidacies.partyId))
-    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-    .where(eq(candidacies.id, candidacyId))
-    .get();
 }
 
 /**
