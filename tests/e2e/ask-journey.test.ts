@@ -28,7 +28,7 @@ async function askFromPostcode(page: Page, baseUrl: string, { name, email }: { n
   await page.goto(baseUrl);
   await page.getByLabel("Enter your postcode").fill("zz4 1aa");
   await page.getByRole("button", { name: /find/i }).click();
-  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "Brackenby Vale" }).waitFor();
   await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
   await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
 
@@ -70,7 +70,7 @@ test("postcode → candidates → ask → confirmation mail → button → mails
   const confirmation = await waitFor("the confirmation mail", () =>
     smtp.received.find((m) => m.envelope.to.includes("rajan@example.org")),
   );
-  expect(confirmation.parsed.subject).toBe("Confirm your message to candidates in Ashbourne Vale");
+  expect(confirmation.parsed.subject).toBe("Confirm your message to candidates in Brackenby Vale");
   // Nothing has gone to a candidate before the supporter confirms.
   expect(smtp.received).toHaveLength(1);
 
@@ -97,7 +97,7 @@ test("postcode → candidates → ask → confirmation mail → button → mails
   await gotoUntil(page, `${app.baseUrl}/supporters`, "Rajan on the supporters list", (p) => p.getByText(/^Rajan N · /).isVisible());
   // The whole document, loader data included, after the page has loaded: the surname is nowhere.
   expect(await page.content()).not.toContain("Nair");
-  await gotoUntil(page, `${app.baseUrl}/constituencies/ashbourne-vale`, "Rajan on the constituency page", (p) =>
+  await gotoUntil(page, `${app.baseUrl}/constituencies/brackenby-vale`, "Rajan on the constituency page", (p) =>
     p.getByText(/^Rajan N · /).isVisible(),
   );
   await page.close();
@@ -111,7 +111,7 @@ test("with no SMTP server, the same journey works through the local mailbox in t
   await askFromPostcode(page, baseUrl, { name: "Ffion Hughes", email: "ffion@example.org" });
 
   // The mailbox lists the confirmation once the in-process worker has delivered it.
-  const subject = "Confirm your message to candidates in Ashbourne Vale";
+  const subject = "Confirm your message to candidates in Brackenby Vale";
   await waitFor("the confirmation in the local mailbox", async () => {
     await page.goto(`${baseUrl}/outbox`);
     return (await page.getByRole("link", { name: subject }).count()) > 0 || undefined;

@@ -68,15 +68,15 @@ test("the map draws the 16 sample constituencies as links named for their status
   const response = await page.goto(`${baseUrl}/map`);
   expect(response?.headers()["cache-control"]).toMatch(/^public/);
   await page.getByRole("heading", { level: 1, name: "Pledge map" }).waitFor();
-  await expect.poll(() => page.title()).toBe("Pledge map – Rally With Refugees");
+  await expect.poll(() => page.title()).toBe("Pledge map – Clean Rivers Promise");
 
   const names = await hexNames(page);
   expect(names).toHaveLength(16);
   for (const name of names) {
     expect(name).toMatch(/^.+: (Signed every point|Signed some points|Declined|No answer yet|No candidates standing)$/);
   }
-  // The sample pledges colour some constituencies: Calderbrook's Labour candidate signed everything.
-  expect(names).toContain("Calderbrook: Signed every point");
+  // The sample pledges colour some constituencies: Wendlebury's Labour candidate signed everything.
+  expect(names).toContain("Wendlebury: Signed every point");
 
   const key = page.getByRole("list", { name: "Key" });
   const counts = (await key.getByRole("listitem").allTextContents()).map((t) => Number(/(\d+) constituenc/.exec(t)?.[1]));
@@ -126,10 +126,10 @@ test("keyboard: Tab reaches the hexes, focus shows the tooltip, Enter follows th
 test("hovering a hex shows the constituency and each candidate's answer", async () => {
   const page = await browser.context.newPage();
   await page.goto(`${baseUrl}/map`);
-  const hex = hexMap(page).getByRole("link", { name: /^Calderbrook:/ });
+  const hex = hexMap(page).getByRole("link", { name: /^Wendlebury:/ });
   const tooltip = await untilTooltip(page, () => hex.hover());
   const text = (await tooltip.textContent()) ?? "";
-  expect(text).toContain("Calderbrook");
+  expect(text).toContain("Wendlebury");
   expect(text).toContain("Nadia Haworth (Labour Party): Signed every point");
   expect(text).toMatch(/Tom Featherstone \(Liberal Democrats\): Signed some points/);
   // The tooltip sits beside the hex, not on top of it.
@@ -153,10 +153,10 @@ test("the filters go in the address, and grey out the rest of the map without mo
   const names = await hexNames(page);
   expect(names).toHaveLength(16);
   expect(names.filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
-  expect(names).toContain(`Penmôr: No Liberal Democrats candidate${NOT_MATCHING}`);
+  expect(names).toContain(`Bryngôr: No Liberal Democrats candidate${NOT_MATCHING}`);
   expect(await tableNames(page)).toHaveLength(7);
   expect(await hexMap(page).boundingBox()).toEqual(before);
-  await expect.poll(() => page.title()).toBe("Liberal Democrats – Pledge map – Rally With Refugees");
+  await expect.poll(() => page.title()).toBe("Liberal Democrats – Pledge map – Clean Rivers Promise");
 
   const signedAll = names.filter((n) => n.endsWith(": Signed every point")).map((n) => n.split(":")[0]);
   await page.getByRole("combobox", { name: "Best answer" }).selectOption({ label: "Signed every point" });
@@ -186,9 +186,9 @@ test("without JavaScript the map, its links and the filters all work", async () 
   await page.getByRole("heading", { name: "7 of 16 constituencies match: Liberal Democrats", exact: true }).waitFor();
   expect(page.url()).toMatch(/\/map\?party=PP90&status=$/);
   expect((await hexNames(page)).filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
-  await hexMap(page).getByRole("link", { name: /^Ashbourne Vale:/ }).click();
-  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/ashbourne-vale`);
+  await hexMap(page).getByRole("link", { name: /^Brackenby Vale:/ }).click();
+  await page.getByRole("heading", { level: 1, name: "Brackenby Vale" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/brackenby-vale`);
   await page.close();
 });
 

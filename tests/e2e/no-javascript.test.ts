@@ -94,7 +94,7 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   await page.goto(app.baseUrl);
   await page.getByLabel("Enter your postcode").fill("zz4 1aa");
   await page.getByRole("button", { name: /find/i }).click();
-  await page.getByRole("heading", { level: 1, name: /Ashbourne Vale/ }).waitFor();
+  await page.getByRole("heading", { level: 1, name: /Brackenby Vale/ }).waitFor();
   await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
   await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
 
@@ -111,7 +111,7 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   const [pending] = query<{ id: number; status: string }>("select id, status from asks where email = ?", email);
   expect(pending?.status).toBe("pending");
 
-  const confirmLink = linkIn(await openMail(page, "Confirm your message to candidates in Ashbourne Vale"), "asks/confirm");
+  const confirmLink = linkIn(await openMail(page, "Confirm your message to candidates in Brackenby Vale"), "asks/confirm");
   tokens.push(confirmLink.split("/").pop()!);
   // Another site's form aimed at the link is refused with a page, and changes nothing.
   const forged = await crossSitePost(confirmLink);
@@ -189,7 +189,7 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
   expect(query<{ n: number }>("select count(*) as n from pledge_history")[0]!.n).toBe(before + 1);
   await waitFor("the candidate's confirmation sent", () =>
     query<{ id: number }>(
-      "select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the Rally With Refugees pledge are recorded' and status = 'sent'",
+      "select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the Clean Rivers Promise pledge are recorded' and status = 'sent'",
     )[0],
   );
   await page.close();
@@ -203,7 +203,7 @@ test("after the journeys and crafted requests, no log line holds a token, an ema
     `/pledge/sign/${signToken}?_data=routes%2Ffoo`,
     `/asks/confirm/${confirmToken}?_data=routes%2Fnope`,
     `/pledge/sign/${signToken}.data`,
-    `/constituencies/ashbourne-vale?postcode=ZZ4%201AA&email=nojs.supporter%40example.org&_data=routes%2Fbad`,
+    `/constituencies/brackenby-vale?postcode=ZZ4%201AA&email=nojs.supporter%40example.org&_data=routes%2Fbad`,
     `/find?postcode=zz41aa&_data=routes%2Fbad`,
   ];
   for (const path of crafted) {

@@ -17,7 +17,7 @@ test("the footer leads to /data, which links the three files and loads nothing f
   // A client-side navigation: the URL changes before the new page (and its title) renders.
   await page.getByRole("heading", { level: 1, name: "Open data" }).waitFor();
   expect(page.url()).toBe(`${baseUrl}/data`);
-  await expect.poll(() => page.title()).toBe("Open data – Rally With Refugees");
+  await expect.poll(() => page.title()).toBe("Open data – Clean Rivers Promise");
   for (const name of ["pledges.csv", "pledges.json", "constituencies.json"]) {
     await expect(page.getByRole("main").getByRole("link", { name, exact: true }).getAttribute("href")).resolves.toBe(`/data/${name}`);
   }

@@ -13,7 +13,7 @@ const publicPages = [
   "/board",
   "/board?nation=Wales&status=signed-all",
   "/constituencies",
-  "/constituencies/calderbrook",
+  "/constituencies/wendlebury",
   "/candidates/900346",
   "/supporters",
 ];
@@ -69,10 +69,10 @@ test("filtering the board puts every choice in the address, so the view can be s
 
 test("shared links to a constituency carry a title, a summary and an image", async () => {
   const page = await browser.context.newPage();
-  await page.goto(`${baseUrl}/constituencies/calderbrook`);
+  await page.goto(`${baseUrl}/constituencies/wendlebury`);
   const og = async (property: string) => page.locator(`meta[property="${property}"]`).getAttribute("content");
-  expect(await og("og:title")).toBe("Calderbrook: who has signed");
-  expect(await og("og:description")).toMatch(/^\d+ of \d+ candidates in Calderbrook have signed the pledge\.$/);
+  expect(await og("og:title")).toBe("Wendlebury: who has signed");
+  expect(await og("og:description")).toMatch(/^\d+ of \d+ candidates in Wendlebury have signed the pledge\.$/);
   const image = await og("og:image");
   expect(image).toMatch(new RegExp(`^${baseUrl}/assets/social-card-[\\w-]+\\.png$`));
   expect((await page.request.get(image!)).status()).toBe(200);

@@ -58,7 +58,7 @@ async function titleMatchesHeading(page: Page, heading: string) {
 async function askStraightAway(js: "on" | "off", email: string) {
   {
     const page = await phonePage(js);
-    await page.goto(`${app.baseUrl}/constituencies/ashbourne-vale/ask`);
+    await page.goto(`${app.baseUrl}/constituencies/brackenby-vale/ask`);
     await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
     // As autofill does: everything at once, then Continue at once.
     await page.getByLabel("Your name").fill("Quick Person");
@@ -119,7 +119,7 @@ test("a second tab's press on a used confirmation link says the message was alre
     expect(page.url()).not.toMatch(/postcode|ZZ4/i);
     // The share link wraps rather than widen the phone's page.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    expect(await page.getByRole("link", { name: /\/constituencies\/ashbourne-vale$/ }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: /\/constituencies\/brackenby-vale$/ }).count()).toBe(1);
 
     const answer = second.waitForResponse((r) => r.request().method() === "POST");
     await second.getByRole("button", { name: "Send my message" }).click();

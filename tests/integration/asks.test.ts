@@ -20,22 +20,22 @@ import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";
+import { fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const t0 = new Date("2024-06-20T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-// Ashbourne Vale in the sample election: five candidates, four with a published email.
-const ASHBOURNE = "E14009004";
+// Brackenby Vale in the sample election: five candidates, four with a published email.
+const BRACKENBY = "E14009004";
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   const candidates = db
     .select({ id: candidacies.id, name: candidacies.name, email: candidacies.email })
     .from(candidacies)
-    .where(eq(candidacies.constituencyCode, ASHBOURNE))
+    .where(eq(candidacies.constituencyCode, BRACKENBY))
     .all();
   return { candidates, withEmail: candidates.filter((c) => c.email), withoutEmail: candidates.filter((c) => !c.email) };
 }
@@ -43,7 +43,7 @@ function setUp() {
 let ipCounter = 0;
 function anAsk(overrides: Partial<NewAsk> & { candidacyIds: number[] }): NewAsk {
   return {
-    constituencyCode: ASHBOURNE,
+    constituencyCode: BRACKENBY,
     name: "Rajan Nair",
     email: "rajan@example.org",
     postcode: "ZZ4 1AA",
@@ -100,7 +100,7 @@ test("submitting records a pending ask and mails the supporter a link; nothing g
   expect(JSON.stringify(rest)).not.toContain(token);
   expect(JSON.stringify(queued)).toContain(token);
   expect(listRecentPublicSupporters({ limit: 10 })).toEqual([]);
-  expect(countConfirmedAsks({ constituencyCode: ASHBOURNE })).toBe(0);
+  expect(countConfirmedAsks({ constituencyCode: BRACKENBY })).toBe(0);
 });
 
 test("opening the link changes nothing; only confirming sends, and the link works once", () => {
@@ -118,7 +118,7 @@ test("opening the link changes nothing; only confirming sends, and the link work
   expect(candidateMails.map((m) => m.toAddress).sort()).toEqual(withEmail.map((c) => c.email).sort());
   for (const mail of candidateMails) {
     expect(mail.replyTo).toBe("rajan@example.org");
-    expect(mail.textBody).toContain("End the use of inflammatory, racist and anti-refugee rhetoric.");
+    expect(mail.textBody).toContain("Stop untreated sewage reaching our rivers.");
   }
   const deliveries = db.select({ delivery: askRecipients.delivery }).from(askRecipients).all().map((r) => r.delivery);
   expect(deliveries.filter((d) => d === "no-email")).toHaveLength(withoutEmail.length);
@@ -199,7 +199,7 @@ test("above the hourly cap, asks to a candidate are gathered into one digest onc
   const digests = outboxRows("candidate-digest");
   expect(digests).toHaveLength(1);
   expect(digests[0]?.toAddress).toBe(candidate.email);
-  expect(digests[0]?.subject).toBe("3 constituents in Ashbourne Vale asked you to sign the Rally With Refugees pledge");
+  expect(digests[0]?.subject).toBe("3 constituents in Brackenby Vale asked you to sign the Clean Rivers Promise pledge");
   for (const name of names.slice(1)) expect(digests[0]?.textBody).toContain(name);
   expect(queueDueDigests({ now: at(3 * HOUR) })).toBe(0);
   const waiting = db
@@ -221,10 +221,10 @@ test("the public list shows only confirmed supporters who opted in, as first nam
   submit(anAsk({ name: "Not Confirmed", email: "c@example.org", candidacyIds: ids }));
   const list = listRecentPublicSupporters({ limit: 10 });
   expect(list).toEqual([
-    { name: "Rajan N", confirmedOn: "20 Jun 2024", constituencyName: "Ashbourne Vale", constituencySlug: "ashbourne-vale" },
+    { name: "Rajan N", confirmedOn: "20 Jun 2024", constituencyName: "Brackenby Vale", constituencySlug: "brackenby-vale" },
   ]);
   expect(JSON.stringify(list)).not.toMatch(/Nair|example\.org|ZZ4/);
-  expect(countConfirmedAsks({ constituencyCode: ASHBOURNE })).toBe(2);
+  expect(countConfirmedAsks({ constituencyCode: BRACKENBY })).toBe(2);
 });
 
 function retryAfterOf(submission: () => unknown) {

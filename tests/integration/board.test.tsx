@@ -10,10 +10,10 @@ import { loadCampaignSettings, loadSampleElectionIfEmpty } from "~/importers/sam
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import Board, { loader } from "~/routes/board";
+import { fixtureElectionDir } from "../fixture-election";
 
 // Path arithmetic, not `new URL`: jsdom's URL is not Node's.
 const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const dataDir = join(repo, "data");
 const realDir = join(repo, "../shared/realdata");
 
 function boardData(search = "") {
@@ -39,9 +39,9 @@ function record(personId: string, sign: number[], decline: number[] = []) {
 }
 
 test("counts and filters on the sample election follow the recorded pledges", () => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   const before = boardData().summary;
-  // In Ashbourne Vale (no sample pledges there): two sign everything, one some, one declines.
+  // In Brackenby Vale (no sample pledges there): two sign everything, one some, one declines.
   record("900346", [1, 2, 3, 4]);
   record("900862", [1, 2, 3, 4]);
   record("900064", [1, 2], [3]);
@@ -51,17 +51,17 @@ test("counts and filters on the sample election follow the recorded pledges", ()
   expect(data.summary.signedAll).toBe(before.signedAll + 2);
   expect(data.summary.signedSome).toBe(before.signedSome + 1);
   expect(data.summary.constituenciesWithSigned).toBeGreaterThanOrEqual(1);
-  expect(boardData("?status=signed-all&q=ashbourne").rows.map((r) => r.personId).sort()).toEqual(["900346", "900862"]);
-  expect(boardData("?status=declined&q=ashbourne").rows.map((r) => r.personId)).toEqual(["900604"]);
-  expect(boardData("?nation=England&status=signed-some&q=ashbourne").rows.map((r) => r.personId)).toEqual(["900064"]);
-  expect(boardData("?nation=Wales&q=ashbourne").rows).toEqual([]);
+  expect(boardData("?status=signed-all&q=brackenby").rows.map((r) => r.personId).sort()).toEqual(["900346", "900862"]);
+  expect(boardData("?status=declined&q=brackenby").rows.map((r) => r.personId)).toEqual(["900604"]);
+  expect(boardData("?nation=England&status=signed-some&q=brackenby").rows.map((r) => r.personId)).toEqual(["900064"]);
+  expect(boardData("?nation=Wales&q=brackenby").rows).toEqual([]);
   const labour = data.summary.byParty.find((t) => t.key === "PP53");
   expect(labour?.signed).toBeGreaterThanOrEqual(1);
 });
 
 describe.skipIf(!existsSync(realDir))("with the real 2024 election", () => {
   test("the board renders all 650 seats and 4,515 candidates, 50 to a page", async () => {
-    loadCampaignSettings({ path: `${dataDir}/campaign.json` });
+    loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
     for (const file of [
       "HoC-GE2024-results-by-constituency.csv",
       "ons-pcon24-names-and-codes-uk-v2.csv",

@@ -13,12 +13,12 @@ import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
 import ConfirmAsk, { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
 import SignPledge, { action as signAction, loader as signLoader } from "~/routes/pledge.sign.$token";
 import { db } from "~/utils/db.server";
+import { fixtureElectionDir } from "../fixture-election";
 
 // The pages behind the links in mails, rendered from what their real loaders
 // and actions return in every state: the page title always says what the
 // heading says, including after a press in a second tab (a 410, after which
 // Remix does not reload the page's data).
-const dataDir = join(dirname(fileURLToPath(import.meta.url)), "../../data");
 const DAY = 24 * 60 * 60 * 1000;
 
 afterEach(() => {
@@ -58,7 +58,7 @@ async function run<T>(step: () => Promise<unknown> | unknown): Promise<T> {
 }
 
 test("the confirmation page's title matches its heading: ready, used or expired, and after a second press", async () => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   const ids = listAskableCandidates({ constituencyCode: "E14009004" }).map((c) => c.id);
   submitAsk({
     ask: {
@@ -101,7 +101,7 @@ test("the confirmation page's title matches its heading: ready, used or expired,
 });
 
 test("the signing page's title matches its heading in every state, and a press through a dead link shows why", async () => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   const idOf = (personId: string) => db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, personId)).get()!.id;
   const ruth = idOf("900346");
   const felix = idOf("900604");

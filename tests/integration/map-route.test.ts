@@ -8,8 +8,8 @@ import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { headers, loader } from "~/routes/map";
 import { db } from "~/utils/db.server";
 import { unpackCandidates } from "~/utils/map";
+import { fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
 const electionId = "parl.2024-07-04";
 
 function record(personId: string, answer: (position: number) => "signed" | "declined" | undefined) {
@@ -34,15 +34,15 @@ function record(personId: string, answer: (position: number) => "signed" | "decl
 }
 
 beforeEach(() => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   // The sample comes with pledges of its own; start these tests from none, so
   // every colour below is one of the four recorded here. (Only the current
   // answers go: the append-only history keeps its rows, as it must.)
   db.$client.exec("delete from pledge_point_answers; delete from pledges");
-  record("900346", () => "signed"); // Ruth Adeyemi, Labour, Ashbourne Vale: every point
-  record("900604", (n) => (n <= 2 ? "signed" : "declined")); // Felix Garrowby, Lib Dem, Ashbourne Vale: two
-  record("900018", () => "declined"); // Tom Featherstone, Lib Dem, Calderbrook
-  record("900760", (n) => (n === 1 ? "signed" : undefined)); // Siôn ap Dafydd, Plaid Cymru, Penmôr: one
+  record("900346", () => "signed"); // Ruth Adeyemi, Labour, Brackenby Vale: every point
+  record("900604", (n) => (n <= 2 ? "signed" : "declined")); // Felix Garrowby, Lib Dem, Brackenby Vale: two
+  record("900018", () => "declined"); // Tom Featherstone, Lib Dem, Wendlebury
+  record("900760", (n) => (n === 1 ? "signed" : undefined)); // Siôn ap Dafydd, Plaid Cymru, Bryngôr: one
 });
 
 async function map(query = "") {
@@ -69,29 +69,29 @@ test("every constituency is a hex of the sample layout, coloured by its best can
   expect(data.total).toBe(16);
   expect(data.matching).toBe(16);
   expect(statuses(data)).toMatchObject({
-    "Ashbourne Vale": "signed-all",
-    Penmôr: "signed-some",
-    Calderbrook: "declined",
-    "Kirkmoor and Dunley": "no-answer",
+    "Brackenby Vale": "signed-all",
+    Bryngôr: "signed-some",
+    Wendlebury: "declined",
+    "Mardale and Thorne": "no-answer",
   });
   expect(data.counts).toEqual({ "signed-all": 1, "signed-some": 1, declined: 1, "no-answer": 13, none: 0, dim: 0 });
 
-  const ashbourne = data.hexes.find((h) => h.name === "Ashbourne Vale")!;
-  expect(ashbourne).toMatchObject({ slug: "ashbourne-vale", place: "East Midlands, England", signed: 2, standing: 5 });
+  const brackenby = data.hexes.find((h) => h.name === "Brackenby Vale")!;
+  expect(brackenby).toMatchObject({ slug: "brackenby-vale", place: "East Midlands, England", signed: 2, standing: 5 });
   // Best answers first, then by name.
-  expect(candidatesOf(data, "Ashbourne Vale")).toEqual([
+  expect(candidatesOf(data, "Brackenby Vale")).toEqual([
     { name: "Ruth Adeyemi", partyName: "Labour Party", status: "signed-all" },
     { name: "Felix Garrowby", partyName: "Liberal Democrats", status: "signed-some" },
     { name: "Edward James Fairbrother", partyName: "Conservative and Unionist Party", status: "no-answer" },
     { name: "Sandra Hebblethwaite", partyName: "Reform UK", status: "no-answer" },
     { name: "Zoë Pembridge", partyName: "Green Party", status: "no-answer" },
   ]);
-  expect(data.hexes.find((h) => h.name === "Penmôr")?.place).toBe("Wales");
+  expect(data.hexes.find((h) => h.name === "Bryngôr")?.place).toBe("Wales");
 
   // Tab order reads the map: top row first, left to right.
   const order = data.hexes.map((h) => [h.y, h.x]);
   expect(order).toEqual([...order].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!));
-  expect(data.hexes[0]!.name).toMatch(/^(Glenarrow and Strathlee|Lochcairn, Ardmore and Kilbrannan)$/);
+  expect(data.hexes[0]!.name).toMatch(/^(Glenmorven and Strathkin|Lochdrum, Ardvane and Kilbrae)$/);
 
   expect(data.parties[0]).toEqual({ id: "PP52", name: "Conservative and Unionist Party", candidates: 12 });
   expect(data.parties.map((p) => p.id)).toContain("PP90");
@@ -104,7 +104,7 @@ test("a status filter greys out the rest, keeping every hex in place", async () 
   expect(data.hexes).toHaveLength(16);
   expect(data.hexes.map((h) => [h.code, h.x, h.y])).toEqual(all.hexes.map((h) => [h.code, h.x, h.y]));
   expect(data.matching).toBe(1);
-  expect(data.hexes.filter((h) => h.matches).map((h) => h.name)).toEqual(["Ashbourne Vale"]);
+  expect(data.hexes.filter((h) => h.matches).map((h) => h.name)).toEqual(["Brackenby Vale"]);
   expect(data.counts).toEqual({ "signed-all": 1, "signed-some": 0, declined: 0, "no-answer": 0, none: 0, dim: 15 });
   expect(data.query).toEqual({ party: undefined, status: "signed-all" });
 });
@@ -114,18 +114,18 @@ test("a party filter colours each constituency by that party's candidate alone",
   expect(data.partyName).toBe("Liberal Democrats");
   expect(data.matching).toBe(7);
   expect(statuses(data)).toMatchObject({
-    "Ashbourne Vale": "signed-some",
-    Calderbrook: "declined",
-    "Polwenna Bay": "no-answer",
-    Penmôr: "none (dim)",
+    "Brackenby Vale": "signed-some",
+    Wendlebury: "declined",
+    "Porthkennow Bay": "no-answer",
+    Bryngôr: "none (dim)",
   });
-  const ashbourne = data.hexes.find((h) => h.name === "Ashbourne Vale")!;
-  expect(candidatesOf(data, "Ashbourne Vale")).toEqual([{ name: "Felix Garrowby", partyName: "Liberal Democrats", status: "signed-some" }]);
-  expect(ashbourne).toMatchObject({ signed: 1, standing: 1 });
+  const brackenby = data.hexes.find((h) => h.name === "Brackenby Vale")!;
+  expect(candidatesOf(data, "Brackenby Vale")).toEqual([{ name: "Felix Garrowby", partyName: "Liberal Democrats", status: "signed-some" }]);
+  expect(brackenby).toMatchObject({ signed: 1, standing: 1 });
   expect(data.counts).toEqual({ "signed-all": 0, "signed-some": 1, declined: 1, "no-answer": 5, none: 0, dim: 9 });
 
   const both = await map("?party=PP90&status=declined");
-  expect(both.hexes.filter((h) => h.matches).map((h) => h.name)).toEqual(["Calderbrook"]);
+  expect(both.hexes.filter((h) => h.matches).map((h) => h.name)).toEqual(["Wendlebury"]);
   expect(both.matching).toBe(1);
 });
 
@@ -140,7 +140,7 @@ test("a constituency the layout has no hex for is listed apart, and still in the
   db.$client.prepare("delete from hexes where constituency_code = ?").run("W07009002");
   const data = await map();
   expect(data.hexes).toHaveLength(15);
-  expect(data.offMap).toEqual([expect.objectContaining({ code: "W07009002", name: "Penmôr", status: "signed-some" })]);
+  expect(data.offMap).toEqual([expect.objectContaining({ code: "W07009002", name: "Bryngôr", status: "signed-some" })]);
   expect(data.total).toBe(16);
 });
 

@@ -12,18 +12,18 @@ import { findCampaign } from "~/models/campaign.server";
 import { findCandidatePage, issueSigningLink, recordPledgeFromLink } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
+import { fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
 const RUTH = "900346";
 const FELIX = "900604";
-const evidence = "https://example.org/ashbourne-hustings-2024-06-18";
+const evidence = "https://example.org/brackenby-hustings-2024-06-18";
 
 // Each run starts Node and loads the app through tsx: seconds, not milliseconds, on a busy machine.
 vi.setConfig({ testTimeout: 90_000 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   const person = (personId: string) =>
     db.select({ id: candidacies.id, email: candidacies.email }).from(candidacies).where(eq(candidacies.personId, personId)).get()!;
   return { points: findCampaign()!.points, ruth: person(RUTH), felix: person(FELIX) };

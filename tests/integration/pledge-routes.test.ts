@@ -20,10 +20,10 @@ import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";
+import { fixtureCampaign, fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const DAY = 24 * 60 * 60 * 1000;
-const ASHBOURNE = "E14009004";
+const BRACKENBY = "E14009004";
 const RUTH = "900346"; // ruth.adeyemi@example.net
 const FELIX = "900604"; // felix@example.net
 const SANDRA = "900644"; // no published email
@@ -34,7 +34,7 @@ afterEach(() => {
 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   const points = findCampaign()!.points;
   const person = (personId: string) =>
     db
@@ -102,7 +102,7 @@ function askAndConfirm({ email, candidacyIds, wantsUpdates = false }: { email: s
   const now = new Date();
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Rajan Nair",
       email,
       postcode: "ZZ4 1AA",
@@ -150,11 +150,11 @@ test("opening a link, by GET or HEAD, shows the pledge page with a button and ch
   expect(head).toEqual(page);
   expect(page.page).toMatchObject({
     status: "valid",
-    candidacy: { personId: RUTH, name: "Ruth Adeyemi", partyName: "Labour Party", constituencyName: "Ashbourne Vale" },
+    candidacy: { personId: RUTH, name: "Ruth Adeyemi", partyName: "Labour Party", constituencyName: "Brackenby Vale" },
     pledge: { answers: {}, statement: null, trustMark: null },
   });
   expect(page.points.map((p) => p.title)).toEqual(points.map((p) => p.title));
-  expect(page.contactEmail).toBe("pledge@example.org");
+  expect(page.contactEmail).toBe(fixtureCampaign.fromEmail);
 
   // Once answered, opening the link again still changes nothing, and shows the answers.
   expect((await postLink(token, answersForm(points, threeAndOne, "Hello"))).status).toBe(302);
@@ -370,7 +370,7 @@ test("'Email me a signing link' sends only to the published address, whatever th
   const sandraPage = candidatePage(SANDRA, "?link=requested");
   expect(ruthPage.linkRequested).toBe(true);
   expect(sandraPage.linkRequested).toBe(true);
-  expect(sandraPage.contactEmail).toBe("pledge@example.org");
+  expect(sandraPage.contactEmail).toBe(fixtureCampaign.fromEmail);
 });
 
 test("one client asking for more than 10 signing links an hour gets a 429 page saying when to retry, never cached", async () => {
@@ -415,7 +415,7 @@ test("the candidate page shows name, party, constituency, each answer with its d
   askAndConfirm({ email: "felix-only@example.org", candidacyIds: [felix.id] });
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Pending Person",
       email: "pending@example.org",
       postcode: "ZZ4 1AA",
@@ -442,8 +442,8 @@ test("the candidate page shows name, party, constituency, each answer with its d
   expect(page.candidacy).toMatchObject({
     name: "Ruth Adeyemi",
     partyName: "Labour Party",
-    constituencyName: "Ashbourne Vale",
-    constituencySlug: "ashbourne-vale",
+    constituencyName: "Brackenby Vale",
+    constituencySlug: "brackenby-vale",
     status: "standing",
   });
   expect(page.asked).toBe("5");
@@ -469,7 +469,7 @@ test("the candidate page shows name, party, constituency, each answer with its d
 test("the constituency page shows each candidate's answers, and the ask form thanks those who signed every point instead of asking them", async () => {
   const { ruth, felix, points } = setUp();
   const constituency = () =>
-    constituencyLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale"), params: { slug: "ashbourne-vale" }, context: {} });
+    constituencyLoader({ request: new Request("http://localhost/constituencies/brackenby-vale"), params: { slug: "brackenby-vale" }, context: {} });
   const status = (personId: string) => {
     const candidate = constituency().candidates.find((c) => c.personId === personId);
     return candidate ? { pledge: candidate.pledge, signed: candidate.signed } : undefined;
@@ -480,13 +480,13 @@ test("the constituency page shows each candidate's answers, and the ask form tha
   await postLink(linkFor(felix.id), answersForm(points, ["declined", "declined", "none", "none"]));
   expect(status(RUTH)).toEqual({ pledge: "signed-some", signed: 3 });
   expect(status(FELIX)).toEqual({ pledge: "declined", signed: 0 });
-  let form = askLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale/ask"), params: { slug: "ashbourne-vale" }, context: {} });
+  let form = askLoader({ request: new Request("http://localhost/constituencies/brackenby-vale/ask"), params: { slug: "brackenby-vale" }, context: {} });
   expect(form.signed).toEqual([]);
   expect(form.candidates.map((c) => c.personId)).toContain(RUTH);
 
   await postLink(linkFor(ruth.id), answersForm(points, ["signed", "signed", "signed", "signed"]));
   expect(status(RUTH)).toEqual({ pledge: "signed-all", signed: 4 });
-  form = askLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale/ask"), params: { slug: "ashbourne-vale" }, context: {} });
+  form = askLoader({ request: new Request("http://localhost/constituencies/brackenby-vale/ask"), params: { slug: "brackenby-vale" }, context: {} });
   expect(form.signed).toEqual([{ id: ruth.id, personId: RUTH, name: "Ruth Adeyemi" }]);
   expect(form.candidates.map((c) => c.personId)).not.toContain(RUTH);
   expect(form.values.candidacyIds).not.toContain(String(ruth.id));

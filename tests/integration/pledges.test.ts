@@ -30,16 +30,16 @@ import { hashToken } from "~/utils/tokens.server";
 import { snapshotDatabase } from "../db";
 import { writeInputFile } from "../factories";
 import { startTestMailServer, type TestMailServer } from "../mail-server";
+import { fixtureCampaign, fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const t0 = new Date("2024-06-20T09:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-// Ashbourne Vale in the sample election: five candidates, four with a published email.
-const ASHBOURNE = "E14009004";
+// Brackenby Vale in the sample election: five candidates, four with a published email.
+const BRACKENBY = "E14009004";
 const RUTH = "900346"; // ruth.adeyemi@example.net
 const FELIX = "900604"; // felix@example.net
 const SANDRA = "900644"; // no published email
@@ -51,12 +51,12 @@ afterEach(async () => {
 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
   const campaign = findCampaign()!;
   const rows = db
     .select({ id: candidacies.id, personId: candidacies.personId, name: candidacies.name, email: candidacies.email })
     .from(candidacies)
-    .where(eq(candidacies.constituencyCode, ASHBOURNE))
+    .where(eq(candidacies.constituencyCode, BRACKENBY))
     .orderBy(asc(candidacies.name))
     .all();
   const person = (personId: string) => rows.find((c) => c.personId === personId)!;
@@ -102,7 +102,7 @@ function requestLinkToken(candidacyId: number, now: Date) {
 let ipCounter = 0;
 function askAndConfirm(overrides: Partial<NewAsk> & { candidacyIds: number[] }, now = t0) {
   const ask: NewAsk = {
-    constituencyCode: ASHBOURNE,
+    constituencyCode: BRACKENBY,
     name: "Rajan Nair",
     email: "rajan@example.org",
     postcode: "ZZ4 1AA",
@@ -123,7 +123,7 @@ function historyOf(candidacyId: number) {
 }
 
 function sampleCandidatesCsv() {
-  return readFileSync(`${dataDir}/candidates-dc.csv`, "utf8");
+  return readFileSync(`${fixtureElectionDir}candidates-dc.csv`, "utf8");
 }
 
 async function smtpServer() {
@@ -311,7 +311,7 @@ test("signing records each point's answer, the statement and 'verified by email'
 
   const confirmations = outboxRows("pledge-recorded");
   expect(confirmations.map((m) => [m.toAddress, m.toName, m.candidacyId])).toEqual([["ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id]]);
-  expect(confirmations[0]?.subject).toBe("Your answers to the Rally With Refugees pledge are recorded");
+  expect(confirmations[0]?.subject).toBe("Your answers to the Clean Rivers Promise pledge are recorded");
   expect(confirmations[0]?.textBody).toContain(`1. ${points[0]!.title}\n   Signed`);
   expect(confirmations[0]?.textBody).toContain(`4. ${points[3]!.title}\n   Declined`);
   expect(confirmations[0]?.textBody).toContain("Your statement:\nI back points 1 to 3.");
@@ -333,7 +333,7 @@ test("signing every point is confirmed as 'You signed'", () => {
   const token = requestLinkToken(ruth.id, t0);
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: t0 });
   const [mail] = outboxRows("pledge-recorded");
-  expect(mail?.subject).toBe("You signed the Rally With Refugees pledge");
+  expect(mail?.subject).toBe("You signed the Clean Rivers Promise pledge");
   expect(mail?.toAddress).toBe("ruth.adeyemi@example.net");
   expect(mail?.textBody).not.toContain("Your statement:");
 });
@@ -511,7 +511,7 @@ test("two processes posting the same link at the same moment record one signing"
 test("withdrawn candidates cannot sign, by link or by asking for one", () => {
   const { felix, ruth, points } = setUp();
   const token = requestLinkToken(felix.id, t0);
-  // The next export no longer lists Felix in Ashbourne Vale: he has withdrawn.
+  // The next export no longer lists Felix in Brackenby Vale: he has withdrawn.
   const withoutFelix = sampleCandidatesCsv()
     .split("\n")
     .filter((line) => !line.startsWith(`${FELIX},`))
@@ -531,7 +531,7 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
   // Only the rate-limit counter of the refused request moved.
   expect({ ...after, rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(db.select().from(pledges).where(eq(pledges.candidacyId, felix.id)).all()).toEqual([]);
-  expect(listAskableCandidates({ constituencyCode: ASHBOURNE }).map((c) => c.personId)).not.toContain(FELIX);
+  expect(listAskableCandidates({ constituencyCode: BRACKENBY }).map((c) => c.personId)).not.toContain(FELIX);
   // Other candidates are unaffected.
   expect(findSigningPage({ token: requestLinkToken(ruth.id, at(2 * HOUR)), now: at(2 * HOUR) }).status).toBe("valid");
 });
@@ -552,7 +552,7 @@ test("a signing link is sent only to the published address; a candidate without 
     ["signing-link", "ruth.adeyemi@example.net"],
     ["signing-link", "ruth.adeyemi@example.net"],
   ]);
-  expect(mails[0]?.subject).toBe("Your link to sign the Rally With Refugees pledge");
+  expect(mails[0]?.subject).toBe("Your link to sign the Clean Rivers Promise pledge");
   expect(mails[0]?.textBody).toContain("We send these links only to the email address published for you by Democracy Club.");
   expect(mails[0]?.textBody).toContain("It works until 20 Jul 2024.");
   requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.14", now: at(HOUR + 1) });
@@ -595,7 +595,7 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   // Asked but never confirmed: not a supporter of record.
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Dev Dean",
       email: "dev@example.org",
       postcode: "ZZ4 1AA",
@@ -617,7 +617,7 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]), statement: null, now: at(2 * HOUR) });
   const notices = outboxRows("candidate-signed");
   expect(notices.map((m) => [m.toAddress, m.toName])).toEqual([["ann@example.org", "Ann Able"]]);
-  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed the Rally With Refugees pledge");
+  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed the Clean Rivers Promise pledge");
   expect(notices[0]?.textBody).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(notices[0]?.textBody).toContain("http://localhost:3000/candidates/900346");
   const recipients = db.select().from(askRecipients).where(eq(askRecipients.candidacyId, ruth.id)).all();
@@ -639,7 +639,7 @@ test("once a candidate has signed every point, the ask form thanks them and no a
   const token = signingTokenIn(outboxRows("candidate-ask")[0]!.textBody);
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(2 * 60_000) });
 
-  const askable = listAskableCandidates({ constituencyCode: ASHBOURNE });
+  const askable = listAskableCandidates({ constituencyCode: BRACKENBY });
   expect(askable.find((c) => c.personId === RUTH)?.signedEveryPoint).toBe(true);
   expect(askable.filter((c) => c.signedEveryPoint).map((c) => c.personId)).toEqual([RUTH]);
 
@@ -666,7 +666,7 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
   const token = requestLinkToken(ruth.id, t0);
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Eve Ellis",
       email: "eve@example.org",
       postcode: "ZZ4 1AA",
@@ -701,7 +701,7 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   await drainOutbox({ transport, now: at(60_000) });
 
   const askMail = smtp.received.find((m) => m.envelope.to.includes("ruth.adeyemi@example.net"));
-  expect(askMail?.parsed.subject).toBe("Will you sign the Rally With Refugees pledge? A constituent in Ashbourne Vale asks");
+  expect(askMail?.parsed.subject).toBe("Will you sign the Clean Rivers Promise pledge? A constituent in Brackenby Vale asks");
   const token = signingTokenIn(askMail?.parsed.text ?? "");
   // Sent: the outbox row's link is struck out, so no working token is left in the database.
   const sentAsk = outboxRows("candidate-ask")[0]!;
@@ -719,14 +719,14 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   ).toMatchObject({ status: "recorded", changed: true });
   await drainOutbox({ transport, now: at(HOUR + 60_000) });
 
-  const confirmation = smtp.received.find((m) => m.parsed.subject === "Your answers to the Rally With Refugees pledge are recorded");
-  expect(confirmation?.envelope).toEqual({ from: "pledge@example.org", to: ["ruth.adeyemi@example.net"] });
+  const confirmation = smtp.received.find((m) => m.parsed.subject === "Your answers to the Clean Rivers Promise pledge are recorded");
+  expect(confirmation?.envelope).toEqual({ from: fixtureCampaign.fromEmail, to: ["ruth.adeyemi@example.net"] });
   expect(confirmation?.parsed.text).toContain(`4. ${points[3]!.title}\n   Declined`);
   expect(confirmation?.parsed.text).toContain("I will not sign point 4.");
   expect(confirmation?.parsed.text).toContain("Not you?");
 
   const notice = smtp.received.find((m) => m.envelope.to.includes("ann@example.org") && m.parsed.subject?.includes("has signed"));
-  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed the Rally With Refugees pledge");
+  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed the Clean Rivers Promise pledge");
   expect(notice?.parsed.to && "value" in notice.parsed.to ? notice.parsed.to.value.map((v) => v.address) : []).toEqual(["ann@example.org"]);
   expect(notice?.parsed.text).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(smtp.received).toHaveLength(4); // ask confirmation, candidate ask, pledge confirmation, supporter notice

@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, expect, test, vi } from "vitest";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
 
 let server: Server;
 let serverUp = true;
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   serverUp = true;
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
 });
 
 async function find(query: string) {
@@ -57,7 +57,7 @@ async function find(query: string) {
 test("a postcode the API places in one of our constituencies redirects there", async () => {
   await expect(find("?postcode=zz2%201aa")).resolves.toEqual({
     status: 302,
-    location: "/constituencies/st-brides-and-hollin?postcode=ZZ2%201AA",
+    location: "/constituencies/st-cuthberts-and-rowan?postcode=ZZ2%201AA",
   });
 });
 

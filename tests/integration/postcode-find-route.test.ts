@@ -5,11 +5,11 @@ import { beforeEach, expect, test } from "vitest";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as findLoader } from "~/routes/find";
+import { fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
 
 beforeEach(() => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
 });
 
 async function find(query: string) {
@@ -21,16 +21,16 @@ async function find(query: string) {
 test("a postcode in the sample election redirects to its constituency, carrying the postcode", async () => {
   await expect(find("?postcode=zz11aa")).resolves.toEqual({
     status: 302,
-    location: "/constituencies/kirkmoor-and-dunley?postcode=ZZ1%201AA",
+    location: "/constituencies/mardale-and-thorne?postcode=ZZ1%201AA",
   });
   await expect(find("?postcode=%20Zz16%20%202ad%20")).resolves.toEqual({
     status: 302,
-    location: "/constituencies/slievebrack-and-lisnaharra?postcode=ZZ16%202AD",
+    location: "/constituencies/slievecarn-and-lisdrumbeg?postcode=ZZ16%202AD",
   });
 });
 
 test("choosing a constituency by name redirects to it", async () => {
-  await expect(find("?constituency=calderbrook")).resolves.toEqual({ status: 302, location: "/constituencies/calderbrook" });
+  await expect(find("?constituency=wendlebury")).resolves.toEqual({ status: 302, location: "/constituencies/wendlebury" });
 });
 
 test("with nothing asked, /find is just the two forms, with every constituency to choose from", async () => {
@@ -39,7 +39,7 @@ test("with nothing asked, /find is just the two forms, with every constituency t
   expect(status).toBe(200);
   expect(page).toMatchObject({ postcode: "", selected: "", errors: {}, unavailable: false });
   expect(page?.choices).toHaveLength(16);
-  expect(page?.choices[0]).toEqual({ name: "Ashbourne Vale", slug: "ashbourne-vale", nation: "England" });
+  expect(page?.choices[0]).toEqual({ name: "Brackenby Vale", slug: "brackenby-vale", nation: "England" });
 });
 
 test.each([

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { createPostcodeLookup } from "~/models/postcode-lookup.server";
+import { fixtureElectionDir } from "../fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -73,7 +73,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   requests = [];
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
 });
 
 function httpLookup({ timeoutMs = 2000, url = apiUrl } = {}) {
@@ -84,7 +84,7 @@ test("a live postcode in one of our constituencies is found, whatever the spacin
   await expect(httpLookup()("zz11aa")).resolves.toEqual({
     status: "found",
     postcode: "ZZ1 1AA",
-    constituency: { gssCode: "E14009001", name: "Kirkmoor and Dunley", slug: "kirkmoor-and-dunley" },
+    constituency: { gssCode: "E14009001", name: "Mardale and Thorne", slug: "mardale-and-thorne" },
   });
   expect(requests).toEqual(["/postcodes/ZZ1%201AA"]);
 });
