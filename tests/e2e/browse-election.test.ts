@@ -1,22 +1,18 @@
 import { expect, inject, test } from "vitest";
+import { fixtureCampaign } from "../fixture-election";
 import { useBrowser } from "./use-browser";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
 
-test("the home page shows the campaign and its four points from the sample election", async () => {
+test("the home page shows the campaign and its points from the fixture election", async () => {
   const page = await browser.context.newPage();
   await page.goto(baseUrl);
-  await page.getByRole("heading", { level: 1, name: "Clean Rivers Promise" }).waitFor();
-  await expect.poll(() => page.title()).toBe("Clean Rivers Promise");
+  await page.getByRole("heading", { level: 1, name: fixtureCampaign.name }).waitFor();
+  await expect.poll(() => page.title()).toBe(fixtureCampaign.name);
   const points = page.getByRole("list").filter({ has: page.getByRole("heading", { level: 3 }) }).getByRole("listitem");
-  await expect.poll(() => points.count()).toBe(4);
-  await expect.poll(() => points.nth(0).getByRole("heading").textContent()).toBe(
-    "Stop untreated sewage reaching our rivers.",
-  );
-  await expect.poll(() => points.nth(3).getByRole("heading").textContent()).toBe(
-    "Restore the right to seek asylum and build an asylum system with dignity.",
-  );
+  await expect.poll(() => points.count()).toBe(fixtureCampaign.points.length);
+  await expect.poll(() => points.getByRole("heading").allTextContents()).toEqual(fixtureCampaign.points.map((p) => p.title));
   await page.close();
 });
 

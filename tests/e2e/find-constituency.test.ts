@@ -1,21 +1,11 @@
-// Finding your constituency: by postcode (the sample election ships invented
-// ZZ postcodes in data/postcodes-onspd.csv) or by name, with and without JavaScript.
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+// Finding your constituency: by postcode (the fixture election has invented
+// ZZ postcodes in tests/fixtures/election/postcodes-onspd.csv) or by name, with and without JavaScript.
+import { expect, inject, test } from "vitest";
+import { useBrowser } from "./use-browser";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-let noScript: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-  noScript = await openBrowser({ javaScriptEnabled: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await noScript?.close();
-});
+const browser = useBrowser();
+const noScript = useBrowser({ javaScriptEnabled: false });
 
 test("a postcode typed any old way on the home page leads to its constituency", async () => {
   const page = await browser.context.newPage();

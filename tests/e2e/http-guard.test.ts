@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import Database from "better-sqlite3";
 import { expect, inject, test } from "vitest";
-import { startAppServer } from "../../scripts/app-server";
+import { startFixtureServer } from "./fixture-server";
 
 // The rules in front of every page (app/utils/http-guard.server.ts), on the
 // built server: same-origin posts pass however the browser says so, another
@@ -126,7 +126,7 @@ test("a body over the form limit answers 413, from Content-Length before reading
 test("behind a trusted proxy the forwarded host is ours; without TRUSTED_PROXY it is not believed", async () => {
   const proxied = { Origin: "https://pledge.example.org", "X-Forwarded-Host": "pledge.example.org", "X-Forwarded-For": "203.0.113.7" };
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
-  const trusting = await startAppServer({ env: { TRUSTED_PROXY: "loopback", MAIL_WORKER: "off" } });
+  const trusting = await startFixtureServer({ env: { TRUSTED_PROXY: "loopback", MAIL_WORKER: "off" } });
   try {
     const to = { hostname: "127.0.0.1", port: new URL(trusting.baseUrl).port };
     expect((await post(`/asks/confirm/${unknownToken}`, { ...form, ...proxied }, "", to)).status).toBe(410);

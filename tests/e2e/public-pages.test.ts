@@ -1,12 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, inject, test } from "vitest";
-import { openBrowser } from "./browser";
 import { useBrowser } from "./use-browser";
 
 // The pages the press and public see: accessible (axe-core), nothing fetched
 // from another origin, and the board's filters working as links people share.
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
+const noScript = useBrowser({ javaScriptEnabled: false });
 
 const publicPages = [
   "/",
@@ -52,14 +52,13 @@ test("filtering the board puts every choice in the address, so the view can be s
 
   // The shared address shows the same view to someone else, without JavaScript.
   const shared = page.url();
-  const { context, close } = await openBrowser({ javaScriptEnabled: false });
-  const other = await context.newPage();
+  const other = await noScript.context.newPage();
   await other.goto(shared);
   // Without JavaScript the document is complete once goto resolves.
   expect(await other.getByLabel("Nation").inputValue()).toBe("Scotland");
   const otherRows = other.getByRole("table", { name: "Candidates and their pledge status" }).getByRole("row");
   expect(await otherRows.count()).toBe(statuses.length + 1);
-  await close();
+  await other.close();
 
   await page.getByRole("link", { name: "Clear filters" }).click();
   await page.getByRole("link", { name: "Clear filters" }).waitFor({ state: "detached" });

@@ -1,7 +1,5 @@
-import { fileURLToPath } from "node:url";
 import { afterEach, expect, test, vi } from "vitest";
 import { asks, outbox } from "#db/schema";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates } from "~/models/ask.server";
 import { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
@@ -9,7 +7,9 @@ import { loader as thankYouLoader } from "~/routes/asks.thank-you";
 import { action, headers, loader } from "~/routes/constituencies.$slug_.ask";
 import { db } from "~/utils/db.server";
 import { issueFormStamp } from "~/utils/form-stamp.server";
-import { fixtureElectionDir } from "../fixture-election";
+import { fixtureSeats } from "../fixture-election";
+import { tokenIn } from "../links";
+import { loadFixtureElection } from "../load-fixture-election";
 
 // The real loader and action of /constituencies/:slug/ask against a real SQLite file.
 const slug = "brackenby-vale";
@@ -31,8 +31,8 @@ function later(ms: number) {
 }
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
-  return listAskableCandidates({ constituencyCode: "E14009004" });
+  loadFixtureElection();
+  return listAskableCandidates({ constituencyCode: fixtureSeats.brackenbyVale });
 }
 
 function form(fields: Record<string, string | string[]>) {
@@ -248,7 +248,7 @@ async function askAndGetToken(candidacyIds: number[], email = "rajan@example.org
   const sent = await post(validFields(candidacyIds, { intent: "send", email }));
   expect((sent as Response).status).toBe(302);
   const mail = db.select().from(outbox).all().find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
-  return /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")![1]!;
+  return tokenIn(mail?.textBody ?? "", "asks/confirm");
 }
 
 function openConfirmLink(token: string) {

@@ -1,8 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { askRecipients, asks, candidacies, campaigns, outbox } from "#db/schema";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { askRecipients, asks, campaigns, outbox } from "#db/schema";
 import {
   confirmAsk,
   countConfirmedAsks,
@@ -19,24 +17,20 @@ import { db } from "~/utils/db.server";
 import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
-import { snapshotDatabase } from "../db";
-import { fixtureElectionDir } from "../fixture-election";
+import { outboxRows, snapshotDatabase } from "../db";
+import { fixtureSeats } from "../fixture-election";
+import { DAY, HOUR } from "../time";
+import { tokenIn } from "../links";
+import { fixtureCandidaciesIn, loadFixtureElection } from "../load-fixture-election";
 
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const t0 = new Date("2024-06-20T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-// Brackenby Vale in the sample election: five candidates, four with a published email.
-const BRACKENBY = "E14009004";
+const { brackenbyVale: BRACKENBY } = fixtureSeats;
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
-  const candidates = db
-    .select({ id: candidacies.id, name: candidacies.name, email: candidacies.email })
-    .from(candidacies)
-    .where(eq(candidacies.constituencyCode, BRACKENBY))
-    .all();
+  loadFixtureElection();
+  const candidates = fixtureCandidaciesIn(BRACKENBY);
   return { candidates, withEmail: candidates.filter((c) => c.email), withoutEmail: candidates.filter((c) => !c.email) };
 }
 
@@ -60,26 +54,12 @@ function submit(ask: NewAsk, now = t0, clientIp = `192.0.2.${++ipCounter % 250}`
   return submitAsk({ ask, clientIp, now });
 }
 
-function outboxRows(kind?: string) {
-  return db
-    .select()
-    .from(outbox)
-    .where(kind ? eq(outbox.kind, kind) : undefined)
-    .all();
-}
-
-function tokenFrom(mailBody: string) {
-  const match = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mailBody);
-  if (!match?.[1]) throw new Error(`no confirmation link in:\n${mailBody}`);
-  return match[1];
-}
-
 function submitAndGetToken(ask: NewAsk, now = t0) {
   submit(ask, now);
   const mail = outboxRows()
     .filter((m) => m.toAddress === ask.email.toLowerCase() && m.kind === "ask-confirmation")
     .at(-1);
-  return tokenFrom(mail?.textBody ?? "");
+  return tokenIn(mail?.textBody ?? "", "asks/confirm");
 }
 
 test("submitting records a pending ask and mails the supporter a link; nothing goes to candidates", () => {
@@ -93,7 +73,7 @@ test("submitting records a pending ask and mails the supporter a link; nothing g
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["ask-confirmation", "rajan@example.org"]]);
   expect(mails[0]?.textBody).toContain("Nothing has been sent yet");
   // The link's token is 256 bits; only its hash is stored.
-  const token = tokenFrom(mails[0]?.textBody ?? "");
+  const token = tokenIn(mails[0]?.textBody ?? "", "asks/confirm");
   expect(ask?.tokenHash).toBe(hashToken(token));
   // Until the worker sends it, the mail in the outbox is the only place the token exists.
   const { outbox: queued, ...rest } = snapshotDatabase();
@@ -164,7 +144,7 @@ test("one reminder after a day, with a fresh link that replaces the first", () =
   const reminders = outboxRows("ask-reminder");
   expect(reminders).toHaveLength(1);
   expect(reminders[0]?.subject).toMatch(/^Reminder:/);
-  const second = tokenFrom(reminders[0]?.textBody ?? "");
+  const second = tokenIn(reminders[0]?.textBody ?? "", "asks/confirm");
   expect(second).not.toBe(first);
   expect(sendDueReminders({ now: at(3 * DAY) })).toBe(0);
   expect(confirmAsk({ token: first, now: at(2 * DAY) })).toBeNull();

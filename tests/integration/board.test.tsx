@@ -1,20 +1,18 @@
 // @vitest-environment jsdom
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { createRemixStub } from "@remix-run/testing";
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
 import { runImport } from "~/importers/import.server";
-import { loadCampaignSettings, loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { loadCampaignSettings } from "~/importers/sample.server";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import Board, { loader } from "~/routes/board";
 import { fixtureElectionDir } from "../fixture-election";
+import { realDataDir } from "../real-data";
+import { loadFixtureElection } from "../load-fixture-election";
 
-// Path arithmetic, not `new URL`: jsdom's URL is not Node's.
-const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const realDir = join(repo, "../shared/realdata");
+const realDir = realDataDir("the real-data board test");
 
 function boardData(search = "") {
   return loader({ request: new Request(`http://localhost/board${search}`), params: {}, context: {} });
@@ -39,7 +37,7 @@ function record(personId: string, sign: number[], decline: number[] = []) {
 }
 
 test("counts and filters on the sample election follow the recorded pledges", () => {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+  loadFixtureElection();
   const before = boardData().summary;
   // In Brackenby Vale (no sample pledges there): two sign everything, one some, one declines.
   record("900346", [1, 2, 3, 4]);
@@ -59,7 +57,7 @@ test("counts and filters on the sample election follow the recorded pledges", ()
   expect(labour?.signed).toBeGreaterThanOrEqual(1);
 });
 
-describe.skipIf(!existsSync(realDir))("with the real 2024 election", () => {
+describe.skipIf(!realDir)("with the real 2024 election", () => {
   test("the board renders all 650 seats and 4,515 candidates, 50 to a page", async () => {
     loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
     for (const file of [
@@ -67,7 +65,7 @@ describe.skipIf(!existsSync(realDir))("with the real 2024 election", () => {
       "ons-pcon24-names-and-codes-uk-v2.csv",
       "oi-ge2024-candidates.csv",
     ]) {
-      runImport({ path: `${realDir}/${file}` });
+      runImport({ path: join(realDir!, file) });
     }
     const data = boardData();
     expect(data.summary).toMatchObject({ standing: 4515, constituencies: 650, signedAll: 0 });
@@ -82,4 +80,3 @@ describe.skipIf(!existsSync(realDir))("with the real 2024 election", () => {
   });
 });
 
-if (!existsSync(realDir)) console.warn(`Real-data board test skipped: ${realDir} is absent.`);

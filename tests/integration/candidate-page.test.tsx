@@ -1,14 +1,11 @@
 // @vitest-environment jsdom
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createRemixStub } from "@remix-run/testing";
 import { render, screen, within } from "@testing-library/react";
 import { expect, test } from "vitest";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import CandidatePage, { loader } from "~/routes/candidates.$personId";
-import { fixtureElectionDir } from "../fixture-election";
+import { loadFixtureElection } from "../load-fixture-election";
 
 // The public candidate page as rendered from its real loader: the history shows
 // what each version of the pledge said, not just when it changed.
@@ -47,7 +44,7 @@ async function renderCandidatePage() {
 }
 
 test("the history shows each earlier version's answers and statement, newest first, dated, with its trust mark", async () => {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+  loadFixtureElection();
   const titles = findCampaign()!.points.map((p) => p.title);
   record(["signed", null, "declined", null], "Only point 1 for now.", "2024-06-20T10:00:00Z");
   record(["signed", "signed", "signed", "declined"], null, "2024-06-25T10:00:00Z");

@@ -1,14 +1,12 @@
 // GET /map through its real loader, on the sample election with a few pledges
 // recorded: colours, filters in the URL, and constituencies the layout lacks.
-import { fileURLToPath } from "node:url";
 import { beforeEach, expect, test } from "vitest";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { headers, loader } from "~/routes/map";
 import { db } from "~/utils/db.server";
 import { unpackCandidates } from "~/utils/map";
-import { fixtureElectionDir } from "../fixture-election";
+import { loadFixtureElection } from "../load-fixture-election";
 
 const electionId = "parl.2024-07-04";
 
@@ -34,7 +32,7 @@ function record(personId: string, answer: (position: number) => "signed" | "decl
 }
 
 beforeEach(() => {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+  loadFixtureElection();
   // The sample comes with pledges of its own; start these tests from none, so
   // every colour below is one of the four recorded here. (Only the current
   // answers go: the append-only history keeps its rows, as it must.)

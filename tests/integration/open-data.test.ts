@@ -1,7 +1,6 @@
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
@@ -18,19 +17,16 @@ import { loader as pledgesCsv } from "~/routes/data.pledges[.]csv";
 import { loader as pledgesJson } from "~/routes/data.pledges[.]json";
 import { db } from "~/utils/db.server";
 import { publicCacheControl } from "~/utils/http-cache";
-import { fixtureElectionDir } from "../fixture-election";
+import { fixtureElectionDir, fixturePeople, fixtureSeats } from "../fixture-election";
+import { tokenIn } from "../links";
+import { loadFixtureElection } from "../load-fixture-election";
 
 const t0 = new Date("2024-06-20T09:00:00Z");
 const t1 = new Date("2024-06-21T12:30:00Z");
 
 // Brackenby Vale has no sample pledges, so every answer there is the test's.
-const BRACKENBY = "E14009004";
-const CALDERBROOK = "E14009003";
-const RUTH = "900346";
-const EDWARD = "900862";
-const FELIX = "900604";
-const SANDRA = "900644";
-const ZOE = "900064";
+const { brackenbyVale: BRACKENBY, wendlebury: WENDLEBURY } = fixtureSeats;
+const { ruth: RUTH, edward: EDWARD, felix: FELIX, sandra: SANDRA, zoe: ZOE } = fixturePeople;
 
 const hostileStatement = '=HYPERLINK("http://evil.example","click")';
 const hostileName = "@Sandra Hebblethwaite";
@@ -82,22 +78,22 @@ function ask({ constituencyCode, email, confirm = true }: { constituencyCode: st
     .from(outbox)
     .where(and(eq(outbox.toAddress, email), eq(outbox.kind, "ask-confirmation")))
     .get();
-  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")?.[1] ?? "";
+  const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
   expect(confirmAsk({ token, now: t1 })).not.toBeNull();
 }
 
-/** The sample election, then a known state in Brackenby Vale: every status, hostile text, and asks. */
+/** The fixture election, then a known state in Brackenby Vale: every status, hostile text, and asks. */
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir, now: t0 });
+  loadFixtureElection({ now: t0 });
   db.update(candidacies).set({ name: hostileName }).where(eq(candidacies.personId, SANDRA)).run();
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.personId, ZOE)).run();
   record(RUTH, { sign: [1, 2, 3, 4], statement: hostileStatement });
   record(EDWARD, { sign: [1, 2], decline: [3], statement: awkwardStatement });
   record(FELIX, { decline: [1, 2, 3, 4] });
   for (let i = 1; i <= 5; i++) ask({ constituencyCode: BRACKENBY, email: `brackenby${i}@example.org` });
-  ask({ constituencyCode: CALDERBROOK, email: "wendlebury1@example.org" });
-  ask({ constituencyCode: CALDERBROOK, email: "wendlebury2@example.org" });
-  ask({ constituencyCode: CALDERBROOK, email: "wendlebury3@example.org", confirm: false });
+  ask({ constituencyCode: WENDLEBURY, email: "wendlebury1@example.org" });
+  ask({ constituencyCode: WENDLEBURY, email: "wendlebury2@example.org" });
+  ask({ constituencyCode: WENDLEBURY, email: "wendlebury3@example.org", confirm: false });
 }
 
 async function csvRows(response: Response) {
@@ -253,7 +249,7 @@ test("constituencies.json counts standing candidates by status, and asks exactly
     asks_suppressed: false,
   });
   // Two confirmed asks (and one never confirmed): too few to publish. The sample has Wendlebury pledges.
-  expect(seat(CALDERBROOK)).toMatchObject({ candidates: 4, signed: 1, signed_some: 1, no_answer: 2, asks: null, asks_suppressed: true });
+  expect(seat(WENDLEBURY)).toMatchObject({ candidates: 4, signed: 1, signed_some: 1, no_answer: 2, asks: null, asks_suppressed: true });
   // No asks at all is suppressed the same way, so "none" and "a few" look alike.
   expect(seat("W07009001")).toMatchObject({ asks: null, asks_suppressed: true });
 

@@ -2,14 +2,11 @@
 // file: /pledge/sign/:token (the link in the mail), /candidates/:personId (the
 // public page and "Email me a signing link"), and what the constituency page
 // and the ask form show once a candidate has answered.
-import { fileURLToPath } from "node:url";
 import { asc, eq } from "drizzle-orm";
 import { afterEach, expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
 import { askRecipients, candidacies, outbox, pledgeHistory, pledges, signingTokens } from "#db/schema";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
-import { findCampaign } from "~/models/campaign.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/pledge.server";
 import { action as candidateAction, headers as candidateHeaders, loader as candidateLoader } from "~/routes/candidates.$personId";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
@@ -19,29 +16,22 @@ import { db } from "~/utils/db.server";
 import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
-import { snapshotDatabase } from "../db";
-import { fixtureCampaign, fixtureElectionDir } from "../fixture-election";
+import { outboxRows, snapshotDatabase } from "../db";
+import { fixtureCampaign, fixturePeople, fixtureSeats } from "../fixture-election";
+import { anyLinkTo, tokenIn } from "../links";
+import { DAY } from "../time";
+import { fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
 
-const DAY = 24 * 60 * 60 * 1000;
-const BRACKENBY = "E14009004";
-const RUTH = "900346"; // ruth.adeyemi@example.net
-const FELIX = "900604"; // felix@example.net
-const SANDRA = "900644"; // no published email
-const EDWARD = "900862"; // edward.fairbrother@example.org
+const { brackenbyVale: BRACKENBY } = fixtureSeats;
+const { ruth: RUTH, felix: FELIX, sandra: SANDRA, edward: EDWARD } = fixturePeople;
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
-  const points = findCampaign()!.points;
-  const person = (personId: string) =>
-    db
-      .select({ id: candidacies.id, personId: candidacies.personId, name: candidacies.name, email: candidacies.email })
-      .from(candidacies)
-      .where(eq(candidacies.personId, personId))
-      .get()!;
+  const { points } = loadFixtureElection();
+  const person = fixtureCandidacy;
   return { points, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
 }
 
@@ -116,21 +106,12 @@ function askAndConfirm({ email, candidacyIds, wantsUpdates = false }: { email: s
     now,
   });
   const mail = outboxRows("ask-confirmation").find((m) => m.toAddress === email);
-  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")?.[1] ?? "";
+  const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
   expect(confirmAsk({ token, now })).not.toBeNull();
 }
 
 function historyOf(candidacyId: number) {
   return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
-}
-
-function outboxRows(kind?: string) {
-  return db
-    .select()
-    .from(outbox)
-    .where(kind ? eq(outbox.kind, kind) : undefined)
-    .orderBy(asc(outbox.id))
-    .all();
 }
 
 function expectTokenHeaders(response: Response) {
@@ -312,7 +293,7 @@ test("an expired link offers a fresh one, sent only to the published address; ot
 
   const mails = outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["signing-link", "ruth.adeyemi@example.net"]]);
-  const fresh = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(mails[0]!.textBody)![1]!;
+  const fresh = tokenIn(mails[0]!.textBody, "pledge/sign");
   expect(fresh).not.toBe(expired);
   expect(openLink(fresh).page.status).toBe("valid");
   expect((await postLink(fresh, answersForm(points, threeAndOne))).status).toBe(302);
@@ -354,7 +335,7 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(JSON.stringify(snapshotDatabase())).not.toContain("attacker@example.org");
   const stored = db.select().from(signingTokens).all();
   expect(stored.map((t) => [t.candidacyId, t.sentTo])).toEqual([[ruth.id, "ruth.adeyemi@example.net"]]);
-  expect(stored[0]?.tokenHash).toBe(hashToken(/\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(mails[0]!.textBody)![1]!));
+  expect(stored[0]?.tokenHash).toBe(hashToken(tokenIn(mails[0]!.textBody, "pledge/sign")));
 
   const before = snapshotDatabase();
   const withoutEmail = await requestLinkOnPage(SANDRA, { email: "attacker@example.org" });
@@ -506,7 +487,7 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   await postLink(expired, { intent: "fresh-link" });
   await requestLinkOnPage(RUTH);
-  const tokens = outboxRows("signing-link").map((m) => /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(m.textBody)![1]!);
+  const tokens = outboxRows("signing-link").map((m) => tokenIn(m.textBody, "pledge/sign"));
   expect(tokens).toHaveLength(2);
   const [token] = tokens as [string, string];
   openLink(token);
@@ -517,7 +498,7 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   await drainOutbox({ transport: createMailTransport(), now: new Date() });
   // The worker, as the server runs it, reports what it sent.
   await requestLinkOnPage(RUTH);
-  const last = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(outboxRows("signing-link").at(-1)!.textBody)![1]!;
+  const last = tokenIn(outboxRows("signing-link").at(-1)!.textBody, "pledge/sign");
   const worker = startMailWorker({ transport: createMailTransport(), intervalMs: 60_000 });
   await vi.waitFor(() => expect(outboxRows().every((m) => m.status === "sent")).toBe(true));
   await worker.stop();
@@ -532,5 +513,5 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   }
   // Once sent, the outbox keeps no working copy of any link either.
   expect(outboxRows().filter((m) => m.textBody.includes("/pledge/sign/")).every((m) => m.textBody.includes("/pledge/sign/[removed once sent]"))).toBe(true);
-  expect(JSON.stringify(snapshotDatabase().outbox)).not.toMatch(/\/pledge\/sign\/[A-Za-z0-9_-]{43}/);
+  expect(JSON.stringify(snapshotDatabase().outbox)).not.toMatch(anyLinkTo("pledge/sign"));
 });

@@ -10,9 +10,7 @@ import { afterEach, expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
 import { askRecipients, asks, campaigns, candidacies, outbox, pledgeHistory, pledgePointAnswers, pledges, signingTokens } from "#db/schema";
 import { runImport } from "~/importers/import.server";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, listAskableCandidates, queueDueDigests, submitAsk, type NewAsk } from "~/models/ask.server";
-import { findCampaign } from "~/models/campaign.server";
 import {
   findCandidatePage,
   findSigningPage,
@@ -27,23 +25,20 @@ import { createMailTransport, type MailTransport } from "~/mail/transport.server
 import { drainOutbox } from "~/mail/worker.server";
 import { RateLimited } from "~/utils/too-many-requests";
 import { hashToken } from "~/utils/tokens.server";
-import { snapshotDatabase } from "../db";
+import { outboxRows, snapshotDatabase } from "../db";
 import { writeInputFile } from "../factories";
 import { startTestMailServer, type TestMailServer } from "../mail-server";
-import { fixtureCampaign, fixtureElectionDir } from "../fixture-election";
+import { fixtureCampaign, fixtureElectionDir, fixturePeople, fixtureSeats } from "../fixture-election";
+import { tokenIn } from "../links";
+import { DAY, HOUR } from "../time";
+import { fixtureCandidaciesIn, fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
 
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const t0 = new Date("2024-06-20T09:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-// Brackenby Vale in the sample election: five candidates, four with a published email.
-const BRACKENBY = "E14009004";
-const RUTH = "900346"; // ruth.adeyemi@example.net
-const FELIX = "900604"; // felix@example.net
-const SANDRA = "900644"; // no published email
-const EDWARD = "900862"; // edward.fairbrother@example.org
+const { brackenbyVale: BRACKENBY } = fixtureSeats;
+const { ruth: RUTH, felix: FELIX, sandra: SANDRA, edward: EDWARD } = fixturePeople;
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -51,16 +46,9 @@ afterEach(async () => {
 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
-  const campaign = findCampaign()!;
-  const rows = db
-    .select({ id: candidacies.id, personId: candidacies.personId, name: candidacies.name, email: candidacies.email })
-    .from(candidacies)
-    .where(eq(candidacies.constituencyCode, BRACKENBY))
-    .orderBy(asc(candidacies.name))
-    .all();
-  const person = (personId: string) => rows.find((c) => c.personId === personId)!;
-  return { campaign, points: campaign.points, candidates: rows, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
+  const { campaign, points } = loadFixtureElection();
+  const person = fixtureCandidacy;
+  return { campaign, points, candidates: fixtureCandidaciesIn(BRACKENBY), ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
 }
 
 /** Answers by point id from answers in point order: "signed", "declined" or null (not answered). */
@@ -73,21 +61,6 @@ function answersInOrder(points: { id: number }[], inOrder: ("signed" | "declined
   return answers;
 }
 
-function outboxRows(kind?: string) {
-  return db
-    .select()
-    .from(outbox)
-    .where(kind ? eq(outbox.kind, kind) : undefined)
-    .orderBy(asc(outbox.id))
-    .all();
-}
-
-function signingTokenIn(text: string) {
-  const match = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(text);
-  if (!match?.[1]) throw new Error(`no signing link in:\n${text}`);
-  return match[1];
-}
-
 let linkIp = 0;
 
 /** A link as the "Email me a signing link" button sends it: the token from the queued mail. */
@@ -96,7 +69,7 @@ function requestLinkToken(candidacyId: number, now: Date) {
   requestSigningLink({ candidacyId, clientIp: `192.0.2.${++linkIp}`, now });
   const mails = outboxRows("signing-link");
   expect(mails).toHaveLength(before + 1);
-  return signingTokenIn(mails.at(-1)!.textBody);
+  return tokenIn(mails.at(-1)!.textBody, "pledge/sign");
 }
 
 let ipCounter = 0;
@@ -114,7 +87,7 @@ function askAndConfirm(overrides: Partial<NewAsk> & { candidacyIds: number[] }, 
   };
   submitAsk({ ask, clientIp: `192.0.2.${++ipCounter % 250}`, now });
   const confirmation = outboxRows("ask-confirmation").filter((m) => m.toAddress === ask.email).at(-1);
-  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(confirmation?.textBody ?? "")?.[1] ?? "";
+  const token = tokenIn(confirmation?.textBody ?? "", "asks/confirm");
   return confirmAsk({ token, now });
 }
 
@@ -150,7 +123,7 @@ test("every ask mail carries the candidate's own signing link: 256 random bits, 
     "ruth.adeyemi@example.net",
     "zoe.pembridge@example.org",
   ]);
-  const tokens = mails.map((m) => signingTokenIn(m.textBody));
+  const tokens = mails.map((m) => tokenIn(m.textBody, "pledge/sign"));
   expect(new Set(tokens).size).toBe(4);
   for (const [i, mail] of mails.entries()) {
     const token = tokens[i]!;
@@ -636,7 +609,7 @@ test("once a candidate has signed every point, the ask form thanks them and no a
   askAndConfirm({ candidacyIds: [ruth.id], email: "second@example.org" }, at(60_000));
   expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
 
-  const token = signingTokenIn(outboxRows("candidate-ask")[0]!.textBody);
+  const token = tokenIn(outboxRows("candidate-ask")[0]!.textBody, "pledge/sign");
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(2 * 60_000) });
 
   const askable = listAskableCandidates({ constituencyCode: BRACKENBY });
@@ -680,7 +653,7 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
     now: t0,
   });
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(HOUR) });
-  const confirmationToken = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(outboxRows("ask-confirmation")[0]!.textBody)![1]!;
+  const confirmationToken = tokenIn(outboxRows("ask-confirmation")[0]!.textBody, "asks/confirm");
   const confirmed = confirmAsk({ token: confirmationToken, now: at(2 * HOUR) });
   expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
   expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["felix@example.net"]);
@@ -702,7 +675,7 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
 
   const askMail = smtp.received.find((m) => m.envelope.to.includes("ruth.adeyemi@example.net"));
   expect(askMail?.parsed.subject).toBe("Will you sign the Clean Rivers Promise pledge? A constituent in Brackenby Vale asks");
-  const token = signingTokenIn(askMail?.parsed.text ?? "");
+  const token = tokenIn(askMail?.parsed.text ?? "", "pledge/sign");
   // Sent: the outbox row's link is struck out, so no working token is left in the database.
   const sentAsk = outboxRows("candidate-ask")[0]!;
   expect(sentAsk.status).toBe("sent");

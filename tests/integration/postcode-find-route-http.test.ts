@@ -2,10 +2,8 @@
 // (environment variables read at start), against stub servers on 127.0.0.1.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, expect, test, vi } from "vitest";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
-import { fixtureElectionDir } from "../fixture-election";
+import { loadFixtureElection } from "../load-fixture-election";
 
 
 let server: Server;
@@ -45,7 +43,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   serverUp = true;
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+  loadFixtureElection();
 });
 
 async function find(query: string) {

@@ -1,15 +1,13 @@
 // GET /find and the home page's postcode form, through the real loaders, with
 // the default local lookup over the sample election's postcodes.
-import { fileURLToPath } from "node:url";
 import { beforeEach, expect, test } from "vitest";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as findLoader } from "~/routes/find";
-import { fixtureElectionDir } from "../fixture-election";
+import { loadFixtureElection } from "../load-fixture-election";
 
 
 beforeEach(() => {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+  loadFixtureElection();
 });
 
 async function find(query: string) {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,12 +17,13 @@ import { createPostcodeLookup } from "~/models/postcode-lookup.server";
 import { snapshotDatabase } from "../db";
 import { onspdHeader, onspdRow, writeOnspdFile } from "./postcode-onspd";
 import { fixtureElectionDir } from "../fixture-election";
+import { realDataDir } from "../real-data";
+import { loadFixtureElection } from "../load-fixture-election";
 
-const realDataDir = fileURLToPath(new URL("../../../shared/realdata/", import.meta.url));
-const realSample = `${realDataDir}onspd-sample-postcodes-pcon24.csv`;
-const realConstituencies = `${realDataDir}ons-pcon24-names-and-codes-uk-v2.csv`;
-const hasRealData = existsSync(realSample) && existsSync(realConstituencies);
-if (!hasRealData) console.warn(`Skipping the real ONSPD sample tests: ${realSample} not found.`);
+const realData = realDataDir("the real ONSPD sample tests");
+const realSample = join(realData ?? "", "onspd-sample-postcodes-pcon24.csv");
+const realConstituencies = join(realData ?? "", "ons-pcon24-names-and-codes-uk-v2.csv");
+const hasRealData = realData !== null;
 
 const lookUp = createPostcodeLookup({ mode: "local" });
 
@@ -95,7 +96,7 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
 
 describe("generated ONSPD files against the sample election", () => {
   test("postcodes lead to the sample's constituencies; the rest get their own answers", async () => {
-    loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+    loadFixtureElection();
     const path = writeOnspdFile([
       onspdRow({ pcds: "ZZ1 1AA", pcon: "E14009001" }),
       onspdRow({ pcds: "ZZ2 4AB", pcon: "W07009001" }),
@@ -128,7 +129,7 @@ describe("generated ONSPD files against the sample election", () => {
   });
 
   test("a new directory replaces the old one: added, updated, removed and unchanged are counted", async () => {
-    loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+    loadFixtureElection();
     // The sample load brought 52 postcodes, among them ZZ1 1AA and ZZ1 1AB in E14009001.
     expect(countPostcodes()).toBe(52);
     const path = writeOnspdFile([
@@ -281,7 +282,7 @@ describe("imports that overlap", () => {
 
 describe("bad input is refused with where and why, and the database is left as it was", () => {
   async function expectRefused(path: string) {
-    loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+    loadFixtureElection();
     const before = snapshotDatabase();
     const problems = await problemsOf(() => runPostcodeImport({ path }));
     expect(snapshotDatabase()).toEqual(before);

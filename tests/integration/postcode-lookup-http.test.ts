@@ -2,11 +2,9 @@
 // server on 127.0.0.1 that answers the way postcodes.io does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { createPostcodeLookup } from "~/models/postcode-lookup.server";
-import { fixtureElectionDir } from "../fixture-election";
+import { loadFixtureElection } from "../load-fixture-election";
 
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -73,7 +71,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   requests = [];
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+  loadFixtureElection();
 });
 
 function httpLookup({ timeoutMs = 2000, url = apiUrl } = {}) {
