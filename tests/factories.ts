@@ -6,7 +6,17 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { candidacies, constituencies, elections, parties as partiesTable, postcodes, type Nation } from "#db/schema";
+import {
+  candidacies,
+  constituencies,
+  elections,
+  hexes,
+  hexLayouts,
+  parties as partiesTable,
+  postcodes,
+  type HexLayoutKind,
+  type Nation,
+} from "#db/schema";
 import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
 import { db } from "~/utils/db.server";
 
@@ -488,4 +498,19 @@ export function insertPostcode({
   const row = { postcode, constituencyCode, terminatedOn };
   db.insert(postcodes).values(row).run();
   return row;
+}
+
+/** A hex layout and its hexes, as a HexJSON import leaves them. */
+export function insertHexLayout({
+  id = "test-layout",
+  layout = "odd-r",
+  hexes: cells,
+}: {
+  id?: string;
+  layout?: HexLayoutKind;
+  hexes: { constituencyCode: string; q: number; r: number }[];
+}) {
+  db.insert(hexLayouts).values({ id, layout, source: testSource }).run();
+  for (const cell of cells) db.insert(hexes).values({ layoutId: id, ...cell }).run();
+  return { id, layout };
 }
