@@ -327,7 +327,8 @@ function slugOf(name: string) {
     "Ayr, Carrick and Cumnock": "ayr-carrick-and-cumnock",
     "Belfast East": "belfast-east",
   };
-  return known[name] ?? name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const plain = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/['’]/g, "").toLowerCase();
+  return known[name] ?? plain.replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
 // In the full export, emails, links and handles are wrapped in an extra pair of

@@ -27,7 +27,6 @@ function readmeRecipe() {
   return block.replace(/\\\n\s*/g, "").trim().split("\n");
 }
 
-
 describe.skipIf(!realData)("the README's real-election recipe", () => {
   let dir: string;
   let server: AppServer;

@@ -4,8 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { createPostcodeLookup } from "~/models/postcode-lookup.server";
-import { loadFixtureElection } from "../load-fixture-election";
-
+import { insertConstituency } from "../factories";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -71,7 +70,8 @@ afterAll(async () => {
 
 beforeEach(() => {
   requests = [];
-  loadFixtureElection();
+  // The stub API places ZZ1 1AA here.
+  insertConstituency({ gssCode: "E14009001", name: "Mardale and Thorne" });
 });
 
 function httpLookup({ timeoutMs = 2000, url = apiUrl } = {}) {
