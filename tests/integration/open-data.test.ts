@@ -291,7 +291,7 @@ test("before a campaign is set up, the files answer 404", async () => {
   }
 });
 
-test("the sample election ships with pledges for 20 candidates across the nations, none in Brackenby Vale", () => {
+test("the sample loader records the pledges file as staff would: the fixture's 20 candidates across the nations, none in Brackenby Vale", () => {
   loadSampleElectionIfEmpty({ dir: fixtureElectionDir, now: t0 });
   const answered = listCandidacyStatuses().filter((s) => s.status !== "no-answer");
   expect(answered).toHaveLength(20);
@@ -313,7 +313,7 @@ test("the sample election ships with pledges for 20 candidates across the nation
   }
 });
 
-/** A copy of data/ with a different pledges-sample.csv, loaded; returns the problems it must fail with. */
+/** A copy of the fixture election with a different pledges-sample.csv, loaded; returns the problems it must fail with. */
 function failedSampleLoad(pledgesCsvText: string): Problem[] {
   const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
   cpSync(fixtureElectionDir, dir, { recursive: true });

@@ -94,8 +94,8 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
   });
 });
 
-describe("generated ONSPD files against the sample election", () => {
-  test("postcodes lead to the sample's constituencies; the rest get their own answers", async () => {
+describe("generated ONSPD files against the fixture election", () => {
+  test("postcodes lead to the fixture's constituencies; the rest get their own answers", async () => {
     loadFixtureElection();
     const path = writeOnspdFile([
       onspdRow({ pcds: "ZZ1 1AA", pcon: "E14009001" }),
@@ -196,7 +196,7 @@ describe("generated ONSPD files against the sample election", () => {
     expect(seen).toEqual(["reading 10", "reading 20", "reading 25", "comparing 25", "writing 25", "done 25"]);
   });
 
-  test("the sample election's own postcode file loads with the rest of the sample, in the same transaction", () => {
+  test("an election folder's own postcode file loads with the rest of it through the sample loader, in the same transaction", () => {
     const results = loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
 
     const postcodeResult = results?.find((r) => r.kind === "onspd-postcodes");
