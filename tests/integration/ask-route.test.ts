@@ -10,6 +10,7 @@ import { issueFormStamp } from "~/utils/form-stamp.server";
 import { fixtureSeats } from "../fixture-election";
 import { tokenIn } from "../links";
 import { loadFixtureElection } from "../load-fixture-election";
+import { HOUR, DAY } from "../time";
 
 // The real loader and action of /constituencies/:slug/ask against a real SQLite file.
 const slug = "brackenby-vale";
@@ -163,7 +164,7 @@ test("a client-made start time (0, -1e30, unsigned, forged, missing) or one over
   const candidates = setUp();
   const ids = [candidates[0]!.id];
   const unsigned = String(Date.now() - 60_000);
-  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", stampFrom(25 * 60 * 60 * 1000)]) {
+  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", stampFrom(25 * HOUR)]) {
     const held = await json(await post(validFields(ids, { intent: "send", startedAt })));
     expect(held.notSent).toBe(true);
     // A fresh stamp, signed by the server, comes back with the page.
@@ -318,7 +319,7 @@ test("pressing the button on an expired link says it expired and nothing was sen
   const token = await askAndGetToken(candidates.map((c) => c.id));
   const { receipt } = openConfirmLink(token);
   // A week passes (the link's lifetime) before the button is pressed.
-  later(8 * 24 * 60 * 60 * 1000);
+  later(8 * DAY);
   const expired = await pressConfirm(token, receipt);
   expect(expired.status).toBe(410);
   expect(await expired.json()).toEqual({ state: "expired", constituencySlug: null });

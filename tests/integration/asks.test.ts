@@ -19,7 +19,7 @@ import { drainOutbox } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { outboxRows, snapshotDatabase } from "../db";
 import { fixtureSeats } from "../fixture-election";
-import { DAY, HOUR } from "../time";
+import { MINUTE, HOUR, DAY } from "../time";
 import { tokenIn } from "../links";
 import { fixtureCandidaciesIn, loadFixtureElection } from "../load-fixture-election";
 
@@ -173,7 +173,7 @@ test("above the hourly cap, asks to a candidate are gathered into one digest onc
     confirmAsk({ token, now: at(i * 1000 + 500) });
   });
   expect(outboxRows("candidate-ask")).toHaveLength(1);
-  expect(queueDueDigests({ now: at(10 * 60 * 1000) })).toBe(0);
+  expect(queueDueDigests({ now: at(10 * MINUTE) })).toBe(0);
 
   expect(queueDueDigests({ now: at(HOUR + 1000) })).toBe(1);
   const digests = outboxRows("candidate-digest");
