@@ -1,3 +1,5 @@
+import { asc, eq } from "drizzle-orm";
+import { outbox } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 /** Empties every table but drizzle's migration journal. */
@@ -31,4 +33,14 @@ export function snapshotDatabase() {
     .pluck()
     .all() as string[];
   return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`select * from "${t}" order by rowid`).all()]));
+}
+
+/** The outbox in the order it was queued, of one kind or all. */
+export function outboxRows(kind?: (typeof outbox.$inferSelect)["kind"]) {
+  return db
+    .select()
+    .from(outbox)
+    .where(kind ? eq(outbox.kind, kind) : undefined)
+    .orderBy(asc(outbox.id))
+    .all();
 }

@@ -1,11 +1,23 @@
 // Builders for importer inputs: plain rows with overrides, turned into files in
-// the same formats as the real downloads (column order, quoting, line endings).
+// the same formats as the real downloads (column order, quoting, line endings);
+// and, at the end, factories that insert a few rows straight into the database.
 // Every person, email and number here is invented; real constituency names and
 // GSS codes appear only where a test needs a real-world quirk.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Nation } from "#db/enums";
+import {
+  candidacies,
+  constituencies,
+  elections,
+  hexes,
+  hexLayouts,
+  parties as partiesTable,
+  postcodes,
+} from "#db/schema";
+import type { HexLayoutKind, Nation } from "#db/enums";
+import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
+import { db } from "~/utils/db.server";
 
 // One folder per test file. A file keeps its name across writes because the
 // name matters: a HexJSON layout's id is its file name.
@@ -314,7 +326,8 @@ function slugOf(name: string) {
     "Ayr, Carrick and Cumnock": "ayr-carrick-and-cumnock",
     "Belfast East": "belfast-east",
   };
-  return known[name] ?? name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const plain = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/['’]/g, "").toLowerCase();
+  return known[name] ?? plain.replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
 // In the full export, emails, links and handles are wrapped in an extra pair of
@@ -376,4 +389,128 @@ export type Hex = { q: number; r: number; n?: string };
 export function hexJson({ layout = "odd-r", hexes }: { layout?: string; hexes: Record<string, Hex> }) {
   const lines = Object.entries(hexes).map(([code, hex]) => `\t\t${JSON.stringify(code)}: ${JSON.stringify(hex)}`);
   return `{\n\t"layout": ${JSON.stringify(layout)},\n\t"hexes": {\n${lines.join(",\n")}\n\t}\n}\n`;
+}
+
+// ---------------------------------------------------------------- rows in the database
+
+// For tests that need a few rows rather than a whole election: each inserts
+// one row with invented defaults, and what it needs first (a candidacy its
+// constituency, party and election) unless given them.
+
+const testSource = "test factory";
+
+/** Campaign settings, as campaign.json holds them: one invented campaign with two points. */
+export function buildCampaignSettings(overrides: Partial<CampaignSettings> = {}): CampaignSettings {
+  return {
+    name: "Quiet Streets Pledge",
+    slug: "quiet-streets",
+    summary: "Ask your candidates to pledge to make the streets near schools safe to walk.",
+    electionId: "parl.2024-07-04",
+    electionName: "UK Parliamentary general election",
+    electionDate: "2024-07-04",
+    fromEmail: "streets@example.org",
+    points: [
+      { title: "Slow the traffic outside every school.", body: "I will back 20 mph limits where children walk to school." },
+      { title: "Fund safe crossings.", body: "I will press for a crossing wherever parents ask for one." },
+    ],
+    askHourlyCap: 20,
+    wordingVariants: [{ id: "direct", label: "Direct", opening: "Please sign the pledge.", closing: "Thank you." }],
+    messagePrompts: [],
+    ...overrides,
+  };
+}
+
+/** The running campaign (and its election), saved as `npm run campaign` saves it. */
+export function insertCampaign(overrides: Partial<CampaignSettings> = {}) {
+  const settings = buildCampaignSettings(overrides);
+  saveCampaign({ settings, now: new Date() });
+  return findCampaign()!;
+}
+
+export function insertElection(overrides: Partial<typeof elections.$inferInsert> = {}) {
+  const row = { id: "parl.2024-07-04", date: "2024-07-04", name: "UK Parliamentary general election", ...overrides };
+  db.insert(elections).values(row).onConflictDoNothing().run();
+  return row;
+}
+
+export function insertParty(overrides: Partial<typeof partiesTable.$inferInsert> = {}) {
+  const row = { id: "PP53", name: "Labour Party", source: testSource, ...overrides };
+  db.insert(partiesTable).values(row).onConflictDoNothing().run();
+  return row;
+}
+
+/** A constituency: by default an invented English seat (buildSeat), with its slug. */
+export function insertConstituency(overrides: Partial<Seat> & { slug?: string } = {}) {
+  const seat = buildSeat(overrides);
+  const row = {
+    gssCode: seat.gssCode,
+    name: seat.name,
+    nameCy: seat.nameCy,
+    slug: overrides.slug ?? slugOf(seat.name),
+    nation: seat.nation,
+    regionCode: seat.regionCode,
+    regionName: seat.regionName,
+    electorate: Number(seat.electorate),
+    source: testSource,
+  };
+  db.insert(constituencies).values(row).run();
+  return row;
+}
+
+/** A standing candidacy; its constituency, party and election are made too unless given. */
+export function insertCandidacy(
+  overrides: Partial<Omit<typeof candidacies.$inferInsert, "id">> & { constituency?: { gssCode: string; name: string } } = {},
+) {
+  const { constituency: given, ...fields } = overrides;
+  const constituency = given ?? (fields.constituencyCode ? undefined : insertConstituency());
+  const electionId = fields.electionId ?? insertElection().id;
+  const partyId = fields.partyId ?? insertParty().id;
+  personNumber++;
+  const seatName = constituency?.name ?? "seat";
+  const values = {
+    electionId,
+    personId: String(900_000 + personNumber),
+    name: `${firstNames[personNumber % 10]} ${surnames[Math.floor(personNumber / 10) % 10]}`,
+    partyId,
+    ballotPaperId: `parl.${slugOf(seatName)}.2024-07-04`,
+    constituencyCode: constituency?.gssCode ?? fields.constituencyCode!,
+    email: null,
+    source: testSource,
+    ...fields,
+  };
+  const { id } = db.insert(candidacies).values(values).returning({ id: candidacies.id }).get();
+  return { id, ...values };
+}
+
+/**
+ * A postcode in the directory, as the ONSPD import leaves it: `terminatedOn`
+ * is ONSPD's month ("2015-06"); `constituencyCode` may be a pseudo-code or null.
+ */
+export function insertPostcode({
+  postcode,
+  constituencyCode = null,
+  terminatedOn = null,
+}: {
+  postcode: string;
+  constituencyCode?: string | null;
+  terminatedOn?: string | null;
+}) {
+  const row = { postcode, constituencyCode, terminatedOn };
+  db.insert(postcodes).values(row).run();
+  return row;
+}
+
+/** A hex layout and its hexes, as a HexJSON import leaves them. */
+export function insertHexLayout({
+  id = "test-layout",
+  layout = "odd-r",
+  hexes: cells,
+}: {
+  id?: string;
+  layout?: HexLayoutKind;
+  hexes: { constituencyCode: string; q: number; r: number }[];
+}) {
+  db.insert(hexLayouts).values({ id, layout, source: testSource }).run();
+  for (const cell of cells) db.insert(hexes).values({ layoutId: id, ...cell }).run();
+  return { id, layout };
 }

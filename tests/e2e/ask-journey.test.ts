@@ -1,24 +1,25 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestMailServer, type ReceivedMail, type TestMailServer } from "../mail-server";
-import { openBrowser, type Browser } from "./browser";
 import { dwellLikeAPerson, gotoUntil, waitFor } from "./wait-for";
-import { startAppServer, type AppServer } from "../../scripts/app-server";
+import { fixtureCampaign } from "../fixture-election";
+import { startFixtureServer } from "./fixture-server";
+import { useBrowser } from "./use-browser";
+import type { AppServer } from "../../scripts/app-server";
+import { linkIn } from "../links";
 
 // The supporter journey twice: with a real SMTP server (its own app server,
 // SMTP_URL set), and with the default local mailbox a laptop user gets.
-let browser: Browser;
+const browser = useBrowser();
 let smtp: TestMailServer;
 let app: AppServer;
 
 beforeAll(async () => {
   smtp = await startTestMailServer();
-  app = await startAppServer({ env: { SMTP_URL: smtp.url } });
-  browser = await openBrowser();
+  app = await startFixtureServer({ env: { SMTP_URL: smtp.url } });
 });
 
 afterAll(async () => {
-  await browser?.close();
   await app?.stop();
   await smtp?.close();
 });
@@ -28,7 +29,7 @@ async function askFromPostcode(page: Page, baseUrl: string, { name, email }: { n
   await page.goto(baseUrl);
   await page.getByLabel("Enter your postcode").fill("zz4 1aa");
   await page.getByRole("button", { name: /find/i }).click();
-  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "Brackenby Vale" }).waitFor();
   await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
   await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
 
@@ -57,12 +58,6 @@ async function confirmFromLink(page: Page, link: string) {
   await page.getByRole("heading", { name: "Message sent" }).waitFor();
 }
 
-function linkIn(text: string) {
-  const match = /https?:\/\/\S+\/asks\/confirm\/[A-Za-z0-9_-]{43}/.exec(text);
-  if (!match) throw new Error(`No confirmation link in:\n${text}`);
-  return match[0];
-}
-
 test("postcode → candidates → ask → confirmation mail → button → mails to candidates over SMTP → public list", async () => {
   const page = await browser.context.newPage();
   await askFromPostcode(page, app.baseUrl, { name: "Rajan Nair", email: "rajan@example.org" });
@@ -70,11 +65,11 @@ test("postcode → candidates → ask → confirmation mail → button → mails
   const confirmation = await waitFor("the confirmation mail", () =>
     smtp.received.find((m) => m.envelope.to.includes("rajan@example.org")),
   );
-  expect(confirmation.parsed.subject).toBe("Confirm your message to candidates in Ashbourne Vale");
+  expect(confirmation.parsed.subject).toBe("Confirm your message to candidates in Brackenby Vale");
   // Nothing has gone to a candidate before the supporter confirms.
   expect(smtp.received).toHaveLength(1);
 
-  await confirmFromLink(page, linkIn(confirmation.parsed.text ?? ""));
+  await confirmFromLink(page, linkIn(confirmation.parsed.text ?? "", "asks/confirm"));
 
   const candidateMails = await waitFor("the four candidate mails", () => {
     const mails = smtp.received.filter((m) => m.parsed.subject?.startsWith("Will you sign"));
@@ -89,7 +84,7 @@ test("postcode → candidates → ask → confirmation mail → button → mails
   ]);
   for (const mail of candidateMails) {
     expect(mail.parsed.replyTo?.value.map((a) => a.address)).toEqual(["rajan@example.org"]);
-    expect(mail.parsed.from?.value[0]?.address).toBe("pledge@example.org");
+    expect(mail.parsed.from?.value[0]?.address).toBe(fixtureCampaign.fromEmail);
     expect(mail.parsed.text).toContain("My grandparents came here as refugees.");
   }
 
@@ -97,7 +92,7 @@ test("postcode → candidates → ask → confirmation mail → button → mails
   await gotoUntil(page, `${app.baseUrl}/supporters`, "Rajan on the supporters list", (p) => p.getByText(/^Rajan N · /).isVisible());
   // The whole document, loader data included, after the page has loaded: the surname is nowhere.
   expect(await page.content()).not.toContain("Nair");
-  await gotoUntil(page, `${app.baseUrl}/constituencies/ashbourne-vale`, "Rajan on the constituency page", (p) =>
+  await gotoUntil(page, `${app.baseUrl}/constituencies/brackenby-vale`, "Rajan on the constituency page", (p) =>
     p.getByText(/^Rajan N · /).isVisible(),
   );
   await page.close();
@@ -111,7 +106,7 @@ test("with no SMTP server, the same journey works through the local mailbox in t
   await askFromPostcode(page, baseUrl, { name: "Ffion Hughes", email: "ffion@example.org" });
 
   // The mailbox lists the confirmation once the in-process worker has delivered it.
-  const subject = "Confirm your message to candidates in Ashbourne Vale";
+  const subject = "Confirm your message to candidates in Brackenby Vale";
   await waitFor("the confirmation in the local mailbox", async () => {
     await page.goto(`${baseUrl}/outbox`);
     return (await page.getByRole("link", { name: subject }).count()) > 0 || undefined;
@@ -119,7 +114,7 @@ test("with no SMTP server, the same journey works through the local mailbox in t
   await page.getByRole("link", { name: subject }).first().click();
   await page.getByRole("heading", { name: subject }).waitFor();
   expect(page.url()).toMatch(/\/outbox\/\d+$/);
-  const link = linkIn((await page.locator("main").textContent()) ?? "");
+  const link = linkIn((await page.locator("main").textContent()) ?? "", "asks/confirm");
   await confirmFromLink(page, link);
 
   await waitFor("the candidate mails in the local mailbox", async () => {

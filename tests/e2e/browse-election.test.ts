@@ -1,22 +1,18 @@
 import { expect, inject, test } from "vitest";
+import { fixtureCampaign } from "../fixture-election";
 import { useBrowser } from "./use-browser";
 
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
 
-test("the home page shows the campaign and its four points from the sample election", async () => {
+test("the home page shows the campaign and its points from the fixture election", async () => {
   const page = await browser.context.newPage();
   await page.goto(baseUrl);
-  await page.getByRole("heading", { level: 1, name: "Rally With Refugees" }).waitFor();
-  await expect.poll(() => page.title()).toBe("Rally With Refugees");
+  await page.getByRole("heading", { level: 1, name: fixtureCampaign.name }).waitFor();
+  await expect.poll(() => page.title()).toBe(fixtureCampaign.name);
   const points = page.getByRole("list").filter({ has: page.getByRole("heading", { level: 3 }) }).getByRole("listitem");
-  await expect.poll(() => points.count()).toBe(4);
-  await expect.poll(() => points.nth(0).getByRole("heading").textContent()).toBe(
-    "End the use of inflammatory, racist and anti-refugee rhetoric.",
-  );
-  await expect.poll(() => points.nth(3).getByRole("heading").textContent()).toBe(
-    "Restore the right to seek asylum and build an asylum system with dignity.",
-  );
+  await expect.poll(() => points.count()).toBe(fixtureCampaign.points.length);
+  await expect.poll(() => points.getByRole("heading").allTextContents()).toEqual(fixtureCampaign.points.map((p) => p.title));
   await page.close();
 });
 
@@ -31,10 +27,10 @@ test("a visitor finds a constituency by nation and region and sees its candidate
   for (const nation of ["England", "Scotland", "Wales", "Northern Ireland"]) {
     await page.getByRole("heading", { level: 2, name: nation }).waitFor();
   }
-  await page.getByRole("link", { name: "Rhosgoch and Afon Dŵr" }).click();
-  await page.getByRole("heading", { level: 1, name: /Rhosgoch and Afon Dŵr/ }).waitFor();
-  await page.getByText("Rhosgoch ac Afon Dŵr").waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/rhosgoch-and-afon-dwr`);
+  await page.getByRole("link", { name: "Glynmawr and Afon Dŵr" }).click();
+  await page.getByRole("heading", { level: 1, name: /Glynmawr and Afon Dŵr/ }).waitFor();
+  await page.getByText("Glynmawr ac Afon Dŵr").waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/glynmawr-and-afon-dwr`);
   const rows = page.getByRole("table", { name: /Candidates standing in/ }).getByRole("row");
   await expect.poll(() => rows.count()).toBeGreaterThan(2);
   await page.getByRole("table").getByText("Plaid Cymru - The Party of Wales").waitFor();

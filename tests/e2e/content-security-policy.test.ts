@@ -20,7 +20,7 @@ function directive(policy: string, name: string) {
 }
 
 test("each page's script-src lists the hashes of exactly its inline scripts, no 'unsafe-inline', no WebSocket in production, no plugins", async () => {
-  for (const path of ["/", "/board", "/map", "/constituencies/ashbourne-vale", "/pledge/sign/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]) {
+  for (const path of ["/", "/board", "/map", "/constituencies/brackenby-vale", "/pledge/sign/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]) {
     // Twice: the second from the page cache for the public pages.
     for (let i = 0; i < 2; i++) {
       const response = await fetch(`${baseUrl}${path}`);

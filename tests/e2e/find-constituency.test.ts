@@ -1,21 +1,11 @@
-// Finding your constituency: by postcode (the sample election ships invented
-// ZZ postcodes in data/postcodes-onspd.csv) or by name, with and without JavaScript.
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+// Finding your constituency: by postcode (the fixture election has invented
+// ZZ postcodes in tests/fixtures/election/postcodes-onspd.csv) or by name, with and without JavaScript.
+import { expect, inject, test } from "vitest";
+import { useBrowser } from "./use-browser";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-let noScript: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-  noScript = await openBrowser({ javaScriptEnabled: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await noScript?.close();
-});
+const browser = useBrowser();
+const noScript = useBrowser({ javaScriptEnabled: false });
 
 test("a postcode typed any old way on the home page leads to its constituency", async () => {
   const page = await browser.context.newPage();
@@ -26,8 +16,8 @@ test("a postcode typed any old way on the home page leads to its constituency", 
   await postcode.fill(" zz4 1aa ");
   await page.getByRole("button", { name: "Find constituency" }).click();
   // The address changes before React has rendered the new page: wait for the page.
-  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AA`);
+  await page.getByRole("heading", { level: 1, name: "Brackenby Vale" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AA`);
   await page.close();
 });
 
@@ -58,8 +48,8 @@ test("an unknown postcode shows the error summary, focused, with the postcode ke
   await expect(summary.getByRole("link").getAttribute("href")).resolves.toBe("#postcode");
   await postcode.fill("ZZ4 1AB");
   await page.getByRole("button", { name: "Find constituency" }).click();
-  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/ashbourne-vale?postcode=ZZ4%201AB`);
+  await page.getByRole("heading", { level: 1, name: "Brackenby Vale" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AB`);
   await page.close();
 });
 
@@ -67,11 +57,11 @@ test("someone without a postcode chooses their constituency by name", async () =
   const page = await browser.context.newPage();
   await page.goto(baseUrl);
   await page.getByText("I do not know my postcode").click();
-  await page.getByRole("combobox", { name: "Choose your constituency" }).selectOption({ label: "Calderbrook" });
+  await page.getByRole("combobox", { name: "Choose your constituency" }).selectOption({ label: "Wendlebury" });
   await page.getByRole("button", { name: "Go to constituency" }).click();
   // The address changes before React has rendered the new page: wait for the page.
-  await page.getByRole("heading", { level: 1, name: "Calderbrook" }).waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/calderbrook`);
+  await page.getByRole("heading", { level: 1, name: "Wendlebury" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/wendlebury`);
   await page.close();
 });
 
@@ -81,10 +71,10 @@ test("a postcode outside any constituency is explained, and the list is offered 
   await page
     .getByRole("link", { name: /^ZY1 1AA is not in a UK Parliament constituency \(for example, it is in the Channel Islands/ })
     .waitFor();
-  await page.getByRole("combobox", { name: "Choose your constituency" }).selectOption({ label: "Penmôr" });
+  await page.getByRole("combobox", { name: "Choose your constituency" }).selectOption({ label: "Bryngôr" });
   await page.getByRole("button", { name: "Go to constituency" }).click();
-  await page.getByRole("heading", { level: 1, name: "Penmôr" }).waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/penmor`);
+  await page.getByRole("heading", { level: 1, name: "Bryngôr" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/bryngor`);
   await page.close();
 });
 
@@ -108,7 +98,7 @@ test("without JavaScript the postcode form and its errors work the same", async 
   const postcode = page.getByRole("textbox", { name: "Enter your postcode" });
   await postcode.fill("zz9 1aa");
   await page.getByRole("button", { name: "Find constituency" }).click();
-  await page.getByRole("heading", { level: 1, name: /^Glenarrow and Strathlee/ }).waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/glenarrow-and-strathlee?postcode=ZZ9%201AA`);
+  await page.getByRole("heading", { level: 1, name: /^Glenmorven and Strathkin/ }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/glenmorven-and-strathkin?postcode=ZZ9%201AA`);
   await page.close();
 });

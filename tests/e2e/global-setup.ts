@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { chromiumPath } from "./browser";
-import { startAppServer, type AppServer } from "../../scripts/app-server";
+import { startFixtureServer } from "./fixture-server";
+import type { AppServer } from "../../scripts/app-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,13 +14,13 @@ declare module "vitest" {
 let server: AppServer | undefined;
 
 // One shared server with the default configuration (no SMTP: the local
-// mailbox). Tests that need other settings start their own.
+// mailbox), on the fixture election. Tests that need other settings start their own.
 export async function setup(project: TestProject) {
   // Browser tests never skip quietly: no browser is a failure, with the fix.
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}. Install it with: apt-get install -y chromium`);
   }
-  server = await startAppServer();
+  server = await startFixtureServer();
   project.provide("baseUrl", server.baseUrl);
   project.provide("databasePath", server.databasePath);
 }

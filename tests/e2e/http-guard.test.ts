@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import Database from "better-sqlite3";
 import { expect, inject, test } from "vitest";
-import { startAppServer } from "../../scripts/app-server";
+import { startFixtureServer } from "./fixture-server";
 
 // The rules in front of every page (app/utils/http-guard.server.ts), on the
 // built server: same-origin posts pass however the browser says so, another
@@ -60,7 +60,7 @@ test("another site's post gets a 403 page and changes nothing", async () => {
     { Origin: "null" },
   ];
   for (const headers of forgeries) {
-    for (const path of [`/asks/confirm/${unknownToken}`, `/pledge/sign/${unknownToken}`, "/constituencies/ashbourne-vale/ask"]) {
+    for (const path of [`/asks/confirm/${unknownToken}`, `/pledge/sign/${unknownToken}`, "/constituencies/brackenby-vale/ask"]) {
       const answer = await post(path, { "Content-Type": "application/x-www-form-urlencoded", ...headers }, "name=Mallory");
       expect(answer.status).toBe(403);
       expect(answer.head).toContain("content-type: text/html; charset=utf-8");
@@ -106,18 +106,18 @@ test("a target read as a host, or a Host header no address can hold, answers 400
 test("a body over the form limit answers 413, from Content-Length before reading and while reading a chunked body", async () => {
   const before = counts();
   const form = { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl };
-  const declared = await post("/constituencies/ashbourne-vale/ask", { ...form, "Content-Length": String(50 * 1024 * 1024) });
+  const declared = await post("/constituencies/brackenby-vale/ask", { ...form, "Content-Length": String(50 * 1024 * 1024) });
   expect(declared.status).toBe(413);
   expect(declared.body).toContain("What you sent is too large");
 
   const chunk = `${"a".repeat(16 * 1024).length.toString(16)}\r\n${"a".repeat(16 * 1024)}\r\n`;
-  const lines = [`POST /constituencies/ashbourne-vale/ask HTTP/1.1`, `Host: ${hostname}:${port}`, "Connection: close", "Transfer-Encoding: chunked", ...Object.entries(form).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [`POST /constituencies/brackenby-vale/ask HTTP/1.1`, `Host: ${hostname}:${port}`, "Connection: close", "Transfer-Encoding: chunked", ...Object.entries(form).map(([k, v]) => `${k}: ${v}`)];
   const chunked = await raw(`${lines.join("\r\n")}\r\n\r\n${chunk.repeat(8)}0\r\n\r\n`);
   expect(chunked.status).toBe(413);
   expect(chunked.body).toContain("What you sent is too large");
 
   // A form of ordinary size still reaches the action (which shows its own errors).
-  const small = await post("/constituencies/ashbourne-vale/ask", form, "name=");
+  const small = await post("/constituencies/brackenby-vale/ask", form, "name=");
   expect(small.status).not.toBe(413);
   expect(small.status).toBeLessThan(500);
   expect(counts()).toEqual(before);
@@ -126,7 +126,7 @@ test("a body over the form limit answers 413, from Content-Length before reading
 test("behind a trusted proxy the forwarded host is ours; without TRUSTED_PROXY it is not believed", async () => {
   const proxied = { Origin: "https://pledge.example.org", "X-Forwarded-Host": "pledge.example.org", "X-Forwarded-For": "203.0.113.7" };
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
-  const trusting = await startAppServer({ env: { TRUSTED_PROXY: "loopback", MAIL_WORKER: "off" } });
+  const trusting = await startFixtureServer({ env: { TRUSTED_PROXY: "loopback", MAIL_WORKER: "off" } });
   try {
     const to = { hostname: "127.0.0.1", port: new URL(trusting.baseUrl).port };
     expect((await post(`/asks/confirm/${unknownToken}`, { ...form, ...proxied }, "", to)).status).toBe(410);

@@ -1,7 +1,7 @@
-// The hex map in Chromium: on the shared sample server (16 seats, with the
-// sample pledges), then on a server of its own over the real 650-seat election.
+// The hex map in Chromium: on the shared fixture server (16 seats, with the
+// fixture pledges), then on a server of its own over the real 650-seat election.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,23 +9,15 @@ import { gzipSync } from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+import { fixtureCampaign } from "../fixture-election";
+import { useBrowser } from "./use-browser";
 import { waitFor } from "./wait-for";
 import { startAppServer, type AppServer } from "../../scripts/app-server";
+import { realDataDir } from "../real-data";
 
 const baseUrl = inject("baseUrl");
-let browser: Browser;
-let noScript: Browser;
-
-beforeAll(async () => {
-  browser = await openBrowser();
-  noScript = await openBrowser({ javaScriptEnabled: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await noScript?.close();
-});
+const browser = useBrowser();
+const noScript = useBrowser({ javaScriptEnabled: false });
 
 const NOT_MATCHING = " (not matching the filters)";
 
@@ -63,20 +55,20 @@ async function untilTooltip(page: Page, act: () => Promise<void>) {
   });
 }
 
-test("the map draws the 16 sample constituencies as links named for their status, with a key and a table of the same", async () => {
+test("the map draws the 16 fixture constituencies as links named for their status, with a key and a table of the same", async () => {
   const page = await browser.context.newPage();
   const response = await page.goto(`${baseUrl}/map`);
   expect(response?.headers()["cache-control"]).toMatch(/^public/);
   await page.getByRole("heading", { level: 1, name: "Pledge map" }).waitFor();
-  await expect.poll(() => page.title()).toBe("Pledge map – Rally With Refugees");
+  await expect.poll(() => page.title()).toBe(`Pledge map – ${fixtureCampaign.name}`);
 
   const names = await hexNames(page);
   expect(names).toHaveLength(16);
   for (const name of names) {
     expect(name).toMatch(/^.+: (Signed every point|Signed some points|Declined|No answer yet|No candidates standing)$/);
   }
-  // The sample pledges colour some constituencies: Calderbrook's Labour candidate signed everything.
-  expect(names).toContain("Calderbrook: Signed every point");
+  // The fixture pledges colour some constituencies: Wendlebury's Labour candidate signed everything.
+  expect(names).toContain("Wendlebury: Signed every point");
 
   const key = page.getByRole("list", { name: "Key" });
   const counts = (await key.getByRole("listitem").allTextContents()).map((t) => Number(/(\d+) constituenc/.exec(t)?.[1]));
@@ -126,10 +118,10 @@ test("keyboard: Tab reaches the hexes, focus shows the tooltip, Enter follows th
 test("hovering a hex shows the constituency and each candidate's answer", async () => {
   const page = await browser.context.newPage();
   await page.goto(`${baseUrl}/map`);
-  const hex = hexMap(page).getByRole("link", { name: /^Calderbrook:/ });
+  const hex = hexMap(page).getByRole("link", { name: /^Wendlebury:/ });
   const tooltip = await untilTooltip(page, () => hex.hover());
   const text = (await tooltip.textContent()) ?? "";
-  expect(text).toContain("Calderbrook");
+  expect(text).toContain("Wendlebury");
   expect(text).toContain("Nadia Haworth (Labour Party): Signed every point");
   expect(text).toMatch(/Tom Featherstone \(Liberal Democrats\): Signed some points/);
   // The tooltip sits beside the hex, not on top of it.
@@ -153,10 +145,10 @@ test("the filters go in the address, and grey out the rest of the map without mo
   const names = await hexNames(page);
   expect(names).toHaveLength(16);
   expect(names.filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
-  expect(names).toContain(`Penmôr: No Liberal Democrats candidate${NOT_MATCHING}`);
+  expect(names).toContain(`Bryngôr: No Liberal Democrats candidate${NOT_MATCHING}`);
   expect(await tableNames(page)).toHaveLength(7);
   expect(await hexMap(page).boundingBox()).toEqual(before);
-  await expect.poll(() => page.title()).toBe("Liberal Democrats – Pledge map – Rally With Refugees");
+  await expect.poll(() => page.title()).toBe(`Liberal Democrats – Pledge map – ${fixtureCampaign.name}`);
 
   const signedAll = names.filter((n) => n.endsWith(": Signed every point")).map((n) => n.split(":")[0]);
   await page.getByRole("combobox", { name: "Best answer" }).selectOption({ label: "Signed every point" });
@@ -186,9 +178,9 @@ test("without JavaScript the map, its links and the filters all work", async () 
   await page.getByRole("heading", { name: "7 of 16 constituencies match: Liberal Democrats", exact: true }).waitFor();
   expect(page.url()).toMatch(/\/map\?party=PP90&status=$/);
   expect((await hexNames(page)).filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
-  await hexMap(page).getByRole("link", { name: /^Ashbourne Vale:/ }).click();
-  await page.getByRole("heading", { level: 1, name: "Ashbourne Vale" }).waitFor();
-  expect(page.url()).toBe(`${baseUrl}/constituencies/ashbourne-vale`);
+  await hexMap(page).getByRole("link", { name: /^Brackenby Vale:/ }).click();
+  await page.getByRole("heading", { level: 1, name: "Brackenby Vale" }).waitFor();
+  expect(page.url()).toBe(`${baseUrl}/constituencies/brackenby-vale`);
   await page.close();
 });
 
@@ -238,22 +230,21 @@ test("/map asks nothing of another origin and ships under 100 KB of gzipped Java
 // ---------------------------------------------------------------- the real election
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const realData = join(repoRoot, "..", "shared", "realdata");
+const realData = realDataDir("the real-data map browser test");
 const realFiles = [
   "HoC-GE2024-results-by-constituency.csv",
   "ons-pcon24-names-and-codes-uk-v2.csv",
   "oi-uk-constituencies-2024.hexjson",
   "oi-ge2024-candidates.csv",
 ];
-if (!existsSync(realData)) console.warn(`Skipping the real-data map browser test: the folder ${realData} is missing.`);
 
-describe.skipIf(!existsSync(realData))("the real 2024 election", () => {
+describe.skipIf(!realData)("the real 2024 election", () => {
   let dir: string;
   let server: AppServer;
 
   beforeAll(async () => {
     // The real files go into a fresh database first, so the server finds it
-    // full and loads no sample; then the campaign settings from data/ and
+    // full and loads no sample; then the fixture's campaign settings and
     // some invented answers, so that every colour shows.
     dir = mkdtempSync(join(tmpdir(), "pledge-map-real-"));
     const env = { ...process.env, DATABASE_PATH: join(dir, "real.sqlite") };
@@ -261,7 +252,7 @@ describe.skipIf(!existsSync(realData))("the real 2024 election", () => {
       const result = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: repoRoot, env, encoding: "utf8" });
       if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
     };
-    run(["scripts/import.ts", ...realFiles.map((f) => join(realData, f))]);
+    run(["scripts/import.ts", ...realFiles.map((f) => join(realData!, f))]);
     run(["tests/e2e/seed-real-election.ts"]);
     server = await startAppServer({ databasePath: env.DATABASE_PATH });
   });

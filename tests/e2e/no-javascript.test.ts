@@ -1,11 +1,13 @@
-import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
 import { waitFor } from "./wait-for";
-import { startAppServer, type AppServer } from "../../scripts/app-server";
+import { fixtureCampaign } from "../fixture-election";
+import { startFixtureServer } from "./fixture-server";
+import { useBrowser } from "./use-browser";
+import type { AppServer } from "../../scripts/app-server";
+import { linkIn } from "../links";
 
 // The two journeys that end in an emailed button, in a browser with
 // JavaScript off on a phone-sized screen: every form posts as plain HTML, and
@@ -13,21 +15,18 @@ import { startAppServer, type AppServer } from "../../scripts/app-server";
 // page's no-referrer policy made the browser send `Origin: null`). Checked
 // down to the rows the server wrote and the mail it sent, through the local
 // mailbox at /outbox. Its own server, so its asks and pledges are its own.
-let browser: Browser;
+const browser = useBrowser({ javaScriptEnabled: false });
 let app: AppServer;
 
-const campaign = JSON.parse(readFileSync("data/campaign.json", "utf8")) as { points: { title: string }[] };
-const titles = campaign.points.map((p) => p.title);
+const titles = fixtureCampaign.points.map((p) => p.title);
 // The secrets the journeys handle, for the check that no log line holds one.
 const tokens: string[] = [];
 
 beforeAll(async () => {
-  app = await startAppServer();
-  browser = await openBrowser({ javaScriptEnabled: false });
+  app = await startFixtureServer();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await app?.stop();
 });
 
@@ -56,12 +55,6 @@ async function openMail(page: Page, subject: string | RegExp) {
   await page.getByRole("link", { name: subject }).first().click();
   await page.getByRole("heading", { level: 1, name: subject }).waitFor();
   return (await page.getByRole("main").textContent()) ?? "";
-}
-
-function linkIn(text: string, path: "asks/confirm" | "pledge/sign") {
-  const match = new RegExp(`https?://[^\\s"<]+/${path}/[A-Za-z0-9_-]{43}`).exec(text);
-  if (!match) throw new Error(`No /${path}/ link in:\n${text}`);
-  return match[0];
 }
 
 /** A POST as another site's form would send it: the browser says where it came from. */
@@ -94,7 +87,7 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   await page.goto(app.baseUrl);
   await page.getByLabel("Enter your postcode").fill("zz4 1aa");
   await page.getByRole("button", { name: /find/i }).click();
-  await page.getByRole("heading", { level: 1, name: /Ashbourne Vale/ }).waitFor();
+  await page.getByRole("heading", { level: 1, name: /Brackenby Vale/ }).waitFor();
   await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
   await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
 
@@ -111,7 +104,7 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   const [pending] = query<{ id: number; status: string }>("select id, status from asks where email = ?", email);
   expect(pending?.status).toBe("pending");
 
-  const confirmLink = linkIn(await openMail(page, "Confirm your message to candidates in Ashbourne Vale"), "asks/confirm");
+  const confirmLink = linkIn(await openMail(page, "Confirm your message to candidates in Brackenby Vale"), "asks/confirm");
   tokens.push(confirmLink.split("/").pop()!);
   // Another site's form aimed at the link is refused with a page, and changes nothing.
   const forged = await crossSitePost(confirmLink);
@@ -189,7 +182,7 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
   expect(query<{ n: number }>("select count(*) as n from pledge_history")[0]!.n).toBe(before + 1);
   await waitFor("the candidate's confirmation sent", () =>
     query<{ id: number }>(
-      "select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the Rally With Refugees pledge are recorded' and status = 'sent'",
+      `select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the ${fixtureCampaign.name} pledge are recorded' and status = 'sent'`,
     )[0],
   );
   await page.close();
@@ -203,7 +196,7 @@ test("after the journeys and crafted requests, no log line holds a token, an ema
     `/pledge/sign/${signToken}?_data=routes%2Ffoo`,
     `/asks/confirm/${confirmToken}?_data=routes%2Fnope`,
     `/pledge/sign/${signToken}.data`,
-    `/constituencies/ashbourne-vale?postcode=ZZ4%201AA&email=nojs.supporter%40example.org&_data=routes%2Fbad`,
+    `/constituencies/brackenby-vale?postcode=ZZ4%201AA&email=nojs.supporter%40example.org&_data=routes%2Fbad`,
     `/find?postcode=zz41aa&_data=routes%2Fbad`,
   ];
   for (const path of crafted) {

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { parse } from "csv-parse/sync";
 import { expect, inject, test } from "vitest";
+import { fixtureCampaign } from "../fixture-election";
 import { useBrowser } from "./use-browser";
 
-// The shared server, with the sample election and its sample pledges.
+// The shared server, with the fixture election and its pledges.
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
 
@@ -17,7 +18,7 @@ test("the footer leads to /data, which links the three files and loads nothing f
   // A client-side navigation: the URL changes before the new page (and its title) renders.
   await page.getByRole("heading", { level: 1, name: "Open data" }).waitFor();
   expect(page.url()).toBe(`${baseUrl}/data`);
-  await expect.poll(() => page.title()).toBe("Open data – Rally With Refugees");
+  await expect.poll(() => page.title()).toBe(`Open data – ${fixtureCampaign.name}`);
   for (const name of ["pledges.csv", "pledges.json", "constituencies.json"]) {
     await expect(page.getByRole("main").getByRole("link", { name, exact: true }).getAttribute("href")).resolves.toBe(`/data/${name}`);
   }
@@ -36,7 +37,7 @@ test("/data has no accessibility violations (axe-core)", async () => {
   await page.close();
 });
 
-test("the CSV link downloads pledges.csv, which parses and holds the sample pledges", async () => {
+test("the CSV link downloads pledges.csv, which parses and holds the fixture pledges", async () => {
   const page = await browser.context.newPage();
   await page.goto(`${baseUrl}/data`);
   const [download] = await Promise.all([

@@ -1,19 +1,19 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, inject, test } from "vitest";
-import { openBrowser } from "./browser";
 import { useBrowser } from "./use-browser";
 
 // The pages the press and public see: accessible (axe-core), nothing fetched
 // from another origin, and the board's filters working as links people share.
 const baseUrl = inject("baseUrl");
 const browser = useBrowser();
+const noScript = useBrowser({ javaScriptEnabled: false });
 
 const publicPages = [
   "/",
   "/board",
   "/board?nation=Wales&status=signed-all",
   "/constituencies",
-  "/constituencies/calderbrook",
+  "/constituencies/wendlebury",
   "/candidates/900346",
   "/supporters",
 ];
@@ -52,14 +52,13 @@ test("filtering the board puts every choice in the address, so the view can be s
 
   // The shared address shows the same view to someone else, without JavaScript.
   const shared = page.url();
-  const { context, close } = await openBrowser({ javaScriptEnabled: false });
-  const other = await context.newPage();
+  const other = await noScript.context.newPage();
   await other.goto(shared);
   // Without JavaScript the document is complete once goto resolves.
   expect(await other.getByLabel("Nation").inputValue()).toBe("Scotland");
   const otherRows = other.getByRole("table", { name: "Candidates and their pledge status" }).getByRole("row");
   expect(await otherRows.count()).toBe(statuses.length + 1);
-  await close();
+  await other.close();
 
   await page.getByRole("link", { name: "Clear filters" }).click();
   await page.getByRole("link", { name: "Clear filters" }).waitFor({ state: "detached" });
@@ -69,10 +68,10 @@ test("filtering the board puts every choice in the address, so the view can be s
 
 test("shared links to a constituency carry a title, a summary and an image", async () => {
   const page = await browser.context.newPage();
-  await page.goto(`${baseUrl}/constituencies/calderbrook`);
+  await page.goto(`${baseUrl}/constituencies/wendlebury`);
   const og = async (property: string) => page.locator(`meta[property="${property}"]`).getAttribute("content");
-  expect(await og("og:title")).toBe("Calderbrook: who has signed");
-  expect(await og("og:description")).toMatch(/^\d+ of \d+ candidates in Calderbrook have signed the pledge\.$/);
+  expect(await og("og:title")).toBe("Wendlebury: who has signed");
+  expect(await og("og:description")).toMatch(/^\d+ of \d+ candidates in Wendlebury have signed the pledge\.$/);
   const image = await og("og:image");
   expect(image).toMatch(new RegExp(`^${baseUrl}/assets/social-card-[\\w-]+\\.png$`));
   expect((await page.request.get(image!)).status()).toBe(200);

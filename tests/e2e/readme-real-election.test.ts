@@ -2,18 +2,21 @@
 // database: its import command run as written (through npm), then the server
 // as `npm start` runs it, then a supporter's way to the ask and the board.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { openBrowser, type Browser } from "./browser";
+import { useBrowser } from "./use-browser";
 import { dwellLikeAPerson } from "./wait-for";
 import { startAppServer, type AppServer } from "../../scripts/app-server";
+import { realDataDir } from "../real-data";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const realData = join(repoRoot, "..", "shared", "realdata");
+const realData = realDataDir("the README's real-election recipe test");
+// The recipe has no campaign of its own: start-up loads the shipped one from data/.
+const shippedCampaign = JSON.parse(readFileSync(join(repoRoot, "data", "campaign.json"), "utf8")) as { name: string };
 
 /** The shell lines of the README's recipe, with `\` continuations joined. */
 function readmeRecipe() {
@@ -24,17 +27,15 @@ function readmeRecipe() {
   return block.replace(/\\\n\s*/g, "").trim().split("\n");
 }
 
-if (!existsSync(realData)) console.warn(`Skipping the README's real-election recipe test: the folder ${realData} is missing.`);
-
-describe.skipIf(!existsSync(realData))("the README's real-election recipe", () => {
+describe.skipIf(!realData)("the README's real-election recipe", () => {
   let dir: string;
   let server: AppServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let candidates: Record<string, string>[] = [];
 
   beforeAll(async () => {
     // Read here, not in the describe body: that body runs even when skipped.
-    candidates = parse(readFileSync(join(realData, "oi-ge2024-candidates.csv")), { columns: true }) as Record<string, string>[];
+    candidates = parse(readFileSync(join(realData!, "oi-ge2024-candidates.csv")), { columns: true }) as Record<string, string>[];
     const recipe = readmeRecipe();
     // The recipe sets its own DATABASE_PATH and ends by starting the server:
     // the test gives it a new database of its own and starts the built server.
@@ -51,17 +52,15 @@ describe.skipIf(!existsSync(realData))("the README's real-election recipe", () =
     if (result.status !== 0) throw new Error(`The README's import failed:\n${result.stdout}\n${result.stderr}`);
     expect(result.stdout).toContain(`candidacies: ${candidates.length} added`);
     server = await startAppServer({ databasePath });
-    browser = await openBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test("start-up loads the campaign settings into the new database and says so", () => {
-    expect(server.output()).toContain('has an election but no campaign: loaded the campaign "Rally With Refugees"');
+    expect(server.output()).toContain(`has an election but no campaign: loaded the campaign "${shippedCampaign.name}"`);
     expect(server.output()).toContain(`constituencies 650, candidacies ${candidates.length}.`);
     expect(server.output()).not.toContain("WARNING: the campaign");
   });
@@ -69,7 +68,7 @@ describe.skipIf(!existsSync(realData))("the README's real-election recipe", () =
   test("a supporter goes from a real postcode to a working ask, and the board counts every candidate", async () => {
     const page = await browser.context.newPage();
     await page.goto(server.baseUrl);
-    await page.getByRole("heading", { level: 1, name: "Rally With Refugees" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: shippedCampaign.name }).waitFor();
     await page.getByRole("textbox", { name: "Enter your postcode" }).fill("ab10 1ab");
     await page.getByRole("button", { name: "Find constituency" }).click();
     await page.getByRole("heading", { level: 1, name: "Aberdeen South" }).waitFor();

@@ -1,13 +1,14 @@
 // node --import tsx tests/e2e/seed-real-election.ts, with DATABASE_PATH set to a
 // database the real files were imported into (scripts/import.ts): adds the
-// campaign settings from data/ and some invented answers, so the map of the
+// fixture campaign settings (tests/fixtures/election) and some invented answers, so the map of the
 // real election shows every colour. For browser tests only.
 import { findCampaign } from "~/models/campaign.server";
 import { loadCampaignSettings } from "~/importers/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
+import { fixtureElectionDir } from "../fixture-election";
 
-loadCampaignSettings({ path: "data/campaign.json" });
+loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
 const campaign = findCampaign()!;
 const people = db.$client
   .prepare("select person_id from candidacies where election_id = ? and status = 'standing' order by id")

@@ -1,7 +1,5 @@
-import { fileURLToPath } from "node:url";
 import { afterEach, expect, test, vi } from "vitest";
 import { asks, outbox } from "#db/schema";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates } from "~/models/ask.server";
 import { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
@@ -9,10 +7,13 @@ import { loader as thankYouLoader } from "~/routes/asks.thank-you";
 import { action, headers, loader } from "~/routes/constituencies.$slug_.ask";
 import { db } from "~/utils/db.server";
 import { issueFormStamp } from "~/utils/form-stamp.server";
+import { fixtureSeats } from "../fixture-election";
+import { tokenIn } from "../links";
+import { loadFixtureElection } from "../load-fixture-election";
+import { HOUR, DAY } from "../time";
 
 // The real loader and action of /constituencies/:slug/ask against a real SQLite file.
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
-const slug = "ashbourne-vale";
+const slug = "brackenby-vale";
 const url = `http://localhost/constituencies/${slug}/ask`;
 let ip = 0;
 
@@ -31,8 +32,8 @@ function later(ms: number) {
 }
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
-  return listAskableCandidates({ constituencyCode: "E14009004" });
+  loadFixtureElection();
+  return listAskableCandidates({ constituencyCode: fixtureSeats.brackenbyVale });
 }
 
 function form(fields: Record<string, string | string[]>) {
@@ -101,9 +102,9 @@ test("a postcode in another constituency is pointed out, with a way to write the
   const result = await post(validFields([candidates[0]!.id], { postcode: "ZZ9 1AA" }));
   const data = await json(result);
   expect((data.errors as Record<string, string>).postcode).toBe(
-    "ZZ9 1AA is in Glenarrow and Strathlee, not Ashbourne Vale. Check your postcode, or write to the candidates in Glenarrow and Strathlee instead",
+    "ZZ9 1AA is in Glenmorven and Strathkin, not Brackenby Vale. Check your postcode, or write to the candidates in Glenmorven and Strathkin instead",
   );
-  expect(data.elsewhere).toEqual({ name: "Glenarrow and Strathlee", slug: "glenarrow-and-strathlee" });
+  expect(data.elsewhere).toEqual({ name: "Glenmorven and Strathkin", slug: "glenmorven-and-strathkin" });
 });
 
 test("names with control characters are refused", async () => {
@@ -123,7 +124,7 @@ test("continue shows a preview and records nothing; send records the ask and red
   const sent = await post(validFields(ids, { intent: "send" }));
   expect(sent).toBeInstanceOf(Response);
   expect((sent as Response).status).toBe(302);
-  expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
+  expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=brackenby-vale");
   expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
 });
 
@@ -155,7 +156,7 @@ test("Send within 3 s of the form loading sends nothing and says so, on the prev
 
   later(3_100);
   const sent = await post(validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
-  expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=ashbourne-vale");
+  expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=brackenby-vale");
   expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
 });
 
@@ -163,7 +164,7 @@ test("a client-made start time (0, -1e30, unsigned, forged, missing) or one over
   const candidates = setUp();
   const ids = [candidates[0]!.id];
   const unsigned = String(Date.now() - 60_000);
-  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", stampFrom(25 * 60 * 60 * 1000)]) {
+  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", stampFrom(25 * HOUR)]) {
     const held = await json(await post(validFields(ids, { intent: "send", startedAt })));
     expect(held.notSent).toBe(true);
     // A fresh stamp, signed by the server, comes back with the page.
@@ -248,7 +249,7 @@ async function askAndGetToken(candidacyIds: number[], email = "rajan@example.org
   const sent = await post(validFields(candidacyIds, { intent: "send", email }));
   expect((sent as Response).status).toBe(302);
   const mail = db.select().from(outbox).all().find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
-  return /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")![1]!;
+  return tokenIn(mail?.textBody ?? "", "asks/confirm");
 }
 
 function openConfirmLink(token: string) {
@@ -277,22 +278,22 @@ test("the thank-you page lists only the no-email candidates this supporter asked
   const withoutSandra = await askAndGetToken(candidates.filter((c) => c !== sandra).map((c) => c.id));
   const first = await pressConfirm(withoutSandra, openConfirmLink(withoutSandra).receipt);
   const location = first.headers.get("Location")!;
-  expect(location).toBe("/asks/thank-you?constituency=ashbourne-vale");
+  expect(location).toBe("/asks/thank-you?constituency=brackenby-vale");
   const page = thankYouPage(location);
   expect(page.withoutEmail).toEqual([]);
-  expect(page.shareUrl).toBe("http://localhost:3000/constituencies/ashbourne-vale");
+  expect(page.shareUrl).toBe("http://localhost:3000/constituencies/brackenby-vale");
 
   const withSandra = await askAndGetToken(candidates.map((c) => c.id), "ffion@example.org");
   const second = await pressConfirm(withSandra, openConfirmLink(withSandra).receipt);
   const secondLocation = second.headers.get("Location")!;
-  expect(secondLocation).toBe(`/asks/thank-you?constituency=ashbourne-vale&noEmail=${sandra.id}`);
+  expect(secondLocation).toBe(`/asks/thank-you?constituency=brackenby-vale&noEmail=${sandra.id}`);
   expect(thankYouPage(secondLocation).withoutEmail.map((c) => c.name)).toEqual([sandra.name]);
   for (const shown of [location, secondLocation, page.shareUrl, JSON.stringify(page)]) {
     expect(shown).not.toMatch(/ZZ4|postcode|rajan|ffion/i);
   }
   // A made-up address lists no one outside the constituency, and only those without an email.
   const others = candidates.filter((c) => c.hasEmail).map((c) => `noEmail=${c.id}`);
-  expect(thankYouPage(`/asks/thank-you?constituency=ashbourne-vale&${others.join("&")}`).withoutEmail).toEqual([]);
+  expect(thankYouPage(`/asks/thank-you?constituency=brackenby-vale&${others.join("&")}`).withoutEmail).toEqual([]);
 });
 
 test("pressing the button again on a used link (a second tab) says the message was already sent, with a 410", async () => {
@@ -305,7 +306,7 @@ test("pressing the button again on a used link (a second tab) says the message w
   expect((await pressConfirm(token, tabOne.receipt)).status).toBe(302);
   const again = await pressConfirm(token, tabTwo.receipt);
   expect(again.status).toBe(410);
-  expect(await again.json()).toEqual({ state: "already-sent", constituencySlug: "ashbourne-vale" });
+  expect(await again.json()).toEqual({ state: "already-sent", constituencySlug: "brackenby-vale" });
   expect(again.headers.get("Cache-Control")).toBe("no-store");
   // Opened afresh, the link cannot tell whose it was: it says both possibilities.
   expect(openConfirmLink(token)).toEqual({ ask: null, receipt: null });
@@ -318,7 +319,7 @@ test("pressing the button on an expired link says it expired and nothing was sen
   const token = await askAndGetToken(candidates.map((c) => c.id));
   const { receipt } = openConfirmLink(token);
   // A week passes (the link's lifetime) before the button is pressed.
-  later(8 * 24 * 60 * 60 * 1000);
+  later(8 * DAY);
   const expired = await pressConfirm(token, receipt);
   expect(expired.status).toBe(410);
   expect(await expired.json()).toEqual({ state: "expired", constituencySlug: null });

@@ -1,9 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { askRecipients, asks, candidacies, campaigns, outbox } from "#db/schema";
-import type { MailKind } from "#db/enums";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
+import { askRecipients, asks, campaigns, outbox } from "#db/schema";
 import { confirmAsk, deleteExpiredAsks, findAskByToken, submitAsk, type NewAsk } from "~/models/ask.server";
 import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/supporter.server";
 import { queueDueDigests } from "~/models/digest.server";
@@ -13,31 +10,27 @@ import { db } from "~/utils/db.server";
 import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
-import { snapshotDatabase } from "../db";
+import { outboxRows, snapshotDatabase } from "../db";
+import { fixtureSeats } from "../fixture-election";
+import { MINUTE, HOUR, DAY } from "../time";
+import { tokenIn } from "../links";
+import { fixtureCandidaciesIn, loadFixtureElection } from "../load-fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const t0 = new Date("2024-06-20T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-// Ashbourne Vale in the sample election: five candidates, four with a published email.
-const ASHBOURNE = "E14009004";
+const { brackenbyVale: BRACKENBY } = fixtureSeats;
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
-  const candidates = db
-    .select({ id: candidacies.id, name: candidacies.name, email: candidacies.email })
-    .from(candidacies)
-    .where(eq(candidacies.constituencyCode, ASHBOURNE))
-    .all();
+  loadFixtureElection();
+  const candidates = fixtureCandidaciesIn(BRACKENBY);
   return { candidates, withEmail: candidates.filter((c) => c.email), withoutEmail: candidates.filter((c) => !c.email) };
 }
 
 let ipCounter = 0;
 function anAsk(overrides: Partial<NewAsk> & { candidacyIds: number[] }): NewAsk {
   return {
-    constituencyCode: ASHBOURNE,
+    constituencyCode: BRACKENBY,
     name: "Rajan Nair",
     email: "rajan@example.org",
     postcode: "ZZ4 1AA",
@@ -54,26 +47,12 @@ function submit(ask: NewAsk, now = t0, clientIp = `192.0.2.${++ipCounter % 250}`
   return submitAsk({ ask, clientIp, now });
 }
 
-function outboxRows(kind?: MailKind) {
-  return db
-    .select()
-    .from(outbox)
-    .where(kind ? eq(outbox.kind, kind) : undefined)
-    .all();
-}
-
-function tokenFrom(mailBody: string) {
-  const match = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mailBody);
-  if (!match?.[1]) throw new Error(`no confirmation link in:\n${mailBody}`);
-  return match[1];
-}
-
 function submitAndGetToken(ask: NewAsk, now = t0) {
   submit(ask, now);
   const mail = outboxRows()
     .filter((m) => m.toAddress === ask.email.toLowerCase() && m.kind === "ask-confirmation")
     .at(-1);
-  return tokenFrom(mail?.textBody ?? "");
+  return tokenIn(mail?.textBody ?? "", "asks/confirm");
 }
 
 test("submitting records a pending ask and mails the supporter a link; nothing goes to candidates", () => {
@@ -87,14 +66,14 @@ test("submitting records a pending ask and mails the supporter a link; nothing g
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["ask-confirmation", "rajan@example.org"]]);
   expect(mails[0]?.textBody).toContain("Nothing has been sent yet");
   // The link's token is 256 bits; only its hash is stored.
-  const token = tokenFrom(mails[0]?.textBody ?? "");
+  const token = tokenIn(mails[0]?.textBody ?? "", "asks/confirm");
   expect(ask?.tokenHash).toBe(hashToken(token));
   // Until the worker sends it, the mail in the outbox is the only place the token exists.
   const { outbox: queued, ...rest } = snapshotDatabase();
   expect(JSON.stringify(rest)).not.toContain(token);
   expect(JSON.stringify(queued)).toContain(token);
   expect(listRecentPublicSupporters({ limit: 10 })).toEqual([]);
-  expect(countConfirmedAsks({ constituencyCode: ASHBOURNE })).toBe(0);
+  expect(countConfirmedAsks({ constituencyCode: BRACKENBY })).toBe(0);
 });
 
 test("opening the link changes nothing; only confirming sends, and the link works once", () => {
@@ -112,7 +91,7 @@ test("opening the link changes nothing; only confirming sends, and the link work
   expect(candidateMails.map((m) => m.toAddress).sort()).toEqual(withEmail.map((c) => c.email).sort());
   for (const mail of candidateMails) {
     expect(mail.replyTo).toBe("rajan@example.org");
-    expect(mail.textBody).toContain("End the use of inflammatory, racist and anti-refugee rhetoric.");
+    expect(mail.textBody).toContain("Stop untreated sewage reaching our rivers.");
   }
   const deliveries = db.select({ delivery: askRecipients.delivery }).from(askRecipients).all().map((r) => r.delivery);
   expect(deliveries.filter((d) => d === "no-email")).toHaveLength(withoutEmail.length);
@@ -158,7 +137,7 @@ test("one reminder after a day, with a fresh link that replaces the first", () =
   const reminders = outboxRows("ask-reminder");
   expect(reminders).toHaveLength(1);
   expect(reminders[0]?.subject).toMatch(/^Reminder:/);
-  const second = tokenFrom(reminders[0]?.textBody ?? "");
+  const second = tokenIn(reminders[0]?.textBody ?? "", "asks/confirm");
   expect(second).not.toBe(first);
   expect(sendDueReminders({ now: at(3 * DAY) })).toBe(0);
   expect(confirmAsk({ token: first, now: at(2 * DAY) })).toBeNull();
@@ -187,13 +166,13 @@ test("above the hourly cap, asks to a candidate are gathered into one digest onc
     confirmAsk({ token, now: at(i * 1000 + 500) });
   });
   expect(outboxRows("candidate-ask")).toHaveLength(1);
-  expect(queueDueDigests({ now: at(10 * 60 * 1000) })).toBe(0);
+  expect(queueDueDigests({ now: at(10 * MINUTE) })).toBe(0);
 
   expect(queueDueDigests({ now: at(HOUR + 1000) })).toBe(1);
   const digests = outboxRows("candidate-digest");
   expect(digests).toHaveLength(1);
   expect(digests[0]?.toAddress).toBe(candidate.email);
-  expect(digests[0]?.subject).toBe("3 constituents in Ashbourne Vale asked you to sign the Rally With Refugees pledge");
+  expect(digests[0]?.subject).toBe("3 constituents in Brackenby Vale asked you to sign the Clean Rivers Promise pledge");
   for (const name of names.slice(1)) expect(digests[0]?.textBody).toContain(name);
   expect(queueDueDigests({ now: at(3 * HOUR) })).toBe(0);
   const waiting = db
@@ -215,10 +194,10 @@ test("the public list shows only confirmed supporters who opted in, as first nam
   submit(anAsk({ name: "Not Confirmed", email: "c@example.org", candidacyIds: ids }));
   const list = listRecentPublicSupporters({ limit: 10 });
   expect(list).toEqual([
-    { name: "Rajan N", confirmedOn: "20 Jun 2024", constituencyName: "Ashbourne Vale", constituencySlug: "ashbourne-vale" },
+    { name: "Rajan N", confirmedOn: "20 Jun 2024", constituencyName: "Brackenby Vale", constituencySlug: "brackenby-vale" },
   ]);
   expect(JSON.stringify(list)).not.toMatch(/Nair|example\.org|ZZ4/);
-  expect(countConfirmedAsks({ constituencyCode: ASHBOURNE })).toBe(2);
+  expect(countConfirmedAsks({ constituencyCode: BRACKENBY })).toBe(2);
 });
 
 function retryAfterOf(submission: () => unknown) {

@@ -1,20 +1,15 @@
 // @vitest-environment jsdom
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createRemixStub } from "@remix-run/testing";
 import { render, screen, within } from "@testing-library/react";
 import { expect, test } from "vitest";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import CandidatePage, { loader } from "~/routes/candidates.$personId";
+import { insertCampaign, insertCandidacy } from "../factories";
 
 // The public candidate page as rendered from its real loader: the history shows
 // what each version of the pledge said, not just when it changed.
-const dataDir = join(dirname(fileURLToPath(import.meta.url)), "../../data");
-const RUTH = "900346";
-
-function record(inOrder: ("signed" | "declined" | null)[], statement: string | null, now: string) {
+function record(personId: string, inOrder: ("signed" | "declined" | null)[], statement: string | null, now: string) {
   const campaign = findCampaign()!;
   const answers: Record<number, "signed" | "declined"> = {};
   campaign.points.forEach((p, i) => {
@@ -23,7 +18,7 @@ function record(inOrder: ("signed" | "declined" | null)[], statement: string | n
   });
   const result = recordPledgeByCampaign({
     electionId: campaign.electionId,
-    personId: RUTH,
+    personId,
     answers,
     statement,
     evidenceUrl: `https://example.org/evidence/${now}`,
@@ -34,7 +29,7 @@ function record(inOrder: ("signed" | "declined" | null)[], statement: string | n
   expect(result.status).toBe("recorded");
 }
 
-async function renderCandidatePage() {
+async function renderCandidatePage({ personId, name }: { personId: string; name: string }) {
   const Stub = createRemixStub([
     {
       path: "/candidates/:personId",
@@ -42,16 +37,17 @@ async function renderCandidatePage() {
       loader: ({ params, request }) => loader({ params, request, context: {} }),
     },
   ]);
-  render(<Stub initialEntries={[`/candidates/${RUTH}`]} />);
-  await screen.findByRole("heading", { level: 1, name: "Ruth Adeyemi" });
+  render(<Stub initialEntries={[`/candidates/${personId}`]} />);
+  await screen.findByRole("heading", { level: 1, name });
 }
 
 test("the history shows each earlier version's answers and statement, newest first, dated, with its trust mark", async () => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
-  const titles = findCampaign()!.points.map((p) => p.title);
-  record(["signed", null, "declined", null], "Only point 1 for now.", "2024-06-20T10:00:00Z");
-  record(["signed", "signed", "signed", "declined"], null, "2024-06-25T10:00:00Z");
-  await renderCandidatePage();
+  const titles = ["Point one.", "Point two.", "Point three.", "Point four."];
+  insertCampaign({ points: titles.map((title) => ({ title, body: `What ${title} means.` })) });
+  const candidate = insertCandidacy({ name: "Ruth Adeyemi" });
+  record(candidate.personId, ["signed", null, "declined", null], "Only point 1 for now.", "2024-06-20T10:00:00Z");
+  record(candidate.personId, ["signed", "signed", "signed", "declined"], null, "2024-06-25T10:00:00Z");
+  await renderCandidatePage(candidate);
 
   const versions = within(screen.getByText("Every change (2)").closest("details")!).getAllByRole("listitem", { name: "" });
   const headings = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);

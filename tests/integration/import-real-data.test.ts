@@ -1,20 +1,17 @@
 // The real 2024 general-election files (see ../shared/realdata/README.md),
 // imported end to end. They live outside the repository, so these tests skip,
 // saying so, where the folder is missing.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { describe, expect, test } from "vitest";
 import { runImport } from "~/importers/import.server";
 import { ImportFailed, type Problem } from "~/importers/problems";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
+import { realDataDir } from "../real-data";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const realData = join(repoRoot, "..", "shared", "realdata");
-const exists = existsSync(realData);
-if (!exists) console.warn(`Skipping the real-data import tests: the folder ${realData} is missing.`);
+const realData = realDataDir("the real-data import tests");
 
 // Constituencies first: candidates and hexes point at them. Candidate files
 // oldest first, ending with the final list of 4,515.
@@ -33,7 +30,7 @@ const now = () => new Date("2024-07-03T18:00:00.000Z");
 // The files are imported oldest first, so later ones withdraw people the
 // earlier snapshots listed: that is what is being checked, so it is confirmed.
 function importReal(name: string) {
-  return runImport({ path: join(realData, name), now, confirmWithdrawals: true });
+  return runImport({ path: join(realData!, name), now, confirmWithdrawals: true });
 }
 
 function value(sql: string, ...params: unknown[]) {
@@ -44,7 +41,7 @@ function rows(sql: string, ...params: unknown[]) {
   return db.$client.prepare(sql).all(...params);
 }
 
-describe.skipIf(!exists)("the real 2024 data", () => {
+describe.skipIf(!realData)("the real 2024 data", () => {
   test("imports every file in order, each idempotent, into one consistent election", () => {
     // Each file, imported again straight away, must report nothing to do.
     for (const name of files) {
@@ -99,7 +96,7 @@ describe.skipIf(!exists)("the real 2024 data", () => {
       S14000040: "S14000110",
       S14000058: "S14000111",
     };
-    const mismatch = parse(readFileSync(join(realData, "dc-export-parl.2024-07-04-gss-mismatch-sample.csv")), {
+    const mismatch = parse(readFileSync(join(realData!, "dc-export-parl.2024-07-04-gss-mismatch-sample.csv")), {
       columns: true,
     }) as Record<string, string>[];
     const placed = (personId: string | undefined) =>

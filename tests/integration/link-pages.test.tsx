@@ -1,25 +1,23 @@
 // @vitest-environment jsdom
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createRemixStub } from "@remix-run/testing";
 import { cleanup, render, screen } from "@testing-library/react";
 import { eq } from "drizzle-orm";
 import { afterEach, expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
 import { candidacies, outbox } from "#db/schema";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
 import ConfirmAsk, { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
 import SignPledge, { action as signAction, loader as signLoader } from "~/routes/pledge.sign.$token";
 import { db } from "~/utils/db.server";
+import { tokenIn } from "../links";
+import { DAY } from "../time";
+import { loadFixtureElection } from "../load-fixture-election";
 
 // The pages behind the links in mails, rendered from what their real loaders
 // and actions return in every state: the page title always says what the
 // heading says, including after a press in a second tab (a 410, after which
 // Remix does not reload the page's data).
-const dataDir = join(dirname(fileURLToPath(import.meta.url)), "../../data");
-const DAY = 24 * 60 * 60 * 1000;
 
 afterEach(() => {
   cleanup();
@@ -58,7 +56,7 @@ async function run<T>(step: () => Promise<unknown> | unknown): Promise<T> {
 }
 
 test("the confirmation page's title matches its heading: ready, used or expired, and after a second press", async () => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadFixtureElection();
   const ids = listAskableCandidates({ constituencyCode: "E14009004" }).map((c) => c.id);
   submitAsk({
     ask: {
@@ -76,7 +74,7 @@ test("the confirmation page's title matches its heading: ready, used or expired,
     now: new Date(),
   });
   const mail = db.select().from(outbox).where(eq(outbox.kind, "ask-confirmation")).get();
-  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")![1]!;
+  const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
   const url = `http://localhost/asks/confirm/${token}`;
   const open = () => confirmLoader({ request: new Request(url), params: { token }, context: {} });
   const press = (receipt: string) => run(() => confirmAction({ request: new Request(url, post({ receipt })), params: { token }, context: {} }));
@@ -101,7 +99,7 @@ test("the confirmation page's title matches its heading: ready, used or expired,
 });
 
 test("the signing page's title matches its heading in every state, and a press through a dead link shows why", async () => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadFixtureElection();
   const idOf = (personId: string) => db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, personId)).get()!.id;
   const ruth = idOf("900346");
   const felix = idOf("900604");
@@ -150,7 +148,7 @@ test("the signing page's title matches its heading in every state, and a press t
 });
 
 test("after a press with answers missing, the signing page's title starts 'Error: ' and the summary lists each point in order", async () => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  loadFixtureElection();
   const ruth = db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, "900346")).get()!.id;
   const token = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth, now: new Date() }))!.url.split("/pledge/sign/")[1]!;
   const url = `http://localhost/pledge/sign/${token}`;

@@ -1,9 +1,7 @@
 // The map of the real 2024 election (../shared/realdata, outside the
 // repository): 650 hexes from Open Innovations' layout, drawn the right way up.
 // Skips, saying so, where the folder is missing.
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { createElement } from "react";
 import { renderToString } from "react-dom/server";
@@ -13,11 +11,10 @@ import { runImport } from "~/importers/import.server";
 import { loadCampaignSettings } from "~/importers/campaign.server";
 import { findMapData } from "~/models/map.server";
 import { loader } from "~/routes/map";
+import { realDataDir } from "../real-data";
+import { fixtureElectionDir } from "../fixture-election";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const realData = join(repoRoot, "..", "shared", "realdata");
-const exists = existsSync(realData);
-if (!exists) console.warn(`Skipping the real-data map tests: the folder ${realData} is missing.`);
+const realData = realDataDir("the real-data map tests");
 
 const files = [
   "HoC-GE2024-results-by-constituency.csv",
@@ -30,10 +27,10 @@ function mean(values: number[]) {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-describe.skipIf(!exists)("the map of the real 2024 election", () => {
+describe.skipIf(!realData)("the map of the real 2024 election", () => {
   test("650 hex links, each in its own place, with Scotland at the top and Cornwall bottom left", async () => {
-    loadCampaignSettings({ path: join(repoRoot, "data", "campaign.json") });
-    for (const name of files) runImport({ path: join(realData, name) });
+    loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
+    for (const name of files) runImport({ path: join(realData!, name) });
 
     const data = findMapData();
     expect(data.layout).toMatchObject({ id: "oi-uk-constituencies-2024", kind: "odd-r" });

@@ -1,7 +1,6 @@
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
@@ -18,19 +17,16 @@ import { loader as pledgesCsv } from "~/routes/data.pledges[.]csv";
 import { loader as pledgesJson } from "~/routes/data.pledges[.]json";
 import { db } from "~/utils/db.server";
 import { publicCacheControl } from "~/utils/http-cache";
+import { fixtureElectionDir, fixturePeople, fixtureSeats } from "../fixture-election";
+import { tokenIn } from "../links";
+import { loadFixtureElection } from "../load-fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const t0 = new Date("2024-06-20T09:00:00Z");
 const t1 = new Date("2024-06-21T12:30:00Z");
 
-// Ashbourne Vale has no sample pledges, so every answer there is the test's.
-const ASHBOURNE = "E14009004";
-const CALDERBROOK = "E14009003";
-const RUTH = "900346";
-const EDWARD = "900862";
-const FELIX = "900604";
-const SANDRA = "900644";
-const ZOE = "900064";
+// Brackenby Vale has no sample pledges, so every answer there is the test's.
+const { brackenbyVale: BRACKENBY, wendlebury: WENDLEBURY } = fixtureSeats;
+const { ruth: RUTH, edward: EDWARD, felix: FELIX, sandra: SANDRA, zoe: ZOE } = fixturePeople;
 
 const hostileStatement = '=HYPERLINK("http://evil.example","click")';
 const hostileName = "@Sandra Hebblethwaite";
@@ -82,22 +78,22 @@ function ask({ constituencyCode, email, confirm = true }: { constituencyCode: st
     .from(outbox)
     .where(and(eq(outbox.toAddress, email), eq(outbox.kind, "ask-confirmation")))
     .get();
-  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")?.[1] ?? "";
+  const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
   expect(confirmAsk({ token, now: t1 })).not.toBeNull();
 }
 
-/** The sample election, then a known state in Ashbourne Vale: every status, hostile text, and asks. */
+/** The fixture election, then a known state in Brackenby Vale: every status, hostile text, and asks. */
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir, now: t0 });
+  loadFixtureElection({ now: t0 });
   db.update(candidacies).set({ name: hostileName }).where(eq(candidacies.personId, SANDRA)).run();
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.personId, ZOE)).run();
   record(RUTH, { sign: [1, 2, 3, 4], statement: hostileStatement });
   record(EDWARD, { sign: [1, 2], decline: [3], statement: awkwardStatement });
   record(FELIX, { decline: [1, 2, 3, 4] });
-  for (let i = 1; i <= 5; i++) ask({ constituencyCode: ASHBOURNE, email: `ashbourne${i}@example.org` });
-  ask({ constituencyCode: CALDERBROOK, email: "calderbrook1@example.org" });
-  ask({ constituencyCode: CALDERBROOK, email: "calderbrook2@example.org" });
-  ask({ constituencyCode: CALDERBROOK, email: "calderbrook3@example.org", confirm: false });
+  for (let i = 1; i <= 5; i++) ask({ constituencyCode: BRACKENBY, email: `brackenby${i}@example.org` });
+  ask({ constituencyCode: WENDLEBURY, email: "wendlebury1@example.org" });
+  ask({ constituencyCode: WENDLEBURY, email: "wendlebury2@example.org" });
+  ask({ constituencyCode: WENDLEBURY, email: "wendlebury3@example.org", confirm: false });
 }
 
 async function csvRows(response: Response) {
@@ -141,10 +137,10 @@ test("pledges.csv has every candidacy once, a column per point, and the answers 
   const byPerson = (id: string) => rows.find((r) => r.person_id === id)!;
   expect(byPerson(RUTH)).toMatchObject({
     person_name: "Ruth Adeyemi",
-    ballot_paper_id: "parl.ashbourne-vale.2024-07-04",
+    ballot_paper_id: "parl.brackenby-vale.2024-07-04",
     election_id: "parl.2024-07-04",
-    gss_code: ASHBOURNE,
-    constituency_name: "Ashbourne Vale",
+    gss_code: BRACKENBY,
+    constituency_name: "Brackenby Vale",
     party_id: "PP53",
     party_name: "Labour Party",
     candidacy_status: "standing",
@@ -191,7 +187,7 @@ test("pledges.json holds the same records, its points titled, with attribution a
   const json = (await pledgesJson().json()) as PledgesJson;
   const campaign = findCampaign()!;
   expect(json.meta).toMatchObject({
-    campaign: "Rally With Refugees",
+    campaign: "Clean Rivers Promise",
     election_id: "parl.2024-07-04",
     documentation: "http://localhost:3000/data",
     licence: { url: "https://creativecommons.org/licenses/by-sa/4.0/" },
@@ -203,7 +199,7 @@ test("pledges.json holds the same records, its points titled, with attribution a
       expect.objectContaining({ source: "Democracy Club", licence: "CC BY-SA 3.0", url: "https://candidates.democracyclub.org.uk/" }),
       expect.objectContaining({ source: "Office for National Statistics", licence: "Open Government Licence v3.0" }),
       expect.objectContaining({ source: "House of Commons Library", licence: "Open Parliament Licence v3.0" }),
-      expect.objectContaining({ source: "Rally With Refugees", licence: "CC BY-SA 4.0" }),
+      expect.objectContaining({ source: "Clean Rivers Promise", licence: "CC BY-SA 4.0" }),
     ]),
   );
   expect(Object.keys(json.meta.fields as object)).toEqual(expect.arrayContaining(["person_id", "points", "pledge_status", "trust_mark"]));
@@ -232,15 +228,15 @@ test("the files agree with the board and the map: each candidacy's status is lis
 test("constituencies.json counts standing candidates by status, and asks exactly at 5 or more, suppressed under 5", async () => {
   setUp();
   const json = (await constituenciesJson().json()) as ConstituenciesJson;
-  expect(json.meta).toMatchObject({ campaign: "Rally With Refugees", election_id: "parl.2024-07-04" });
+  expect(json.meta).toMatchObject({ campaign: "Clean Rivers Promise", election_id: "parl.2024-07-04" });
   expect(Object.keys(json.meta.fields as object)).toEqual(expect.arrayContaining(["gss_code", "asks", "asks_suppressed"]));
   expect(json.data).toHaveLength(countConstituencies());
 
   const seat = (code: string) => json.data.find((c) => c.gss_code === code);
   // Zoë Pembridge withdrew: four stand, one in each status. Five confirmed asks.
-  expect(seat(ASHBOURNE)).toEqual({
-    gss_code: ASHBOURNE,
-    name: "Ashbourne Vale",
+  expect(seat(BRACKENBY)).toEqual({
+    gss_code: BRACKENBY,
+    name: "Brackenby Vale",
     nation: "England",
     region_code: expect.stringMatching(/^E12/),
     region: expect.any(String),
@@ -252,8 +248,8 @@ test("constituencies.json counts standing candidates by status, and asks exactly
     asks: 5,
     asks_suppressed: false,
   });
-  // Two confirmed asks (and one never confirmed): too few to publish. The sample has Calderbrook pledges.
-  expect(seat(CALDERBROOK)).toMatchObject({ candidates: 4, signed: 1, signed_some: 1, no_answer: 2, asks: null, asks_suppressed: true });
+  // Two confirmed asks (and one never confirmed): too few to publish. The sample has Wendlebury pledges.
+  expect(seat(WENDLEBURY)).toMatchObject({ candidates: 4, signed: 1, signed_some: 1, no_answer: 2, asks: null, asks_suppressed: true });
   // No asks at all is suppressed the same way, so "none" and "a few" look alike.
   expect(seat("W07009001")).toMatchObject({ asks: null, asks_suppressed: true });
 
@@ -295,11 +291,11 @@ test("before a campaign is set up, the files answer 404", async () => {
   }
 });
 
-test("the sample election ships with pledges for 20 candidates across the nations, none in Ashbourne Vale", () => {
-  loadSampleElectionIfEmpty({ dir: dataDir, now: t0 });
+test("the sample loader records the pledges file as staff would: the fixture's 20 candidates across the nations, none in Brackenby Vale", () => {
+  loadSampleElectionIfEmpty({ dir: fixtureElectionDir, now: t0 });
   const answered = listCandidacyStatuses().filter((s) => s.status !== "no-answer");
   expect(answered).toHaveLength(20);
-  expect(answered.filter((s) => s.constituencyCode === ASHBOURNE)).toEqual([]);
+  expect(answered.filter((s) => s.constituencyCode === BRACKENBY)).toEqual([]);
   const count = (status: string) => answered.filter((s) => s.status === status).length;
   expect({ signedAll: count("signed-all"), signedSome: count("signed-some"), declined: count("declined") }).toEqual({
     signedAll: 10,
@@ -317,10 +313,10 @@ test("the sample election ships with pledges for 20 candidates across the nation
   }
 });
 
-/** A copy of data/ with a different pledges-sample.csv, loaded; returns the problems it must fail with. */
+/** A copy of the fixture election with a different pledges-sample.csv, loaded; returns the problems it must fail with. */
 function failedSampleLoad(pledgesCsvText: string): Problem[] {
   const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
-  cpSync(dataDir, dir, { recursive: true });
+  cpSync(fixtureElectionDir, dir, { recursive: true });
   writeFileSync(join(dir, samplePledgesFile), pledgesCsvText);
   let problems: Problem[] | undefined;
   try {
@@ -362,7 +358,7 @@ test("a bad row in the sample pledges fails clearly, by file, line and column, a
 
 test("a sample pledge follows the rules a signed one does: http:// is a web address, and the statement is cleaned to plain text", () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
-  cpSync(dataDir, dir, { recursive: true });
+  cpSync(fixtureElectionDir, dir, { recursive: true });
   writeFileSync(join(dir, samplePledgesFile), header + "900034,1;2,,I will\u0007 sign.,http://example.org/e,a letter\n");
 
   loadSampleElectionIfEmpty({ dir, now: t0 });

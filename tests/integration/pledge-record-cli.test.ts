@@ -7,27 +7,23 @@ import { asc, eq } from "drizzle-orm";
 import { expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
 import { auditLog, candidacies, outbox, pledgeHistory, pledges } from "#db/schema";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
-import { findCampaign } from "~/models/campaign.server";
 import { findCandidatePage } from "~/models/candidacy.server";
 import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.server";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
+import { fixturePeople } from "../fixture-election";
+import { fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
-const RUTH = "900346";
-const FELIX = "900604";
-const evidence = "https://example.org/ashbourne-hustings-2024-06-18";
+const { ruth: RUTH, felix: FELIX } = fixturePeople;
+const evidence = "https://example.org/brackenby-hustings-2024-06-18";
 
 // Each run starts Node and loads the app through tsx: seconds, not milliseconds, on a busy machine.
 vi.setConfig({ testTimeout: 90_000 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
-  const person = (personId: string) =>
-    db.select({ id: candidacies.id, email: candidacies.email }).from(candidacies).where(eq(candidacies.personId, personId)).get()!;
-  return { points: findCampaign()!.points, ruth: person(RUTH), felix: person(FELIX) };
+  const { points } = loadFixtureElection();
+  return { points, ruth: fixtureCandidacy(RUTH), felix: fixtureCandidacy(FELIX) };
 }
 
 /** Runs the script as `npm run pledge:record -- …` does (tsx), on this test file's DATABASE_PATH. */

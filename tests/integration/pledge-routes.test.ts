@@ -2,15 +2,11 @@
 // file: /pledge/sign/:token (the link in the mail), /candidates/:personId (the
 // public page and "Email me a signing link"), and what the constituency page
 // and the ask form show once a candidate has answered.
-import { fileURLToPath } from "node:url";
 import { asc, eq } from "drizzle-orm";
 import { afterEach, expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
 import { askRecipients, candidacies, outbox, pledgeHistory, pledges, signingTokens } from "#db/schema";
-import type { MailKind } from "#db/enums";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
-import { findCampaign } from "~/models/campaign.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
 import { action as candidateAction, headers as candidateHeaders, loader as candidateLoader } from "~/routes/candidates.$personId";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
@@ -20,29 +16,22 @@ import { db } from "~/utils/db.server";
 import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
-import { snapshotDatabase } from "../db";
+import { outboxRows, snapshotDatabase } from "../db";
+import { fixtureCampaign, fixturePeople, fixtureSeats } from "../fixture-election";
+import { anyLinkTo, tokenIn } from "../links";
+import { DAY } from "../time";
+import { fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
-const DAY = 24 * 60 * 60 * 1000;
-const ASHBOURNE = "E14009004";
-const RUTH = "900346"; // ruth.adeyemi@example.net
-const FELIX = "900604"; // felix@example.net
-const SANDRA = "900644"; // no published email
-const EDWARD = "900862"; // edward.fairbrother@example.org
+const { brackenbyVale: BRACKENBY } = fixtureSeats;
+const { ruth: RUTH, felix: FELIX, sandra: SANDRA, edward: EDWARD } = fixturePeople;
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
-  const points = findCampaign()!.points;
-  const person = (personId: string) =>
-    db
-      .select({ id: candidacies.id, personId: candidacies.personId, name: candidacies.name, email: candidacies.email })
-      .from(candidacies)
-      .where(eq(candidacies.personId, personId))
-      .get()!;
+  const { points } = loadFixtureElection();
+  const person = fixtureCandidacy;
   return { points, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
 }
 
@@ -103,7 +92,7 @@ function askAndConfirm({ email, candidacyIds, wantsUpdates = false }: { email: s
   const now = new Date();
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Rajan Nair",
       email,
       postcode: "ZZ4 1AA",
@@ -117,21 +106,12 @@ function askAndConfirm({ email, candidacyIds, wantsUpdates = false }: { email: s
     now,
   });
   const mail = outboxRows("ask-confirmation").find((m) => m.toAddress === email);
-  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")?.[1] ?? "";
+  const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
   expect(confirmAsk({ token, now })).not.toBeNull();
 }
 
 function historyOf(candidacyId: number) {
   return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
-}
-
-function outboxRows(kind?: MailKind) {
-  return db
-    .select()
-    .from(outbox)
-    .where(kind ? eq(outbox.kind, kind) : undefined)
-    .orderBy(asc(outbox.id))
-    .all();
 }
 
 function expectTokenHeaders(response: Response) {
@@ -151,11 +131,11 @@ test("opening a link, by GET or HEAD, shows the pledge page with a button and ch
   expect(head).toEqual(page);
   expect(page.page).toMatchObject({
     status: "valid",
-    candidacy: { personId: RUTH, name: "Ruth Adeyemi", partyName: "Labour Party", constituencyName: "Ashbourne Vale" },
+    candidacy: { personId: RUTH, name: "Ruth Adeyemi", partyName: "Labour Party", constituencyName: "Brackenby Vale" },
     pledge: { answers: {}, statement: null, trustMark: null },
   });
   expect(page.points.map((p) => p.title)).toEqual(points.map((p) => p.title));
-  expect(page.contactEmail).toBe("pledge@example.org");
+  expect(page.contactEmail).toBe(fixtureCampaign.fromEmail);
 
   // Once answered, opening the link again still changes nothing, and shows the answers.
   expect((await postLink(token, answersForm(points, threeAndOne, "Hello"))).status).toBe(302);
@@ -313,7 +293,7 @@ test("an expired link offers a fresh one, sent only to the published address; ot
 
   const mails = outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["signing-link", "ruth.adeyemi@example.net"]]);
-  const fresh = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(mails[0]!.textBody)![1]!;
+  const fresh = tokenIn(mails[0]!.textBody, "pledge/sign");
   expect(fresh).not.toBe(expired);
   expect(openLink(fresh).page.status).toBe("valid");
   expect((await postLink(fresh, answersForm(points, threeAndOne))).status).toBe(302);
@@ -355,7 +335,7 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(JSON.stringify(snapshotDatabase())).not.toContain("attacker@example.org");
   const stored = db.select().from(signingTokens).all();
   expect(stored.map((t) => [t.candidacyId, t.sentTo])).toEqual([[ruth.id, "ruth.adeyemi@example.net"]]);
-  expect(stored[0]?.tokenHash).toBe(hashToken(/\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(mails[0]!.textBody)![1]!));
+  expect(stored[0]?.tokenHash).toBe(hashToken(tokenIn(mails[0]!.textBody, "pledge/sign")));
 
   const before = snapshotDatabase();
   const withoutEmail = await requestLinkOnPage(SANDRA, { email: "attacker@example.org" });
@@ -371,7 +351,7 @@ test("'Email me a signing link' sends only to the published address, whatever th
   const sandraPage = candidatePage(SANDRA, "?link=requested");
   expect(ruthPage.linkRequested).toBe(true);
   expect(sandraPage.linkRequested).toBe(true);
-  expect(sandraPage.contactEmail).toBe("pledge@example.org");
+  expect(sandraPage.contactEmail).toBe(fixtureCampaign.fromEmail);
 });
 
 test("one client asking for more than 10 signing links an hour gets a 429 page saying when to retry, never cached", async () => {
@@ -416,7 +396,7 @@ test("the candidate page shows name, party, constituency, each answer with its d
   askAndConfirm({ email: "felix-only@example.org", candidacyIds: [felix.id] });
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Pending Person",
       email: "pending@example.org",
       postcode: "ZZ4 1AA",
@@ -443,8 +423,8 @@ test("the candidate page shows name, party, constituency, each answer with its d
   expect(page.candidacy).toMatchObject({
     name: "Ruth Adeyemi",
     partyName: "Labour Party",
-    constituencyName: "Ashbourne Vale",
-    constituencySlug: "ashbourne-vale",
+    constituencyName: "Brackenby Vale",
+    constituencySlug: "brackenby-vale",
     status: "standing",
   });
   expect(page.asked).toEqual({ exact: true, n: 5 });
@@ -470,7 +450,7 @@ test("the candidate page shows name, party, constituency, each answer with its d
 test("the constituency page shows each candidate's answers, and the ask form thanks those who signed every point instead of asking them", async () => {
   const { ruth, felix, points } = setUp();
   const constituency = () =>
-    constituencyLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale"), params: { slug: "ashbourne-vale" }, context: {} });
+    constituencyLoader({ request: new Request("http://localhost/constituencies/brackenby-vale"), params: { slug: "brackenby-vale" }, context: {} });
   const status = (personId: string) => {
     const candidate = constituency().candidates.find((c) => c.personId === personId);
     return candidate ? { pledge: candidate.pledge, signed: candidate.signed } : undefined;
@@ -481,13 +461,13 @@ test("the constituency page shows each candidate's answers, and the ask form tha
   await postLink(linkFor(felix.id), answersForm(points, ["declined", "declined", "none", "none"]));
   expect(status(RUTH)).toEqual({ pledge: "signed-some", signed: 3 });
   expect(status(FELIX)).toEqual({ pledge: "declined", signed: 0 });
-  let form = askLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale/ask"), params: { slug: "ashbourne-vale" }, context: {} });
+  let form = askLoader({ request: new Request("http://localhost/constituencies/brackenby-vale/ask"), params: { slug: "brackenby-vale" }, context: {} });
   expect(form.signed).toEqual([]);
   expect(form.candidates.map((c) => c.personId)).toContain(RUTH);
 
   await postLink(linkFor(ruth.id), answersForm(points, ["signed", "signed", "signed", "signed"]));
   expect(status(RUTH)).toEqual({ pledge: "signed-all", signed: 4 });
-  form = askLoader({ request: new Request("http://localhost/constituencies/ashbourne-vale/ask"), params: { slug: "ashbourne-vale" }, context: {} });
+  form = askLoader({ request: new Request("http://localhost/constituencies/brackenby-vale/ask"), params: { slug: "brackenby-vale" }, context: {} });
   expect(form.signed).toEqual([{ id: ruth.id, personId: RUTH, name: "Ruth Adeyemi" }]);
   expect(form.candidates.map((c) => c.personId)).not.toContain(RUTH);
   expect(form.values.candidacyIds).not.toContain(String(ruth.id));
@@ -507,7 +487,7 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   await postLink(expired, { intent: "fresh-link" });
   await requestLinkOnPage(RUTH);
-  const tokens = outboxRows("signing-link").map((m) => /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(m.textBody)![1]!);
+  const tokens = outboxRows("signing-link").map((m) => tokenIn(m.textBody, "pledge/sign"));
   expect(tokens).toHaveLength(2);
   const [token] = tokens as [string, string];
   openLink(token);
@@ -518,7 +498,7 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   await drainOutbox({ transport: createMailTransport(), now: new Date() });
   // The worker, as the server runs it, reports what it sent.
   await requestLinkOnPage(RUTH);
-  const last = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(outboxRows("signing-link").at(-1)!.textBody)![1]!;
+  const last = tokenIn(outboxRows("signing-link").at(-1)!.textBody, "pledge/sign");
   const worker = startMailWorker({ transport: createMailTransport(), intervalMs: 60_000 });
   await vi.waitFor(() => expect(outboxRows().every((m) => m.status === "sent")).toBe(true));
   await worker.stop();
@@ -533,5 +513,5 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   }
   // Once sent, the outbox keeps no working copy of any link either.
   expect(outboxRows().filter((m) => m.textBody.includes("/pledge/sign/")).every((m) => m.textBody.includes("/pledge/sign/[removed once sent]"))).toBe(true);
-  expect(JSON.stringify(snapshotDatabase().outbox)).not.toMatch(/\/pledge\/sign\/[A-Za-z0-9_-]{43}/);
+  expect(JSON.stringify(snapshotDatabase().outbox)).not.toMatch(anyLinkTo("pledge/sign"));
 });

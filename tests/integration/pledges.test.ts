@@ -11,36 +11,31 @@ import { writeTransaction } from "#db/index";
 import { askRecipients, asks, campaigns, candidacies, outbox, pledgeHistory, pledgePointAnswers, pledges, signingTokens } from "#db/schema";
 import type { MailKind } from "#db/enums";
 import { runImport } from "~/importers/import.server";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { confirmAsk, listAskableCandidates, submitAsk, type NewAsk } from "~/models/ask.server";
 import { queueDueDigests } from "~/models/digest.server";
-import { findCampaign } from "~/models/campaign.server";
 import { findCandidatePage } from "~/models/candidacy.server";
 import { findSigningPage, issueSigningLink, recordPledgeFromLink, requestSigningLink } from "~/models/signing-link.server";
-import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 import { type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { createMailTransport, type MailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { RateLimited } from "~/utils/too-many-requests";
 import { hashToken } from "~/utils/tokens.server";
-import { snapshotDatabase } from "../db";
+import { outboxRows, snapshotDatabase } from "../db";
 import { writeInputFile } from "../factories";
 import { startTestMailServer, type TestMailServer } from "../mail-server";
+import { fixtureCampaign, fixtureElectionDir, fixturePeople, fixtureSeats } from "../fixture-election";
+import { tokenIn } from "../links";
+import { DAY, HOUR } from "../time";
+import { fixtureCandidaciesIn, fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
+import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 
-const dataDir = fileURLToPath(new URL("../../data", import.meta.url));
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const t0 = new Date("2024-06-20T09:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-// Ashbourne Vale in the sample election: five candidates, four with a published email.
-const ASHBOURNE = "E14009004";
-const RUTH = "900346"; // ruth.adeyemi@example.net
-const FELIX = "900604"; // felix@example.net
-const SANDRA = "900644"; // no published email
-const EDWARD = "900862"; // edward.fairbrother@example.org
+const { brackenbyVale: BRACKENBY } = fixtureSeats;
+const { ruth: RUTH, felix: FELIX, sandra: SANDRA, edward: EDWARD } = fixturePeople;
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -48,16 +43,9 @@ afterEach(async () => {
 });
 
 function setUp() {
-  loadSampleElectionIfEmpty({ dir: dataDir });
-  const campaign = findCampaign()!;
-  const rows = db
-    .select({ id: candidacies.id, personId: candidacies.personId, name: candidacies.name, email: candidacies.email })
-    .from(candidacies)
-    .where(eq(candidacies.constituencyCode, ASHBOURNE))
-    .orderBy(asc(candidacies.name))
-    .all();
-  const person = (personId: string) => rows.find((c) => c.personId === personId)!;
-  return { campaign, points: campaign.points, candidates: rows, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
+  const { campaign, points } = loadFixtureElection();
+  const person = fixtureCandidacy;
+  return { campaign, points, candidates: fixtureCandidaciesIn(BRACKENBY), ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
 }
 
 /** Answers by point id from answers in point order: "signed", "declined" or null (not answered). */
@@ -70,21 +58,6 @@ function answersInOrder(points: { id: number }[], inOrder: ("signed" | "declined
   return answers;
 }
 
-function outboxRows(kind?: MailKind) {
-  return db
-    .select()
-    .from(outbox)
-    .where(kind ? eq(outbox.kind, kind) : undefined)
-    .orderBy(asc(outbox.id))
-    .all();
-}
-
-function signingTokenIn(text: string) {
-  const match = /\/pledge\/sign\/([A-Za-z0-9_-]{43})/.exec(text);
-  if (!match?.[1]) throw new Error(`no signing link in:\n${text}`);
-  return match[1];
-}
-
 let linkIp = 0;
 
 /** A link as the "Email me a signing link" button sends it: the token from the queued mail. */
@@ -93,13 +66,13 @@ function requestLinkToken(candidacyId: number, now: Date) {
   requestSigningLink({ candidacyId, clientIp: `192.0.2.${++linkIp}`, now });
   const mails = outboxRows("signing-link");
   expect(mails).toHaveLength(before + 1);
-  return signingTokenIn(mails.at(-1)!.textBody);
+  return tokenIn(mails.at(-1)!.textBody, "pledge/sign");
 }
 
 let ipCounter = 0;
 function askAndConfirm(overrides: Partial<NewAsk> & { candidacyIds: number[] }, now = t0) {
   const ask: NewAsk = {
-    constituencyCode: ASHBOURNE,
+    constituencyCode: BRACKENBY,
     name: "Rajan Nair",
     email: "rajan@example.org",
     postcode: "ZZ4 1AA",
@@ -111,7 +84,7 @@ function askAndConfirm(overrides: Partial<NewAsk> & { candidacyIds: number[] }, 
   };
   submitAsk({ ask, clientIp: `192.0.2.${++ipCounter % 250}`, now });
   const confirmation = outboxRows("ask-confirmation").filter((m) => m.toAddress === ask.email).at(-1);
-  const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(confirmation?.textBody ?? "")?.[1] ?? "";
+  const token = tokenIn(confirmation?.textBody ?? "", "asks/confirm");
   return confirmAsk({ token, now });
 }
 
@@ -120,7 +93,7 @@ function historyOf(candidacyId: number) {
 }
 
 function sampleCandidatesCsv() {
-  return readFileSync(`${dataDir}/candidates-dc.csv`, "utf8");
+  return readFileSync(`${fixtureElectionDir}candidates-dc.csv`, "utf8");
 }
 
 async function smtpServer() {
@@ -147,7 +120,7 @@ test("every ask mail carries the candidate's own signing link: 256 random bits, 
     "ruth.adeyemi@example.net",
     "zoe.pembridge@example.org",
   ]);
-  const tokens = mails.map((m) => signingTokenIn(m.textBody));
+  const tokens = mails.map((m) => tokenIn(m.textBody, "pledge/sign"));
   expect(new Set(tokens).size).toBe(4);
   for (const [i, mail] of mails.entries()) {
     const token = tokens[i]!;
@@ -308,7 +281,7 @@ test("signing records each point's answer, the statement and 'verified by email'
 
   const confirmations = outboxRows("pledge-recorded");
   expect(confirmations.map((m) => [m.toAddress, m.toName, m.candidacyId])).toEqual([["ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id]]);
-  expect(confirmations[0]?.subject).toBe("Your answers to the Rally With Refugees pledge are recorded");
+  expect(confirmations[0]?.subject).toBe("Your answers to the Clean Rivers Promise pledge are recorded");
   expect(confirmations[0]?.textBody).toContain(`1. ${points[0]!.title}\n   Signed`);
   expect(confirmations[0]?.textBody).toContain(`4. ${points[3]!.title}\n   Declined`);
   expect(confirmations[0]?.textBody).toContain("Your statement:\nI back points 1 to 3.");
@@ -330,7 +303,7 @@ test("signing every point is confirmed as 'You signed'", () => {
   const token = requestLinkToken(ruth.id, t0);
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: t0 });
   const [mail] = outboxRows("pledge-recorded");
-  expect(mail?.subject).toBe("You signed the Rally With Refugees pledge");
+  expect(mail?.subject).toBe("You signed the Clean Rivers Promise pledge");
   expect(mail?.toAddress).toBe("ruth.adeyemi@example.net");
   expect(mail?.textBody).not.toContain("Your statement:");
 });
@@ -508,7 +481,7 @@ test("two processes posting the same link at the same moment record one signing"
 test("withdrawn candidates cannot sign, by link or by asking for one", () => {
   const { felix, ruth, points } = setUp();
   const token = requestLinkToken(felix.id, t0);
-  // The next export no longer lists Felix in Ashbourne Vale: he has withdrawn.
+  // The next export no longer lists Felix in Brackenby Vale: he has withdrawn.
   const withoutFelix = sampleCandidatesCsv()
     .split("\n")
     .filter((line) => !line.startsWith(`${FELIX},`))
@@ -528,7 +501,7 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
   // Only the rate-limit counter of the refused request moved.
   expect({ ...after, rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(db.select().from(pledges).where(eq(pledges.candidacyId, felix.id)).all()).toEqual([]);
-  expect(listAskableCandidates({ constituencyCode: ASHBOURNE }).map((c) => c.personId)).not.toContain(FELIX);
+  expect(listAskableCandidates({ constituencyCode: BRACKENBY }).map((c) => c.personId)).not.toContain(FELIX);
   // Other candidates are unaffected.
   expect(findSigningPage({ token: requestLinkToken(ruth.id, at(2 * HOUR)), now: at(2 * HOUR) }).status).toBe("valid");
 });
@@ -549,7 +522,7 @@ test("a signing link is sent only to the published address; a candidate without 
     ["signing-link", "ruth.adeyemi@example.net"],
     ["signing-link", "ruth.adeyemi@example.net"],
   ]);
-  expect(mails[0]?.subject).toBe("Your link to sign the Rally With Refugees pledge");
+  expect(mails[0]?.subject).toBe("Your link to sign the Clean Rivers Promise pledge");
   expect(mails[0]?.textBody).toContain("We send these links only to the email address published for you by Democracy Club.");
   expect(mails[0]?.textBody).toContain("It works until 20 Jul 2024.");
   requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.14", now: at(HOUR + 1) });
@@ -592,7 +565,7 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   // Asked but never confirmed: not a supporter of record.
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Dev Dean",
       email: "dev@example.org",
       postcode: "ZZ4 1AA",
@@ -614,7 +587,7 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]), statement: null, now: at(2 * HOUR) });
   const notices = outboxRows("candidate-signed");
   expect(notices.map((m) => [m.toAddress, m.toName])).toEqual([["ann@example.org", "Ann Able"]]);
-  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed some points of the Rally With Refugees pledge");
+  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed some points of the Clean Rivers Promise pledge");
   expect(notices[0]?.textBody).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(notices[0]?.textBody).toContain("http://localhost:3000/candidates/900346");
   const recipients = db.select().from(askRecipients).where(eq(askRecipients.candidacyId, ruth.id)).all();
@@ -633,10 +606,10 @@ test("once a candidate has signed every point, the ask form thanks them and no a
   askAndConfirm({ candidacyIds: [ruth.id], email: "second@example.org" }, at(60_000));
   expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
 
-  const token = signingTokenIn(outboxRows("candidate-ask")[0]!.textBody);
+  const token = tokenIn(outboxRows("candidate-ask")[0]!.textBody, "pledge/sign");
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(2 * 60_000) });
 
-  const askable = listAskableCandidates({ constituencyCode: ASHBOURNE });
+  const askable = listAskableCandidates({ constituencyCode: BRACKENBY });
   expect(askable.find((c) => c.personId === RUTH)?.signedEveryPoint).toBe(true);
   expect(askable.filter((c) => c.signedEveryPoint).map((c) => c.personId)).toEqual([RUTH]);
 
@@ -663,7 +636,7 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
   const token = requestLinkToken(ruth.id, t0);
   submitAsk({
     ask: {
-      constituencyCode: ASHBOURNE,
+      constituencyCode: BRACKENBY,
       name: "Eve Ellis",
       email: "eve@example.org",
       postcode: "ZZ4 1AA",
@@ -677,7 +650,7 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
     now: t0,
   });
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(HOUR) });
-  const confirmationToken = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(outboxRows("ask-confirmation")[0]!.textBody)![1]!;
+  const confirmationToken = tokenIn(outboxRows("ask-confirmation")[0]!.textBody, "asks/confirm");
   const confirmed = confirmAsk({ token: confirmationToken, now: at(2 * HOUR) });
   expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
   expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["felix@example.net"]);
@@ -698,8 +671,8 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   await drainOutbox({ transport, now: at(60_000) });
 
   const askMail = smtp.received.find((m) => m.envelope.to.includes("ruth.adeyemi@example.net"));
-  expect(askMail?.parsed.subject).toBe("Will you sign the Rally With Refugees pledge? A constituent in Ashbourne Vale asks");
-  const token = signingTokenIn(askMail?.parsed.text ?? "");
+  expect(askMail?.parsed.subject).toBe("Will you sign the Clean Rivers Promise pledge? A constituent in Brackenby Vale asks");
+  const token = tokenIn(askMail?.parsed.text ?? "", "pledge/sign");
   // Sent: the outbox row's link is struck out, so no working token is left in the database.
   const sentAsk = outboxRows("candidate-ask")[0]!;
   expect(sentAsk.status).toBe("sent");
@@ -716,14 +689,14 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   ).toMatchObject({ status: "recorded", changed: true });
   await drainOutbox({ transport, now: at(HOUR + 60_000) });
 
-  const confirmation = smtp.received.find((m) => m.parsed.subject === "Your answers to the Rally With Refugees pledge are recorded");
-  expect(confirmation?.envelope).toEqual({ from: "pledge@example.org", to: ["ruth.adeyemi@example.net"] });
+  const confirmation = smtp.received.find((m) => m.parsed.subject === "Your answers to the Clean Rivers Promise pledge are recorded");
+  expect(confirmation?.envelope).toEqual({ from: fixtureCampaign.fromEmail, to: ["ruth.adeyemi@example.net"] });
   expect(confirmation?.parsed.text).toContain(`4. ${points[3]!.title}\n   Declined`);
   expect(confirmation?.parsed.text).toContain("I will not sign point 4.");
   expect(confirmation?.parsed.text).toContain("Not you?");
 
   const notice = smtp.received.find((m) => m.envelope.to.includes("ann@example.org") && m.parsed.subject?.includes("has signed"));
-  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed some points of the Rally With Refugees pledge");
+  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed some points of the Clean Rivers Promise pledge");
   expect(notice?.parsed.to && "value" in notice.parsed.to ? notice.parsed.to.value.map((v) => v.address) : []).toEqual(["ann@example.org"]);
   expect(notice?.parsed.text).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(smtp.received).toHaveLength(4); // ask confirmation, candidate ask, pledge confirmation, supporter notice

@@ -1,15 +1,25 @@
 // GET /find and the home page's postcode form, through the real loaders, with
-// the default local lookup over the sample election's postcodes.
-import { fileURLToPath } from "node:url";
+// the default local lookup over postcodes each test file inserts.
 import { beforeEach, expect, test } from "vitest";
-import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as findLoader } from "~/routes/find";
+import { insertCampaign, insertConstituency, insertPostcode } from "../factories";
 
-const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
+const seats = { mardale: "Mardale and Thorne", glenmorven: "Glenmorven and Strathkin", brackenby: "Brackenby Vale" };
 
 beforeEach(() => {
-  loadSampleElectionIfEmpty({ dir: dataDir });
+  insertCampaign();
+  const mardale = insertConstituency({ name: seats.mardale });
+  const glenmorven = insertConstituency({ name: seats.glenmorven, nation: "Scotland", gssCode: "S14009901" });
+  insertConstituency({ name: seats.brackenby });
+  insertPostcode({ postcode: "ZZ1 1AA", constituencyCode: mardale.gssCode });
+  insertPostcode({ postcode: "ZZ16 2AD", constituencyCode: glenmorven.gssCode });
+  insertPostcode({ postcode: "ZZ1 9ZZ", constituencyCode: mardale.gssCode, terminatedOn: "2015-06" });
+  // ONSPD's pseudo-code for the Channel Islands and the Isle of Man.
+  insertPostcode({ postcode: "ZY1 1AA", constituencyCode: "L99999999" });
+  // A constituency code we hold no constituency for.
+  insertPostcode({ postcode: "ZY9 1AA", constituencyCode: "E14009999" });
+  insertPostcode({ postcode: "ZY1 9ZZ", terminatedOn: "2009-12" });
 });
 
 async function find(query: string) {
@@ -18,19 +28,19 @@ async function find(query: string) {
   return { status: result.init?.status ?? 200, page: result.data };
 }
 
-test("a postcode in the sample election redirects to its constituency, carrying the postcode", async () => {
+test("a postcode in the directory redirects to its constituency, carrying the postcode", async () => {
   await expect(find("?postcode=zz11aa")).resolves.toEqual({
     status: 302,
-    location: "/constituencies/kirkmoor-and-dunley?postcode=ZZ1%201AA",
+    location: "/constituencies/mardale-and-thorne?postcode=ZZ1%201AA",
   });
   await expect(find("?postcode=%20Zz16%20%202ad%20")).resolves.toEqual({
     status: 302,
-    location: "/constituencies/slievebrack-and-lisnaharra?postcode=ZZ16%202AD",
+    location: "/constituencies/glenmorven-and-strathkin?postcode=ZZ16%202AD",
   });
 });
 
 test("choosing a constituency by name redirects to it", async () => {
-  await expect(find("?constituency=calderbrook")).resolves.toEqual({ status: 302, location: "/constituencies/calderbrook" });
+  await expect(find("?constituency=brackenby-vale")).resolves.toEqual({ status: 302, location: "/constituencies/brackenby-vale" });
 });
 
 test("with nothing asked, /find is just the two forms, with every constituency to choose from", async () => {
@@ -38,8 +48,12 @@ test("with nothing asked, /find is just the two forms, with every constituency t
 
   expect(status).toBe(200);
   expect(page).toMatchObject({ postcode: "", selected: "", errors: {}, unavailable: false });
-  expect(page?.choices).toHaveLength(16);
-  expect(page?.choices[0]).toEqual({ name: "Ashbourne Vale", slug: "ashbourne-vale", nation: "England" });
+  // By nation, then by name.
+  expect(page?.choices).toEqual([
+    { name: seats.brackenby, slug: "brackenby-vale", nation: "England" },
+    { name: seats.mardale, slug: "mardale-and-thorne", nation: "England" },
+    { name: seats.glenmorven, slug: "glenmorven-and-strathkin", nation: "Scotland" },
+  ]);
 });
 
 test.each([
@@ -106,5 +120,5 @@ test("the home page fills the postcode in from a shared link, normalised when it
   expect(home("?postcode=zz1%201aa").postcode).toBe("ZZ1 1AA");
   expect(home("?postcode=not%20yet").postcode).toBe("not yet");
   expect(home("").postcode).toBe("");
-  expect(home("").choices).toHaveLength(16);
+  expect(home("").choices).toHaveLength(3);
 });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,14 +16,15 @@ import { db } from "~/utils/db.server";
 import { createPostcodeLookup } from "~/models/postcode-lookup.server";
 import { snapshotDatabase } from "../db";
 import { onspdHeader, onspdRow, writeOnspdFile } from "./postcode-onspd";
+import { fixtureElectionDir } from "../fixture-election";
+import { realDataDir } from "../real-data";
+import { loadFixtureElection } from "../load-fixture-election";
 
-const realDataDir = fileURLToPath(new URL("../../../shared/realdata/", import.meta.url));
-const realSample = `${realDataDir}onspd-sample-postcodes-pcon24.csv`;
-const realConstituencies = `${realDataDir}ons-pcon24-names-and-codes-uk-v2.csv`;
-const hasRealData = existsSync(realSample) && existsSync(realConstituencies);
-if (!hasRealData) console.warn(`Skipping the real ONSPD sample tests: ${realSample} not found.`);
+const realData = realDataDir("the real ONSPD sample tests");
+const realSample = join(realData ?? "", "onspd-sample-postcodes-pcon24.csv");
+const realConstituencies = join(realData ?? "", "ons-pcon24-names-and-codes-uk-v2.csv");
+const hasRealData = realData !== null;
 
-const dataDir = fileURLToPath(new URL("../../data/", import.meta.url));
 const lookUp = createPostcodeLookup({ mode: "local" });
 
 async function problemsOf(run: () => Promise<unknown>): Promise<Problem[]> {
@@ -93,9 +94,9 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
   });
 });
 
-describe("generated ONSPD files against the sample election", () => {
-  test("postcodes lead to the sample's constituencies; the rest get their own answers", async () => {
-    loadSampleElectionIfEmpty({ dir: dataDir });
+describe("generated ONSPD files against the fixture election", () => {
+  test("postcodes lead to the fixture's constituencies; the rest get their own answers", async () => {
+    loadFixtureElection();
     const path = writeOnspdFile([
       onspdRow({ pcds: "ZZ1 1AA", pcon: "E14009001" }),
       onspdRow({ pcds: "ZZ2 4AB", pcon: "W07009001" }),
@@ -111,9 +112,9 @@ describe("generated ONSPD files against the sample election", () => {
     await expect(lookUp("zz11aa")).resolves.toEqual({
       status: "found",
       postcode: "ZZ1 1AA",
-      constituency: { gssCode: "E14009001", name: "Kirkmoor and Dunley", slug: "kirkmoor-and-dunley" },
+      constituency: { gssCode: "E14009001", name: "Mardale and Thorne", slug: "mardale-and-thorne" },
     });
-    await expect(lookUp(" zz2 4ab ")).resolves.toMatchObject({ status: "found", constituency: { slug: "rhosgoch-and-afon-dwr" } });
+    await expect(lookUp(" zz2 4ab ")).resolves.toMatchObject({ status: "found", constituency: { slug: "glynmawr-and-afon-dwr" } });
     await expect(lookUp("ZZ3 5ZZ")).resolves.toEqual({ status: "terminated", postcode: "ZZ3 5ZZ", terminatedOn: "2023-11" });
     await expect(lookUp("ZY1 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside" });
     await expect(lookUp("ZY2 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside" });
@@ -128,7 +129,7 @@ describe("generated ONSPD files against the sample election", () => {
   });
 
   test("a new directory replaces the old one: added, updated, removed and unchanged are counted", async () => {
-    loadSampleElectionIfEmpty({ dir: dataDir });
+    loadFixtureElection();
     // The sample load brought 52 postcodes, among them ZZ1 1AA and ZZ1 1AB in E14009001.
     expect(countPostcodes()).toBe(52);
     const path = writeOnspdFile([
@@ -195,13 +196,13 @@ describe("generated ONSPD files against the sample election", () => {
     expect(seen).toEqual(["reading 10", "reading 20", "reading 25", "comparing 25", "writing 25", "done 25"]);
   });
 
-  test("the sample election's own postcode file loads with the rest of the sample, in the same transaction", () => {
-    const results = loadSampleElectionIfEmpty({ dir: dataDir });
+  test("an election folder's own postcode file loads with the rest of it through the sample loader, in the same transaction", () => {
+    const results = loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
 
     const postcodeResult = results?.find((r) => r.kind === "onspd-postcodes");
     expect(postcodeResult).toMatchObject({ file: "postcodes-onspd.csv", rows: 52, added: 52 });
     expect(countPostcodes()).toBe(52);
-    expect(findPostcode({ postcode: "ZZ16 2AD" })?.constituency?.slug).toBe("slievebrack-and-lisnaharra");
+    expect(findPostcode({ postcode: "ZZ16 2AD" })?.constituency?.slug).toBe("slievecarn-and-lisdrumbeg");
   });
 
   test("runImport detects a small ONSPD file by its header and imports it like the streaming path", async () => {
@@ -215,10 +216,10 @@ describe("generated ONSPD files against the sample election", () => {
 
   test("the command line tells an ONSPD file from the others by its first line", () => {
     expect(looksLikePostcodeDirectory({ path: writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" })]) })).toBe(true);
-    expect(looksLikePostcodeDirectory({ path: `${dataDir}postcodes-onspd.csv` })).toBe(true);
-    expect(looksLikePostcodeDirectory({ path: `${dataDir}constituencies-ons.csv` })).toBe(false);
-    expect(looksLikePostcodeDirectory({ path: `${dataDir}constituencies.hexjson` })).toBe(false);
-    expect(looksLikePostcodeDirectory({ path: `${dataDir}no-such-file.csv` })).toBe(false);
+    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}postcodes-onspd.csv` })).toBe(true);
+    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}constituencies-ons.csv` })).toBe(false);
+    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}constituencies.hexjson` })).toBe(false);
+    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}no-such-file.csv` })).toBe(false);
   });
 });
 
@@ -281,7 +282,7 @@ describe("imports that overlap", () => {
 
 describe("bad input is refused with where and why, and the database is left as it was", () => {
   async function expectRefused(path: string) {
-    loadSampleElectionIfEmpty({ dir: dataDir });
+    loadFixtureElection();
     const before = snapshotDatabase();
     const problems = await problemsOf(() => runPostcodeImport({ path }));
     expect(snapshotDatabase()).toEqual(before);

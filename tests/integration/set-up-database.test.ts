@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { expect, test } from "vitest";
 import { runImport } from "~/importers/import.server";
 import { loadCampaignSettings } from "~/importers/campaign.server";
@@ -13,9 +14,13 @@ import { countConstituencies } from "~/models/constituency.server";
 import { loader as boardLoader } from "~/routes/board";
 import { buildCandidate, buildSeat, dcCsv, hocCsv, writeInputFile } from "../factories";
 import { setUpDatabase } from "../../scripts/set-up-database";
+import { fixtureCampaign } from "../fixture-election";
 
 const repoRoot = join(import.meta.dirname, "../..");
-const sampleCampaign = JSON.parse(readFileSync(join(repoRoot, "data/campaign.json"), "utf8")) as Record<string, unknown>;
+// What npm start loads into an empty database is the sample in data/, which
+// may be edited at any time: its campaign name and seat count are read from it.
+const sampleCampaign = JSON.parse(readFileSync(join(repoRoot, "data/campaign.json"), "utf8")) as { name: string };
+const sampleSeats = (parse(readFileSync(join(repoRoot, "data/constituencies-ons.csv")), { columns: true }) as unknown[]).length;
 
 function startUp(options: { campaignFile?: string } = {}) {
   const lines: string[] = [];
@@ -32,7 +37,7 @@ function importElection() {
 }
 
 function campaignFile(overrides: Record<string, unknown>) {
-  return writeInputFile("campaign.json", JSON.stringify({ ...sampleCampaign, ...overrides }));
+  return writeInputFile("campaign.json", JSON.stringify({ ...fixtureCampaign, ...overrides }));
 }
 
 async function boardSummary() {
@@ -43,8 +48,8 @@ test("an empty database gets the sample election and its campaign, and says so",
   const { log, warnings } = startUp();
   expect(log).toContain("was empty: loaded the sample election and its campaign from data/");
   expect(warnings).toBe("");
-  expect(countConstituencies()).toBe(16);
-  expect(findCampaign()?.name).toBe("Rally With Refugees");
+  expect(countConstituencies()).toBe(sampleSeats);
+  expect(findCampaign()?.name).toBe(sampleCampaign.name);
 });
 
 test("an imported election without a campaign gets data/campaign.json on start, and the board counts its candidates", async () => {
@@ -53,10 +58,10 @@ test("an imported election without a campaign gets data/campaign.json on start, 
   expect((await boardSummary()).standing).toBe(0);
 
   const { log, warnings } = startUp();
-  expect(findCampaign()?.name).toBe("Rally With Refugees");
-  expect(log).toContain('has an election but no campaign: loaded the campaign "Rally With Refugees"');
+  expect(findCampaign()?.name).toBe(sampleCampaign.name);
+  expect(log).toContain(`has an election but no campaign: loaded the campaign "${sampleCampaign.name}"`);
   expect(log).toContain("npm run campaign -- FILE");
-  expect(log).toContain('Campaign "Rally With Refugees" for parl.2024-07-04: constituencies 2, candidacies 3.');
+  expect(log).toContain(`Campaign "${sampleCampaign.name}" for parl.2024-07-04: constituencies 2, candidacies 3.`);
   expect(warnings).toBe("");
   // The sample election is not mixed in.
   expect(countConstituencies()).toBe(2);

@@ -15,9 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fakeNpm = `#!/usr/bin/env bash
 case "$1" in
   install) exit 0 ;;
-  start) exec node -e 'require("node:http").createServer((q, r) => r.end("Kirkmoor and Dunley")).listen(Number(process.env.PORT), "127.0.0.1")' ;;
+  start) exec node -e 'require("node:http").createServer((q, r) => r.end("Fenhallow Marsh")).listen(Number(process.env.PORT), "127.0.0.1")' ;;
   test)
     echo "      Tests  12 passed | 1 skipped (13)"
+    echo "      Tests  20 passed (20)"
     case "$FAKE_BROWSER_RUN" in
       pass) echo "Skipping the real-data map browser test: the folder ../shared/realdata is missing."; echo "      Tests  30 passed (30)" ;;
       fail) echo "      Tests  1 failed | 29 passed (30)"; exit 1 ;;
@@ -28,6 +29,9 @@ esac
 
 mkdirSync(join(dir, ".ci"));
 copyFileSync(join(repoRoot, ".ci/run"), join(dir, ".ci/run"));
+// The sample's first plainly named seat is what CI looks for on the started server.
+mkdirSync(join(dir, "data"));
+writeFileSync(join(dir, "data/constituencies-ons.csv"), 'PCON24CD,PCON24NM,PCON24NMW,ObjectId\nE14009901,"Ash, Elm and Oak",,1\nE14009902,Fenhallow Marsh,,2\n');
 mkdirSync(join(dir, "bin"));
 for (const [name, body] of [
   ["npm", fakeNpm],
@@ -48,20 +52,20 @@ async function runCi(browserRun: "pass" | "fail" | "none") {
   return { status: result.status, last: lines.at(-1) ?? "", stdout: result.stdout };
 }
 
-test("every test passing: exit 0, and a summary with both runs' counts and the skipped real-data tests named", { timeout: 60_000 }, async () => {
+test("every test passing: exit 0, and a summary with each run's counts and the skipped real-data tests named", { timeout: 60_000 }, async () => {
   const { status, last, stdout } = await runCi("pass");
   expect(status, stdout).toBe(0);
-  expect(last).toMatch(/^ci: PASSED in \d+m \d+s — unit and integration: 12 passed \| 1 skipped \(13\); browser: 30 passed \(30\)$/);
+  expect(last).toMatch(/^ci: PASSED in \d+m \d+s — unit: 12 passed \| 1 skipped \(13\); integration: 20 passed \(20\); browser: 30 passed \(30\)$/);
   expect(stdout).toContain("ci: Skipping the real-data map browser test");
-  // Both runs added up, on a line of its own just before the summary.
-  expect(stdout.trim().split("\n").at(-2)).toBe("ci: 42 passed, 0 failed, 1 skipped");
+  // The runs added up, on a line of its own just before the summary.
+  expect(stdout.trim().split("\n").at(-2)).toBe("ci: 62 passed, 0 failed, 1 skipped");
 });
 
 test("a failing browser test fails the run, and the summary says where", { timeout: 60_000 }, async () => {
   const { status, last, stdout } = await runCi("fail");
   expect(status, stdout).not.toBe(0);
-  expect(last).toMatch(/^ci: FAILED at: npm test .* — unit and integration: 12 passed \| 1 skipped \(13\); browser: 1 failed \| 29 passed \(30\)$/);
-  expect(stdout.trim().split("\n").at(-2)).toBe("ci: 41 passed, 1 failed, 1 skipped");
+  expect(last).toMatch(/^ci: FAILED at: npm test .* — unit: 12 passed \| 1 skipped \(13\); integration: 20 passed \(20\); browser: 1 failed \| 29 passed \(30\)$/);
+  expect(stdout.trim().split("\n").at(-2)).toBe("ci: 61 passed, 1 failed, 1 skipped");
 });
 
 test("browser tests that never ran fail the run instead of passing it quietly", { timeout: 60_000 }, async () => {

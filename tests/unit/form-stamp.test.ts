@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { signValue } from "~/utils/signed-value.server";
+import { DAY } from "../time";
 
 const secret = "a-test-secret-of-enough-length-for-hmac";
 const t0 = new Date("2024-06-20T09:00:00Z");
@@ -10,11 +11,11 @@ test("a stamp is good from 3 s after it was issued until a day has passed, and i
   const stamp = issueFormStamp({ secret, now: t0 });
   expect(checkFormStamp({ stamp, secret, now: at(2_999) })).toEqual({ verdict: "too-young", stamp });
   expect(checkFormStamp({ stamp, secret, now: at(3_000) })).toEqual({ verdict: "ok", stamp });
-  expect(checkFormStamp({ stamp, secret, now: at(24 * 60 * 60 * 1000) })).toEqual({ verdict: "ok", stamp });
+  expect(checkFormStamp({ stamp, secret, now: at(DAY) })).toEqual({ verdict: "ok", stamp });
 });
 
 test("a missing, forged, backdated or too old stamp is replaced by a fresh one, good 3 s later", () => {
-  const now = at(10 * 24 * 60 * 60 * 1000);
+  const now = at(10 * DAY);
   const forgeries = [
     "",
     "0",
