@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { askRecipients, asks, campaigns, outbox } from "#db/schema";
+import { askRecipients, asks, campaigns } from "#db/schema";
 import { confirmAsk, deleteExpiredAsks, findAskByToken, submitAsk, type NewAsk } from "~/models/ask.server";
 import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/supporter.server";
 import { queueDueDigests } from "~/models/digest.server";

@@ -5,7 +5,7 @@
 import { asc, eq } from "drizzle-orm";
 import { afterEach, expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
-import { askRecipients, candidacies, outbox, pledgeHistory, pledges, signingTokens } from "#db/schema";
+import { askRecipients, candidacies, pledgeHistory, pledges, signingTokens } from "#db/schema";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
 import { action as candidateAction, headers as candidateHeaders, loader as candidateLoader } from "~/routes/candidates.$personId";
