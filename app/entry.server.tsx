@@ -66,7 +66,10 @@ export function handleError(error: unknown, { request }: Parameters<HandleErrorF
 }
 
 function setSecurityHeaders(headers: Headers, scriptHashes: string[]) {
-  headers.set("Content-Security-Policy", contentSecurityPolicy({ scriptHashes, production: env.NODE_ENV === "production" }));
+  headers.set(
+    "Content-Security-Policy",
+    contentSecurityPolicy({ scriptHashes, production: env.NODE_ENV === "production" }),
+  );
   headers.set("X-Content-Type-Options", "nosniff");
   if (!headers.has("Referrer-Policy")) headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-cache");

@@ -1,13 +1,5 @@
 import type { LinksFunction } from "@remix-run/node";
-import {
-  Link,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useRouteLoaderData,
-} from "@remix-run/react";
+import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import { MailBanner } from "~/components/mail-banner";
 import { findCampaign } from "~/models/campaign.server";
 import { env, mailMode } from "~/utils/env.server";
@@ -75,12 +67,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <footer className="footer">
           <div className="width-container">
             <p>
-              Candidate data from <a href="https://candidates.democracyclub.org.uk/">Democracy Club</a> (CC BY-SA
-              3.0). Constituency names and codes from the Office for National Statistics (Open Government Licence v3).
+              Candidate data from <a href="https://candidates.democracyclub.org.uk/">Democracy Club</a> (CC BY-SA 3.0).
+              Constituency names and codes from the Office for National Statistics (Open Government Licence v3).
               Electorates from the House of Commons Library (Open Parliament Licence v3).
             </p>
             <p>
-              <Link to={paths.data}>Open data</Link>: download who has signed, as CSV and JSON, to reuse under CC BY-SA 4.0.
+              <Link to={paths.data}>Open data</Link>: download who has signed, as CSV and JSON, to reuse under CC BY-SA
+              4.0.
             </p>
           </div>
         </footer>

@@ -110,4 +110,3 @@ function commitWaiting(db: Db) {
     else call.reject(outcome.error);
   });
 }
-

@@ -2,14 +2,7 @@
 // kept (GSS codes, Democracy Club person_id and ballot_paper_id, party ids).
 // Timestamps are UTC ISO-8601 strings throughout.
 import { sql } from "drizzle-orm";
-import {
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import {
   askDeliveries,
   askStatuses,
@@ -286,7 +279,10 @@ export const askRecipients = sqliteTable(
     // When this supporter was told the candidate signed (only if they asked for updates).
     notifiedAt: text("notified_at"),
   },
-  (t) => [primaryKey({ columns: [t.askId, t.candidacyId] }), index("ask_recipients_candidacy_idx").on(t.candidacyId, t.delivery)],
+  (t) => [
+    primaryKey({ columns: [t.askId, t.candidacyId] }),
+    index("ask_recipients_candidacy_idx").on(t.candidacyId, t.delivery),
+  ],
 );
 
 // Every mail the app sends is first a row here, written in the same
@@ -365,7 +361,10 @@ export const signingTokens = sqliteTable(
     revokedAt: text("revoked_at"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("signing_tokens_hash_unique").on(t.tokenHash), index("signing_tokens_candidacy_idx").on(t.candidacyId)],
+  (t) => [
+    uniqueIndex("signing_tokens_hash_unique").on(t.tokenHash),
+    index("signing_tokens_candidacy_idx").on(t.candidacyId),
+  ],
 );
 
 // A candidacy's current pledge: its statement and how we know it is theirs.
@@ -393,7 +392,10 @@ export const pledgePointAnswers = sqliteTable(
     answer: text("answer", { enum: pledgeAnswers }).notNull(),
     answeredAt: text("answered_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.candidacyId, t.pointId] }), index("pledge_point_answers_point_idx").on(t.pointId, t.answer)],
+  (t) => [
+    primaryKey({ columns: [t.candidacyId, t.pointId] }),
+    index("pledge_point_answers_point_idx").on(t.pointId, t.answer),
+  ],
 );
 
 // Every change to a pledge, as made. Append-only: triggers in the migration

@@ -75,7 +75,9 @@ function machine() {
     `Node ${process.version}`,
     `${process.platform} ${process.arch}`,
     // Other work on the machine skews every figure; this says how busy it was.
-    `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
     new Date().toISOString(),
   ].join("; ");
 }

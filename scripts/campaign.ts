@@ -28,7 +28,9 @@ async function main() {
   migrateDb(db);
   try {
     const settings = loadCampaignSettings({ path });
-    console.log(`Campaign "${settings.name}" loaded: ${settings.points.length} points, election ${settings.electionId}.`);
+    console.log(
+      `Campaign "${settings.name}" loaded: ${settings.points.length} points, election ${settings.electionId}.`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof ImportFailed)) throw error;

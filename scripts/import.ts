@@ -44,7 +44,9 @@ async function main() {
   migrateDb(db);
   for (const path of positionals) {
     try {
-      const kind = (values.kind as ImportKind | undefined) ?? (looksLikePostcodeDirectory({ path }) ? "onspd-postcodes" : undefined);
+      const kind =
+        (values.kind as ImportKind | undefined) ??
+        (looksLikePostcodeDirectory({ path }) ? "onspd-postcodes" : undefined);
       // The postcode directory is too big to read whole: it streams, so it is awaited.
       const result =
         kind === "onspd-postcodes"
@@ -89,10 +91,13 @@ async function main() {
 
 function report(path: string, result: ImportResult, summariseChanges: (result: ImportResult) => string) {
   const prefix = result.dryRun ? "dry run, nothing written" : "imported";
-  console.log(`${path} (${result.kind}, ${result.rows} rows, sha256 ${result.sha256.slice(0, 12)}…): ${prefix}: ${summariseChanges(result)}`);
+  console.log(
+    `${path} (${result.kind}, ${result.rows} rows, sha256 ${result.sha256.slice(0, 12)}…): ${prefix}: ${summariseChanges(result)}`,
+  );
   if (!result.dryRun) {
     // Withdrawals were confirmed: say who, so the log shows it.
-    for (const change of result.changes) if (change.withdrawal) console.log(`  withdrawn ${formatWithdrawal(change.withdrawal)}`);
+    for (const change of result.changes)
+      if (change.withdrawal) console.log(`  withdrawn ${formatWithdrawal(change.withdrawal)}`);
     return;
   }
   for (const change of result.changes) {
@@ -111,9 +116,12 @@ function printPostcodeProgress(path: string) {
     const rows = progress.rows.toLocaleString("en-GB");
     if (progress.phase === "reading") {
       const percent = progress.totalBytes > 0 ? Math.floor((100 * progress.bytes) / progress.totalBytes) : 100;
-      process.stderr.write(`${path}: checked ${rows} rows (${mb(progress.bytes)} of ${mb(progress.totalBytes)}, ${percent}%)…\n`);
+      process.stderr.write(
+        `${path}: checked ${rows} rows (${mb(progress.bytes)} of ${mb(progress.totalBytes)}, ${percent}%)…\n`,
+      );
     }
-    if (progress.phase === "comparing") process.stderr.write(`${path}: comparing ${rows} postcodes with the database…\n`);
+    if (progress.phase === "comparing")
+      process.stderr.write(`${path}: comparing ${rows} postcodes with the database…\n`);
     if (progress.phase === "writing") {
       process.stderr.write(`${path}: writing ${progress.changes.toLocaleString("en-GB")} changes…\n`);
     }

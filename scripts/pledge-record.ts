@@ -65,7 +65,10 @@ async function main() {
     return 1;
   }
   const answers: Answers = {};
-  const chosen = [...(args.sign ?? []).map((p) => [p, "signed"] as const), ...(args.decline ?? []).map((p) => [p, "declined"] as const)];
+  const chosen = [
+    ...(args.sign ?? []).map((p) => [p, "signed"] as const),
+    ...(args.decline ?? []).map((p) => [p, "declined"] as const),
+  ];
   if (chosen.length === 0) {
     console.error("Give at least one of --sign and --decline.\n" + usage);
     return 2;
@@ -100,10 +103,16 @@ async function main() {
       console.error(`Person ${args.person} has withdrawn; their pledge cannot be recorded.`);
       return 1;
     case "verified":
-      console.error(`Person ${args.person} has already answered through their own signing link; that is not overwritten.`);
+      console.error(
+        `Person ${args.person} has already answered through their own signing link; that is not overwritten.`,
+      );
       return 1;
     case "recorded":
-      console.log(result.changed ? `Recorded, and written to the audit log.` : `No change: the same answers were already recorded.`);
+      console.log(
+        result.changed
+          ? `Recorded, and written to the audit log.`
+          : `No change: the same answers were already recorded.`,
+      );
       return 0;
   }
 }

@@ -51,6 +51,8 @@ export function setUpDatabase({
           : "Import the candidates with `npm run import -- FILE`."),
     );
   } else {
-    log(`Campaign "${campaign.name}" for ${campaign.electionId}: constituencies ${constituencies}, candidacies ${ours}.`);
+    log(
+      `Campaign "${campaign.name}" for ${campaign.electionId}: constituencies ${constituencies}, candidacies ${ours}.`,
+    );
   }
 }

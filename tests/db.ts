@@ -13,9 +13,10 @@ export function resetDatabase() {
     .all() as string[];
   // The append-only tables refuse DELETE by trigger; set the triggers aside
   // while emptying, and put them back exactly as they were.
-  const triggers = sqlite
-    .prepare("select name, sql from sqlite_master where type = 'trigger'")
-    .all() as { name: string; sql: string }[];
+  const triggers = sqlite.prepare("select name, sql from sqlite_master where type = 'trigger'").all() as {
+    name: string;
+    sql: string;
+  }[];
   sqlite.pragma("foreign_keys = OFF");
   sqlite.transaction(() => {
     for (const trigger of triggers) sqlite.exec(`drop trigger "${trigger.name}"`);

@@ -279,7 +279,9 @@ export const oiColumns = [
   "cancelled_poll",
 ] as const;
 
-export type CandidateRow = Partial<Record<(typeof dcFullColumns)[number] | "gss" | "pcon24cd" | "party_key", Row[string]>>;
+export type CandidateRow = Partial<
+  Record<(typeof dcFullColumns)[number] | "gss" | "pcon24cd" | "party_key", Row[string]>
+>;
 
 export const parties = {
   labour: { party_id: "PP53", party_name: "Labour Party" },
@@ -292,7 +294,18 @@ export const parties = {
 } as const;
 
 const firstNames = ["Ada", "Bryn", "Cerys", "Dev", "Elspeth", "Fergus", "Greer", "Hamza", "Iona", "Jory"];
-const surnames = ["Ashgrove", "Blackthorn", "Caddick", "Dunmore", "Elwood", "Fairlie", "Garside", "Hollins", "Ingleby", "Jessop"];
+const surnames = [
+  "Ashgrove",
+  "Blackthorn",
+  "Caddick",
+  "Dunmore",
+  "Elwood",
+  "Fairlie",
+  "Garside",
+  "Hollins",
+  "Ingleby",
+  "Jessop",
+];
 let personNumber = 0;
 
 /** One candidacy row for the 2024 general election in the given seat. Person ids start at 900001, far above any real one. */
@@ -326,7 +339,11 @@ function slugOf(name: string) {
     "Ayr, Carrick and Cumnock": "ayr-carrick-and-cumnock",
     "Belfast East": "belfast-east",
   };
-  const plain = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/['’]/g, "").toLowerCase();
+  const plain = name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/['’]/g, "")
+    .toLowerCase();
   return known[name] ?? plain.replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
@@ -410,7 +427,10 @@ export function buildCampaignSettings(overrides: Partial<CampaignSettings> = {})
     electionDate: "2024-07-04",
     fromEmail: "streets@example.org",
     points: [
-      { title: "Slow the traffic outside every school.", body: "I will back 20 mph limits where children walk to school." },
+      {
+        title: "Slow the traffic outside every school.",
+        body: "I will back 20 mph limits where children walk to school.",
+      },
       { title: "Fund safe crossings.", body: "I will press for a crossing wherever parents ask for one." },
     ],
     askHourlyCap: 20,
@@ -459,7 +479,9 @@ export function insertConstituency(overrides: Partial<Seat> & { slug?: string } 
 
 /** A standing candidacy; its constituency, party and election are made too unless given. */
 export function insertCandidacy(
-  overrides: Partial<Omit<typeof candidacies.$inferInsert, "id">> & { constituency?: { gssCode: string; name: string } } = {},
+  overrides: Partial<Omit<typeof candidacies.$inferInsert, "id">> & {
+    constituency?: { gssCode: string; name: string };
+  } = {},
 ) {
   const { constituency: given, ...fields } = overrides;
   const constituency = given ?? (fields.constituencyCode ? undefined : insertConstituency());
@@ -511,6 +533,9 @@ export function insertHexLayout({
   hexes: { constituencyCode: string; q: number; r: number }[];
 }) {
   db.insert(hexLayouts).values({ id, layout, source: testSource }).run();
-  for (const cell of cells) db.insert(hexes).values({ layoutId: id, ...cell }).run();
+  for (const cell of cells)
+    db.insert(hexes)
+      .values({ layoutId: id, ...cell })
+      .run();
   return { id, layout };
 }

@@ -24,7 +24,12 @@ export function fixtureCandidacy(personId: string) {
 
 /** Every candidacy in a fixture constituency, by name. */
 export function fixtureCandidaciesIn(constituencyCode: string) {
-  return db.select(columns).from(candidacies).where(eq(candidacies.constituencyCode, constituencyCode)).orderBy(asc(candidacies.name)).all();
+  return db
+    .select(columns)
+    .from(candidacies)
+    .where(eq(candidacies.constituencyCode, constituencyCode))
+    .orderBy(asc(candidacies.name))
+    .all();
 }
 
 /** Loads the fixture election into an empty database (a second call in the same test changes nothing) and returns its campaign. */

@@ -62,7 +62,11 @@ export function HexMap({
     if (!link || !hex || !frame.current) return;
     if (by === "pointer" && active?.hex === hex) return;
     if (by === "focus") link.setAttribute("aria-describedby", TOOLTIP_ID);
-    setActive({ hex, by, position: tooltipPosition(link.getBoundingClientRect(), frame.current.getBoundingClientRect()) });
+    setActive({
+      hex,
+      by,
+      position: tooltipPosition(link.getBoundingClientRect(), frame.current.getBoundingClientRect()),
+    });
   }
 
   function onBlur(event: FocusEvent<SVGSVGElement>) {
@@ -190,7 +194,15 @@ export function tooltipPosition(hex: Box, frame: Box): TooltipPosition {
 }
 
 /** The key: each colour, what it means and how many constituencies have it. */
-export function HexMapKey({ counts, filtered, partyName }: { counts: Record<MapStatus | "dim", number>; filtered: boolean; partyName?: string }) {
+export function HexMapKey({
+  counts,
+  filtered,
+  partyName,
+}: {
+  counts: Record<MapStatus | "dim", number>;
+  filtered: boolean;
+  partyName?: string;
+}) {
   const entries: { className: string; label: string; count: number }[] = mapStatuses
     // "No candidates standing" is listed only when it happens.
     .filter((s) => s !== "none" || counts.none > 0)

@@ -9,7 +9,15 @@ const tagClass: Record<PledgeStatus, string> = {
 };
 
 /** A candidacy's pledge status as a GOV.UK tag, the same on every page. */
-export function PledgeTag({ status, signed, pointCount }: { status: PledgeStatus; signed: number; pointCount: number }) {
+export function PledgeTag({
+  status,
+  signed,
+  pointCount,
+}: {
+  status: PledgeStatus;
+  signed: number;
+  pointCount: number;
+}) {
   return (
     <strong className={tagClass[status]}>
       {status === "signed-some" ? `Signed ${signed} of ${pointCount}` : pledgeStatusLabels[status]}

@@ -24,7 +24,10 @@ export function ErrorBoundary() {
     // tooManyRequests() puts the wait in the body as well as in Retry-After.
     const data: unknown = error.data;
     const retryAfter =
-      typeof data === "object" && data !== null && "retryAfterSeconds" in data && typeof data.retryAfterSeconds === "number"
+      typeof data === "object" &&
+      data !== null &&
+      "retryAfterSeconds" in data &&
+      typeof data.retryAfterSeconds === "number"
         ? data.retryAfterSeconds
         : null;
     return (

@@ -17,7 +17,10 @@ const campaignSchema = z.object({
   electionName: z.string().trim().min(1),
   electionDate: z.iso.date(),
   fromEmail: emailAddress(),
-  points: z.array(z.object({ title: z.string().trim().min(1), body: z.string().trim().min(1) })).min(1).max(10),
+  points: z
+    .array(z.object({ title: z.string().trim().min(1), body: z.string().trim().min(1) }))
+    .min(1)
+    .max(10),
   askHourlyCap: z.number().int().min(1).default(20),
   wordingVariants: z
     .array(
@@ -54,4 +57,3 @@ export function loadCampaignSettings({ path, now = new Date() }: { path: string;
   writeTransaction(db, () => saveCampaign({ settings, now }));
   return settings;
 }
-

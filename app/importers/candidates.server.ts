@@ -61,7 +61,9 @@ const unwrapped = <S extends z.ZodType>(schema: S) => z.preprocess(unwrap, schem
 // Handles are not links, but whatever shows them will make them into one; so
 // they may hold only what a handle can, never a scheme such as "javascript:".
 // X allows letters, digits and "_" (Democracy Club stores it without the "@").
-const twitterHandle = z.string().regex(/^@?[A-Za-z0-9_]{1,50}$/, "must be an X (Twitter) username, such as CaptainBeanyMP");
+const twitterHandle = z
+  .string()
+  .regex(/^@?[A-Za-z0-9_]{1,50}$/, "must be an X (Twitter) username, such as CaptainBeanyMP");
 // A Mastodon account is "@user@server", or the profile's web address.
 const mastodonAccount = z
   .string()
@@ -231,7 +233,13 @@ export function planCandidatesImport({
         unchanged++;
         continue;
       }
-      changes.push({ entity: "candidacy", type: "updated", key: record.personId, label: describe(after, byCode), details });
+      changes.push({
+        entity: "candidacy",
+        type: "updated",
+        key: record.personId,
+        label: describe(after, byCode),
+        details,
+      });
       toSave.push(after);
       if (before.email !== after.email) {
         const people = emailChanged.get(electionId) ?? [];
@@ -253,7 +261,13 @@ export function planCandidatesImport({
         partyName: parties.get(before.partyId)?.name ?? before.partyId,
         constituencyName: byCode.get(before.constituencyCode)?.name ?? before.constituencyCode,
       };
-      changes.push({ entity: "candidacy", type: "withdrawn", key: before.personId, label: describe(before, byCode), withdrawal });
+      changes.push({
+        entity: "candidacy",
+        type: "withdrawn",
+        key: before.personId,
+        label: describe(before, byCode),
+        withdrawal,
+      });
     }
     toWithdraw.set(electionId, withdrawn);
   }
@@ -289,7 +303,12 @@ export function planCandidatesImport({
     if (row.pcon24cd) {
       const found = byCode.get(row.pcon24cd);
       if (found) return { value: found };
-      return { problem: { column: "pcon24cd", message: `no constituency has the GSS code ${row.pcon24cd}; import constituencies first` } };
+      return {
+        problem: {
+          column: "pcon24cd",
+          message: `no constituency has the GSS code ${row.pcon24cd}; import constituencies first`,
+        },
+      };
     }
     const ballotSlug = row.ballot_paper_id?.split(".")[1];
     const found = (ballotSlug && bySlug.get(ballotSlug)) || bySlug.get(slugify(row.post_label));

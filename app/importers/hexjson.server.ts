@@ -47,7 +47,8 @@ export function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }
     const line = () => lineAt(file.text, file.text.indexOf(JSON.stringify(code)));
     const hex = hexSchema.safeParse(value);
     if (!hex.success) {
-      for (const issue of hex.error.issues) problems.push({ file: file.name, line: line(), column: code, message: issue.message });
+      for (const issue of hex.error.issues)
+        problems.push({ file: file.name, line: line(), column: code, message: issue.message });
       continue;
     }
     if (!known.has(code)) {
@@ -62,7 +63,12 @@ export function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }
     const at = `${hex.data.q},${hex.data.r}`;
     const other = positions.get(at);
     if (other) {
-      problems.push({ file: file.name, line: line(), column: code, message: `q=${hex.data.q}, r=${hex.data.r} is already taken by ${other}` });
+      problems.push({
+        file: file.name,
+        line: line(),
+        column: code,
+        message: `q=${hex.data.q}, r=${hex.data.r} is already taken by ${other}`,
+      });
       continue;
     }
     positions.set(at, code);

@@ -121,7 +121,12 @@ export function runImport({
   });
 }
 
-function planFor(kind: Exclude<ImportKind, "onspd-postcodes">, file: SourceFile, table: CsvTable | null, now: Date): ImportPlan {
+function planFor(
+  kind: Exclude<ImportKind, "onspd-postcodes">,
+  file: SourceFile,
+  table: CsvTable | null,
+  now: Date,
+): ImportPlan {
   switch (kind) {
     case "hexjson":
       return planHexJsonImport({ file, now });

@@ -417,7 +417,10 @@ function* applyStaged({
   if (!published) {
     yield* deleteUnpublished(writeBatchRows);
     throw new ImportFailed([
-      { file: fileName, message: "another postcode import finished while this one was running; nothing was written, so run it again" },
+      {
+        file: fileName,
+        message: "another postcode import finished while this one was running; nothing was written, so run it again",
+      },
     ]);
   }
   yield* deleteSuperseded(writeBatchRows);
@@ -477,7 +480,15 @@ function isRunning(holder: PostcodeImportHolder, now: Date) {
 }
 
 /** Checks rows, collects problems with their line and column, and stages good rows in batches. */
-function createRowChecker({ fileName, header, staging }: { fileName: string; header: string[]; staging: PostcodeStaging }) {
+function createRowChecker({
+  fileName,
+  header,
+  staging,
+}: {
+  fileName: string;
+  header: string[];
+  staging: PostcodeStaging;
+}) {
   refuseRepeatedColumns(fileName, header);
   const missing = onspdColumns.filter((c) => !header.includes(c));
   if (missing.length > 0) {
@@ -539,7 +550,10 @@ function createRowChecker({ fileName, header, staging }: { fileName: string; hea
         problem({
           line,
           column: "pcds",
-          message: pcds === "" ? "a postcode is required" : `must be a full UK postcode such as SW1A 1AA (got "${truncate(pcds, 40)}")`,
+          message:
+            pcds === ""
+              ? "a postcode is required"
+              : `must be a full UK postcode such as SW1A 1AA (got "${truncate(pcds, 40)}")`,
         });
       }
       if (pcon !== "" && !gssCodeShape.test(pcon)) {
@@ -573,7 +587,9 @@ function createRowChecker({ fileName, header, staging }: { fileName: string; hea
       if (stopped) return true;
       if (problems.length < maxProblems) return false;
       stopped = true;
-      problem({ message: `stopped checking after ${maxProblems.toLocaleString("en-GB")} problems; fix these and import again` });
+      problem({
+        message: `stopped checking after ${maxProblems.toLocaleString("en-GB")} problems; fix these and import again`,
+      });
       return true;
     },
     finish() {
@@ -605,13 +621,15 @@ function fileSize(path: string, fileName: string) {
 function readError(error: unknown, fileName: string, nextLine: number) {
   if (error instanceof ImportFailed) return error;
   const e = error as { code?: string; message?: string; lines?: number };
-  if (e.code === "CSV_QUOTE_NOT_CLOSED") return new ImportFailed([{ file: fileName, line: nextLine, message: unclosedQuote }]);
+  if (e.code === "CSV_QUOTE_NOT_CLOSED")
+    return new ImportFailed([{ file: fileName, line: nextLine, message: unclosedQuote }]);
   if (typeof e.code === "string" && e.code.startsWith("CSV_")) {
-    return new ImportFailed([{ file: fileName, line: e.lines, message: `the CSV is malformed: ${e.message ?? String(error)}` }]);
+    return new ImportFailed([
+      { file: fileName, line: e.lines, message: `the CSV is malformed: ${e.message ?? String(error)}` },
+    ]);
   }
   if (typeof e.code === "string" && /^E[A-Z]+$/.test(e.code)) {
     return new ImportFailed([{ file: fileName, message: `cannot read the file (${e.message ?? e.code})` }]);
   }
   return error;
 }
-

@@ -28,7 +28,9 @@ export class WithdrawalsNotConfirmed extends Error {
   readonly withdrawals: Withdrawal[];
 
   constructor(file: string, withdrawals: Withdrawal[]) {
-    super(`${file}: would withdraw ${withdrawals.length} candidate${withdrawals.length === 1 ? "" : "s"}; nothing was written`);
+    super(
+      `${file}: would withdraw ${withdrawals.length} candidate${withdrawals.length === 1 ? "" : "s"}; nothing was written`,
+    );
     this.name = "WithdrawalsNotConfirmed";
     this.file = file;
     this.withdrawals = withdrawals;
@@ -43,9 +45,7 @@ export function formatWithdrawal(w: Withdrawal): string {
 }
 
 export function formatProblem(p: Problem): string {
-  const where = [p.file, p.line === undefined ? null : `line ${p.line}`]
-    .filter(Boolean)
-    .join(", ");
+  const where = [p.file, p.line === undefined ? null : `line ${p.line}`].filter(Boolean).join(", ");
   const column = p.column ? ` column "${p.column}":` : "";
   return `${where}:${column} ${p.message}`;
 }

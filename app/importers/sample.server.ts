@@ -33,7 +33,13 @@ export const samplePledgesFile = "pledges-sample.csv";
  * database (no constituencies and no campaign), so a real election or a real
  * campaign is never mixed with the invented one.
  */
-export function loadSampleElectionIfEmpty({ dir, now = new Date() }: { dir: string; now?: Date }): ImportResult[] | null {
+export function loadSampleElectionIfEmpty({
+  dir,
+  now = new Date(),
+}: {
+  dir: string;
+  now?: Date;
+}): ImportResult[] | null {
   // One transaction for the lot: a failure part-way leaves the database empty,
   // so the next start tries again rather than serving half an election.
   return writeTransaction(db, () => {
@@ -113,16 +119,22 @@ function loadSamplePledges({ path, now }: { path: string; now: Date }) {
   const rows = parseRows(file.name, table, samplePledgeRow, problems);
   findDuplicates(file.name, rows, "person_id", (r) => r.person_id, problems);
   const campaign = findCampaign();
-  if (!campaign) throw new ImportFailed([{ file: file.name, message: "no campaign is set up: load campaign.json first" }]);
+  if (!campaign)
+    throw new ImportFailed([{ file: file.name, message: "no campaign is set up: load campaign.json first" }]);
 
   const pledges = rows.map(({ line, data }) => {
     const answers: Answers = {};
     const problem = (column: string, message: string) => problems.push({ file: file.name, line, column, message });
-    if (data.sign.length === 0 && data.decline.length === 0) problem("sign", "give the points signed or declined (or both)");
-    for (const [column, positions, answer] of [["sign", data.sign, "signed"], ["decline", data.decline, "declined"]] as const) {
+    if (data.sign.length === 0 && data.decline.length === 0)
+      problem("sign", "give the points signed or declined (or both)");
+    for (const [column, positions, answer] of [
+      ["sign", data.sign, "signed"],
+      ["decline", data.decline, "declined"],
+    ] as const) {
       for (const position of positions) {
         const point = campaign.points.find((p) => p.position === position);
-        if (!point) problem(column, `there is no point ${position}: the campaign has points 1 to ${campaign.points.length}`);
+        if (!point)
+          problem(column, `there is no point ${position}: the campaign has points 1 to ${campaign.points.length}`);
         else if (answers[point.id] === answer) problem(column, `point ${position} is listed twice`);
         else if (answers[point.id]) problem(column, `point ${position} is both signed and declined`);
         else answers[point.id] = answer;

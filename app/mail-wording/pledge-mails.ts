@@ -34,7 +34,10 @@ export function signingLinkMail({
 
 function describeAnswers(points: PointAnswer[]) {
   return points
-    .map((p, i) => `${i + 1}. ${p.title}\n   ${p.answer === "signed" ? "Signed" : p.answer === "declined" ? "Declined" : "Not answered yet"}`)
+    .map(
+      (p, i) =>
+        `${i + 1}. ${p.title}\n   ${p.answer === "signed" ? "Signed" : p.answer === "declined" ? "Declined" : "Not answered yet"}`,
+    )
     .join("\n\n");
 }
 
@@ -57,10 +60,9 @@ export function pledgeRecordedMail({
   publicUrl: string;
 }): Mail {
   return {
-    subject:
-      signedEveryPoint
-        ? `You signed the ${campaign.name} pledge`
-        : `Your answers to the ${campaign.name} pledge are recorded`,
+    subject: signedEveryPoint
+      ? `You signed the ${campaign.name} pledge`
+      : `Your answers to the ${campaign.name} pledge are recorded`,
     textBody: [
       `Dear ${candidateName},`,
       `Thank you. These answers are now public on your page:\n${candidatePageUrl}`,

@@ -35,7 +35,8 @@ export type MailTransport = {
   close(): void;
 };
 
-export type SendOutcome = { outcome: "sent" } | { outcome: "retry"; error: string } | { outcome: "failed"; error: string };
+export type SendOutcome =
+  { outcome: "sent" } | { outcome: "retry"; error: string } | { outcome: "failed"; error: string };
 
 // Short enough that a dead or unreachable server fails an attempt in seconds
 // (the row is retried later), long enough for a slow but working one.
@@ -178,12 +179,20 @@ function cleanBody(text: string) {
 }
 
 /** Builds the message for one outbox row, or says why it can never be sent. */
-export function composeMail({ message, sender }: { message: OutboxMessage; sender: Address }): ComposedMail | { invalid: string } {
-  if (!isSendableAddress(message.toAddress)) return { invalid: "The recipient's address is not a valid email address." };
+export function composeMail({
+  message,
+  sender,
+}: {
+  message: OutboxMessage;
+  sender: Address;
+}): ComposedMail | { invalid: string } {
+  if (!isSendableAddress(message.toAddress))
+    return { invalid: "The recipient's address is not a valid email address." };
   if (message.replyTo !== null && !isSendableAddress(message.replyTo)) {
     return { invalid: "The Reply-To address is not a valid email address." };
   }
-  if (!isSendableAddress(sender.address)) return { invalid: "The campaign's From address is not a valid email address." };
+  if (!isSendableAddress(sender.address))
+    return { invalid: "The campaign's From address is not a valid email address." };
   if (!/^<[^\s<>]+@[^\s<>]+>$/.test(message.messageId)) return { invalid: "The Message-ID is malformed." };
   return {
     outboxId: message.id,

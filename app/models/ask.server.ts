@@ -39,7 +39,9 @@ function prepareAskableCandidates() {
       answers: candidacyAnswersJson,
     })
     .from(candidacies)
-    .where(and(eq(candidacies.constituencyCode, sql.placeholder("constituencyCode")), eq(candidacies.status, "standing")))
+    .where(
+      and(eq(candidacies.constituencyCode, sql.placeholder("constituencyCode")), eq(candidacies.status, "standing")),
+    )
     .orderBy(asc(candidacies.name))
     .prepare();
 }
@@ -61,7 +63,12 @@ export function listAskableCandidates({ constituencyCode }: { constituencyCode: 
 function prepareSubmitQueries() {
   return {
     existing: db
-      .select({ status: asks.status, createdAt: asks.createdAt, confirmedAt: asks.confirmedAt, tokenExpiresAt: asks.tokenExpiresAt })
+      .select({
+        status: asks.status,
+        createdAt: asks.createdAt,
+        confirmedAt: asks.confirmedAt,
+        tokenExpiresAt: asks.tokenExpiresAt,
+      })
       .from(asks)
       .where(and(eq(asks.electionId, sql.placeholder("electionId")), eq(asks.email, sql.placeholder("email"))))
       .orderBy(desc(asks.createdAt))
@@ -109,7 +116,16 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         expiresOn: existing.tokenExpiresAt ? shortDate(existing.tokenExpiresAt) : null,
         publicUrl: env.PUBLIC_URL,
       });
-      enqueueMail({ kind: "ask-already", toAddress: email, toName: ask.name, replyTo: null, ...mail, askId: null, candidacyId: null, now });
+      enqueueMail({
+        kind: "ask-already",
+        toAddress: email,
+        toName: ask.name,
+        replyTo: null,
+        ...mail,
+        askId: null,
+        candidacyId: null,
+        now,
+      });
       return { outcome: "already-asked" as const };
     }
 
@@ -125,7 +141,8 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       )
       .all()
       .filter((c) => !hasSignedEveryPoint({ answers: c.answers, points: campaign.points }));
-    if (candidates.length === 0) throw new Error("An ask needs at least one candidate in its constituency who has not signed");
+    if (candidates.length === 0)
+      throw new Error("An ask needs at least one candidate in its constituency who has not signed");
     const constituency = submitQueries.constituencyName.get({ code: ask.constituencyCode });
 
     const { token, hash } = generateToken();
@@ -162,7 +179,16 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       publicUrl: env.PUBLIC_URL,
       reminder: false,
     });
-    enqueueMail({ kind: "ask-confirmation", toAddress: email, toName: ask.name, replyTo: null, ...mail, askId: inserted.id, candidacyId: null, now });
+    enqueueMail({
+      kind: "ask-confirmation",
+      toAddress: email,
+      toName: ask.name,
+      replyTo: null,
+      ...mail,
+      askId: inserted.id,
+      candidacyId: null,
+      now,
+    });
     return { outcome: "created" as const };
   });
 }
@@ -191,7 +217,12 @@ export function findAskByToken({ token, now }: { token: string; now: Date }) {
     .where(eq(askRecipients.askId, ask.id))
     .orderBy(asc(candidacies.name))
     .all();
-  return { id: ask.id, name: ask.name, constituencyName: ask.constituencyName, candidateNames: recipients.map((r) => r.name) };
+  return {
+    id: ask.id,
+    name: ask.name,
+    constituencyName: ask.constituencyName,
+    candidateNames: recipients.map((r) => r.name),
+  };
 }
 
 /**
@@ -213,7 +244,13 @@ function prepareConfirmQueries() {
     ask: db
       .select()
       .from(asks)
-      .where(and(eq(asks.tokenHash, sql.placeholder("hash")), eq(asks.status, "pending"), gt(asks.tokenExpiresAt, sql.placeholder("now"))))
+      .where(
+        and(
+          eq(asks.tokenHash, sql.placeholder("hash")),
+          eq(asks.status, "pending"),
+          gt(asks.tokenExpiresAt, sql.placeholder("now")),
+        ),
+      )
       .prepare(),
     // set() takes a placeholder only wrapped in sql`` (drizzle's types).
     confirm: db
@@ -227,7 +264,12 @@ function prepareConfirmQueries() {
       .where(eq(constituencies.gssCode, sql.placeholder("code")))
       .prepare(),
     recipients: db
-      .select({ candidacyId: candidacies.id, name: candidacies.name, email: candidacies.email, answers: candidacyAnswersJson })
+      .select({
+        candidacyId: candidacies.id,
+        name: candidacies.name,
+        email: candidacies.email,
+        answers: candidacyAnswersJson,
+      })
       .from(askRecipients)
       .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
       .where(eq(askRecipients.askId, sql.placeholder("askId")))
@@ -235,7 +277,12 @@ function prepareConfirmQueries() {
     delivery: db
       .update(askRecipients)
       .set({ delivery: sql`${sql.placeholder("delivery")}`, outboxId: sql`${sql.placeholder("outboxId")}` })
-      .where(and(eq(askRecipients.askId, sql.placeholder("askId")), eq(askRecipients.candidacyId, sql.placeholder("candidacyId"))))
+      .where(
+        and(
+          eq(askRecipients.askId, sql.placeholder("askId")),
+          eq(askRecipients.candidacyId, sql.placeholder("candidacyId")),
+        ),
+      )
       .prepare(),
   };
 }
@@ -281,7 +328,10 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
         set("no-email");
         continue;
       }
-      if (countCandidateMailsInLastHour({ candidacyId: recipient.candidacyId, now }) >= campaign.askHourlyCap || !wording) {
+      if (
+        countCandidateMailsInLastHour({ candidacyId: recipient.candidacyId, now }) >= campaign.askHourlyCap ||
+        !wording
+      ) {
         set("digest");
         continue;
       }
@@ -327,7 +377,9 @@ export function deleteExpiredAsks({ now }: { now: Date }) {
     const expired = db
       .select({ id: asks.id })
       .from(asks)
-      .where(and(eq(asks.status, "pending"), lte(asks.createdAt, new Date(now.getTime() - ASK_LIFETIME_MS).toISOString())))
+      .where(
+        and(eq(asks.status, "pending"), lte(asks.createdAt, new Date(now.getTime() - ASK_LIFETIME_MS).toISOString())),
+      )
       .all()
       .map((a) => a.id);
     for (let i = 0; i < expired.length; i += 500) {
@@ -339,4 +391,3 @@ export function deleteExpiredAsks({ now }: { now: Date }) {
     return expired.length;
   });
 }
-

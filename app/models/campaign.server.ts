@@ -39,7 +39,12 @@ function prepareCampaignQueries() {
       .where(eq(campaigns.id, CAMPAIGN_ID))
       .prepare(),
     points: db
-      .select({ id: pledgePoints.id, position: pledgePoints.position, title: pledgePoints.title, body: pledgePoints.body })
+      .select({
+        id: pledgePoints.id,
+        position: pledgePoints.position,
+        title: pledgePoints.title,
+        body: pledgePoints.body,
+      })
       .from(pledgePoints)
       .where(eq(pledgePoints.campaignId, CAMPAIGN_ID))
       .orderBy(asc(pledgePoints.position))
@@ -72,7 +77,13 @@ export function requireCampaign() {
 export function saveCampaign({ settings, now }: { settings: CampaignSettings; now: Date }) {
   const at = now.toISOString();
   db.insert(elections)
-    .values({ id: settings.electionId, date: settings.electionDate, name: settings.electionName, createdAt: at, updatedAt: at })
+    .values({
+      id: settings.electionId,
+      date: settings.electionDate,
+      name: settings.electionName,
+      createdAt: at,
+      updatedAt: at,
+    })
     .onConflictDoUpdate({
       target: elections.id,
       set: { date: settings.electionDate, name: settings.electionName, updatedAt: at },

@@ -102,9 +102,7 @@ export function markCandidaciesWithdrawn({
   for (let i = 0; i < personIds.length; i += 500) {
     db.update(candidacies)
       .set({ status: "withdrawn", updatedAt: now.toISOString() })
-      .where(
-        and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, personIds.slice(i, i + 500))),
-      )
+      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, personIds.slice(i, i + 500))))
       .run();
   }
 }
@@ -199,7 +197,11 @@ export function findCandidatePage({ personId }: { personId: string }) {
     statement: pledge.statement,
     trustMark: pledge.trustMark,
     evidenceUrl: pledge.evidenceUrl,
-    pledge: candidacyPledge({ standing: candidacy.status === "standing", answers: pledge.answers, points: campaign.points }),
+    pledge: candidacyPledge({
+      standing: candidacy.status === "standing",
+      answers: pledge.answers,
+      points: campaign.points,
+    }),
     history,
     asked,
   };

@@ -4,8 +4,5 @@ import { db } from "~/utils/db.server";
 /** Creates the election if it is new; an existing one keeps its name. */
 export function ensureElection({ id, date, name, now }: { id: string; date: string; name: string; now: Date }) {
   const at = now.toISOString();
-  db.insert(elections)
-    .values({ id, date, name, createdAt: at, updatedAt: at })
-    .onConflictDoNothing()
-    .run();
+  db.insert(elections).values({ id, date, name, createdAt: at, updatedAt: at }).onConflictDoNothing().run();
 }

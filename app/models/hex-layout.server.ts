@@ -35,7 +35,9 @@ export function saveHexLayout({
     .onConflictDoUpdate({ target: hexLayouts.id, set: { layout, source, updatedAt: at } })
     .run();
   if (removed.length > 0) {
-    db.delete(hexes).where(and(eq(hexes.layoutId, id), inArray(hexes.constituencyCode, removed))).run();
+    db.delete(hexes)
+      .where(and(eq(hexes.layoutId, id), inArray(hexes.constituencyCode, removed)))
+      .run();
   }
   if (records.length === 0) return;
   // Delete then insert the changed ones: moving hexes can swap positions, which

@@ -121,7 +121,10 @@ export function findMapData({ party, status }: MapQuery = {}) {
   for (const hex of onMap) counts[hex.matches ? hex.status : "dim"]++;
 
   return {
-    layout: layout && geometry ? { id: layout.id, kind: layout.layout, viewBox: geometry.viewBox, shape: geometry.shape } : null,
+    layout:
+      layout && geometry
+        ? { id: layout.id, kind: layout.layout, viewBox: geometry.viewBox, shape: geometry.shape }
+        : null,
     hexes: onMap,
     offMap,
     counts,

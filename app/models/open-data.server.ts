@@ -122,11 +122,18 @@ export function listConstituencyCounts() {
   if (!found) return null;
   queries ??= prepareQueries();
   const seats = queries.seats.all();
-  const askCounts = new Map(queries.askCounts.all({ electionId: found.electionId }).map((a) => [a.constituencyCode, a.n]));
+  const askCounts = new Map(
+    queries.askCounts.all({ electionId: found.electionId }).map((a) => [a.constituencyCode, a.n]),
+  );
   const tallies = new Map<string, Record<Exclude<PledgeStatus, "withdrawn">, number>>();
   for (const row of listCandidacyStatuses()) {
     if (row.status === "withdrawn") continue;
-    const tally = tallies.get(row.constituencyCode) ?? { "signed-all": 0, "signed-some": 0, declined: 0, "no-answer": 0 };
+    const tally = tallies.get(row.constituencyCode) ?? {
+      "signed-all": 0,
+      "signed-some": 0,
+      declined: 0,
+      "no-answer": 0,
+    };
     tally[row.status]++;
     tallies.set(row.constituencyCode, tally);
   }

@@ -93,7 +93,18 @@ export function enqueueMail({
   // Fixed here, not at send time, so every retry of this row carries the same Message-ID.
   const messageId = `<outbox.${now.getTime().toString(36)}.${randomBytes(12).toString("hex")}@${messageIdDomain}>`;
   enqueueStatement ??= prepareEnqueue();
-  const row = enqueueStatement.get({ kind, toAddress, toName, replyTo, subject, textBody, messageId, at, askId, candidacyId })!;
+  const row = enqueueStatement.get({
+    kind,
+    toAddress,
+    toName,
+    replyTo,
+    subject,
+    textBody,
+    messageId,
+    at,
+    askId,
+    candidacyId,
+  })!;
   return row.id;
 }
 
@@ -209,7 +220,15 @@ export function markFailed({ id, error }: { id: number; error: string }) {
  * on, so another worker's requeueStuckMail leaves them alone. Rows no longer
  * `sending` (already marked) are not touched.
  */
-export function renewClaimedMail({ ids, now, leaseMs = sendingLeaseMs }: { ids: number[]; now: Date; leaseMs?: number }) {
+export function renewClaimedMail({
+  ids,
+  now,
+  leaseMs = sendingLeaseMs,
+}: {
+  ids: number[];
+  now: Date;
+  leaseMs?: number;
+}) {
   if (ids.length === 0) return;
   db.update(outbox)
     .set({ nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString() })

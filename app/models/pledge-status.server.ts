@@ -25,7 +25,9 @@ export type CandidacyPledge = {
  * A candidacy's answers as JSON text (point id → answer), to select beside
  * `candidacies` in any query and pass to candidacyPledge as it comes.
  */
-export const candidacyAnswersJson = sql<string | null>`(select json_group_object(${pledgePointAnswers.pointId}, ${pledgePointAnswers.answer}) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id})`;
+export const candidacyAnswersJson = sql<
+  string | null
+>`(select json_group_object(${pledgePointAnswers.pointId}, ${pledgePointAnswers.answer}) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id})`;
 
 function answersOf(answers: Answers | string | null): Answers {
   if (answers === null) return {};
@@ -71,7 +73,13 @@ export function candidacyPledge({
  * Whether a candidacy signed every point of the campaign, standing or not
  * (candidacyPledge's signedEveryPoint): such a candidate is thanked, never asked.
  */
-export function hasSignedEveryPoint({ answers, points }: { answers: Answers | string | null; points: readonly { id: number }[] }) {
+export function hasSignedEveryPoint({
+  answers,
+  points,
+}: {
+  answers: Answers | string | null;
+  points: readonly { id: number }[];
+}) {
   return signedEveryPoint(countAnswers(answers, points));
 }
 
@@ -105,33 +113,33 @@ export type CandidacyStatusRow = {
 // Prepared on first use (the tables must exist by then), then reused.
 const buildStatusQuery = () =>
   db
-  .select({
-    id: candidacies.id,
-    personId: candidacies.personId,
-    name: candidacies.name,
-    ballotPaperId: candidacies.ballotPaperId,
-    partyId: candidacies.partyId,
-    partyName: parties.name,
-    constituencyCode: constituencies.gssCode,
-    constituencyName: constituencies.name,
-    constituencySlug: constituencies.slug,
-    nation: constituencies.nation,
-    regionCode: constituencies.regionCode,
-    regionName: constituencies.regionName,
-    candidacyStatus: candidacies.status,
-    trustMark: pledges.trustMark,
-    statement: pledges.statement,
-    firstAnsweredAt: pledges.firstAnsweredAt,
-    updatedAt: pledges.updatedAt,
-    answers: candidacyAnswersJson,
-  })
-  .from(candidacies)
-  .innerJoin(parties, eq(parties.id, candidacies.partyId))
-  .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-  .leftJoin(pledges, eq(pledges.candidacyId, candidacies.id))
-  .where(eq(candidacies.electionId, sql.placeholder("electionId")))
-  .orderBy(asc(constituencies.name), asc(candidacies.name))
-  .prepare();
+    .select({
+      id: candidacies.id,
+      personId: candidacies.personId,
+      name: candidacies.name,
+      ballotPaperId: candidacies.ballotPaperId,
+      partyId: candidacies.partyId,
+      partyName: parties.name,
+      constituencyCode: constituencies.gssCode,
+      constituencyName: constituencies.name,
+      constituencySlug: constituencies.slug,
+      nation: constituencies.nation,
+      regionCode: constituencies.regionCode,
+      regionName: constituencies.regionName,
+      candidacyStatus: candidacies.status,
+      trustMark: pledges.trustMark,
+      statement: pledges.statement,
+      firstAnsweredAt: pledges.firstAnsweredAt,
+      updatedAt: pledges.updatedAt,
+      answers: candidacyAnswersJson,
+    })
+    .from(candidacies)
+    .innerJoin(parties, eq(parties.id, candidacies.partyId))
+    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+    .leftJoin(pledges, eq(pledges.candidacyId, candidacies.id))
+    .where(eq(candidacies.electionId, sql.placeholder("electionId")))
+    .orderBy(asc(constituencies.name), asc(candidacies.name))
+    .prepare();
 let statusQuery: ReturnType<typeof buildStatusQuery> | undefined;
 
 export function listCandidacyStatuses(): CandidacyStatusRow[] {
@@ -172,7 +180,11 @@ export function listCandidacyStatuses(): CandidacyStatusRow[] {
  * The pledge of each candidacy the constituency page lists (every candidacy
  * in the constituency), by candidacy id.
  */
-export function listPledgesInConstituency({ constituencyCode }: { constituencyCode: string }): Map<number, CandidacyPledge> {
+export function listPledgesInConstituency({
+  constituencyCode,
+}: {
+  constituencyCode: string;
+}): Map<number, CandidacyPledge> {
   const points = findCampaign()?.points ?? [];
   const rows = db
     .select({ id: candidacies.id, candidacyStatus: candidacies.status, answers: candidacyAnswersJson })
@@ -180,6 +192,9 @@ export function listPledgesInConstituency({ constituencyCode }: { constituencyCo
     .where(eq(candidacies.constituencyCode, constituencyCode))
     .all();
   return new Map(
-    rows.map((row) => [row.id, candidacyPledge({ standing: row.candidacyStatus === "standing", answers: row.answers, points })]),
+    rows.map((row) => [
+      row.id,
+      candidacyPledge({ standing: row.candidacyStatus === "standing", answers: row.answers, points }),
+    ]),
   );
 }

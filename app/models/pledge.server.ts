@@ -26,14 +26,23 @@ export type Answers = Record<number, PledgeAnswer>;
 /** The current answers (by point id) and statement of one candidacy. */
 export function findCurrentPledge({ candidacyId }: { candidacyId: number }) {
   const pledge = db
-    .select({ statement: pledges.statement, trustMark: pledges.trustMark, evidenceUrl: pledges.evidenceUrl, updatedAt: pledges.updatedAt })
+    .select({
+      statement: pledges.statement,
+      trustMark: pledges.trustMark,
+      evidenceUrl: pledges.evidenceUrl,
+      updatedAt: pledges.updatedAt,
+    })
     .from(pledges)
     .where(eq(pledges.candidacyId, candidacyId))
     .get();
   const answers: Answers = {};
   const answeredAt: Record<number, string> = {};
   for (const row of db
-    .select({ pointId: pledgePointAnswers.pointId, answer: pledgePointAnswers.answer, answeredAt: pledgePointAnswers.answeredAt })
+    .select({
+      pointId: pledgePointAnswers.pointId,
+      answer: pledgePointAnswers.answer,
+      answeredAt: pledgePointAnswers.answeredAt,
+    })
     .from(pledgePointAnswers)
     .where(eq(pledgePointAnswers.candidacyId, candidacyId))
     .all()) {
@@ -151,7 +160,8 @@ export function savePledge({
     if (before === after) continue;
     const where = and(eq(pledgePointAnswers.candidacyId, candidacyId), eq(pledgePointAnswers.pointId, pointId));
     if (!after) db.delete(pledgePointAnswers).where(where).run();
-    else if (!before) db.insert(pledgePointAnswers).values({ candidacyId, pointId, answer: after, answeredAt: at }).run();
+    else if (!before)
+      db.insert(pledgePointAnswers).values({ candidacyId, pointId, answer: after, answeredAt: at }).run();
     else db.update(pledgePointAnswers).set({ answer: after, answeredAt: at }).where(where).run();
   }
   db.insert(pledges)
@@ -187,7 +197,14 @@ export function savePledge({
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
     });
-    enqueueMail({ kind: "pledge-recorded", toAddress: candidacy.email, toName: candidacy.name, ...mail, candidacyId, now });
+    enqueueMail({
+      kind: "pledge-recorded",
+      toAddress: candidacy.email,
+      toName: candidacy.name,
+      ...mail,
+      candidacyId,
+      now,
+    });
   }
   if (pledge.signed > 0) {
     notifySupporters({
@@ -246,7 +263,14 @@ function notifySupporters({
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
     });
-    enqueueMail({ kind: "candidate-signed", toAddress: supporter.email, toName: supporter.name, ...mail, askId: supporter.askId, now });
+    enqueueMail({
+      kind: "candidate-signed",
+      toAddress: supporter.email,
+      toName: supporter.name,
+      ...mail,
+      askId: supporter.askId,
+      now,
+    });
     db.update(askRecipients)
       .set({ notifiedAt: now.toISOString() })
       .where(and(eq(askRecipients.askId, supporter.askId), eq(askRecipients.candidacyId, candidacyId)))

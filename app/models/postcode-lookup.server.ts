@@ -24,9 +24,7 @@ export type PostcodeLookup =
   /** HTTP mode only: the service is down, slow or answering errors. `message` is for the logs. */
   | { status: "unavailable"; message: string };
 
-export type PostcodeLookupConfig =
-  | { mode: "local" }
-  | { mode: "http"; apiUrl: string; timeoutMs: number };
+export type PostcodeLookupConfig = { mode: "local" } | { mode: "http"; apiUrl: string; timeoutMs: number };
 
 /**
  * Chooses how postcodes are looked up: the imported ONS directory (`local`,
@@ -114,7 +112,8 @@ async function lookUpOverHttp({
     const live = await getJson(`${apiUrl}/postcodes/${encodeURIComponent(postcode)}`, signal);
     if (live.status === 200) {
       const parsed = postcodeAnswer.safeParse(live.body);
-      if (!parsed.success) throw new Unavailable(`unexpected answer from ${apiUrl}/postcodes: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new Unavailable(`unexpected answer from ${apiUrl}/postcodes: ${parsed.error.issues[0]?.message}`);
       const codes = parsed.data.result.codes;
       // postcodes.io answers with the 2024 boundaries under both names since
       // the election; older deployments only have the plain one.

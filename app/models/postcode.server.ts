@@ -7,29 +7,31 @@ import { db } from "~/utils/db.server";
 const currentGeneration = sql`coalesce((select ${postcodeDirectory.generation} from ${postcodeDirectory} where ${postcodeDirectory.id} = 1), 0)`;
 
 function prepareFindPostcode() {
-  return db
-    .select({
-      postcode: postcodes.postcode,
-      constituencyCode: postcodes.constituencyCode,
-      terminatedOn: postcodes.terminatedOn,
-      removed: postcodes.removed,
-      // Left join: ONSPD's code may be a pseudo-code (L99999999) or a
-      // constituency this installation has not imported; drizzle makes the
-      // object null when there is no match.
-      constituency: {
-        gssCode: constituencies.gssCode,
-        name: constituencies.name,
-        slug: constituencies.slug,
-      },
-    })
-    .from(postcodes)
-    .leftJoin(constituencies, eq(constituencies.gssCode, postcodes.constituencyCode))
-    // The newest row at or below the current generation: one statement, so it
-    // sees one committed directory even while an import writes the next.
-    .where(and(eq(postcodes.postcode, sql.placeholder("postcode")), lte(postcodes.generation, currentGeneration)))
-    .orderBy(desc(postcodes.generation))
-    .limit(1)
-    .prepare();
+  return (
+    db
+      .select({
+        postcode: postcodes.postcode,
+        constituencyCode: postcodes.constituencyCode,
+        terminatedOn: postcodes.terminatedOn,
+        removed: postcodes.removed,
+        // Left join: ONSPD's code may be a pseudo-code (L99999999) or a
+        // constituency this installation has not imported; drizzle makes the
+        // object null when there is no match.
+        constituency: {
+          gssCode: constituencies.gssCode,
+          name: constituencies.name,
+          slug: constituencies.slug,
+        },
+      })
+      .from(postcodes)
+      .leftJoin(constituencies, eq(constituencies.gssCode, postcodes.constituencyCode))
+      // The newest row at or below the current generation: one statement, so it
+      // sees one committed directory even while an import writes the next.
+      .where(and(eq(postcodes.postcode, sql.placeholder("postcode")), lte(postcodes.generation, currentGeneration)))
+      .orderBy(desc(postcodes.generation))
+      .limit(1)
+      .prepare()
+  );
 }
 
 // Every postcode search runs this, so it is prepared once (drizzle builds and
@@ -65,16 +67,14 @@ export function findLastPostcodeImportId() {
 
 /** How many postcodes lookups can find now. */
 export function countPostcodes() {
-  return (
-    db.$client
-      .prepare(
-        `SELECT count(*) FROM postcodes p
+  return db.$client
+    .prepare(
+      `SELECT count(*) FROM postcodes p
          WHERE p.generation <= ${generationSql} AND NOT p.removed
            AND NOT EXISTS (SELECT 1 FROM postcodes n WHERE n.postcode = p.postcode AND n.generation > p.generation AND n.generation <= ${generationSql})`,
-      )
-      .pluck()
-      .get() as number
-  );
+    )
+    .pluck()
+    .get() as number;
 }
 
 /** The current directory's postcodes with their rows, in order: for tests and checks, not for pages. */
@@ -113,7 +113,11 @@ export function claimPostcodeImport({
 }): { claim: PostcodeImportClaim } | { heldBy: PostcodeImportHolder } {
   return writeTransaction(db, () => {
     const held = db
-      .select({ pid: postcodeImportClaims.pid, host: postcodeImportClaims.host, startedAt: postcodeImportClaims.startedAt })
+      .select({
+        pid: postcodeImportClaims.pid,
+        host: postcodeImportClaims.host,
+        startedAt: postcodeImportClaims.startedAt,
+      })
       .from(postcodeImportClaims)
       .where(eq(postcodeImportClaims.id, 1))
       .get();
@@ -122,7 +126,11 @@ export function claimPostcodeImport({
     const base = readGeneration();
     // Above every generation ever written, abandoned ones included, so no
     // leftover row can pass for one of this import's.
-    const highest = db.select({ g: max(postcodes.generation) }).from(postcodes).get()?.g ?? 0;
+    const highest =
+      db
+        .select({ g: max(postcodes.generation) })
+        .from(postcodes)
+        .get()?.g ?? 0;
     const generation = Math.max(base, highest) + 1;
     db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now.toISOString() }).run();
     return { claim: { generation, base } };
@@ -144,7 +152,10 @@ export function findPostcodeGeneration() {
 }
 
 function readGeneration() {
-  return db.select({ g: postcodeDirectory.generation }).from(postcodeDirectory).where(eq(postcodeDirectory.id, 1)).get()?.g ?? 0;
+  return (
+    db.select({ g: postcodeDirectory.generation }).from(postcodeDirectory).where(eq(postcodeDirectory.id, 1)).get()
+      ?.g ?? 0
+  );
 }
 
 /**
@@ -153,10 +164,14 @@ function readGeneration() {
  * Call while holding the claim, until it returns 0.
  */
 export function deleteUnpublishedPostcodes({ limit }: { limit: number }) {
-  return writeTransaction(db, () =>
-    db.$client
-      .prepare(`DELETE FROM postcodes WHERE rowid IN (SELECT rowid FROM postcodes WHERE generation > ${generationSql} LIMIT ?)`)
-      .run(limit).changes,
+  return writeTransaction(
+    db,
+    () =>
+      db.$client
+        .prepare(
+          `DELETE FROM postcodes WHERE rowid IN (SELECT rowid FROM postcodes WHERE generation > ${generationSql} LIMIT ?)`,
+        )
+        .run(limit).changes,
   );
 }
 

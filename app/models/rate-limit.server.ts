@@ -27,8 +27,15 @@ function prepareRateLimitQueries() {
       .prepare(),
     save: db
       .insert(rateLimits)
-      .values({ key: sql.placeholder("key"), windowStart: sql.placeholder("windowStart"), count: sql.placeholder("count") })
-      .onConflictDoUpdate({ target: rateLimits.key, set: { windowStart: sql`excluded.window_start`, count: sql`excluded.count` } })
+      .values({
+        key: sql.placeholder("key"),
+        windowStart: sql.placeholder("windowStart"),
+        count: sql.placeholder("count"),
+      })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: { windowStart: sql`excluded.window_start`, count: sql`excluded.count` },
+      })
       .prepare(),
   };
 }
@@ -41,7 +48,17 @@ let rateLimitQueries: ReturnType<typeof prepareRateLimitQueries> | undefined;
  * limit, and in how many seconds the window reopens. Call inside a write
  * transaction so the read and the increment are one.
  */
-export function hitRateLimit({ key, limit, windowMs, now }: { key: string; limit: number; windowMs: number; now: Date }) {
+export function hitRateLimit({
+  key,
+  limit,
+  windowMs,
+  now,
+}: {
+  key: string;
+  limit: number;
+  windowMs: number;
+  now: Date;
+}) {
   rateLimitQueries ??= prepareRateLimitQueries();
   const row = rateLimitQueries.find.get({ key });
   const fresh = !row || now.getTime() - Date.parse(row.windowStart) >= windowMs;

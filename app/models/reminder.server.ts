@@ -38,7 +38,8 @@ export function sendDueReminders({ now }: { now: Date }) {
       )
       .all();
     for (const ask of due) {
-      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...rateLimitPolicy.askEmailMails, now }).within) continue;
+      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...rateLimitPolicy.askEmailMails, now }).within)
+        continue;
       const { token, hash } = generateToken();
       db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
       const candidateNames = db
@@ -58,7 +59,16 @@ export function sendDueReminders({ now }: { now: Date }) {
         publicUrl: env.PUBLIC_URL,
         reminder: true,
       });
-      enqueueMail({ kind: "ask-reminder", toAddress: ask.email, toName: ask.name, replyTo: null, ...mail, askId: ask.id, candidacyId: null, now });
+      enqueueMail({
+        kind: "ask-reminder",
+        toAddress: ask.email,
+        toName: ask.name,
+        replyTo: null,
+        ...mail,
+        askId: ask.id,
+        candidacyId: null,
+        now,
+      });
     }
     return due.length;
   });

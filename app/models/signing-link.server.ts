@@ -49,7 +49,13 @@ export function issueSigningLink({ candidacyId, now }: { candidacyId: number; no
   if (!candidacy?.email || candidacy.status !== "standing") return null;
   const { token, hash } = generateToken();
   const expiresAt = new Date(now.getTime() + SIGNING_LINK_LIFETIME_MS).toISOString();
-  signingLinkStatements.insert.run({ candidacyId, hash, sentTo: candidacy.email, expiresAt, createdAt: now.toISOString() });
+  signingLinkStatements.insert.run({
+    candidacyId,
+    hash,
+    sentTo: candidacy.email,
+    expiresAt,
+    createdAt: now.toISOString(),
+  });
   return { url: publicUrl(paths.signPledge(token)), expiresAt };
 }
 
@@ -60,7 +66,15 @@ export function issueSigningLink({ candidacyId, now }: { candidacyId: number; no
  * Throws RateLimited when the client or the candidate is over its limit; both
  * are counted before looking at the address, so a 429 says nothing about it.
  */
-export function requestSigningLink({ candidacyId, clientIp, now }: { candidacyId: number; clientIp: string; now: Date }) {
+export function requestSigningLink({
+  candidacyId,
+  clientIp,
+  now,
+}: {
+  candidacyId: number;
+  clientIp: string;
+  now: Date;
+}) {
   const campaign = requireCampaign();
   writeTransaction(db, () => {
     const candidacy = db
@@ -74,10 +88,16 @@ export function requestSigningLink({ candidacyId, clientIp, now }: { candidacyId
       .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
       .where(eq(candidacies.id, candidacyId))
       .get();
-    enforceRateLimits({ hits: [{ key: `signing-link-ip:${hashForKey(clientIp)}`, ...rateLimitPolicy.signingLinkPerClient }], now });
+    enforceRateLimits({
+      hits: [{ key: `signing-link-ip:${hashForKey(clientIp)}`, ...rateLimitPolicy.signingLinkPerClient }],
+      now,
+    });
     // Withdrawn candidates cannot sign, so there is nothing to send (or count).
     if (!candidacy || candidacy.status !== "standing") return;
-    enforceRateLimits({ hits: [{ key: `signing-link:${candidacyId}`, ...rateLimitPolicy.signingLinkPerCandidate }], now });
+    enforceRateLimits({
+      hits: [{ key: `signing-link:${candidacyId}`, ...rateLimitPolicy.signingLinkPerCandidate }],
+      now,
+    });
     if (!candidacy.email) return;
     const link = issueSigningLink({ candidacyId, now });
     if (!link) return;
@@ -89,7 +109,14 @@ export function requestSigningLink({ candidacyId, clientIp, now }: { candidacyId
       expiresOn: shortDate(link.expiresAt),
       publicUrl: env.PUBLIC_URL,
     });
-    enqueueMail({ kind: "signing-link", toAddress: candidacy.email, toName: candidacy.name, ...mail, candidacyId, now });
+    enqueueMail({
+      kind: "signing-link",
+      toAddress: candidacy.email,
+      toName: candidacy.name,
+      ...mail,
+      candidacyId,
+      now,
+    });
   });
 }
 
@@ -104,7 +131,15 @@ export function revokeSigningLinks({ candidacyIds, now }: { candidacyIds: number
 }
 
 /** The same, for candidacies named by election and Democracy Club person id (as imports know them). */
-export function revokeSigningLinksOfPeople({ electionId, personIds, now }: { electionId: string; personIds: string[]; now: Date }) {
+export function revokeSigningLinksOfPeople({
+  electionId,
+  personIds,
+  now,
+}: {
+  electionId: string;
+  personIds: string[];
+  now: Date;
+}) {
   for (let i = 0; i < personIds.length; i += 500) {
     const ids = db
       .select({ id: candidacies.id })

@@ -7,7 +7,12 @@ import { publicSupporterName, shortDate } from "~/utils/names";
 /** The public list: only supporters who opted in, as "Rajan N", with the day they confirmed. */
 export function listRecentPublicSupporters({ limit, constituencyCode }: { limit: number; constituencyCode?: string }) {
   return db
-    .select({ name: asks.name, confirmedAt: asks.confirmedAt, constituencyName: constituencies.name, constituencySlug: constituencies.slug })
+    .select({
+      name: asks.name,
+      confirmedAt: asks.confirmedAt,
+      constituencyName: constituencies.name,
+      constituencySlug: constituencies.slug,
+    })
     .from(asks)
     .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
     .where(

@@ -11,7 +11,9 @@ export default function CheckYourEmail() {
   return (
     <>
       <h1 className="heading-xl">Check your email</h1>
-      <p className="body-l">We have sent you an email with a link. Open it and press the button to send your message.</p>
+      <p className="body-l">
+        We have sent you an email with a link. Open it and press the button to send your message.
+      </p>
       <p>Nothing goes to the candidates until you do. The link works once, for {describeDuration(ASK_LIFETIME_MS)}.</p>
       <h2 className="heading-m">If the email does not arrive</h2>
       <p>Check your spam or junk folder. It can take a few minutes to arrive.</p>

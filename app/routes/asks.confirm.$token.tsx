@@ -40,7 +40,10 @@ export async function action({ params, request }: ActionFunctionArgs) {
     const outcome = askId && /^\d+$/.test(askId) ? findAskOutcome({ askId: Number(askId) }) : null;
     // Remix does not reload the page's data after a 4xx, so the answer says what to show.
     const state = outcome ? ("already-sent" as const) : askId ? ("expired" as const) : ("dead" as const);
-    return Response.json({ state, constituencySlug: outcome?.constituencySlug ?? null }, { status: 410, headers: tokenPageHeaders });
+    return Response.json(
+      { state, constituencySlug: outcome?.constituencySlug ?? null },
+      { status: 410, headers: tokenPageHeaders },
+    );
   }
   const query = new URLSearchParams({ constituency: confirmed.constituencySlug });
   // Which candidates could not be emailed: public ids, nothing about the supporter.
@@ -61,7 +64,8 @@ export default function ConfirmAsk() {
         <p>You pressed the button before, perhaps in another tab or window, so there is nothing more to do.</p>
         {result?.constituencySlug ? (
           <p>
-            When a candidate signs, it will show on <Link to={paths.constituency(result.constituencySlug)}>your constituency&apos;s page</Link>.
+            When a candidate signs, it will show on{" "}
+            <Link to={paths.constituency(result.constituencySlug)}>your constituency&apos;s page</Link>.
           </p>
         ) : null}
       </>
@@ -72,7 +76,10 @@ export default function ConfirmAsk() {
       <>
         <title>This link has expired</title>
         <h1 className="heading-xl">This link has expired</h1>
-        <p>Each link works for {describeDuration(ASK_LIFETIME_MS)}. If we sent you a reminder, use the link in the newest email.</p>
+        <p>
+          Each link works for {describeDuration(ASK_LIFETIME_MS)}. If we sent you a reminder, use the link in the newest
+          email.
+        </p>
         <p>
           Your message has not been sent. <Link to="/">Start again</Link>.
         </p>
@@ -84,7 +91,10 @@ export default function ConfirmAsk() {
       <>
         <title>This link has expired or has already been used</title>
         <h1 className="heading-xl">This link has expired or has already been used</h1>
-        <p>Each link works once, for {describeDuration(ASK_LIFETIME_MS)}. If we sent you a reminder, use the link in the newest email.</p>
+        <p>
+          Each link works once, for {describeDuration(ASK_LIFETIME_MS)}. If we sent you a reminder, use the link in the
+          newest email.
+        </p>
         <p>
           If you have already confirmed, your message has been sent. Otherwise, <Link to="/">start again</Link>.
         </p>
@@ -95,7 +105,9 @@ export default function ConfirmAsk() {
     <>
       <title>Send your message</title>
       <h1 className="heading-xl">Send your message</h1>
-      <p className="body-l">Hello {ask.name}. Your message to candidates in {ask.constituencyName} is ready to go to:</p>
+      <p className="body-l">
+        Hello {ask.name}. Your message to candidates in {ask.constituencyName} is ready to go to:
+      </p>
       <ul className="list">
         {ask.candidateNames.map((name) => (
           <li key={name}>{name}</li>

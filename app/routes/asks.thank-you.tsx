@@ -27,7 +27,12 @@ export function loader({ request }: LoaderFunctionArgs) {
     constituency: { name: constituency.name, slug: constituency.slug },
     shareUrl,
     shareText: `I've asked my general election candidates in ${constituency.name} to sign the ${campaign.name} pledge. Will you ask yours?`,
-    withoutEmail: withoutEmail.map((c) => ({ id: c.id, name: c.name, partyName: c.partyName, homepageUrl: c.homepageUrl })),
+    withoutEmail: withoutEmail.map((c) => ({
+      id: c.id,
+      name: c.name,
+      partyName: c.partyName,
+      homepageUrl: c.homepageUrl,
+    })),
   };
 }
 
@@ -86,7 +91,9 @@ export default function ThankYou() {
           <a href={`https://twitter.com/intent/tweet?text=${text}&url=${url}`}>Share on X (Twitter)</a>
         </li>
         <li>
-          <a href={`mailto:?subject=${encodeURIComponent("Ask your candidates to sign the pledge")}&body=${text}%20${url}`}>
+          <a
+            href={`mailto:?subject=${encodeURIComponent("Ask your candidates to sign the pledge")}&body=${text}%20${url}`}
+          >
             Share by email
           </a>
         </li>

@@ -29,7 +29,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) =
   const description = `${summary.signedAll.toLocaleString("en-GB")} of ${summary.standing.toLocaleString("en-GB")} candidates have signed the ${campaignName} pledge, in ${summary.constituenciesWithSigned.toLocaleString("en-GB")} constituencies.`;
   return [
     { title: `Who has signed – ${campaignName}` },
-    ...socialMeta({ matches, title: `Who has signed the ${campaignName} pledge`, description, path: `${location.pathname}${location.search}` }),
+    ...socialMeta({
+      matches,
+      title: `Who has signed the ${campaignName} pledge`,
+      description,
+      path: `${location.pathname}${location.search}`,
+    }),
   ];
 };
 
@@ -92,7 +97,12 @@ export default function Board() {
           <SelectField id="nation" label="Nation" value={query.nation} options={data.nations.map((n) => [n, n])} />
           <SelectField id="region" label="Region" value={query.region} options={data.regions.map((r) => [r, r])} />
           <SelectField id="party" label="Party" value={query.party} options={data.parties.map((p) => [p.id, p.name])} />
-          <SelectField id="status" label="Status" value={query.status} options={pledgeStatuses.map((s) => [s, pledgeStatusLabels[s]])} />
+          <SelectField
+            id="status"
+            label="Status"
+            value={query.status}
+            options={pledgeStatuses.map((s) => [s, pledgeStatusLabels[s]])}
+          />
           <SelectField
             id="sort"
             label="Sort by"
@@ -177,12 +187,27 @@ function SortHeader({ query, sort, label }: { query: BoardQuery; sort: BoardQuer
   const active = query.sort === sort;
   return (
     <th scope="col" aria-sort={active ? "ascending" : undefined}>
-      {active ? label : <Link to={boardHref(query, { sort })}>{label}<span className="visually-hidden">, sort by this</span></Link>}
+      {active ? (
+        label
+      ) : (
+        <Link to={boardHref(query, { sort })}>
+          {label}
+          <span className="visually-hidden">, sort by this</span>
+        </Link>
+      )}
     </th>
   );
 }
 
-function Tallies({ title, caption, rows }: { title: string; caption: string; rows: { key: string; label: string; signed: number; standing: number }[] }) {
+function Tallies({
+  title,
+  caption,
+  rows,
+}: {
+  title: string;
+  caption: string;
+  rows: { key: string; label: string; signed: number; standing: number }[];
+}) {
   return (
     <section>
       <h2 className="heading-m">{title}</h2>

@@ -17,7 +17,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const description = `${candidacy.name} (${candidacy.partyName}, ${candidacy.constituencyName}) has signed ${pledge.signed} of ${pledge.pointCount} points of the pledge.`;
   return [
     { title: `${candidacy.name} – ${candidacy.constituencyName}` },
-    ...socialMeta({ matches, title: `${candidacy.name}: ${pledge.signed} of ${pledge.pointCount} points signed`, description, path: paths.candidate(candidacy.personId) }),
+    ...socialMeta({
+      matches,
+      title: `${candidacy.name}: ${pledge.signed} of ${pledge.pointCount} points signed`,
+      description,
+      path: paths.candidate(candidacy.personId),
+    }),
   ];
 };
 
@@ -54,11 +59,25 @@ export function action({ params, context }: ActionFunctionArgs) {
 }
 
 const answerLabels = { signed: "Signed", declined: "Declined" } as const;
-const trustMarkLabels = { "verified-by-email": "Verified by email", "recorded-by-campaign": "Recorded by the campaign" } as const;
+const trustMarkLabels = {
+  "verified-by-email": "Verified by email",
+  "recorded-by-campaign": "Recorded by the campaign",
+} as const;
 
 export default function CandidatePage() {
-  const { candidacy, points, pledge, statement, trustMark, evidenceUrl, history, asked, linkRequested, recorded, contactEmail } =
-    useLoaderData<typeof loader>();
+  const {
+    candidacy,
+    points,
+    pledge,
+    statement,
+    trustMark,
+    evidenceUrl,
+    history,
+    asked,
+    linkRequested,
+    recorded,
+    contactEmail,
+  } = useLoaderData<typeof loader>();
   // Every point signed, even by a candidate who has since withdrawn: the answers stand.
   const allSigned = pledge.signedEveryPoint;
   const firstAnswer = history.at(-1);
@@ -95,7 +114,9 @@ export default function CandidatePage() {
       </p>
       {trustMark ? (
         <p>
-          <span className="tag">{trustMark === "verified-by-email" ? "Verified by email" : "Recorded by the campaign"}</span>{" "}
+          <span className="tag">
+            {trustMark === "verified-by-email" ? "Verified by email" : "Recorded by the campaign"}
+          </span>{" "}
           {trustMark === "verified-by-email"
             ? "Signed through a link sent to the candidate's published email address."
             : "Made elsewhere and recorded by campaign staff."}
@@ -124,7 +145,9 @@ export default function CandidatePage() {
               <td>
                 {p.answer ? (
                   <>
-                    <span className={`tag${p.answer === "declined" ? " tag--red" : " tag--green"}`}>{answerLabels[p.answer]}</span>
+                    <span className={`tag${p.answer === "declined" ? " tag--red" : " tag--green"}`}>
+                      {answerLabels[p.answer]}
+                    </span>
                     {p.answeredAt ? <span className="hint"> on {shortDate(p.answeredAt)}</span> : null}
                   </>
                 ) : (
@@ -156,8 +179,8 @@ export default function CandidatePage() {
             {history.map((h, i) => (
               <li key={i} className="pledge-version">
                 <h3 className="heading-s">
-                  {i === 0 ? "Current answers" : i === history.length - 1 ? "First answers" : "Earlier answers"}, given on{" "}
-                  {shortDate(h.createdAt)}
+                  {i === 0 ? "Current answers" : i === history.length - 1 ? "First answers" : "Earlier answers"}, given
+                  on {shortDate(h.createdAt)}
                 </h3>
                 <p>
                   <span className="tag tag--grey">{trustMarkLabels[h.trustMark]}</span>
@@ -174,7 +197,9 @@ export default function CandidatePage() {
                     return (
                       <li key={p.id}>
                         {n + 1}. {p.title}{" "}
-                        <span className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}>
+                        <span
+                          className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}
+                        >
                           {answer ? answerLabels[answer] : "Not answered"}
                         </span>
                       </li>
@@ -232,8 +257,8 @@ export default function CandidatePage() {
             </div>
           ) : null}
           <p>
-            We can email you a link to sign the pledge. For your security we send it only to the email address
-            published for you by Democracy Club, never to an address typed here.
+            We can email you a link to sign the pledge. For your security we send it only to the email address published
+            for you by Democracy Club, never to an address typed here.
           </p>
           <Form method="post">
             <button type="submit" className="button button--secondary">
@@ -243,7 +268,8 @@ export default function CandidatePage() {
           <p>
             If no email address is published for you, add one on{" "}
             <a href="https://candidates.democracyclub.org.uk/">Democracy Club's candidates site</a> and ask again once
-            it appears here{contactEmail ? (
+            it appears here
+            {contactEmail ? (
               <>
                 , or write to us at <a href={`mailto:${contactEmail}`}>{contactEmail}</a>
               </>

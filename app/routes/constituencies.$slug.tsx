@@ -19,7 +19,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const description = `${signed} of ${standing.length} candidates in ${data.constituency.name} have signed the pledge.`;
   return [
     { title: `${data.constituency.name} – candidates` },
-    ...socialMeta({ matches, title: `${data.constituency.name}: who has signed`, description, path: paths.constituency(data.constituency.slug) }),
+    ...socialMeta({
+      matches,
+      title: `${data.constituency.name}: who has signed`,
+      description,
+      path: paths.constituency(data.constituency.slug),
+    }),
   ];
 };
 
@@ -130,8 +135,8 @@ export default function ConstituencyPage() {
         <>
           <h2 className="heading-l">Ask them to sign</h2>
           <p>
-            {formatSuppressedCount(asks, { sentenceStart: true })} constituents have asked their
-            candidates here so far. It takes a minute.
+            {formatSuppressedCount(asks, { sentenceStart: true })} constituents have asked their candidates here so far.
+            It takes a minute.
           </p>
           <p>
             <Link to={askUrl} className="button">

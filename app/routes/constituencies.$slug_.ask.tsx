@@ -279,7 +279,10 @@ export default function AskPage() {
             <li key={c.id}>
               {c.name}
               {c.hasEmail ? null : (
-                <span className="hint"> (no published email: we will count your ask and tell you how else to reach them)</span>
+                <span className="hint">
+                  {" "}
+                  (no published email: we will count your ask and tell you how else to reach them)
+                </span>
               )}
             </li>
           ))}
@@ -290,8 +293,7 @@ export default function AskPage() {
           <HiddenValues values={values} startedAt={startedAt} />
           <Honeypot />
           <p>
-            After you press send we will email you a link. Nothing goes to the candidates until you open it and
-            confirm.
+            After you press send we will email you a link. Nothing goes to the candidates until you open it and confirm.
           </p>
           <div className="button-group">
             <button className="button" type="submit" name="intent" value="send">
@@ -341,7 +343,14 @@ export default function AskPage() {
         <Form method="post" noValidate>
           <input type="hidden" name="startedAt" value={startedAt} />
           <Honeypot />
-          <TextField id="name" label="Your name" autoComplete="name" spellCheck={false} defaultValue={values.name} error={errors.name} />
+          <TextField
+            id="name"
+            label="Your name"
+            autoComplete="name"
+            spellCheck={false}
+            defaultValue={values.name}
+            error={errors.name}
+          />
           <TextField
             id="email"
             label="Your email address"

@@ -17,7 +17,10 @@ export const headers = publicPageHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Open data – ${data.campaignName}` : "Open data" },
-  { name: "description", content: "Download who has signed the pledge, and how many supporters asked, as CSV and JSON." },
+  {
+    name: "description",
+    content: "Download who has signed the pledge, and how many supporters asked, as CSV and JSON.",
+  },
 ];
 
 export function loader() {
@@ -91,8 +94,8 @@ export default function OpenData() {
       <h3 className="heading-m">CSV</h3>
       <ul className="data-notes">
         <li>
-          Standard CSV (RFC 4180): UTF-8 without a byte order mark, comma-separated, with a header row. Each record
-          ends with CRLF. A value is in double quotes only when it holds a comma, a double quote or a line break.
+          Standard CSV (RFC 4180): UTF-8 without a byte order mark, comma-separated, with a header row. Each record ends
+          with CRLF. A value is in double quotes only when it holds a comma, a double quote or a line break.
         </li>
         <li>An empty cell means no value: not answered, or no statement.</li>
         <li>
@@ -110,8 +113,8 @@ export default function OpenData() {
       <h3 className="heading-m">JSON</h3>
       <ul className="data-notes">
         <li>
-          UTF-8. The top level is <code>{"{ \"meta\": …, \"data\": […] }"}</code>. <code>meta</code> gives the campaign,
-          the <code>election_id</code>, when the file was made (<code>generated_at</code>), a link to this page, the
+          UTF-8. The top level is <code>{'{ "meta": …, "data": […] }'}</code>. <code>meta</code> gives the campaign, the{" "}
+          <code>election_id</code>, when the file was made (<code>generated_at</code>), a link to this page, the
           licence, the attribution and a description of each field; in <code>pledges.json</code> it also lists the
           points.
         </li>

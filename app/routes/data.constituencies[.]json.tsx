@@ -8,8 +8,15 @@ export function loader() {
   const result = listConstituencyCounts();
   if (!result) throw new Response("No campaign is set up yet.", { status: 404 });
   const body = {
-    meta: openDataMeta({ campaign: result.campaign, generatedAt: new Date(), publicUrl: env.PUBLIC_URL, fields: constituencyFields }),
+    meta: openDataMeta({
+      campaign: result.campaign,
+      generatedAt: new Date(),
+      publicUrl: env.PUBLIC_URL,
+      fields: constituencyFields,
+    }),
     data: result.counts,
   };
-  return new Response(JSON.stringify(body), { headers: openDataHeaders({ contentType: "application/json; charset=utf-8" }) });
+  return new Response(JSON.stringify(body), {
+    headers: openDataHeaders({ contentType: "application/json; charset=utf-8" }),
+  });
 }

@@ -9,10 +9,17 @@ export function loader() {
   if (!result) throw new Response("No campaign is set up yet.", { status: 404 });
   const body = {
     meta: {
-      ...openDataMeta({ campaign: result.campaign, generatedAt: new Date(), publicUrl: env.PUBLIC_URL, fields: pledgeFields }),
+      ...openDataMeta({
+        campaign: result.campaign,
+        generatedAt: new Date(),
+        publicUrl: env.PUBLIC_URL,
+        fields: pledgeFields,
+      }),
       points: result.campaign.points,
     },
     data: result.records,
   };
-  return new Response(JSON.stringify(body), { headers: openDataHeaders({ contentType: "application/json; charset=utf-8" }) });
+  return new Response(JSON.stringify(body), {
+    headers: openDataHeaders({ contentType: "application/json; charset=utf-8" }),
+  });
 }

@@ -7,6 +7,9 @@ export function loader() {
     return new Response("OK", { headers: { "Cache-Control": "no-store", "Content-Type": "text/plain" } });
   } catch (error) {
     console.error("healthcheck failed", error);
-    return new Response("ERROR", { status: 503, headers: { "Cache-Control": "no-store", "Content-Type": "text/plain" } });
+    return new Response("ERROR", {
+      status: 503,
+      headers: { "Cache-Control": "no-store", "Content-Type": "text/plain" },
+    });
   }
 }

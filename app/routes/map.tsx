@@ -51,7 +51,8 @@ export default function MapPage() {
   const filtered = Boolean(query.party || query.status);
   // The table lists what the map highlights: every constituency the filters keep.
   const rows = useMemo(
-    () => [...data.hexes, ...data.offMap].filter((c) => c.matches).sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
+    () =>
+      [...data.hexes, ...data.offMap].filter((c) => c.matches).sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
     [data.hexes, data.offMap],
   );
   const summary = filterSummary(partyName, query.status);
@@ -64,14 +65,14 @@ export default function MapPage() {
       </p>
 
       {/* Keyed by the filters, so "Clear filters" resets the choices too. */}
-      <Form method="get" className="filters" aria-label="Filter the map" key={`${query.party ?? ""} ${query.status ?? ""}`}>
+      <Form
+        method="get"
+        className="filters"
+        aria-label="Filter the map"
+        key={`${query.party ?? ""} ${query.status ?? ""}`}
+      >
         <div className="filters__row">
-          <SelectField
-            id="party"
-            label="Party"
-            value={query.party}
-            options={data.parties.map((p) => [p.id, p.name])}
-          />
+          <SelectField id="party" label="Party" value={query.party} options={data.parties.map((p) => [p.id, p.name])} />
           <SelectField
             id="status"
             label="Best answer"
@@ -106,7 +107,9 @@ export default function MapPage() {
           </div>
         </>
       ) : (
-        <p className="inset-text">No map layout has been imported yet, so the constituencies are listed in the table below.</p>
+        <p className="inset-text">
+          No map layout has been imported yet, so the constituencies are listed in the table below.
+        </p>
       )}
 
       {layout && data.offMap.length > 0 ? (

@@ -22,8 +22,14 @@ const londonTime = new Intl.DateTimeFormat("en-GB", {
 export function loader({ context }: LoaderFunctionArgs) {
   // 404, not 403: from elsewhere the mailbox looks like it does not exist.
   if (!isLoopbackRequest(context)) throw new Response("Not found", { status: 404, headers: mailboxPageHeaders });
-  const messages = listMailboxMessages().map((m) => ({ ...m, deliveredAt: londonTime.format(new Date(m.deliveredAt)) }));
-  const problems = listOutboxProblems().map((p) => ({ ...p, nextAttemptAt: londonTime.format(new Date(p.nextAttemptAt)) }));
+  const messages = listMailboxMessages().map((m) => ({
+    ...m,
+    deliveredAt: londonTime.format(new Date(m.deliveredAt)),
+  }));
+  const problems = listOutboxProblems().map((p) => ({
+    ...p,
+    nextAttemptAt: londonTime.format(new Date(p.nextAttemptAt)),
+  }));
   return data(
     {
       mailMode,

@@ -16,7 +16,10 @@ import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 import { describeDuration } from "~/utils/time";
 import { paths } from "~/utils/paths";
 
-export const headers: HeadersFunction = ({ errorHeaders }) => ({ ...tokenPageHeaders, ...retryAfterHeaders(errorHeaders) });
+export const headers: HeadersFunction = ({ errorHeaders }) => ({
+  ...tokenPageHeaders,
+  ...retryAfterHeaders(errorHeaders),
+});
 
 // The title is rendered by the page (it must start "Error: " after a failed submission).
 export const meta: MetaFunction = () => [noIndex];
@@ -42,11 +45,15 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const page = findSigningPage({ token, now });
     // A fresh link goes to the published address, as every link does.
     try {
-      if (page.status === "expired") requestSigningLink({ candidacyId: page.candidacy.id, clientIp: clientIpOf(context), now });
+      if (page.status === "expired")
+        requestSigningLink({ candidacyId: page.candidacy.id, clientIp: clientIpOf(context), now });
     } catch (error) {
       rethrowAsTooManyRequests(error);
     }
-    return Response.json({ freshLinkSent: true, errors: null, values: null, deadLink: null }, { headers: tokenPageHeaders });
+    return Response.json(
+      { freshLinkSent: true, errors: null, values: null, deadLink: null },
+      { headers: tokenPageHeaders },
+    );
   }
 
   // A dead link (pressed in a second tab, or after the address changed) says
@@ -62,7 +69,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const parsed = signingSchema(points).safeParse(values);
   if (!parsed.success) {
     const errors = fieldErrorsOf(parsed.error);
-    return Response.json({ freshLinkSent: false, errors, values, deadLink: null }, { status: 400, headers: tokenPageHeaders });
+    return Response.json(
+      { freshLinkSent: false, errors, values, deadLink: null },
+      { status: 400, headers: tokenPageHeaders },
+    );
   }
   const answers: Answers = {};
   for (const point of points) {
@@ -77,7 +87,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   // A fresh address each time: the candidate page is cacheable (browsers may
   // show a stale copy while revalidating), and they must see what they just did.
-  throw redirect(`${paths.candidate(opened.candidacy.personId)}?recorded=${now.getTime()}`, { headers: tokenPageHeaders });
+  throw redirect(`${paths.candidate(opened.candidacy.personId)}?recorded=${now.getTime()}`, {
+    headers: tokenPageHeaders,
+  });
 }
 
 // The fields in the order the page shows them: each point, then the statement.
@@ -95,7 +107,10 @@ function signingSchema(points: { id: number; position: number }[]) {
 // Remix does not reload the page's data after a 4xx, so the answer carries
 // the link's state itself for the page to explain.
 function deadLinkAnswer(deadLink: ReturnType<typeof findSigningPage>) {
-  return Response.json({ freshLinkSent: false, errors: null, values: null, deadLink }, { status: 410, headers: tokenPageHeaders });
+  return Response.json(
+    { freshLinkSent: false, errors: null, values: null, deadLink },
+    { status: 410, headers: tokenPageHeaders },
+  );
 }
 
 export default function SignPledge() {
@@ -110,7 +125,8 @@ export default function SignPledge() {
         <title>Check your email</title>
         <h1 className="heading-xl">Check your email</h1>
         <p className="body-l">
-          We have sent a new signing link to the email address published for this candidate. It works for {describeDuration(SIGNING_LINK_LIFETIME_MS)}.
+          We have sent a new signing link to the email address published for this candidate. It works for{" "}
+          {describeDuration(SIGNING_LINK_LIFETIME_MS)}.
         </p>
       </>
     );
@@ -125,8 +141,8 @@ export default function SignPledge() {
         {page.status === "expired" ? (
           <>
             <p>
-              Signing links work for {describeDuration(SIGNING_LINK_LIFETIME_MS)}. We can send a new one to the email address published for{" "}
-              {page.candidacy.name}.
+              Signing links work for {describeDuration(SIGNING_LINK_LIFETIME_MS)}. We can send a new one to the email
+              address published for {page.candidacy.name}.
             </p>
             <Form method="post">
               <input type="hidden" name="intent" value="fresh-link" />
@@ -138,13 +154,15 @@ export default function SignPledge() {
         ) : page.status === "revoked" ? (
           <p>
             The email address published for {page.candidacy.name} has changed since this link was sent, so it no longer
-            works. <Link to={`${paths.candidate(page.candidacy.personId)}#signing-link`}>Ask for a new link</Link>; it will go
-            to the new address.
+            works. <Link to={`${paths.candidate(page.candidacy.personId)}#signing-link`}>Ask for a new link</Link>; it
+            will go to the new address.
           </p>
         ) : page.status === "withdrawn" ? (
           <p>{page.candidacy.name} is no longer standing, so the pledge can no longer be signed.</p>
         ) : (
-          <p>Check you copied the whole link from the email. If it still does not work, ask for a new one from your page.</p>
+          <p>
+            Check you copied the whole link from the email. If it still does not work, ask for a new one from your page.
+          </p>
         )}
         {contactEmail ? (
           <p>
@@ -170,8 +188,8 @@ export default function SignPledge() {
       </span>
       <h1 className="heading-xl">Sign the pledge</h1>
       <p>
-        Your answers will be public on <Link to={paths.candidate(candidacy.personId)}>your page</Link>, marked as verified
-        by email. You can come back and change them; every change is shown with its date.
+        Your answers will be public on <Link to={paths.candidate(candidacy.personId)}>your page</Link>, marked as
+        verified by email. You can come back and change them; every change is shown with its date.
       </p>
       <Form method="post" noValidate>
         {points.map((point, i) => (

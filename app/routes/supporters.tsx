@@ -19,7 +19,9 @@ export default function Supporters() {
       <h1 className="heading-xl">Recent supporters</h1>
       <p>People who asked their candidates to sign and chose to be listed. We show first names and an initial only.</p>
       {supporters.length === 0 ? (
-        <p>No one is listed yet. <Link to="/">Be the first</Link>.</p>
+        <p>
+          No one is listed yet. <Link to="/">Be the first</Link>.
+        </p>
       ) : (
         <SupporterList supporters={supporters} showConstituency />
       )}

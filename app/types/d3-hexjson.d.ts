@@ -19,5 +19,9 @@ declare module "d3-hexjson" {
     points: string;
   };
   /** Sizes the hexes to fit width × height and places each one. r counts rows from the bottom. */
-  export function renderHexJSON<H extends HexJsonHex>(hexjson: HexJson<H>, width: number, height: number): RenderedHex<H>[];
+  export function renderHexJSON<H extends HexJsonHex>(
+    hexjson: HexJson<H>,
+    width: number,
+    height: number,
+  ): RenderedHex<H>[];
 }

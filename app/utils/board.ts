@@ -36,10 +36,7 @@ export type BoardQuery = {
 
 /** Case- and accent-insensitive, so "glyndwr" finds Glyndŵr. */
 function fold(text: string) {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase();
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
 export function filterBoard(rows: BoardRow[], query: BoardQuery): BoardRow[] {
@@ -54,7 +51,13 @@ export function filterBoard(rows: BoardRow[], query: BoardQuery): BoardRow[] {
   );
 }
 
-const statusOrder: Record<PledgeStatus, number> = { "signed-all": 0, "signed-some": 1, declined: 2, "no-answer": 3, withdrawn: 4 };
+const statusOrder: Record<PledgeStatus, number> = {
+  "signed-all": 0,
+  "signed-some": 1,
+  declined: 2,
+  "no-answer": 3,
+  withdrawn: 4,
+};
 const collator = new Intl.Collator("en-GB", { sensitivity: "base" });
 
 export function sortBoard(rows: BoardRow[], sort: BoardQuery["sort"]): BoardRow[] {
@@ -94,7 +97,9 @@ export function summariseBoard(rows: BoardRow[]) {
       if (r.status === "signed-all") t.signed++;
       map.set(key, t);
     }
-    return [...map.values()].sort((a, b) => b.signed - a.signed || b.standing - a.standing || collator.compare(a.label, b.label));
+    return [...map.values()].sort(
+      (a, b) => b.signed - a.signed || b.standing - a.standing || collator.compare(a.label, b.label),
+    );
   };
   return {
     standing: standing.length,

@@ -68,7 +68,10 @@ export type Env = z.infer<typeof envSchema>;
 export function describeEnvProblems(source: Record<string, string | undefined>) {
   const parsed = envSchema.safeParse(source);
   if (parsed.success) return { env: parsed.data, problems: [] };
-  return { env: undefined, problems: parsed.error.issues.map((i) => `Invalid configuration: ${i.path.join(".")}: ${i.message}`) };
+  return {
+    env: undefined,
+    problems: parsed.error.issues.map((i) => `Invalid configuration: ${i.path.join(".")}: ${i.message}`),
+  };
 }
 
 function readEnv(): Env {

@@ -27,7 +27,9 @@ function firstHeader(headers: IncomingHttpHeaders, name: string) {
 
 /** The host a request was sent to: the forwarded one only from a trusted proxy. */
 export function requestHostOf(req: IncomingMessage, fromTrustedProxy: boolean) {
-  return (fromTrustedProxy ? firstHeader(req.headers, "x-forwarded-host") : undefined) ?? firstHeader(req.headers, "host");
+  return (
+    (fromTrustedProxy ? firstHeader(req.headers, "x-forwarded-host") : undefined) ?? firstHeader(req.headers, "host")
+  );
 }
 
 function hostOf(origin: string) {

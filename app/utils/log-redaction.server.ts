@@ -6,7 +6,10 @@ import { format } from "node:util";
 
 const replacements: [RegExp, string][] = [
   // Token-bearing paths, whatever follows them.
-  [/((?:\/|%2F)(?:asks(?:\/|%2F)confirm|pledge(?:\/|%2F)sign)(?:\/|%2F))(?:(?!%2F)[^\s"'`?#&/<>()[\]])+/gi, "$1[token]"],
+  [
+    /((?:\/|%2F)(?:asks(?:\/|%2F)confirm|pledge(?:\/|%2F)sign)(?:\/|%2F))(?:(?!%2F)[^\s"'`?#&/<>()[\]])+/gi,
+    "$1[token]",
+  ],
   // Query values that name a person or a place.
   [/([?&;](?:email|postcode|token|name)=)[^&\s"'#]*/gi, "$1[redacted]"],
   // Tokens are 32 random bytes in base64url, wherever they turn up.

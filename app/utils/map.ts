@@ -51,7 +51,10 @@ export type MapCandidate = { name: string; partyId: string; partyName: string; s
 // the list the page already has for its filter.
 export function packCandidates(candidates: MapCandidate[], partyNumbers: Map<string, number>): string {
   return candidates
-    .map((c) => `${c.name.replace(/[\t\n]/g, " ")}\t${partyNumbers.get(c.partyId) ?? -1}\t${pledgeStatuses.indexOf(c.status)}`)
+    .map(
+      (c) =>
+        `${c.name.replace(/[\t\n]/g, " ")}\t${partyNumbers.get(c.partyId) ?? -1}\t${pledgeStatuses.indexOf(c.status)}`,
+    )
     .join("\n");
 }
 

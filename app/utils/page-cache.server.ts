@@ -47,7 +47,13 @@ export type PageCache = {
 
 export const defaultPageCacheBytes = 64 * 1024 * 1024;
 
-export function createPageCache({ version, maxBytes = defaultPageCacheBytes }: { version: () => string; maxBytes?: number }): PageCache {
+export function createPageCache({
+  version,
+  maxBytes = defaultPageCacheBytes,
+}: {
+  version: () => string;
+  maxBytes?: number;
+}): PageCache {
   const entries = new Map<string, Entry>();
   let total = 0;
 
@@ -74,7 +80,11 @@ export function createPageCache({ version, maxBytes = defaultPageCacheBytes }: {
     headers.etag = entry.etag;
     headers.vary = "Accept-Encoding";
     if (req.headers["if-none-match"] === entry.etag) {
-      res.writeHead(304, { etag: entry.etag, "cache-control": headers["cache-control"] ?? "", vary: "Accept-Encoding" });
+      res.writeHead(304, {
+        etag: entry.etag,
+        "cache-control": headers["cache-control"] ?? "",
+        vary: "Accept-Encoding",
+      });
       res.end();
       return;
     }

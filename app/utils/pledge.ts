@@ -51,7 +51,13 @@ export function pledgeStatusOf({
 }
 
 // A constituency takes the best status among its standing candidates.
-const rank: Record<PledgeStatus, number> = { "signed-all": 0, "signed-some": 1, declined: 2, "no-answer": 3, withdrawn: 4 };
+const rank: Record<PledgeStatus, number> = {
+  "signed-all": 0,
+  "signed-some": 1,
+  declined: 2,
+  "no-answer": 3,
+  withdrawn: 4,
+};
 
 export function bestPledgeStatus(statuses: PledgeStatus[]): PledgeStatus {
   return statuses.reduce<PledgeStatus>((best, s) => (rank[s] < rank[best] ? s : best), "withdrawn");

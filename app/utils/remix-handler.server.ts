@@ -1,4 +1,9 @@
-import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import {
+  createRequestHandler,
+  writeReadableStreamToWritable,
+  type AppLoadContext,
+  type ServerBuild,
+} from "@remix-run/node";
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
 import { readLimitedBody, requestHostOf, sendRefusal } from "~/utils/http-guard.server";
 
@@ -49,12 +54,15 @@ export function createRemixHandler({
       res.on("close", () => {
         if (!res.writableFinished) controller.abort();
       });
-      const request = new Request(new URL(req.originalUrl, `${req.protocol}://${requestHostOf(req, isFromTrustedProxy(req)) ?? "localhost"}`), {
-        method: req.method,
-        headers: remixHeaders(req),
-        body: body ? Uint8Array.from(body) : undefined,
-        signal: controller.signal,
-      });
+      const request = new Request(
+        new URL(req.originalUrl, `${req.protocol}://${requestHostOf(req, isFromTrustedProxy(req)) ?? "localhost"}`),
+        {
+          method: req.method,
+          headers: remixHeaders(req),
+          body: body ? Uint8Array.from(body) : undefined,
+          signal: controller.signal,
+        },
+      );
       const response = await handle(request, getLoadContext(req));
       res.statusMessage = response.statusText;
       res.status(response.status);

@@ -41,6 +41,7 @@ export function contentSecurityPolicy({ scriptHashes, production }: { scriptHash
 export function everyResponseHeaders({ publicUrl }: { publicUrl: string }): Record<string, string> {
   const headers: Record<string, string> = { "X-Content-Type-Options": "nosniff" };
   // Only when people reach us over TLS: HSTS on a plain-HTTP site would lock them out.
-  if (new URL(publicUrl).protocol === "https:") headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains";
+  if (new URL(publicUrl).protocol === "https:")
+    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains";
   return headers;
 }

@@ -121,7 +121,13 @@ export async function benchAsks({
   // As shipped, `npm start` runs one process, so one core serves. More than
   // one shows what a second process on the same database file would add.
   servers = 1,
-}: { asks?: number; warmUp?: number; connections?: number; hourlyCap?: number; servers?: number } = {}): Promise<AsksBenchFigures> {
+}: {
+  asks?: number;
+  warmUp?: number;
+  connections?: number;
+  hourlyCap?: number;
+  servers?: number;
+} = {}): Promise<AsksBenchFigures> {
   // startAppServer runs the build from the working directory: the repository, as npm runs scripts.
   if (!existsSync(join(root, "build/server/index.js"))) {
     // stdout carries the figures; the build's chatter goes to stderr.
@@ -154,9 +160,11 @@ export async function benchAsks({
     const setup = new Database(databasePath, { timeout: 5000 });
     setup.prepare("update campaigns set ask_hourly_cap = ?").run(hourlyCap);
     const constituencies = readConstituencies(setup);
-    const wordingIds = (JSON.parse(setup.prepare("select wording_variants as w from campaigns").pluck().get() as string) as { id: string }[]).map(
-      (w) => w.id,
-    );
+    const wordingIds = (
+      JSON.parse(setup.prepare("select wording_variants as w from campaigns").pluck().get() as string) as {
+        id: string;
+      }[]
+    ).map((w) => w.id);
     setup.close();
 
     // The form's start time is a stamp the server signs: take one from a real
@@ -174,7 +182,9 @@ export async function benchAsks({
     // Phase 2: the links, from the queued confirmation mails.
     const db = new Database(databasePath, { readonly: true, timeout: 5000 });
     const submitted = checkSubmissions({ db, emails: acknowledgedEmails, constituencies });
-    const warmTokens = warmSubmissions.acknowledged.map((email) => submitted.tokens.get(email)).filter((t) => t !== undefined);
+    const warmTokens = warmSubmissions.acknowledged
+      .map((email) => submitted.tokens.get(email))
+      .filter((t) => t !== undefined);
     const tokens = submissions.acknowledged.map((email) => submitted.tokens.get(email)).filter((t) => t !== undefined);
 
     // Phase 3: confirmations.
@@ -183,9 +193,14 @@ export async function benchAsks({
     const confirmations = await confirm(tokens);
 
     // Phase 4: every acknowledged confirmation has its rows.
-    const askIds = [...warmConfirmations.acknowledged, ...confirmations.acknowledged].map((token) => submitted.askIds.get(token)!);
+    const askIds = [...warmConfirmations.acknowledged, ...confirmations.acknowledged].map((token) =>
+      submitted.askIds.get(token)!,
+    );
     const confirmed = checkConfirmations({ db, askIds });
-    const candidateMails = db.prepare("select count(*) from outbox where kind = 'candidate-ask'").pluck().get() as number;
+    const candidateMails = db
+      .prepare("select count(*) from outbox where kind = 'candidate-ask'")
+      .pluck()
+      .get() as number;
     db.close();
     const loadAfter = loadavg()[0]!;
 
@@ -194,7 +209,8 @@ export async function benchAsks({
     const headline = confirmations.figures;
     const phases = [submissions.figures, confirmations.figures];
     const asksPerSecondEndToEnd =
-      Math.min(submissions.figures.acknowledged, confirmations.figures.acknowledged) / (submissions.figures.seconds + confirmations.figures.seconds);
+      Math.min(submissions.figures.acknowledged, confirmations.figures.acknowledged) /
+      (submissions.figures.seconds + confirmations.figures.seconds);
     const serverCpuMsPerAsk =
       submissions.figures.serverCpuMsPerRequest === null || confirmations.figures.serverCpuMsPerRequest === null
         ? null
@@ -207,7 +223,11 @@ export async function benchAsks({
         measured: `${asksPerSecondEndToEnd.toFixed(0)}/s`,
         pass: asksPerSecondEndToEnd >= asksTarget,
       },
-      { name: `p99 latency < ${p99TargetMs} ms in each phase`, measured: `${worstP99} ms`, pass: worstP99 < p99TargetMs },
+      {
+        name: `p99 latency < ${p99TargetMs} ms in each phase`,
+        measured: `${worstP99} ms`,
+        pass: worstP99 < p99TargetMs,
+      },
       { name: `no request over ${maxTargetMs} ms`, measured: `${worstMax} ms`, pass: worstMax < maxTargetMs },
       {
         name: "every request acknowledged, every acknowledged ask complete, no 5xx",
@@ -264,7 +284,12 @@ function readConstituencies(db: Database.Database): Constituency[] {
   // A postcode not in the directory is accepted too, but one that is tests the lookup as a supporter's would.
   return rows
     .filter((r) => r.ids && r.postcodes)
-    .map((r) => ({ gssCode: r.gssCode, slug: r.slug, candidacyIds: r.ids!.split(",").map(Number), postcodes: r.postcodes!.split(",") }));
+    .map((r) => ({
+      gssCode: r.gssCode,
+      slug: r.slug,
+      candidacyIds: r.ids!.split(",").map(Number),
+      postcodes: r.postcodes!.split(","),
+    }));
 }
 
 /** The signed start time in an ask page's form. */
@@ -276,7 +301,17 @@ async function fetchFormStamp(url: string) {
 }
 
 /** Ask number i's form, as the browser posts it after the preview. */
-function askForm({ i, constituency, wordingIds, stamp }: { i: number; constituency: Constituency; wordingIds: string[]; stamp: string }) {
+function askForm({
+  i,
+  constituency,
+  wordingIds,
+  stamp,
+}: {
+  i: number;
+  constituency: Constituency;
+  wordingIds: string[];
+  stamp: string;
+}) {
   const form = new URLSearchParams({
     startedAt: stamp,
     "leave-this-blank": "",
@@ -342,7 +377,17 @@ async function submitAsks({
   return { figures, acknowledged };
 }
 
-async function confirmAsks({ urls, pids, tokens, connections }: { urls: string[]; pids: number[]; tokens: string[]; connections: number }) {
+async function confirmAsks({
+  urls,
+  pids,
+  tokens,
+  connections,
+}: {
+  urls: string[];
+  pids: number[];
+  tokens: string[];
+  connections: number;
+}) {
   let next = 0;
   const acknowledged: string[] = [];
   const figures = await load({
@@ -418,7 +463,9 @@ async function load({
         },
       },
     ],
-  }) as Promise<autocannon.Result> & { on: (event: "response", listener: (client: object, status: number, bytes: number, ms: number) => void) => void };
+  }) as Promise<autocannon.Result> & {
+    on: (event: "response", listener: (client: object, status: number, bytes: number, ms: number) => void) => void;
+  };
   // One client a connection: its first response tells a new connection's wait from the rest.
   const answered = new WeakMap<object, number>();
   run.on("response", (client: object, _status: number, _bytes: number, ms: number) => {
@@ -432,7 +479,10 @@ async function load({
   const seconds = ((responses === count ? lastResponseAt : performance.now()) - started) / 1000;
   const cpuAfter = processesCpuMs(pids);
   const slow = latencies.filter((l) => l.ms > 1000);
-  const keptAlive = latencies.filter((l) => !l.first).map((l) => l.ms).sort((a, b) => a - b);
+  const keptAlive = latencies
+    .filter((l) => !l.first)
+    .map((l) => l.ms)
+    .sort((a, b) => a - b);
   return {
     requests: count,
     connections: Math.min(connections, count),
@@ -455,7 +505,15 @@ async function load({
   };
 }
 
-function checkSubmissions({ db, emails, constituencies }: { db: Database.Database; emails: string[]; constituencies: Constituency[] }) {
+function checkSubmissions({
+  db,
+  emails,
+  constituencies,
+}: {
+  db: Database.Database;
+  emails: string[];
+  constituencies: Constituency[];
+}) {
   const expectedRecipients = new Map(constituencies.map((c) => [c.gssCode, c.candidacyIds.length]));
   const findAsk = db.prepare(
     "select id, status, constituency_code as code, (select count(*) from ask_recipients r where r.ask_id = asks.id) as recipients from asks where email = ?",
@@ -479,7 +537,9 @@ function checkSubmissions({ db, emails, constituencies }: { db: Database.Databas
 }
 
 function checkConfirmations({ db, askIds }: { db: Database.Database; askIds: number[] }) {
-  const findAsk = db.prepare("select status, confirmed_at as confirmedAt, token_hash as tokenHash from asks where id = ?");
+  const findAsk = db.prepare(
+    "select status, confirmed_at as confirmedAt, token_hash as tokenHash from asks where id = ?",
+  );
   const findRecipients = db.prepare(
     `select r.candidacy_id as candidacyId, r.delivery, r.outbox_id as outboxId, k.email as candidateEmail,
        o.kind as mailKind, o.ask_id as mailAskId, o.candidacy_id as mailCandidacyId
@@ -498,12 +558,18 @@ function checkConfirmations({ db, askIds }: { db: Database.Database; askIds: num
   const deliveries: Record<string, number> = {};
   let mismatches = 0;
   for (const askId of askIds) {
-    const ask = findAsk.get(askId) as { status: string; confirmedAt: string | null; tokenHash: string | null } | undefined;
+    const ask = findAsk.get(askId) as
+      { status: string; confirmedAt: string | null; tokenHash: string | null } | undefined;
     const recipients = findRecipients.all(askId) as Recipient[];
     const recipientOk = (r: Recipient) => {
       switch (r.delivery) {
         case "mail":
-          return r.outboxId !== null && r.mailKind === "candidate-ask" && r.mailAskId === askId && r.mailCandidacyId === r.candidacyId;
+          return (
+            r.outboxId !== null &&
+            r.mailKind === "candidate-ask" &&
+            r.mailAskId === askId &&
+            r.mailCandidacyId === r.candidacyId
+          );
         case "digest":
           // Waiting for the digest, which the worker (off here) writes.
           return r.candidateEmail !== null;
@@ -517,7 +583,11 @@ function checkConfirmations({ db, askIds }: { db: Database.Database; askIds: num
     };
     for (const r of recipients) deliveries[r.delivery ?? "unset"] = (deliveries[r.delivery ?? "unset"] ?? 0) + 1;
     const ok =
-      ask?.status === "confirmed" && ask.confirmedAt !== null && ask.tokenHash === null && recipients.length > 0 && recipients.every(recipientOk);
+      ask?.status === "confirmed" &&
+      ask.confirmedAt !== null &&
+      ask.tokenHash === null &&
+      recipients.length > 0 &&
+      recipients.every(recipientOk);
     if (!ok) mismatches++;
   }
   const confirmedTotal = db.prepare("select count(*) from asks where status = 'confirmed'").pluck().get() as number;
@@ -565,7 +635,11 @@ export function formatAsksBench(f: AsksBenchFigures): string {
     const others = Object.entries(p.statuses)
       .filter(([status]) => status !== "302")
       .map(([status, count]) => `${count} × ${status}`);
-    const parts = [...others, ...(p.timeouts > 0 ? [`${p.timeouts} timed out`] : []), ...(p.errors > 0 ? [`${p.errors} connection errors`] : [])];
+    const parts = [
+      ...others,
+      ...(p.timeouts > 0 ? [`${p.timeouts} timed out`] : []),
+      ...(p.errors > 0 ? [`${p.errors} connection errors`] : []),
+    ];
     return `${name} ${parts.length > 0 ? parts.join(", ") : "none"}`;
   };
   const tail = (p: PhaseFigures) =>

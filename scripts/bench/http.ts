@@ -29,7 +29,15 @@ const realFiles = [
 export const httpTargets = { ratio: 0.5, p99Ms: 50, jsKb: 100 };
 
 type Load = { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
-type PageFigures = { path: string; bytes: number; jsGzipKb: number; app: Load; bare: Load; ratio: number; pass: boolean };
+type PageFigures = {
+  path: string;
+  bytes: number;
+  jsGzipKb: number;
+  app: Load;
+  bare: Load;
+  ratio: number;
+  pass: boolean;
+};
 export type HttpBenchFigures = { data: "real" | "sample"; seconds: number; connections: number; pages: PageFigures[] };
 
 export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promise<HttpBenchFigures> {
@@ -98,7 +106,11 @@ export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promi
         app: appLoad,
         bare: bareLoad,
         ratio,
-        pass: ratio >= httpTargets.ratio && appLoad.p99 < httpTargets.p99Ms && jsGzipKb <= httpTargets.jsKb && appLoad.errors + appLoad.non2xx === 0,
+        pass:
+          ratio >= httpTargets.ratio &&
+          appLoad.p99 < httpTargets.p99Ms &&
+          jsGzipKb <= httpTargets.jsKb &&
+          appLoad.errors + appLoad.non2xx === 0,
       });
     }
     return { data: useReal ? "real" : "sample", seconds, connections, pages };
@@ -110,7 +122,13 @@ export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promi
 }
 
 async function load(url: string, duration: number, connections: number): Promise<Load> {
-  const result = await autocannon({ url, connections, duration, pipelining: 1, headers: { "accept-encoding": "gzip" } });
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    pipelining: 1,
+    headers: { "accept-encoding": "gzip" },
+  });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

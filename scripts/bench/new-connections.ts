@@ -69,7 +69,10 @@ export function formatNewConnectionsBench(f: Awaited<ReturnType<typeof benchNewC
     "",
     "| phase | requests/s | p50 ms | p99 ms | max ms | over 1 s (of which a new connection's first request) |",
     "|--:|--:|--:|--:|--:|--:|",
-    ...f.results.map((r, i) => `| ${i + 1} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.overOneSecond} (${r.overOneSecondFirstOnConnection}) |`),
+    ...f.results.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.overOneSecond} (${r.overOneSecondFirstOnConnection}) |`,
+    ),
   ].join("\n");
 }
 

@@ -33,7 +33,10 @@ export type OutboxBenchFigures = {
 const thisFile = fileURLToPath(import.meta.url);
 const childFlag = "PLEDGE_BENCH_OUTBOX_CHILD";
 
-export async function benchOutbox({ mails = 2000, repetitions = 3 }: { mails?: number; repetitions?: number } = {}): Promise<OutboxBenchFigures> {
+export async function benchOutbox({
+  mails = 2000,
+  repetitions = 3,
+}: { mails?: number; repetitions?: number } = {}): Promise<OutboxBenchFigures> {
   const { SMTPServer } = await import("smtp-server");
   let received = 0;
   const server = new SMTPServer({
@@ -64,7 +67,15 @@ export async function benchOutbox({ mails = 2000, repetitions = 3 }: { mails?: n
     }
     const rate = (run: RunFigures) => run.sent / (run.drainMs / 1000);
     const smtpRate = median(smtp.map(rate));
-    return { mails, repetitions, smtp, local, smtpRate, localRate: median(local.map(rate)), pass: smtpRate >= outboxTarget };
+    return {
+      mails,
+      repetitions,
+      smtp,
+      local,
+      smtpRate,
+      localRate: median(local.map(rate)),
+      pass: smtpRate >= outboxTarget,
+    };
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });
@@ -75,11 +86,20 @@ function runChild({ databasePath, smtpUrl, mails }: { databasePath: string; smtp
   return new Promise<RunFigures>((resolve, reject) => {
     let figures: RunFigures | undefined;
     // process.execArgv carries tsx's loader, so the child runs TypeScript too.
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databasePath, [childFlag]: "1", BENCH_MAILS: String(mails) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_PATH: databasePath,
+      [childFlag]: "1",
+      BENCH_MAILS: String(mails),
+    };
     delete env.SMTP_URL;
     if (smtpUrl) env.BENCH_SMTP_URL = smtpUrl;
     else delete env.BENCH_SMTP_URL;
-    const child = fork(thisFile, [], { env, execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(thisFile, [], {
+      env,
+      execArgv: process.execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     child.on("message", (message) => {
       figures = message as RunFigures;
     });

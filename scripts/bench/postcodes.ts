@@ -60,8 +60,14 @@ const template =
     ",",
   );
 // The columns after pcds/dointr/doterm (5–18) and after pcon (20–51), quoted once.
-const middle = template.slice(5, 19).map((v) => `"${v}"`).join(",");
-const tail = template.slice(20).map((v) => `"${v}"`).join(",");
+const middle = template
+  .slice(5, 19)
+  .map((v) => `"${v}"`)
+  .join(",");
+const tail = template
+  .slice(20)
+  .map((v) => `"${v}"`)
+  .join(",");
 
 // Real postcode areas, so the outward codes have real widths (B1, AB10, SW1A…).
 const areas = (
@@ -72,8 +78,22 @@ const areas = (
 const unitLetters = "ABDEFGHJLNPQRSTUWXYZ";
 // The sample election's constituencies, so lookups join to a real row.
 const sampleCodes = [
-  "E14009001", "E14009002", "E14009003", "E14009004", "E14009005", "E14009006", "E14009007", "E14009008",
-  "S14009001", "S14009002", "S14009003", "W07009001", "W07009002", "W07009003", "N05009001", "N05009002",
+  "E14009001",
+  "E14009002",
+  "E14009003",
+  "E14009004",
+  "E14009005",
+  "E14009006",
+  "E14009007",
+  "E14009008",
+  "S14009001",
+  "S14009002",
+  "S14009003",
+  "W07009001",
+  "W07009002",
+  "W07009003",
+  "N05009001",
+  "N05009002",
 ];
 
 /**
@@ -124,7 +144,9 @@ export async function benchPostcodes({
   log = (line: string) => process.stderr.write(`${line}\n`),
 }: { rows?: number; lookups?: number; log?: (line: string) => void } = {}): Promise<PostcodeBenchFigures> {
   if ((globalThis as { pledgeDb?: unknown }).pledgeDb) {
-    throw new Error("the postcode benchmark must open its own database: run it before anything imports app/utils/db.server");
+    throw new Error(
+      "the postcode benchmark must open its own database: run it before anything imports app/utils/db.server",
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), "pledge-bench-postcodes-"));
   const csv = join(dir, "ONSPD_BENCH.csv");
@@ -143,7 +165,8 @@ export async function benchPostcodes({
     const { runPostcodeImport } = await import("~/importers/postcodes.server");
     const { findPostcode } = await import("~/models/postcode.server");
     const { createPostcodeLookup } = await import("~/models/postcode-lookup.server");
-    if (db.$client.name !== databasePath) throw new Error(`expected the database at ${databasePath}, got ${db.$client.name}`);
+    if (db.$client.name !== databasePath)
+      throw new Error(`expected the database at ${databasePath}, got ${db.$client.name}`);
     migrateDb(db);
     loadSampleElectionIfEmpty({ dir: dataDir });
 
@@ -157,7 +180,8 @@ export async function benchPostcodes({
         onProgress: (p) => {
           at[p.phase] = performance.now();
           peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
-          if (p.phase === "reading" && p.rows % 500_000 === 0) log(`postcodes: ${label}: ${p.rows.toLocaleString("en-GB")} rows read…`);
+          if (p.phase === "reading" && p.rows % 500_000 === 0)
+            log(`postcodes: ${label}: ${p.rows.toLocaleString("en-GB")} rows read…`);
           if (p.phase === "writing") log(`postcodes: ${label}: writing…`);
         },
       });

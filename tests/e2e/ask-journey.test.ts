@@ -46,7 +46,9 @@ async function askFromPostcode(page: Page, baseUrl: string, { name, email }: { n
   await page.getByRole("button", { name: "Continue" }).click();
 
   await page.getByRole("heading", { name: "Check your message before sending" }).waitFor();
-  await expect.poll(() => page.locator(".mail-preview").textContent()).toContain("My grandparents came here as refugees.");
+  await expect
+    .poll(() => page.locator(".mail-preview").textContent())
+    .toContain("My grandparents came here as refugees.");
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("heading", { name: "Check your email" }).waitFor();
 }
@@ -89,7 +91,9 @@ test("postcode → candidates → ask → confirmation mail → button → mails
   }
 
   // Listed once the confirmed ask is committed; the list is fetched again until then.
-  await gotoUntil(page, `${app.baseUrl}/supporters`, "Rajan on the supporters list", (p) => p.getByText(/^Rajan N · /).isVisible());
+  await gotoUntil(page, `${app.baseUrl}/supporters`, "Rajan on the supporters list", (p) =>
+    p.getByText(/^Rajan N · /).isVisible(),
+  );
   // The whole document, loader data included, after the page has loaded: the surname is nowhere.
   expect(await page.content()).not.toContain("Nair");
   await gotoUntil(page, `${app.baseUrl}/constituencies/brackenby-vale`, "Rajan on the constituency page", (p) =>
@@ -121,6 +125,8 @@ test("with no SMTP server, the same journey works through the local mailbox in t
     await page.goto(`${baseUrl}/outbox`);
     return (await page.getByRole("link", { name: /^Will you sign/ }).count()) >= 4 || undefined;
   });
-  await gotoUntil(page, `${baseUrl}/supporters`, "Ffion on the supporters list", (p) => p.getByText(/^Ffion H · /).isVisible());
+  await gotoUntil(page, `${baseUrl}/supporters`, "Ffion on the supporters list", (p) =>
+    p.getByText(/^Ffion H · /).isVisible(),
+  );
   await page.close();
 });

@@ -10,9 +10,14 @@ test("the home page shows the campaign and its points from the fixture election"
   await page.goto(baseUrl);
   await page.getByRole("heading", { level: 1, name: fixtureCampaign.name }).waitFor();
   await expect.poll(() => page.title()).toBe(fixtureCampaign.name);
-  const points = page.getByRole("list").filter({ has: page.getByRole("heading", { level: 3 }) }).getByRole("listitem");
+  const points = page
+    .getByRole("list")
+    .filter({ has: page.getByRole("heading", { level: 3 }) })
+    .getByRole("listitem");
   await expect.poll(() => points.count()).toBe(fixtureCampaign.points.length);
-  await expect.poll(() => points.getByRole("heading").allTextContents()).toEqual(fixtureCampaign.points.map((p) => p.title));
+  await expect
+    .poll(() => points.getByRole("heading").allTextContents())
+    .toEqual(fixtureCampaign.points.map((p) => p.title));
   await page.close();
 });
 

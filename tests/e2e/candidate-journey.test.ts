@@ -30,7 +30,9 @@ afterAll(async () => {
 
 function mailTo(address: string, subject: string | RegExp) {
   return smtp.received.filter(
-    (m) => m.envelope.to.includes(address) && (typeof subject === "string" ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? "")),
+    (m) =>
+      m.envelope.to.includes(address) &&
+      (typeof subject === "string" ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? "")),
   );
 }
 
@@ -38,7 +40,9 @@ function mailTo(address: string, subject: string | RegExp) {
 function unsentMail() {
   const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
   try {
-    return (sqlite.prepare("select count(*) from outbox where status in ('queued', 'sending')").pluck().get() as number) ?? 0;
+    return (
+      (sqlite.prepare("select count(*) from outbox where status in ('queued', 'sending')").pluck().get() as number) ?? 0
+    );
   } finally {
     sqlite.close();
   }
@@ -94,7 +98,10 @@ test("an ask reaches a candidate, who signs three points and declines one throug
   await page.getByText("Has not answered the pledge yet.").waitFor();
   await askWithUpdates(page, { name: "Rajan Nair", email: "rajan@example.org" });
 
-  const askMail = await waitFor("the ask to Ruth Adeyemi", () => mailTo("ruth.adeyemi@example.net", /^Will you sign/)[0]);
+  const askMail = await waitFor(
+    "the ask to Ruth Adeyemi",
+    () => mailTo("ruth.adeyemi@example.net", /^Will you sign/)[0],
+  );
   const signingLink = linkIn(askMail.parsed.text ?? "", "pledge/sign");
   expect(signingLink.startsWith(`${app.baseUrl}/pledge/sign/`)).toBe(true);
 
@@ -139,7 +146,12 @@ test("an ask reaches a candidate, who signs three points and declines one throug
   await expect.poll(() => rows.count()).toBe(5);
   const answers = await rows.evaluateAll((trs) => trs.slice(1).map((tr) => tr.querySelector("td")?.textContent ?? ""));
   expect(answers).toHaveLength(4);
-  expect(answers.map((a) => a.replace(/ on \d{1,2} \w{3} \d{4}$/, ""))).toEqual(["Signed", "Signed", "Signed", "Declined"]);
+  expect(answers.map((a) => a.replace(/ on \d{1,2} \w{3} \d{4}$/, ""))).toEqual([
+    "Signed",
+    "Signed",
+    "Signed",
+    "Declined",
+  ]);
   for (const a of answers) expect(a).toMatch(/ on \d{1,2} \w{3} \d{4}$/);
   // The statement is shown as the candidate typed it, as text.
   const shown = page.getByText(statement, { exact: true });
@@ -151,28 +163,35 @@ test("an ask reaches a candidate, who signs three points and declines one throug
   await gotoUntil(page, `${app.baseUrl}/candidates/900346`, "the candidate page to show her answers", (p) =>
     p.getByText("Has signed 3 of the 4 points of the pledge.").isVisible(),
   );
-  await gotoUntil(page, `${app.baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AA`, "the constituency page to show her answers", async (p) =>
-    (await candidateCell(p, "Ruth Adeyemi").textContent()) === "Signed 3 of 4",
+  await gotoUntil(
+    page,
+    `${app.baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AA`,
+    "the constituency page to show her answers",
+    async (p) => (await candidateCell(p, "Ruth Adeyemi").textContent()) === "Signed 3 of 4",
   );
 
-  const notice = await waitFor("the 'they signed' mail to the supporter", () =>
-    mailTo("rajan@example.org", `Ruth Adeyemi has signed some points of the ${fixtureCampaign.name} pledge`)[0],
+  const notice = await waitFor(
+    "the 'they signed' mail to the supporter",
+    () => mailTo("rajan@example.org", `Ruth Adeyemi has signed some points of the ${fixtureCampaign.name} pledge`)[0],
   );
   expect(notice.parsed.text).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(notice.parsed.text).toContain(`${app.baseUrl}/candidates/900346`);
-  const confirmation = await waitFor("the confirmation to Ruth", () =>
-    mailTo("ruth.adeyemi@example.net", `Your answers to the ${fixtureCampaign.name} pledge are recorded`)[0],
+  const confirmation = await waitFor(
+    "the confirmation to Ruth",
+    () => mailTo("ruth.adeyemi@example.net", `Your answers to the ${fixtureCampaign.name} pledge are recorded`)[0],
   );
   expect(confirmation.parsed.text).toContain(statement);
   expect(confirmation.parsed.text).toContain("Not you?");
   // One notice, to the one supporter who asked for updates; the other candidates are not yet in it.
-  expect(smtp.received.filter((m: ReceivedMail) => / has signed /.test(m.parsed.subject ?? "")).map((m) => m.envelope.to)).toEqual([
-    ["rajan@example.org"],
-  ]);
+  expect(
+    smtp.received.filter((m: ReceivedMail) => / has signed /.test(m.parsed.subject ?? "")).map((m) => m.envelope.to),
+  ).toEqual([["rajan@example.org"]]);
 
   const tables = pledgeTables();
   expect(tables.pledge_history!.length).toBe(before.pledge_history!.length + 1);
-  expect(tables.pledges).toContainEqual(expect.objectContaining({ statement, trust_mark: "verified-by-email", evidence_url: null }));
+  expect(tables.pledges).toContainEqual(
+    expect.objectContaining({ statement, trust_mark: "verified-by-email", evidence_url: null }),
+  );
 
   // Ruth comes back through the same mail's link and signs point 4 too: her answers are there to change.
   await page.goto(signingLink);
@@ -187,22 +206,41 @@ test("an ask reaches a candidate, who signs three points and declines one throug
   await page.getByText("Every change (2)").waitFor();
   // Each version says what it answered, not just when: the first declined point 4.
   await page.getByText("Every change (2)").click();
-  const firstVersion = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /^First answers, given on / }) });
-  await firstVersion.getByRole("listitem").filter({ hasText: `4. ${titles[3]}` }).getByText("Declined", { exact: true }).waitFor();
+  const firstVersion = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: /^First answers, given on / }) });
+  await firstVersion
+    .getByRole("listitem")
+    .filter({ hasText: `4. ${titles[3]}` })
+    .getByText("Declined", { exact: true })
+    .waitFor();
   await firstVersion.getByText(statement, { exact: true }).waitFor();
 
   // Now the ask form thanks her instead of asking her.
-  await gotoUntil(page, `${app.baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AA`, "the constituency page to show her new answers", async (p) =>
-    (await candidateCell(p, "Ruth Adeyemi").textContent()) === "Signed every point",
+  await gotoUntil(
+    page,
+    `${app.baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AA`,
+    "the constituency page to show her new answers",
+    async (p) => (await candidateCell(p, "Ruth Adeyemi").textContent()) === "Signed every point",
   );
   await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
   await page.getByRole("link", { name: "Thank Ruth Adeyemi" }).waitFor();
   const boxes = page.getByRole("group", { name: "Who do you want to write to?" }).getByRole("checkbox");
   await expect.poll(() => boxes.count()).toBe(4);
-  await expect.poll(() => page.getByRole("group", { name: "Who do you want to write to?" }).getByLabel(/Ruth Adeyemi/).count()).toBe(0);
+  await expect
+    .poll(() =>
+      page
+        .getByRole("group", { name: "Who do you want to write to?" })
+        .getByLabel(/Ruth Adeyemi/)
+        .count(),
+    )
+    .toBe(0);
 
   // Rajan was told once; the second confirmation reaches Ruth, and nothing more reaches him.
-  await waitFor("the second confirmation to Ruth", () => mailTo("ruth.adeyemi@example.net", `You signed the ${fixtureCampaign.name} pledge`)[0]);
+  await waitFor(
+    "the second confirmation to Ruth",
+    () => mailTo("ruth.adeyemi@example.net", `You signed the ${fixtureCampaign.name} pledge`)[0],
+  );
   expect(mailTo("rajan@example.org", /has signed/)).toHaveLength(1);
   await page.close();
 });
@@ -216,8 +254,14 @@ test("'Email me a signing link' goes only to the published address, and the page
   ] as const) {
     await page.goto(`${app.baseUrl}/candidates/${personId}`);
     const section = page.getByRole("region", { name: `Are you ${name}?` });
-    await section.getByText("we send it only to the email address published for you by Democracy Club, never to an address typed here").waitFor();
-    await section.getByText(/If no email address is published for you, add one on Democracy Club's candidates site/).waitFor();
+    await section
+      .getByText(
+        "we send it only to the email address published for you by Democracy Club, never to an address typed here",
+      )
+      .waitFor();
+    await section
+      .getByText(/If no email address is published for you, add one on Democracy Club's candidates site/)
+      .waitFor();
     expect(await section.getByRole("textbox").count()).toBe(0);
     await section.getByRole("button", { name: "Email me a signing link" }).click();
     const status = page.getByRole("status").filter({ hasText: "we have sent a signing link" });
@@ -230,13 +274,18 @@ test("'Email me a signing link' goes only to the published address, and the page
     "If we have an email address published for NAME, we have sent a signing link to it. It can take a few minutes to arrive.",
   ]);
 
-  const mail = await waitFor("Zoë's signing link", () => mailTo("zoe.pembridge@example.org", `Your link to sign the ${fixtureCampaign.name} pledge`)[0]);
+  const mail = await waitFor(
+    "Zoë's signing link",
+    () => mailTo("zoe.pembridge@example.org", `Your link to sign the ${fixtureCampaign.name} pledge`)[0],
+  );
   expect(linkIn(mail.parsed.text ?? "", "pledge/sign").startsWith(`${app.baseUrl}/pledge/sign/`)).toBe(true);
   // Sandra asked first and has no published address: once everything queued
   // has gone (Zoë's link included), nothing went anywhere for her.
   await waitFor("the outbox to be sent", () => unsentMail() === 0 || undefined);
-  expect(smtp.received.filter((m) => m.parsed.subject === `Your link to sign the ${fixtureCampaign.name} pledge`).map((m) => m.envelope.to)).toEqual([
-    ["zoe.pembridge@example.org"],
-  ]);
+  expect(
+    smtp.received
+      .filter((m) => m.parsed.subject === `Your link to sign the ${fixtureCampaign.name} pledge`)
+      .map((m) => m.envelope.to),
+  ).toEqual([["zoe.pembridge@example.org"]]);
   await page.close();
 });

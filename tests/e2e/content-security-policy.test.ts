@@ -16,11 +16,22 @@ function hashesOfInlineScripts(html: string) {
 }
 
 function directive(policy: string, name: string) {
-  return policy.split(";").map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? "";
+  return (
+    policy
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith(`${name} `)) ?? ""
+  );
 }
 
 test("each page's script-src lists the hashes of exactly its inline scripts, no 'unsafe-inline', no WebSocket in production, no plugins", async () => {
-  for (const path of ["/", "/board", "/map", "/constituencies/brackenby-vale", "/pledge/sign/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]) {
+  for (const path of [
+    "/",
+    "/board",
+    "/map",
+    "/constituencies/brackenby-vale",
+    "/pledge/sign/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+  ]) {
     // Twice: the second from the page cache for the public pages.
     for (let i = 0; i < 2; i++) {
       const response = await fetch(`${baseUrl}${path}`);
@@ -42,7 +53,15 @@ test("static files, assets, data files, the healthcheck and refusals say nosniff
   const html = await (await fetch(`${baseUrl}/`)).text();
   const asset = /\/assets\/[^"]+\.js/.exec(html)?.[0];
   expect(asset).toBeDefined();
-  for (const path of [asset!, "/favicon.ico", "/data/pledges.csv", "/data/pledges.json", "/data/constituencies.json", "/healthcheck", "/no-such-page"]) {
+  for (const path of [
+    asset!,
+    "/favicon.ico",
+    "/data/pledges.csv",
+    "/data/pledges.json",
+    "/data/constituencies.json",
+    "/healthcheck",
+    "/no-such-page",
+  ]) {
     const response = await fetch(`${baseUrl}${path}`);
     expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
   }
@@ -62,7 +81,9 @@ test("with the policy, pages hydrate and navigate in the browser without a singl
     if (new URL(request.url()).pathname.endsWith(".data")) dataRequests.push(request.url());
   });
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => console.error(`CSP violation: ${event.violatedDirective}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`CSP violation: ${event.violatedDirective}`),
+    );
   });
 
   await page.goto(baseUrl);

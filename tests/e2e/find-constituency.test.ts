@@ -28,7 +28,8 @@ test("an unknown postcode shows the error summary, focused, with the postcode ke
   await page.getByRole("button", { name: "Find constituency" }).click();
 
   const summary = page.getByRole("alert").filter({ has: page.getByRole("heading", { name: "There is a problem" }) });
-  const message = "We cannot find the postcode ZZ4 9XX. Check it and try again, or choose your constituency from the list";
+  const message =
+    "We cannot find the postcode ZZ4 9XX. Check it and try again, or choose your constituency from the list";
   await summary.getByRole("link", { name: message }).waitFor();
   expect(page.url()).toBe(`${baseUrl}/find?postcode=zz4+9xx`);
   await expect.poll(() => summary.evaluate((element) => element === document.activeElement)).toBe(true);
@@ -39,7 +40,11 @@ test("an unknown postcode shows the error summary, focused, with the postcode ke
   // The inline error is what the field's description reads out.
   const describedBy = (await postcode.getAttribute("aria-describedby")) ?? "";
   const description = await page.evaluate(
-    (ids) => ids.split(" ").map((id) => document.getElementById(id)?.textContent ?? "").join(" "),
+    (ids) =>
+      ids
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" "),
     describedBy,
   );
   expect(description).toContain(message);
@@ -69,7 +74,9 @@ test("a postcode outside any constituency is explained, and the list is offered 
   const page = await browser.context.newPage();
   await page.goto(`${baseUrl}/find?postcode=ZY1+1AA`);
   await page
-    .getByRole("link", { name: /^ZY1 1AA is not in a UK Parliament constituency \(for example, it is in the Channel Islands/ })
+    .getByRole("link", {
+      name: /^ZY1 1AA is not in a UK Parliament constituency \(for example, it is in the Channel Islands/,
+    })
     .waitFor();
   await page.getByRole("combobox", { name: "Choose your constituency" }).selectOption({ label: "Bryngôr" });
   await page.getByRole("button", { name: "Go to constituency" }).click();

@@ -27,7 +27,12 @@ function raw(text: string | Buffer, to = { hostname, port }) {
 }
 
 function post(path: string, headers: Record<string, string>, body = "", to = { hostname, port }) {
-  const lines = Object.entries({ Host: `${to.hostname}:${to.port}`, Connection: "close", "Content-Length": String(Buffer.byteLength(body)), ...headers });
+  const lines = Object.entries({
+    Host: `${to.hostname}:${to.port}`,
+    Connection: "close",
+    "Content-Length": String(Buffer.byteLength(body)),
+    ...headers,
+  });
   return raw(`POST ${path} HTTP/1.1\r\n${lines.map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`, to);
 }
 
@@ -35,7 +40,10 @@ function counts() {
   const sqlite = new Database(inject("databasePath"), { readonly: true, fileMustExist: true });
   try {
     return Object.fromEntries(
-      ["asks", "outbox", "pledges", "pledge_history", "signing_tokens"].map((t) => [t, sqlite.prepare(`select count(*) as n from "${t}"`).get()]),
+      ["asks", "outbox", "pledges", "pledge_history", "signing_tokens"].map((t) => [
+        t,
+        sqlite.prepare(`select count(*) as n from "${t}"`).get(),
+      ]),
     );
   } finally {
     sqlite.close();
@@ -45,10 +53,16 @@ function counts() {
 test("a same-origin post reaches the action whether the browser sends our Origin, Origin: null with Sec-Fetch-Site: same-origin, or no Origin", async () => {
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
   // 410: the action ran and found no such link (an unknown token changes nothing).
-  expect((await post(`/asks/confirm/${unknownToken}`, { ...form, Origin: baseUrl, "Sec-Fetch-Site": "same-origin" })).status).toBe(410);
-  expect((await post(`/asks/confirm/${unknownToken}`, { ...form, Origin: "null", "Sec-Fetch-Site": "same-origin" })).status).toBe(410);
+  expect(
+    (await post(`/asks/confirm/${unknownToken}`, { ...form, Origin: baseUrl, "Sec-Fetch-Site": "same-origin" })).status,
+  ).toBe(410);
+  expect(
+    (await post(`/asks/confirm/${unknownToken}`, { ...form, Origin: "null", "Sec-Fetch-Site": "same-origin" })).status,
+  ).toBe(410);
   expect((await post(`/asks/confirm/${unknownToken}`, form)).status).toBe(410);
-  expect((await post(`/pledge/sign/${unknownToken}`, { ...form, Origin: "null", "Sec-Fetch-Site": "same-origin" })).status).not.toBe(500);
+  expect(
+    (await post(`/pledge/sign/${unknownToken}`, { ...form, Origin: "null", "Sec-Fetch-Site": "same-origin" })).status,
+  ).not.toBe(500);
 });
 
 test("another site's post gets a 403 page and changes nothing", async () => {
@@ -60,8 +74,16 @@ test("another site's post gets a 403 page and changes nothing", async () => {
     { Origin: "null" },
   ];
   for (const headers of forgeries) {
-    for (const path of [`/asks/confirm/${unknownToken}`, `/pledge/sign/${unknownToken}`, "/constituencies/brackenby-vale/ask"]) {
-      const answer = await post(path, { "Content-Type": "application/x-www-form-urlencoded", ...headers }, "name=Mallory");
+    for (const path of [
+      `/asks/confirm/${unknownToken}`,
+      `/pledge/sign/${unknownToken}`,
+      "/constituencies/brackenby-vale/ask",
+    ]) {
+      const answer = await post(
+        path,
+        { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+        "name=Mallory",
+      );
       expect(answer.status).toBe(403);
       expect(answer.head).toContain("content-type: text/html; charset=utf-8");
       expect(answer.body).toContain("<h1>This form was sent from another website</h1>");
@@ -84,7 +106,11 @@ test("PUT, DELETE, PATCH and OPTIONS answer 405 with Allow, on pages and static 
 });
 
 test("an absolute-form request target answers 400, not 500", async () => {
-  for (const line of ["POST http://evil.example/ HTTP/1.1", `GET http://${hostname}:${port}/ HTTP/1.1`, `GET http://${hostname}:${port}/board HTTP/1.1`]) {
+  for (const line of [
+    "POST http://evil.example/ HTTP/1.1",
+    `GET http://${hostname}:${port}/ HTTP/1.1`,
+    `GET http://${hostname}:${port}/board HTTP/1.1`,
+  ]) {
     const answer = await raw(`${line}\r\nHost: ${hostname}:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     expect(answer.status, line).toBe(400);
     expect(answer.body).toContain("Bad request");
@@ -106,12 +132,21 @@ test("a target read as a host, or a Host header no address can hold, answers 400
 test("a body over the form limit answers 413, from Content-Length before reading and while reading a chunked body", async () => {
   const before = counts();
   const form = { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl };
-  const declared = await post("/constituencies/brackenby-vale/ask", { ...form, "Content-Length": String(50 * 1024 * 1024) });
+  const declared = await post("/constituencies/brackenby-vale/ask", {
+    ...form,
+    "Content-Length": String(50 * 1024 * 1024),
+  });
   expect(declared.status).toBe(413);
   expect(declared.body).toContain("What you sent is too large");
 
   const chunk = `${"a".repeat(16 * 1024).length.toString(16)}\r\n${"a".repeat(16 * 1024)}\r\n`;
-  const lines = [`POST /constituencies/brackenby-vale/ask HTTP/1.1`, `Host: ${hostname}:${port}`, "Connection: close", "Transfer-Encoding: chunked", ...Object.entries(form).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `POST /constituencies/brackenby-vale/ask HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    "Connection: close",
+    "Transfer-Encoding: chunked",
+    ...Object.entries(form).map(([k, v]) => `${k}: ${v}`),
+  ];
   const chunked = await raw(`${lines.join("\r\n")}\r\n\r\n${chunk.repeat(8)}0\r\n\r\n`);
   expect(chunked.status).toBe(413);
   expect(chunked.body).toContain("What you sent is too large");
@@ -124,14 +159,20 @@ test("a body over the form limit answers 413, from Content-Length before reading
 });
 
 test("behind a trusted proxy the forwarded host is ours; without TRUSTED_PROXY it is not believed", async () => {
-  const proxied = { Origin: "https://pledge.example.org", "X-Forwarded-Host": "pledge.example.org", "X-Forwarded-For": "203.0.113.7" };
+  const proxied = {
+    Origin: "https://pledge.example.org",
+    "X-Forwarded-Host": "pledge.example.org",
+    "X-Forwarded-For": "203.0.113.7",
+  };
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
   const trusting = await startFixtureServer({ env: { TRUSTED_PROXY: "loopback", MAIL_WORKER: "off" } });
   try {
     const to = { hostname: "127.0.0.1", port: new URL(trusting.baseUrl).port };
     expect((await post(`/asks/confirm/${unknownToken}`, { ...form, ...proxied }, "", to)).status).toBe(410);
     // The proxy's client is not this machine, so the mailbox is not for it.
-    expect((await fetch(`${trusting.baseUrl}/outbox`, { headers: { "X-Forwarded-For": "203.0.113.7" } })).status).toBe(404);
+    expect((await fetch(`${trusting.baseUrl}/outbox`, { headers: { "X-Forwarded-For": "203.0.113.7" } })).status).toBe(
+      404,
+    );
     expect((await fetch(`${trusting.baseUrl}/outbox`)).status).toBe(200);
     expect(trusting.output()).not.toContain("TRUSTED_PROXY is not set");
   } finally {

@@ -29,12 +29,16 @@ function hexMap(page: Page) {
 async function hexNames(page: Page) {
   const links = hexMap(page).getByRole("link");
   const names: string[] = [];
-  for (let i = 0, n = await links.count(); i < n; i++) names.push((await links.nth(i).getAttribute("aria-label")) ?? "");
+  for (let i = 0, n = await links.count(); i < n; i++)
+    names.push((await links.nth(i).getAttribute("aria-label")) ?? "");
   return names;
 }
 
 function tableNames(page: Page) {
-  return page.getByRole("table", { name: /^Constituencies and the best answer/ }).getByRole("rowheader").allTextContents();
+  return page
+    .getByRole("table", { name: /^Constituencies and the best answer/ })
+    .getByRole("rowheader")
+    .allTextContents();
 }
 
 /** Once React has taken over, hovering a hex shows its tooltip. */
@@ -71,7 +75,9 @@ test("the map draws the 16 fixture constituencies as links named for their statu
   expect(names).toContain("Wendlebury: Signed every point");
 
   const key = page.getByRole("list", { name: "Key" });
-  const counts = (await key.getByRole("listitem").allTextContents()).map((t) => Number(/(\d+) constituenc/.exec(t)?.[1]));
+  const counts = (await key.getByRole("listitem").allTextContents()).map((t) =>
+    Number(/(\d+) constituenc/.exec(t)?.[1]),
+  );
   expect(counts.reduce((a, b) => a + b, 0)).toBe(16);
 
   const constituencies = names.map((n) => n.split(":")[0]);
@@ -87,7 +93,9 @@ test("keyboard: Tab reaches the hexes, focus shows the tooltip, Enter follows th
   let label: string | null = null;
   for (let i = 0; i < 40 && !label; i++) {
     await page.keyboard.press("Tab");
-    label = await page.evaluate(() => (document.activeElement?.closest("svg") ? document.activeElement.getAttribute("aria-label") : null));
+    label = await page.evaluate(() =>
+      document.activeElement?.closest("svg") ? document.activeElement.getAttribute("aria-label") : null,
+    );
   }
   expect(label).toMatch(/^.+: .+$/);
   const name = label!.split(":")[0]!;
@@ -153,9 +161,16 @@ test("the filters go in the address, and grey out the rest of the map without mo
   const signedAll = names.filter((n) => n.endsWith(": Signed every point")).map((n) => n.split(":")[0]);
   await page.getByRole("combobox", { name: "Best answer" }).selectOption({ label: "Signed every point" });
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await page.getByRole("heading", { name: `${signedAll.length} of 16 constituencies match: Liberal Democrats, Signed every point`, exact: true }).waitFor();
+  await page
+    .getByRole("heading", {
+      name: `${signedAll.length} of 16 constituencies match: Liberal Democrats, Signed every point`,
+      exact: true,
+    })
+    .waitFor();
   expect(page.url()).toMatch(/\/map\?party=PP90&status=signed-all$/);
-  expect((await hexNames(page)).filter((n) => !n.endsWith(NOT_MATCHING)).map((n) => n.split(":")[0])).toEqual(signedAll);
+  expect((await hexNames(page)).filter((n) => !n.endsWith(NOT_MATCHING)).map((n) => n.split(":")[0])).toEqual(
+    signedAll,
+  );
 
   // A shared link opens the same view; "Clear filters" goes back to everything.
   const shared = await browser.context.newPage();
@@ -178,7 +193,9 @@ test("without JavaScript the map, its links and the filters all work", async () 
   await page.getByRole("heading", { name: "7 of 16 constituencies match: Liberal Democrats", exact: true }).waitFor();
   expect(page.url()).toMatch(/\/map\?party=PP90&status=$/);
   expect((await hexNames(page)).filter((n) => n.endsWith(NOT_MATCHING))).toHaveLength(9);
-  await hexMap(page).getByRole("link", { name: /^Brackenby Vale:/ }).click();
+  await hexMap(page)
+    .getByRole("link", { name: /^Brackenby Vale:/ })
+    .click();
   await page.getByRole("heading", { level: 1, name: "Brackenby Vale" }).waitFor();
   expect(page.url()).toBe(`${baseUrl}/constituencies/brackenby-vale`);
   await page.close();
@@ -189,7 +206,11 @@ test("/map has no accessibility violations (axe-core), filtered or not, tooltip 
   for (const path of ["/map", "/map?party=PP90&status=signed-all"]) {
     await page.goto(`${baseUrl}${path}`);
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+    expect(
+      results.violations.map(
+        (v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+      ),
+    ).toEqual([]);
   }
   await untilTooltip(page, () => hexMap(page).getByRole("link").first().hover());
   const results = await new AxeBuilder({ page }).analyze();
@@ -222,7 +243,9 @@ test("/map asks nothing of another origin and ships under 100 KB of gzipped Java
     raw += bytes.length;
     gzipped += gzipSync(bytes).length;
   }
-  console.log(`/map loads ${scripts.size} scripts: ${(raw / 1024).toFixed(1)} KB, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+  console.log(
+    `/map loads ${scripts.size} scripts: ${(raw / 1024).toFixed(1)} KB, ${(gzipped / 1024).toFixed(1)} KB gzipped`,
+  );
   expect(gzipped).toBeLessThan(100 * 1024);
   await page.close();
 });
@@ -249,7 +272,11 @@ describe.skipIf(!realData)("the real 2024 election", () => {
     dir = mkdtempSync(join(tmpdir(), "pledge-map-real-"));
     const env = { ...process.env, DATABASE_PATH: join(dir, "real.sqlite") };
     const run = (args: string[]) => {
-      const result = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: repoRoot, env, encoding: "utf8" });
+      const result = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+        cwd: repoRoot,
+        env,
+        encoding: "utf8",
+      });
       if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
     };
     run(["scripts/import.ts", ...realFiles.map((f) => join(realData!, f))]);
@@ -270,15 +297,32 @@ describe.skipIf(!realData)("the real 2024 election", () => {
     await page.goto(`${server.baseUrl}/map`);
     await page.waitForLoadState("networkidle");
     await expect.poll(() => hexMap(page).getByRole("link").count()).toBe(650);
-    await expect.poll(() => page.getByRole("table", { name: /^Constituencies and the best answer/ }).getByRole("rowheader").count()).toBe(650);
+    await expect
+      .poll(() =>
+        page
+          .getByRole("table", { name: /^Constituencies and the best answer/ })
+          .getByRole("rowheader")
+          .count(),
+      )
+      .toBe(650);
     const key = (await page.getByRole("list", { name: "Key" }).getByRole("listitem").allTextContents()).join("; ");
-    expect(key).toMatch(/Signed every point[\d,]+ constituencies; Signed some points\d+ constituencies; Declined\d+ constituencies; No answer yet\d+ constituencies/);
+    expect(key).toMatch(
+      /Signed every point[\d,]+ constituencies; Signed some points\d+ constituencies; Declined\d+ constituencies; No answer yet\d+ constituencies/,
+    );
 
     mkdirSync(join(repoRoot, "test-results"), { recursive: true });
     await page.screenshot({ path: join(repoRoot, "test-results", "map-real.png"), fullPage: true });
     // The whole page is tens of thousands of pixels tall (the table has 650 rows): its top, to look at.
-    await page.screenshot({ path: join(repoRoot, "test-results", "map-real-top.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1800 } });
-    await untilTooltip(page, () => hexMap(page).getByRole("link", { name: /^St Ives:/ }).hover());
+    await page.screenshot({
+      path: join(repoRoot, "test-results", "map-real-top.png"),
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1280, height: 1800 },
+    });
+    await untilTooltip(page, () =>
+      hexMap(page)
+        .getByRole("link", { name: /^St Ives:/ })
+        .hover(),
+    );
     await page.locator(".map-layout").screenshot({ path: join(repoRoot, "test-results", "map-real-tooltip.png") });
 
     // North up, Cornwall bottom left, Northern Ireland west, London south-east.
@@ -303,7 +347,9 @@ describe.skipIf(!realData)("the real 2024 election", () => {
 
     // For the record: what the 650-seat page weighs (the SVG, the table and the tooltips' data).
     const html = Buffer.from(await (await fetch(`${server.baseUrl}/map`)).arrayBuffer());
-    console.log(`/map with the real election: ${(html.length / 1024).toFixed(0)} KB of HTML, ${(gzipSync(html).length / 1024).toFixed(0)} KB gzipped`);
+    console.log(
+      `/map with the real election: ${(html.length / 1024).toFixed(0)} KB of HTML, ${(gzipSync(html).length / 1024).toFixed(0)} KB gzipped`,
+    );
     await page.close();
   });
 });

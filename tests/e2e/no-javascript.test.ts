@@ -104,7 +104,10 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   const [pending] = query<{ id: number; status: string }>("select id, status from asks where email = ?", email);
   expect(pending?.status).toBe("pending");
 
-  const confirmLink = linkIn(await openMail(page, "Confirm your message to candidates in Brackenby Vale"), "asks/confirm");
+  const confirmLink = linkIn(
+    await openMail(page, "Confirm your message to candidates in Brackenby Vale"),
+    "asks/confirm",
+  );
   tokens.push(confirmLink.split("/").pop()!);
   // Another site's form aimed at the link is refused with a page, and changes nothing.
   const forged = await crossSitePost(confirmLink);
@@ -180,10 +183,12 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
   );
   expect(answers.map((a) => a.answer)).toEqual(["signed", "signed", "declined", "declined"]);
   expect(query<{ n: number }>("select count(*) as n from pledge_history")[0]!.n).toBe(before + 1);
-  await waitFor("the candidate's confirmation sent", () =>
-    query<{ id: number }>(
-      `select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the ${fixtureCampaign.name} pledge are recorded' and status = 'sent'`,
-    )[0],
+  await waitFor(
+    "the candidate's confirmation sent",
+    () =>
+      query<{ id: number }>(
+        `select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the ${fixtureCampaign.name} pledge are recorded' and status = 'sent'`,
+      )[0],
   );
   await page.close();
 });

@@ -20,10 +20,18 @@ test("the footer leads to /data, which links the three files and loads nothing f
   expect(page.url()).toBe(`${baseUrl}/data`);
   await expect.poll(() => page.title()).toBe(`Open data – ${fixtureCampaign.name}`);
   for (const name of ["pledges.csv", "pledges.json", "constituencies.json"]) {
-    await expect(page.getByRole("main").getByRole("link", { name, exact: true }).getAttribute("href")).resolves.toBe(`/data/${name}`);
+    await expect(page.getByRole("main").getByRole("link", { name, exact: true }).getAttribute("href")).resolves.toBe(
+      `/data/${name}`,
+    );
   }
-  await page.getByRole("table", { name: "Fields in pledges.csv and pledges.json" }).getByRole("rowheader", { name: "trust_mark" }).waitFor();
-  await page.getByRole("table", { name: "Fields in constituencies.json" }).getByRole("rowheader", { name: "asks_suppressed" }).waitFor();
+  await page
+    .getByRole("table", { name: "Fields in pledges.csv and pledges.json" })
+    .getByRole("rowheader", { name: "trust_mark" })
+    .waitFor();
+  await page
+    .getByRole("table", { name: "Fields in constituencies.json" })
+    .getByRole("rowheader", { name: "asks_suppressed" })
+    .waitFor();
   await page.getByText("begins with an apostrophe").waitFor();
   expect(requests.filter((url) => !url.startsWith(baseUrl))).toEqual([]);
   await page.close();
@@ -33,7 +41,9 @@ test("/data has no accessibility violations (axe-core)", async () => {
   const page = await browser.context.newPage();
   await page.goto(`${baseUrl}/data`);
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(
+    results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+  ).toEqual([]);
   await page.close();
 });
 

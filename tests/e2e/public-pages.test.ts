@@ -29,7 +29,9 @@ test.for(publicPages)("%s has no accessibility violations and requests nothing f
   const response = await page.goto(`${baseUrl}${path}`);
   expect(response?.status(), path).toBe(200);
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(
+    results.violations.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+  ).toEqual([]);
   expect(elsewhere).toEqual([]);
   await page.close();
 });
@@ -44,7 +46,8 @@ test("filtering the board puts every choice in the address, so the view can be s
   // waiting for a row proves nothing: poll for the filtered rows themselves.
   await page.getByRole("link", { name: "Clear filters" }).waitFor();
   const rows = page.getByRole("table", { name: "Candidates and their pledge status" }).getByRole("row");
-  const readStatuses = () => rows.evaluateAll((trs) => trs.slice(1).map((tr) => tr.querySelectorAll("td")[2]?.textContent));
+  const readStatuses = () =>
+    rows.evaluateAll((trs) => trs.slice(1).map((tr) => tr.querySelectorAll("td")[2]?.textContent));
   await expect.poll(async () => [...new Set(await readStatuses())]).toEqual(["Signed every point"]);
   expect(page.url()).toMatch(/\/board\?.*nation=Scotland.*status=signed-all/);
   const statuses = await readStatuses();

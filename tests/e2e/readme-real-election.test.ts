@@ -24,7 +24,10 @@ function readmeRecipe() {
   const section = readme.slice(readme.indexOf("### A real election, step by step"));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
   if (!block) throw new Error('README.md has no sh block under "A real election, step by step"');
-  return block.replace(/\\\n\s*/g, "").trim().split("\n");
+  return block
+    .replace(/\\\n\s*/g, "")
+    .trim()
+    .split("\n");
 }
 
 describe.skipIf(!realData)("the README's real-election recipe", () => {
@@ -35,7 +38,10 @@ describe.skipIf(!realData)("the README's real-election recipe", () => {
 
   beforeAll(async () => {
     // Read here, not in the describe body: that body runs even when skipped.
-    candidates = parse(readFileSync(join(realData!, "oi-ge2024-candidates.csv")), { columns: true }) as Record<string, string>[];
+    candidates = parse(readFileSync(join(realData!, "oi-ge2024-candidates.csv")), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const recipe = readmeRecipe();
     // The recipe sets its own DATABASE_PATH and ends by starting the server:
     // the test gives it a new database of its own and starts the built server.
@@ -85,8 +91,15 @@ describe.skipIf(!realData)("the README's real-election recipe", () => {
     await page.getByRole("heading", { level: 1, name: "Check your message before sending" }).waitFor();
 
     await page.goto(`${server.baseUrl}/board`);
-    await page.getByText(`0 of ${candidates.length.toLocaleString("en-GB")} candidates have signed every point`).waitFor();
-    await page.getByRole("heading", { level: 2, name: new RegExp(`^${candidates.length.toLocaleString("en-GB")} candidates, page 1 of`) }).waitFor();
+    await page
+      .getByText(`0 of ${candidates.length.toLocaleString("en-GB")} candidates have signed every point`)
+      .waitFor();
+    await page
+      .getByRole("heading", {
+        level: 2,
+        name: new RegExp(`^${candidates.length.toLocaleString("en-GB")} candidates, page 1 of`),
+      })
+      .waitFor();
     await page.close();
   });
 });

@@ -20,7 +20,9 @@ people.forEach((personId, i) => {
   const answer = i % 9 === 0 ? "all" : i % 13 === 0 ? "some" : i % 17 === 0 ? "decline" : null;
   if (!answer) return;
   const answers = Object.fromEntries(
-    campaign.points.map((p, n) => [p.id, answer === "all" || (answer === "some" && n < 2) ? "signed" : "declined"] as const),
+    campaign.points.map(
+      (p, n) => [p.id, answer === "all" || (answer === "some" && n < 2) ? "signed" : "declined"] as const,
+    ),
   );
   recordPledgeByCampaign({
     electionId: campaign.electionId,

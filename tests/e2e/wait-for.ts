@@ -38,7 +38,11 @@ import type { Page } from "playwright-core";
  * Polls `check` until it returns something truthy (a delivered mail, a row),
  * for things that happen outside the page: the mail worker, the database.
  */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 45_000) {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 45_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

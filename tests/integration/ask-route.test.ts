@@ -70,7 +70,9 @@ async function post(fields: Record<string, string | string[]>) {
 }
 
 async function json(result: unknown) {
-  return result instanceof Response ? ((await result.json()) as Record<string, unknown>) : (result as Record<string, unknown>);
+  return result instanceof Response
+    ? ((await result.json()) as Record<string, unknown>)
+    : (result as Record<string, unknown>);
 }
 
 test("the form offers every standing candidate, ticked, and keeps a postcode from the link", async () => {
@@ -83,7 +85,9 @@ test("the form offers every standing candidate, ticked, and keeps a postcode fro
 
 test("a submission with errors says which fields and why, and keeps what was typed", async () => {
   setUp();
-  const result = await post(validFields([], { name: "", email: "not-an-email", postcode: "nonsense", personalMessage: "x".repeat(1001) }));
+  const result = await post(
+    validFields([], { name: "", email: "not-an-email", postcode: "nonsense", personalMessage: "x".repeat(1001) }),
+  );
   expect(result instanceof Response ? result.status : 200).toBe(400);
   const data = await json(result);
   expect(data.errors).toEqual({
@@ -199,7 +203,7 @@ test("names that start like a spreadsheet formula, or hide or reorder characters
   const candidates = setUp();
   const ids = [candidates[0]!.id];
   const refused: [string, string][] = [
-    ["=HYPERLINK(\"https://evil.example\")", "Your name must not start with =, +, - or @"],
+    ['=HYPERLINK("https://evil.example")', "Your name must not start with =, +, - or @"],
     ["+44 Rajan", "Your name must not start with =, +, - or @"],
     ["-Rajan", "Your name must not start with =, +, - or @"],
     ["@Rajan", "Your name must not start with =, +, - or @"],
@@ -226,7 +230,10 @@ test("over the limit, the answer is a generic 429 that says when the window reop
   const ids = [candidates[0]!.id];
   const request = (i: number) =>
     action({
-      request: new Request(url, { method: "POST", body: form(validFields(ids, { intent: "send", email: `r${i}@example.org` })) }),
+      request: new Request(url, {
+        method: "POST",
+        body: form(validFields(ids, { intent: "send", email: `r${i}@example.org` })),
+      }),
       params: { slug },
       context: { clientIp: "198.51.100.99" },
     }).catch((thrown: unknown) => thrown);
@@ -239,7 +246,12 @@ test("over the limit, the answer is a generic 429 that says when the window reop
   expect(retryAfter).toBeLessThanOrEqual(60);
   expect(await limited.json()).toEqual({ retryAfterSeconds: retryAfter });
   const pageHeaders = new Headers(
-    headers({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+    headers({
+      errorHeaders: limited.headers,
+      loaderHeaders: new Headers(),
+      actionHeaders: new Headers(),
+      parentHeaders: new Headers(),
+    }),
   );
   expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
 });
@@ -248,12 +260,20 @@ test("over the limit, the answer is a generic 429 that says when the window reop
 async function askAndGetToken(candidacyIds: number[], email = "rajan@example.org") {
   const sent = await post(validFields(candidacyIds, { intent: "send", email }));
   expect((sent as Response).status).toBe(302);
-  const mail = db.select().from(outbox).all().find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
+  const mail = db
+    .select()
+    .from(outbox)
+    .all()
+    .find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
   return tokenIn(mail?.textBody ?? "", "asks/confirm");
 }
 
 function openConfirmLink(token: string) {
-  return confirmLoader({ request: new Request(`http://localhost/asks/confirm/${token}`), params: { token }, context: {} });
+  return confirmLoader({
+    request: new Request(`http://localhost/asks/confirm/${token}`),
+    params: { token },
+    context: {},
+  });
 }
 
 async function pressConfirm(token: string, receipt: string | null) {
@@ -283,7 +303,10 @@ test("the thank-you page lists only the no-email candidates this supporter asked
   expect(page.withoutEmail).toEqual([]);
   expect(page.shareUrl).toBe("http://localhost:3000/constituencies/brackenby-vale");
 
-  const withSandra = await askAndGetToken(candidates.map((c) => c.id), "ffion@example.org");
+  const withSandra = await askAndGetToken(
+    candidates.map((c) => c.id),
+    "ffion@example.org",
+  );
   const second = await pressConfirm(withSandra, openConfirmLink(withSandra).receipt);
   const secondLocation = second.headers.get("Location")!;
   expect(secondLocation).toBe(`/asks/thank-you?constituency=brackenby-vale&noEmail=${sandra.id}`);
@@ -311,7 +334,13 @@ test("pressing the button again on a used link (a second tab) says the message w
   // Opened afresh, the link cannot tell whose it was: it says both possibilities.
   expect(openConfirmLink(token)).toEqual({ ask: null, receipt: null });
   // Only the first press sent anything.
-  expect(db.select().from(outbox).all().filter((m) => m.kind === "candidate-ask")).toHaveLength(4);
+  expect(
+    db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((m) => m.kind === "candidate-ask"),
+  ).toHaveLength(4);
 });
 
 test("pressing the button on an expired link says it expired and nothing was sent, with a 410; a forged receipt learns nothing", async () => {
@@ -326,7 +355,10 @@ test("pressing the button on an expired link says it expired and nothing was sen
   vi.useRealTimers();
 
   // Someone else's ask, confirmed: an unsigned or forged receipt does not reveal it.
-  const other = await askAndGetToken(candidates.map((c) => c.id), "other@example.org");
+  const other = await askAndGetToken(
+    candidates.map((c) => c.id),
+    "other@example.org",
+  );
   const otherReceipt = openConfirmLink(other).receipt!;
   expect((await pressConfirm(other, otherReceipt)).status).toBe(302);
   const askId = otherReceipt.split(".")[0]!;

@@ -93,7 +93,11 @@ test("opening the link changes nothing; only confirming sends, and the link work
     expect(mail.replyTo).toBe("rajan@example.org");
     expect(mail.textBody).toContain("Stop untreated sewage reaching our rivers.");
   }
-  const deliveries = db.select({ delivery: askRecipients.delivery }).from(askRecipients).all().map((r) => r.delivery);
+  const deliveries = db
+    .select({ delivery: askRecipients.delivery })
+    .from(askRecipients)
+    .all()
+    .map((r) => r.delivery);
   expect(deliveries.filter((d) => d === "no-email")).toHaveLength(withoutEmail.length);
   expect(deliveries.filter((d) => d === "mail")).toHaveLength(withEmail.length);
 
@@ -162,7 +166,10 @@ test("above the hourly cap, asks to a candidate are gathered into one digest onc
   const candidate = withEmail[0]!;
   const names = ["Ann Able", "Ben Baker", "Cat Cole", "Dev Dean"];
   names.forEach((name, i) => {
-    const token = submitAndGetToken(anAsk({ name, email: `s${i}@example.org`, candidacyIds: [candidate.id] }), at(i * 1000));
+    const token = submitAndGetToken(
+      anAsk({ name, email: `s${i}@example.org`, candidacyIds: [candidate.id] }),
+      at(i * 1000),
+    );
     confirmAsk({ token, now: at(i * 1000 + 500) });
   });
   expect(outboxRows("candidate-ask")).toHaveLength(1);
@@ -172,7 +179,9 @@ test("above the hourly cap, asks to a candidate are gathered into one digest onc
   const digests = outboxRows("candidate-digest");
   expect(digests).toHaveLength(1);
   expect(digests[0]?.toAddress).toBe(candidate.email);
-  expect(digests[0]?.subject).toBe("3 constituents in Brackenby Vale asked you to sign the Clean Rivers Promise pledge");
+  expect(digests[0]?.subject).toBe(
+    "3 constituents in Brackenby Vale asked you to sign the Clean Rivers Promise pledge",
+  );
   for (const name of names.slice(1)) expect(digests[0]?.textBody).toContain(name);
   expect(queueDueDigests({ now: at(3 * HOUR) })).toBe(0);
   const waiting = db
@@ -186,15 +195,25 @@ test("above the hourly cap, asks to a candidate are gathered into one digest onc
 test("the public list shows only confirmed supporters who opted in, as first name and initial", () => {
   const { candidates } = setUp();
   const ids = [candidates[0]!.id];
-  confirmAsk({ token: submitAndGetToken(anAsk({ name: "Rajan Nair", email: "a@example.org", candidacyIds: ids })), now: at(1000) });
   confirmAsk({
-    token: submitAndGetToken(anAsk({ name: "Private Person", email: "b@example.org", showOnPublicList: false, candidacyIds: ids })),
+    token: submitAndGetToken(anAsk({ name: "Rajan Nair", email: "a@example.org", candidacyIds: ids })),
+    now: at(1000),
+  });
+  confirmAsk({
+    token: submitAndGetToken(
+      anAsk({ name: "Private Person", email: "b@example.org", showOnPublicList: false, candidacyIds: ids }),
+    ),
     now: at(2000),
   });
   submit(anAsk({ name: "Not Confirmed", email: "c@example.org", candidacyIds: ids }));
   const list = listRecentPublicSupporters({ limit: 10 });
   expect(list).toEqual([
-    { name: "Rajan N", confirmedOn: "20 Jun 2024", constituencyName: "Brackenby Vale", constituencySlug: "brackenby-vale" },
+    {
+      name: "Rajan N",
+      confirmedOn: "20 Jun 2024",
+      constituencyName: "Brackenby Vale",
+      constituencySlug: "brackenby-vale",
+    },
   ]);
   expect(JSON.stringify(list)).not.toMatch(/Nair|example\.org|ZZ4/);
   expect(countConfirmedAsks({ constituencyCode: BRACKENBY })).toBe(2);
@@ -213,15 +232,22 @@ function retryAfterOf(submission: () => unknown) {
 test("submissions from one IP are limited in bursts and over the hour; mails to one address per day", () => {
   const { candidates } = setUp();
   const ids = [candidates[0]!.id];
-  for (let i = 0; i < 5; i++) submit(anAsk({ email: `burst${i}@example.org`, candidacyIds: ids }), at(i), "198.51.100.7");
+  for (let i = 0; i < 5; i++)
+    submit(anAsk({ email: `burst${i}@example.org`, candidacyIds: ids }), at(i), "198.51.100.7");
   const before = snapshotDatabase();
-  expect(() => submit(anAsk({ email: "burst6@example.org", candidacyIds: ids }), at(10), "198.51.100.7")).toThrow(RateLimited);
+  expect(() => submit(anAsk({ email: "burst6@example.org", candidacyIds: ids }), at(10), "198.51.100.7")).toThrow(
+    RateLimited,
+  );
   // It says when the burst window (a minute from the first submission) reopens.
-  expect(retryAfterOf(() => submit(anAsk({ email: "burst7@example.org", candidacyIds: ids }), at(30_000), "198.51.100.7"))).toBe(30);
+  expect(
+    retryAfterOf(() => submit(anAsk({ email: "burst7@example.org", candidacyIds: ids }), at(30_000), "198.51.100.7")),
+  ).toBe(30);
   // The refused submission left no ask and no mail behind.
   expect(snapshotDatabase().asks).toEqual(before.asks);
   expect(snapshotDatabase().outbox).toEqual(before.outbox);
-  expect(submit(anAsk({ email: "other@example.org", candidacyIds: ids }), at(10), "198.51.100.8").outcome).toBe("created");
+  expect(submit(anAsk({ email: "other@example.org", candidacyIds: ids }), at(10), "198.51.100.8").outcome).toBe(
+    "created",
+  );
 
   // Sustained: 30 an hour, even when spread out past the burst window.
   for (let i = 0; i < 30; i++) {
@@ -233,12 +259,18 @@ test("submissions from one IP are limited in bursts and over the hour; mails to 
       expect(i).toBe(30);
     }
   }
-  expect(() => submit(anAsk({ email: "slow-last@example.org", candidacyIds: ids }), at(61 * 60_000), "203.0.113.9")).toThrow(RateLimited);
+  expect(() =>
+    submit(anAsk({ email: "slow-last@example.org", candidacyIds: ids }), at(61 * 60_000), "203.0.113.9"),
+  ).toThrow(RateLimited);
 
   // Per address: the confirmation, then two "already asked" mails, then no more that day.
   for (let i = 0; i < 3; i++) submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + i));
-  expect(retryAfterOf(() => submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + HOUR)))).toBe(23 * 60 * 60);
-  expect(submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + DAY + 10)).outcome).toBe("already-asked");
+  expect(retryAfterOf(() => submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + HOUR)))).toBe(
+    23 * 60 * 60,
+  );
+  expect(submit(anAsk({ email: "same@example.org", candidacyIds: ids }), at(HOUR * 2 + DAY + 10)).outcome).toBe(
+    "already-asked",
+  );
 });
 
 test("once the confirmation mail is sent, the outbox keeps no working copy of its link", async () => {

@@ -58,11 +58,21 @@ test("counts and filters follow the recorded pledges", () => {
   expect(data.summary.signedAll).toBe(3);
   expect(data.summary.signedSome).toBe(1);
   expect(data.summary.constituenciesWithSigned).toBe(2);
-  expect(boardData("?status=signed-all&q=brackenby").rows.map((r) => r.personId).sort()).toEqual([ruth!.personId, edward!.personId].sort());
+  expect(
+    boardData("?status=signed-all&q=brackenby")
+      .rows.map((r) => r.personId)
+      .sort(),
+  ).toEqual([ruth!.personId, edward!.personId].sort());
   expect(boardData("?status=declined&q=brackenby").rows.map((r) => r.personId)).toEqual([felix!.personId]);
-  expect(boardData("?nation=England&status=signed-some&q=brackenby").rows.map((r) => r.personId)).toEqual([zoe!.personId]);
+  expect(boardData("?nation=England&status=signed-some&q=brackenby").rows.map((r) => r.personId)).toEqual([
+    zoe!.personId,
+  ]);
   expect(boardData("?nation=Wales&q=brackenby").rows).toEqual([]);
-  expect(boardData("?nation=Wales").rows.map((r) => r.personId).sort()).toEqual([sian.personId, quiet.personId].sort());
+  expect(
+    boardData("?nation=Wales")
+      .rows.map((r) => r.personId)
+      .sort(),
+  ).toEqual([sian.personId, quiet.personId].sort());
   expect(data.summary.byParty.find((t) => t.key === "PP53")?.signed).toBe(3);
 });
 
@@ -84,8 +94,9 @@ describe.skipIf(!realDir)("with the real 2024 election", () => {
     render(<Stub initialEntries={["/board?nation=Scotland"]} />);
     const table = await screen.findByRole("table", { name: "Candidates and their pledge status" });
     expect(within(table).getAllByRole("row")).toHaveLength(51);
-    expect(screen.getByRole("heading", { level: 2, name: /candidates, page 1 of/ }).textContent).toMatch(/^\d[\d,]* candidates, page 1 of \d+$/);
+    expect(screen.getByRole("heading", { level: 2, name: /candidates, page 1 of/ }).textContent).toMatch(
+      /^\d[\d,]* candidates, page 1 of \d+$/,
+    );
     expect(screen.getByText(/of 57 constituencies have at least one candidate/)).toBeTruthy();
   });
 });
-

@@ -49,7 +49,9 @@ test("the history shows each earlier version's answers and statement, newest fir
   record(candidate.personId, ["signed", "signed", "signed", "declined"], null, "2024-06-25T10:00:00Z");
   await renderCandidatePage(candidate);
 
-  const versions = within(screen.getByText("Every change (2)").closest("details")!).getAllByRole("listitem", { name: "" });
+  const versions = within(screen.getByText("Every change (2)").closest("details")!).getAllByRole("listitem", {
+    name: "",
+  });
   const headings = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
   expect(headings).toEqual(["Current answers, given on 25 Jun 2024", "First answers, given on 20 Jun 2024"]);
 
@@ -57,7 +59,9 @@ test("the history shows each earlier version's answers and statement, newest fir
   const first = screen.getByRole("heading", { name: "First answers, given on 20 Jun 2024" }).closest("li")!;
   expect(versions).toContain(current);
   const answerTo = (version: HTMLElement, n: number) =>
-    within(version).getByText(`${n}. ${titles[n - 1]}`, { exact: false }).querySelector(".tag")?.textContent;
+    within(version)
+      .getByText(`${n}. ${titles[n - 1]}`, { exact: false })
+      .querySelector(".tag")?.textContent;
   expect(answerTo(current, 1)).toBe("Signed");
   expect(answerTo(current, 4)).toBe("Declined");
   expect(within(current).getByText("No statement.")).toBeTruthy();

@@ -17,7 +17,11 @@ vi.setConfig({ testTimeout: 120_000 });
 const commands = [
   { script: "scripts/import.ts", command: "npm run import", usage: "Usage: npm run import -- [--kind KIND]" },
   { script: "scripts/campaign.ts", command: "npm run campaign", usage: "Usage: npm run campaign -- FILE" },
-  { script: "scripts/pledge-record.ts", command: "npm run pledge:record", usage: "Usage: npm run pledge:record -- --person PERSON_ID" },
+  {
+    script: "scripts/pledge-record.ts",
+    command: "npm run pledge:record",
+    usage: "Usage: npm run pledge:record -- --person PERSON_ID",
+  },
   { script: "scripts/worker.ts", command: "npm run worker", usage: "Usage: npm run worker" },
   { script: "scripts/bench.ts", command: "npm run bench", usage: "Usage: npm run bench -- [--generated] [NAME …]" },
   { script: "scripts/migrate.ts", command: "npm run db:migrate", usage: "Usage: npm run db:migrate" },

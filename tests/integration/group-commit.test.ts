@@ -24,7 +24,10 @@ function freshDb() {
 
 function insert(db: Db, body: string) {
   // As a model does: its own write transaction, which becomes a savepoint inside the group's.
-  return writeTransaction(db, () => db.$client.prepare("insert into notes (body) values (?)").run(body).lastInsertRowid);
+  return writeTransaction(
+    db,
+    () => db.$client.prepare("insert into notes (body) values (?)").run(body).lastInsertRowid,
+  );
 }
 
 /** Frames written to the WAL since it was last emptied, and empties it. */
@@ -55,7 +58,9 @@ test("each write resolves with its own result once committed, visible to another
   try {
     const seen = await Promise.all(
       ["first", "second"].map((body) =>
-        groupCommit(db, () => insert(db, body)).then((id) => other.prepare("select body from notes where rowid = ?").pluck().get(id)),
+        groupCommit(db, () => insert(db, body)).then((id) =>
+          other.prepare("select body from notes where rowid = ?").pluck().get(id),
+        ),
       ),
     );
     expect(seen).toEqual(["first", "second"]);
@@ -78,5 +83,8 @@ test("a write that throws is rolled back and rejected alone; the others in its g
 
   expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
   expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error("over the limit"));
-  expect(db.$client.prepare("select body from notes order by rowid").pluck().all()).toEqual(["kept before", "kept after"]);
+  expect(db.$client.prepare("select body from notes order by rowid").pluck().all()).toEqual([
+    "kept before",
+    "kept after",
+  ]);
 });

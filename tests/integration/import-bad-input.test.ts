@@ -34,7 +34,10 @@ function seed() {
   runImport({ path: writeInputFile("hoc.csv", hocCsv([harbury, linwood])), now });
   runImport({ path: writeInputFile("dc.csv", dcCsv([buildCandidate(harbury), buildCandidate(linwood)])), now });
   runImport({
-    path: writeInputFile("uk.hexjson", hexJson({ hexes: { [harbury.gssCode]: { q: 0, r: 0 }, [linwood.gssCode]: { q: 1, r: 0 } } })),
+    path: writeInputFile(
+      "uk.hexjson",
+      hexJson({ hexes: { [harbury.gssCode]: { q: 0, r: 0 }, [linwood.gssCode]: { q: 1, r: 0 } } }),
+    ),
     now,
   });
 }
@@ -60,7 +63,10 @@ function failedImport({ path, kind }: { path: string; kind?: ImportKind }): Prob
 
 test("a missing column is named, with the columns that were found", () => {
   seed();
-  const path = writeInputFile("hoc-no-electorate.csv", hocCsv([harbury], { columns: hocColumns.filter((c) => c !== "Electorate") }));
+  const path = writeInputFile(
+    "hoc-no-electorate.csv",
+    hocCsv([harbury], { columns: hocColumns.filter((c) => c !== "Electorate") }),
+  );
 
   const problems = failedImport({ path, kind: "hoc-constituencies" });
 
@@ -84,7 +90,11 @@ test("a candidates file missing party_id, imported as DC, names that column", ()
   ]);
   // Without --kind the file is not recognisable as anything, and says so.
   expect(failedImport({ path })).toEqual([
-    expect.objectContaining({ file: "dc-no-party-id.csv", line: 1, message: expect.stringMatching(/^cannot tell what this file is/) }),
+    expect.objectContaining({
+      file: "dc-no-party-id.csv",
+      line: 1,
+      message: expect.stringMatching(/^cannot tell what this file is/),
+    }),
   ]);
 });
 
@@ -107,7 +117,12 @@ test("a bad email in the full DC export is reported on its line", () => {
   );
 
   expect(failedImport({ path })).toEqual([
-    { file: "dc-bad-email.csv", line: 3, column: "email", message: expect.stringMatching(/^must be an email address \(got .*not-an-email/) },
+    {
+      file: "dc-bad-email.csv",
+      line: 3,
+      column: "email",
+      message: expect.stringMatching(/^must be an email address \(got .*not-an-email/),
+    },
   ]);
 });
 
@@ -115,7 +130,12 @@ test("every bad row is reported in one run, not just the first", () => {
   seed();
   const path = writeInputFile(
     "hoc-many-bad.csv",
-    hocCsv([buildSeat({ electorate: "lots" }), buildSeat(), buildSeat({ electorate: "-5" }), buildSeat({ gssCode: "X123" })]),
+    hocCsv([
+      buildSeat({ electorate: "lots" }),
+      buildSeat(),
+      buildSeat({ electorate: "-5" }),
+      buildSeat({ gssCode: "X123" }),
+    ]),
   );
 
   expect(failedImport({ path }).map((p) => [p.line, p.column])).toEqual([
@@ -138,7 +158,10 @@ test("the same GSS code twice is a duplicate, and the message names the line it 
 test("the same person_id twice is a duplicate, and the message names the line it first appeared on", () => {
   seed();
   const ada = buildCandidate(harbury);
-  const path = writeInputFile("dc-dup.csv", dcCsv([buildCandidate(linwood), ada, buildCandidate(linwood), { ...ada, post_label: "Linwood and Stye" }]));
+  const path = writeInputFile(
+    "dc-dup.csv",
+    dcCsv([buildCandidate(linwood), ada, buildCandidate(linwood), { ...ada, post_label: "Linwood and Stye" }]),
+  );
 
   expect(failedImport({ path })).toEqual([
     {
@@ -174,7 +197,12 @@ test("candidate names that start like a formula, hold control characters or hide
       column: "person_name",
       message: `must not start with =, +, - or @ (got "=HYPERLINK("http://evil.example","Ada")")`,
     },
-    { file: "dc-names.csv", line: 3, column: "person_name", message: 'must not start with =, +, - or @ (got "+44 Bob")' },
+    {
+      file: "dc-names.csv",
+      line: 3,
+      column: "person_name",
+      message: 'must not start with =, +, - or @ (got "+44 Bob")',
+    },
     { file: "dc-names.csv", line: 4, column: "person_name", message: 'must not start with =, +, - or @ (got "-Cara")' },
     { file: "dc-names.csv", line: 5, column: "person_name", message: 'must not start with =, +, - or @ (got "@Dev")' },
     {
@@ -263,13 +291,21 @@ test("two hexes on the same position are refused", () => {
   );
 
   expect(failedImport({ path })).toEqual([
-    { file: "clash.hexjson", line: 5, column: linwood.gssCode, message: `q=3, r=-1 is already taken by ${harbury.gssCode}` },
+    {
+      file: "clash.hexjson",
+      line: 5,
+      column: linwood.gssCode,
+      message: `q=3, r=-1 is already taken by ${harbury.gssCode}`,
+    },
   ]);
 });
 
 test("a HexJSON with an unknown layout kind is refused", () => {
   seed();
-  const path = writeInputFile("square.hexjson", hexJson({ layout: "square", hexes: { [harbury.gssCode]: { q: 0, r: 0 } } }));
+  const path = writeInputFile(
+    "square.hexjson",
+    hexJson({ layout: "square", hexes: { [harbury.gssCode]: { q: 0, r: 0 } } }),
+  );
 
   expect(failedImport({ path })).toEqual([
     { file: "square.hexjson", message: '"layout" must be one of odd-r, even-r, odd-q, even-q' },
@@ -278,7 +314,10 @@ test("a HexJSON with an unknown layout kind is refused", () => {
 
 test("invalid JSON is reported with the line of the mistake", () => {
   seed();
-  const path = writeInputFile("broken.hexjson", `{\n\t"layout": "odd-r",\n\t"hexes": {\n\t\t"${harbury.gssCode}": {"q": 0 "r": 0}\n\t}\n}\n`);
+  const path = writeInputFile(
+    "broken.hexjson",
+    `{\n\t"layout": "odd-r",\n\t"hexes": {\n\t\t"${harbury.gssCode}": {"q": 0 "r": 0}\n\t}\n}\n`,
+  );
 
   expect(failedImport({ path })).toEqual([
     { file: "broken.hexjson", line: 4, message: expect.stringMatching(/^the file is not valid JSON: /) },
@@ -314,7 +353,9 @@ test("the bad byte is found after valid multi-byte characters, and at the end of
   expect(failedImport({ path })).toEqual([
     expect.objectContaining({
       line: 3,
-      message: expect.stringContaining(`byte 0xe9 at column 20 of the line (offset ${bytes.indexOf(0xe9)} in the file)`),
+      message: expect.stringContaining(
+        `byte 0xe9 at column 20 of the line (offset ${bytes.indexOf(0xe9)} in the file)`,
+      ),
     }),
   ]);
 });
@@ -328,9 +369,12 @@ test("a UTF-8 byte-order mark is fine", () => {
 
 test("a candidates file cut off inside its last record (no line break at the end) is refused, and withdraws no one", () => {
   seed();
-  const full = dcCsv([buildCandidate(harbury, { homepage_url: "https://ada.example.org/about" }), buildCandidate(harbury)], {
-    format: "full",
-  });
+  const full = dcCsv(
+    [buildCandidate(harbury, { homepage_url: "https://ada.example.org/about" }), buildCandidate(harbury)],
+    {
+      format: "full",
+    },
+  );
   // The last record stops inside its last value (an interrupted download):
   // every column is there, so nothing else about it looks wrong.
   const path = writeInputFile("dc-cut.csv", full.slice(0, -4));
@@ -348,7 +392,10 @@ test("a candidates file cut off inside its last record (no line break at the end
 
 test("a file cut off inside a quoted value is refused, naming the line its record starts on", () => {
   seed();
-  const rows = [buildCandidate(harbury), buildCandidate(harbury, { statement_to_voters: "First line.\nSecond line.\nThird." })];
+  const rows = [
+    buildCandidate(harbury),
+    buildCandidate(harbury, { statement_to_voters: "First line.\nSecond line.\nThird." }),
+  ];
   const full = dcCsv(rows, { format: "full" });
   const path = writeInputFile("dc-cut-quote.csv", `${full.slice(0, full.indexOf("Second line.") + 7)}\n`);
 
@@ -356,7 +403,9 @@ test("a file cut off inside a quoted value is refused, naming the line its recor
     {
       file: "dc-cut-quote.csv",
       line: 3,
-      message: expect.stringMatching(/^a quoted value in the record starting on this line is never closed: the file looks cut short/),
+      message: expect.stringMatching(
+        /^a quoted value in the record starting on this line is never closed: the file looks cut short/,
+      ),
     },
   ]);
 });
@@ -387,7 +436,9 @@ test("a column named twice in the header is refused, naming it and its positions
 test("an empty file, or one of only blank lines, is refused", () => {
   seed();
 
-  expect(failedImport({ path: writeInputFile("empty.csv", "") })).toEqual([{ file: "empty.csv", message: "the file is empty" }]);
+  expect(failedImport({ path: writeInputFile("empty.csv", "") })).toEqual([
+    { file: "empty.csv", message: "the file is empty" },
+  ]);
   expect(failedImport({ path: writeInputFile("blank.csv", "\n\r\n  \n") })).toEqual([
     { file: "blank.csv", message: "the file is empty" },
   ]);
@@ -398,7 +449,11 @@ test("a header the importer does not recognise says what it expected", () => {
   const path = writeInputFile("mystery.csv", "postcode,latitude,longitude\nAB1 0AA,57.1,-2.1\n");
 
   expect(failedImport({ path })).toEqual([
-    { file: "mystery.csv", line: 1, message: expect.stringMatching(/^cannot tell what this file is from its header\. Expected one of: ONS/) },
+    {
+      file: "mystery.csv",
+      line: 1,
+      message: expect.stringMatching(/^cannot tell what this file is from its header\. Expected one of: ONS/),
+    },
   ]);
 });
 
@@ -502,7 +557,9 @@ test("the CLI exits 1 on bad input, lists the first 20 problems by file, line an
 
   expect(bad.status).toBe(1);
   expect(bad.stderr).toContain("hoc-bad-electorates.csv: not imported; the database is unchanged. 23 problems:");
-  expect(bad.stderr).toContain('hoc-bad-electorates.csv, line 2: column "Electorate": must be a whole number (got "lots")');
+  expect(bad.stderr).toContain(
+    'hoc-bad-electorates.csv, line 2: column "Electorate": must be a whole number (got "lots")',
+  );
   const problemLines = bad.stderr.split("\n").filter((l) => l.startsWith("hoc-bad-electorates.csv, line "));
   expect(problemLines).toHaveLength(20);
   expect(problemLines.at(-1)).toMatch(/^hoc-bad-electorates\.csv, line 21: /);
@@ -543,7 +600,9 @@ test("the CLI refuses, with exit status 3, an import that would withdraw candida
   );
   expect(refused.stderr).toContain("run the same command again with --confirm-withdrawals");
   expect(dryRun.status, dryRun.stderr).toBe(0);
-  expect(dryRun.stdout).toContain(`  withdrawn candidacy ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`);
+  expect(dryRun.stdout).toContain(
+    `  withdrawn candidacy ${leaves.person_id} Fergus Garside, Labour Party, Harbury Cross\n`,
+  );
   expect(dryRun.stdout).toContain("importing this file for real needs --confirm-withdrawals");
   expect(statuses).toEqual(["standing", "standing"]);
   expect(confirmed.status, confirmed.stderr).toBe(0);

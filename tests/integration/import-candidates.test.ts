@@ -135,7 +135,9 @@ test("names in any script, lookalike letters included, and handles in the forms 
     youtube_profile: "https://www.youtube.com/@albaaberdeen23",
     blue_sky_url: "https://bsky.app/profile/ada.example.org",
   });
-  expect(JSON.parse(candidacy(profile.person_id)!.links!)).toEqual({ mastodon_username: "https://mastodon.social/@bryn" });
+  expect(JSON.parse(candidacy(profile.person_id)!.links!)).toEqual({
+    mastodon_username: "https://mastodon.social/@bryn",
+  });
 });
 
 test('in the full export, an empty value written `""`, written as nothing, or wrapped empty is stored as null', () => {
@@ -147,7 +149,12 @@ test('in the full export, an empty value written `""`, written as nothing, or wr
   importFile("dc-full.csv", dcCsv([quoted, bare, wrapped], { format: "full" }));
 
   for (const person of [quoted, bare, wrapped]) {
-    expect(candidacy(person.person_id)).toMatchObject({ email: null, homepage_url: null, links: null, statement: null });
+    expect(candidacy(person.person_id)).toMatchObject({
+      email: null,
+      homepage_url: null,
+      links: null,
+      statement: null,
+    });
   }
 });
 
@@ -217,7 +224,11 @@ test("the Open Innovations file is placed by its pcon24cd and its parties found 
     party_name: "Labour Party",
     party_key: "lab",
   });
-  const hamza = buildCandidate(harbury, { person_name: "Hamza Dunmore", pcon24cd: harbury.gssCode, party_name: "Fenland Folk Party" });
+  const hamza = buildCandidate(harbury, {
+    person_name: "Hamza Dunmore",
+    pcon24cd: harbury.gssCode,
+    party_name: "Fenland Folk Party",
+  });
 
   const result = importFile("oi.csv", oiCsv([elin, hamza]), { confirmWithdrawals: true });
 
@@ -230,7 +241,12 @@ test("the Open Innovations file is placed by its pcon24cd and its parties found 
   });
   // A party the database has never seen gets an id made from its name.
   expect(candidacy(hamza.person_id)).toMatchObject({ party_id: "name:fenland-folk-party" });
-  expect(result.changes).toContainEqual({ entity: "party", type: "added", key: "name:fenland-folk-party", label: "Fenland Folk Party" });
+  expect(result.changes).toContainEqual({
+    entity: "party",
+    type: "added",
+    key: "name:fenland-folk-party",
+    label: "Fenland Folk Party",
+  });
 });
 
 test("a party name registered twice (GB and NI) resolves to the one used in the candidate's nation", () => {
@@ -245,7 +261,10 @@ test("a party name registered twice (GB and NI) resolves to the one used in the 
     pcon24cd: "N05000001",
     party_name: "Conservative and Unionist Party",
   });
-  const result = importFile("oi.csv", oiCsv([{ ...gbTory, pcon24cd: harbury.gssCode }, { ...niTory, pcon24cd: "N05000001" }, newGb, newNi]));
+  const result = importFile(
+    "oi.csv",
+    oiCsv([{ ...gbTory, pcon24cd: harbury.gssCode }, { ...niTory, pcon24cd: "N05000001" }, newGb, newNi]),
+  );
 
   expect(candidacy(newGb.person_id)?.party_id).toBe("PP52");
   expect(candidacy(newNi.person_id)?.party_id).toBe("PP51");
@@ -307,7 +326,12 @@ test("a newer file that no longer lists someone in a ballot it covers marks them
       type: "withdrawn",
       key: leaves.person_id,
       label: "Fergus Garside (Harbury Cross)",
-      withdrawal: { personId: leaves.person_id, name: "Fergus Garside", partyName: "Labour Party", constituencyName: "Harbury Cross" },
+      withdrawal: {
+        personId: leaves.person_id,
+        name: "Fergus Garside",
+        partyName: "Labour Party",
+        constituencyName: "Harbury Cross",
+      },
     },
   ]);
   // Withdrawn, never deleted: a pledge they signed must still have someone to point at.
@@ -428,7 +452,9 @@ test("a dry run reports what would change and writes nothing", () => {
   importFile("dc-1.csv", dcCsv([stays, leaves]));
   const before = snapshotDatabase();
 
-  const result = importFile("dc-2.csv", dcCsv([stays, buildCandidate(harbury, { ...parties.green })]), { dryRun: true });
+  const result = importFile("dc-2.csv", dcCsv([stays, buildCandidate(harbury, { ...parties.green })]), {
+    dryRun: true,
+  });
 
   expect(result).toMatchObject({ dryRun: true, added: 2, withdrawn: 1, unchanged: 1 });
   expect(result.changes.map((c) => [c.entity, c.type])).toEqual([
@@ -456,7 +482,12 @@ test("an import that would withdraw someone writes nothing unless told to, and s
 
   expect(refused).toBeInstanceOf(WithdrawalsNotConfirmed);
   expect((refused as WithdrawalsNotConfirmed).withdrawals).toEqual([
-    { personId: leaves.person_id, name: "Fergus Garside", partyName: "Liberal Democrats", constituencyName: "Harbury Cross" },
+    {
+      personId: leaves.person_id,
+      name: "Fergus Garside",
+      partyName: "Liberal Democrats",
+      constituencyName: "Harbury Cross",
+    },
   ]);
   // Not even the new candidate or party was added.
   expect(snapshotDatabase()).toEqual(before);

@@ -9,14 +9,7 @@ const now = () => new Date("2024-06-01T12:00:00.000Z");
 const fenhallow = buildSeat({ name: "Fenhallow and Wickby", regionCode: "E12000002", regionName: "North West" });
 
 function seats(): Seat[] {
-  return [
-    fenhallow,
-    realSeats.queensPark,
-    realSeats.glyndwr,
-    realSeats.ynysMon,
-    realSeats.ayr,
-    realSeats.belfastEast,
-  ];
+  return [fenhallow, realSeats.queensPark, realSeats.glyndwr, realSeats.ynysMon, realSeats.ayr, realSeats.belfastEast];
 }
 
 // The ONS v2 file spells W07000102 without the circumflex ("Glyndwr"); every
@@ -150,7 +143,13 @@ test("a dry run reports the differences and writes nothing", () => {
   expect(result.dryRun).toBe(true);
   expect(result).toMatchObject({ added: 1, updated: 1, unchanged: 5 });
   expect(result.changes).toEqual([
-    { entity: "constituency", type: "updated", key: "W07000112", label: "Ynys Môn", details: ['electorate: "53003" → "54321"'] },
+    {
+      entity: "constituency",
+      type: "updated",
+      key: "W07000112",
+      label: "Ynys Môn",
+      details: ['electorate: "53003" → "54321"'],
+    },
     { entity: "constituency", type: "added", key: extra.gssCode, label: "Kettlewick Moor" },
   ]);
   expect(summariseChanges(result)).toBe("2 changes (constituencies: 1 added, 1 updated; 5 unchanged)");

@@ -34,7 +34,10 @@ function importReal(name: string) {
 }
 
 function value(sql: string, ...params: unknown[]) {
-  return db.$client.prepare(sql).pluck().get(...params);
+  return db.$client
+    .prepare(sql)
+    .pluck()
+    .get(...params);
 }
 
 function rows(sql: string, ...params: unknown[]) {
@@ -63,8 +66,17 @@ describe.skipIf(!realData)("the real 2024 data", () => {
     expect(value("select count(distinct region_code) from constituencies where nation = 'England'")).toBe(9);
 
     // Welsh names (pitfalls 1 and 2): the HoC spelling wins over ONS's "Glyndwr".
-    expect(rows("select gss_code, name, name_cy, slug from constituencies where gss_code in ('W07000102', 'W07000112') order by gss_code")).toEqual([
-      { gss_code: "W07000102", name: "Montgomeryshire and Glyndŵr", name_cy: "Maldwyn a Glyndŵr", slug: "montgomeryshire-and-glyndwr" },
+    expect(
+      rows(
+        "select gss_code, name, name_cy, slug from constituencies where gss_code in ('W07000102', 'W07000112') order by gss_code",
+      ),
+    ).toEqual([
+      {
+        gss_code: "W07000102",
+        name: "Montgomeryshire and Glyndŵr",
+        name_cy: "Maldwyn a Glyndŵr",
+        slug: "montgomeryshire-and-glyndwr",
+      },
       { gss_code: "W07000112", name: "Ynys Môn", name_cy: "Ynys Môn", slug: "ynys-mon" },
     ]);
     expect(value("select count(*) from constituencies where name like 'Montgomeryshire%'")).toBe(1);
@@ -77,14 +89,20 @@ describe.skipIf(!realData)("the real 2024 data", () => {
     // earlier snapshots (and old ids DC merged away, pitfall 4) withdrawn.
     expect(value("select count(*) from candidacies where status = 'standing'")).toBe(4515);
     expect(value("select count(*) from candidacies where status = 'withdrawn'")).toBeGreaterThan(0);
-    expect(rows("select person_id, status from candidacies where person_id in ('117372', '21470') order by person_id")).toEqual([
+    expect(
+      rows("select person_id, status from candidacies where person_id in ('117372', '21470') order by person_id"),
+    ).toEqual([
       { person_id: "117372", status: "withdrawn" },
       { person_id: "21470", status: "standing" },
     ]);
     expect(value("select count(distinct constituency_code) from candidacies where status = 'standing'")).toBe(650);
 
     // Every candidacy points at a real constituency (and every foreign key holds).
-    expect(value("select count(*) from candidacies c left join constituencies k on k.gss_code = c.constituency_code where k.gss_code is null")).toBe(0);
+    expect(
+      value(
+        "select count(*) from candidacies c left join constituencies k on k.gss_code = c.constituency_code where k.gss_code is null",
+      ),
+    ).toBe(0);
     expect(db.$client.pragma("foreign_key_check")).toEqual([]);
 
     // Pitfall 3: DC's gss is stale for five Scottish seats and blank in NI.
@@ -107,18 +125,20 @@ describe.skipIf(!realData)("the real 2024 data", () => {
     const northernIrish = mismatch.filter((r) => r.gss === "");
     expect(northernIrish.length).toBeGreaterThan(0);
     for (const row of northernIrish) expect(placed(row.person_id), row.person_name).toBe(row.pcon24cd);
-    expect(rows("select constituency_code, count(*) as n from candidacies where constituency_code between 'S14000107' and 'S14000111' and status = 'standing' group by 1").map((r) => (r as { constituency_code: string }).constituency_code)).toEqual([
-      "S14000107",
-      "S14000108",
-      "S14000109",
-      "S14000110",
-      "S14000111",
-    ]);
+    expect(
+      rows(
+        "select constituency_code, count(*) as n from candidacies where constituency_code between 'S14000107' and 'S14000111' and status = 'standing' group by 1",
+      ).map((r) => (r as { constituency_code: string }).constituency_code),
+    ).toEqual(["S14000107", "S14000108", "S14000109", "S14000110", "S14000111"]);
 
     // Pitfall 5: the full-fields sample's 21 emails, with DC's extra quotes stripped.
     expect(value("select count(*) from candidacies where email is not null")).toBe(21);
-    expect(value(`select count(*) from candidacies where email like '"%' or homepage_url like '"%' or links like '%:"\\"%'`)).toBe(0);
-    const blackman = rows("select statement from candidacies where name = 'Kirsty Blackman'") as { statement: string }[];
+    expect(
+      value(`select count(*) from candidacies where email like '"%' or homepage_url like '"%' or links like '%:"\\"%'`),
+    ).toBe(0);
+    const blackman = rows("select statement from candidacies where name = 'Kirsty Blackman'") as {
+      statement: string;
+    }[];
     expect(blackman).toHaveLength(1);
     expect(blackman[0]!.statement.split("\n").length).toBeGreaterThan(3);
     expect(blackman[0]!.statement).not.toContain("\r");
@@ -126,9 +146,11 @@ describe.skipIf(!realData)("the real 2024 data", () => {
 
     // Party names shared by GB and NI registrations stay apart when the final
     // list (which has no party ids) is matched by name.
-    expect(rows(`select k.nation, c.party_id from candidacies c join constituencies k on k.gss_code = c.constituency_code
+    expect(
+      rows(`select k.nation, c.party_id from candidacies c join constituencies k on k.gss_code = c.constituency_code
                  where c.party_id in ('PP51', 'PP52', 'PP63', 'PP305') and c.status = 'standing'
-                 group by 1, 2 order by 1, 2`)).toEqual([
+                 group by 1, 2 order by 1, 2`),
+    ).toEqual([
       { nation: "England", party_id: "PP52" },
       { nation: "England", party_id: "PP63" },
       { nation: "Northern Ireland", party_id: "PP305" },

@@ -24,17 +24,15 @@ afterEach(() => {
   document.head.innerHTML = "";
 });
 
-async function renderPage(
-  Component: () => React.JSX.Element,
-  path: string,
-  loaderData: unknown,
-  actionData?: unknown,
-) {
+async function renderPage(Component: () => React.JSX.Element, path: string, loaderData: unknown, actionData?: unknown) {
   const Stub = createRemixStub([{ id: "page", path: "/link/:token", Component }]);
   render(
     <Stub
       initialEntries={[path]}
-      hydrationData={{ loaderData: { page: loaderData }, ...(actionData === undefined ? {} : { actionData: { page: actionData } }) }}
+      hydrationData={{
+        loaderData: { page: loaderData },
+        ...(actionData === undefined ? {} : { actionData: { page: actionData } }),
+      }}
     />,
   );
   const heading = await screen.findByRole("heading", { level: 1 });
@@ -77,10 +75,14 @@ test("the confirmation page's title matches its heading: ready, used or expired,
   const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
   const url = `http://localhost/asks/confirm/${token}`;
   const open = () => confirmLoader({ request: new Request(url), params: { token }, context: {} });
-  const press = (receipt: string) => run(() => confirmAction({ request: new Request(url, post({ receipt })), params: { token }, context: {} }));
+  const press = (receipt: string) =>
+    run(() => confirmAction({ request: new Request(url, post({ receipt })), params: { token }, context: {} }));
 
   const ready = open();
-  expect(await renderPage(ConfirmAsk, "/link/x", ready)).toEqual({ title: "Send your message", heading: "Send your message" });
+  expect(await renderPage(ConfirmAsk, "/link/x", ready)).toEqual({
+    title: "Send your message",
+    heading: "Send your message",
+  });
   cleanup();
 
   await press(ready.receipt!).catch(() => undefined);
@@ -100,17 +102,28 @@ test("the confirmation page's title matches its heading: ready, used or expired,
 
 test("the signing page's title matches its heading in every state, and a press through a dead link shows why", async () => {
   loadFixtureElection();
-  const idOf = (personId: string) => db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, personId)).get()!.id;
+  const idOf = (personId: string) =>
+    db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, personId)).get()!.id;
   const ruth = idOf("900346");
   const felix = idOf("900604");
   const linkFor = (candidacyId: number, now = new Date()) =>
     writeTransaction(db, () => issueSigningLink({ candidacyId, now }))!.url.split("/pledge/sign/")[1]!;
-  const open = (token: string) => signLoader({ request: new Request(`http://localhost/pledge/sign/${token}`), params: { token }, context: {} });
+  const open = (token: string) =>
+    signLoader({ request: new Request(`http://localhost/pledge/sign/${token}`), params: { token }, context: {} });
   const press = (token: string, fields: Record<string, string>) =>
-    run(() => signAction({ request: new Request(`http://localhost/pledge/sign/${token}`, post(fields)), params: { token }, context: {} }));
+    run(() =>
+      signAction({
+        request: new Request(`http://localhost/pledge/sign/${token}`, post(fields)),
+        params: { token },
+        context: {},
+      }),
+    );
 
   const valid = linkFor(ruth);
-  expect(await renderPage(SignPledge, "/link/x", open(valid))).toEqual({ title: "Sign the pledge – Ruth Adeyemi", heading: "Sign the pledge" });
+  expect(await renderPage(SignPledge, "/link/x", open(valid))).toEqual({
+    title: "Sign the pledge – Ruth Adeyemi",
+    heading: "Sign the pledge",
+  });
   cleanup();
 
   const expired = linkFor(ruth, new Date(Date.now() - 31 * DAY));
@@ -127,7 +140,8 @@ test("the signing page's title matches its heading in every state, and a press t
   cleanup();
 
   for (const token of ["A".repeat(43), linkFor(felix)]) {
-    if (token !== "A".repeat(43)) db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix)).run();
+    if (token !== "A".repeat(43))
+      db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix)).run();
     expect(await renderPage(SignPledge, "/link/x", open(token))).toEqual({
       title: "This signing link does not work",
       heading: "This signing link does not work",
@@ -150,13 +164,18 @@ test("the signing page's title matches its heading in every state, and a press t
 test("after a press with answers missing, the signing page's title starts 'Error: ' and the summary lists each point in order", async () => {
   loadFixtureElection();
   const ruth = db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, "900346")).get()!.id;
-  const token = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth, now: new Date() }))!.url.split("/pledge/sign/")[1]!;
+  const token = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth, now: new Date() }))!.url.split(
+    "/pledge/sign/",
+  )[1]!;
   const url = `http://localhost/pledge/sign/${token}`;
   const opened = signLoader({ request: new Request(url), params: { token }, context: {} });
   const [first, second, third] = opened.points;
   const pressed = await run(() =>
     signAction({
-      request: new Request(url, post({ [`point-${first!.id}`]: "signed", [`point-${third!.id}`]: "maybe", statement: "" })),
+      request: new Request(
+        url,
+        post({ [`point-${first!.id}`]: "signed", [`point-${third!.id}`]: "maybe", statement: "" }),
+      ),
       params: { token },
       context: {},
     }),

@@ -62,14 +62,30 @@ const injections = [
   "(comment)",
   ":",
 ];
-const words = ["Ada", "Sam", "O'Brien", "Siân", "Łukasz", "张伟", "Nguyễn", "😀", "Smith-Jones", "Dr.", "Jr", "Pledge", "River"];
+const words = [
+  "Ada",
+  "Sam",
+  "O'Brien",
+  "Siân",
+  "Łukasz",
+  "张伟",
+  "Nguyễn",
+  "😀",
+  "Smith-Jones",
+  "Dr.",
+  "Jr",
+  "Pledge",
+  "River",
+];
 
 function generator(seedValue: number) {
   const next = random(seedValue);
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const chance = (p: number) => next() < p;
   function text() {
-    const parts = Array.from({ length: 1 + Math.floor(next() * 5) }, () => (chance(0.5) ? pick(injections) : pick(words)));
+    const parts = Array.from({ length: 1 + Math.floor(next() * 5) }, () =>
+      chance(0.5) ? pick(injections) : pick(words),
+    );
     return parts.join(chance(0.5) ? " " : "");
   }
   function insert(into: string, piece: string) {
@@ -123,7 +139,14 @@ test(`names, subjects and addresses with control characters never add a header o
   const transport = createMailTransport(server.url);
   cleanups.push(() => transport.close());
   const gen = generator(seed);
-  const cases: { id: number; toAddress: string; replyTo: string | null; toName: string; subject: string; label: string }[] = [];
+  const cases: {
+    id: number;
+    toAddress: string;
+    replyTo: string | null;
+    toName: string;
+    subject: string;
+    label: string;
+  }[] = [];
 
   for (let round = 0; round < rounds; round++) {
     // The campaign's name is in every From header, so it is generated too.
@@ -145,7 +168,14 @@ test(`names, subjects and addresses with control characters never add a header o
           now,
         }),
       );
-      cases.push({ id, toAddress, replyTo, toName, subject, label: `seed ${seed}, case ${n}: ${JSON.stringify({ toAddress, replyTo, toName, subject })}` });
+      cases.push({
+        id,
+        toAddress,
+        replyTo,
+        toName,
+        subject,
+        label: `seed ${seed}, case ${n}: ${JSON.stringify({ toAddress, replyTo, toName, subject })}`,
+      });
     }
     await drainOutbox({ transport, now });
   }
@@ -170,12 +200,22 @@ test(`names, subjects and addresses with control characters never add a header o
       addressList(mail!.parsed.to).map((a) => a.address),
       c.label,
     ).toEqual([c.toAddress]);
-    expect(addressList(mail!.parsed.from).map((a) => a.address), c.label).toEqual(["pledge@cleanrivers.example.org"]);
-    expect(addressList(mail!.parsed.replyTo).map((a) => a.address), c.label).toEqual(c.replyTo ? [c.replyTo] : []);
+    expect(
+      addressList(mail!.parsed.from).map((a) => a.address),
+      c.label,
+    ).toEqual(["pledge@cleanrivers.example.org"]);
+    expect(
+      addressList(mail!.parsed.replyTo).map((a) => a.address),
+      c.label,
+    ).toEqual(c.replyTo ? [c.replyTo] : []);
     expect(mail!.parsed.cc, c.label).toBeUndefined();
     expect(mail!.parsed.bcc, c.label).toBeUndefined();
-    for (const name of headerNames(mail!.raw)) expect(allowedHeaders.has(name), `${c.label}: header ${name}`).toBe(true);
-    expect([...mail!.parsed.headers.keys()].filter((k) => !allowedHeaders.has(k)), c.label).toEqual([]);
+    for (const name of headerNames(mail!.raw))
+      expect(allowedHeaders.has(name), `${c.label}: header ${name}`).toBe(true);
+    expect(
+      [...mail!.parsed.headers.keys()].filter((k) => !allowedHeaders.has(k)),
+      c.label,
+    ).toEqual([]);
     // What arrives reads as what was meant, less the control characters.
     expect(mail!.parsed.subject ?? "", c.label).not.toMatch(controlCharacter);
     expect(mail!.parsed.subject ?? "", c.label).toBe(cleanHeaderText(c.subject));

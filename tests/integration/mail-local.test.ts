@@ -102,7 +102,9 @@ test("from this machine the mailbox lists the mail newest first, with headers th
   await drainOutbox({ transport: createMailTransport(undefined), now: new Date(now.getTime() + 1000) });
 
   for (const clientIp of ["127.0.0.1", "::1", "::ffff:127.0.0.1"]) {
-    const { result } = await callLoader(() => mailboxLoader({ request: request("/outbox"), params: {}, context: { clientIp } }));
+    const { result } = await callLoader(() =>
+      mailboxLoader({ request: request("/outbox"), params: {}, context: { clientIp } }),
+    );
     expect(result!.data.messages.map((m) => [m.toAddress, m.subject])).toEqual([
       ["lee@example.net", "A reminder"],
       ["sam.supporter@example.net", "Confirm your message to the candidates in Fenhallow"],
@@ -119,7 +121,11 @@ test("one message shows its headers and body", async () => {
   const [stored] = db.select({ id: mailbox.id }).from(mailbox).all();
 
   const { result } = await callLoader(() =>
-    messageLoader({ request: request(`/outbox/${stored!.id}`), params: { id: String(stored!.id) }, context: fromThisMachine }),
+    messageLoader({
+      request: request(`/outbox/${stored!.id}`),
+      params: { id: String(stored!.id) },
+      context: fromThisMachine,
+    }),
   );
 
   expect(result!.data.message).toMatchObject({
@@ -131,7 +137,9 @@ test("one message shows its headers and body", async () => {
   expect(result!.data.message.textBody).toContain("http://localhost:3000/asks/confirm/abc123");
   expect(new Headers(result!.init?.headers).get("Referrer-Policy")).toBe("no-referrer");
   for (const id of ["999", "abc", "1.5", "-1"]) {
-    const { thrown } = await callLoader(() => messageLoader({ request: request(`/outbox/${id}`), params: { id }, context: fromThisMachine }));
+    const { thrown } = await callLoader(() =>
+      messageLoader({ request: request(`/outbox/${id}`), params: { id }, context: fromThisMachine }),
+    );
     expect((thrown as Response).status).toBe(404);
   }
 });
@@ -141,7 +149,9 @@ test("the mailbox page shows staff the outbox counts and failed mail with its er
   claimDueMail({ now, limit: 1 }).forEach((m) => markFailed({ id: m.id, error: "550 5.1.1 No such user" }));
   queueConfirmation();
 
-  const { result } = await callLoader(() => mailboxLoader({ request: request("/outbox"), params: {}, context: fromThisMachine }));
+  const { result } = await callLoader(() =>
+    mailboxLoader({ request: request("/outbox"), params: {}, context: fromThisMachine }),
+  );
 
   expect(result!.data.counts).toEqual({ queued: 1, sending: 0, sent: 0, failed: 1 });
   expect(result!.data.problems.map((p) => [p.status, p.lastError])).toEqual([["failed", "550 5.1.1 No such user"]]);
@@ -164,23 +174,37 @@ test("the worker runs the scheduled jobs, sends what is due, survives a failing 
     // A job's mail goes out in the same tick.
     if (ran.length === 1) {
       writeTransaction(db, () =>
-        enqueueMail({ kind: "ask-reminder", toAddress: "lee@example.net", subject: "Reminder", textBody: "Hi", now: at }),
+        enqueueMail({
+          kind: "ask-reminder",
+          toAddress: "lee@example.net",
+          subject: "Reminder",
+          textBody: "Hi",
+          now: at,
+        }),
       );
     }
   }
   queueConfirmation({ at: new Date() });
 
-  const worker = startMailWorker({ jobs: [failingJob, reminderJob], intervalMs: 20, transport: createMailTransport(undefined) });
+  const worker = startMailWorker({
+    jobs: [failingJob, reminderJob],
+    intervalMs: 20,
+    transport: createMailTransport(undefined),
+  });
   await vi.waitFor(() => expect(ran.length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
   await worker.stop();
   const ticks = ran.length;
   await new Promise((resolve) => setTimeout(resolve, 100));
 
   expect(ran.length).toBe(ticks);
-  expect(db.select({ to: mailbox.toAddress }).from(mailbox).all().map((m) => m.to).sort()).toEqual([
-    "lee@example.net",
-    "sam.supporter@example.net",
-  ]);
+  expect(
+    db
+      .select({ to: mailbox.toAddress })
+      .from(mailbox)
+      .all()
+      .map((m) => m.to)
+      .sort(),
+  ).toEqual(["lee@example.net", "sam.supporter@example.net"]);
   expect(errors).toHaveBeenCalledWith("Scheduled job failingJob failed:", expect.any(Error));
   errors.mockRestore();
   log.mockRestore();
@@ -190,7 +214,13 @@ test("stopping the worker waits for the sends in flight and hands back the rest 
   await saveTestCampaign();
   for (let i = 0; i < 30; i++) {
     writeTransaction(db, () =>
-      enqueueMail({ kind: "ask-confirmation", toAddress: `p${i}@example.net`, subject: "s", textBody: "b", now: new Date() }),
+      enqueueMail({
+        kind: "ask-confirmation",
+        toAddress: `p${i}@example.net`,
+        subject: "s",
+        textBody: "b",
+        now: new Date(),
+      }),
     );
   }
   const local = createMailTransport(undefined);

@@ -69,9 +69,16 @@ test("a mail arrives from the campaign, to the candidate, replying to the suppor
   expect(counts).toEqual({ sent: 1, retried: 0, failed: 0, requeued: 0 });
   expect(server.received).toHaveLength(1);
   const [mail] = server.received;
-  expect(mail!.envelope).toEqual({ from: "pledge@cleanrivers.example.org", to: ["ada.lovelace@candidates.example.org"] });
-  expect(addresses(mail!.parsed.from)).toEqual([{ name: "Clean Rivers Pledge", address: "pledge@cleanrivers.example.org" }]);
-  expect(addresses(mail!.parsed.to)).toEqual([{ name: "Ada Lovelace", address: "ada.lovelace@candidates.example.org" }]);
+  expect(mail!.envelope).toEqual({
+    from: "pledge@cleanrivers.example.org",
+    to: ["ada.lovelace@candidates.example.org"],
+  });
+  expect(addresses(mail!.parsed.from)).toEqual([
+    { name: "Clean Rivers Pledge", address: "pledge@cleanrivers.example.org" },
+  ]);
+  expect(addresses(mail!.parsed.to)).toEqual([
+    { name: "Ada Lovelace", address: "ada.lovelace@candidates.example.org" },
+  ]);
   expect(addresses(mail!.parsed.replyTo)).toEqual([{ name: "", address: "sam.supporter@example.net" }]);
   expect(mail!.parsed.cc).toBeUndefined();
   expect(mail!.parsed.bcc).toBeUndefined();
@@ -157,7 +164,10 @@ test("a mail to an address that is not one fails without reaching the server", a
   const counts = await drainOutbox({ transport: smtpTransport(server), now });
 
   expect(counts).toEqual({ sent: 0, retried: 0, failed: 1, requeued: 0 });
-  expect(row(id)).toMatchObject({ status: "failed", lastError: "The recipient's address is not a valid email address." });
+  expect(row(id)).toMatchObject({
+    status: "failed",
+    lastError: "The recipient's address is not a valid email address.",
+  });
   expect(server.offeredRecipients).toEqual([]);
 });
 
@@ -167,7 +177,11 @@ test("before a campaign is set up there is no From address, so mail waits", asyn
 
   await drainOutbox({ transport: smtpTransport(server), now });
 
-  expect(row(id)).toMatchObject({ status: "queued", attempts: 1, lastError: "No campaign is set up yet, so there is no From address." });
+  expect(row(id)).toMatchObject({
+    status: "queued",
+    attempts: 1,
+    lastError: "No campaign is set up yet, so there is no From address.",
+  });
   expect(server.received).toHaveLength(0);
 });
 
@@ -179,6 +193,8 @@ test("a drain sends many mails over the pooled connections, each once", async ()
   const counts = await drainOutbox({ transport: smtpTransport(server), now });
 
   expect(counts.sent).toBe(120);
-  expect(server.received.map((m) => m.envelope.to[0]).sort()).toEqual(ids.map((_, i) => `candidate${i}@candidates.example.org`).sort());
+  expect(server.received.map((m) => m.envelope.to[0]).sort()).toEqual(
+    ids.map((_, i) => `candidate${i}@candidates.example.org`).sort(),
+  );
   expect(new Set(server.received.map((m) => m.parsed.messageId)).size).toBe(120);
 });

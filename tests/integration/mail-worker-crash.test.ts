@@ -93,7 +93,9 @@ test("mail a killed worker was sending is resent, byte for byte, by the next wor
   await waitFor("every mail to arrive", () => server.received.length === 6, 50_000);
   await waitFor("every row marked sent", () => rows(ids).every((r) => r.status === "sent"), 10_000);
 
-  expect(server.received.map((m) => m.envelope.to[0]).sort()).toEqual(ids.map((_, i) => `candidate${i}@candidates.example.org`));
+  expect(server.received.map((m) => m.envelope.to[0]).sort()).toEqual(
+    ids.map((_, i) => `candidate${i}@candidates.example.org`),
+  );
   for (const stalled of server.stalled) {
     const resent = server.received.find((m) => m.parsed.messageId === stalled.parsed.messageId);
     expect(resent?.raw).toBe(stalled.raw);

@@ -50,7 +50,11 @@ describe.skipIf(!realData)("the map of the real 2024 election", () => {
         partyNames: page.parties.map((p) => p.name),
       }),
     );
-    const links = [...html.matchAll(/<a href="\/constituencies\/([^"]+)" aria-label="([^"]+)" class="([^"]+)"><path d="M([\d.]+) ([\d.]+)m/g)];
+    const links = [
+      ...html.matchAll(
+        /<a href="\/constituencies\/([^"]+)" aria-label="([^"]+)" class="([^"]+)"><path d="M([\d.]+) ([\d.]+)m/g,
+      ),
+    ];
     expect(links).toHaveLength(650);
     expect(new Set(links.map((l) => l[1])).size).toBe(650);
     expect(new Set(links.map((l) => `${l[4]},${l[5]}`)).size).toBe(650);
@@ -65,7 +69,12 @@ describe.skipIf(!realData)("the map of the real 2024 election", () => {
 
     const [, , width, height] = data.layout!.viewBox.split(" ").map(Number) as [number, number, number, number];
     const of = (prefix: string) => data.hexes.filter((h) => h.code.startsWith(prefix));
-    const [england, scotland, wales, northernIreland] = ["E", "S", "W", "N"].map(of) as [typeof data.hexes, typeof data.hexes, typeof data.hexes, typeof data.hexes];
+    const [england, scotland, wales, northernIreland] = ["E", "S", "W", "N"].map(of) as [
+      typeof data.hexes,
+      typeof data.hexes,
+      typeof data.hexes,
+      typeof data.hexes,
+    ];
     expect([england.length, scotland.length, wales.length, northernIreland.length]).toEqual([543, 57, 32, 18]);
 
     // North is up: the top row is Scottish (Orkney and Shetland), Scotland sits above England.

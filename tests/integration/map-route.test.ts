@@ -34,7 +34,11 @@ const bryngorCode = "W07009902";
 // Five seats; Glenmorven and Strathkin is the top row of the layout.
 beforeEach(() => {
   insertCampaign({ points: ["One.", "Two.", "Three.", "Four."].map((title) => ({ title, body: title })) });
-  const brackenby = insertConstituency({ name: "Brackenby Vale", regionCode: "E12000004", regionName: "East Midlands" });
+  const brackenby = insertConstituency({
+    name: "Brackenby Vale",
+    regionCode: "E12000004",
+    regionName: "East Midlands",
+  });
   const wendlebury = insertConstituency({ name: "Wendlebury" });
   const bryngor = insertConstituency({ name: "Bryngôr", slug: "bryngor", nation: "Wales", gssCode: bryngorCode });
   const mardale = insertConstituency({ name: "Mardale and Thorne" });
@@ -78,7 +82,10 @@ type MapPage = Awaited<ReturnType<typeof map>>;
 /** The tooltip's candidates of one hex, as the page unpacks them. */
 function candidatesOf(data: MapPage, name: string) {
   const hex = data.hexes.find((h) => h.name === name)!;
-  return unpackCandidates(hex.candidates, data.parties.map((p) => p.name));
+  return unpackCandidates(
+    hex.candidates,
+    data.parties.map((p) => p.name),
+  );
 }
 
 function statuses(data: MapPage) {
@@ -143,7 +150,9 @@ test("a party filter colours each constituency by that party's candidate alone",
     "Glenmorven and Strathkin": "none (dim)",
   });
   const brackenby = data.hexes.find((h) => h.name === "Brackenby Vale")!;
-  expect(candidatesOf(data, "Brackenby Vale")).toEqual([{ name: "Felix Garrowby", partyName: "Liberal Democrats", status: "signed-some" }]);
+  expect(candidatesOf(data, "Brackenby Vale")).toEqual([
+    { name: "Felix Garrowby", partyName: "Liberal Democrats", status: "signed-some" },
+  ]);
   expect(brackenby).toMatchObject({ signed: 0, standing: 1 });
   expect(data.counts).toEqual({ "signed-all": 0, "signed-some": 1, declined: 1, "no-answer": 1, none: 0, dim: 2 });
 

@@ -32,7 +32,9 @@ function databaseAt(last: string): Db {
 function tableNames(db: Db) {
   return (
     db.$client
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name",
+      )
       .all() as { name: string }[]
   ).map((t) => t.name);
 }
@@ -108,7 +110,12 @@ test("migration 0006 keeps every row of a database made at 0005, its indexes and
   const before = everyRow(db);
   const indexes = schemaObjects(db, "index");
   const triggers = schemaObjects(db, "trigger");
-  expect(triggers).toEqual(["audit_log_no_delete", "audit_log_no_update", "pledge_history_no_delete", "pledge_history_no_update"]);
+  expect(triggers).toEqual([
+    "audit_log_no_delete",
+    "audit_log_no_update",
+    "pledge_history_no_delete",
+    "pledge_history_no_update",
+  ]);
 
   migrateDb(db);
 

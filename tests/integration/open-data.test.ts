@@ -32,7 +32,10 @@ const hostileStatement = '=HYPERLINK("http://evil.example","click")';
 const hostileName = "@Sandra Hebblethwaite";
 const awkwardStatement = '+44 20 7946 0000, or write to me "care of" the office\nany time';
 
-function record(personId: string, { sign = [] as number[], decline = [] as number[], statement = null as string | null }) {
+function record(
+  personId: string,
+  { sign = [] as number[], decline = [] as number[], statement = null as string | null },
+) {
   const campaign = findCampaign()!;
   const answers: Record<number, "signed" | "declined"> = {};
   for (const position of sign) answers[campaign.points[position - 1]!.id] = "signed";
@@ -52,7 +55,15 @@ function record(personId: string, { sign = [] as number[], decline = [] as numbe
 
 let ip = 0;
 /** A supporter's ask through the real journey: submitted, then (unless told otherwise) confirmed from the mailed link. */
-function ask({ constituencyCode, email, confirm = true }: { constituencyCode: string; email: string; confirm?: boolean }) {
+function ask({
+  constituencyCode,
+  email,
+  confirm = true,
+}: {
+  constituencyCode: string;
+  email: string;
+  confirm?: boolean;
+}) {
   const candidacyIds = listAskableCandidates({ constituencyCode })
     .filter((c) => !c.signedEveryPoint)
     .map((c) => c.id);
@@ -103,7 +114,10 @@ async function csvRows(response: Response) {
 }
 
 type PledgesJson = {
-  meta: Record<string, unknown> & { points: { position: number; title: string }[]; attribution: Record<string, string>[] };
+  meta: Record<string, unknown> & {
+    points: { position: number; title: string }[];
+    attribution: Record<string, string>[];
+  };
   data: {
     person_id: string;
     person_name: string;
@@ -153,8 +167,19 @@ test("pledges.csv has every candidacy once, a column per point, and the answers 
     updated_at: t1.toISOString(),
     trust_mark: "recorded-by-campaign",
   });
-  expect(byPerson(EDWARD)).toMatchObject({ pledge_status: "signed-some", point_1: "signed", point_2: "signed", point_3: "declined", point_4: "" });
-  expect(byPerson(FELIX)).toMatchObject({ pledge_status: "declined", point_1: "declined", point_4: "declined", statement: "" });
+  expect(byPerson(EDWARD)).toMatchObject({
+    pledge_status: "signed-some",
+    point_1: "signed",
+    point_2: "signed",
+    point_3: "declined",
+    point_4: "",
+  });
+  expect(byPerson(FELIX)).toMatchObject({
+    pledge_status: "declined",
+    point_1: "declined",
+    point_4: "declined",
+    statement: "",
+  });
   expect(byPerson(ZOE)).toMatchObject({
     candidacy_status: "withdrawn",
     pledge_status: "withdrawn",
@@ -196,13 +221,19 @@ test("pledges.json holds the same records, its points titled, with attribution a
   expect(Date.parse(String(json.meta.generated_at))).not.toBeNaN();
   expect(json.meta.attribution).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ source: "Democracy Club", licence: "CC BY-SA 3.0", url: "https://candidates.democracyclub.org.uk/" }),
+      expect.objectContaining({
+        source: "Democracy Club",
+        licence: "CC BY-SA 3.0",
+        url: "https://candidates.democracyclub.org.uk/",
+      }),
       expect.objectContaining({ source: "Office for National Statistics", licence: "Open Government Licence v3.0" }),
       expect.objectContaining({ source: "House of Commons Library", licence: "Open Parliament Licence v3.0" }),
       expect.objectContaining({ source: "Clean Rivers Promise", licence: "CC BY-SA 4.0" }),
     ]),
   );
-  expect(Object.keys(json.meta.fields as object)).toEqual(expect.arrayContaining(["person_id", "points", "pledge_status", "trust_mark"]));
+  expect(Object.keys(json.meta.fields as object)).toEqual(
+    expect.arrayContaining(["person_id", "points", "pledge_status", "trust_mark"]),
+  );
   expect(Object.keys(json.meta.fields as object)).not.toContain("point_1, point_2, …");
 
   const rows = await csvRows(pledgesCsv());
@@ -214,8 +245,17 @@ test("pledges.json holds the same records, its points titled, with attribution a
     expect(record.pledge_status).toBe(row.pledge_status);
     expect(record.trust_mark ?? "").toBe(row.trust_mark);
   }
-  expect(json.data.find((r) => r.person_id === EDWARD)?.points.map((p) => p.answer)).toEqual(["signed", "signed", "declined", null]);
-  expect(json.data.find((r) => r.person_id === ZOE)).toMatchObject({ statement: null, trust_mark: null, first_answered_at: null });
+  expect(json.data.find((r) => r.person_id === EDWARD)?.points.map((p) => p.answer)).toEqual([
+    "signed",
+    "signed",
+    "declined",
+    null,
+  ]);
+  expect(json.data.find((r) => r.person_id === ZOE)).toMatchObject({
+    statement: null,
+    trust_mark: null,
+    first_answered_at: null,
+  });
 });
 
 test("the files agree with the board and the map: each candidacy's status is listCandidacyStatuses()'s", async () => {
@@ -229,7 +269,9 @@ test("constituencies.json counts standing candidates by status, and asks exactly
   setUp();
   const json = (await constituenciesJson().json()) as ConstituenciesJson;
   expect(json.meta).toMatchObject({ campaign: "Clean Rivers Promise", election_id: "parl.2024-07-04" });
-  expect(Object.keys(json.meta.fields as object)).toEqual(expect.arrayContaining(["gss_code", "asks", "asks_suppressed"]));
+  expect(Object.keys(json.meta.fields as object)).toEqual(
+    expect.arrayContaining(["gss_code", "asks", "asks_suppressed"]),
+  );
   expect(json.data).toHaveLength(countConstituencies());
 
   const seat = (code: string) => json.data.find((c) => c.gss_code === code);
@@ -249,7 +291,14 @@ test("constituencies.json counts standing candidates by status, and asks exactly
     asks_suppressed: false,
   });
   // Two confirmed asks (and one never confirmed): too few to publish. The sample has Wendlebury pledges.
-  expect(seat(WENDLEBURY)).toMatchObject({ candidates: 4, signed: 1, signed_some: 1, no_answer: 2, asks: null, asks_suppressed: true });
+  expect(seat(WENDLEBURY)).toMatchObject({
+    candidates: 4,
+    signed: 1,
+    signed_some: 1,
+    no_answer: 2,
+    asks: null,
+    asks_suppressed: true,
+  });
   // No asks at all is suppressed the same way, so "none" and "a few" look alike.
   expect(seat("W07009001")).toMatchObject({ asks: null, asks_suppressed: true });
 
@@ -305,7 +354,10 @@ test("the sample loader records the pledges file as staff would: the fixture's 2
   expect(new Set(answered.map((s) => s.nation))).toEqual(new Set(["England", "Scotland", "Wales", "Northern Ireland"]));
   expect(new Set(answered.map((s) => s.trustMark))).toEqual(new Set(["recorded-by-campaign"]));
   expect(new Set(answered.map((s) => s.firstAnsweredAt))).toEqual(new Set([t0.toISOString()]));
-  const history = db.select({ recordedBy: pledgeHistory.recordedBy, evidenceUrl: pledgeHistory.evidenceUrl }).from(pledgeHistory).all();
+  const history = db
+    .select({ recordedBy: pledgeHistory.recordedBy, evidenceUrl: pledgeHistory.evidenceUrl })
+    .from(pledgeHistory)
+    .all();
   expect(history).toHaveLength(20);
   for (const h of history) {
     expect(h.recordedBy).toBe("sample data");
@@ -346,11 +398,26 @@ test("a bad row in the sample pledges fails clearly, by file, line and column, a
       "900034,1,,,https://example.org/e,twice\n",
   );
   expect(problems).toEqual([
-    { file: samplePledgesFile, line: 4, column: "sign", message: 'must be point numbers separated by ";", like 1;2;4 (got "1 and 2")' },
-    { file: samplePledgesFile, line: 5, column: "evidence_url", message: 'must be a web address starting http:// or https:// (got "javascript:alert(1)")' },
+    {
+      file: samplePledgesFile,
+      line: 4,
+      column: "sign",
+      message: 'must be point numbers separated by ";", like 1;2;4 (got "1 and 2")',
+    },
+    {
+      file: samplePledgesFile,
+      line: 5,
+      column: "evidence_url",
+      message: 'must be a web address starting http:// or https:// (got "javascript:alert(1)")',
+    },
     { file: samplePledgesFile, line: 8, column: "note", message: "say where the pledge was made" },
     { file: samplePledgesFile, line: 9, column: "person_id", message: 'duplicate "900034" (first seen on line 2)' },
-    { file: samplePledgesFile, line: 3, column: "sign", message: "there is no point 9: the campaign has points 1 to 4" },
+    {
+      file: samplePledgesFile,
+      line: 3,
+      column: "sign",
+      message: "there is no point 9: the campaign has points 1 to 4",
+    },
     { file: samplePledgesFile, line: 6, column: "sign", message: "give the points signed or declined (or both)" },
     { file: samplePledgesFile, line: 7, column: "decline", message: "point 2 is both signed and declined" },
   ]);
@@ -359,7 +426,10 @@ test("a bad row in the sample pledges fails clearly, by file, line and column, a
 test("a sample pledge follows the rules a signed one does: http:// is a web address, and the statement is cleaned to plain text", () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
   cpSync(fixtureElectionDir, dir, { recursive: true });
-  writeFileSync(join(dir, samplePledgesFile), header + "900034,1;2,,I will\u0007 sign.,http://example.org/e,a letter\n");
+  writeFileSync(
+    join(dir, samplePledgesFile),
+    header + "900034,1;2,,I will\u0007 sign.,http://example.org/e,a letter\n",
+  );
 
   loadSampleElectionIfEmpty({ dir, now: t0 });
 
@@ -369,8 +439,15 @@ test("a sample pledge follows the rules a signed one does: http:// is a web addr
 });
 
 test("a sample pledge for someone not on the ballot names the line and the person_id", () => {
-  const problems = failedSampleLoad(header + "900034,1;2;3;4,,,https://example.org/e,fine\n" + "999999,1,,,https://example.org/e,who?\n");
+  const problems = failedSampleLoad(
+    header + "900034,1;2;3;4,,,https://example.org/e,fine\n" + "999999,1,,,https://example.org/e,who?\n",
+  );
   expect(problems).toEqual([
-    { file: samplePledgesFile, line: 3, column: "person_id", message: 'no candidate has this person id in parl.2024-07-04 (got "999999")' },
+    {
+      file: samplePledgesFile,
+      line: 3,
+      column: "person_id",
+      message: 'no candidate has this person id in parl.2024-07-04 (got "999999")',
+    },
   ]);
 });

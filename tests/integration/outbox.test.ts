@@ -70,7 +70,11 @@ test("claiming takes due mail only, once, counts the attempt and holds it for th
   const claimed = claimDueMail({ now: minutes(1), limit: 10 });
 
   expect(claimed.map((m) => m.id)).toEqual([due]);
-  expect(claimed[0]).toMatchObject({ toAddress: "ada.lovelace@candidates.example.org", attempts: 1, messageId: row(due).messageId });
+  expect(claimed[0]).toMatchObject({
+    toAddress: "ada.lovelace@candidates.example.org",
+    attempts: 1,
+    messageId: row(due).messageId,
+  });
   expect(row(due)).toMatchObject({
     status: "sending",
     attempts: 1,
@@ -106,7 +110,11 @@ test("temporary failures back off 1, 2, 4 … minutes, capped at an hour, then t
     markRetry({ id, error: `451 4.3.0 Try again later (${attempt})`, now });
     const mail = row(id);
     if (attempt < maxSendAttempts) {
-      expect(mail).toMatchObject({ status: "queued", attempts: attempt, lastError: `451 4.3.0 Try again later (${attempt})` });
+      expect(mail).toMatchObject({
+        status: "queued",
+        attempts: attempt,
+        lastError: `451 4.3.0 Try again later (${attempt})`,
+      });
       const next = new Date(mail.nextAttemptAt);
       // Not due a moment before its time.
       expect(claimDueMail({ now: new Date(next.getTime() - 1), limit: 10 })).toEqual([]);
@@ -117,7 +125,9 @@ test("temporary failures back off 1, 2, 4 … minutes, capped at an hour, then t
 
   expect(waits).toEqual([1, 2, 4, 8, 16, 32, 60]);
   expect(row(id)).toMatchObject({ status: "failed", attempts: maxSendAttempts });
-  expect(row(id).lastError).toBe(`Gave up after ${maxSendAttempts} attempts. Last error: 451 4.3.0 Try again later (${maxSendAttempts})`);
+  expect(row(id).lastError).toBe(
+    `Gave up after ${maxSendAttempts} attempts. Last error: 451 4.3.0 Try again later (${maxSendAttempts})`,
+  );
   expect(claimDueMail({ now: minutes(60 * 24), limit: 10 })).toEqual([]);
 });
 
@@ -140,7 +150,11 @@ test("mail left sending by a stopped worker is sent again once its lease has run
   expect(row(id).status).toBe("sending");
 
   expect(requeueStuckMail({ now: leaseEnds })).toBe(1);
-  expect(row(id)).toMatchObject({ status: "queued", attempts: 1, lastError: "The worker stopped while sending this message." });
+  expect(row(id)).toMatchObject({
+    status: "queued",
+    attempts: 1,
+    lastError: "The worker stopped while sending this message.",
+  });
   const [again] = claimDueMail({ now: leaseEnds, limit: 10 });
   expect(again).toMatchObject({ id, attempts: 2 });
 });
@@ -153,7 +167,10 @@ test("the lease is well under a minute, and a claim its worker renews is not tak
   renewClaimedMail({ ids: [id], now: renewedAt, leaseMs: 3_000 });
 
   expect(requeueStuckMail({ now: new Date(start.getTime() + 4_000) })).toBe(0);
-  expect(row(id)).toMatchObject({ status: "sending", nextAttemptAt: new Date(renewedAt.getTime() + 3_000).toISOString() });
+  expect(row(id)).toMatchObject({
+    status: "sending",
+    nextAttemptAt: new Date(renewedAt.getTime() + 3_000).toISOString(),
+  });
   expect(requeueStuckMail({ now: new Date(renewedAt.getTime() + 3_000) })).toBe(1);
 });
 
@@ -164,12 +181,18 @@ test("renewing leaves mail already sent alone", () => {
 
   renewClaimedMail({ ids: [id], now: minutes(5) });
 
-  expect(row(id)).toMatchObject({ status: "sent", nextAttemptAt: new Date(start.getTime() + sendingLeaseMs).toISOString() });
+  expect(row(id)).toMatchObject({
+    status: "sent",
+    nextAttemptAt: new Date(start.getTime() + sendingLeaseMs).toISOString(),
+  });
 });
 
 test("mail stuck on its last attempt fails rather than going round again", () => {
   const id = queueMail();
-  db.update(outbox).set({ attempts: maxSendAttempts - 1 }).where(eq(outbox.id, id)).run();
+  db.update(outbox)
+    .set({ attempts: maxSendAttempts - 1 })
+    .where(eq(outbox.id, id))
+    .run();
   claimDueMail({ now: start, limit: 10 });
 
   requeueStuckMail({ now: minutes(60) });

@@ -14,7 +14,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start({ cacheControl = "public, s-maxage=5", maxBytes = undefined as number | undefined, padding = 0 } = {}) {
+async function start({
+  cacheControl = "public, s-maxage=5",
+  maxBytes = undefined as number | undefined,
+  padding = 0,
+} = {}) {
   let version = 1;
   let renders = 0;
   const cache = createPageCache({ version: () => String(version), maxBytes });
@@ -98,7 +102,12 @@ test("a render asked for with junk parameters is not kept, so it is never replay
 
 test("pages not declared in page-query.ts and Remix data requests are not cached", async () => {
   const app = await start();
-  for (const path of ["/outbox", "/asks/thank-you?constituency=x", "/board?_data=routes%2Fboard", "/board?_data=routes%2Fboard"]) {
+  for (const path of [
+    "/outbox",
+    "/asks/thank-you?constituency=x",
+    "/board?_data=routes%2Fboard",
+    "/board?_data=routes%2Fboard",
+  ]) {
     await fetch(`${app.base}${path}`);
   }
   expect(app.size()).toBe(0);
@@ -138,7 +147,8 @@ test("private pages, errors and non-GET requests are never cached", async () => 
 test("the cache is bounded by bytes, dropping the least recently used pages", async () => {
   // Each page ~100 KB twice over (plain and gzipped): a 450 KB cache holds two.
   const app = await start({ maxBytes: 450_000, padding: 100_000 });
-  for (const path of ["/candidates/a", "/candidates/b", "/candidates/a", "/candidates/c"]) await fetch(`${app.base}${path}`);
+  for (const path of ["/candidates/a", "/candidates/b", "/candidates/a", "/candidates/c"])
+    await fetch(`${app.base}${path}`);
   expect(app.size()).toBe(2);
   expect(app.bytes()).toBeLessThanOrEqual(450_000);
   await fetch(`${app.base}/candidates/a`);

@@ -33,15 +33,34 @@ function pledgeRecord(...args: string[]) {
       process.execPath,
       ["--import", "tsx", "scripts/pledge-record.ts", ...args],
       { cwd: repoDir, env: process.env, encoding: "utf8", timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
     );
   });
 }
 
-const ruthArgs = ["--person", RUTH, "--sign", "1,2,3", "--decline", "4", "--evidence", evidence, "--note", "Said so at the hustings", "--by", "Priya Shah"];
+const ruthArgs = [
+  "--person",
+  RUTH,
+  "--sign",
+  "1,2,3",
+  "--decline",
+  "4",
+  "--evidence",
+  evidence,
+  "--note",
+  "Said so at the hustings",
+  "--by",
+  "Priya Shah",
+];
 
 function historyOf(candidacyId: number) {
-  return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
+  return db
+    .select()
+    .from(pledgeHistory)
+    .where(eq(pledgeHistory.candidacyId, candidacyId))
+    .orderBy(asc(pledgeHistory.id))
+    .all();
 }
 
 function auditOf({ candidacyId, personId }: { candidacyId: number; personId: string }) {
@@ -117,7 +136,9 @@ test("a pledge verified by the candidate's own link is never overwritten by a st
 
   const run = await pledgeRecord(...ruthArgs);
   expect(run.code).toBe(1);
-  expect(run.stderr).toBe(`Person ${RUTH} has already answered through their own signing link; that is not overwritten.\n`);
+  expect(run.stderr).toBe(
+    `Person ${RUTH} has already answered through their own signing link; that is not overwritten.\n`,
+  );
   expect(snapshotDatabase()).toEqual(before);
   expect(findCandidatePage({ personId: RUTH })?.trustMark).toBe("verified-by-email");
 });
@@ -128,14 +149,19 @@ test("a candidate whose pledge was recorded by the campaign can confirm it throu
   const link = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
   const answers = Object.fromEntries(points.map((p, i) => [p.id, i < 3 ? "signed" : "declined"] as const));
   // The same answers, but now from the candidate: a new entry, with the stronger mark.
-  expect(recordPledgeFromLink({ token: link.url.split("/pledge/sign/")[1]!, answers, statement: null, now: new Date() })).toMatchObject({
+  expect(
+    recordPledgeFromLink({ token: link.url.split("/pledge/sign/")[1]!, answers, statement: null, now: new Date() }),
+  ).toMatchObject({
     changed: true,
   });
   expect(historyOf(ruth.id).map((h) => [h.trustMark, h.recordedBy, h.evidenceUrl])).toEqual([
     ["recorded-by-campaign", "Priya Shah", evidence],
     ["verified-by-email", "candidate", null],
   ]);
-  expect(findCandidatePage({ personId: RUTH })?.history.map((h) => h.trustMark)).toEqual(["verified-by-email", "recorded-by-campaign"]);
+  expect(findCandidatePage({ personId: RUTH })?.history.map((h) => h.trustMark)).toEqual([
+    "verified-by-email",
+    "recorded-by-campaign",
+  ]);
 });
 
 test("bad arguments are refused with the reason and the usage, and change nothing", async () => {
@@ -151,13 +177,28 @@ test("bad arguments are refused with the reason and the usage, and change nothin
   const cases: [string[], number, string, boolean][] = [
     [without("--evidence"), 2, "--evidence: ", true],
     [without("--by"), 2, "--by: ", true],
-    [replaced("--evidence", "javascript:alert(1)"), 2, "--evidence: must be a web address starting http:// or https://", true],
+    [
+      replaced("--evidence", "javascript:alert(1)"),
+      2,
+      "--evidence: must be a web address starting http:// or https://",
+      true,
+    ],
     [replaced("--person", "ruth"), 2, "--person: must be a Democracy Club person id (digits)", true],
     [replaced("--sign", "1 2"), 2, "--sign: must be point numbers separated by commas, like 1,2,4", true],
     [[...ruthArgs, "--statement", "x".repeat(1001)], 2, "--statement: must be 1000 characters or fewer", true],
-    [[...ruthArgs, "--election", "2024"], 2, "--election: must be a Democracy Club election id such as parl.2024-07-04", true],
+    [
+      [...ruthArgs, "--election", "2024"],
+      2,
+      "--election: must be a Democracy Club election id such as parl.2024-07-04",
+      true,
+    ],
     [[...ruthArgs, "--unknown", "x"], 2, "npm run pledge:record: Unknown option '--unknown'", false],
-    [without("--sign").filter((a, i, all) => a !== "--decline" && all[i - 1] !== "--decline"), 2, "Give at least one of --sign and --decline.", true],
+    [
+      without("--sign").filter((a, i, all) => a !== "--decline" && all[i - 1] !== "--decline"),
+      2,
+      "Give at least one of --sign and --decline.",
+      true,
+    ],
     [replaced("--sign", "5"), 2, "There is no point 5: the campaign has points 1 to 4.", false],
     [replaced("--decline", "3"), 2, "Point 3 is both signed and declined.", false],
     [replaced("--person", "123456789"), 1, "No candidate with person id 123456789 stands in parl.2024-07-04.", false],
@@ -180,7 +221,18 @@ test("a withdrawn candidate's pledge cannot be recorded", async () => {
   const { felix } = setUp();
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
   const before = snapshotDatabase();
-  const run = await pledgeRecord("--person", FELIX, "--sign", "1", "--evidence", evidence, "--note", "A leaflet", "--by", "Priya Shah");
+  const run = await pledgeRecord(
+    "--person",
+    FELIX,
+    "--sign",
+    "1",
+    "--evidence",
+    evidence,
+    "--note",
+    "A leaflet",
+    "--by",
+    "Priya Shah",
+  );
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(`Person ${FELIX} has withdrawn; their pledge cannot be recorded.\n`);
   expect(snapshotDatabase()).toEqual(before);
@@ -193,6 +245,8 @@ test("the audit trail of staff records cannot be edited or deleted", async () =>
   expect(() => db.update(auditLog).set({ actor: "Someone Else" }).where(eq(auditLog.id, entry!.id)).run()).toThrow(
     "audit_log is append-only: rows cannot be updated",
   );
-  expect(() => db.delete(auditLog).where(eq(auditLog.id, entry!.id)).run()).toThrow("audit_log is append-only: rows cannot be deleted");
+  expect(() => db.delete(auditLog).where(eq(auditLog.id, entry!.id)).run()).toThrow(
+    "audit_log is append-only: rows cannot be deleted",
+  );
   expect(auditOf({ candidacyId: ruth.id, personId: RUTH })).toEqual([entry]);
 });

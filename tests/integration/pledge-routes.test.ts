@@ -8,7 +8,11 @@ import { writeTransaction } from "#db/index";
 import { askRecipients, candidacies, pledgeHistory, pledges, signingTokens } from "#db/schema";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
-import { action as candidateAction, headers as candidateHeaders, loader as candidateLoader } from "~/routes/candidates.$personId";
+import {
+  action as candidateAction,
+  headers as candidateHeaders,
+  loader as candidateLoader,
+} from "~/routes/candidates.$personId";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
 import { loader as askLoader } from "~/routes/constituencies.$slug_.ask";
 import { action as signAction, headers as signHeaders, loader as signLoader } from "~/routes/pledge.sign.$token";
@@ -59,7 +63,11 @@ function answersForm(points: { id: number }[], inOrder: string[], statement = ""
 const threeAndOne = ["signed", "signed", "signed", "declined"];
 
 function openLink(token: string, method: "GET" | "HEAD" = "GET") {
-  return signLoader({ request: new Request(`http://localhost/pledge/sign/${token}`, { method }), params: { token }, context: {} });
+  return signLoader({
+    request: new Request(`http://localhost/pledge/sign/${token}`, { method }),
+    params: { token },
+    context: {},
+  });
 }
 
 async function postLink(token: string, fields: Record<string, string>) {
@@ -72,7 +80,11 @@ async function postLink(token: string, fields: Record<string, string>) {
   }
 }
 
-async function requestLinkOnPage(personId: string, fields: Record<string, string> = {}, clientIp?: string): Promise<Response> {
+async function requestLinkOnPage(
+  personId: string,
+  fields: Record<string, string> = {},
+  clientIp?: string,
+): Promise<Response> {
   const request = new Request(`http://localhost/candidates/${personId}`, { method: "POST", body: form(fields) });
   try {
     await candidateAction({ request, params: { personId }, context: { clientIp } });
@@ -84,11 +96,23 @@ async function requestLinkOnPage(personId: string, fields: Record<string, string
 }
 
 function candidatePage(personId: string, query = "") {
-  return candidateLoader({ request: new Request(`http://localhost/candidates/${personId}${query}`), params: { personId }, context: {} });
+  return candidateLoader({
+    request: new Request(`http://localhost/candidates/${personId}${query}`),
+    params: { personId },
+    context: {},
+  });
 }
 
 let ip = 0;
-function askAndConfirm({ email, candidacyIds, wantsUpdates = false }: { email: string; candidacyIds: number[]; wantsUpdates?: boolean }) {
+function askAndConfirm({
+  email,
+  candidacyIds,
+  wantsUpdates = false,
+}: {
+  email: string;
+  candidacyIds: number[];
+  wantsUpdates?: boolean;
+}) {
   const now = new Date();
   submitAsk({
     ask: {
@@ -111,7 +135,12 @@ function askAndConfirm({ email, candidacyIds, wantsUpdates = false }: { email: s
 }
 
 function historyOf(candidacyId: number) {
-  return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
+  return db
+    .select()
+    .from(pledgeHistory)
+    .where(eq(pledgeHistory.candidacyId, candidacyId))
+    .orderBy(asc(pledgeHistory.id))
+    .all();
 }
 
 function expectTokenHeaders(response: Response) {
@@ -160,7 +189,18 @@ test("dead links, opened by GET or HEAD, say why and change nothing", () => {
     (["GET", "HEAD"] as const).map((method) => openLink(token, method).page.status),
   );
   expect(snapshotDatabase()).toEqual(before);
-  expect(statuses).toEqual(["expired", "expired", "revoked", "revoked", "withdrawn", "withdrawn", "unknown", "unknown", "unknown", "unknown"]);
+  expect(statuses).toEqual([
+    "expired",
+    "expired",
+    "revoked",
+    "revoked",
+    "withdrawn",
+    "withdrawn",
+    "unknown",
+    "unknown",
+    "unknown",
+    "unknown",
+  ]);
   const expiredPage = openLink(expired).page;
   expect(expiredPage.status === "expired" ? expiredPage.candidacy.name : null).toBe("Edward James Fairbrother");
   expect(sandra.email).toBeNull();
@@ -169,7 +209,12 @@ test("dead links, opened by GET or HEAD, say why and change nothing", () => {
 test("token pages are never cached and never pass the link on as a referrer", async () => {
   const { ruth, points } = setUp();
   const exported = new Headers(
-    signHeaders({ loaderHeaders: new Headers(), parentHeaders: new Headers(), actionHeaders: new Headers(), errorHeaders: undefined }),
+    signHeaders({
+      loaderHeaders: new Headers(),
+      parentHeaders: new Headers(),
+      actionHeaders: new Headers(),
+      errorHeaders: undefined,
+    }),
   );
   expect(Object.fromEntries(exported)).toEqual({ "cache-control": "no-store", "referrer-policy": "strict-origin" });
 
@@ -201,13 +246,21 @@ test("the button records the answers and goes to the candidate's page; two ident
   }
   const history = historyOf(ruth.id);
   expect(history).toHaveLength(1);
-  expect(history[0]).toMatchObject({ candidacyId: ruth.id, statement: "I cannot sign point 4.", trustMark: "verified-by-email", recordedBy: "candidate" });
+  expect(history[0]).toMatchObject({
+    candidacyId: ruth.id,
+    statement: "I cannot sign point 4.",
+    trustMark: "verified-by-email",
+    recordedBy: "candidate",
+  });
   expect(Object.values(history[0]!.answers)).toEqual(threeAndOne);
   expect(outboxRows("pledge-recorded").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
   expect(outboxRows("candidate-signed").map((m) => m.toAddress)).toEqual(["ann@example.org"]);
 
   // The same link again, with a change of mind: one more entry, dated.
-  const changed = await postLink(token, answersForm(points, ["signed", "signed", "signed", "signed"], "I cannot sign point 4."));
+  const changed = await postLink(
+    token,
+    answersForm(points, ["signed", "signed", "signed", "signed"], "I cannot sign point 4."),
+  );
   expect(changed.headers.get("Location")).toMatch(new RegExp(`^/candidates/${RUTH}\\?recorded=\\d+$`));
   expect(historyOf(ruth.id)).toHaveLength(2);
   expect(outboxRows("candidate-signed")).toHaveLength(1);
@@ -278,7 +331,12 @@ test("a POST through a dead link records nothing and answers 410", async () => {
   ] as const) {
     const response = await postLink(token, answersForm(points, threeAndOne, "Should not appear"));
     expect(response.status).toBe(410);
-    expect(await response.json()).toMatchObject({ freshLinkSent: false, errors: null, values: null, deadLink: { status } });
+    expect(await response.json()).toMatchObject({
+      freshLinkSent: false,
+      errors: null,
+      values: null,
+      deadLink: { status },
+    });
   }
   expect(snapshotDatabase()).toEqual(before);
   expect(candidatePage(FELIX).points.every((p) => p.answer === null)).toBe(true);
@@ -316,7 +374,12 @@ test("'Email me a new link' on an expired link is limited like the candidate pag
   expect(retryAfter).toBeGreaterThan(3_000);
   expect(retryAfter).toBeLessThanOrEqual(3_600);
   const pageHeaders = new Headers(
-    signHeaders({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+    signHeaders({
+      errorHeaders: limited.headers,
+      loaderHeaders: new Headers(),
+      actionHeaders: new Headers(),
+      parentHeaders: new Headers(),
+    }),
   );
   expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
   expect(pageHeaders.get("Cache-Control")).toBe("no-store");
@@ -371,7 +434,12 @@ test("one client asking for more than 10 signing links an hour gets a 429 page s
   expect(outboxRows()).toHaveLength(mailsBefore);
   // The page that shows the 429 passes the header on, and is not cached like the public page.
   const pageHeaders = new Headers(
-    candidateHeaders({ errorHeaders: limited.headers, loaderHeaders: new Headers(), actionHeaders: new Headers(), parentHeaders: new Headers() }),
+    candidateHeaders({
+      errorHeaders: limited.headers,
+      loaderHeaders: new Headers(),
+      actionHeaders: new Headers(),
+      parentHeaders: new Headers(),
+    }),
   );
   expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
   expect(pageHeaders.get("Cache-Control")).toBe("no-store");
@@ -450,7 +518,11 @@ test("the candidate page shows name, party, constituency, each answer with its d
 test("the constituency page shows each candidate's answers, and the ask form thanks those who signed every point instead of asking them", async () => {
   const { ruth, felix, points } = setUp();
   const constituency = () =>
-    constituencyLoader({ request: new Request("http://localhost/constituencies/brackenby-vale"), params: { slug: "brackenby-vale" }, context: {} });
+    constituencyLoader({
+      request: new Request("http://localhost/constituencies/brackenby-vale"),
+      params: { slug: "brackenby-vale" },
+      context: {},
+    });
   const status = (personId: string) => {
     const candidate = constituency().candidates.find((c) => c.personId === personId);
     return candidate ? { pledge: candidate.pledge, signed: candidate.signed } : undefined;
@@ -461,13 +533,21 @@ test("the constituency page shows each candidate's answers, and the ask form tha
   await postLink(linkFor(felix.id), answersForm(points, ["declined", "declined", "none", "none"]));
   expect(status(RUTH)).toEqual({ pledge: "signed-some", signed: 3 });
   expect(status(FELIX)).toEqual({ pledge: "declined", signed: 0 });
-  let form = askLoader({ request: new Request("http://localhost/constituencies/brackenby-vale/ask"), params: { slug: "brackenby-vale" }, context: {} });
+  let form = askLoader({
+    request: new Request("http://localhost/constituencies/brackenby-vale/ask"),
+    params: { slug: "brackenby-vale" },
+    context: {},
+  });
   expect(form.signed).toEqual([]);
   expect(form.candidates.map((c) => c.personId)).toContain(RUTH);
 
   await postLink(linkFor(ruth.id), answersForm(points, ["signed", "signed", "signed", "signed"]));
   expect(status(RUTH)).toEqual({ pledge: "signed-all", signed: 4 });
-  form = askLoader({ request: new Request("http://localhost/constituencies/brackenby-vale/ask"), params: { slug: "brackenby-vale" }, context: {} });
+  form = askLoader({
+    request: new Request("http://localhost/constituencies/brackenby-vale/ask"),
+    params: { slug: "brackenby-vale" },
+    context: {},
+  });
   expect(form.signed).toEqual([{ id: ruth.id, personId: RUTH, name: "Ruth Adeyemi" }]);
   expect(form.candidates.map((c) => c.personId)).not.toContain(RUTH);
   expect(form.values.candidacyIds).not.toContain(String(ruth.id));
@@ -505,13 +585,19 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
 
   const allTokens = [expired, ...tokens, last];
   expect(new Set(allTokens).size).toBe(4);
-  const text = logged.map((args) => args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" ")).join("\n");
+  const text = logged
+    .map((args) => args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "))
+    .join("\n");
   expect(text).toMatch(/^Mail: 1 sent/m);
   for (const t of allTokens) {
     expect(text).not.toContain(t.slice(0, 16));
     expect(text).not.toContain(hashToken(t));
   }
   // Once sent, the outbox keeps no working copy of any link either.
-  expect(outboxRows().filter((m) => m.textBody.includes("/pledge/sign/")).every((m) => m.textBody.includes("/pledge/sign/[removed once sent]"))).toBe(true);
+  expect(
+    outboxRows()
+      .filter((m) => m.textBody.includes("/pledge/sign/"))
+      .every((m) => m.textBody.includes("/pledge/sign/[removed once sent]")),
+  ).toBe(true);
   expect(JSON.stringify(snapshotDatabase().outbox)).not.toMatch(anyLinkTo("pledge/sign"));
 });

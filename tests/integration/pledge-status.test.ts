@@ -5,7 +5,17 @@
 // must count for nothing.
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { askRecipients, campaigns, candidacies, constituencies, elections, outbox, parties, pledgePointAnswers, pledgePoints } from "#db/schema";
+import {
+  askRecipients,
+  campaigns,
+  candidacies,
+  constituencies,
+  elections,
+  outbox,
+  parties,
+  pledgePointAnswers,
+  pledgePoints,
+} from "#db/schema";
 import { queueDueDigests } from "~/models/digest.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
 import { findCampaign, saveCampaign } from "~/models/campaign.server";
@@ -50,9 +60,18 @@ function setUp({ askHourlyCap = 20 } = {}) {
     now,
   });
   // An earlier campaign on an earlier election, its three points still in the table.
-  db.insert(elections).values({ id: "parl.2019-12-12", date: "2019-12-12", name: "UK Parliamentary general election 2019" }).run();
+  db.insert(elections)
+    .values({ id: "parl.2019-12-12", date: "2019-12-12", name: "UK Parliamentary general election 2019" })
+    .run();
   db.insert(campaigns)
-    .values({ id: 2, slug: "earlier", name: "Earlier Pledge", summary: "Before.", electionId: "parl.2019-12-12", fromEmail: "old@example.org" })
+    .values({
+      id: 2,
+      slug: "earlier",
+      name: "Earlier Pledge",
+      summary: "Before.",
+      electionId: "parl.2019-12-12",
+      fromEmail: "old@example.org",
+    })
     .run();
   const earlierPoints = [1, 2, 3].map(
     (position) =>
@@ -62,7 +81,9 @@ function setUp({ askHourlyCap = 20 } = {}) {
         .returning({ id: pledgePoints.id })
         .get().id,
   );
-  db.insert(constituencies).values({ ...SEAT, nation: "England", regionCode: "E12000007", regionName: "London", source: "test" }).run();
+  db.insert(constituencies)
+    .values({ ...SEAT, nation: "England", regionCode: "E12000007", regionName: "London", source: "test" })
+    .run();
   db.insert(parties)
     .values([
       { id: "PP901", name: "Marsh Party", source: "test" },
@@ -94,7 +115,9 @@ function setUp({ askHourlyCap = 20 } = {}) {
   ) as Record<string, number>;
   // Cai signed every point of the earlier pledge, and nothing of this one.
   for (const pointId of earlierPoints) {
-    db.insert(pledgePointAnswers).values({ candidacyId: ids[CAI]!, pointId, answer: "signed", answeredAt: now.toISOString() }).run();
+    db.insert(pledgePointAnswers)
+      .values({ candidacyId: ids[CAI]!, pointId, answer: "signed", answeredAt: now.toISOString() })
+      .run();
   }
   record(ANN, ["signed", "signed", "signed", "signed"]);
   record(BEN, ["signed", "signed", "declined"]);
@@ -131,7 +154,12 @@ test("every page and file gives a candidacy the same status, counting only the c
 
   const constituency = constituencyLoader(args(`http://localhost/constituencies/${SEAT.slug}`, { slug: SEAT.slug }));
   expect(Object.fromEntries(constituency.candidates.map((c) => [c.personId, c.pledge]))).toEqual(expected);
-  expect(Object.fromEntries(constituency.candidates.map((c) => [c.personId, c.signed]))).toEqual({ [ANN]: 4, [BEN]: 2, [CAI]: 0, [DEE]: 0 });
+  expect(Object.fromEntries(constituency.candidates.map((c) => [c.personId, c.signed]))).toEqual({
+    [ANN]: 4,
+    [BEN]: 2,
+    [CAI]: 0,
+    [DEE]: 0,
+  });
 
   for (const [personId, status] of Object.entries(expected)) {
     const page = candidateLoader(args(`http://localhost/candidates/${personId}`, { personId }));
@@ -167,7 +195,15 @@ test("every page and file gives a candidacy the same status, counting only the c
 });
 
 let ip = 0;
-function askAndConfirm({ candidacyIds, email, wantsUpdates = false }: { candidacyIds: number[]; email: string; wantsUpdates?: boolean }) {
+function askAndConfirm({
+  candidacyIds,
+  email,
+  wantsUpdates = false,
+}: {
+  candidacyIds: number[];
+  email: string;
+  wantsUpdates?: boolean;
+}) {
   const submitted = submitAsk({
     ask: {
       constituencyCode: SEAT.gssCode,
@@ -199,7 +235,10 @@ function deliveries(askEmail: string) {
       .select({ personId: candidacies.personId, delivery: askRecipients.delivery })
       .from(askRecipients)
       .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
-      .innerJoin(outbox, and(eq(outbox.toAddress, askEmail), eq(outbox.kind, "ask-confirmation"), eq(outbox.askId, askRecipients.askId)))
+      .innerJoin(
+        outbox,
+        and(eq(outbox.toAddress, askEmail), eq(outbox.kind, "ask-confirmation"), eq(outbox.askId, askRecipients.askId)),
+      )
       .all()
       .map((r) => [r.personId, r.delivery]),
   );
@@ -232,7 +271,11 @@ test("a supporter told of a partial signing reads that the candidate signed some
   const ids = setUp();
   askAndConfirm({ candidacyIds: [ids[CAI]!], email: "sam@example.org", wantsUpdates: true })();
   record(CAI, ["signed"]);
-  const notice = db.select({ subject: outbox.subject, textBody: outbox.textBody }).from(outbox).where(eq(outbox.kind, "candidate-signed")).get();
+  const notice = db
+    .select({ subject: outbox.subject, textBody: outbox.textBody })
+    .from(outbox)
+    .where(eq(outbox.kind, "candidate-signed"))
+    .get();
   expect(notice?.subject).toBe("Cai Cole has signed some points of the Test Pledge pledge");
   expect(notice?.textBody).toContain("They have signed 1 of the 4 points of the pledge.");
 });

@@ -8,12 +8,26 @@ import { fileURLToPath } from "node:url";
 import { and, asc, eq } from "drizzle-orm";
 import { afterEach, expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
-import { askRecipients, asks, campaigns, candidacies, pledgeHistory, pledgePointAnswers, pledges, signingTokens } from "#db/schema";
+import {
+  askRecipients,
+  asks,
+  campaigns,
+  candidacies,
+  pledgeHistory,
+  pledgePointAnswers,
+  pledges,
+  signingTokens,
+} from "#db/schema";
 import { runImport } from "~/importers/import.server";
 import { confirmAsk, listAskableCandidates, submitAsk, type NewAsk } from "~/models/ask.server";
 import { queueDueDigests } from "~/models/digest.server";
 import { findCandidatePage } from "~/models/candidacy.server";
-import { findSigningPage, issueSigningLink, recordPledgeFromLink, requestSigningLink } from "~/models/signing-link.server";
+import {
+  findSigningPage,
+  issueSigningLink,
+  recordPledgeFromLink,
+  requestSigningLink,
+} from "~/models/signing-link.server";
 import { type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { createMailTransport, type MailTransport } from "~/mail/transport.server";
@@ -44,7 +58,15 @@ afterEach(async () => {
 function setUp() {
   const { campaign, points } = loadFixtureElection();
   const person = fixtureCandidacy;
-  return { campaign, points, candidates: fixtureCandidaciesIn(BRACKENBY), ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
+  return {
+    campaign,
+    points,
+    candidates: fixtureCandidaciesIn(BRACKENBY),
+    ruth: person(RUTH),
+    felix: person(FELIX),
+    sandra: person(SANDRA),
+    edward: person(EDWARD),
+  };
 }
 
 /** Answers by point id from answers in point order: "signed", "declined" or null (not answered). */
@@ -82,13 +104,20 @@ function askAndConfirm(overrides: Partial<NewAsk> & { candidacyIds: number[] }, 
     ...overrides,
   };
   submitAsk({ ask, clientIp: `192.0.2.${++ipCounter % 250}`, now });
-  const confirmation = outboxRows("ask-confirmation").filter((m) => m.toAddress === ask.email).at(-1);
+  const confirmation = outboxRows("ask-confirmation")
+    .filter((m) => m.toAddress === ask.email)
+    .at(-1);
   const token = tokenIn(confirmation?.textBody ?? "", "asks/confirm");
   return confirmAsk({ token, now });
 }
 
 function historyOf(candidacyId: number) {
-  return db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, candidacyId)).orderBy(asc(pledgeHistory.id)).all();
+  return db
+    .select()
+    .from(pledgeHistory)
+    .where(eq(pledgeHistory.candidacyId, candidacyId))
+    .orderBy(asc(pledgeHistory.id))
+    .all();
 }
 
 function sampleCandidatesCsv() {
@@ -110,7 +139,9 @@ function smtpTransport(server: TestMailServer): MailTransport {
 test("every ask mail carries the candidate's own signing link: 256 random bits, stored only as a hash, for one candidacy, for 30 days", () => {
   const { candidates } = setUp();
   const confirmed = askAndConfirm({ candidacyIds: candidates.map((c) => c.id) });
-  expect(confirmed?.withoutEmail).toEqual([{ candidacyId: candidates.find((c) => !c.email)!.id, name: "Sandra Hebblethwaite" }]);
+  expect(confirmed?.withoutEmail).toEqual([
+    { candidacyId: candidates.find((c) => !c.email)!.id, name: "Sandra Hebblethwaite" },
+  ]);
 
   const mails = outboxRows("candidate-ask");
   expect(mails.map((m) => m.toAddress).sort()).toEqual([
@@ -125,7 +156,11 @@ test("every ask mail carries the candidate's own signing link: 256 random bits, 
     const token = tokens[i]!;
     expect(mail.textBody).toContain(`http://localhost:3000/pledge/sign/${token}`);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
-    const stored = db.select().from(signingTokens).where(eq(signingTokens.tokenHash, hashToken(token))).get();
+    const stored = db
+      .select()
+      .from(signingTokens)
+      .where(eq(signingTokens.tokenHash, hashToken(token)))
+      .get();
     expect(stored).toMatchObject({
       candidacyId: mail.candidacyId,
       sentTo: mail.toAddress,
@@ -161,13 +196,25 @@ test("a link in an older mail keeps working beside a newer one, until its own 30
   const expired = findSigningPage({ token: older, now: at(30 * DAY) });
   expect(expired).toMatchObject({ status: "expired", candidacy: { personId: RUTH, name: "Ruth Adeyemi" } });
   const before = snapshotDatabase();
-  expect(recordPledgeFromLink({ token: older, answers: answersInOrder(points, ["signed"]), statement: null, now: at(30 * DAY) })).toEqual({
+  expect(
+    recordPledgeFromLink({
+      token: older,
+      answers: answersInOrder(points, ["signed"]),
+      statement: null,
+      now: at(30 * DAY),
+    }),
+  ).toEqual({
     status: "expired",
   });
   expect(snapshotDatabase()).toEqual(before);
 
   // The newer mail's link, opened later still, records the answers.
-  const signed = recordPledgeFromLink({ token: newer, answers: answersInOrder(points, ["signed"]), statement: null, now: at(30 * DAY) });
+  const signed = recordPledgeFromLink({
+    token: newer,
+    answers: answersInOrder(points, ["signed"]),
+    statement: null,
+    now: at(30 * DAY),
+  });
   expect(signed).toEqual({ status: "recorded", changed: true, candidacyId: ruth.id });
   expect(findSigningPage({ token: newer, now: at(40 * DAY - 1) }).status).toBe("valid");
   expect(findSigningPage({ token: newer, now: at(40 * DAY) }).status).toBe("expired");
@@ -181,7 +228,14 @@ test("a tampered, truncated or made-up link opens nothing and records nothing", 
   const before = snapshotDatabase();
   for (const bad of [tampered, token.slice(0, -1), `${token}A`, madeUp, "", "../../etc/passwd"]) {
     expect(findSigningPage({ token: bad, now: t0 })).toEqual({ status: "unknown" });
-    expect(recordPledgeFromLink({ token: bad, answers: answersInOrder(points, ["signed", "signed"]), statement: "Hi", now: t0 })).toEqual({
+    expect(
+      recordPledgeFromLink({
+        token: bad,
+        answers: answersInOrder(points, ["signed", "signed"]),
+        statement: "Hi",
+        now: t0,
+      }),
+    ).toEqual({
       status: "unknown",
     });
   }
@@ -214,17 +268,31 @@ test("re-importing a candidate with a changed email revokes all their open links
     { revokedAt: null },
   ]);
 
-  const changed = sampleCandidatesCsv().replace('"""ruth.adeyemi@example.net"""', '"""ruth@adeyemi-campaign.example.org"""');
+  const changed = sampleCandidatesCsv().replace(
+    '"""ruth.adeyemi@example.net"""',
+    '"""ruth@adeyemi-campaign.example.org"""',
+  );
   expect(changed).not.toBe(sampleCandidatesCsv());
   const result = runImport({ path: writeInputFile("candidates-dc.csv", changed), now: () => at(3 * HOUR) });
   expect(result.updated).toBe(1);
 
   for (const token of [first, second]) {
-    expect(findSigningPage({ token, now: at(4 * HOUR) })).toMatchObject({ status: "revoked", candidacy: { personId: RUTH } });
-    expect(recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(4 * HOUR) })).toEqual({
+    expect(findSigningPage({ token, now: at(4 * HOUR) })).toMatchObject({
+      status: "revoked",
+      candidacy: { personId: RUTH },
+    });
+    expect(
+      recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(4 * HOUR) }),
+    ).toEqual({
       status: "revoked",
     });
-    expect(db.select({ revokedAt: signingTokens.revokedAt }).from(signingTokens).where(eq(signingTokens.tokenHash, hashToken(token))).get()).toEqual({
+    expect(
+      db
+        .select({ revokedAt: signingTokens.revokedAt })
+        .from(signingTokens)
+        .where(eq(signingTokens.tokenHash, hashToken(token)))
+        .get(),
+    ).toEqual({
       revokedAt: "2024-06-20T12:00:00.000Z",
     });
   }
@@ -261,8 +329,20 @@ test("signing records each point's answer, the statement and 'verified by email'
       updatedAt: "2024-06-20T10:00:00.000Z",
     },
   ]);
-  expect(db.select().from(pledgePointAnswers).where(eq(pledgePointAnswers.candidacyId, ruth.id)).orderBy(asc(pledgePointAnswers.pointId)).all()).toEqual(
-    points.map((p, i) => ({ candidacyId: ruth.id, pointId: p.id, answer: i < 3 ? "signed" : "declined", answeredAt: "2024-06-20T10:00:00.000Z" })),
+  expect(
+    db
+      .select()
+      .from(pledgePointAnswers)
+      .where(eq(pledgePointAnswers.candidacyId, ruth.id))
+      .orderBy(asc(pledgePointAnswers.pointId))
+      .all(),
+  ).toEqual(
+    points.map((p, i) => ({
+      candidacyId: ruth.id,
+      pointId: p.id,
+      answer: i < 3 ? "signed" : "declined",
+      answeredAt: "2024-06-20T10:00:00.000Z",
+    })),
   );
   expect(historyOf(ruth.id)).toEqual([
     {
@@ -279,7 +359,9 @@ test("signing records each point's answer, the statement and 'verified by email'
   ]);
 
   const confirmations = outboxRows("pledge-recorded");
-  expect(confirmations.map((m) => [m.toAddress, m.toName, m.candidacyId])).toEqual([["ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id]]);
+  expect(confirmations.map((m) => [m.toAddress, m.toName, m.candidacyId])).toEqual([
+    ["ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id],
+  ]);
   expect(confirmations[0]?.subject).toBe("Your answers to the Clean Rivers Promise pledge are recorded");
   expect(confirmations[0]?.textBody).toContain(`1. ${points[0]!.title}\n   Signed`);
   expect(confirmations[0]?.textBody).toContain(`4. ${points[3]!.title}\n   Declined`);
@@ -300,7 +382,12 @@ test("signing records each point's answer, the statement and 'verified by email'
 test("signing every point is confirmed as 'You signed'", () => {
   const { ruth, points } = setUp();
   const token = requestLinkToken(ruth.id, t0);
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: t0 });
+  recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
+    statement: null,
+    now: t0,
+  });
   const [mail] = outboxRows("pledge-recorded");
   expect(mail?.subject).toBe("You signed the Clean Rivers Promise pledge");
   expect(mail?.toAddress).toBe("ruth.adeyemi@example.net");
@@ -317,7 +404,9 @@ test("coming back with the same answers adds nothing; a change is appended with 
   // Identical answers, even through a different (newer) link, a day later.
   const later = requestLinkToken(ruth.id, at(DAY));
   const withLaterLink = snapshotDatabase();
-  expect(recordPledgeFromLink({ token: later, answers: { ...first }, statement: "Not point 4.", now: at(2 * DAY) })).toEqual({
+  expect(
+    recordPledgeFromLink({ token: later, answers: { ...first }, statement: "Not point 4.", now: at(2 * DAY) }),
+  ).toEqual({
     status: "recorded",
     changed: false,
     candidacyId: ruth.id,
@@ -327,7 +416,9 @@ test("coming back with the same answers adds nothing; a change is appended with 
 
   // A change of mind on point 4, and point 3 withdrawn to "not answered yet".
   const second = answersInOrder(points, ["signed", "signed", null, "signed"]);
-  expect(recordPledgeFromLink({ token, answers: second, statement: "Now point 4 too.", now: at(3 * DAY) })).toMatchObject({ changed: true });
+  expect(
+    recordPledgeFromLink({ token, answers: second, statement: "Now point 4 too.", now: at(3 * DAY) }),
+  ).toMatchObject({ changed: true });
   const history = historyOf(ruth.id);
   expect(history).toHaveLength(2);
   // Every row there was is still there, unchanged, with the new one after it.
@@ -353,10 +444,28 @@ test("coming back with the same answers adds nothing; a change is appended with 
   // Newest first, each version as it was kept: what it answered and said, as well as when.
   const byPoint = (answers: Answers) => Object.fromEntries(Object.entries(answers).map(([id, a]) => [String(id), a]));
   expect(page?.history).toEqual([
-    { createdAt: "2024-06-23T09:00:00.000Z", trustMark: "verified-by-email", answers: byPoint(second), statement: "Now point 4 too.", evidenceUrl: null },
-    { createdAt: "2024-06-20T10:00:00.000Z", trustMark: "verified-by-email", answers: byPoint(first), statement: "Not point 4.", evidenceUrl: null },
+    {
+      createdAt: "2024-06-23T09:00:00.000Z",
+      trustMark: "verified-by-email",
+      answers: byPoint(second),
+      statement: "Now point 4 too.",
+      evidenceUrl: null,
+    },
+    {
+      createdAt: "2024-06-20T10:00:00.000Z",
+      trustMark: "verified-by-email",
+      answers: byPoint(first),
+      statement: "Not point 4.",
+      evidenceUrl: null,
+    },
   ]);
-  expect(db.select({ firstAnsweredAt: pledges.firstAnsweredAt, updatedAt: pledges.updatedAt }).from(pledges).where(eq(pledges.candidacyId, ruth.id)).get()).toEqual({
+  expect(
+    db
+      .select({ firstAnsweredAt: pledges.firstAnsweredAt, updatedAt: pledges.updatedAt })
+      .from(pledges)
+      .where(eq(pledges.candidacyId, ruth.id))
+      .get(),
+  ).toEqual({
     firstAnsweredAt: "2024-06-20T10:00:00.000Z",
     updatedAt: "2024-06-23T09:00:00.000Z",
   });
@@ -378,11 +487,15 @@ test("pledge history and the audit log are append-only: the database refuses to 
   );
   expect(() => db.delete(pledgeHistory).run()).toThrow("pledge_history is append-only: rows cannot be deleted");
   expect(() => db.$client.prepare("update pledge_history set answers = '{}'").run()).toThrow(/append-only/);
-  expect(() => db.$client.prepare("delete from pledge_history where candidacy_id = ?").run(ruth.id)).toThrow(/append-only/);
+  expect(() => db.$client.prepare("delete from pledge_history where candidacy_id = ?").run(ruth.id)).toThrow(
+    /append-only/,
+  );
   expect(() => db.$client.prepare("update audit_log set actor = 'someone else'").run()).toThrow(
     "audit_log is append-only: rows cannot be updated",
   );
-  expect(() => db.$client.prepare("delete from audit_log").run()).toThrow("audit_log is append-only: rows cannot be deleted");
+  expect(() => db.$client.prepare("delete from audit_log").run()).toThrow(
+    "audit_log is append-only: rows cannot be deleted",
+  );
   expect(snapshotDatabase()).toEqual(before);
 });
 
@@ -395,7 +508,9 @@ test("pledge history cannot be rewritten by REPLACE either", () => {
   const [row] = historyOf(ruth.id);
   expect(() =>
     db.$client
-      .prepare("replace into pledge_history (id, candidacy_id, answers, statement, trust_mark, recorded_by, created_at) values (?, ?, '{}', ?, ?, ?, ?)")
+      .prepare(
+        "replace into pledge_history (id, candidacy_id, answers, statement, trust_mark, recorded_by, created_at) values (?, ?, '{}', ?, ?, ?, ?)",
+      )
       .run(row!.id, ruth.id, "Rewritten words.", "verified-by-email", "candidate", t0.toISOString()),
   ).toThrow(/append-only/);
   expect(historyOf(ruth.id)[0]?.statement).toBe("Original words.");
@@ -433,7 +548,12 @@ test("two processes posting the same link at the same moment record one signing"
       ],
       {
         cwd: repoDir,
-        env: { ...process.env, SIGN_TOKEN: token, SIGN_ANSWERS: JSON.stringify(answers), SIGN_NOW: at(HOUR).toISOString() },
+        env: {
+          ...process.env,
+          SIGN_TOKEN: token,
+          SIGN_ANSWERS: JSON.stringify(answers),
+          SIGN_NOW: at(HOUR).toISOString(),
+        },
         stdio: ["pipe", "pipe", "pipe"],
       },
     );
@@ -486,12 +606,21 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
     .filter((line) => !line.startsWith(`${FELIX},`))
     .join("\n");
   expect(
-    runImport({ path: writeInputFile("candidates-dc.csv", withoutFelix), now: () => at(HOUR), confirmWithdrawals: true }).withdrawn,
+    runImport({
+      path: writeInputFile("candidates-dc.csv", withoutFelix),
+      now: () => at(HOUR),
+      confirmWithdrawals: true,
+    }).withdrawn,
   ).toBe(1);
 
-  expect(findSigningPage({ token, now: at(2 * HOUR) })).toMatchObject({ status: "withdrawn", candidacy: { personId: FELIX } });
+  expect(findSigningPage({ token, now: at(2 * HOUR) })).toMatchObject({
+    status: "withdrawn",
+    candidacy: { personId: FELIX },
+  });
   const before = snapshotDatabase();
-  expect(recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(2 * HOUR) })).toEqual({
+  expect(
+    recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(2 * HOUR) }),
+  ).toEqual({
     status: "withdrawn",
   });
   requestSigningLink({ candidacyId: felix.id, clientIp: "192.0.2.200", now: at(2 * HOUR) });
@@ -511,9 +640,12 @@ test("a signing link is sent only to the published address; a candidate without 
   expect(outboxRows()).toEqual([]);
   expect(db.select().from(signingTokens).all()).toEqual([]);
 
-  for (let i = 0; i < 3; i++) requestSigningLink({ candidacyId: ruth.id, clientIp: `192.0.2.${10 + i}`, now: at(i * 60_000) });
+  for (let i = 0; i < 3; i++)
+    requestSigningLink({ candidacyId: ruth.id, clientIp: `192.0.2.${10 + i}`, now: at(i * 60_000) });
   // The fourth within the hour, from anyone: refused, saying when the candidate's window reopens.
-  const fourth = catchRateLimited(() => requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.13", now: at(3 * 60_000) }));
+  const fourth = catchRateLimited(() =>
+    requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.13", now: at(3 * 60_000) }),
+  );
   expect(fourth.retryAfterSeconds).toBe(57 * 60);
   const mails = outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([
@@ -522,7 +654,9 @@ test("a signing link is sent only to the published address; a candidate without 
     ["signing-link", "ruth.adeyemi@example.net"],
   ]);
   expect(mails[0]?.subject).toBe("Your link to sign the Clean Rivers Promise pledge");
-  expect(mails[0]?.textBody).toContain("We send these links only to the email address published for you by Democracy Club.");
+  expect(mails[0]?.textBody).toContain(
+    "We send these links only to the email address published for you by Democracy Club.",
+  );
   expect(mails[0]?.textBody).toContain("It works until 20 Jul 2024.");
   requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.14", now: at(HOUR + 1) });
   expect(outboxRows()).toHaveLength(4);
@@ -547,7 +681,9 @@ test("one client may ask for at most 10 signing links an hour, whichever candida
     requestSigningLink({ candidacyId: people[i < 9 ? i % 3 : 3]!.id, clientIp: client, now: at(i * 60_000) });
   }
   expect(outboxRows("signing-link")).toHaveLength(9);
-  const eleventh = catchRateLimited(() => requestSigningLink({ candidacyId: sandra.id, clientIp: client, now: at(10 * 60_000) }));
+  const eleventh = catchRateLimited(() =>
+    requestSigningLink({ candidacyId: sandra.id, clientIp: client, now: at(10 * 60_000) }),
+  );
   expect(eleventh.retryAfterSeconds).toBe(50 * 60);
   // Someone else is not held up by that client.
   requestSigningLink({ candidacyId: sandra.id, clientIp: "198.51.100.24", now: at(10 * 60_000) });
@@ -580,10 +716,20 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   const token = requestLinkToken(ruth.id, t0);
 
   // Declining everything is not signing: nobody is told.
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["declined", "declined", "declined", "declined"]), statement: null, now: at(HOUR) });
+  recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["declined", "declined", "declined", "declined"]),
+    statement: null,
+    now: at(HOUR),
+  });
   expect(outboxRows("candidate-signed")).toEqual([]);
 
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]), statement: null, now: at(2 * HOUR) });
+  recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]),
+    statement: null,
+    now: at(2 * HOUR),
+  });
   const notices = outboxRows("candidate-signed");
   expect(notices.map((m) => [m.toAddress, m.toName])).toEqual([["ann@example.org", "Ann Able"]]);
   expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed some points of the Clean Rivers Promise pledge");
@@ -593,7 +739,12 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   expect(recipients.filter((r) => r.notifiedAt).map((r) => r.notifiedAt)).toEqual(["2024-06-20T11:00:00.000Z"]);
 
   // Signing the last point later sends Ann nothing more.
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(3 * HOUR) });
+  recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
+    statement: null,
+    now: at(3 * HOUR),
+  });
   expect(outboxRows("candidate-signed")).toHaveLength(1);
 });
 
@@ -606,7 +757,12 @@ test("once a candidate has signed every point, the ask form thanks them and no a
   expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
 
   const token = tokenIn(outboxRows("candidate-ask")[0]!.textBody, "pledge/sign");
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(2 * 60_000) });
+  recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
+    statement: null,
+    now: at(2 * 60_000),
+  });
 
   const askable = listAskableCandidates({ constituencyCode: BRACKENBY });
   expect(askable.find((c) => c.personId === RUTH)?.signedEveryPoint).toBe(true);
@@ -616,18 +772,28 @@ test("once a candidate has signed every point, the ask form thanks them and no a
   const confirmed = askAndConfirm({ candidacyIds: [ruth.id, felix.id], email: "third@example.org" }, at(3 * 60_000));
   expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
   const third = db.select({ id: asks.id }).from(asks).where(eq(asks.email, "third@example.org")).get()!;
-  expect(db.select({ candidacyId: askRecipients.candidacyId }).from(askRecipients).where(eq(askRecipients.askId, third.id)).all()).toEqual([
-    { candidacyId: felix.id },
-  ]);
+  expect(
+    db
+      .select({ candidacyId: askRecipients.candidacyId })
+      .from(askRecipients)
+      .where(eq(askRecipients.askId, third.id))
+      .all(),
+  ).toEqual([{ candidacyId: felix.id }]);
 
   // The digest due an hour later is not sent to someone who has signed everything.
   expect(queueDueDigests({ now: at(2 * HOUR) })).toBe(0);
   expect(outboxRows("candidate-digest")).toEqual([]);
   const second = db.select({ id: asks.id }).from(asks).where(eq(asks.email, "second@example.org")).get()!;
-  expect(db.select({ delivery: askRecipients.delivery, outboxId: askRecipients.outboxId }).from(askRecipients).where(eq(askRecipients.askId, second.id)).all()).toEqual([
-    { delivery: "already-signed", outboxId: null },
-  ]);
-  expect(outboxRows().filter((m) => m.toAddress === "ruth.adeyemi@example.net" && m.kind.startsWith("candidate-"))).toHaveLength(1);
+  expect(
+    db
+      .select({ delivery: askRecipients.delivery, outboxId: askRecipients.outboxId })
+      .from(askRecipients)
+      .where(eq(askRecipients.askId, second.id))
+      .all(),
+  ).toEqual([{ delivery: "already-signed", outboxId: null }]);
+  expect(
+    outboxRows().filter((m) => m.toAddress === "ruth.adeyemi@example.net" && m.kind.startsWith("candidate-")),
+  ).toHaveLength(1);
 });
 
 test("an ask submitted before the candidate signed everything, confirmed after, is recorded but not mailed to them", () => {
@@ -648,7 +814,12 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
     clientIp: "192.0.2.252",
     now: t0,
   });
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]), statement: null, now: at(HOUR) });
+  recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
+    statement: null,
+    now: at(HOUR),
+  });
   const confirmationToken = tokenIn(outboxRows("ask-confirmation")[0]!.textBody, "asks/confirm");
   const confirmed = confirmAsk({ token: confirmationToken, now: at(2 * HOUR) });
   expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
@@ -670,7 +841,9 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   await drainOutbox({ transport, now: at(60_000) });
 
   const askMail = smtp.received.find((m) => m.envelope.to.includes("ruth.adeyemi@example.net"));
-  expect(askMail?.parsed.subject).toBe("Will you sign the Clean Rivers Promise pledge? A constituent in Brackenby Vale asks");
+  expect(askMail?.parsed.subject).toBe(
+    "Will you sign the Clean Rivers Promise pledge? A constituent in Brackenby Vale asks",
+  );
   const token = tokenIn(askMail?.parsed.text ?? "", "pledge/sign");
   // Sent: the outbox row's link is struck out, so no working token is left in the database.
   const sentAsk = outboxRows("candidate-ask")[0]!;
@@ -688,15 +861,21 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   ).toMatchObject({ status: "recorded", changed: true });
   await drainOutbox({ transport, now: at(HOUR + 60_000) });
 
-  const confirmation = smtp.received.find((m) => m.parsed.subject === "Your answers to the Clean Rivers Promise pledge are recorded");
+  const confirmation = smtp.received.find(
+    (m) => m.parsed.subject === "Your answers to the Clean Rivers Promise pledge are recorded",
+  );
   expect(confirmation?.envelope).toEqual({ from: fixtureCampaign.fromEmail, to: ["ruth.adeyemi@example.net"] });
   expect(confirmation?.parsed.text).toContain(`4. ${points[3]!.title}\n   Declined`);
   expect(confirmation?.parsed.text).toContain("I will not sign point 4.");
   expect(confirmation?.parsed.text).toContain("Not you?");
 
-  const notice = smtp.received.find((m) => m.envelope.to.includes("ann@example.org") && m.parsed.subject?.includes("has signed"));
+  const notice = smtp.received.find(
+    (m) => m.envelope.to.includes("ann@example.org") && m.parsed.subject?.includes("has signed"),
+  );
   expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed some points of the Clean Rivers Promise pledge");
-  expect(notice?.parsed.to && "value" in notice.parsed.to ? notice.parsed.to.value.map((v) => v.address) : []).toEqual(["ann@example.org"]);
+  expect(notice?.parsed.to && "value" in notice.parsed.to ? notice.parsed.to.value.map((v) => v.address) : []).toEqual([
+    "ann@example.org",
+  ]);
   expect(notice?.parsed.text).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(smtp.received).toHaveLength(4); // ask confirmation, candidate ask, pledge confirmation, supporter notice
 });

@@ -19,7 +19,10 @@ beforeAll(async () => {
     response.writeHead(request.url === "/postcodes/ZZ2%201AA" ? 200 : 404, { "Content-Type": "application/json" });
     response.end(
       request.url === "/postcodes/ZZ2%201AA"
-        ? JSON.stringify({ status: 200, result: { postcode: "ZZ2 1AA", codes: { parliamentary_constituency_2024: "E14009002" } } })
+        ? JSON.stringify({
+            status: 200,
+            result: { postcode: "ZZ2 1AA", codes: { parliamentary_constituency_2024: "E14009002" } },
+          })
         : JSON.stringify({ status: 404, error: "Postcode not found" }),
     );
   });

@@ -40,7 +40,10 @@ test("a postcode in the directory redirects to its constituency, carrying the po
 });
 
 test("choosing a constituency by name redirects to it", async () => {
-  await expect(find("?constituency=brackenby-vale")).resolves.toEqual({ status: 302, location: "/constituencies/brackenby-vale" });
+  await expect(find("?constituency=brackenby-vale")).resolves.toEqual({
+    status: 302,
+    location: "/constituencies/brackenby-vale",
+  });
 });
 
 test("with nothing asked, /find is just the two forms, with every constituency to choose from", async () => {
@@ -94,7 +97,9 @@ test.each([
 
 test("a terminated postcode with no constituency still gets the terminated message", async () => {
   const { page } = await find("?postcode=ZY1%209ZZ");
-  expect(page?.errors.postcode).toMatch(/^The postcode ZY1 9ZZ is no longer in use \(it stopped being used in December 2009\)/);
+  expect(page?.errors.postcode).toMatch(
+    /^The postcode ZY1 9ZZ is no longer in use \(it stopped being used in December 2009\)/,
+  );
 });
 
 test("a very long value is not echoed back in full", async () => {
@@ -115,7 +120,8 @@ test.each([
 });
 
 test("the home page fills the postcode in from a shared link, normalised when it is one", async () => {
-  const home = (query: string) => homeLoader({ request: new Request(`http://localhost/${query}`), params: {}, context: {} });
+  const home = (query: string) =>
+    homeLoader({ request: new Request(`http://localhost/${query}`), params: {}, context: {} });
 
   expect(home("?postcode=zz1%201aa").postcode).toBe("ZZ1 1AA");
   expect(home("?postcode=not%20yet").postcode).toBe("not yet");

@@ -47,11 +47,24 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
 
     const result = await runPostcodeImport({ path: realSample });
 
-    expect(result).toMatchObject({ kind: "onspd-postcodes", rows: 298, added: 298, updated: 0, removed: 0, unchanged: 0 });
+    expect(result).toMatchObject({
+      kind: "onspd-postcodes",
+      rows: 298,
+      added: 298,
+      updated: 0,
+      removed: 0,
+      unchanged: 0,
+    });
     expect(result.sha256).toBe(sha256(realSample));
     expect(countPostcodes()).toBe(298);
     // 22 in Aberdeen plus SE1 9ZZ (the README counts that one among the six special rows).
-    expect(db.select().from(postcodes).all().filter((p) => p.terminatedOn !== null)).toHaveLength(23);
+    expect(
+      db
+        .select()
+        .from(postcodes)
+        .all()
+        .filter((p) => p.terminatedOn !== null),
+    ).toHaveLength(23);
     expect(findPostcode({ postcode: "JE2 4WD" })).toEqual({
       postcode: "JE2 4WD",
       constituencyCode: "L99999999",
@@ -65,9 +78,19 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
       slug: "bermondsey-and-old-southwark",
     });
 
-    await expect(lookUp("ab10 1ab")).resolves.toMatchObject({ status: "found", constituency: { name: "Aberdeen South" } });
-    await expect(lookUp("M1 1AD")).resolves.toMatchObject({ status: "found", constituency: { name: "Manchester Central" } });
-    await expect(lookUp("se19zz")).resolves.toEqual({ status: "terminated", postcode: "SE1 9ZZ", terminatedOn: "1998-12" });
+    await expect(lookUp("ab10 1ab")).resolves.toMatchObject({
+      status: "found",
+      constituency: { name: "Aberdeen South" },
+    });
+    await expect(lookUp("M1 1AD")).resolves.toMatchObject({
+      status: "found",
+      constituency: { name: "Manchester Central" },
+    });
+    await expect(lookUp("se19zz")).resolves.toEqual({
+      status: "terminated",
+      postcode: "SE1 9ZZ",
+      terminatedOn: "1998-12",
+    });
     await expect(lookUp("AB11 3AG")).resolves.toMatchObject({ status: "terminated" });
     await expect(lookUp("je2 4wd")).resolves.toEqual({
       status: "no-constituency",
@@ -114,11 +137,22 @@ describe("generated ONSPD files against the fixture election", () => {
       postcode: "ZZ1 1AA",
       constituency: { gssCode: "E14009001", name: "Mardale and Thorne", slug: "mardale-and-thorne" },
     });
-    await expect(lookUp(" zz2 4ab ")).resolves.toMatchObject({ status: "found", constituency: { slug: "glynmawr-and-afon-dwr" } });
-    await expect(lookUp("ZZ3 5ZZ")).resolves.toEqual({ status: "terminated", postcode: "ZZ3 5ZZ", terminatedOn: "2023-11" });
+    await expect(lookUp(" zz2 4ab ")).resolves.toMatchObject({
+      status: "found",
+      constituency: { slug: "glynmawr-and-afon-dwr" },
+    });
+    await expect(lookUp("ZZ3 5ZZ")).resolves.toEqual({
+      status: "terminated",
+      postcode: "ZZ3 5ZZ",
+      terminatedOn: "2023-11",
+    });
     await expect(lookUp("ZY1 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside" });
     await expect(lookUp("ZY2 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside" });
-    await expect(lookUp("ZY3 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside", gssCode: null });
+    await expect(lookUp("ZY3 1AA")).resolves.toMatchObject({
+      status: "no-constituency",
+      reason: "outside",
+      gssCode: null,
+    });
     await expect(lookUp("ZY9 1AA")).resolves.toMatchObject({
       status: "no-constituency",
       reason: "not-covered",
@@ -155,7 +189,13 @@ describe("generated ONSPD files against the fixture election", () => {
     ]);
     // The replaced rows and the removal markers have been cleaned up.
     expect(db.select().from(postcodes).all()).toHaveLength(4);
-    expect(listImportRuns({ limit: 1 })[0]).toMatchObject({ kind: "onspd-postcodes", rows: 4, added: 1, updated: 2, removed: 49 });
+    expect(listImportRuns({ limit: 1 })[0]).toMatchObject({
+      kind: "onspd-postcodes",
+      rows: 4,
+      added: 1,
+      updated: 2,
+      removed: 49,
+    });
   });
 
   test("postcodes written with odd spacing or case are stored normalised", async () => {
@@ -303,7 +343,12 @@ describe("bad input is refused with where and why, and the database is left as i
     const problems = await expectRefused(path);
 
     expect(problems).toEqual([
-      { file: "ONSPD_TEST.csv", line: 3, column: "pcds", message: 'must be a full UK postcode such as SW1A 1AA (got "NOT A POSTCODE")' },
+      {
+        file: "ONSPD_TEST.csv",
+        line: 3,
+        column: "pcds",
+        message: 'must be a full UK postcode such as SW1A 1AA (got "NOT A POSTCODE")',
+      },
       { file: "ONSPD_TEST.csv", line: 4, column: "pcds", message: "a postcode is required" },
       {
         file: "ONSPD_TEST.csv",
@@ -311,18 +356,31 @@ describe("bad input is refused with where and why, and the database is left as i
         column: "pcon",
         message: 'must be empty or a 9-character GSS code such as E14001063 (got "E1400900")',
       },
-      expect.objectContaining({ line: 6, column: "doterm", message: expect.stringContaining('YYYYMM such as 201906 (got "2019-06")') }),
+      expect.objectContaining({
+        line: 6,
+        column: "doterm",
+        message: expect.stringContaining('YYYYMM such as 201906 (got "2019-06")'),
+      }),
       expect.objectContaining({ line: 7, column: "doterm", message: expect.stringContaining('(got "201913")') }),
     ]);
   });
 
   test("a postcode listed twice, however it is written", async () => {
-    const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), onspdRow({ pcds: "ZZ1 1AB" }), onspdRow({ pcds: "zz1 1aa" })]);
+    const path = writeOnspdFile([
+      onspdRow({ pcds: "ZZ1 1AA" }),
+      onspdRow({ pcds: "ZZ1 1AB" }),
+      onspdRow({ pcds: "zz1 1aa" }),
+    ]);
 
     const problems = await expectRefused(path);
 
     expect(problems).toEqual([
-      { file: "ONSPD_TEST.csv", line: 4, column: "pcds", message: 'duplicate postcode "ZZ1 1AA" (first seen on line 2)' },
+      {
+        file: "ONSPD_TEST.csv",
+        line: 4,
+        column: "pcds",
+        message: 'duplicate postcode "ZZ1 1AA" (first seen on line 2)',
+      },
     ]);
   });
 
@@ -333,7 +391,11 @@ describe("bad input is refused with where and why, and the database is left as i
     const problems = await expectRefused(path);
 
     expect(problems).toEqual([
-      expect.objectContaining({ line: 1, column: "doterm", message: expect.stringContaining('the header has no "doterm" column') }),
+      expect.objectContaining({
+        line: 1,
+        column: "doterm",
+        message: expect.stringContaining('the header has no "doterm" column'),
+      }),
     ]);
   });
 
@@ -405,7 +467,9 @@ describe("bad input is refused with where and why, and the database is left as i
       {
         file: "ONSPD_TEST.csv",
         line: 3,
-        message: expect.stringMatching(/^the file ends in the middle of a line, with no line break after the last record/),
+        message: expect.stringMatching(
+          /^the file ends in the middle of a line, with no line break after the last record/,
+        ),
       },
     ]);
   });
@@ -455,7 +519,11 @@ describe("a big import never makes the site wait, and lookups always see one who
   const old = (postcodes: string[]) => writeOnspdFile(postcodes.map((pcds) => onspdRow({ pcds, pcon: "E14009001" })));
   const moved = (postcodes: string[]) => writeOnspdFile(postcodes.map((pcds) => onspdRow({ pcds, pcon: "E14009002" })));
   const postcodesIn = (n: number) =>
-    Array.from({ length: n }, (_, i) => `ZZ${(i % 99) + 1} ${i % 10}${"ABDEFGHJLN"[Math.floor(i / 10) % 10]}${"ABDEFGHJLN"[Math.floor(i / 100) % 10]}`);
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `ZZ${(i % 99) + 1} ${i % 10}${"ABDEFGHJLN"[Math.floor(i / 10) % 10]}${"ABDEFGHJLN"[Math.floor(i / 100) % 10]}`,
+    );
   const rawRows = () => db.$client.prepare("select count(*) from postcodes").pluck().get() as number;
 
   test("while the new directory is written in short transactions, lookups see the old one whole; then the new one whole", async () => {
@@ -496,11 +564,15 @@ describe("a big import never makes the site wait, and lookups always see one who
     const all = postcodesIn(3000);
     await runPostcodeImport({ path: old(all) });
     const next = moved(all);
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./postcode-import-child.ts", import.meta.url)), next], {
-      cwd: fileURLToPath(new URL("../../", import.meta.url)),
-      env: process.env,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./postcode-import-child.ts", import.meta.url)), next],
+      {
+        cwd: fileURLToPath(new URL("../../", import.meta.url)),
+        env: process.env,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const exited = new Promise((resolve) => child.once("exit", resolve));
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -93,7 +93,11 @@ test("a base URL with a trailing slash works the same", async () => {
 });
 
 test("a 404 then a terminated-postcode record means terminated, with the month it ended", async () => {
-  await expect(httpLookup()("se1 9zz")).resolves.toEqual({ status: "terminated", postcode: "SE1 9ZZ", terminatedOn: "1998-12" });
+  await expect(httpLookup()("se1 9zz")).resolves.toEqual({
+    status: "terminated",
+    postcode: "SE1 9ZZ",
+    terminatedOn: "1998-12",
+  });
   expect(requests).toEqual(["/postcodes/SE1%209ZZ", "/terminated_postcodes/SE1%209ZZ"]);
 });
 
@@ -109,7 +113,11 @@ test("no constituency (a pseudo-code or none) differs from one we have not impor
     reason: "outside",
     gssCode: "L99999999",
   });
-  await expect(httpLookup()("GY1 1AA")).resolves.toMatchObject({ status: "no-constituency", reason: "outside", gssCode: null });
+  await expect(httpLookup()("GY1 1AA")).resolves.toMatchObject({
+    status: "no-constituency",
+    reason: "outside",
+    gssCode: null,
+  });
   await expect(httpLookup()("SE1P 5ZZ")).resolves.toEqual({
     status: "no-constituency",
     postcode: "SE1P 5ZZ",
@@ -129,8 +137,14 @@ test("a server error, a page that is not JSON and a rate limit all mean unavaila
     status: "unavailable",
     message: `${apiUrl}/postcodes answered HTTP 500`,
   });
-  await expect(httpLookup()("ZZ6 6ZZ")).resolves.toMatchObject({ status: "unavailable", message: expect.stringContaining("not JSON") });
-  await expect(httpLookup()("ZZ7 7ZZ")).resolves.toMatchObject({ status: "unavailable", message: expect.stringContaining("HTTP 429") });
+  await expect(httpLookup()("ZZ6 6ZZ")).resolves.toMatchObject({
+    status: "unavailable",
+    message: expect.stringContaining("not JSON"),
+  });
+  await expect(httpLookup()("ZZ7 7ZZ")).resolves.toMatchObject({
+    status: "unavailable",
+    message: expect.stringContaining("HTTP 429"),
+  });
 });
 
 test("a server that never answers is given up on after the timeout", async () => {

@@ -5,11 +5,58 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const onspdHeader = [
-  "pcd7", "pcd8", "pcds", "dointr", "doterm", "oscty", "ced", "oslaua", "osward", "parish", "usertype",
-  "oseast1m", "osnrth1m", "osgrdind", "oshlthau", "nhser", "ctry", "rgn", "streg", "pcon", "eer", "teclec",
-  "ttwa", "pct", "itl", "statsward", "oa01", "casward", "npark", "lsoa01", "msoa01", "ur01ind", "oac01",
-  "oa11", "lsoa11", "msoa11", "wz11", "sicbl", "bua11", "ru11ind", "oac11", "lat", "long", "lep1", "lep2",
-  "pfa", "imd", "calncv", "icb", "oa21", "lsoa21", "msoa21",
+  "pcd7",
+  "pcd8",
+  "pcds",
+  "dointr",
+  "doterm",
+  "oscty",
+  "ced",
+  "oslaua",
+  "osward",
+  "parish",
+  "usertype",
+  "oseast1m",
+  "osnrth1m",
+  "osgrdind",
+  "oshlthau",
+  "nhser",
+  "ctry",
+  "rgn",
+  "streg",
+  "pcon",
+  "eer",
+  "teclec",
+  "ttwa",
+  "pct",
+  "itl",
+  "statsward",
+  "oa01",
+  "casward",
+  "npark",
+  "lsoa01",
+  "msoa01",
+  "ur01ind",
+  "oac01",
+  "oa11",
+  "lsoa11",
+  "msoa11",
+  "wz11",
+  "sicbl",
+  "bua11",
+  "ru11ind",
+  "oac11",
+  "lat",
+  "long",
+  "lep1",
+  "lep2",
+  "pfa",
+  "imd",
+  "calncv",
+  "icb",
+  "oa21",
+  "lsoa21",
+  "msoa21",
 ] as const;
 
 type Column = (typeof onspdHeader)[number];
@@ -42,7 +89,10 @@ export function onspdRow({
 }
 
 /** Writes header + lines to a fresh temp directory and returns the path. */
-export function writeOnspdFile(lines: string[], { name = "ONSPD_TEST.csv", header = onspdHeader.join(","), eol = "\n" } = {}) {
+export function writeOnspdFile(
+  lines: string[],
+  { name = "ONSPD_TEST.csv", header = onspdHeader.join(","), eol = "\n" } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "pledge-onspd-"));
   const path = join(dir, name);
   writeFileSync(path, [header, ...lines].join(eol) + eol);

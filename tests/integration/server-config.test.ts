@@ -5,7 +5,13 @@ import { expect, test } from "vitest";
 // before it touches the database, with one plain line per problem.
 test("invalid settings stop start-up with exit status 1 and one line per problem, no stack trace", () => {
   const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-    env: { PATH: process.env.PATH, NODE_ENV: "production", TRUSTED_PROXY: "10.0.0.300", PORT: "eighty", DATABASE_PATH: "/nonexistent/never.sqlite" },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      TRUSTED_PROXY: "10.0.0.300",
+      PORT: "eighty",
+      DATABASE_PATH: "/nonexistent/never.sqlite",
+    },
     encoding: "utf8",
     timeout: 60_000,
   });

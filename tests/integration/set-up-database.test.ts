@@ -20,7 +20,8 @@ const repoRoot = join(import.meta.dirname, "../..");
 // What npm start loads into an empty database is the sample in data/, which
 // may be edited at any time: its campaign name and seat count are read from it.
 const sampleCampaign = JSON.parse(readFileSync(join(repoRoot, "data/campaign.json"), "utf8")) as { name: string };
-const sampleSeats = (parse(readFileSync(join(repoRoot, "data/constituencies-ons.csv")), { columns: true }) as unknown[]).length;
+const sampleSeats = (parse(readFileSync(join(repoRoot, "data/constituencies-ons.csv")), { columns: true }) as unknown[])
+  .length;
 
 function startUp(options: { campaignFile?: string } = {}) {
   const lines: string[] = [];
@@ -33,7 +34,12 @@ function startUp(options: { campaignFile?: string } = {}) {
 function importElection() {
   const seats = [buildSeat(), buildSeat()];
   runImport({ path: writeInputFile("hoc.csv", hocCsv(seats)) });
-  runImport({ path: writeInputFile("dc.csv", dcCsv([buildCandidate(seats[0]!), buildCandidate(seats[0]!), buildCandidate(seats[1]!)])) });
+  runImport({
+    path: writeInputFile(
+      "dc.csv",
+      dcCsv([buildCandidate(seats[0]!), buildCandidate(seats[0]!), buildCandidate(seats[1]!)]),
+    ),
+  });
 }
 
 function campaignFile(overrides: Record<string, unknown>) {
@@ -98,27 +104,45 @@ test("a campaign for another election than the candidates imported is warned abo
   loadCampaignSettings({ path: campaignFile({ electionId: "parl.2029-05-03", electionDate: "2029-05-03" }) });
   const { warnings } = startUp();
   expect(warnings).toContain("is for the election parl.2029-05-03, which has no candidates");
-  expect(warnings).toContain("The candidates imported are for parl.2024-07-04 (3): set electionId in the campaign settings");
+  expect(warnings).toContain(
+    "The candidates imported are for parl.2024-07-04 (3): set electionId in the campaign settings",
+  );
 });
 
 test("npm start reads CAMPAIGN_FILE from the environment", () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-setup-"));
   try {
-    const env = { ...process.env, DATABASE_PATH: join(dir, "db.sqlite"), CAMPAIGN_FILE: campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" }) };
-    const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: repoRoot, env, encoding: "utf8" });
+    const env = {
+      ...process.env,
+      DATABASE_PATH: join(dir, "db.sqlite"),
+      CAMPAIGN_FILE: campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" }),
+    };
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: repoRoot, env, encoding: "utf8" });
     const seat = buildSeat();
-    expect(run(["scripts/import.ts", writeInputFile("hoc.csv", hocCsv([seat])), writeInputFile("dc.csv", dcCsv([buildCandidate(seat)]))]).status).toBe(0);
+    expect(
+      run([
+        "scripts/import.ts",
+        writeInputFile("hoc.csv", hocCsv([seat])),
+        writeInputFile("dc.csv", dcCsv([buildCandidate(seat)])),
+      ]).status,
+    ).toBe(0);
     const setup = run(["scripts/setup.ts"]);
     expect(setup.status, setup.stderr).toBe(0);
     expect(setup.stdout).toContain('loaded the campaign "Fair Homes Pledge"');
-    expect(setup.stdout).toContain('Campaign "Fair Homes Pledge" for parl.2024-07-04: constituencies 1, candidacies 1.');
+    expect(setup.stdout).toContain(
+      'Campaign "Fair Homes Pledge" for parl.2024-07-04: constituencies 1, candidacies 1.',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test("npm run campaign -- --help explains itself and when start-up loads a campaign by itself", () => {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/campaign.ts", "--help"], { cwd: repoRoot, encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/campaign.ts", "--help"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
   expect(result.status).toBe(0);
   expect(result.stdout).toContain("Usage: npm run campaign -- FILE");
   expect(result.stdout).toContain("only into a\ndatabase that has an election but no campaign");

@@ -1,13 +1,5 @@
 import { expect, test } from "vitest";
-import {
-  boardHref,
-  filterBoard,
-  PAGE_SIZE,
-  pageOf,
-  sortBoard,
-  summariseBoard,
-  type BoardRow,
-} from "~/utils/board";
+import { boardHref, filterBoard, PAGE_SIZE, pageOf, sortBoard, summariseBoard, type BoardRow } from "~/utils/board";
 import { parseBoardQuery } from "~/utils/page-query";
 import { bestPledgeStatus, pledgeStatusOf } from "~/utils/pledge";
 
@@ -35,8 +27,26 @@ function row(overrides: Partial<BoardRow>): BoardRow {
 const rows = [
   row({ name: "Ann Able", status: "signed-all", signed: 4 }),
   row({ name: "Ben Baker", partyId: "PP52", partyName: "Conservative and Unionist Party", status: "declined" }),
-  row({ name: "Cat Cole", constituencyCode: "W07009001", constituencyName: "Rhosgoch and Afon Dŵr", nation: "Wales", regionName: "Wales", status: "signed-some", signed: 2 }),
-  row({ name: "Dai Davies", constituencyCode: "W07009001", constituencyName: "Rhosgoch and Afon Dŵr", nation: "Wales", regionName: "Wales", partyId: "PP77", partyName: "Plaid Cymru", status: "signed-all", signed: 4 }),
+  row({
+    name: "Cat Cole",
+    constituencyCode: "W07009001",
+    constituencyName: "Rhosgoch and Afon Dŵr",
+    nation: "Wales",
+    regionName: "Wales",
+    status: "signed-some",
+    signed: 2,
+  }),
+  row({
+    name: "Dai Davies",
+    constituencyCode: "W07009001",
+    constituencyName: "Rhosgoch and Afon Dŵr",
+    nation: "Wales",
+    regionName: "Wales",
+    partyId: "PP77",
+    partyName: "Plaid Cymru",
+    status: "signed-all",
+    signed: 4,
+  }),
   row({ name: "Eve Evans", standing: false, status: "withdrawn" }),
 ];
 
@@ -65,20 +75,34 @@ test("the query string is parsed once; unknown values fall back to showing every
 test("filters combine, and search ignores case and accents", () => {
   const all = parseBoardQuery(new URLSearchParams());
   expect(filterBoard(rows, { ...all, nation: "Wales" }).map((r) => r.name)).toEqual(["Cat Cole", "Dai Davies"]);
-  expect(filterBoard(rows, { ...all, status: "signed-all", nation: "Wales" }).map((r) => r.name)).toEqual(["Dai Davies"]);
+  expect(filterBoard(rows, { ...all, status: "signed-all", nation: "Wales" }).map((r) => r.name)).toEqual([
+    "Dai Davies",
+  ]);
   expect(filterBoard(rows, { ...all, party: "PP52" }).map((r) => r.name)).toEqual(["Ben Baker"]);
   expect(filterBoard(rows, { ...all, q: "afon dwr" }).map((r) => r.name)).toEqual(["Cat Cole", "Dai Davies"]);
   expect(filterBoard(rows, { ...all, q: "BEN" }).map((r) => r.name)).toEqual(["Ben Baker"]);
 });
 
 test("sorting by status puts signed first; ties fall back to constituency then name", () => {
-  expect(sortBoard(rows, "status").map((r) => r.name)).toEqual(["Ann Able", "Dai Davies", "Cat Cole", "Ben Baker", "Eve Evans"]);
+  expect(sortBoard(rows, "status").map((r) => r.name)).toEqual([
+    "Ann Able",
+    "Dai Davies",
+    "Cat Cole",
+    "Ben Baker",
+    "Eve Evans",
+  ]);
   expect(sortBoard(rows, "party").map((r) => r.partyName)[0]).toBe("Conservative and Unionist Party");
 });
 
 test("the headline counts: signed every point out of standing, constituencies with one, by party and region", () => {
   const summary = summariseBoard(rows);
-  expect(summary).toMatchObject({ standing: 4, signedAll: 2, signedSome: 1, constituencies: 2, constituenciesWithSigned: 2 });
+  expect(summary).toMatchObject({
+    standing: 4,
+    signedAll: 2,
+    signedSome: 1,
+    constituencies: 2,
+    constituenciesWithSigned: 2,
+  });
   expect(summary.byParty).toEqual([
     { key: "PP53", label: "Labour Party", signed: 1, standing: 2 },
     { key: "PP77", label: "Plaid Cymru", signed: 1, standing: 1 },

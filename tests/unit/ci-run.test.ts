@@ -31,7 +31,10 @@ mkdirSync(join(dir, ".ci"));
 copyFileSync(join(repoRoot, ".ci/run"), join(dir, ".ci/run"));
 // The sample's first plainly named seat is what CI looks for on the started server.
 mkdirSync(join(dir, "data"));
-writeFileSync(join(dir, "data/constituencies-ons.csv"), 'PCON24CD,PCON24NM,PCON24NMW,ObjectId\nE14009901,"Ash, Elm and Oak",,1\nE14009902,Fenhallow Marsh,,2\n');
+writeFileSync(
+  join(dir, "data/constituencies-ons.csv"),
+  'PCON24CD,PCON24NM,PCON24NMW,ObjectId\nE14009901,"Ash, Elm and Oak",,1\nE14009902,Fenhallow Marsh,,2\n',
+);
 mkdirSync(join(dir, "bin"));
 for (const [name, body] of [
   ["npm", fakeNpm],
@@ -43,7 +46,12 @@ for (const [name, body] of [
 
 async function runCi(browserRun: "pass" | "fail" | "none") {
   const result = spawnSync("bash", [join(dir, ".ci/run")], {
-    env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}`, PORT: String(await freePort()), FAKE_BROWSER_RUN: browserRun },
+    env: {
+      ...process.env,
+      PATH: `${join(dir, "bin")}:${process.env.PATH}`,
+      PORT: String(await freePort()),
+      FAKE_BROWSER_RUN: browserRun,
+    },
     encoding: "utf8",
     // A script that waits for a server that never answers must not hang the suite.
     timeout: 45_000,
@@ -52,19 +60,27 @@ async function runCi(browserRun: "pass" | "fail" | "none") {
   return { status: result.status, last: lines.at(-1) ?? "", stdout: result.stdout };
 }
 
-test("every test passing: exit 0, and a summary with each run's counts and the skipped real-data tests named", { timeout: 60_000 }, async () => {
-  const { status, last, stdout } = await runCi("pass");
-  expect(status, stdout).toBe(0);
-  expect(last).toMatch(/^ci: PASSED in \d+m \d+s — unit: 12 passed \| 1 skipped \(13\); integration: 20 passed \(20\); browser: 30 passed \(30\)$/);
-  expect(stdout).toContain("ci: Skipping the real-data map browser test");
-  // The runs added up, on a line of its own just before the summary.
-  expect(stdout.trim().split("\n").at(-2)).toBe("ci: 62 passed, 0 failed, 1 skipped");
-});
+test(
+  "every test passing: exit 0, and a summary with each run's counts and the skipped real-data tests named",
+  { timeout: 60_000 },
+  async () => {
+    const { status, last, stdout } = await runCi("pass");
+    expect(status, stdout).toBe(0);
+    expect(last).toMatch(
+      /^ci: PASSED in \d+m \d+s — unit: 12 passed \| 1 skipped \(13\); integration: 20 passed \(20\); browser: 30 passed \(30\)$/,
+    );
+    expect(stdout).toContain("ci: Skipping the real-data map browser test");
+    // The runs added up, on a line of its own just before the summary.
+    expect(stdout.trim().split("\n").at(-2)).toBe("ci: 62 passed, 0 failed, 1 skipped");
+  },
+);
 
 test("a failing browser test fails the run, and the summary says where", { timeout: 60_000 }, async () => {
   const { status, last, stdout } = await runCi("fail");
   expect(status, stdout).not.toBe(0);
-  expect(last).toMatch(/^ci: FAILED at: npm test .* — unit: 12 passed \| 1 skipped \(13\); integration: 20 passed \(20\); browser: 1 failed \| 29 passed \(30\)$/);
+  expect(last).toMatch(
+    /^ci: FAILED at: npm test .* — unit: 12 passed \| 1 skipped \(13\); integration: 20 passed \(20\); browser: 1 failed \| 29 passed \(30\)$/,
+  );
   expect(stdout.trim().split("\n").at(-2)).toBe("ci: 61 passed, 1 failed, 1 skipped");
 });
 

@@ -29,7 +29,15 @@ test("a cell that begins with = + - @ TAB or CR comes back through csv-parse as 
 });
 
 test("quotes, commas and line breaks inside a cell round-trip exactly", () => {
-  const awkward = ['She said "yes", then "no"', "one, two, three", "line one\nline two", "line one\r\nline two", '"', ",", ""];
+  const awkward = [
+    'She said "yes", then "no"',
+    "one, two, three",
+    "line one\nline two",
+    "line one\r\nline two",
+    '"',
+    ",",
+    "",
+  ];
   const csv = toCsv(
     ["value"],
     awkward.map((value) => ({ value })),
@@ -44,9 +52,26 @@ test("hostile and awkward at once: a formula with quotes, commas and a line brea
 });
 
 test("plain values are untouched, and only a leading formula sign counts", () => {
-  const plain = ["Zoë Pembridge", "Sinn Féin", "E14009004", "parl.ashbourne-vale.2024-07-04", "a = b", "x+1", "joint-party:53-119", "2024-06-20T09:00:00.000Z", " =1"];
+  const plain = [
+    "Zoë Pembridge",
+    "Sinn Féin",
+    "E14009004",
+    "parl.ashbourne-vale.2024-07-04",
+    "a = b",
+    "x+1",
+    "joint-party:53-119",
+    "2024-06-20T09:00:00.000Z",
+    " =1",
+  ];
   for (const value of plain) expect(neutraliseFormula(value)).toBe(value);
-  expect(readBack(toCsv(["value"], plain.map((value) => ({ value })))).map((r) => r.value)).toEqual(plain);
+  expect(
+    readBack(
+      toCsv(
+        ["value"],
+        plain.map((value) => ({ value })),
+      ),
+    ).map((r) => r.value),
+  ).toEqual(plain);
 });
 
 test("numbers are written as digits; null and missing cells are empty", () => {
@@ -59,10 +84,13 @@ test("a negative number is prefixed too, which is why the exports hold none", ()
 });
 
 test("records end with CRLF and fields are quoted only when they must be (RFC 4180)", () => {
-  const csv = toCsv(["name", "note"], [
-    { name: "Plain", note: 'has "quotes"' },
-    { name: "Comma, here", note: "two\nlines" },
-  ]);
+  const csv = toCsv(
+    ["name", "note"],
+    [
+      { name: "Plain", note: 'has "quotes"' },
+      { name: "Comma, here", note: "two\nlines" },
+    ],
+  );
   expect(csv).toBe('name,note\r\nPlain,"has ""quotes"""\r\n"Comma, here","two\nlines"\r\n');
 });
 

@@ -23,9 +23,23 @@ test("TRUSTED_PROXY takes what Express's trust proxy takes: named ranges, addres
 });
 
 test("a TRUSTED_PROXY Express would reject, or one that trusts every address, is a problem", () => {
-  for (const value of ["true", "lookback", "10.0.0.300", "10.0.0.0/33", "::1/129", "10.0.0.1/8/8", "10.0.0.1,", "fd00::/ffff::", "10.0.0.1/0", "0.0.0.0/0", "10.0.0.1/255.0.255.0"]) {
+  for (const value of [
+    "true",
+    "lookback",
+    "10.0.0.300",
+    "10.0.0.0/33",
+    "::1/129",
+    "10.0.0.1/8/8",
+    "10.0.0.1,",
+    "fd00::/ffff::",
+    "10.0.0.1/0",
+    "0.0.0.0/0",
+    "10.0.0.1/255.0.255.0",
+  ]) {
     const problems = trustedProxy(value);
-    expect(problems, value).toEqual([expect.stringMatching(/^Invalid configuration: TRUSTED_PROXY: .* is not a proxy list/)]);
+    expect(problems, value).toEqual([
+      expect.stringMatching(/^Invalid configuration: TRUSTED_PROXY: .* is not a proxy list/),
+    ]);
   }
 });
 

@@ -8,7 +8,10 @@ import { ConstituencyPicker } from "~/components/constituency-picker";
 import { errorTitle, fieldErrorsOf } from "~/utils/forms";
 
 const form = z.object({
-  name: z.string().min(1, "Enter your name").regex(/^[a-z]*$/, "Your name must be lower case"),
+  name: z
+    .string()
+    .min(1, "Enter your name")
+    .regex(/^[a-z]*$/, "Your name must be lower case"),
   email: z.email("Enter an email address in the correct format, like name@example.com"),
   candidacyIds: z.array(z.coerce.number().int()).min(1, "Select at least one candidate to write to"),
 });
@@ -58,7 +61,10 @@ test("the constituency picker shows its error as every other field does: message
   ];
   // Remix's <Form> needs a router with data APIs.
   const Stub = createRemixStub([
-    { path: "/find", Component: () => <ConstituencyPicker choices={choices} error="Choose your constituency from the list" /> },
+    {
+      path: "/find",
+      Component: () => <ConstituencyPicker choices={choices} error="Choose your constituency from the list" />,
+    },
   ]);
   const html = renderToStaticMarkup(<Stub initialEntries={["/find"]} />);
 
@@ -66,7 +72,9 @@ test("the constituency picker shows its error as every other field does: message
   expect(html).toContain(
     '<p id="constituency-error" class="error-message"><span class="visually-hidden">Error:</span> Choose your constituency from the list</p>',
   );
-  expect(html).toMatch(/<select class="select select--error" id="constituency" name="constituency" aria-describedby="constituency-error" aria-invalid="true">/);
+  expect(html).toMatch(
+    /<select class="select select--error" id="constituency" name="constituency" aria-describedby="constituency-error" aria-invalid="true">/,
+  );
   expect(html).toContain('<optgroup label="England"><option value="calderbrook">Calderbrook</option></optgroup>');
   expect(html).toContain('<optgroup label="Wales"><option value="afon-deg">Afon Deg</option></optgroup>');
 });

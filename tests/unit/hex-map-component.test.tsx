@@ -31,19 +31,40 @@ const hexes: HexMapHex[] = [
       ]),
     ),
   },
-  { code: "W07009002", name: "Penmôr", slug: "penmor", x: 37.4, y: 12, status: "declined", matches: false, candidates: "" },
+  {
+    code: "W07009002",
+    name: "Penmôr",
+    slug: "penmor",
+    x: 37.4,
+    y: 12,
+    status: "declined",
+    matches: false,
+    candidates: "",
+  },
 ];
 const partyNames = ["Labour Party", "Liberal Democrats"];
 
 function renderMap() {
   return render(
-    <HexMap title="Hex map of 2 constituencies" viewBox="0 0 60 30" shape={shape} hexes={hexes} partyNames={partyNames} />,
+    <HexMap
+      title="Hex map of 2 constituencies"
+      viewBox="0 0 60 30"
+      shape={shape}
+      hexes={hexes}
+      partyNames={partyNames}
+    />,
   );
 }
 
 test("without JavaScript the map is an SVG of links, one per hex, each named for its constituency and status", () => {
   const html = renderToStaticMarkup(
-    <HexMap title="Hex map of 2 constituencies" viewBox="0 0 60 30" shape={shape} hexes={hexes} partyNames={partyNames} />,
+    <HexMap
+      title="Hex map of 2 constituencies"
+      viewBox="0 0 60 30"
+      shape={shape}
+      hexes={hexes}
+      partyNames={partyNames}
+    />,
   );
   expect(html).toContain('<svg class="hex-map__svg" viewBox="0 0 60 30" role="group" aria-labelledby="hex-map-title">');
   expect(html).toContain('<title id="hex-map-title">Hex map of 2 constituencies</title>');

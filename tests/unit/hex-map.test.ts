@@ -4,7 +4,14 @@ import { expect, test } from "vitest";
 import { hexLayoutKinds, type HexLayoutKind } from "#db/enums";
 import { tooltipPosition } from "~/components/hex-map";
 import { d3LayoutFor, layoutHexes, type HexPosition } from "~/utils/hex-geometry.server";
-import { constituencyMapStatus, hexClassName, hexLinkLabel, mapStatusLabel, packCandidates, unpackCandidates } from "~/utils/map";
+import {
+  constituencyMapStatus,
+  hexClassName,
+  hexLinkLabel,
+  mapStatusLabel,
+  packCandidates,
+  unpackCandidates,
+} from "~/utils/map";
 
 function grid({ qs, rs }: { qs: number[]; rs: number[] }): HexPosition[] {
   return qs.flatMap((q) => rs.map((r) => ({ key: `Q${q}R${r}`, q, r })));
@@ -147,18 +154,29 @@ test("coordinates are rounded to one decimal place, and the viewBox starts at 0 
 });
 
 test("a constituency takes the best status among its standing candidates", () => {
-  const standing = (status: Parameters<typeof constituencyMapStatus>[0][number]["status"]) => ({ standing: true, status });
+  const standing = (status: Parameters<typeof constituencyMapStatus>[0][number]["status"]) => ({
+    standing: true,
+    status,
+  });
   expect(constituencyMapStatus([])).toBe("none");
   expect(constituencyMapStatus([{ standing: false, status: "withdrawn" }])).toBe("none");
   expect(constituencyMapStatus([standing("no-answer"), { standing: false, status: "withdrawn" }])).toBe("no-answer");
   expect(constituencyMapStatus([standing("no-answer"), standing("declined")])).toBe("declined");
-  expect(constituencyMapStatus([standing("declined"), standing("signed-some"), standing("no-answer")])).toBe("signed-some");
-  expect(constituencyMapStatus([standing("signed-some"), standing("signed-all"), standing("declined")])).toBe("signed-all");
+  expect(constituencyMapStatus([standing("declined"), standing("signed-some"), standing("no-answer")])).toBe(
+    "signed-some",
+  );
+  expect(constituencyMapStatus([standing("signed-some"), standing("signed-all"), standing("declined")])).toBe(
+    "signed-all",
+  );
 });
 
 test("each hex is named for its constituency and status, and says when the filters leave it out", () => {
-  expect(hexLinkLabel({ name: "Ashbourne Vale", status: "no-answer", matches: true })).toBe("Ashbourne Vale: No answer yet");
-  expect(hexLinkLabel({ name: "Penmôr", status: "declined", matches: false })).toBe("Penmôr: Declined (not matching the filters)");
+  expect(hexLinkLabel({ name: "Ashbourne Vale", status: "no-answer", matches: true })).toBe(
+    "Ashbourne Vale: No answer yet",
+  );
+  expect(hexLinkLabel({ name: "Penmôr", status: "declined", matches: false })).toBe(
+    "Penmôr: Declined (not matching the filters)",
+  );
   expect(hexLinkLabel({ name: "Calderbrook", status: "none", matches: false, partyName: "Green Party" })).toBe(
     "Calderbrook: No Green Party candidate (not matching the filters)",
   );
@@ -180,10 +198,21 @@ test("the tooltip opens beside the hex, towards the middle of the map", () => {
 
 test("the tooltips' candidates travel packed, one line each, and unpack to what went in", () => {
   const candidates = [
-    { name: "Siôn ap Dafydd", partyId: "PP77", partyName: "Plaid Cymru - The Party of Wales", status: "signed-all" as const },
+    {
+      name: "Siôn ap Dafydd",
+      partyId: "PP77",
+      partyName: "Plaid Cymru - The Party of Wales",
+      status: "signed-all" as const,
+    },
     { name: "Tab\tand\nnewline", partyId: "ynmp-party:2", partyName: "Independent", status: "no-answer" as const },
   ];
-  const packed = packCandidates(candidates, new Map([["PP77", 1], ["ynmp-party:2", 0]]));
+  const packed = packCandidates(
+    candidates,
+    new Map([
+      ["PP77", 1],
+      ["ynmp-party:2", 0],
+    ]),
+  );
   expect(packed).toBe("Siôn ap Dafydd\t1\t0\nTab and newline\t0\t3");
   expect(unpackCandidates(packed, ["Independent", "Plaid Cymru - The Party of Wales"])).toEqual([
     { name: "Siôn ap Dafydd", partyName: "Plaid Cymru - The Party of Wales", status: "signed-all" },

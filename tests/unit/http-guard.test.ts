@@ -6,7 +6,9 @@ import { bodyLimitFor, defaultBodyLimit, isSameOriginPost, readLimitedBody } fro
 const ours = { requestHost: "127.0.0.1:3000", publicOrigin: "https://pledge.example.org" };
 
 test("a post from our own page is same-origin, whether the browser says so with Origin or only with Sec-Fetch-Site", () => {
-  expect(isSameOriginPost({ ...ours, headers: { origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" } })).toBe(true);
+  expect(
+    isSameOriginPost({ ...ours, headers: { origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" } }),
+  ).toBe(true);
   expect(isSameOriginPost({ ...ours, headers: { origin: "https://pledge.example.org" } })).toBe(true);
   // A no-referrer page makes even a same-origin post say Origin: null.
   expect(isSameOriginPost({ ...ours, headers: { origin: "null", "sec-fetch-site": "same-origin" } })).toBe(true);
@@ -16,16 +18,22 @@ test("a post from our own page is same-origin, whether the browser says so with 
 
 test("another site's form is refused, however it is dressed", () => {
   expect(isSameOriginPost({ ...ours, headers: { origin: "https://evil.example" } })).toBe(false);
-  expect(isSameOriginPost({ ...ours, headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" } })).toBe(false);
+  expect(
+    isSameOriginPost({ ...ours, headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" } }),
+  ).toBe(false);
   expect(isSameOriginPost({ ...ours, headers: { "sec-fetch-site": "cross-site" } })).toBe(false);
   expect(isSameOriginPost({ ...ours, headers: { "sec-fetch-site": "same-site" } })).toBe(false);
   // Null without the browser vouching for it: a sandboxed frame, a data: page.
   expect(isSameOriginPost({ ...ours, headers: { origin: "null" } })).toBe(false);
   expect(isSameOriginPost({ ...ours, headers: { origin: "null", "sec-fetch-site": "cross-site" } })).toBe(false);
   // Our origin in Origin does not excuse a browser saying cross-site.
-  expect(isSameOriginPost({ ...ours, headers: { origin: "http://127.0.0.1:3000", "sec-fetch-site": "cross-site" } })).toBe(false);
+  expect(
+    isSameOriginPost({ ...ours, headers: { origin: "http://127.0.0.1:3000", "sec-fetch-site": "cross-site" } }),
+  ).toBe(false);
   expect(isSameOriginPost({ ...ours, headers: { origin: "not a url" } })).toBe(false);
-  expect(isSameOriginPost({ ...ours, requestHost: undefined, headers: { origin: "http://127.0.0.1:3000" } })).toBe(false);
+  expect(isSameOriginPost({ ...ours, requestHost: undefined, headers: { origin: "http://127.0.0.1:3000" } })).toBe(
+    false,
+  );
 });
 
 test("page forms get a small body limit, a rule per path", () => {

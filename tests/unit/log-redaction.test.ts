@@ -7,7 +7,9 @@ test("token-bearing paths lose their token, however the URL is written", () => {
   expect(redactLogText(`No route matches URL "/pledge/sign/${token}?_data=routes%2Ffoo"`)).toBe(
     'No route matches URL "/pledge/sign/[token]?_data=routes%2Ffoo"',
   );
-  expect(redactLogText(`GET http://127.0.0.1:3000/asks/confirm/${token}`)).toBe("GET http://127.0.0.1:3000/asks/confirm/[token]");
+  expect(redactLogText(`GET http://127.0.0.1:3000/asks/confirm/${token}`)).toBe(
+    "GET http://127.0.0.1:3000/asks/confirm/[token]",
+  );
   expect(redactLogText(`url=%2Fasks%2Fconfirm%2F${token}`)).toBe("url=%2Fasks%2Fconfirm%2F[token]");
   expect(redactLogText(`/pledge/sign/short-one`)).toBe("/pledge/sign/[token]");
   // A token seen anywhere else still goes.
@@ -17,7 +19,9 @@ test("token-bearing paths lose their token, however the URL is written", () => {
 test("email addresses and postcodes go, in text and in query strings", () => {
   expect(redactLogText("sent to rajan.nair+x@example.org")).toBe("sent to [email]");
   expect(redactLogText("/find?email=rajan%40example.org&x=1")).toBe("/find?email=[redacted]&x=1");
-  expect(redactLogText("/constituencies/ashbourne-vale?postcode=ZZ4%201AA")).toBe("/constituencies/ashbourne-vale?postcode=[redacted]");
+  expect(redactLogText("/constituencies/ashbourne-vale?postcode=ZZ4%201AA")).toBe(
+    "/constituencies/ashbourne-vale?postcode=[redacted]",
+  );
   expect(redactLogText("lookup failed for sw1a1aa and SW1A 1AA and zz4+1aa")).toBe(
     "lookup failed for [postcode] and [postcode] and [postcode]",
   );

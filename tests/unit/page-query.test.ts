@@ -26,7 +26,8 @@ function readsExactlyTheDeclared(path: string, parse: (params: URLSearchParams) 
   }
   // Nothing else does.
   const extra = new URLSearchParams(full);
-  for (const name of ["utm_source", "ref", "x", "_data", "index", "sortBy", "constituency", "postcode", "nation2"]) extra.append(name, "junk");
+  for (const name of ["utm_source", "ref", "x", "_data", "index", "sortBy", "constituency", "postcode", "nation2"])
+    extra.append(name, "junk");
   expect(parse(extra)).toEqual(parse(full));
 }
 
@@ -40,8 +41,14 @@ test("the map's parser reads exactly the parameters declared for /map", () => {
 
 test("the cache key keeps only declared parameters, sorted, and says when it dropped some", () => {
   expect(pageCacheKey("/map")).toEqual({ key: "/map", dropped: false });
-  expect(pageCacheKey("/map?utm_source=x&status=declined&party=PP53")).toEqual({ key: "/map?party=PP53&status=declined", dropped: true });
-  expect(pageCacheKey("/board?status=declined&party=PP53")).toEqual({ key: "/board?party=PP53&status=declined", dropped: false });
+  expect(pageCacheKey("/map?utm_source=x&status=declined&party=PP53")).toEqual({
+    key: "/map?party=PP53&status=declined",
+    dropped: true,
+  });
+  expect(pageCacheKey("/board?status=declined&party=PP53")).toEqual({
+    key: "/board?party=PP53&status=declined",
+    dropped: false,
+  });
   expect(pageCacheKey("/board?party=A&party=B")).toEqual({ key: "/board?party=A&party=B", dropped: false });
   expect(pageCacheKey("/constituencies/ashbourne-vale?postcode=ZZ4+1AA")).toEqual({
     key: "/constituencies/ashbourne-vale?postcode=ZZ4+1AA",

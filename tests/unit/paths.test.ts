@@ -5,7 +5,9 @@ import { redactLinkTokens } from "~/utils/tokens.server";
 test("withQuery leaves out empty values and encodes the rest as links always have", () => {
   expect(withQuery(paths.ask("bath"), { postcode: "BA1 1AA" })).toBe("/constituencies/bath/ask?postcode=BA1%201AA");
   expect(withQuery(paths.constituency("bath"), { postcode: "" })).toBe("/constituencies/bath");
-  expect(withQuery(paths.checkYourEmail, { constituency: "bath", other: null })).toBe("/asks/check-your-email?constituency=bath");
+  expect(withQuery(paths.checkYourEmail, { constituency: "bath", other: null })).toBe(
+    "/asks/check-your-email?constituency=bath",
+  );
 });
 
 test("the redaction strikes out the token of every token path, and nothing else", () => {

@@ -1,5 +1,11 @@
 import { expect, test } from "vitest";
-import { candidatesWhoSignedLabel, pledgeStatuses, pledgeStatusLabels, pledgeStatusOf, signedEveryPoint } from "~/utils/pledge";
+import {
+  candidatesWhoSignedLabel,
+  pledgeStatuses,
+  pledgeStatusLabels,
+  pledgeStatusOf,
+  signedEveryPoint,
+} from "~/utils/pledge";
 
 test("signed every point means every point of a campaign that has some", () => {
   expect(signedEveryPoint({ signed: 4, pointCount: 4 })).toBe(true);

@@ -1,5 +1,12 @@
 import { expect, test } from "vitest";
-import { formatProblem, formatProblems, formatWithdrawal, ImportFailed, WithdrawalsNotConfirmed, type Problem } from "~/importers/problems";
+import {
+  formatProblem,
+  formatProblems,
+  formatWithdrawal,
+  ImportFailed,
+  WithdrawalsNotConfirmed,
+  type Problem,
+} from "~/importers/problems";
 
 function problemsOnLines(count: number): Problem[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -50,8 +57,15 @@ test("ImportFailed keeps the problems and uses the formatted list as its message
 });
 
 test("a withdrawal names the person's id, name, party and constituency", () => {
-  const withdrawal = { personId: "900123", name: "Ada Quennell", partyName: "Labour Party", constituencyName: "Harbury Cross" };
+  const withdrawal = {
+    personId: "900123",
+    name: "Ada Quennell",
+    partyName: "Labour Party",
+    constituencyName: "Harbury Cross",
+  };
 
   expect(formatWithdrawal(withdrawal)).toBe("900123 Ada Quennell, Labour Party, Harbury Cross");
-  expect(new WithdrawalsNotConfirmed("dc.csv", [withdrawal]).message).toBe("dc.csv: would withdraw 1 candidate; nothing was written");
+  expect(new WithdrawalsNotConfirmed("dc.csv", [withdrawal]).message).toBe(
+    "dc.csv: would withdraw 1 candidate; nothing was written",
+  );
 });

@@ -18,7 +18,9 @@ test("the policy allows inline scripts only by hash, no plugins, and a WebSocket
   expect(production).toContain("object-src 'none'");
   expect(production).toContain("connect-src 'self';");
   expect(production).not.toContain("ws:");
-  expect(contentSecurityPolicy({ scriptHashes: [], production: false })).toContain("connect-src 'self' ws://127.0.0.1:* ws://localhost:*");
+  expect(contentSecurityPolicy({ scriptHashes: [], production: false })).toContain(
+    "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  );
 });
 
 test("HSTS only when the public address is https; nosniff always", () => {

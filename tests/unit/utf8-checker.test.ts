@@ -27,8 +27,8 @@ test("valid UTF-8 passes however it is cut into chunks, even through a character
   expect(
     check(
       valid,
-      Array.from({ length: valid.length }, (_, i) => i)
-    )
+      Array.from({ length: valid.length }, (_, i) => i),
+    ),
   ).toBeNull();
 });
 
@@ -52,8 +52,8 @@ test("the first bad byte is named with its line, column and offset, wherever the
   expect(
     check(
       bad,
-      Array.from({ length: bad.length }, (_, i) => i)
-    )
+      Array.from({ length: bad.length }, (_, i) => i),
+    ),
   ).toEqual(expected);
 });
 

@@ -2,7 +2,8 @@ import { expect, test } from "vitest";
 import { isWebAddress } from "~/utils/web-address";
 
 test("only absolute http and https addresses are web addresses", () => {
-  for (const ok of ["https://example.org/", "http://example.org/a?b=c", "HTTPS://EXAMPLE.ORG"]) expect(isWebAddress(ok), ok).toBe(true);
+  for (const ok of ["https://example.org/", "http://example.org/a?b=c", "HTTPS://EXAMPLE.ORG"])
+    expect(isWebAddress(ok), ok).toBe(true);
   for (const bad of [
     "javascript:alert(1)",
     " javascript:alert(1)",
