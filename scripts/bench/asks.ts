@@ -159,7 +159,7 @@ export async function benchAsks({
     const target = { urls: running.map((s) => s.baseUrl), pids: running.map((s) => s.pid) };
     const setup = new Database(databasePath, { timeout: 5000 });
     setup.prepare("update campaigns set ask_hourly_cap = ?").run(hourlyCap);
-    const constituencies = readConstituencies(setup);
+    const constituencies = await withOfferedCandidates(target.urls[0]!, readConstituencies(setup));
     const wordingIds = (
       JSON.parse(setup.prepare("select wording_variants as w from campaigns").pluck().get() as string) as {
         id: string;
@@ -267,29 +267,38 @@ export async function benchAsks({
   }
 }
 
-function readConstituencies(db: Database.Database): Constituency[] {
+function readConstituencies(db: Database.Database) {
   const rows = db
     .prepare(
       `select c.gss_code as gssCode, c.slug,
-         (select group_concat(k.id) from candidacies k where k.constituency_code = c.gss_code and k.status = 'standing'
-            -- Candidates who have signed every point are thanked, not asked: the form offers only the others
-            -- (candidacyPledge's rule, over the campaign's own points; this script reads the file outside the app).
-            and (select count(*) from pledge_point_answers a join pledge_points p on p.id = a.point_id and p.campaign_id = 1
-                 where a.candidacy_id = k.id and a.answer = 'signed')
-              < (select count(*) from pledge_points where campaign_id = 1)) as ids,
          (select group_concat(p.postcode) from postcodes p where p.constituency_code = c.gss_code and p.terminated_on is null) as postcodes
        from constituencies c order by c.gss_code`,
     )
-    .all() as { gssCode: string; slug: string; ids: string | null; postcodes: string | null }[];
+    .all() as { gssCode: string; slug: string; postcodes: string | null }[];
   // A postcode not in the directory is accepted too, but one that is tests the lookup as a supporter's would.
   return rows
-    .filter((r) => r.ids && r.postcodes)
-    .map((r) => ({
-      gssCode: r.gssCode,
-      slug: r.slug,
-      candidacyIds: r.ids!.split(",").map(Number),
-      postcodes: r.postcodes!.split(","),
-    }));
+    .filter((r) => r.postcodes)
+    .map((r) => ({ gssCode: r.gssCode, slug: r.slug, postcodes: r.postcodes!.split(",") }));
+}
+
+/**
+ * The candidates each constituency's ask form offers, read from the page as a
+ * browser sees it: the app decides who can still be asked (not who signed
+ * every point already), so this script never restates that rule.
+ */
+async function withOfferedCandidates(
+  baseUrl: string,
+  places: { gssCode: string; slug: string; postcodes: string[] }[],
+): Promise<Constituency[]> {
+  const offered: Constituency[] = [];
+  for (const place of places) {
+    const html = await (await fetch(`${baseUrl}/constituencies/${place.slug}/ask`)).text();
+    const candidacyIds = [...html.matchAll(/<input[^>]*name="candidacyIds"[^>]*>/g)].map((m) =>
+      Number(/value="(\d+)"/.exec(m[0])?.[1]),
+    );
+    if (candidacyIds.length > 0) offered.push({ ...place, candidacyIds });
+  }
+  return offered;
 }
 
 /** The signed start time in an ask page's form. */
