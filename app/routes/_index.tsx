@@ -5,7 +5,7 @@ import { TextField } from "~/components/field";
 import { findCampaign } from "~/models/campaign.server";
 import { countCandidacies } from "~/models/candidacy.server";
 import { countConstituencies, listConstituencyChoices } from "~/models/constituency.server";
-import { normalisePostcode } from "~/utils/postcode";
+import { readPostcodeParam } from "~/utils/page-query";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { paths } from "~/utils/paths";
 
@@ -17,14 +17,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export function loader({ request }: LoaderFunctionArgs) {
-  const shared = new URL(request.url).searchParams.get("postcode") ?? "";
+  const shared = readPostcodeParam(new URL(request.url).searchParams);
   return {
     campaign: findCampaign(),
     constituencies: countConstituencies(),
     candidates: countCandidacies({ status: "standing" }),
     // A friend's link (/?postcode=…) fills the postcode in; anything that is
     // not a postcode is shown as it came, to be corrected, but not at length.
-    postcode: normalisePostcode(shared) ?? shared.trim().slice(0, 40),
+    postcode: shared.postcode ?? shared.asTyped,
     choices: listConstituencyChoices(),
   };
 }

@@ -5,20 +5,20 @@ import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/c
 import { publicUrl } from "~/utils/env.server";
 import { noIndex } from "~/utils/private-page";
 import { paths } from "~/utils/paths";
+import { parseThankYouQuery } from "~/utils/page-query";
 
 export const meta: MetaFunction = () => [{ title: "Message sent" }, noIndex];
 
 export function loader({ request }: LoaderFunctionArgs) {
-  const url = new URL(request.url);
-  const constituency = findConstituencyBySlug({ slug: url.searchParams.get("constituency") ?? "" });
+  const query = parseThankYouQuery(new URL(request.url).searchParams);
+  const constituency = findConstituencyBySlug({ slug: query.constituencySlug });
   const campaign = findCampaign();
   if (!constituency || !campaign) throw new Response("Not found", { status: 404 });
   // Only the candidates this supporter asked who have no published email, as
   // the confirmation found them; ids from the address are checked against the
   // constituency, so a made-up address can list no one else.
-  const asked = new Set(url.searchParams.getAll("noEmail"));
   const withoutEmail = listCandidatesInConstituency({ gssCode: constituency.gssCode }).filter(
-    (c) => c.status === "standing" && !c.hasEmail && asked.has(String(c.id)),
+    (c) => c.status === "standing" && !c.hasEmail && query.noEmailIds.has(String(c.id)),
   );
   // Shared links carry nothing about the supporter: the constituency, not their postcode.
   const shareUrl = publicUrl(paths.constituency(constituency.slug));

@@ -10,6 +10,7 @@ import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 import { paths } from "~/utils/paths";
+import { parseCandidatePageQuery } from "~/utils/page-query";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
@@ -33,12 +34,11 @@ export const headers: HeadersFunction = (args) =>
 export function loader({ params, request }: LoaderFunctionArgs) {
   const page = findCandidatePage({ personId: params.personId ?? "" });
   if (!page) throw new Response("Not found", { status: 404 });
-  const query = new URL(request.url).searchParams;
+  const query = parseCandidatePageQuery(new URL(request.url).searchParams);
   return {
     ...page,
     asked: suppressCount(page.asked),
-    linkRequested: query.get("link") === "requested",
-    recorded: query.has("recorded"),
+    ...query,
     contactEmail: findCampaign()?.fromEmail ?? null,
   };
 }

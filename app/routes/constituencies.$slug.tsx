@@ -8,7 +8,7 @@ import { findConstituencyBySlug, listCandidatesInConstituency } from "~/models/c
 import { listPledgesInConstituency } from "~/models/pledge-status.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
-import { normalisePostcode } from "~/utils/postcode";
+import { readPostcodeParam } from "~/utils/page-query";
 import { socialMeta } from "~/utils/social-meta";
 import { paths, withQuery } from "~/utils/paths";
 
@@ -40,7 +40,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     const pledge = pledges.get(c.id);
     return { ...c, signed: pledge?.signed ?? 0, pledge: pledge?.status ?? "no-answer" };
   });
-  const postcode = normalisePostcode(new URL(request.url).searchParams.get("postcode") ?? "");
+  const { postcode } = readPostcodeParam(new URL(request.url).searchParams);
   return {
     constituency,
     candidates,

@@ -13,6 +13,7 @@ import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { emailAddress, personName } from "~/utils/fields";
 import { normalisePostcode } from "~/utils/postcode";
+import { readPostcodeParam } from "~/utils/page-query";
 import { noIndex } from "~/utils/private-page";
 import { lookUpPostcode } from "~/models/postcode-lookup.server";
 import { clientIpOf } from "~/utils/request.server";
@@ -48,7 +49,7 @@ function load(slug: string | undefined) {
 
 export function loader({ params, request }: LoaderFunctionArgs) {
   const { constituency, campaign, candidates, signed } = load(params.slug);
-  const postcode = new URL(request.url).searchParams.get("postcode") ?? "";
+  const { postcode } = readPostcodeParam(new URL(request.url).searchParams);
   return {
     constituency,
     points: campaign.points,
@@ -58,7 +59,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     signed: signed.map((c) => ({ id: c.id, personId: c.personId, name: c.name })),
     values: {
       ...emptyValues,
-      postcode: normalisePostcode(postcode) ?? "",
+      postcode: postcode ?? "",
       // Default: every standing candidate who has not signed.
       candidacyIds: candidates.map((c) => String(c.id)),
       wordingId: campaign.wordingVariants[0]?.id ?? "",

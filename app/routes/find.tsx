@@ -9,6 +9,7 @@ import { lookUpPostcode, type PostcodeLookup } from "~/models/postcode-lookup.se
 import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { noIndex } from "~/utils/private-page";
 import { paths, withQuery } from "~/utils/paths";
+import { POSTCODE_ECHO_MAX } from "~/utils/page-query";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -19,9 +20,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.unavailable ? unavailableTitle : errorTitle(title, data?.errors) },
   noIndex,
 ];
-
-// Enough for any postcode however it is spaced; longer input is not echoed back.
-const maxEcho = 40;
 
 const postcodeQuery = z.object({ postcode: z.string().trim().min(1, "Enter your postcode") });
 
@@ -62,7 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (typed === null) return data(page({}));
   const parsed = postcodeQuery.safeParse({ postcode: typed });
   if (!parsed.success) return data(page({ errors: fieldErrorsOf(parsed.error) }), { status: 400 });
-  const postcode = parsed.data.postcode.slice(0, maxEcho);
+  const postcode = parsed.data.postcode.slice(0, POSTCODE_ECHO_MAX);
 
   const result = await lookUpPostcode(typed);
   if (result.status === "found") {

@@ -1,5 +1,5 @@
-// The query parameters each public page reads, and the parsers that read the
-// board's and the map's, in one place. The page cache (page-cache.server.ts)
+// The query parameters each page reads, and the parsers that read them, in
+// one place (every route's loader reads its query string through here). The page cache (page-cache.server.ts)
 // keys a page on these alone, in this order, so junk query strings
 // (`/map?x=1`, `/map?x=2`, …) all share one entry instead of each rendering
 // and keeping a copy; the board's and the map's lists are their parsers' own
@@ -10,6 +10,7 @@ import { z } from "zod";
 import { sorts, type BoardQuery } from "./board";
 import { mapFilterStatuses, type MapFilterStatus } from "./map";
 import { pledgeStatuses } from "./pledge";
+import { normalisePostcode } from "./postcode";
 
 // Query strings are input: parsed once, and anything unknown means "all".
 const optionalText = z
@@ -50,6 +51,29 @@ export function parseMapQuery(params: URLSearchParams): MapQuery {
 // read the first; one rule now, the board's).
 function readFields(params: URLSearchParams, shape: object) {
   return Object.fromEntries(Object.keys(shape).map((name) => [name, params.getAll(name).at(-1)]));
+}
+
+/** Enough for any postcode however it is spaced; longer input is not echoed back. */
+export const POSTCODE_ECHO_MAX = 40;
+
+/**
+ * The `postcode` parameter a friend's link (`/?postcode=…`) or /find's
+ * redirect carries: the postcode, when it is one, and the text as typed
+ * (trimmed, not at length) for a field to show back to be corrected.
+ */
+export function readPostcodeParam(params: URLSearchParams) {
+  const typed = params.get("postcode") ?? "";
+  return { postcode: normalisePostcode(typed), asTyped: typed.trim().slice(0, POSTCODE_ECHO_MAX) };
+}
+
+/** The candidate page's notices: a signing link was requested, or answers were just recorded. */
+export function parseCandidatePageQuery(params: URLSearchParams) {
+  return { linkRequested: params.get("link") === "requested", recorded: params.has("recorded") };
+}
+
+/** The thank-you page: which constituency, and which asked candidates have no published email. */
+export function parseThankYouQuery(params: URLSearchParams) {
+  return { constituencySlug: params.get("constituency") ?? "", noEmailIds: new Set(params.getAll("noEmail")) };
 }
 
 const fieldsOf = (shape: object) => Object.keys(shape).sort();

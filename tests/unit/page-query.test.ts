@@ -1,6 +1,15 @@
 import { expect, test } from "vitest";
 import { sorts } from "~/utils/board";
-import { pageCacheKey, pageQueryParams, parseBoardQuery, parseMapQuery } from "~/utils/page-query";
+import {
+  POSTCODE_ECHO_MAX,
+  pageCacheKey,
+  pageQueryParams,
+  parseBoardQuery,
+  parseCandidatePageQuery,
+  parseMapQuery,
+  parseThankYouQuery,
+  readPostcodeParam,
+} from "~/utils/page-query";
 
 // The page cache keys on the declared parameters alone, so a parser that read
 // one more would be served another query's page. These check the board's and
@@ -72,4 +81,27 @@ test("undeclared pages, Remix data requests and unreadable targets have no key",
 test("a repeated parameter means its last value, on the board and the map alike", () => {
   expect(parseBoardQuery(new URLSearchParams("party=A&party=B")).party).toBe("B");
   expect(parseMapQuery(new URLSearchParams("party=A&party=B")).party).toBe("B");
+});
+
+test("a postcode parameter is the postcode when it is one, and otherwise shown back trimmed and short", () => {
+  expect(readPostcodeParam(new URLSearchParams("postcode=ab101ab"))).toEqual({
+    postcode: "AB10 1AB",
+    asTyped: "ab101ab",
+  });
+  expect(readPostcodeParam(new URLSearchParams(`postcode=${"x".repeat(100)}`))).toEqual({
+    postcode: null,
+    asTyped: "x".repeat(POSTCODE_ECHO_MAX),
+  });
+  expect(readPostcodeParam(new URLSearchParams())).toEqual({ postcode: null, asTyped: "" });
+});
+
+test("the candidate page and thank-you page read their parameters here too", () => {
+  expect(parseCandidatePageQuery(new URLSearchParams("link=requested"))).toEqual({
+    linkRequested: true,
+    recorded: false,
+  });
+  expect(parseCandidatePageQuery(new URLSearchParams("recorded=1"))).toEqual({ linkRequested: false, recorded: true });
+  const thanks = parseThankYouQuery(new URLSearchParams("constituency=bath&noEmail=3&noEmail=5"));
+  expect(thanks.constituencySlug).toBe("bath");
+  expect([...thanks.noEmailIds]).toEqual(["3", "5"]);
 });
