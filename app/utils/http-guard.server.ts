@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { tokenPageHeaders } from "./private-page";
 
 // The rules every request meets before the page cache, Express or Remix see it:
 // a request target we can read, a method a page answers, a same-origin POST,
@@ -112,11 +113,11 @@ export function sendRefusal(res: ServerResponse, status: RefusalStatus, extraHea
   res.writeHead(status, {
     "Content-Type": "text/html; charset=utf-8",
     "Content-Length": String(Buffer.byteLength(html)),
-    "Cache-Control": "no-store",
+    // Refused requests are often to token pages: answered like one.
+    ...tokenPageHeaders,
     // Nothing on this page runs or loads anything.
     "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin",
     ...extraHeaders,
   });
   res.end(html);
