@@ -16,8 +16,11 @@ import {
   postcodes,
 } from "#db/schema";
 import type { HexLayoutKind, Nation } from "#db/enums";
+import { confirmAsk, submitAsk, type NewAsk } from "~/models/ask.server";
 import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
 import { db } from "~/utils/db.server";
+import { outboxRows } from "./db";
+import { tokenIn } from "./links";
 
 // One folder per test file. A file keeps its name across writes because the
 // name matters: a HexJSON layout's id is its file name.
@@ -538,4 +541,34 @@ export function insertHexLayout({
       .values({ layoutId: id, ...cell })
       .run();
   return { id, layout };
+}
+
+let askNumber = 0;
+
+/**
+ * A supporter's ask to the given candidacies, submitted and confirmed through
+ * the app's own submitAsk and confirmAsk, so its recipients, outbox mails and
+ * signing links are the real ones. Each comes from its own client address, to
+ * stay clear of the per-address limits.
+ */
+export function insertConfirmedAsk({
+  now = new Date(),
+  ...overrides
+}: Partial<NewAsk> & Pick<NewAsk, "constituencyCode" | "candidacyIds"> & { now?: Date }) {
+  askNumber++;
+  const ask: NewAsk = {
+    name: "Rajan Nair",
+    email: `supporter${askNumber}@example.org`,
+    postcode: "ZZ4 1AA",
+    personalMessage: null,
+    wordingId: "direct",
+    showOnPublicList: false,
+    wantsUpdates: false,
+    ...overrides,
+  };
+  submitAsk({ ask, clientIp: `192.0.2.${(askNumber % 250) + 1}`, now });
+  const mail = outboxRows("ask-confirmation").findLast((m) => m.toAddress === ask.email.toLowerCase());
+  const confirmed = confirmAsk({ token: tokenIn(mail?.textBody ?? "", "asks/confirm"), now });
+  if (!confirmed) throw new Error(`The ask from ${ask.email} was not confirmed`);
+  return confirmed;
 }

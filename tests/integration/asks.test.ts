@@ -11,20 +11,24 @@ import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { outboxRows, snapshotDatabase } from "../db";
-import { fixtureSeats } from "../fixture-election";
+import { insertCampaign, insertCandidacy, insertConstituency } from "../factories";
 import { MINUTE, HOUR, DAY } from "../time";
 import { tokenIn } from "../links";
-import { fixtureCandidaciesIn, loadFixtureElection } from "../load-fixture-election";
 
 const t0 = new Date("2024-06-20T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-const { brackenbyVale: BRACKENBY } = fixtureSeats;
+const BRACKENBY = "E14009904";
 
+/** The campaign, and Brackenby Vale with five standing candidates: four with a published email, one without. */
 function setUp() {
-  loadFixtureElection();
-  const candidates = fixtureCandidaciesIn(BRACKENBY);
-  return { candidates, withEmail: candidates.filter((c) => c.email), withoutEmail: candidates.filter((c) => !c.email) };
+  const campaign = insertCampaign();
+  const seat = insertConstituency({ gssCode: BRACKENBY, name: "Brackenby Vale" });
+  const withEmail = ["ruth@example.net", "edward@example.org", "felix@example.net", "zoe@example.org"].map((email) =>
+    insertCandidacy({ constituency: seat, email }),
+  );
+  const withoutEmail = [insertCandidacy({ constituency: seat, email: null })];
+  return { campaign, candidates: [...withEmail, ...withoutEmail], withEmail, withoutEmail };
 }
 
 let ipCounter = 0;
@@ -77,7 +81,7 @@ test("submitting records a pending ask and mails the supporter a link; nothing g
 });
 
 test("opening the link changes nothing; only confirming sends, and the link works once", () => {
-  const { candidates, withEmail, withoutEmail } = setUp();
+  const { campaign, candidates, withEmail, withoutEmail } = setUp();
   const token = submitAndGetToken(anAsk({ candidacyIds: candidates.map((c) => c.id) }));
 
   const before = snapshotDatabase();
@@ -91,7 +95,7 @@ test("opening the link changes nothing; only confirming sends, and the link work
   expect(candidateMails.map((m) => m.toAddress).sort()).toEqual(withEmail.map((c) => c.email).sort());
   for (const mail of candidateMails) {
     expect(mail.replyTo).toBe("rajan@example.org");
-    expect(mail.textBody).toContain("Stop untreated sewage reaching our rivers.");
+    expect(mail.textBody).toContain(campaign.points[0]!.title);
   }
   const deliveries = db
     .select({ delivery: askRecipients.delivery })
@@ -161,7 +165,7 @@ test("unconfirmed asks are deleted after 7 days with the mails that carried thei
 });
 
 test("above the hourly cap, asks to a candidate are gathered into one digest once the hour has room", () => {
-  const { withEmail } = setUp();
+  const { campaign, withEmail } = setUp();
   db.update(campaigns).set({ askHourlyCap: 1 }).run();
   const candidate = withEmail[0]!;
   const names = ["Ann Able", "Ben Baker", "Cat Cole", "Dev Dean"];
@@ -179,9 +183,7 @@ test("above the hourly cap, asks to a candidate are gathered into one digest onc
   const digests = outboxRows("candidate-digest");
   expect(digests).toHaveLength(1);
   expect(digests[0]?.toAddress).toBe(candidate.email);
-  expect(digests[0]?.subject).toBe(
-    "3 constituents in Brackenby Vale asked you to sign the Clean Rivers Promise pledge",
-  );
+  expect(digests[0]?.subject).toBe(`3 constituents in Brackenby Vale asked you to sign the ${campaign.name} pledge`);
   for (const name of names.slice(1)) expect(digests[0]?.textBody).toContain(name);
   expect(queueDueDigests({ now: at(3 * HOUR) })).toBe(0);
   const waiting = db

@@ -10,9 +10,9 @@ import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.serv
 import ConfirmAsk, { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
 import SignPledge, { action as signAction, loader as signLoader } from "~/routes/pledge.sign.$token";
 import { db } from "~/utils/db.server";
+import { insertCampaign, insertCandidacy, insertConstituency } from "../factories";
 import { tokenIn } from "../links";
 import { DAY } from "../time";
-import { loadFixtureElection } from "../load-fixture-election";
 
 // The pages behind the links in mails, rendered from what their real loaders
 // and actions return in every state: the page title always says what the
@@ -39,6 +39,20 @@ async function renderPage(Component: () => React.JSX.Element, path: string, load
   return { title: document.querySelector("title")?.textContent ?? "", heading: heading.textContent ?? "" };
 }
 
+/** A four-point campaign and one seat with two candidates, each with a published email. */
+function setUp() {
+  insertCampaign({
+    points: ["Point one.", "Point two.", "Point three.", "Point four."].map((title) => ({
+      title,
+      body: `What ${title} means.`,
+    })),
+  });
+  const seat = insertConstituency({ name: "Brackenby Vale" });
+  const ruth = insertCandidacy({ constituency: seat, name: "Ruth Adeyemi", email: "ruth@example.net" });
+  const felix = insertCandidacy({ constituency: seat, name: "Felix Garrowby", email: "felix@example.net" });
+  return { seat, ruth, felix };
+}
+
 function post(fields: Record<string, string>) {
   return { method: "POST", body: new URLSearchParams(fields) };
 }
@@ -54,11 +68,11 @@ async function run<T>(step: () => Promise<unknown> | unknown): Promise<T> {
 }
 
 test("the confirmation page's title matches its heading: ready, used or expired, and after a second press", async () => {
-  loadFixtureElection();
-  const ids = listAskableCandidates({ constituencyCode: "E14009004" }).map((c) => c.id);
+  const { seat } = setUp();
+  const ids = listAskableCandidates({ constituencyCode: seat.gssCode }).map((c) => c.id);
   submitAsk({
     ask: {
-      constituencyCode: "E14009004",
+      constituencyCode: seat.gssCode,
       name: "Rajan Nair",
       email: "rajan@example.org",
       postcode: "ZZ4 1AA",
@@ -101,11 +115,7 @@ test("the confirmation page's title matches its heading: ready, used or expired,
 });
 
 test("the signing page's title matches its heading in every state, and a press through a dead link shows why", async () => {
-  loadFixtureElection();
-  const idOf = (personId: string) =>
-    db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, personId)).get()!.id;
-  const ruth = idOf("900346");
-  const felix = idOf("900604");
+  const { ruth, felix } = setUp();
   const linkFor = (candidacyId: number, now = new Date()) =>
     writeTransaction(db, () => issueSigningLink({ candidacyId, now }))!.url.split("/pledge/sign/")[1]!;
   const open = (token: string) =>
@@ -119,14 +129,14 @@ test("the signing page's title matches its heading in every state, and a press t
       }),
     );
 
-  const valid = linkFor(ruth);
+  const valid = linkFor(ruth.id);
   expect(await renderPage(SignPledge, "/link/x", open(valid))).toEqual({
     title: "Sign the pledge – Ruth Adeyemi",
     heading: "Sign the pledge",
   });
   cleanup();
 
-  const expired = linkFor(ruth, new Date(Date.now() - 31 * DAY));
+  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   const expiredPage = open(expired);
   expect(await renderPage(SignPledge, "/link/x", expiredPage)).toEqual({
     title: "This signing link has expired",
@@ -139,9 +149,9 @@ test("the signing page's title matches its heading in every state, and a press t
   });
   cleanup();
 
-  for (const token of ["A".repeat(43), linkFor(felix)]) {
+  for (const token of ["A".repeat(43), linkFor(felix.id)]) {
     if (token !== "A".repeat(43))
-      db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix)).run();
+      db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
     expect(await renderPage(SignPledge, "/link/x", open(token))).toEqual({
       title: "This signing link does not work",
       heading: "This signing link does not work",
@@ -150,9 +160,9 @@ test("the signing page's title matches its heading in every state, and a press t
   }
 
   // Opened while it worked; the address changed (revoking it) before the press, as if in another tab.
-  const revoked = linkFor(ruth);
+  const revoked = linkFor(ruth.id);
   const openedEarlier = open(revoked);
-  revokeSigningLinks({ candidacyIds: [ruth], now: new Date() });
+  revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
   const pressed = await press(revoked, { statement: "" });
   expect(await renderPage(SignPledge, "/link/x", openedEarlier, pressed)).toEqual({
     title: "This signing link does not work",
@@ -162,9 +172,8 @@ test("the signing page's title matches its heading in every state, and a press t
 });
 
 test("after a press with answers missing, the signing page's title starts 'Error: ' and the summary lists each point in order", async () => {
-  loadFixtureElection();
-  const ruth = db.select({ id: candidacies.id }).from(candidacies).where(eq(candidacies.personId, "900346")).get()!.id;
-  const token = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth, now: new Date() }))!.url.split(
+  const { ruth } = setUp();
+  const token = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!.url.split(
     "/pledge/sign/",
   )[1]!;
   const url = `http://localhost/pledge/sign/${token}`;

@@ -6,7 +6,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterEach, expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
 import { askRecipients, candidacies, pledgeHistory, pledges, signingTokens } from "#db/schema";
-import { confirmAsk, submitAsk } from "~/models/ask.server";
+import { submitAsk } from "~/models/ask.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
 import {
   action as candidateAction,
@@ -21,22 +21,41 @@ import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { outboxRows, snapshotDatabase } from "../db";
-import { fixtureCampaign, fixturePeople, fixtureSeats } from "../fixture-election";
+import { insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency, insertParty } from "../factories";
 import { anyLinkTo, tokenIn } from "../links";
 import { DAY } from "../time";
-import { fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
-
-const { brackenbyVale: BRACKENBY } = fixtureSeats;
-const { ruth: RUTH, felix: FELIX, sandra: SANDRA, edward: EDWARD } = fixturePeople;
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/**
+ * A four-point campaign, and Brackenby Vale with five standing candidates:
+ * four with a published email, Sandra without one.
+ */
 function setUp() {
-  const { points } = loadFixtureElection();
-  const person = fixtureCandidacy;
-  return { points, ruth: person(RUTH), felix: person(FELIX), sandra: person(SANDRA), edward: person(EDWARD) };
+  const campaign = insertCampaign({
+    points: [
+      { title: "Stop untreated sewage reaching our rivers.", body: "I will press for every overflow to be monitored." },
+      { title: "Fund the people who check the water.", body: "I will back enough inspectors and sampling." },
+      { title: "Make polluters pay for the clean-up.", body: "I will support fines that cost more than they save." },
+      { title: "Give every community a bathing water it can trust.", body: "I will work for a tested place to swim." },
+    ],
+  });
+  const seat = insertConstituency({ name: "Brackenby Vale" });
+  function candidate(name: string, party: { id: string; name: string }, email: string | null) {
+    return insertCandidacy({ constituency: seat, name, partyId: insertParty(party).id, email });
+  }
+  const ruth = candidate("Ruth Adeyemi", { id: "PP53", name: "Labour Party" }, "ruth.adeyemi@example.net");
+  const edward = candidate(
+    "Edward James Fairbrother",
+    { id: "PP52", name: "Conservative and Unionist Party" },
+    "edward.fairbrother@example.org",
+  );
+  const felix = candidate("Felix Garrowby", { id: "PP90", name: "Liberal Democrats" }, "felix@example.net");
+  const sandra = candidate("Sandra Hebblethwaite", { id: "PP7931", name: "Reform UK" }, null);
+  candidate("Zoë Pembridge", { id: "PP63", name: "Green Party" }, "zoe.pembridge@example.org");
+  return { campaign, points: campaign.points, seat, ruth, felix, sandra, edward };
 }
 
 /** A signing link as every mail carries one: the loaders and actions run on the real clock. */
@@ -103,37 +122,6 @@ function candidatePage(personId: string, query = "") {
   });
 }
 
-let ip = 0;
-function askAndConfirm({
-  email,
-  candidacyIds,
-  wantsUpdates = false,
-}: {
-  email: string;
-  candidacyIds: number[];
-  wantsUpdates?: boolean;
-}) {
-  const now = new Date();
-  submitAsk({
-    ask: {
-      constituencyCode: BRACKENBY,
-      name: "Rajan Nair",
-      email,
-      postcode: "ZZ4 1AA",
-      personalMessage: null,
-      wordingId: "direct",
-      showOnPublicList: false,
-      wantsUpdates,
-      candidacyIds,
-    },
-    clientIp: `192.0.2.${++ip}`,
-    now,
-  });
-  const mail = outboxRows("ask-confirmation").find((m) => m.toAddress === email);
-  const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
-  expect(confirmAsk({ token, now })).not.toBeNull();
-}
-
 function historyOf(candidacyId: number) {
   return db
     .select()
@@ -149,7 +137,7 @@ function expectTokenHeaders(response: Response) {
 }
 
 test("opening a link, by GET or HEAD, shows the pledge page with a button and changes nothing", async () => {
-  const { ruth, points } = setUp();
+  const { campaign, ruth, points } = setUp();
   const token = linkFor(ruth.id);
 
   const before = snapshotDatabase();
@@ -160,11 +148,16 @@ test("opening a link, by GET or HEAD, shows the pledge page with a button and ch
   expect(head).toEqual(page);
   expect(page.page).toMatchObject({
     status: "valid",
-    candidacy: { personId: RUTH, name: "Ruth Adeyemi", partyName: "Labour Party", constituencyName: "Brackenby Vale" },
+    candidacy: {
+      personId: ruth.personId,
+      name: "Ruth Adeyemi",
+      partyName: "Labour Party",
+      constituencyName: "Brackenby Vale",
+    },
     pledge: { answers: {}, statement: null, trustMark: null },
   });
   expect(page.points.map((p) => p.title)).toEqual(points.map((p) => p.title));
-  expect(page.contactEmail).toBe(fixtureCampaign.fromEmail);
+  expect(page.contactEmail).toBe(campaign.fromEmail);
 
   // Once answered, opening the link again still changes nothing, and shows the answers.
   expect((await postLink(token, answersForm(points, threeAndOne, "Hello"))).status).toBe(302);
@@ -234,15 +227,20 @@ test("token pages are never cached and never pass the link on as a referrer", as
 });
 
 test("the button records the answers and goes to the candidate's page; two identical POSTs at once record one signing", async () => {
-  const { ruth, points } = setUp();
-  askAndConfirm({ email: "ann@example.org", candidacyIds: [ruth.id], wantsUpdates: true });
+  const { seat, ruth, points } = setUp();
+  insertConfirmedAsk({
+    constituencyCode: seat.gssCode,
+    email: "ann@example.org",
+    candidacyIds: [ruth.id],
+    wantsUpdates: true,
+  });
   const token = linkFor(ruth.id);
   const fields = answersForm(points, threeAndOne, "I cannot sign point 4.");
 
   const responses = await Promise.all([postLink(token, fields), postLink(token, fields)]);
   for (const response of responses) {
     expect(response.status).toBe(302);
-    expect(response.headers.get("Location")).toMatch(new RegExp(`^/candidates/${RUTH}\\?recorded=\\d+$`));
+    expect(response.headers.get("Location")).toMatch(new RegExp(`^/candidates/${ruth.personId}\\?recorded=\\d+$`));
   }
   const history = historyOf(ruth.id);
   expect(history).toHaveLength(1);
@@ -261,11 +259,11 @@ test("the button records the answers and goes to the candidate's page; two ident
     token,
     answersForm(points, ["signed", "signed", "signed", "signed"], "I cannot sign point 4."),
   );
-  expect(changed.headers.get("Location")).toMatch(new RegExp(`^/candidates/${RUTH}\\?recorded=\\d+$`));
+  expect(changed.headers.get("Location")).toMatch(new RegExp(`^/candidates/${ruth.personId}\\?recorded=\\d+$`));
   expect(historyOf(ruth.id)).toHaveLength(2);
   expect(outboxRows("candidate-signed")).toHaveLength(1);
 
-  const page = candidatePage(RUTH, "?recorded=1");
+  const page = candidatePage(ruth.personId, "?recorded=1");
   expect(page.recorded).toBe(true);
   expect(page.points.map((p) => p.answer)).toEqual(["signed", "signed", "signed", "signed"]);
   expect(page.history).toHaveLength(2);
@@ -288,7 +286,7 @@ test("every point needs an answer, 'not answered yet' included; nothing is recor
 
   const none = await postLink(token, answersForm(points, ["signed", "none", "none", "declined"]));
   expect(none.status).toBe(302);
-  const page = candidatePage(RUTH);
+  const page = candidatePage(ruth.personId);
   expect(page.points.map((p) => p.answer)).toEqual(["signed", null, null, "declined"]);
   expect(page.statement).toBeNull();
 });
@@ -305,10 +303,10 @@ test("the statement is limited to 1000 characters and kept as plain text, withou
 
   const statement = "  <b>Refugees</b> are welcome\r\nhere.\u0007\u0000 <script>alert(1)</script>  ";
   expect((await postLink(token, answersForm(points, threeAndOne, statement))).status).toBe(302);
-  expect(candidatePage(RUTH).statement).toBe("<b>Refugees</b> are welcome\nhere. <script>alert(1)</script>");
+  expect(candidatePage(ruth.personId).statement).toBe("<b>Refugees</b> are welcome\nhere. <script>alert(1)</script>");
 
   expect((await postLink(token, answersForm(points, threeAndOne, "y".repeat(1000)))).status).toBe(302);
-  expect(candidatePage(RUTH).statement).toBe("y".repeat(1000));
+  expect(candidatePage(ruth.personId).statement).toBe("y".repeat(1000));
 });
 
 test("a POST through a dead link records nothing and answers 410", async () => {
@@ -339,7 +337,7 @@ test("a POST through a dead link records nothing and answers 410", async () => {
     });
   }
   expect(snapshotDatabase()).toEqual(before);
-  expect(candidatePage(FELIX).points.every((p) => p.answer === null)).toBe(true);
+  expect(candidatePage(felix.personId).points.every((p) => p.answer === null)).toBe(true);
 });
 
 test("an expired link offers a fresh one, sent only to the published address; other links get the same answer and no mail", async () => {
@@ -387,10 +385,13 @@ test("'Email me a new link' on an expired link is limited like the candidate pag
 });
 
 test("'Email me a signing link' sends only to the published address, whatever the form says, and answers the same when there is none", async () => {
-  const { ruth, sandra } = setUp();
-  const withEmail = await requestLinkOnPage(RUTH, { email: "attacker@example.org", toAddress: "attacker@example.org" });
+  const { campaign, ruth, sandra } = setUp();
+  const withEmail = await requestLinkOnPage(ruth.personId, {
+    email: "attacker@example.org",
+    toAddress: "attacker@example.org",
+  });
   expect(withEmail.status).toBe(302);
-  expect(withEmail.headers.get("Location")).toBe(`/candidates/${RUTH}?link=requested#signing-link`);
+  expect(withEmail.headers.get("Location")).toBe(`/candidates/${ruth.personId}?link=requested#signing-link`);
   const mails = outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress, m.toName, m.candidacyId])).toEqual([
     ["signing-link", "ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id],
@@ -401,30 +402,30 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(stored[0]?.tokenHash).toBe(hashToken(tokenIn(mails[0]!.textBody, "pledge/sign")));
 
   const before = snapshotDatabase();
-  const withoutEmail = await requestLinkOnPage(SANDRA, { email: "attacker@example.org" });
+  const withoutEmail = await requestLinkOnPage(sandra.personId, { email: "attacker@example.org" });
   expect(withoutEmail.status).toBe(withEmail.status);
-  expect(withoutEmail.headers.get("Location")).toBe(`/candidates/${SANDRA}?link=requested#signing-link`);
+  expect(withoutEmail.headers.get("Location")).toBe(`/candidates/${sandra.personId}?link=requested#signing-link`);
   expect([...withoutEmail.headers.keys()]).toEqual([...withEmail.headers.keys()]);
   // Only the rate-limit counters moved: they count every request, address or not.
   expect({ ...snapshotDatabase(), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(sandra.email).toBeNull();
 
   // Both pages then say the same thing, from the same data.
-  const ruthPage = candidatePage(RUTH, "?link=requested");
-  const sandraPage = candidatePage(SANDRA, "?link=requested");
+  const ruthPage = candidatePage(ruth.personId, "?link=requested");
+  const sandraPage = candidatePage(sandra.personId, "?link=requested");
   expect(ruthPage.linkRequested).toBe(true);
   expect(sandraPage.linkRequested).toBe(true);
-  expect(sandraPage.contactEmail).toBe(fixtureCampaign.fromEmail);
+  expect(sandraPage.contactEmail).toBe(campaign.fromEmail);
 });
 
 test("one client asking for more than 10 signing links an hour gets a 429 page saying when to retry, never cached", async () => {
-  setUp();
-  const people = [RUTH, FELIX, EDWARD, SANDRA];
+  const { ruth, felix, edward, sandra } = setUp();
+  const people = [ruth.personId, felix.personId, edward.personId, sandra.personId];
   for (let i = 0; i < 10; i++) {
     expect((await requestLinkOnPage(people[i % 4]!, {}, "198.51.100.40")).status).toBe(302);
   }
   const mailsBefore = outboxRows().length;
-  const limited = await requestLinkOnPage(SANDRA, {}, "198.51.100.40");
+  const limited = await requestLinkOnPage(sandra.personId, {}, "198.51.100.40");
   expect(limited.status).toBe(429);
   const retryAfter = Number(limited.headers.get("Retry-After"));
   // Seconds until the hour that began with the first request ends: not a fixed guess.
@@ -444,27 +445,28 @@ test("one client asking for more than 10 signing links an hour gets a 429 page s
   expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
   expect(pageHeaders.get("Cache-Control")).toBe("no-store");
   // Another client is not held up.
-  expect((await requestLinkOnPage(SANDRA, {}, "198.51.100.41")).status).toBe(302);
+  expect((await requestLinkOnPage(sandra.personId, {}, "198.51.100.41")).status).toBe(302);
 });
 
 test("a withdrawn candidate's page sends no link", async () => {
   const { felix } = setUp();
   db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
   const before = snapshotDatabase();
-  const response = await requestLinkOnPage(FELIX);
-  expect(response.headers.get("Location")).toBe(`/candidates/${FELIX}?link=requested#signing-link`);
+  const response = await requestLinkOnPage(felix.personId);
+  expect(response.headers.get("Location")).toBe(`/candidates/${felix.personId}?link=requested#signing-link`);
   expect({ ...snapshotDatabase(), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
-  expect(candidatePage(FELIX).candidacy.status).toBe("withdrawn");
+  expect(candidatePage(felix.personId).candidacy.status).toBe("withdrawn");
 });
 
 test("the candidate page shows name, party, constituency, each answer with its date, the statement, the trust mark, and how many asked", async () => {
-  const { ruth, felix, points } = setUp();
-  for (let i = 0; i < 4; i++) askAndConfirm({ email: `s${i}@example.org`, candidacyIds: [ruth.id] });
+  const { seat, ruth, felix, points } = setUp();
+  for (let i = 0; i < 4; i++)
+    insertConfirmedAsk({ constituencyCode: seat.gssCode, email: `s${i}@example.org`, candidacyIds: [ruth.id] });
   // An ask to someone else, and an unconfirmed one, do not count.
-  askAndConfirm({ email: "felix-only@example.org", candidacyIds: [felix.id] });
+  insertConfirmedAsk({ constituencyCode: seat.gssCode, email: "felix-only@example.org", candidacyIds: [felix.id] });
   submitAsk({
     ask: {
-      constituencyCode: BRACKENBY,
+      constituencyCode: seat.gssCode,
       name: "Pending Person",
       email: "pending@example.org",
       postcode: "ZZ4 1AA",
@@ -478,16 +480,16 @@ test("the candidate page shows name, party, constituency, each answer with its d
     now: new Date(),
   });
 
-  let page = candidatePage(RUTH);
+  let page = candidatePage(ruth.personId);
   expect(page.asked).toEqual({ exact: false, below: 5 });
   expect(page.history).toEqual([]);
   expect(page.trustMark).toBeNull();
 
   const token = linkFor(ruth.id);
   expect((await postLink(token, answersForm(points, threeAndOne, "My reasons."))).status).toBe(302);
-  askAndConfirm({ email: "s5@example.org", candidacyIds: [ruth.id, felix.id] });
+  insertConfirmedAsk({ constituencyCode: seat.gssCode, email: "s5@example.org", candidacyIds: [ruth.id, felix.id] });
 
-  page = candidatePage(RUTH);
+  page = candidatePage(ruth.personId);
   expect(page.candidacy).toMatchObject({
     name: "Ruth Adeyemi",
     partyName: "Labour Party",
@@ -511,45 +513,45 @@ test("the candidate page shows name, party, constituency, each answer with its d
       evidenceUrl: null,
     },
   ]);
-  expect(candidatePage(FELIX).asked).toEqual({ exact: false, below: 5 });
+  expect(candidatePage(felix.personId).asked).toEqual({ exact: false, below: 5 });
   expect(() => candidatePage("999999999")).toThrow();
 });
 
 test("the constituency page shows each candidate's answers, and the ask form thanks those who signed every point instead of asking them", async () => {
-  const { ruth, felix, points } = setUp();
+  const { seat, ruth, felix, points } = setUp();
   const constituency = () =>
     constituencyLoader({
-      request: new Request("http://localhost/constituencies/brackenby-vale"),
-      params: { slug: "brackenby-vale" },
+      request: new Request(`http://localhost/constituencies/${seat.slug}`),
+      params: { slug: seat.slug },
       context: {},
     });
   const status = (personId: string) => {
     const candidate = constituency().candidates.find((c) => c.personId === personId);
     return candidate ? { pledge: candidate.pledge, signed: candidate.signed } : undefined;
   };
-  expect(status(RUTH)).toEqual({ pledge: "no-answer", signed: 0 });
+  expect(status(ruth.personId)).toEqual({ pledge: "no-answer", signed: 0 });
 
   await postLink(linkFor(ruth.id), answersForm(points, threeAndOne));
   await postLink(linkFor(felix.id), answersForm(points, ["declined", "declined", "none", "none"]));
-  expect(status(RUTH)).toEqual({ pledge: "signed-some", signed: 3 });
-  expect(status(FELIX)).toEqual({ pledge: "declined", signed: 0 });
+  expect(status(ruth.personId)).toEqual({ pledge: "signed-some", signed: 3 });
+  expect(status(felix.personId)).toEqual({ pledge: "declined", signed: 0 });
   let form = askLoader({
-    request: new Request("http://localhost/constituencies/brackenby-vale/ask"),
-    params: { slug: "brackenby-vale" },
+    request: new Request(`http://localhost/constituencies/${seat.slug}/ask`),
+    params: { slug: seat.slug },
     context: {},
   });
   expect(form.signed).toEqual([]);
-  expect(form.candidates.map((c) => c.personId)).toContain(RUTH);
+  expect(form.candidates.map((c) => c.personId)).toContain(ruth.personId);
 
   await postLink(linkFor(ruth.id), answersForm(points, ["signed", "signed", "signed", "signed"]));
-  expect(status(RUTH)).toEqual({ pledge: "signed-all", signed: 4 });
+  expect(status(ruth.personId)).toEqual({ pledge: "signed-all", signed: 4 });
   form = askLoader({
-    request: new Request("http://localhost/constituencies/brackenby-vale/ask"),
-    params: { slug: "brackenby-vale" },
+    request: new Request(`http://localhost/constituencies/${seat.slug}/ask`),
+    params: { slug: seat.slug },
     context: {},
   });
-  expect(form.signed).toEqual([{ id: ruth.id, personId: RUTH, name: "Ruth Adeyemi" }]);
-  expect(form.candidates.map((c) => c.personId)).not.toContain(RUTH);
+  expect(form.signed).toEqual([{ id: ruth.id, personId: ruth.personId, name: "Ruth Adeyemi" }]);
+  expect(form.candidates.map((c) => c.personId)).not.toContain(ruth.personId);
   expect(form.values.candidacyIds).not.toContain(String(ruth.id));
   expect(form.values.candidacyIds).toHaveLength(4);
   expect(db.select().from(askRecipients).all()).toEqual([]);
@@ -566,7 +568,7 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
 
   const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   await postLink(expired, { intent: "fresh-link" });
-  await requestLinkOnPage(RUTH);
+  await requestLinkOnPage(ruth.personId);
   const tokens = outboxRows("signing-link").map((m) => tokenIn(m.textBody, "pledge/sign"));
   expect(tokens).toHaveLength(2);
   const [token] = tokens as [string, string];
@@ -577,7 +579,7 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   await postLink(token, answersForm(points, threeAndOne, "Logged nowhere."));
   await drainOutbox({ transport: createMailTransport(), now: new Date() });
   // The worker, as the server runs it, reports what it sent.
-  await requestLinkOnPage(RUTH);
+  await requestLinkOnPage(ruth.personId);
   const last = tokenIn(outboxRows("signing-link").at(-1)!.textBody, "pledge/sign");
   const worker = startMailWorker({ transport: createMailTransport(), intervalMs: 60_000 });
   await vi.waitFor(() => expect(outboxRows().every((m) => m.status === "sent")).toBe(true));
