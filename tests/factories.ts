@@ -17,6 +17,7 @@ import {
 } from "#db/schema";
 import type { HexLayoutKind, Nation } from "#db/enums";
 import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
+import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 
 // One folder per test file. A file keeps its name across writes because the
@@ -538,4 +539,48 @@ export function insertHexLayout({
       .values({ layoutId: id, ...cell })
       .run();
   return { id, layout };
+}
+
+/** Four numbered points, for tests that need a campaign shaped like the real ones. */
+export function buildFourPoints() {
+  return ["One", "Two", "Three", "Four"].map((n) => ({
+    title: `Point ${n.toLowerCase()}.`,
+    body: `What point ${n} asks.`,
+  }));
+}
+
+/**
+ * A pledge as staff record one (`recordPledgeByCampaign`, as `npm run pledge:record` does), by point position:
+ * `sign: [1, 2]`. Needs the campaign and the candidacy first.
+ */
+export function insertPledgeByCampaign({
+  personId,
+  sign = [],
+  decline = [],
+  statement = null,
+  now = new Date(),
+}: {
+  personId: string;
+  sign?: number[];
+  decline?: number[];
+  statement?: string | null;
+  now?: Date;
+}) {
+  const campaign = findCampaign();
+  if (!campaign) throw new Error("insertPledgeByCampaign needs a campaign first (insertCampaign)");
+  const answers: Answers = {};
+  for (const position of sign) answers[campaign.points[position - 1]!.id] = "signed";
+  for (const position of decline) answers[campaign.points[position - 1]!.id] = "declined";
+  const result = recordPledgeByCampaign({
+    electionId: campaign.electionId,
+    personId,
+    answers,
+    statement,
+    evidenceUrl: "https://example.org/evidence",
+    note: testSource,
+    recordedBy: testSource,
+    now,
+  });
+  if (result.status !== "recorded") throw new Error(`Could not record a pledge for ${personId}: ${result.status}`);
+  return result;
 }

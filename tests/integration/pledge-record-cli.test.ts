@@ -11,7 +11,7 @@ import { findCandidatePage } from "~/models/candidacy.server";
 import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.server";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
-import { insertCampaign, insertCandidacy, insertConstituency, insertParty } from "../factories";
+import { buildFourPoints, insertCampaign, insertCandidacy, insertConstituency, insertParty } from "../factories";
 
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
 const evidence = "https://example.org/brackenby-hustings-2024-06-18";
@@ -21,9 +21,7 @@ vi.setConfig({ testTimeout: 90_000 });
 
 /** A four-point campaign and two candidates with published emails in one seat. */
 function setUp() {
-  const { points } = insertCampaign({
-    points: ["One.", "Two.", "Three.", "Four."].map((title) => ({ title, body: `What ${title} means.` })),
-  });
+  const { points } = insertCampaign({ points: buildFourPoints() });
   const seat = insertConstituency({ name: "Brackenby Vale" });
   const ruth = insertCandidacy({ constituency: seat, name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" });
   const libDem = insertParty({ id: "PP90", name: "Liberal Democrats" });
