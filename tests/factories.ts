@@ -18,6 +18,7 @@ import {
 import type { HexLayoutKind, Nation } from "#db/enums";
 import { confirmAsk, submitAsk, type NewAsk } from "~/models/ask.server";
 import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
+import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { outboxRows } from "./db";
 import { tokenIn } from "./links";
@@ -571,4 +572,48 @@ export function insertConfirmedAsk({
   const confirmed = confirmAsk({ token: tokenIn(mail?.textBody ?? "", "asks/confirm"), now });
   if (!confirmed) throw new Error(`The ask from ${ask.email} was not confirmed`);
   return confirmed;
+}
+
+/** Four numbered points, for tests that need a campaign shaped like the real ones. */
+export function buildFourPoints() {
+  return ["One", "Two", "Three", "Four"].map((n) => ({
+    title: `Point ${n.toLowerCase()}.`,
+    body: `What point ${n} asks.`,
+  }));
+}
+
+/**
+ * A pledge as staff record one (`recordPledgeByCampaign`, as `npm run pledge:record` does), by point position:
+ * `sign: [1, 2]`. Needs the campaign and the candidacy first.
+ */
+export function insertPledgeByCampaign({
+  personId,
+  sign = [],
+  decline = [],
+  statement = null,
+  now = new Date(),
+}: {
+  personId: string;
+  sign?: number[];
+  decline?: number[];
+  statement?: string | null;
+  now?: Date;
+}) {
+  const campaign = findCampaign();
+  if (!campaign) throw new Error("insertPledgeByCampaign needs a campaign first (insertCampaign)");
+  const answers: Answers = {};
+  for (const position of sign) answers[campaign.points[position - 1]!.id] = "signed";
+  for (const position of decline) answers[campaign.points[position - 1]!.id] = "declined";
+  const result = recordPledgeByCampaign({
+    electionId: campaign.electionId,
+    personId,
+    answers,
+    statement,
+    evidenceUrl: "https://example.org/evidence",
+    note: testSource,
+    recordedBy: testSource,
+    now,
+  });
+  if (result.status !== "recorded") throw new Error(`Could not record a pledge for ${personId}: ${result.status}`);
+  return result;
 }

@@ -8,50 +8,30 @@ import { candidacies, outbox, pledgeHistory } from "#db/schema";
 import { ImportFailed, type Problem } from "~/importers/problems";
 import { loadSampleElectionIfEmpty, samplePledgesFile } from "~/importers/sample.server";
 import { confirmAsk, listAskableCandidates, submitAsk } from "~/models/ask.server";
-import { findCampaign } from "~/models/campaign.server";
 import { countConstituencies } from "~/models/constituency.server";
-import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
 import { loader as constituenciesJson } from "~/routes/data.constituencies[.]json";
 import { loader as pledgesCsv } from "~/routes/data.pledges[.]csv";
 import { loader as pledgesJson } from "~/routes/data.pledges[.]json";
 import { db } from "~/utils/db.server";
 import { publicCacheControl } from "~/utils/http-cache";
-import { fixtureElectionDir, fixturePeople, fixtureSeats } from "../fixture-election";
+import {
+  buildFourPoints,
+  insertCampaign,
+  insertCandidacy,
+  insertConstituency,
+  insertParty,
+  insertPledgeByCampaign,
+} from "../factories";
+import { fixtureElectionDir, fixtureSeats } from "../fixture-election";
 import { tokenIn } from "../links";
-import { loadFixtureElection } from "../load-fixture-election";
 
 const t0 = new Date("2024-06-20T09:00:00Z");
 const t1 = new Date("2024-06-21T12:30:00Z");
 
-// Brackenby Vale has no sample pledges, so every answer there is the test's.
-const { brackenbyVale: BRACKENBY, wendlebury: WENDLEBURY } = fixtureSeats;
-const { ruth: RUTH, edward: EDWARD, felix: FELIX, sandra: SANDRA, zoe: ZOE } = fixturePeople;
-
 const hostileStatement = '=HYPERLINK("http://evil.example","click")';
 const hostileName = "@Sandra Hebblethwaite";
 const awkwardStatement = '+44 20 7946 0000, or write to me "care of" the office\nany time';
-
-function record(
-  personId: string,
-  { sign = [] as number[], decline = [] as number[], statement = null as string | null },
-) {
-  const campaign = findCampaign()!;
-  const answers: Record<number, "signed" | "declined"> = {};
-  for (const position of sign) answers[campaign.points[position - 1]!.id] = "signed";
-  for (const position of decline) answers[campaign.points[position - 1]!.id] = "declined";
-  const result = recordPledgeByCampaign({
-    electionId: campaign.electionId,
-    personId,
-    answers,
-    statement,
-    evidenceUrl: "https://example.org/evidence",
-    note: "test",
-    recordedBy: "test",
-    now: t1,
-  });
-  expect(result.status).toBe("recorded");
-}
 
 let ip = 0;
 /** A supporter's ask through the real journey: submitted, then (unless told otherwise) confirmed from the mailed link. */
@@ -93,18 +73,54 @@ function ask({
   expect(confirmAsk({ token, now: t1 })).not.toBeNull();
 }
 
-/** The fixture election, then a known state in Brackenby Vale: every status, hostile text, and asks. */
+/**
+ * A known state: in Brackenby Vale a candidate in each status (one withdrawn), hostile text, and five
+ * confirmed asks; in Wendlebury four candidates, two answers and too few asks to publish; and a Welsh
+ * seat with no asks at all.
+ */
 function setUp() {
-  loadFixtureElection({ now: t0 });
-  db.update(candidacies).set({ name: hostileName }).where(eq(candidacies.personId, SANDRA)).run();
-  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.personId, ZOE)).run();
-  record(RUTH, { sign: [1, 2, 3, 4], statement: hostileStatement });
-  record(EDWARD, { sign: [1, 2], decline: [3], statement: awkwardStatement });
-  record(FELIX, { decline: [1, 2, 3, 4] });
-  for (let i = 1; i <= 5; i++) ask({ constituencyCode: BRACKENBY, email: `brackenby${i}@example.org` });
-  ask({ constituencyCode: WENDLEBURY, email: "wendlebury1@example.org" });
-  ask({ constituencyCode: WENDLEBURY, email: "wendlebury2@example.org" });
-  ask({ constituencyCode: WENDLEBURY, email: "wendlebury3@example.org", confirm: false });
+  const campaign = insertCampaign({ points: buildFourPoints() });
+  const brackenby = insertConstituency({ name: "Brackenby Vale" });
+  const wendlebury = insertConstituency({ name: "Wendlebury" });
+  const welsh = insertConstituency({ name: "Glynmawr and Afon Dŵr", nation: "Wales", gssCode: "W07009901" });
+  const labour = insertParty({ id: "PP53", name: "Labour Party" });
+  const conservative = insertParty({ id: "PP52", name: "Conservative and Unionist Party" });
+  const libDem = insertParty({ id: "PP90", name: "Liberal Democrats" });
+  const reform = insertParty({ id: "PP7931", name: "Reform UK" });
+  const green = insertParty({ id: "PP63", name: "Green Party" });
+  const candidate = (
+    constituency: { gssCode: string; name: string },
+    party: { id: string },
+    fields: { name?: string; email?: string | null; status?: "standing" | "withdrawn" } = {},
+  ) => insertCandidacy({ constituency, partyId: party.id, ...fields });
+
+  const ruth = candidate(brackenby, labour, { name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" });
+  const edward = candidate(brackenby, conservative, { email: "edward.fairbrother@example.org" });
+  const felix = candidate(brackenby, libDem, { email: "felix@example.net" });
+  const sandra = candidate(brackenby, reform, { name: hostileName });
+  const zoe = candidate(brackenby, green, { name: "Zoë Pembridge", status: "withdrawn" });
+  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], statement: hostileStatement, now: t1 });
+  insertPledgeByCampaign({
+    personId: edward.personId,
+    sign: [1, 2],
+    decline: [3],
+    statement: awkwardStatement,
+    now: t1,
+  });
+  insertPledgeByCampaign({ personId: felix.personId, decline: [1, 2, 3, 4], now: t1 });
+
+  const [signer, someSigner] = [labour, conservative, libDem, green].map((party) =>
+    candidate(wendlebury, party, { email: `${party.id.toLowerCase()}@example.org` }),
+  );
+  insertPledgeByCampaign({ personId: signer!.personId, sign: [1, 2, 3, 4], now: t0 });
+  insertPledgeByCampaign({ personId: someSigner!.personId, sign: [1], now: t0 });
+  candidate(welsh, labour, { email: "glynmawr@example.org" });
+
+  for (let i = 1; i <= 5; i++) ask({ constituencyCode: brackenby.gssCode, email: `brackenby${i}@example.org` });
+  ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury1@example.org" });
+  ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury2@example.org" });
+  ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury3@example.org", confirm: false });
+  return { campaign, brackenby, wendlebury, welsh, ruth, edward, felix, sandra, zoe };
 }
 
 async function csvRows(response: Response) {
@@ -137,7 +153,7 @@ type ConstituenciesJson = {
 };
 
 test("pledges.csv has every candidacy once, a column per point, and the answers as recorded", async () => {
-  setUp();
+  const { brackenby, ruth, edward, felix, zoe } = setUp();
   const response = pledgesCsv();
   const text = await response.clone().text();
   expect(text.split("\r\n")[0]).toBe(
@@ -149,11 +165,11 @@ test("pledges.csv has every candidacy once, a column per point, and the answers 
   expect(new Set(rows.map((r) => r.person_id))).toEqual(new Set(all.map((c) => c.personId)));
 
   const byPerson = (id: string) => rows.find((r) => r.person_id === id)!;
-  expect(byPerson(RUTH)).toMatchObject({
+  expect(byPerson(ruth.personId)).toMatchObject({
     person_name: "Ruth Adeyemi",
     ballot_paper_id: "parl.brackenby-vale.2024-07-04",
     election_id: "parl.2024-07-04",
-    gss_code: BRACKENBY,
+    gss_code: brackenby.gssCode,
     constituency_name: "Brackenby Vale",
     party_id: "PP53",
     party_name: "Labour Party",
@@ -167,20 +183,20 @@ test("pledges.csv has every candidacy once, a column per point, and the answers 
     updated_at: t1.toISOString(),
     trust_mark: "recorded-by-campaign",
   });
-  expect(byPerson(EDWARD)).toMatchObject({
+  expect(byPerson(edward.personId)).toMatchObject({
     pledge_status: "signed-some",
     point_1: "signed",
     point_2: "signed",
     point_3: "declined",
     point_4: "",
   });
-  expect(byPerson(FELIX)).toMatchObject({
+  expect(byPerson(felix.personId)).toMatchObject({
     pledge_status: "declined",
     point_1: "declined",
     point_4: "declined",
     statement: "",
   });
-  expect(byPerson(ZOE)).toMatchObject({
+  expect(byPerson(zoe.personId)).toMatchObject({
     candidacy_status: "withdrawn",
     pledge_status: "withdrawn",
     point_1: "",
@@ -191,28 +207,27 @@ test("pledges.csv has every candidacy once, a column per point, and the answers 
 });
 
 test("hostile cells come back through csv-parse intact but inert, and unchanged in the JSON", async () => {
-  setUp();
+  const { ruth, edward, sandra } = setUp();
   const rows = await csvRows(pledgesCsv());
   const csvRow = (id: string) => rows.find((r) => r.person_id === id)!;
-  expect(csvRow(RUTH).statement).toBe(`'${hostileStatement}`);
-  expect(csvRow(SANDRA).person_name).toBe(`'${hostileName}`);
-  expect(csvRow(EDWARD).statement).toBe(`'${awkwardStatement}`);
+  expect(csvRow(ruth.personId).statement).toBe(`'${hostileStatement}`);
+  expect(csvRow(sandra.personId).person_name).toBe(`'${hostileName}`);
+  expect(csvRow(edward.personId).statement).toBe(`'${awkwardStatement}`);
   // No cell of the CSV can start a formula.
   for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
 
   const json = (await pledgesJson().json()) as PledgesJson;
   const jsonRow = (id: string) => json.data.find((r) => r.person_id === id)!;
-  expect(jsonRow(RUTH).statement).toBe(hostileStatement);
-  expect(jsonRow(SANDRA).person_name).toBe(hostileName);
-  expect(jsonRow(EDWARD).statement).toBe(awkwardStatement);
+  expect(jsonRow(ruth.personId).statement).toBe(hostileStatement);
+  expect(jsonRow(sandra.personId).person_name).toBe(hostileName);
+  expect(jsonRow(edward.personId).statement).toBe(awkwardStatement);
 });
 
 test("pledges.json holds the same records, its points titled, with attribution and field descriptions in meta", async () => {
-  setUp();
+  const { campaign, edward, zoe } = setUp();
   const json = (await pledgesJson().json()) as PledgesJson;
-  const campaign = findCampaign()!;
   expect(json.meta).toMatchObject({
-    campaign: "Clean Rivers Promise",
+    campaign: campaign.name,
     election_id: "parl.2024-07-04",
     documentation: "http://localhost:3000/data",
     licence: { url: "https://creativecommons.org/licenses/by-sa/4.0/" },
@@ -228,7 +243,7 @@ test("pledges.json holds the same records, its points titled, with attribution a
       }),
       expect.objectContaining({ source: "Office for National Statistics", licence: "Open Government Licence v3.0" }),
       expect.objectContaining({ source: "House of Commons Library", licence: "Open Parliament Licence v3.0" }),
-      expect.objectContaining({ source: "Clean Rivers Promise", licence: "CC BY-SA 4.0" }),
+      expect.objectContaining({ source: campaign.name, licence: "CC BY-SA 4.0" }),
     ]),
   );
   expect(Object.keys(json.meta.fields as object)).toEqual(
@@ -245,13 +260,13 @@ test("pledges.json holds the same records, its points titled, with attribution a
     expect(record.pledge_status).toBe(row.pledge_status);
     expect(record.trust_mark ?? "").toBe(row.trust_mark);
   }
-  expect(json.data.find((r) => r.person_id === EDWARD)?.points.map((p) => p.answer)).toEqual([
+  expect(json.data.find((r) => r.person_id === edward.personId)?.points.map((p) => p.answer)).toEqual([
     "signed",
     "signed",
     "declined",
     null,
   ]);
-  expect(json.data.find((r) => r.person_id === ZOE)).toMatchObject({
+  expect(json.data.find((r) => r.person_id === zoe.personId)).toMatchObject({
     statement: null,
     trust_mark: null,
     first_answered_at: null,
@@ -266,9 +281,9 @@ test("the files agree with the board and the map: each candidacy's status is lis
 });
 
 test("constituencies.json counts standing candidates by status, and asks exactly at 5 or more, suppressed under 5", async () => {
-  setUp();
+  const { campaign, brackenby, wendlebury, welsh } = setUp();
   const json = (await constituenciesJson().json()) as ConstituenciesJson;
-  expect(json.meta).toMatchObject({ campaign: "Clean Rivers Promise", election_id: "parl.2024-07-04" });
+  expect(json.meta).toMatchObject({ campaign: campaign.name, election_id: "parl.2024-07-04" });
   expect(Object.keys(json.meta.fields as object)).toEqual(
     expect.arrayContaining(["gss_code", "asks", "asks_suppressed"]),
   );
@@ -276,8 +291,8 @@ test("constituencies.json counts standing candidates by status, and asks exactly
 
   const seat = (code: string) => json.data.find((c) => c.gss_code === code);
   // Zoë Pembridge withdrew: four stand, one in each status. Five confirmed asks.
-  expect(seat(BRACKENBY)).toEqual({
-    gss_code: BRACKENBY,
+  expect(seat(brackenby.gssCode)).toEqual({
+    gss_code: brackenby.gssCode,
     name: "Brackenby Vale",
     nation: "England",
     region_code: expect.stringMatching(/^E12/),
@@ -290,8 +305,8 @@ test("constituencies.json counts standing candidates by status, and asks exactly
     asks: 5,
     asks_suppressed: false,
   });
-  // Two confirmed asks (and one never confirmed): too few to publish. The sample has Wendlebury pledges.
-  expect(seat(WENDLEBURY)).toMatchObject({
+  // Two confirmed asks (and one never confirmed): too few to publish.
+  expect(seat(wendlebury.gssCode)).toMatchObject({
     candidates: 4,
     signed: 1,
     signed_some: 1,
@@ -300,7 +315,7 @@ test("constituencies.json counts standing candidates by status, and asks exactly
     asks_suppressed: true,
   });
   // No asks at all is suppressed the same way, so "none" and "a few" look alike.
-  expect(seat("W07009001")).toMatchObject({ asks: null, asks_suppressed: true });
+  expect(seat(welsh.gssCode)).toMatchObject({ asks: null, asks_suppressed: true });
 
   const standing = listCandidacyStatuses().filter((s) => s.standing);
   const sum = (key: string) => json.data.reduce((n, c) => n + Number(c[key]), 0);
@@ -312,7 +327,7 @@ test("constituencies.json counts standing candidates by status, and asks exactly
 });
 
 test("every file is sent with its type, public caching, open CORS and a link to its documentation", async () => {
-  setUp();
+  const { zoe } = setUp();
   const csv = pledgesCsv();
   expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
   expect(csv.headers.get("Content-Disposition")).toBe('attachment; filename="pledges.csv"');
@@ -327,7 +342,7 @@ test("every file is sent with its type, public caching, open CORS and a link to 
   expect(constituenciesJson().headers.get("Content-Type")).toBe("application/json; charset=utf-8");
   // The CSV's text survives the trip as UTF-8.
   const rows = await csvRows(pledgesCsv());
-  expect(rows.find((r) => r.person_id === ZOE)?.person_name).toBe("Zoë Pembridge");
+  expect(rows.find((r) => r.person_id === zoe.personId)?.person_name).toBe("Zoë Pembridge");
 });
 
 test("before a campaign is set up, the files answer 404", async () => {
@@ -344,7 +359,7 @@ test("the sample loader records the pledges file as staff would: the fixture's 2
   loadSampleElectionIfEmpty({ dir: fixtureElectionDir, now: t0 });
   const answered = listCandidacyStatuses().filter((s) => s.status !== "no-answer");
   expect(answered).toHaveLength(20);
-  expect(answered.filter((s) => s.constituencyCode === BRACKENBY)).toEqual([]);
+  expect(answered.filter((s) => s.constituencyCode === fixtureSeats.brackenbyVale)).toEqual([]);
   const count = (status: string) => answered.filter((s) => s.status === status).length;
   expect({ signedAll: count("signed-all"), signedSome: count("signed-some"), declined: count("declined") }).toEqual({
     signedAll: 10,

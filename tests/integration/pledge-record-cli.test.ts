@@ -11,19 +11,27 @@ import { findCandidatePage } from "~/models/candidacy.server";
 import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.server";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
-import { fixturePeople } from "../fixture-election";
-import { fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
+import { buildFourPoints, insertCampaign, insertCandidacy, insertConstituency, insertParty } from "../factories";
 
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
-const { ruth: RUTH, felix: FELIX } = fixturePeople;
 const evidence = "https://example.org/brackenby-hustings-2024-06-18";
 
 // Each run starts Node and loads the app through tsx: seconds, not milliseconds, on a busy machine.
 vi.setConfig({ testTimeout: 90_000 });
 
+/** A four-point campaign and two candidates with published emails in one seat. */
 function setUp() {
-  const { points } = loadFixtureElection();
-  return { points, ruth: fixtureCandidacy(RUTH), felix: fixtureCandidacy(FELIX) };
+  const { points } = insertCampaign({ points: buildFourPoints() });
+  const seat = insertConstituency({ name: "Brackenby Vale" });
+  const ruth = insertCandidacy({ constituency: seat, name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" });
+  const libDem = insertParty({ id: "PP90", name: "Liberal Democrats" });
+  const felix = insertCandidacy({
+    constituency: seat,
+    partyId: libDem.id,
+    name: "Felix Garrowby",
+    email: "felix@example.net",
+  });
+  return { points, ruth, felix };
 }
 
 /** Runs the script as `npm run pledge:record -- …` does (tsx), on this test file's DATABASE_PATH. */
@@ -39,9 +47,10 @@ function pledgeRecord(...args: string[]) {
   });
 }
 
-const ruthArgs = [
+/** The arguments staff give for a pledge made at a hustings: points 1 to 3 signed, 4 declined. */
+const hustingsArgs = (personId: string) => [
   "--person",
-  RUTH,
+  personId,
   "--sign",
   "1,2,3",
   "--decline",
@@ -74,7 +83,7 @@ function auditOf({ candidacyId, personId }: { candidacyId: number; personId: str
 
 test("staff record a pledge made elsewhere: marked 'recorded by the campaign' with its evidence, in the history and the audit log", async () => {
   const { ruth, points } = setUp();
-  const run = await pledgeRecord(...ruthArgs, "--statement", "Refugees are welcome here.");
+  const run = await pledgeRecord(...hustingsArgs(ruth.personId), "--statement", "Refugees are welcome here.");
   expect(run.stderr).toBe("");
   expect(run.stdout).toBe("Recorded, and written to the audit log.\n");
   expect(run.code).toBe(0);
@@ -94,7 +103,7 @@ test("staff record a pledge made elsewhere: marked 'recorded by the campaign' wi
     note: "Said so at the hustings",
     recordedBy: "Priya Shah",
   });
-  const audit = auditOf({ candidacyId: ruth.id, personId: RUTH });
+  const audit = auditOf({ candidacyId: ruth.id, personId: ruth.personId });
   expect(audit).toHaveLength(1);
   expect(audit[0]).toMatchObject({
     actor: "Priya Shah",
@@ -111,7 +120,7 @@ test("staff record a pledge made elsewhere: marked 'recorded by the campaign' wi
   // The candidate did not answer through their link: no "you signed" mail goes to them.
   expect(db.select().from(outbox).where(eq(outbox.candidacyId, ruth.id)).all()).toEqual([]);
 
-  const page = findCandidatePage({ personId: RUTH });
+  const page = findCandidatePage({ personId: ruth.personId });
   expect(page?.trustMark).toBe("recorded-by-campaign");
   expect(page?.evidenceUrl).toBe(evidence);
   expect(page?.points.map((p) => p.answer)).toEqual(["signed", "signed", "signed", "declined"]);
@@ -119,12 +128,15 @@ test("staff record a pledge made elsewhere: marked 'recorded by the campaign' wi
 
 test("recording the same pledge again changes nothing but is still logged as an attempt", async () => {
   const { ruth } = setUp();
-  expect((await pledgeRecord(...ruthArgs)).code).toBe(0);
-  const again = await pledgeRecord(...ruthArgs);
+  expect((await pledgeRecord(...hustingsArgs(ruth.personId))).code).toBe(0);
+  const again = await pledgeRecord(...hustingsArgs(ruth.personId));
   expect(again.code).toBe(0);
   expect(again.stdout).toBe("No change: the same answers were already recorded.\n");
   expect(historyOf(ruth.id)).toHaveLength(1);
-  expect(auditOf({ candidacyId: ruth.id, personId: RUTH }).map((a) => a.details.changed)).toEqual([true, false]);
+  expect(auditOf({ candidacyId: ruth.id, personId: ruth.personId }).map((a) => a.details.changed)).toEqual([
+    true,
+    false,
+  ]);
 });
 
 test("a pledge verified by the candidate's own link is never overwritten by a staff record", async () => {
@@ -134,18 +146,18 @@ test("a pledge verified by the candidate's own link is never overwritten by a st
   recordPledgeFromLink({ token, answers: { [points[0]!.id]: "declined" }, statement: null, now: new Date() });
   const before = snapshotDatabase();
 
-  const run = await pledgeRecord(...ruthArgs);
+  const run = await pledgeRecord(...hustingsArgs(ruth.personId));
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(
-    `Person ${RUTH} has already answered through their own signing link; that is not overwritten.\n`,
+    `Person ${ruth.personId} has already answered through their own signing link; that is not overwritten.\n`,
   );
   expect(snapshotDatabase()).toEqual(before);
-  expect(findCandidatePage({ personId: RUTH })?.trustMark).toBe("verified-by-email");
+  expect(findCandidatePage({ personId: ruth.personId })?.trustMark).toBe("verified-by-email");
 });
 
 test("a candidate whose pledge was recorded by the campaign can confirm it through their link, which marks it verified", async () => {
   const { ruth, points } = setUp();
-  expect((await pledgeRecord(...ruthArgs)).code).toBe(0);
+  expect((await pledgeRecord(...hustingsArgs(ruth.personId))).code).toBe(0);
   const link = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
   const answers = Object.fromEntries(points.map((p, i) => [p.id, i < 3 ? "signed" : "declined"] as const));
   // The same answers, but now from the candidate: a new entry, with the stronger mark.
@@ -158,14 +170,15 @@ test("a candidate whose pledge was recorded by the campaign can confirm it throu
     ["recorded-by-campaign", "Priya Shah", evidence],
     ["verified-by-email", "candidate", null],
   ]);
-  expect(findCandidatePage({ personId: RUTH })?.history.map((h) => h.trustMark)).toEqual([
+  expect(findCandidatePage({ personId: ruth.personId })?.history.map((h) => h.trustMark)).toEqual([
     "verified-by-email",
     "recorded-by-campaign",
   ]);
 });
 
 test("bad arguments are refused with the reason and the usage, and change nothing", async () => {
-  setUp();
+  const { ruth } = setUp();
+  const ruthArgs = hustingsArgs(ruth.personId);
   const before = snapshotDatabase();
   const without = (flag: string) => {
     const i = ruthArgs.indexOf(flag);
@@ -223,7 +236,7 @@ test("a withdrawn candidate's pledge cannot be recorded", async () => {
   const before = snapshotDatabase();
   const run = await pledgeRecord(
     "--person",
-    FELIX,
+    felix.personId,
     "--sign",
     "1",
     "--evidence",
@@ -234,19 +247,19 @@ test("a withdrawn candidate's pledge cannot be recorded", async () => {
     "Priya Shah",
   );
   expect(run.code).toBe(1);
-  expect(run.stderr).toBe(`Person ${FELIX} has withdrawn; their pledge cannot be recorded.\n`);
+  expect(run.stderr).toBe(`Person ${felix.personId} has withdrawn; their pledge cannot be recorded.\n`);
   expect(snapshotDatabase()).toEqual(before);
 });
 
 test("the audit trail of staff records cannot be edited or deleted", async () => {
   const { ruth } = setUp();
-  expect((await pledgeRecord(...ruthArgs)).code).toBe(0);
-  const [entry] = auditOf({ candidacyId: ruth.id, personId: RUTH });
+  expect((await pledgeRecord(...hustingsArgs(ruth.personId))).code).toBe(0);
+  const [entry] = auditOf({ candidacyId: ruth.id, personId: ruth.personId });
   expect(() => db.update(auditLog).set({ actor: "Someone Else" }).where(eq(auditLog.id, entry!.id)).run()).toThrow(
     "audit_log is append-only: rows cannot be updated",
   );
   expect(() => db.delete(auditLog).where(eq(auditLog.id, entry!.id)).run()).toThrow(
     "audit_log is append-only: rows cannot be deleted",
   );
-  expect(auditOf({ candidacyId: ruth.id, personId: RUTH })).toEqual([entry]);
+  expect(auditOf({ candidacyId: ruth.id, personId: ruth.personId })).toEqual([entry]);
 });

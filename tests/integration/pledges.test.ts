@@ -3,7 +3,6 @@
 // append-only history, the mails it causes (through a real SMTP server), and
 // what supporters and the ask form see once a candidate has signed.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { and, asc, eq } from "drizzle-orm";
 import { afterEach, expect, test } from "vitest";
@@ -13,8 +12,10 @@ import {
   asks,
   campaigns,
   candidacies,
+  constituencies,
   pledgeHistory,
   pledgePointAnswers,
+  parties,
   pledges,
   signingTokens,
 } from "#db/schema";
@@ -35,38 +36,90 @@ import { drainOutbox } from "~/mail/worker.server";
 import { RateLimited } from "~/utils/too-many-requests";
 import { hashToken } from "~/utils/tokens.server";
 import { outboxRows, snapshotDatabase } from "../db";
-import { writeInputFile } from "../factories";
+import {
+  buildCandidate,
+  buildFourPoints,
+  dcCsv,
+  insertCampaign,
+  insertCandidacy,
+  insertConstituency,
+  insertParty,
+  writeInputFile,
+} from "../factories";
 import { startTestMailServer, type TestMailServer } from "../mail-server";
-import { fixtureCampaign, fixtureElectionDir, fixturePeople, fixtureSeats } from "../fixture-election";
 import { tokenIn } from "../links";
 import { DAY, HOUR } from "../time";
-import { fixtureCandidaciesIn, fixtureCandidacy, loadFixtureElection } from "../load-fixture-election";
 import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
 const t0 = new Date("2024-06-20T09:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-const { brackenbyVale: BRACKENBY } = fixtureSeats;
-const { ruth: RUTH, felix: FELIX, sandra: SANDRA, edward: EDWARD } = fixturePeople;
-
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+type Candidate = ReturnType<typeof insertCandidacy>;
+
+/**
+ * A four-point campaign and one seat, Brackenby Vale, with five candidates:
+ * four with a published email, Sandra without one.
+ */
 function setUp() {
-  const { campaign, points } = loadFixtureElection();
-  const person = fixtureCandidacy;
+  const campaign = insertCampaign({ points: buildFourPoints() });
+  const brackenby = insertConstituency({ name: "Brackenby Vale" });
+  const stand = (name: string, party: { id: string; name: string }, email: string | null) =>
+    insertCandidacy({ constituency: brackenby, partyId: insertParty(party).id, name, email });
+  const ruth = stand("Ruth Adeyemi", { id: "PP53", name: "Labour Party" }, "ruth.adeyemi@example.net");
+  const edward = stand(
+    "Edward James Fairbrother",
+    { id: "PP52", name: "Conservative and Unionist Party" },
+    "edward.fairbrother@example.org",
+  );
+  const felix = stand("Felix Garrowby", { id: "PP90", name: "Liberal Democrats" }, "felix@example.net");
+  const sandra = stand("Sandra Hebblethwaite", { id: "PP7931", name: "Reform UK" }, null);
+  const zoe = stand("Zoë Pembridge", { id: "PP63", name: "Green Party" }, "zoe.pembridge@example.org");
   return {
     campaign,
-    points,
-    candidates: fixtureCandidaciesIn(BRACKENBY),
-    ruth: person(RUTH),
-    felix: person(FELIX),
-    sandra: person(SANDRA),
-    edward: person(EDWARD),
+    points: campaign.points,
+    brackenby,
+    candidates: [ruth, edward, felix, sandra, zoe],
+    ruth,
+    felix,
+    sandra,
+    edward,
   };
+}
+
+/**
+ * Democracy Club's export for the seat, listing these candidates as they are
+ * in the database (with an email column), so importing it changes nothing
+ * unless `emails` gives someone a new address.
+ */
+function candidatesCsv(candidates: Candidate[], { emails = {} }: { emails?: Record<string, string> } = {}) {
+  const partyNames = new Map(
+    db
+      .select({ id: parties.id, name: parties.name })
+      .from(parties)
+      .all()
+      .map((p) => [p.id, p.name]),
+  );
+  const seat = db
+    .select({ gssCode: constituencies.gssCode, name: constituencies.name })
+    .from(constituencies)
+    .where(eq(constituencies.gssCode, candidates[0]!.constituencyCode))
+    .get()!;
+  const rows = candidates.map((c) =>
+    buildCandidate(seat, {
+      person_id: c.personId,
+      person_name: c.name,
+      party_id: c.partyId,
+      party_name: partyNames.get(c.partyId),
+      email: emails[c.personId] ?? c.email,
+    }),
+  );
+  return dcCsv(rows, { extraColumns: ["email"] });
 }
 
 /** Answers by point id from answers in point order: "signed", "declined" or null (not answered). */
@@ -91,9 +144,11 @@ function requestLinkToken(candidacyId: number, now: Date) {
 }
 
 let ipCounter = 0;
-function askAndConfirm(overrides: Partial<NewAsk> & { candidacyIds: number[] }, now = t0) {
+/** A supporter's ask to some of one seat's candidates, submitted and confirmed from the mailed link. */
+function askAndConfirm({ to, ...overrides }: Partial<Omit<NewAsk, "candidacyIds">> & { to: Candidate[] }, now = t0) {
   const ask: NewAsk = {
-    constituencyCode: BRACKENBY,
+    constituencyCode: to[0]!.constituencyCode,
+    candidacyIds: to.map((c) => c.id),
     name: "Rajan Nair",
     email: "rajan@example.org",
     postcode: "ZZ4 1AA",
@@ -120,10 +175,6 @@ function historyOf(candidacyId: number) {
     .all();
 }
 
-function sampleCandidatesCsv() {
-  return readFileSync(`${fixtureElectionDir}candidates-dc.csv`, "utf8");
-}
-
 async function smtpServer() {
   const server = await startTestMailServer();
   cleanups.push(() => server.close());
@@ -138,7 +189,7 @@ function smtpTransport(server: TestMailServer): MailTransport {
 
 test("every ask mail carries the candidate's own signing link: 256 random bits, stored only as a hash, for one candidacy, for 30 days", () => {
   const { candidates } = setUp();
-  const confirmed = askAndConfirm({ candidacyIds: candidates.map((c) => c.id) });
+  const confirmed = askAndConfirm({ to: candidates });
   expect(confirmed?.withoutEmail).toEqual([
     { candidacyId: candidates.find((c) => !c.email)!.id, name: "Sandra Hebblethwaite" },
   ]);
@@ -185,7 +236,7 @@ test("every ask mail carries the candidate's own signing link: 256 random bits, 
 });
 
 test("a link in an older mail keeps working beside a newer one, until its own 30 days are up; then it explains itself", () => {
-  const { ruth, points } = setUp();
+  const { points, ruth } = setUp();
   const older = requestLinkToken(ruth.id, t0);
   const newer = requestLinkToken(ruth.id, at(10 * DAY));
 
@@ -194,7 +245,7 @@ test("a link in an older mail keeps working beside a newer one, until its own 30
   expect(findSigningPage({ token: older, now: at(30 * DAY - 1) }).status).toBe("valid");
 
   const expired = findSigningPage({ token: older, now: at(30 * DAY) });
-  expect(expired).toMatchObject({ status: "expired", candidacy: { personId: RUTH, name: "Ruth Adeyemi" } });
+  expect(expired).toMatchObject({ status: "expired", candidacy: { personId: ruth.personId, name: "Ruth Adeyemi" } });
   const before = snapshotDatabase();
   expect(
     recordPledgeFromLink({
@@ -221,7 +272,7 @@ test("a link in an older mail keeps working beside a newer one, until its own 30
 });
 
 test("a tampered, truncated or made-up link opens nothing and records nothing", () => {
-  const { ruth, points } = setUp();
+  const { points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   const tampered = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
   const madeUp = Buffer.alloc(32, 7).toString("base64url");
@@ -255,31 +306,31 @@ test("reading a link's page changes nothing in the database, whatever state the 
 });
 
 test("re-importing a candidate with a changed email revokes all their open links; an unchanged re-import revokes none", () => {
-  const { ruth, felix, points } = setUp();
+  const { points, candidates, ruth, felix } = setUp();
   const first = requestLinkToken(ruth.id, t0);
   const second = requestLinkToken(ruth.id, at(HOUR));
   const felixLink = requestLinkToken(felix.id, t0);
 
   // The same file again: nobody's email changed, every link still works.
-  runImport({ path: writeInputFile("candidates-dc.csv", sampleCandidatesCsv()), now: () => at(2 * HOUR) });
+  const same = runImport({
+    path: writeInputFile("candidates-dc.csv", candidatesCsv(candidates)),
+    now: () => at(2 * HOUR),
+  });
+  expect(same.updated).toBe(0);
   expect(db.select({ revokedAt: signingTokens.revokedAt }).from(signingTokens).all()).toEqual([
     { revokedAt: null },
     { revokedAt: null },
     { revokedAt: null },
   ]);
 
-  const changed = sampleCandidatesCsv().replace(
-    '"""ruth.adeyemi@example.net"""',
-    '"""ruth@adeyemi-campaign.example.org"""',
-  );
-  expect(changed).not.toBe(sampleCandidatesCsv());
+  const changed = candidatesCsv(candidates, { emails: { [ruth.personId]: "ruth@adeyemi-campaign.example.org" } });
   const result = runImport({ path: writeInputFile("candidates-dc.csv", changed), now: () => at(3 * HOUR) });
   expect(result.updated).toBe(1);
 
   for (const token of [first, second]) {
     expect(findSigningPage({ token, now: at(4 * HOUR) })).toMatchObject({
       status: "revoked",
-      candidacy: { personId: RUTH },
+      candidacy: { personId: ruth.personId },
     });
     expect(
       recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(4 * HOUR) }),
@@ -313,7 +364,7 @@ test("a link stops working once the published email is no longer the one it was 
 });
 
 test("signing records each point's answer, the statement and 'verified by email', in one history entry, and mails the published address", () => {
-  const { ruth, points } = setUp();
+  const { campaign, points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   const answers = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
   const result = recordPledgeFromLink({ token, answers, statement: "I back points 1 to 3.", now: at(HOUR) });
@@ -362,14 +413,14 @@ test("signing records each point's answer, the statement and 'verified by email'
   expect(confirmations.map((m) => [m.toAddress, m.toName, m.candidacyId])).toEqual([
     ["ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id],
   ]);
-  expect(confirmations[0]?.subject).toBe("Your answers to the Clean Rivers Promise pledge are recorded");
+  expect(confirmations[0]?.subject).toBe(`Your answers to the ${campaign.name} pledge are recorded`);
   expect(confirmations[0]?.textBody).toContain(`1. ${points[0]!.title}\n   Signed`);
   expect(confirmations[0]?.textBody).toContain(`4. ${points[3]!.title}\n   Declined`);
   expect(confirmations[0]?.textBody).toContain("Your statement:\nI back points 1 to 3.");
   expect(confirmations[0]?.textBody).toContain("Not you? If you did not give these answers, tell us straight away");
-  expect(confirmations[0]?.textBody).toContain("http://localhost:3000/candidates/900346");
+  expect(confirmations[0]?.textBody).toContain(`http://localhost:3000/candidates/${ruth.personId}`);
 
-  const page = findCandidatePage({ personId: RUTH });
+  const page = findCandidatePage({ personId: ruth.personId });
   expect(page?.trustMark).toBe("verified-by-email");
   expect(page?.points.map((p) => [p.answer, p.answeredAt])).toEqual([
     ["signed", "2024-06-20T10:00:00.000Z"],
@@ -380,7 +431,7 @@ test("signing records each point's answer, the statement and 'verified by email'
 });
 
 test("signing every point is confirmed as 'You signed'", () => {
-  const { ruth, points } = setUp();
+  const { campaign, points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   recordPledgeFromLink({
     token,
@@ -389,13 +440,13 @@ test("signing every point is confirmed as 'You signed'", () => {
     now: t0,
   });
   const [mail] = outboxRows("pledge-recorded");
-  expect(mail?.subject).toBe("You signed the Clean Rivers Promise pledge");
+  expect(mail?.subject).toBe(`You signed the ${campaign.name} pledge`);
   expect(mail?.toAddress).toBe("ruth.adeyemi@example.net");
   expect(mail?.textBody).not.toContain("Your statement:");
 });
 
 test("coming back with the same answers adds nothing; a change is appended with its time and the earlier entry is kept as it was", () => {
-  const { ruth, points } = setUp();
+  const { points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   const first = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
   recordPledgeFromLink({ token, answers: first, statement: "Not point 4.", now: at(HOUR) });
@@ -433,7 +484,7 @@ test("coming back with the same answers adds nothing; a change is appended with 
   });
   expect(Object.keys(history[1]!.answers)).toHaveLength(3);
 
-  const page = findCandidatePage({ personId: RUTH });
+  const page = findCandidatePage({ personId: ruth.personId });
   expect(page?.points.map((p) => [p.answer, p.answeredAt])).toEqual([
     ["signed", "2024-06-20T10:00:00.000Z"],
     ["signed", "2024-06-20T10:00:00.000Z"],
@@ -474,7 +525,7 @@ test("coming back with the same answers adds nothing; a change is appended with 
 });
 
 test("pledge history and the audit log are append-only: the database refuses to update or delete their rows", () => {
-  const { ruth, points } = setUp();
+  const { points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: "Original words.", now: t0 });
   db.$client
@@ -502,7 +553,7 @@ test("pledge history and the audit log are append-only: the database refuses to 
 // REPLACE deletes the old row, and SQLite fires delete triggers for that only
 // with recursive_triggers on (createDb turns it on).
 test("pledge history cannot be rewritten by REPLACE either", () => {
-  const { ruth, points } = setUp();
+  const { points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: "Original words.", now: t0 });
   const [row] = historyOf(ruth.id);
@@ -517,9 +568,9 @@ test("pledge history cannot be rewritten by REPLACE either", () => {
 });
 
 test("two processes posting the same link at the same moment record one signing", async () => {
-  const { ruth, points } = setUp();
+  const { points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
-  askAndConfirm({ candidacyIds: [ruth.id], email: "updates@example.org", wantsUpdates: true });
+  askAndConfirm({ to: [ruth], email: "updates@example.org", wantsUpdates: true });
   const answers = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
 
   // Each signer is its own Node process with its own connection to this test's
@@ -598,13 +649,10 @@ test("two processes posting the same link at the same moment record one signing"
 });
 
 test("withdrawn candidates cannot sign, by link or by asking for one", () => {
-  const { felix, ruth, points } = setUp();
+  const { points, brackenby, candidates, ruth, felix } = setUp();
   const token = requestLinkToken(felix.id, t0);
   // The next export no longer lists Felix in Brackenby Vale: he has withdrawn.
-  const withoutFelix = sampleCandidatesCsv()
-    .split("\n")
-    .filter((line) => !line.startsWith(`${FELIX},`))
-    .join("\n");
+  const withoutFelix = candidatesCsv(candidates.filter((c) => c.id !== felix.id));
   expect(
     runImport({
       path: writeInputFile("candidates-dc.csv", withoutFelix),
@@ -615,7 +663,7 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
 
   expect(findSigningPage({ token, now: at(2 * HOUR) })).toMatchObject({
     status: "withdrawn",
-    candidacy: { personId: FELIX },
+    candidacy: { personId: felix.personId },
   });
   const before = snapshotDatabase();
   expect(
@@ -629,13 +677,15 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
   // Only the rate-limit counter of the refused request moved.
   expect({ ...after, rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(db.select().from(pledges).where(eq(pledges.candidacyId, felix.id)).all()).toEqual([]);
-  expect(listAskableCandidates({ constituencyCode: BRACKENBY }).map((c) => c.personId)).not.toContain(FELIX);
+  expect(listAskableCandidates({ constituencyCode: brackenby.gssCode }).map((c) => c.personId)).not.toContain(
+    felix.personId,
+  );
   // Other candidates are unaffected.
   expect(findSigningPage({ token: requestLinkToken(ruth.id, at(2 * HOUR)), now: at(2 * HOUR) }).status).toBe("valid");
 });
 
 test("a signing link is sent only to the published address; a candidate without one gets nothing; at most 3 an hour", () => {
-  const { ruth, sandra } = setUp();
+  const { campaign, ruth, sandra } = setUp();
   requestSigningLink({ candidacyId: sandra.id, clientIp: "192.0.2.1", now: t0 });
   expect(outboxRows()).toEqual([]);
   expect(db.select().from(signingTokens).all()).toEqual([]);
@@ -653,7 +703,7 @@ test("a signing link is sent only to the published address; a candidate without 
     ["signing-link", "ruth.adeyemi@example.net"],
     ["signing-link", "ruth.adeyemi@example.net"],
   ]);
-  expect(mails[0]?.subject).toBe("Your link to sign the Clean Rivers Promise pledge");
+  expect(mails[0]?.subject).toBe(`Your link to sign the ${campaign.name} pledge`);
   expect(mails[0]?.textBody).toContain(
     "We send these links only to the email address published for you by Democracy Club.",
   );
@@ -673,7 +723,7 @@ function catchRateLimited(request: () => void) {
 }
 
 test("one client may ask for at most 10 signing links an hour, whichever candidates they are for", () => {
-  const { ruth, felix, edward, sandra } = setUp();
+  const { ruth, felix, sandra, edward } = setUp();
   const client = "198.51.100.23";
   const people = [ruth, felix, edward, sandra];
   // Three each for Ruth, Felix and Edward (each candidate's own limit), one for Sandra: ten.
@@ -693,14 +743,14 @@ test("one client may ask for at most 10 signing links an hour, whichever candida
 });
 
 test("supporters who asked and opted in get one mail when the candidate signs; no one else does", () => {
-  const { ruth, felix, points } = setUp();
-  askAndConfirm({ candidacyIds: [ruth.id, felix.id], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
-  askAndConfirm({ candidacyIds: [ruth.id], name: "Ben Baker", email: "ben@example.org", wantsUpdates: false });
-  askAndConfirm({ candidacyIds: [felix.id], name: "Cat Cole", email: "cat@example.org", wantsUpdates: true });
+  const { campaign, points, brackenby, ruth, felix } = setUp();
+  askAndConfirm({ to: [ruth, felix], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
+  askAndConfirm({ to: [ruth], name: "Ben Baker", email: "ben@example.org", wantsUpdates: false });
+  askAndConfirm({ to: [felix], name: "Cat Cole", email: "cat@example.org", wantsUpdates: true });
   // Asked but never confirmed: not a supporter of record.
   submitAsk({
     ask: {
-      constituencyCode: BRACKENBY,
+      constituencyCode: brackenby.gssCode,
       name: "Dev Dean",
       email: "dev@example.org",
       postcode: "ZZ4 1AA",
@@ -732,9 +782,9 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   });
   const notices = outboxRows("candidate-signed");
   expect(notices.map((m) => [m.toAddress, m.toName])).toEqual([["ann@example.org", "Ann Able"]]);
-  expect(notices[0]?.subject).toBe("Ruth Adeyemi has signed some points of the Clean Rivers Promise pledge");
+  expect(notices[0]?.subject).toBe(`Ruth Adeyemi has signed some points of the ${campaign.name} pledge`);
   expect(notices[0]?.textBody).toContain("They have signed 3 of the 4 points of the pledge.");
-  expect(notices[0]?.textBody).toContain("http://localhost:3000/candidates/900346");
+  expect(notices[0]?.textBody).toContain(`http://localhost:3000/candidates/${ruth.personId}`);
   const recipients = db.select().from(askRecipients).where(eq(askRecipients.candidacyId, ruth.id)).all();
   expect(recipients.filter((r) => r.notifiedAt).map((r) => r.notifiedAt)).toEqual(["2024-06-20T11:00:00.000Z"]);
 
@@ -749,11 +799,11 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
 });
 
 test("once a candidate has signed every point, the ask form thanks them and no ask mail reaches them, not even one held for a digest", () => {
-  const { ruth, felix, points } = setUp();
+  const { points, brackenby, ruth, felix } = setUp();
   db.update(campaigns).set({ askHourlyCap: 1 }).run();
   // Ruth's first ask of the hour is mailed; the second waits for a digest.
-  askAndConfirm({ candidacyIds: [ruth.id], email: "first@example.org" }, t0);
-  askAndConfirm({ candidacyIds: [ruth.id], email: "second@example.org" }, at(60_000));
+  askAndConfirm({ to: [ruth], email: "first@example.org" }, t0);
+  askAndConfirm({ to: [ruth], email: "second@example.org" }, at(60_000));
   expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
 
   const token = tokenIn(outboxRows("candidate-ask")[0]!.textBody, "pledge/sign");
@@ -764,12 +814,12 @@ test("once a candidate has signed every point, the ask form thanks them and no a
     now: at(2 * 60_000),
   });
 
-  const askable = listAskableCandidates({ constituencyCode: BRACKENBY });
-  expect(askable.find((c) => c.personId === RUTH)?.signedEveryPoint).toBe(true);
-  expect(askable.filter((c) => c.signedEveryPoint).map((c) => c.personId)).toEqual([RUTH]);
+  const askable = listAskableCandidates({ constituencyCode: brackenby.gssCode });
+  expect(askable.find((c) => c.personId === ruth.personId)?.signedEveryPoint).toBe(true);
+  expect(askable.filter((c) => c.signedEveryPoint).map((c) => c.personId)).toEqual([ruth.personId]);
 
   // A new ask naming her goes to the others only.
-  const confirmed = askAndConfirm({ candidacyIds: [ruth.id, felix.id], email: "third@example.org" }, at(3 * 60_000));
+  const confirmed = askAndConfirm({ to: [ruth, felix], email: "third@example.org" }, at(3 * 60_000));
   expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
   const third = db.select({ id: asks.id }).from(asks).where(eq(asks.email, "third@example.org")).get()!;
   expect(
@@ -797,11 +847,11 @@ test("once a candidate has signed every point, the ask form thanks them and no a
 });
 
 test("an ask submitted before the candidate signed everything, confirmed after, is recorded but not mailed to them", () => {
-  const { ruth, felix, points } = setUp();
+  const { points, brackenby, ruth, felix } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   submitAsk({
     ask: {
-      constituencyCode: BRACKENBY,
+      constituencyCode: brackenby.gssCode,
       name: "Eve Ellis",
       email: "eve@example.org",
       postcode: "ZZ4 1AA",
@@ -834,15 +884,15 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
 });
 
 test("through a real SMTP server: the ask carries a working link, the candidate's confirmation and the supporter's notice arrive, and sent rows keep no token", async () => {
-  const { ruth, points } = setUp();
+  const { campaign, points, ruth } = setUp();
   const smtp = await smtpServer();
   const transport = smtpTransport(smtp);
-  askAndConfirm({ candidacyIds: [ruth.id], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
+  askAndConfirm({ to: [ruth], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
   await drainOutbox({ transport, now: at(60_000) });
 
   const askMail = smtp.received.find((m) => m.envelope.to.includes("ruth.adeyemi@example.net"));
   expect(askMail?.parsed.subject).toBe(
-    "Will you sign the Clean Rivers Promise pledge? A constituent in Brackenby Vale asks",
+    `Will you sign the ${campaign.name} pledge? A constituent in Brackenby Vale asks`,
   );
   const token = tokenIn(askMail?.parsed.text ?? "", "pledge/sign");
   // Sent: the outbox row's link is struck out, so no working token is left in the database.
@@ -862,9 +912,9 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   await drainOutbox({ transport, now: at(HOUR + 60_000) });
 
   const confirmation = smtp.received.find(
-    (m) => m.parsed.subject === "Your answers to the Clean Rivers Promise pledge are recorded",
+    (m) => m.parsed.subject === `Your answers to the ${campaign.name} pledge are recorded`,
   );
-  expect(confirmation?.envelope).toEqual({ from: fixtureCampaign.fromEmail, to: ["ruth.adeyemi@example.net"] });
+  expect(confirmation?.envelope).toEqual({ from: campaign.fromEmail, to: ["ruth.adeyemi@example.net"] });
   expect(confirmation?.parsed.text).toContain(`4. ${points[3]!.title}\n   Declined`);
   expect(confirmation?.parsed.text).toContain("I will not sign point 4.");
   expect(confirmation?.parsed.text).toContain("Not you?");
@@ -872,7 +922,7 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   const notice = smtp.received.find(
     (m) => m.envelope.to.includes("ann@example.org") && m.parsed.subject?.includes("has signed"),
   );
-  expect(notice?.parsed.subject).toBe("Ruth Adeyemi has signed some points of the Clean Rivers Promise pledge");
+  expect(notice?.parsed.subject).toBe(`Ruth Adeyemi has signed some points of the ${campaign.name} pledge`);
   expect(notice?.parsed.to && "value" in notice.parsed.to ? notice.parsed.to.value.map((v) => v.address) : []).toEqual([
     "ann@example.org",
   ]);

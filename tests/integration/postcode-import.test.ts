@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { postcodes } from "#db/schema";
 import { runImport, summariseChanges } from "~/importers/import.server";
 import { looksLikePostcodeDirectory, runPostcodeImport } from "~/importers/postcodes.server";
@@ -15,10 +15,10 @@ import { countPostcodes, findPostcode, listCurrentPostcodes } from "~/models/pos
 import { db } from "~/utils/db.server";
 import { createPostcodeLookup } from "~/models/postcode-lookup.server";
 import { snapshotDatabase } from "../db";
+import { buildSeat, hexJson, insertConstituency, insertPostcode, onsCsv, writeInputFile } from "../factories";
 import { onspdHeader, onspdRow, writeOnspdFile } from "./postcode-onspd";
 import { fixtureElectionDir } from "../fixture-election";
 import { realDataDir } from "../real-data";
-import { loadFixtureElection } from "../load-fixture-election";
 
 const realData = realDataDir("the real ONSPD sample tests");
 const realSample = join(realData ?? "", "onspd-sample-postcodes-pcon24.csv");
@@ -117,16 +117,19 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
   });
 });
 
-describe("generated ONSPD files against the fixture election", () => {
-  test("postcodes lead to the fixture's constituencies; the rest get their own answers", async () => {
-    loadFixtureElection();
+describe("generated ONSPD files", () => {
+  test("postcodes lead to the constituencies we have; the rest get their own answers", async () => {
+    const mardale = insertConstituency({ name: "Mardale and Thorne" });
+    const glynmawr = insertConstituency({ name: "Glynmawr and Afon Dŵr", nation: "Wales", gssCode: "W07009901" });
+    const third = insertConstituency();
     const path = writeOnspdFile([
-      onspdRow({ pcds: "ZZ1 1AA", pcon: "E14009001" }),
-      onspdRow({ pcds: "ZZ2 4AB", pcon: "W07009001" }),
-      onspdRow({ pcds: "ZZ3 5ZZ", pcon: "E14009003", doterm: "202311" }),
+      onspdRow({ pcds: "ZZ1 1AA", pcon: mardale.gssCode }),
+      onspdRow({ pcds: "ZZ2 4AB", pcon: glynmawr.gssCode }),
+      onspdRow({ pcds: "ZZ3 5ZZ", pcon: third.gssCode, doterm: "202311" }),
       onspdRow({ pcds: "ZY1 1AA", pcon: "L99999999" }),
       onspdRow({ pcds: "ZY2 1AA", pcon: "M99999999" }),
       onspdRow({ pcds: "ZY3 1AA", pcon: "" }),
+      // A real seat's code, but not one of ours.
       onspdRow({ pcds: "ZY9 1AA", pcon: "E14001085" }),
     ]);
 
@@ -135,7 +138,7 @@ describe("generated ONSPD files against the fixture election", () => {
     await expect(lookUp("zz11aa")).resolves.toEqual({
       status: "found",
       postcode: "ZZ1 1AA",
-      constituency: { gssCode: "E14009001", name: "Mardale and Thorne", slug: "mardale-and-thorne" },
+      constituency: { gssCode: mardale.gssCode, name: "Mardale and Thorne", slug: "mardale-and-thorne" },
     });
     await expect(lookUp(" zz2 4ab ")).resolves.toMatchObject({
       status: "found",
@@ -163,14 +166,23 @@ describe("generated ONSPD files against the fixture election", () => {
   });
 
   test("a new directory replaces the old one: added, updated, removed and unchanged are counted", async () => {
-    loadFixtureElection();
-    // The sample load brought 52 postcodes, among them ZZ1 1AA and ZZ1 1AB in E14009001.
+    const [first, second, third] = [insertConstituency(), insertConstituency(), insertConstituency()];
+    // The old directory: 52 postcodes, among them ZZ1 1AA, ZZ1 1AB and ZZ1 2AD in the first seat.
+    const others = Array.from({ length: 49 }, (_, i) => onspdRow({ pcds: `ZW${i + 1} 1AA`, pcon: second.gssCode }));
+    await runPostcodeImport({
+      path: writeOnspdFile([
+        onspdRow({ pcds: "ZZ1 1AA", pcon: first.gssCode }),
+        onspdRow({ pcds: "ZZ1 1AB", pcon: first.gssCode }),
+        onspdRow({ pcds: "ZZ1 2AD", pcon: first.gssCode }),
+        ...others,
+      ]),
+    });
     expect(countPostcodes()).toBe(52);
     const path = writeOnspdFile([
-      onspdRow({ pcds: "ZZ1 1AA", pcon: "E14009001" }),
-      onspdRow({ pcds: "ZZ1 1AB", pcon: "E14009002" }),
-      onspdRow({ pcds: "ZZ1 2AD", pcon: "E14009001", doterm: "202405" }),
-      onspdRow({ pcds: "ZX1 1AA", pcon: "E14009003" }),
+      onspdRow({ pcds: "ZZ1 1AA", pcon: first.gssCode }),
+      onspdRow({ pcds: "ZZ1 1AB", pcon: second.gssCode }),
+      onspdRow({ pcds: "ZZ1 2AD", pcon: first.gssCode, doterm: "202405" }),
+      onspdRow({ pcds: "ZX1 1AA", pcon: third.gssCode }),
     ]);
 
     const dryRun = await runPostcodeImport({ path, dryRun: true });
@@ -182,10 +194,10 @@ describe("generated ONSPD files against the fixture election", () => {
     expect(result).toMatchObject({ dryRun: false, rows: 4, added: 1, updated: 2, removed: 49, unchanged: 1 });
     expect(summariseChanges(result)).toBe("52 changes (postcodes: 1 added, 2 updated, 49 removed; 1 unchanged)");
     expect(listCurrentPostcodes()).toEqual([
-      { postcode: "ZX1 1AA", constituencyCode: "E14009003", terminatedOn: null },
-      { postcode: "ZZ1 1AA", constituencyCode: "E14009001", terminatedOn: null },
-      { postcode: "ZZ1 1AB", constituencyCode: "E14009002", terminatedOn: null },
-      { postcode: "ZZ1 2AD", constituencyCode: "E14009001", terminatedOn: "2024-05" },
+      { postcode: "ZX1 1AA", constituencyCode: third.gssCode, terminatedOn: null },
+      { postcode: "ZZ1 1AA", constituencyCode: first.gssCode, terminatedOn: null },
+      { postcode: "ZZ1 1AB", constituencyCode: second.gssCode, terminatedOn: null },
+      { postcode: "ZZ1 2AD", constituencyCode: first.gssCode, terminatedOn: "2024-05" },
     ]);
     // The replaced rows and the removal markers have been cleaned up.
     expect(db.select().from(postcodes).all()).toHaveLength(4);
@@ -255,11 +267,12 @@ describe("generated ONSPD files against the fixture election", () => {
   });
 
   test("the command line tells an ONSPD file from the others by its first line", () => {
+    const seat = buildSeat();
     expect(looksLikePostcodeDirectory({ path: writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" })]) })).toBe(true);
-    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}postcodes-onspd.csv` })).toBe(true);
-    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}constituencies-ons.csv` })).toBe(false);
-    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}constituencies.hexjson` })).toBe(false);
-    expect(looksLikePostcodeDirectory({ path: `${fixtureElectionDir}no-such-file.csv` })).toBe(false);
+    expect(looksLikePostcodeDirectory({ path: writeInputFile("constituencies-ons.csv", onsCsv([seat])) })).toBe(false);
+    const hexes = hexJson({ hexes: { [seat.gssCode]: { q: 0, r: 0, n: seat.name } } });
+    expect(looksLikePostcodeDirectory({ path: writeInputFile("constituencies.hexjson", hexes) })).toBe(false);
+    expect(looksLikePostcodeDirectory({ path: join(tmpdir(), "no-such-file.csv") })).toBe(false);
   });
 });
 
@@ -321,8 +334,13 @@ describe("imports that overlap", () => {
 });
 
 describe("bad input is refused with where and why, and the database is left as it was", () => {
+  // Something already there for a refused import to leave alone.
+  beforeEach(() => {
+    const seat = insertConstituency();
+    insertPostcode({ postcode: "ZZ9 9AA", constituencyCode: seat.gssCode });
+  });
+
   async function expectRefused(path: string) {
-    loadFixtureElection();
     const before = snapshotDatabase();
     const problems = await problemsOf(() => runPostcodeImport({ path }));
     expect(snapshotDatabase()).toEqual(before);
