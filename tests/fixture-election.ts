@@ -20,18 +20,9 @@ export const fixtureCampaign = JSON.parse(
   readFileSync(`${fixtureElectionDir}campaign.json`, "utf8"),
 ) as FixtureCampaign;
 
-// Seats and people of the fixture election that tests name. Brackenby Vale has
-// five candidates, four with a published email, and no fixture pledges, so
-// every answer there is the test's own.
+// Seats of the fixture election that tests name. Brackenby Vale has five
+// candidates, four with a published email, and no fixture pledges.
 export const fixtureSeats = {
   brackenbyVale: "E14009004",
   wendlebury: "E14009003",
-} as const;
-
-export const fixturePeople = {
-  ruth: "900346", // Labour, Brackenby Vale, ruth.adeyemi@example.net
-  felix: "900604", // Liberal Democrats, Brackenby Vale, felix@example.net
-  sandra: "900644", // Reform UK, Brackenby Vale, no published email
-  edward: "900862", // Conservative, Brackenby Vale, edward.fairbrother@example.org
-  zoe: "900064", // Green, Brackenby Vale
 } as const;
