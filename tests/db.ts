@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { outbox } from "#db/schema";
+import { outbox, pledgeHistory } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 /** Empties every table but drizzle's migration journal. */
@@ -43,5 +43,15 @@ export function outboxRows(kind?: (typeof outbox.$inferSelect)["kind"]) {
     .from(outbox)
     .where(kind ? eq(outbox.kind, kind) : undefined)
     .orderBy(asc(outbox.id))
+    .all();
+}
+
+/** A candidacy's pledge history, oldest first. */
+export function pledgeHistoryOf(candidacyId: number) {
+  return db
+    .select()
+    .from(pledgeHistory)
+    .where(eq(pledgeHistory.candidacyId, candidacyId))
+    .orderBy(asc(pledgeHistory.id))
     .all();
 }

@@ -5,12 +5,10 @@ import { render, screen, within } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
 import { runImport } from "~/importers/import.server";
 import { loadCampaignSettings } from "~/importers/campaign.server";
-import { findCampaign } from "~/models/campaign.server";
-import { recordPledgeByCampaign } from "~/models/pledge.server";
 import Board, { loader } from "~/routes/board";
 import { fixtureElectionDir } from "../fixture-election";
 import { realDataDir } from "../real-data";
-import { insertCampaign, insertCandidacy, insertConstituency, insertParty } from "../factories";
+import { insertCampaign, insertCandidacy, insertConstituency, insertParty, insertPledgeByCampaign } from "../factories";
 
 const realDir = realDataDir("the real-data board test");
 
@@ -19,21 +17,7 @@ function boardData(search = "") {
 }
 
 function record(personId: string, sign: number[], decline: number[] = []) {
-  const campaign = findCampaign()!;
-  const answers: Record<number, "signed" | "declined"> = {};
-  for (const p of sign) answers[campaign.points[p - 1]!.id] = "signed";
-  for (const p of decline) answers[campaign.points[p - 1]!.id] = "declined";
-  const result = recordPledgeByCampaign({
-    electionId: campaign.electionId,
-    personId,
-    answers,
-    statement: null,
-    evidenceUrl: "https://example.org/evidence",
-    note: "test",
-    recordedBy: "test",
-    now: new Date("2024-06-20T10:00:00Z"),
-  });
-  expect(result.status).toBe("recorded");
+  insertPledgeByCampaign({ personId, sign, decline, now: new Date("2024-06-20T10:00:00Z") });
 }
 
 test("counts and filters follow the recorded pledges", () => {

@@ -6,11 +6,11 @@ import { fileURLToPath } from "node:url";
 import { asc, eq } from "drizzle-orm";
 import { expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
-import { auditLog, candidacies, outbox, pledgeHistory, pledges } from "#db/schema";
+import { auditLog, candidacies, outbox, pledges } from "#db/schema";
 import { findCandidatePage } from "~/models/candidacy.server";
 import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.server";
 import { db } from "~/utils/db.server";
-import { snapshotDatabase } from "../db";
+import { pledgeHistoryOf, snapshotDatabase } from "../db";
 import { buildFourPoints, insertCampaign, insertCandidacy, insertConstituency, insertParty } from "../factories";
 
 const repoDir = fileURLToPath(new URL("../..", import.meta.url));
@@ -63,15 +63,6 @@ const hustingsArgs = (personId: string) => [
   "Priya Shah",
 ];
 
-function historyOf(candidacyId: number) {
-  return db
-    .select()
-    .from(pledgeHistory)
-    .where(eq(pledgeHistory.candidacyId, candidacyId))
-    .orderBy(asc(pledgeHistory.id))
-    .all();
-}
-
 function auditOf({ candidacyId, personId }: { candidacyId: number; personId: string }) {
   return db
     .select()
@@ -93,7 +84,7 @@ test("staff record a pledge made elsewhere: marked 'recorded by the campaign' wi
     trustMark: "recorded-by-campaign",
     evidenceUrl: evidence,
   });
-  const history = historyOf(ruth.id);
+  const history = pledgeHistoryOf(ruth.id);
   expect(history).toHaveLength(1);
   expect(history[0]).toMatchObject({
     answers: Object.fromEntries(points.map((p, i) => [String(p.id), i < 3 ? "signed" : "declined"])),
@@ -132,7 +123,7 @@ test("recording the same pledge again changes nothing but is still logged as an 
   const again = await pledgeRecord(...hustingsArgs(ruth.personId));
   expect(again.code).toBe(0);
   expect(again.stdout).toBe("No change: the same answers were already recorded.\n");
-  expect(historyOf(ruth.id)).toHaveLength(1);
+  expect(pledgeHistoryOf(ruth.id)).toHaveLength(1);
   expect(auditOf({ candidacyId: ruth.id, personId: ruth.personId }).map((a) => a.details.changed)).toEqual([
     true,
     false,
@@ -166,7 +157,7 @@ test("a candidate whose pledge was recorded by the campaign can confirm it throu
   ).toMatchObject({
     changed: true,
   });
-  expect(historyOf(ruth.id).map((h) => [h.trustMark, h.recordedBy, h.evidenceUrl])).toEqual([
+  expect(pledgeHistoryOf(ruth.id).map((h) => [h.trustMark, h.recordedBy, h.evidenceUrl])).toEqual([
     ["recorded-by-campaign", "Priya Shah", evidence],
     ["verified-by-email", "candidate", null],
   ]);

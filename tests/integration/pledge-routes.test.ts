@@ -2,10 +2,10 @@
 // file: /pledge/sign/:token (the link in the mail), /candidates/:personId (the
 // public page and "Email me a signing link"), and what the constituency page
 // and the ask form show once a candidate has answered.
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
-import { askRecipients, candidacies, pledgeHistory, pledges, signingTokens } from "#db/schema";
+import { askRecipients, candidacies, pledges, signingTokens } from "#db/schema";
 import { submitAsk } from "~/models/ask.server";
 import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.server";
 import {
@@ -20,7 +20,7 @@ import { db } from "~/utils/db.server";
 import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
-import { outboxRows, snapshotDatabase } from "../db";
+import { outboxRows, pledgeHistoryOf, snapshotDatabase } from "../db";
 import { insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency, insertParty } from "../factories";
 import { anyLinkTo, tokenIn } from "../links";
 import { DAY } from "../time";
@@ -120,15 +120,6 @@ function candidatePage(personId: string, query = "") {
     params: { personId },
     context: {},
   });
-}
-
-function historyOf(candidacyId: number) {
-  return db
-    .select()
-    .from(pledgeHistory)
-    .where(eq(pledgeHistory.candidacyId, candidacyId))
-    .orderBy(asc(pledgeHistory.id))
-    .all();
 }
 
 function expectTokenHeaders(response: Response) {
@@ -242,7 +233,7 @@ test("the button records the answers and goes to the candidate's page; two ident
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toMatch(new RegExp(`^/candidates/${ruth.personId}\\?recorded=\\d+$`));
   }
-  const history = historyOf(ruth.id);
+  const history = pledgeHistoryOf(ruth.id);
   expect(history).toHaveLength(1);
   expect(history[0]).toMatchObject({
     candidacyId: ruth.id,
@@ -260,7 +251,7 @@ test("the button records the answers and goes to the candidate's page; two ident
     answersForm(points, ["signed", "signed", "signed", "signed"], "I cannot sign point 4."),
   );
   expect(changed.headers.get("Location")).toMatch(new RegExp(`^/candidates/${ruth.personId}\\?recorded=\\d+$`));
-  expect(historyOf(ruth.id)).toHaveLength(2);
+  expect(pledgeHistoryOf(ruth.id)).toHaveLength(2);
   expect(outboxRows("candidate-signed")).toHaveLength(1);
 
   const page = candidatePage(ruth.personId, "?recorded=1");

@@ -18,8 +18,7 @@ import {
 } from "#db/schema";
 import { queueDueDigests } from "~/models/digest.server";
 import { confirmAsk, submitAsk } from "~/models/ask.server";
-import { findCampaign, saveCampaign } from "~/models/campaign.server";
-import { recordPledgeByCampaign } from "~/models/pledge.server";
+import { saveCampaign } from "~/models/campaign.server";
 import { loader as boardLoader } from "~/routes/board";
 import { loader as candidateLoader } from "~/routes/candidates.$personId";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
@@ -29,6 +28,7 @@ import { loader as pledgesJson } from "~/routes/data.pledges[.]json";
 import { loader as mapLoader } from "~/routes/map";
 import { findMapData } from "~/models/map.server";
 import { db } from "~/utils/db.server";
+import { insertPledgeByCampaign } from "../factories";
 
 const ELECTION = "parl.2024-07-04";
 const SEAT = { gssCode: "E14009951", name: "Fenhallow Marsh", slug: "fenhallow-marsh" };
@@ -126,19 +126,8 @@ function setUp({ askHourlyCap = 20 } = {}) {
 }
 
 function record(personId: string, answersInOrder: ("signed" | "declined")[]) {
-  const campaign = findCampaign()!;
-  const answers = Object.fromEntries(answersInOrder.map((a, i) => [campaign.points[i]!.id, a]));
-  const result = recordPledgeByCampaign({
-    electionId: ELECTION,
-    personId,
-    answers,
-    statement: null,
-    evidenceUrl: "https://example.org/evidence",
-    note: "test",
-    recordedBy: "test",
-    now: t0,
-  });
-  expect(result.status).toBe("recorded");
+  const positions = (answer: string) => answersInOrder.flatMap((a, i) => (a === answer ? [i + 1] : []));
+  insertPledgeByCampaign({ personId, sign: positions("signed"), decline: positions("declined"), now: t0 });
 }
 
 const args = (url: string, params: Record<string, string> = {}) => ({ request: new Request(url), params, context: {} });

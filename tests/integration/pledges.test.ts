@@ -35,13 +35,14 @@ import { createMailTransport, type MailTransport } from "~/mail/transport.server
 import { drainOutbox } from "~/mail/worker.server";
 import { RateLimited } from "~/utils/too-many-requests";
 import { hashToken } from "~/utils/tokens.server";
-import { outboxRows, snapshotDatabase } from "../db";
+import { outboxRows, pledgeHistoryOf, snapshotDatabase } from "../db";
 import {
   buildCandidate,
   buildFourPoints,
   dcCsv,
   insertCampaign,
   insertCandidacy,
+  insertConfirmedAsk,
   insertConstituency,
   insertParty,
   writeInputFile,
@@ -143,36 +144,15 @@ function requestLinkToken(candidacyId: number, now: Date) {
   return tokenIn(mails.at(-1)!.textBody, "pledge/sign");
 }
 
-let ipCounter = 0;
 /** A supporter's ask to some of one seat's candidates, submitted and confirmed from the mailed link. */
 function askAndConfirm({ to, ...overrides }: Partial<Omit<NewAsk, "candidacyIds">> & { to: Candidate[] }, now = t0) {
-  const ask: NewAsk = {
+  return insertConfirmedAsk({
     constituencyCode: to[0]!.constituencyCode,
     candidacyIds: to.map((c) => c.id),
-    name: "Rajan Nair",
     email: "rajan@example.org",
-    postcode: "ZZ4 1AA",
-    personalMessage: null,
-    wordingId: "direct",
-    showOnPublicList: false,
-    wantsUpdates: false,
     ...overrides,
-  };
-  submitAsk({ ask, clientIp: `192.0.2.${++ipCounter % 250}`, now });
-  const confirmation = outboxRows("ask-confirmation")
-    .filter((m) => m.toAddress === ask.email)
-    .at(-1);
-  const token = tokenIn(confirmation?.textBody ?? "", "asks/confirm");
-  return confirmAsk({ token, now });
-}
-
-function historyOf(candidacyId: number) {
-  return db
-    .select()
-    .from(pledgeHistory)
-    .where(eq(pledgeHistory.candidacyId, candidacyId))
-    .orderBy(asc(pledgeHistory.id))
-    .all();
+    now,
+  });
 }
 
 async function smtpServer() {
@@ -395,7 +375,7 @@ test("signing records each point's answer, the statement and 'verified by email'
       answeredAt: "2024-06-20T10:00:00.000Z",
     })),
   );
-  expect(historyOf(ruth.id)).toEqual([
+  expect(pledgeHistoryOf(ruth.id)).toEqual([
     {
       id: expect.any(Number),
       candidacyId: ruth.id,
@@ -463,14 +443,14 @@ test("coming back with the same answers adds nothing; a change is appended with 
     candidacyId: ruth.id,
   });
   expect(snapshotDatabase()).toEqual(withLaterLink);
-  expect(historyOf(ruth.id)).toHaveLength(1);
+  expect(pledgeHistoryOf(ruth.id)).toHaveLength(1);
 
   // A change of mind on point 4, and point 3 withdrawn to "not answered yet".
   const second = answersInOrder(points, ["signed", "signed", null, "signed"]);
   expect(
     recordPledgeFromLink({ token, answers: second, statement: "Now point 4 too.", now: at(3 * DAY) }),
   ).toMatchObject({ changed: true });
-  const history = historyOf(ruth.id);
+  const history = pledgeHistoryOf(ruth.id);
   expect(history).toHaveLength(2);
   // Every row there was is still there, unchanged, with the new one after it.
   const historyBefore = afterFirst.pledge_history!;
@@ -556,7 +536,7 @@ test("pledge history cannot be rewritten by REPLACE either", () => {
   const { points, ruth } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: "Original words.", now: t0 });
-  const [row] = historyOf(ruth.id);
+  const [row] = pledgeHistoryOf(ruth.id);
   expect(() =>
     db.$client
       .prepare(
@@ -564,7 +544,7 @@ test("pledge history cannot be rewritten by REPLACE either", () => {
       )
       .run(row!.id, ruth.id, "Rewritten words.", "verified-by-email", "candidate", t0.toISOString()),
   ).toThrow(/append-only/);
-  expect(historyOf(ruth.id)[0]?.statement).toBe("Original words.");
+  expect(pledgeHistoryOf(ruth.id)[0]?.statement).toBe("Original words.");
 });
 
 test("two processes posting the same link at the same moment record one signing", async () => {
@@ -642,7 +622,7 @@ test("two processes posting the same link at the same moment record one signing"
   });
   expect(results.map((r) => r.status)).toEqual(["recorded", "recorded"]);
   expect(results.map((r) => r.changed).sort()).toEqual([false, true]);
-  expect(historyOf(ruth.id)).toHaveLength(1);
+  expect(pledgeHistoryOf(ruth.id)).toHaveLength(1);
   expect(db.select().from(pledgePointAnswers).where(eq(pledgePointAnswers.candidacyId, ruth.id)).all()).toHaveLength(4);
   expect(outboxRows("pledge-recorded")).toHaveLength(1);
   expect(outboxRows("candidate-signed")).toHaveLength(1);
