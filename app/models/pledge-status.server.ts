@@ -111,8 +111,8 @@ export type CandidacyStatusRow = {
 // One statement for every candidacy of the election with its pledge: the
 // board, the map and the open data all read this, so they always agree.
 // Prepared on first use (the tables must exist by then), then reused.
-const buildStatusQuery = () =>
-  db
+function buildStatusQuery() {
+  return db
     .select({
       id: candidacies.id,
       personId: candidacies.personId,
@@ -140,6 +140,7 @@ const buildStatusQuery = () =>
     .where(eq(candidacies.electionId, sql.placeholder("electionId")))
     .orderBy(asc(constituencies.name), asc(candidacies.name))
     .prepare();
+}
 let statusQuery: ReturnType<typeof buildStatusQuery> | undefined;
 
 export function listCandidacyStatuses(): CandidacyStatusRow[] {

@@ -76,7 +76,9 @@ export function parseThankYouQuery(params: URLSearchParams) {
   return { constituencySlug: params.get("constituency") ?? "", noEmailIds: new Set(params.getAll("noEmail")) };
 }
 
-const fieldsOf = (shape: object) => Object.keys(shape).sort();
+function fieldsOf(shape: object) {
+  return Object.keys(shape).sort();
+}
 
 const pages: { path: RegExp; params: readonly string[] }[] = [
   { path: /^\/$/, params: ["postcode"] },
