@@ -40,7 +40,11 @@ function prepareAskableCandidates() {
     })
     .from(candidacies)
     .where(
-      and(eq(candidacies.constituencyCode, sql.placeholder("constituencyCode")), eq(candidacies.status, "standing")),
+      and(
+        eq(candidacies.electionId, sql.placeholder("electionId")),
+        eq(candidacies.constituencyCode, sql.placeholder("constituencyCode")),
+        eq(candidacies.status, "standing"),
+      ),
     )
     .orderBy(asc(candidacies.name))
     .prepare();
@@ -49,14 +53,15 @@ function prepareAskableCandidates() {
 // (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call).
 let askableCandidatesQuery: ReturnType<typeof prepareAskableCandidates> | undefined;
 
-/** Standing candidates in a constituency, and whether they can still be asked. */
+/** The campaign's election's standing candidates in a constituency, and whether they can still be asked. */
 export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
-  const points = findCampaign()?.points ?? [];
+  const campaign = findCampaign();
+  if (!campaign) return [];
   askableCandidatesQuery ??= prepareAskableCandidates();
-  return askableCandidatesQuery.all({ constituencyCode }).map(({ answers, ...c }) => ({
+  return askableCandidatesQuery.all({ electionId: campaign.electionId, constituencyCode }).map(({ answers, ...c }) => ({
     ...c,
     hasEmail: Boolean(c.hasEmail),
-    signedEveryPoint: hasSignedEveryPoint({ answers, points }),
+    signedEveryPoint: hasSignedEveryPoint({ answers, points: campaign.points }),
   }));
 }
 
@@ -135,6 +140,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       .where(
         and(
           inArray(candidacies.id, ask.candidacyIds),
+          eq(candidacies.electionId, campaign.electionId),
           eq(candidacies.constituencyCode, ask.constituencyCode),
           eq(candidacies.status, "standing"),
         ),

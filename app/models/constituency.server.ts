@@ -1,4 +1,4 @@
-import { asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { candidacies, constituencies, parties } from "#db/schema";
 import { db } from "~/utils/db.server";
 
@@ -104,7 +104,8 @@ export function findConstituencyBySlug({ slug }: { slug: string }) {
   return constituencyBySlug.get({ slug });
 }
 
-export function listCandidatesInConstituency({ gssCode }: { gssCode: string }) {
+/** The candidates of one election in a constituency (a seat's code outlives an election). */
+export function listCandidatesInConstituency({ electionId, gssCode }: { electionId: string; gssCode: string }) {
   return db
     .select({
       id: candidacies.id,
@@ -119,7 +120,7 @@ export function listCandidatesInConstituency({ gssCode }: { gssCode: string }) {
     })
     .from(candidacies)
     .innerJoin(parties, eq(parties.id, candidacies.partyId))
-    .where(eq(candidacies.constituencyCode, gssCode))
+    .where(and(eq(candidacies.electionId, electionId), eq(candidacies.constituencyCode, gssCode)))
     .orderBy(asc(candidacies.status), asc(candidacies.name))
     .all();
 }

@@ -34,8 +34,12 @@ export function loader({ params, request }: LoaderFunctionArgs) {
   const constituency = findConstituencyBySlug({ slug: params.slug ?? "" });
   if (!constituency) throw new Response("Not found", { status: 404 });
   const pledges = listPledgesInConstituency({ constituencyCode: constituency.gssCode });
-  const pointCount = findCampaign()?.points.length ?? 0;
-  const candidates = listCandidatesInConstituency({ gssCode: constituency.gssCode }).map((c) => {
+  const campaign = findCampaign();
+  const pointCount = campaign?.points.length ?? 0;
+  const candidates = listCandidatesInConstituency({
+    electionId: campaign?.electionId ?? "",
+    gssCode: constituency.gssCode,
+  }).map((c) => {
     // Both lists are read in this one synchronous loader, so every candidate has a pledge.
     const pledge = pledges.get(c.id);
     return { ...c, signed: pledge?.signed ?? 0, pledge: pledge?.status ?? "no-answer" };
