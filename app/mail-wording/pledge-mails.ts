@@ -2,7 +2,8 @@
 import { footer, type Mail } from "./mail";
 
 type Campaign = { name: string; fromEmail: string };
-type PointAnswer = { title: string; answer: "signed" | "declined" | null };
+// Each point with the words for its answer, as the pages say them (the model passes them in).
+type PointAnswer = { title: string; answerLabel: string };
 
 export function signingLinkMail({
   campaign,
@@ -33,12 +34,7 @@ export function signingLinkMail({
 }
 
 function describeAnswers(points: PointAnswer[]) {
-  return points
-    .map(
-      (p, i) =>
-        `${i + 1}. ${p.title}\n   ${p.answer === "signed" ? "Signed" : p.answer === "declined" ? "Declined" : "Not answered yet"}`,
-    )
-    .join("\n\n");
+  return points.map((p, i) => `${i + 1}. ${p.title}\n   ${p.answerLabel}`).join("\n\n");
 }
 
 export function pledgeRecordedMail({

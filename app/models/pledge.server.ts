@@ -20,6 +20,7 @@ import { candidateSignedNoticeMail, pledgeRecordedMail } from "~/mail-wording/pl
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
 import { paths } from "~/utils/paths";
+import { pointAnswerLabel } from "~/utils/pledge";
 
 export type Answers = Record<number, PledgeAnswer>;
 
@@ -191,7 +192,7 @@ export function savePledge({
     const mail = pledgeRecordedMail({
       campaign,
       candidateName: candidacy.name,
-      points: campaign.points.map((p) => ({ title: p.title, answer: wanted[p.id] ?? null })),
+      points: campaign.points.map((p) => ({ title: p.title, answerLabel: pointAnswerLabel(wanted[p.id]) })),
       signedEveryPoint: pledge.signedEveryPoint,
       statement,
       candidatePageUrl: pageUrl,

@@ -11,6 +11,7 @@ import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 import { paths } from "~/utils/paths";
 import { parseCandidatePageQuery } from "~/utils/page-query";
+import { pointAnswerLabel } from "~/utils/pledge";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
@@ -58,7 +59,6 @@ export function action({ params, context }: ActionFunctionArgs) {
   throw redirect(`${paths.candidate(personId)}?link=requested#signing-link`);
 }
 
-const answerLabels = { signed: "Signed", declined: "Declined" } as const;
 const trustMarkLabels = {
   "verified-by-email": "Verified by email",
   "recorded-by-campaign": "Recorded by the campaign",
@@ -146,12 +146,12 @@ export default function CandidatePage() {
                 {p.answer ? (
                   <>
                     <span className={`tag${p.answer === "declined" ? " tag--red" : " tag--green"}`}>
-                      {answerLabels[p.answer]}
+                      {pointAnswerLabel(p.answer)}
                     </span>
                     {p.answeredAt ? <span className="hint"> on {shortDate(p.answeredAt)}</span> : null}
                   </>
                 ) : (
-                  <span className="tag tag--grey">Not answered yet</span>
+                  <span className="tag tag--grey">{pointAnswerLabel(null)}</span>
                 )}
               </td>
             </tr>
@@ -200,7 +200,7 @@ export default function CandidatePage() {
                         <span
                           className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}
                         >
-                          {answer ? answerLabels[answer] : "Not answered"}
+                          {pointAnswerLabel(answer)}
                         </span>
                       </li>
                     );

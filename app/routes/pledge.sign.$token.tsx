@@ -8,7 +8,7 @@ import { findSigningPage, recordPledgeFromLink, requestSigningLink } from "~/mod
 import { type Answers } from "~/models/pledge.server";
 import { cleanStatement, statement } from "~/utils/fields";
 import { errorTitle, fieldErrorsOf } from "~/utils/forms";
-import { STATEMENT_MAX } from "~/utils/pledge";
+import { STATEMENT_MAX, pointAnswerLabel } from "~/utils/pledge";
 import { noIndex, tokenPageHeaders } from "~/utils/private-page";
 import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
@@ -205,7 +205,7 @@ export default function SignPledge() {
             options={[
               { value: "signed", label: "I sign this point" },
               { value: "declined", label: "I do not sign this point" },
-              { value: "none", label: "Not answered yet" },
+              { value: "none", label: pointAnswerLabel(null) },
             ]}
           />
         ))}

@@ -16,6 +16,13 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   withdrawn: "Withdrawn",
 };
 
+/** The words for one point's answer, on the candidate page, the signing form and the candidate's mail. */
+export function pointAnswerLabel(answer: "signed" | "declined" | null | undefined): string {
+  if (answer === "signed") return "Signed";
+  if (answer === "declined") return "Declined";
+  return "Not answered yet";
+}
+
 /** A heading over a count of candidates who signed every point, of one party or of all. */
 export function candidatesWhoSignedLabel(partyName?: string): string {
   return partyName ? `${partyName} candidates who signed every point` : "Candidates who signed every point";

@@ -66,7 +66,7 @@ test("the history shows each earlier version's answers and statement, newest fir
   expect(answerTo(current, 4)).toBe("Declined");
   expect(within(current).getByText("No statement.")).toBeTruthy();
   expect(answerTo(first, 1)).toBe("Signed");
-  expect(answerTo(first, 2)).toBe("Not answered");
+  expect(answerTo(first, 2)).toBe("Not answered yet");
   expect(answerTo(first, 3)).toBe("Declined");
   expect(within(first).getByText("Only point 1 for now.")).toBeTruthy();
   expect(within(first).getByText("Recorded by the campaign")).toBeTruthy();

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import {
   candidatesWhoSignedLabel,
+  pointAnswerLabel,
   pledgeStatuses,
   pledgeStatusLabels,
   pledgeStatusOf,
@@ -31,4 +32,11 @@ test("one wording per status: 'signed' alone is every point; partial signers sig
   ]);
   expect(candidatesWhoSignedLabel()).toBe("Candidates who signed every point");
   expect(candidatesWhoSignedLabel("Fen Party")).toBe("Fen Party candidates who signed every point");
+});
+
+test("one point's answer has the same words everywhere: signed, declined, or not answered yet", () => {
+  expect(pointAnswerLabel("signed")).toBe("Signed");
+  expect(pointAnswerLabel("declined")).toBe("Declined");
+  expect(pointAnswerLabel(null)).toBe("Not answered yet");
+  expect(pointAnswerLabel(undefined)).toBe("Not answered yet");
 });
