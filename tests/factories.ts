@@ -546,6 +546,20 @@ export function insertHexLayout({
 
 let askNumber = 0;
 
+/** A supporter's ask as the form submits it (to submitAsk), with overrides. */
+export function buildAsk(overrides: Partial<NewAsk> & Pick<NewAsk, "constituencyCode" | "candidacyIds">): NewAsk {
+  return {
+    name: "Rajan Nair",
+    email: "rajan@example.org",
+    postcode: "ZZ4 1AA",
+    personalMessage: null,
+    wordingId: "direct",
+    showOnPublicList: false,
+    wantsUpdates: false,
+    ...overrides,
+  };
+}
+
 /**
  * A supporter's ask to the given candidacies, submitted and confirmed through
  * the app's own submitAsk and confirmAsk, so its recipients, outbox mails and
@@ -557,16 +571,7 @@ export function insertConfirmedAsk({
   ...overrides
 }: Partial<NewAsk> & Pick<NewAsk, "constituencyCode" | "candidacyIds"> & { now?: Date }) {
   askNumber++;
-  const ask: NewAsk = {
-    name: "Rajan Nair",
-    email: `supporter${askNumber}@example.org`,
-    postcode: "ZZ4 1AA",
-    personalMessage: null,
-    wordingId: "direct",
-    showOnPublicList: false,
-    wantsUpdates: false,
-    ...overrides,
-  };
+  const ask = buildAsk({ email: `supporter${askNumber}@example.org`, ...overrides });
   submitAsk({ ask, clientIp: `192.0.2.${(askNumber % 250) + 1}`, now });
   const mail = outboxRows("ask-confirmation").findLast((m) => m.toAddress === ask.email.toLowerCase());
   const confirmed = confirmAsk({ token: tokenIn(mail?.textBody ?? "", "asks/confirm"), now });

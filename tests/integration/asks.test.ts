@@ -11,7 +11,7 @@ import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { outboxRows, snapshotDatabase } from "../db";
-import { insertCampaign, insertCandidacy, insertConstituency } from "../factories";
+import { insertCampaign, insertCandidacy, insertConstituency, buildAsk } from "../factories";
 import { MINUTE, HOUR, DAY } from "../time";
 import { tokenIn } from "../links";
 
@@ -33,17 +33,7 @@ function setUp() {
 
 let ipCounter = 0;
 function anAsk(overrides: Partial<NewAsk> & { candidacyIds: number[] }): NewAsk {
-  return {
-    constituencyCode: BRACKENBY,
-    name: "Rajan Nair",
-    email: "rajan@example.org",
-    postcode: "ZZ4 1AA",
-    personalMessage: null,
-    wordingId: "direct",
-    showOnPublicList: true,
-    wantsUpdates: false,
-    ...overrides,
-  };
+  return buildAsk({ constituencyCode: BRACKENBY, showOnPublicList: true, ...overrides });
 }
 
 /** Each submission from its own address, unless a test is about the IP limits. */

@@ -10,7 +10,7 @@ import { issueSigningLink, revokeSigningLinks } from "~/models/signing-link.serv
 import ConfirmAsk, { action as confirmAction, loader as confirmLoader } from "~/routes/asks.confirm.$token";
 import SignPledge, { action as signAction, loader as signLoader } from "~/routes/pledge.sign.$token";
 import { db } from "~/utils/db.server";
-import { insertCampaign, insertCandidacy, insertConstituency } from "../factories";
+import { insertCampaign, insertCandidacy, insertConstituency, buildAsk } from "../factories";
 import { tokenIn } from "../links";
 import { DAY } from "../time";
 
@@ -71,17 +71,7 @@ test("the confirmation page's title matches its heading: ready, used or expired,
   const { seat } = setUp();
   const ids = listAskableCandidates({ constituencyCode: seat.gssCode }).map((c) => c.id);
   submitAsk({
-    ask: {
-      constituencyCode: seat.gssCode,
-      name: "Rajan Nair",
-      email: "rajan@example.org",
-      postcode: "ZZ4 1AA",
-      personalMessage: null,
-      wordingId: "direct",
-      showOnPublicList: false,
-      wantsUpdates: false,
-      candidacyIds: ids,
-    },
+    ask: buildAsk({ constituencyCode: seat.gssCode, candidacyIds: ids }),
     clientIp: "192.0.2.1",
     now: new Date(),
   });

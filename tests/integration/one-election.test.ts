@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
 import { loader as thankYouLoader } from "~/routes/asks.thank-you";
 import { loader as constituencyLoader } from "~/routes/constituencies.$slug";
-import { insertCampaign, insertCandidacy, insertConstituency, insertElection } from "../factories";
+import { buildAsk, insertCampaign, insertCandidacy, insertConstituency, insertElection } from "../factories";
 
 // A seat's GSS code outlives an election: the candidates of another election
 // in the same seat (an earlier one kept for the record, or the next one being
@@ -31,17 +31,7 @@ test("the constituency page lists only the campaign's election's candidates", ()
 
 test("an ask naming only another election's candidate is refused, and the thank-you page never lists one", () => {
   const { seat, theirs } = setUp();
-  const ask = {
-    constituencyCode: seat.gssCode,
-    name: "Rajan Nair",
-    email: "rajan@example.org",
-    postcode: "ZZ4 1AA",
-    personalMessage: null,
-    wordingId: "direct",
-    showOnPublicList: false,
-    wantsUpdates: false,
-    candidacyIds: [theirs.id],
-  };
+  const ask = buildAsk({ constituencyCode: seat.gssCode, candidacyIds: [theirs.id] });
   expect(() => submitAsk({ ask, clientIp: "192.0.2.1", now: new Date() })).toThrow(/at least one candidate/);
   const thanks = thankYouLoader(args(`http://localhost/asks/thank-you?constituency=${seat.slug}&noEmail=${theirs.id}`));
   expect(thanks.withoutEmail).toEqual([]);

@@ -22,6 +22,7 @@ import {
   insertConstituency,
   insertParty,
   insertPledgeByCampaign,
+  buildAsk,
 } from "../factories";
 import { fixtureElectionDir, fixtureSeats } from "../fixture-election";
 import { tokenIn } from "../links";
@@ -48,17 +49,7 @@ function ask({
     .filter((c) => !c.signedEveryPoint)
     .map((c) => c.id);
   const submitted = submitAsk({
-    ask: {
-      constituencyCode,
-      name: "Supporter Test",
-      email,
-      postcode: "ZZ4 1AA",
-      personalMessage: null,
-      wordingId: "direct",
-      showOnPublicList: false,
-      wantsUpdates: false,
-      candidacyIds,
-    },
+    ask: buildAsk({ constituencyCode, name: "Supporter Test", email, candidacyIds }),
     clientIp: `192.0.2.${++ip}`,
     now: t1,
   });

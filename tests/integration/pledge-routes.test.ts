@@ -21,7 +21,14 @@ import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox, startMailWorker } from "~/mail/worker.server";
 import { hashToken } from "~/utils/tokens.server";
 import { outboxRows, pledgeHistoryOf, snapshotDatabase } from "../db";
-import { insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency, insertParty } from "../factories";
+import {
+  insertCampaign,
+  insertCandidacy,
+  insertConfirmedAsk,
+  insertConstituency,
+  insertParty,
+  buildAsk,
+} from "../factories";
 import { anyLinkTo, tokenIn } from "../links";
 import { DAY } from "../time";
 
@@ -456,17 +463,12 @@ test("the candidate page shows name, party, constituency, each answer with its d
   // An ask to someone else, and an unconfirmed one, do not count.
   insertConfirmedAsk({ constituencyCode: seat.gssCode, email: "felix-only@example.org", candidacyIds: [felix.id] });
   submitAsk({
-    ask: {
+    ask: buildAsk({
       constituencyCode: seat.gssCode,
       name: "Pending Person",
       email: "pending@example.org",
-      postcode: "ZZ4 1AA",
-      personalMessage: null,
-      wordingId: "direct",
-      showOnPublicList: false,
-      wantsUpdates: false,
       candidacyIds: [ruth.id],
-    },
+    }),
     clientIp: "198.51.100.1",
     now: new Date(),
   });

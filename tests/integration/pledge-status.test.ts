@@ -28,7 +28,7 @@ import { loader as pledgesJson } from "~/routes/data.pledges[.]json";
 import { loader as mapLoader } from "~/routes/map";
 import { findMapData } from "~/models/map.server";
 import { db } from "~/utils/db.server";
-import { insertPledgeByCampaign } from "../factories";
+import { insertPledgeByCampaign, buildAsk } from "../factories";
 
 const ELECTION = "parl.2024-07-04";
 const SEAT = { gssCode: "E14009951", name: "Fenhallow Marsh", slug: "fenhallow-marsh" };
@@ -194,17 +194,14 @@ function askAndConfirm({
   wantsUpdates?: boolean;
 }) {
   const submitted = submitAsk({
-    ask: {
+    ask: buildAsk({
       constituencyCode: SEAT.gssCode,
       name: "Sam Supporter",
       email,
       postcode: "ZZ9 9ZZ",
-      personalMessage: null,
-      wordingId: "direct",
-      showOnPublicList: false,
       wantsUpdates,
       candidacyIds,
-    },
+    }),
     clientIp: `192.0.2.${++ip}`,
     now: t0,
   });

@@ -46,6 +46,7 @@ import {
   insertConstituency,
   insertParty,
   writeInputFile,
+  buildAsk,
 } from "../factories";
 import { startTestMailServer, type TestMailServer } from "../mail-server";
 import { tokenIn } from "../links";
@@ -729,17 +730,13 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
   askAndConfirm({ to: [felix], name: "Cat Cole", email: "cat@example.org", wantsUpdates: true });
   // Asked but never confirmed: not a supporter of record.
   submitAsk({
-    ask: {
+    ask: buildAsk({
       constituencyCode: brackenby.gssCode,
       name: "Dev Dean",
       email: "dev@example.org",
-      postcode: "ZZ4 1AA",
-      personalMessage: null,
-      wordingId: "direct",
-      showOnPublicList: false,
       wantsUpdates: true,
       candidacyIds: [ruth.id],
-    },
+    }),
     clientIp: "192.0.2.251",
     now: t0,
   });
@@ -830,17 +827,12 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
   const { points, brackenby, ruth, felix } = setUp();
   const token = requestLinkToken(ruth.id, t0);
   submitAsk({
-    ask: {
+    ask: buildAsk({
       constituencyCode: brackenby.gssCode,
       name: "Eve Ellis",
       email: "eve@example.org",
-      postcode: "ZZ4 1AA",
-      personalMessage: null,
-      wordingId: "direct",
-      showOnPublicList: false,
-      wantsUpdates: false,
       candidacyIds: [ruth.id, felix.id],
-    },
+    }),
     clientIp: "192.0.2.252",
     now: t0,
   });
