@@ -16,6 +16,7 @@ import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { generateToken, hashToken, hashForKey, looksLikeToken } from "~/utils/tokens.server";
+import { inBatches } from "~/utils/batches";
 
 export type NewAsk = {
   constituencyCode: string;
@@ -388,8 +389,7 @@ export function deleteExpiredAsks({ now }: { now: Date }) {
       )
       .all()
       .map((a) => a.id);
-    for (let i = 0; i < expired.length; i += 500) {
-      const ids = expired.slice(i, i + 500);
+    for (const ids of inBatches(expired)) {
       // Their local mailbox copies go with them (the mailbox's foreign key cascades).
       db.delete(outbox).where(inArray(outbox.askId, ids)).run();
       db.delete(asks).where(inArray(asks.id, ids)).run();

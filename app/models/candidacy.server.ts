@@ -4,6 +4,7 @@ import { db } from "~/utils/db.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findCurrentPledge } from "~/models/pledge.server";
 import { candidacyPledge } from "~/models/pledge-status.server";
+import { inBatches } from "~/utils/batches";
 
 export type CandidacyRecord = {
   electionId: string;
@@ -99,10 +100,10 @@ export function markCandidaciesWithdrawn({
   personIds: string[];
   now: Date;
 }) {
-  for (let i = 0; i < personIds.length; i += 500) {
+  for (const batch of inBatches(personIds)) {
     db.update(candidacies)
       .set({ status: "withdrawn", updatedAt: now.toISOString() })
-      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, personIds.slice(i, i + 500))))
+      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, batch)))
       .run();
   }
 }

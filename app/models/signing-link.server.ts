@@ -15,6 +15,7 @@ import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
 import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
 import { generateToken, hashForKey, hashToken, looksLikeToken } from "~/utils/tokens.server";
+import { inBatches } from "~/utils/batches";
 
 function prepareSigningLink() {
   return {
@@ -122,10 +123,10 @@ export function requestSigningLink({
 
 /** Every open link of these candidacies stops working (their published email changed). */
 export function revokeSigningLinks({ candidacyIds, now }: { candidacyIds: number[]; now: Date }) {
-  for (let i = 0; i < candidacyIds.length; i += 500) {
+  for (const batch of inBatches(candidacyIds)) {
     db.update(signingTokens)
       .set({ revokedAt: now.toISOString() })
-      .where(and(inArray(signingTokens.candidacyId, candidacyIds.slice(i, i + 500)), isNull(signingTokens.revokedAt)))
+      .where(and(inArray(signingTokens.candidacyId, batch), isNull(signingTokens.revokedAt)))
       .run();
   }
 }
@@ -140,11 +141,11 @@ export function revokeSigningLinksOfPeople({
   personIds: string[];
   now: Date;
 }) {
-  for (let i = 0; i < personIds.length; i += 500) {
+  for (const batch of inBatches(personIds)) {
     const ids = db
       .select({ id: candidacies.id })
       .from(candidacies)
-      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, personIds.slice(i, i + 500))))
+      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, batch)))
       .all()
       .map((c) => c.id);
     revokeSigningLinks({ candidacyIds: ids, now });
