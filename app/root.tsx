@@ -37,13 +37,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
         </a>
         <header className="header">
           <div className="width-container header__inner">
-            <Link to="/" className="header__name">
+            <Link to={paths.home} className="header__name">
               {campaignName}
             </Link>
             <nav aria-label="Main" className="header__nav">
               <ul>
                 <li>
-                  <Link to="/">Home</Link>
+                  <Link to={paths.home}>Home</Link>
                 </li>
                 <li>
                   <Link to={paths.board}>Who has signed</Link>

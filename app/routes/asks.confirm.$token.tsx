@@ -81,7 +81,7 @@ export default function ConfirmAsk() {
           email.
         </p>
         <p>
-          Your message has not been sent. <Link to="/">Start again</Link>.
+          Your message has not been sent. <Link to={paths.home}>Start again</Link>.
         </p>
       </>
     );
@@ -96,7 +96,8 @@ export default function ConfirmAsk() {
           newest email.
         </p>
         <p>
-          If you have already confirmed, your message has been sent. Otherwise, <Link to="/">start again</Link>.
+          If you have already confirmed, your message has been sent. Otherwise, <Link to={paths.home}>start again</Link>
+          .
         </p>
       </>
     );

@@ -1,7 +1,8 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { findCampaign } from "~/models/campaign.server";
-import { env } from "~/utils/env.server";
+import { publicUrl } from "~/utils/env.server";
+import { paths } from "~/utils/paths";
 import { publicPageHeaders } from "~/utils/http-cache";
 import {
   constituencyFields,
@@ -29,7 +30,7 @@ export function loader() {
   return {
     campaignName,
     points: campaign?.points.map((p) => ({ position: p.position, title: p.title })) ?? [],
-    attribution: openDataAttribution({ campaignName, siteUrl: new URL("/", env.PUBLIC_URL).href }),
+    attribution: openDataAttribution({ campaignName, siteUrl: publicUrl(paths.home) }),
   };
 }
 

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { SupporterList } from "~/components/supporter-list";
 import { listRecentPublicSupporters } from "~/models/supporter.server";
 import { publicPageHeaders } from "~/utils/http-cache";
+import { paths } from "~/utils/paths";
 
 export const headers = publicPageHeaders;
 
@@ -20,7 +21,7 @@ export default function Supporters() {
       <p>People who asked their candidates to sign and chose to be listed. We show first names and an initial only.</p>
       {supporters.length === 0 ? (
         <p>
-          No one is listed yet. <Link to="/">Be the first</Link>.
+          No one is listed yet. <Link to={paths.home}>Be the first</Link>.
         </p>
       ) : (
         <SupporterList supporters={supporters} showConstituency />

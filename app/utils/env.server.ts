@@ -40,7 +40,11 @@ const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default("var/pledge-tracker.sqlite"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  PUBLIC_URL: z.url().default("http://localhost:3000"),
+  // Without a trailing slash, so every link is PUBLIC_URL followed by a path.
+  PUBLIC_URL: z
+    .url()
+    .default("http://localhost:3000")
+    .transform((url) => url.replace(/\/+$/, "")),
   // Express "trust proxy" value: the proxy addresses whose X-Forwarded-For is
   // believed (e.g. "loopback" or "10.0.0.1"). Unset: the socket address is the client.
   TRUSTED_PROXY: trustedProxy.optional(),

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { paths } from "./paths";
 import { tokenPageHeaders } from "./private-page";
 
 // The rules every request meets before the page cache, Express or Remix see it:
@@ -105,7 +106,7 @@ export function sendRefusal(res: ServerResponse, status: RefusalStatus, extraHea
 <main>
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(body)}</p>
-<p><a href="/">Go to the home page</a></p>
+<p><a href="${paths.home}">Go to the home page</a></p>
 </main>
 </body>
 </html>

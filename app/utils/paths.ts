@@ -11,7 +11,6 @@ export const paths = {
   candidate: (personId: string) => `/candidates/${personId}`,
   board: "/board",
   map: "/map",
-  supporters: "/supporters",
   data: "/data",
   checkYourEmail: "/asks/check-your-email",
   thankYou: "/asks/thank-you",

@@ -49,3 +49,10 @@ test("every invalid setting is named, one line each", () => {
   expect(problems).toHaveLength(3);
   for (const line of problems) expect(line).toMatch(/^Invalid configuration: (PORT|PUBLIC_URL|MAIL_WORKER): [^\n]+$/);
 });
+
+test("PUBLIC_URL loses any trailing slash, so a link is PUBLIC_URL then a path", () => {
+  expect(describeEnvProblems({ PUBLIC_URL: "https://pledge.example.org/" }).env?.PUBLIC_URL).toBe(
+    "https://pledge.example.org",
+  );
+  expect(describeEnvProblems({}).env?.PUBLIC_URL).toBe("http://localhost:3000");
+});
