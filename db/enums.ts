@@ -22,7 +22,10 @@ export const importKinds = [
 ] as const;
 export type ImportKind = (typeof importKinds)[number];
 
-export const askStatuses = ["pending", "confirmed"] as const;
+// held: confirmed by the supporter but waiting for a person (the review
+// queue), its mails written as held; rejected: a person stopped it, nothing sent.
+export const askStatuses = ["pending", "confirmed", "held", "rejected"] as const;
+export type AskStatus = (typeof askStatuses)[number];
 
 export const askDeliveries = ["mail", "digest", "no-email", "already-signed"] as const;
 
@@ -36,10 +39,13 @@ export const mailKinds = [
   "signing-link",
   "pledge-recorded",
   "candidate-signed",
+  "ask-not-sent",
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
-export const outboxStatuses = ["queued", "sending", "sent", "failed"] as const;
+// held: written for an ask in the review queue, sent only if it is released;
+// cancelled: stopped by staff before it went.
+export const outboxStatuses = ["queued", "sending", "sent", "failed", "held", "cancelled"] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
 export const pledgeAnswers = ["signed", "declined"] as const;
@@ -47,3 +53,29 @@ export type PledgeAnswer = (typeof pledgeAnswers)[number];
 
 export const trustMarks = ["verified-by-email", "recorded-by-campaign"] as const;
 export type TrustMark = (typeof trustMarks)[number];
+
+// In order of what they may do: each role can do everything the one before can.
+export const staffRoles = ["viewer", "organiser", "admin"] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+// What a block-list entry matches: a supporter's email, an email domain, one
+// client address, or a client network (an IPv4 /24 or IPv6 /48).
+export const blockListKinds = ["email", "domain", "address", "network"] as const;
+export type BlockListKind = (typeof blockListKinds)[number];
+
+// Why the review queue held an ask.
+export const holdReasons = [
+  "address-volume",
+  "network-volume",
+  "disposable-domain",
+  "repeated-message",
+  "link-in-message",
+  "blocked-email",
+  "blocked-domain",
+  "blocked-address",
+  "blocked-network",
+] as const;
+export type HoldReason = (typeof holdReasons)[number];
+
+export const supporterExportScopes = ["all", "new"] as const;
+export type SupporterExportScope = (typeof supporterExportScopes)[number];

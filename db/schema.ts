@@ -6,6 +6,10 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import {
   askDeliveries,
   askStatuses,
+  blockListKinds,
+  holdReasons,
+  staffRoles,
+  supporterExportScopes,
   candidacyStatuses,
   hexLayoutKinds,
   importKinds,
@@ -14,6 +18,7 @@ import {
   outboxStatuses,
   pledgeAnswers,
   trustMarks,
+  type HoldReason,
   type PledgeAnswer,
 } from "./enums";
 
@@ -164,8 +169,27 @@ export const campaigns = sqliteTable("campaigns", {
     .$type<string[]>()
     .notNull()
     .default(sql`'[]'`),
+  // The review queue's thresholds (app/models/review.server.ts reads them with defaults).
+  reviewRules: text("review_rules", { mode: "json" })
+    .$type<Partial<ReviewRules>>()
+    .notNull()
+    .default(sql`'{}'`),
   ...timestamps,
 });
+
+/** When a confirmed ask is held for a person instead of sent. */
+export type ReviewRules = {
+  /** More confirmed asks than this from one client address in an hour are held. */
+  maxAsksPerAddressPerHour: number;
+  /** More than this from one /24 (IPv4) or /48 (IPv6) network in an hour are held. */
+  maxAsksPerNetworkPerHour: number;
+  /** The same personal paragraph in more asks than this (in any time) is held. */
+  maxAsksWithSameMessage: number;
+  /** Hold asks whose personal paragraph holds a link. */
+  holdLinks: boolean;
+  /** Hold asks from a disposable email domain. */
+  holdDisposableDomains: boolean;
+};
 
 export type WordingVariant = { id: string; label: string; opening: string; closing: string };
 
@@ -252,6 +276,24 @@ export const asks = sqliteTable(
     tokenExpiresAt: text("token_expires_at"),
     reminderSentAt: text("reminder_sent_at"),
     confirmedAt: text("confirmed_at"),
+    // Keyed hashes of the client address the ask was made from and of its
+    // network (IPv4 /24, IPv6 /48), for the review queue's volume rules; never
+    // the address itself.
+    clientAddressHash: text("client_address_hash"),
+    clientNetworkHash: text("client_network_hash"),
+    // A hash of the personal paragraph with case and spacing evened out, so
+    // the same paragraph pasted into many asks is found by an index.
+    messageFingerprint: text("message_fingerprint"),
+    // Why the review queue held it (empty unless it was held).
+    holdReasons: text("hold_reasons", { mode: "json" })
+      .$type<HoldReason[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    heldAt: text("held_at"),
+    reviewedAt: text("reviewed_at"),
+    reviewedBy: integer("reviewed_by").references(() => staffAccounts.id),
+    // An organiser took the name off the public supporters list.
+    hiddenFromPublicList: integer("hidden_from_public_list", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -259,6 +301,10 @@ export const asks = sqliteTable(
     index("asks_email_idx").on(t.email),
     index("asks_constituency_status_idx").on(t.constituencyCode, t.status),
     index("asks_status_created_idx").on(t.status, t.createdAt),
+    index("asks_client_address_idx").on(t.clientAddressHash, t.createdAt),
+    index("asks_client_network_idx").on(t.clientNetworkHash, t.createdAt),
+    index("asks_message_fingerprint_idx").on(t.messageFingerprint),
+    index("asks_confirmed_at_idx").on(t.confirmedAt),
   ],
 );
 
@@ -420,13 +466,137 @@ export const pledgeHistory = sqliteTable(
   (t) => [index("pledge_history_candidacy_idx").on(t.candidacyId, t.createdAt)],
 );
 
-// What staff did, outside the web journeys (e.g. recording a pledge made elsewhere).
-export const auditLog = sqliteTable("audit_log", {
+// What staff did, in the console and on the command line. Append-only
+// (triggers refuse UPDATE and DELETE). `actor` is the staff member's email, or
+// what ran the command; a supporter is only ever named by id in `subject`.
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    subject: text("subject").notNull(),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_log_created_idx").on(t.createdAt),
+    index("audit_log_actor_idx").on(t.actor, t.createdAt),
+    index("audit_log_action_idx").on(t.action, t.createdAt),
+  ],
+);
+
+// People who run the campaign from /staff. No password is ever set on the
+// command line: `npm run staff:add` makes the account and a one-time set-up link.
+export const staffAccounts = sqliteTable(
+  "staff_accounts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    // Stored lowercased.
+    email: text("email").notNull(),
+    role: text("role", { enum: staffRoles }).notNull(),
+    // argon2id (PHC string); null until the set-up link is used.
+    passwordHash: text("password_hash"),
+    // Base32 TOTP secret, once a second factor is confirmed; null if none.
+    totpSecret: text("totp_secret"),
+    // The last TOTP time step accepted, so a code is never accepted twice.
+    totpLastStep: integer("totp_last_step"),
+    disabledAt: text("disabled_at"),
+    lastSignInAt: text("last_sign_in_at"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("staff_accounts_email_unique").on(t.email)],
+);
+
+// One-time links to set a password (and a second factor): from staff:add, or
+// a reset. Only the token's SHA-256 is kept.
+export const staffSetupLinks = sqliteTable(
+  "staff_setup_links",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => staffAccounts.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("staff_setup_links_token_unique").on(t.tokenHash)],
+);
+
+// Recovery codes for a lost authenticator, shown once; kept as hashes, each used once.
+export const staffRecoveryCodes = sqliteTable(
+  "staff_recovery_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => staffAccounts.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: text("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("staff_recovery_codes_account_idx").on(t.accountId)],
+);
+
+// Signed-in staff. The cookie carries the session id, signed; the row holds
+// its SHA-256, so deleting rows signs people out at once (sign out, sign out
+// everywhere, a disabled account). A session idle for 12 hours has ended.
+export const staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => staffAccounts.id, { onDelete: "cascade" }),
+    // Sent in every staff form and checked on every staff POST.
+    csrfToken: text("csrf_token").notNull(),
+    // true between a right password and the second factor: not yet signed in.
+    secondFactorPending: integer("second_factor_pending", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    lastSeenAt: text("last_seen_at").notNull(),
+  },
+  (t) => [index("staff_sessions_account_idx").on(t.accountId)],
+);
+
+// The review queue's block list: asks matching an entry are held.
+export const blockList = sqliteTable(
+  "block_list",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: blockListKinds }).notNull(),
+    // What staff see: the email or domain, the address or network as typed,
+    // or "the network of ask 123" when blocked from a held ask.
+    label: text("label").notNull(),
+    // What is compared: the lowercased email or domain, or the keyed hash of
+    // the address or network (as stored on asks).
+    matchKey: text("match_key").notNull(),
+    note: text("note"),
+    createdBy: integer("created_by").references(() => staffAccounts.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("block_list_kind_key_unique").on(t.kind, t.matchKey)],
+);
+
+// At most one row (id 1): all sending is paused while it exists. The worker
+// reads it before every batch it claims.
+export const sendingPause = sqliteTable("sending_pause", {
+  id: integer("id").primaryKey(),
+  pausedAt: text("paused_at").notNull(),
+  pausedBy: integer("paused_by").references(() => staffAccounts.id),
+  reason: text("reason"),
+});
+
+// Each download of the supporters who asked for updates, so "new since the
+// last export" knows where the last one stopped.
+export const supporterExports = sqliteTable("supporter_exports", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  actor: text("actor").notNull(),
-  action: text("action").notNull(),
-  subject: text("subject").notNull(),
-  details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  accountId: integer("account_id").references(() => staffAccounts.id),
+  scope: text("scope", { enum: supporterExportScopes }).notNull(),
+  rows: integer("rows").notNull(),
+  // The newest confirmation the export included; the next "new" export starts after it.
+  upTo: text("up_to"),
   createdAt: createdAt(),
 });
 

@@ -153,7 +153,7 @@ test("the mailbox page shows staff the outbox counts and failed mail with its er
     mailboxLoader({ request: request("/outbox"), params: {}, context: fromThisMachine }),
   );
 
-  expect(result!.data.counts).toEqual({ queued: 1, sending: 0, sent: 0, failed: 1 });
+  expect(result!.data.counts).toEqual({ queued: 1, sending: 0, sent: 0, failed: 1, held: 0, cancelled: 0 });
   expect(result!.data.problems.map((p) => [p.status, p.lastError])).toEqual([["failed", "550 5.1.1 No such user"]]);
 });
 

@@ -220,7 +220,7 @@ test("staff see the count in each state and the mail that failed or waits to ret
   markFailed({ id: failed, error: "550 5.1.1 No such user" });
   markRetry({ id: retrying, error: "421 Service not available", now: start });
 
-  expect(countOutboxByStatus()).toEqual({ queued: 2, sending: 0, sent: 1, failed: 1 });
+  expect(countOutboxByStatus()).toEqual({ queued: 2, sending: 0, sent: 1, failed: 1, held: 0, cancelled: 0 });
   const problems = listOutboxProblems();
   expect(problems.map((p) => [p.subject, p.status, p.lastError])).toEqual([
     ["retrying", "queued", "421 Service not available"],
