@@ -7,7 +7,6 @@ import {
   askDeliveries,
   askStatuses,
   blockListKinds,
-  holdReasons,
   staffRoles,
   supporterExportScopes,
   candidacyStatuses,
