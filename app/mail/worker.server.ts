@@ -13,6 +13,7 @@ import {
   sendingLeaseMs,
   type OutboxMessage,
 } from "~/models/outbox.server";
+import { findSendingPause } from "~/models/sending-pause.server";
 import { defaultMailTransport, findSender, sendOutboxMessage, type MailTransport } from "./transport.server";
 
 export type ScheduledJob = (now: Date) => void;
@@ -101,6 +102,9 @@ async function sendDueMail({
     // Before every batch, not once per tick: a long backlog must not keep a
     // dead worker's mail waiting behind it.
     counts.requeued += requeueStuckMail({ now: now() });
+    // Also before every batch, so a pause stops a long backlog part-way, not
+    // only at the next tick. What is already handed to the transport finishes.
+    if (findSendingPause()) break;
     const messages = claimDueMail({ now: now(), limit: batchSize });
     if (messages.length === 0) break;
     await sendBatch({ messages, sender, transport, now, concurrency, counts, shouldStop });

@@ -22,6 +22,11 @@ const commands = [
     command: "npm run pledge:record",
     usage: "Usage: npm run pledge:record -- --person PERSON_ID",
   },
+  {
+    script: "scripts/mail-pause.ts",
+    command: "npm run mail:pause",
+    usage: "Usage: npm run mail:pause -- --by YOUR_NAME",
+  },
   { script: "scripts/worker.ts", command: "npm run worker", usage: "Usage: npm run worker" },
   { script: "scripts/bench.ts", command: "npm run bench", usage: "Usage: npm run bench -- [--generated] [NAME …]" },
   { script: "scripts/migrate.ts", command: "npm run db:migrate", usage: "Usage: npm run db:migrate" },
