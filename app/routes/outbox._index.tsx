@@ -2,6 +2,7 @@ import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction 
 import { Link, useLoaderData } from "@remix-run/react";
 import { listMailboxMessages } from "~/models/mailbox.server";
 import { countOutboxByStatus, listOutboxProblems } from "~/models/outbox.server";
+import { findSendingPause } from "~/models/sending-pause.server";
 import { mailMode } from "~/utils/env.server";
 import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
@@ -30,10 +31,12 @@ export function loader({ context }: LoaderFunctionArgs) {
     ...p,
     nextAttemptAt: londonTime.format(new Date(p.nextAttemptAt)),
   }));
+  const pause = findSendingPause();
   return data(
     {
       mailMode,
       messages,
+      pausedSince: pause ? londonTime.format(new Date(pause.pausedAt)) : null,
       counts: countOutboxByStatus(),
       problems,
     },
@@ -42,7 +45,7 @@ export function loader({ context }: LoaderFunctionArgs) {
 }
 
 export default function Mailbox() {
-  const { mailMode, messages, counts, problems } = useLoaderData<typeof loader>();
+  const { mailMode, messages, pausedSince, counts, problems } = useLoaderData<typeof loader>();
   return (
     <>
       <h1 className="heading-xl">Local mailbox</h1>
@@ -85,6 +88,12 @@ export default function Mailbox() {
       )}
 
       <h2 className="heading-l">Outbox</h2>
+      {pausedSince ? (
+        <p className="inset-text">
+          <strong>All sending is paused</strong> (since {pausedSince}): mail waits in the outbox until it is resumed
+          with <code>npm run mail:pause -- --resume --by YOUR_NAME</code>.
+        </p>
+      ) : null}
       <dl className="summary-list">
         <div>
           <dt>Waiting to be sent</dt>
@@ -101,6 +110,14 @@ export default function Mailbox() {
         <div>
           <dt>Failed</dt>
           <dd>{counts.failed}</dd>
+        </div>
+        <div>
+          <dt>Held for review</dt>
+          <dd>{counts.held}</dd>
+        </div>
+        <div>
+          <dt>Cancelled</dt>
+          <dd>{counts.cancelled}</dd>
         </div>
       </dl>
       {problems.length === 0 ? (

@@ -6,6 +6,7 @@ import { expect, test, vi } from "vitest";
 import { writeTransaction } from "#db/index";
 import { mailbox, outbox } from "#db/schema";
 import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
+import { pauseSending } from "~/models/sending-pause.server";
 import { loader as mailboxLoader } from "~/routes/outbox._index";
 import { loader as messageLoader } from "~/routes/outbox.$id";
 import { loader as rootLoader } from "~/root";
@@ -155,6 +156,17 @@ test("the mailbox page shows staff the outbox counts and failed mail with its er
 
   expect(result!.data.counts).toEqual({ queued: 1, sending: 0, sent: 0, failed: 1, held: 0, cancelled: 0 });
   expect(result!.data.problems.map((p) => [p.status, p.lastError])).toEqual([["failed", "550 5.1.1 No such user"]]);
+  expect(result!.data.pausedSince).toBeNull();
+});
+
+test("the mailbox page says when all sending is paused, and since when", async () => {
+  pauseSending({ actor: "ops@campaign.example.org", reason: null, now });
+
+  const { result } = await callLoader(() =>
+    mailboxLoader({ request: request("/outbox"), params: {}, context: fromThisMachine }),
+  );
+
+  expect(result!.data.pausedSince).toMatch(/10 Jun 2024|13:00/);
 });
 
 test("every page knows mail is going to the local mailbox", () => {
