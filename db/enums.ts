@@ -25,7 +25,6 @@ export type ImportKind = (typeof importKinds)[number];
 // held: confirmed by the supporter but waiting for a person (the review
 // queue), its mails written as held; rejected: a person stopped it, nothing sent.
 export const askStatuses = ["pending", "confirmed", "held", "rejected"] as const;
-export type AskStatus = (typeof askStatuses)[number];
 
 export const askDeliveries = ["mail", "digest", "no-email", "already-signed"] as const;
 
@@ -56,12 +55,10 @@ export type TrustMark = (typeof trustMarks)[number];
 
 // In order of what they may do: each role can do everything the one before can.
 export const staffRoles = ["viewer", "organiser", "admin"] as const;
-export type StaffRole = (typeof staffRoles)[number];
 
 // What a block-list entry matches: a supporter's email, an email domain, one
 // client address, or a client network (an IPv4 /24 or IPv6 /48).
 export const blockListKinds = ["email", "domain", "address", "network"] as const;
-export type BlockListKind = (typeof blockListKinds)[number];
 
 // Why the review queue held an ask.
 export const holdReasons = [
@@ -78,4 +75,3 @@ export const holdReasons = [
 export type HoldReason = (typeof holdReasons)[number];
 
 export const supporterExportScopes = ["all", "new"] as const;
-export type SupporterExportScope = (typeof supporterExportScopes)[number];
