@@ -1,5 +1,6 @@
 // Asks: a supporter's request to their candidates, from the form through the
 // confirmation link to the mails it sends; unconfirmed asks expire.
+import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
 import { askDeliveries } from "#db/enums";
@@ -17,6 +18,7 @@ import { paths } from "~/utils/paths";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { generateToken, hashToken, hashForKey, looksLikeToken } from "~/utils/tokens.server";
 import { inBatches } from "~/utils/batches";
+import { networkOf } from "~/utils/client-network.server";
 
 export type NewAsk = {
   constituencyCode: string;
@@ -154,6 +156,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
 
     const { token, hash } = generateToken();
     const expiresAt = new Date(now.getTime() + ASK_LIFETIME_MS);
+    const network = networkOf(clientIp);
     const inserted = db
       .insert(asks)
       .values({
@@ -169,6 +172,10 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         status: "pending",
         tokenHash: hash,
         tokenExpiresAt: expiresAt.toISOString(),
+        // For the review queue's rules, hashed like the rate-limit keys.
+        clientAddressHash: ipKey,
+        clientNetworkHash: network ? hashForKey(network) : null,
+        messageFingerprint: messageFingerprint(ask.personalMessage),
         createdAt: now.toISOString(),
       })
       .returning({ id: asks.id })
@@ -198,6 +205,15 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     });
     return { outcome: "created" as const };
   });
+}
+
+/**
+ * The same paragraph pasted into many asks has the same fingerprint, whatever
+ * its case or spacing; no paragraph, none.
+ */
+function messageFingerprint(message: string | null) {
+  const evened = message?.toLowerCase().replace(/\s+/g, " ").trim();
+  return evened ? createHash("sha256").update(evened).digest("hex") : null;
 }
 
 /** What the confirmation page shows for a link, or why the link does not work. */

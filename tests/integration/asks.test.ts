@@ -70,6 +70,34 @@ test("submitting records a pending ask and mails the supporter a link; nothing g
   expect(countConfirmedAsks({ constituencyCode: BRACKENBY })).toBe(0);
 });
 
+test("an ask keeps its client address and network only as hashes, and a fingerprint of its paragraph, for the review rules", () => {
+  const { candidates } = setUp();
+  const ids = candidates.map((c) => c.id);
+  submit(
+    anAsk({ candidacyIds: ids, email: "a@example.org", personalMessage: "Please  sign.\nIt MATTERS." }),
+    t0,
+    "203.0.113.7",
+  );
+  submit(
+    anAsk({ candidacyIds: ids, email: "b@example.org", personalMessage: "please sign. it matters." }),
+    t0,
+    "203.0.113.9",
+  );
+  submit(anAsk({ candidacyIds: ids, email: "c@example.org", personalMessage: null }), t0, "::ffff:198.51.100.1");
+
+  const [a, b, c] = db.select().from(asks).orderBy(asks.id).all();
+  // Neither the address nor its network is stored in clear.
+  expect(JSON.stringify(db.select().from(asks).all())).not.toMatch(/203\.0\.113|198\.51\.100/);
+  expect(a!.clientAddressHash).not.toBe(b!.clientAddressHash);
+  expect(a!.clientNetworkHash).toBe(b!.clientNetworkHash);
+  expect(c!.clientNetworkHash).not.toBe(a!.clientNetworkHash);
+  expect(a!.clientNetworkHash).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  // The same words in another case and spacing are the same paragraph.
+  expect(a!.messageFingerprint).toMatch(/^[0-9a-f]{64}$/);
+  expect(a!.messageFingerprint).toBe(b!.messageFingerprint);
+  expect(c!.messageFingerprint).toBeNull();
+});
+
 test("opening the link changes nothing; only confirming sends, and the link works once", () => {
   const { campaign, candidates, withEmail, withoutEmail } = setUp();
   const token = submitAndGetToken(anAsk({ candidacyIds: candidates.map((c) => c.id) }));
