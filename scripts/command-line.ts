@@ -5,6 +5,7 @@
 // call this before importing the app, so asking for help never opens the
 // database or needs a valid configuration.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { z } from "zod";
 
 const helpOption = { help: { type: "boolean", short: "h", default: false } } as const;
 
@@ -40,4 +41,25 @@ export function parseCommandLine<const T extends Config>({
     return { exitCode: 0 };
   }
   return parsed;
+}
+
+/**
+ * Checks the parsed flags against the command's zod schema: the values, or
+ * exit code 2 after one line per bad flag ("--by: give your name …") and the usage.
+ */
+export function checkFlags<Schema extends z.ZodType>({
+  schema,
+  values,
+  usage,
+}: {
+  schema: Schema;
+  values: unknown;
+  usage: string;
+}): { values: z.infer<Schema> } | { exitCode: number } {
+  // zod drops the help flag with any other key the schema does not name.
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return { values: parsed.data };
+  for (const issue of parsed.error.issues) console.error(`--${issue.path.join(".")}: ${issue.message}`);
+  console.error(usage);
+  return { exitCode: 2 };
 }

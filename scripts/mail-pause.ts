@@ -3,7 +3,7 @@
 // `npm run worker` alike: the mail stays queued in the outbox meanwhile.
 // Written to the audit log with the name given.
 import { z } from "zod";
-import { parseCommandLine } from "./command-line";
+import { checkFlags, parseCommandLine } from "./command-line";
 
 const usage = `Usage: npm run mail:pause -- --by YOUR_NAME [--reason TEXT]
        npm run mail:pause -- --resume --by YOUR_NAME
@@ -30,13 +30,9 @@ async function main() {
     },
   });
   if ("exitCode" in command) return command.exitCode;
-  const parsed = argsSchema.safeParse(command.values);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) console.error(`--${issue.path.join(".")}: ${issue.message}`);
-    console.error(usage);
-    return 2;
-  }
-  const args = parsed.data;
+  const checked = checkFlags({ schema: argsSchema, values: command.values, usage });
+  if ("exitCode" in checked) return checked.exitCode;
+  const args = checked.values;
   // Only now the app (which opens the database): help and bad arguments need neither.
   const { migrateDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");

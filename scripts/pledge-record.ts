@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Answers } from "~/models/pledge.server";
 import { electionId, personId, statement, webAddress } from "~/utils/fields";
-import { parseCommandLine } from "./command-line";
+import { checkFlags, parseCommandLine } from "./command-line";
 
 const usage = `Usage: npm run pledge:record -- --person PERSON_ID [--sign 1,2,…] [--decline 3,…] [--statement TEXT]
          --evidence URL --note TEXT --by YOUR_NAME [--election ELECTION_ID]
@@ -45,14 +45,9 @@ async function main() {
     },
   });
   if ("exitCode" in command) return command.exitCode;
-  // zod drops the help flag with any other key the schema does not name.
-  const parsed = argsSchema.safeParse(command.values);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) console.error(`--${issue.path.join(".")}: ${issue.message}`);
-    console.error(usage);
-    return 2;
-  }
-  const args = parsed.data;
+  const checked = checkFlags({ schema: argsSchema, values: command.values, usage });
+  if ("exitCode" in checked) return checked.exitCode;
+  const args = checked.values;
   // Only now the app (which opens the database): help and bad arguments need neither.
   const { migrateDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
