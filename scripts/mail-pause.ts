@@ -12,7 +12,7 @@ mail server finishes. Resuming sends what waited.
   -h, --help  show this help`;
 
 const argsSchema = z.object({
-  by: z.string().trim().min(1, "give your name, for the audit log"),
+  by: z.string({ error: "give your name, for the audit log" }).trim().min(1, "give your name, for the audit log"),
   reason: z.string().trim().max(500, "keep the reason under 500 characters").optional(),
   resume: z.boolean(),
 });
