@@ -275,7 +275,7 @@ export const asks = sqliteTable(
     tokenExpiresAt: text("token_expires_at"),
     reminderSentAt: text("reminder_sent_at"),
     confirmedAt: text("confirmed_at"),
-    // Keyed hashes of the client address the ask was made from and of its
+    // Hashes of the client address the ask was made from and of its
     // network (IPv4 /24, IPv6 /48), for the review queue's volume rules; never
     // the address itself.
     clientAddressHash: text("client_address_hash"),
@@ -568,7 +568,7 @@ export const blockList = sqliteTable(
     // What staff see: the email or domain, the address or network as typed,
     // or "the network of ask 123" when blocked from a held ask.
     label: text("label").notNull(),
-    // What is compared: the lowercased email or domain, or the keyed hash of
+    // What is compared: the lowercased email or domain, or the hash of
     // the address or network (as stored on asks).
     matchKey: text("match_key").notNull(),
     note: text("note"),
