@@ -1,6 +1,5 @@
 // Asks: a supporter's request to their candidates, from the form through the
 // confirmation link to the mails it sends; unconfirmed asks expire.
-import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
 import { askDeliveries } from "#db/enums";
@@ -16,7 +15,7 @@ import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
-import { generateToken, hashToken, hashForKey, looksLikeToken } from "~/utils/tokens.server";
+import { generateToken, hashToken, hashForKey, looksLikeToken, sha256Hex } from "~/utils/tokens.server";
 import { inBatches } from "~/utils/batches";
 import { networkOf } from "~/utils/client-network.server";
 
@@ -213,7 +212,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
  */
 function messageFingerprint(message: string | null) {
   const evened = message?.toLowerCase().replace(/\s+/g, " ").trim();
-  return evened ? createHash("sha256").update(evened).digest("hex") : null;
+  return evened ? sha256Hex(evened) : null;
 }
 
 /** What the confirmation page shows for a link, or why the link does not work. */

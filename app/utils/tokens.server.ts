@@ -11,7 +11,12 @@ export function generateToken() {
 }
 
 export function hashToken(token: string) {
-  return createHash("sha256").update(token).digest("hex");
+  return sha256Hex(token);
+}
+
+/** SHA-256 of a text, as 64 hex digits. */
+export function sha256Hex(text: string) {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** Tokens are exactly 43 base64url characters; anything else is not worth a query. */
