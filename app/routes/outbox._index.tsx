@@ -1,9 +1,11 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { outboxStatuses } from "#db/enums";
 import { listMailboxMessages } from "~/models/mailbox.server";
 import { countOutboxByStatus, listOutboxProblems } from "~/models/outbox.server";
 import { findSendingPause } from "~/models/sending-pause.server";
 import { mailMode } from "~/utils/env.server";
+import { outboxStatusLabels } from "~/utils/outbox-status";
 import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
 import { paths } from "~/utils/paths";
@@ -95,30 +97,12 @@ export default function Mailbox() {
         </p>
       ) : null}
       <dl className="summary-list">
-        <div>
-          <dt>Waiting to be sent</dt>
-          <dd>{counts.queued}</dd>
-        </div>
-        <div>
-          <dt>Being sent now</dt>
-          <dd>{counts.sending}</dd>
-        </div>
-        <div>
-          <dt>Sent</dt>
-          <dd>{counts.sent}</dd>
-        </div>
-        <div>
-          <dt>Failed</dt>
-          <dd>{counts.failed}</dd>
-        </div>
-        <div>
-          <dt>Held for review</dt>
-          <dd>{counts.held}</dd>
-        </div>
-        <div>
-          <dt>Cancelled</dt>
-          <dd>{counts.cancelled}</dd>
-        </div>
+        {outboxStatuses.map((status) => (
+          <div key={status}>
+            <dt>{outboxStatusLabels[status]}</dt>
+            <dd>{counts[status]}</dd>
+          </div>
+        ))}
       </dl>
       {problems.length === 0 ? (
         <p>No mail has failed or is waiting to be retried.</p>
