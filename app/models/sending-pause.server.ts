@@ -16,25 +16,15 @@ export function findSendingPause() {
 }
 
 /**
- * Pauses all sending. `actor` is who did it, for the audit log (a staff
- * member's email, or the command that ran); `accountId` their staff account if any.
- * Pausing while paused changes nothing and is not logged again.
+ * Pauses all sending. `actor` is who did it, for the audit log (today the
+ * name given to `npm run mail:pause`). Pausing while paused changes nothing
+ * and is not logged again.
  */
-export function pauseSending({
-  actor,
-  accountId = null,
-  reason,
-  now,
-}: {
-  actor: string;
-  accountId?: number | null;
-  reason: string | null;
-  now: Date;
-}) {
+export function pauseSending({ actor, reason, now }: { actor: string; reason: string | null; now: Date }) {
   return writeTransaction(db, () => {
     const inserted = db
       .insert(sendingPause)
-      .values({ id: pauseRow, pausedAt: now.toISOString(), pausedBy: accountId, reason })
+      .values({ id: pauseRow, pausedAt: now.toISOString(), reason })
       .onConflictDoNothing()
       .run().changes;
     if (inserted === 0) return { outcome: "already-paused" as const };
