@@ -39,11 +39,12 @@ const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migratio
  * `PRAGMA foreign_keys=OFF` into such a migration, but SQLite ignores it inside
  * the migrator's transaction, so it is turned off here, around the migrator; a
  * rebuilding migration checks the references itself before it commits.
+ * `folder` is for tests that stop at an earlier migration.
  */
-export function migrateDb(db: Db) {
+export function migrateDb(db: Db, { folder = migrationsFolder }: { folder?: string } = {}) {
   db.$client.pragma("foreign_keys = OFF");
   try {
-    migrate(db, { migrationsFolder });
+    migrate(db, { migrationsFolder: folder });
   } finally {
     db.$client.pragma("foreign_keys = ON");
   }

@@ -33,13 +33,6 @@ function databaseAt(last: string): Db {
   return db;
 }
 
-/** Applies the migrations after the database's up to `last`, as migrateDb does (foreign keys off around them). */
-function migrateTo(db: Db, last: string) {
-  db.$client.pragma("foreign_keys = OFF");
-  migrate(db, { migrationsFolder: migrationsUpTo(last) });
-  db.$client.pragma("foreign_keys = ON");
-}
-
 function tableNames(db: Db) {
   return (
     db.$client
@@ -128,7 +121,7 @@ test("migration 0006 keeps every row of a database made at 0005, its indexes and
     "pledge_history_no_update",
   ]);
 
-  migrateTo(db, "0006_schema_conventions");
+  migrateDb(db, { folder: migrationsUpTo("0006_schema_conventions") });
 
   // Every row is kept as it was; the one mailbox message whose mail had gone
   // from the outbox loses only the dangling reference.
