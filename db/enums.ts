@@ -55,6 +55,7 @@ export type TrustMark = (typeof trustMarks)[number];
 
 // In order of what they may do: each role can do everything the one before can.
 export const staffRoles = ["viewer", "organiser", "admin"] as const;
+export type StaffRole = (typeof staffRoles)[number];
 
 // What a block-list entry matches: a supporter's email, an email domain, one
 // client address, or a client network (an IPv4 /24 or IPv6 /48).

@@ -38,13 +38,15 @@ export function TextField({
   autoComplete,
   spellCheck,
   className,
+  inputMode,
 }: Common & {
   name?: string;
   defaultValue?: string;
-  type?: "text" | "email";
+  type?: "text" | "email" | "password";
   autoComplete?: string;
   spellCheck?: boolean;
   className?: string;
+  inputMode?: "numeric" | "text";
 }) {
   return (
     <div className={`form-group${error ? " form-group--error" : ""}`}>
@@ -60,6 +62,7 @@ export function TextField({
         defaultValue={defaultValue}
         autoComplete={autoComplete}
         spellCheck={spellCheck}
+        inputMode={inputMode}
         aria-describedby={describedBy(id, hint, error)}
         aria-invalid={error ? true : undefined}
       />

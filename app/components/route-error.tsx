@@ -20,6 +20,19 @@ export function ErrorBoundary() {
       </>
     );
   }
+  if (isRouteErrorResponse(error) && error.status === 403) {
+    // A signed-in member of staff whose role does not reach this page.
+    return (
+      <>
+        <title>You cannot use this page</title>
+        <h1 className="heading-l">You cannot use this page</h1>
+        <p>Your staff account does not have the role this page needs. Ask an admin if you should have it.</p>
+        <p>
+          <Link to={paths.staff}>Go to the staff dashboard</Link>
+        </p>
+      </>
+    );
+  }
   if (isRouteErrorResponse(error) && error.status === 429) {
     // tooManyRequests() puts the wait in the body as well as in Retry-After.
     const data: unknown = error.data;

@@ -6,6 +6,7 @@ import { deleteExpiredAsks } from "~/models/ask.server";
 import { queueDueDigests } from "~/models/digest.server";
 import { sendDueReminders } from "~/models/reminder.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
+import { deleteIdleStaffSessions } from "~/models/staff.server";
 import type { ScheduledJob } from "./worker.server";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -16,4 +17,5 @@ export const scheduledJobs: ScheduledJob[] = [
   (now) => deleteExpiredAsks({ now }),
   // Rate-limit windows are at most a day long.
   (now) => deleteOldRateLimits({ before: new Date(now.getTime() - 2 * DAY) }),
+  (now) => deleteIdleStaffSessions({ now }),
 ];

@@ -16,6 +16,11 @@ export const rateLimitPolicy = {
   askEmailMails: { limit: 3, windowMs: DAY },
   signingLinkPerCandidate: { limit: 3, windowMs: HOUR },
   signingLinkPerClient: { limit: 10, windowMs: HOUR },
+  // Staff sign-in: per typed email (whether or not it is an account, so the
+  // limit tells nothing) and, separately, per client address; codes per account.
+  staffSignInPerAccount: { limit: 10, windowMs: 15 * MINUTE },
+  staffSignInPerClient: { limit: 30, windowMs: HOUR },
+  staffCodePerAccount: { limit: 10, windowMs: 15 * MINUTE },
 } as const;
 
 function prepareRateLimitQueries() {

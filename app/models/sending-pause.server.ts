@@ -4,7 +4,7 @@
 // once sending resumes. Every change is audited.
 import { eq } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
-import { sendingPause } from "#db/schema";
+import { sendingPause, staffAccounts } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
 
@@ -12,19 +12,41 @@ const pauseRow = 1;
 
 /** When sending was paused, by whom and why; null while mail is being sent. */
 export function findSendingPause() {
-  return db.select().from(sendingPause).where(eq(sendingPause.id, pauseRow)).get() ?? null;
+  return (
+    db
+      .select({
+        pausedAt: sendingPause.pausedAt,
+        reason: sendingPause.reason,
+        pausedByEmail: staffAccounts.email,
+      })
+      .from(sendingPause)
+      .leftJoin(staffAccounts, eq(staffAccounts.id, sendingPause.pausedBy))
+      .where(eq(sendingPause.id, pauseRow))
+      .get() ?? null
+  );
 }
 
 /**
- * Pauses all sending. `actor` is who did it, for the audit log (today the
- * name given to `npm run mail:pause`). Pausing while paused changes nothing
- * and is not logged again.
+ * Pauses all sending. `actor` is who did it, for the audit log (a staff
+ * member's email, or the name given to `npm run mail:pause`), and
+ * `accountId` their staff account if they used the console. Pausing while
+ * paused changes nothing and is not logged again.
  */
-export function pauseSending({ actor, reason, now }: { actor: string; reason: string | null; now: Date }) {
+export function pauseSending({
+  actor,
+  accountId = null,
+  reason,
+  now,
+}: {
+  actor: string;
+  accountId?: number | null;
+  reason: string | null;
+  now: Date;
+}) {
   return writeTransaction(db, () => {
     const inserted = db
       .insert(sendingPause)
-      .values({ id: pauseRow, pausedAt: now.toISOString(), reason })
+      .values({ id: pauseRow, pausedAt: now.toISOString(), pausedBy: accountId, reason })
       .onConflictDoNothing()
       .run().changes;
     if (inserted === 0) return { outcome: "already-paused" as const };

@@ -18,10 +18,23 @@ export const paths = {
   signPledge: (token: string) => `/pledge/sign/${token}`,
   outbox: "/outbox",
   outboxMessage: (id: number) => `/outbox/${id}`,
+  staff: "/staff",
+  staffSignIn: "/staff/sign-in",
+  staffSignInCode: "/staff/sign-in/code",
+  staffSignOut: "/staff/sign-out",
+  staffSetUp: (token: string) => `/staff/set-up/${token}`,
+  staffReview: "/staff/review",
+  staffReviewAsk: (id: number) => `/staff/review/${id}`,
+  staffBlockList: "/staff/block-list",
+  staffOutbox: "/staff/outbox",
+  staffOutboxMessage: (id: number) => `/staff/outbox/${id}`,
+  staffAudit: "/staff/audit",
+  staffSupporters: "/staff/supporters",
+  staffAccounts: "/staff/accounts",
 } as const;
 
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */
-export const tokenPathPrefixes = [paths.confirmAsk(""), paths.signPledge("")] as const;
+export const tokenPathPrefixes = [paths.confirmAsk(""), paths.signPledge(""), paths.staffSetUp("")] as const;
 
 /** A path with a query string, leaving out empty values (spaces as %20, as links have always had them). */
 export function withQuery(path: string, query: Record<string, string | undefined | null>) {

@@ -16,3 +16,10 @@ export const mailboxPageHeaders = { "Cache-Control": "no-store", "Referrer-Polic
 
 /** The meta tag every private page (and every step of a form) carries. */
 export const noIndex = { name: "robots", content: "noindex" } as const;
+
+/** Every staff console page and response: never stored by a browser or proxy, never indexed. */
+export const staffPageHeaders = {
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "same-origin",
+  "X-Robots-Tag": "noindex",
+} as const;

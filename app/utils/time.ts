@@ -13,3 +13,17 @@ export function describeDuration(ms: number) {
 function plural(n: number, unit: string) {
   return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
+
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "Europe/London",
+});
+
+/** "2 Dec 2026, 14:07", in UK time: when something happened, for staff pages. */
+export function ukDateTime(iso: string) {
+  return dateTimeFormat.format(new Date(iso));
+}

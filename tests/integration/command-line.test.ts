@@ -27,6 +27,11 @@ const commands = [
     command: "npm run mail:pause",
     usage: "Usage: npm run mail:pause -- --by YOUR_NAME",
   },
+  {
+    script: "scripts/staff-add.ts",
+    command: "npm run staff:add",
+    usage: "Usage: npm run staff:add -- --email ADDRESS --role admin|organiser|viewer",
+  },
   { script: "scripts/worker.ts", command: "npm run worker", usage: "Usage: npm run worker" },
   { script: "scripts/bench.ts", command: "npm run bench", usage: "Usage: npm run bench -- [--generated] [NAME …]" },
   { script: "scripts/migrate.ts", command: "npm run db:migrate", usage: "Usage: npm run db:migrate" },

@@ -1,0 +1,118 @@
+// The staff console's side of a request: the session cookie, who may see a
+// page, and the checks every staff form passes before it changes anything.
+import { timingSafeEqual } from "node:crypto";
+import { redirect } from "@remix-run/node";
+import type { StaffRole } from "#db/enums";
+import { findOrCreateAppSecret } from "~/models/app-secret.server";
+import { findStaffSession, type StaffSession } from "~/models/staff.server";
+import { env } from "~/utils/env.server";
+import { paths, withQuery } from "~/utils/paths";
+import { staffPageHeaders } from "~/utils/private-page";
+import { signValue, verifySignedValue } from "~/utils/signed-value.server";
+import { hasRole } from "~/utils/staff-roles";
+
+const cookieName = "staff_session";
+// Secure whenever the site is served over https; on http://localhost a
+// Secure cookie would never come back, so nobody could sign in.
+const secure = env.PUBLIC_URL.startsWith("https:");
+
+/** The form field every staff form carries, holding the session's CSRF token. */
+export const csrfField = "csrf";
+
+function cookieSecret() {
+  return findOrCreateAppSecret({ name: "staff-session" });
+}
+
+/**
+ * The Set-Cookie for a session id: signed (so a guessed value is refused
+ * before any query), httpOnly, SameSite=Strict (a link or form from another
+ * site never carries it) and only sent to /staff. No Max-Age: it ends with the
+ * browser, and the server ends it after 12 idle hours whatever the browser keeps.
+ */
+export function staffSessionCookie(sessionId: string) {
+  return [
+    `${cookieName}=${signValue({ value: sessionId, secret: cookieSecret() })}`,
+    `Path=${paths.staff}`,
+    "HttpOnly",
+    "SameSite=Strict",
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+/** The Set-Cookie that removes the session cookie. */
+export function clearedStaffSessionCookie() {
+  return [
+    `${cookieName}=`,
+    `Path=${paths.staff}`,
+    "HttpOnly",
+    "SameSite=Strict",
+    "Max-Age=0",
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+/** The session id the request's cookie carries, if its signature is right. */
+export function sessionIdOf(request: Request) {
+  const header = request.headers.get("Cookie") ?? "";
+  for (const part of header.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name !== cookieName) continue;
+    const signed = rest.join("=");
+    if (signed) return verifySignedValue({ signed, secret: cookieSecret() });
+  }
+  return null;
+}
+
+/** The session of the request, full or waiting for its second factor, or null. */
+export function findRequestSession(request: Request) {
+  const sessionId = sessionIdOf(request);
+  if (!sessionId) return null;
+  const session = findStaffSession({ sessionId, now: new Date() });
+  return session ? { sessionId, ...session } : null;
+}
+
+/**
+ * The signed-in member of staff, if their role reaches `role`. Signed out (or
+ * half signed in): a redirect to sign in, coming back here after. Signed in
+ * without the role: a plain 403.
+ */
+export function requireStaff(request: Request, { role }: { role: StaffRole }): StaffSession & { sessionId: string } {
+  const session = findRequestSession(request);
+  if (!session || session.secondFactorPending) {
+    const url = new URL(request.url);
+    throw redirect(withQuery(paths.staffSignIn, { next: url.pathname + url.search }), { headers: staffPageHeaders });
+  }
+  if (!hasRole({ role: session.account.role, needed: role }))
+    throw new Response("Forbidden", { status: 403, headers: staffPageHeaders });
+  return session;
+}
+
+/**
+ * A staff POST's form, once it has shown it comes from our own page: the
+ * session's CSRF token in the form, and (when the browser says) our own
+ * origin. The server's request guard refuses other origins before Remix
+ * runs; this checks again so no route depends on how it is mounted.
+ * Anything else is a 403 that changes nothing.
+ */
+export async function readStaffForm(request: Request, session: { csrfToken: string }) {
+  const origin = request.headers.get("Origin");
+  if (origin !== null && origin !== env.PUBLIC_URL && origin !== new URL(request.url).origin)
+    throw new Response("Forbidden", { status: 403, headers: staffPageHeaders });
+  const form = await request.formData();
+  const given = form.get(csrfField);
+  if (typeof given !== "string" || !sameText(given, session.csrfToken))
+    throw new Response("Forbidden", { status: 403, headers: staffPageHeaders });
+  return form;
+}
+
+function sameText(a: string, b: string) {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Where to go after signing in: only a path inside the console, never another site. */
+export function safeNextPath(next: string | null) {
+  if (next && next.startsWith(`${paths.staff}/`) && !next.startsWith("//") && !next.includes("\\")) return next;
+  return paths.staff;
+}

@@ -1,0 +1,77 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, Outlet, useLoaderData } from "@remix-run/react";
+import { csrfField, findRequestSession } from "~/auth/staff-auth.server";
+import { paths } from "~/utils/paths";
+import { staffPageHeaders } from "~/utils/private-page";
+import { hasRole, staffRoleLabels } from "~/utils/staff-roles";
+
+export { ErrorBoundary } from "~/components/route-error";
+
+export const headers: HeadersFunction = () => staffPageHeaders;
+
+// The console's frame: who is signed in, what their role lets them open, and
+// signing out. Each page checks its own role; this only decides what to show.
+export function loader({ request }: LoaderFunctionArgs) {
+  const session = findRequestSession(request);
+  if (!session || session.secondFactorPending) return { staff: null };
+  return {
+    staff: { email: session.account.email, role: session.account.role, csrfToken: session.csrfToken },
+  };
+}
+
+export default function StaffLayout() {
+  const { staff } = useLoaderData<typeof loader>();
+  return (
+    <>
+      {staff ? (
+        <div className="staff-bar">
+          <nav aria-label="Staff console" className="staff-bar__nav">
+            <ul>
+              <li>
+                <Link to={paths.staff}>Dashboard</Link>
+              </li>
+              {hasRole({ role: staff.role, needed: "organiser" }) ? (
+                <>
+                  <li>
+                    <Link to={paths.staffReview}>Review queue</Link>
+                  </li>
+                  <li>
+                    <Link to={paths.staffOutbox}>Outbox</Link>
+                  </li>
+                  <li>
+                    <Link to={paths.staffBlockList}>Block list</Link>
+                  </li>
+                  <li>
+                    <Link to={paths.staffAudit}>Audit log</Link>
+                  </li>
+                </>
+              ) : null}
+              {hasRole({ role: staff.role, needed: "admin" }) ? (
+                <>
+                  <li>
+                    <Link to={paths.staffSupporters}>Supporters</Link>
+                  </li>
+                  <li>
+                    <Link to={paths.staffAccounts}>Staff accounts</Link>
+                  </li>
+                </>
+              ) : null}
+            </ul>
+          </nav>
+          <div className="staff-bar__who">
+            <span>
+              Signed in as {staff.email} ({staffRoleLabels[staff.role]})
+            </span>
+            <Form method="post" action={paths.staffSignOut} className="staff-bar__sign-out">
+              <input type="hidden" name={csrfField} value={staff.csrfToken} />
+              <button type="submit" className="link-button">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </div>
+      ) : null}
+      <Outlet />
+    </>
+  );
+}

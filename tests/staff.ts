@@ -1,0 +1,89 @@
+// Staff accounts and signed-in requests for route tests: an account made
+// straight in the database, a real session row, and the cookie and CSRF token
+// a browser would send with it.
+import { generateTOTP } from "@epic-web/totp";
+import type { StaffRole } from "#db/enums";
+import { staffAccounts } from "#db/schema";
+import { csrfField, staffSessionCookie } from "~/auth/staff-auth.server";
+import { createStaffSession, findStaffSession } from "~/models/staff.server";
+import { db } from "~/utils/db.server";
+import { hashPassword } from "~/utils/password.server";
+
+export const staffPassword = "a long staff passphrase";
+
+let count = 0;
+
+/** An account whose set-up is done: a password, and a TOTP secret if `totpSecret` is given. */
+export async function insertStaffAccount({
+  role,
+  email = `staff${++count}@campaign.example`,
+  totpSecret = null,
+}: {
+  role: StaffRole;
+  email?: string;
+  totpSecret?: string | null;
+}) {
+  const at = new Date().toISOString();
+  const row = db
+    .insert(staffAccounts)
+    .values({
+      email,
+      role,
+      passwordHash: await hashPassword(staffPassword),
+      totpSecret,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning({ id: staffAccounts.id })
+    .get();
+  return { id: row.id, email, role };
+}
+
+/** A signed-in session for the account: its cookie header value and CSRF token. */
+export function signInAs(accountId: number) {
+  const sessionId = createStaffSession({ accountId, secondFactorPending: false, now: new Date() });
+  const csrfToken = findStaffSession({ sessionId, now: new Date() })!.csrfToken;
+  const cookie = staffSessionCookie(sessionId).split(";")[0]!;
+  return { sessionId, cookie, csrfToken };
+}
+
+/** A signed-in viewer, organiser or admin. */
+export async function signedInStaff(role: StaffRole) {
+  const account = await insertStaffAccount({ role });
+  return { account, ...signInAs(account.id) };
+}
+
+/** A GET as that member of staff (or nobody). */
+export function staffGet(url: string, session?: { cookie: string }) {
+  return new Request(url, { headers: session ? { Cookie: session.cookie } : {} });
+}
+
+/** A staff form POST, carrying the session's CSRF token unless `csrf` says otherwise. */
+export function staffPost(
+  url: string,
+  session: { cookie: string; csrfToken: string } | undefined,
+  fields: Record<string, string>,
+  { csrf = session?.csrfToken, origin }: { csrf?: string | null; origin?: string } = {},
+) {
+  const body = new URLSearchParams(fields);
+  if (csrf) body.set(csrfField, csrf);
+  const headers: Record<string, string> = {};
+  if (session) headers.Cookie = session.cookie;
+  if (origin) headers.Origin = origin;
+  return new Request(url, { method: "POST", body, headers });
+}
+
+/** Calls a loader or action and gives back what it returned or threw, as a Response when it is one. */
+export async function settle<T>(run: () => T | Promise<T>): Promise<T | Response> {
+  try {
+    return await run();
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+/** The current TOTP code for a secret. */
+export async function totpCode(secret: string) {
+  return (await generateTOTP({ secret, period: 30 })).otp;
+}
