@@ -51,6 +51,10 @@ export function exportSupporters({
       .orderBy(desc(supporterExports.id))
       .limit(1)
       .get();
+    // By confirmation time. A held ask keeps the confirmedAt of when the
+    // supporter confirmed; once the review queue releases held asks, one
+    // released after an export whose upTo is later than that would be missed by
+    // "new", so the release must be taken into account here when it lands.
     const since = scope === "new" ? previous?.upTo : undefined;
     const supporters = db
       .select({
