@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, or, sql } from 
 import { writeTransaction } from "#db/index";
 import { outbox } from "#db/schema";
 import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
+import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { HOUR } from "~/utils/time";
@@ -320,4 +321,173 @@ let mailsInLastHourQuery: ReturnType<typeof prepareMailsInLastHour> | undefined;
 export function countCandidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
   mailsInLastHourQuery ??= prepareMailsInLastHour();
   return mailsInLastHourQuery.get({ candidacyId, since: new Date(now.getTime() - HOUR).toISOString() })?.n ?? 0;
+}
+
+// The staff console's view of the outbox. Organisers see what was written to
+// whom and may retry a failed mail or stop one before it goes; each change is
+// audited with the row's id only, never the address it was going to.
+
+export type StaffOutboxRow = {
+  id: number;
+  kind: MailKind;
+  toAddress: string;
+  subject: string;
+  status: OutboxStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string;
+  sentAt: string | null;
+  createdAt: string;
+};
+
+/** `%` and `_` typed into a search box are letters to match, not LIKE's wildcards. */
+function likeContaining(text: string) {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of the outbox, newest first, optionally of one status and kind and
+ * to a recipient whose address or name contains `recipient` (any case). A
+ * page past the end shows the last page.
+ */
+export function listOutboxForStaff({
+  status,
+  kind,
+  recipient,
+  page,
+  pageSize = 50,
+}: {
+  status?: OutboxStatus;
+  kind?: MailKind;
+  recipient?: string;
+  page: number;
+  pageSize?: number;
+}): { rows: StaffOutboxRow[]; total: number; page: number; pageCount: number } {
+  const search = recipient?.trim();
+  const pattern = search ? likeContaining(search) : undefined;
+  // SQLite's LIKE ignores case (for ASCII letters, as email addresses are).
+  const where = and(
+    status ? eq(outbox.status, status) : undefined,
+    kind ? eq(outbox.kind, kind) : undefined,
+    pattern
+      ? or(sql`${outbox.toAddress} like ${pattern} escape '\\'`, sql`${outbox.toName} like ${pattern} escape '\\'`)
+      : undefined,
+  );
+  const total = db.select({ n: count() }).from(outbox).where(where).get()?.n ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const current = Math.min(Math.max(1, Math.trunc(page)), pageCount);
+  const rows = db
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      toAddress: outbox.toAddress,
+      subject: outbox.subject,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      nextAttemptAt: outbox.nextAttemptAt,
+      sentAt: outbox.sentAt,
+      createdAt: outbox.createdAt,
+    })
+    .from(outbox)
+    .where(where)
+    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    .limit(pageSize)
+    .offset((current - 1) * pageSize)
+    .all();
+  return { rows, total, page: current, pageCount };
+}
+
+/**
+ * One mail as staff may read it, or null. A mail not yet sent still holds its
+ * link tokens in clear; they are struck out here, so no one in the console can
+ * confirm an ask or sign a pledge on someone else's behalf.
+ */
+export function findOutboxMessageForStaff({ id }: { id: number }) {
+  const row = db
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      toAddress: outbox.toAddress,
+      toName: outbox.toName,
+      replyTo: outbox.replyTo,
+      subject: outbox.subject,
+      textBody: outbox.textBody,
+      messageId: outbox.messageId,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      nextAttemptAt: outbox.nextAttemptAt,
+      sentAt: outbox.sentAt,
+      createdAt: outbox.createdAt,
+    })
+    .from(outbox)
+    .where(eq(outbox.id, id))
+    .get();
+  if (!row) return null;
+  return { ...row, textBody: redactLinkTokens(row.textBody) };
+}
+
+/**
+ * Puts a failed mail back in the queue for a fresh run of attempts, due now.
+ * Its last error stays, so staff can still see why it failed before.
+ */
+export function retryFailedMail({
+  id,
+  actor,
+  now,
+}: {
+  id: number;
+  actor: string;
+  now: Date;
+}): "retried" | "not-failed" | "not-found" {
+  return writeTransaction(db, () => {
+    const retried = db
+      .update(outbox)
+      .set({ status: "queued", attempts: 0, nextAttemptAt: now.toISOString() })
+      .where(and(eq(outbox.id, id), eq(outbox.status, "failed")))
+      .returning({ kind: outbox.kind })
+      .get();
+    if (!retried) return outboxRowExists({ id }) ? "not-failed" : "not-found";
+    recordAudit({ actor, action: "outbox.retry", subject: `outbox:${id}`, details: { kind: retried.kind }, now });
+    return "retried";
+  });
+}
+
+// Only mail no worker has taken: a mail being sent may already be at the
+// mail server, so cancelling it would claim a stop that did not happen.
+const cancellableStatuses = ["queued", "held"] as const satisfies readonly OutboxStatus[];
+
+/** Stops a mail that has not gone yet; the worker never claims a cancelled row. */
+export function cancelMail({
+  id,
+  actor,
+  now,
+}: {
+  id: number;
+  actor: string;
+  now: Date;
+}): "cancelled" | "not-cancellable" | "not-found" {
+  return writeTransaction(db, () => {
+    const before = db.select({ kind: outbox.kind, status: outbox.status }).from(outbox).where(eq(outbox.id, id)).get();
+    if (!before) return "not-found";
+    const cancelled = db
+      .update(outbox)
+      .set({ status: "cancelled" })
+      .where(and(eq(outbox.id, id), inArray(outbox.status, cancellableStatuses)))
+      .run().changes;
+    if (cancelled === 0) return "not-cancellable";
+    recordAudit({
+      actor,
+      action: "outbox.cancel",
+      subject: `outbox:${id}`,
+      details: { kind: before.kind, from: before.status },
+      now,
+    });
+    return "cancelled";
+  });
+}
+
+function outboxRowExists({ id }: { id: number }) {
+  return db.select({ id: outbox.id }).from(outbox).where(eq(outbox.id, id)).get() !== undefined;
 }

@@ -9,6 +9,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { findConstituencyBySlug } from "~/models/constituency.server";
 import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { commitWithOthers } from "~/utils/db.server";
+import { updatesConsent } from "~/utils/consent";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { emailAddress, personName } from "~/utils/fields";
@@ -441,7 +442,7 @@ export default function AskPage() {
             type="checkbox"
             legend="Campaign updates"
             checked={values.wantsUpdates ? ["yes"] : []}
-            options={[{ value: "yes", label: "Email me campaign updates, including when my candidates sign" }]}
+            options={[{ value: "yes", label: updatesConsent.wording }]}
           />
           <button className="button" type="submit" name="intent" value="preview">
             Continue

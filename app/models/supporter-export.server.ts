@@ -1,0 +1,103 @@
+// The download of supporters who ticked "email me campaign updates", for the
+// campaign's mailing list. Each row carries the consent wording they were
+// shown and when they gave it, so the list can show where every address came
+// from. Each download is recorded (where "new since the last export" starts)
+// and audited by count only: the audit log never holds a supporter's name or email.
+import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { writeTransaction } from "#db/index";
+import { asks, constituencies, supporterExports } from "#db/schema";
+import type { supporterExportScopes } from "#db/enums";
+import { recordAudit } from "~/models/audit.server";
+import { updatesConsent } from "~/utils/consent";
+import { toCsv } from "~/utils/csv";
+import { db } from "~/utils/db.server";
+import { londonDay } from "~/utils/london-day";
+
+export type SupporterExportScope = (typeof supporterExportScopes)[number];
+
+const columns = [
+  "name",
+  "email",
+  "postcode",
+  "constituency",
+  "asked_on",
+  "consent_wording",
+  "consent_version",
+  "consented_at",
+] as const;
+
+/**
+ * Every confirmed ask that opted in to updates, oldest confirmation first, as
+ * CSV (formula-safe), one row per ask; with scope "new", only those confirmed
+ * after the newest one the previous export included. `accountId` is the staff
+ * account downloading it, `actor` their email for the audit log.
+ */
+export function exportSupporters({
+  scope,
+  accountId,
+  actor,
+  now,
+}: {
+  scope: SupporterExportScope;
+  accountId: number | null;
+  actor: string;
+  now: Date;
+}): { csv: string; rows: number; filename: string } {
+  // IMMEDIATE: two exports at once cannot both start after the same upTo.
+  return writeTransaction(db, () => {
+    const previous = db
+      .select({ upTo: supporterExports.upTo })
+      .from(supporterExports)
+      .orderBy(desc(supporterExports.id))
+      .limit(1)
+      .get();
+    // By confirmation time. A held ask keeps the confirmedAt of when the
+    // supporter confirmed; once the review queue releases held asks, one
+    // released after an export whose upTo is later than that would be missed by
+    // "new", so the release must be taken into account here when it lands.
+    const since = scope === "new" ? previous?.upTo : undefined;
+    const supporters = db
+      .select({
+        name: asks.name,
+        email: asks.email,
+        postcode: asks.postcode,
+        constituency: constituencies.name,
+        confirmedAt: asks.confirmedAt,
+      })
+      .from(asks)
+      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      .where(
+        and(eq(asks.status, "confirmed"), eq(asks.wantsUpdates, true), since ? gt(asks.confirmedAt, since) : undefined),
+      )
+      .orderBy(asc(asks.confirmedAt), asc(asks.id))
+      .all();
+    const upTo = supporters.at(-1)?.confirmedAt ?? previous?.upTo ?? null;
+    db.insert(supporterExports)
+      .values({ accountId, scope, rows: supporters.length, upTo, createdAt: now.toISOString() })
+      .run();
+    recordAudit({
+      actor,
+      action: "supporters.export",
+      subject: "supporters",
+      details: { scope, rows: supporters.length },
+      now,
+    });
+    const csv = toCsv(
+      columns,
+      supporters.map((s) => ({
+        name: s.name,
+        email: s.email,
+        postcode: s.postcode,
+        constituency: s.constituency,
+        asked_on: s.confirmedAt,
+        consent_wording: updatesConsent.wording,
+        consent_version: updatesConsent.version,
+        // Consent is given by confirming the ask the box was ticked on.
+        consented_at: s.confirmedAt,
+      })),
+    );
+    const day = londonDay(now);
+    const filename = scope === "new" ? `supporters-new-${day}.csv` : `supporters-${day}.csv`;
+    return { csv, rows: supporters.length, filename };
+  });
+}

@@ -1,0 +1,205 @@
+// Admins download the supporters who asked for campaign updates: who, from
+// where, and the consent they gave, as a spreadsheet-safe CSV. "New" picks up
+// where the last export stopped; every export is recorded and audited by count.
+import { parse } from "csv-parse/sync";
+import { eq } from "drizzle-orm";
+import { expect, test } from "vitest";
+import { asks, auditLog, supporterExports } from "#db/schema";
+import { submitAsk } from "~/models/ask.server";
+import { exportSupporters } from "~/models/supporter-export.server";
+import { updatesConsent } from "~/utils/consent";
+import { db } from "~/utils/db.server";
+import {
+  buildAsk,
+  insertCampaign,
+  insertCandidacy,
+  insertConfirmedAsk,
+  insertConstituency,
+  insertStaffAccount,
+} from "../factories";
+import { DAY, HOUR } from "../time";
+
+const t0 = new Date("2024-06-20T09:00:00.000Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+const admin = "admin@campaign.example.org";
+const BRACKENBY = "E14009904";
+let candidateId = 0;
+
+const header = [
+  "name",
+  "email",
+  "postcode",
+  "constituency",
+  "asked_on",
+  "consent_wording",
+  "consent_version",
+  "consented_at",
+];
+
+/** The campaign and one candidate in Brackenby Vale, whom every ask here goes to. */
+function setUp() {
+  insertCampaign();
+  const seat = insertConstituency({ gssCode: BRACKENBY, name: "Brackenby Vale" });
+  candidateId = insertCandidacy({ constituency: seat }).id;
+}
+
+function confirmedAsk({
+  name,
+  email,
+  wantsUpdates = true,
+  now,
+}: {
+  name: string;
+  email: string;
+  wantsUpdates?: boolean;
+  now: Date;
+}) {
+  return insertConfirmedAsk({
+    constituencyCode: BRACKENBY,
+    candidacyIds: [candidateId],
+    name,
+    email,
+    postcode: "ZZ4 1AA",
+    wantsUpdates,
+    now,
+  });
+}
+
+function records(csv: string): Record<string, string>[] {
+  return parse(csv, { columns: true }) as Record<string, string>[];
+}
+
+function exportNow(scope: "all" | "new", now: Date) {
+  return exportSupporters({ scope, accountId: null, actor: admin, now });
+}
+
+test("the export lists each opted-in supporter, oldest confirmation first, with the consent they gave", () => {
+  setUp();
+  confirmedAsk({ name: "Bea Carter", email: "bea@example.org", now: at(2 * HOUR) });
+  confirmedAsk({ name: "Rajan Nair", email: "rajan@example.org", now: at(HOUR) });
+
+  const result = exportNow("all", at(DAY));
+  expect(result.rows).toBe(2);
+  expect(result.filename).toBe("supporters-2024-06-21.csv");
+  expect(result.csv.split("\r\n")[0]).toBe(header.join(","));
+  expect(records(result.csv)).toEqual([
+    {
+      name: "Rajan Nair",
+      email: "rajan@example.org",
+      postcode: "ZZ4 1AA",
+      constituency: "Brackenby Vale",
+      asked_on: at(HOUR).toISOString(),
+      consent_wording: "Email me campaign updates, including when my candidates sign",
+      consent_version: "updates-v1",
+      consented_at: at(HOUR).toISOString(),
+    },
+    expect.objectContaining({ name: "Bea Carter", email: "bea@example.org", asked_on: at(2 * HOUR).toISOString() }),
+  ]);
+});
+
+test("the consent wording in the export is the one the ask form shows", () => {
+  setUp();
+  confirmedAsk({ name: "Rajan Nair", email: "rajan@example.org", now: t0 });
+
+  const [row] = records(exportNow("all", at(HOUR)).csv);
+  expect(row?.consent_wording).toBe(updatesConsent.wording);
+  expect(row?.consent_version).toBe(updatesConsent.version);
+});
+
+test("supporters who did not tick the box, and asks never confirmed, are left out", () => {
+  setUp();
+  confirmedAsk({ name: "Opted In", email: "in@example.org", now: t0 });
+  confirmedAsk({ name: "Not Opted", email: "out@example.org", wantsUpdates: false, now: t0 });
+  submitAsk({
+    ask: buildAsk({
+      constituencyCode: BRACKENBY,
+      candidacyIds: [candidateId],
+      name: "Never Confirmed",
+      email: "pending@example.org",
+      wantsUpdates: true,
+    }),
+    clientIp: "198.51.100.9",
+    now: t0,
+  });
+  // Held for review: confirmed by the supporter, but not (yet) a confirmed ask.
+  confirmedAsk({ name: "Held Back", email: "held@example.org", now: t0 });
+  db.update(asks).set({ status: "held" }).where(eq(asks.email, "held@example.org")).run();
+
+  const result = exportNow("all", at(HOUR));
+  expect(records(result.csv).map((r) => r.email)).toEqual(["in@example.org"]);
+  expect(result.rows).toBe(1);
+});
+
+test('"new" exports only those confirmed since the last export, and an empty one leaves the next where it was', () => {
+  setUp();
+  confirmedAsk({ name: "First One", email: "first@example.org", now: at(HOUR) });
+  confirmedAsk({ name: "Second One", email: "second@example.org", now: at(2 * HOUR) });
+
+  const first = exportNow("new", at(3 * HOUR));
+  expect(records(first.csv).map((r) => r.email)).toEqual(["first@example.org", "second@example.org"]);
+  expect(first.filename).toBe("supporters-new-2024-06-20.csv");
+
+  const empty = exportNow("new", at(4 * HOUR));
+  expect(empty.rows).toBe(0);
+  expect(empty.csv).toBe(`${header.join(",")}\r\n`);
+
+  confirmedAsk({ name: "Third One", email: "third@example.org", now: at(5 * HOUR) });
+  const second = exportNow("new", at(6 * HOUR));
+  expect(records(second.csv).map((r) => r.email)).toEqual(["third@example.org"]);
+
+  // "all" is everything, whatever was exported before, and moves "new" on too.
+  const all = exportNow("all", at(7 * HOUR));
+  expect(records(all.csv).map((r) => r.email)).toEqual([
+    "first@example.org",
+    "second@example.org",
+    "third@example.org",
+  ]);
+  confirmedAsk({ name: "Fourth One", email: "fourth@example.org", now: at(8 * HOUR) });
+  expect(records(exportNow("new", at(9 * HOUR)).csv).map((r) => r.email)).toEqual(["fourth@example.org"]);
+
+  expect(
+    db
+      .select({ scope: supporterExports.scope, rows: supporterExports.rows, upTo: supporterExports.upTo })
+      .from(supporterExports)
+      .all(),
+  ).toEqual([
+    { scope: "new", rows: 2, upTo: at(2 * HOUR).toISOString() },
+    { scope: "new", rows: 0, upTo: at(2 * HOUR).toISOString() },
+    { scope: "new", rows: 1, upTo: at(5 * HOUR).toISOString() },
+    { scope: "all", rows: 3, upTo: at(5 * HOUR).toISOString() },
+    { scope: "new", rows: 1, upTo: at(8 * HOUR).toISOString() },
+  ]);
+});
+
+test('the first "new" export, with none before it, is everyone', () => {
+  setUp();
+  confirmedAsk({ name: "Rajan Nair", email: "rajan@example.org", now: t0 });
+
+  expect(exportNow("new", at(HOUR)).rows).toBe(1);
+});
+
+test("a name that a spreadsheet would run as a formula is made inert", () => {
+  setUp();
+  confirmedAsk({ name: '=HYPERLINK("http://evil.example","Click")', email: "eve@example.org", now: t0 });
+
+  const [row] = records(exportNow("all", at(HOUR)).csv);
+  expect(row?.name).toBe(`'=HYPERLINK("http://evil.example","Click")`);
+});
+
+test("each export is recorded against the account and audited with its scope and count, never an email or name", () => {
+  setUp();
+  const account = insertStaffAccount({ email: admin, role: "admin" });
+  confirmedAsk({ name: "Rajan Nair", email: "rajan@example.org", now: t0 });
+  confirmedAsk({ name: "Bea Carter", email: "bea@example.org", now: t0 });
+
+  exportSupporters({ scope: "all", accountId: account.id, actor: admin, now: at(HOUR) });
+
+  expect(db.select().from(supporterExports).all()).toEqual([
+    expect.objectContaining({ accountId: account.id, scope: "all", rows: 2, createdAt: at(HOUR).toISOString() }),
+  ]);
+  const entries = db.select().from(auditLog).all();
+  expect(entries.map((e) => [e.actor, e.action, e.subject, e.details, e.createdAt])).toEqual([
+    [admin, "supporters.export", "supporters", { scope: "all", rows: 2 }, at(HOUR).toISOString()],
+  ]);
+  expect(JSON.stringify(entries)).not.toMatch(/rajan|bea|Nair|Carter/i);
+});
