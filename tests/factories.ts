@@ -14,7 +14,6 @@ import {
   hexLayouts,
   parties as partiesTable,
   postcodes,
-  staffAccounts,
 } from "#db/schema";
 import type { HexLayoutKind, Nation } from "#db/enums";
 import { confirmAsk, submitAsk, type NewAsk } from "~/models/ask.server";
@@ -622,11 +621,4 @@ export function insertPledgeByCampaign({
   });
   if (result.status !== "recorded") throw new Error(`Could not record a pledge for ${personId}: ${result.status}`);
   return result;
-}
-
-/** A staff account, as `npm run staff:add` leaves one before its set-up link is used (no password yet). */
-export function insertStaffAccount(overrides: Partial<Omit<typeof staffAccounts.$inferInsert, "id">> = {}) {
-  const values = { email: "organiser@campaign.example.org", role: "admin" as const, ...overrides };
-  const { id } = db.insert(staffAccounts).values(values).returning({ id: staffAccounts.id }).get();
-  return { id, ...values };
 }

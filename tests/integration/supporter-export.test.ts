@@ -9,14 +9,8 @@ import { submitAsk } from "~/models/ask.server";
 import { exportSupporters } from "~/models/supporter-export.server";
 import { updatesConsent } from "~/utils/consent";
 import { db } from "~/utils/db.server";
-import {
-  buildAsk,
-  insertCampaign,
-  insertCandidacy,
-  insertConfirmedAsk,
-  insertConstituency,
-  insertStaffAccount,
-} from "../factories";
+import { buildAsk, insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency } from "../factories";
+import { insertStaffAccount } from "../staff";
 import { DAY, HOUR } from "../time";
 
 const t0 = new Date("2024-06-20T09:00:00.000Z");
@@ -186,9 +180,9 @@ test("a name that a spreadsheet would run as a formula is made inert", () => {
   expect(row?.name).toBe(`'=HYPERLINK("http://evil.example","Click")`);
 });
 
-test("each export is recorded against the account and audited with its scope and count, never an email or name", () => {
+test("each export is recorded against the account and audited with its scope and count, never an email or name", async () => {
   setUp();
-  const account = insertStaffAccount({ email: admin, role: "admin" });
+  const account = await insertStaffAccount({ email: admin, role: "admin" });
   confirmedAsk({ name: "Rajan Nair", email: "rajan@example.org", now: t0 });
   confirmedAsk({ name: "Bea Carter", email: "bea@example.org", now: t0 });
 
