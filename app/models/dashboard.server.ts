@@ -43,7 +43,7 @@ export type DashboardFigures = {
 };
 
 /** The chart covers at most this many days, today included, so a long campaign's page stays small. */
-export const PER_DAY_LIMIT = 120;
+const PER_DAY_LIMIT = 120;
 const TOP_CONSTITUENCIES = 10;
 
 const nationColumn: Record<Exclude<PledgeStatus, "withdrawn">, "all" | "some" | "declined" | "notYet"> = {

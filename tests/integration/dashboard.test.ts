@@ -239,3 +239,17 @@ test("before anything has happened there is just today, at 0", () => {
   insertCampaign();
   expect(dashboardFigures({ now }).perDay).toEqual([{ date: "2024-06-20", confirmedAsks: 0, signatures: 0 }]);
 });
+
+test("with no campaign set up yet the figures are all empty", () => {
+  expect(dashboardFigures({ now })).toEqual({
+    asks: {
+      started: { today: 0, week: 0, total: 0 },
+      confirmed: { today: 0, week: 0, total: 0 },
+      confirmationRate: null,
+    },
+    mails: { queued: 0, sending: 0, sent: 0, failed: 0, held: 0, cancelled: 0 },
+    candidatesByNation: [],
+    topConstituencies: [],
+    perDay: [{ date: "2024-06-20", confirmedAsks: 0, signatures: 0 }],
+  });
+});
