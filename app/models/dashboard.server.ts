@@ -1,0 +1,277 @@
+// The staff dashboard's figures, read live from the database. Campaign
+// managers reload it every hour on launch day, over the real election's
+// 4,515 candidates and up to 100k asks, so the asks are counted by SQLite
+// (one aggregate query per figure), never fetched row by row.
+import { and, asc, count, desc, eq, exists, gte, inArray, isNotNull, min, sql } from "drizzle-orm";
+import { asks, candidacies, constituencies, pledgePointAnswers, pledges } from "#db/schema";
+import { nations, type Nation, type OutboxStatus } from "#db/enums";
+import { findCampaign } from "~/models/campaign.server";
+import { countOutboxByStatus } from "~/models/outbox.server";
+import { listCandidacyStatuses } from "~/models/pledge-status.server";
+import { db } from "~/utils/db.server";
+import type { PledgeStatus } from "~/utils/pledge";
+import { DAY } from "~/utils/time";
+
+export type PeriodCounts = { today: number; week: number; total: number };
+
+/**
+ * Standing candidates of one nation by pledge status. The columns are the
+ * board's statuses, named on the page by pledgeStatusLabels (app/utils/pledge.ts):
+ * all = "signed-all", some = "signed-some", declined = "declined",
+ * notYet = "no-answer"; `standing` is their sum.
+ */
+export type NationCandidates = {
+  nation: Nation;
+  all: number;
+  some: number;
+  declined: number;
+  notYet: number;
+  standing: number;
+};
+
+export type TopConstituency = { name: string; slug: string; confirmedAsks: number };
+
+/** One Europe/London calendar day ("YYYY-MM-DD"). */
+export type DayFigures = { date: string; confirmedAsks: number; signatures: number };
+
+export type DashboardFigures = {
+  asks: { started: PeriodCounts; confirmed: PeriodCounts; confirmationRate: number | null };
+  mails: Record<OutboxStatus, number>;
+  candidatesByNation: NationCandidates[];
+  topConstituencies: TopConstituency[];
+  perDay: DayFigures[];
+};
+
+/** The chart covers at most this many days, today included, so a long campaign's page stays small. */
+const PER_DAY_LIMIT = 120;
+const TOP_CONSTITUENCIES = 10;
+
+const nationColumn: Record<Exclude<PledgeStatus, "withdrawn">, "all" | "some" | "declined" | "notYet"> = {
+  "signed-all": "all",
+  "signed-some": "some",
+  declined: "declined",
+  "no-answer": "notYet",
+};
+
+/**
+ * Everything the dashboard shows. "today" counts from midnight Europe/London
+ * of `now` (the campaign's day, whatever the server's zone); "week" is rolling,
+ * the 7 × 24 hours before `now`, so it does not drop to nothing each Monday.
+ */
+export function dashboardFigures({ now }: { now: Date }): DashboardFigures {
+  // One read transaction, so the figures are from one moment and agree with each other.
+  return db.transaction(() => {
+    const campaign = findCampaign();
+    const mails = countOutboxByStatus();
+    if (!campaign) {
+      const none = { today: 0, week: 0, total: 0 };
+      return {
+        asks: { started: none, confirmed: none, confirmationRate: null },
+        mails,
+        candidatesByNation: [],
+        topConstituencies: [],
+        perDay: [{ date: londonDate(now), confirmedAsks: 0, signatures: 0 }],
+      };
+    }
+    const electionId = campaign.electionId;
+    const pointIds = campaign.points.map((p) => p.id);
+    return {
+      asks: countAsks({ electionId, now }),
+      mails,
+      candidatesByNation: countCandidatesByNation(),
+      topConstituencies: listTopConstituencies({ electionId }),
+      perDay: listPerDay({ electionId, pointIds, now }),
+    };
+  });
+}
+
+function countAsks({ electionId, now }: { electionId: string; now: Date }) {
+  const today = londonMidnight(now).toISOString();
+  const week = new Date(now.getTime() - 7 * DAY).toISOString();
+  const confirmed = sql`${asks.status} = 'confirmed' and ${asks.confirmedAt} is not null`;
+  const row = db
+    .select({
+      startedToday: sql<number>`count(*) filter (where ${asks.createdAt} >= ${today})`,
+      startedWeek: sql<number>`count(*) filter (where ${asks.createdAt} >= ${week})`,
+      startedTotal: count(),
+      confirmedToday: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${today})`,
+      confirmedWeek: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${week})`,
+      confirmedTotal: sql<number>`count(*) filter (where ${confirmed})`,
+    })
+    .from(asks)
+    .where(eq(asks.electionId, electionId))
+    .get();
+  const started = { today: row?.startedToday ?? 0, week: row?.startedWeek ?? 0, total: row?.startedTotal ?? 0 };
+  const confirmedCounts = {
+    today: row?.confirmedToday ?? 0,
+    week: row?.confirmedWeek ?? 0,
+    total: row?.confirmedTotal ?? 0,
+  };
+  return {
+    started,
+    confirmed: confirmedCounts,
+    confirmationRate: started.total === 0 ? null : Math.round((confirmedCounts.total / started.total) * 100),
+  };
+}
+
+// From the board's own rows, so the dashboard and the board never disagree on
+// a status; withdrawn candidates count nowhere, as on the board.
+function countCandidatesByNation(): NationCandidates[] {
+  const byNation = new Map<string, NationCandidates>();
+  for (const row of listCandidacyStatuses()) {
+    if (!row.standing || row.status === "withdrawn") continue;
+    const nation = row.nation as Nation;
+    const counts = byNation.get(nation) ?? { nation, all: 0, some: 0, declined: 0, notYet: 0, standing: 0 };
+    counts[nationColumn[row.status]]++;
+    counts.standing++;
+    byNation.set(nation, counts);
+  }
+  return nations.flatMap((nation) => byNation.get(nation) ?? []);
+}
+
+function listTopConstituencies({ electionId }: { electionId: string }): TopConstituency[] {
+  const confirmedAsks = count();
+  return db
+    .select({ name: constituencies.name, slug: constituencies.slug, confirmedAsks })
+    .from(asks)
+    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+    .where(and(eq(asks.electionId, electionId), eq(asks.status, "confirmed"), isNotNull(asks.confirmedAt)))
+    .groupBy(constituencies.gssCode)
+    .orderBy(desc(confirmedAsks), asc(constituencies.name))
+    .limit(TOP_CONSTITUENCIES)
+    .all();
+}
+
+function listPerDay({ electionId, pointIds, now }: { electionId: string; pointIds: number[]; now: Date }) {
+  const today = londonDate(now);
+  const launch = findLaunch({ electionId });
+  const earliest = addDays(today, -(PER_DAY_LIMIT - 1));
+  const launchDay = launch ? londonDate(new Date(launch)) : today;
+  const firstDay = launchDay < earliest ? earliest : launchDay > today ? today : launchDay;
+  const from = londonMidnight(new Date(`${firstDay}T12:00:00Z`)).toISOString();
+
+  const days = new Map<string, DayFigures>();
+  for (let date = firstDay; date <= today; date = addDays(date, 1))
+    days.set(date, { date, confirmedAsks: 0, signatures: 0 });
+
+  // SQLite knows nothing of Europe/London, so SQL counts per UTC hour and the
+  // hours are put into London days here: the UK's offset is always a whole
+  // hour, so each UTC hour lies wholly inside one London day. At most
+  // 24 rows a day come back, however many asks there are.
+  const askHour = sql<string>`substr(${asks.confirmedAt}, 1, 13)`;
+  const askHours = db
+    .select({ hour: askHour, n: count() })
+    .from(asks)
+    .where(and(eq(asks.electionId, electionId), eq(asks.status, "confirmed"), gte(asks.confirmedAt, from)))
+    .groupBy(askHour)
+    .all();
+  for (const { hour, n } of askHours) {
+    const day = days.get(londonDateOfHour(hour));
+    if (day) day.confirmedAsks += n;
+  }
+
+  // A candidate counts on the day their pledge was first answered if it now
+  // signs at least one of the campaign's points, and only while standing, so
+  // the chart adds up to the signed figures by nation.
+  if (pointIds.length > 0) {
+    const signedHour = sql<string>`substr(${pledges.firstAnsweredAt}, 1, 13)`;
+    const signedHours = db
+      .select({ hour: signedHour, n: count() })
+      .from(pledges)
+      .innerJoin(candidacies, eq(candidacies.id, pledges.candidacyId))
+      .where(
+        and(
+          eq(candidacies.electionId, electionId),
+          eq(candidacies.status, "standing"),
+          gte(pledges.firstAnsweredAt, from),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(pledgePointAnswers)
+              .where(
+                and(
+                  eq(pledgePointAnswers.candidacyId, pledges.candidacyId),
+                  eq(pledgePointAnswers.answer, "signed"),
+                  inArray(pledgePointAnswers.pointId, pointIds),
+                ),
+              ),
+          ),
+        ),
+      )
+      .groupBy(signedHour)
+      .all();
+    for (const { hour, n } of signedHours) {
+      const day = days.get(londonDateOfHour(hour));
+      if (day) day.signatures += n;
+    }
+  }
+  return [...days.values()];
+}
+
+/** When the campaign began: its first ask (of any status) or first pledge answer, whichever came first. */
+function findLaunch({ electionId }: { electionId: string }): string | null {
+  const firstAsk = db
+    .select({ at: min(asks.createdAt) })
+    .from(asks)
+    .where(eq(asks.electionId, electionId))
+    .get()?.at;
+  const firstAnswer = db
+    .select({ at: min(pledges.firstAnsweredAt) })
+    .from(pledges)
+    .innerJoin(candidacies, eq(candidacies.id, pledges.candidacyId))
+    .where(eq(candidacies.electionId, electionId))
+    .get()?.at;
+  const times = [firstAsk, firstAnswer].filter((t): t is string => typeof t === "string");
+  return times.length === 0 ? null : times.reduce((a, b) => (a < b ? a : b));
+}
+
+// ---------------------------------------------------------------- London days
+
+const londonParts = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+function partsInLondon(instant: Date) {
+  const parts = Object.fromEntries(londonParts.formatToParts(instant).map((p) => [p.type, p.value]));
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+  };
+}
+
+/** The Europe/London calendar date of an instant, "YYYY-MM-DD". */
+function londonDate(instant: Date): string {
+  const { year, month, day } = partsInLondon(instant);
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** The London date of a UTC hour as SQL cut it from an ISO timestamp ("2024-06-19T23"). */
+function londonDateOfHour(hour: string): string {
+  return londonDate(new Date(`${hour}:00:00Z`));
+}
+
+/** The instant London's clocks showed 00:00 on the day of `instant`. */
+function londonMidnight(instant: Date): Date {
+  const [year, month, day] = londonDate(instant).split("-").map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(year, month - 1, day);
+  // The clocks change at 01:00 UTC, never at midnight, so London's offset at
+  // UTC midnight is its offset at its own midnight.
+  const shown = partsInLondon(new Date(utcMidnight));
+  const offset = Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute) - utcMidnight;
+  return new Date(utcMidnight - offset);
+}
+
+/** A calendar date `days` later ("YYYY-MM-DD"), by the calendar alone. */
+function addDays(date: string, days: number): string {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
