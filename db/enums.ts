@@ -60,6 +60,7 @@ export type StaffRole = (typeof staffRoles)[number];
 // What a block-list entry matches: a supporter's email, an email domain, one
 // client address, or a client network (an IPv4 /24 or IPv6 /48).
 export const blockListKinds = ["email", "domain", "address", "network"] as const;
+export type BlockListKind = (typeof blockListKinds)[number];
 
 // Why the review queue held an ask.
 export const holdReasons = [

@@ -33,6 +33,16 @@ const campaignSchema = z.object({
     )
     .min(1),
   messagePrompts: z.array(z.string().trim().min(1)).default([]),
+  reviewRules: z
+    .strictObject({
+      maxAsksPerAddressPerHour: z.number().int().min(1),
+      maxAsksPerNetworkPerHour: z.number().int().min(1),
+      maxAsksWithSameMessage: z.number().int().min(1),
+      holdLinks: z.boolean(),
+      holdDisposableDomains: z.boolean(),
+    })
+    .partial()
+    .default({}),
 }) satisfies z.ZodType<CampaignSettings>;
 
 /** Reads and checks campaign settings (name, wording, the points) from a JSON file. */

@@ -139,3 +139,31 @@ export function alreadyAskedMail({
     ].join("\n\n"),
   };
 }
+
+/**
+ * To a supporter whose ask staff decided not to send. Neutral on purpose: it
+ * says what happened and what to do, never why (a rule's details would teach
+ * someone abusing the form how to get past it).
+ */
+export function askNotSentMail({
+  campaign,
+  supporterName,
+  constituencyName,
+  publicUrl,
+}: {
+  campaign: Campaign;
+  supporterName: string;
+  constituencyName: string;
+  publicUrl: string;
+}): Mail {
+  return {
+    subject: `Your message to candidates in ${constituencyName} was not sent`,
+    textBody: [
+      `Hello ${supporterName},`,
+      `Thank you for confirming your message to candidates in ${constituencyName}. We check messages before they go to candidates, and we have not sent this one.`,
+      `Nothing about it will appear on our public pages.`,
+      `If you think this is a mistake, reply to this email and a member of the ${campaign.name} team will look at it.`,
+      footer(campaign, publicUrl),
+    ].join("\n\n"),
+  };
+}

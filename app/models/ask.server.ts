@@ -8,6 +8,7 @@ import { findCampaign, requireCampaign } from "~/models/campaign.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
 import { candidacyAnswersJson, hasSignedEveryPoint } from "~/models/pledge-status.server";
 import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
+import { holdReasonsFor, reviewRulesOf } from "~/models/review.server";
 import { issueSigningLink } from "~/models/signing-link.server";
 import { alreadyAskedMail, candidateAskMail, confirmAskMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
@@ -18,6 +19,7 @@ import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { generateToken, hashToken, hashForKey, looksLikeToken, sha256Hex } from "~/utils/tokens.server";
 import { inBatches } from "~/utils/batches";
 import { networkOf } from "~/utils/client-network.server";
+import { isLoopbackAddress } from "~/utils/request.server";
 
 export type NewAsk = {
   constituencyCode: string;
@@ -155,7 +157,11 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
 
     const { token, hash } = generateToken();
     const expiresAt = new Date(now.getTime() + ASK_LIFETIME_MS);
-    const network = networkOf(clientIp);
+    // Every client of a server with an untrusted proxy in front (or of a
+    // laptop) is 127.0.0.1: such an address says nothing about who asked, so
+    // the review queue's volume rules and address blocks leave it alone.
+    const sayNothing = isLoopbackAddress(clientIp) || clientIp === "unknown";
+    const network = sayNothing ? null : networkOf(clientIp);
     const inserted = db
       .insert(asks)
       .values({
@@ -172,7 +178,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         tokenHash: hash,
         tokenExpiresAt: expiresAt.toISOString(),
         // For the review queue's rules, hashed like the rate-limit keys.
-        clientAddressHash: ipKey,
+        clientAddressHash: sayNothing ? null : ipKey,
         clientNetworkHash: network ? hashForKey(network) : null,
         messageFingerprint: messageFingerprint(ask.personalMessage),
         createdAt: now.toISOString(),
@@ -258,7 +264,10 @@ export function findAskOutcome({ askId }: { askId: number }) {
     .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
     .where(eq(asks.id, askId))
     .get();
-  return ask?.status === "confirmed" ? { status: "confirmed" as const, constituencySlug: ask.constituencySlug } : null;
+  // Held looks like confirmed from outside: the page never says an ask was held.
+  return ask?.status === "confirmed" || ask?.status === "held"
+    ? { status: "confirmed" as const, constituencySlug: ask.constituencySlug }
+    : null;
 }
 
 function prepareConfirmQueries() {
@@ -315,7 +324,8 @@ function prepareConfirmQueries() {
 let confirmQueries: ReturnType<typeof prepareConfirmQueries> | undefined;
 
 /**
- * Confirms an ask from its link: in one transaction the ask becomes confirmed,
+ * Confirms an ask from its link: in one transaction the ask becomes confirmed
+ * (or held for review, its mails written as held: app/models/review.server.ts),
  * the link stops working, and each candidate's mail is written to the outbox —
  * or, above the campaign's hourly cap for that candidate, left for the next
  * digest; candidates with no published email have the ask recorded only.
@@ -328,7 +338,11 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
   return writeTransaction(db, () => {
     const ask = q.ask.get({ hash: hashToken(token), now: now.toISOString() });
     if (!ask) return null;
+    const holdReasons = holdReasonsFor({ ask, rules: reviewRulesOf(campaign) });
+    const held = holdReasons.length > 0;
     q.confirm.run({ now: now.toISOString(), id: ask.id });
+    // Held: confirmed by its supporter, but its mails wait for a person.
+    if (held) db.update(asks).set({ status: "held", heldAt: now.toISOString(), holdReasons }).where(eq(asks.id, ask.id)).run();
     const constituency = q.constituency.get({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
     const recipients = q.recipients.all({ askId: ask.id }).map(({ answers, ...r }) => ({
@@ -376,6 +390,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
         ...mail,
         askId: ask.id,
         candidacyId: recipient.candidacyId,
+        status: held ? "held" : "queued",
         now,
       });
       set("mail", outboxId);

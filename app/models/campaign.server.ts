@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { campaigns, elections, pledgePoints, type WordingVariant } from "#db/schema";
+import { campaigns, elections, pledgePoints, type ReviewRules, type WordingVariant } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 export type CampaignSettings = {
@@ -14,6 +14,8 @@ export type CampaignSettings = {
   askHourlyCap: number;
   wordingVariants: WordingVariant[];
   messagePrompts: string[];
+  /** The review queue's thresholds; those left out keep their defaults (app/models/review.server.ts). */
+  reviewRules?: Partial<ReviewRules>;
 };
 
 // There is one campaign per installation; its row id is fixed.
@@ -30,6 +32,7 @@ function prepareCampaignQueries() {
         askHourlyCap: campaigns.askHourlyCap,
         wordingVariants: campaigns.wordingVariants,
         messagePrompts: campaigns.messagePrompts,
+        reviewRules: campaigns.reviewRules,
         electionId: campaigns.electionId,
         electionName: elections.name,
         electionDate: elections.date,
@@ -98,6 +101,7 @@ export function saveCampaign({ settings, now }: { settings: CampaignSettings; no
     askHourlyCap: settings.askHourlyCap,
     wordingVariants: settings.wordingVariants,
     messagePrompts: settings.messagePrompts,
+    reviewRules: settings.reviewRules ?? {},
     updatedAt: at,
   };
   db.insert(campaigns)

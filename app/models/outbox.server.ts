@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, notInArray, or, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
 import { outbox } from "#db/schema";
 import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
@@ -52,7 +52,7 @@ function prepareEnqueue() {
       subject: sql.placeholder("subject"),
       textBody: sql.placeholder("textBody"),
       messageId: sql.placeholder("messageId"),
-      status: "queued",
+      status: sql.placeholder("status"),
       attempts: 0,
       nextAttemptAt: sql.placeholder("at"),
       askId: sql.placeholder("askId"),
@@ -78,6 +78,7 @@ export function enqueueMail({
   textBody,
   askId = null,
   candidacyId = null,
+  status = "queued",
   now,
 }: {
   kind: MailKind;
@@ -88,6 +89,8 @@ export function enqueueMail({
   textBody: string;
   askId?: number | null;
   candidacyId?: number | null;
+  /** "held": written now, sent only once a person releases it (the review queue). */
+  status?: "queued" | "held";
   now: Date;
 }): number {
   const at = now.toISOString();
@@ -105,6 +108,7 @@ export function enqueueMail({
     at,
     askId,
     candidacyId,
+    status,
   })!;
   return row.id;
 }
@@ -310,6 +314,9 @@ function prepareMailsInLastHour() {
       and(
         eq(outbox.candidacyId, sql.placeholder("candidacyId")),
         inArray(outbox.kind, ["candidate-ask", "candidate-digest"]),
+        // Held and cancelled mail may never reach the candidate: a flood of
+        // held asks must not push real ones into the digest.
+        notInArray(outbox.status, ["held", "cancelled"]),
         gt(outbox.createdAt, sql.placeholder("since")),
       ),
     )

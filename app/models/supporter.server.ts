@@ -19,6 +19,8 @@ export function listRecentPublicSupporters({ limit, constituencyCode }: { limit:
       and(
         eq(asks.status, "confirmed"),
         eq(asks.showOnPublicList, true),
+        // An organiser took it off the list (app/models/review.server.ts).
+        eq(asks.hiddenFromPublicList, false),
         isNotNull(asks.confirmedAt),
         constituencyCode ? eq(asks.constituencyCode, constituencyCode) : undefined,
       ),

@@ -19,7 +19,12 @@ const loopback = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 /** True only for requests from this machine itself. Unknown counts as not. */
 export function isLoopbackRequest(context: AppLoadContext) {
   if (context.forwardedWithoutTrust) return false;
-  return context.clientIp !== undefined && loopback.test(context.clientIp);
+  return context.clientIp !== undefined && isLoopbackAddress(context.clientIp);
+}
+
+/** 127.x.x.x, ::1 or an IPv4-mapped 127.x.x.x. */
+export function isLoopbackAddress(address: string) {
+  return loopback.test(address);
 }
 
 export function clientIpOf(context: AppLoadContext) {

@@ -1,0 +1,180 @@
+// The campaign's block list: asks from a listed email, domain, client address
+// or network are held for a person at confirmation (never silently dropped).
+// Addresses and networks are kept only as the hashes asks carry; every change
+// is audited by entry id, never by what it matches.
+import { isIP } from "node:net";
+import { and, asc, eq } from "drizzle-orm";
+import type { BlockListKind } from "#db/enums";
+import { writeTransaction } from "#db/index";
+import { asks, blockList, staffAccounts } from "#db/schema";
+import { recordAudit } from "~/models/audit.server";
+import { db } from "~/utils/db.server";
+import { networkOf } from "~/utils/client-network.server";
+import { hashForKey } from "~/utils/tokens.server";
+
+/** What a typed entry matches, or why it cannot be one. */
+export function blockListKeyOf({ kind, value }: { kind: BlockListKind; value: string }) {
+  const typed = value.trim().toLowerCase();
+  if (kind === "email") {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(typed))
+      return { error: "Enter an email address in the correct format, like name@example.org" };
+    return { matchKey: typed, label: typed };
+  }
+  if (kind === "domain") {
+    const domain = typed.replace(/^@/, "");
+    if (!/^([a-z0-9-]+\.)+[a-z]{2,}$/.test(domain)) return { error: "Enter a domain, like example.org" };
+    return { matchKey: domain, label: domain };
+  }
+  if (kind === "address") {
+    if (isIP(typed) === 0) return { error: "Enter an IP address, like 203.0.113.7 or 2001:db8::7" };
+    return { matchKey: hashForKey(typed), label: typed };
+  }
+  const network = networkOf(typed.replace(/\/(24|48)$/, ""));
+  if (!network) return { error: "Enter a network as an address in it, like 203.0.113.0/24 or 2001:db8:1::/48" };
+  return { matchKey: hashForKey(network), label: network };
+}
+
+function insertEntry({
+  kind,
+  matchKey,
+  label,
+  note,
+  accountId,
+  actor,
+  now,
+}: {
+  kind: BlockListKind;
+  matchKey: string;
+  label: string;
+  note: string | null;
+  accountId: number | null;
+  actor: string;
+  now: Date;
+}) {
+  const inserted = db
+    .insert(blockList)
+    .values({ kind, matchKey, label, note, createdBy: accountId, createdAt: now.toISOString() })
+    .onConflictDoNothing()
+    .returning({ id: blockList.id })
+    .get();
+  if (!inserted) return { outcome: "already-listed" as const };
+  recordAudit({ actor, action: "block-list.add", subject: `block-list:${inserted.id}`, details: { kind }, now });
+  return { outcome: "added" as const, id: inserted.id };
+}
+
+/** Adds an entry staff typed: an email, a domain, an IP address or a network. */
+export function addBlockListEntry({
+  kind,
+  value,
+  note,
+  accountId,
+  actor,
+  now,
+}: {
+  kind: BlockListKind;
+  value: string;
+  note: string | null;
+  accountId: number | null;
+  actor: string;
+  now: Date;
+}) {
+  const key = blockListKeyOf({ kind, value });
+  if ("error" in key) return { outcome: "invalid" as const, error: key.error };
+  return writeTransaction(db, () => insertEntry({ kind, ...key, note, accountId, actor, now }));
+}
+
+/**
+ * Blocks what an ask came from: its email, its email's domain, or (never
+ * seen in clear) its client address or network, labelled by the ask.
+ */
+export function blockFromAsk({
+  askId,
+  kind,
+  accountId,
+  actor,
+  now,
+}: {
+  askId: number;
+  kind: BlockListKind;
+  accountId: number | null;
+  actor: string;
+  now: Date;
+}) {
+  return writeTransaction(db, () => {
+    const ask = db
+      .select({ email: asks.email, address: asks.clientAddressHash, network: asks.clientNetworkHash })
+      .from(asks)
+      .where(eq(asks.id, askId))
+      .get();
+    if (!ask) return { outcome: "not-found" as const };
+    const domain = ask.email.split("@").at(-1) ?? "";
+    const entry =
+      kind === "email"
+        ? { matchKey: ask.email, label: ask.email }
+        : kind === "domain"
+          ? { matchKey: domain, label: domain }
+          : kind === "address"
+            ? { matchKey: ask.address, label: `the client address of ask ${askId}` }
+            : { matchKey: ask.network, label: `the network of ask ${askId}` };
+    if (!entry.matchKey) return { outcome: "not-found" as const };
+    return insertEntry({ kind, matchKey: entry.matchKey, label: entry.label, note: `From ask ${askId}`, accountId, actor, now });
+  });
+}
+
+export function removeBlockListEntry({ id, actor, now }: { id: number; actor: string; now: Date }) {
+  return writeTransaction(db, () => {
+    const removed = db.delete(blockList).where(eq(blockList.id, id)).returning({ kind: blockList.kind }).get();
+    if (!removed) return { outcome: "not-found" as const };
+    recordAudit({ actor, action: "block-list.remove", subject: `block-list:${id}`, details: { kind: removed.kind }, now });
+    return { outcome: "removed" as const };
+  });
+}
+
+export function listBlockList() {
+  return db
+    .select({
+      id: blockList.id,
+      kind: blockList.kind,
+      label: blockList.label,
+      note: blockList.note,
+      createdAt: blockList.createdAt,
+      createdBy: staffAccounts.email,
+    })
+    .from(blockList)
+    .leftJoin(staffAccounts, eq(staffAccounts.id, blockList.createdBy))
+    .orderBy(asc(blockList.kind), asc(blockList.label))
+    .all();
+}
+
+/** Which kinds of entry an ask matches, from what it was made with. */
+export function blockListMatches({
+  email,
+  clientAddressHash,
+  clientNetworkHash,
+}: {
+  email: string;
+  clientAddressHash: string | null;
+  clientNetworkHash: string | null;
+}) {
+  const domain = email.split("@").at(-1) ?? "";
+  // A listed domain covers its subdomains too: "mail.spam.example" is spam.example's.
+  const labels = domain.split(".");
+  const domains = labels.slice(0, -1).map((_, i) => labels.slice(i).join("."));
+  const candidates: [BlockListKind, string | null][] = [
+    ["email", email],
+    ...domains.map((d): [BlockListKind, string] => ["domain", d]),
+    ["address", clientAddressHash],
+    ["network", clientNetworkHash],
+  ];
+  const kinds = new Set<BlockListKind>();
+  for (const [kind, key] of candidates) {
+    if (!key) continue;
+    const hit = db
+      .select({ id: blockList.id })
+      .from(blockList)
+      .where(and(eq(blockList.kind, kind), eq(blockList.matchKey, key)))
+      .get();
+    if (hit) kinds.add(kind);
+  }
+  return [...kinds];
+}

@@ -1,0 +1,250 @@
+// The review queue: "hold, don't reject". An ask that looks like abuse at
+// confirmation is held, its mails written but not sent, until an organiser
+// releases it (the mails go out) or rejects it (nothing is sent; the
+// supporter is told neutrally). The rules are WriteToThem's, with thresholds
+// from the campaign settings.
+import { isDisposableEmailDomain } from "disposable-email-domains-js";
+import { and, asc, count, eq, gte, lte, ne, sql } from "drizzle-orm";
+import type { HoldReason } from "#db/enums";
+import { writeTransaction } from "#db/index";
+import { askRecipients, asks, candidacies, constituencies, outbox, type ReviewRules } from "#db/schema";
+import { askNotSentMail } from "~/mail-wording/ask-mails";
+import { recordAudit } from "~/models/audit.server";
+import { blockListMatches } from "~/models/block-list.server";
+import { requireCampaign } from "~/models/campaign.server";
+import { enqueueMail } from "~/models/outbox.server";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { HOUR } from "~/utils/time";
+
+/** The thresholds a campaign starts with; its settings may change any of them. */
+export const defaultReviewRules: ReviewRules = {
+  // A household or an office shares one address: a few asks an hour from one
+  // is normal, a script's dozens are not.
+  maxAsksPerAddressPerHour: 5,
+  maxAsksPerNetworkPerHour: 20,
+  maxAsksWithSameMessage: 5,
+  holdLinks: true,
+  holdDisposableDomains: true,
+};
+
+export function reviewRulesOf(campaign: { reviewRules: Partial<ReviewRules> }): ReviewRules {
+  return { ...defaultReviewRules, ...campaign.reviewRules };
+}
+
+// A web address in the personal paragraph: a scheme, "www.", or a bare
+// domain with a path. Candidates are asked to follow no links from strangers.
+const linkPattern = /\b(?:https?:\/\/|www\.)\S|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\/\S/i;
+
+export function containsLink(text: string) {
+  return linkPattern.test(text);
+}
+
+type AskForReview = {
+  id: number;
+  email: string;
+  personalMessage: string | null;
+  clientAddressHash: string | null;
+  clientNetworkHash: string | null;
+  messageFingerprint: string | null;
+  createdAt: string;
+};
+
+/**
+ * Why an ask should be held, in the order staff read them; empty if it
+ * should be sent. Volume counts every ask made from the same address or
+ * network in the hour up to this one (this one included), whatever became
+ * of them, so a burst is caught however its confirmations are spread out.
+ */
+export function holdReasonsFor({ ask, rules }: { ask: AskForReview; rules: ReviewRules }): HoldReason[] {
+  const reasons: HoldReason[] = [];
+  const hourBefore = new Date(Date.parse(ask.createdAt) - HOUR).toISOString();
+  const madeFrom = (column: typeof asks.clientAddressHash | typeof asks.clientNetworkHash, key: string) =>
+    db
+      .select({ n: count() })
+      .from(asks)
+      .where(and(eq(column, key), gte(asks.createdAt, hourBefore), lte(asks.createdAt, ask.createdAt)))
+      .get()?.n ?? 0;
+  if (ask.clientAddressHash && madeFrom(asks.clientAddressHash, ask.clientAddressHash) > rules.maxAsksPerAddressPerHour)
+    reasons.push("address-volume");
+  if (ask.clientNetworkHash && madeFrom(asks.clientNetworkHash, ask.clientNetworkHash) > rules.maxAsksPerNetworkPerHour)
+    reasons.push("network-volume");
+  const domain = ask.email.split("@").at(-1) ?? "";
+  if (rules.holdDisposableDomains && isDisposableEmailDomain(domain)) reasons.push("disposable-domain");
+  if (ask.messageFingerprint) {
+    const same =
+      db.select({ n: count() }).from(asks).where(eq(asks.messageFingerprint, ask.messageFingerprint)).get()?.n ?? 0;
+    if (same > rules.maxAsksWithSameMessage) reasons.push("repeated-message");
+  }
+  if (rules.holdLinks && ask.personalMessage && containsLink(ask.personalMessage)) reasons.push("link-in-message");
+  for (const kind of blockListMatches(ask)) reasons.push(`blocked-${kind}`);
+  return reasons;
+}
+
+/** Held asks, oldest first: what an organiser needs to decide on each. */
+export function listHeldAsks() {
+  const rows = db
+    .select({
+      id: asks.id,
+      name: asks.name,
+      email: asks.email,
+      postcode: asks.postcode,
+      personalMessage: asks.personalMessage,
+      holdReasons: asks.holdReasons,
+      heldAt: asks.heldAt,
+      constituencyName: constituencies.name,
+      recipients: sql<number>`(select count(*) from ${askRecipients} where ${askRecipients.askId} = ${asks.id})`,
+    })
+    .from(asks)
+    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+    .where(eq(asks.status, "held"))
+    .orderBy(asc(asks.heldAt), asc(asks.id))
+    .all();
+  return rows;
+}
+
+/** One held ask with the candidates its mails are for. */
+export function findHeldAsk({ id }: { id: number }) {
+  const ask = listHeldAsks().find((a) => a.id === id);
+  if (!ask) return null;
+  const candidates = db
+    .select({ name: candidacies.name, delivery: askRecipients.delivery })
+    .from(askRecipients)
+    .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+    .where(eq(askRecipients.askId, id))
+    .orderBy(asc(candidacies.name))
+    .all();
+  return { ...ask, candidates };
+}
+
+type Reviewer = { id: number; email: string };
+
+/** Sends a held ask: its mails are queued as if it had never been held. */
+export function releaseAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
+  return writeTransaction(db, () => {
+    const at = now.toISOString();
+    const ask = db
+      .update(asks)
+      .set({ status: "confirmed", reviewedAt: at, reviewedBy: reviewer.id })
+      .where(and(eq(asks.id, askId), eq(asks.status, "held")))
+      .returning({ holdReasons: asks.holdReasons })
+      .get();
+    if (!ask) return { outcome: "not-held" as const };
+    const mails = db
+      .update(outbox)
+      .set({ status: "queued", nextAttemptAt: at })
+      .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
+      .run().changes;
+    recordAudit({
+      actor: reviewer.email,
+      action: "review.release",
+      subject: `ask:${askId}`,
+      details: { reasons: ask.holdReasons, mails },
+      now,
+    });
+    return { outcome: "released" as const, mails };
+  });
+}
+
+/**
+ * Does not send a held ask: its mails are cancelled, it never counts or shows
+ * publicly, and the supporter gets a short, neutral note.
+ */
+export function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
+  const campaign = requireCampaign();
+  return writeTransaction(db, () => {
+    const at = now.toISOString();
+    const ask = db
+      .update(asks)
+      .set({ status: "rejected", reviewedAt: at, reviewedBy: reviewer.id })
+      .where(and(eq(asks.id, askId), eq(asks.status, "held")))
+      .returning({
+        name: asks.name,
+        email: asks.email,
+        holdReasons: asks.holdReasons,
+        constituencyCode: asks.constituencyCode,
+      })
+      .get();
+    if (!ask) return { outcome: "not-held" as const };
+    const cancelled = db
+      .update(outbox)
+      .set({ status: "cancelled" })
+      .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
+      .run().changes;
+    const constituency = db
+      .select({ name: constituencies.name })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, ask.constituencyCode))
+      .get();
+    enqueueMail({
+      kind: "ask-not-sent",
+      toAddress: ask.email,
+      toName: ask.name,
+      replyTo: campaign.fromEmail,
+      ...askNotSentMail({
+        campaign,
+        supporterName: ask.name,
+        constituencyName: constituency?.name ?? "",
+        publicUrl: env.PUBLIC_URL,
+      }),
+      askId,
+      now,
+    });
+    recordAudit({
+      actor: reviewer.email,
+      action: "review.reject",
+      subject: `ask:${askId}`,
+      details: { reasons: ask.holdReasons, cancelledMails: cancelled },
+      now,
+    });
+    return { outcome: "rejected" as const };
+  });
+}
+
+/** The public supporters list as organisers moderate it: newest first, hidden ones included. */
+export function listPublicListEntries({ limit = 100 }: { limit?: number } = {}) {
+  return db
+    .select({
+      id: asks.id,
+      name: asks.name,
+      confirmedAt: asks.confirmedAt,
+      constituencyName: constituencies.name,
+      hidden: asks.hiddenFromPublicList,
+    })
+    .from(asks)
+    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+    .where(and(eq(asks.status, "confirmed"), eq(asks.showOnPublicList, true)))
+    .orderBy(sql`${asks.confirmedAt} desc`)
+    .limit(limit)
+    .all();
+}
+
+/** Takes an entry off the public supporters list, or puts it back. */
+export function setHiddenFromPublicList({
+  askId,
+  hidden,
+  actor,
+  now,
+}: {
+  askId: number;
+  hidden: boolean;
+  actor: string;
+  now: Date;
+}) {
+  return writeTransaction(db, () => {
+    const changed = db
+      .update(asks)
+      .set({ hiddenFromPublicList: hidden })
+      .where(and(eq(asks.id, askId), ne(asks.hiddenFromPublicList, hidden)))
+      .run().changes;
+    if (changed === 0) return { outcome: "unchanged" as const };
+    recordAudit({
+      actor,
+      action: hidden ? "supporters.hide" : "supporters.show",
+      subject: `ask:${askId}`,
+      details: {},
+      now,
+    });
+    return { outcome: hidden ? ("hidden" as const) : ("shown" as const) };
+  });
+}
