@@ -342,7 +342,8 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
     const held = holdReasons.length > 0;
     q.confirm.run({ now: now.toISOString(), id: ask.id });
     // Held: confirmed by its supporter, but its mails wait for a person.
-    if (held) db.update(asks).set({ status: "held", heldAt: now.toISOString(), holdReasons }).where(eq(asks.id, ask.id)).run();
+    if (held)
+      db.update(asks).set({ status: "held", heldAt: now.toISOString(), holdReasons }).where(eq(asks.id, ask.id)).run();
     const constituency = q.constituency.get({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
     const recipients = q.recipients.all({ askId: ask.id }).map(({ answers, ...r }) => ({

@@ -117,7 +117,15 @@ export function blockFromAsk({
             ? { matchKey: ask.address, label: `the client address of ask ${askId}` }
             : { matchKey: ask.network, label: `the network of ask ${askId}` };
     if (!entry.matchKey) return { outcome: "not-found" as const };
-    return insertEntry({ kind, matchKey: entry.matchKey, label: entry.label, note: `From ask ${askId}`, accountId, actor, now });
+    return insertEntry({
+      kind,
+      matchKey: entry.matchKey,
+      label: entry.label,
+      note: `From ask ${askId}`,
+      accountId,
+      actor,
+      now,
+    });
   });
 }
 
@@ -125,7 +133,13 @@ export function removeBlockListEntry({ id, actor, now }: { id: number; actor: st
   return writeTransaction(db, () => {
     const removed = db.delete(blockList).where(eq(blockList.id, id)).returning({ kind: blockList.kind }).get();
     if (!removed) return { outcome: "not-found" as const };
-    recordAudit({ actor, action: "block-list.remove", subject: `block-list:${id}`, details: { kind: removed.kind }, now });
+    recordAudit({
+      actor,
+      action: "block-list.remove",
+      subject: `block-list:${id}`,
+      details: { kind: removed.kind },
+      now,
+    });
     return { outcome: "removed" as const };
   });
 }

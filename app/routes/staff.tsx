@@ -42,6 +42,9 @@ export default function StaffLayout() {
                     <Link to={paths.staffBlockList}>Block list</Link>
                   </li>
                   <li>
+                    <Link to={paths.staffPublicList}>Public list</Link>
+                  </li>
+                  <li>
                     <Link to={paths.staffAudit}>Audit log</Link>
                   </li>
                 </>

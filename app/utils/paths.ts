@@ -26,6 +26,7 @@ export const paths = {
   staffReview: "/staff/review",
   staffReviewAsk: (id: number) => `/staff/review/${id}`,
   staffBlockList: "/staff/block-list",
+  staffPublicList: "/staff/public-list",
   staffOutbox: "/staff/outbox",
   staffOutboxMessage: (id: number) => `/staff/outbox/${id}`,
   staffAudit: "/staff/audit",
