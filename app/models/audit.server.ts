@@ -4,7 +4,8 @@
 import { and, asc, count, desc, eq, gte, lt } from "drizzle-orm";
 import { auditLog } from "#db/schema";
 import { db } from "~/utils/db.server";
-import { nextDay, startOfLondonDay } from "~/utils/london-day";
+import { pageWindow } from "~/utils/paging";
+import { addDays, startOfLondonDay } from "~/utils/london-day";
 
 export function recordAudit({
   actor,
@@ -65,11 +66,10 @@ export function listAuditLog({
     actor ? eq(auditLog.actor, actor) : undefined,
     action ? actionMatches(action) : undefined,
     from ? gte(auditLog.createdAt, startOfLondonDay(from).toISOString()) : undefined,
-    to ? lt(auditLog.createdAt, startOfLondonDay(nextDay(to)).toISOString()) : undefined,
+    to ? lt(auditLog.createdAt, startOfLondonDay(addDays(to, 1)).toISOString()) : undefined,
   );
   const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const current = Math.min(Math.max(1, Math.trunc(page)), pageCount);
+  const { page: current, pageCount, offset } = pageWindow({ total, page, pageSize });
   const rows = db
     .select({
       id: auditLog.id,
@@ -83,7 +83,7 @@ export function listAuditLog({
     .where(where)
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(pageSize)
-    .offset((current - 1) * pageSize)
+    .offset(offset)
     .all();
   return { rows, total, page: current, pageCount };
 }

@@ -10,6 +10,7 @@ import { countOutboxByStatus } from "~/models/outbox.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
 import { db } from "~/utils/db.server";
 import type { PledgeStatus } from "~/utils/pledge";
+import { addDays, londonDay, startOfLondonDay } from "~/utils/london-day";
 import { DAY } from "~/utils/time";
 
 export type PeriodCounts = { today: number; week: number; total: number };
@@ -70,7 +71,7 @@ export function dashboardFigures({ now }: { now: Date }): DashboardFigures {
         mails,
         candidatesByNation: [],
         topConstituencies: [],
-        perDay: [{ date: londonDate(now), confirmedAsks: 0, signatures: 0 }],
+        perDay: [{ date: londonDay(now), confirmedAsks: 0, signatures: 0 }],
       };
     }
     const electionId = campaign.electionId;
@@ -86,7 +87,7 @@ export function dashboardFigures({ now }: { now: Date }): DashboardFigures {
 }
 
 function countAsks({ electionId, now }: { electionId: string; now: Date }) {
-  const today = londonMidnight(now).toISOString();
+  const today = startOfLondonDay(londonDay(now)).toISOString();
   const week = new Date(now.getTime() - 7 * DAY).toISOString();
   const confirmed = sql`${asks.status} = 'confirmed' and ${asks.confirmedAt} is not null`;
   const row = db
@@ -143,12 +144,12 @@ function listTopConstituencies({ electionId }: { electionId: string }): TopConst
 }
 
 function listPerDay({ electionId, pointIds, now }: { electionId: string; pointIds: number[]; now: Date }) {
-  const today = londonDate(now);
+  const today = londonDay(now);
   const launch = findLaunch({ electionId });
   const earliest = addDays(today, -(PER_DAY_LIMIT - 1));
-  const launchDay = launch ? londonDate(new Date(launch)) : today;
+  const launchDay = launch ? londonDay(new Date(launch)) : today;
   const firstDay = launchDay < earliest ? earliest : launchDay > today ? today : launchDay;
-  const from = londonMidnight(new Date(`${firstDay}T12:00:00Z`)).toISOString();
+  const from = startOfLondonDay(firstDay).toISOString();
 
   const days = new Map<string, DayFigures>();
   for (let date = firstDay; date <= today; date = addDays(date, 1))
@@ -166,7 +167,7 @@ function listPerDay({ electionId, pointIds, now }: { electionId: string; pointId
     .groupBy(askHour)
     .all();
   for (const { hour, n } of askHours) {
-    const day = days.get(londonDateOfHour(hour));
+    const day = days.get(londonDay(new Date(`${hour}:00:00Z`)));
     if (day) day.confirmedAsks += n;
   }
 
@@ -201,7 +202,7 @@ function listPerDay({ electionId, pointIds, now }: { electionId: string; pointId
       .groupBy(signedHour)
       .all();
     for (const { hour, n } of signedHours) {
-      const day = days.get(londonDateOfHour(hour));
+      const day = days.get(londonDay(new Date(`${hour}:00:00Z`)));
       if (day) day.signatures += n;
     }
   }
@@ -223,55 +224,4 @@ function findLaunch({ electionId }: { electionId: string }): string | null {
     .get()?.at;
   const times = [firstAsk, firstAnswer].filter((t): t is string => typeof t === "string");
   return times.length === 0 ? null : times.reduce((a, b) => (a < b ? a : b));
-}
-
-// ---------------------------------------------------------------- London days
-
-const londonParts = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/London",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
-function partsInLondon(instant: Date) {
-  const parts = Object.fromEntries(londonParts.formatToParts(instant).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-  };
-}
-
-/** The Europe/London calendar date of an instant, "YYYY-MM-DD". */
-function londonDate(instant: Date): string {
-  const { year, month, day } = partsInLondon(instant);
-  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-}
-
-/** The London date of a UTC hour as SQL cut it from an ISO timestamp ("2024-06-19T23"). */
-function londonDateOfHour(hour: string): string {
-  return londonDate(new Date(`${hour}:00:00Z`));
-}
-
-/** The instant London's clocks showed 00:00 on the day of `instant`. */
-function londonMidnight(instant: Date): Date {
-  const [year, month, day] = londonDate(instant).split("-").map(Number) as [number, number, number];
-  const utcMidnight = Date.UTC(year, month - 1, day);
-  // The clocks change at 01:00 UTC, never at midnight, so London's offset at
-  // UTC midnight is its offset at its own midnight.
-  const shown = partsInLondon(new Date(utcMidnight));
-  const offset = Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute) - utcMidnight;
-  return new Date(utcMidnight - offset);
-}
-
-/** A calendar date `days` later ("YYYY-MM-DD"), by the calendar alone. */
-function addDays(date: string, days: number): string {
-  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }

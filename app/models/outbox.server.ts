@@ -5,6 +5,7 @@ import { outbox } from "#db/schema";
 import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
+import { pageWindow } from "~/utils/paging";
 import { env } from "~/utils/env.server";
 import { HOUR } from "~/utils/time";
 import { redactLinkTokens } from "~/utils/tokens.server";
@@ -381,8 +382,7 @@ export function listOutboxForStaff({
       : undefined,
   );
   const total = db.select({ n: count() }).from(outbox).where(where).get()?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const current = Math.min(Math.max(1, Math.trunc(page)), pageCount);
+  const { page: current, pageCount, offset } = pageWindow({ total, page, pageSize });
   const rows = db
     .select({
       id: outbox.id,
@@ -400,7 +400,7 @@ export function listOutboxForStaff({
     .where(where)
     .orderBy(desc(outbox.createdAt), desc(outbox.id))
     .limit(pageSize)
-    .offset((current - 1) * pageSize)
+    .offset(offset)
     .all();
   return { rows, total, page: current, pageCount };
 }

@@ -38,10 +38,10 @@ export function startOfLondonDay(day: string): Date {
   return new Date(utcMidnight.getTime() - partsOf(utcMidnight).minutes * 60_000);
 }
 
-/** The day after a "YYYY-MM-DD" day. */
-export function nextDay(day: string): string {
+/** The day `days` after (or before) a "YYYY-MM-DD" day, by the calendar alone. */
+export function addDays(day: string, days: number): string {
   const date = utcMidnightOf(day);
-  date.setUTCDate(date.getUTCDate() + 1);
+  date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
 

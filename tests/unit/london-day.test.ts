@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { londonDay, nextDay, startOfLondonDay } from "~/utils/london-day";
+import { addDays, londonDay, startOfLondonDay } from "~/utils/london-day";
 
 test("a winter day in London begins at midnight UTC, a summer day at 23:00 UTC the day before", () => {
   expect(startOfLondonDay("2024-01-15").toISOString()).toBe("2024-01-15T00:00:00.000Z");
@@ -21,12 +21,13 @@ test("an instant's London day is the next UTC day late on a summer evening", () 
 });
 
 test("the next day crosses months and years", () => {
-  expect(nextDay("2024-02-28")).toBe("2024-02-29");
-  expect(nextDay("2024-12-31")).toBe("2025-01-01");
+  expect(addDays("2024-02-28", 1)).toBe("2024-02-29");
+  expect(addDays("2024-03-01", -1)).toBe("2024-02-29");
+  expect(addDays("2024-12-31", 1)).toBe("2025-01-01");
 });
 
 test("something that is not a day is refused rather than read as some other time", () => {
   expect(() => startOfLondonDay("20 June")).toThrow(RangeError);
   expect(() => startOfLondonDay("2024-02-30")).toThrow(RangeError);
-  expect(() => nextDay("2024-6-1")).toThrow(RangeError);
+  expect(() => addDays("2024-6-1", 1)).toThrow(RangeError);
 });
