@@ -212,13 +212,17 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
   });
 }
 
+// Short lines ("Please sign.", "I agree with this.") recur among real
+// supporters by chance; a pasted paragraph is longer. Only those are compared.
+const FINGERPRINT_MIN_LENGTH = 60;
+
 /**
  * The same paragraph pasted into many asks has the same fingerprint, whatever
- * its case or spacing; no paragraph, none.
+ * its case or spacing; no paragraph (or a short line), none.
  */
 function messageFingerprint(message: string | null) {
   const evened = message?.toLowerCase().replace(/\s+/g, " ").trim();
-  return evened ? sha256Hex(evened) : null;
+  return evened && evened.length >= FINGERPRINT_MIN_LENGTH ? sha256Hex(evened) : null;
 }
 
 /** What the confirmation page shows for a link, or why the link does not work. */

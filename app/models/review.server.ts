@@ -23,7 +23,7 @@ export const defaultReviewRules: ReviewRules = {
   // is normal, a script's dozens are not.
   maxAsksPerAddressPerHour: 5,
   maxAsksPerNetworkPerHour: 20,
-  maxAsksWithSameMessage: 5,
+  maxAsksWithSameMessage: 10,
   holdLinks: true,
   holdDisposableDomains: true,
 };
