@@ -1,0 +1,248 @@
+// The staff console's outbox, audit log and supporter download as a browser
+// uses them: who may open each page, what it shows, and that every POST is
+// refused unless it comes from the console's own form.
+import { eq } from "drizzle-orm";
+import { expect, test } from "vitest";
+import { writeTransaction } from "#db/index";
+import { auditLog, outbox } from "#db/schema";
+import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
+import { action as messageAction, loader as messageLoader } from "~/routes/staff.outbox.$id";
+import { loader as outboxLoader } from "~/routes/staff.outbox._index";
+import { db } from "~/utils/db.server";
+import { generateToken } from "~/utils/tokens.server";
+import { settle, signedInStaff, staffGet, staffPost } from "../staff";
+import { MINUTE } from "../time";
+
+const base = "http://localhost";
+const start = new Date("2024-06-10T12:00:00.000Z");
+const later = (ms: number) => new Date(start.getTime() + ms);
+
+type Page<T> = { data: T; init: { status?: number; headers: Record<string, string> } };
+
+function queueMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  return writeTransaction(db, () =>
+    enqueueMail({
+      kind: "ask-confirmation",
+      toAddress: "sam.supporter@example.net",
+      toName: "Sam Supporter",
+      subject: "Confirm your message",
+      textBody: "Dear Sam,\n\nPlease confirm.\n",
+      now: start,
+      ...overrides,
+    }),
+  );
+}
+
+function failedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  const id = queueMail(overrides);
+  claimDueMail({ now: start, limit: 1 });
+  markFailed({ id, error: "550 No such user" });
+  return id;
+}
+
+function mailRow(id: number) {
+  return db.select().from(outbox).where(eq(outbox.id, id)).get()!;
+}
+
+/** The audit log apart from the sign-ins that making each test's sessions records. */
+function audits() {
+  return db
+    .select()
+    .from(auditLog)
+    .all()
+    .filter((a) => a.action !== "staff.sign-in");
+}
+
+async function getOutbox(query: string, session?: { cookie: string }) {
+  return settle(() =>
+    outboxLoader({ request: staffGet(`${base}/staff/outbox${query}`, session), params: {}, context: {} }),
+  );
+}
+
+async function getMessage(id: number | string, session?: { cookie: string }, query = "") {
+  return settle(() =>
+    messageLoader({
+      request: staffGet(`${base}/staff/outbox/${id}${query}`, session),
+      params: { id: String(id) },
+      context: {},
+    }),
+  );
+}
+
+async function postMessage(
+  id: number,
+  session: { cookie: string; csrfToken: string } | undefined,
+  fields: Record<string, string>,
+  options?: Parameters<typeof staffPost>[3],
+) {
+  return settle(() =>
+    messageAction({
+      request: staffPost(`${base}/staff/outbox/${id}`, session, fields, options),
+      params: { id: String(id) },
+      context: {},
+    }),
+  );
+}
+
+function expectRedirectToSignIn(result: unknown, next: string) {
+  const response = result as Response;
+  expect(response.status).toBe(302);
+  expect(response.headers.get("Location")).toBe(`/staff/sign-in?next=${encodeURIComponent(next)}`);
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+}
+
+function expectStatus(result: unknown, status: number) {
+  expect(result).toBeInstanceOf(Response);
+  expect((result as Response).status).toBe(status);
+  expect((result as Response).headers.get("Cache-Control")).toBe("no-store");
+}
+
+type OutboxPage = Page<{
+  counts: Record<string, number>;
+  total: number;
+  page: number;
+  pageCount: number;
+  rows: { id: number; subject: string; status: string; kind: string; createdAt: string }[];
+}>;
+
+test("the outbox list sends the signed-out to sign in, and refuses viewers", async () => {
+  expectRedirectToSignIn(await getOutbox("?status=failed"), "/staff/outbox?status=failed");
+  const viewer = await signedInStaff("viewer");
+  expectStatus(await getOutbox("", viewer), 403);
+});
+
+test("organisers see the outbox counted by status and listed newest first, never cached", async () => {
+  const organiser = await signedInStaff("organiser");
+  const failed = failedMail({ subject: "Bounced" });
+  const queued = queueMail({ now: later(MINUTE), subject: "Waiting" });
+
+  const page = (await getOutbox("", organiser)) as OutboxPage;
+  expect(page.init.headers["Cache-Control"]).toBe("no-store");
+  expect(page.data.counts).toMatchObject({ failed: 1, queued: 1, sent: 0 });
+  expect(page.data.rows.map((r) => [r.id, r.subject, r.status])).toEqual([
+    [queued, "Waiting", "queued"],
+    [failed, "Bounced", "failed"],
+  ]);
+  // UK time: 13:01 BST.
+  expect(page.data.rows[0]!.createdAt).toBe("10 Jun 2024, 13:01");
+});
+
+test("the outbox filters by status, kind and recipient, and pages", async () => {
+  const organiser = await signedInStaff("organiser");
+  const failed = failedMail({ kind: "candidate-ask", toAddress: "ada@candidates.example.org" });
+  queueMail({ kind: "candidate-ask" });
+  queueMail({ kind: "ask-confirmation", toAddress: "ada.other@example.net" });
+
+  const byStatus = (await getOutbox("?status=failed", organiser)) as OutboxPage;
+  expect(byStatus.data.rows.map((r) => r.id)).toEqual([failed]);
+  const byKind = (await getOutbox("?kind=candidate-ask", organiser)) as OutboxPage;
+  expect(byKind.data.total).toBe(2);
+  const byRecipient = (await getOutbox("?recipient=ADA", organiser)) as OutboxPage;
+  expect(byRecipient.data.total).toBe(2);
+  const all = (await getOutbox("?kind=candidate-ask&recipient=ada", organiser)) as OutboxPage;
+  expect(all.data.rows.map((r) => r.id)).toEqual([failed]);
+  // An unknown status is no filter, not an error.
+  expect(((await getOutbox("?status=lost", organiser)) as OutboxPage).data.total).toBe(3);
+
+  for (let i = 0; i < 60; i++) queueMail({ now: later(i * MINUTE) });
+  const second = (await getOutbox("?page=2", organiser)) as OutboxPage;
+  expect(second.data).toMatchObject({ total: 63, page: 2, pageCount: 2 });
+  expect(second.data.rows).toHaveLength(13);
+});
+
+test("a filter form's empty fields are dropped from the address", async () => {
+  const organiser = await signedInStaff("organiser");
+  const response = (await getOutbox("?status=&kind=candidate-ask&recipient=", organiser)) as Response;
+  expect(response.status).toBe(302);
+  expect(response.headers.get("Location")).toBe("/staff/outbox?kind=candidate-ask");
+  const bare = (await getOutbox("?status=&kind=&recipient=", organiser)) as Response;
+  expect(bare.headers.get("Location")).toBe("/staff/outbox");
+});
+
+type MessagePage = Page<{
+  notice: string | null;
+  message: { subject: string; status: string; textBody: string; canRetry: boolean; canCancel: boolean };
+}>;
+
+test("a message page sends the signed-out to sign in, refuses viewers, and is a 404 for an unknown id", async () => {
+  const id = queueMail();
+  expectRedirectToSignIn(await getMessage(id), `/staff/outbox/${id}`);
+  expectStatus(await getMessage(id, await signedInStaff("viewer")), 403);
+  const organiser = await signedInStaff("organiser");
+  expectStatus(await getMessage(id + 1, organiser), 404);
+  expectStatus(await getMessage("nonsense", organiser), 404);
+});
+
+test("organisers read a message with its link tokens struck out", async () => {
+  const organiser = await signedInStaff("organiser");
+  const { token } = generateToken();
+  const id = queueMail({ textBody: `Confirm here: http://localhost:3000/asks/confirm/${token}\n` });
+
+  const page = (await getMessage(id, organiser)) as MessagePage;
+  expect(page.init.headers["Cache-Control"]).toBe("no-store");
+  expect(page.data.message).toMatchObject({ subject: "Confirm your message", canRetry: false, canCancel: true });
+  expect(page.data.message.textBody).not.toContain(token);
+  expect(page.data.notice).toBeNull();
+});
+
+test("retrying a failed message queues it again, is audited, and comes back to the page with a notice", async () => {
+  const organiser = await signedInStaff("organiser");
+  const id = failedMail();
+  expect(((await getMessage(id, organiser)) as MessagePage).data.message.canRetry).toBe(true);
+
+  const response = (await postMessage(id, organiser, { intent: "retry" })) as Response;
+  expect(response.status).toBe(302);
+  expect(response.headers.get("Location")).toBe(`/staff/outbox/${id}?done=retried`);
+  expect(mailRow(id)).toMatchObject({ status: "queued", attempts: 0 });
+  expect(audits().map((a) => [a.actor, a.action, a.subject])).toEqual([
+    [organiser.account.email, "outbox.retry", `outbox:${id}`],
+  ]);
+  const after = (await getMessage(id, organiser, "?done=retried")) as MessagePage;
+  expect(after.data.notice).toMatch(/back in the queue/);
+
+  // A second click finds it queued already: nothing more happens.
+  const again = (await postMessage(id, organiser, { intent: "retry" })) as Response;
+  expect(again.headers.get("Location")).toBe(`/staff/outbox/${id}?done=unchanged`);
+  expect(audits()).toHaveLength(1);
+});
+
+test("cancelling a queued message stops it and is audited", async () => {
+  const organiser = await signedInStaff("organiser");
+  const id = queueMail();
+
+  const response = (await postMessage(id, organiser, { intent: "cancel" })) as Response;
+  expect(response.headers.get("Location")).toBe(`/staff/outbox/${id}?done=cancelled`);
+  expect(mailRow(id).status).toBe("cancelled");
+  expect(audits().map((a) => [a.action, a.subject])).toEqual([["outbox.cancel", `outbox:${id}`]]);
+  const after = (await getMessage(id, organiser, "?done=cancelled")) as MessagePage;
+  expect(after.data.message).toMatchObject({ status: "cancelled", canCancel: false, canRetry: false });
+  expect(after.data.notice).toMatch(/will not be sent/);
+});
+
+test("a forged retry or cancel is refused and changes nothing", async () => {
+  const organiser = await signedInStaff("organiser");
+  const failed = failedMail();
+  const queued = queueMail();
+  const forgeries: Parameters<typeof staffPost>[3][] = [
+    { csrf: null },
+    { csrf: "not-the-token" },
+    { origin: "https://evil.example" },
+  ];
+  for (const forgery of forgeries) {
+    expectStatus(await postMessage(failed, organiser, { intent: "retry" }, forgery), 403);
+    expectStatus(await postMessage(queued, organiser, { intent: "cancel" }, forgery), 403);
+  }
+  expectRedirectToSignIn(await postMessage(failed, undefined, { intent: "retry" }), `/staff/outbox/${failed}`);
+  expectStatus(await postMessage(failed, await signedInStaff("viewer"), { intent: "retry" }), 403);
+  expect(mailRow(failed).status).toBe("failed");
+  expect(mailRow(queued).status).toBe("queued");
+  expect(audits()).toEqual([]);
+});
+
+test("an unknown intent is a bad request, and an unknown message a 404", async () => {
+  const organiser = await signedInStaff("organiser");
+  const id = failedMail();
+  expectStatus(await postMessage(id, organiser, { intent: "delete" }), 400);
+  expectStatus(await postMessage(id + 1, organiser, { intent: "retry" }), 404);
+  expect(mailRow(id).status).toBe("failed");
+});
