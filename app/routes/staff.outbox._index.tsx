@@ -2,7 +2,7 @@ import { data, redirect, type HeadersFunction, type LoaderFunctionArgs, type Met
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { mailKinds, outboxStatuses } from "#db/enums";
 import { requireStaff } from "~/auth/staff-auth.server";
-import { SelectField } from "~/components/field";
+import { SelectField, TextField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
 import { Pagination } from "~/components/pagination";
 import { countOutboxByStatus, listOutboxForStaff } from "~/models/outbox.server";
@@ -86,19 +86,13 @@ export default function StaffOutbox() {
             value={query.kind}
             options={mailKinds.map((k) => [k, mailKindLabels[k]])}
           />
-          <div className="form-group">
-            <label className="label" htmlFor="recipient">
-              To (email or name contains)
-            </label>
-            <input
-              className="input"
-              id="recipient"
-              name="recipient"
-              type="search"
-              spellCheck={false}
-              defaultValue={query.recipient ?? ""}
-            />
-          </div>
+          <TextField
+            id="recipient"
+            label="To (email or name contains)"
+            type="search"
+            spellCheck={false}
+            defaultValue={query.recipient ?? ""}
+          />
         </div>
         <FilterActions filtered={filtered} clearTo={paths.staffOutbox} />
       </Form>
