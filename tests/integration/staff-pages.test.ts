@@ -5,13 +5,15 @@ import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
 import { auditLog, outbox } from "#db/schema";
+import { recordAudit } from "~/models/audit.server";
 import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
+import { loader as auditLoader } from "~/routes/staff.audit";
 import { action as messageAction, loader as messageLoader } from "~/routes/staff.outbox.$id";
 import { loader as outboxLoader } from "~/routes/staff.outbox._index";
 import { db } from "~/utils/db.server";
 import { generateToken } from "~/utils/tokens.server";
 import { settle, signedInStaff, staffGet, staffPost } from "../staff";
-import { MINUTE } from "../time";
+import { DAY, HOUR, MINUTE } from "../time";
 
 const base = "http://localhost";
 const start = new Date("2024-06-10T12:00:00.000Z");
@@ -245,4 +247,160 @@ test("an unknown intent is a bad request, and an unknown message a 404", async (
   expectStatus(await postMessage(id, organiser, { intent: "delete" }), 400);
   expectStatus(await postMessage(id + 1, organiser, { intent: "retry" }), 404);
   expect(mailRow(id).status).toBe("failed");
+});
+
+async function getAudit(query: string, session?: { cookie: string }) {
+  return settle(() =>
+    auditLoader({ request: staffGet(`${base}/staff/audit${query}`, session), params: {}, context: {} }),
+  );
+}
+
+type AuditPage = Page<{
+  errors: Record<string, string | undefined>;
+  actors: string[];
+  actions: string[];
+  groups: [string, string][];
+  total: number;
+  page: number;
+  pageCount: number;
+  rows: { when: string; actor: string; action: string; subject: string; details: string }[];
+}>;
+
+/** A few entries over three days, as staff would have made them. */
+function someAuditEntries() {
+  recordAudit({
+    actor: "ola@campaign.example",
+    action: "outbox.retry",
+    subject: "outbox:7",
+    details: { kind: "candidate-ask" },
+    now: new Date("2024-06-09T22:30:00.000Z"),
+  });
+  recordAudit({
+    actor: "kit@campaign.example",
+    action: "outbox.cancel",
+    subject: "outbox:8",
+    details: { kind: "ask-confirmation", from: "queued" },
+    now: new Date("2024-06-10T09:00:00.000Z"),
+  });
+  recordAudit({
+    actor: "kit@campaign.example",
+    action: "supporters.export",
+    subject: "supporters",
+    details: { scope: "all", rows: 3 },
+    now: new Date("2024-06-11T09:00:00.000Z"),
+  });
+}
+
+function whatAndWho(page: AuditPage) {
+  return page.data.rows.map((r) => `${r.action} by ${r.actor}`);
+}
+
+test("the audit log sends the signed-out to sign in, and refuses viewers", async () => {
+  expectRedirectToSignIn(await getAudit("?action=outbox."), "/staff/audit?action=outbox.");
+  expectStatus(await getAudit("", await signedInStaff("viewer")), 403);
+});
+
+test("organisers read the audit log newest first, in UK time, with compact details, never cached", async () => {
+  const organiser = await signedInStaff("organiser");
+  someAuditEntries();
+
+  const page = (await getAudit("?action=outbox.", organiser)) as AuditPage;
+  expect(page.init.headers["Cache-Control"]).toBe("no-store");
+  expect(page.data.rows).toEqual([
+    {
+      id: expect.any(Number),
+      when: "10 Jun 2024, 10:00",
+      actor: "kit@campaign.example",
+      action: "outbox.cancel",
+      subject: "outbox:8",
+      details: "kind: ask-confirmation, from: queued",
+    },
+    {
+      id: expect.any(Number),
+      when: "9 Jun 2024, 23:30",
+      actor: "ola@campaign.example",
+      action: "outbox.retry",
+      subject: "outbox:7",
+      details: "kind: candidate-ask",
+    },
+  ]);
+  expect(page.data.actions).toEqual(["outbox.cancel", "outbox.retry", "staff.sign-in", "supporters.export"]);
+  expect(page.data.groups).toEqual([
+    ["outbox.", "All outbox actions"],
+    ["staff.", "All sign-in and staff account actions"],
+    ["supporters.", "All supporter downloads"],
+  ]);
+  expect(page.data.actors).toEqual(["kit@campaign.example", "ola@campaign.example", organiser.account.email]);
+});
+
+test("the audit log filters by person, action and London days", async () => {
+  const organiser = await signedInStaff("organiser");
+  someAuditEntries();
+
+  const kit = (await getAudit("?actor=kit%40campaign.example", organiser)) as AuditPage;
+  expect(whatAndWho(kit)).toEqual([
+    "supporters.export by kit@campaign.example",
+    "outbox.cancel by kit@campaign.example",
+  ]);
+  const retries = (await getAudit("?action=outbox.retry", organiser)) as AuditPage;
+  expect(whatAndWho(retries)).toEqual(["outbox.retry by ola@campaign.example"]);
+  // 22:30 UTC on the 9th is 23:30 on the 9th in London (BST): not on the 10th.
+  const tenth = (await getAudit("?from=2024-06-10&to=2024-06-10", organiser)) as AuditPage;
+  expect(whatAndWho(tenth)).toEqual(["outbox.cancel by kit@campaign.example"]);
+  const ninthOn = (await getAudit("?action=outbox.&from=2024-06-09", organiser)) as AuditPage;
+  expect(ninthOn.data.total).toBe(2);
+  const untilTenth = (await getAudit("?actor=kit%40campaign.example&to=2024-06-10", organiser)) as AuditPage;
+  expect(whatAndWho(untilTenth)).toEqual(["outbox.cancel by kit@campaign.example"]);
+});
+
+test("a date that is not a real one shows an error on the filter form, not a server error", async () => {
+  const organiser = await signedInStaff("organiser");
+  someAuditEntries();
+
+  const bad = (await getAudit("?from=2024-02-30&to=yesterday&actor=kit%40campaign.example", organiser)) as AuditPage;
+  expect(bad.init.status).toBe(400);
+  expect(bad.data.errors).toEqual({
+    from: "The ‘from’ date must be a real date, like 2024-06-27",
+    to: "The ‘to’ date must be a real date, like 2024-06-27",
+  });
+  expect(bad.data.rows).toEqual([]);
+  // What was typed stays in the form to be corrected.
+  expect(bad.data).toMatchObject({ query: { from: "2024-02-30", to: "yesterday", actor: "kit@campaign.example" } });
+
+  const backwards = (await getAudit("?from=2024-06-11&to=2024-06-10", organiser)) as AuditPage;
+  expect(backwards.data.errors).toEqual({ to: "The ‘to’ date must be the same as or after the ‘from’ date" });
+});
+
+test("the audit log pages, and drops a filter form's empty fields from the address", async () => {
+  const organiser = await signedInStaff("organiser");
+  const day = new Date("2024-06-10T00:00:00.000Z");
+  for (let i = 0; i < 55; i++)
+    recordAudit({
+      actor: "kit@campaign.example",
+      action: "outbox.retry",
+      subject: `outbox:${i}`,
+      details: {},
+      now: new Date(day.getTime() + i * MINUTE),
+    });
+  recordAudit({
+    actor: "kit@campaign.example",
+    action: "outbox.retry",
+    subject: "outbox:old",
+    details: {},
+    now: new Date(day.getTime() - 2 * DAY + HOUR),
+  });
+
+  const second = (await getAudit("?action=outbox.retry&page=2", organiser)) as AuditPage;
+  expect(second.data).toMatchObject({ total: 56, page: 2, pageCount: 2 });
+  expect(second.data.rows.map((r) => r.subject)).toEqual([
+    "outbox:4",
+    "outbox:3",
+    "outbox:2",
+    "outbox:1",
+    "outbox:0",
+    "outbox:old",
+  ]);
+
+  const form = (await getAudit("?actor=&action=outbox.&from=&to=2024-06-10", organiser)) as Response;
+  expect(form.headers.get("Location")).toBe("/staff/audit?action=outbox.&to=2024-06-10");
 });
