@@ -4,14 +4,16 @@
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
-import { auditLog, outbox } from "#db/schema";
+import { auditLog, outbox, supporterExports } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
 import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
 import { loader as auditLoader } from "~/routes/staff.audit";
+import { action as supportersAction, loader as supportersLoader } from "~/routes/staff.supporters";
 import { action as messageAction, loader as messageLoader } from "~/routes/staff.outbox.$id";
 import { loader as outboxLoader } from "~/routes/staff.outbox._index";
 import { db } from "~/utils/db.server";
 import { generateToken } from "~/utils/tokens.server";
+import { insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency } from "../factories";
 import { settle, signedInStaff, staffGet, staffPost } from "../staff";
 import { DAY, HOUR, MINUTE } from "../time";
 
@@ -403,4 +405,116 @@ test("the audit log pages, and drops a filter form's empty fields from the addre
 
   const form = (await getAudit("?actor=&action=outbox.&from=&to=2024-06-10", organiser)) as Response;
   expect(form.headers.get("Location")).toBe("/staff/audit?action=outbox.&to=2024-06-10");
+});
+
+async function getSupporters(session?: { cookie: string }) {
+  return settle(() =>
+    supportersLoader({ request: staffGet(`${base}/staff/supporters`, session), params: {}, context: {} }),
+  );
+}
+
+async function postSupporters(
+  session: { cookie: string; csrfToken: string } | undefined,
+  fields: Record<string, string>,
+  options?: Parameters<typeof staffPost>[3],
+) {
+  return settle(() =>
+    supportersAction({
+      request: staffPost(`${base}/staff/supporters`, session, fields, options),
+      params: {},
+      context: {},
+    }),
+  );
+}
+
+type SupportersPage = Page<{ all: number; new: number; lastExportAt: string | null }>;
+
+/** Two supporters who opted in to updates and one who did not, all confirmed on 20 June 2024. */
+function someSupporters() {
+  insertCampaign();
+  const seat = insertConstituency({ gssCode: "E14009904", name: "Brackenby Vale" });
+  const candidacy = insertCandidacy({ constituency: seat });
+  const ask = (name: string, email: string, wantsUpdates: boolean, hour: number) =>
+    insertConfirmedAsk({
+      constituencyCode: "E14009904",
+      candidacyIds: [candidacy.id],
+      name,
+      email,
+      postcode: "ZZ4 1AA",
+      wantsUpdates,
+      now: new Date(`2024-06-20T0${hour}:00:00.000Z`),
+    });
+  ask("Rajan Nair", "rajan@example.org", true, 1);
+  ask("Bea Carter", "bea@example.org", true, 2);
+  ask("Not Opted", "out@example.org", false, 3);
+}
+
+function exportAudits() {
+  return audits().filter((a) => a.action === "supporters.export");
+}
+
+test("the supporters page sends the signed-out to sign in, and refuses viewers and organisers", async () => {
+  expectRedirectToSignIn(await getSupporters(), "/staff/supporters");
+  expectStatus(await getSupporters(await signedInStaff("viewer")), 403);
+  expectStatus(await getSupporters(await signedInStaff("organiser")), 403);
+  expectStatus(await postSupporters(await signedInStaff("organiser"), { scope: "all" }), 403);
+  expect(db.select().from(supporterExports).all()).toEqual([]);
+});
+
+test("admins see how many supporters opted in and how many are new, never cached", async () => {
+  const admin = await signedInStaff("admin");
+  someSupporters();
+  const page = (await getSupporters(admin)) as SupportersPage;
+  expect(page.init.headers["Cache-Control"]).toBe("no-store");
+  expect(page.data).toMatchObject({ all: 2, new: 2, lastExportAt: null });
+});
+
+test("downloading returns the CSV itself, uncached, and records and audits the export", async () => {
+  const admin = await signedInStaff("admin");
+  someSupporters();
+
+  const response = (await postSupporters(admin, { scope: "all" })) as Response;
+  expect(response.status).toBe(200);
+  expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+  expect(response.headers.get("Content-Disposition")).toMatch(
+    /^attachment; filename="supporters-\d{4}-\d{2}-\d{2}\.csv"$/,
+  );
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+  const lines = (await response.text()).trim().split("\r\n");
+  expect(lines[0]).toBe("name,email,postcode,constituency,asked_on,consent_wording,consent_version,consented_at");
+  expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(["rajan@example.org", "bea@example.org"]);
+
+  expect(db.select().from(supporterExports).all()).toEqual([
+    expect.objectContaining({ accountId: admin.account.id, scope: "all", rows: 2 }),
+  ]);
+  expect(exportAudits().map((a) => [a.actor, a.details])).toEqual([[admin.account.email, { scope: "all", rows: 2 }]]);
+
+  const after = (await getSupporters(admin)) as SupportersPage;
+  expect(after.data).toMatchObject({ all: 2, new: 0, lastExportAt: expect.any(String) });
+  const fresh = (await postSupporters(admin, { scope: "new" })) as Response;
+  expect(fresh.headers.get("Content-Disposition")).toMatch(/filename="supporters-new-/);
+  expect((await fresh.text()).trim().split("\r\n")).toHaveLength(1);
+});
+
+test("a download without a choice of supporters shows an error, and exports nothing", async () => {
+  const admin = await signedInStaff("admin");
+  someSupporters();
+  const result = (await postSupporters(admin, {})) as Page<{ errors: Record<string, string> }>;
+  expect(result.init.status).toBe(400);
+  expect(result.data.errors).toEqual({ scope: "Select which supporters to download" });
+  expect(db.select().from(supporterExports).all()).toEqual([]);
+});
+
+test("a forged download is refused, and nothing is exported or audited", async () => {
+  const admin = await signedInStaff("admin");
+  someSupporters();
+  const forgeries: Parameters<typeof staffPost>[3][] = [
+    { csrf: null },
+    { csrf: "not-the-token" },
+    { origin: "https://evil.example" },
+  ];
+  for (const forgery of forgeries) expectStatus(await postSupporters(admin, { scope: "all" }, forgery), 403);
+  expectRedirectToSignIn(await postSupporters(undefined, { scope: "all" }), "/staff/supporters");
+  expect(db.select().from(supporterExports).all()).toEqual([]);
+  expect(exportAudits()).toEqual([]);
 });
