@@ -1,19 +1,12 @@
-import {
-  data,
-  type ActionFunctionArgs,
-  type HeadersFunction,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { supporterExportScopes } from "#db/enums";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { csrfField, requireStaff } from "~/auth/staff-auth.server";
 import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup } from "~/components/field";
-import { countSupportersToExport, exportSupporters } from "~/models/supporter-export.server";
+import { countSupportersToExport } from "~/models/supporter-export.server";
 import { updatesConsent } from "~/utils/consent";
-import { errorTitle, fieldErrorsOf } from "~/utils/forms";
+import { errorTitle, type FieldErrors } from "~/utils/forms";
+import { paths } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { ukDateTime } from "~/utils/time";
 
@@ -26,9 +19,14 @@ export const meta: MetaFunction = () => [noIndex];
 export function loader({ request }: LoaderFunctionArgs) {
   const session = requireStaff(request, { role: "admin" });
   const counts = countSupportersToExport();
+  // The download sends a form without a choice back here to say so. Before
+  // the first download there is no choice to make, so nothing to say.
+  const unchosen = new URL(request.url).searchParams.get("error") === "scope" && counts.lastExportAt !== null;
+  const errors: FieldErrors = unchosen ? { scope: "Select which supporters to download" } : {};
   return data(
     {
       csrfToken: session.csrfToken,
+      errors,
       all: counts.all,
       new: counts.new,
       lastExportAt: counts.lastExportAt ? ukDateTime(counts.lastExportAt) : null,
@@ -37,40 +35,12 @@ export function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-const downloadSchema = z.object({
-  scope: z.enum(supporterExportScopes, { error: "Select which supporters to download" }),
-});
-
-// The file itself, not a page: the form posts without JavaScript's help
-// (reloadDocument), so the browser saves what comes back.
-export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
-  const form = await readStaffForm(request, session);
-  const parsed = downloadSchema.safeParse({ scope: form.get("scope") ?? undefined });
-  if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) }, { status: 400, headers: staffPageHeaders });
-  const { csv, filename } = exportSupporters({
-    scope: parsed.data.scope,
-    accountId: session.account.id,
-    actor: session.account.email,
-    now: new Date(),
-  });
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename}"`,
-      ...staffPageHeaders,
-    },
-  });
-}
-
 function supporters(n: number) {
   return `${n.toLocaleString("en-GB")} supporter${n === 1 ? "" : "s"}`;
 }
 
 export default function StaffSupporters() {
-  const { csrfToken, all, new: fresh, lastExportAt } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors = result && "errors" in result ? result.errors : {};
+  const { csrfToken, errors, all, new: fresh, lastExportAt } = useLoaderData<typeof loader>();
   return (
     <>
       <title>{errorTitle("Download supporters – Staff console", errors)}</title>
@@ -106,7 +76,8 @@ export default function StaffSupporters() {
           Each download is recorded in the audit log.
         </p>
       </div>
-      <Form method="post" reloadDocument noValidate>
+      {/* Not through Remix's fetch: the browser posts it, and saves the file that comes back. */}
+      <Form method="post" action={paths.staffSupportersCsv} reloadDocument noValidate>
         <input type="hidden" name={csrfField} value={csrfToken} />
         {lastExportAt ? (
           <ChoiceGroup

@@ -152,5 +152,24 @@ test("the supporters page offers all or only new supporters once there has been 
   db.insert(supporterExports).values({ scope: "all", rows: 0, upTo: null, createdAt: start.toISOString() }).run();
   await renderPage(StaffSupporters, "/staff/supporters", await loaderData(supportersLoader, "/staff/supporters"));
   expect(screen.getByRole("radio", { name: /All supporters who opted in/ })).toBeTruthy();
+  // Posted by the browser itself to the file's own address, so what comes back is saved, not shown.
+  const form = screen.getByRole("button", { name: "Download CSV" }).closest("form")!;
+  expect(form.getAttribute("action")).toBe("/staff/supporters.csv");
+  expect(form.getAttribute("method")).toBe("post");
   expect(screen.getByRole("radio", { name: "Only those new since the last export (10 Jun 2024, 13:00)" })).toBeTruthy();
+});
+
+test("a download without a choice comes back to the form with a GOV.UK error", async () => {
+  db.insert(supporterExports).values({ scope: "all", rows: 0, upTo: null, createdAt: start.toISOString() }).run();
+  await renderPage(
+    StaffSupporters,
+    "/staff/supporters?error=scope",
+    await loaderData(supportersLoader, "/staff/supporters?error=scope"),
+  );
+  const summary = screen.getByRole("alert");
+  expect(within(summary).getByRole("link", { name: "Select which supporters to download" }).getAttribute("href")).toBe(
+    "#scope",
+  );
+  expect(document.querySelector("title")?.textContent).toBe("Error: Download supporters – Staff console");
+  expect(screen.getByRole("radio", { name: /All supporters who opted in/ }).id).toBe("scope");
 });

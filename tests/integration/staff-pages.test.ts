@@ -8,7 +8,8 @@ import { auditLog, outbox, supporterExports } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
 import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
 import { loader as auditLoader } from "~/routes/staff.audit";
-import { action as supportersAction, loader as supportersLoader } from "~/routes/staff.supporters";
+import { loader as supportersLoader } from "~/routes/staff.supporters";
+import { action as supportersAction, loader as supportersCsvLoader } from "~/routes/staff.supporters[.]csv";
 import { action as messageAction, loader as messageLoader } from "~/routes/staff.outbox.$id";
 import { loader as outboxLoader } from "~/routes/staff.outbox._index";
 import { db } from "~/utils/db.server";
@@ -407,9 +408,15 @@ test("the audit log pages, and drops a filter form's empty fields from the addre
   expect(form.headers.get("Location")).toBe("/staff/audit?action=outbox.&to=2024-06-10");
 });
 
-async function getSupporters(session?: { cookie: string }) {
+test("the download's address, opened rather than posted to (as after signing in again), goes to the form", () => {
+  const response = supportersCsvLoader() as unknown as Response;
+  expect(response.headers.get("Location")).toBe("/staff/supporters");
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+});
+
+async function getSupporters(session?: { cookie: string }, query = "") {
   return settle(() =>
-    supportersLoader({ request: staffGet(`${base}/staff/supporters`, session), params: {}, context: {} }),
+    supportersLoader({ request: staffGet(`${base}/staff/supporters${query}`, session), params: {}, context: {} }),
   );
 }
 
@@ -420,14 +427,19 @@ async function postSupporters(
 ) {
   return settle(() =>
     supportersAction({
-      request: staffPost(`${base}/staff/supporters`, session, fields, options),
+      request: staffPost(`${base}/staff/supporters.csv`, session, fields, options),
       params: {},
       context: {},
     }),
   );
 }
 
-type SupportersPage = Page<{ all: number; new: number; lastExportAt: string | null }>;
+type SupportersPage = Page<{
+  errors: Record<string, string | undefined>;
+  all: number;
+  new: number;
+  lastExportAt: string | null;
+}>;
 
 /** Two supporters who opted in to updates and one who did not, all confirmed on 20 June 2024. */
 function someSupporters() {
@@ -496,13 +508,21 @@ test("downloading returns the CSV itself, uncached, and records and audits the e
   expect((await fresh.text()).trim().split("\r\n")).toHaveLength(1);
 });
 
-test("a download without a choice of supporters shows an error, and exports nothing", async () => {
+test("a download without a choice of supporters goes back to the form to say so, and exports nothing", async () => {
   const admin = await signedInStaff("admin");
   someSupporters();
-  const result = (await postSupporters(admin, {})) as Page<{ errors: Record<string, string> }>;
-  expect(result.init.status).toBe(400);
-  expect(result.data.errors).toEqual({ scope: "Select which supporters to download" });
-  expect(db.select().from(supporterExports).all()).toEqual([]);
+  await postSupporters(admin, { scope: "all" });
+
+  const response = (await postSupporters(admin, { scope: "everyone" })) as Response;
+  expect(response.status).toBe(302);
+  expect(response.headers.get("Location")).toBe("/staff/supporters?error=scope");
+  expect(response.headers.get("Cache-Control")).toBe("no-store");
+  expect(((await postSupporters(admin, {})) as Response).headers.get("Location")).toBe("/staff/supporters?error=scope");
+  expect(db.select().from(supporterExports).all()).toHaveLength(1);
+
+  const page = (await getSupporters(admin, "?error=scope")) as SupportersPage;
+  expect(page.data.errors).toEqual({ scope: "Select which supporters to download" });
+  expect(((await getSupporters(admin)) as SupportersPage).data.errors).toEqual({});
 });
 
 test("a forged download is refused, and nothing is exported or audited", async () => {
@@ -514,7 +534,7 @@ test("a forged download is refused, and nothing is exported or audited", async (
     { origin: "https://evil.example" },
   ];
   for (const forgery of forgeries) expectStatus(await postSupporters(admin, { scope: "all" }, forgery), 403);
-  expectRedirectToSignIn(await postSupporters(undefined, { scope: "all" }), "/staff/supporters");
+  expectRedirectToSignIn(await postSupporters(undefined, { scope: "all" }), "/staff/supporters.csv");
   expect(db.select().from(supporterExports).all()).toEqual([]);
   expect(exportAudits()).toEqual([]);
 });
