@@ -1,5 +1,5 @@
 import { data, redirect, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/auth/staff-auth.server";
 import { ErrorSummary } from "~/components/error-summary";
 import { SelectField, TextField } from "~/components/field";
@@ -47,6 +47,12 @@ function detailsText(details: Record<string, unknown>) {
     .join(", ");
 }
 
+/** The console page of the record an entry is about, where there is one. */
+function subjectHref(subject: string) {
+  const outboxId = /^outbox:(\d+)$/.exec(subject)?.[1];
+  return outboxId ? paths.staffOutboxMessage(Number(outboxId)) : null;
+}
+
 export function loader({ request }: LoaderFunctionArgs) {
   requireStaff(request, { role: "organiser" });
   const url = new URL(request.url);
@@ -77,6 +83,7 @@ export function loader({ request }: LoaderFunctionArgs) {
         actor: r.actor,
         action: r.action,
         subject: r.subject,
+        subjectHref: subjectHref(r.subject),
         details: detailsText(r.details),
       })),
     },
@@ -170,7 +177,7 @@ export default function AuditLog() {
                       <td>{r.when}</td>
                       <td>{r.actor}</td>
                       <td>{r.action}</td>
-                      <td>{r.subject}</td>
+                      <td>{r.subjectHref ? <Link to={r.subjectHref}>{r.subject}</Link> : r.subject}</td>
                       <td className="break-anywhere">{r.details}</td>
                     </tr>
                   ))}

@@ -133,7 +133,9 @@ test("the audit log lists who did what, with groups of actions to filter by", as
     now: start,
   });
   await renderPage(StaffAudit, "/staff/audit", await loaderData(auditLoader, "/staff/audit?action=outbox."));
-  const row = screen.getByRole("cell", { name: "outbox:8" }).closest("tr")!;
+  const subject = screen.getByRole("link", { name: "outbox:8" });
+  expect(subject.getAttribute("href")).toBe("/staff/outbox/8");
+  const row = subject.closest("tr")!;
   expect(within(row).getByText("kind: candidate-ask, from: queued")).toBeTruthy();
   expect(within(row).getByText("10 Jun 2024, 13:00")).toBeTruthy();
   expect(

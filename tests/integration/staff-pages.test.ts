@@ -316,6 +316,7 @@ test("organisers read the audit log newest first, in UK time, with compact detai
       actor: "kit@campaign.example",
       action: "outbox.cancel",
       subject: "outbox:8",
+      subjectHref: "/staff/outbox/8",
       details: "kind: ask-confirmation, from: queued",
     },
     {
@@ -324,6 +325,7 @@ test("organisers read the audit log newest first, in UK time, with compact detai
       actor: "ola@campaign.example",
       action: "outbox.retry",
       subject: "outbox:7",
+      subjectHref: "/staff/outbox/7",
       details: "kind: candidate-ask",
     },
   ]);
