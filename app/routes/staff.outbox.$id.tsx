@@ -8,7 +8,8 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/staff-form";
 import { MailText } from "~/components/mail-text";
 import { cancelMail, findOutboxMessageForStaff, retryFailedMail } from "~/models/outbox.server";
 import { mailKindLabels } from "~/utils/mail-kinds";

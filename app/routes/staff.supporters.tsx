@@ -1,6 +1,7 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { csrfField, requireStaff } from "~/auth/staff-auth.server";
+import { requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/staff-form";
 import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup } from "~/components/field";
 import { countSupportersToExport } from "~/models/supporter-export.server";
