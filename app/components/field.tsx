@@ -42,7 +42,7 @@ export function TextField({
 }: Common & {
   name?: string;
   defaultValue?: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "date" | "search";
   autoComplete?: string;
   spellCheck?: boolean;
   className?: string;

@@ -3,7 +3,7 @@
 // shown and when they gave it, so the list can show where every address came
 // from. Each download is recorded (where "new since the last export" starts)
 // and audited by count only: the audit log never holds a supporter's name or email.
-import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
 import { asks, constituencies, supporterExports } from "#db/schema";
 import type { supporterExportScopes } from "#db/enums";
@@ -26,6 +26,43 @@ const columns = [
   "consented_at",
 ] as const;
 
+// Confirmed asks that opted in to updates, those confirmed after `since` when
+// given: one rule for what a download holds and for the page's counts of it.
+function optedInSince({ since }: { since: string | null | undefined }) {
+  return and(
+    eq(asks.status, "confirmed"),
+    eq(asks.wantsUpdates, true),
+    since ? gt(asks.confirmedAt, since) : undefined,
+  );
+}
+
+function newestExport() {
+  return db
+    .select({ upTo: supporterExports.upTo, createdAt: supporterExports.createdAt })
+    .from(supporterExports)
+    .orderBy(desc(supporterExports.id))
+    .limit(1)
+    .get();
+}
+
+/**
+ * How many supporters a download would hold: everyone who opted in, and those
+ * a "new" download would (everyone, before the first download), with when the
+ * last download was made.
+ */
+export function countSupportersToExport(): { all: number; new: number; lastExportAt: string | null } {
+  const previous = newestExport();
+  const countWhere = (since: string | null | undefined) =>
+    db
+      .select({ n: count() })
+      .from(asks)
+      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      .where(optedInSince({ since }))
+      .get()?.n ?? 0;
+  const all = countWhere(undefined);
+  return { all, new: previous?.upTo ? countWhere(previous.upTo) : all, lastExportAt: previous?.createdAt ?? null };
+}
+
 /**
  * Every confirmed ask that opted in to updates, oldest confirmation first, as
  * CSV (formula-safe), one row per ask; with scope "new", only those confirmed
@@ -45,12 +82,7 @@ export function exportSupporters({
 }): { csv: string; rows: number; filename: string } {
   // IMMEDIATE: two exports at once cannot both start after the same upTo.
   return writeTransaction(db, () => {
-    const previous = db
-      .select({ upTo: supporterExports.upTo })
-      .from(supporterExports)
-      .orderBy(desc(supporterExports.id))
-      .limit(1)
-      .get();
+    const previous = newestExport();
     // By confirmation time. A held ask keeps the confirmedAt of when the
     // supporter confirmed; once the review queue releases held asks, one
     // released after an export whose upTo is later than that would be missed by
@@ -66,9 +98,7 @@ export function exportSupporters({
       })
       .from(asks)
       .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-      .where(
-        and(eq(asks.status, "confirmed"), eq(asks.wantsUpdates, true), since ? gt(asks.confirmedAt, since) : undefined),
-      )
+      .where(optedInSince({ since }))
       .orderBy(asc(asks.confirmedAt), asc(asks.id))
       .all();
     const upTo = supporters.at(-1)?.confirmedAt ?? previous?.upTo ?? null;

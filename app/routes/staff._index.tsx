@@ -7,7 +7,8 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/staff-form";
 import { TextField } from "~/components/field";
 import { findSendingPause, pauseSending, resumeSending } from "~/models/sending-pause.server";
 import { paths } from "~/utils/paths";

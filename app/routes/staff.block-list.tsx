@@ -7,7 +7,8 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { blockListKinds, type BlockListKind } from "#db/enums";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/staff-form";
 import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextField } from "~/components/field";
 import { addBlockListEntry, listBlockList, removeBlockListEntry } from "~/models/block-list.server";

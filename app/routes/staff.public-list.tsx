@@ -6,7 +6,8 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/staff-form";
 import { listPublicListEntries, setHiddenFromPublicList } from "~/models/review.server";
 import { publicSupporterName, shortDate } from "~/utils/names";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";

@@ -8,7 +8,8 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { blockListKinds, type BlockListKind } from "#db/enums";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/staff-form";
 import { blockFromAsk } from "~/models/block-list.server";
 import { findHeldAsk, rejectAsk, releaseAsk } from "~/models/review.server";
 import { holdReasonLabels } from "~/utils/hold-reasons";

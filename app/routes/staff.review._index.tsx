@@ -7,7 +7,8 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/staff-form";
 import { findCampaign } from "~/models/campaign.server";
 import { listHeldAsks, releaseAsk, reviewRulesOf } from "~/models/review.server";
 import { holdReasonLabels } from "~/utils/hold-reasons";

@@ -13,7 +13,8 @@ import { TextField } from "~/components/field";
 import { findCampaign } from "~/models/campaign.server";
 import { completeSetUp, findSetUpLink } from "~/models/staff.server";
 import { errorTitle, type FieldErrors } from "~/utils/forms";
-import { hashPassword, passwordPolicy, passwordProblem } from "~/utils/password.server";
+import { passwordPolicy } from "~/utils/password-policy";
+import { hashPassword, passwordProblem } from "~/utils/password.server";
 import { paths } from "~/utils/paths";
 import { noIndex, staffPageHeaders, tokenPageHeaders } from "~/utils/private-page";
 

@@ -8,16 +8,11 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { signInWithSecondFactor } from "~/auth/sign-in.server";
-import {
-  csrfField,
-  findRequestSession,
-  readStaffForm,
-  safeNextPath,
-  staffSessionCookie,
-} from "~/auth/staff-auth.server";
+import { findRequestSession, readStaffForm, safeNextPath, staffSessionCookie } from "~/auth/staff-auth.server";
 import { ErrorSummary } from "~/components/error-summary";
 import { TextField } from "~/components/field";
 import { errorTitle, type FieldErrors } from "~/utils/forms";
+import { csrfField } from "~/utils/staff-form";
 import { paths } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { waitInWords } from "~/utils/too-many-requests";

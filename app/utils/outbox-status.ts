@@ -11,3 +11,14 @@ export const outboxStatusLabels: Record<OutboxStatus, string> = {
   failed: "Failed",
   cancelled: "Cancelled",
 };
+
+// The colour of each state's tag on staff pages: red needs someone, yellow is
+// waiting, green is done, grey will not go.
+export const outboxStatusTagClasses: Record<OutboxStatus, string> = {
+  held: "tag tag--yellow",
+  queued: "tag",
+  sending: "tag",
+  sent: "tag tag--green",
+  failed: "tag tag--red",
+  cancelled: "tag tag--grey",
+};

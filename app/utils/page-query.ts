@@ -7,7 +7,9 @@
 // not listed here is never cached: better uncached than served with the wrong
 // content.
 import { z } from "zod";
+import { mailKinds, outboxStatuses } from "#db/enums";
 import { sorts, type BoardQuery } from "./board";
+import { fieldErrorsOf, type FieldErrors } from "./forms";
 import { mapFilterStatuses, type MapFilterStatus } from "./map";
 import { pledgeStatuses } from "./pledge";
 import { normalisePostcode } from "./postcode";
@@ -21,6 +23,10 @@ const optionalText = z
   .transform((v) => v || undefined)
   .catch(undefined);
 
+function pageNumber() {
+  return z.coerce.number().int().min(1).catch(1);
+}
+
 const boardQuery = z.object({
   nation: optionalText,
   region: optionalText,
@@ -28,7 +34,7 @@ const boardQuery = z.object({
   status: z.enum(pledgeStatuses).optional().catch(undefined),
   q: optionalText,
   sort: z.enum(sorts).catch("constituency"),
-  page: z.coerce.number().int().min(1).catch(1),
+  page: pageNumber(),
 });
 
 const mapQuery = z.object({
@@ -74,6 +80,82 @@ export function parseCandidatePageQuery(params: URLSearchParams) {
 /** The thank-you page: which constituency, and which asked candidates have no published email. */
 export function parseThankYouQuery(params: URLSearchParams) {
   return { constituencySlug: params.get("constituency") ?? "", noEmailIds: new Set(params.getAll("noEmail")) };
+}
+
+// The staff console's lists. Their filter forms are GET forms, so a search can
+// be bookmarked and sent to a colleague.
+
+const staffOutboxQuery = z.object({
+  status: z.enum(outboxStatuses).optional().catch(undefined),
+  kind: z.enum(mailKinds).optional().catch(undefined),
+  recipient: optionalText,
+  page: pageNumber(),
+});
+
+export type StaffOutboxQuery = z.infer<typeof staffOutboxQuery>;
+
+export function parseStaffOutboxQuery(params: URLSearchParams): StaffOutboxQuery {
+  return staffOutboxQuery.parse(readFields(params, staffOutboxQuery.shape));
+}
+
+// Date inputs send "YYYY-MM-DD"; a browser without a date picker sends
+// whatever was typed, so a day that is not a real one is an error to show.
+function auditDay(label: string) {
+  return optionalText.refine((day) => day === undefined || isRealDay(day), {
+    message: `${label} must be a real date, like 2024-06-27`,
+  });
+}
+
+function isRealDay(day: string) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const date = new Date(`${day}T00:00:00.000Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+const staffAuditFilters = z
+  .object({
+    actor: optionalText,
+    action: optionalText,
+    from: auditDay("The ‘from’ date"),
+    to: auditDay("The ‘to’ date"),
+  })
+  .refine(({ from, to }) => !from || !to || from <= to, {
+    message: "The ‘to’ date must be the same as or after the ‘from’ date",
+    path: ["to"],
+  });
+
+export type StaffAuditQuery = z.infer<typeof staffAuditFilters> & { page: number };
+
+/**
+ * The audit log's filters as typed (so the form can show them back), the page,
+ * and an error message for each date that is not a real one.
+ */
+export function parseStaffAuditQuery(params: URLSearchParams): {
+  query: StaffAuditQuery;
+  errors: FieldErrors;
+} {
+  const fields = readFields(params, { actor: 0, action: 0, from: 0, to: 0 });
+  const page = pageNumber().parse(params.getAll("page").at(-1));
+  const parsed = staffAuditFilters.safeParse(fields);
+  if (parsed.success) return { query: { ...parsed.data, page }, errors: {} };
+  const typed = (name: string) => fields[name]?.trim().slice(0, 100) || undefined;
+  return {
+    query: { actor: typed("actor"), action: typed("action"), from: typed("from"), to: typed("to"), page },
+    errors: fieldErrorsOf(parsed.error),
+  };
+}
+
+/**
+ * The same address without its empty parameters, or null when it has none: a
+ * GET form sends every field, so "?status=&kind=sent" becomes "?kind=sent"
+ * and the address says only what was chosen.
+ */
+export function withoutEmptyParams(url: URL): string | null {
+  const params = [...url.searchParams];
+  if (!params.some(([, value]) => value === "")) return null;
+  const kept = new URLSearchParams(params.filter(([, value]) => value !== ""));
+  const query = kept.toString();
+  return query ? `${url.pathname}?${query}` : url.pathname;
 }
 
 function fieldsOf(shape: object) {

@@ -1,9 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
-
-// Staff passwords, as NCSC and NIST SP 800-63B advise: long, not on a list of
-// passwords everyone tries first, and no composition rules (they make
-// passwords harder to remember, not to guess).
-export const passwordPolicy = { minLength: 12, maxLength: 256 } as const;
+import { passwordPolicy } from "~/utils/password-policy";
 
 // The longer entries of the most-used password lists (12 characters or more:
 // a shorter one fails the length rule anyway), and the words people build them from.

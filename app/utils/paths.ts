@@ -31,6 +31,7 @@ export const paths = {
   staffOutboxMessage: (id: number) => `/staff/outbox/${id}`,
   staffAudit: "/staff/audit",
   staffSupporters: "/staff/supporters",
+  staffSupportersCsv: "/staff/supporters.csv",
   staffAccounts: "/staff/accounts",
 } as const;
 

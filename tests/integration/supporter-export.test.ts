@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { asks, auditLog, supporterExports } from "#db/schema";
 import { submitAsk } from "~/models/ask.server";
-import { exportSupporters } from "~/models/supporter-export.server";
+import { countSupportersToExport, exportSupporters } from "~/models/supporter-export.server";
 import { updatesConsent } from "~/utils/consent";
 import { db } from "~/utils/db.server";
 import { buildAsk, insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency } from "../factories";
@@ -196,4 +196,20 @@ test("each export is recorded against the account and audited with its scope and
     [admin, "supporters.export", "supporters", { scope: "all", rows: 2 }, at(HOUR).toISOString()],
   ]);
   expect(JSON.stringify(entries)).not.toMatch(/rajan|bea|Nair|Carter/i);
+});
+
+test("the counts say how many a download would hold, all or new since the last one, and when that was", () => {
+  setUp();
+  expect(countSupportersToExport()).toEqual({ all: 0, new: 0, lastExportAt: null });
+  confirmedAsk({ name: "First One", email: "first@example.org", now: at(HOUR) });
+  confirmedAsk({ name: "Not Opted", email: "out@example.org", wantsUpdates: false, now: at(HOUR) });
+  // Before any download, "new" is everyone.
+  expect(countSupportersToExport()).toEqual({ all: 1, new: 1, lastExportAt: null });
+
+  exportNow("all", at(2 * HOUR));
+  expect(countSupportersToExport()).toEqual({ all: 1, new: 0, lastExportAt: at(2 * HOUR).toISOString() });
+  confirmedAsk({ name: "Second One", email: "second@example.org", now: at(3 * HOUR) });
+  const counts = countSupportersToExport();
+  expect(counts).toEqual({ all: 2, new: 1, lastExportAt: at(2 * HOUR).toISOString() });
+  expect(exportNow("new", at(4 * HOUR)).rows).toBe(counts.new);
 });
