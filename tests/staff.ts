@@ -4,7 +4,8 @@
 import { generateTOTP } from "@epic-web/totp";
 import type { StaffRole } from "#db/enums";
 import { staffAccounts } from "#db/schema";
-import { csrfField, staffSessionCookie } from "~/auth/staff-auth.server";
+import { staffSessionCookie } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/csrf";
 import { createStaffSession, findStaffSession } from "~/models/staff.server";
 import { db } from "~/utils/db.server";
 import { hashPassword } from "~/utils/password.server";

@@ -9,15 +9,13 @@ import { env } from "~/utils/env.server";
 import { paths, withQuery } from "~/utils/paths";
 import { staffPageHeaders } from "~/utils/private-page";
 import { signValue, verifySignedValue } from "~/utils/signed-value.server";
+import { csrfField } from "~/utils/csrf";
 import { hasRole } from "~/utils/staff-roles";
 
 const cookieName = "staff_session";
 // Secure whenever the site is served over https; on http://localhost a
 // Secure cookie would never come back, so nobody could sign in.
 const secure = env.PUBLIC_URL.startsWith("https:");
-
-/** The form field every staff form carries, holding the session's CSRF token. */
-export const csrfField = "csrf";
 
 function cookieSecret() {
   return findOrCreateAppSecret({ name: "staff-session" });

@@ -8,7 +8,8 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { outboxStatuses, type OutboxStatus } from "#db/enums";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/csrf";
 import { DailyChart } from "~/components/daily-chart";
 import { TextField } from "~/components/field";
 import { dashboardFigures, type DashboardFigures, type PeriodCounts } from "~/models/dashboard.server";

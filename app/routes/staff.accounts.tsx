@@ -8,7 +8,8 @@ import {
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { staffRoles } from "#db/enums";
-import { csrfField, readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/csrf";
 import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextField } from "~/components/field";
 import {

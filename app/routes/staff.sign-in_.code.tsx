@@ -8,13 +8,8 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { signInWithSecondFactor } from "~/auth/sign-in.server";
-import {
-  csrfField,
-  findRequestSession,
-  readStaffForm,
-  safeNextPath,
-  staffSessionCookie,
-} from "~/auth/staff-auth.server";
+import { findRequestSession, readStaffForm, safeNextPath, staffSessionCookie } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/csrf";
 import { ErrorSummary } from "~/components/error-summary";
 import { TextField } from "~/components/field";
 import { errorTitle, type FieldErrors } from "~/utils/forms";

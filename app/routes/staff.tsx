@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData } from "@remix-run/react";
-import { csrfField, findRequestSession } from "~/auth/staff-auth.server";
+import { findRequestSession } from "~/auth/staff-auth.server";
+import { csrfField } from "~/utils/csrf";
 import { paths } from "~/utils/paths";
 import { staffPageHeaders } from "~/utils/private-page";
 import { hasRole, staffRoleLabels } from "~/utils/staff-roles";
