@@ -197,9 +197,14 @@ function CandidatesByNation({ rows }: { rows: DashboardFigures["candidatesByNati
     );
   }
   return (
-    <div className="table-scroll">
+    // On a phone the table scrolls sideways: focusable, and named by its
+    // caption, so it can be scrolled from the keyboard too (WCAG 2.1.1).
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrolling region is keyboard-operable
+    <div className="table-scroll" role="region" aria-labelledby="nations-title" tabIndex={0}>
       <table className="table">
-        <caption className="heading-m">Candidates by nation</caption>
+        <caption className="heading-m" id="nations-title">
+          Candidates by nation
+        </caption>
         <thead>
           <tr>
             <th scope="col">Nation</th>
