@@ -7,6 +7,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
 import { outboxStatuses, type OutboxStatus } from "#db/enums";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
 import { csrfField } from "~/utils/csrf";
@@ -126,11 +127,12 @@ function AskFigures({ asks }: { asks: DashboardFigures["asks"] }) {
       {/* Said on the page because "this week" could as well mean since Monday. */}
       <p className="hint">Today is since midnight UK time; this week is the last 7 days.</p>
       <dl className="figures">
+        {/* Started beside confirmed, period by period, so on a phone's two columns each row compares one period. */}
         {periods.map(([period, words]) => (
-          <Figure key={`started-${period}`} term={`Started ${words}`} value={asks.started[period]} />
-        ))}
-        {periods.map(([period, words]) => (
-          <Figure key={`confirmed-${period}`} term={`Confirmed ${words}`} value={asks.confirmed[period]} />
+          <Fragment key={period}>
+            <Figure term={`Started ${words}`} value={asks.started[period]} />
+            <Figure term={`Confirmed ${words}`} value={asks.confirmed[period]} />
+          </Fragment>
         ))}
         <div>
           <dt>Confirmation rate</dt>

@@ -120,6 +120,7 @@ for (const js of ["on", "off"] as const) {
       await page.getByText(`Signed in as ${email}`).waitFor();
       await page.getByRole("heading", { level: 2, name: "Asks", exact: true }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: `/tmp/staff-dashboard-js-${js}.png`, fullPage: true });
       await checkAccessibility(page);
 
       // Pausing all sending, with a reason, and resuming it.
