@@ -23,14 +23,17 @@ function cookieSecret() {
 
 /**
  * The Set-Cookie for a session id: signed (so a guessed value is refused
- * before any query), httpOnly, SameSite=Strict (a link or form from another
- * site never carries it) and only sent to /staff. No Max-Age: it ends with the
- * browser, and the server ends it after 12 idle hours whatever the browser keeps.
+ * before any query), httpOnly and SameSite=Strict (a link or form from another
+ * site never carries it). Path=/, not /staff: with JavaScript on, Remix fetches
+ * the dashboard's data from /staff.data, which a cookie for /staff is never
+ * sent to (a cookie path must be followed by "/"), so the dashboard would send
+ * a signed-in person back to sign in, round and round. No Max-Age: it ends with
+ * the browser, and the server ends it after 12 idle hours whatever the browser keeps.
  */
 export function staffSessionCookie(sessionId: string) {
   return [
     `${cookieName}=${signValue({ value: sessionId, secret: cookieSecret() })}`,
-    `Path=${paths.staff}`,
+    "Path=/",
     "HttpOnly",
     "SameSite=Strict",
     ...(secure ? ["Secure"] : []),
@@ -39,14 +42,9 @@ export function staffSessionCookie(sessionId: string) {
 
 /** The Set-Cookie that removes the session cookie. */
 export function clearedStaffSessionCookie() {
-  return [
-    `${cookieName}=`,
-    `Path=${paths.staff}`,
-    "HttpOnly",
-    "SameSite=Strict",
-    "Max-Age=0",
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+  return [`${cookieName}=`, "Path=/", "HttpOnly", "SameSite=Strict", "Max-Age=0", ...(secure ? ["Secure"] : [])].join(
+    "; ",
+  );
 }
 
 /** The session id the request's cookie carries, if its signature is right. */

@@ -120,7 +120,7 @@ export function DailyChart({ days }: { days: DailyChartDay[] }) {
         fontFamily="inherit"
         fontSize={FONT_SIZE}
         fill={TEXT_COLOUR}
-        style={{ maxWidth: "40rem" }}
+        className="daily-chart"
       >
         <title id={titleId}>Confirmed asks and candidates who signed, per day</title>
         <desc id={descId}>{summaryOf(days)}</desc>

@@ -6,12 +6,18 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
+import { outboxStatuses, type OutboxStatus } from "#db/enums";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
 import { csrfField } from "~/utils/staff-form";
+import { DailyChart } from "~/components/daily-chart";
 import { TextField } from "~/components/field";
+import { dashboardFigures, type DashboardFigures, type PeriodCounts } from "~/models/dashboard.server";
 import { findSendingPause, pauseSending, resumeSending } from "~/models/sending-pause.server";
+import { outboxStatusLabels } from "~/utils/outbox-status";
 import { paths } from "~/utils/paths";
+import { pledgeStatusLabels } from "~/utils/pledge";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { hasRole } from "~/utils/staff-roles";
 import { ukDateTime } from "~/utils/time";
@@ -29,7 +35,9 @@ export function loader({ request }: LoaderFunctionArgs) {
     {
       csrfToken: session.csrfToken,
       canPause: hasRole({ role: session.account.role, needed: "organiser" }),
+      canOpenOutbox: hasRole({ role: session.account.role, needed: "organiser" }),
       pause: pause ? { since: ukDateTime(pause.pausedAt), by: pause.pausedByEmail, reason: pause.reason } : null,
+      figures: dashboardFigures({ now: new Date() }),
     },
     { headers: staffPageHeaders },
   );
@@ -53,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { csrfToken, canPause, pause } = useLoaderData<typeof loader>();
+  const { csrfToken, canPause, canOpenOutbox, pause, figures } = useLoaderData<typeof loader>();
   return (
     <>
       <h1 className="heading-xl">Dashboard</h1>
@@ -93,6 +101,167 @@ export default function Dashboard() {
           </Form>
         </details>
       ) : null}
+      <AskFigures asks={figures.asks} />
+      <MailFigures mails={figures.mails} canOpenOutbox={canOpenOutbox} />
+      <CandidatesByNation rows={figures.candidatesByNation} />
+      <TopConstituencies rows={figures.topConstituencies} />
+      <h2 className="heading-m">Confirmed asks and signatures per day</h2>
+      <DailyChart days={figures.perDay} />
     </>
+  );
+}
+
+const numberFormat = new Intl.NumberFormat("en-GB");
+
+function AskFigures({ asks }: { asks: DashboardFigures["asks"] }) {
+  const periods: [keyof PeriodCounts, string][] = [
+    ["today", "today"],
+    ["week", "this week"],
+    ["total", "in all"],
+  ];
+  return (
+    <section aria-labelledby="asks-title">
+      <h2 className="heading-m" id="asks-title">
+        Asks
+      </h2>
+      {/* Said on the page because "this week" could as well mean since Monday. */}
+      <p className="hint">Today is since midnight UK time; this week is the last 7 days.</p>
+      <dl className="figures">
+        {/* Started beside confirmed, period by period, so on a phone's two columns each row compares one period. */}
+        {periods.map(([period, words]) => (
+          <Fragment key={period}>
+            <Figure term={`Started ${words}`} value={asks.started[period]} />
+            <Figure term={`Confirmed ${words}`} value={asks.confirmed[period]} />
+          </Fragment>
+        ))}
+        <div>
+          <dt>Confirmation rate</dt>
+          <dd>{asks.confirmationRate === null ? "None yet" : `${asks.confirmationRate}%`}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+// Held mail waits for a person and failed mail never arrived: both need
+// someone to act, so they stand out, in words as well as colour.
+const needsAttention: readonly OutboxStatus[] = ["held", "failed"];
+
+function MailFigures({ mails, canOpenOutbox }: { mails: DashboardFigures["mails"]; canOpenOutbox: boolean }) {
+  return (
+    <section aria-labelledby="mail-title">
+      <h2 className="heading-m" id="mail-title">
+        Mail
+      </h2>
+      <dl className="figures">
+        {outboxStatuses.map((status) => (
+          <Figure
+            key={status}
+            term={outboxStatusLabels[status]}
+            value={mails[status]}
+            alert={needsAttention.includes(status) && mails[status] > 0}
+          />
+        ))}
+      </dl>
+      {canOpenOutbox ? (
+        <p>
+          <Link to={paths.staffOutbox}>Open the outbox</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function Figure({ term, value, alert = false }: { term: string; value: number; alert?: boolean }) {
+  return (
+    <div className={alert ? "figures__alert" : undefined}>
+      <dt>{term}</dt>
+      <dd>
+        {numberFormat.format(value)}
+        {alert ? (
+          <>
+            {" "}
+            <strong className="tag tag--red">Needs attention</strong>
+          </>
+        ) : null}
+      </dd>
+    </div>
+  );
+}
+
+function CandidatesByNation({ rows }: { rows: DashboardFigures["candidatesByNation"] }) {
+  if (rows.length === 0) {
+    return (
+      <>
+        <h2 className="heading-m">Candidates by nation</h2>
+        <p>No candidates are standing yet.</p>
+      </>
+    );
+  }
+  return (
+    // On a phone the table scrolls sideways: focusable, and named by its
+    // caption, so it can be scrolled from the keyboard too (WCAG 2.1.1).
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrolling region is keyboard-operable
+    <div className="table-scroll" role="region" aria-labelledby="nations-title" tabIndex={0}>
+      <table className="table">
+        <caption className="heading-m" id="nations-title">
+          Candidates by nation
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Nation</th>
+            <th scope="col" className="numeric">
+              Standing
+            </th>
+            <th scope="col" className="numeric">
+              {pledgeStatusLabels["signed-all"]}
+            </th>
+            <th scope="col" className="numeric">
+              {pledgeStatusLabels["signed-some"]}
+            </th>
+            <th scope="col" className="numeric">
+              {pledgeStatusLabels.declined}
+            </th>
+            <th scope="col" className="numeric">
+              {pledgeStatusLabels["no-answer"]}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.nation}>
+              <th scope="row">{row.nation}</th>
+              <td className="numeric">{numberFormat.format(row.standing)}</td>
+              <td className="numeric">{numberFormat.format(row.all)}</td>
+              <td className="numeric">{numberFormat.format(row.some)}</td>
+              <td className="numeric">{numberFormat.format(row.declined)}</td>
+              <td className="numeric">{numberFormat.format(row.notYet)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TopConstituencies({ rows }: { rows: DashboardFigures["topConstituencies"] }) {
+  return (
+    <section aria-labelledby="top-title">
+      <h2 className="heading-m" id="top-title">
+        Constituencies with most asks
+      </h2>
+      {rows.length === 0 ? (
+        <p>No asks have been confirmed yet.</p>
+      ) : (
+        <ol className="list list--number">
+          {rows.map((row) => (
+            <li key={row.slug}>
+              <Link to={paths.constituency(row.slug)}>{row.name}</Link>: {numberFormat.format(row.confirmedAsks)}{" "}
+              confirmed {row.confirmedAsks === 1 ? "ask" : "asks"}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }

@@ -48,9 +48,15 @@ async function newSecondFactor(email: string) {
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const link = findSetUpLink({ token: params.token ?? "", now: new Date() });
-  if (!link) return data({ link: null, secondFactor: null }, { status: 404, headers: staffPageHeaders });
+  if (!link)
+    return data(
+      { link: null, secondFactor: null, passwordMinLength: null },
+      { status: 404, headers: staffPageHeaders },
+    );
   return {
     link: { email: link.email, role: link.role },
+    // From the loader: the page is bundled for the browser, and the policy lives in a .server module.
+    passwordMinLength: passwordPolicy.minLength,
     secondFactor: await newSecondFactor(link.email),
   };
 }
@@ -89,7 +95,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
 }
 
 export default function SetUp() {
-  const { link, secondFactor } = useLoaderData<typeof loader>();
+  const { link, secondFactor, passwordMinLength } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   if (actionData?.done) return <SetUpDone recoveryCodes={actionData.done.recoveryCodes} />;
   if (!link || !secondFactor) {
@@ -123,7 +129,7 @@ export default function SetUp() {
           label="Password"
           type="password"
           autoComplete="new-password"
-          hint={`At least ${passwordPolicy.minLength} characters. A few words you will remember is a good password; a password manager is better. Avoid common passwords.`}
+          hint={`At least ${passwordMinLength} characters. A few words you will remember is a good password; a password manager is better. Avoid common passwords.`}
           error={errors.password}
         />
         <TextField
