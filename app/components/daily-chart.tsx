@@ -197,31 +197,35 @@ export function DailyChart({ days }: { days: DailyChartDay[] }) {
         </text>
       </svg>
 
-      <div className="table-scroll">
-        <table className="table">
-          <caption className="heading-s">Confirmed asks and signatures per day</caption>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col" className="numeric">
-                Confirmed asks
-              </th>
-              <th scope="col" className="numeric">
-                Candidates who signed
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {days.map((d) => (
-              <tr key={d.date}>
-                <th scope="row">{dayLabel(d.date)}</th>
-                <td className="numeric">{numberFormat.format(d.confirmedAsks)}</td>
-                <td className="numeric">{numberFormat.format(d.signatures)}</td>
+      {/* A day a row makes a long page after a few weeks: the table is there for whoever opens it. */}
+      <details className="details">
+        <summary>Show the figures as a table</summary>
+        <div className="table-scroll">
+          <table className="table">
+            <caption className="heading-s">Confirmed asks and signatures per day</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col" className="numeric">
+                  Confirmed asks
+                </th>
+                <th scope="col" className="numeric">
+                  Candidates who signed
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {days.map((d) => (
+                <tr key={d.date}>
+                  <th scope="row">{dayLabel(d.date)}</th>
+                  <td className="numeric">{numberFormat.format(d.confirmedAsks)}</td>
+                  <td className="numeric">{numberFormat.format(d.signatures)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
     </>
   );
 }

@@ -36,7 +36,8 @@ export type TopConstituency = { name: string; slug: string; confirmedAsks: numbe
 export type DayFigures = { date: string; confirmedAsks: number; signatures: number };
 
 export type DashboardFigures = {
-  asks: { started: PeriodCounts; confirmed: PeriodCounts; confirmationRate: number | null };
+  /** `held`: confirmed by their supporters, waiting in the review queue. */
+  asks: { started: PeriodCounts; confirmed: PeriodCounts; confirmationRate: number | null; held: number };
   mails: Record<OutboxStatus, number>;
   candidatesByNation: NationCandidates[];
   topConstituencies: TopConstituency[];
@@ -67,7 +68,7 @@ export function dashboardFigures({ now }: { now: Date }): DashboardFigures {
     if (!campaign) {
       const none = { today: 0, week: 0, total: 0 };
       return {
-        asks: { started: none, confirmed: none, confirmationRate: null },
+        asks: { started: none, confirmed: none, confirmationRate: null, held: 0 },
         mails,
         candidatesByNation: [],
         topConstituencies: [],
@@ -98,6 +99,7 @@ function countAsks({ electionId, now }: { electionId: string; now: Date }) {
       confirmedToday: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${today})`,
       confirmedWeek: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${week})`,
       confirmedTotal: sql<number>`count(*) filter (where ${confirmed})`,
+      held: sql<number>`count(*) filter (where ${asks.status} = 'held')`,
     })
     .from(asks)
     .where(eq(asks.electionId, electionId))
@@ -112,6 +114,7 @@ function countAsks({ electionId, now }: { electionId: string; now: Date }) {
     started,
     confirmed: confirmedCounts,
     confirmationRate: started.total === 0 ? null : Math.round((confirmedCounts.total / started.total) * 100),
+    held: row?.held ?? 0,
   };
 }
 

@@ -101,7 +101,7 @@ export default function Dashboard() {
           </Form>
         </details>
       ) : null}
-      <AskFigures asks={figures.asks} />
+      <AskFigures asks={figures.asks} canReview={canOpenOutbox} />
       <MailFigures mails={figures.mails} canOpenOutbox={canOpenOutbox} />
       <CandidatesByNation rows={figures.candidatesByNation} />
       <TopConstituencies rows={figures.topConstituencies} />
@@ -113,7 +113,7 @@ export default function Dashboard() {
 
 const numberFormat = new Intl.NumberFormat("en-GB");
 
-function AskFigures({ asks }: { asks: DashboardFigures["asks"] }) {
+function AskFigures({ asks, canReview }: { asks: DashboardFigures["asks"]; canReview: boolean }) {
   const periods: [keyof PeriodCounts, string][] = [
     ["today", "today"],
     ["week", "this week"],
@@ -138,7 +138,13 @@ function AskFigures({ asks }: { asks: DashboardFigures["asks"] }) {
           <dt>Confirmation rate</dt>
           <dd>{asks.confirmationRate === null ? "None yet" : `${asks.confirmationRate}%`}</dd>
         </div>
+        <Figure term="Waiting for review" value={asks.held} alert={asks.held > 0} />
       </dl>
+      {canReview ? (
+        <p>
+          <Link to={paths.staffReview}>Open the review queue</Link>
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -246,10 +246,22 @@ test("with no campaign set up yet the figures are all empty", () => {
       started: { today: 0, week: 0, total: 0 },
       confirmed: { today: 0, week: 0, total: 0 },
       confirmationRate: null,
+      held: 0,
     },
     mails: { queued: 0, sending: 0, sent: 0, failed: 0, held: 0, cancelled: 0 },
     candidatesByNation: [],
     topConstituencies: [],
     perDay: [{ date: "2024-06-20", confirmedAsks: 0, signatures: 0 }],
   });
+});
+
+test("asks held for review are counted apart: confirmed by their supporters, not yet sent", () => {
+  insertCampaign({ reviewRules: { maxAsksPerNetworkPerHour: 1 } });
+  const seat = aSeat();
+  confirmedAsk(seat, { startedAt: ago(HOUR), confirmedAt: ago(HOUR) });
+  confirmedAsk(seat, { startedAt: ago(HOUR), confirmedAt: ago(HOUR) });
+
+  const { asks } = dashboardFigures({ now });
+  expect(asks.confirmed.total).toBe(1);
+  expect(asks.held).toBe(1);
 });
