@@ -3,7 +3,7 @@
 // shown and when they gave it, so the list can show where every address came
 // from. Each download is recorded (where "new since the last export" starts)
 // and audited by count only: the audit log never holds a supporter's name or email.
-import { and, asc, count, desc, eq, gt } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
 import { asks, constituencies, supporterExports } from "#db/schema";
 import type { supporterExportScopes } from "#db/enums";
@@ -26,14 +26,15 @@ const columns = [
   "consented_at",
 ] as const;
 
-// Confirmed asks that opted in to updates, those confirmed after `since` when
+// When an ask joined the list: its confirmation, or, for one the review queue
+// held, its release (a held ask keeps the time its supporter confirmed it, which
+// may be before the last download).
+const joinedAt = sql<string>`coalesce(${asks.reviewedAt}, ${asks.confirmedAt})`;
+
+// Confirmed asks that opted in to updates, those that joined after `since` when
 // given: one rule for what a download holds and for the page's counts of it.
 function optedInSince({ since }: { since: string | null | undefined }) {
-  return and(
-    eq(asks.status, "confirmed"),
-    eq(asks.wantsUpdates, true),
-    since ? gt(asks.confirmedAt, since) : undefined,
-  );
+  return and(eq(asks.status, "confirmed"), eq(asks.wantsUpdates, true), since ? gt(joinedAt, since) : undefined);
 }
 
 function newestExport() {
@@ -83,10 +84,6 @@ export function exportSupporters({
   // IMMEDIATE: two exports at once cannot both start after the same upTo.
   return writeTransaction(db, () => {
     const previous = newestExport();
-    // By confirmation time. A held ask keeps the confirmedAt of when the
-    // supporter confirmed; once the review queue releases held asks, one
-    // released after an export whose upTo is later than that would be missed by
-    // "new", so the release must be taken into account here when it lands.
     const since = scope === "new" ? previous?.upTo : undefined;
     const supporters = db
       .select({
@@ -95,13 +92,14 @@ export function exportSupporters({
         postcode: asks.postcode,
         constituency: constituencies.name,
         confirmedAt: asks.confirmedAt,
+        joinedAt,
       })
       .from(asks)
       .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
       .where(optedInSince({ since }))
-      .orderBy(asc(asks.confirmedAt), asc(asks.id))
+      .orderBy(asc(joinedAt), asc(asks.id))
       .all();
-    const upTo = supporters.at(-1)?.confirmedAt ?? previous?.upTo ?? null;
+    const upTo = supporters.at(-1)?.joinedAt ?? previous?.upTo ?? null;
     db.insert(supporterExports)
       .values({ accountId, scope, rows: supporters.length, upTo, createdAt: now.toISOString() })
       .run();

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { asks, auditLog, supporterExports } from "#db/schema";
 import { submitAsk } from "~/models/ask.server";
+import { releaseAsk } from "~/models/review.server";
 import { countSupportersToExport, exportSupporters } from "~/models/supporter-export.server";
 import { updatesConsent } from "~/utils/consent";
 import { db } from "~/utils/db.server";
@@ -212,4 +213,17 @@ test("the counts say how many a download would hold, all or new since the last o
   const counts = countSupportersToExport();
   expect(counts).toEqual({ all: 2, new: 1, lastExportAt: at(2 * HOUR).toISOString() });
   expect(exportNow("new", at(4 * HOUR)).rows).toBe(counts.new);
+});
+
+test('an ask held for review and released after an export is in the next "new" export, once', async () => {
+  setUp();
+  const reviewer = await insertStaffAccount({ role: "organiser" });
+  // Held at confirmation (a disposable domain), before Rajan confirmed his.
+  confirmedAsk({ name: "Held Person", email: "held@mailinator.com", now: t0 });
+  confirmedAsk({ name: "Rajan Nair", email: "rajan@example.org", now: at(HOUR) });
+  expect(records(exportNow("all", at(2 * HOUR)).csv).map((r) => r.email)).toEqual(["rajan@example.org"]);
+  const held = db.select().from(asks).where(eq(asks.email, "held@mailinator.com")).get()!;
+  releaseAsk({ askId: held.id, reviewer, now: at(3 * HOUR) });
+  expect(records(exportNow("new", at(4 * HOUR)).csv).map((r) => r.email)).toEqual(["held@mailinator.com"]);
+  expect(records(exportNow("new", at(5 * HOUR)).csv)).toEqual([]);
 });
