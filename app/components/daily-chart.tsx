@@ -1,5 +1,6 @@
 import { useId } from "react";
 import { shortDate } from "~/utils/names";
+import { TableScroll } from "~/components/table-scroll";
 
 // The dashboard's chart of confirmed asks and signatures per day: an SVG drawn
 // on the server, so it needs no JavaScript and no chart library, with the same
@@ -200,7 +201,7 @@ export function DailyChart({ days }: { days: DailyChartDay[] }) {
       {/* A day a row makes a long page after a few weeks: the table is there for whoever opens it. */}
       <details className="details">
         <summary>Show the figures as a table</summary>
-        <div className="table-scroll">
+        <TableScroll label="Confirmed asks and signatures per day">
           <table className="table">
             <caption className="heading-s">Confirmed asks and signatures per day</caption>
             <thead>
@@ -224,7 +225,7 @@ export function DailyChart({ days }: { days: DailyChartDay[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </>
   );

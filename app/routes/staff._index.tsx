@@ -21,6 +21,7 @@ import { pledgeStatusLabels } from "~/utils/pledge";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { hasRole } from "~/utils/staff-roles";
 import { ukDateTime } from "~/utils/time";
+import { TableScroll } from "~/components/table-scroll";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -205,10 +206,7 @@ function CandidatesByNation({ rows }: { rows: DashboardFigures["candidatesByNati
     );
   }
   return (
-    // On a phone the table scrolls sideways: focusable, and named by its
-    // caption, so it can be scrolled from the keyboard too (WCAG 2.1.1).
-    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrolling region is keyboard-operable
-    <div className="table-scroll" role="region" aria-labelledby="nations-title" tabIndex={0}>
+    <TableScroll label="Candidates by nation">
       <table className="table">
         <caption className="heading-m" id="nations-title">
           Candidates by nation
@@ -246,7 +244,7 @@ function CandidatesByNation({ rows }: { rows: DashboardFigures["candidatesByNati
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

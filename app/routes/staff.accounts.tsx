@@ -25,6 +25,7 @@ import { paths } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { staffRoleLabels } from "~/utils/staff-roles";
 import { ukDateTime } from "~/utils/time";
+import { TableScroll } from "~/components/table-scroll";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -120,7 +121,7 @@ export default function StaffAccounts() {
         </div>
       ) : null}
       <h1 className="heading-xl">Staff accounts</h1>
-      <div className="table-scroll">
+      <TableScroll label="Staff accounts">
         <table className="table">
           <caption className="visually-hidden">Staff accounts</caption>
           <thead>
@@ -171,7 +172,7 @@ export default function StaffAccounts() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
 
       <h2 className="heading-l">Add a member of staff</h2>
       <Form method="post" noValidate>

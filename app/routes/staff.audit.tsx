@@ -11,6 +11,7 @@ import { parseStaffAuditQuery, withoutEmptyParams, type StaffAuditQuery } from "
 import { paths, withQuery } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { ukDateTime } from "~/utils/time";
+import { TableScroll } from "~/components/table-scroll";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -159,7 +160,7 @@ export default function AuditLog() {
           {rows.length === 0 ? (
             <p>{filtered ? "Nothing in the log matches these filters." : "Nothing has been logged yet."}</p>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label="Audit log entries">
               <table className="table">
                 <caption className="visually-hidden">Audit log entries, newest first</caption>
                 <thead>
@@ -183,7 +184,7 @@ export default function AuditLog() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <Pagination page={page} pageCount={pageCount} href={(n) => auditHref(query, n)} />
         </>

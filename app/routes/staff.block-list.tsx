@@ -15,6 +15,7 @@ import { addBlockListEntry, listBlockList, removeBlockListEntry } from "~/models
 import { errorTitle, type FieldErrors } from "~/utils/forms";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { shortDate } from "~/utils/names";
+import { TableScroll } from "~/components/table-scroll";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -98,7 +99,7 @@ export default function BlockList() {
       {entries.length === 0 ? (
         <p>The block list is empty.</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Block list entries">
           <table className="table">
             <caption className="visually-hidden">Block list entries</caption>
             <thead>
@@ -140,7 +141,7 @@ export default function BlockList() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <h2 className="heading-l">Add to the block list</h2>
       <Form method="post" noValidate>

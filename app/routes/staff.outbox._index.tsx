@@ -12,6 +12,7 @@ import { parseStaffOutboxQuery, withoutEmptyParams, type StaffOutboxQuery } from
 import { paths, withQuery } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { ukDateTime } from "~/utils/time";
+import { TableScroll } from "~/components/table-scroll";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -104,7 +105,7 @@ export default function StaffOutbox() {
       {rows.length === 0 ? (
         <p>{filtered ? "No mail matches these filters." : "No mail has been written yet."}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Mail in the outbox, newest first">
           <table className="table">
             <caption className="visually-hidden">Mail in the outbox, newest first</caption>
             <thead>
@@ -136,7 +137,7 @@ export default function StaffOutbox() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <Pagination page={page} pageCount={pageCount} href={(n) => outboxHref(query, n)} />
     </>

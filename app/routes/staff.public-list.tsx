@@ -11,6 +11,7 @@ import { csrfField } from "~/utils/staff-form";
 import { listPublicListEntries, setHiddenFromPublicList } from "~/models/review.server";
 import { publicSupporterName, shortDate } from "~/utils/names";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
+import { TableScroll } from "~/components/table-scroll";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -68,7 +69,7 @@ export default function PublicList() {
       {entries.length === 0 ? (
         <p>Nobody is on the public list yet.</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Supporters on the public list">
           <table className="table">
             <caption className="visually-hidden">Supporters on the public list</caption>
             <thead>
@@ -108,7 +109,7 @@ export default function PublicList() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );
