@@ -92,8 +92,9 @@ export default function Mailbox() {
       <h2 className="heading-l">Outbox</h2>
       {pausedSince ? (
         <p className="inset-text">
-          <strong>All sending is paused</strong> (since {pausedSince}): mail waits in the outbox until it is resumed
-          with <code>npm run mail:pause -- --resume --by YOUR_NAME</code>.
+          <strong>All sending is paused</strong> (since {pausedSince}): mail waits in the outbox until an organiser
+          resumes it on the <Link to={paths.staff}>staff dashboard</Link>, or with{" "}
+          <code>npm run mail:pause -- --resume --by YOUR_NAME</code>.
         </p>
       ) : null}
       <dl className="summary-list">

@@ -143,6 +143,15 @@ for (const js of ["on", "off"] as const) {
       await expectNoSidewaysScroll(page);
       await checkAccessibility(page);
       await page.screenshot({ path: `/tmp/staff-review-queue-js-${js}.png`, fullPage: true });
+      // The ask's own page: why it was held, and blocking where it came from.
+      await card.getByRole("link", { name: `Reject or block ask ${ask!.id}` }).click();
+      await page.getByRole("heading", { level: 1, name: `Ask ${ask!.id}: Pat Held` }).waitFor();
+      await page.getByRole("button", { name: "Block the domain mailinator.com" }).click();
+      await page.getByText("This email domain is on the block list now.").waitFor();
+      await expectNoSidewaysScroll(page);
+      await checkAccessibility(page);
+      await page.getByRole("link", { name: "Back to the review queue" }).click();
+      await page.getByRole("heading", { level: 1, name: "Review queue" }).waitFor();
       await card.getByRole("button", { name: `Release ask ${ask!.id}` }).click();
       await page.getByText(`Ask ${ask!.id} was released: its mails are on their way.`).waitFor();
       await page.getByText("No asks are waiting for review.").waitFor();
@@ -188,5 +197,25 @@ for (const js of ["on", "off"] as const) {
       await supporter.close();
       await page.close();
     });
+
+    // Signed in by the journey above (the browser keeps its cookie): every
+    // other staff page, checked as a screen-reader or keyboard user meets it.
+    const otherPages = [
+      "/staff/outbox",
+      "/staff/outbox/1",
+      "/staff/block-list",
+      "/staff/public-list",
+      "/staff/accounts",
+    ];
+    for (const path of otherPages) {
+      test(`${path} fits a phone${js === "on" ? " and passes axe" : ""}`, async () => {
+        const page = await phonePage(js);
+        await page.goto(`${app.baseUrl}${path}`);
+        await page.getByText(`Signed in as ${admin}`).waitFor();
+        await expectNoSidewaysScroll(page);
+        if (js === "on") await expectNoAxeViolations(page);
+        await page.close();
+      });
+    }
   });
 }
