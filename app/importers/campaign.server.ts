@@ -7,6 +7,7 @@ import { writeTransaction } from "#db/index";
 import { saveCampaign, type CampaignSettings } from "~/models/campaign.server";
 import { db } from "~/utils/db.server";
 import { electionId, emailAddress } from "~/utils/fields";
+import { reviewRulesSchema } from "~/utils/review-rules";
 import { ImportFailed } from "./problems";
 
 const campaignSchema = z.object({
@@ -33,16 +34,7 @@ const campaignSchema = z.object({
     )
     .min(1),
   messagePrompts: z.array(z.string().trim().min(1)).default([]),
-  reviewRules: z
-    .strictObject({
-      maxAsksPerAddressPerHour: z.number().int().min(1),
-      maxAsksPerNetworkPerHour: z.number().int().min(1),
-      maxAsksWithSameMessage: z.number().int().min(1),
-      holdLinks: z.boolean(),
-      holdDisposableDomains: z.boolean(),
-    })
-    .partial()
-    .default({}),
+  reviewRules: reviewRulesSchema.partial().default({}),
 }) satisfies z.ZodType<CampaignSettings>;
 
 /** Reads and checks campaign settings (name, wording, the points) from a JSON file. */

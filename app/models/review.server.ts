@@ -7,7 +7,7 @@ import { isDisposableEmailDomain } from "disposable-email-domains-js";
 import { and, asc, count, eq, gte, lte, ne, sql } from "drizzle-orm";
 import type { HoldReason } from "#db/enums";
 import { writeTransaction } from "#db/index";
-import { askRecipients, asks, candidacies, constituencies, outbox, type ReviewRules } from "#db/schema";
+import { askRecipients, asks, campaigns, candidacies, constituencies, outbox, type ReviewRules } from "#db/schema";
 import { askNotSentMail } from "~/mail-wording/ask-mails";
 import { recordAudit } from "~/models/audit.server";
 import { blockListMatches } from "~/models/block-list.server";
@@ -246,5 +246,26 @@ export function setHiddenFromPublicList({
       now,
     });
     return { outcome: hidden ? ("hidden" as const) : ("shown" as const) };
+  });
+}
+
+/**
+ * Changes the review queue's thresholds, from the console; audited with what
+ * they were and what they became. Rules left out keep their values.
+ */
+export function saveReviewRules({ rules, actor, now }: { rules: ReviewRules; actor: string; now: Date }) {
+  return writeTransaction(db, () => {
+    const before = reviewRulesOf(requireCampaign());
+    const changed = (Object.keys(rules) as (keyof ReviewRules)[]).filter((key) => rules[key] !== before[key]);
+    if (changed.length === 0) return { outcome: "unchanged" as const };
+    db.update(campaigns).set({ reviewRules: rules, updatedAt: now.toISOString() }).run();
+    recordAudit({
+      actor,
+      action: "settings.review-rules",
+      subject: "campaign",
+      details: Object.fromEntries(changed.map((key) => [key, { from: before[key], to: rules[key] }])),
+      now,
+    });
+    return { outcome: "saved" as const };
   });
 }

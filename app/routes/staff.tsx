@@ -58,6 +58,9 @@ export default function StaffLayout() {
                   <li>
                     <Link to={paths.staffAccounts}>Staff accounts</Link>
                   </li>
+                  <li>
+                    <Link to={paths.staffSettings}>Settings</Link>
+                  </li>
                 </>
               ) : null}
             </ul>
