@@ -33,6 +33,9 @@ export const paths = {
   staffSupporters: "/staff/supporters",
   staffSupportersCsv: "/staff/supporters.csv",
   staffAccounts: "/staff/accounts",
+  staffCandidates: "/staff/candidates",
+  staffCandidate: (personId: string) => `/staff/candidates/${personId}`,
+  staffCandidatePledge: (personId: string) => `/staff/candidates/${personId}/pledge`,
 } as const;
 
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */
