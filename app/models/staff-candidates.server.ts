@@ -10,7 +10,7 @@ import { db } from "~/utils/db.server";
 import { likeContaining } from "~/utils/like-pattern";
 import { pageWindow } from "~/utils/paging";
 
-export const STAFF_CANDIDATES_PAGE_SIZE = 50;
+const STAFF_CANDIDATES_PAGE_SIZE = 50;
 
 export type StaffCandidateFilters = {
   name?: string;
