@@ -100,7 +100,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const importNames: Record<string, string> = {
   "dc-candidates": "Democracy Club candidates import",
-  "oi-candidates": "Open candidates import",
+  "oi-candidates": "Open Innovations candidates import",
 };
 
 export default function StaffCandidate() {

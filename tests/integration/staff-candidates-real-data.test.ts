@@ -27,7 +27,7 @@ describe.skipIf(!realData)("the staff candidate list of the real 2024 election",
     const elapsed = performance.now() - started;
     expect([first.total, first.pageCount, first.rows.length]).toEqual([4515, 91, 50]);
     expect(last.rows).toHaveLength(15);
-    // Two pages took about 15 ms on a laptop; the bound is generous, for slow CI machines.
+    // Two pages took about 15 ms when this was written; the bound is generous, for slow machines.
     expect(elapsed).toBeLessThan(500);
 
     const noEmail = listCandidatesForStaff({ hasEmail: "no", page: 1 });
