@@ -5,6 +5,7 @@ import { outbox } from "#db/schema";
 import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
+import { likeContaining } from "~/utils/like-pattern";
 import { pageWindow } from "~/utils/paging";
 import { env } from "~/utils/env.server";
 import { HOUR } from "~/utils/time";
@@ -347,11 +348,6 @@ export type StaffOutboxRow = {
   sentAt: string | null;
   createdAt: string;
 };
-
-/** `%` and `_` typed into a search box are letters to match, not LIKE's wildcards. */
-function likeContaining(text: string) {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * One page of the outbox, newest first, optionally of one status and kind and

@@ -7,7 +7,8 @@ import { requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { findCandidacySummary } from "~/models/candidacy.server";
 import { findCurrentPledge, savePledge, type Answers } from "~/models/pledge.server";
-import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
+import { enforceRateLimits, hitRateLimit, rateLimitPolicy } from "~/models/rate-limit.server";
+import { recordAudit } from "~/models/audit.server";
 import { signingLinkMail } from "~/mail-wording/pledge-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -76,19 +77,8 @@ export function requestSigningLink({
   clientIp: string;
   now: Date;
 }) {
-  const campaign = requireCampaign();
   writeTransaction(db, () => {
-    const candidacy = db
-      .select({
-        name: candidacies.name,
-        email: candidacies.email,
-        status: candidacies.status,
-        constituencyName: constituencies.name,
-      })
-      .from(candidacies)
-      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-      .where(eq(candidacies.id, candidacyId))
-      .get();
+    const candidacy = findLinkRecipient({ candidacyId });
     enforceRateLimits({
       hits: [{ key: `signing-link-ip:${hashForKey(clientIp)}`, ...rateLimitPolicy.signingLinkPerClient }],
       now,
@@ -100,25 +90,89 @@ export function requestSigningLink({
       now,
     });
     if (!candidacy.email) return;
-    const link = issueSigningLink({ candidacyId, now });
-    if (!link) return;
-    const mail = signingLinkMail({
-      campaign,
-      candidateName: candidacy.name,
-      constituencyName: candidacy.constituencyName,
-      signingUrl: link.url,
-      expiresOn: shortDate(link.expiresAt),
-      publicUrl: env.PUBLIC_URL,
-    });
-    enqueueMail({
-      kind: "signing-link",
-      toAddress: candidacy.email,
-      toName: candidacy.name,
-      ...mail,
-      candidacyId,
+    mailSigningLink({ candidacyId, candidacy: { ...candidacy, email: candidacy.email }, now });
+  });
+}
+
+/**
+ * Staff press "Send a fresh signing link" on a candidate's console page. As
+ * with the public button, it goes only to the published address. It counts
+ * against the same per-candidate hourly limit, which protects the candidate's
+ * inbox whoever presses; staff are told, not shown a 429.
+ */
+export function sendSigningLinkByStaff({
+  candidacyId,
+  actor,
+  now,
+}: {
+  candidacyId: number;
+  actor: string;
+  now: Date;
+}): { status: "sent"; outboxId: number } | { status: "no-email" | "withdrawn" | "unknown" | "too-many" } {
+  return writeTransaction(db, () => {
+    const candidacy = findLinkRecipient({ candidacyId });
+    if (!candidacy) return { status: "unknown" as const };
+    if (candidacy.status !== "standing") return { status: "withdrawn" as const };
+    if (!candidacy.email) return { status: "no-email" as const };
+    const limit = hitRateLimit({ key: `signing-link:${candidacyId}`, ...rateLimitPolicy.signingLinkPerCandidate, now });
+    if (!limit.within) return { status: "too-many" as const };
+    const sent = mailSigningLink({ candidacyId, candidacy: { ...candidacy, email: candidacy.email }, now });
+    if (!sent) return { status: "no-email" as const };
+    recordAudit({
+      actor,
+      action: "signing-link.send",
+      subject: `candidacy:${candidacyId}`,
+      details: { outbox: `outbox:${sent.outboxId}`, expiresAt: sent.expiresAt },
       now,
     });
+    return { status: "sent" as const, outboxId: sent.outboxId };
   });
+}
+
+function findLinkRecipient({ candidacyId }: { candidacyId: number }) {
+  return db
+    .select({
+      name: candidacies.name,
+      email: candidacies.email,
+      status: candidacies.status,
+      constituencyName: constituencies.name,
+    })
+    .from(candidacies)
+    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+    .where(eq(candidacies.id, candidacyId))
+    .get();
+}
+
+// Call inside a write transaction: a new link, and its mail to the published address.
+function mailSigningLink({
+  candidacyId,
+  candidacy,
+  now,
+}: {
+  candidacyId: number;
+  candidacy: { name: string; email: string; constituencyName: string };
+  now: Date;
+}) {
+  const campaign = requireCampaign();
+  const link = issueSigningLink({ candidacyId, now });
+  if (!link) return null;
+  const mail = signingLinkMail({
+    campaign,
+    candidateName: candidacy.name,
+    constituencyName: candidacy.constituencyName,
+    signingUrl: link.url,
+    expiresOn: shortDate(link.expiresAt),
+    publicUrl: env.PUBLIC_URL,
+  });
+  const outboxId = enqueueMail({
+    kind: "signing-link",
+    toAddress: candidacy.email,
+    toName: candidacy.name,
+    ...mail,
+    candidacyId,
+    now,
+  });
+  return { outboxId, expiresAt: link.expiresAt };
 }
 
 /** Every open link of these candidacies stops working (their published email changed). */

@@ -11,7 +11,7 @@ import { clientIpOf } from "~/utils/request.server";
 import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-requests";
 import { paths } from "~/utils/paths";
 import { parseCandidatePageQuery } from "~/utils/page-query";
-import { pointAnswerLabel } from "~/utils/pledge";
+import { pointAnswerLabel, trustMarkLabels } from "~/utils/pledge";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
@@ -58,11 +58,6 @@ export function action({ params, context }: ActionFunctionArgs) {
   }
   throw redirect(`${paths.candidate(personId)}?link=requested#signing-link`);
 }
-
-const trustMarkLabels = {
-  "verified-by-email": "Verified by email",
-  "recorded-by-campaign": "Recorded by the campaign",
-} as const;
 
 export default function CandidatePage() {
   const {
@@ -114,9 +109,7 @@ export default function CandidatePage() {
       </p>
       {trustMark ? (
         <p>
-          <span className="tag">
-            {trustMark === "verified-by-email" ? "Verified by email" : "Recorded by the campaign"}
-          </span>{" "}
+          <span className="tag">{trustMarkLabels[trustMark]}</span>{" "}
           {trustMark === "verified-by-email"
             ? "Signed through a link sent to the candidate's published email address."
             : "Made elsewhere and recorded by campaign staff."}

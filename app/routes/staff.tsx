@@ -37,6 +37,9 @@ export default function StaffLayout() {
                     <Link to={paths.staffReview}>Review queue</Link>
                   </li>
                   <li>
+                    <Link to={paths.staffCandidates}>Candidates</Link>
+                  </li>
+                  <li>
                     <Link to={paths.staffOutbox}>Outbox</Link>
                   </li>
                   <li>

@@ -40,7 +40,12 @@ export function emailAddress(message = "must be an email address") {
 }
 
 /** A link stored and later shown as <a href>: only http and https (web-address.ts says why). */
-export const webAddress = z.string().refine(isWebAddress, webAddressRule);
+export function webAddressOf({ subject }: { subject?: string } = {}) {
+  return z.string().refine(isWebAddress, after(subject, webAddressRule));
+}
+
+/** The same, for an importer, which prints the rule after its file, line and column. */
+export const webAddress = webAddressOf();
 
 /**
  * A name people will see (a supporter's, a candidate's, a party's): required;

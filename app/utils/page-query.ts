@@ -7,7 +7,7 @@
 // not listed here is never cached: better uncached than served with the wrong
 // content.
 import { z } from "zod";
-import { mailKinds, outboxStatuses } from "#db/enums";
+import { candidacyStatuses, mailKinds, outboxStatuses } from "#db/enums";
 import { sorts, type BoardQuery } from "./board";
 import { fieldErrorsOf, type FieldErrors } from "./forms";
 import { mapFilterStatuses, type MapFilterStatus } from "./map";
@@ -96,6 +96,21 @@ export type StaffOutboxQuery = z.infer<typeof staffOutboxQuery>;
 
 export function parseStaffOutboxQuery(params: URLSearchParams): StaffOutboxQuery {
   return staffOutboxQuery.parse(readFields(params, staffOutboxQuery.shape));
+}
+
+const staffCandidatesQuery = z.object({
+  name: optionalText,
+  constituency: optionalText,
+  party: optionalText,
+  status: z.enum(candidacyStatuses).optional().catch(undefined),
+  email: z.enum(["yes", "no"]).optional().catch(undefined),
+  page: pageNumber(),
+});
+
+export type StaffCandidatesQuery = z.infer<typeof staffCandidatesQuery>;
+
+export function parseStaffCandidatesQuery(params: URLSearchParams): StaffCandidatesQuery {
+  return staffCandidatesQuery.parse(readFields(params, staffCandidatesQuery.shape));
 }
 
 // Date inputs send "YYYY-MM-DD"; a browser without a date picker sends

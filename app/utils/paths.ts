@@ -34,6 +34,9 @@ export const paths = {
   staffSupportersCsv: "/staff/supporters.csv",
   staffAccounts: "/staff/accounts",
   staffSettings: "/staff/settings",
+  staffCandidates: "/staff/candidates",
+  staffCandidate: (personId: string) => `/staff/candidates/${personId}`,
+  staffCandidatePledge: (personId: string) => `/staff/candidates/${personId}/pledge`,
 } as const;
 
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */

@@ -16,6 +16,12 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   withdrawn: "Withdrawn",
 };
 
+/** The words for how we know a pledge is the candidate's, wherever one is shown. */
+export const trustMarkLabels = {
+  "verified-by-email": "Verified by email",
+  "recorded-by-campaign": "Recorded by the campaign",
+} as const;
+
 /** The words for one point's answer, on the candidate page, the signing form and the candidate's mail. */
 export function pointAnswerLabel(answer: "signed" | "declined" | null | undefined): string {
   if (answer === "signed") return "Signed";

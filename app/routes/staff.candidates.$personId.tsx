@@ -1,0 +1,332 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { findCandidatePage } from "~/models/candidacy.server";
+import { sendSigningLinkByStaff } from "~/models/signing-link.server";
+import { findCandidateForStaff } from "~/models/staff-candidates.server";
+import { shortDate } from "~/utils/names";
+import { paths, withQuery } from "~/utils/paths";
+import { pledgeStatusLabels, pointAnswerLabel, trustMarkLabels } from "~/utils/pledge";
+import { noIndex, staffPageHeaders } from "~/utils/private-page";
+import { csrfField } from "~/utils/staff-form";
+import { ukDateTime } from "~/utils/time";
+
+export { ErrorBoundary } from "~/components/route-error";
+
+export const headers: HeadersFunction = () => staffPageHeaders;
+
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
+  { title: page ? `${page.candidacy.name} – Candidates – Staff console` : "Candidate not found – Staff console" },
+  noIndex,
+];
+
+const linkNotices = {
+  sent: "A fresh signing link is on its way to the candidate's published email address.",
+  "too-many":
+    "No link was sent: this candidate has had as many signing links this hour as we send anyone. Try again later.",
+  "no-email": "No link was sent: there is no published email address for this candidate.",
+  withdrawn: "No link was sent: this candidate is no longer standing.",
+} as const;
+
+const pledgeNotices = {
+  recorded: "The pledge is recorded, marked as recorded by the campaign, and written to the audit log.",
+  unchanged: "Nothing changed: those answers, statement and evidence were already the current ones.",
+} as const;
+
+function noticeOf<T extends Record<string, string>>(notices: T, value: string | null): T[keyof T] | null {
+  return value !== null && Object.hasOwn(notices, value) ? (notices[value] as T[keyof T]) : null;
+}
+
+export function loader({ request, params }: LoaderFunctionArgs) {
+  const session = requireStaff(request, { role: "organiser" });
+  const personId = params.personId ?? "";
+  const staffView = findCandidateForStaff({ personId });
+  const page = findCandidatePage({ personId });
+  if (!staffView || !page) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
+  const query = new URL(request.url).searchParams;
+  const { candidacy, emailSource, history, asks } = staffView;
+  return data(
+    {
+      csrfToken: session.csrfToken,
+      linkNotice: noticeOf(linkNotices, query.get("link")),
+      pledgeNotice: noticeOf(pledgeNotices, query.get("pledge")),
+      candidacy: { ...candidacy, updatedAt: ukDateTime(candidacy.updatedAt) },
+      emailSource: emailSource
+        ? {
+            fromImport: emailSource.source === "dc-candidates" || emailSource.source === "oi-candidates",
+            importedAt: emailSource.importedAt ? ukDateTime(emailSource.importedAt) : null,
+            source: emailSource.source,
+          }
+        : null,
+      points: page.points.map((p) => ({
+        ...p,
+        answeredAt: p.answeredAt ? shortDate(p.answeredAt) : null,
+      })),
+      pledge: page.pledge,
+      statement: page.statement,
+      trustMark: page.trustMark,
+      evidenceUrl: page.evidenceUrl,
+      history: history.map((h) => ({ ...h, createdAt: ukDateTime(h.createdAt) })),
+      asks,
+    },
+    { headers: staffPageHeaders },
+  );
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const session = requireStaff(request, { role: "organiser" });
+  const form = await readStaffForm(request, session);
+  const personId = params.personId ?? "";
+  const found = findCandidateForStaff({ personId });
+  if (!found) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
+  if (form.get("intent") !== "send-link") throw new Response("Bad request", { status: 400, headers: staffPageHeaders });
+  const sent = sendSigningLinkByStaff({
+    candidacyId: found.candidacy.id,
+    actor: session.account.email,
+    now: new Date(),
+  });
+  const link = sent.status === "unknown" ? "no-email" : sent.status;
+  throw redirect(`${withQuery(paths.staffCandidate(personId), { link })}#signing-link`, {
+    headers: staffPageHeaders,
+  });
+}
+
+const importNames: Record<string, string> = {
+  "dc-candidates": "Democracy Club candidates import",
+  "oi-candidates": "Open Innovations candidates import",
+};
+
+export default function StaffCandidate() {
+  const {
+    csrfToken,
+    linkNotice,
+    pledgeNotice,
+    candidacy,
+    emailSource,
+    points,
+    pledge,
+    statement,
+    trustMark,
+    evidenceUrl,
+    history,
+    asks,
+  } = useLoaderData<typeof loader>();
+  const standing = candidacy.status === "standing";
+  const reachedByMail = asks.deliveries.mail + asks.deliveries.digest;
+  return (
+    <>
+      <p>
+        <Link to={paths.staffCandidates} className="back-link">
+          Back to candidates
+        </Link>
+      </p>
+      {pledgeNotice ? (
+        <div className="notification" role="status">
+          <p>{pledgeNotice}</p>
+        </div>
+      ) : null}
+      <span className="caption-l">
+        {candidacy.partyName}, {candidacy.constituencyName}
+      </span>
+      <h1 className="heading-xl">{candidacy.name}</h1>
+      <dl className="summary-list">
+        <div>
+          <dt>Status</dt>
+          <dd>{standing ? "Standing" : "Withdrawn"}</dd>
+        </div>
+        <div>
+          <dt>Democracy Club person id</dt>
+          <dd>{candidacy.personId}</dd>
+        </div>
+        <div>
+          <dt>Ballot</dt>
+          <dd className="break-anywhere">{candidacy.ballotPaperId}</dd>
+        </div>
+        <div>
+          <dt>Public page</dt>
+          <dd>
+            <Link to={paths.candidate(candidacy.personId)}>See what the public sees</Link>
+          </dd>
+        </div>
+      </dl>
+
+      <h2 className="heading-l">Contact details</h2>
+      <dl className="summary-list">
+        <div>
+          <dt>Email</dt>
+          <dd className="break-anywhere">
+            {candidacy.email ? (
+              <>
+                {candidacy.email}
+                <br />
+                <span className="hint">
+                  {emailSource?.fromImport
+                    ? `From the ${importNames[emailSource.source]}${
+                        emailSource.importedAt ? ` (last run ${emailSource.importedAt})` : ""
+                      }`
+                    : `Source: ${emailSource?.source ?? "unknown"}`}
+                </span>
+              </>
+            ) : (
+              "No published email"
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Website</dt>
+          <dd className="break-anywhere">
+            {candidacy.homepageUrl ? <a href={candidacy.homepageUrl}>{candidacy.homepageUrl}</a> : "None published"}
+          </dd>
+        </div>
+      </dl>
+
+      <h2 className="heading-l">Asks</h2>
+      <p>
+        {asks.confirmed.toLocaleString("en-GB")} confirmed ask{asks.confirmed === 1 ? "" : "s"} named {candidacy.name};{" "}
+        {reachedByMail.toLocaleString("en-GB")} reached them by mail.
+        {asks.held > 0 ? ` ${asks.held.toLocaleString("en-GB")} more wait in the review queue.` : ""}
+      </p>
+      <dl className="summary-list">
+        <div>
+          <dt>Mailed on their own</dt>
+          <dd>{asks.deliveries.mail.toLocaleString("en-GB")}</dd>
+        </div>
+        <div>
+          <dt>Gathered into a digest</dt>
+          <dd>{asks.deliveries.digest.toLocaleString("en-GB")}</dd>
+        </div>
+        <div>
+          <dt>Recorded only: no published email</dt>
+          <dd>{asks.deliveries["no-email"].toLocaleString("en-GB")}</dd>
+        </div>
+        <div>
+          <dt>Recorded only: had already signed</dt>
+          <dd>{asks.deliveries["already-signed"].toLocaleString("en-GB")}</dd>
+        </div>
+      </dl>
+
+      <section id="signing-link" aria-labelledby="signing-link-title">
+        <h2 className="heading-l" id="signing-link-title">
+          Signing link
+        </h2>
+        {linkNotice ? (
+          <div className="inset-text" role="status">
+            <p>{linkNotice}</p>
+          </div>
+        ) : null}
+        {!standing ? (
+          <p>{candidacy.name} is no longer standing, so there is no link to send.</p>
+        ) : candidacy.email ? (
+          <>
+            <p>
+              The link goes only to the published address above, never to one typed here. Answers given through it are
+              marked verified by email.
+            </p>
+            <Form method="post">
+              <input type="hidden" name={csrfField} value={csrfToken} />
+              <button type="submit" name="intent" value="send-link" className="button button--secondary">
+                Send a fresh signing link
+              </button>
+            </Form>
+          </>
+        ) : (
+          <p>
+            There is no published email for {candidacy.name}, so no signing link can be sent: links go only to a
+            published address. If they made a pledge elsewhere, record it with its evidence.
+          </p>
+        )}
+      </section>
+
+      <h2 className="heading-l">Pledge</h2>
+      <p>
+        <strong>{pledgeStatusLabels[pledge.status]}</strong>: {pledge.signed} of {pledge.pointCount} points signed
+        {pledge.declined > 0 ? `, ${pledge.declined} declined` : ""}.
+        {trustMark ? (
+          <>
+            {" "}
+            <span className="tag">{trustMarkLabels[trustMark]}</span>
+          </>
+        ) : null}
+        {trustMark === "recorded-by-campaign" && evidenceUrl ? (
+          <>
+            {" "}
+            <a href={evidenceUrl}>See the evidence</a>
+          </>
+        ) : null}
+      </p>
+      <ul className="list">
+        {points.map((p, i) => (
+          <li key={p.id}>
+            {i + 1}. {p.title}{" "}
+            <span className={`tag${p.answer === "declined" ? " tag--red" : p.answer ? " tag--green" : " tag--grey"}`}>
+              {pointAnswerLabel(p.answer)}
+            </span>
+            {p.answeredAt ? <span className="hint"> on {p.answeredAt}</span> : null}
+          </li>
+        ))}
+      </ul>
+      {statement ? <p className="statement">{statement}</p> : null}
+      {trustMark === "verified-by-email" ? (
+        <p>
+          {candidacy.name} answered through their own signing link, so the campaign cannot record answers over theirs.
+        </p>
+      ) : standing ? (
+        <p>
+          <Link to={paths.staffCandidatePledge(candidacy.personId)} className="button">
+            {trustMark ? "Correct or withdraw the recorded pledge" : "Record a pledge made elsewhere"}
+          </Link>
+        </p>
+      ) : null}
+
+      <h3 className="heading-m">History</h3>
+      {history.length === 0 ? (
+        <p>No answers recorded yet.</p>
+      ) : (
+        <ol className="list">
+          {history.map((h) => (
+            <li key={h.id} className="pledge-version">
+              <h4 className="heading-s">
+                {h.createdAt}, {h.recordedBy === "candidate" ? "by the candidate" : `recorded by ${h.recordedBy}`}
+              </h4>
+              <p>
+                <span className="tag tag--grey">{trustMarkLabels[h.trustMark]}</span>
+                {h.evidenceUrl ? (
+                  <>
+                    {" "}
+                    <a href={h.evidenceUrl} className="break-anywhere">
+                      Evidence
+                    </a>
+                  </>
+                ) : null}
+              </p>
+              {h.note ? <p>Note: {h.note}</p> : null}
+              <ul className="list">
+                {points.map((p, n) => {
+                  const answer = h.answers[String(p.id)];
+                  return (
+                    <li key={p.id}>
+                      {n + 1}. {p.title}{" "}
+                      <span
+                        className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}
+                      >
+                        {pointAnswerLabel(answer)}
+                      </span>
+                    </li>
+                  );
+                })}
+              </ul>
+              {h.statement ? <p className="statement">{h.statement}</p> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}
