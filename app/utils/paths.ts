@@ -33,6 +33,7 @@ export const paths = {
   staffSupporters: "/staff/supporters",
   staffSupportersCsv: "/staff/supporters.csv",
   staffAccounts: "/staff/accounts",
+  staffImports: "/staff/imports",
 } as const;
 
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */
