@@ -309,7 +309,9 @@ function Checked({
             hint="The file no longer lists these candidates in a constituency it covers. A cut-off or partial export does this too."
             error={error}
             checked={[]}
-            options={[{ value: String(n), label: `I confirm these ${n} withdrawal${n === 1 ? "" : "s"}` }]}
+            options={[
+              { value: String(n), label: n === 1 ? "I confirm this 1 withdrawal" : `I confirm these ${n} withdrawals` },
+            ]}
           />
         ) : null}
         <p className="hint" id="apply-hint">
