@@ -3,7 +3,7 @@
 // second press naming the checked file (and its withdrawals).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
@@ -16,6 +16,7 @@ import type { ImportSummary } from "~/importers/upload.server";
 import { action, loader } from "~/routes/staff.imports";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
+import { realDataDir } from "../real-data";
 import { buildCandidate, buildSeat, dcCsv, hexJson, hocCsv, writeInputFile } from "../factories";
 import { settle, signedInStaff, staffGet, staffPost, staffUpload } from "../staff";
 
@@ -366,3 +367,30 @@ test("the postcode directory is refused with a pointer to the command line, whet
   expect(noFile.data.errors).toEqual({ file: "Select a file to check" });
   expect(snapshotDatabase()).toEqual(before);
 });
+
+const realData = realDataDir("the staff import page's real-data test");
+
+test.skipIf(!realData)(
+  "the 4,515 candidates of 2024 check and import through the page, the plan bounded to 200 rows a table",
+  async () => {
+    const organiser = await signedInStaff("organiser");
+    const read = (name: string) => readFileSync(join(realData!, name), "utf8");
+    const seats = (await check(organiser, "ons.csv", read("ons-pcon24-names-and-codes-uk-v2.csv"))).data as Checked;
+    await apply(organiser, { sha256: seats.upload.sha256, fileName: "ons.csv" });
+    const candidates = read("oi-ge2024-candidates.csv");
+
+    const started = Date.now();
+    const checked = (await check(organiser, "oi-ge2024-candidates.csv", candidates)).data as Checked;
+    const applied = await apply(organiser, { sha256: checked.upload.sha256, fileName: "oi-ge2024-candidates.csv" });
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(checked.summary).toMatchObject({ kind: "oi-candidates", rows: 4_515, withdrawn: 0 });
+    expect(checked.summary.changes.added.shown).toHaveLength(200);
+    expect(checked.summary.changes.added.total).toBe(checked.summary.added);
+    expect(JSON.stringify(checked).length).toBeLessThan(200_000);
+    expect(applied.data).toMatchObject({ stage: "applied" });
+    expect(db.select({ id: candidacies.id }).from(candidacies).all()).toHaveLength(4_515);
+    console.info(`checked and imported 4,515 candidates through the page in ${seconds.toFixed(1)} s`);
+  },
+  60_000,
+);
