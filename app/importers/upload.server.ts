@@ -80,9 +80,16 @@ export type ImportSummary = {
   withdrawals: { shown: Withdrawal[]; total: number };
 };
 
-export const planTableLimit = 200;
+// A whole election is 4,515 candidates: enough rows to check by eye, not a page too big to load.
+const planTableLimit = 200;
 
-export function summariseImport(result: ImportResult, limit = planTableLimit): ImportSummary {
+export function summariseImport({
+  result,
+  limit = planTableLimit,
+}: {
+  result: ImportResult;
+  limit?: number;
+}): ImportSummary {
   const table = (type: ChangeType): PlanTable => {
     const all = result.changes.filter((c) => c.type === type);
     return { shown: all.slice(0, limit), total: all.length };
@@ -142,7 +149,7 @@ export function checkUpload(
       dryRun: true,
       now: () => upload.now,
     });
-    return { outcome: "checked", summary: summariseImport(result) };
+    return { outcome: "checked", summary: summariseImport({ result }) };
   } catch (error) {
     if (error instanceof ImportFailed) return { outcome: "problems", problems: error.problems };
     throw error;
@@ -198,7 +205,7 @@ export function applyUpload({
         });
       },
     });
-    return { outcome: "applied", importRunId, summary: summariseImport(result) };
+    return { outcome: "applied", importRunId, summary: summariseImport({ result }) };
   } catch (error) {
     if (error instanceof WithdrawalsNotConfirmed) {
       return { outcome: "withdrawals-not-confirmed", withdrawals: error.withdrawals };

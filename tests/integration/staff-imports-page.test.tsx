@@ -44,17 +44,19 @@ function bigDryRun() {
     },
   ];
   return summariseImport({
-    kind: "dc-candidates",
-    file: "june.csv",
-    sha256,
-    dryRun: true,
-    rows: 4_515,
-    added: 250,
-    updated: 1,
-    withdrawn: 1,
-    removed: 0,
-    unchanged: 4_263,
-    changes,
+    result: {
+      kind: "dc-candidates",
+      file: "june.csv",
+      sha256,
+      dryRun: true,
+      rows: 4_515,
+      added: 250,
+      updated: 1,
+      withdrawn: 1,
+      removed: 0,
+      unchanged: 4_263,
+      changes,
+    },
   });
 }
 
