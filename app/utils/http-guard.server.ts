@@ -92,7 +92,7 @@ const refusals = {
   },
   413: {
     title: "What you sent is too large",
-    body: "Nothing was changed. Go back, shorten what you typed and try again.",
+    body: "Nothing was changed. Go back, shorten what you typed (or choose a smaller file) and try again.",
   },
 } as const;
 
