@@ -1,6 +1,7 @@
 // npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]
 // Imports constituency, candidate, HexJSON and ONS Postcode Directory files; see README.md.
 import { importKinds, type ImportKind } from "#db/enums";
+import { formatChange } from "~/importers/plan";
 import type { ImportResult } from "~/importers/types";
 import type { PostcodeImportProgress } from "~/importers/postcodes.server";
 import { ImportFailed, WithdrawalsNotConfirmed, formatProblems, formatWithdrawal } from "~/importers/problems";
@@ -100,11 +101,7 @@ function report(path: string, result: ImportResult, summariseChanges: (result: I
       if (change.withdrawal) console.log(`  withdrawn ${formatWithdrawal(change.withdrawal)}`);
     return;
   }
-  for (const change of result.changes) {
-    const what = change.withdrawal ? formatWithdrawal(change.withdrawal) : `${change.key}: ${change.label}`;
-    console.log(`  ${change.type.padEnd(9)} ${change.entity} ${what}`);
-    for (const detail of change.details ?? []) console.log(`      ${detail}`);
-  }
+  for (const change of result.changes) for (const line of formatChange(change)) console.log(line);
   if (result.withdrawn > 0) console.log("  (importing this file for real needs --confirm-withdrawals)");
 }
 

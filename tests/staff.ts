@@ -88,3 +88,21 @@ export async function settle<T>(run: () => T | Promise<T>): Promise<T | Response
 export async function totpCode(secret: string) {
   return (await generateTOTP({ secret, period: 30 })).otp;
 }
+
+/** A staff multipart POST with a file in it, as the browser sends a form with encType="multipart/form-data". */
+export function staffUpload(
+  url: string,
+  session: { cookie: string; csrfToken: string } | undefined,
+  { file, fields = {} }: { file?: { name: string; contents: string }; fields?: Record<string, string> },
+  { csrf = session?.csrfToken, origin }: { csrf?: string | null; origin?: string } = {},
+) {
+  const body = new FormData();
+  // The token comes first, as the page's hidden input does.
+  if (csrf) body.set(csrfField, csrf);
+  for (const [name, value] of Object.entries(fields)) body.set(name, value);
+  if (file) body.set("file", new File([file.contents], file.name, { type: "text/csv" }));
+  const headers: Record<string, string> = {};
+  if (session) headers.Cookie = session.cookie;
+  if (origin) headers.Origin = origin;
+  return new Request(url, { method: "POST", body, headers });
+}

@@ -1,7 +1,7 @@
 // The staff console's side of a request: the session cookie, who may see a
 // page, and the checks every staff form passes before it changes anything.
 import { timingSafeEqual } from "node:crypto";
-import { redirect } from "@remix-run/node";
+import { redirect, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import type { StaffRole } from "#db/enums";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { findStaffSession, type StaffSession } from "~/models/staff.server";
@@ -91,14 +91,36 @@ export function requireStaff(request: Request, { role }: { role: StaffRole }): S
  * Anything else is a 403 that changes nothing.
  */
 export async function readStaffForm(request: Request, session: { csrfToken: string }) {
+  refuseOtherOrigins(request);
+  const form = await request.formData();
+  refuseWithoutCsrfToken(form, session);
+  return form;
+}
+
+/**
+ * readStaffForm for a multipart form with a file in it: the same two checks,
+ * the form parsed by `uploadHandler`. The origin is checked before the body
+ * is read; the token once it is, before the caller sees any of it. So the
+ * handler must only hold a part (in memory, within its limit), never act on
+ * it: a forged post's file is dropped unread.
+ */
+export async function readStaffUpload(request: Request, session: { csrfToken: string }, uploadHandler: UploadHandler) {
+  refuseOtherOrigins(request);
+  const form = await unstable_parseMultipartFormData(request, uploadHandler);
+  refuseWithoutCsrfToken(form, session);
+  return form;
+}
+
+function refuseOtherOrigins(request: Request) {
   const origin = request.headers.get("Origin");
   if (origin !== null && origin !== env.PUBLIC_URL && origin !== new URL(request.url).origin)
     throw new Response("Forbidden", { status: 403, headers: staffPageHeaders });
-  const form = await request.formData();
+}
+
+function refuseWithoutCsrfToken(form: FormData, session: { csrfToken: string }) {
   const given = form.get(csrfField);
   if (typeof given !== "string" || !sameText(given, session.csrfToken))
     throw new Response("Forbidden", { status: 403, headers: staffPageHeaders });
-  return form;
 }
 
 function sameText(a: string, b: string) {

@@ -70,6 +70,27 @@ export function TextField({
   );
 }
 
+/** A GOV.UK file upload. A file input cannot keep what was chosen: after an error it is chosen again. */
+export function FileField({ id, label, hint, error, accept }: Common & { accept?: string }) {
+  return (
+    <div className={`form-group${error ? " form-group--error" : ""}`}>
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <HintAndError id={id} hint={hint} error={error} />
+      <input
+        className={`file-upload${error ? " file-upload--error" : ""}`}
+        id={id}
+        name={id}
+        type="file"
+        accept={accept}
+        aria-describedby={describedBy(id, hint, error)}
+        aria-invalid={error ? true : undefined}
+      />
+    </div>
+  );
+}
+
 export function TextArea({
   id,
   name = id,

@@ -1,4 +1,3 @@
-import { basename } from "node:path";
 import type { ImportKind } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { recordImportRun } from "~/models/import-run.server";
@@ -48,23 +47,41 @@ function looksLikeJson(file: SourceFile) {
  */
 export function runImport({
   path,
+  fileName,
+  expectedSha256,
   kind: forcedKind,
   dryRun = false,
   confirmWithdrawals = false,
   now = () => new Date(),
   onProgress = () => {},
+  alsoWrite = () => {},
 }: {
   path: string;
+  /** The name to report the file by, when it is not the path's (a stored upload). */
+  fileName?: string;
+  /** Refuses the file unless its bytes still hash to this (the ones a dry run showed). */
+  expectedSha256?: string;
   kind?: ImportKind;
   dryRun?: boolean;
-  /** Withdrawing someone is only ever done on purpose (a cut or partial file would do it too). */
-  confirmWithdrawals?: boolean;
+  /**
+   * Withdrawing someone is only ever done on purpose (a cut or partial file
+   * would do it too). A number confirms exactly that many withdrawals: the
+   * ones a person was shown, not more if the database changed since.
+   */
+  confirmWithdrawals?: boolean | number;
   now?: () => Date;
   onProgress?: (progress: Progress) => void;
+  /** Writes that belong with the import (an audit entry), in its transaction, given its import_runs id. */
+  alsoWrite?: (applied: { importRunId: number; result: ImportResult }) => void;
 }): ImportResult {
   const startedAt = now();
   onProgress({ phase: "reading" });
-  const file = readSourceFile(path);
+  const file = readSourceFile(path, fileName);
+  if (expectedSha256 !== undefined && file.sha256 !== expectedSha256) {
+    throw new ImportFailed([
+      { file: file.name, message: `the file has changed since it was checked (its SHA-256 is now ${file.sha256})` },
+    ]);
+  }
   const json = forcedKind ? forcedKind === "hexjson" : looksLikeJson(file);
   const table = json ? null : parseCsv(file);
   const kind = forcedKind ?? detectKind(file, table);
@@ -82,7 +99,7 @@ export function runImport({
     const plan = planFor(kind, file, table, startedAt);
     const result: ImportResult = {
       kind,
-      file: basename(path),
+      file: file.name,
       sha256: file.sha256,
       dryRun,
       rows: plan.rows,
@@ -94,7 +111,8 @@ export function runImport({
       changes: plan.changes,
     };
     if (dryRun) return result;
-    if (result.withdrawn > 0 && !confirmWithdrawals) {
+    const confirmed = confirmWithdrawals === true || confirmWithdrawals === result.withdrawn;
+    if (result.withdrawn > 0 && !confirmed) {
       throw new WithdrawalsNotConfirmed(
         result.file,
         plan.changes.flatMap((c) => (c.withdrawal ? [c.withdrawal] : [])),
@@ -102,7 +120,7 @@ export function runImport({
     }
     onProgress({ phase: "writing", rows: plan.changes.length });
     plan.apply();
-    recordImportRun({
+    const importRunId = recordImportRun({
       kind,
       fileName: result.file,
       sha256: result.sha256,
@@ -116,6 +134,7 @@ export function runImport({
       startedAt,
       finishedAt: now(),
     });
+    alsoWrite({ importRunId, result });
     onProgress({ phase: "done" });
     return result;
   });

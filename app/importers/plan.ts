@@ -1,5 +1,5 @@
 // The shape every importer returns: what would change, and how to write it.
-import type { Withdrawal } from "./problems";
+import { formatWithdrawal, type Withdrawal } from "./problems";
 
 export type ChangeType = "added" | "updated" | "withdrawn" | "removed";
 
@@ -49,4 +49,16 @@ function show(value: unknown) {
 
 export function countChanges(changes: Change[], type: ChangeType) {
   return changes.filter((c) => c.type === type).length;
+}
+
+/**
+ * How `npm run import -- --dry-run` lists one change: its line, then a line a
+ * field for an update. One home, so the console's plan can be checked against it.
+ */
+export function formatChange(change: Change): string[] {
+  const what = change.withdrawal ? formatWithdrawal(change.withdrawal) : `${change.key}: ${change.label}`;
+  return [
+    `  ${change.type.padEnd(9)} ${change.entity} ${what}`,
+    ...(change.details ?? []).map((detail) => `      ${detail}`),
+  ];
 }

@@ -16,9 +16,10 @@ export type SourceFile = {
  * Reads a whole file as strict UTF-8. A file in another encoding (Excel's
  * Windows-1252 "CSV" is the usual culprit) is refused with the line and
  * column of the first bad byte, rather than imported with mangled names.
+ * `name` is what problems call the file (and a HexJSON layout is named
+ * after): a stored upload's own name is its hash, not what staff uploaded.
  */
-export function readSourceFile(path: string): SourceFile {
-  const name = basename(path);
+export function readSourceFile(path: string, name = basename(path)): SourceFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

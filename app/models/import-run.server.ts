@@ -7,10 +7,13 @@ export type ImportRunRecord = Omit<typeof importRuns.$inferInsert, "id" | "start
   finishedAt: Date;
 };
 
-export function recordImportRun({ startedAt, finishedAt, ...run }: ImportRunRecord) {
-  db.insert(importRuns)
+/** Records a run and returns its id. */
+export function recordImportRun({ startedAt, finishedAt, ...run }: ImportRunRecord): number {
+  return db
+    .insert(importRuns)
     .values({ ...run, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString() })
-    .run();
+    .returning({ id: importRuns.id })
+    .get().id;
 }
 
 export function listImportRuns({ limit }: { limit: number }) {

@@ -49,6 +49,9 @@ export default function StaffLayout() {
                     <Link to={paths.staffPublicList}>Public list</Link>
                   </li>
                   <li>
+                    <Link to={paths.staffImports}>Imports</Link>
+                  </li>
+                  <li>
                     <Link to={paths.staffAudit}>Audit log</Link>
                   </li>
                 </>

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { uploadLimitBytes } from "./import-upload";
 import { paths } from "./paths";
 import { tokenPageHeaders } from "./private-page";
 
@@ -11,8 +12,13 @@ import { tokenPageHeaders } from "./private-page";
 export const allowedMethods = ["GET", "HEAD", "POST"] as const;
 
 // Page forms are small (the ask's own words are at most 1,000 characters);
-// a path that needs more (staff imports, later) gets its own rule here.
-const bodyLimits: { pathPrefix: string; bytes: number }[] = [];
+// a path that needs more gets its own rule here. The import page takes a file
+// of up to uploadLimitBytes; the rest of its allowance is the multipart
+// framing and the form's few small fields. The prefix also covers Remix's
+// `/staff/imports.data`, where the page posts with JavaScript on.
+const bodyLimits: { pathPrefix: string; bytes: number }[] = [
+  { pathPrefix: paths.staffImports, bytes: uploadLimitBytes + 64 * 1024 },
+];
 export const defaultBodyLimit = 64 * 1024;
 
 /** The largest request body a path accepts, in bytes. */
@@ -86,7 +92,7 @@ const refusals = {
   },
   413: {
     title: "What you sent is too large",
-    body: "Nothing was changed. Go back, shorten what you typed and try again.",
+    body: "Nothing was changed. Go back, shorten what you typed (or choose a smaller file) and try again.",
   },
 } as const;
 

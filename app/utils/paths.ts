@@ -37,6 +37,7 @@ export const paths = {
   staffCandidates: "/staff/candidates",
   staffCandidate: (personId: string) => `/staff/candidates/${personId}`,
   staffCandidatePledge: (personId: string) => `/staff/candidates/${personId}/pledge`,
+  staffImports: "/staff/imports",
 } as const;
 
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */

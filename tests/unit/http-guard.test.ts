@@ -42,6 +42,15 @@ test("page forms get a small body limit, a rule per path", () => {
   expect(bodyLimitFor("/pledge/sign/abc")).toBe(defaultBodyLimit);
 });
 
+test("the staff import page takes a 20 MB file (and its form around it); nowhere else does", () => {
+  const twentyMb = 20 * 1024 * 1024;
+  expect(bodyLimitFor("/staff/imports")).toBeGreaterThanOrEqual(twentyMb);
+  expect(bodyLimitFor("/staff/imports")).toBeLessThan(twentyMb + 1024 * 1024);
+  expect(bodyLimitFor("/staff/imports.data")).toBe(bodyLimitFor("/staff/imports"));
+  expect(bodyLimitFor("/staff/review")).toBe(defaultBodyLimit);
+  expect(bodyLimitFor("/staff")).toBe(defaultBodyLimit);
+});
+
 function fakeRequest(url: string) {
   return Object.assign(new PassThrough(), { url, complete: false }) as unknown as IncomingMessage & PassThrough;
 }

@@ -1,0 +1,396 @@
+// The staff import page: who may use it, that a forged post changes nothing,
+// that its dry run is the command line's, and that importing for real takes a
+// second press naming the checked file (and its withdrawals).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
+import { expect, test } from "vitest";
+import { auditLog, candidacies, hexes, importRuns } from "#db/schema";
+import { runImport } from "~/importers/import.server";
+import { formatChange } from "~/importers/plan";
+import { ImportFailed } from "~/importers/problems";
+import type { ImportSummary } from "~/importers/upload.server";
+import { action, loader } from "~/routes/staff.imports";
+import { db } from "~/utils/db.server";
+import { snapshotDatabase } from "../db";
+import { realDataDir } from "../real-data";
+import { buildCandidate, buildSeat, dcCsv, hexJson, hocCsv, writeInputFile } from "../factories";
+import { settle, signedInStaff, staffGet, staffPost, staffUpload } from "../staff";
+
+const base = "http://localhost";
+const url = `${base}/staff/imports`;
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const now = () => new Date("2024-06-10T09:00:00.000Z");
+
+const harbury = buildSeat({ name: "Harbury Cross" });
+const linwood = buildSeat({ name: "Linwood and Stye" });
+
+/** Two seats and three candidates, imported as the command line would. */
+function importElection() {
+  runImport({ path: writeInputFile("seats.csv", hocCsv([harbury, linwood])), now });
+  const ada = buildCandidate(harbury, { person_name: "Ada Quennell" });
+  const bryn = buildCandidate(harbury, { person_name: "Bryn Tolley" });
+  const cerys = buildCandidate(linwood, { person_name: "Cerys Mawdsley" });
+  runImport({ path: writeInputFile("may.csv", dcCsv([ada, bryn, cerys])), now });
+  return { ada, bryn, cerys };
+}
+
+/** A newer candidates file: Ada renamed, Bryn gone (a withdrawal), Dev new. */
+function juneFile({ ada, cerys }: ReturnType<typeof importElection>) {
+  const dev = buildCandidate(linwood, { person_name: "Dev Ashgrove" });
+  return dcCsv([{ ...ada, person_name: "Ada Quennell-Price" }, cerys, dev]);
+}
+
+type Page = { data: Record<string, unknown>; init: ResponseInit };
+type Checked = {
+  stage: "checked";
+  upload: { sha256: string; fileName: string; kind?: string };
+  summary: ImportSummary;
+};
+
+async function check(session: { cookie: string; csrfToken: string }, name: string, contents: string, kind = "") {
+  return (await settle(() =>
+    action({
+      request: staffUpload(url, session, { file: { name, contents }, fields: { kind } }),
+      params: {},
+      context: {},
+    }),
+  )) as Page;
+}
+
+async function apply(session: { cookie: string; csrfToken: string }, fields: Record<string, string>) {
+  return (await settle(() =>
+    action({ request: staffPost(url, session, { intent: "apply", ...fields }), params: {}, context: {} }),
+  )) as Page;
+}
+
+function sha256Of(text: string) {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Where the page keeps an upload: beside the database, never in build/ or public/. */
+function storedUpload(sha256: string, ext = "csv") {
+  return join(dirname(process.env.DATABASE_PATH!), "uploads", `${sha256}.${ext}`);
+}
+
+function importAudits() {
+  return db.select().from(auditLog).where(eq(auditLog.action, "import.apply")).all();
+}
+
+/** Every line a change prints, as `npm run import -- --dry-run` prints it, grouped by change and sorted. */
+function planLines(summary: ImportSummary) {
+  return (["added", "updated", "withdrawn", "removed"] as const)
+    .flatMap((type) => summary.changes[type].shown.map((c) => formatChange(c).join("\n")))
+    .sort();
+}
+
+test("signed out, the page sends you to sign in; a viewer gets a 403; an organiser sees it, never cached", async () => {
+  const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
+  expect(signedOut.headers.get("Location")).toBe(`/staff/sign-in?next=${encodeURIComponent("/staff/imports")}`);
+  const viewer = await signedInStaff("viewer");
+  const refused = (await settle(() => loader({ request: staffGet(url, viewer), params: {}, context: {} }))) as Response;
+  expect(refused.status).toBe(403);
+  const organiser = await signedInStaff("organiser");
+  const page = (await loader({ request: staffGet(url, organiser), params: {}, context: {} })) as unknown as Page;
+  expect(page.data.history).toEqual([]);
+  expect(new Headers(page.init.headers).get("Cache-Control")).toBe("no-store");
+});
+
+test("a viewer can neither check nor import a file", async () => {
+  const election = importElection();
+  const contents = juneFile(election);
+  const organiser = await signedInStaff("organiser");
+  const checked = (await check(organiser, "june.csv", contents)).data as Checked;
+  const viewer = await signedInStaff("viewer");
+  const before = snapshotDatabase();
+
+  const checking = (await settle(() =>
+    action({
+      request: staffUpload(url, viewer, { file: { name: "june.csv", contents } }),
+      params: {},
+      context: {},
+    }),
+  )) as Response;
+  const applying = (await apply(viewer, {
+    sha256: checked.upload.sha256,
+    fileName: "june.csv",
+    confirmWithdrawals: "1",
+  })) as unknown as Response;
+
+  expect(checking.status).toBe(403);
+  expect(applying.status).toBe(403);
+  expect(snapshotDatabase()).toEqual(before);
+});
+
+test("forged posts (no token, a wrong token, another origin) neither store a file nor import one", async () => {
+  const election = importElection();
+  const contents = juneFile(election);
+  const organiser = await signedInStaff("organiser");
+  const sha256 = sha256Of(contents);
+  const before = snapshotDatabase();
+  const forgeries = [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }];
+  for (const forgery of forgeries) {
+    const checking = (await settle(() =>
+      action({
+        request: staffUpload(url, organiser, { file: { name: "june.csv", contents } }, forgery),
+        params: {},
+        context: {},
+      }),
+    )) as Response;
+    expect(checking.status).toBe(403);
+  }
+  // The upload is dropped unread: a forged post leaves nothing on the disk either.
+  expect(existsSync(storedUpload(sha256))).toBe(false);
+
+  await check(organiser, "june.csv", contents);
+  expect(existsSync(storedUpload(sha256))).toBe(true);
+  for (const forgery of forgeries) {
+    const applying = (await settle(() =>
+      action({
+        request: staffPost(
+          url,
+          organiser,
+          { intent: "apply", sha256, fileName: "june.csv", confirmWithdrawals: "1" },
+          forgery,
+        ),
+        params: {},
+        context: {},
+      }),
+    )) as Response;
+    expect(applying.status).toBe(403);
+  }
+  expect(snapshotDatabase()).toEqual(before);
+  expect(importAudits()).toEqual([]);
+});
+
+test("the page's dry run lists exactly the changes `npm run import -- --dry-run` prints for the same file, and writes nothing", async () => {
+  const election = importElection();
+  const contents = juneFile(election);
+  const organiser = await signedInStaff("organiser");
+  const before = snapshotDatabase();
+
+  const page = await check(organiser, "june.csv", contents);
+  const checked = page.data as Checked;
+  expect(snapshotDatabase()).toEqual(before);
+
+  // The command line, run as a person would, on this test's database.
+  const path = writeInputFile("june.csv", contents);
+  const cli = spawnSync("npx", ["tsx", "scripts/import.ts", "--dry-run", path], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_PATH: process.env.DATABASE_PATH },
+    encoding: "utf8",
+  });
+  expect(cli.status, cli.stderr).toBe(0);
+  const [first, ...rest] = cli.stdout.trimEnd().split("\n");
+  const cliBlocks: string[] = [];
+  for (const line of rest) {
+    if (line.startsWith("      ")) cliBlocks[cliBlocks.length - 1] += `\n${line}`;
+    else if (!line.startsWith("  (")) cliBlocks.push(line);
+  }
+
+  expect(checked.stage).toBe("checked");
+  expect(checked.summary).toMatchObject({
+    kind: "dc-candidates",
+    fileName: "june.csv",
+    sha256: sha256Of(contents),
+    rows: 3,
+    withdrawn: 1,
+  });
+  expect(planLines(checked.summary)).toEqual(cliBlocks.sort());
+  expect(planLines(checked.summary)).toEqual(
+    expect.arrayContaining([
+      `  updated   candidacy ${election.ada.person_id}: Ada Quennell-Price (Harbury Cross)\n      name: "Ada Quennell" → "Ada Quennell-Price"`,
+      `  withdrawn candidacy ${election.bryn.person_id} Bryn Tolley, Labour Party, Harbury Cross`,
+    ]),
+  );
+  expect(first).toContain(`: dry run, nothing written: ${checked.summary.line}`);
+  expect(snapshotDatabase()).toEqual(before);
+}, 120_000);
+
+test("a bad file's problems are shown with their file, line and column, and the database is unchanged", async () => {
+  importElection();
+  const organiser = await signedInStaff("organiser");
+  const bad = dcCsv([buildCandidate(harbury, { person_name: "" }), buildCandidate(harbury, { person_id: "P-42" })]);
+  const before = snapshotDatabase();
+
+  const page = await check(organiser, "bad.csv", bad);
+
+  let expected: unknown;
+  try {
+    runImport({ path: writeInputFile("bad.csv", bad), dryRun: true, now });
+  } catch (error) {
+    expected = (error as ImportFailed).problems;
+  }
+  expect(expected).toHaveLength(3);
+  expect(page.init.status).toBe(400);
+  expect(page.data).toMatchObject({
+    stage: "problems",
+    fileName: "bad.csv",
+    total: 3,
+    problems: expected,
+    errors: { file: "bad.csv has 3 problems; nothing was imported" },
+  });
+  expect((page.data.problems as { line: number; column: string }[]).map((p) => [p.line, p.column])).toEqual([
+    [2, "person_name"],
+    [2, "person_name"],
+    [3, "person_id"],
+  ]);
+  expect(snapshotDatabase()).toEqual(before);
+});
+
+test("importing needs the checked file's SHA-256: another hash, or a stored file changed since, is refused", async () => {
+  const election = importElection();
+  const contents = juneFile(election);
+  const organiser = await signedInStaff("organiser");
+  const checked = (await check(organiser, "june.csv", contents)).data as Checked;
+  const before = snapshotDatabase();
+
+  const otherHash = await apply(organiser, {
+    sha256: sha256Of("something else"),
+    fileName: "june.csv",
+    confirmWithdrawals: "1",
+  });
+  const notAHash = await apply(organiser, { sha256: "../../seats", fileName: "june.csv", confirmWithdrawals: "1" });
+  writeFileSync(storedUpload(checked.upload.sha256), contents.replace("Quennell-Price", "Quennell-Smith"));
+  const changed = await apply(organiser, {
+    sha256: checked.upload.sha256,
+    fileName: "june.csv",
+    confirmWithdrawals: "1",
+  });
+
+  expect(otherHash.init.status).toBe(400);
+  expect(otherHash.data.errors).toEqual({ file: "That upload is not on the server any more. Upload the file again." });
+  expect(notAHash.init.status).toBe(400);
+  expect(changed.init.status).toBe(400);
+  expect(changed.data).toMatchObject({ stage: "problems" });
+  expect(JSON.stringify(changed.data.problems)).toContain("the file has changed since it was checked");
+  expect(snapshotDatabase()).toEqual(before);
+});
+
+test("withdrawals need the checkbox, for exactly the number shown; then the import is written, recorded and audited", async () => {
+  const election = importElection();
+  const contents = juneFile(election);
+  const organiser = await signedInStaff("organiser");
+  const checked = (await check(organiser, "june.csv", contents)).data as Checked;
+  const { sha256 } = checked.upload;
+  const before = snapshotDatabase();
+
+  const unconfirmed = await apply(organiser, { sha256, fileName: "june.csv" });
+  const wrongCount = await apply(organiser, { sha256, fileName: "june.csv", confirmWithdrawals: "2" });
+  expect(unconfirmed.init.status).toBe(400);
+  expect(unconfirmed.data).toMatchObject({
+    stage: "checked",
+    errors: { confirmWithdrawals: "Confirm the 1 withdrawal to import this file, or upload a corrected file" },
+  });
+  expect((unconfirmed.data as Checked).summary.withdrawals.shown.map((w) => w.name)).toEqual(["Bryn Tolley"]);
+  expect(wrongCount.init.status).toBe(400);
+  expect(snapshotDatabase()).toEqual(before);
+
+  const applied = await apply(organiser, { sha256, fileName: "june.csv", confirmWithdrawals: "1" });
+
+  expect(applied.init.status ?? 200).toBe(200);
+  expect(applied.data).toMatchObject({ stage: "applied", summary: { withdrawn: 1, fileName: "june.csv" } });
+  const statuses = db
+    .select({ name: candidacies.name, status: candidacies.status })
+    .from(candidacies)
+    .all()
+    .sort((a, b) => a.name.localeCompare(b.name));
+  expect(statuses).toEqual([
+    { name: "Ada Quennell-Price", status: "standing" },
+    { name: "Bryn Tolley", status: "withdrawn" },
+    { name: "Cerys Mawdsley", status: "standing" },
+    { name: "Dev Ashgrove", status: "standing" },
+  ]);
+  const run = db
+    .select()
+    .from(importRuns)
+    .where(eq(importRuns.id, Number(applied.data.importRunId)))
+    .get()!;
+  expect(run).toMatchObject({ kind: "dc-candidates", fileName: "june.csv", sha256, dryRun: false, withdrawn: 1 });
+  const [audit, ...more] = importAudits();
+  expect(more).toEqual([]);
+  expect(audit).toMatchObject({
+    actor: organiser.account.email,
+    subject: `import-run:${run.id}`,
+    details: {
+      kind: "dc-candidates",
+      fileName: "june.csv",
+      sha256,
+      counts: { rows: 3, added: run.added, updated: run.updated, withdrawn: 1, removed: 0, unchanged: run.unchanged },
+    },
+  });
+
+  const page = (await loader({ request: staffGet(url, organiser), params: {}, context: {} })) as unknown as Page;
+  const history = page.data.history as { id: number; fileName: string; sha256: string }[];
+  expect(history.map((h) => [h.fileName, h.sha256])).toEqual([
+    ["june.csv", sha256],
+    ["may.csv", expect.any(String)],
+    ["seats.csv", expect.any(String)],
+  ]);
+});
+
+test("an import without withdrawals needs no checkbox; a HexJSON layout is named after the uploaded file, not its hash", async () => {
+  runImport({ path: writeInputFile("seats.csv", hocCsv([harbury, linwood])), now });
+  const organiser = await signedInStaff("organiser");
+  const layout = hexJson({ hexes: { [harbury.gssCode]: { q: 0, r: 0 }, [linwood.gssCode]: { q: 1, r: 0 } } });
+  const checked = (await check(organiser, "uk-2024.hexjson", layout)).data as Checked;
+  expect(checked.summary).toMatchObject({ kind: "hexjson", withdrawn: 0 });
+
+  const applied = await apply(organiser, { sha256: checked.upload.sha256, fileName: "uk-2024.hexjson" });
+
+  expect(applied.data).toMatchObject({ stage: "applied" });
+  expect(db.select({ layoutId: hexes.layoutId }).from(hexes).all()).toEqual([
+    { layoutId: "uk-2024" },
+    { layoutId: "uk-2024" },
+  ]);
+  expect(existsSync(storedUpload(checked.upload.sha256, "json"))).toBe(true);
+});
+
+test("the postcode directory is refused with a pointer to the command line, whether detected or chosen", async () => {
+  const organiser = await signedInStaff("organiser");
+  const before = snapshotDatabase();
+  const directory = "pcds,pcon,doterm\nSW1A 1AA,E14001172,\n";
+
+  const detected = await check(organiser, "ONSPD.csv", directory);
+  const chosen = await check(organiser, "ONSPD.csv", directory, "onspd-postcodes");
+  const noFile = (await settle(() =>
+    action({ request: staffUpload(url, organiser, { fields: { kind: "" } }), params: {}, context: {} }),
+  )) as Page;
+
+  expect(detected.init.status).toBe(400);
+  expect(String((detected.data.errors as { file: string }).file)).toContain("npm run import");
+  expect(chosen.init.status).toBe(400);
+  expect(String((chosen.data.errors as { kind: string }).kind)).toContain("command line");
+  expect(noFile.data.errors).toEqual({ file: "Select a file to check" });
+  expect(snapshotDatabase()).toEqual(before);
+});
+
+const realData = realDataDir("the staff import page's real-data test");
+
+test.skipIf(!realData)(
+  "the 4,515 candidates of 2024 check and import through the page, the plan bounded to 200 rows a table",
+  async () => {
+    const organiser = await signedInStaff("organiser");
+    const read = (name: string) => readFileSync(join(realData!, name), "utf8");
+    const seats = (await check(organiser, "ons.csv", read("ons-pcon24-names-and-codes-uk-v2.csv"))).data as Checked;
+    await apply(organiser, { sha256: seats.upload.sha256, fileName: "ons.csv" });
+    const candidates = read("oi-ge2024-candidates.csv");
+
+    const started = Date.now();
+    const checked = (await check(organiser, "oi-ge2024-candidates.csv", candidates)).data as Checked;
+    const applied = await apply(organiser, { sha256: checked.upload.sha256, fileName: "oi-ge2024-candidates.csv" });
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(checked.summary).toMatchObject({ kind: "oi-candidates", rows: 4_515, withdrawn: 0 });
+    expect(checked.summary.changes.added.shown).toHaveLength(200);
+    expect(checked.summary.changes.added.total).toBe(checked.summary.added);
+    expect(JSON.stringify(checked).length).toBeLessThan(200_000);
+    expect(applied.data).toMatchObject({ stage: "applied" });
+    expect(db.select({ id: candidacies.id }).from(candidacies).all()).toHaveLength(4_515);
+    console.info(`checked and imported 4,515 candidates through the page in ${seconds.toFixed(1)} s`);
+  },
+  60_000,
+);
