@@ -77,3 +77,7 @@ export const holdReasons = [
 export type HoldReason = (typeof holdReasons)[number];
 
 export const supporterExportScopes = ["all", "new"] as const;
+
+// Where a candidate's email came from: an imported file, or staff who found it
+// published elsewhere (with the address of that page).
+export const emailSources = ["import", "staff"] as const;

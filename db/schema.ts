@@ -7,6 +7,7 @@ import {
   askDeliveries,
   askStatuses,
   blockListKinds,
+  emailSources,
   staffRoles,
   supporterExportScopes,
   candidacyStatuses,
@@ -88,6 +89,13 @@ export const candidacies = sqliteTable(
       .notNull()
       .references(() => constituencies.gssCode),
     email: text("email"),
+    // Where the email came from: "import" (the file kind in `source`) or
+    // "staff", who found it published at emailSourceUrl. A later import never
+    // silently replaces a staff-added address.
+    emailSource: text("email_source", { enum: emailSources }),
+    emailSourceUrl: text("email_source_url"),
+    emailAddedBy: integer("email_added_by").references(() => staffAccounts.id),
+    emailAddedAt: text("email_added_at"),
     homepageUrl: text("homepage_url"),
     // Social and other public links keyed by Democracy Club field name
     // (twitter_username, facebook_page_url, …), stored as a JSON object.
@@ -202,9 +210,39 @@ export const pledgePoints = sqliteTable(
     position: integer("position").notNull(),
     title: text("title").notNull(),
     body: text("body").notNull(),
+    // Goes up each time the words change; every version's words are kept in
+    // pledge_point_versions, and each answer records the version it answered.
+    version: integer("version").notNull().default(1),
   },
   (t) => [uniqueIndex("pledge_points_position_unique").on(t.campaignId, t.position)],
 );
+
+// Every wording a point has had, so a signed answer is always shown against
+// the words that were signed.
+export const pledgePointVersions = sqliteTable(
+  "pledge_point_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    pointId: integer("point_id")
+      .notNull()
+      .references(() => pledgePoints.id),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("pledge_point_versions_unique").on(t.pointId, t.version)],
+);
+
+// Every saved version of the campaign settings, with who saved it, so a
+// change can be seen and undone by hand.
+export const campaignSettingsVersions = sqliteTable("campaign_settings_versions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  // The staff member's email, or the command that saved it.
+  savedBy: text("saved_by").notNull(),
+  createdAt: createdAt(),
+});
 
 // ONS Postcode Directory extract: postcode → 2024 constituency. `constituencyCode`
 // is ONSPD's raw `pcon`, which may be a pseudo-code (L99999999 for the Channel
@@ -435,6 +473,8 @@ export const pledgePointAnswers = sqliteTable(
       .notNull()
       .references(() => pledgePoints.id),
     answer: text("answer", { enum: pledgeAnswers }).notNull(),
+    // The version of the point's words (pledge_point_versions) this answered.
+    pointVersion: integer("point_version").notNull().default(1),
     answeredAt: text("answered_at").notNull(),
   },
   (t) => [
@@ -454,6 +494,8 @@ export const pledgeHistory = sqliteTable(
       .references(() => candidacies.id),
     // Point id → answer after this change; a missing point is not answered.
     answers: text("answers", { mode: "json" }).$type<Record<string, PledgeAnswer>>().notNull(),
+    // Point id → the version of its words answered (absent: version 1, before versions were kept).
+    pointVersions: text("point_versions", { mode: "json" }).$type<Record<string, number>>(),
     statement: text("statement"),
     trustMark: text("trust_mark", { enum: trustMarks }).notNull(),
     evidenceUrl: text("evidence_url"),

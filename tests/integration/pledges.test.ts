@@ -373,6 +373,7 @@ test("signing records each point's answer, the statement and 'verified by email'
       candidacyId: ruth.id,
       pointId: p.id,
       answer: i < 3 ? "signed" : "declined",
+      pointVersion: 1,
       answeredAt: "2024-06-20T10:00:00.000Z",
     })),
   );
@@ -381,6 +382,7 @@ test("signing records each point's answer, the statement and 'verified by email'
       id: expect.any(Number),
       candidacyId: ruth.id,
       answers: Object.fromEntries(points.map((p, i) => [String(p.id), i < 3 ? "signed" : "declined"])),
+      pointVersions: null,
       statement: "I back points 1 to 3.",
       trustMark: "verified-by-email",
       evidenceUrl: null,
