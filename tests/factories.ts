@@ -16,8 +16,10 @@ import {
   postcodes,
 } from "#db/schema";
 import type { HexLayoutKind, Nation } from "#db/enums";
+import { writeTransaction } from "#db/index";
 import { confirmAsk, submitAsk, type NewAsk } from "~/models/ask.server";
 import { findCampaign, saveCampaign, type CampaignSettings } from "~/models/campaign.server";
+import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
 import { recordPledgeByCampaign, type Answers } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { outboxRows } from "./db";
@@ -624,4 +626,27 @@ export function insertPledgeByCampaign({
   });
   if (result.status !== "recorded") throw new Error(`Could not record a pledge for ${personId}: ${result.status}`);
   return result;
+}
+
+/** A mail written to the outbox, as any change that sends one writes it. */
+export function insertQueuedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  return writeTransaction(db, () =>
+    enqueueMail({
+      kind: "ask-confirmation",
+      toAddress: "sam.supporter@example.net",
+      toName: "Sam Supporter",
+      subject: "Confirm your message",
+      textBody: "Dear Sam,\n\nPlease confirm.\n",
+      now: new Date(),
+      ...overrides,
+    }),
+  );
+}
+
+/** A mail the worker took and the mail server refused for good. */
+export function insertFailedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  const id = insertQueuedMail(overrides);
+  claimDueMail({ now: overrides.now ?? new Date(), limit: 1 });
+  markFailed({ id, error: "550 No such user" });
+  return id;
 }

@@ -2,15 +2,12 @@
 // it without its link tokens, retry a failed one, stop one before it goes.
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { writeTransaction } from "#db/index";
 import { auditLog, outbox } from "#db/schema";
 import {
   cancelMail,
   claimDueMail,
-  enqueueMail,
   findOutboxMessageForStaff,
   listOutboxForStaff,
-  markFailed,
   markSent,
   retryFailedMail,
 } from "~/models/outbox.server";
@@ -18,6 +15,7 @@ import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { db } from "~/utils/db.server";
 import { generateToken } from "~/utils/tokens.server";
+import { insertFailedMail, insertQueuedMail } from "../factories";
 import { saveTestCampaign } from "../mail-server";
 import { anyLinkTo } from "../links";
 import { MINUTE } from "../time";
@@ -26,26 +24,12 @@ const start = new Date("2024-06-10T12:00:00.000Z");
 const later = (ms: number) => new Date(start.getTime() + ms);
 const organiser = "organiser@campaign.example.org";
 
-function queueMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  return writeTransaction(db, () =>
-    enqueueMail({
-      kind: "ask-confirmation",
-      toAddress: "sam.supporter@example.net",
-      toName: "Sam Supporter",
-      subject: "Confirm your message",
-      textBody: "Dear Sam,\n\nPlease confirm.\n",
-      now: start,
-      ...overrides,
-    }),
-  );
+function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
+  return insertQueuedMail({ now: start, ...overrides });
 }
 
-/** A mail the worker took and the mail server refused for good. */
-function failedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  const id = queueMail(overrides);
-  claimDueMail({ now: start, limit: 1 });
-  markFailed({ id, error: "550 No such user" });
-  return id;
+function failedMail(overrides: Parameters<typeof insertFailedMail>[0] = {}) {
+  return insertFailedMail({ now: start, ...overrides });
 }
 
 function row(id: number) {

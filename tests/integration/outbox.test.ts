@@ -19,23 +19,22 @@ import {
   sendingLeaseMs,
 } from "~/models/outbox.server";
 import { db } from "~/utils/db.server";
+import { insertQueuedMail } from "../factories";
 
 const start = new Date("2024-06-10T12:00:00.000Z");
 const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
 
-function queueMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  return writeTransaction(db, () =>
-    enqueueMail({
-      kind: "candidate-ask",
-      toAddress: "ada.lovelace@candidates.example.org",
-      toName: "Ada Lovelace",
-      replyTo: "sam.supporter@example.net",
-      subject: "Will you sign the pledge?",
-      textBody: "Dear Ada,\n\nPlease sign: http://localhost:3000/pledge\n",
-      now: start,
-      ...overrides,
-    }),
-  );
+function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
+  return insertQueuedMail({
+    kind: "candidate-ask",
+    toAddress: "ada.lovelace@candidates.example.org",
+    toName: "Ada Lovelace",
+    replyTo: "sam.supporter@example.net",
+    subject: "Will you sign the pledge?",
+    textBody: "Dear Ada,\n\nPlease sign: http://localhost:3000/pledge\n",
+    now: start,
+    ...overrides,
+  });
 }
 
 function row(id: number) {

@@ -1,27 +1,19 @@
 // "Pause all sending": while paused the worker claims nothing, the mail stays
 // queued, and it goes out once sending resumes; both changes are audited.
 import { expect, test } from "vitest";
-import { writeTransaction } from "#db/index";
 import { auditLog } from "#db/schema";
-import { countOutboxByStatus, enqueueMail } from "~/models/outbox.server";
+import { countOutboxByStatus } from "~/models/outbox.server";
 import { findSendingPause, pauseSending, resumeSending } from "~/models/sending-pause.server";
 import { createMailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
 import { db } from "~/utils/db.server";
+import { insertQueuedMail } from "../factories";
 import { saveTestCampaign } from "../mail-server";
 
 const now = new Date("2024-06-10T12:00:00.000Z");
 
 function queueMail() {
-  return writeTransaction(db, () =>
-    enqueueMail({
-      kind: "ask-confirmation",
-      toAddress: "sam.supporter@example.net",
-      subject: "Confirm your message",
-      textBody: "Dear Sam,\n\nPlease confirm.\n",
-      now,
-    }),
-  );
+  return insertQueuedMail({ now });
 }
 
 test("while sending is paused the worker sends nothing, and it sends the waiting mail once resumed", async () => {

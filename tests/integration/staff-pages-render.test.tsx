@@ -5,15 +5,14 @@
 import { createRemixStub } from "@remix-run/testing";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, expect, test } from "vitest";
-import { writeTransaction } from "#db/index";
 import { supporterExports } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
-import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
 import StaffAudit, { loader as auditLoader } from "~/routes/staff.audit";
 import StaffOutboxMessage, { loader as messageLoader } from "~/routes/staff.outbox.$id";
 import StaffOutbox, { loader as outboxLoader } from "~/routes/staff.outbox._index";
 import StaffSupporters, { loader as supportersLoader } from "~/routes/staff.supporters";
 import { db } from "~/utils/db.server";
+import { insertFailedMail, insertQueuedMail } from "../factories";
 import { settle, signedInStaff, staffGet } from "../staff";
 import { MINUTE } from "../time";
 
@@ -25,17 +24,16 @@ afterEach(() => {
   document.head.innerHTML = "";
 });
 
-function queueMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  return writeTransaction(db, () =>
-    enqueueMail({
-      kind: "candidate-ask",
-      toAddress: "ruth@candidates.example.org",
-      subject: "A constituent asks you to sign",
-      textBody: "Dear Ruth,\n\nPlease sign.\n",
-      now: start,
-      ...overrides,
-    }),
-  );
+const ruthMail = {
+  kind: "candidate-ask",
+  toAddress: "ruth@candidates.example.org",
+  subject: "A constituent asks you to sign",
+  textBody: "Dear Ruth,\n\nPlease sign.\n",
+  now: start,
+} as const;
+
+function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
+  return insertQueuedMail({ ...ruthMail, ...overrides });
 }
 
 /** The page's loader data, from its real loader as the member of staff would get it. */
@@ -58,9 +56,7 @@ async function renderPage(Component: () => React.JSX.Element, path: string, data
 }
 
 test("the outbox lists mail with a link to each message, its kind and status in words, and pages", async () => {
-  const failed = queueMail({ subject: "Bounced ask" });
-  claimDueMail({ now: start, limit: 1 });
-  markFailed({ id: failed, error: "550 No such user" });
+  const failed = insertFailedMail({ ...ruthMail, subject: "Bounced ask" });
   for (let i = 0; i < 55; i++) queueMail({ now: new Date(start.getTime() + (i + 1) * MINUTE), subject: `Ask ${i}` });
 
   const data = await loaderData(outboxLoader, "/staff/outbox?page=2");
@@ -79,9 +75,7 @@ test("the outbox lists mail with a link to each message, its kind and status in 
 });
 
 test("a failed message offers Retry, a queued one Cancel, each in a form carrying the CSRF token", async () => {
-  const failed = queueMail();
-  claimDueMail({ now: start, limit: 1 });
-  markFailed({ id: failed, error: "550 No such user" });
+  const failed = insertFailedMail(ruthMail);
   const queued = queueMail();
 
   await renderPage(

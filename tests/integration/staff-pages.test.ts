@@ -3,10 +3,8 @@
 // refused unless it comes from the console's own form.
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { writeTransaction } from "#db/index";
 import { auditLog, outbox, supporterExports } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
-import { claimDueMail, enqueueMail, markFailed } from "~/models/outbox.server";
 import { loader as auditLoader } from "~/routes/staff.audit";
 import { loader as supportersLoader } from "~/routes/staff.supporters";
 import { action as supportersAction, loader as supportersCsvLoader } from "~/routes/staff.supporters[.]csv";
@@ -14,7 +12,14 @@ import { action as messageAction, loader as messageLoader } from "~/routes/staff
 import { loader as outboxLoader } from "~/routes/staff.outbox._index";
 import { db } from "~/utils/db.server";
 import { generateToken } from "~/utils/tokens.server";
-import { insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency } from "../factories";
+import {
+  insertCampaign,
+  insertCandidacy,
+  insertConfirmedAsk,
+  insertConstituency,
+  insertFailedMail,
+  insertQueuedMail,
+} from "../factories";
 import { settle, signedInStaff, staffGet, staffPost } from "../staff";
 import { DAY, HOUR, MINUTE } from "../time";
 
@@ -24,25 +29,12 @@ const later = (ms: number) => new Date(start.getTime() + ms);
 
 type Page<T> = { data: T; init: { status?: number; headers: Record<string, string> } };
 
-function queueMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  return writeTransaction(db, () =>
-    enqueueMail({
-      kind: "ask-confirmation",
-      toAddress: "sam.supporter@example.net",
-      toName: "Sam Supporter",
-      subject: "Confirm your message",
-      textBody: "Dear Sam,\n\nPlease confirm.\n",
-      now: start,
-      ...overrides,
-    }),
-  );
+function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
+  return insertQueuedMail({ now: start, ...overrides });
 }
 
-function failedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  const id = queueMail(overrides);
-  claimDueMail({ now: start, limit: 1 });
-  markFailed({ id, error: "550 No such user" });
-  return id;
+function failedMail(overrides: Parameters<typeof insertFailedMail>[0] = {}) {
+  return insertFailedMail({ now: start, ...overrides });
 }
 
 function mailRow(id: number) {
