@@ -169,6 +169,9 @@ export function findCandidatePage({ personId }: { personId: string }) {
       ...summaryColumns,
       status: candidacies.status,
       hasEmail: sql<number>`${candidacies.email} is not null`,
+      emailSource: candidacies.emailSource,
+      emailSourceUrl: candidacies.emailSourceUrl,
+      emailAddedAt: candidacies.emailAddedAt,
       homepageUrl: candidacies.homepageUrl,
       constituencyCode: constituencies.gssCode,
     })
@@ -198,8 +201,15 @@ export function findCandidatePage({ personId }: { personId: string }) {
       .innerJoin(asks, eq(asks.id, askRecipients.askId))
       .where(and(eq(askRecipients.candidacyId, candidacy.id), eq(asks.status, "confirmed")))
       .get()?.n ?? 0;
+  const { emailSource, emailSourceUrl, emailAddedAt, ...shown } = candidacy;
   return {
-    candidacy: { ...candidacy, hasEmail: Boolean(candidacy.hasEmail) },
+    candidacy: { ...shown, hasEmail: Boolean(candidacy.hasEmail) },
+    // Where the address came from, never who on the staff added it.
+    emailOrigin: !candidacy.hasEmail
+      ? null
+      : emailSource === "staff"
+        ? { from: "campaign" as const, url: emailSourceUrl, addedAt: emailAddedAt }
+        : { from: "import" as const },
     points: campaign.points.map((p) => ({
       id: p.id,
       title: p.title,
