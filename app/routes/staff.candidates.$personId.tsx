@@ -300,7 +300,7 @@ export default function StaffCandidate() {
             type="email"
             autoComplete="off"
             spellCheck={false}
-            defaultValue={emailForm?.values.email ?? ""}
+            defaultValue={emailForm?.values.email ?? candidacy.email ?? ""}
             error={emailForm?.errors.email}
           />
           <TextField
@@ -309,7 +309,7 @@ export default function StaffCandidate() {
             hint="The web address of the page that shows this email address, starting https://"
             autoComplete="off"
             spellCheck={false}
-            defaultValue={emailForm?.values.sourceUrl ?? ""}
+            defaultValue={emailForm?.values.sourceUrl ?? emailSource?.staff?.sourceUrl ?? ""}
             error={emailForm?.errors.sourceUrl}
           />
           <button type="submit" name="intent" value="set-email" className="button">
