@@ -20,6 +20,7 @@ import {
   hocCsv,
   insertCampaign,
   insertCandidacy,
+  insertConfirmedAsk,
   insertConstituency,
   writeInputFile,
 } from "../factories";
@@ -195,6 +196,24 @@ test("an organiser removes a staff-added address with a reason; without one the 
     ["candidate.email", { sourceUrl: tomPage, changed: true }],
     ["candidate.email-remove", { reason: "a typo in the address" }],
   ]);
+});
+
+test("once staff add his address, an ask reaches a candidate who had none, by mail", async () => {
+  const tom = tomWithoutEmail();
+  const organiser = await signedInStaff("organiser");
+  insertConfirmedAsk({ constituencyCode: tom.constituencyCode, candidacyIds: [tom.id] });
+  await post(organiser, tom.personId, addTom);
+  insertConfirmedAsk({ constituencyCode: tom.constituencyCode, candidacyIds: [tom.id] });
+
+  expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["tom@tomhale.example.org"]);
+  const page = (await settle(() =>
+    candidateLoader({
+      request: staffGet(`${base}/staff/candidates/${tom.personId}`, organiser),
+      params: { personId: tom.personId },
+      context: {},
+    }),
+  )) as { data: { asks: { deliveries: Record<string, number> } } };
+  expect(page.data.asks.deliveries).toMatchObject({ mail: 1, "no-email": 1 });
 });
 
 type ImportReply = { data: { stage: string; summary: ImportSummary; upload: Record<string, string> } };
