@@ -1,4 +1,4 @@
-// npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]
+// npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] [--replace-staff-emails] FILE [FILE …]
 // Imports constituency, candidate, HexJSON and ONS Postcode Directory files; see README.md.
 import { importKinds, type ImportKind } from "#db/enums";
 import { formatChange } from "~/importers/plan";
@@ -7,11 +7,13 @@ import type { PostcodeImportProgress } from "~/importers/postcodes.server";
 import { ImportFailed, WithdrawalsNotConfirmed, formatProblems, formatWithdrawal } from "~/importers/problems";
 import { parseCommandLine } from "./command-line";
 
-const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] FILE [FILE …]
+const usage = `Usage: npm run import -- [--kind KIND] [--dry-run] [--confirm-withdrawals] [--replace-staff-emails] FILE [FILE …]
 Kinds: ${importKinds.join(", ")} (detected from the header when not given)
-  --dry-run              check and list every change, write nothing
-  --confirm-withdrawals  allow a candidates file to mark people it no longer lists as withdrawn
-  -h, --help             show this help
+  --dry-run               check and list every change, write nothing
+  --confirm-withdrawals   allow a candidates file to mark people it no longer lists as withdrawn
+  --replace-staff-emails  let a candidates file's email replace one staff added in the console
+                          (without it the staff-added address is kept and listed as a conflict)
+  -h, --help              show this help
 Exit status: 0 imported; 1 bad input; 2 bad arguments; 3 would withdraw candidates (see --confirm-withdrawals)`;
 
 async function main() {
@@ -24,6 +26,7 @@ async function main() {
         kind: { type: "string" },
         "dry-run": { type: "boolean", default: false },
         "confirm-withdrawals": { type: "boolean", default: false },
+        "replace-staff-emails": { type: "boolean", default: false },
       },
     },
   });
@@ -57,6 +60,7 @@ async function main() {
               kind: values.kind as ImportKind | undefined,
               dryRun: values["dry-run"],
               confirmWithdrawals: values["confirm-withdrawals"],
+              replaceStaffEmails: values["replace-staff-emails"],
               onProgress: ({ phase, rows }) => {
                 if (phase === "checking" && rows !== undefined && rows >= 1000) {
                   process.stderr.write(`${path}: checking ${rows.toLocaleString("en-GB")} rows…\n`);
@@ -96,13 +100,20 @@ function report(path: string, result: ImportResult, summariseChanges: (result: I
     `${path} (${result.kind}, ${result.rows} rows, sha256 ${result.sha256.slice(0, 12)}…): ${prefix}: ${summariseChanges(result)}`,
   );
   if (!result.dryRun) {
-    // Withdrawals were confirmed: say who, so the log shows it.
-    for (const change of result.changes)
+    // Withdrawals were confirmed: say who, so the log shows it; and which
+    // staff-added data the file disagreed with, since it was kept.
+    for (const change of result.changes) {
       if (change.withdrawal) console.log(`  withdrawn ${formatWithdrawal(change.withdrawal)}`);
+      if (change.type === "conflict") for (const line of formatChange(change)) console.log(line);
+    }
+    if (result.changes.some((c) => c.type === "conflict"))
+      console.log("  (--replace-staff-emails lets the file's addresses replace these)");
     return;
   }
   for (const change of result.changes) for (const line of formatChange(change)) console.log(line);
   if (result.withdrawn > 0) console.log("  (importing this file for real needs --confirm-withdrawals)");
+  if (result.changes.some((c) => c.type === "conflict"))
+    console.log("  (--replace-staff-emails lets the file's addresses replace the staff-added ones)");
 }
 
 function printPostcodeProgress(path: string) {

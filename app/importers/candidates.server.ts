@@ -13,7 +13,7 @@ import { ballotPaperId, electionId, emailAddress, gssCode, personId, personName,
 import { slugify } from "~/utils/names";
 import { isWebAddress } from "~/utils/web-address";
 import type { CsvTable, SourceFile } from "./read-file.server";
-import { describeDifferences, type Change, type ImportPlan } from "./plan";
+import { describeConflict, describeDifferences, type Change, type ImportPlan } from "./plan";
 import { ImportFailed, type Problem } from "./problems";
 import { findDuplicates, optional, parseRows, requireColumns } from "./rows.server";
 
@@ -116,11 +116,14 @@ export function planCandidatesImport({
   kind,
   file,
   table,
+  replaceStaffEmails = false,
   now,
 }: {
   kind: CandidatesKind;
   file: SourceFile;
   table: CsvTable;
+  /** Lets the file's address replace one staff added; otherwise the staff one is kept and reported. */
+  replaceStaffEmails?: boolean;
   now: Date;
 }): ImportPlan {
   requireColumns(file.name, table, kind === "dc-candidates" ? dcColumns : oiColumns);
@@ -154,7 +157,11 @@ export function planCandidatesImport({
   }
 
   const partyChanges = new Map<string, PartyRecord>();
-  const incoming: { line: number; record: Omit<CandidacyRecord, "status" | "source">; row: CandidateRow }[] = [];
+  const incoming: {
+    line: number;
+    record: Omit<CandidacyRecord, "status" | "source" | "emailSource">;
+    row: CandidateRow;
+  }[] = [];
   for (const { line, data } of rows) {
     const constituency = resolveConstituency(data);
     if ("problem" in constituency) {
@@ -214,21 +221,37 @@ export function planCandidatesImport({
       const before = existing.get(record.personId);
       // Columns this file lacks (email, statement… in the short exports) keep
       // what an earlier, fuller file said.
+      const email = emailFromFile({ before, fileEmail: has("email") ? record.email : undefined });
       const after: CandidacyRecord = {
         ...record,
-        email: has("email") ? record.email : (before?.email ?? null),
+        email: email.email,
+        emailSource: email.emailSource,
         homepageUrl: has("homepage_url") ? record.homepageUrl : (before?.homepageUrl ?? null),
         links: linkColumns.some(has) ? record.links : (before?.links ?? null),
         statement: has("statement_to_voters") ? record.statement : (before?.statement ?? null),
         status: "standing",
         source: kind,
       };
+      if (email.conflict) {
+        changes.push({
+          entity: "candidacy",
+          type: "conflict",
+          key: record.personId,
+          label: describe(after, byCode),
+          details: [describeConflict({ field: "email", staff: before?.email, file: record.email })],
+        });
+      }
       if (!before) {
         changes.push({ entity: "candidacy", type: "added", key: record.personId, label: describe(after, byCode) });
         toSave.push(after);
         continue;
       }
-      const details = describeDifferences(before, after, comparedFields);
+      const details = describeDifferences(before, after, comparedFields).map((detail) =>
+        // Said in the diff, since it was only done because the import was told to.
+        detail.startsWith("email:") && before.emailSource === "staff"
+          ? `${detail} (replaces a staff-added address)`
+          : detail,
+      );
       if (details.length === 0) {
         unchanged++;
         continue;
@@ -290,6 +313,29 @@ export function planCandidatesImport({
       }
     },
   };
+
+  /**
+   * The email a candidacy gets from this file, and where it came from. A
+   * column the file lacks keeps what was there. An address staff added is
+   * kept when the file has a different one (a conflict, unless told to
+   * replace it) and when the file has none: finding addresses Democracy Club
+   * lacks is why staff add them.
+   */
+  function emailFromFile({
+    before,
+    fileEmail,
+  }: {
+    before: CandidacyRecord | undefined;
+    fileEmail: string | null | undefined;
+  }): { email: string | null; emailSource: CandidacyRecord["emailSource"]; conflict: boolean } {
+    const kept = { email: before?.email ?? null, emailSource: before?.emailSource ?? null, conflict: false };
+    if (fileEmail === undefined) return kept;
+    if (before?.emailSource === "staff" && before.email !== null) {
+      if (fileEmail === null || fileEmail === before.email) return kept;
+      if (!replaceStaffEmails) return { ...kept, conflict: true };
+    }
+    return { email: fileEmail, emailSource: fileEmail === null ? null : "import", conflict: false };
+  }
 
   /**
    * Prefer a GSS code the file vouches for (Open Innovations checked theirs),

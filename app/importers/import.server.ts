@@ -52,6 +52,7 @@ export function runImport({
   kind: forcedKind,
   dryRun = false,
   confirmWithdrawals = false,
+  replaceStaffEmails = false,
   now = () => new Date(),
   onProgress = () => {},
   alsoWrite = () => {},
@@ -69,6 +70,8 @@ export function runImport({
    * ones a person was shown, not more if the database changed since.
    */
   confirmWithdrawals?: boolean | number;
+  /** A candidates file's email replaces one staff added (`--replace-staff-emails`); otherwise it is a conflict, kept. */
+  replaceStaffEmails?: boolean;
   now?: () => Date;
   onProgress?: (progress: Progress) => void;
   /** Writes that belong with the import (an audit entry), in its transaction, given its import_runs id. */
@@ -96,7 +99,7 @@ export function runImport({
   onProgress({ phase: "checking", rows: table?.rows.length });
 
   return writeTransaction(db, () => {
-    const plan = planFor(kind, file, table, startedAt);
+    const plan = planFor({ kind, file, table, replaceStaffEmails, now: startedAt });
     const result: ImportResult = {
       kind,
       file: file.name,
@@ -140,12 +143,19 @@ export function runImport({
   });
 }
 
-function planFor(
-  kind: Exclude<ImportKind, "onspd-postcodes">,
-  file: SourceFile,
-  table: CsvTable | null,
-  now: Date,
-): ImportPlan {
+function planFor({
+  kind,
+  file,
+  table,
+  replaceStaffEmails,
+  now,
+}: {
+  kind: Exclude<ImportKind, "onspd-postcodes">;
+  file: SourceFile;
+  table: CsvTable | null;
+  replaceStaffEmails: boolean;
+  now: Date;
+}): ImportPlan {
   switch (kind) {
     case "hexjson":
       return planHexJsonImport({ file, now });
@@ -154,19 +164,28 @@ function planFor(
       return planConstituencyImport({ kind, file, table: table!, now });
     case "dc-candidates":
     case "oi-candidates":
-      return planCandidatesImport({ kind, file, table: table!, now });
+      return planCandidatesImport({ kind, file, table: table!, replaceStaffEmails, now });
   }
 }
 
-/** One line a kind of record: "candidacies: 12 added, 3 withdrawn; parties: 2 added". */
+/**
+ * One line a kind of record: "candidacies: 12 added, 3 withdrawn; parties: 2
+ * added", then any conflicts with staff-added data, which are not changes.
+ */
 export function summariseChanges(result: ImportResult): string {
   if (result.kind === "onspd-postcodes") return summarisePostcodeImport(result);
-  if (result.changes.length === 0) return `0 changes (${result.unchanged} unchanged)`;
+  const conflicts = countChanges(result.changes, "conflict");
+  const conflictNote =
+    conflicts === 0
+      ? ""
+      : `; ${conflicts} conflict${conflicts === 1 ? "" : "s"} with staff-added data, staff data kept`;
+  const changes = result.changes.filter((c) => c.type !== "conflict");
+  if (changes.length === 0) return `0 changes (${result.unchanged} unchanged)${conflictNote}`;
   const entities = ["constituency", "hex", "party", "candidacy"] as const;
   const plural = { constituency: "constituencies", hex: "hexes", party: "parties", candidacy: "candidacies" };
   const parts: string[] = [];
   for (const entity of entities) {
-    const of = result.changes.filter((c) => c.entity === entity);
+    const of = changes.filter((c) => c.entity === entity);
     if (of.length === 0) continue;
     const counts = (["added", "updated", "withdrawn", "removed"] as const)
       .map((type) => [type, of.filter((c) => c.type === type).length] as const)
@@ -174,5 +193,5 @@ export function summariseChanges(result: ImportResult): string {
       .map(([type, n]) => `${n} ${type}`);
     parts.push(`${plural[entity]}: ${counts.join(", ")}`);
   }
-  return `${result.changes.length} changes (${parts.join("; ")}; ${result.unchanged} unchanged)`;
+  return `${changes.length} changes (${parts.join("; ")}; ${result.unchanged} unchanged)${conflictNote}`;
 }

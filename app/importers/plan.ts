@@ -1,14 +1,16 @@
 // The shape every importer returns: what would change, and how to write it.
 import { formatWithdrawal, type Withdrawal } from "./problems";
 
-export type ChangeType = "added" | "updated" | "withdrawn" | "removed";
+// A "conflict" changes nothing: the file disagrees with data staff added (a
+// candidate's email they found published elsewhere), and the staff data is kept.
+export type ChangeType = "added" | "updated" | "withdrawn" | "removed" | "conflict";
 
 export type Change = {
   type: ChangeType;
   entity: "constituency" | "party" | "candidacy" | "hex";
   key: string;
   label: string;
-  /** For updates: which fields differ, as "field: old → new". */
+  /** For updates and conflicts: which fields differ, as "field: old → new". */
   details?: string[];
   /** For a withdrawn candidacy: who, so it can be checked before it is written. */
   withdrawal?: Withdrawal;
@@ -45,6 +47,11 @@ function show(value: unknown) {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const oneLine = text.replace(/\s+/g, " ");
   return JSON.stringify(oneLine.length > 50 ? `${oneLine.slice(0, 47)}…` : oneLine);
+}
+
+/** A conflict's line: the staff-added value, the file's, and which was kept. */
+export function describeConflict({ field, staff, file }: { field: string; staff: unknown; file: unknown }) {
+  return `${field}: ${show(staff)} → ${show(file)} (conflicts with staff-added data; kept ${show(staff)})`;
 }
 
 export function countChanges(changes: Change[], type: ChangeType) {

@@ -10,7 +10,7 @@ import { recordAudit } from "~/models/audit.server";
 import { env } from "~/utils/env.server";
 import { uploadLimitBytes, type UploadableImportKind } from "~/utils/import-upload";
 import { runImport, summariseChanges } from "./import.server";
-import type { Change, ChangeType } from "./plan";
+import { countChanges, type Change, type ChangeType } from "./plan";
 import { looksLikePostcodeDirectory } from "./postcodes.server";
 import { ImportFailed, WithdrawalsNotConfirmed, type Problem, type Withdrawal } from "./problems";
 import type { ImportResult } from "./types";
@@ -74,6 +74,8 @@ export type ImportSummary = {
   withdrawn: number;
   removed: number;
   unchanged: number;
+  /** Records whose staff-added data the file disagreed with (kept unless told otherwise). */
+  conflicts: number;
   /** The command line's one-line summary, word for word. */
   line: string;
   changes: Record<ChangeType, PlanTable>;
@@ -105,12 +107,14 @@ export function summariseImport({
     withdrawn: result.withdrawn,
     removed: result.removed,
     unchanged: result.unchanged,
+    conflicts: countChanges(result.changes, "conflict"),
     line: summariseChanges(result),
     changes: {
       added: table("added"),
       updated: table("updated"),
       withdrawn: table("withdrawn"),
       removed: table("removed"),
+      conflict: table("conflict"),
     },
     withdrawals: { shown: withdrawals.slice(0, limit), total: withdrawals.length },
   };
@@ -159,14 +163,16 @@ export function checkUpload(
 /**
  * The second press: imports the stored upload for real, if its bytes still
  * hash to `sha256`, and audits it in the same transaction. Withdrawals go
- * ahead only when `confirmedWithdrawals` is the number the plan withdraws.
+ * ahead only when `confirmedWithdrawals` is the number the plan withdraws;
+ * the file's emails replace staff-added ones only with `replaceStaffEmails`.
  */
 export function applyUpload({
   actor,
   now,
   confirmedWithdrawals,
+  replaceStaffEmails = false,
   ...upload
-}: Upload & { actor: string; now: Date; confirmedWithdrawals: number | null }):
+}: Upload & { actor: string; now: Date; confirmedWithdrawals: number | null; replaceStaffEmails?: boolean }):
   | { outcome: "applied"; importRunId: number; summary: ImportSummary }
   | { outcome: "withdrawals-not-confirmed"; withdrawals: Withdrawal[] }
   | Refused
@@ -181,6 +187,7 @@ export function applyUpload({
       expectedSha256: upload.sha256,
       kind: upload.kind,
       confirmWithdrawals: confirmedWithdrawals ?? false,
+      replaceStaffEmails,
       now: () => now,
       alsoWrite: ({ importRunId: id, result: run }) => {
         importRunId = id;
@@ -199,7 +206,9 @@ export function applyUpload({
               withdrawn: run.withdrawn,
               removed: run.removed,
               unchanged: run.unchanged,
+              conflicts: countChanges(run.changes, "conflict"),
             },
+            replaceStaffEmails,
           },
           now,
         });

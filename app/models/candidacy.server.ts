@@ -1,5 +1,6 @@
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { askRecipients, asks, candidacies, constituencies, parties, pledgeHistory } from "#db/schema";
+import type { emailSources } from "#db/enums";
 import { db } from "~/utils/db.server";
 import { findCampaign } from "~/models/campaign.server";
 import { findCurrentPledge } from "~/models/pledge.server";
@@ -14,6 +15,8 @@ export type CandidacyRecord = {
   ballotPaperId: string;
   constituencyCode: string;
   email: string | null;
+  /** "staff" keeps the staff member's source URL, who and when; anything else clears them. */
+  emailSource: (typeof emailSources)[number] | null;
   homepageUrl: string | null;
   links: Record<string, string> | null;
   statement: string | null;
@@ -31,6 +34,7 @@ export function listCandidacyRecords({ electionId }: { electionId: string }): Ca
       ballotPaperId: candidacies.ballotPaperId,
       constituencyCode: candidacies.constituencyCode,
       email: candidacies.email,
+      emailSource: candidacies.emailSource,
       homepageUrl: candidacies.homepageUrl,
       links: candidacies.links,
       statement: candidacies.statement,
@@ -58,6 +62,7 @@ export function saveCandidacyRecords({ records, now }: { records: CandidacyRecor
       ballotPaperId: sql.placeholder("ballotPaperId"),
       constituencyCode: sql.placeholder("constituencyCode"),
       email: sql.placeholder("email"),
+      emailSource: sql.placeholder("emailSource"),
       homepageUrl: sql.placeholder("homepageUrl"),
       // Bound as ready-made JSON text: the json column would encode a null
       // placeholder value as the text 'null' instead of NULL.
@@ -76,6 +81,12 @@ export function saveCandidacyRecords({ records, now }: { records: CandidacyRecor
         ballotPaperId: sql`excluded.ballot_paper_id`,
         constituencyCode: sql`excluded.constituency_code`,
         email: sql`excluded.email`,
+        emailSource: sql`excluded.email_source`,
+        // Who found a staff-added address, and where, stays with it; an
+        // imported address (or none) has no such provenance.
+        emailSourceUrl: sql`case when excluded.email_source = 'staff' then ${candidacies.emailSourceUrl} end`,
+        emailAddedBy: sql`case when excluded.email_source = 'staff' then ${candidacies.emailAddedBy} end`,
+        emailAddedAt: sql`case when excluded.email_source = 'staff' then ${candidacies.emailAddedAt} end`,
         homepageUrl: sql`excluded.homepage_url`,
         links: sql`excluded.links`,
         statement: sql`excluded.statement`,
@@ -158,6 +169,9 @@ export function findCandidatePage({ personId }: { personId: string }) {
       ...summaryColumns,
       status: candidacies.status,
       hasEmail: sql<number>`${candidacies.email} is not null`,
+      emailSource: candidacies.emailSource,
+      emailSourceUrl: candidacies.emailSourceUrl,
+      emailAddedAt: candidacies.emailAddedAt,
       homepageUrl: candidacies.homepageUrl,
       constituencyCode: constituencies.gssCode,
     })
@@ -187,8 +201,15 @@ export function findCandidatePage({ personId }: { personId: string }) {
       .innerJoin(asks, eq(asks.id, askRecipients.askId))
       .where(and(eq(askRecipients.candidacyId, candidacy.id), eq(asks.status, "confirmed")))
       .get()?.n ?? 0;
+  const { emailSource, emailSourceUrl, emailAddedAt, ...shown } = candidacy;
   return {
-    candidacy: { ...candidacy, hasEmail: Boolean(candidacy.hasEmail) },
+    candidacy: { ...shown, hasEmail: Boolean(candidacy.hasEmail) },
+    // Where the address came from, never who on the staff added it.
+    emailOrigin: !candidacy.hasEmail
+      ? null
+      : emailSource === "staff"
+        ? { from: "campaign" as const, url: emailSourceUrl, addedAt: emailAddedAt }
+        : { from: "import" as const },
     points: campaign.points.map((p) => ({
       id: p.id,
       title: p.title,

@@ -2,7 +2,16 @@
 // election's candidacies, and one candidate's contact details, pledge history
 // and how the asks naming them reached them.
 import { and, asc, count, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { askRecipients, asks, candidacies, constituencies, importRuns, parties, pledgeHistory } from "#db/schema";
+import {
+  askRecipients,
+  asks,
+  candidacies,
+  constituencies,
+  importRuns,
+  parties,
+  pledgeHistory,
+  staffAccounts,
+} from "#db/schema";
 import { askDeliveries, importKinds, type CandidacyStatus, type ImportKind } from "#db/enums";
 import { findCampaign } from "~/models/campaign.server";
 import { candidacyAnswersJson, candidacyPledge } from "~/models/pledge-status.server";
@@ -118,6 +127,10 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
       ballotPaperId: candidacies.ballotPaperId,
       status: candidacies.status,
       email: candidacies.email,
+      emailSource: candidacies.emailSource,
+      emailSourceUrl: candidacies.emailSourceUrl,
+      emailAddedAt: candidacies.emailAddedAt,
+      emailAddedBy: staffAccounts.email,
       homepageUrl: candidacies.homepageUrl,
       source: candidacies.source,
       updatedAt: candidacies.updatedAt,
@@ -125,6 +138,7 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
     .from(candidacies)
     .innerJoin(parties, eq(parties.id, candidacies.partyId))
     .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+    .leftJoin(staffAccounts, eq(staffAccounts.id, candidacies.emailAddedBy))
     .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
     .get();
   if (!candidacy) return null;
@@ -143,9 +157,14 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
     .where(eq(pledgeHistory.candidacyId, candidacy.id))
     .orderBy(desc(pledgeHistory.id))
     .all();
+  const { emailSource, emailSourceUrl, emailAddedAt, emailAddedBy, ...rest } = candidacy;
   return {
-    candidacy,
-    emailSource: candidacy.email ? emailSourceOf({ source: candidacy.source }) : null,
+    candidacy: rest,
+    emailSource: !candidacy.email
+      ? null
+      : emailSource === "staff"
+        ? { added: "staff" as const, sourceUrl: emailSourceUrl, addedBy: emailAddedBy, addedAt: emailAddedAt }
+        : { added: "import" as const, ...importOf({ source: candidacy.source }) },
     history,
     asks: countAsksNaming({ candidacyId: candidacy.id }),
   };
@@ -154,7 +173,7 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
 // The importers write their kind ("dc-candidates") as a candidacy's source,
 // so the newest applied run of that kind is the import the email came from
 // (or a later one that left it as it was).
-function emailSourceOf({ source }: { source: string }) {
+function importOf({ source }: { source: string }) {
   if (!(importKinds as readonly string[]).includes(source)) return { source, importedAt: null };
   const run = db
     .select({ finishedAt: importRuns.finishedAt })

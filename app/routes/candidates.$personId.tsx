@@ -36,8 +36,13 @@ export function loader({ params, request }: LoaderFunctionArgs) {
   const page = findCandidatePage({ personId: params.personId ?? "" });
   if (!page) throw new Response("Not found", { status: 404 });
   const query = parseCandidatePageQuery(new URL(request.url).searchParams);
+  const { emailOrigin } = page;
   return {
     ...page,
+    emailOrigin:
+      emailOrigin?.from === "campaign"
+        ? { ...emailOrigin, addedAt: emailOrigin.addedAt ? shortDate(emailOrigin.addedAt) : null }
+        : emailOrigin,
     asked: suppressCount(page.asked),
     ...query,
     contactEmail: findCampaign()?.fromEmail ?? null,
@@ -72,6 +77,7 @@ export default function CandidatePage() {
     linkRequested,
     recorded,
     contactEmail,
+    emailOrigin,
   } = useLoaderData<typeof loader>();
   // Every point signed, even by a candidate who has since withdrawn: the answers stand.
   const allSigned = pledge.signedEveryPoint;
@@ -251,8 +257,19 @@ export default function CandidatePage() {
           ) : null}
           <p>
             We can email you a link to sign the pledge. For your security we send it only to the email address published
-            for you by Democracy Club, never to an address typed here.
+            for you{emailOrigin?.from === "campaign" ? "" : " by Democracy Club"}, never to an address typed here.
           </p>
+          {emailOrigin?.from === "campaign" ? (
+            <p>
+              Email address published at{" "}
+              <a href={emailOrigin.url ?? undefined} className="break-anywhere">
+                {emailOrigin.url}
+              </a>
+              , added by the campaign{emailOrigin.addedAt ? ` on ${emailOrigin.addedAt}` : ""}.
+            </p>
+          ) : emailOrigin?.from === "import" ? (
+            <p>Email address from Democracy Club.</p>
+          ) : null}
           <Form method="post">
             <button type="submit" className="button button--secondary">
               Email me a signing link

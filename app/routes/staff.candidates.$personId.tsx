@@ -6,15 +6,19 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
+import { ErrorSummary } from "~/components/error-summary";
+import { TextArea, TextField } from "~/components/field";
 import { findCandidatePage } from "~/models/candidacy.server";
+import { removeStaffCandidateEmail, setCandidateEmail } from "~/models/candidate-contact.server";
 import { sendSigningLinkByStaff } from "~/models/signing-link.server";
 import { findCandidateForStaff } from "~/models/staff-candidates.server";
 import { shortDate } from "~/utils/names";
 import { paths, withQuery } from "~/utils/paths";
 import { pledgeStatusLabels, pointAnswerLabel, trustMarkLabels } from "~/utils/pledge";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
+import { errorTitle, type FieldErrors } from "~/utils/forms";
 import { csrfField } from "~/utils/staff-form";
 import { ukDateTime } from "~/utils/time";
 
@@ -22,10 +26,10 @@ export { ErrorBoundary } from "~/components/route-error";
 
 export const headers: HeadersFunction = () => staffPageHeaders;
 
-export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
-  { title: page ? `${page.candidacy.name} – Candidates – Staff console` : "Candidate not found – Staff console" },
-  noIndex,
-];
+// The page's own <title> says "Error: " when a form on it has errors; the
+// meta title is only for a candidate not found.
+export const meta: MetaFunction<typeof loader> = ({ data: page }) =>
+  page ? [noIndex] : [{ title: "Candidate not found – Staff console" }, noIndex];
 
 const linkNotices = {
   sent: "A fresh signing link is on its way to the candidate's published email address.",
@@ -33,6 +37,13 @@ const linkNotices = {
     "No link was sent: this candidate has had as many signing links this hour as we send anyone. Try again later.",
   "no-email": "No link was sent: there is no published email address for this candidate.",
   withdrawn: "No link was sent: this candidate is no longer standing.",
+} as const;
+
+const emailNotices = {
+  saved: "The email address is saved with where it is published, and written to the audit log.",
+  changed:
+    "The email address is saved with where it is published, and written to the audit log. Signing links sent to the old address no longer work.",
+  removed: "The staff-added email address is removed and its signing links no longer work.",
 } as const;
 
 const pledgeNotices = {
@@ -57,14 +68,27 @@ export function loader({ request, params }: LoaderFunctionArgs) {
       csrfToken: session.csrfToken,
       linkNotice: noticeOf(linkNotices, query.get("link")),
       pledgeNotice: noticeOf(pledgeNotices, query.get("pledge")),
+      emailNotice: noticeOf(emailNotices, query.get("email")),
       candidacy: { ...candidacy, updatedAt: ukDateTime(candidacy.updatedAt) },
-      emailSource: emailSource
-        ? {
-            fromImport: emailSource.source === "dc-candidates" || emailSource.source === "oi-candidates",
-            importedAt: emailSource.importedAt ? ukDateTime(emailSource.importedAt) : null,
-            source: emailSource.source,
-          }
-        : null,
+      emailSource:
+        emailSource === null
+          ? null
+          : emailSource.added === "staff"
+            ? {
+                fromImport: false,
+                importedAt: null,
+                source: "staff",
+                staff: {
+                  sourceUrl: emailSource.sourceUrl,
+                  addedBy: emailSource.addedBy,
+                  addedAt: emailSource.addedAt ? shortDate(emailSource.addedAt) : null,
+                },
+              }
+            : {
+                fromImport: emailSource.source === "dc-candidates" || emailSource.source === "oi-candidates",
+                importedAt: emailSource.importedAt ? ukDateTime(emailSource.importedAt) : null,
+                source: emailSource.source,
+              },
       points: page.points.map((p) => ({
         ...p,
         answeredAt: p.answeredAt ? shortDate(p.answeredAt) : null,
@@ -86,7 +110,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const personId = params.personId ?? "";
   const found = findCandidateForStaff({ personId });
   if (!found) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
-  if (form.get("intent") !== "send-link") throw new Response("Bad request", { status: 400, headers: staffPageHeaders });
+  const intent = form.get("intent");
+  const account = { id: session.account.id, email: session.account.email };
+  const candidacyId = found.candidacy.id;
+  const backTo = (email: keyof typeof emailNotices) =>
+    redirect(`${withQuery(paths.staffCandidate(personId), { email })}#contact-details`, { headers: staffPageHeaders });
+  if (intent === "set-email") {
+    const values = { email: String(form.get("email") ?? ""), sourceUrl: String(form.get("sourceUrl") ?? "") };
+    const saved = setCandidateEmail({ candidacyId, ...values, account, now: new Date() });
+    if (saved.status === "invalid") return emailReply({ form: "set-email", errors: saved.errors, values });
+    if (saved.status === "unknown") throw new Response("Not found", { status: 404, headers: staffPageHeaders });
+    throw backTo(saved.changed ? "changed" : "saved");
+  }
+  if (intent === "remove-email") {
+    const values = { reason: String(form.get("reason") ?? "") };
+    const removed = removeStaffCandidateEmail({ candidacyId, reason: values.reason, account, now: new Date() });
+    if (removed.status === "invalid") return emailReply({ form: "remove-email", errors: removed.errors, values });
+    if (removed.status === "unknown") throw new Response("Not found", { status: 404, headers: staffPageHeaders });
+    if (removed.status === "not-staff-added")
+      return emailReply({
+        form: "remove-email",
+        errors: { reason: "Only an address staff added can be removed here; this one came from an import" },
+        values,
+      });
+    throw backTo("removed");
+  }
+  if (intent !== "send-link") throw new Response("Bad request", { status: 400, headers: staffPageHeaders });
   const sent = sendSigningLinkByStaff({
     candidacyId: found.candidacy.id,
     actor: session.account.email,
@@ -98,16 +147,56 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
 }
 
+type EmailReply = { form: "set-email" | "remove-email"; errors: FieldErrors; values: Record<string, string> };
+
+function emailReply(reply: EmailReply) {
+  return data(reply, { status: 400, headers: staffPageHeaders });
+}
+
 const importNames: Record<string, string> = {
   "dc-candidates": "Democracy Club candidates import",
   "oi-candidates": "Open Innovations candidates import",
 };
+
+type EmailSourceView = {
+  fromImport: boolean;
+  importedAt: string | null;
+  source: string;
+  staff?: { sourceUrl: string | null; addedBy: string | null; addedAt: string | null };
+} | null;
+
+function EmailSourceLine({ emailSource }: { emailSource: EmailSourceView }) {
+  if (emailSource?.staff) {
+    const { sourceUrl, addedBy, addedAt } = emailSource.staff;
+    return (
+      <>
+        Added by {addedBy ?? "a member of staff"}
+        {addedAt ? ` on ${addedAt}` : ""}
+        {sourceUrl ? (
+          <>
+            {" "}
+            from <a href={sourceUrl}>{sourceUrl}</a>
+          </>
+        ) : null}
+      </>
+    );
+  }
+  if (emailSource?.fromImport)
+    return (
+      <>
+        From the {importNames[emailSource.source]}
+        {emailSource.importedAt ? ` (last run ${emailSource.importedAt})` : ""}
+      </>
+    );
+  return <>Source: {emailSource?.source ?? "unknown"}</>;
+}
 
 export default function StaffCandidate() {
   const {
     csrfToken,
     linkNotice,
     pledgeNotice,
+    emailNotice,
     candidacy,
     emailSource,
     points,
@@ -118,10 +207,16 @@ export default function StaffCandidate() {
     history,
     asks,
   } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  const emailForm = reply?.form === "set-email" ? reply : null;
+  const removeForm = reply?.form === "remove-email" ? reply : null;
+  const errors = reply?.errors ?? {};
   const standing = candidacy.status === "standing";
   const reachedByMail = asks.deliveries.mail + asks.deliveries.digest;
   return (
     <>
+      <title>{errorTitle(`${candidacy.name} – Candidates – Staff console`, errors)}</title>
+      <ErrorSummary errors={errors} />
       <p>
         <Link to={paths.staffCandidates} className="back-link">
           Back to candidates
@@ -157,35 +252,96 @@ export default function StaffCandidate() {
         </div>
       </dl>
 
-      <h2 className="heading-l">Contact details</h2>
-      <dl className="summary-list">
-        <div>
-          <dt>Email</dt>
-          <dd className="break-anywhere">
-            {candidacy.email ? (
-              <>
-                {candidacy.email}
-                <br />
-                <span className="hint">
-                  {emailSource?.fromImport
-                    ? `From the ${importNames[emailSource.source]}${
-                        emailSource.importedAt ? ` (last run ${emailSource.importedAt})` : ""
-                      }`
-                    : `Source: ${emailSource?.source ?? "unknown"}`}
-                </span>
-              </>
-            ) : (
-              "No published email"
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt>Website</dt>
-          <dd className="break-anywhere">
-            {candidacy.homepageUrl ? <a href={candidacy.homepageUrl}>{candidacy.homepageUrl}</a> : "None published"}
-          </dd>
-        </div>
-      </dl>
+      <section id="contact-details" aria-labelledby="contact-details-title">
+        <h2 className="heading-l" id="contact-details-title">
+          Contact details
+        </h2>
+        {emailNotice ? (
+          <div className="inset-text" role="status">
+            <p>{emailNotice}</p>
+          </div>
+        ) : null}
+        <dl className="summary-list">
+          <div>
+            <dt>Email</dt>
+            <dd className="break-anywhere">
+              {candidacy.email ? (
+                <>
+                  {candidacy.email}
+                  <br />
+                  <span className="hint">
+                    <EmailSourceLine emailSource={emailSource} />
+                  </span>
+                </>
+              ) : (
+                "No published email"
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>Website</dt>
+            <dd className="break-anywhere">
+              {candidacy.homepageUrl ? <a href={candidacy.homepageUrl}>{candidacy.homepageUrl}</a> : "None published"}
+            </dd>
+          </div>
+        </dl>
+
+        <h3 className="heading-m">Add or correct the email address</h3>
+        <p>
+          Use an address the candidate publishes themselves, such as on their own or their party&apos;s website. It then
+          counts as their published address: asks and signing links go to it, and their public page says where it was
+          found. A later import keeps it, and lists any different address the file has as a conflict.
+        </p>
+        <Form method="post" noValidate>
+          <input type="hidden" name={csrfField} value={csrfToken} />
+          <TextField
+            id="email"
+            label="Email address"
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={emailForm?.values.email ?? candidacy.email ?? ""}
+            error={emailForm?.errors.email}
+          />
+          <TextField
+            id="sourceUrl"
+            label="Where is it published?"
+            hint="The web address of the page that shows this email address, starting https://"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={emailForm?.values.sourceUrl ?? emailSource?.staff?.sourceUrl ?? ""}
+            error={emailForm?.errors.sourceUrl}
+          />
+          <button type="submit" name="intent" value="set-email" className="button">
+            Save the email address
+          </button>
+        </Form>
+
+        {emailSource?.staff ? (
+          <>
+            <h3 className="heading-m">Remove the staff-added address</h3>
+            <p>
+              If the address is wrong or no longer published, remove it. {candidacy.name} is then left with no email
+              address, and the signing links sent to it stop working.
+            </p>
+            <Form method="post" noValidate>
+              <input type="hidden" name={csrfField} value={csrfToken} />
+              <TextArea
+                id="reason"
+                label="Why is it being removed?"
+                hint="This goes in the audit log."
+                rows={3}
+                maxLength={500}
+                defaultValue={removeForm?.values.reason ?? ""}
+                error={removeForm?.errors.reason}
+              />
+              <button type="submit" name="intent" value="remove-email" className="button button--warning">
+                Remove the email address
+              </button>
+            </Form>
+          </>
+        ) : null}
+      </section>
 
       <h2 className="heading-l">Asks</h2>
       <p>

@@ -159,6 +159,7 @@ async function applyAction({
   const applied = applyUpload({
     ...upload,
     confirmedWithdrawals: Number.isInteger(confirmed) && confirmed > 0 ? confirmed : null,
+    replaceStaffEmails: form.get("replaceStaffEmails") === "yes",
     actor: session.account.email,
     now,
   });
@@ -300,6 +301,25 @@ function Checked({
         <input type="hidden" name="sha256" value={upload.sha256} />
         <input type="hidden" name="fileName" value={upload.fileName} />
         <input type="hidden" name="kind" value={upload.kind ?? ""} />
+        {summary.conflicts > 0 ? (
+          <ChoiceGroup
+            id="replaceStaffEmails"
+            name="replaceStaffEmails"
+            type="checkbox"
+            legend="Conflicts with staff-added data"
+            hint="Staff added these email addresses with the page each is published on. Unless you tick this, they are kept and the file's addresses are ignored."
+            checked={[]}
+            options={[
+              {
+                value: "yes",
+                label:
+                  summary.conflicts === 1
+                    ? "Replace the staff-added address with the file's"
+                    : `Replace the ${summary.conflicts} staff-added addresses with the file's`,
+              },
+            ]}
+          />
+        ) : null}
         {n > 0 ? (
           <ChoiceGroup
             id="confirmWithdrawals"
@@ -352,6 +372,7 @@ const changeHeadings = {
   updated: "Updated",
   withdrawn: "Withdrawn",
   removed: "Removed",
+  conflict: "Conflicts with staff-added data",
 } as const;
 
 function ChangeTables({ summary }: { summary: ImportSummary }) {
@@ -361,6 +382,7 @@ function ChangeTables({ summary }: { summary: ImportSummary }) {
       <ChangeTable type="updated" table={summary.changes.updated} />
       <WithdrawalTable table={summary.withdrawals} />
       <ChangeTable type="removed" table={summary.changes.removed} />
+      <ChangeTable type="conflict" table={summary.changes.conflict} />
       <p>Unchanged: {summary.unchanged}</p>
     </>
   );
@@ -370,7 +392,7 @@ function More({ shown, total }: { shown: number; total: number }) {
   return total > shown ? <p>…and {total - shown} more (the command line's --dry-run lists every one).</p> : null;
 }
 
-function ChangeTable({ type, table }: { type: "added" | "updated" | "removed"; table: PlanTable }) {
+function ChangeTable({ type, table }: { type: "added" | "updated" | "removed" | "conflict"; table: PlanTable }) {
   if (table.total === 0) return null;
   const caption = `${changeHeadings[type]} (${table.total})`;
   return (
@@ -385,6 +407,7 @@ function ChangeTable({ type, table }: { type: "added" | "updated" | "removed"; t
               <th scope="col">Key</th>
               <th scope="col">Name</th>
               {type === "updated" ? <th scope="col">Before → after</th> : null}
+              {type === "conflict" ? <th scope="col">Staff-added → file value</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -393,7 +416,7 @@ function ChangeTable({ type, table }: { type: "added" | "updated" | "removed"; t
                 <td>{change.entity}</td>
                 <td className="break-anywhere">{change.key}</td>
                 <td>{change.label}</td>
-                {type === "updated" ? (
+                {type === "updated" || type === "conflict" ? (
                   <td className="break-anywhere">
                     {(change.details ?? []).map((detail) => (
                       <div key={detail}>{detail}</div>
