@@ -6,6 +6,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
 import {
   boardHref,
+  boardTableRow,
   filterBoard,
   pageOf,
   sortBoard,
@@ -58,7 +59,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     // Headline counts follow the filters (except status), so "Labour in Wales" reads sensibly.
     summary: summariseBoard(filterBoard(all, { ...query, status: undefined })),
     matching: filtered.length,
-    rows,
+    rows: rows.map(boardTableRow),
     page,
     pages,
     nations: nations.filter((n) => all.some((r) => r.nation === n)),
@@ -148,6 +149,7 @@ export default function Board() {
                 </td>
                 <td>
                   <PledgeTag status={r.status} signed={r.signed} pointCount={data.pointCount} />
+                  {r.trust ? <small>{r.trust}</small> : null}
                 </td>
               </tr>
             ))}
