@@ -40,7 +40,7 @@ test("filtering the board puts every choice in the address, so the view can be s
   const page = await browser.context.newPage();
   await page.goto(`${baseUrl}/board`);
   await page.getByLabel("Nation").selectOption("Scotland");
-  await page.getByLabel("Status").selectOption("signed-all");
+  await page.getByLabel("Status", { exact: true }).selectOption("signed-all");
   await page.getByRole("button", { name: "Apply filters" }).click();
   // The unfiltered rows stay on the page until the filtered view renders, so
   // waiting for a row proves nothing: poll for the filtered rows themselves.
