@@ -4,7 +4,7 @@
 // ask form and the ask and digest mails all come here, so they always agree.
 import { asc, eq, sql } from "drizzle-orm";
 import { candidacies, constituencies, parties, pledgePointAnswers, pledges } from "#db/schema";
-import type { PledgeAnswer } from "#db/enums";
+import type { PledgeAnswer, TrustMark } from "#db/enums";
 import { findCampaign } from "~/models/campaign.server";
 import { db } from "~/utils/db.server";
 import { pledgeStatusOf, signedEveryPoint, type PledgeStatus } from "~/utils/pledge";
@@ -100,7 +100,7 @@ export type CandidacyStatusRow = {
   signed: number;
   declined: number;
   status: PledgeStatus;
-  trustMark: string | null;
+  trustMark: TrustMark | null;
   statement: string | null;
   firstAnsweredAt: string | null;
   updatedAt: string | null;
@@ -179,23 +179,35 @@ export function listCandidacyStatuses(): CandidacyStatusRow[] {
 
 /**
  * The pledge of each candidacy the constituency page lists (every candidacy
- * in the constituency), by candidacy id.
+ * in the constituency), by candidacy id, with how we know it and when it last
+ * changed, for the trust mark beside each row.
  */
 export function listPledgesInConstituency({
   constituencyCode,
 }: {
   constituencyCode: string;
-}): Map<number, CandidacyPledge> {
+}): Map<number, CandidacyPledge & { trustMark: TrustMark | null; updatedAt: string | null }> {
   const points = findCampaign()?.points ?? [];
   const rows = db
-    .select({ id: candidacies.id, candidacyStatus: candidacies.status, answers: candidacyAnswersJson })
+    .select({
+      id: candidacies.id,
+      candidacyStatus: candidacies.status,
+      answers: candidacyAnswersJson,
+      trustMark: pledges.trustMark,
+      updatedAt: pledges.updatedAt,
+    })
     .from(candidacies)
+    .leftJoin(pledges, eq(pledges.candidacyId, candidacies.id))
     .where(eq(candidacies.constituencyCode, constituencyCode))
     .all();
   return new Map(
     rows.map((row) => [
       row.id,
-      candidacyPledge({ standing: row.candidacyStatus === "standing", answers: row.answers, points }),
+      {
+        ...candidacyPledge({ standing: row.candidacyStatus === "standing", answers: row.answers, points }),
+        trustMark: row.trustMark,
+        updatedAt: row.updatedAt,
+      },
     ]),
   );
 }

@@ -6,6 +6,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
 import {
   boardHref,
+  boardTableRow,
   filterBoard,
   pageOf,
   sortBoard,
@@ -19,6 +20,7 @@ import { socialMeta } from "~/utils/social-meta";
 import { candidatesWhoSignedLabel, pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
 import { SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
+import { TableScroll } from "~/components/table-scroll";
 import { paths } from "~/utils/paths";
 
 export const headers = publicPageHeaders;
@@ -58,7 +60,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     // Headline counts follow the filters (except status), so "Labour in Wales" reads sensibly.
     summary: summariseBoard(filterBoard(all, { ...query, status: undefined })),
     matching: filtered.length,
-    rows,
+    rows: rows.map(boardTableRow),
     page,
     pages,
     nations: nations.filter((n) => all.some((r) => r.nation === n)),
@@ -126,33 +128,36 @@ export default function Board() {
       {rows.length === 0 ? (
         <p>No candidates match these filters.</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">Candidates and their pledge status</caption>
-          <thead>
-            <tr>
-              <SortHeader query={query} sort="candidate" label="Candidate" />
-              <SortHeader query={query} sort="party" label="Party" />
-              <SortHeader query={query} sort="constituency" label="Constituency" />
-              <SortHeader query={query} sort="status" label="Status" />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <th scope="row">
-                  <Link to={paths.candidate(r.personId)}>{r.name}</Link>
-                </th>
-                <td>{r.partyName}</td>
-                <td>
-                  <Link to={paths.constituency(r.constituencySlug)}>{r.constituencyName}</Link>
-                </td>
-                <td>
-                  <PledgeTag status={r.status} signed={r.signed} pointCount={data.pointCount} />
-                </td>
+        <TableScroll label="Candidates and their pledge status">
+          <table className="table">
+            <caption className="visually-hidden">Candidates and their pledge status</caption>
+            <thead>
+              <tr>
+                <SortHeader query={query} sort="candidate" label="Candidate" />
+                <SortHeader query={query} sort="party" label="Party" />
+                <SortHeader query={query} sort="constituency" label="Constituency" />
+                <SortHeader query={query} sort="status" label="Status" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row">
+                    <Link to={paths.candidate(r.personId)}>{r.name}</Link>
+                  </th>
+                  <td>{r.partyName}</td>
+                  <td>
+                    <Link to={paths.constituency(r.constituencySlug)}>{r.constituencyName}</Link>
+                  </td>
+                  <td>
+                    <PledgeTag status={r.status} signed={r.signed} pointCount={data.pointCount} />
+                    {r.trust ? <small>{r.trust}</small> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {pages > 1 ? (
         <nav className="pagination" aria-label="Pages">

@@ -11,6 +11,7 @@ import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { readPostcodeParam } from "~/utils/page-query";
 import { socialMeta } from "~/utils/social-meta";
 import { paths, withQuery } from "~/utils/paths";
+import { trustMarkNote } from "~/utils/pledge";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Constituency not found" }];
@@ -42,7 +43,18 @@ export function loader({ params, request }: LoaderFunctionArgs) {
   }).map((c) => {
     // Both lists are read in this one synchronous loader, so every candidate has a pledge.
     const pledge = pledges.get(c.id);
-    return { ...c, signed: pledge?.signed ?? 0, pledge: pledge?.status ?? "no-answer" };
+    return {
+      ...c,
+      signed: pledge?.signed ?? 0,
+      pledge: pledge?.status ?? "no-answer",
+      trust: pledge
+        ? trustMarkNote({
+            trustMark: pledge.trustMark,
+            updatedAt: pledge.updatedAt,
+            answered: pledge.signed + pledge.declined > 0,
+          })
+        : null,
+    };
   });
   const { postcode } = readPostcodeParam(new URL(request.url).searchParams);
   return {
@@ -129,6 +141,7 @@ export default function ConstituencyPage() {
                 <td>{c.partyName}</td>
                 <td>
                   <PledgeTag status={c.pledge} signed={c.signed} pointCount={pointCount} />
+                  {c.trust ? <small>{c.trust}</small> : null}
                 </td>
               </tr>
             ))}

@@ -2,7 +2,7 @@
 // rows listCandidacyStatuses() returns, so the rules are tested without a server.
 // The page's own links use boardHref, so this module stays free of zod: the
 // query string is parsed in board-query.server.ts.
-import type { PledgeStatus } from "./pledge";
+import { trustMarkNote, type PledgeStatus, type trustMarkLabels } from "./pledge";
 import { paths } from "./paths";
 
 export type BoardRow = {
@@ -18,7 +18,11 @@ export type BoardRow = {
   regionName: string | null;
   standing: boolean;
   signed: number;
+  declined: number;
   status: PledgeStatus;
+  trustMark: keyof typeof trustMarkLabels | null;
+  /** When the pledge last changed; null until the candidate has one. */
+  updatedAt: string | null;
 };
 
 export const PAGE_SIZE = 50;
@@ -70,6 +74,29 @@ export function sortBoard(rows: BoardRow[], sort: BoardQuery["sort"]): BoardRow[
     status: (a, b) => statusOrder[a.status] - statusOrder[b.status] || byConstituency(a, b),
   };
   return [...rows].sort(compare[sort]);
+}
+
+/**
+ * What one row of the board's table shows, and no more: the page carries its
+ * loader data as JSON beside the HTML, fifty rows at a time, so statements and
+ * answers stay on the candidate page.
+ */
+export function boardTableRow(row: BoardRow) {
+  return {
+    id: row.id,
+    personId: row.personId,
+    name: row.name,
+    partyName: row.partyName,
+    constituencyName: row.constituencyName,
+    constituencySlug: row.constituencySlug,
+    status: row.status,
+    signed: row.signed,
+    trust: trustMarkNote({
+      trustMark: row.trustMark,
+      updatedAt: row.updatedAt,
+      answered: row.signed + row.declined > 0,
+    }),
+  };
 }
 
 export function pageOf<T>(rows: T[], page: number) {

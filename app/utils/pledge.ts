@@ -1,3 +1,5 @@
+import { shortDate } from "./names";
+
 /** The longest public statement a candidate can give with their answers. */
 export const STATEMENT_MAX = 1_000;
 
@@ -21,6 +23,27 @@ export const trustMarkLabels = {
   "verified-by-email": "Verified by email",
   "recorded-by-campaign": "Recorded by the campaign",
 } as const;
+type TrustMarkKey = keyof typeof trustMarkLabels;
+
+/**
+ * "Verified by email, 3 Jun 2024": a board or constituency row's trust mark
+ * and the day its pledge last changed, so a reader of a list can tell a
+ * signed link from a pledge the campaign recorded without opening each
+ * candidate. Null until the candidate has answered a point: a recorded
+ * pledge withdrawn to "not answered" vouches for nothing.
+ */
+export function trustMarkNote({
+  trustMark,
+  updatedAt,
+  answered,
+}: {
+  trustMark: TrustMarkKey | null;
+  updatedAt: string | null;
+  answered: boolean;
+}): string | null {
+  if (!trustMark || !answered) return null;
+  return updatedAt ? `${trustMarkLabels[trustMark]}, ${shortDate(updatedAt)}` : trustMarkLabels[trustMark];
+}
 
 /** The words for one point's answer, on the candidate page, the signing form and the candidate's mail. */
 export function pointAnswerLabel(answer: "signed" | "declined" | null | undefined): string {

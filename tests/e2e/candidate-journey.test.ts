@@ -167,7 +167,11 @@ test("an ask reaches a candidate, who signs three points and declines one throug
     page,
     `${app.baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AA`,
     "the constituency page to show her answers",
-    async (p) => (await candidateCell(p, "Ruth Adeyemi").textContent()) === "Signed 3 of 4",
+    // Her row says how the pledge is known and when, as the board's does.
+    async (p) =>
+      /^Signed 3 of 4\nVerified by email, \d{1,2} [A-Z][a-z]{2} \d{4}$/.test(
+        await candidateCell(p, "Ruth Adeyemi").innerText(),
+      ),
   );
 
   const notice = await waitFor(
@@ -221,7 +225,7 @@ test("an ask reaches a candidate, who signs three points and declines one throug
     page,
     `${app.baseUrl}/constituencies/brackenby-vale?postcode=ZZ4%201AA`,
     "the constituency page to show her new answers",
-    async (p) => (await candidateCell(p, "Ruth Adeyemi").textContent()) === "Signed every point",
+    async (p) => /^Signed every point\nVerified by email, /.test(await candidateCell(p, "Ruth Adeyemi").innerText()),
   );
   await page.getByRole("link", { name: "Ask your candidates to sign" }).click();
   await page.getByRole("link", { name: "Thank Ruth Adeyemi" }).waitFor();

@@ -3,9 +3,14 @@ import { join } from "node:path";
 import { createRemixStub } from "@remix-run/testing";
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
+import { writeTransaction } from "#db/index";
 import { runImport } from "~/importers/import.server";
 import { loadCampaignSettings } from "~/importers/campaign.server";
+import { findCampaign } from "~/models/campaign.server";
+import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.server";
 import Board, { loader } from "~/routes/board";
+import ConstituencyPage, { loader as constituencyLoader } from "~/routes/constituencies.$slug";
+import { db } from "~/utils/db.server";
 import { fixtureElectionDir } from "../fixture-election";
 import { realDataDir } from "../real-data";
 import { insertCampaign, insertCandidacy, insertConstituency, insertParty, insertPledgeByCampaign } from "../factories";
@@ -58,6 +63,49 @@ test("counts and filters follow the recorded pledges", () => {
       .sort(),
   ).toEqual([sian.personId, quiet.personId].sort());
   expect(data.summary.byParty.find((t) => t.key === "PP53")?.signed).toBe(3);
+});
+
+test("each answered row on the board and the constituency page says how we know and when", async () => {
+  insertCampaign({ points: ["One.", "Two."].map((title) => ({ title, body: title })) });
+  const seat = insertConstituency({ name: "Brackenby Vale" });
+  const verified = insertCandidacy({ constituency: seat, name: "Ruth Verified", email: "ruth@example.org" });
+  const recorded = insertCandidacy({ constituency: seat, name: "Edward Recorded" });
+  insertCandidacy({ constituency: seat, name: "Zoe Quiet" });
+  const link = writeTransaction(db, () =>
+    issueSigningLink({ candidacyId: verified.id, now: new Date("2024-06-02T09:00:00Z") }),
+  )!;
+  const points = findCampaign()!.points;
+  recordPledgeFromLink({
+    token: link.url.split("/pledge/sign/")[1]!,
+    answers: { [points[0]!.id]: "signed", [points[1]!.id]: "signed" },
+    statement: null,
+    now: new Date("2024-06-03T10:00:00Z"),
+  });
+  record(recorded.personId, [], [1, 2]);
+
+  const Stub = createRemixStub([
+    { path: "/board", Component: Board, loader: () => boardData() },
+    {
+      path: "/constituencies/:slug",
+      Component: ConstituencyPage,
+      loader: ({ params, request }) => constituencyLoader({ params, request, context: {} }),
+    },
+  ]);
+  const rowText = (table: HTMLElement, name: string) =>
+    within(table).getByRole("rowheader", { name }).closest("tr")!.textContent!.replace(/\s+/g, " ");
+
+  const { unmount } = render(<Stub initialEntries={["/board"]} />);
+  const board = await screen.findByRole("table", { name: "Candidates and their pledge status" });
+  expect(rowText(board, "Ruth Verified")).toMatch(/Signed every point ?Verified by email, 3 Jun 2024$/);
+  expect(rowText(board, "Edward Recorded")).toMatch(/Declined ?Recorded by the campaign, 20 Jun 2024$/);
+  expect(rowText(board, "Zoe Quiet")).toMatch(/No answer yet$/);
+  unmount();
+
+  render(<Stub initialEntries={[`/constituencies/${seat.slug}`]} />);
+  const rows = await screen.findByRole("table", { name: "Candidates standing in Brackenby Vale" });
+  expect(rowText(rows, "Ruth Verified")).toMatch(/Signed every point ?Verified by email, 3 Jun 2024$/);
+  expect(rowText(rows, "Edward Recorded")).toMatch(/Declined ?Recorded by the campaign, 20 Jun 2024$/);
+  expect(rowText(rows, "Zoe Quiet")).toMatch(/No answer yet$/);
 });
 
 describe.skipIf(!realDir)("with the real 2024 election", () => {

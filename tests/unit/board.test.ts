@@ -1,5 +1,14 @@
 import { expect, test } from "vitest";
-import { boardHref, filterBoard, PAGE_SIZE, pageOf, sortBoard, summariseBoard, type BoardRow } from "~/utils/board";
+import {
+  boardHref,
+  boardTableRow,
+  filterBoard,
+  PAGE_SIZE,
+  pageOf,
+  sortBoard,
+  summariseBoard,
+  type BoardRow,
+} from "~/utils/board";
 import { parseBoardQuery } from "~/utils/page-query";
 import { bestPledgeStatus, pledgeStatusOf } from "~/utils/pledge";
 
@@ -19,7 +28,10 @@ function row(overrides: Partial<BoardRow>): BoardRow {
     regionName: "North East",
     standing: true,
     signed: 0,
+    declined: 0,
     status: "no-answer",
+    trustMark: null,
+    updatedAt: null,
     ...overrides,
   };
 }
@@ -122,4 +134,37 @@ test("paging keeps every filter in the link and clamps out-of-range pages", () =
   const query = parseBoardQuery(new URLSearchParams("nation=Wales&status=signed-all&sort=party"));
   expect(boardHref(query, { page: 2 })).toBe("/board?nation=Wales&status=signed-all&sort=party&page=2");
   expect(boardHref(query, { sort: "constituency" })).toBe("/board?nation=Wales&status=signed-all");
+});
+
+test("a row shows its trust mark and the day its pledge last changed, and carries nothing the table does not show", () => {
+  const verified = row({
+    name: "Fay Ford",
+    status: "signed-all",
+    signed: 4,
+    trustMark: "verified-by-email",
+    // 23:30 in London on 3 June is still 3 June there, whatever UTC says.
+    updatedAt: "2024-06-03T22:30:00.000Z",
+  });
+  expect(boardTableRow(verified)).toEqual({
+    id: verified.id,
+    personId: verified.personId,
+    name: "Fay Ford",
+    partyName: "Labour Party",
+    constituencyName: "Kirkmoor and Dunley",
+    constituencySlug: "kirkmoor-and-dunley",
+    status: "signed-all",
+    signed: 4,
+    trust: "Verified by email, 3 Jun 2024",
+  });
+  const declined = row({
+    status: "declined",
+    declined: 4,
+    trustMark: "recorded-by-campaign",
+    updatedAt: "2024-06-20T10:00:00.000Z",
+  });
+  expect(boardTableRow(declined).trust).toBe("Recorded by the campaign, 20 Jun 2024");
+  // A recorded pledge later withdrawn to "not answered" vouches for nothing.
+  const cleared = row({ trustMark: "recorded-by-campaign", updatedAt: "2024-06-21T10:00:00.000Z" });
+  expect(boardTableRow(cleared).trust).toBeNull();
+  expect(boardTableRow(row({})).trust).toBeNull();
 });

@@ -1,0 +1,210 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
+import Database from "better-sqlite3";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startFixtureServer } from "./fixture-server";
+import { useBrowser } from "./use-browser";
+import type { AppServer } from "../../scripts/app-server";
+
+// An organiser brings a new seat and its first candidate in from the browser,
+// on a phone, with JavaScript on and off: each file's dry run shows what it
+// would add, a second press imports it, and the import history lists the run;
+// a bad file is refused with its problems by line and column and nothing
+// changes. Each run has its own server, so its imports are its own.
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const organiser = "imports@campaign.example";
+const password = "slate roof under summer rain";
+const browsers = {
+  on: useBrowser(),
+  off: useBrowser({ javaScriptEnabled: false }),
+};
+
+type Files = { seat: string; candidates: string; bad: string; candidateName: string; seatCode: string };
+
+/**
+ * The three files, built with the tests' own factories. Those open the app's
+ * database connection as they load, so they get one of their own, in a temp
+ * folder, before they are imported: never the server's, never var/.
+ */
+async function writeFiles(js: "on" | "off"): Promise<Files> {
+  process.env.DATABASE_PATH ??= join(mkdtempSync(join(tmpdir(), "pledge-e2e-factories-")), "unused.sqlite");
+  const { buildCandidate, buildSeat, dcCsv, hocCsv, writeInputFile } = await import("../factories");
+  // A seat the fixture election does not have: a candidate in one of its
+  // seats would withdraw the others there, as a real partial file would.
+  const seat = buildSeat({ name: `Harbury Cross ${js}` });
+  const ada = buildCandidate(seat, { person_name: "Ada Quennell" });
+  return {
+    seat: writeInputFile(`harbury-seat-${js}.csv`, hocCsv([seat])),
+    candidates: writeInputFile(`harbury-candidates-${js}.csv`, dcCsv([ada])),
+    // Line 2 (the first after the header) has a person_id that is not a number.
+    bad: writeInputFile(`bad-candidates-${js}.csv`, dcCsv([{ ...buildCandidate(seat), person_id: "not-a-number" }])),
+    candidateName: ada.person_name as string,
+    seatCode: seat.gssCode,
+  };
+}
+
+async function phonePage(js: "on" | "off") {
+  const page = await browsers[js].context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  return page;
+}
+
+/** Rows from the server's database, read-only, as the test sees what the app did. */
+function query<T>(app: AppServer, sql: string, ...params: unknown[]): T[] {
+  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
+  try {
+    return sqlite.prepare(sql).all(...params) as T[];
+  } finally {
+    sqlite.close();
+  }
+}
+
+async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(
+    results.violations.map(
+      (v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+    ),
+  ).toEqual([]);
+}
+
+async function expectNoSidewaysScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+}
+
+/** An organiser from `npm run staff:add`, set up with a password and no code, then signed in. */
+async function signInOrganiser(app: AppServer, page: Page) {
+  const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", organiser, "--role", "organiser"], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_PATH: app.databasePath },
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
+  const printed = run.stdout.split("\n").find((line) => /^https?:\/\//.test(line.trim()));
+  if (!printed) throw new Error(`npm run staff:add printed no link:\n${run.stdout}`);
+  await page.goto(`${app.baseUrl}${new URL(printed.trim()).pathname}`);
+  await page.getByRole("heading", { level: 1, name: "Set up your staff account" }).waitFor();
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Enter the password again").fill(password);
+  // The code is left blank: an organiser may sign in with the password alone.
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.getByRole("heading", { level: 1, name: "Your account is set up" }).waitFor();
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Sign in to the staff console" }).waitFor();
+  await page.getByLabel("Email address").fill(organiser);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText(`Signed in as ${organiser}`).waitFor();
+}
+
+/** Checks a file, waits for its dry run, and imports it with the second press. */
+async function checkAndImport(page: Page, path: string, added: { table: string; name: string }) {
+  const fileName = basename(path);
+  await page.getByLabel("File", { exact: true }).setInputFiles(path);
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await page.getByRole("heading", { level: 2, name: "What importing this file would change" }).waitFor();
+  await page.getByText("This was a dry run: nothing has been written yet.").waitFor();
+  const plan = page.getByRole("table", { name: added.table });
+  await plan.getByRole("cell", { name: added.name, exact: true }).waitFor();
+  await page.getByRole("button", { name: "Import this file" }).click();
+  await page.getByRole("heading", { level: 2, name: `${fileName} was imported` }).waitFor();
+  // The history lists the run, with what it added.
+  const run = page
+    .getByRole("table", { name: "Import history" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell", { name: fileName, exact: true }) });
+  await expect.poll(() => run.count()).toBe(1);
+  return run;
+}
+
+for (const js of ["on", "off"] as const) {
+  describe(`JavaScript ${js}`, () => {
+    let app: AppServer;
+    let files: Files;
+
+    beforeAll(async () => {
+      files = await writeFiles(js);
+      app = await startFixtureServer();
+    });
+
+    afterAll(async () => {
+      await app?.stop();
+    });
+
+    test("an organiser imports a new seat and its candidate: a dry run showing what is added, then the import, then the history", async () => {
+      // The same server-rendered pages either way: axe checks them once, with JavaScript on.
+      const checkAccessibility = js === "on" ? expectNoAxeViolations : async () => {};
+      const page = await phonePage(js);
+      await signInOrganiser(app, page);
+      await page.getByRole("link", { name: "Imports", exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: "Imports" }).waitFor();
+      await expectNoSidewaysScroll(page);
+      await checkAccessibility(page);
+
+      const seatRun = await checkAndImport(page, files.seat, { table: "Added (1)", name: `Harbury Cross ${js}` });
+      await seatRun.getByRole("cell", { name: "House of Commons Library results by constituency" }).waitFor();
+
+      const candidatesRun = await checkAndImport(page, files.candidates, {
+        table: "Added (1)",
+        name: `${files.candidateName} (Harbury Cross ${js})`,
+      });
+      await candidatesRun.getByRole("cell", { name: "Democracy Club candidates" }).waitFor();
+      expect((await candidatesRun.getByRole("cell").allTextContents()).slice(5).map((text) => text.trim())).toEqual([
+        "1",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+      ]);
+      await expectNoSidewaysScroll(page);
+      await checkAccessibility(page);
+      await page.screenshot({ path: `/tmp/staff-imports-applied-js-${js}.png`, fullPage: true });
+      expect(
+        query(app, "select constituency_code as code from candidacies where name = ?", files.candidateName),
+      ).toEqual([{ code: files.seatCode }]);
+      expect(
+        query(app, "select action from audit_log where actor = ? and action like 'import%' order by id", organiser),
+      ).toEqual([{ action: "import.apply" }, { action: "import.apply" }]);
+      await page.close();
+    });
+
+    // Signed in by the journey above (the browser keeps its cookie).
+    test("a bad file shows its problems by line and column, and nothing is imported", async () => {
+      const checkAccessibility = js === "on" ? expectNoAxeViolations : async () => {};
+      const page = await phonePage(js);
+      await page.goto(`${app.baseUrl}/staff/imports`);
+      await page.getByRole("heading", { level: 1, name: "Imports" }).waitFor();
+      const before = query(app, "select id from import_runs order by id");
+      const fileName = basename(files.bad);
+      await page.getByLabel("File", { exact: true }).setInputFiles(files.bad);
+      await page.getByRole("button", { name: "Check the file" }).click();
+      await page.getByRole("heading", { level: 2, name: `${fileName} was not imported` }).waitFor();
+      await page.getByRole("heading", { name: "There is a problem" }).waitFor();
+      await page.getByRole("link", { name: `${fileName} has 1 problem; nothing was imported` }).waitFor();
+      await expect.poll(() => page.title()).toMatch(/^Error: /);
+      const problem = page
+        .getByRole("table", { name: `Problems in ${fileName} (1)` })
+        .getByRole("row")
+        .nth(1);
+      await problem.getByRole("cell", { name: /^must be a Democracy Club person id/ }).waitFor();
+      expect((await problem.getByRole("cell").allTextContents()).map((text) => text.trim())).toEqual([
+        fileName,
+        "2",
+        "person_id",
+        'must be a Democracy Club person id (digits) (got "not-a-number")',
+      ]);
+      await expectNoSidewaysScroll(page);
+      await checkAccessibility(page);
+      await page.screenshot({ path: `/tmp/staff-imports-problems-js-${js}.png`, fullPage: true });
+      expect(query(app, "select id from import_runs order by id")).toEqual(before);
+      expect(query(app, "select 1 from candidacies where person_id = 'not-a-number'")).toEqual([]);
+      await page.close();
+    });
+  });
+}
