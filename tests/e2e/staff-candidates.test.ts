@@ -8,6 +8,8 @@ import { startFixtureServer } from "./fixture-server";
 import { useBrowser } from "./use-browser";
 import { gotoUntil, waitFor } from "./wait-for";
 import type { AppServer } from "../../scripts/app-server";
+import { fixtureCampaign } from "../fixture-election";
+import { linkIn } from "../links";
 
 // An organiser's afternoon, on a phone, with JavaScript on and off: signed in
 // without an authenticator code (organisers may go without one), they find the
@@ -24,6 +26,9 @@ const password = "copper kettle by the weir";
 const noEmail = { name: "Sandra Hebblethwaite", personId: "900644", party: "Reform UK" };
 const withEmail = { name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" };
 const evidenceUrl = "https://example.org/brackenby-hustings-2024";
+// Where the organiser finds the address that candidate publishes herself.
+const publishedEmail = "sandra.hebblethwaite@example.org";
+const publishedAt = "https://example.org/sandra-for-brackenby/contact";
 const browsers = {
   on: useBrowser(),
   off: useBrowser({ javaScriptEnabled: false }),
@@ -207,6 +212,52 @@ for (const js of ["on", "off"] as const) {
       expect(query<{ actor: string }>(app, "select actor from audit_log where action = 'signing-link.send'")).toEqual([
         { actor: organiser },
       ]);
+      await page.close();
+    });
+
+    test("an organiser adds the address a candidate publishes elsewhere, sends her a signing link, and she signs with a verified trust mark", async () => {
+      const page = await phonePage(js);
+      await page.goto(`${app.baseUrl}/staff/candidates/${noEmail.personId}`);
+      await page.getByRole("heading", { level: 1, name: noEmail.name }).waitFor();
+      await page.getByLabel("Email address").fill("not an address");
+      await page.getByLabel("Where is it published?").fill(publishedAt);
+      await page.getByRole("button", { name: "Save the email address" }).click();
+      await page.getByRole("heading", { name: "There is a problem" }).waitFor();
+      await page.getByLabel("Email address").fill(publishedEmail);
+      await page.getByRole("button", { name: "Save the email address" }).click();
+      await page.getByText("The email address is saved with where it is published", { exact: false }).first().waitFor();
+      await expectNoSidewaysScroll(page);
+      if (js === "on") await expectNoAxeViolations(page);
+
+      await page.getByRole("button", { name: "Send a fresh signing link" }).click();
+      await page.getByText("A fresh signing link is on its way to the candidate's published email address.").waitFor();
+      const [mail] = await waitFor("the signing link at the added address", () => {
+        const rows = query<{ text: string }>(
+          app,
+          `select mailbox.text_body as text from mailbox join outbox on outbox.id = mailbox.outbox_id
+           where outbox.kind = 'signing-link' and mailbox.to_address = ?`,
+          publishedEmail,
+        );
+        return rows.length > 0 ? rows : undefined;
+      });
+
+      // The candidate, on her own phone, signs through the link.
+      const candidate = await phonePage(js);
+      await candidate.goto(linkIn(mail!.text, "pledge/sign"));
+      await candidate.getByRole("heading", { level: 1, name: "Sign the pledge" }).waitFor();
+      for (const [i, title] of fixtureCampaign.points.map((p) => p.title).entries())
+        await candidate
+          .getByRole("group", { name: `${i + 1}. ${title}` })
+          .getByLabel("I sign this point", { exact: true })
+          .check();
+      await candidate.getByRole("button", { name: "Confirm my answers" }).click();
+      await candidate.getByRole("heading", { name: "Thank you: your answers are recorded" }).waitFor();
+      await candidate.getByRole("heading", { level: 1, name: noEmail.name }).waitFor();
+      await candidate.getByText("Verified by email", { exact: false }).first().waitFor();
+      await candidate.getByText(`Email address published at ${publishedAt}`, { exact: false }).waitFor();
+      expect(await candidate.content()).not.toContain(organiser);
+      await candidate.screenshot({ path: `/tmp/staff-added-email-signed-js-${js}.png`, fullPage: true });
+      await candidate.close();
       await page.close();
     });
   });
