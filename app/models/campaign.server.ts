@@ -10,8 +10,11 @@ import {
   type ReviewRules,
   type WordingVariant,
 } from "#db/schema";
+import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
+import { env, publicUrl } from "~/utils/env.server";
+import { paths } from "~/utils/paths";
 
 export type CampaignSettings = {
   name: string;
@@ -312,4 +315,35 @@ export function recordSettingsVersion({ savedBy, now }: { savedBy: string; now: 
     .values({ settings: currentCampaignSettings() ?? {}, savedBy, createdAt: now.toISOString() })
     .returning({ id: campaignSettingsVersions.id })
     .get().id;
+}
+
+/**
+ * What settings not yet saved would look like: the home page's campaign text,
+ * and the ask mail in each wording as a candidate would get it, from an
+ * invented supporter to an invented candidate.
+ */
+export function previewCampaign({ settings }: { settings: CampaignSettings }) {
+  return {
+    home: {
+      name: settings.name,
+      summary: settings.summary,
+      electionName: settings.electionName,
+      points: settings.points,
+    },
+    mails: settings.wordingVariants.map((wording) => ({
+      label: wording.label,
+      from: `${settings.name} <${settings.fromEmail}>`,
+      ...candidateAskMail({
+        campaign: settings,
+        wording,
+        candidateName: "Alex Example",
+        constituencyName: "Anytown North",
+        supporterName: "Sam Supporter",
+        postcode: "AB1 2CD",
+        personalMessage: "This matters to me and to my neighbours.",
+        pledgeUrl: publicUrl(paths.signPledge("example-link")),
+        publicUrl: env.PUBLIC_URL,
+      }),
+    })),
+  };
 }
