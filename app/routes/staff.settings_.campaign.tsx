@@ -160,7 +160,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return result(
       {
         errors: {
-          confirmPointChanges: `Confirm that you are changing the words of points ${candidates(saved.candidates)} have answered`,
+          confirmPointChanges: `Confirm that you understand ${candidates(saved.candidates)} answered the earlier words`,
         },
         values,
         answered: { points: saved.points, candidates: saved.candidates },

@@ -238,7 +238,7 @@ test("new words for a point candidates answered need the box ticked; without it 
   const refused = (await post(admin, { ...reworded, intent: "save" })) as Posted;
   expect(refused.init.status).toBe(400);
   expect(refused.data.errors).toEqual({
-    confirmPointChanges: "Confirm that you are changing the words of points 2 candidates have answered",
+    confirmPointChanges: "Confirm that you understand 2 candidates answered the earlier words",
   });
   expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic outside every school.", version: 1 });
   expect(listSettingsVersions()).toHaveLength(1);
