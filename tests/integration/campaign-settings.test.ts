@@ -1,6 +1,7 @@
 // The campaign's settings as saved by the console and `npm run campaign`:
 // every save kept as a version with who saved it, and the words of each point
 // kept as versions so an answer always stands against the words answered.
+import { spawnSync } from "node:child_process";
 import { asc, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { auditLog, campaignSettingsVersions, pledgeHistory, pledgePointAnswers, pledgePointVersions } from "#db/schema";
@@ -239,4 +240,25 @@ test("saving the review thresholds keeps a version of the settings too", () => {
     reviewRules: { maxAsksPerAddressPerHour: 8 },
   });
   expect(db.select().from(campaignSettingsVersions).all()).toHaveLength(2);
+});
+
+test("npm run campaign refuses new words for an answered point, and takes them with --confirm-point-changes", () => {
+  // The command runs on this test's own database file, as it would on the server's.
+  saveCampaign({ settings: buildCampaignSettings(), savedBy: "npm run campaign", now });
+  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
+  insertPledgeByCampaign({ personId: ruth.personId, sign: [1], now });
+  const reworded = writeInputFile("campaign.json", JSON.stringify(withFirstPointReworded()));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/campaign.ts", ...args], { encoding: "utf8" });
+
+  const refused = run(reworded);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toContain("not loaded; the database is unchanged");
+  expect(refused.stderr).toContain("changing its words needs --confirm-point-changes");
+  expect(findCampaign()!.points[0]!.version).toBe(1);
+
+  const confirmed = run("--confirm-point-changes", reworded);
+  expect(confirmed.status, confirmed.stderr).toBe(0);
+  expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
+  expect(listSettingsVersions().map((v) => v.savedBy)).toEqual(["npm run campaign", "npm run campaign"]);
 });
