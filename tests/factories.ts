@@ -449,7 +449,7 @@ export function buildCampaignSettings(overrides: Partial<CampaignSettings> = {})
 /** The running campaign (and its election), saved as `npm run campaign` saves it. */
 export function insertCampaign(overrides: Partial<CampaignSettings> = {}) {
   const settings = buildCampaignSettings(overrides);
-  saveCampaign({ settings, now: new Date() });
+  saveCampaign({ settings, savedBy: "npm run campaign", now: new Date() });
   return findCampaign()!;
 }
 

@@ -104,6 +104,7 @@ export async function saveTestCampaign({
 }: { name?: string; fromEmail?: string } = {}) {
   const { saveCampaign } = await import("~/models/campaign.server");
   saveCampaign({
+    savedBy: "npm run campaign",
     now: new Date("2024-05-01T09:00:00.000Z"),
     settings: {
       name,

@@ -3,39 +3,12 @@
 // problem.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { writeTransaction } from "#db/index";
 import { saveCampaign, type CampaignSettings } from "~/models/campaign.server";
-import { db } from "~/utils/db.server";
-import { electionId, emailAddress } from "~/utils/fields";
-import { reviewRulesSchema } from "~/utils/review-rules";
+import { campaignSchema } from "~/utils/campaign-settings";
 import { ImportFailed } from "./problems";
 
-const campaignSchema = z.object({
-  name: z.string().trim().min(1),
-  slug: z.string().regex(/^[a-z0-9-]+$/),
-  summary: z.string().trim().min(1),
-  electionId,
-  electionName: z.string().trim().min(1),
-  electionDate: z.iso.date(),
-  fromEmail: emailAddress(),
-  points: z
-    .array(z.object({ title: z.string().trim().min(1), body: z.string().trim().min(1) }))
-    .min(1)
-    .max(10),
-  askHourlyCap: z.number().int().min(1).default(20),
-  wordingVariants: z
-    .array(
-      z.object({
-        id: z.string().regex(/^[a-z0-9-]+$/),
-        label: z.string().trim().min(1),
-        opening: z.string().trim().min(1),
-        closing: z.string().trim().min(1),
-      }),
-    )
-    .min(1),
-  messagePrompts: z.array(z.string().trim().min(1)).default([]),
-  reviewRules: reviewRulesSchema.partial().default({}),
-}) satisfies z.ZodType<CampaignSettings>;
+// The schema's output must be settings saveCampaign takes.
+const checked: z.ZodType<CampaignSettings, z.input<typeof campaignSchema>> = campaignSchema;
 
 /** Reads and checks campaign settings (name, wording, the points) from a JSON file. */
 function readCampaignSettings(path: string): CampaignSettings {
@@ -45,7 +18,7 @@ function readCampaignSettings(path: string): CampaignSettings {
   } catch (error) {
     throw new ImportFailed([{ file: path, message: `cannot read campaign settings: ${String(error)}` }]);
   }
-  const parsed = campaignSchema.safeParse(json);
+  const parsed = checked.safeParse(json);
   if (!parsed.success) {
     throw new ImportFailed(
       parsed.error.issues.map((i) => ({ file: path, column: i.path.join("."), message: i.message })),
@@ -54,8 +27,32 @@ function readCampaignSettings(path: string): CampaignSettings {
   return parsed.data;
 }
 
-export function loadCampaignSettings({ path, now = new Date() }: { path: string; now?: Date }) {
+/**
+ * Loads campaign settings from a JSON file, keeping a saved version. Changing
+ * the words of a point candidates have answered needs `confirmPointChanges`
+ * (the CLI's --confirm-point-changes); without it nothing is written.
+ */
+export function loadCampaignSettings({
+  path,
+  savedBy = "npm run campaign",
+  confirmPointChanges = false,
+  now = new Date(),
+}: {
+  path: string;
+  savedBy?: string;
+  confirmPointChanges?: boolean;
+  now?: Date;
+}) {
   const settings = readCampaignSettings(path);
-  writeTransaction(db, () => saveCampaign({ settings, now }));
+  const result = saveCampaign({ settings, savedBy, confirmPointChanges, now });
+  if (result.outcome === "needs-confirmation") {
+    throw new ImportFailed(
+      result.points.map((p) => ({
+        file: path,
+        column: `points.${p.position - 1}`,
+        message: `point ${p.position} ("${p.title}") has been answered by ${p.answered} candidate${p.answered === 1 ? "" : "s"}; changing its words needs --confirm-point-changes (${result.candidates} candidate${result.candidates === 1 ? "" : "s"} answered the earlier words)`,
+      })),
+    );
+  }
   return settings;
 }

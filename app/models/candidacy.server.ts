@@ -3,7 +3,7 @@ import { askRecipients, asks, candidacies, constituencies, parties, pledgeHistor
 import type { emailSources } from "#db/enums";
 import { db } from "~/utils/db.server";
 import { findCampaign } from "~/models/campaign.server";
-import { findCurrentPledge } from "~/models/pledge.server";
+import { findAnsweredEarlierWords, findCurrentPledge } from "~/models/pledge.server";
 import { candidacyPledge } from "~/models/pledge-status.server";
 import { inBatches } from "~/utils/batches";
 
@@ -182,6 +182,7 @@ export function findCandidatePage({ personId }: { personId: string }) {
     .get();
   if (!candidacy) return null;
   const pledge = findCurrentPledge({ candidacyId: candidacy.id });
+  const earlierWords = findAnsweredEarlierWords({ candidacyId: candidacy.id });
   const history = db
     .select({
       createdAt: pledgeHistory.createdAt,
@@ -215,6 +216,8 @@ export function findCandidatePage({ personId }: { personId: string }) {
       title: p.title,
       answer: pledge.answers[p.id] ?? null,
       answeredAt: pledge.answeredAt[p.id] ?? null,
+      /** The words answered, when the campaign has changed them since. */
+      answeredWords: earlierWords.get(p.id) ?? null,
     })),
     statement: pledge.statement,
     trustMark: pledge.trustMark,

@@ -1,6 +1,6 @@
 // Pledges: each candidacy's current answers per point and statement, the
 // append-only history of every change, and the mails a change sends.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import {
   askRecipients,
   asks,
@@ -8,6 +8,8 @@ import {
   constituencies,
   pledgeHistory,
   pledgePointAnswers,
+  pledgePointVersions,
+  pledgePoints,
   pledges,
 } from "#db/schema";
 import type { PledgeAnswer, TrustMark } from "#db/enums";
@@ -38,26 +40,60 @@ export function findCurrentPledge({ candidacyId }: { candidacyId: number }) {
     .get();
   const answers: Answers = {};
   const answeredAt: Record<number, string> = {};
+  // Which version of each point's words was answered (pledge_point_versions).
+  const pointVersions: Record<number, number> = {};
   for (const row of db
     .select({
       pointId: pledgePointAnswers.pointId,
       answer: pledgePointAnswers.answer,
       answeredAt: pledgePointAnswers.answeredAt,
+      pointVersion: pledgePointAnswers.pointVersion,
     })
     .from(pledgePointAnswers)
     .where(eq(pledgePointAnswers.candidacyId, candidacyId))
     .all()) {
     answers[row.pointId] = row.answer;
     answeredAt[row.pointId] = row.answeredAt;
+    pointVersions[row.pointId] = row.pointVersion;
   }
   return {
     answers,
     answeredAt,
+    pointVersions,
     statement: pledge?.statement ?? null,
     trustMark: pledge?.trustMark ?? null,
     evidenceUrl: pledge?.evidenceUrl ?? null,
     updatedAt: pledge?.updatedAt ?? null,
   };
+}
+
+/**
+ * The words a candidacy answered, for each point whose words the campaign has
+ * changed since (by point id): its answer stands against these, not the
+ * point's words today.
+ */
+export function findAnsweredEarlierWords({ candidacyId }: { candidacyId: number }) {
+  const rows = db
+    .select({
+      pointId: pledgePointAnswers.pointId,
+      version: pledgePointVersions.version,
+      title: pledgePointVersions.title,
+      body: pledgePointVersions.body,
+    })
+    .from(pledgePointAnswers)
+    .innerJoin(pledgePoints, eq(pledgePoints.id, pledgePointAnswers.pointId))
+    .innerJoin(
+      pledgePointVersions,
+      and(
+        eq(pledgePointVersions.pointId, pledgePointAnswers.pointId),
+        eq(pledgePointVersions.version, pledgePointAnswers.pointVersion),
+      ),
+    )
+    .where(
+      and(eq(pledgePointAnswers.candidacyId, candidacyId), lt(pledgePointAnswers.pointVersion, pledgePoints.version)),
+    )
+    .all();
+  return new Map(rows.map((row) => [row.pointId, { version: row.version, title: row.title, body: row.body }]));
 }
 
 /**
@@ -141,14 +177,20 @@ export function savePledge({
 }) {
   const campaign = requireCampaign();
   const pointIds = new Set(campaign.points.map((p) => p.id));
+  const versionOf = new Map(campaign.points.map((p) => [p.id, p.version]));
   const wanted: Answers = {};
   for (const [pointId, answer] of Object.entries(answers)) {
     if (pointIds.has(Number(pointId))) wanted[Number(pointId)] = answer;
   }
   const current = findCurrentPledge({ candidacyId });
+  // An answer given again to words that have changed since is an answer to
+  // the new words: it is recorded again, against their version.
+  const answeredOlderWords = (pointId: number) =>
+    wanted[pointId] !== undefined && current.pointVersions[pointId] !== versionOf.get(pointId);
   if (
     current.trustMark === trustMark &&
     sameAnswers(current.answers, wanted) &&
+    ![...pointIds].some(answeredOlderWords) &&
     (current.statement ?? null) === statement &&
     (current.evidenceUrl ?? null) === evidenceUrl
   ) {
@@ -158,19 +200,33 @@ export function savePledge({
   for (const pointId of pointIds) {
     const before = current.answers[pointId];
     const after = wanted[pointId];
-    if (before === after) continue;
+    if (before === after && !answeredOlderWords(pointId)) continue;
+    const pointVersion = versionOf.get(pointId) ?? 1;
     const where = and(eq(pledgePointAnswers.candidacyId, candidacyId), eq(pledgePointAnswers.pointId, pointId));
     if (!after) db.delete(pledgePointAnswers).where(where).run();
     else if (!before)
-      db.insert(pledgePointAnswers).values({ candidacyId, pointId, answer: after, answeredAt: at }).run();
-    else db.update(pledgePointAnswers).set({ answer: after, answeredAt: at }).where(where).run();
+      db.insert(pledgePointAnswers).values({ candidacyId, pointId, answer: after, pointVersion, answeredAt: at }).run();
+    else db.update(pledgePointAnswers).set({ answer: after, pointVersion, answeredAt: at }).where(where).run();
   }
+  // Every answer now stands against its point's current words.
+  const pointVersions = Object.fromEntries(Object.keys(wanted).map((id) => [id, versionOf.get(Number(id)) ?? 1]));
+
   db.insert(pledges)
     .values({ candidacyId, statement, trustMark, evidenceUrl, firstAnsweredAt: at, updatedAt: at })
     .onConflictDoUpdate({ target: pledges.candidacyId, set: { statement, trustMark, evidenceUrl, updatedAt: at } })
     .run();
   db.insert(pledgeHistory)
-    .values({ candidacyId, answers: wanted, statement, trustMark, evidenceUrl, note, recordedBy, createdAt: at })
+    .values({
+      candidacyId,
+      answers: wanted,
+      pointVersions,
+      statement,
+      trustMark,
+      evidenceUrl,
+      note,
+      recordedBy,
+      createdAt: at,
+    })
     .run();
 
   const candidacy = db

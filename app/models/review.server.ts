@@ -11,7 +11,7 @@ import { askRecipients, asks, campaigns, candidacies, constituencies, outbox, ty
 import { askNotSentMail } from "~/mail-wording/ask-mails";
 import { recordAudit } from "~/models/audit.server";
 import { blockListMatches } from "~/models/block-list.server";
-import { requireCampaign } from "~/models/campaign.server";
+import { recordSettingsVersion, requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -259,6 +259,7 @@ export function saveReviewRules({ rules, actor, now }: { rules: ReviewRules; act
     const changed = (Object.keys(rules) as (keyof ReviewRules)[]).filter((key) => rules[key] !== before[key]);
     if (changed.length === 0) return { outcome: "unchanged" as const };
     db.update(campaigns).set({ reviewRules: rules, updatedAt: now.toISOString() }).run();
+    recordSettingsVersion({ savedBy: actor, now });
     recordAudit({
       actor,
       action: "settings.review-rules",

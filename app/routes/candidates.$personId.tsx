@@ -140,6 +140,15 @@ export default function CandidatePage() {
             <tr key={p.id}>
               <th scope="row">
                 {i + 1}. {p.title}
+                {p.answeredWords ? (
+                  <div className="inset-text answered-words">
+                    <p>The campaign changed this point&rsquo;s wording after they answered. They answered:</p>
+                    <p>
+                      <strong>{p.answeredWords.title}</strong>
+                    </p>
+                    <p>{p.answeredWords.body}</p>
+                  </div>
+                ) : null}
               </th>
               <td>
                 {p.answer ? (

@@ -6,7 +6,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
 import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextField } from "~/components/field";
@@ -83,6 +83,12 @@ export default function Settings() {
         </div>
       ) : null}
       <h1 className="heading-xl">Settings</h1>
+      <h2 className="heading-l">The campaign</h2>
+      <p>
+        The campaign&rsquo;s name, summary and sender, the points, the wordings of the ask and the hourly cap:{" "}
+        <Link to={paths.staffSettingsCampaign}>change the campaign settings</Link>, with a preview before you save.
+        Every save, here or there, is kept: <Link to={paths.staffSettingsVersions}>see the saved versions</Link>.
+      </p>
       <h2 className="heading-l">When an ask is held for review</h2>
       <p>
         A confirmed ask that meets any of these is held in the review queue instead of sent, until an organiser releases

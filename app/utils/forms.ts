@@ -9,16 +9,17 @@ export type FieldErrors = Record<string, string | undefined>;
  * top-level name it failed on. In the order zod reports them, which is the
  * order of the schema's keys: a form's schema lists its fields in the order
  * the page shows them, so the error summary lists them in that order too, as
- * GOV.UK asks.
+ * GOV.UK asks. A form with repeated fields (each point's title) names them
+ * by their whole path, `points.0.title`: pass `byPath` to key errors so.
  */
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+export function fieldErrorsOf(error: z.ZodError, { byPath = false }: { byPath?: boolean } = {}): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    const field = issue.path[0];
     // Every form schema checks fields, never the form as a whole, so an issue
     // always has a field; one without would have nowhere on the page to show.
-    if (field === undefined) continue;
-    errors[String(field)] ??= issue.message;
+    if (issue.path.length === 0) continue;
+    const field = byPath ? issue.path.map(String).join(".") : String(issue.path[0]);
+    errors[field] ??= issue.message;
   }
   return errors;
 }

@@ -124,6 +124,7 @@ async function measureDrain(): Promise<RunFigures> {
   migrateDb(db);
   const now = new Date();
   saveCampaign({
+    savedBy: "npm run campaign",
     now,
     settings: {
       name: "Benchmark Pledge",

@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import { createRemixStub } from "@remix-run/testing";
-import { render, screen, within } from "@testing-library/react";
-import { expect, test } from "vitest";
-import { findCampaign } from "~/models/campaign.server";
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { afterEach, expect, test } from "vitest";
+import { findCampaign, saveCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import CandidatePage, { loader } from "~/routes/candidates.$personId";
-import { insertCampaign, insertCandidacy } from "../factories";
+import { buildCampaignSettings, insertCampaign, insertCandidacy } from "../factories";
 
 // The public candidate page as rendered from its real loader: the history shows
 // what each version of the pledge said, not just when it changed.
@@ -28,6 +28,8 @@ function record(personId: string, inOrder: ("signed" | "declined" | null)[], sta
   });
   expect(result.status).toBe("recorded");
 }
+
+afterEach(() => cleanup());
 
 async function renderCandidatePage({ personId, name }: { personId: string; name: string }) {
   const Stub = createRemixStub([
@@ -73,4 +75,29 @@ test("the history shows each earlier version's answers and statement, newest fir
   expect(within(first).getByRole("link", { name: "See the evidence" }).getAttribute("href")).toBe(
     "https://example.org/evidence/2024-06-20T10:00:00Z",
   );
+});
+
+test("an answer given to a point's earlier words shows those words and says the campaign changed them after", async () => {
+  const titles = ["Point one.", "Point two."];
+  const settings = buildCampaignSettings({ points: titles.map((title) => ({ title, body: `What ${title} means.` })) });
+  insertCampaign(settings);
+  const candidate = insertCandidacy({ name: "Ruth Adeyemi" });
+  record(candidate.personId, ["signed", "declined"], null, "2024-06-20T10:00:00Z");
+  saveCampaign({
+    settings: {
+      ...settings,
+      points: [{ title: "Point one, reworded.", body: "What it means now." }, settings.points[1]!],
+    },
+    savedBy: "admin@campaign.example.org",
+    confirmPointChanges: true,
+    now: new Date("2024-06-22T10:00:00Z"),
+  });
+  await renderCandidatePage(candidate);
+
+  const rows = screen.getAllByRole("rowheader");
+  expect(rows[0]!.textContent).toContain("1. Point one, reworded.");
+  expect(within(rows[0]!).getByText(/changed this point.s wording after they answered/)).toBeTruthy();
+  expect(within(rows[0]!).getByText("Point one.")).toBeTruthy();
+  expect(within(rows[0]!).getByText("What Point one. means.")).toBeTruthy();
+  expect(rows[1]!.textContent).toBe("2. Point two.");
 });

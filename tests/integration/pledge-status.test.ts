@@ -44,6 +44,7 @@ const DEE = "990004";
 function setUp({ askHourlyCap = 20 } = {}) {
   const now = t0;
   saveCampaign({
+    savedBy: "npm run campaign",
     settings: {
       name: "Test Pledge",
       slug: "test-pledge",

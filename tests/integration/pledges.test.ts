@@ -382,7 +382,7 @@ test("signing records each point's answer, the statement and 'verified by email'
       id: expect.any(Number),
       candidacyId: ruth.id,
       answers: Object.fromEntries(points.map((p, i) => [String(p.id), i < 3 ? "signed" : "declined"])),
-      pointVersions: null,
+      pointVersions: Object.fromEntries(points.map((p) => [String(p.id), 1])),
       statement: "I back points 1 to 3.",
       trustMark: "verified-by-email",
       evidenceUrl: null,

@@ -1,6 +1,6 @@
 // The review queue: asks that look like abuse are held at confirmation, their
 // mails written but not sent, until an organiser releases or rejects them.
-import { eq } from "drizzle-orm";
+import { eq, ne } from "drizzle-orm";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { asks, auditLog } from "#db/schema";
 import { addBlockListEntry, blockFromAsk, removeBlockListEntry } from "~/models/block-list.server";
@@ -242,6 +242,8 @@ test("an organiser can take a supporter off the public list and put them back, a
     db
       .select({ action: auditLog.action })
       .from(auditLog)
+      // The test's campaign set-up is audited too.
+      .where(ne(auditLog.actor, "npm run campaign"))
       .all()
       .map((a) => a.action),
   ).toEqual(["supporters.hide", "supporters.show"]);

@@ -1,0 +1,249 @@
+// An admin changes the campaign's settings in the console: checked by the
+// same schema as campaign.json, previewed before saving, kept as versions,
+// and never changing the words of an answered point without saying so.
+import { eq } from "drizzle-orm";
+import { expect, test } from "vitest";
+import { auditLog } from "#db/schema";
+import { findCampaign, listSettingsVersions } from "~/models/campaign.server";
+import { action, loader } from "~/routes/staff.settings_.campaign";
+import { loader as versionLoader } from "~/routes/staff.settings_.versions.$id";
+import { loader as versionsLoader } from "~/routes/staff.settings_.versions._index";
+import { db } from "~/utils/db.server";
+import { insertCampaign, insertCandidacy, insertPledgeByCampaign } from "../factories";
+import { settle, signedInStaff, staffGet, staffPost } from "../staff";
+
+const url = "http://localhost/staff/settings/campaign";
+const versionsUrl = "http://localhost/staff/settings/versions";
+
+/** The form as the page fills it for the factory's campaign, with `changes` typed over it. */
+function formWith(changes: Record<string, string> = {}) {
+  return {
+    name: "Quiet Streets Pledge",
+    summary: "Ask your candidates to pledge to make the streets near schools safe to walk.",
+    fromEmail: "streets@example.org",
+    askHourlyCap: "20",
+    messagePrompts: "",
+    "points.0.title": "Slow the traffic outside every school.",
+    "points.0.body": "I will back 20 mph limits where children walk to school.",
+    "points.1.title": "Fund safe crossings.",
+    "points.1.body": "I will press for a crossing wherever parents ask for one.",
+    "wordingVariants.0.label": "Direct",
+    "wordingVariants.0.opening": "Please sign the pledge.",
+    "wordingVariants.0.closing": "Thank you.",
+    ...changes,
+  };
+}
+
+type Posted = {
+  data: {
+    errors: Record<string, string>;
+    values: Record<string, string>;
+    answered: { candidates: number; points: { position: number }[] };
+    preview: {
+      home: { name: string; points: { title: string }[] };
+      mails: { from: string; subject: string; textBody: string }[];
+    } | null;
+  };
+  init: ResponseInit;
+};
+
+async function post(staff: Awaited<ReturnType<typeof signedInStaff>>, fields: Record<string, string>) {
+  return settle(() => action({ request: staffPost(url, staff, fields), params: {}, context: {} }));
+}
+
+function settingsAudits() {
+  return db.select().from(auditLog).where(eq(auditLog.action, "settings.save")).all();
+}
+
+test("only admins see the campaign settings and its versions, or change them", async () => {
+  insertCampaign();
+  const before = listSettingsVersions();
+  for (const role of ["viewer", "organiser"] as const) {
+    const staff = await signedInStaff(role);
+    const calls: (() => unknown)[] = [
+      () => loader({ request: staffGet(url, staff), params: {}, context: {} }),
+      () =>
+        action({
+          request: staffPost(url, staff, formWith({ name: "Taken Over", intent: "save" })),
+          params: {},
+          context: {},
+        }),
+      () => versionsLoader({ request: staffGet(versionsUrl, staff), params: {}, context: {} }),
+      () =>
+        versionLoader({
+          request: staffGet(`${versionsUrl}/${before[0]!.id}`, staff),
+          params: { id: String(before[0]!.id) },
+          context: {},
+        }),
+    ];
+    for (const call of calls) expect(((await settle(call)) as Response).status).toBe(403);
+  }
+  const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
+  expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fsettings%2Fcampaign");
+  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect(listSettingsVersions()).toEqual(before);
+});
+
+test("forged posts (no token, a wrong token, another origin) change nothing", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const forgeries = [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }];
+  for (const forgery of forgeries) {
+    const forged = await settle(() =>
+      action({
+        request: staffPost(url, admin, formWith({ name: "Forged", intent: "save" }), forgery),
+        params: {},
+        context: {},
+      }),
+    );
+    expect((forged as Response).status).toBe(403);
+  }
+  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect(listSettingsVersions()).toHaveLength(1);
+  expect(settingsAudits()).toHaveLength(1);
+});
+
+test("the page shows the saved settings in its fields", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as {
+    data: { values: Record<string, string>; shape: { points: number; wordings: string[] } };
+  };
+  expect(page.data.values).toEqual(formWith());
+  expect(page.data.shape).toEqual({ points: 2, wordings: ["direct"] });
+});
+
+test("bad values say which field and why, keep what was typed, and save nothing", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const typed = formWith({
+    name: "  ",
+    fromEmail: "not an address",
+    askHourlyCap: "0",
+    "points.1.title": "",
+    "wordingVariants.0.closing": "",
+    intent: "save",
+  });
+  const result = (await post(admin, typed)) as Posted;
+  expect(result.init.status).toBe(400);
+  expect(result.data.errors).toEqual({
+    name: "Enter the campaign's name",
+    fromEmail: "Enter the sender's email address in the correct format, like name@example.org",
+    askHourlyCap: "Enter an hourly cap of 1 or more",
+    "points.1.title": "Enter the point's title",
+    "wordingVariants.0.closing": "Enter the wording's closing",
+  });
+  expect(result.data.values).toMatchObject({ fromEmail: "not an address", askHourlyCap: "0" });
+  expect(result.data.preview).toBeNull();
+  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect(listSettingsVersions()).toHaveLength(1);
+
+  const blankCap = (await post(admin, formWith({ askHourlyCap: "", intent: "preview" }))) as Posted;
+  expect(blankCap.data.errors).toEqual({ askHourlyCap: "Enter the hourly cap as a whole number" });
+});
+
+test("preview shows the home page's text and the ask mail from the values typed, and saves nothing", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const result = (await post(
+    admin,
+    formWith({
+      name: "Safe Streets Pledge",
+      "points.0.title": "Twenty is plenty.",
+      "wordingVariants.0.opening": "As your constituent I ask you to sign.",
+      intent: "preview",
+    }),
+  )) as Posted;
+  expect(result.data.errors).toEqual({});
+  expect(result.data.preview!.home).toMatchObject({ name: "Safe Streets Pledge" });
+  expect(result.data.preview!.home.points.map((p) => p.title)).toEqual(["Twenty is plenty.", "Fund safe crossings."]);
+  const [mail] = result.data.preview!.mails;
+  expect(mail!.from).toBe("Safe Streets Pledge <streets@example.org>");
+  expect(mail!.subject).toBe("Will you sign the Safe Streets Pledge pledge? A constituent in Anytown North asks");
+  expect(mail!.textBody).toContain("As your constituent I ask you to sign.");
+  expect(mail!.textBody).toContain("1. Twenty is plenty.");
+  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect(listSettingsVersions()).toHaveLength(1);
+});
+
+test("save changes the settings, keeps a version saved by the admin, and audits the fields changed", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const saved = (await post(
+    admin,
+    formWith({
+      name: "Safe Streets Pledge",
+      askHourlyCap: "7",
+      messagePrompts: "Why it matters\n\n  Your street  ",
+      intent: "save",
+    }),
+  )) as Response;
+  expect(saved.headers.get("Location")).toBe("/staff/settings/campaign?saved=yes");
+  expect(findCampaign()).toMatchObject({
+    name: "Safe Streets Pledge",
+    askHourlyCap: 7,
+    messagePrompts: ["Why it matters", "Your street"],
+  });
+  const [newest] = listSettingsVersions();
+  expect(newest!.savedBy).toBe(admin.account.email);
+  expect(settingsAudits().at(-1)).toMatchObject({
+    actor: admin.account.email,
+    details: { changed: ["name", "askHourlyCap", "messagePrompts"], version: newest!.id },
+  });
+
+  const versions = (await versionsLoader({
+    request: staffGet(versionsUrl, admin),
+    params: {},
+    context: {},
+  })) as unknown as {
+    data: { versions: { id: number; savedBy: string }[] };
+  };
+  expect(versions.data.versions.map((v) => v.savedBy)).toEqual([admin.account.email, "npm run campaign"]);
+  const view = (await versionLoader({
+    request: staffGet(`${versionsUrl}/${newest!.id}`, admin),
+    params: { id: String(newest!.id) },
+    context: {},
+  })) as unknown as { data: { settings: { name: string } } };
+  expect(view.data.settings.name).toBe("Safe Streets Pledge");
+  const missing = await settle(() =>
+    versionLoader({ request: staffGet(`${versionsUrl}/999`, admin), params: { id: "999" }, context: {} }),
+  );
+  expect((missing as Response).status).toBe(404);
+
+  const again = (await post(
+    admin,
+    formWith({
+      name: "Safe Streets Pledge",
+      askHourlyCap: "7",
+      messagePrompts: "Why it matters\nYour street",
+      intent: "save",
+    }),
+  )) as Response;
+  expect(again.headers.get("Location")).toBe("/staff/settings/campaign?saved=unchanged");
+  expect(listSettingsVersions()).toHaveLength(2);
+});
+
+test("new words for a point candidates answered need the box ticked; without it nothing is saved", async () => {
+  insertCampaign();
+  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
+  const sam = insertCandidacy({ name: "Sam Okafor" });
+  insertPledgeByCampaign({ personId: ruth.personId, sign: [1] });
+  insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2] });
+  const admin = await signedInStaff("admin");
+  const reworded = formWith({ "points.0.title": "Slow the traffic near every school." });
+
+  const preview = (await post(admin, { ...reworded, intent: "preview" })) as Posted;
+  expect(preview.data.answered).toMatchObject({ candidates: 2, points: [{ position: 1 }] });
+
+  const refused = (await post(admin, { ...reworded, intent: "save" })) as Posted;
+  expect(refused.init.status).toBe(400);
+  expect(refused.data.errors).toEqual({
+    confirmPointChanges: "Confirm that you understand 2 candidates answered the earlier words",
+  });
+  expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic outside every school.", version: 1 });
+  expect(listSettingsVersions()).toHaveLength(1);
+
+  const saved = (await post(admin, { ...reworded, confirmPointChanges: "yes", intent: "save" })) as Response;
+  expect(saved.headers.get("Location")).toBe("/staff/settings/campaign?saved=yes");
+  expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
+});
