@@ -1,23 +1,16 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
-import { generateTOTP } from "@epic-web/totp";
-import Database from "better-sqlite3";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFixtureServer } from "./fixture-server";
+import { askAndConfirm, expectNoAxeViolations, expectNoSidewaysScroll, query, signInNewAdmin } from "./staff-journeys";
 import { useBrowser } from "./use-browser";
-import { dwellLikeAPerson, waitFor } from "./wait-for";
+import { waitFor } from "./wait-for";
 import type { AppServer } from "../../scripts/app-server";
-import { linkIn } from "../links";
 
 // Launch day, on a phone, with JavaScript on and off: a supporter's ask from a
 // disposable address is held at confirmation; an admin signs in, finds it in
 // the review queue, releases it and sees its mails sent; pauses all sending;
 // downloads the supporters who asked for updates; and finds each step in the
 // audit log. Each run has its own server, so its pause and queue are its own.
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const admin = "lead@campaign.example";
 const password = "harbour lights over the estuary";
 const browsers = {
@@ -29,71 +22,6 @@ async function phonePage(js: "on" | "off") {
   const page = await browsers[js].context.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
   return page;
-}
-
-/** Rows from the server's database, read-only, as the test sees what the app did. */
-function query<T>(app: AppServer, sql: string, ...params: unknown[]): T[] {
-  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return sqlite.prepare(sql).all(...params) as T[];
-  } finally {
-    sqlite.close();
-  }
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help}`)).toEqual([]);
-}
-
-async function expectNoSidewaysScroll(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-}
-
-/** An admin from `npm run staff:add`, set up with a password and a TOTP app; returns a recovery code for signing in. */
-async function setUpAdmin(app: AppServer, page: Page) {
-  const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", admin, "--role", "admin"], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_PATH: app.databasePath },
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
-  const printed = run.stdout.split("\n").find((line) => /^https?:\/\//.test(line.trim()))!;
-  await page.goto(`${app.baseUrl}${new URL(printed.trim()).pathname}`);
-  await page.getByRole("heading", { level: 1, name: "Set up your staff account" }).waitFor();
-  const secret = ((await page.locator("code.secret-key").textContent()) ?? "").replace(/\s+/g, "");
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByLabel("Enter the password again").fill(password);
-  await page.getByLabel("Code from the app").fill((await generateTOTP({ secret, period: 30 })).otp);
-  await page.getByRole("button", { name: "Save and continue" }).click();
-  await page.getByRole("heading", { level: 1, name: "Your account is set up" }).waitFor();
-  const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
-  await expect.poll(() => codes.count()).toBe(10);
-  return ((await codes.first().textContent()) ?? "").trim();
-}
-
-/** A supporter's ask from the form to its confirmation, from a disposable-mail address. */
-async function askAndConfirm(app: AppServer, page: Page, email: string) {
-  await page.goto(`${app.baseUrl}/constituencies/brackenby-vale/ask`);
-  await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
-  await page.getByLabel("Your name").fill("Pat Held");
-  await page.getByLabel("Your email address").fill(email);
-  await page.getByLabel("Your postcode").fill("ZZ4 1AA");
-  await page.getByLabel(/Email me campaign updates/).check();
-  await dwellLikeAPerson(page);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("heading", { name: "Check your message before sending" }).waitFor();
-  await page.getByRole("button", { name: "Send", exact: true }).click();
-  await page.getByRole("heading", { name: "Check your email" }).waitFor();
-  const [mail] = await waitFor("the confirmation mail", () => {
-    const rows = query<{ text: string }>(app, "select text_body as text from mailbox where to_address = ?", email);
-    return rows.length > 0 ? rows : undefined;
-  });
-  await page.goto(linkIn(mail!.text, "asks/confirm"));
-  await page.getByRole("heading", { name: "Send your message" }).waitFor();
-  await page.getByRole("button", { name: "Send my message" }).click();
-  // The supporter sees what any supporter sees: nothing says it was held.
-  await page.getByRole("heading", { name: "Message sent" }).waitFor();
 }
 
 for (const js of ["on", "off"] as const) {
@@ -112,7 +40,7 @@ for (const js of ["on", "off"] as const) {
       const checkAccessibility = js === "on" ? expectNoAxeViolations : async () => {};
       const supporterEmail = `pat-${js}@mailinator.com`;
       const supporter = await phonePage(js);
-      await askAndConfirm(app, supporter, supporterEmail);
+      await askAndConfirm(app, supporter, { name: "Pat Held", email: supporterEmail });
       const [ask] = query<{ id: number; status: string }>(
         app,
         "select id, status from asks where email = ?",
@@ -124,16 +52,7 @@ for (const js of ["on", "off"] as const) {
       ).toEqual([]);
 
       const page = await phonePage(js);
-      const recoveryCode = await setUpAdmin(app, page);
-      await page.goto(`${app.baseUrl}/staff/review`);
-      await page.getByRole("heading", { level: 1, name: "Sign in to the staff console" }).waitFor();
-      await page.getByLabel("Email address").fill(admin);
-      await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("heading", { level: 1, name: "Enter your code" }).waitFor();
-      await page.getByLabel("Code", { exact: true }).fill(recoveryCode);
-      await page.getByRole("button", { name: "Continue" }).click();
-
+      await signInNewAdmin(app, page, { email: admin, password, next: "/staff/review" });
       // Back where the sign-in started: the review queue, with the held ask and why.
       await page.getByRole("heading", { level: 1, name: "Review queue" }).waitFor();
       const card = page
@@ -206,6 +125,13 @@ for (const js of ["on", "off"] as const) {
       "/staff/block-list",
       "/staff/public-list",
       "/staff/accounts",
+      "/staff/candidates",
+      "/staff/candidates/900644",
+      "/staff/candidates/900644/pledge",
+      "/staff/imports",
+      "/staff/settings",
+      "/staff/settings/campaign",
+      "/staff/settings/versions",
     ];
     for (const path of otherPages) {
       test(`${path} fits a phone${js === "on" ? " and passes axe" : ""}`, async () => {

@@ -1,0 +1,104 @@
+// What the staff console's browser journeys share: an admin made on the
+// command line and signed in, a supporter's ask from the form to its
+// confirmation, reads of the server's database, and the page checks every
+// staff page passes (axe, no sideways scroll at 390 px).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
+import { generateTOTP } from "@epic-web/totp";
+import Database from "better-sqlite3";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { dwellLikeAPerson, waitFor } from "./wait-for";
+import type { AppServer } from "../../scripts/app-server";
+import { linkIn } from "../links";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Rows from the server's database, read-only, as the test sees what the app did. */
+export function query<T>(app: AppServer, sql: string, ...params: unknown[]): T[] {
+  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
+  try {
+    return sqlite.prepare(sql).all(...params) as T[];
+  } finally {
+    sqlite.close();
+  }
+}
+
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help}`)).toEqual([]);
+}
+
+export async function expectNoSidewaysScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+}
+
+/**
+ * An admin from `npm run staff:add`, set up through its link with a password
+ * and a TOTP app, then signed in (with a recovery code: the set-up used this
+ * 30-second step's code). Ends on the page `next` names.
+ */
+export async function signInNewAdmin(
+  app: AppServer,
+  page: Page,
+  { email, password, next }: { email: string; password: string; next: string },
+) {
+  const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", email, "--role", "admin"], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_PATH: app.databasePath },
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
+  const printed = run.stdout.split("\n").find((line) => /^https?:\/\//.test(line.trim()))!;
+  await page.goto(`${app.baseUrl}${new URL(printed.trim()).pathname}`);
+  await page.getByRole("heading", { level: 1, name: "Set up your staff account" }).waitFor();
+  const secret = ((await page.locator("code.secret-key").textContent()) ?? "").replace(/\s+/g, "");
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Enter the password again").fill(password);
+  await page.getByLabel("Code from the app").fill((await generateTOTP({ secret, period: 30 })).otp);
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.getByRole("heading", { level: 1, name: "Your account is set up" }).waitFor();
+  const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+  await expect.poll(() => codes.count()).toBe(10);
+  const recoveryCode = ((await codes.first().textContent()) ?? "").trim();
+
+  await page.goto(`${app.baseUrl}${next}`);
+  await page.getByRole("heading", { level: 1, name: "Sign in to the staff console" }).waitFor();
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Enter your code" }).waitFor();
+  await page.getByLabel("Code", { exact: true }).fill(recoveryCode);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByText(`Signed in as ${email}`).waitFor();
+}
+
+/** A supporter's ask in Brackenby Vale from the form to its confirmation, asking for campaign updates. */
+export async function askAndConfirm(
+  app: AppServer,
+  page: Page,
+  { name, email, beforeSending }: { name: string; email: string; beforeSending?: (page: Page) => Promise<void> },
+) {
+  await page.goto(`${app.baseUrl}/constituencies/brackenby-vale/ask`);
+  await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Your email address").fill(email);
+  await page.getByLabel("Your postcode").fill("ZZ4 1AA");
+  await page.getByLabel(/Email me campaign updates/).check();
+  await dwellLikeAPerson(page);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: "Check your message before sending" }).waitFor();
+  await beforeSending?.(page);
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByRole("heading", { name: "Check your email" }).waitFor();
+  const [mail] = await waitFor("the confirmation mail", () => {
+    const rows = query<{ text: string }>(app, "select text_body as text from mailbox where to_address = ?", email);
+    return rows.length > 0 ? rows : undefined;
+  });
+  await page.goto(linkIn(mail!.text, "asks/confirm"));
+  await page.getByRole("heading", { name: "Send your message" }).waitFor();
+  await page.getByRole("button", { name: "Send my message" }).click();
+  // Held or not, the supporter sees what any supporter sees.
+  await page.getByRole("heading", { name: "Message sent" }).waitFor();
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startFixtureServer } from "./fixture-server";
+import { askAndConfirm, expectNoAxeViolations, expectNoSidewaysScroll, query, signInNewAdmin } from "./staff-journeys";
+import { useBrowser } from "./use-browser";
+import { waitFor } from "./wait-for";
+import type { AppServer } from "../../scripts/app-server";
+
+// An admin changes how the ask is worded, on a phone, with JavaScript on and
+// off: the new words are previewed before anything is saved, saved as a new
+// version, and the next supporter's ask mail to candidates carries them.
+const admin = "settings@campaign.example";
+const password = "river stones under the bridge";
+const newOpening = "I live here, I vote here, and I would like you to make the Clean Rivers Promise this week.";
+const browsers = {
+  on: useBrowser(),
+  off: useBrowser({ javaScriptEnabled: false }),
+};
+
+for (const js of ["on", "off"] as const) {
+  describe(`JavaScript ${js}`, () => {
+    let app: AppServer;
+
+    beforeAll(async () => {
+      app = await startFixtureServer();
+    });
+
+    afterAll(async () => {
+      await app?.stop();
+    });
+
+    test("an admin previews and saves a new wording, and the next supporter's ask uses it", async () => {
+      const page = await browsers[js].context.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signInNewAdmin(app, page, { email: admin, password, next: "/staff/settings/campaign" });
+      await page.getByRole("heading", { level: 1, name: "Campaign settings" }).waitFor();
+      if (js === "on") await expectNoAxeViolations(page);
+
+      const wording = page.getByRole("group", { name: "Wording 1" });
+      await wording.getByLabel("Opening").fill(newOpening);
+      await page.getByRole("button", { name: "Preview" }).click();
+      await page.getByRole("heading", { name: "Preview: nothing is saved yet" }).waitFor();
+      await page.getByText(newOpening).first().waitFor();
+      await expectNoSidewaysScroll(page);
+      if (js === "on") await expectNoAxeViolations(page);
+      // Nothing is saved by a preview.
+      expect(query(app, "select 1 from campaigns where wording_variants like ?", `%${newOpening}%`)).toEqual([]);
+
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByText("The campaign settings are saved, and kept as a new version.").waitFor();
+      expect(
+        query<{ savedBy: string }>(
+          app,
+          "select saved_by as savedBy from campaign_settings_versions order by id desc limit 1",
+        ),
+      ).toEqual([{ savedBy: admin }]);
+      await page.screenshot({ path: `/tmp/staff-settings-js-${js}.png`, fullPage: true });
+
+      // The next supporter's ask, in the first wording, carries the new words.
+      const supporter = await browsers[js].context.newPage();
+      await supporter.setViewportSize({ width: 390, height: 844 });
+      const email = `reader-${js}@example.org`;
+      await askAndConfirm(app, supporter, {
+        name: "Dana Reader",
+        email,
+        beforeSending: async (preview) => {
+          await expect.poll(() => preview.locator(".mail-preview").textContent()).toContain(newOpening);
+        },
+      });
+      const mails = await waitFor("the ask mails to candidates", () => {
+        const rows = query<{ text: string }>(
+          app,
+          "select outbox.text_body as text from outbox join asks on asks.id = outbox.ask_id where asks.email = ? and outbox.kind = 'candidate-ask'",
+          email,
+        );
+        return rows.length > 0 ? rows : undefined;
+      });
+      for (const mail of mails) expect(mail.text).toContain(newOpening);
+      await supporter.close();
+      await page.close();
+    });
+  });
+}
