@@ -1,13 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
-import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFixtureServer } from "./fixture-server";
+import { expectNoAxeViolations, expectNoSidewaysScroll, query, signInNewOrganiser } from "./staff-journeys";
 import { useBrowser } from "./use-browser";
 import type { AppServer } from "../../scripts/app-server";
 
@@ -16,7 +13,6 @@ import type { AppServer } from "../../scripts/app-server";
 // would add, a second press imports it, and the import history lists the run;
 // a bad file is refused with its problems by line and column and nothing
 // changes. Each run has its own server, so its imports are its own.
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const organiser = "imports@campaign.example";
 const password = "slate roof under summer rain";
 const browsers = {
@@ -52,54 +48,6 @@ async function phonePage(js: "on" | "off") {
   const page = await browsers[js].context.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
   return page;
-}
-
-/** Rows from the server's database, read-only, as the test sees what the app did. */
-function query<T>(app: AppServer, sql: string, ...params: unknown[]): T[] {
-  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return sqlite.prepare(sql).all(...params) as T[];
-  } finally {
-    sqlite.close();
-  }
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(
-    results.violations.map(
-      (v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
-    ),
-  ).toEqual([]);
-}
-
-async function expectNoSidewaysScroll(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-}
-
-/** An organiser from `npm run staff:add`, set up with a password and no code, then signed in. */
-async function signInOrganiser(app: AppServer, page: Page) {
-  const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", organiser, "--role", "organiser"], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_PATH: app.databasePath },
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
-  const printed = run.stdout.split("\n").find((line) => /^https?:\/\//.test(line.trim()));
-  if (!printed) throw new Error(`npm run staff:add printed no link:\n${run.stdout}`);
-  await page.goto(`${app.baseUrl}${new URL(printed.trim()).pathname}`);
-  await page.getByRole("heading", { level: 1, name: "Set up your staff account" }).waitFor();
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByLabel("Enter the password again").fill(password);
-  // The code is left blank: an organiser may sign in with the password alone.
-  await page.getByRole("button", { name: "Save and continue" }).click();
-  await page.getByRole("heading", { level: 1, name: "Your account is set up" }).waitFor();
-  await page.getByRole("link", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name: "Sign in to the staff console" }).waitFor();
-  await page.getByLabel("Email address").fill(organiser);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByText(`Signed in as ${organiser}`).waitFor();
 }
 
 /** Checks a file, waits for its dry run, and imports it with the second press. */
@@ -140,7 +88,7 @@ for (const js of ["on", "off"] as const) {
       // The same server-rendered pages either way: axe checks them once, with JavaScript on.
       const checkAccessibility = js === "on" ? expectNoAxeViolations : async () => {};
       const page = await phonePage(js);
-      await signInOrganiser(app, page);
+      await signInNewOrganiser(app, page, { email: organiser, password });
       await page.getByRole("link", { name: "Imports", exact: true }).click();
       await page.getByRole("heading", { level: 1, name: "Imports" }).waitFor();
       await expectNoSidewaysScroll(page);

@@ -27,7 +27,11 @@ export function query<T>(app: AppServer, sql: string, ...params: unknown[]): T[]
 
 export async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help}`)).toEqual([]);
+  expect(
+    results.violations.map(
+      (v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+    ),
+  ).toEqual([]);
 }
 
 export async function expectNoSidewaysScroll(page: Page) {
@@ -44,14 +48,7 @@ export async function signInNewAdmin(
   page: Page,
   { email, password, next }: { email: string; password: string; next: string },
 ) {
-  const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", email, "--role", "admin"], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_PATH: app.databasePath },
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
-  const printed = run.stdout.split("\n").find((line) => /^https?:\/\//.test(line.trim()))!;
-  await page.goto(`${app.baseUrl}${new URL(printed.trim()).pathname}`);
+  await page.goto(addStaff(app, { email, role: "admin" }));
   await page.getByRole("heading", { level: 1, name: "Set up your staff account" }).waitFor();
   const secret = ((await page.locator("code.secret-key").textContent()) ?? "").replace(/\s+/g, "");
   await page.getByLabel("Password", { exact: true }).fill(password);
@@ -71,6 +68,40 @@ export async function signInNewAdmin(
   await page.getByRole("heading", { level: 1, name: "Enter your code" }).waitFor();
   await page.getByLabel("Code", { exact: true }).fill(recoveryCode);
   await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByText(`Signed in as ${email}`).waitFor();
+}
+
+/** A new account from `npm run staff:add`; the set-up link it prints, on the test server's origin. */
+export function addStaff(app: AppServer, { email, role }: { email: string; role: "admin" | "organiser" | "viewer" }) {
+  const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", email, "--role", role], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_PATH: app.databasePath },
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
+  const printed = run.stdout.split("\n").find((line) => /^https?:\/\//.test(line.trim()));
+  if (!printed) throw new Error(`npm run staff:add printed no link:\n${run.stdout}`);
+  // It prints PUBLIC_URL and the path; the test's server is on a port of its own.
+  return `${app.baseUrl}${new URL(printed.trim()).pathname}`;
+}
+
+/** An organiser from `npm run staff:add`, set up with a password and no code (organisers may go without), then signed in. */
+export async function signInNewOrganiser(
+  app: AppServer,
+  page: Page,
+  { email, password }: { email: string; password: string },
+) {
+  await page.goto(addStaff(app, { email, role: "organiser" }));
+  await page.getByRole("heading", { level: 1, name: "Set up your staff account" }).waitFor();
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Enter the password again").fill(password);
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.getByRole("heading", { level: 1, name: "Your account is set up" }).waitFor();
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Sign in to the staff console" }).waitFor();
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText(`Signed in as ${email}`).waitFor();
 }
 

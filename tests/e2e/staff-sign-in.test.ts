@@ -1,10 +1,7 @@
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
 import { generateTOTP } from "@epic-web/totp";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFixtureServer } from "./fixture-server";
+import { addStaff, expectNoAxeViolations } from "./staff-journeys";
 import { useBrowser } from "./use-browser";
 import { waitFor } from "./wait-for";
 import type { AppServer } from "../../scripts/app-server";
@@ -14,7 +11,6 @@ import type { AppServer } from "../../scripts/app-server";
 // password and an authenticator app, signed in with the password and a code,
 // sending paused and resumed, and signed out. Each run has its own server:
 // pausing all sending must not reach the other journeys' mail.
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const email = "admin@campaign.example";
 const password = "lantern meadow quietly forty";
 const browsers = {
@@ -22,33 +18,10 @@ const browsers = {
   off: useBrowser({ javaScriptEnabled: false }),
 };
 
-/** `npm run staff:add` against the server's database; the set-up link it prints, on the server's origin. */
-function addAdmin(app: AppServer) {
-  const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", email, "--role", "admin"], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_PATH: app.databasePath },
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
-  const printed = run.stdout.split("\n").find((line) => /^https?:\/\//.test(line.trim()));
-  if (!printed) throw new Error(`npm run staff:add printed no link:\n${run.stdout}`);
-  // It prints PUBLIC_URL and the path; the test's server is on its own port.
-  return `${app.baseUrl}${new URL(printed.trim()).pathname}`;
-}
-
 async function phonePage(js: "on" | "off") {
   const page = await browsers[js].context.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
   return page;
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(
-    results.violations.map(
-      (v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
-    ),
-  ).toEqual([]);
 }
 
 /** The 30-second step a TOTP code belongs to. */
@@ -84,7 +57,7 @@ for (const js of ["on", "off"] as const) {
         const checkAccessibility = js === "on" ? expectNoAxeViolations : async () => {};
 
         // The one-time link from the command line.
-        await page.goto(addAdmin(app));
+        await page.goto(addStaff(app, { email, role: "admin" }));
         await page.getByRole("heading", { level: 1, name: "Set up your staff account" }).waitFor();
         await page.getByText(`This account is for ${email}.`).waitFor();
         await checkAccessibility(page);
