@@ -1,8 +1,8 @@
 import { isUtf8 } from "node:buffer";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parse } from "csv-parse/sync";
+import { sha256Hex } from "~/utils/tokens.server";
 import { ImportFailed } from "./problems";
 
 export type SourceFile = {
@@ -27,7 +27,7 @@ export function readSourceFile(path: string, name = basename(path)): SourceFile 
     const reason = error instanceof Error ? error.message : String(error);
     throw new ImportFailed([{ file: name, message: `cannot read the file (${reason})` }]);
   }
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const sha256 = sha256Hex(bytes);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

@@ -2,7 +2,6 @@
 // under its SHA-256, checked with a dry run of the same importer the command
 // line runs, and imported for real only on a second press that names that
 // SHA-256, so what is written is exactly what was shown.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { unstable_createMemoryUploadHandler } from "@remix-run/node";
@@ -13,6 +12,7 @@ import { runImport, summariseChanges } from "./import.server";
 import { countChanges, type Change, type ChangeType } from "./plan";
 import { looksLikePostcodeDirectory } from "./postcodes.server";
 import { ImportFailed, WithdrawalsNotConfirmed, type Problem, type Withdrawal } from "./problems";
+import { sha256Hex } from "~/utils/tokens.server";
 import type { ImportResult } from "./types";
 
 // Next to the database (var/ unless configured), never under build/ or
@@ -54,7 +54,7 @@ const sha256Pattern = /^[0-9a-f]{64}$/;
 /** Keeps an upload under its SHA-256 (the same file twice is stored once). */
 export async function storeUpload({ file }: { file: File }) {
   const bytes = Buffer.from(await file.arrayBuffer());
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const sha256 = sha256Hex(bytes);
   const fileName = uploadedFileName(file.name);
   mkdirSync(uploadsFolder(), { recursive: true, mode: 0o700 });
   writeFileSync(storedPath({ sha256, fileName }), bytes, { mode: 0o600 });

@@ -81,9 +81,9 @@ export function holdReasonsFor({ ask, rules }: { ask: AskForReview; rules: Revie
   return reasons;
 }
 
-/** Held asks, oldest first: what an organiser needs to decide on each. */
-export function listHeldAsks() {
-  const rows = db
+// What an organiser needs to decide on a held ask.
+function selectHeldAsks() {
+  return db
     .select({
       id: asks.id,
       name: asks.name,
@@ -96,16 +96,19 @@ export function listHeldAsks() {
       recipients: sql<number>`(select count(*) from ${askRecipients} where ${askRecipients.askId} = ${asks.id})`,
     })
     .from(asks)
-    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-    .where(eq(asks.status, "held"))
-    .orderBy(asc(asks.heldAt), asc(asks.id))
-    .all();
-  return rows;
+    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode));
 }
 
-/** One held ask with the candidates its mails are for. */
+/** Held asks, oldest first. */
+export function listHeldAsks() {
+  return selectHeldAsks().where(eq(asks.status, "held")).orderBy(asc(asks.heldAt), asc(asks.id)).all();
+}
+
+/** One held ask with the candidates its mails are for; null once it is decided. */
 export function findHeldAsk({ id }: { id: number }) {
-  const ask = listHeldAsks().find((a) => a.id === id);
+  const ask = selectHeldAsks()
+    .where(and(eq(asks.id, id), eq(asks.status, "held")))
+    .get();
   if (!ask) return null;
   const candidates = db
     .select({ name: candidacies.name, delivery: askRecipients.delivery })

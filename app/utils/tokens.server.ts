@@ -14,9 +14,9 @@ export function hashToken(token: string) {
   return sha256Hex(token);
 }
 
-/** SHA-256 of a text, as 64 hex digits. */
-export function sha256Hex(text: string) {
-  return createHash("sha256").update(text).digest("hex");
+/** SHA-256 of a text or a file's bytes, as 64 hex digits. */
+export function sha256Hex(data: string | Uint8Array) {
+  return createHash("sha256").update(data).digest("hex");
 }
 
 /** Tokens are exactly 43 base64url characters; anything else is not worth a query. */
