@@ -3,6 +3,7 @@
 // deleting expired asks. Each gets the tick's time and must be synchronous;
 // one that throws is logged and the others still run.
 import { deleteExpiredAsks } from "~/models/ask.server";
+import { deleteOldClientHashKeys } from "~/models/client-hash.server";
 import { queueDueDigests } from "~/models/digest.server";
 import { sendDueReminders } from "~/models/reminder.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
@@ -18,4 +19,5 @@ export const scheduledJobs: ScheduledJob[] = [
   // Rate-limit windows are at most a day long.
   (now) => deleteOldRateLimits({ before: new Date(now.getTime() - 2 * DAY) }),
   (now) => deleteIdleStaffSessions({ now }),
+  (now) => deleteOldClientHashKeys({ now }),
 ];
