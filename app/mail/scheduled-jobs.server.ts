@@ -4,6 +4,7 @@
 // one that throws is logged and the others still run.
 import { deleteExpiredAsks } from "~/models/ask.server";
 import { deleteOldClientHashKeys } from "~/models/client-hash.server";
+import { deleteDecidedCorrectionReports } from "~/models/correction-report.server";
 import { queueDueDigests } from "~/models/digest.server";
 import { sendDueReminders } from "~/models/reminder.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
@@ -20,4 +21,5 @@ export const scheduledJobs: ScheduledJob[] = [
   (now) => deleteOldRateLimits({ before: new Date(now.getTime() - 2 * DAY) }),
   (now) => deleteIdleStaffSessions({ now }),
   (now) => deleteOldClientHashKeys({ now }),
+  (now) => deleteDecidedCorrectionReports({ now }),
 ];
