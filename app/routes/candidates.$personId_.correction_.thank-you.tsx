@@ -23,8 +23,8 @@ export default function CorrectionSent() {
         <div className="panel__body">Thank you for helping us keep {candidacy.name}&rsquo;s page right</div>
       </div>
       <p>
-        We will check what you told us and correct the page if it is wrong. If you gave your email address, we may
-        write to ask you about it. We delete your report {correctionKeptFor} after we have dealt with it.
+        We will check what you told us and correct the page if it is wrong. If you gave your email address, we may write
+        to ask you about it. We delete your report {correctionKeptFor} after we have dealt with it.
       </p>
       <p>
         <Link to={paths.candidate(candidacy.personId)}>Back to {candidacy.name}</Link>

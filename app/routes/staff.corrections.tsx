@@ -154,7 +154,7 @@ export default function CorrectionQueue() {
                     />
                     <div className="inline-actions">
                       <button type="submit" name="intent" value="resolve" className="button">
-                        Resolved<span className="visually-hidden">: the report about {r.candidateName}</span>
+                        Resolve<span className="visually-hidden"> the report about {r.candidateName}</span>
                       </button>
                       <button type="submit" name="intent" value="dismiss" className="button button--secondary">
                         Dismiss<span className="visually-hidden"> the report about {r.candidateName}</span>

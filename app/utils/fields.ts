@@ -85,7 +85,12 @@ export function plainText({ required, subject, max }: { required: string; subjec
   return z
     .string()
     .transform(cleanStatement)
-    .pipe(z.string().min(1, required).max(max, after(subject, `must be ${max} characters or fewer`)));
+    .pipe(
+      z
+        .string()
+        .min(1, required)
+        .max(max, after(subject, `must be ${max} characters or fewer`)),
+    );
 }
 
 /** An email a person may leave empty: empty is null. */
