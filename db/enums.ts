@@ -76,6 +76,11 @@ export const holdReasons = [
 ] as const;
 export type HoldReason = (typeof holdReasons)[number];
 
+// What a reader says is wrong on a candidate's page, and what staff made of it.
+export const correctionTopics = ["party", "email", "statement", "other"] as const;
+export type CorrectionTopic = (typeof correctionTopics)[number];
+export const correctionStatuses = ["open", "resolved", "dismissed"] as const;
+
 export const supporterExportScopes = ["all", "new"] as const;
 
 // Where a candidate's email came from: an imported file, or staff who found it

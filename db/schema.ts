@@ -7,6 +7,8 @@ import {
   askDeliveries,
   askStatuses,
   blockListKinds,
+  correctionStatuses,
+  correctionTopics,
   emailSources,
   staffRoles,
   supporterExportScopes,
@@ -313,11 +315,16 @@ export const asks = sqliteTable(
     tokenExpiresAt: text("token_expires_at"),
     reminderSentAt: text("reminder_sent_at"),
     confirmedAt: text("confirmed_at"),
-    // Hashes of the client address the ask was made from and of its
-    // network (IPv4 /24, IPv6 /48), for the review queue's volume rules; never
-    // the address itself.
+    // Keyed hashes of the client address the ask was made from and of its
+    // network (IPv4 /24, IPv6 /48), under the day's rotating key, for the
+    // review queue's volume rules; never the address itself.
     clientAddressHash: text("client_address_hash"),
     clientNetworkHash: text("client_network_hash"),
+    // The same under the block list's own key, so the block list can match
+    // the ask at confirmation and staff can block from it while it is held;
+    // cleared once it is confirmed, released or rejected.
+    clientAddressBlockHash: text("client_address_block_hash"),
+    clientNetworkBlockHash: text("client_network_block_hash"),
     // A hash of the personal paragraph with case and spacing evened out, so
     // the same paragraph pasted into many asks is found by an index.
     messageFingerprint: text("message_fingerprint"),
@@ -610,14 +617,41 @@ export const blockList = sqliteTable(
     // What staff see: the email or domain, the address or network as typed,
     // or "the network of ask 123" when blocked from a held ask.
     label: text("label").notNull(),
-    // What is compared: the lowercased email or domain, or the hash of
-    // the address or network (as stored on asks).
+    // What is compared: the lowercased email or domain, or the keyed hash
+    // of the address or network under the block list's own key (as held asks
+    // carry it: app/models/client-hash.server.ts).
     matchKey: text("match_key").notNull(),
     note: text("note"),
     createdBy: integer("created_by").references(() => staffAccounts.id),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("block_list_kind_key_unique").on(t.kind, t.matchKey)],
+);
+
+// "Report a correction" from a public candidate page, for staff to check.
+// Personal data (the details may name people; the email is optional): each
+// report is deleted a set time after staff resolve or dismiss it.
+export const correctionReports = sqliteTable(
+  "correction_reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    candidacyId: integer("candidacy_id")
+      .notNull()
+      .references(() => candidacies.id),
+    topic: text("topic", { enum: correctionTopics }).notNull(),
+    details: text("details").notNull(),
+    // Only so staff can ask or answer; never written to the audit log.
+    reporterEmail: text("reporter_email"),
+    status: text("status", { enum: correctionStatuses }).notNull().default("open"),
+    staffNote: text("staff_note"),
+    decidedAt: text("decided_at"),
+    decidedBy: integer("decided_by").references(() => staffAccounts.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("correction_reports_status_created_idx").on(t.status, t.createdAt),
+    index("correction_reports_decided_at_idx").on(t.decidedAt),
+  ],
 );
 
 // At most one row (id 1): all sending is paused while it exists. The worker

@@ -12,7 +12,7 @@ import {
 } from "~/models/staff.server";
 import { db } from "~/utils/db.server";
 import { hashPassword, verifyPassword } from "~/utils/password.server";
-import { hashForKey } from "~/utils/tokens.server";
+import { clientHash, emailKeyHash } from "~/models/client-hash.server";
 import { RateLimited } from "~/utils/too-many-requests";
 
 export const TOTP_PERIOD_SECONDS = 30;
@@ -52,10 +52,10 @@ export async function signInWithPassword({
   const retryAfterSeconds = countAttempt({
     keys: [
       {
-        key: `staff-sign-in:account:${hashForKey(email.trim().toLowerCase())}`,
+        key: `staff-sign-in:account:${emailKeyHash(email.trim().toLowerCase())}`,
         ...rateLimitPolicy.staffSignInPerAccount,
       },
-      { key: `staff-sign-in:client:${hashForKey(clientIp)}`, ...rateLimitPolicy.staffSignInPerClient },
+      { key: `staff-sign-in:client:${clientHash({ value: clientIp, now })}`, ...rateLimitPolicy.staffSignInPerClient },
     ],
     now,
   });

@@ -3,6 +3,8 @@
 // deleting expired asks. Each gets the tick's time and must be synchronous;
 // one that throws is logged and the others still run.
 import { deleteExpiredAsks } from "~/models/ask.server";
+import { deleteOldClientHashKeys } from "~/models/client-hash.server";
+import { deleteDecidedCorrectionReports } from "~/models/correction-report.server";
 import { queueDueDigests } from "~/models/digest.server";
 import { sendDueReminders } from "~/models/reminder.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
@@ -18,4 +20,6 @@ export const scheduledJobs: ScheduledJob[] = [
   // Rate-limit windows are at most a day long.
   (now) => deleteOldRateLimits({ before: new Date(now.getTime() - 2 * DAY) }),
   (now) => deleteIdleStaffSessions({ now }),
+  (now) => deleteOldClientHashKeys({ now }),
+  (now) => deleteDecidedCorrectionReports({ now }),
 ];

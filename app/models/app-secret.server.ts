@@ -1,23 +1,61 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { appSecrets } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 const cache = new Map<string, string>();
 
+function prepareSecretQueries() {
+  return {
+    find: db
+      .select({ value: appSecrets.value })
+      .from(appSecrets)
+      .where(eq(appSecrets.name, sql.placeholder("name")))
+      .prepare(),
+    create: db
+      .insert(appSecrets)
+      .values({ name: sql.placeholder("name"), value: sql.placeholder("value"), createdAt: sql.placeholder("at") })
+      .onConflictDoNothing()
+      .prepare(),
+  };
+}
+// Rotating keys are read on every hash (asks, sign-ins): prepared once, on first use.
+let secretQueries: ReturnType<typeof prepareSecretQueries> | undefined;
+
 /**
- * A 256-bit secret kept in the database, made on first use. INSERT OR IGNORE
- * then SELECT: two processes racing to make it both end up with the same one.
+ * A 256-bit secret kept in the database, made on first use and never held in
+ * memory (a rotating key must be gone once its row is). INSERT OR IGNORE then
+ * SELECT: two processes racing to make it both end up with the same one.
  */
+export function readOrCreateAppSecret({ name, now }: { name: string; now: Date }): string {
+  secretQueries ??= prepareSecretQueries();
+  const found = secretQueries.find.get({ name });
+  if (found) return found.value;
+  secretQueries.create.run({ name, value: randomBytes(32).toString("base64url"), at: now.toISOString() });
+  const row = secretQueries.find.get({ name });
+  if (!row) throw new Error(`The app secret ${name} could not be read back`);
+  return row.value;
+}
+
+/** As readOrCreateAppSecret, for secrets that never change, remembered after the first read. */
 export function findOrCreateAppSecret({ name }: { name: string }): string {
   const cached = cache.get(name);
   if (cached) return cached;
-  db.insert(appSecrets)
-    .values({ name, value: randomBytes(32).toString("base64url"), createdAt: new Date().toISOString() })
-    .onConflictDoNothing()
-    .run();
-  const row = db.select({ value: appSecrets.value }).from(appSecrets).where(eq(appSecrets.name, name)).get();
-  if (!row) throw new Error(`The app secret ${name} could not be read back`);
-  cache.set(name, row.value);
-  return row.value;
+  const value = readOrCreateAppSecret({ name, now: new Date() });
+  cache.set(name, value);
+  return value;
+}
+
+/**
+ * Deletes the secrets named prefix + a suffix that sorts before `before`
+ * (rotating keys named by their day), and says how many went.
+ */
+export function deleteAppSecretsBefore({ prefix, before }: { prefix: string; before: string }) {
+  return (
+    db
+      .delete(appSecrets)
+      // Every name from the bare prefix up to prefix + before starts with the prefix.
+      .where(and(gte(appSecrets.name, prefix), lt(appSecrets.name, `${prefix}${before}`)))
+      .run().changes
+  );
 }

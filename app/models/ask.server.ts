@@ -5,6 +5,7 @@ import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/sc
 import { askDeliveries } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { findCampaign, requireCampaign } from "~/models/campaign.server";
+import { blockListHash, clientHash, emailKeyHash } from "~/models/client-hash.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
 import { candidacyAnswersJson, hasSignedEveryPoint } from "~/models/pledge-status.server";
 import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
@@ -16,7 +17,7 @@ import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
-import { generateToken, hashToken, hashForKey, looksLikeToken, sha256Hex } from "~/utils/tokens.server";
+import { generateToken, hashToken, looksLikeToken, sha256Hex } from "~/utils/tokens.server";
 import { inBatches } from "~/utils/batches";
 import { networkOf } from "~/utils/client-network.server";
 import { isLoopbackAddress } from "~/utils/request.server";
@@ -104,7 +105,8 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
   const campaign = requireCampaign();
   const email = ask.email.toLowerCase();
   return writeTransaction(db, () => {
-    const ipKey = hashForKey(clientIp);
+    // Under the day's key: these hourly counts start again at 00:00 UTC.
+    const ipKey = clientHash({ value: clientIp, now });
     enforceRateLimits({
       hits: [
         { key: `ask-ip-burst:${ipKey}`, ...rateLimitPolicy.askClientBurst },
@@ -112,7 +114,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       ],
       now,
     });
-    enforceRateLimits({ hits: [{ key: `ask-email:${hashForKey(email)}`, ...rateLimitPolicy.askEmailMails }], now });
+    enforceRateLimits({ hits: [{ key: `ask-email:${emailKeyHash(email)}`, ...rateLimitPolicy.askEmailMails }], now });
 
     submitQueries ??= prepareSubmitQueries();
     const existing = submitQueries.existing.get({ electionId: campaign.electionId, email });
@@ -179,7 +181,9 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         tokenExpiresAt: expiresAt.toISOString(),
         // For the review queue's rules, hashed like the rate-limit keys.
         clientAddressHash: sayNothing ? null : ipKey,
-        clientNetworkHash: network ? hashForKey(network) : null,
+        clientNetworkHash: network ? clientHash({ value: network, now }) : null,
+        clientAddressBlockHash: sayNothing ? null : blockListHash(clientIp),
+        clientNetworkBlockHash: network ? blockListHash(network) : null,
         messageFingerprint: messageFingerprint(ask.personalMessage),
         createdAt: now.toISOString(),
       })
@@ -288,9 +292,17 @@ function prepareConfirmQueries() {
       )
       .prepare(),
     // set() takes a placeholder only wrapped in sql`` (drizzle's types).
+    // A sent ask needs its block-list hashes no more: nothing can block from it.
     confirm: db
       .update(asks)
-      .set({ status: "confirmed", confirmedAt: sql`${sql.placeholder("now")}`, tokenHash: null, tokenExpiresAt: null })
+      .set({
+        status: "confirmed",
+        confirmedAt: sql`${sql.placeholder("now")}`,
+        tokenHash: null,
+        tokenExpiresAt: null,
+        clientAddressBlockHash: null,
+        clientNetworkBlockHash: null,
+      })
       .where(eq(asks.id, sql.placeholder("id")))
       .prepare(),
     constituency: db
@@ -345,9 +357,19 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
     const holdReasons = holdReasonsFor({ ask, rules: reviewRulesOf(campaign) });
     const held = holdReasons.length > 0;
     q.confirm.run({ now: now.toISOString(), id: ask.id });
-    // Held: confirmed by its supporter, but its mails wait for a person.
+    // Held: confirmed by its supporter, but its mails wait for a person, who
+    // may block what it came from (so it keeps its block-list hashes).
     if (held)
-      db.update(asks).set({ status: "held", heldAt: now.toISOString(), holdReasons }).where(eq(asks.id, ask.id)).run();
+      db.update(asks)
+        .set({
+          status: "held",
+          heldAt: now.toISOString(),
+          holdReasons,
+          clientAddressBlockHash: ask.clientAddressBlockHash,
+          clientNetworkBlockHash: ask.clientNetworkBlockHash,
+        })
+        .where(eq(asks.id, ask.id))
+        .run();
     const constituency = q.constituency.get({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
     const recipients = q.recipients.all({ askId: ask.id }).map(({ answers, ...r }) => ({

@@ -1,7 +1,8 @@
 // The campaign's block list: asks from a listed email, domain, client address
 // or network are held for a person at confirmation (never silently dropped).
-// Addresses and networks are kept only as the hashes asks carry; every change
-// is audited by entry id, never by what it matches.
+// Addresses and networks are kept only as keyed hashes under the block list's
+// own key (app/models/client-hash.server.ts), which held asks carry too; every
+// change is audited by entry id, never by what it matches.
 import { isIP } from "node:net";
 import { and, asc, eq, or } from "drizzle-orm";
 import { blockListKinds, type BlockListKind } from "#db/enums";
@@ -10,7 +11,7 @@ import { asks, blockList, staffAccounts } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
 import { networkOf } from "~/utils/client-network.server";
-import { hashForKey } from "~/utils/tokens.server";
+import { blockListHash } from "~/models/client-hash.server";
 
 /** What a typed entry matches, or why it cannot be one. */
 export function blockListKeyOf({ kind, value }: { kind: BlockListKind; value: string }) {
@@ -27,11 +28,11 @@ export function blockListKeyOf({ kind, value }: { kind: BlockListKind; value: st
   }
   if (kind === "address") {
     if (isIP(typed) === 0) return { error: "Enter an IP address, like 203.0.113.7 or 2001:db8::7" };
-    return { matchKey: hashForKey(typed), label: typed };
+    return { matchKey: blockListHash(typed), label: typed };
   }
   const network = networkOf(typed.replace(/\/(24|48)$/, ""));
   if (!network) return { error: "Enter a network as an address in it, like 203.0.113.0/24 or 2001:db8:1::/48" };
-  return { matchKey: hashForKey(network), label: network };
+  return { matchKey: blockListHash(network), label: network };
 }
 
 function insertEntry({
@@ -102,7 +103,7 @@ export function blockFromAsk({
 }) {
   return writeTransaction(db, () => {
     const ask = db
-      .select({ email: asks.email, address: asks.clientAddressHash, network: asks.clientNetworkHash })
+      .select({ email: asks.email, address: asks.clientAddressBlockHash, network: asks.clientNetworkBlockHash })
       .from(asks)
       .where(eq(asks.id, askId))
       .get();
@@ -163,12 +164,12 @@ export function listBlockList() {
 /** Which kinds of entry an ask matches, from what it was made with. */
 export function blockListMatches({
   email,
-  clientAddressHash,
-  clientNetworkHash,
+  clientAddressBlockHash,
+  clientNetworkBlockHash,
 }: {
   email: string;
-  clientAddressHash: string | null;
-  clientNetworkHash: string | null;
+  clientAddressBlockHash: string | null;
+  clientNetworkBlockHash: string | null;
 }) {
   const domain = email.split("@").at(-1) ?? "";
   // A listed domain covers its subdomains too: "mail.spam.example" is spam.example's.
@@ -177,8 +178,8 @@ export function blockListMatches({
   const candidates: [BlockListKind, string | null][] = [
     ["email", email],
     ...domains.map((d): [BlockListKind, string] => ["domain", d]),
-    ["address", clientAddressHash],
-    ["network", clientNetworkHash],
+    ["address", clientAddressBlockHash],
+    ["network", clientNetworkBlockHash],
   ];
   const wanted = candidates.filter((c): c is [BlockListKind, string] => c[1] !== null);
   // One indexed read for every key an ask could be blocked by: this runs on every confirmation.

@@ -21,6 +21,8 @@ export const rateLimitPolicy = {
   staffSignInPerAccount: { limit: 10, windowMs: 15 * MINUTE },
   staffSignInPerClient: { limit: 30, windowMs: HOUR },
   staffCodePerAccount: { limit: 10, windowMs: 15 * MINUTE },
+  // Corrections to a candidate's page: a reader has one or two; a script, hundreds.
+  correctionPerClient: { limit: 5, windowMs: HOUR },
 } as const;
 
 function prepareRateLimitQueries() {

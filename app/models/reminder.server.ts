@@ -11,7 +11,8 @@ import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
 import { REMINDER_AFTER_MS } from "~/utils/lifetimes";
-import { generateToken, hashForKey } from "~/utils/tokens.server";
+import { emailKeyHash } from "~/models/client-hash.server";
+import { generateToken } from "~/utils/tokens.server";
 
 /** One reminder, with a fresh link, for asks left unconfirmed for a day. */
 export function sendDueReminders({ now }: { now: Date }) {
@@ -38,7 +39,7 @@ export function sendDueReminders({ now }: { now: Date }) {
       )
       .all();
     for (const ask of due) {
-      if (!hitRateLimit({ key: `ask-email:${hashForKey(ask.email)}`, ...rateLimitPolicy.askEmailMails, now }).within)
+      if (!hitRateLimit({ key: `ask-email:${emailKeyHash(ask.email)}`, ...rateLimitPolicy.askEmailMails, now }).within)
         continue;
       const { token, hash } = generateToken();
       db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();

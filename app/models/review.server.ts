@@ -46,6 +46,8 @@ type AskForReview = {
   personalMessage: string | null;
   clientAddressHash: string | null;
   clientNetworkHash: string | null;
+  clientAddressBlockHash: string | null;
+  clientNetworkBlockHash: string | null;
   messageFingerprint: string | null;
   createdAt: string;
 };
@@ -122,13 +124,16 @@ export function findHeldAsk({ id }: { id: number }) {
 
 type Reviewer = { id: number; email: string };
 
+// A decided ask can no longer be blocked from: its block-list hashes go.
+const noBlockListHashes = { clientAddressBlockHash: null, clientNetworkBlockHash: null };
+
 /** Sends a held ask: its mails are queued as if it had never been held. */
 export function releaseAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
   return writeTransaction(db, () => {
     const at = now.toISOString();
     const ask = db
       .update(asks)
-      .set({ status: "confirmed", reviewedAt: at, reviewedBy: reviewer.id })
+      .set({ status: "confirmed", reviewedAt: at, reviewedBy: reviewer.id, ...noBlockListHashes })
       .where(and(eq(asks.id, askId), eq(asks.status, "held")))
       .returning({ holdReasons: asks.holdReasons })
       .get();
@@ -159,7 +164,7 @@ export function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: R
     const at = now.toISOString();
     const ask = db
       .update(asks)
-      .set({ status: "rejected", reviewedAt: at, reviewedBy: reviewer.id })
+      .set({ status: "rejected", reviewedAt: at, reviewedBy: reviewer.id, ...noBlockListHashes })
       .where(and(eq(asks.id, askId), eq(asks.status, "held")))
       .returning({
         name: asks.name,

@@ -15,7 +15,8 @@ import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
 import { SIGNING_LINK_LIFETIME_MS } from "~/utils/lifetimes";
-import { generateToken, hashForKey, hashToken, looksLikeToken } from "~/utils/tokens.server";
+import { clientHash } from "~/models/client-hash.server";
+import { generateToken, hashToken, looksLikeToken } from "~/utils/tokens.server";
 import { inBatches } from "~/utils/batches";
 
 function prepareSigningLink() {
@@ -80,7 +81,9 @@ export function requestSigningLink({
   writeTransaction(db, () => {
     const candidacy = findLinkRecipient({ candidacyId });
     enforceRateLimits({
-      hits: [{ key: `signing-link-ip:${hashForKey(clientIp)}`, ...rateLimitPolicy.signingLinkPerClient }],
+      hits: [
+        { key: `signing-link-ip:${clientHash({ value: clientIp, now })}`, ...rateLimitPolicy.signingLinkPerClient },
+      ],
       now,
     });
     // Withdrawn candidates cannot sign, so there is nothing to send (or count).

@@ -297,6 +297,10 @@ export default function CandidatePage() {
           </p>
         </section>
       ) : null}
+      <p>
+        <Link to={paths.candidateCorrection(candidacy.personId)}>Report a correction</Link> if something on this page is
+        wrong.
+      </p>
     </>
   );
 }

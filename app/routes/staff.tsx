@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData } from "@remix-run/react";
 import { findRequestSession } from "~/auth/staff-auth.server";
+import { countOpenCorrectionReports } from "~/models/correction-report.server";
 import { csrfField } from "~/utils/staff-form";
 import { paths } from "~/utils/paths";
 import { staffPageHeaders } from "~/utils/private-page";
@@ -14,14 +15,16 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 // signing out. Each page checks its own role; this only decides what to show.
 export function loader({ request }: LoaderFunctionArgs) {
   const session = findRequestSession(request);
-  if (!session || session.secondFactorPending) return { staff: null };
+  if (!session || session.secondFactorPending) return { staff: null, openCorrections: 0 };
+  const organiser = hasRole({ role: session.account.role, needed: "organiser" });
   return {
     staff: { email: session.account.email, role: session.account.role, csrfToken: session.csrfToken },
+    openCorrections: organiser ? countOpenCorrectionReports() : 0,
   };
 }
 
 export default function StaffLayout() {
-  const { staff } = useLoaderData<typeof loader>();
+  const { staff, openCorrections } = useLoaderData<typeof loader>();
   return (
     <>
       {staff ? (
@@ -47,6 +50,11 @@ export default function StaffLayout() {
                   </li>
                   <li>
                     <Link to={paths.staffPublicList}>Public list</Link>
+                  </li>
+                  <li>
+                    <Link to={paths.staffCorrections}>
+                      Corrections{openCorrections > 0 ? ` (${openCorrections} open)` : ""}
+                    </Link>
                   </li>
                   <li>
                     <Link to={paths.staffImports}>Imports</Link>

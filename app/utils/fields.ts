@@ -79,3 +79,26 @@ export function statement({ subject }: { subject?: string } = {}) {
     .transform(cleanStatement)
     .pipe(z.string().max(STATEMENT_MAX, after(subject, `must be ${STATEMENT_MAX} characters or fewer`)));
 }
+
+/** Free text shown as plain text (a report's details): cleaned as a statement is, required, and at most max characters. */
+export function plainText({ required, subject, max }: { required: string; subject: string; max: number }) {
+  return z
+    .string()
+    .transform(cleanStatement)
+    .pipe(
+      z
+        .string()
+        .min(1, required)
+        .max(max, after(subject, `must be ${max} characters or fewer`)),
+    );
+}
+
+/** An email a person may leave empty: empty is null. */
+export function optionalEmailAddress({ subject, message }: { subject: string; message: string }) {
+  return z
+    .string()
+    .trim()
+    .max(254, after(subject, "must be 254 characters or fewer"))
+    .pipe(z.union([z.literal(""), emailAddress(message)]))
+    .transform((value) => value || null);
+}

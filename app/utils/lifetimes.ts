@@ -9,3 +9,5 @@ export const ASK_LIFETIME_MS = 7 * DAY;
 export const REMINDER_AFTER_MS = DAY;
 /** A candidate's signing link works this long (or until their published address changes). */
 export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
+/** A correction report (with the reporter's email) is kept this long after staff resolve or dismiss it. */
+export const CORRECTION_KEPT_AFTER_DECISION_MS = 30 * DAY;

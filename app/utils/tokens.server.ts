@@ -24,11 +24,6 @@ export function looksLikeToken(value: string) {
   return /^[A-Za-z0-9_-]{43}$/.test(value);
 }
 
-/** Rate-limit keys hold no raw IP addresses. */
-export function hashForKey(value: string) {
-  return createHash("sha256").update(value).digest("base64url").slice(0, 22);
-}
-
 // Every link that carries a token: supporters' confirmations, candidates' signing links.
 const tokenLinks = new RegExp(`(${tokenPathPrefixes.map(escapeRegExp).join("|")})[A-Za-z0-9_-]{43}`, "g");
 

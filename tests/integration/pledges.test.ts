@@ -657,8 +657,9 @@ test("withdrawn candidates cannot sign, by link or by asking for one", () => {
   requestSigningLink({ candidacyId: felix.id, clientIp: "192.0.2.200", now: at(2 * HOUR) });
   writeTransaction(db, () => expect(issueSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) })).toBeNull());
   const after = snapshotDatabase();
-  // Only the rate-limit counter of the refused request moved.
-  expect({ ...after, rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
+  // Only the rate-limit counter of the refused request moved (and the day's
+  // client-hash key, made on first use).
+  expect({ ...after, rate_limits: [], app_secrets: [] }).toEqual({ ...before, rate_limits: [], app_secrets: [] });
   expect(db.select().from(pledges).where(eq(pledges.candidacyId, felix.id)).all()).toEqual([]);
   expect(listAskableCandidates({ constituencyCode: brackenby.gssCode }).map((c) => c.personId)).not.toContain(
     felix.personId,

@@ -169,7 +169,8 @@ test("asks matching the block list are held: an email, a domain and its subdomai
 
 test("blocking from a held ask blocks its network without anyone seeing the address; removing an entry stops it", () => {
   const seat = setUp();
-  const first = ask(seat, { clientIp: "192.0.2.33" });
+  const first = ask(seat, { clientIp: "192.0.2.33", email: "x@mailinator.com" });
+  expect(first.status).toBe("held");
   const result = blockFromAsk({ askId: first.id, kind: "network", accountId: null, actor: reviewer.email, now: t0 });
   expect(result).toMatchObject({ outcome: "added" });
   expect(ask(seat, { clientIp: "192.0.2.200" }).holdReasons).toEqual(["blocked-network"]);
