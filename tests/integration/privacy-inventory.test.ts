@@ -28,7 +28,7 @@ function describedTables() {
 /** The tables the "no personal data" section names, one `name` a bullet. */
 function tablesWithoutPersonalData() {
   const section = inventory.split(/^## Tables that hold no personal data/m)[1]?.split(/^## /m)[0] ?? "";
-  return [...section.matchAll(/^- `([a-z_]+)`/gm)].map((match) => match[1]);
+  return [...section.matchAll(/^- `([a-z_]+)`/gm)].flatMap((match) => (match[1] ? [match[1]] : []));
 }
 
 function databaseTables() {
