@@ -3,6 +3,7 @@ import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
 import { HOUR, DAY, MINUTE } from "~/utils/time";
 import { RateLimited } from "~/utils/too-many-requests";
+import { hashForKey } from "~/utils/tokens.server";
 
 // The limits every public form is held to, in one place.
 // - Asks: submissions per client address (a burst limit and a sustained one),
@@ -22,6 +23,11 @@ export const rateLimitPolicy = {
   staffSignInPerClient: { limit: 30, windowMs: HOUR },
   staffCodePerAccount: { limit: 10, windowMs: 15 * MINUTE },
 } as const;
+
+/** The key counting mails to one supporter address (its hash, never the address); erasure deletes it. */
+export function askEmailKey(email: string) {
+  return `ask-email:${hashForKey(email)}`;
+}
 
 function prepareRateLimitQueries() {
   return {
