@@ -38,8 +38,7 @@ export function sendDueReminders({ now }: { now: Date }) {
       )
       .all();
     for (const ask of due) {
-      if (!hitRateLimit({ key: askEmailKey(ask.email), ...rateLimitPolicy.askEmailMails, now }).within)
-        continue;
+      if (!hitRateLimit({ key: askEmailKey(ask.email), ...rateLimitPolicy.askEmailMails, now }).within) continue;
       const { token, hash } = generateToken();
       db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
       const candidateNames = db

@@ -81,7 +81,7 @@ function deliverAll(now: Date) {
 
 function rawDatabaseBytes() {
   const file = readFileSync(env.DATABASE_PATH);
-  let wal = Buffer.alloc(0);
+  let wal: Buffer = Buffer.alloc(0);
   try {
     wal = readFileSync(`${env.DATABASE_PATH}-wal`);
   } catch {
