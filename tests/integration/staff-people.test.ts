@@ -5,6 +5,8 @@
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { asks, auditLog } from "#db/schema";
+import { queueDueDigests } from "~/models/digest.server";
+import { exportPersonData } from "~/models/subject-access.server";
 import { personKey } from "~/models/suppression.server";
 import { action, loader } from "~/routes/staff.people";
 import { action as downloadAction, loader as downloadLoader } from "~/routes/staff.people[.]json";
@@ -13,6 +15,7 @@ import { drainOutbox } from "~/mail/worker.server";
 import { db } from "~/utils/db.server";
 import { insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency } from "../factories";
 import { settle, signedInStaff, staffGet, staffPost } from "../staff";
+import { HOUR } from "../time";
 
 const url = "http://localhost/staff/people";
 const jsonUrl = "http://localhost/staff/people.json";
@@ -229,4 +232,22 @@ test("erasing takes a confirmation step, then erases, suppresses if asked, and s
   // Looked up again: nothing held, and the suppression is shown.
   const again = (await post(admin, { intent: "find", email: person.email })) as unknown as Found;
   expect(again.data.held).toMatchObject({ asks: [], nothingHeld: true, suppressed: true });
+});
+
+test("a digest that listed the person and others shows in the download by its existence and their own line only", async () => {
+  const { seat, candidate } = await setUp();
+  // The hourly cap is one: these two go into one digest together.
+  const third = { ...person, name: "Ffion Hale", email: "ffion@example.org", personalMessage: "Open the culvert." };
+  for (const who of [third, { ...neighbour, name: "Idris Moss", email: "idris@example.org" }])
+    insertConfirmedAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidate.id], ...who, now: t0 });
+  expect(queueDueDigests({ now: new Date(t0.getTime() + 2 * HOUR) })).toBe(1);
+
+  const { json } = exportPersonData({ email: third.email, actor: "admin@campaign.example", now: t0 });
+
+  const exported = JSON.parse(json) as { digests: { to: string; yourLines: string[] }[] };
+  expect(exported.digests).toEqual([
+    expect.objectContaining({ to: "Greer Blackthorn", yourLines: ['- Ffion Hale: "Open the culvert."'] }),
+  ]);
+  expect(json).not.toContain("Idris");
+  expect(json).not.toContain(neighbour.personalMessage);
 });
