@@ -12,8 +12,10 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
  * Opens the SQLite file with the pragmas every connection needs: WAL so
  * readers never wait for the writer, synchronous=FULL so an acknowledged write
  * survives a power cut, foreign keys on (SQLite leaves them off), and a busy
- * timeout so concurrent writers queue instead of failing, and recursive
- * triggers so no statement slips past the append-only tables' triggers.
+ * timeout so concurrent writers queue instead of failing, recursive
+ * triggers so no statement slips past the append-only tables' triggers, and
+ * secure_delete so what is deleted or overwritten is zeroed on disk, not left
+ * in free space for anyone reading the file (erasure, app/models/erasure.server.ts).
  */
 export function createDb(file: string): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
@@ -25,6 +27,7 @@ export function createDb(file: string): Db {
   // REPLACE deletes the old row without firing delete triggers unless this is
   // on, which would let it rewrite the append-only pledge history.
   sqlite.pragma("recursive_triggers = ON");
+  sqlite.pragma("secure_delete = ON");
   return drizzle(sqlite, { schema });
 }
 

@@ -338,6 +338,10 @@ export const asks = sqliteTable(
     reviewedBy: integer("reviewed_by").references(() => staffAccounts.id),
     // An organiser took the name off the public supporters list.
     hiddenFromPublicList: integer("hidden_from_public_list", { mode: "boolean" }).notNull().default(false),
+    // When the supporter was erased (app/models/erasure.server.ts): the row is
+    // kept, anonymised, so the counts per constituency and candidate stay
+    // right, with its name, email and postcode blanked and the rest cleared.
+    erasedAt: text("erased_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -425,6 +429,15 @@ export const mailbox = sqliteTable(
   },
   (t) => [index("mailbox_to_idx").on(t.toAddress)],
 );
+
+// People who asked, when erased, never to be signed up for campaign updates
+// again by accident: a later ask from the address is still made and sent, but
+// without updates. Only a keyed hash of the lowercased email is kept
+// (personKey in app/models/erasure.server.ts), never the address.
+export const suppressions = sqliteTable("suppressions", {
+  emailHash: text("email_hash").primaryKey(),
+  createdAt: createdAt(),
+});
 
 // Fixed-window counters for abuse limits, keyed by what is limited (a hashed
 // IP address, an email) and the window.

@@ -43,6 +43,19 @@ export function candidateAskMail({
   };
 }
 
+/**
+ * One supporter's line in a digest. Erasure finds a supporter's line by it
+ * (app/models/erasure.server.ts), so a digest already sent keeps nothing of them.
+ */
+export function digestSupporterLine(supporter: { name: string; personalMessage: string | null }) {
+  return supporter.personalMessage
+    ? `- ${supporter.name}: "${supporter.personalMessage.replace(/\s+/g, " ")}"`
+    : `- ${supporter.name}`;
+}
+
+/** What an erased supporter's line in a digest becomes. */
+export const erasedDigestLine = "- (a constituent whose details have since been erased)";
+
 export function candidateDigestMail({
   campaign,
   candidateName,
@@ -60,9 +73,7 @@ export function candidateDigestMail({
 }): Mail {
   const n = supporters.length;
   const people = n === 1 ? "constituent" : "constituents";
-  const list = supporters
-    .map((s) => (s.personalMessage ? `- ${s.name}: "${s.personalMessage.replace(/\s+/g, " ")}"` : `- ${s.name}`))
-    .join("\n");
+  const list = supporters.map(digestSupporterLine).join("\n");
   const points = campaign.points.map((p, i) => `${i + 1}. ${p.title}`).join("\n");
   return {
     subject: `${n} ${people} in ${constituencyName} asked you to sign the ${campaign.name} pledge`,

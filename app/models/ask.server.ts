@@ -5,12 +5,13 @@ import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/sc
 import { askDeliveries } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { findCampaign, requireCampaign } from "~/models/campaign.server";
-import { blockListHash, clientHash, emailKeyHash } from "~/models/client-hash.server";
+import { blockListHash, clientHash } from "~/models/client-hash.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
 import { candidacyAnswersJson, hasSignedEveryPoint } from "~/models/pledge-status.server";
-import { enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
+import { askEmailKey, enforceRateLimits, rateLimitPolicy } from "~/models/rate-limit.server";
 import { holdReasonsFor, reviewRulesOf } from "~/models/review.server";
 import { issueSigningLink } from "~/models/signing-link.server";
+import { isSuppressed } from "~/models/suppression.server";
 import { alreadyAskedMail, candidateAskMail, confirmAskMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -114,7 +115,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       ],
       now,
     });
-    enforceRateLimits({ hits: [{ key: `ask-email:${emailKeyHash(email)}`, ...rateLimitPolicy.askEmailMails }], now });
+    enforceRateLimits({ hits: [{ key: askEmailKey(email), ...rateLimitPolicy.askEmailMails }], now });
 
     submitQueries ??= prepareSubmitQueries();
     const existing = submitQueries.existing.get({ electionId: campaign.electionId, email });
@@ -175,7 +176,10 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         personalMessage: ask.personalMessage,
         wordingId: ask.wordingId,
         showOnPublicList: ask.showOnPublicList,
-        wantsUpdates: ask.wantsUpdates,
+        // Someone erased at their request, who asked not to be signed up again,
+        // can still ask; they just get no updates. The form says nothing of
+        // it: saying so would tell anyone typing an address that it was erased.
+        wantsUpdates: ask.wantsUpdates && !isSuppressed({ email }),
         status: "pending",
         tokenHash: hash,
         tokenExpiresAt: expiresAt.toISOString(),

@@ -38,7 +38,7 @@ export function blockListHash(value: string) {
  * midnight, and keyed, so the key cannot be checked against a list of emails.
  */
 export function emailKeyHash(email: string) {
-  return keyedHash(findOrCreateAppSecret({ name: "email-key-hash" }), email);
+  return keyedHash(findOrCreateAppSecret({ name: "email-key-hash" }), email.trim().toLowerCase());
 }
 
 /** Deletes the day keys before yesterday's (UTC), so hashes made under them can no longer be linked. */

@@ -33,8 +33,15 @@ export function queueDueDigests({ now }: { now: Date }) {
       .innerJoin(asks, eq(asks.id, askRecipients.askId))
       .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
       .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-      // A held ask's digest entries wait for its release; a rejected one's never go.
-      .where(and(eq(askRecipients.delivery, "digest"), isNull(askRecipients.outboxId), eq(asks.status, "confirmed")))
+      // A held ask's digest entries wait for its release; a rejected or erased one's never go.
+      .where(
+        and(
+          eq(askRecipients.delivery, "digest"),
+          isNull(askRecipients.outboxId),
+          eq(asks.status, "confirmed"),
+          isNull(asks.erasedAt),
+        ),
+      )
       .orderBy(asc(askRecipients.candidacyId), asc(asks.confirmedAt))
       .all();
     const byCandidate = new Map<number, typeof waiting>();

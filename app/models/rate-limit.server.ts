@@ -3,6 +3,7 @@ import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
 import { HOUR, DAY, MINUTE } from "~/utils/time";
 import { RateLimited } from "~/utils/too-many-requests";
+import { emailKeyHash } from "~/models/client-hash.server";
 
 // The limits every public form is held to, in one place.
 // - Asks: submissions per client address (a burst limit and a sustained one),
@@ -24,6 +25,11 @@ export const rateLimitPolicy = {
   // Corrections to a candidate's page: a reader has one or two; a script, hundreds.
   correctionPerClient: { limit: 5, windowMs: HOUR },
 } as const;
+
+/** The key counting mails to one supporter address (its hash, never the address); erasure deletes it. */
+export function askEmailKey(email: string) {
+  return `ask-email:${emailKeyHash(email)}`;
+}
 
 function prepareRateLimitQueries() {
   return {

@@ -4,14 +4,13 @@ import { askRecipients, asks, candidacies, constituencies } from "#db/schema";
 import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
-import { hitRateLimit, rateLimitPolicy } from "~/models/rate-limit.server";
+import { askEmailKey, hitRateLimit, rateLimitPolicy } from "~/models/rate-limit.server";
 import { confirmAskMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
 import { shortDate } from "~/utils/names";
 import { paths } from "~/utils/paths";
 import { REMINDER_AFTER_MS } from "~/utils/lifetimes";
-import { emailKeyHash } from "~/models/client-hash.server";
 import { generateToken } from "~/utils/tokens.server";
 
 /** One reminder, with a fresh link, for asks left unconfirmed for a day. */
@@ -39,8 +38,7 @@ export function sendDueReminders({ now }: { now: Date }) {
       )
       .all();
     for (const ask of due) {
-      if (!hitRateLimit({ key: `ask-email:${emailKeyHash(ask.email)}`, ...rateLimitPolicy.askEmailMails, now }).within)
-        continue;
+      if (!hitRateLimit({ key: askEmailKey(ask.email), ...rateLimitPolicy.askEmailMails, now }).within) continue;
       const { token, hash } = generateToken();
       db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
       const candidateNames = db

@@ -70,6 +70,9 @@ export default function StaffLayout() {
                     <Link to={paths.staffSupporters}>Supporters</Link>
                   </li>
                   <li>
+                    <Link to={paths.staffPeople}>People</Link>
+                  </li>
+                  <li>
                     <Link to={paths.staffAccounts}>Staff accounts</Link>
                   </li>
                   <li>

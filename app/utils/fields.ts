@@ -39,6 +39,18 @@ export function emailAddress(message = "must be an email address") {
   return z.email(message);
 }
 
+/**
+ * The email a member of staff types to find a person's data: trimmed and
+ * lowercased, as asks store it, so any spelling of the case finds them.
+ */
+export const personEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter the person’s email address")
+  .max(254, "An email address must be 254 characters or fewer")
+  .pipe(emailAddress("Enter an email address in the correct format, like name@example.com"));
+
 /** A link stored and later shown as <a href>: only http and https (web-address.ts says why). */
 export function webAddressOf({ subject }: { subject?: string } = {}) {
   return z.string().refine(isWebAddress, after(subject, webAddressRule));

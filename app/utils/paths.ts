@@ -35,6 +35,8 @@ export const paths = {
   staffAudit: "/staff/audit",
   staffSupporters: "/staff/supporters",
   staffSupportersCsv: "/staff/supporters.csv",
+  staffPeople: "/staff/people",
+  staffPeopleJson: "/staff/people.json",
   staffAccounts: "/staff/accounts",
   staffSettings: "/staff/settings",
   staffSettingsCampaign: "/staff/settings/campaign",

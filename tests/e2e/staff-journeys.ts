@@ -105,11 +105,26 @@ export async function signInNewOrganiser(
   await page.getByText(`Signed in as ${email}`).waitFor();
 }
 
-/** A supporter's ask in Brackenby Vale from the form to its confirmation, asking for campaign updates. */
+/**
+ * A supporter's ask in Brackenby Vale from the form to its confirmation, asking for campaign updates; with
+ * `message` in their own words, and on the public list if `publicList`.
+ */
 export async function askAndConfirm(
   app: AppServer,
   page: Page,
-  { name, email, beforeSending }: { name: string; email: string; beforeSending?: (page: Page) => Promise<void> },
+  {
+    name,
+    email,
+    message,
+    publicList = false,
+    beforeSending,
+  }: {
+    name: string;
+    email: string;
+    message?: string;
+    publicList?: boolean;
+    beforeSending?: (page: Page) => Promise<void>;
+  },
 ) {
   await page.goto(`${app.baseUrl}/constituencies/brackenby-vale/ask`);
   await page.getByRole("heading", { name: "Ask your candidates to sign the pledge" }).waitFor();
@@ -117,6 +132,8 @@ export async function askAndConfirm(
   await page.getByLabel("Your email address").fill(email);
   await page.getByLabel("Your postcode").fill("ZZ4 1AA");
   await page.getByLabel(/Email me campaign updates/).check();
+  if (message) await page.getByLabel("Add something in your own words (optional)").fill(message);
+  if (publicList) await page.getByLabel(/Show my first name and the initial of my last name/).check();
   await dwellLikeAPerson(page);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("heading", { name: "Check your message before sending" }).waitFor();
