@@ -7,6 +7,7 @@
 // candidate already has cannot be recalled). secure_delete (db/index.ts) zeroes
 // the old bytes, and a WAL checkpoint moves them out of the -wal file.
 import { and, eq, inArray, isNull, lte, not, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { outboxAboutPerson } from "~/models/outbox.server";
 import { askRecipients, asks, mailbox, outbox, rateLimits } from "#db/schema";
 import { writeTransaction } from "#db/index";
 import type { OutboxStatus } from "#db/enums";
@@ -69,13 +70,7 @@ function scrubPerson({
   const mails = db
     .select({ id: outbox.id, status: outbox.status, toAddress: outbox.toAddress })
     .from(outbox)
-    .where(
-      or(
-        askIds.length > 0 ? inArray(outbox.askId, askIds) : undefined,
-        eq(outbox.toAddress, email),
-        eq(outbox.replyTo, email),
-      ),
-    )
+    .where(outboxAboutPerson({ askIds, email }))
     .all();
   // A kept contact's mail still to go to them (an update) goes as written;
   // anything else not yet sent is cancelled, and every other row emptied.

@@ -494,3 +494,15 @@ export function cancelMail({
 function outboxRowExists({ id }: { id: number }) {
   return db.select({ id: outbox.id }).from(outbox).where(eq(outbox.id, id)).get() !== undefined;
 }
+
+/**
+ * The outbox rows about one person: their asks' mails, and any mail to them or
+ * naming them as reply-to. Erasure and the subject access export must agree on it.
+ */
+export function outboxAboutPerson({ askIds, email }: { askIds: number[]; email: string }) {
+  return or(
+    askIds.length > 0 ? inArray(outbox.askId, askIds) : undefined,
+    eq(outbox.toAddress, email),
+    eq(outbox.replyTo, email),
+  );
+}

@@ -3,6 +3,7 @@
 // other supporters too shows just their line, and candidates' link tokens are
 // struck out (they are the candidates' secrets, not the supporter's data).
 import { and, asc, eq, inArray, or } from "drizzle-orm";
+import { outboxAboutPerson } from "~/models/outbox.server";
 import {
   askRecipients,
   asks,
@@ -96,13 +97,7 @@ function collectPersonData({ email }: { email: string }) {
       sentAt: outbox.sentAt,
     })
     .from(outbox)
-    .where(
-      or(
-        askIds.length > 0 ? inArray(outbox.askId, askIds) : undefined,
-        eq(outbox.toAddress, address),
-        eq(outbox.replyTo, address),
-      ),
-    )
+    .where(outboxAboutPerson({ askIds, email: address }))
     .orderBy(asc(outbox.id))
     .all();
   const mails = mailRows.map((m) => ({
