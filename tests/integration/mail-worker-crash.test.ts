@@ -102,6 +102,8 @@ test("mail a killed worker was sending is resent, byte for byte, by the next wor
   }
   const sent = rows(ids);
   expect(sent.every((r) => r.attempts === 2 && r.lastError === null)).toBe(true);
+  // The summary is printed after the rows are marked sent, and reaches us through a pipe.
+  await waitFor("the second worker's summary", () => /Mail: \d/.test(second.output()), 10_000);
   expect(second.output()).toMatch(/6 sent, 0 to retry, 0 failed, 6 recovered from a stopped worker/);
 
   second.child.kill("SIGTERM");
