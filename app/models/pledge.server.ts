@@ -183,13 +183,20 @@ export function savePledge({
     if (pointIds.has(Number(pointId))) wanted[Number(pointId)] = answer;
   }
   const current = findCurrentPledge({ candidacyId });
+  // Answers to points the campaign has since removed stay as they were, and
+  // are none of what is compared here.
+  const currentAnswers: Answers = {};
+  for (const pointId of pointIds) {
+    const answer = current.answers[pointId];
+    if (answer) currentAnswers[pointId] = answer;
+  }
   // An answer given again to words that have changed since is an answer to
   // the new words: it is recorded again, against their version.
   const answeredOlderWords = (pointId: number) =>
     wanted[pointId] !== undefined && current.pointVersions[pointId] !== versionOf.get(pointId);
   if (
     current.trustMark === trustMark &&
-    sameAnswers(current.answers, wanted) &&
+    sameAnswers(currentAnswers, wanted) &&
     ![...pointIds].some(answeredOlderWords) &&
     (current.statement ?? null) === statement &&
     (current.evidenceUrl ?? null) === evidenceUrl
