@@ -499,8 +499,7 @@ export default function CampaignSettingsPage() {
 function EditButton({ intent, label, what }: { intent: string; label: string; what: string }) {
   return (
     <button type="submit" name="intent" value={intent} className="button button--secondary button--small">
-      {label}
-      <span className="visually-hidden"> {what}</span>
+      {label} <span className="visually-hidden">{what}</span>
     </button>
   );
 }
