@@ -12,6 +12,7 @@ import { ImportFailed } from "~/importers/problems";
 import { findCampaign, saveCampaign, UnknownPoint } from "~/models/campaign.server";
 import { findCandidatePage } from "~/models/candidacy.server";
 import { listCandidacyStatuses } from "~/models/pledge-status.server";
+import { findCandidateForStaff } from "~/models/staff-candidates.server";
 import { db } from "~/utils/db.server";
 import {
   buildCampaignSettings,
@@ -233,6 +234,18 @@ test("a retired point's answers and history stay; it counts for no status, and a
     "Point two.",
     "Point three.",
   ]);
+
+  // Both candidate pages show the one history entry against the four points it answered, the fourth as removed.
+  const shown = (points: { number: number | null; title: string; answer: string | null }[]) =>
+    points.map((p) => [p.number, p.title, p.answer]);
+  const expected = [
+    [1, "Point one.", "signed"],
+    [2, "Point two.", "signed"],
+    [3, "Point three.", "signed"],
+    [null, "Point four.", "declined"],
+  ];
+  expect(shown(findCandidatePage({ personId: ruth.personId })!.history[0]!.points)).toEqual(expected);
+  expect(shown(findCandidateForStaff({ personId: ruth.personId })!.history[0]!.points)).toEqual(expected);
 
   // The same answers to today's points again are no change.
   expect(insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], now: later }).changed).toBe(false);
