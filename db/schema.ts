@@ -215,8 +215,17 @@ export const pledgePoints = sqliteTable(
     // Goes up each time the words change; every version's words are kept in
     // pledge_point_versions, and each answer records the version it answered.
     version: integer("version").notNull().default(1),
+    // Set when the campaign removes the point. Its answers and history stay
+    // (they are append-only records of what was signed), but it is no longer
+    // one of the campaign's points: it counts for no one's status and holds no
+    // position, so the remaining points are numbered 1..n again.
+    retiredAt: text("retired_at"),
   },
-  (t) => [uniqueIndex("pledge_points_position_unique").on(t.campaignId, t.position)],
+  (t) => [
+    uniqueIndex("pledge_points_position_unique")
+      .on(t.campaignId, t.position)
+      .where(sql`${t.retiredAt} is null`),
+  ],
 );
 
 // Every wording a point has had, so a signed answer is always shown against

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { saveCampaign, type CampaignSettings } from "~/models/campaign.server";
-import { campaignSchema } from "~/utils/campaign-settings";
+import { campaignSchema, describeStatusChange } from "~/utils/campaign-settings";
 import { ImportFailed } from "./problems";
 
 // The schema's output must be settings saveCampaign takes.
@@ -28,9 +28,12 @@ function readCampaignSettings(path: string): CampaignSettings {
 }
 
 /**
- * Loads campaign settings from a JSON file, keeping a saved version. Changing
- * the words of a point candidates have answered needs `confirmPointChanges`
- * (the CLI's --confirm-point-changes); without it nothing is written.
+ * Loads campaign settings from a JSON file, keeping a saved version. The
+ * file's points are today's points in order (it has no ids): points past the
+ * end of today's are added, and today's points past the end of the file's are
+ * removed. Once candidates have answered, changing the words of an answered
+ * point, or adding or removing one, needs `confirmPointChanges` (the CLI's
+ * --confirm-point-changes); without it nothing is written.
  */
 export function loadCampaignSettings({
   path,
@@ -44,15 +47,31 @@ export function loadCampaignSettings({
   now?: Date;
 }) {
   const settings = readCampaignSettings(path);
-  const result = saveCampaign({ settings, savedBy, confirmPointChanges, now });
+  const result = saveCampaign({ settings, matchPoints: "by-position", savedBy, confirmPointChanges, now });
   if (result.outcome === "needs-confirmation") {
-    throw new ImportFailed(
-      result.points.map((p) => ({
-        file: path,
-        column: `points.${p.position - 1}`,
-        message: `point ${p.position} ("${p.title}") has been answered by ${p.answered} candidate${p.answered === 1 ? "" : "s"}; changing its words needs --confirm-point-changes (${result.candidates} candidate${result.candidates === 1 ? "" : "s"} answered the earlier words)`,
-      })),
-    );
+    const { answered } = result;
+    const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+    const reworded = answered.points.map((p) => ({
+      file: path,
+      column: `points.${p.position - 1}`,
+      message: `point ${p.position} ("${p.title}") has been answered by ${plural(p.answered, "candidate")}; changing its words needs --confirm-point-changes (${plural(answered.candidates, "candidate")} answered the earlier words)`,
+    }));
+    const setChange = [
+      ...result.removed.map((p) => `removing point ${p.position} ("${p.title}")`),
+      ...(result.added > 0 ? [`adding ${plural(result.added, "point")}`] : []),
+    ];
+    const moves = result.statusChanges.map(describeStatusChange);
+    const addedOrRemoved =
+      setChange.length === 0
+        ? []
+        : [
+            {
+              file: path,
+              column: "points",
+              message: `${setChange.join(" and ")} after candidates have answered changes who has signed every point (${moves.length > 0 ? moves.join("; ") : "no candidate's status changes"}); this needs --confirm-point-changes`,
+            },
+          ];
+    throw new ImportFailed([...reworded, ...addedOrRemoved]);
   }
   return settings;
 }

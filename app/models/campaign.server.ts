@@ -1,8 +1,9 @@
-import { and, asc, countDistinct, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
 import {
   campaignSettingsVersions,
   campaigns,
+  candidacies,
   elections,
   pledgePointAnswers,
   pledgePointVersions,
@@ -15,6 +16,7 @@ import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
 import { paths } from "~/utils/paths";
+import { pledgeStatusOf, type PledgeStatus } from "~/utils/pledge";
 
 export type CampaignSettings = {
   name: string;
@@ -24,13 +26,19 @@ export type CampaignSettings = {
   electionName: string;
   electionDate: string;
   fromEmail: string;
-  points: { title: string; body: string }[];
+  points: CampaignPoint[];
   askHourlyCap: number;
   wordingVariants: WordingVariant[];
   messagePrompts: string[];
   /** The review queue's thresholds; those left out keep their defaults (app/models/review.server.ts). */
   reviewRules?: Partial<ReviewRules>;
 };
+
+/** A point of the settings; `id` (from the console) names the point it is, and none a point being added. */
+type CampaignPoint = { id?: number; title: string; body: string };
+
+/** How saved points are matched to today's: by id (the console) or by position (campaign.json). */
+type MatchPoints = "by-id" | "by-position";
 
 // There is one campaign per installation; its row id is fixed.
 const CAMPAIGN_ID = 1;
@@ -64,7 +72,7 @@ function prepareCampaignQueries() {
         version: pledgePoints.version,
       })
       .from(pledgePoints)
-      .where(eq(pledgePoints.campaignId, CAMPAIGN_ID))
+      .where(and(eq(pledgePoints.campaignId, CAMPAIGN_ID), isNull(pledgePoints.retiredAt)))
       .orderBy(asc(pledgePoints.position))
       .prepare(),
   };
@@ -114,44 +122,150 @@ export function currentCampaignSettings(): CampaignSettings | undefined {
 /** A point whose words would change although candidates have answered it. */
 export type AnsweredPointChange = { position: number; title: string; answered: number };
 
+/** How many candidates a change to the set of points moves from one status to another. */
+export type StatusChange = { from: PledgeStatus; to: PledgeStatus; candidates: number };
+
 /**
- * The points (matched by position) whose title or body `points` would change
- * although candidates have already answered them, and how many candidates
- * answered any of them: their answers were given to the earlier words.
+ * What saving `points` would do to the campaign's points. A point with an id
+ * is that point (the console carries ids); `matchPoints: "by-position"`
+ * (campaign.json, which has none) takes the nth point to be today's nth.
+ * Today's points missing from `points` would be retired.
  */
-export function findAnsweredPointChanges({ points }: { points: { title: string; body: string }[] }) {
+export type PointPlan = {
+  /** The points in their new order, each with the id of the point it is, if any. */
+  points: { id: number | undefined; title: string; body: string }[];
+  /** Points whose words change although candidates answered them, and how many candidates answered any. */
+  answered: { points: AnsweredPointChange[]; candidates: number };
+  added: number;
+  removed: { position: number; title: string }[];
+  /** Whose status moves when points are added or removed, once anyone has answered. */
+  statusChanges: StatusChange[];
+  /** Points are added or removed after candidates answered: who has "signed every point" changes. */
+  setChangedAfterAnswers: boolean;
+  needsConfirmation: boolean;
+};
+
+/** Thrown when the console names a point that is not one of the campaign's (removed by someone else meanwhile). */
+export class UnknownPoint extends Error {}
+
+export function planPointChanges({
+  points,
+  matchPoints = "by-position",
+}: {
+  points: CampaignPoint[];
+  matchPoints?: MatchPoints;
+}): PointPlan {
   const current = findCampaign()?.points ?? [];
-  const changedIds = current
-    .filter((p) => {
-      const next = points[p.position - 1];
-      return next !== undefined && (next.title !== p.title || next.body !== p.body);
+  const byId = new Map(current.map((p) => [p.id, p]));
+  const planned = points.map((point, index) => {
+    const id = matchPoints === "by-position" ? current[index]?.id : point.id;
+    if (id !== undefined && !byId.has(id)) throw new UnknownPoint(`Point ${id} is not one of the campaign's points`);
+    return { id, title: point.title, body: point.body };
+  });
+  const keptIds = new Set(planned.flatMap((p) => (p.id === undefined ? [] : [p.id])));
+  if (keptIds.size !== planned.filter((p) => p.id !== undefined).length)
+    throw new UnknownPoint("A point is named twice");
+  const removed = current.filter((p) => !keptIds.has(p.id));
+  const added = planned.filter((p) => p.id === undefined).length;
+  const rewordedIds = planned
+    .filter((p) => p.id !== undefined && (byId.get(p.id)?.title !== p.title || byId.get(p.id)?.body !== p.body))
+    .map((p) => p.id as number);
+
+  const answers = currentAnswers();
+  const answeredCount = (ids: number[]) =>
+    new Set(answers.filter((a) => ids.includes(a.pointId)).map((a) => a.candidacyId)).size;
+  const answeredPoints: AnsweredPointChange[] = current
+    .filter((p) => rewordedIds.includes(p.id))
+    .map((p) => ({ position: p.position, title: p.title, answered: answeredCount([p.id]) }))
+    .filter((p) => p.answered > 0);
+  const setChangedAfterAnswers = (added > 0 || removed.length > 0) && answers.length > 0;
+  const statusChanges = setChangedAfterAnswers
+    ? countStatusChanges({
+        answers,
+        before: current.map((p) => p.id),
+        after: [...keptIds],
+        afterCount: planned.length,
+      })
+    : [];
+  return {
+    points: planned,
+    answered: { points: answeredPoints, candidates: answeredCount(answeredPoints.length > 0 ? rewordedIds : []) },
+    added,
+    removed: removed.map((p) => ({ position: p.position, title: p.title })),
+    statusChanges,
+    setChangedAfterAnswers,
+    needsConfirmation: answeredPoints.length > 0 || setChangedAfterAnswers,
+  };
+}
+
+// Every answer to one of the campaign's points by a candidacy of its election.
+function currentAnswers() {
+  const campaign = findCampaign();
+  if (!campaign || campaign.points.length === 0) return [];
+  return db
+    .select({
+      candidacyId: pledgePointAnswers.candidacyId,
+      pointId: pledgePointAnswers.pointId,
+      answer: pledgePointAnswers.answer,
+      standing: sql<boolean>`${candidacies.status} = 'standing'`.mapWith(Boolean),
     })
-    .map((p) => p.id);
-  if (changedIds.length === 0) return { points: [], candidates: 0 };
-  const answeredByPoint = new Map(
-    db
-      .select({ pointId: pledgePointAnswers.pointId, n: countDistinct(pledgePointAnswers.candidacyId) })
-      .from(pledgePointAnswers)
-      .where(inArray(pledgePointAnswers.pointId, changedIds))
-      .groupBy(pledgePointAnswers.pointId)
-      .all()
-      .map((row) => [row.pointId, row.n]),
-  );
-  const candidates =
-    db
-      .select({ n: countDistinct(pledgePointAnswers.candidacyId) })
-      .from(pledgePointAnswers)
-      .where(inArray(pledgePointAnswers.pointId, changedIds))
-      .get()?.n ?? 0;
-  const changes: AnsweredPointChange[] = current
-    .filter((p) => (answeredByPoint.get(p.id) ?? 0) > 0)
-    .map((p) => ({ position: p.position, title: p.title, answered: answeredByPoint.get(p.id) ?? 0 }));
-  return { points: changes, candidates };
+    .from(pledgePointAnswers)
+    .innerJoin(candidacies, eq(candidacies.id, pledgePointAnswers.candidacyId))
+    .where(
+      and(
+        eq(candidacies.electionId, campaign.electionId),
+        inArray(
+          pledgePointAnswers.pointId,
+          campaign.points.map((p) => p.id),
+        ),
+      ),
+    )
+    .all();
+}
+
+// Each candidacy's status counted against the points before and after, by
+// the same rule as every page (pledgeStatusOf); only the moves are kept.
+function countStatusChanges({
+  answers,
+  before,
+  after,
+  afterCount,
+}: {
+  answers: ReturnType<typeof currentAnswers>;
+  before: number[];
+  after: number[];
+  afterCount: number;
+}): StatusChange[] {
+  const byCandidacy = new Map<number, { standing: boolean; answers: Map<number, string> }>();
+  for (const row of answers) {
+    const entry = byCandidacy.get(row.candidacyId) ?? { standing: row.standing, answers: new Map() };
+    entry.answers.set(row.pointId, row.answer);
+    byCandidacy.set(row.candidacyId, entry);
+  }
+  const statusOf = (entry: { standing: boolean; answers: Map<number, string> }, ids: number[], pointCount: number) =>
+    pledgeStatusOf({
+      standing: entry.standing,
+      signed: ids.filter((id) => entry.answers.get(id) === "signed").length,
+      declined: ids.filter((id) => entry.answers.get(id) === "declined").length,
+      pointCount,
+    });
+  const moves = new Map<string, StatusChange>();
+  for (const entry of byCandidacy.values()) {
+    const from = statusOf(entry, before, before.length);
+    const to = statusOf(entry, after, afterCount);
+    if (from === to) continue;
+    const key = `${from}>${to}`;
+    const move = moves.get(key) ?? { from, to, candidates: 0 };
+    move.candidates++;
+    moves.set(key, move);
+  }
+  return [...moves.values()];
 }
 
 // Which settings a save changes, for the audit log: top-level names, and each
-// point's title or body by its number, since those are what candidates sign.
-function changedFields(before: CampaignSettings | undefined, after: CampaignSettings) {
+// point by its new number (added, or its title or body), since those are what
+// candidates sign; removals and a new order are named once.
+function changedFields(before: CampaignSettings | undefined, after: CampaignSettings, plan: PointPlan) {
   if (!before) return ["created"];
   const changed: string[] = [];
   const keys = Object.keys(after) as (keyof CampaignSettings)[];
@@ -159,34 +273,51 @@ function changedFields(before: CampaignSettings | undefined, after: CampaignSett
     if (key === "points") continue;
     if (JSON.stringify(before[key] ?? {}) !== JSON.stringify(after[key] ?? {})) changed.push(key);
   }
-  after.points.forEach((point, index) => {
-    const was = before.points[index];
-    if (was?.title !== point.title) changed.push(`points.${index + 1}.title`);
-    if (was?.body !== point.body) changed.push(`points.${index + 1}.body`);
+  const current = findCampaign()?.points ?? [];
+  const byId = new Map(current.map((p) => [p.id, p]));
+  plan.points.forEach((point, index) => {
+    const was = point.id === undefined ? undefined : byId.get(point.id);
+    if (!was) {
+      changed.push(`points.${index + 1}.added`);
+      return;
+    }
+    if (was.title !== point.title) changed.push(`points.${index + 1}.title`);
+    if (was.body !== point.body) changed.push(`points.${index + 1}.body`);
   });
+  if (plan.removed.length > 0) changed.push("points.removed");
+  const keptOrder = plan.points.flatMap((p) => (p.id === undefined ? [] : [p.id]));
+  const wasOrder = current.map((p) => p.id).filter((id) => keptOrder.includes(id));
+  if (keptOrder.some((id, i) => wasOrder[i] !== id)) changed.push("points.order");
   return changed;
 }
 
 export type SaveCampaignResult =
   | { outcome: "saved"; changed: string[]; versionId: number }
   | { outcome: "unchanged" }
-  | { outcome: "needs-confirmation"; points: AnsweredPointChange[]; candidates: number };
+  | ({ outcome: "needs-confirmation" } & Pick<
+      PointPlan,
+      "answered" | "added" | "removed" | "statusChanges" | "setChangedAfterAnswers"
+    >);
 
 /**
  * Writes the campaign settings (and its election) in one transaction, with a
  * saved version of the whole settings and an audit entry. Points are matched
- * by position; a point whose words change gets a new version, its earlier
- * words kept, so an answer is always shown against the words answered. Once
- * candidates have answered a point, changing its words is refused unless
- * `confirmPointChanges` says the person saving knows.
+ * as planPointChanges says; a point whose words change gets a new version,
+ * its earlier words kept, so an answer is always shown against the words
+ * answered; a point left out is retired, its answers and history kept. Once
+ * candidates have answered, changing an answered point's words, or adding or
+ * removing a point (which changes who has signed every point), is refused
+ * unless `confirmPointChanges` says the person saving knows.
  */
 export function saveCampaign({
   settings,
+  matchPoints = "by-position",
   savedBy,
   confirmPointChanges = false,
   now,
 }: {
   settings: CampaignSettings;
+  matchPoints?: MatchPoints;
   /** The staff member's email, or the command ("npm run campaign"). */
   savedBy: string;
   confirmPointChanges?: boolean;
@@ -194,11 +325,15 @@ export function saveCampaign({
 }): SaveCampaignResult {
   return writeTransaction(db, () => {
     const before = currentCampaignSettings();
-    const answered = findAnsweredPointChanges({ points: settings.points });
-    if (answered.points.length > 0 && !confirmPointChanges) return { outcome: "needs-confirmation", ...answered };
-    const changed = changedFields(before, settings);
+    const plan = planPointChanges({ points: settings.points, matchPoints });
+    if (plan.needsConfirmation && !confirmPointChanges) {
+      const { answered, added, removed, statusChanges, setChangedAfterAnswers } = plan;
+      return { outcome: "needs-confirmation", answered, added, removed, statusChanges, setChangedAfterAnswers };
+    }
+    const changed = changedFields(before, settings, plan);
     if (changed.length === 0) return { outcome: "unchanged" };
     writeCampaign({ settings, now });
+    writePoints({ plan, now });
     const versionId = recordSettingsVersion({ savedBy, now });
     recordAudit({
       actor: savedBy,
@@ -207,7 +342,11 @@ export function saveCampaign({
       details: {
         changed,
         version: versionId,
-        ...(answered.points.length > 0 ? { pointsChangedAfterAnswers: answered.points.map((p) => p.position) } : {}),
+        ...(plan.answered.points.length > 0
+          ? { pointsChangedAfterAnswers: plan.answered.points.map((p) => p.position) }
+          : {}),
+        ...(plan.removed.length > 0 ? { pointsRemoved: plan.removed } : {}),
+        ...(plan.setChangedAfterAnswers ? { statusChanges: plan.statusChanges } : {}),
       },
       now,
     });
@@ -246,19 +385,25 @@ function writeCampaign({ settings, now }: { settings: CampaignSettings; now: Dat
     .values({ id: CAMPAIGN_ID, ...values, createdAt: at })
     .onConflictDoUpdate({ target: campaigns.id, set: values })
     .run();
-  settings.points.forEach((point, index) => {
+}
+
+function writePoints({ plan, now }: { plan: PointPlan; now: Date }) {
+  const at = now.toISOString();
+  const current = new Map((findCampaign()?.points ?? []).map((p) => [p.id, p]));
+  const kept = new Set(plan.points.flatMap((p) => (p.id === undefined ? [] : [p.id])));
+  for (const id of current.keys()) {
+    if (!kept.has(id)) db.update(pledgePoints).set({ retiredAt: at }).where(eq(pledgePoints.id, id)).run();
+  }
+  // Positions are unique among the current points at every statement, so the
+  // kept points step aside (to negative positions) before taking their new ones.
+  for (const id of kept) db.update(pledgePoints).set({ position: -id }).where(eq(pledgePoints.id, id)).run();
+  plan.points.forEach((point, index) => {
     const position = index + 1;
-    const existing = db
-      .select({
-        id: pledgePoints.id,
-        title: pledgePoints.title,
-        body: pledgePoints.body,
-        version: pledgePoints.version,
-      })
-      .from(pledgePoints)
-      .where(and(eq(pledgePoints.campaignId, CAMPAIGN_ID), eq(pledgePoints.position, position)))
-      .get();
-    if (existing && existing.title === point.title && existing.body === point.body) return;
+    const existing = point.id === undefined ? undefined : current.get(point.id);
+    if (existing && existing.title === point.title && existing.body === point.body) {
+      db.update(pledgePoints).set({ position }).where(eq(pledgePoints.id, existing.id)).run();
+      return;
+    }
     const version = existing ? existing.version + 1 : 1;
     const pointId = existing
       ? existing.id
@@ -269,7 +414,7 @@ function writeCampaign({ settings, now }: { settings: CampaignSettings; now: Dat
           .get().id;
     if (existing)
       db.update(pledgePoints)
-        .set({ title: point.title, body: point.body, version })
+        .set({ position, title: point.title, body: point.body, version })
         .where(eq(pledgePoints.id, pointId))
         .run();
     db.insert(pledgePointVersions)

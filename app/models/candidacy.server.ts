@@ -3,7 +3,7 @@ import { askRecipients, asks, candidacies, constituencies, parties, pledgeHistor
 import type { emailSources } from "#db/enums";
 import { db } from "~/utils/db.server";
 import { findCampaign } from "~/models/campaign.server";
-import { findAnsweredEarlierWords, findCurrentPledge } from "~/models/pledge.server";
+import { findAnsweredEarlierWords, findCurrentPledge, historyPointsOf } from "~/models/pledge.server";
 import { candidacyPledge } from "~/models/pledge-status.server";
 import { inBatches } from "~/utils/batches";
 
@@ -188,6 +188,7 @@ export function findCandidatePage({ personId }: { personId: string }) {
       createdAt: pledgeHistory.createdAt,
       trustMark: pledgeHistory.trustMark,
       answers: pledgeHistory.answers,
+      pointVersions: pledgeHistory.pointVersions,
       statement: pledgeHistory.statement,
       evidenceUrl: pledgeHistory.evidenceUrl,
     })
@@ -195,6 +196,7 @@ export function findCandidatePage({ personId }: { personId: string }) {
     .where(eq(pledgeHistory.candidacyId, candidacy.id))
     .orderBy(desc(pledgeHistory.id))
     .all();
+  const historyPoints = historyPointsOf({ entries: history });
   const asked =
     db
       .select({ n: count() })
@@ -227,7 +229,7 @@ export function findCandidatePage({ personId }: { personId: string }) {
       answers: pledge.answers,
       points: campaign.points,
     }),
-    history,
+    history: history.map((entry, i) => ({ ...entry, points: historyPoints[i] ?? [] })),
     asked,
   };
 }

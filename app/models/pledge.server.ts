@@ -1,6 +1,6 @@
 // Pledges: each candidacy's current answers per point and statement, the
 // append-only history of every change, and the mails a change sends.
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import {
   askRecipients,
   asks,
@@ -15,14 +15,14 @@ import {
 import type { PledgeAnswer, TrustMark } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { recordAudit } from "~/models/audit.server";
-import { requireCampaign } from "~/models/campaign.server";
+import { findCampaign, requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { candidacyPledge } from "~/models/pledge-status.server";
 import { candidateSignedNoticeMail, pledgeRecordedMail } from "~/mail-wording/pledge-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
 import { paths } from "~/utils/paths";
-import { pointAnswerLabel } from "~/utils/pledge";
+import { pointAnswerLabel, type HistoryPoint } from "~/utils/pledge";
 
 export type Answers = Record<number, PledgeAnswer>;
 
@@ -94,6 +94,61 @@ export function findAnsweredEarlierWords({ candidacyId }: { candidacyId: number 
     )
     .all();
   return new Map(rows.map((row) => [row.pointId, { version: row.version, title: row.title, body: row.body }]));
+}
+
+/**
+ * Each pledge history entry's answers against the words it answered (the
+ * versions it records, in pledge_point_versions), not today's titles: today's
+ * points in order, then any point the campaign has since removed that the
+ * entry answered, marked as removed.
+ */
+export function historyPointsOf({
+  entries,
+}: {
+  entries: { answers: Record<string, PledgeAnswer>; pointVersions: Record<string, number> | null }[];
+}): HistoryPoint[][] {
+  const points = findCampaign()?.points ?? [];
+  const answeredIds = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers).map(Number)))];
+  const words = new Map<string, string>();
+  for (const row of answeredIds.length === 0
+    ? []
+    : db
+        .select({
+          pointId: pledgePointVersions.pointId,
+          version: pledgePointVersions.version,
+          title: pledgePointVersions.title,
+        })
+        .from(pledgePointVersions)
+        .where(inArray(pledgePointVersions.pointId, answeredIds))
+        .all()) {
+    words.set(`${row.pointId}:${row.version}`, row.title);
+  }
+  const currentIds = new Set(points.map((p) => p.id));
+  return entries.map((entry) => {
+    const versionOf = (pointId: number) => entry.pointVersions?.[String(pointId)] ?? 1;
+    const current: HistoryPoint[] = points.map((point) => {
+      const answer = entry.answers[String(point.id)] ?? null;
+      const version = versionOf(point.id);
+      return {
+        pointId: point.id,
+        number: point.position,
+        title: answer ? (words.get(`${point.id}:${version}`) ?? point.title) : point.title,
+        answer,
+        wordsChangedSince: answer !== null && version < point.version,
+      };
+    });
+    const removed: HistoryPoint[] = Object.entries(entry.answers)
+      .map(([id, answer]) => ({ pointId: Number(id), answer }))
+      .filter(({ pointId }) => !currentIds.has(pointId) && words.has(`${pointId}:${versionOf(pointId)}`))
+      .map(({ pointId, answer }) => ({
+        pointId,
+        number: null,
+        title: words.get(`${pointId}:${versionOf(pointId)}`) ?? "",
+        answer,
+        wordsChangedSince: false,
+      }));
+    return [...current, ...removed];
+  });
 }
 
 /**
@@ -183,13 +238,20 @@ export function savePledge({
     if (pointIds.has(Number(pointId))) wanted[Number(pointId)] = answer;
   }
   const current = findCurrentPledge({ candidacyId });
+  // Answers to points the campaign has since removed stay as they were, and
+  // are none of what is compared here.
+  const currentAnswers: Answers = {};
+  for (const pointId of pointIds) {
+    const answer = current.answers[pointId];
+    if (answer) currentAnswers[pointId] = answer;
+  }
   // An answer given again to words that have changed since is an answer to
   // the new words: it is recorded again, against their version.
   const answeredOlderWords = (pointId: number) =>
     wanted[pointId] !== undefined && current.pointVersions[pointId] !== versionOf.get(pointId);
   if (
     current.trustMark === trustMark &&
-    sameAnswers(current.answers, wanted) &&
+    sameAnswers(currentAnswers, wanted) &&
     ![...pointIds].some(answeredOlderWords) &&
     (current.statement ?? null) === statement &&
     (current.evidenceUrl ?? null) === evidenceUrl

@@ -15,6 +15,7 @@ import {
 import { askDeliveries, importKinds, type CandidacyStatus, type ImportKind } from "#db/enums";
 import { findCampaign } from "~/models/campaign.server";
 import { candidacyAnswersJson, candidacyPledge } from "~/models/pledge-status.server";
+import { historyPointsOf } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { likeContaining } from "~/utils/like-pattern";
 import { pageWindow } from "~/utils/paging";
@@ -148,6 +149,7 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
       createdAt: pledgeHistory.createdAt,
       trustMark: pledgeHistory.trustMark,
       answers: pledgeHistory.answers,
+      pointVersions: pledgeHistory.pointVersions,
       statement: pledgeHistory.statement,
       evidenceUrl: pledgeHistory.evidenceUrl,
       note: pledgeHistory.note,
@@ -157,6 +159,7 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
     .where(eq(pledgeHistory.candidacyId, candidacy.id))
     .orderBy(desc(pledgeHistory.id))
     .all();
+  const historyPoints = historyPointsOf({ entries: history });
   const { emailSource, emailSourceUrl, emailAddedAt, emailAddedBy, ...rest } = candidacy;
   return {
     candidacy: rest,
@@ -165,7 +168,7 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
       : emailSource === "staff"
         ? { added: "staff" as const, sourceUrl: emailSourceUrl, addedBy: emailAddedBy, addedAt: emailAddedAt }
         : { added: "import" as const, ...importOf({ source: candidacy.source }) },
-    history,
+    history: history.map((entry, i) => ({ ...entry, points: historyPoints[i] ?? [] })),
     asks: countAsksNaming({ candidacyId: candidacy.id }),
   };
 }

@@ -12,6 +12,7 @@ import { rethrowAsTooManyRequests, retryAfterHeaders } from "~/utils/too-many-re
 import { paths } from "~/utils/paths";
 import { parseCandidatePageQuery } from "~/utils/page-query";
 import { pointAnswerLabel, trustMarkLabels } from "~/utils/pledge";
+import { HistoryPoints } from "~/components/history-points";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];
@@ -199,21 +200,7 @@ export default function CandidatePage() {
                     </>
                   ) : null}
                 </p>
-                <ul className="list">
-                  {points.map((p, n) => {
-                    const answer = h.answers[String(p.id)];
-                    return (
-                      <li key={p.id}>
-                        {n + 1}. {p.title}{" "}
-                        <span
-                          className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}
-                        >
-                          {pointAnswerLabel(answer)}
-                        </span>
-                      </li>
-                    );
-                  })}
-                </ul>
+                <HistoryPoints points={h.points} />
                 {h.statement ? (
                   <>
                     <p className="visually-hidden">Statement:</p>

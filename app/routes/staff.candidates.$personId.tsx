@@ -10,6 +10,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
 import { ErrorSummary } from "~/components/error-summary";
 import { TextArea, TextField } from "~/components/field";
+import { HistoryPoints } from "~/components/history-points";
 import { findCandidatePage } from "~/models/candidacy.server";
 import { removeStaffCandidateEmail, setCandidateEmail } from "~/models/candidate-contact.server";
 import { sendSigningLinkByStaff } from "~/models/signing-link.server";
@@ -463,21 +464,7 @@ export default function StaffCandidate() {
                 ) : null}
               </p>
               {h.note ? <p>Note: {h.note}</p> : null}
-              <ul className="list">
-                {points.map((p, n) => {
-                  const answer = h.answers[String(p.id)];
-                  return (
-                    <li key={p.id}>
-                      {n + 1}. {p.title}{" "}
-                      <span
-                        className={`tag${answer === "declined" ? " tag--red" : answer ? " tag--green" : " tag--grey"}`}
-                      >
-                        {pointAnswerLabel(answer)}
-                      </span>
-                    </li>
-                  );
-                })}
-              </ul>
+              <HistoryPoints points={h.points} />
               {h.statement ? <p className="statement">{h.statement}</p> : null}
             </li>
           ))}

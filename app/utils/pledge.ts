@@ -98,3 +98,14 @@ const rank: Record<PledgeStatus, number> = {
 export function bestPledgeStatus(statuses: PledgeStatus[]): PledgeStatus {
   return statuses.reduce<PledgeStatus>((best, s) => (rank[s] < rank[best] ? s : best), "withdrawn");
 }
+
+/** One point of one pledge history entry, in the words that entry answered. */
+export type HistoryPoint = {
+  pointId: number;
+  /** Its number among the campaign's points today; null for a point the campaign has removed. */
+  number: number | null;
+  title: string;
+  answer: "signed" | "declined" | null;
+  /** Answered, and the campaign has changed the point's words since. */
+  wordsChangedSince: boolean;
+};

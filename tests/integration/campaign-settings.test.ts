@@ -118,8 +118,14 @@ test("once candidates have answered a point, new words are refused without confi
   });
   expect(refused).toEqual({
     outcome: "needs-confirmation",
-    candidates: 2,
-    points: [{ position: 1, title: "Slow the traffic outside every school.", answered: 2 }],
+    answered: {
+      candidates: 2,
+      points: [{ position: 1, title: "Slow the traffic outside every school.", answered: 2 }],
+    },
+    added: 0,
+    removed: [],
+    statusChanges: [],
+    setChangedAfterAnswers: false,
   });
   expect(findCampaign()).toMatchObject({ name: "Quiet Streets Pledge" });
   expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic outside every school.", version: 1 });

@@ -101,3 +101,41 @@ test("an answer given to a point's earlier words shows those words and says the 
   expect(within(rows[0]!).getByText("What Point one. means.")).toBeTruthy();
   expect(rows[1]!.textContent).toBe("2. Point two.");
 });
+
+test("each change in the history shows the words it answered, and a point removed since as removed", async () => {
+  const titles = ["Point one.", "Point two.", "Point three."];
+  const settings = buildCampaignSettings({ points: titles.map((title) => ({ title, body: `What ${title} means.` })) });
+  saveCampaign({ settings, savedBy: "test", now: new Date("2024-06-01T10:00:00Z") });
+  const candidate = insertCandidacy({ name: "Ruth Adeyemi" });
+  record(candidate.personId, ["signed", "signed", "declined"], null, "2024-06-20T10:00:00Z");
+  // The campaign rewords point 1 and removes point 3, then the candidate answers again.
+  const [one, two] = findCampaign()!.points;
+  saveCampaign({
+    settings: {
+      ...settings,
+      points: [
+        { id: one!.id, title: "Point one, reworded.", body: "New words." },
+        { id: two!.id, title: two!.title, body: two!.body },
+      ],
+    },
+    matchPoints: "by-id",
+    savedBy: "test",
+    confirmPointChanges: true,
+    now: new Date("2024-06-22T10:00:00Z"),
+  });
+  record(candidate.personId, ["signed", "declined"], null, "2024-06-25T10:00:00Z");
+  await renderCandidatePage(candidate);
+
+  const current = screen.getByRole("heading", { name: "Current answers, given on 25 Jun 2024" }).closest("li")!;
+  const first = screen.getByRole("heading", { name: "First answers, given on 20 Jun 2024" }).closest("li")!;
+  const lines = (entry: HTMLElement) =>
+    within(entry)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
+  expect(lines(current)).toEqual(["1. Point one, reworded. Signed", "2. Point two. Declined"]);
+  expect(lines(first)).toEqual([
+    "1. Point one. Signed (the words answered; the campaign changed them later)",
+    "2. Point two. Signed",
+    "Removed point: Point three. Declined (the campaign removed this point later)",
+  ]);
+});

@@ -16,14 +16,17 @@ afterEach(() => {
   document.head.innerHTML = "";
 });
 
-async function renderPage(fields?: Record<string, string>) {
+async function renderPage(fields?: Record<string, string>, { drop = [] }: { drop?: string[] } = {}) {
   const admin = await signedInStaff("admin");
   const loaded = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as {
     data: { values: Record<string, string> };
   };
   const posted = fields
     ? ((await action({
-        request: staffPost(url, admin, { ...loaded.data.values, ...fields }),
+        request: staffPost(url, admin, {
+          ...Object.fromEntries(Object.entries(loaded.data.values).filter(([name]) => !drop.includes(name))),
+          ...fields,
+        }),
         params: {},
         context: {},
       })) as unknown as { data: unknown })
@@ -92,4 +95,30 @@ test("changing the words of an answered point asks for the box to be ticked, say
     }),
   ).toBeTruthy();
   expect(screen.getByRole("checkbox", { name: "I understand 1 candidate answered the earlier words" })).toBeTruthy();
+});
+
+test("Add another point shows an empty third point; each point has Remove and (after the first) Move up", async () => {
+  insertCampaign();
+  await renderPage({ intent: "add-point" });
+  const third = screen.getByRole("group", { name: "Point 3" });
+  expect(within(third).getByLabelText("Title")).toHaveProperty("value", "");
+  expect(screen.getByRole("button", { name: "Remove point 1" })).toBeTruthy();
+  expect(screen.getByRole("button", { name: "Move up point 3" })).toBeTruthy();
+  expect(screen.queryByRole("button", { name: "Move up point 1" })).toBeNull();
+  expect(screen.getByRole("button", { name: "Add another point" })).toBeTruthy();
+  expect(screen.queryByRole("button", { name: "Remove wording 1" })).toBeNull();
+});
+
+test("removing a point candidates answered says whose status changes and asks for the box to be ticked", async () => {
+  insertCampaign();
+  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
+  insertPledgeByCampaign({ personId: ruth.personId, sign: [1], decline: [2] });
+  await renderPage({ intent: "preview" }, { drop: ["points.1.id", "points.1.title", "points.1.body"] });
+  expect(screen.queryByRole("group", { name: "Point 2" })).toBeNull();
+  expect(
+    screen.getByText(
+      /removing point 2 \(“Fund safe crossings\.”\) changes who has signed every point\. 1 candidate shown as “Signed some points” will show as “Signed every point”\./,
+    ),
+  ).toBeTruthy();
+  expect(screen.getByRole("checkbox", { name: "I understand who has signed every point changes" })).toBeTruthy();
 });

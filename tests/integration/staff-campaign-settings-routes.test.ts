@@ -17,16 +17,21 @@ const versionsUrl = "http://localhost/staff/settings/versions";
 
 /** The form as the page fills it for the factory's campaign, with `changes` typed over it. */
 function formWith(changes: Record<string, string> = {}) {
+  const [first, second] = findCampaign()!.points;
   return {
     name: "Quiet Streets Pledge",
     summary: "Ask your candidates to pledge to make the streets near schools safe to walk.",
     fromEmail: "streets@example.org",
     askHourlyCap: "20",
     messagePrompts: "",
+    "points.0.id": String(first!.id),
     "points.0.title": "Slow the traffic outside every school.",
     "points.0.body": "I will back 20 mph limits where children walk to school.",
+    "points.1.id": String(second!.id),
     "points.1.title": "Fund safe crossings.",
     "points.1.body": "I will press for a crossing wherever parents ask for one.",
+    "wordingVariants.0.id": "direct",
+    "wordingVariants.0.isNew": "",
     "wordingVariants.0.label": "Direct",
     "wordingVariants.0.opening": "Please sign the pledge.",
     "wordingVariants.0.closing": "Thank you.",
@@ -38,7 +43,13 @@ type Posted = {
   data: {
     errors: Record<string, string>;
     values: Record<string, string>;
-    answered: { candidates: number; points: { position: number }[] };
+    plan: {
+      answered: { candidates: number; points: { position: number }[] };
+      added: number;
+      removed: { position: number; title: string }[];
+      statusChanges: { from: string; to: string; candidates: number }[];
+      setChangedAfterAnswers: boolean;
+    } | null;
     preview: {
       home: { name: string; points: { title: string }[] };
       mails: { from: string; subject: string; textBody: string }[];
@@ -64,7 +75,7 @@ test("only admins see the campaign settings and its versions, or change them", a
       () => loader({ request: staffGet(url, staff), params: {}, context: {} }),
       () =>
         action({
-          request: staffPost(url, staff, formWith({ name: "Taken Over", intent: "save" })),
+          request: staffPost(url, staff, formWith({ name: "Taken Over", "points.1.id": "", intent: "save" })),
           params: {},
           context: {},
         }),
@@ -81,6 +92,10 @@ test("only admins see the campaign settings and its versions, or change them", a
   const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
   expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fsettings%2Fcampaign");
   expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect(findCampaign()!.points.map((p) => p.title)).toEqual([
+    "Slow the traffic outside every school.",
+    "Fund safe crossings.",
+  ]);
   expect(listSettingsVersions()).toEqual(before);
 });
 
@@ -91,7 +106,18 @@ test("forged posts (no token, a wrong token, another origin) change nothing", as
   for (const forgery of forgeries) {
     const forged = await settle(() =>
       action({
-        request: staffPost(url, admin, formWith({ name: "Forged", intent: "save" }), forgery),
+        request: staffPost(
+          url,
+          admin,
+          formWith({
+            name: "Forged",
+            "points.2.id": "",
+            "points.2.title": "A forged point.",
+            "points.2.body": "Nobody meant this.",
+            intent: "save",
+          }),
+          forgery,
+        ),
         params: {},
         context: {},
       }),
@@ -99,6 +125,7 @@ test("forged posts (no token, a wrong token, another origin) change nothing", as
     expect((forged as Response).status).toBe(403);
   }
   expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect(findCampaign()!.points).toHaveLength(2);
   expect(listSettingsVersions()).toHaveLength(1);
   expect(settingsAudits()).toHaveLength(1);
 });
@@ -107,10 +134,9 @@ test("the page shows the saved settings in its fields", async () => {
   insertCampaign();
   const admin = await signedInStaff("admin");
   const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as {
-    data: { values: Record<string, string>; shape: { points: number; wordings: string[] } };
+    data: { values: Record<string, string> };
   };
   expect(page.data.values).toEqual(formWith());
-  expect(page.data.shape).toEqual({ points: 2, wordings: ["direct"] });
 });
 
 test("bad values say which field and why, keep what was typed, and save nothing", async () => {
@@ -233,7 +259,7 @@ test("new words for a point candidates answered need the box ticked; without it 
   const reworded = formWith({ "points.0.title": "Slow the traffic near every school." });
 
   const preview = (await post(admin, { ...reworded, intent: "preview" })) as Posted;
-  expect(preview.data.answered).toMatchObject({ candidates: 2, points: [{ position: 1 }] });
+  expect(preview.data.plan!.answered).toMatchObject({ candidates: 2, points: [{ position: 1 }] });
 
   const refused = (await post(admin, { ...reworded, intent: "save" })) as Posted;
   expect(refused.init.status).toBe(400);
@@ -246,4 +272,138 @@ test("new words for a point candidates answered need the box ticked; without it 
   const saved = (await post(admin, { ...reworded, confirmPointChanges: "yes", intent: "save" })) as Response;
   expect(saved.headers.get("Location")).toBe("/staff/settings/campaign?saved=yes");
   expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
+});
+
+test("Add another point, Remove and Move up re-render the form with what was typed, and save nothing", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const typed = formWith({ name: "Typed, not saved" });
+
+  const added = (await post(admin, { ...typed, intent: "add-point" })) as Posted;
+  expect(added.init.status ?? 200).toBe(200);
+  expect(added.data.errors).toEqual({});
+  expect(added.data.values).toMatchObject({
+    name: "Typed, not saved",
+    "points.2.id": "",
+    "points.2.title": "",
+    "points.2.body": "",
+  });
+
+  const moved = (await post(admin, { ...added.data.values, intent: "move-point-up:1" })) as Posted;
+  expect([0, 1, 2].map((i) => moved.data.values[`points.${i}.title`])).toEqual([
+    "Fund safe crossings.",
+    "Slow the traffic outside every school.",
+    "",
+  ]);
+  const removed = (await post(admin, { ...moved.data.values, intent: "remove-point:0" })) as Posted;
+  expect(removed.data.values["points.0.title"]).toBe("Slow the traffic outside every school.");
+  expect(removed.data.values["points.0.id"]).toBe(typed["points.0.id"]);
+  expect(removed.data.values).not.toHaveProperty("points.2.title");
+
+  const wording = (await post(admin, { ...typed, intent: "add-wording" })) as Posted;
+  expect(wording.data.values).toMatchObject({ "wordingVariants.1.isNew": "yes", "wordingVariants.1.id": "" });
+
+  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect(findCampaign()!.points).toHaveLength(2);
+  expect(listSettingsVersions()).toHaveLength(1);
+});
+
+test("an admin adds a point and a wording, then removes the first point: matched by id, not by position", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const [first, second] = findCampaign()!.points;
+  const withMore = formWith({
+    "points.2.id": "",
+    "points.2.title": "Light every path to school.",
+    "points.2.body": "I will press for lighting on every path children walk.",
+    "wordingVariants.1.id": "warm",
+    "wordingVariants.1.isNew": "yes",
+    "wordingVariants.1.label": "Warm",
+    "wordingVariants.1.opening": "I hope you will sign.",
+    "wordingVariants.1.closing": "With thanks.",
+  });
+  const preview = (await post(admin, { ...withMore, intent: "preview" })) as Posted;
+  expect(preview.data.preview!.home.points.map((p) => p.title)).toEqual([
+    "Slow the traffic outside every school.",
+    "Fund safe crossings.",
+    "Light every path to school.",
+  ]);
+  expect(preview.data.preview!.mails).toHaveLength(2);
+  expect(((await post(admin, { ...withMore, intent: "save" })) as Response).headers.get("Location")).toBe(
+    "/staff/settings/campaign?saved=yes",
+  );
+  expect(findCampaign()!.points.map((p) => p.title)).toEqual([
+    "Slow the traffic outside every school.",
+    "Fund safe crossings.",
+    "Light every path to school.",
+  ]);
+  expect(findCampaign()!.wordingVariants.map((w) => w.id)).toEqual(["direct", "warm"]);
+
+  const third = findCampaign()!.points[2]!;
+  const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as {
+    data: { values: Record<string, string> };
+  };
+  const { values } = page.data;
+  // Point 1 removed: what was point 2 moves up, keeping its id.
+  const removed = (await post(admin, { ...values, intent: "remove-point:0" })) as Posted;
+  await post(admin, { ...removed.data.values, intent: "save" });
+  expect(findCampaign()!.points.map((p) => [p.id, p.position, p.version])).toEqual([
+    [second!.id, 1, 1],
+    [third.id, 2, 1],
+  ]);
+  expect(settingsAudits().at(-1)!.details).toMatchObject({ changed: ["points.removed"] });
+  expect(findCampaign()!.points.some((p) => p.id === first!.id)).toBe(false);
+});
+
+test("wording ids must be slugs and unique; a point id not the campaign's says the page is out of date", async () => {
+  insertCampaign();
+  const admin = await signedInStaff("admin");
+  const clash = (await post(
+    admin,
+    formWith({
+      "wordingVariants.1.id": "direct",
+      "wordingVariants.1.isNew": "yes",
+      "wordingVariants.1.label": "Again",
+      "wordingVariants.1.opening": "Hello.",
+      "wordingVariants.1.closing": "Bye.",
+      intent: "save",
+    }),
+  )) as Posted;
+  expect(clash.init.status).toBe(400);
+  expect(clash.data.errors).toEqual({ "wordingVariants.1.id": "must differ from every other wording's id" });
+
+  const stale = (await post(admin, formWith({ "points.1.id": "99999", intent: "save" }))) as Posted;
+  expect(stale.init.status).toBe(409);
+  expect(stale.data.errors).toEqual({
+    points: "The points have changed since you opened this page: open it again to see them",
+  });
+  expect(findCampaign()!.wordingVariants).toHaveLength(1);
+  expect(listSettingsVersions()).toHaveLength(1);
+});
+
+test("adding a point after candidates answered needs the box ticked, saying whose status changes", async () => {
+  insertCampaign();
+  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
+  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2] });
+  const admin = await signedInStaff("admin");
+  const withThird = formWith({ "points.2.id": "", "points.2.title": "A third point.", "points.2.body": "It asks." });
+
+  const preview = (await post(admin, { ...withThird, intent: "preview" })) as Posted;
+  expect(preview.data.plan).toMatchObject({
+    added: 1,
+    setChangedAfterAnswers: true,
+    statusChanges: [{ from: "signed-all", to: "signed-some", candidates: 1 }],
+  });
+  const refused = (await post(admin, { ...withThird, intent: "save" })) as Posted;
+  expect(refused.init.status).toBe(400);
+  expect(refused.data.errors).toEqual({
+    confirmPointChanges: "Confirm that you understand who has signed every point changes",
+  });
+  expect(findCampaign()!.points).toHaveLength(2);
+
+  await post(admin, { ...withThird, confirmPointChanges: "yes", intent: "save" });
+  expect(findCampaign()!.points).toHaveLength(3);
+  expect(settingsAudits().at(-1)!.details).toMatchObject({
+    statusChanges: [{ from: "signed-all", to: "signed-some", candidates: 1 }],
+  });
 });
