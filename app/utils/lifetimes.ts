@@ -9,3 +9,5 @@ export const ASK_LIFETIME_MS = 7 * DAY;
 export const REMINDER_AFTER_MS = DAY;
 /** A candidate's signing link works this long (or until their published address changes). */
 export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
+/** A file uploaded to the import page is kept this long for its second press, then deleted. */
+export const UPLOAD_LIFETIME_MS = DAY;
