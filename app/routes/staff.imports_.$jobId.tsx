@@ -434,7 +434,7 @@ function ChangeTable({ type, table }: { type: "added" | "updated" | "removed" | 
   const caption = `${changeHeadings[type]} (${table.total})`;
   return (
     <>
-      <h3 className="heading-m">{caption}</h3>
+      <h2 className="heading-m">{caption}</h2>
       <TableScroll label={caption}>
         <table className="table">
           <caption className="visually-hidden">{caption}</caption>
@@ -475,7 +475,7 @@ function WithdrawalTable({ table }: { table: { shown: Withdrawal[]; total: numbe
   const caption = `Withdrawn (${table.total})`;
   return (
     <>
-      <h3 className="heading-m">{caption}</h3>
+      <h2 className="heading-m">{caption}</h2>
       <TableScroll label={caption}>
         <table className="table">
           <caption className="visually-hidden">{caption}</caption>
