@@ -91,4 +91,3 @@ export type ImportJobAction = (typeof importJobActions)[number];
 // "failed" an error it did not expect; "interrupted" a job whose server
 // stopped (or was killed) while it ran, which wrote nothing.
 export const importJobStatuses = ["running", "done", "failed", "interrupted"] as const;
-export type ImportJobStatus = (typeof importJobStatuses)[number];

@@ -18,6 +18,7 @@ import {
   interruptLostImportJobs,
   startImportJob,
 } from "~/models/import-job.server";
+import { db } from "~/utils/db.server";
 import type { UploadableImportKind } from "~/utils/import-upload";
 import type { Problem, Withdrawal } from "./problems";
 import type { Progress } from "./types";
@@ -93,6 +94,7 @@ function startWorker(order: ImportJobOrder) {
   worker.on("error", (error) => (crash = error));
   worker.on("exit", () => {
     jobs.progress.delete(order.jobId);
+    if (!db.$client.open) return; // The process is closing: the next start marks the job interrupted.
     // The worker writes its own answer; a job still running here lost its worker.
     const message = crash instanceof Error ? crash.message : "the import stopped before it finished";
     if (failImportJob({ id: order.jobId, error: message, now: new Date() })) {

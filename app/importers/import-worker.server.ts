@@ -53,9 +53,11 @@ function run(): ImportJobResult {
 
 try {
   const result = run();
-  if (result.outcome !== "applied") finishImportJob({ id: order.jobId, result, now: new Date() });
   // Imported, or no use to anyone: a plan, or a count to confirm, may yet be imported.
-  if (result.outcome !== "checked" && result.outcome !== "withdrawals-not-confirmed") discardUpload(upload);
+  // Deleted before the job says it is done, so whoever sees the answer sees the file gone.
+  if (result.outcome !== "checked" && result.outcome !== "withdrawals-not-confirmed")
+    discardUpload({ ...upload, byJobId: order.jobId });
+  if (result.outcome !== "applied") finishImportJob({ id: order.jobId, result, now: new Date() });
 } catch (error) {
   failImportJob({ id: order.jobId, error: error instanceof Error ? error.message : String(error), now: new Date() });
 } finally {

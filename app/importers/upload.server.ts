@@ -65,10 +65,11 @@ export async function storeUpload({ file }: { file: File }) {
 
 /**
  * Deletes an upload nothing needs any more (imported, or found to be bad, or
- * discarded), unless a running job is reading it.
+ * discarded), unless a running job (other than `byJobId`, the one done with it) is reading it.
  */
-export function discardUpload(upload: { sha256: string; fileName: string }) {
-  if (!sha256Pattern.test(upload.sha256) || findRunningImportJob()?.sha256 === upload.sha256) return;
+export function discardUpload({ byJobId, ...upload }: { sha256: string; fileName: string; byJobId?: number }) {
+  const running = findRunningImportJob();
+  if (!sha256Pattern.test(upload.sha256) || (running?.sha256 === upload.sha256 && running.id !== byJobId)) return;
   rmSync(storedPath(upload), { force: true });
 }
 

@@ -255,11 +255,15 @@ test("an import killed (kill -9) while it writes leaves the database unchanged, 
   await finished(checkId);
   const before = snapshotDatabase();
 
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/integration/import-job-child.ts", stored.sha256], {
-    cwd: repoRoot,
-    env: process.env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(new URL("./import-job-child.ts", import.meta.url)), stored.sha256],
+    {
+      cwd: repoRoot,
+      env: process.env,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
     child.once("exit", (_code, signal) => resolve(signal)),
   );

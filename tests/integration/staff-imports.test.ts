@@ -15,15 +15,15 @@ import { formatChange } from "~/importers/plan";
 import { ImportFailed } from "~/importers/problems";
 import type { ImportSummary } from "~/importers/upload.server";
 import { action, loader } from "~/routes/staff.imports";
-import { action as jobAction, loader as jobLoader } from "~/routes/staff.imports_.$jobId";
+import { loader as jobLoader } from "~/routes/staff.imports_.$jobId";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
 import { realDataDir } from "../real-data";
 import { buildCandidate, buildSeat, dcCsv, hexJson, hocCsv, writeInputFile } from "../factories";
-import { settle, signedInStaff, staffGet, staffPost, staffUpload } from "../staff";
+import { apply, check, followToJob, jobUrl, postToJob, upload } from "../imports";
+import { settle, signedInStaff, staffGet, staffUpload } from "../staff";
 
-const base = "http://localhost";
-const url = `${base}/staff/imports`;
+const url = "http://localhost/staff/imports";
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const now = () => new Date("2024-06-10T09:00:00.000Z");
 
@@ -47,71 +47,7 @@ function juneFile({ ada, cerys }: ReturnType<typeof importElection>) {
 }
 
 type Page = { data: Record<string, unknown>; init: ResponseInit };
-type Session = { cookie: string; csrfToken: string };
-type JobPage = {
-  job: {
-    id: number;
-    action: string;
-    status: string;
-    fileName: string;
-    result: ({ outcome: string } & Record<string, unknown>) | null;
-  };
-};
 type Checked = { outcome: "checked"; summary: ImportSummary };
-
-const jobUrl = (id: number) => `${base}/staff/imports/${id}`;
-
-/** A job's page once its worker has finished. */
-async function finishedJob(session: Session, id: number) {
-  for (let i = 0; i < 600; i++) {
-    const page = (await jobLoader({
-      request: staffGet(jobUrl(id), session),
-      params: { jobId: String(id) },
-      context: {},
-    })) as unknown as Page;
-    const data = page.data as JobPage;
-    if (data.job.status !== "running") return data;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`import job ${id} did not finish within 30 s`);
-}
-
-/** Follows a redirect to a job's page, and waits for the job. */
-async function followToJob(session: Session, answer: Page | Response) {
-  if (!(answer instanceof Response)) return { refused: answer };
-  expect(answer.status).toBe(302);
-  const id = Number(/^\/staff\/imports\/(\d+)$/.exec(answer.headers.get("Location") ?? "")?.[1]);
-  expect(id).toBeGreaterThan(0);
-  return { id, page: await finishedJob(session, id) };
-}
-
-async function upload(session: Session, name: string, contents: string, kind = "") {
-  return (await settle(() =>
-    action({
-      request: staffUpload(url, session, { file: { name, contents }, fields: { kind } }),
-      params: {},
-      context: {},
-    }),
-  )) as Page | Response;
-}
-
-/** The first press, through to its finished dry run. */
-async function check(session: Session, name: string, contents: string, kind = "") {
-  const followed = await followToJob(session, await upload(session, name, contents, kind));
-  if (!followed.page) throw new Error(`the upload was refused: ${JSON.stringify(followed.refused.data)}`);
-  return { id: followed.id, job: followed.page.job };
-}
-
-async function postToJob(session: Session | undefined, id: number, fields: Record<string, string>, forgery = {}) {
-  return (await settle(() =>
-    jobAction({ request: staffPost(jobUrl(id), session, fields, forgery), params: { jobId: String(id) }, context: {} }),
-  )) as Page | Response;
-}
-
-/** The second press on a dry run's page: refused there, or through to its finished import. */
-async function apply(session: Session, checkJobId: number, fields: Record<string, string> = {}) {
-  return followToJob(session, await postToJob(session, checkJobId, { intent: "apply", ...fields }));
-}
 
 function sha256Of(text: string) {
   return createHash("sha256").update(text).digest("hex");
