@@ -86,3 +86,13 @@ export const supporterExportScopes = ["all", "new"] as const;
 // Where a candidate's email came from: an imported file, or staff who found it
 // published elsewhere (with the address of that page).
 export const emailSources = ["import", "staff"] as const;
+
+// A browser import runs off the request, as a job: a dry run ("check") first,
+// then, on the second press, the import itself ("apply").
+export const importJobActions = ["check", "apply"] as const;
+export type ImportJobAction = (typeof importJobActions)[number];
+
+// "done" is any answer the importer gave (a plan, problems, an import);
+// "failed" an error it did not expect; "interrupted" a job whose server
+// stopped (or was killed) while it ran, which wrote nothing.
+export const importJobStatuses = ["running", "done", "failed", "interrupted"] as const;

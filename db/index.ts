@@ -61,6 +61,14 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
   return db.$client.transaction(fn).immediate();
 }
 
+/**
+ * A transaction that only reads: one consistent moment of the database (WAL
+ * keeps it while others commit), taking no write lock.
+ */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).deferred();
+}
+
 type Waiting = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 const waitingByDb = new WeakMap<Db, Waiting[]>();
 

@@ -2,7 +2,15 @@
 // kept (GSS codes, Democracy Club person_id and ballot_paper_id, party ids).
 // Timestamps are UTC ISO-8601 strings throughout.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
 import {
   askDeliveries,
   askStatuses,
@@ -14,6 +22,8 @@ import {
   supporterExportScopes,
   candidacyStatuses,
   hexLayoutKinds,
+  importJobActions,
+  importJobStatuses,
   importKinds,
   mailKinds,
   nations,
@@ -154,6 +164,41 @@ export const importRuns = sqliteTable("import_runs", {
   startedAt: text("started_at").notNull(),
   finishedAt: text("finished_at").notNull(),
 });
+
+// A browser import, run off the request by a worker thread (app/importers/import-jobs.server.ts).
+// The job is the page staff watch; what an applied import wrote is in import_runs.
+export const importJobs = sqliteTable(
+  "import_jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    action: text("action", { enum: importJobActions }).notNull(),
+    status: text("status", { enum: importJobStatuses }).notNull().default("running"),
+    /** The upload, by its SHA-256 under var/uploads, and the name staff gave it. */
+    sha256: text("sha256").notNull(),
+    fileName: text("file_name").notNull(),
+    /** Null: detected from the file, as the command line does without --kind. */
+    kind: text("kind", { enum: importKinds }),
+    replaceStaffEmails: integer("replace_staff_emails", { mode: "boolean" }).notNull().default(false),
+    confirmedWithdrawals: integer("confirmed_withdrawals"),
+    /** For an apply: the dry run it imports. */
+    checkJobId: integer("check_job_id").references((): AnySQLiteColumn => importJobs.id),
+    /** The staff account's email, as the audit log names it. */
+    startedBy: text("started_by").notNull(),
+    /** Which server process runs it: a job still "running" under another has lost its process. */
+    runner: text("runner").notNull(),
+    /** What the importer answered (an ImportJobResult), once done. */
+    result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+    error: text("error"),
+    createdAt: createdAt(),
+    finishedAt: text("finished_at"),
+  },
+  // One import at a time, whoever starts it: a second is refused while one runs.
+  (t) => [
+    uniqueIndex("import_jobs_one_running")
+      .on(t.status)
+      .where(sql`${t.status} = 'running'`),
+  ],
+);
 
 // One row: the running campaign. The wording lives here, not in code, so the
 // same tool can serve the next campaign.

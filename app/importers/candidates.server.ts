@@ -16,6 +16,7 @@ import type { CsvTable, SourceFile } from "./read-file.server";
 import { describeConflict, describeDifferences, type Change, type ImportPlan } from "./plan";
 import { ImportFailed, type Problem } from "./problems";
 import { findDuplicates, optional, parseRows, requireColumns } from "./rows.server";
+import type { OnRowsChecked } from "./types";
 
 export type CandidatesKind = "dc-candidates" | "oi-candidates";
 
@@ -118,6 +119,7 @@ export function planCandidatesImport({
   table,
   replaceStaffEmails = false,
   now,
+  onRowsChecked,
 }: {
   kind: CandidatesKind;
   file: SourceFile;
@@ -125,11 +127,12 @@ export function planCandidatesImport({
   /** Lets the file's address replace one staff added; otherwise the staff one is kept and reported. */
   replaceStaffEmails?: boolean;
   now: Date;
+  onRowsChecked?: OnRowsChecked;
 }): ImportPlan {
   requireColumns(file.name, table, kind === "dc-candidates" ? dcColumns : oiColumns);
   const has = (column: string) => table.header.includes(column);
   const problems: Problem[] = [];
-  const rows = parseRows(file.name, table, candidateRow, problems);
+  const rows = parseRows(file.name, table, candidateRow, problems, onRowsChecked);
   findDuplicates(file.name, rows, "person_id", (r) => `${r.election_id} ${r.person_id}`, problems);
 
   const constituencies = listConstituencyRecords();

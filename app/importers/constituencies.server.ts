@@ -11,6 +11,7 @@ import type { CsvTable, SourceFile } from "./read-file.server";
 import { describeDifferences, type Change, type ImportPlan } from "./plan";
 import { ImportFailed, type Problem } from "./problems";
 import { findDuplicates, nationOfGssCode, optional, parseRows, requireColumns } from "./rows.server";
+import type { OnRowsChecked } from "./types";
 
 // The ONS "names and codes" file carries code, English and Welsh name only.
 export const onsColumns = ["PCON24CD", "PCON24NM", "PCON24NMW"] as const;
@@ -77,11 +78,13 @@ export function planConstituencyImport({
   file,
   table,
   now,
+  onRowsChecked,
 }: {
   kind: Kind;
   file: SourceFile;
   table: CsvTable;
   now: Date;
+  onRowsChecked?: OnRowsChecked;
 }): ImportPlan {
   const problems: Problem[] = [];
   const existing = new Map(listConstituencyRecords().map((r) => [r.gssCode, r]));
@@ -89,7 +92,7 @@ export function planConstituencyImport({
 
   if (kind === "ons-constituencies") {
     requireColumns(file.name, table, onsColumns);
-    const rows = parseRows(file.name, table, onsRow, problems);
+    const rows = parseRows(file.name, table, onsRow, problems, onRowsChecked);
     findDuplicates(file.name, rows, "PCON24CD", (r) => r.PCON24CD, problems);
     for (const { line, data } of rows) {
       const before = existing.get(data.PCON24CD);
@@ -115,7 +118,7 @@ export function planConstituencyImport({
     }
   } else {
     requireColumns(file.name, table, hocColumns);
-    const rows = parseRows(file.name, table, hocRow, problems);
+    const rows = parseRows(file.name, table, hocRow, problems, onRowsChecked);
     findDuplicates(file.name, rows, "ONS ID", (r) => r["ONS ID"], problems);
     for (const { line, data } of rows) {
       const before = existing.get(data["ONS ID"]);

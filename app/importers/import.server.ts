@@ -1,5 +1,5 @@
 import type { ImportKind } from "#db/enums";
-import { writeTransaction } from "#db/index";
+import { readTransaction, writeTransaction } from "#db/index";
 import { recordImportRun } from "~/models/import-run.server";
 import { db } from "~/utils/db.server";
 import { dcColumns, oiColumns, planCandidatesImport } from "./candidates.server";
@@ -9,7 +9,7 @@ import { importPostcodeTable, onspdColumns, summarisePostcodeImport } from "./po
 import { countChanges, type ImportPlan } from "./plan";
 import { ImportFailed, WithdrawalsNotConfirmed } from "./problems";
 import { parseCsv, readSourceFile, type CsvTable, type SourceFile } from "./read-file.server";
-import type { ImportResult, Progress } from "./types";
+import type { ImportResult, OnRowsChecked, Progress } from "./types";
 
 /** Works out what a file is from its header (or, for HexJSON, its shape). */
 export function detectKind(file: SourceFile, table: CsvTable | null): ImportKind {
@@ -41,7 +41,9 @@ function looksLikeJson(file: SourceFile) {
 /**
  * Imports one file in one IMMEDIATE transaction: every row is validated and
  * the whole change planned before anything is written, so a bad row leaves the
- * database exactly as it was. A dry run plans and reports without writing.
+ * database exactly as it was. A dry run plans and reports without writing, in
+ * a read transaction: it sees one moment of the database and holds no lock,
+ * so a big file's dry run never makes another writer wait.
  * An import that would withdraw candidates throws WithdrawalsNotConfirmed,
  * having written nothing, unless `confirmWithdrawals` says it may.
  */
@@ -96,10 +98,12 @@ export function runImport({
   if (kind === "onspd-postcodes") {
     return importPostcodeTable({ file, table: table!, dryRun, startedAt, now, onProgress });
   }
-  onProgress({ phase: "checking", rows: table?.rows.length });
+  const rows = table?.rows.length;
+  onProgress({ phase: "checking", rows, done: rows === undefined ? undefined : 0 });
+  const onRowsChecked: OnRowsChecked = (done) => onProgress({ phase: "checking", rows, done });
 
-  return writeTransaction(db, () => {
-    const plan = planFor({ kind, file, table, replaceStaffEmails, now: startedAt });
+  return (dryRun ? readTransaction : writeTransaction)(db, () => {
+    const plan = planFor({ kind, file, table, replaceStaffEmails, now: startedAt, onRowsChecked });
     const result: ImportResult = {
       kind,
       file: file.name,
@@ -149,22 +153,24 @@ function planFor({
   table,
   replaceStaffEmails,
   now,
+  onRowsChecked,
 }: {
   kind: Exclude<ImportKind, "onspd-postcodes">;
   file: SourceFile;
   table: CsvTable | null;
   replaceStaffEmails: boolean;
   now: Date;
+  onRowsChecked: OnRowsChecked;
 }): ImportPlan {
   switch (kind) {
     case "hexjson":
       return planHexJsonImport({ file, now });
     case "ons-constituencies":
     case "hoc-constituencies":
-      return planConstituencyImport({ kind, file, table: table!, now });
+      return planConstituencyImport({ kind, file, table: table!, now, onRowsChecked });
     case "dc-candidates":
     case "oi-candidates":
-      return planCandidatesImport({ kind, file, table: table!, replaceStaffEmails, now });
+      return planCandidatesImport({ kind, file, table: table!, replaceStaffEmails, now, onRowsChecked });
   }
 }
 

@@ -1,8 +1,12 @@
 import { z } from "zod";
 import type { CsvTable } from "./read-file.server";
 import { ImportFailed, type Problem } from "./problems";
+import type { OnRowsChecked } from "./types";
 
 export type Parsed<T> = { line: number; data: T };
+
+// Often enough for a progress bar to move, rarely enough to cost nothing.
+const progressEvery = 250;
 
 /** Fails with one problem per missing column, naming the file. */
 export function requireColumns(fileName: string, table: CsvTable, columns: readonly string[]) {
@@ -27,9 +31,11 @@ export function parseRows<S extends z.ZodType>(
   table: CsvTable,
   schema: S,
   problems: Problem[],
+  onRowsChecked: OnRowsChecked = () => {},
 ): Parsed<z.output<S>>[] {
   const parsed: Parsed<z.output<S>>[] = [];
-  for (const row of table.rows) {
+  for (const [i, row] of table.rows.entries()) {
+    if (i % progressEvery === 0 && i > 0) onRowsChecked(i);
     const result = schema.safeParse(row.values);
     if (result.success) {
       parsed.push({ line: row.line, data: result.data });
@@ -46,6 +52,7 @@ export function parseRows<S extends z.ZodType>(
       });
     }
   }
+  onRowsChecked(table.rows.length);
   return parsed;
 }
 

@@ -17,4 +17,8 @@ export type ImportResult = {
   changes: Change[];
 };
 
-export type Progress = { phase: "reading" | "checking" | "writing" | "done"; rows?: number };
+/** While checking, `rows` is the file's row count and `done` how many of them have been checked. */
+export type Progress = { phase: "reading" | "checking" | "writing" | "done"; rows?: number; done?: number };
+
+/** Told, every few hundred rows and at the end, how many of a file's rows have been checked. */
+export type OnRowsChecked = (done: number) => void;

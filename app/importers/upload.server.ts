@@ -2,18 +2,20 @@
 // under its SHA-256, checked with a dry run of the same importer the command
 // line runs, and imported for real only on a second press that names that
 // SHA-256, so what is written is exactly what was shown.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { unstable_createMemoryUploadHandler } from "@remix-run/node";
 import { recordAudit } from "~/models/audit.server";
+import { findRunningImportJob } from "~/models/import-job.server";
 import { env } from "~/utils/env.server";
+import { UPLOAD_LIFETIME_MS } from "~/utils/lifetimes";
 import { uploadLimitBytes, type UploadableImportKind } from "~/utils/import-upload";
 import { runImport, summariseChanges } from "./import.server";
 import { countChanges, type Change, type ChangeType } from "./plan";
 import { looksLikePostcodeDirectory } from "./postcodes.server";
 import { ImportFailed, WithdrawalsNotConfirmed, type Problem, type Withdrawal } from "./problems";
 import { sha256Hex } from "~/utils/tokens.server";
-import type { ImportResult } from "./types";
+import type { ImportResult, Progress } from "./types";
 
 // Next to the database (var/ unless configured), never under build/ or
 // public/: an upload is served to nobody.
@@ -59,6 +61,36 @@ export async function storeUpload({ file }: { file: File }) {
   mkdirSync(uploadsFolder(), { recursive: true, mode: 0o700 });
   writeFileSync(storedPath({ sha256, fileName }), bytes, { mode: 0o600 });
   return { sha256, fileName };
+}
+
+/**
+ * Deletes an upload nothing needs any more (imported, or found to be bad, or
+ * discarded), unless a running job (other than `byJobId`, the one done with it) is reading it.
+ */
+export function discardUpload({ byJobId, ...upload }: { sha256: string; fileName: string; byJobId?: number }) {
+  const running = findRunningImportJob();
+  if (!sha256Pattern.test(upload.sha256) || (running?.sha256 === upload.sha256 && running.id !== byJobId)) return;
+  rmSync(storedPath(upload), { force: true });
+}
+
+/**
+ * Deletes every upload older than UPLOAD_LIFETIME_MS (a dry run nobody
+ * imported), except the one a running job reads, so files never pile up.
+ * Run on each upload and by the scheduled jobs; returns how many it deleted.
+ */
+export function pruneUploads({ now }: { now: Date }) {
+  const folder = uploadsFolder();
+  if (!existsSync(folder)) return 0;
+  const inUse = findRunningImportJob()?.sha256;
+  let deleted = 0;
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    if (inUse !== undefined && name.startsWith(`${inUse}.`)) continue;
+    if (now.getTime() - statSync(path).mtimeMs < UPLOAD_LIFETIME_MS) continue;
+    rmSync(path, { force: true, recursive: true });
+    deleted++;
+  }
+  return deleted;
 }
 
 export type PlanTable = { shown: Change[]; total: number };
@@ -139,9 +171,11 @@ function findUpload(upload: Upload): { path: string } | Refused {
 }
 
 /** The dry run: what importing the stored upload would change, writing nothing. */
-export function checkUpload(
-  upload: Upload & { now: Date },
-): { outcome: "checked"; summary: ImportSummary } | Refused | Failed {
+export function checkUpload({
+  onProgress,
+  ...upload
+}: Upload & { now: Date; onProgress?: (progress: Progress) => void }):
+  { outcome: "checked"; summary: ImportSummary } | Refused | Failed {
   const found = findUpload(upload);
   if ("outcome" in found) return found;
   try {
@@ -152,6 +186,7 @@ export function checkUpload(
       kind: upload.kind,
       dryRun: true,
       now: () => upload.now,
+      onProgress,
     });
     return { outcome: "checked", summary: summariseImport({ result }) };
   } catch (error) {
@@ -165,14 +200,24 @@ export function checkUpload(
  * hash to `sha256`, and audits it in the same transaction. Withdrawals go
  * ahead only when `confirmedWithdrawals` is the number the plan withdraws;
  * the file's emails replace staff-added ones only with `replaceStaffEmails`.
+ * `alsoWrite` writes what belongs with the import (its job's answer) in its transaction.
  */
 export function applyUpload({
   actor,
   now,
   confirmedWithdrawals,
   replaceStaffEmails = false,
+  onProgress,
+  alsoWrite = () => {},
   ...upload
-}: Upload & { actor: string; now: Date; confirmedWithdrawals: number | null; replaceStaffEmails?: boolean }):
+}: Upload & {
+  actor: string;
+  now: Date;
+  confirmedWithdrawals: number | null;
+  replaceStaffEmails?: boolean;
+  onProgress?: (progress: Progress) => void;
+  alsoWrite?: (applied: { importRunId: number; summary: ImportSummary }) => void;
+}):
   | { outcome: "applied"; importRunId: number; summary: ImportSummary }
   | { outcome: "withdrawals-not-confirmed"; withdrawals: Withdrawal[] }
   | Refused
@@ -180,6 +225,7 @@ export function applyUpload({
   const found = findUpload(upload);
   if ("outcome" in found) return found;
   let importRunId = 0;
+  let summary: ImportSummary | undefined;
   try {
     const result = runImport({
       path: found.path,
@@ -189,6 +235,7 @@ export function applyUpload({
       confirmWithdrawals: confirmedWithdrawals ?? false,
       replaceStaffEmails,
       now: () => now,
+      onProgress,
       alsoWrite: ({ importRunId: id, result: run }) => {
         importRunId = id;
         recordAudit({
@@ -212,9 +259,11 @@ export function applyUpload({
           },
           now,
         });
+        summary = summariseImport({ result: run });
+        alsoWrite({ importRunId: id, summary });
       },
     });
-    return { outcome: "applied", importRunId, summary: summariseImport({ result }) };
+    return { outcome: "applied", importRunId, summary: summary ?? summariseImport({ result }) };
   } catch (error) {
     if (error instanceof WithdrawalsNotConfirmed) {
       return { outcome: "withdrawals-not-confirmed", withdrawals: error.withdrawals };

@@ -1,7 +1,8 @@
 // Work the mail worker runs on every tick, before it sends the outbox (so
 // mail these jobs queue goes out in the same tick): reminders, digests,
-// deleting expired asks. Each gets the tick's time and must be synchronous;
+// deleting expired asks and old uploads. Each gets the tick's time and must be synchronous;
 // one that throws is logged and the others still run.
+import { pruneUploads } from "~/importers/upload.server";
 import { deleteExpiredAsks } from "~/models/ask.server";
 import { deleteOldClientHashKeys } from "~/models/client-hash.server";
 import { deleteDecidedCorrectionReports } from "~/models/correction-report.server";
@@ -22,4 +23,6 @@ export const scheduledJobs: ScheduledJob[] = [
   (now) => deleteIdleStaffSessions({ now }),
   (now) => deleteOldClientHashKeys({ now }),
   (now) => deleteDecidedCorrectionReports({ now }),
+  // Uploads a dry run kept for its second press, once nobody pressed it in time.
+  (now) => pruneUploads({ now }),
 ];

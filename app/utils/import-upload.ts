@@ -24,3 +24,9 @@ export const importKindLabels: Record<ImportKind, string> = {
   hexjson: "HexJSON map layout",
   "onspd-postcodes": "ONS Postcode Directory",
 };
+
+/** Why a second import cannot start yet: one runs at a time. */
+export function runningImportMessage(running: { action: "check" | "apply"; fileName: string; startedBy: string }) {
+  const what = running.action === "check" ? "a dry run" : "an import";
+  return `Another import is running (${what} of ${running.fileName}, started by ${running.startedBy}). Wait for it to finish, then try again`;
+}

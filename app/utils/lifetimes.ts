@@ -11,3 +11,5 @@ export const REMINDER_AFTER_MS = DAY;
 export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
 /** A correction report (with the reporter's email) is kept this long after staff resolve or dismiss it. */
 export const CORRECTION_KEPT_AFTER_DECISION_MS = 30 * DAY;
+/** A file uploaded to the import page is kept this long for its second press, then deleted. */
+export const UPLOAD_LIFETIME_MS = DAY;

@@ -46,6 +46,7 @@ export const paths = {
   staffCandidate: (personId: string) => `/staff/candidates/${personId}`,
   staffCandidatePledge: (personId: string) => `/staff/candidates/${personId}/pledge`,
   staffImports: "/staff/imports",
+  staffImportJob: (id: number) => `/staff/imports/${id}`,
 } as const;
 
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */

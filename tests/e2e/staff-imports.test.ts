@@ -11,8 +11,10 @@ import type { AppServer } from "../../scripts/app-server";
 // An organiser brings a new seat and its first candidate in from the browser,
 // on a phone, with JavaScript on and off: each file's dry run shows what it
 // would add, a second press imports it, and the import history lists the run;
-// a bad file is refused with its problems by line and column and nothing
-// changes. Each run has its own server, so its imports are its own.
+// a big file's dry run and import show their progress while they run (the page
+// refreshing itself without JavaScript, updating in place with it); a bad file
+// is refused with its problems by line and column and nothing changes. Each
+// run has its own server, so its imports are its own.
 const organiser = "imports@campaign.example";
 const password = "slate roof under summer rain";
 const browsers = {
@@ -20,7 +22,10 @@ const browsers = {
   off: useBrowser({ javaScriptEnabled: false }),
 };
 
-type Files = { seat: string; candidates: string; bad: string; candidateName: string; seatCode: string };
+type Files = { seat: string; candidates: string; big: string; bad: string; candidateName: string; seatCode: string };
+
+// Enough rows for the dry run and the import to take a few seconds, so their progress shows.
+const bigFileRows = 20_000;
 
 /**
  * The three files, built with the tests' own factories. Those open the app's
@@ -37,6 +42,17 @@ async function writeFiles(js: "on" | "off"): Promise<Files> {
   return {
     seat: writeInputFile(`harbury-seat-${js}.csv`, hocCsv([seat])),
     candidates: writeInputFile(`harbury-candidates-${js}.csv`, dcCsv([ada])),
+    // Ada again, so that nobody is withdrawn, and many more beside her.
+    big: writeInputFile(
+      `harbury-big-${js}.csv`,
+      dcCsv([
+        ada,
+        // Person ids of their own: the fixture election's candidates share the factories' range.
+        ...Array.from({ length: bigFileRows }, (_, i) =>
+          buildCandidate(seat, { person_id: String((js === "on" ? 5_000_000 : 6_000_000) + i) }),
+        ),
+      ]),
+    ),
     // Line 2 (the first after the header) has a person_id that is not a number.
     bad: writeInputFile(`bad-candidates-${js}.csv`, dcCsv([{ ...buildCandidate(seat), person_id: "not-a-number" }])),
     candidateName: ada.person_name as string,
@@ -50,17 +66,24 @@ async function phonePage(js: "on" | "off") {
   return page;
 }
 
+// A job's page reloads (or revalidates) every 2 s until it is done: long enough for a busy machine.
+const jobTimeout = 90_000;
+
 /** Checks a file, waits for its dry run, and imports it with the second press. */
 async function checkAndImport(page: Page, path: string, added: { table: string; name: string }) {
   const fileName = basename(path);
   await page.getByLabel("File", { exact: true }).setInputFiles(path);
   await page.getByRole("button", { name: "Check the file" }).click();
-  await page.getByRole("heading", { level: 2, name: "What importing this file would change" }).waitFor();
+  await page
+    .getByRole("heading", { level: 1, name: `What importing ${fileName} would change` })
+    .waitFor({ timeout: jobTimeout });
   await page.getByText("This was a dry run: nothing has been written yet.").waitFor();
   const plan = page.getByRole("table", { name: added.table });
   await plan.getByRole("cell", { name: added.name, exact: true }).waitFor();
   await page.getByRole("button", { name: "Import this file" }).click();
-  await page.getByRole("heading", { level: 2, name: `${fileName} was imported` }).waitFor();
+  await page.getByRole("heading", { level: 1, name: `${fileName} was imported` }).waitFor({ timeout: jobTimeout });
+  await page.getByRole("link", { name: "Back to imports" }).click();
+  await page.getByRole("heading", { level: 1, name: "Imports" }).waitFor();
   // The history lists the run, with what it added.
   const run = page
     .getByRole("table", { name: "Import history" })
@@ -122,7 +145,49 @@ for (const js of ["on", "off"] as const) {
       await page.close();
     });
 
-    // Signed in by the journey above (the browser keeps its cookie).
+    // Signed in by the journey above (the browser keeps its cookie), whose seat this file fills.
+    test("a big file's dry run and import each show their progress while they run, then what they did", async () => {
+      const checkAccessibility = js === "on" ? expectNoAxeViolations : async () => {};
+      const page = await phonePage(js);
+      await page.goto(`${app.baseUrl}/staff/imports`);
+      await page.getByRole("heading", { level: 1, name: "Imports" }).waitFor();
+      const fileName = basename(files.big);
+      await page.getByLabel("File", { exact: true }).setInputFiles(files.big);
+      await page.getByRole("button", { name: "Check the file" }).click();
+
+      await page.getByRole("heading", { level: 1, name: `Checking ${fileName}` }).waitFor();
+      await page.getByRole("progressbar").waitFor();
+      const rows = `of ${(bigFileRows + 1).toLocaleString("en-GB")} rows`;
+      await page.getByRole("status").filter({ hasText: rows }).waitFor({ timeout: jobTimeout });
+      await expectNoSidewaysScroll(page);
+      await checkAccessibility(page);
+      await page.screenshot({ path: `/tmp/staff-imports-progress-js-${js}.png`, fullPage: true });
+      await page
+        .getByRole("heading", { level: 1, name: `What importing ${fileName} would change` })
+        .waitFor({ timeout: jobTimeout });
+      await page.getByRole("table", { name: `Added (${bigFileRows})` }).waitFor();
+      expect(await page.getByRole("progressbar").count()).toBe(0);
+
+      await page.getByRole("button", { name: "Import this file" }).click();
+      await page.getByRole("heading", { level: 1, name: `Importing ${fileName}` }).waitFor();
+      await page.getByRole("progressbar").waitFor();
+      await page.getByRole("heading", { level: 1, name: `${fileName} was imported` }).waitFor({ timeout: jobTimeout });
+      await page
+        .getByRole("status")
+        .filter({ hasText: `${bigFileRows} changes` })
+        .waitFor();
+      await expectNoSidewaysScroll(page);
+      await checkAccessibility(page);
+      expect(query(app, "select count(*) as n from candidacies where constituency_code = ?", files.seatCode)).toEqual([
+        { n: bigFileRows + 1 },
+      ]);
+      expect(query(app, "select action, status from import_jobs order by id desc limit 2")).toEqual([
+        { action: "apply", status: "done" },
+        { action: "check", status: "done" },
+      ]);
+      await page.close();
+    }, 240_000);
+
     test("a bad file shows its problems by line and column, and nothing is imported", async () => {
       const checkAccessibility = js === "on" ? expectNoAxeViolations : async () => {};
       const page = await phonePage(js);
@@ -132,7 +197,9 @@ for (const js of ["on", "off"] as const) {
       const fileName = basename(files.bad);
       await page.getByLabel("File", { exact: true }).setInputFiles(files.bad);
       await page.getByRole("button", { name: "Check the file" }).click();
-      await page.getByRole("heading", { level: 2, name: `${fileName} was not imported` }).waitFor();
+      await page
+        .getByRole("heading", { level: 1, name: `${fileName} was not imported` })
+        .waitFor({ timeout: jobTimeout });
       await page.getByRole("heading", { name: "There is a problem" }).waitFor();
       await page.getByRole("link", { name: `${fileName} has 1 problem; nothing was imported` }).waitFor();
       await expect.poll(() => page.title()).toMatch(/^Error: /);

@@ -10,7 +10,6 @@ import { runImport } from "~/importers/import.server";
 import type { ImportSummary } from "~/importers/upload.server";
 import { loader as publicLoader } from "~/routes/candidates.$personId";
 import { action as candidateAction, loader as candidateLoader } from "~/routes/staff.candidates.$personId";
-import { action as importAction } from "~/routes/staff.imports";
 import { db } from "~/utils/db.server";
 import { outboxRows, snapshotDatabase } from "../db";
 import {
@@ -24,7 +23,8 @@ import {
   insertConstituency,
   writeInputFile,
 } from "../factories";
-import { settle, signedInStaff, staffGet, staffPost, staffUpload } from "../staff";
+import { apply, check } from "../imports";
+import { settle, signedInStaff, staffGet, staffPost } from "../staff";
 
 const base = "http://localhost";
 const tomPage = "https://tomhale.example.org/contact";
@@ -216,7 +216,7 @@ test("once staff add his address, an ask reaches a candidate who had none, by ma
   expect(page.data.asks.deliveries).toMatchObject({ mail: 1, "no-email": 1 });
 });
 
-type ImportReply = { data: { stage: string; summary: ImportSummary; upload: Record<string, string> } };
+type Applied = { outcome: string; summary: ImportSummary };
 
 test("the import page shows a conflict with a staff-added address, keeps it, and replaces it only when the box is ticked", async () => {
   const now = () => new Date("2024-06-10T09:00:00.000Z");
@@ -229,43 +229,24 @@ test("the import page shows a conflict with a staff-added address, keeps it, and
     .set({ email: "bryn@tolley.example.org", emailSource: "staff", emailSourceUrl: "https://tolley.example.org" })
     .run();
   const contents = dcCsv([{ ...bryn, email: "office@dc.example.org" }], { format: "full" });
-  const url = `${base}/staff/imports`;
   const emailNow = () =>
     db.select({ email: candidacies.email, source: candidacies.emailSource }).from(candidacies).get();
 
-  const checked = (await settle(() =>
-    importAction({
-      request: staffUpload(url, organiser, { file: { name: "july.csv", contents }, fields: { kind: "" } }),
-      params: {},
-      context: {},
-    }),
-  )) as unknown as ImportReply;
-  expect(checked.data.summary.conflicts).toBe(1);
-  expect(checked.data.summary.changes.conflict.shown.map((c) => c.key)).toEqual([bryn.person_id]);
-  const { sha256, fileName } = checked.data.upload;
-  const apply = (fields: Record<string, string>) =>
-    settle(() =>
-      importAction({
-        request: staffPost(url, organiser, {
-          intent: "apply",
-          sha256: sha256!,
-          fileName: fileName!,
-          kind: "",
-          ...fields,
-        }),
-        params: {},
-        context: {},
-      }),
-    ) as unknown as Promise<ImportReply>;
+  const checked = await check(organiser, "july.csv", contents);
+  const { summary } = checked.job.result as Applied;
+  expect(summary.conflicts).toBe(1);
+  expect(summary.changes.conflict.shown.map((c) => c.key)).toEqual([bryn.person_id]);
 
-  const kept = await apply({});
-  expect(kept.data.stage).toBe("applied");
-  expect(kept.data.summary.line).toBe("0 changes (1 unchanged); 1 conflict with staff-added data, staff data kept");
+  const kept = (await apply(organiser, checked.id)).page?.job.result as Applied;
+  expect(kept.outcome).toBe("applied");
+  expect(kept.summary.line).toBe("0 changes (1 unchanged); 1 conflict with staff-added data, staff data kept");
   expect(emailNow()).toEqual({ email: "bryn@tolley.example.org", source: "staff" });
 
-  const replaced = await apply({ replaceStaffEmails: "yes" });
-  expect(replaced.data.stage).toBe("applied");
-  expect(replaced.data.summary.updated).toBe(1);
+  // An imported file is deleted: the same file again is a new upload and dry run.
+  const again = await check(organiser, "july.csv", contents);
+  const replaced = (await apply(organiser, again.id, { replaceStaffEmails: "yes" })).page?.job.result as Applied;
+  expect(replaced.outcome).toBe("applied");
+  expect(replaced.summary.updated).toBe(1);
   expect(emailNow()).toEqual({ email: "office@dc.example.org", source: "import" });
   const audits = db.select().from(auditLog).where(eq(auditLog.action, "import.apply")).all();
   expect(
@@ -274,4 +255,4 @@ test("the import page shows a conflict with a staff-added address, keeps it, and
     [false, 1],
     [true, 0],
   ]);
-});
+}, 60_000);

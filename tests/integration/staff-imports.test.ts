@@ -1,6 +1,7 @@
 // The staff import page: who may use it, that a forged post changes nothing,
-// that its dry run is the command line's, and that importing for real takes a
-// second press naming the checked file (and its withdrawals).
+// that its dry run (a job, run by a worker thread) is the command line's, and
+// that importing for real takes a second press on the dry run's page, which
+// imports exactly the checked file (and confirms its withdrawals).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,20 +9,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { auditLog, candidacies, hexes, importRuns } from "#db/schema";
+import { auditLog, candidacies, hexes, importJobs, importRuns } from "#db/schema";
 import { runImport } from "~/importers/import.server";
 import { formatChange } from "~/importers/plan";
 import { ImportFailed } from "~/importers/problems";
 import type { ImportSummary } from "~/importers/upload.server";
 import { action, loader } from "~/routes/staff.imports";
+import { loader as jobLoader } from "~/routes/staff.imports_.$jobId";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
 import { realDataDir } from "../real-data";
 import { buildCandidate, buildSeat, dcCsv, hexJson, hocCsv, writeInputFile } from "../factories";
-import { settle, signedInStaff, staffGet, staffPost, staffUpload } from "../staff";
+import { apply, check, followToJob, jobUrl, postToJob, upload } from "../imports";
+import { settle, signedInStaff, staffGet, staffUpload } from "../staff";
 
-const base = "http://localhost";
-const url = `${base}/staff/imports`;
+const url = "http://localhost/staff/imports";
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const now = () => new Date("2024-06-10T09:00:00.000Z");
 
@@ -45,27 +47,7 @@ function juneFile({ ada, cerys }: ReturnType<typeof importElection>) {
 }
 
 type Page = { data: Record<string, unknown>; init: ResponseInit };
-type Checked = {
-  stage: "checked";
-  upload: { sha256: string; fileName: string; kind?: string };
-  summary: ImportSummary;
-};
-
-async function check(session: { cookie: string; csrfToken: string }, name: string, contents: string, kind = "") {
-  return (await settle(() =>
-    action({
-      request: staffUpload(url, session, { file: { name, contents }, fields: { kind } }),
-      params: {},
-      context: {},
-    }),
-  )) as Page;
-}
-
-async function apply(session: { cookie: string; csrfToken: string }, fields: Record<string, string>) {
-  return (await settle(() =>
-    action({ request: staffPost(url, session, { intent: "apply", ...fields }), params: {}, context: {} }),
-  )) as Page;
-}
+type Checked = { outcome: "checked"; summary: ImportSummary };
 
 function sha256Of(text: string) {
   return createHash("sha256").update(text).digest("hex");
@@ -95,42 +77,35 @@ test("signed out, the page sends you to sign in; a viewer gets a 403; an organis
   expect(refused.status).toBe(403);
   const organiser = await signedInStaff("organiser");
   const page = (await loader({ request: staffGet(url, organiser), params: {}, context: {} })) as unknown as Page;
-  expect(page.data.history).toEqual([]);
+  expect(page.data).toMatchObject({ history: [], running: null });
   expect(new Headers(page.init.headers).get("Cache-Control")).toBe("no-store");
 });
 
-test("a viewer can neither check nor import a file", async () => {
+test("a viewer can neither check nor import a file, nor see a job's page", async () => {
   const election = importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
-  const checked = (await check(organiser, "june.csv", contents)).data as Checked;
+  const { id } = await check(organiser, "june.csv", contents);
   const viewer = await signedInStaff("viewer");
   const before = snapshotDatabase();
 
-  const checking = (await settle(() =>
-    action({
-      request: staffUpload(url, viewer, { file: { name: "june.csv", contents } }),
-      params: {},
-      context: {},
-    }),
+  const checking = (await upload(viewer, "june.csv", contents)) as Response;
+  const applying = (await postToJob(viewer, id, { intent: "apply", confirmWithdrawals: "1" })) as Response;
+  const viewing = (await settle(() =>
+    jobLoader({ request: staffGet(jobUrl(id), viewer), params: { jobId: String(id) }, context: {} }),
   )) as Response;
-  const applying = (await apply(viewer, {
-    sha256: checked.upload.sha256,
-    fileName: "june.csv",
-    confirmWithdrawals: "1",
-  })) as unknown as Response;
 
   expect(checking.status).toBe(403);
   expect(applying.status).toBe(403);
+  expect(viewing.status).toBe(403);
   expect(snapshotDatabase()).toEqual(before);
-});
+}, 60_000);
 
 test("forged posts (no token, a wrong token, another origin) neither store a file nor import one", async () => {
   const election = importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
   const sha256 = sha256Of(contents);
-  const before = snapshotDatabase();
   const forgeries = [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }];
   for (const forgery of forgeries) {
     const checking = (await settle(() =>
@@ -144,27 +119,23 @@ test("forged posts (no token, a wrong token, another origin) neither store a fil
   }
   // The upload is dropped unread: a forged post leaves nothing on the disk either.
   expect(existsSync(storedUpload(sha256))).toBe(false);
+  expect(db.select().from(importJobs).all()).toEqual([]);
 
-  await check(organiser, "june.csv", contents);
+  const { id } = await check(organiser, "june.csv", contents);
   expect(existsSync(storedUpload(sha256))).toBe(true);
+  const before = snapshotDatabase();
   for (const forgery of forgeries) {
-    const applying = (await settle(() =>
-      action({
-        request: staffPost(
-          url,
-          organiser,
-          { intent: "apply", sha256, fileName: "june.csv", confirmWithdrawals: "1" },
-          forgery,
-        ),
-        params: {},
-        context: {},
-      }),
+    const applying = (await postToJob(
+      organiser,
+      id,
+      { intent: "apply", confirmWithdrawals: "1" },
+      forgery,
     )) as Response;
     expect(applying.status).toBe(403);
   }
   expect(snapshotDatabase()).toEqual(before);
   expect(importAudits()).toEqual([]);
-});
+}, 60_000);
 
 test("the page's dry run lists exactly the changes `npm run import -- --dry-run` prints for the same file, and writes nothing", async () => {
   const election = importElection();
@@ -172,9 +143,11 @@ test("the page's dry run lists exactly the changes `npm run import -- --dry-run`
   const organiser = await signedInStaff("organiser");
   const before = snapshotDatabase();
 
-  const page = await check(organiser, "june.csv", contents);
-  const checked = page.data as Checked;
-  expect(snapshotDatabase()).toEqual(before);
+  const { job } = await check(organiser, "june.csv", contents);
+  const checked = job.result as Checked;
+  const { import_jobs: _jobs, ...after } = snapshotDatabase();
+  const { import_jobs: _none, ...unchanged } = before;
+  expect(after).toEqual(unchanged);
 
   // The command line, run as a person would, on this test's database.
   const path = writeInputFile("june.csv", contents);
@@ -191,7 +164,8 @@ test("the page's dry run lists exactly the changes `npm run import -- --dry-run`
     else if (!line.startsWith("  (")) cliBlocks.push(line);
   }
 
-  expect(checked.stage).toBe("checked");
+  expect(job).toMatchObject({ action: "check", status: "done", fileName: "june.csv" });
+  expect(checked.outcome).toBe("checked");
   expect(checked.summary).toMatchObject({
     kind: "dc-candidates",
     fileName: "june.csv",
@@ -207,16 +181,15 @@ test("the page's dry run lists exactly the changes `npm run import -- --dry-run`
     ]),
   );
   expect(first).toContain(`: dry run, nothing written: ${checked.summary.line}`);
-  expect(snapshotDatabase()).toEqual(before);
 }, 120_000);
 
-test("a bad file's problems are shown with their file, line and column, and the database is unchanged", async () => {
+test("a bad file's problems are shown with their file, line and column, the database is unchanged and the file deleted", async () => {
   importElection();
   const organiser = await signedInStaff("organiser");
   const bad = dcCsv([buildCandidate(harbury, { person_name: "" }), buildCandidate(harbury, { person_id: "P-42" })]);
   const before = snapshotDatabase();
 
-  const page = await check(organiser, "bad.csv", bad);
+  const { job } = await check(organiser, "bad.csv", bad);
 
   let expected: unknown;
   try {
@@ -225,74 +198,69 @@ test("a bad file's problems are shown with their file, line and column, and the 
     expected = (error as ImportFailed).problems;
   }
   expect(expected).toHaveLength(3);
-  expect(page.init.status).toBe(400);
-  expect(page.data).toMatchObject({
-    stage: "problems",
-    fileName: "bad.csv",
-    total: 3,
-    problems: expected,
-    errors: { file: "bad.csv has 3 problems; nothing was imported" },
-  });
-  expect((page.data.problems as { line: number; column: string }[]).map((p) => [p.line, p.column])).toEqual([
+  expect(job).toMatchObject({ status: "done", result: { outcome: "problems", total: 3, problems: expected } });
+  expect((job.result!.problems as { line: number; column: string }[]).map((p) => [p.line, p.column])).toEqual([
     [2, "person_name"],
     [2, "person_name"],
     [3, "person_id"],
   ]);
-  expect(snapshotDatabase()).toEqual(before);
-});
+  const { import_jobs: _jobs, ...after } = snapshotDatabase();
+  const { import_jobs: _none, ...unchanged } = before;
+  expect(after).toEqual(unchanged);
+  expect(existsSync(storedUpload(sha256Of(bad)))).toBe(false);
+}, 60_000);
 
-test("importing needs the checked file's SHA-256: another hash, or a stored file changed since, is refused", async () => {
+test("importing takes the checked file by its SHA-256: a stored file changed since, or gone, is refused; only a finished dry run can be imported", async () => {
   const election = importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
-  const checked = (await check(organiser, "june.csv", contents)).data as Checked;
-  const before = snapshotDatabase();
+  const { id, job } = await check(organiser, "june.csv", contents);
+  const { sha256 } = (job.result as Checked).summary;
+  const before = snapshotDatabase().candidacies;
 
-  const otherHash = await apply(organiser, {
-    sha256: sha256Of("something else"),
-    fileName: "june.csv",
-    confirmWithdrawals: "1",
-  });
-  const notAHash = await apply(organiser, { sha256: "../../seats", fileName: "june.csv", confirmWithdrawals: "1" });
-  writeFileSync(storedUpload(checked.upload.sha256), contents.replace("Quennell-Price", "Quennell-Smith"));
-  const changed = await apply(organiser, {
-    sha256: checked.upload.sha256,
-    fileName: "june.csv",
-    confirmWithdrawals: "1",
+  writeFileSync(storedUpload(sha256), contents.replace("Quennell-Price", "Quennell-Smith"));
+  const changed = await apply(organiser, id, { confirmWithdrawals: "1" });
+  expect(changed.page?.job).toMatchObject({ status: "done", result: { outcome: "problems" } });
+  expect(JSON.stringify(changed.page?.job.result)).toContain("the file has changed since it was checked");
+  // A file that has failed its check is no use to anyone.
+  expect(existsSync(storedUpload(sha256))).toBe(false);
+
+  const gone = await apply(organiser, id, { confirmWithdrawals: "1" });
+  expect(gone.page?.job.result).toEqual({
+    outcome: "refused",
+    message: "That upload is not on the server any more. Upload the file again.",
   });
 
-  expect(otherHash.init.status).toBe(400);
-  expect(otherHash.data.errors).toEqual({ file: "That upload is not on the server any more. Upload the file again." });
-  expect(notAHash.init.status).toBe(400);
-  expect(changed.init.status).toBe(400);
-  expect(changed.data).toMatchObject({ stage: "problems" });
-  expect(JSON.stringify(changed.data.problems)).toContain("the file has changed since it was checked");
-  expect(snapshotDatabase()).toEqual(before);
-});
+  const notADryRun = (await postToJob(organiser, changed.id!, { intent: "apply" })) as Page;
+  expect(notADryRun.init.status).toBe(400);
+  expect(notADryRun.data.errors).toEqual({ apply: "Only a finished dry run can be imported: check the file again" });
+  const noSuchJob = (await postToJob(organiser, 9999, { intent: "apply" })) as Response;
+  expect(noSuchJob.status).toBe(404);
+  expect(snapshotDatabase().candidacies).toEqual(before);
+}, 60_000);
 
 test("withdrawals need the checkbox, for exactly the number shown; then the import is written, recorded and audited", async () => {
   const election = importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
-  const checked = (await check(organiser, "june.csv", contents)).data as Checked;
-  const { sha256 } = checked.upload;
+  const { id, job } = await check(organiser, "june.csv", contents);
+  const { sha256 } = (job.result as Checked).summary;
   const before = snapshotDatabase();
 
-  const unconfirmed = await apply(organiser, { sha256, fileName: "june.csv" });
-  const wrongCount = await apply(organiser, { sha256, fileName: "june.csv", confirmWithdrawals: "2" });
+  const unconfirmed = (await postToJob(organiser, id, { intent: "apply" })) as Page;
+  const wrongCount = (await postToJob(organiser, id, { intent: "apply", confirmWithdrawals: "2" })) as Page;
   expect(unconfirmed.init.status).toBe(400);
-  expect(unconfirmed.data).toMatchObject({
-    stage: "checked",
-    errors: { confirmWithdrawals: "Confirm the 1 withdrawal to import this file, or upload a corrected file" },
+  expect(unconfirmed.data.errors).toEqual({
+    confirmWithdrawals: "Confirm the 1 withdrawal to import this file, or upload a corrected file",
   });
-  expect((unconfirmed.data as Checked).summary.withdrawals.shown.map((w) => w.name)).toEqual(["Bryn Tolley"]);
+  expect((job.result as Checked).summary.withdrawals.shown.map((w) => w.name)).toEqual(["Bryn Tolley"]);
   expect(wrongCount.init.status).toBe(400);
   expect(snapshotDatabase()).toEqual(before);
 
-  const applied = await apply(organiser, { sha256, fileName: "june.csv", confirmWithdrawals: "1" });
+  const applied = await apply(organiser, id, { confirmWithdrawals: "1" });
 
-  expect(applied.init.status ?? 200).toBe(200);
-  expect(applied.data).toMatchObject({ stage: "applied", summary: { withdrawn: 1, fileName: "june.csv" } });
+  const result = applied.page!.job.result as { outcome: string; importRunId: number; summary: ImportSummary };
+  expect(result).toMatchObject({ outcome: "applied", summary: { withdrawn: 1, fileName: "june.csv" } });
   const statuses = db
     .select({ name: candidacies.name, status: candidacies.status })
     .from(candidacies)
@@ -304,11 +272,7 @@ test("withdrawals need the checkbox, for exactly the number shown; then the impo
     { name: "Cerys Mawdsley", status: "standing" },
     { name: "Dev Ashgrove", status: "standing" },
   ]);
-  const run = db
-    .select()
-    .from(importRuns)
-    .where(eq(importRuns.id, Number(applied.data.importRunId)))
-    .get()!;
+  const run = db.select().from(importRuns).where(eq(importRuns.id, result.importRunId)).get()!;
   expect(run).toMatchObject({ kind: "dc-candidates", fileName: "june.csv", sha256, dryRun: false, withdrawn: 1 });
   const [audit, ...more] = importAudits();
   expect(more).toEqual([]);
@@ -322,6 +286,7 @@ test("withdrawals need the checkbox, for exactly the number shown; then the impo
       counts: { rows: 3, added: run.added, updated: run.updated, withdrawn: 1, removed: 0, unchanged: run.unchanged },
     },
   });
+  expect(existsSync(storedUpload(sha256))).toBe(false);
 
   const page = (await loader({ request: staffGet(url, organiser), params: {}, context: {} })) as unknown as Page;
   const history = page.data.history as { id: number; fileName: string; sha256: string }[];
@@ -330,24 +295,63 @@ test("withdrawals need the checkbox, for exactly the number shown; then the impo
     ["may.csv", expect.any(String)],
     ["seats.csv", expect.any(String)],
   ]);
-});
+}, 60_000);
 
 test("an import without withdrawals needs no checkbox; a HexJSON layout is named after the uploaded file, not its hash", async () => {
   runImport({ path: writeInputFile("seats.csv", hocCsv([harbury, linwood])), now });
   const organiser = await signedInStaff("organiser");
   const layout = hexJson({ hexes: { [harbury.gssCode]: { q: 0, r: 0 }, [linwood.gssCode]: { q: 1, r: 0 } } });
-  const checked = (await check(organiser, "uk-2024.hexjson", layout)).data as Checked;
-  expect(checked.summary).toMatchObject({ kind: "hexjson", withdrawn: 0 });
+  const { id, job } = await check(organiser, "uk-2024.hexjson", layout);
+  expect((job.result as Checked).summary).toMatchObject({ kind: "hexjson", withdrawn: 0 });
+  expect(existsSync(storedUpload(sha256Of(layout), "json"))).toBe(true);
 
-  const applied = await apply(organiser, { sha256: checked.upload.sha256, fileName: "uk-2024.hexjson" });
+  const applied = await apply(organiser, id);
 
-  expect(applied.data).toMatchObject({ stage: "applied" });
+  expect(applied.page?.job.result).toMatchObject({ outcome: "applied" });
   expect(db.select({ layoutId: hexes.layoutId }).from(hexes).all()).toEqual([
     { layoutId: "uk-2024" },
     { layoutId: "uk-2024" },
   ]);
-  expect(existsSync(storedUpload(checked.upload.sha256, "json"))).toBe(true);
-});
+  expect(existsSync(storedUpload(sha256Of(layout), "json"))).toBe(false);
+}, 60_000);
+
+test("discarding a dry run's file deletes it and is audited; the dry run can no longer be imported", async () => {
+  const election = importElection();
+  const contents = juneFile(election);
+  const organiser = await signedInStaff("organiser");
+  const { id } = await check(organiser, "june.csv", contents);
+
+  const discarded = (await postToJob(organiser, id, { intent: "discard" })) as Response;
+
+  expect(discarded.headers.get("Location")).toBe("/staff/imports");
+  expect(existsSync(storedUpload(sha256Of(contents)))).toBe(false);
+  expect(db.select().from(auditLog).where(eq(auditLog.action, "import.discard")).all()).toEqual([
+    expect.objectContaining({
+      actor: organiser.account.email,
+      subject: `import-job:${id}`,
+      details: { fileName: "june.csv", sha256: sha256Of(contents) },
+    }),
+  ]);
+  const later = await apply(organiser, id, { confirmWithdrawals: "1" });
+  expect(later.page?.job.result).toMatchObject({ outcome: "refused" });
+}, 60_000);
+
+test("while a dry run runs, a second upload is refused, saying whose import is running, and stores nothing", async () => {
+  const election = importElection();
+  const organiser = await signedInStaff("organiser");
+  const first = await upload(organiser, "june.csv", juneFile(election));
+  const july = dcCsv([buildCandidate(linwood)]);
+  const second = (await upload(organiser, "july.csv", july)) as Page;
+
+  expect(second.init.status).toBe(409);
+  expect(second.data.errors).toEqual({
+    file: `Another import is running (a dry run of june.csv, started by ${organiser.account.email}). Wait for it to finish, then try again`,
+  });
+  const page = (await loader({ request: staffGet(url, organiser), params: {}, context: {} })) as unknown as Page;
+  expect(page.data.running).toMatchObject({ action: "check", fileName: "june.csv" });
+  expect(existsSync(storedUpload(sha256Of(july)))).toBe(false);
+  await followToJob(organiser, first);
+}, 60_000);
 
 test("the postcode directory is refused with a pointer to the command line, whether detected or chosen", async () => {
   const organiser = await signedInStaff("organiser");
@@ -355,18 +359,21 @@ test("the postcode directory is refused with a pointer to the command line, whet
   const directory = "pcds,pcon,doterm\nSW1A 1AA,E14001172,\n";
 
   const detected = await check(organiser, "ONSPD.csv", directory);
-  const chosen = await check(organiser, "ONSPD.csv", directory, "onspd-postcodes");
+  const chosen = (await upload(organiser, "ONSPD.csv", directory, "onspd-postcodes")) as Page;
   const noFile = (await settle(() =>
     action({ request: staffUpload(url, organiser, { fields: { kind: "" } }), params: {}, context: {} }),
   )) as Page;
 
-  expect(detected.init.status).toBe(400);
-  expect(String((detected.data.errors as { file: string }).file)).toContain("npm run import");
+  expect(detected.job.result?.outcome).toBe("refused");
+  expect(String(detected.job.result?.message)).toContain("npm run import");
   expect(chosen.init.status).toBe(400);
   expect(String((chosen.data.errors as { kind: string }).kind)).toContain("command line");
   expect(noFile.data.errors).toEqual({ file: "Select a file to check" });
-  expect(snapshotDatabase()).toEqual(before);
-});
+  const { import_jobs: _jobs, ...after } = snapshotDatabase();
+  const { import_jobs: _none, ...unchanged } = before;
+  expect(after).toEqual(unchanged);
+  expect(existsSync(storedUpload(sha256Of(directory)))).toBe(false);
+}, 60_000);
 
 const realData = realDataDir("the staff import page's real-data test");
 
@@ -375,22 +382,23 @@ test.skipIf(!realData)(
   async () => {
     const organiser = await signedInStaff("organiser");
     const read = (name: string) => readFileSync(join(realData!, name), "utf8");
-    const seats = (await check(organiser, "ons.csv", read("ons-pcon24-names-and-codes-uk-v2.csv"))).data as Checked;
-    await apply(organiser, { sha256: seats.upload.sha256, fileName: "ons.csv" });
+    const seats = await check(organiser, "ons.csv", read("ons-pcon24-names-and-codes-uk-v2.csv"));
+    await apply(organiser, seats.id);
     const candidates = read("oi-ge2024-candidates.csv");
 
     const started = Date.now();
-    const checked = (await check(organiser, "oi-ge2024-candidates.csv", candidates)).data as Checked;
-    const applied = await apply(organiser, { sha256: checked.upload.sha256, fileName: "oi-ge2024-candidates.csv" });
+    const checked = await check(organiser, "oi-ge2024-candidates.csv", candidates);
+    const applied = await apply(organiser, checked.id);
     const seconds = (Date.now() - started) / 1000;
 
-    expect(checked.summary).toMatchObject({ kind: "oi-candidates", rows: 4_515, withdrawn: 0 });
-    expect(checked.summary.changes.added.shown).toHaveLength(200);
-    expect(checked.summary.changes.added.total).toBe(checked.summary.added);
-    expect(JSON.stringify(checked).length).toBeLessThan(200_000);
-    expect(applied.data).toMatchObject({ stage: "applied" });
+    const { summary } = checked.job.result as Checked;
+    expect(summary).toMatchObject({ kind: "oi-candidates", rows: 4_515, withdrawn: 0 });
+    expect(summary.changes.added.shown).toHaveLength(200);
+    expect(summary.changes.added.total).toBe(summary.added);
+    expect(JSON.stringify(checked.job).length).toBeLessThan(200_000);
+    expect(applied.page?.job.result).toMatchObject({ outcome: "applied" });
     expect(db.select({ id: candidacies.id }).from(candidacies).all()).toHaveLength(4_515);
     console.info(`checked and imported 4,515 candidates through the page in ${seconds.toFixed(1)} s`);
   },
-  60_000,
+  120_000,
 );
