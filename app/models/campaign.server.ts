@@ -7,6 +7,8 @@ import {
   pledgePointAnswers,
   pledgePointVersions,
   pledgePoints,
+  type PrivacyContacts,
+  type RetentionPeriods,
   type ReviewRules,
   type WordingVariant,
 } from "#db/schema";
@@ -30,6 +32,10 @@ export type CampaignSettings = {
   messagePrompts: string[];
   /** The review queue's thresholds; those left out keep their defaults (app/models/review.server.ts). */
   reviewRules?: Partial<ReviewRules>;
+  /** The controller and DPO for the privacy notice; those left out are filled in (app/models/privacy.server.ts). */
+  privacy?: Partial<PrivacyContacts>;
+  /** How long personal data is kept; those left out keep their defaults (app/utils/retention.ts). */
+  retention?: Partial<RetentionPeriods>;
 };
 
 // There is one campaign per installation; its row id is fixed.
@@ -47,6 +53,8 @@ function prepareCampaignQueries() {
         wordingVariants: campaigns.wordingVariants,
         messagePrompts: campaigns.messagePrompts,
         reviewRules: campaigns.reviewRules,
+        privacy: campaigns.privacy,
+        retention: campaigns.retention,
         electionId: campaigns.electionId,
         electionName: elections.name,
         electionDate: elections.date,
@@ -108,6 +116,8 @@ export function currentCampaignSettings(): CampaignSettings | undefined {
     wordingVariants: campaign.wordingVariants,
     messagePrompts: campaign.messagePrompts,
     reviewRules: campaign.reviewRules,
+    privacy: campaign.privacy,
+    retention: campaign.retention,
   };
 }
 
@@ -240,6 +250,8 @@ function writeCampaign({ settings, now }: { settings: CampaignSettings; now: Dat
     wordingVariants: settings.wordingVariants,
     messagePrompts: settings.messagePrompts,
     reviewRules: settings.reviewRules ?? {},
+    privacy: settings.privacy ?? {},
+    retention: settings.retention ?? {},
     updatedAt: at,
   };
   db.insert(campaigns)

@@ -1,8 +1,10 @@
 // The campaign's settings (name, wording, the points, sender address, hourly
-// cap), checked by one schema wherever they are set: campaign.json (npm run
+// cap, privacy contacts and retention), checked by one schema wherever they are set: campaign.json (npm run
 // campaign) and the console's settings page. Client-safe: zod only.
 import { z } from "zod";
 import { electionId, emailAddress } from "./fields";
+import { privacyContactsSchema } from "./privacy-contacts";
+import { retentionSchema } from "./retention";
 import { reviewRulesSchema } from "./review-rules";
 
 const text = (what: string) =>
@@ -40,4 +42,8 @@ export const campaignSchema = z.object({
     .min(1, "must have at least 1 wording"),
   messagePrompts: z.array(text("the prompt, or remove its line")).default([]),
   reviewRules: reviewRulesSchema.partial().default({}),
+  // Left out, the privacy notice names the campaign and its sender address
+  // (app/models/privacy.server.ts), and the retention periods are the defaults.
+  privacy: privacyContactsSchema.partial().default({}),
+  retention: retentionSchema.partial().default({}),
 });
