@@ -4,7 +4,7 @@
 export type Mail = { subject: string; textBody: string };
 
 // paths.privacy: mail wording imports nothing of the app, so the path is
-// repeated here and tests/unit/mail.test.tsx checks the two agree.
+// repeated here and tests/unit/mail-privacy-link.test.ts checks the two agree.
 const privacyPath = "/privacy";
 
 export const footer = (campaign: { name: string }, publicUrl: string) =>

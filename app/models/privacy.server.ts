@@ -92,9 +92,7 @@ export function savePrivacySettings({
       details: {
         version,
         ...(changedContacts.length > 0 ? { contacts: changedContacts } : {}),
-        ...Object.fromEntries(
-          changedPeriods.map((key) => [key, { from: before.retention[key], to: retention[key] }]),
-        ),
+        ...Object.fromEntries(changedPeriods.map((key) => [key, { from: before.retention[key], to: retention[key] }])),
       },
       now,
     });

@@ -5,7 +5,7 @@ import { publicPageHeaders } from "~/utils/http-cache";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { addDays, dayInWords } from "~/utils/london-day";
 import { paths } from "~/utils/paths";
-import { DAY, HOUR, describeDuration } from "~/utils/time";
+import { DAY, describeDuration } from "~/utils/time";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -15,7 +15,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Privacy notice – ${data.campaignName}` : "Privacy notice" },
   {
     name: "description",
-    content: "What we collect when you ask your candidates to sign, why, who sees it, how long we keep it, and your rights.",
+    content:
+      "What we collect when you ask your candidates to sign, why, who sees it, how long we keep it, and your rights.",
   },
 ];
 
@@ -31,7 +32,8 @@ export function loader() {
     pollingDay: dayInWords(electionDate),
     askErasedOn: dayInWords(addDays(electionDate, retention.askDaysAfterPollingDay)),
     askKeptFor: describeDuration(retention.askDaysAfterPollingDay * DAY),
-    clientDataKeptFor: describeDuration(retention.clientDataHours * HOUR),
+    // In hours, as the setting is: "24 hours" says more plainly than "1 day" that it is short.
+    clientDataKeptFor: `${retention.clientDataHours} hours`,
     mailboxKeptFor: describeDuration(retention.mailboxDays * DAY),
     unconfirmedKeptFor: describeDuration(ASK_LIFETIME_MS),
   };
@@ -134,9 +136,9 @@ export default function Privacy() {
       </h2>
       <ul className="list list--bullet">
         <li>
-          The candidates you choose to write to receive your name, email address, postcode and message, in an email
-          from us. They can reply to you directly. Once an email has reached a candidate we cannot recall it: what they
-          do with it is up to them.
+          The candidates you choose to write to receive your name, email address, postcode and message, in an email from
+          us. They can reply to you directly. Once an email has reached a candidate we cannot recall it: what they do
+          with it is up to them.
         </li>
         <li>
           Our email provider carries the emails we send to you and to candidates, and handles them only on our
@@ -159,9 +161,7 @@ export default function Privacy() {
           {notice.askKeptFor} after polling day ({notice.pollingDay}), so until {notice.askErasedOn}. If you asked for
           campaign updates, we keep your name and email address for those until you stop them.
         </li>
-        <li>
-          An ask you never confirm is deleted after {notice.unconfirmedKeptFor}, with the emails about it.
-        </li>
+        <li>An ask you never confirm is deleted after {notice.unconfirmedKeptFor}, with the emails about it.</li>
         <li>
           The hashed internet address: {notice.clientDataKeptFor} after your ask, the time our checks for one machine
           sending many asks look back over. We keep it longer only while an ask from the same connection is still
@@ -187,8 +187,8 @@ export default function Privacy() {
       </ul>
       <p>
         Every email we send you has a &ldquo;manage my data&rdquo; link. It opens a page where you can stop campaign
-        updates, take your name off the public list, or delete everything we hold about you. You do not need an
-        account. For a copy of your information, or anything else, email{" "}
+        updates, take your name off the public list, or delete everything we hold about you. You do not need an account.
+        For a copy of your information, or anything else, email{" "}
         <a href={`mailto:${contacts.controllerEmail}`}>{contacts.controllerEmail}</a>. We will reply within one month.
       </p>
 
@@ -197,8 +197,8 @@ export default function Privacy() {
       </h2>
       <p>
         If you are unhappy with how we have used your information, please tell us first. You can also complain to the
-        Information Commissioner&rsquo;s Office (ICO), the UK&rsquo;s data protection regulator, at <a href="https://ico.org.uk/make-a-complaint/">ico.org.uk</a> or by
-        phone on 0303 123 1113.
+        Information Commissioner&rsquo;s Office (ICO), the UK&rsquo;s data protection regulator, at{" "}
+        <a href="https://ico.org.uk/make-a-complaint/">ico.org.uk</a> or by phone on 0303 123 1113.
       </p>
 
       <p>

@@ -8,7 +8,7 @@ export const defaultRetention = { askDaysAfterPollingDay: 90, clientDataHours: 2
 
 // Client-address hashes and rate-limit counters share one period, and the
 // longest rate-limit window is a day (app/models/rate-limit.server.ts;
-// tests/unit/retention.test.ts keeps the two in step): clearing sooner would
+// tests/integration/retention-jobs.test.ts keeps the two in step): clearing sooner would
 // reopen a window that is still shut.
 export const minClientDataHours = 24;
 
@@ -21,11 +21,6 @@ const wholeNumber = (what: string, min: number, max: number, unit: string) =>
 
 export const retentionSchema = z.strictObject({
   askDaysAfterPollingDay: wholeNumber("how long to keep asks after polling day", 1, 3650, "days"),
-  clientDataHours: wholeNumber(
-    "how long to keep client-address data",
-    minClientDataHours,
-    24 * 90,
-    "hours",
-  ),
+  clientDataHours: wholeNumber("how long to keep client-address data", minClientDataHours, 24 * 90, "hours"),
   mailboxDays: wholeNumber("how long to keep the local mailbox", 1, 365, "days"),
 });
