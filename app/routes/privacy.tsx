@@ -67,8 +67,8 @@ export default function Privacy() {
             by post to{" "}
             <address>
               {contacts.controllerName}
-              {contacts.controllerAddress.split("\n").map((line) => (
-                <span key={line}>
+              {contacts.controllerAddress.split("\n").map((line, i) => (
+                <span key={`${i}:${line}`}>
                   <br />
                   {line}
                 </span>

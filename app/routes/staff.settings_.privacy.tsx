@@ -131,7 +131,7 @@ export default function PrivacySettings() {
         <TextArea
           id="controllerAddress"
           label="Data controller's postal address"
-          hint="One line of the address on each line."
+          hint="One line of the address on each line, without the name: the notice puts the name above it."
           rows={4}
           defaultValue={values.controllerAddress}
           error={errors.controllerAddress}

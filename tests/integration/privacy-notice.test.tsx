@@ -20,7 +20,7 @@ afterEach(() => {
 
 const contacts = {
   controllerName: "Brackenby Community Trust",
-  controllerAddress: "Brackenby Community Trust\n4 Mill Lane\nBrackenby\nZZ4 1AA",
+  controllerAddress: "4 Mill Lane\nBrackenby\nZZ4 1AA",
   controllerEmail: "data@brackenby.example",
   dpoName: "Priya Shah",
   dpoEmail: "dpo@brackenby.example",

@@ -160,7 +160,7 @@ test("the shipped campaign.json loads with its privacy settings, and one without
   expect(saved()).toEqual({
     privacy: {
       controllerName: "Rally With Refugees",
-      controllerAddress: "Rally With Refugees\n1 Example Street\nLondon\nN1 1AA",
+      controllerAddress: "1 Example Street\nLondon\nN1 1AA",
       controllerEmail: "privacy@example.org",
       dpoName: "Sam Example",
       dpoEmail: "dpo@example.org",
