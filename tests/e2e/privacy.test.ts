@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { expect, inject, test } from "vitest";
 import { startFixtureServer } from "./fixture-server";
 import { expectNoAxeViolations, expectNoSidewaysScroll, signInNewAdmin } from "./staff-journeys";
 import { useBrowser } from "./use-browser";
