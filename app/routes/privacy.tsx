@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { findPrivacyNotice } from "~/models/privacy.server";
+import { mailMode } from "~/utils/env.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { addDays, dayInWords } from "~/utils/london-day";
@@ -34,7 +35,8 @@ export function loader() {
     askKeptFor: describeDuration(retention.askDaysAfterPollingDay * DAY),
     // In hours, as the setting is: "24 hours" says more plainly than "1 day" that it is short.
     clientDataKeptFor: `${retention.clientDataHours} hours`,
-    mailboxKeptFor: describeDuration(retention.mailboxDays * DAY),
+    // Only a server without a mail provider keeps copies of what it sends.
+    mailboxKeptFor: mailMode === "local" ? describeDuration(retention.mailboxDays * DAY) : null,
     unconfirmedKeptFor: describeDuration(ASK_LIFETIME_MS),
   };
 }
@@ -169,10 +171,12 @@ export default function Privacy() {
           the check is made then. The counters that limit how often a connection can use our forms are kept for{" "}
           {notice.clientDataKeptFor} as well.
         </li>
-        <li>
-          When the site runs without an email provider (while it is being set up or tested), the copies of emails it
-          keeps instead are deleted after {notice.mailboxKeptFor}.
-        </li>
+        {notice.mailboxKeptFor ? (
+          <li>
+            This site is running without an email provider (while it is being set up or tested): the copies of emails it
+            keeps instead of sending them are deleted after {notice.mailboxKeptFor}.
+          </li>
+        ) : null}
       </ul>
 
       <h2 className="heading-l" id="your-rights">
