@@ -75,6 +75,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
               <Link to={paths.data}>Open data</Link>: download who has signed, as CSV and JSON, to reuse under CC BY-SA
               4.0.
             </p>
+            <p>
+              <Link to={paths.privacy}>Privacy notice</Link>: what we collect when you ask your candidates, who sees it
+              and how long we keep it.
+            </p>
           </div>
         </footer>
         <ScrollRestoration />

@@ -228,8 +228,40 @@ export const campaigns = sqliteTable("campaigns", {
     .$type<Partial<ReviewRules>>()
     .notNull()
     .default(sql`'{}'`),
+  // Who the data controller is and how to reach them and the DPO, for the
+  // privacy notice (app/models/privacy.server.ts fills in what is left out).
+  privacy: text("privacy", { mode: "json" })
+    .$type<Partial<PrivacyContacts>>()
+    .notNull()
+    .default(sql`'{}'`),
+  // How long personal data is kept; those left out keep their defaults (app/utils/retention.ts).
+  retention: text("retention", { mode: "json" })
+    .$type<Partial<RetentionPeriods>>()
+    .notNull()
+    .default(sql`'{}'`),
   ...timestamps,
 });
+
+/** The data controller and its contacts, as the privacy notice names them. */
+export type PrivacyContacts = {
+  controllerName: string;
+  /** Lines of a postal address, one a line. */
+  controllerAddress: string;
+  controllerEmail: string;
+  /** The Data Protection Officer, if the controller has one: both may be empty. */
+  dpoName: string;
+  dpoEmail: string;
+};
+
+/** How long personal data is kept. */
+export type RetentionPeriods = {
+  /** Supporters' ask data is erased this many days after polling day. */
+  askDaysAfterPollingDay: number;
+  /** Client-address hashes on asks, and rate-limit counters, go after this many hours. */
+  clientDataHours: number;
+  /** Copies in the local mailbox go after this many days. */
+  mailboxDays: number;
+};
 
 /** When a confirmed ask is held for a person instead of sent. */
 export type ReviewRules = {

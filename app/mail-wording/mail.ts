@@ -3,4 +3,9 @@
 
 export type Mail = { subject: string; textBody: string };
 
-export const footer = (campaign: { name: string }, publicUrl: string) => `--\n${campaign.name}\n${publicUrl}`;
+// paths.privacy: mail wording imports nothing of the app, so the path is
+// repeated here and tests/unit/mail-privacy-link.test.ts checks the two agree.
+const privacyPath = "/privacy";
+
+export const footer = (campaign: { name: string }, publicUrl: string) =>
+  `--\n${campaign.name}\n${publicUrl}\nHow we use your data: ${publicUrl}${privacyPath}`;

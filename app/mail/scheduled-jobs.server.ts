@@ -1,25 +1,35 @@
 // Work the mail worker runs on every tick, before it sends the outbox (so
 // mail these jobs queue goes out in the same tick): reminders, digests,
-// deleting expired asks and old uploads. Each gets the tick's time and must be synchronous;
-// one that throws is logged and the others still run.
+// deleting unconfirmed asks and old uploads, and, after the campaign's
+// retention periods, anonymising asks and forgetting client-address data and
+// old local mail. Each gets the tick's time and must be synchronous; one that
+// throws is logged and the others still run.
 import { pruneUploads } from "~/importers/upload.server";
 import { deleteExpiredAsks } from "~/models/ask.server";
 import { deleteOldClientHashKeys } from "~/models/client-hash.server";
 import { deleteDecidedCorrectionReports } from "~/models/correction-report.server";
+import { eraseExpiredAsks } from "~/models/erasure.server";
 import { queueDueDigests } from "~/models/digest.server";
 import { sendDueReminders } from "~/models/reminder.server";
+import { deleteOldMailboxMessages } from "~/models/mailbox.server";
+import { savedRetention } from "~/models/privacy.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
+import { clearOldClientHashes } from "~/models/review.server";
 import { deleteIdleStaffSessions } from "~/models/staff.server";
+import { DAY, HOUR } from "~/utils/time";
 import type { ScheduledJob } from "./worker.server";
-
-const DAY = 24 * 60 * 60 * 1000;
 
 export const scheduledJobs: ScheduledJob[] = [
   (now) => sendDueReminders({ now }),
   (now) => queueDueDigests({ now }),
   (now) => deleteExpiredAsks({ now }),
-  // Rate-limit windows are at most a day long.
-  (now) => deleteOldRateLimits({ before: new Date(now.getTime() - 2 * DAY) }),
+  // The retention periods are read on every tick, so a saved change applies
+  // at once. Client-address data is never kept for less than the longest
+  // rate-limit window (app/utils/retention.ts), so no open window is forgotten.
+  (now) => eraseExpiredAsks({ now, askDaysAfterPollingDay: savedRetention().askDaysAfterPollingDay }),
+  (now) => clearOldClientHashes({ now, hours: savedRetention().clientDataHours }),
+  (now) => deleteOldRateLimits({ before: new Date(now.getTime() - savedRetention().clientDataHours * HOUR) }),
+  (now) => deleteOldMailboxMessages({ before: new Date(now.getTime() - savedRetention().mailboxDays * DAY) }),
   (now) => deleteIdleStaffSessions({ now }),
   (now) => deleteOldClientHashKeys({ now }),
   (now) => deleteDecidedCorrectionReports({ now }),

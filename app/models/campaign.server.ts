@@ -8,6 +8,8 @@ import {
   pledgePointAnswers,
   pledgePointVersions,
   pledgePoints,
+  type PrivacyContacts,
+  type RetentionPeriods,
   type ReviewRules,
   type WordingVariant,
 } from "#db/schema";
@@ -32,6 +34,10 @@ export type CampaignSettings = {
   messagePrompts: string[];
   /** The review queue's thresholds; those left out keep their defaults (app/models/review.server.ts). */
   reviewRules?: Partial<ReviewRules>;
+  /** The controller and DPO for the privacy notice; those left out are filled in (app/models/privacy.server.ts). */
+  privacy?: Partial<PrivacyContacts>;
+  /** How long personal data is kept; those left out keep their defaults (app/utils/retention.ts). */
+  retention?: Partial<RetentionPeriods>;
 };
 
 /** A point of the settings; `id` (from the console) names the point it is, and none a point being added. */
@@ -55,6 +61,8 @@ function prepareCampaignQueries() {
         wordingVariants: campaigns.wordingVariants,
         messagePrompts: campaigns.messagePrompts,
         reviewRules: campaigns.reviewRules,
+        privacy: campaigns.privacy,
+        retention: campaigns.retention,
         electionId: campaigns.electionId,
         electionName: elections.name,
         electionDate: elections.date,
@@ -116,6 +124,8 @@ export function currentCampaignSettings(): CampaignSettings | undefined {
     wordingVariants: campaign.wordingVariants,
     messagePrompts: campaign.messagePrompts,
     reviewRules: campaign.reviewRules,
+    privacy: campaign.privacy,
+    retention: campaign.retention,
   };
 }
 
@@ -379,6 +389,8 @@ function writeCampaign({ settings, now }: { settings: CampaignSettings; now: Dat
     wordingVariants: settings.wordingVariants,
     messagePrompts: settings.messagePrompts,
     reviewRules: settings.reviewRules ?? {},
+    privacy: settings.privacy ?? {},
+    retention: settings.retention ?? {},
     updatedAt: at,
   };
   db.insert(campaigns)

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, lt } from "drizzle-orm";
 import { mailbox } from "#db/schema";
 import { db } from "~/utils/db.server";
 
@@ -72,4 +72,13 @@ export function findMailboxMessage({ id }: { id: number }) {
     .from(mailbox)
     .where(eq(mailbox.id, id))
     .get();
+}
+
+/**
+ * Deletes the local copies delivered before `before`: the mailbox stands in
+ * for a recipient's inbox on a machine without SMTP, and copies of mails to
+ * supporters and candidates need not outlive the retention period.
+ */
+export function deleteOldMailboxMessages({ before }: { before: Date }) {
+  return db.delete(mailbox).where(lt(mailbox.deliveredAt, before.toISOString())).run().changes;
 }

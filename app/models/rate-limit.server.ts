@@ -98,7 +98,11 @@ export function enforceRateLimits({
   if (over.length > 0) throw new RateLimited(Math.max(...over.map((result) => result.retryAfterSeconds)));
 }
 
-/** Forgets windows that ended long ago. */
+/**
+ * Forgets windows that began before `before`. The keys are hashed client
+ * addresses and emails, so they go once no window could still be open: the
+ * caller passes a time at least the longest window ago.
+ */
 export function deleteOldRateLimits({ before }: { before: Date }) {
-  db.delete(rateLimits).where(lt(rateLimits.windowStart, before.toISOString())).run();
+  return db.delete(rateLimits).where(lt(rateLimits.windowStart, before.toISOString())).run().changes;
 }

@@ -4,7 +4,8 @@
 // supporter is told neutrally). The rules are WriteToThem's, with thresholds
 // from the campaign settings.
 import { isDisposableEmailDomain } from "disposable-email-domains-js";
-import { and, asc, count, eq, gte, lte, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, isNotNull, lt, lte, ne, notExists, notInArray, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { HoldReason } from "#db/enums";
 import { writeTransaction } from "#db/index";
 import { askRecipients, asks, campaigns, candidacies, constituencies, outbox, type ReviewRules } from "#db/schema";
@@ -52,6 +53,10 @@ type AskForReview = {
   createdAt: string;
 };
 
+// The volume rules count the asks made from one address or network in this
+// long up to the one being confirmed.
+const VOLUME_WINDOW_MS = HOUR;
+
 /**
  * Why an ask should be held, in the order staff read them; empty if it
  * should be sent. Volume counts every ask made from the same address or
@@ -60,7 +65,7 @@ type AskForReview = {
  */
 export function holdReasonsFor({ ask, rules }: { ask: AskForReview; rules: ReviewRules }): HoldReason[] {
   const reasons: HoldReason[] = [];
-  const hourBefore = new Date(Date.parse(ask.createdAt) - HOUR).toISOString();
+  const hourBefore = new Date(Date.parse(ask.createdAt) - VOLUME_WINDOW_MS).toISOString();
   const madeFrom = (column: typeof asks.clientAddressHash | typeof asks.clientNetworkHash, key: string) =>
     db
       .select({ n: count() })
@@ -277,4 +282,49 @@ export function saveReviewRules({ rules, actor, now }: { rules: ReviewRules; act
     });
     return { outcome: "saved" as const };
   });
+}
+
+/**
+ * Forgets the client-address and network hashes of asks made more than
+ * `hours` ago, except where a rule may still read them: an ask waiting for
+ * its supporter to confirm it (the rules run at confirmation, counting the
+ * hour before it was made, so its own hashes and those of asks from the same
+ * address or network in that hour are kept), and a held ask (staff may block
+ * its address). Returns how many asks were cleared.
+ */
+export function clearOldClientHashes({ now, hours }: { now: Date; hours: number }) {
+  const waiting = alias(asks, "waiting");
+  const before = new Date(now.getTime() - hours * HOUR).toISOString();
+  const windowAfter = `+${VOLUME_WINDOW_MS / 1000} seconds`;
+  return writeTransaction(
+    db,
+    () =>
+      db
+        .update(asks)
+        .set({ clientAddressHash: null, clientNetworkHash: null })
+        .where(
+          and(
+            lt(asks.createdAt, before),
+            or(isNotNull(asks.clientAddressHash), isNotNull(asks.clientNetworkHash)),
+            notInArray(asks.status, ["pending", "held"]),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(waiting)
+                .where(
+                  and(
+                    eq(waiting.status, "pending"),
+                    gte(waiting.createdAt, asks.createdAt),
+                    lte(waiting.createdAt, sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${asks.createdAt}, ${windowAfter})`),
+                    or(
+                      eq(waiting.clientAddressHash, asks.clientAddressHash),
+                      eq(waiting.clientNetworkHash, asks.clientNetworkHash),
+                    ),
+                  ),
+                ),
+            ),
+          ),
+        )
+        .run().changes,
+  );
 }

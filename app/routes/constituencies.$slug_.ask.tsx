@@ -444,6 +444,15 @@ export default function AskPage() {
             checked={values.wantsUpdates ? ["yes"] : []}
             options={[{ value: "yes", label: updatesConsent.wording }]}
           />
+          {/* A new tab, as GOV.UK advises for a link inside a form: without
+              JavaScript, following it here would lose what was typed. */}
+          <p>
+            Our{" "}
+            <a href={paths.privacy} target="_blank" rel="noreferrer">
+              privacy notice (opens in new tab)
+            </a>{" "}
+            says what we do with your name, email, postcode and message, who receives them and how long we keep them.
+          </p>
           <button className="button" type="submit" name="intent" value="preview">
             Continue
           </button>

@@ -89,6 +89,12 @@ export default function Settings() {
         <Link to={paths.staffSettingsCampaign}>change the campaign settings</Link>, with a preview before you save.
         Every save, here or there, is kept: <Link to={paths.staffSettingsVersions}>see the saved versions</Link>.
       </p>
+      <h2 className="heading-l">Privacy</h2>
+      <p>
+        Who the data controller and Data Protection Officer are, and how long supporters&rsquo; data is kept, for the
+        public privacy notice and the clean-up that follows it:{" "}
+        <Link to={paths.staffSettingsPrivacy}>change the privacy settings</Link>.
+      </p>
       <h2 className="heading-l">When an ask is held for review</h2>
       <p>
         A confirmed ask that meets any of these is held in the review queue instead of sent, until an organiser releases

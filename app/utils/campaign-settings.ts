@@ -1,9 +1,11 @@
 // The campaign's settings (name, wording, the points, sender address, hourly
-// cap), checked by one schema wherever they are set: campaign.json (npm run
+// cap, privacy contacts and retention), checked by one schema wherever they are set: campaign.json (npm run
 // campaign) and the console's settings page. Client-safe: zod only.
 import { z } from "zod";
 import { electionId, emailAddress } from "./fields";
 import { pledgeStatusLabels, type PledgeStatus } from "./pledge";
+import { privacyContactsSchema } from "./privacy-contacts";
+import { retentionSchema } from "./retention";
 import { reviewRulesSchema } from "./review-rules";
 
 const text = (what: string) =>
@@ -58,6 +60,10 @@ export const campaignSchema = z.object({
     }),
   messagePrompts: z.array(text("the prompt, or remove its line")).default([]),
   reviewRules: reviewRulesSchema.partial().default({}),
+  // Left out, the privacy notice names the campaign and its sender address
+  // (app/models/privacy.server.ts), and the retention periods are the defaults.
+  privacy: privacyContactsSchema.partial().default({}),
+  retention: retentionSchema.partial().default({}),
 });
 
 // The console carries each point's id (none for a point being added), so a

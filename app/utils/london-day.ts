@@ -45,6 +45,18 @@ export function addDays(day: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
+const dayInWordsFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** A "YYYY-MM-DD" day as GOV.UK writes dates in text: "4 July 2024". */
+export function dayInWords(day: string): string {
+  return dayInWordsFormat.format(utcMidnightOf(day));
+}
+
 // Date would read "20 June" or "2024-02-30" as some day or other; a day
 // that does not come back as typed is refused.
 function utcMidnightOf(day: string) {

@@ -186,6 +186,7 @@ const pages: { path: RegExp; params: readonly string[] }[] = [
   { path: /^\/candidates\/[^/]+$/, params: ["link", "recorded"] },
   { path: /^\/supporters$/, params: [] },
   { path: /^\/data$/, params: [] },
+  { path: /^\/privacy$/, params: [] },
   { path: /^\/data\/(pledges\.csv|pledges\.json|constituencies\.json)$/, params: [] },
 ];
 

@@ -16,6 +16,7 @@ const publicPages = [
   "/constituencies/wendlebury",
   "/candidates/900346",
   "/supporters",
+  "/privacy",
 ];
 
 // One test per page: axe is heavy on a busy machine, so each page gets its own

@@ -49,7 +49,12 @@ test("the first save keeps a version of the whole settings, the first words of e
   });
   const [version] = listSettingsVersions();
   expect(version).toEqual({ id: expect.any(Number), savedBy: admin, createdAt: now.toISOString() });
-  expect(findSettingsVersion({ id: version!.id })!.settings).toEqual({ ...settings, reviewRules: {} });
+  expect(findSettingsVersion({ id: version!.id })!.settings).toEqual({
+    ...settings,
+    reviewRules: {},
+    privacy: {},
+    retention: {},
+  });
   const campaign = findCampaign()!;
   expect(campaign.points.map((p) => p.version)).toEqual([1, 1]);
   expect(versionsOfPoint(campaign.points[0]!.id)).toEqual([{ version: 1, ...settings.points[0] }]);
