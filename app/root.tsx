@@ -1,10 +1,20 @@
 import type { LinksFunction } from "@remix-run/node";
-import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import {
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useMatches,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import { MailBanner } from "~/components/mail-banner";
 import { findCampaign } from "~/models/campaign.server";
 import { env, mailMode } from "~/utils/env.server";
 import stylesheet from "~/styles/app.css?url";
 import { paths } from "~/utils/paths";
+import { documentScripts } from "~/utils/route-handle";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -22,6 +32,7 @@ export function loader() {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const campaignName = data?.campaignName ?? "Pledge tracker";
+  const { hydrate, scripts } = documentScripts(useMatches().map((m) => m.handle));
   return (
     <html lang="en-GB">
       <head>
@@ -81,8 +92,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
             </p>
           </div>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        {hydrate ? (
+          <>
+            <ScrollRestoration />
+            <Scripts />
+          </>
+        ) : (
+          scripts.map((src) => <script key={src} type="module" src={src} />)
+        )}
       </body>
     </html>
   );

@@ -8,8 +8,12 @@ import { countConstituencies, listConstituencyChoices } from "~/models/constitue
 import { readPostcodeParam } from "~/utils/page-query";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { paths } from "~/utils/paths";
+import { staticPage } from "~/utils/route-handle";
 
 export const headers = publicPageHeaders;
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.campaign?.name ?? "Pledge tracker" },

@@ -2,6 +2,10 @@ import type { MetaFunction } from "@remix-run/node";
 import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { describeDuration } from "~/utils/time";
 import { noIndex } from "~/utils/private-page";
+import { staticPage } from "~/utils/route-handle";
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Check your email" }, noIndex];
 

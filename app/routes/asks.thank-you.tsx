@@ -6,6 +6,10 @@ import { publicUrl } from "~/utils/env.server";
 import { noIndex } from "~/utils/private-page";
 import { paths } from "~/utils/paths";
 import { parseThankYouQuery } from "~/utils/page-query";
+import { staticPage } from "~/utils/route-handle";
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Message sent" }, noIndex];
 

@@ -22,8 +22,12 @@ import { SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
 import { TableScroll } from "~/components/table-scroll";
 import { paths } from "~/utils/paths";
+import { staticPage } from "~/utils/route-handle";
 
 export const headers = publicPageHeaders;
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) => {
   if (!data) return [{ title: "Who has signed" }];

@@ -13,6 +13,10 @@ import { paths } from "~/utils/paths";
 import { parseCandidatePageQuery } from "~/utils/page-query";
 import { pointAnswerLabel, trustMarkLabels } from "~/utils/pledge";
 import { HistoryPoints } from "~/components/history-points";
+import { staticPage } from "~/utils/route-handle";
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Candidate not found" }];

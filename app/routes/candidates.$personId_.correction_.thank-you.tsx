@@ -4,6 +4,10 @@ import { findCandidacyIdByPerson, findCandidacySummary } from "~/models/candidac
 import { correctionKeptFor } from "~/utils/corrections";
 import { paths } from "~/utils/paths";
 import { noIndex } from "~/utils/private-page";
+import { staticPage } from "~/utils/route-handle";
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Report sent" }, noIndex];
 

@@ -12,6 +12,10 @@ import { readPostcodeParam } from "~/utils/page-query";
 import { socialMeta } from "~/utils/social-meta";
 import { paths, withQuery } from "~/utils/paths";
 import { trustMarkNote } from "~/utils/pledge";
+import { staticPage } from "~/utils/route-handle";
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Constituency not found" }];

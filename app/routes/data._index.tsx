@@ -13,8 +13,12 @@ import {
   type FieldDoc,
 } from "~/utils/open-data";
 import { SUPPRESS_BELOW } from "~/utils/suppressed-count";
+import { staticPage } from "~/utils/route-handle";
 
 export const headers = publicPageHeaders;
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Open data – ${data.campaignName}` : "Open data" },

@@ -10,11 +10,15 @@ import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { noIndex } from "~/utils/private-page";
 import { paths, withQuery } from "~/utils/paths";
 import { POSTCODE_ECHO_MAX } from "~/utils/page-query";
+import { staticPage } from "~/utils/route-handle";
 
 export { ErrorBoundary } from "~/components/route-error";
 
 const title = "Find your constituency";
 const unavailableTitle = "Sorry, we cannot look up postcodes at the moment";
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.unavailable ? unavailableTitle : errorTitle(title, data?.errors) },

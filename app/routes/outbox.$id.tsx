@@ -6,10 +6,14 @@ import { findMailboxMessage } from "~/models/mailbox.server";
 import { mailboxPageHeaders, noIndex } from "~/utils/private-page";
 import { isLoopbackRequest } from "~/utils/request.server";
 import { paths } from "~/utils/paths";
+import { staticPage } from "~/utils/route-handle";
 
 export { ErrorBoundary } from "~/components/route-error";
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => errorHeaders ?? loaderHeaders;
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.message.subject || "(no subject)"} – Local mailbox` : "Page not found" },

@@ -7,10 +7,14 @@ import { ASK_LIFETIME_MS } from "~/utils/lifetimes";
 import { addDays, dayInWords } from "~/utils/london-day";
 import { paths } from "~/utils/paths";
 import { DAY, describeDuration } from "~/utils/time";
+import { staticPage } from "~/utils/route-handle";
 
 export { ErrorBoundary } from "~/components/route-error";
 
 export const headers = publicPageHeaders;
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Privacy notice – ${data.campaignName}` : "Privacy notice" },

@@ -4,8 +4,12 @@ import { SupporterList } from "~/components/supporter-list";
 import { listRecentPublicSupporters } from "~/models/supporter.server";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { paths } from "~/utils/paths";
+import { staticPage } from "~/utils/route-handle";
 
 export const headers = publicPageHeaders;
+
+// Complete as HTML: no framework runtime (see utils/route-handle.ts).
+export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Recent supporters" }];
 

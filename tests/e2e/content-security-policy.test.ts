@@ -25,13 +25,13 @@ function directive(policy: string, name: string) {
 }
 
 test("each page's script-src lists the hashes of exactly its inline scripts, no 'unsafe-inline', no WebSocket in production, no plugins", async () => {
-  for (const path of [
-    "/",
-    "/board",
+  // Public read pages ship no framework runtime, so no inline script at all: their policy is 'self' alone.
+  const hydrated = new Set([
     "/map",
-    "/constituencies/brackenby-vale",
+    "/constituencies/brackenby-vale/ask",
     "/pledge/sign/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-  ]) {
+  ]);
+  for (const path of ["/", "/board", "/constituencies/brackenby-vale", ...hydrated]) {
     // Twice: the second from the page cache for the public pages.
     for (let i = 0; i < 2; i++) {
       const response = await fetch(`${baseUrl}${path}`);
@@ -40,7 +40,8 @@ test("each page's script-src lists the hashes of exactly its inline scripts, no 
       const scriptSrc = directive(policy, "script-src");
       expect(scriptSrc, path).not.toContain("unsafe-inline");
       const hashes = hashesOfInlineScripts(html);
-      expect(hashes.length, path).toBeGreaterThan(0);
+      if (hydrated.has(path)) expect(hashes.length, path).toBeGreaterThan(0);
+      else expect(hashes, path).toEqual([]);
       expect(scriptSrc.split(" ").slice(1).sort(), path).toEqual(["'self'", ...new Set(hashes)].sort());
       expect(directive(policy, "object-src")).toBe("object-src 'none'");
       expect(policy).not.toContain("ws:");
@@ -50,7 +51,7 @@ test("each page's script-src lists the hashes of exactly its inline scripts, no 
 });
 
 test("static files, assets, data files, the healthcheck and refusals say nosniff too", async () => {
-  const html = await (await fetch(`${baseUrl}/`)).text();
+  const html = await (await fetch(`${baseUrl}/constituencies/brackenby-vale/ask`)).text();
   const asset = /\/assets\/[^"]+\.js/.exec(html)?.[0];
   expect(asset).toBeDefined();
   for (const path of [
@@ -86,7 +87,8 @@ test("with the policy, pages hydrate and navigate in the browser without a singl
     );
   });
 
-  await page.goto(baseUrl);
+  // The ask form is hydrated (public read pages are not: see utils/route-handle.ts).
+  await page.goto(`${baseUrl}/constituencies/brackenby-vale/ask`);
   await page.getByRole("heading", { level: 1 }).first().waitFor();
   // A client-side navigation fetches the next page's data, not a document: hydration worked.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Map" }).click();
