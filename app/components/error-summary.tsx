@@ -15,7 +15,16 @@ export function ErrorSummary({ errors }: { errors: FieldErrors }) {
   }, [key]);
   if (entries.length === 0) return null;
   return (
-    <div className="error-summary" aria-labelledby="error-summary-title" role="alert" tabIndex={-1} ref={ref}>
+    <div
+      className="error-summary"
+      aria-labelledby="error-summary-title"
+      role="alert"
+      tabIndex={-1}
+      ref={ref}
+      // On pages that ship no JavaScript (utils/route-handle.ts) the browser focuses it on load, as GOV.UK asks.
+      // eslint-disable-next-line jsx-a11y/no-autofocus
+      autoFocus
+    >
       <h2 className="error-summary__title" id="error-summary-title">
         There is a problem
       </h2>

@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { importRuns } from "#db/schema";
 import { db } from "~/utils/db.server";
 
@@ -18,4 +18,21 @@ export function recordImportRun({ startedAt, finishedAt, ...run }: ImportRunReco
 
 export function listImportRuns({ limit }: { limit: number }) {
   return db.select().from(importRuns).orderBy(desc(importRuns.id)).limit(limit).all();
+}
+
+const candidateKinds = ["dc-candidates", "oi-candidates"] as const;
+
+/**
+ * Where the public pages' candidate data last came from: the newest applied
+ * candidates import (a dry run changes nothing, so it does not count).
+ */
+export function latestCandidateImport(): { kind: (typeof candidateKinds)[number]; finishedAt: string } | null {
+  const run = db
+    .select({ kind: importRuns.kind, finishedAt: importRuns.finishedAt })
+    .from(importRuns)
+    .where(and(inArray(importRuns.kind, [...candidateKinds]), eq(importRuns.dryRun, false)))
+    .orderBy(desc(importRuns.finishedAt), desc(importRuns.id))
+    .limit(1)
+    .get();
+  return run ? { kind: run.kind as (typeof candidateKinds)[number], finishedAt: run.finishedAt } : null;
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, redirect, useLoaderData } from "@remix-run/react";
 import { nations } from "#db/enums";
 import { PledgeTag } from "~/components/pledge-tag";
 import { findCampaign } from "~/models/campaign.server";
@@ -10,11 +10,15 @@ import {
   filterBoard,
   pageOf,
   sortBoard,
+  splitPartyTally,
   summariseBoard,
   type BoardQuery,
   type BoardRow,
+  type Tally,
 } from "~/utils/board";
-import { parseBoardQuery } from "~/utils/page-query";
+import { parseBoardQuery, withoutEmptyParams } from "~/utils/page-query";
+import { latestCandidateImport } from "~/models/import-run.server";
+import { CandidateDataNote } from "~/components/candidate-data-note";
 import { publicPageHeaders } from "~/utils/http-cache";
 import { socialMeta } from "~/utils/social-meta";
 import { candidatesWhoSignedLabel, pledgeStatuses, pledgeStatusLabels } from "~/utils/pledge";
@@ -45,7 +49,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) =
 };
 
 export function loader({ request }: LoaderFunctionArgs) {
-  const query = parseBoardQuery(new URL(request.url).searchParams);
+  const url = new URL(request.url);
+  // The filter form sends every field; the address keeps only what was chosen, so it reads well when shared.
+  const clean = withoutEmptyParams(url);
+  if (clean) throw redirect(clean);
+  const query = parseBoardQuery(url.searchParams);
   const all: BoardRow[] = listCandidacyStatuses();
   const filtered = sortBoard(filterBoard(all, query), query.sort);
   const { rows, page, pages } = pageOf(filtered, query.page);
@@ -63,6 +71,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     query,
     // Headline counts follow the filters (except status), so "Labour in Wales" reads sensibly.
     summary: summariseBoard(filterBoard(all, { ...query, status: undefined })),
+    candidateData: latestCandidateImport(),
     matching: filtered.length,
     rows: rows.map(boardTableRow),
     page,
@@ -107,7 +116,11 @@ export default function Board() {
             id="status"
             label="Status"
             value={query.status}
-            options={pledgeStatuses.map((s) => [s, pledgeStatusLabels[s]])}
+            allLabel="All standing"
+            options={pledgeStatuses.map((s) => [
+              s,
+              s === "withdrawn" ? "Withdrawn (not standing)" : pledgeStatusLabels[s],
+            ])}
           />
           <SelectField
             id="sort"
@@ -137,10 +150,11 @@ export default function Board() {
             <caption className="visually-hidden">Candidates and their pledge status</caption>
             <thead>
               <tr>
+                {/* Status second: on a phone the table scrolls in its box, and the answer is what people came for. */}
                 <SortHeader query={query} sort="candidate" label="Candidate" />
+                <SortHeader query={query} sort="status" label="Status" />
                 <SortHeader query={query} sort="party" label="Party" />
                 <SortHeader query={query} sort="constituency" label="Constituency" />
-                <SortHeader query={query} sort="status" label="Status" />
               </tr>
             </thead>
             <tbody>
@@ -149,13 +163,13 @@ export default function Board() {
                   <th scope="row">
                     <Link to={paths.candidate(r.personId)}>{r.name}</Link>
                   </th>
+                  <td>
+                    <PledgeTag status={r.status} signed={r.signed} pointCount={data.pointCount} />
+                    {r.trust ? <small className="board__trust">{r.trust}</small> : null}
+                  </td>
                   <td>{r.partyName}</td>
                   <td>
                     <Link to={paths.constituency(r.constituencySlug)}>{r.constituencyName}</Link>
-                  </td>
-                  <td>
-                    <PledgeTag status={r.status} signed={r.signed} pointCount={data.pointCount} />
-                    {r.trust ? <small>{r.trust}</small> : null}
                   </td>
                 </tr>
               ))}
@@ -182,12 +196,26 @@ export default function Board() {
       ) : null}
 
       <div className="tallies">
-        <Tallies title="By party" caption={`${candidatesWhoSignedLabel()}, by party`} rows={summary.byParty} />
-        <Tallies title="By region" caption={`${candidatesWhoSignedLabel()}, by region`} rows={summary.byRegion} />
+        <PartyTallies rows={summary.byParty} />
+        <div>
+          <Tallies
+            title="By nation"
+            label="Nation"
+            caption={`${candidatesWhoSignedLabel()}, by nation`}
+            rows={summary.byNation}
+          />
+          <Tallies
+            title="By region"
+            label="Region"
+            caption={`${candidatesWhoSignedLabel()}, by region`}
+            rows={summary.byRegion}
+          />
+        </div>
       </div>
       <p>
         <Link to={paths.data}>Download the data</Link>
       </p>
+      <CandidateDataNote source={data.candidateData} />
     </>
   );
 }
@@ -208,23 +236,54 @@ function SortHeader({ query, sort, label }: { query: BoardQuery; sort: BoardQuer
   );
 }
 
+/** Parties standing widely first; the many that stand in a handful of seats and have no signature, folded. */
+function PartyTallies({ rows }: { rows: Tally[] }) {
+  const { shown, folded } = splitPartyTally(rows);
+  return (
+    <section>
+      <Tallies title="By party" label="Party" caption={`${candidatesWhoSignedLabel()}, by party`} rows={shown} />
+      {folded.length > 0 ? (
+        <details className="details">
+          <summary className="details__summary">
+            {folded.length.toLocaleString("en-GB")} more {folded.length === 1 ? "party" : "parties"}, standing in fewer
+            places
+          </summary>
+          <div className="details__text">
+            <Tallies
+              label="Party"
+              caption={`${candidatesWhoSignedLabel()}, other parties`}
+              rows={folded}
+              chart={false}
+            />
+          </div>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+/** Signed of standing, with a bar for each row: a small chart that is still a table. */
 function Tallies({
   title,
+  label,
   caption,
   rows,
+  chart = true,
 }: {
-  title: string;
+  title?: string;
+  label: string;
   caption: string;
-  rows: { key: string; label: string; signed: number; standing: number }[];
+  rows: Tally[];
+  chart?: boolean;
 }) {
   return (
     <section>
-      <h2 className="heading-m">{title}</h2>
-      <table className="table">
+      {title ? <h2 className="heading-m">{title}</h2> : null}
+      <table className="table tally">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{title === "By party" ? "Party" : "Region"}</th>
+            <th scope="col">{label}</th>
             <th scope="col" className="numeric">
               Signed
             </th>
@@ -236,7 +295,14 @@ function Tallies({
         <tbody>
           {rows.map((t) => (
             <tr key={t.key}>
-              <th scope="row">{t.label}</th>
+              <th scope="row">
+                {t.label}
+                {chart ? (
+                  <span className="tally__bar" aria-hidden="true">
+                    <span style={{ width: `${t.standing ? (100 * t.signed) / t.standing : 0}%` }} />
+                  </span>
+                ) : null}
+              </th>
               <td className="numeric">{t.signed.toLocaleString("en-GB")}</td>
               <td className="numeric">{t.standing.toLocaleString("en-GB")}</td>
             </tr>

@@ -14,6 +14,8 @@ import { parseCandidatePageQuery } from "~/utils/page-query";
 import { pointAnswerLabel, trustMarkLabels } from "~/utils/pledge";
 import { HistoryPoints } from "~/components/history-points";
 import { staticPage } from "~/utils/route-handle";
+import { latestCandidateImport } from "~/models/import-run.server";
+import { CandidateDataNote } from "~/components/candidate-data-note";
 
 // Complete as HTML: no framework runtime (see utils/route-handle.ts).
 export const handle = staticPage();
@@ -51,6 +53,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     asked: suppressCount(page.asked),
     ...query,
     contactEmail: findCampaign()?.fromEmail ?? null,
+    candidateData: latestCandidateImport(),
   };
 }
 
@@ -83,6 +86,7 @@ export default function CandidatePage() {
     recorded,
     contactEmail,
     emailOrigin,
+    candidateData,
   } = useLoaderData<typeof loader>();
   // Every point signed, even by a candidate who has since withdrawn: the answers stand.
   const allSigned = pledge.signedEveryPoint;
@@ -292,6 +296,7 @@ export default function CandidatePage() {
         <Link to={paths.candidateCorrection(candidacy.personId)}>Report a correction</Link> if something on this page is
         wrong.
       </p>
+      <CandidateDataNote source={candidateData} />
     </>
   );
 }

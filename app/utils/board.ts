@@ -50,7 +50,8 @@ export function filterBoard(rows: BoardRow[], query: BoardQuery): BoardRow[] {
       (!query.nation || r.nation === query.nation) &&
       (!query.region || r.regionName === query.region) &&
       (!query.party || r.partyId === query.party) &&
-      (!query.status || r.status === query.status) &&
+      // Withdrawn candidates are apart: listed only when asked for, so the list agrees with the headline.
+      (query.status ? r.status === query.status : r.status !== "withdrawn") &&
       (!needle || fold(r.name).includes(needle) || fold(r.constituencyName).includes(needle)),
   );
 }
@@ -142,7 +143,24 @@ export function summariseBoard(rows: BoardRow[]) {
       (r) => r.regionName ?? r.nation,
       (r) => r.regionName ?? r.nation,
     ),
+    byNation: tally(
+      (r) => r.nation,
+      (r) => r.nation,
+    ),
   };
+}
+
+/**
+ * The party tally as a reader wants it: parties standing widely (in at least
+ * `wide` seats) first, by how many stand; the rest (most of a general
+ * election's hundred parties stand in a handful of seats) folded apart, in
+ * the tally's own order.
+ */
+export function splitPartyTally(rows: Tally[], { wide = 10 } = {}) {
+  const shown = rows.filter((t) => t.standing >= wide);
+  const folded = rows.filter((t) => t.standing < wide);
+  shown.sort((a, b) => b.standing - a.standing || b.signed - a.signed || collator.compare(a.label, b.label));
+  return { shown, folded };
 }
 
 /** The same board URL with some parameters changed (and the page reset unless given). */

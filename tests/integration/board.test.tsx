@@ -7,6 +7,7 @@ import { writeTransaction } from "#db/index";
 import { runImport } from "~/importers/import.server";
 import { loadCampaignSettings } from "~/importers/campaign.server";
 import { findCampaign } from "~/models/campaign.server";
+import { recordImportRun } from "~/models/import-run.server";
 import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.server";
 import Board, { loader } from "~/routes/board";
 import ConstituencyPage, { loader as constituencyLoader } from "~/routes/constituencies.$slug";
@@ -96,9 +97,12 @@ test("each answered row on the board and the constituency page says how we know 
 
   const { unmount } = render(<Stub initialEntries={["/board"]} />);
   const board = await screen.findByRole("table", { name: "Candidates and their pledge status" });
-  expect(rowText(board, "Ruth Verified")).toMatch(/Signed every point ?Verified by email, 3 Jun 2024$/);
-  expect(rowText(board, "Edward Recorded")).toMatch(/Declined ?Recorded by the campaign, 20 Jun 2024$/);
-  expect(rowText(board, "Zoe Quiet")).toMatch(/No answer yet$/);
+  // The status comes straight after the name (on a phone the rest of the row scrolls in its box).
+  expect(rowText(board, "Ruth Verified")).toMatch(/^Ruth Verified ?Signed every point ?Verified by email, 3 Jun 2024/);
+  expect(rowText(board, "Edward Recorded")).toMatch(
+    /^Edward Recorded ?Declined ?Recorded by the campaign, 20 Jun 2024/,
+  );
+  expect(rowText(board, "Zoe Quiet")).toMatch(/^Zoe Quiet ?No answer yet/);
   unmount();
 
   render(<Stub initialEntries={[`/constituencies/${seat.slug}`]} />);
@@ -106,6 +110,45 @@ test("each answered row on the board and the constituency page says how we know 
   expect(rowText(rows, "Ruth Verified")).toMatch(/Signed every point ?Verified by email, 3 Jun 2024$/);
   expect(rowText(rows, "Edward Recorded")).toMatch(/Declined ?Recorded by the campaign, 20 Jun 2024$/);
   expect(rowText(rows, "Zoe Quiet")).toMatch(/No answer yet$/);
+});
+
+test("the filter form's empty fields are dropped from the address: one redirect to the same filters", () => {
+  let thrown: unknown;
+  try {
+    boardData("?q=&nation=Wales&region=&party=&status=&sort=party");
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(Response);
+  expect((thrown as Response).status).toBe(302);
+  expect((thrown as Response).headers.get("location")).toBe("/board?nation=Wales&sort=party");
+  expect(() => boardData("?nation=Wales&sort=party")).not.toThrow();
+});
+
+test("the board says where its candidate data came from and when, from the newest applied import", async () => {
+  insertCampaign({ points: [{ title: "One.", body: "One." }] });
+  const run = (kind: "dc-candidates" | "oi-candidates", at: string, dryRun = false) =>
+    recordImportRun({
+      kind,
+      fileName: `${kind}.csv`,
+      sha256: "0".repeat(64),
+      dryRun,
+      rows: 1,
+      added: 1,
+      updated: 0,
+      withdrawn: 0,
+      removed: 0,
+      unchanged: 0,
+      startedAt: new Date(at),
+      finishedAt: new Date(at),
+    });
+  run("oi-candidates", "2024-05-01T09:00:00Z");
+  run("dc-candidates", "2024-06-03T09:00:00Z");
+  run("oi-candidates", "2024-06-20T09:00:00Z", true); // a dry run writes nothing, so it is not news
+  const Stub = createRemixStub([{ path: "/board", Component: Board, loader: () => boardData() }]);
+  const { unmount } = render(<Stub initialEntries={["/board"]} />);
+  await screen.findByText("Candidate data from Democracy Club, last updated 3 Jun 2024.");
+  unmount();
 });
 
 describe.skipIf(!realDir)("with the real 2024 election", () => {

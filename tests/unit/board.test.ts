@@ -6,6 +6,7 @@ import {
   PAGE_SIZE,
   pageOf,
   sortBoard,
+  splitPartyTally,
   summariseBoard,
   type BoardRow,
 } from "~/utils/board";
@@ -167,4 +168,42 @@ test("a row shows its trust mark and the day its pledge last changed, and carrie
   const cleared = row({ trustMark: "recorded-by-campaign", updatedAt: "2024-06-21T10:00:00.000Z" });
   expect(boardTableRow(cleared).trust).toBeNull();
   expect(boardTableRow(row({})).trust).toBeNull();
+});
+
+test("withdrawn candidates are apart: out of the default list, which then agrees with the headline", () => {
+  const list = [
+    row({ name: "Still Standing" }),
+    row({ name: "Gone Away", standing: false, status: "withdrawn" }),
+    row({ name: "Also Standing", status: "signed-all", signed: 4 }),
+  ];
+  const query = parseBoardQuery(new URLSearchParams());
+  expect(filterBoard(list, query).map((r) => r.name)).toEqual(["Still Standing", "Also Standing"]);
+  expect(summariseBoard(list).standing).toBe(filterBoard(list, query).length);
+  const withdrawn = parseBoardQuery(new URLSearchParams("status=withdrawn"));
+  expect(filterBoard(list, withdrawn).map((r) => r.name)).toEqual(["Gone Away"]);
+});
+
+test("the party tally lists parties standing widely first and folds the rest", () => {
+  const tally = (label: string, standing: number, signed = 0) => ({ key: label, label, standing, signed });
+  const { shown, folded } = splitPartyTally([
+    tally("Small Signed", 2, 1),
+    tally("Big", 600, 3),
+    tally("Bigger", 630),
+    tally("Tiny", 1),
+    tally("Local", 3),
+  ]);
+  expect(shown.map((t) => t.label)).toEqual(["Bigger", "Big"]);
+  expect(folded.map((t) => t.label)).toEqual(["Small Signed", "Tiny", "Local"]);
+});
+
+test("the nation tally counts each nation's candidates who signed every point", () => {
+  const summary = summariseBoard([
+    row({ nation: "Wales", regionName: null, status: "signed-all", signed: 4 }),
+    row({ nation: "Wales", regionName: null }),
+    row({ nation: "England" }),
+  ]);
+  expect(summary.byNation).toEqual([
+    { key: "Wales", label: "Wales", signed: 1, standing: 2 },
+    { key: "England", label: "England", signed: 0, standing: 1 },
+  ]);
 });
