@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, inject, test } from "vitest";
 import { useBrowser } from "./use-browser";
+import { measurePageWeight, overBudget } from "../../scripts/bench/page-weight";
 
 // The pages the press and public see: accessible (axe-core), nothing fetched
 // from another origin, and the board's filters working as links people share.
@@ -49,9 +50,12 @@ test("filtering the board puts every choice in the address, so the view can be s
   const rows = page.getByRole("table", { name: "Candidates and their pledge status" }).getByRole("row");
   const readStatuses = () =>
     // The status tag: the first line of the cell, above the trust mark and date.
-    rows.evaluateAll((trs) => trs.slice(1).map((tr) => tr.querySelectorAll("td")[2]?.innerText.split("\n")[0]));
+    rows.evaluateAll((trs) => trs.slice(1).map((tr) => tr.querySelectorAll("td")[0]?.innerText.split("\n")[0]));
   await expect.poll(async () => [...new Set(await readStatuses())]).toEqual(["Signed every point"]);
   expect(page.url()).toMatch(/\/board\?.*nation=Scotland.*status=signed-all/);
+  // The fields left empty are not in the address.
+  expect(new URL(page.url()).searchParams.has("q")).toBe(false);
+  expect(new URL(page.url()).searchParams.has("party")).toBe(false);
   const statuses = await readStatuses();
   expect(statuses.length).toBeGreaterThan(0);
 
@@ -82,4 +86,32 @@ test("shared links to a constituency carry a title, a summary and an image", asy
   expect((await page.request.get(image!)).status()).toBe(200);
   expect(await page.locator('meta[name="twitter:card"]').getAttribute("content")).toBe("summary_large_image");
   await page.close();
+});
+
+// Everything a member of the public can open, as they open it on a phone.
+const phonePages = [...publicPages, "/map", "/data", "/find?postcode=ZZ4+1AA", "/find?postcode=nonsense", "/outbox"];
+
+test.for(["on", "off"])("with JavaScript %s, no public page scrolls sideways at 390 px", async (js) => {
+  const page = await (js === "on" ? browser : noScript).context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wide: string[] = [];
+  for (const path of phonePages) {
+    await page.goto(`${baseUrl}${path}`);
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 390) wide.push(`${path}: ${width} px`);
+    // The header's links stay on one or two lines, never one word a line.
+    const nav = await page.getByRole("navigation", { name: "Main" }).boundingBox();
+    if (nav && nav.height > 60) wide.push(`${path}: the header navigation is ${nav.height} px tall`);
+  }
+  expect(wide).toEqual([]);
+  await page.close();
+});
+
+test("public read pages ship at most 30 KB of gzipped JavaScript, most of them none", async () => {
+  const weights = [];
+  for (const path of [...publicPages, "/map", "/data"]) weights.push(await measurePageWeight(baseUrl, path));
+  expect(overBudget(weights)).toEqual([]);
+  // Nothing on them needs the framework: they are HTML and CSS alone.
+  expect(weights.filter((w) => w.path !== "/map" && w.jsGzipKb > 0).map((w) => w.path)).toEqual([]);
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { useBrowser } from "./use-browser";
 import { dwellLikeAPerson } from "./wait-for";
 import { startAppServer, type AppServer } from "../../scripts/app-server";
+import { measurePageWeight, overBudget } from "../../scripts/bench/page-weight";
 import { realDataDir } from "../real-data";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -69,6 +70,28 @@ describe.skipIf(!realData)("the README's real-election recipe", () => {
     expect(server.output()).toContain(`has an election but no campaign: loaded the campaign "${shippedCampaign.name}"`);
     expect(server.output()).toContain(`constituencies 650, candidacies ${candidates.length}.`);
     expect(server.output()).not.toContain("WARNING: the campaign");
+  });
+
+  // The budgets hold on the real 650 seats and 4,515 candidates, where the weight is; npm run bench reports the figures.
+  test("every public read page is within its weight budget: 30 KB of JavaScript, /map 40 KB and /board 20 KB of HTML", async () => {
+    const personId = candidates.find((c) => c.pcon24cd === "S14000061")!.person_id!;
+    const paths = [
+      "/",
+      "/board",
+      "/map",
+      "/constituencies",
+      "/constituencies/aberdeen-south",
+      `/candidates/${personId}`,
+    ];
+    const weights = [];
+    for (const path of [...paths, "/supporters", "/data", "/privacy"])
+      weights.push(await measurePageWeight(server.baseUrl, path));
+    console.log(
+      weights
+        .map((w) => `${w.path}: HTML ${w.htmlGzipKb.toFixed(1)} KB, JS ${w.jsGzipKb.toFixed(1)} KB gzipped`)
+        .join("\n"),
+    );
+    expect(overBudget(weights)).toEqual([]);
   });
 
   test("a supporter goes from a real postcode to a working ask, and the board counts every candidate", async () => {
