@@ -70,27 +70,19 @@ export default function Mailbox() {
       {messages.length === 0 ? (
         <p>No mail has been delivered to the local mailbox yet.</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">Mail in the local mailbox, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">To</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Delivered</th>
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((m) => (
-              <tr key={m.id}>
-                <td>{m.toAddress}</td>
-                <td>
-                  <Link to={paths.outboxMessage(m.id)}>{m.subject || "(no subject)"}</Link>
-                </td>
-                <td>{m.deliveredAt}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        // A list, as a mail app shows an inbox: on a phone a three-column table squeezed the subjects to a word a line.
+        <ul className="mailbox-list" aria-label="Mail in the local mailbox, newest first">
+          {messages.map((m) => (
+            <li key={m.id} className="mailbox-list__item">
+              <Link to={paths.outboxMessage(m.id)} className="mailbox-list__subject">
+                {m.subject || "(no subject)"}
+              </Link>
+              <span className="mailbox-list__meta">
+                To <span className="break-anywhere">{m.toAddress}</span>, delivered {m.deliveredAt}
+              </span>
+            </li>
+          ))}
+        </ul>
       )}
 
       <h2 className="heading-l">Outbox</h2>
