@@ -158,12 +158,12 @@ export default function MapPage() {
 
       {search.choices ? (
         <div className="map-choices">
-          <h2 className="heading-m">
+          <h2 className="heading-m" id="map-choices-title">
             {search.choices.list.length}
             {search.choices.more ? " or more" : ""} constituencies match ‘{search.typed}’
           </h2>
           <p>Choose one to see it on the map.</p>
-          <ul className="list">
+          <ul className="list" aria-labelledby="map-choices-title">
             {search.choices.list.map((c) => (
               <li key={c.slug}>
                 <Link to={mapPath({ ...filters, seat: c.slug })}>{c.name}</Link>
@@ -232,7 +232,8 @@ export default function MapPage() {
               hexes={data.hexes}
               partyName={partyName}
               outlines={{ regions: layout.regions, nations: layout.nations }}
-              labels={layout.labels}
+              // Zoomed in, the area's own name is in the words above the map.
+              labels={layout.labels.filter((l) => l.text !== view.area?.name)}
               context={data.context}
               seatCode={view.seat?.code}
               tooltips={withQuery(paths.mapTooltips, { party: query.party })}
