@@ -15,7 +15,17 @@ export function ErrorSummary({ errors }: { errors: FieldErrors }) {
   }, [key]);
   if (entries.length === 0) return null;
   return (
-    <div className="error-summary" aria-labelledby="error-summary-title" role="alert" tabIndex={-1} ref={ref}>
+    <div
+      className="error-summary"
+      aria-labelledby="error-summary-title"
+      role="alert"
+      tabIndex={-1}
+      ref={ref}
+      // Pages that ship no script (utils/route-handle.ts) still focus it on load, as GOV.UK asks: the
+      // browser does it for `autofocus`, and the effect above does it when errors change after hydration.
+      // eslint-disable-next-line jsx-a11y/no-autofocus -- the error summary is meant to take focus
+      autoFocus
+    >
       <h2 className="error-summary__title" id="error-summary-title">
         There is a problem
       </h2>

@@ -340,6 +340,8 @@ for (const [mode, use] of [
     await summary.waitFor();
     const message = "We cannot find a constituency called ‘Atlantis’. Check the spelling, or enter a postcode";
     await summary.getByRole("link", { name: message }).waitFor();
+    // Focused on load, script or none, so a screen reader reads it first (GOV.UK).
+    await expect.poll(() => summary.evaluate((element) => element === document.activeElement)).toBe(true);
     await expect.poll(() => page.title()).toMatch(/^Error: Pledge map/);
     await expect.poll(() => findBox(page).inputValue()).toBe("Atlantis");
     expect(await findBox(page).getAttribute("aria-invalid")).toBe("true");
