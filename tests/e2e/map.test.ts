@@ -274,6 +274,27 @@ test("/map ships no framework: one small script of our own, no inline script, an
   await page.close();
 });
 
+test("reached by a client-side navigation from a hydrated page, the map's tooltips still work", async () => {
+  const page = await browser.context.newPage();
+  const dataRequests: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/map.data") dataRequests.push(request.url());
+  });
+  // The ask form is hydrated; its header links navigate on the client.
+  await page.goto(`${baseUrl}/constituencies/brackenby-vale/ask`);
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Map" }).click();
+  await page.getByRole("heading", { level: 1, name: "Pledge map" }).waitFor();
+  const tooltip = await untilTooltip(page, () =>
+    hexMap(page)
+      .getByRole("link", { name: /^Wendlebury:/ })
+      .hover(),
+  );
+  await expect.poll(() => tooltip.textContent()).toContain("Nadia Haworth (Labour Party): Signed every point");
+  expect(dataRequests.length).toBe(1);
+  await page.close();
+});
+
 // ---------------------------------------------------------------- find a constituency, zoom
 
 function findBox(page: Page) {
