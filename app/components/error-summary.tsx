@@ -21,8 +21,9 @@ export function ErrorSummary({ errors }: { errors: FieldErrors }) {
       role="alert"
       tabIndex={-1}
       ref={ref}
-      // On pages that ship no JavaScript (utils/route-handle.ts) the browser focuses it on load, as GOV.UK asks.
-      // eslint-disable-next-line jsx-a11y/no-autofocus
+      // Pages that ship no script (utils/route-handle.ts) still focus it on load, as GOV.UK asks: the
+      // browser does it for `autofocus`, and the effect above does it when errors change after hydration.
+      // eslint-disable-next-line jsx-a11y/no-autofocus -- the error summary is meant to take focus
       autoFocus
     >
       <h2 className="error-summary__title" id="error-summary-title">

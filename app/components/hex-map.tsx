@@ -1,12 +1,12 @@
-import { memo, useEffect, useMemo, useRef, useState, type FocusEvent } from "react";
-import { hexClassName, hexLinkLabel, mapStatuses, mapStatusLabel, unpackCandidates, type MapStatus } from "~/utils/map";
-import { pledgeStatusLabels } from "~/utils/pledge";
+import { hexClassName, hexLinkLabel, mapStatuses, mapStatusLabel, type MapStatus } from "~/utils/map";
 import { paths } from "~/utils/paths";
 
 // The hex map: an SVG drawn entirely on the server from coordinates the
 // loader computed (d3-hexjson runs there, never here). Every hex is a link,
-// so the map works without JavaScript; with it, hovering or focusing a hex
-// shows who stands there and how each candidate answered.
+// so the map works without JavaScript. The page ships no framework: a small
+// script of its own (app/enhance/map-tooltip.js) shows, on hover or focus,
+// who stands there and how each candidate answered, fetching that from
+// `tooltips` the first time it is needed.
 
 export type HexMapHex = {
   code: string;
@@ -16,123 +16,99 @@ export type HexMapHex = {
   y: number;
   status: MapStatus;
   matches: boolean;
-  /** For the tooltip, packed by packCandidates() with party numbers into `partyNames`. */
-  candidates: string;
 };
 
-type TooltipPosition = Partial<Record<"left" | "right" | "top" | "bottom", number>>;
-
-type Active = { hex: HexMapHex; by: "pointer" | "focus"; position: TooltipPosition };
-
-const TOOLTIP_ID = "hex-map-tooltip";
+export type HexMapLabel = { text: string; x: number; y: number; kind: "nation" | "region" };
 
 export function HexMap({
   title,
   viewBox,
   shape,
   hexes,
-  partyNames,
   partyName,
+  outlines,
+  labels = [],
+  context = [],
+  seatCode,
+  tooltips,
 }: {
   title: string;
   viewBox: string;
   shape: string;
   hexes: HexMapHex[];
-  partyNames: string[];
   /** The party the map is filtered by, if any. */
   partyName?: string;
+  /** One path per English region and per nation, from which hexes touch (map.server.ts). */
+  outlines?: { regions: string[]; nations: string[] };
+  labels?: HexMapLabel[];
+  /** Hexes outside a zoomed area but in view: drawn for the area's surroundings, not links. */
+  context?: { x: number; y: number }[];
+  /** The constituency someone asked for: ringed, and its link says it is the current location. */
+  seatCode?: string;
+  /** Where the tooltip script fetches the candidates from. */
+  tooltips: string;
 }) {
-  const frame = useRef<HTMLDivElement>(null);
-  const [active, setActive] = useState<Active | null>(null);
-  const bySlug = useMemo(() => new Map(hexes.map((h) => [h.slug, h])), [hexes]);
-
-  // Escape dismisses the tooltip wherever focus is (WCAG 1.4.13).
-  useEffect(() => {
-    if (!active) return;
-    function onKeyDown(event: KeyboardEvent) {
-      if (event.key === "Escape") setActive(null);
-    }
-    document.addEventListener("keydown", onKeyDown);
-    return () => document.removeEventListener("keydown", onKeyDown);
-  }, [active]);
-
-  function show(target: EventTarget, by: Active["by"]) {
-    const link = target instanceof Element ? target.closest("a") : null;
-    const hex = link ? bySlug.get(link.getAttribute("href")?.split("/").pop() ?? "") : undefined;
-    if (!link || !hex || !frame.current) return;
-    if (by === "pointer" && active?.hex === hex) return;
-    if (by === "focus") link.setAttribute("aria-describedby", TOOLTIP_ID);
-    setActive({
-      hex,
-      by,
-      position: tooltipPosition(link.getBoundingClientRect(), frame.current.getBoundingClientRect()),
-    });
-  }
-
-  function onBlur(event: FocusEvent<SVGSVGElement>) {
-    if (event.target instanceof Element) event.target.removeAttribute("aria-describedby");
-    setActive((current) => (current?.by === "focus" ? null : current));
-  }
-
-  function onMouseLeave() {
-    setActive((current) => (current?.by === "pointer" ? null : current));
-  }
-
+  const seat = seatCode ? hexes.find((h) => h.code === seatCode) : undefined;
+  // Labels 16 px high when the map is at its widest (640 px), 10 px on a phone, whatever the zoom.
+  const fontSize = Math.round((Number(viewBox.split(" ")[2]) / 40) * 10) / 10;
   return (
-    <div className="hex-map" ref={frame} onMouseLeave={onMouseLeave}>
+    <div className="hex-map" data-tooltips={tooltips}>
       <svg
         className="hex-map__svg"
         viewBox={viewBox}
         // A group, not an image: its hexes are links people can reach and follow.
         role="group"
         aria-labelledby="hex-map-title"
-        onMouseOver={(event) => show(event.target, "pointer")}
-        onFocus={(event) => show(event.target, "focus")}
-        onBlur={onBlur}
       >
         <title id="hex-map-title">{title}</title>
         <HexMapPatterns />
-        <HexLinks hexes={hexes} shape={shape} partyName={partyName} />
-        {active ? (
+        {context.length > 0 ? (
           <path
-            className={`hex-map__ring hex-map__ring--${active.by}`}
-            d={`M${active.hex.x} ${active.hex.y}${shape}`}
+            className="hex-map__context"
+            d={context.map((c) => `M${c.x} ${c.y}${shape}`).join("")}
             aria-hidden="true"
           />
         ) : null}
+        <g className="hex-map__hexes">
+          {hexes.map((hex) => (
+            <a
+              key={hex.code}
+              href={paths.constituency(hex.slug)}
+              aria-label={hexLinkLabel({ name: hex.name, status: hex.status, matches: hex.matches, partyName })}
+              aria-current={hex === seat ? "location" : undefined}
+              className={hexClassName(hex.status, hex.matches)}
+            >
+              <path d={`M${hex.x} ${hex.y}${shape}`} />
+            </a>
+          ))}
+        </g>
+        {outlines ? (
+          <g className="hex-map__outlines" aria-hidden="true">
+            {outlines.regions.map((d) => (
+              <path key={d} className="hex-map__region" d={d} />
+            ))}
+            {outlines.nations.map((d) => (
+              <path key={d} className="hex-map__nation" d={d} />
+            ))}
+          </g>
+        ) : null}
+        {labels.length > 0 ? (
+          // The region links beside the map name these for everyone; the labels are for the eye.
+          <g className="hex-map__labels" aria-hidden="true" fontSize={fontSize}>
+            {labels.map((l) => (
+              <text key={l.text} x={l.x} y={l.y} className={`hex-map__label hex-map__label--${l.kind}`}>
+                {l.text}
+              </text>
+            ))}
+          </g>
+        ) : null}
+        {seat ? (
+          <path className="hex-map__ring hex-map__ring--seat" d={`M${seat.x} ${seat.y}${shape}`} aria-hidden="true" />
+        ) : null}
       </svg>
-      {active ? (
-        <HexTooltip hex={active.hex} position={active.position} partyNames={partyNames} partyName={partyName} />
-      ) : null}
     </div>
   );
 }
-
-// 650 links: drawn once per set of hexes, not again each time the tooltip moves.
-const HexLinks = memo(function HexLinks({
-  hexes,
-  shape,
-  partyName,
-}: {
-  hexes: HexMapHex[];
-  shape: string;
-  partyName?: string;
-}) {
-  return (
-    <g className="hex-map__hexes">
-      {hexes.map((hex) => (
-        <a
-          key={hex.code}
-          href={paths.constituency(hex.slug)}
-          aria-label={hexLinkLabel({ name: hex.name, status: hex.status, matches: hex.matches, partyName })}
-          className={hexClassName(hex.status, hex.matches)}
-        >
-          <path d={`M${hex.x} ${hex.y}${shape}`} />
-        </a>
-      ))}
-    </g>
-  );
-});
 
 /** Declined is hatched as well as coloured, so it never relies on hue alone. */
 function HexMapPatterns() {
@@ -144,53 +120,6 @@ function HexMapPatterns() {
       </pattern>
     </defs>
   );
-}
-
-function HexTooltip({
-  hex,
-  position,
-  partyNames,
-  partyName,
-}: {
-  hex: HexMapHex;
-  position: TooltipPosition;
-  partyNames: string[];
-  partyName?: string;
-}) {
-  const candidates = unpackCandidates(hex.candidates, partyNames);
-  return (
-    <div id={TOOLTIP_ID} role="tooltip" className="hex-map__tooltip" style={position}>
-      <p className="hex-map__tooltip-title">{hex.name}</p>
-      <p className="hex-map__tooltip-status">{mapStatusLabel(hex.status, partyName)}</p>
-      {candidates.length > 0 ? (
-        <ul className="hex-map__tooltip-list">
-          {candidates.map((c) => (
-            <li key={`${c.name} ${c.partyName}`}>
-              {c.name} ({c.partyName}): {pledgeStatusLabels[c.status]}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-}
-
-/** Beside the hex, on whichever side has room, so it never covers the hex it describes. */
-type Box = Pick<DOMRect, "left" | "top" | "width" | "height">;
-
-export function tooltipPosition(hex: Box, frame: Box): TooltipPosition {
-  const left = hex.left - frame.left;
-  const top = hex.top - frame.top;
-  const gap = 8;
-  const horizontal =
-    left + hex.width / 2 < frame.width / 2
-      ? { left: Math.round(left + hex.width + gap) }
-      : { right: Math.round(frame.width - left + gap) };
-  const vertical =
-    top + hex.height / 2 < frame.height / 2
-      ? { top: Math.round(Math.max(0, top)) }
-      : { bottom: Math.round(Math.max(0, frame.height - top - hex.height)) };
-  return { ...horizontal, ...vertical };
 }
 
 /** The key: each colour, what it means and how many constituencies have it. */

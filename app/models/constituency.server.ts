@@ -1,6 +1,8 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { candidacies, constituencies, parties } from "#db/schema";
 import { db } from "~/utils/db.server";
+import { likeContaining } from "~/utils/like-pattern";
+import { slugify } from "~/utils/names";
 
 const recordColumns = {
   gssCode: constituencies.gssCode,
@@ -140,5 +142,31 @@ export function listConstituencyChoices() {
     .select({ name: constituencies.name, slug: constituencies.slug, nation: constituencies.nation })
     .from(constituencies)
     .orderBy(asc(constituencies.nation), asc(constituencies.name))
+    .all();
+}
+
+/**
+ * Constituencies whose name (or Welsh name) contains the text, by name: the
+ * text and the names compared as slugs, so case, accents and apostrophes do
+ * not matter ("ynys mon" finds Ynys Môn, "queens park" Queen's Park and Maida
+ * Vale). One whose whole name is the text comes alone.
+ */
+export function searchConstituenciesByName({ text, limit = 20 }: { text: string; limit?: number }) {
+  const slug = slugify(text);
+  if (!slug) return [];
+  const columns = { name: constituencies.name, slug: constituencies.slug, regionName: constituencies.regionName };
+  const exact = db.select(columns).from(constituencies).where(eq(constituencies.slug, slug)).all();
+  if (exact.length > 0) return exact;
+  return db
+    .select(columns)
+    .from(constituencies)
+    .where(
+      or(
+        sql`${constituencies.slug} like ${likeContaining(slug)} escape '\\'`,
+        sql`${constituencies.nameCy} like ${likeContaining(text.trim())} escape '\\'`,
+      ),
+    )
+    .orderBy(asc(constituencies.name))
+    .limit(limit)
     .all();
 }

@@ -11,6 +11,7 @@ import { formatSuppressedCount, suppressCount } from "~/utils/suppressed-count";
 import { readPostcodeParam } from "~/utils/page-query";
 import { socialMeta } from "~/utils/social-meta";
 import { paths, withQuery } from "~/utils/paths";
+import { mapPath } from "~/utils/map";
 import { trustMarkNote } from "~/utils/pledge";
 import { staticPage } from "~/utils/route-handle";
 
@@ -121,6 +122,9 @@ export default function ConstituencyPage() {
           <dd>{constituency.gssCode}</dd>
         </div>
       </dl>
+      <p>
+        <Link to={mapPath({ seat: constituency.slug })}>See {constituency.name} on the map</Link>
+      </p>
       <h2 className="heading-l">
         {standing.length} candidate{standing.length === 1 ? "" : "s"} standing
       </h2>

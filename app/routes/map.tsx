@@ -1,43 +1,106 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useMemo } from "react";
-import { HexMap, HexMapKey } from "~/components/hex-map";
-import { findCampaign } from "~/models/campaign.server";
-import { findMapData } from "~/models/map.server";
-import { parseMapQuery } from "~/utils/page-query";
-import { publicPageHeaders } from "~/utils/http-cache";
-import { mapFilterStatuses, mapStatusLabel, packCandidates, type MapFilterStatus } from "~/utils/map";
-import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
-import { SelectField } from "~/components/field";
+import { useEffect, useMemo } from "react";
+import { ErrorSummary } from "~/components/error-summary";
+import { TextField, SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
-import { paths } from "~/utils/paths";
+import { HexMap, HexMapKey } from "~/components/hex-map";
+import { TableScroll } from "~/components/table-scroll";
+import tooltipScript from "~/enhance/map-tooltip.js?url";
+import { findCampaign } from "~/models/campaign.server";
+import { searchConstituencies, type ConstituencySearch } from "~/models/constituency-search.server";
+import { findMapData, type MapArea } from "~/models/map.server";
+import { errorTitle } from "~/utils/forms";
+import { publicCacheControl } from "~/utils/http-cache";
+import { mapFilterStatuses, mapPath, mapStatusLabel, type MapFilterStatus } from "~/utils/map";
+import { parseMapQuery } from "~/utils/page-query";
+import { paths, withQuery } from "~/utils/paths";
+import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
+import { staticPage } from "~/utils/route-handle";
 
-export const headers = publicPageHeaders;
+// Complete as HTML; the tooltips are a small script of their own, not the
+// framework (see utils/route-handle.ts and app/enhance/map-tooltip.js).
+export const handle = staticPage(tooltipScript);
+
+// Public like every read page, except an answer to the find box: it echoes
+// what someone typed, so it is theirs alone and not kept by any cache.
+export const headers: HeadersFunction = ({ loaderHeaders }) => ({
+  "Cache-Control": loaderHeaders.get("Cache-Control") ?? publicCacheControl,
+});
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Pledge map" }];
-  const filters = filterSummary(data.partyName, data.query.status);
+  const filters = [data.view.area?.name, filterSummary(data.partyName, data.query.status)].filter(Boolean).join(", ");
   const withSigned = data.counts["signed-all"];
   return [
-    { title: `${filters ? `${filters} – ` : ""}Pledge map – ${data.campaignName}` },
+    { title: errorTitle(`${filters ? `${filters} – ` : ""}Pledge map – ${data.campaignName}`, data.search.errors) },
     {
       name: "description",
-      content: `A map of all ${data.total.toLocaleString("en-GB")} constituencies, each coloured by the best answer its candidates have given to the ${data.campaignName} pledge. ${withSigned.toLocaleString("en-GB")} have a candidate who signed every point.`,
+      content: `A map of all ${data.total.toLocaleString("en-GB")} constituencies${data.view.area ? ` in ${data.view.area.name}` : ""}, each coloured by the best answer its candidates have given to the ${data.campaignName} pledge. ${withSigned.toLocaleString("en-GB")} have a candidate who signed every point.`,
     },
   ];
 };
 
-export function loader({ request }: LoaderFunctionArgs) {
+const privately = { "Cache-Control": "private, no-store" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseMapQuery(new URL(request.url).searchParams);
-  const data = findMapData(query);
-  const partyNumbers = new Map(data.parties.map((p, i) => [p.id, i]));
-  return {
-    ...data,
-    // Only the hexes' tooltips list candidates: packed small, as this is the bulk of the page.
-    hexes: data.hexes.map((h) => ({ ...h, candidates: packCandidates(h.candidates, partyNumbers) })),
-    offMap: data.offMap.map(({ candidates: _, ...c }) => c),
-    campaignName: findCampaign()?.name ?? "Pledge tracker",
-  };
+  const campaignName = findCampaign()?.name ?? "Pledge tracker";
+  if (query.find === undefined) {
+    const search: Search = { typed: "", errors: {}, choices: null };
+    return data({ ...findMapData(query), campaignName, search });
+  }
+  // The find box: a seat found is the map of that seat, at an address of its own to share.
+  const result = await searchConstituencies({ text: query.find });
+  if (result.status === "found") {
+    throw redirect(mapPath({ party: query.party, status: query.status, seat: result.slug }), { headers: privately });
+  }
+  const typed = query.find.trim().slice(0, 100);
+  const search: Search =
+    result.status === "choose"
+      ? { typed, errors: {}, choices: { list: result.choices, more: result.more } }
+      : { typed, errors: { find: problemWith(result, typed) }, choices: null };
+  const status = result.status === "choose" ? 200 : result.status === "postcode" ? lookupStatus(result) : 400;
+  return data({ ...findMapData({ ...query, seat: undefined }), campaignName, search }, { status, headers: privately });
+}
+
+type Search = {
+  typed: string;
+  errors: { find?: string };
+  choices: { list: Extract<ConstituencySearch, { status: "choose" }>["choices"]; more: boolean } | null;
+};
+
+type Problem = Exclude<ConstituencySearch, { status: "found" | "choose" }>;
+
+function lookupStatus(result: Extract<Problem, { status: "postcode" }>) {
+  if (result.lookup.status === "unavailable") return 503;
+  return result.lookup.status === "invalid" ? 400 : 404;
+}
+
+/** One plain-English sentence a case: the inline error and the summary's link (GOV.UK). */
+function problemWith(result: Problem, typed: string): string {
+  const orName = "or enter the constituency’s name";
+  if (result.status === "empty") return "Enter a postcode or the name of a constituency";
+  if (result.status === "no-name") {
+    return result.looksLikePostcode
+      ? "Enter a full postcode, like SW1A 1AA, or the name of a constituency"
+      : `We cannot find a constituency called ‘${typed}’. Check the spelling, or enter a postcode`;
+  }
+  const lookup = result.lookup;
+  switch (lookup.status) {
+    case "invalid":
+      return "Enter a full postcode, like SW1A 1AA, or the name of a constituency";
+    case "unknown":
+      return `We cannot find the postcode ${lookup.postcode}. Check it, ${orName}`;
+    case "terminated":
+      return `The postcode ${lookup.postcode} is no longer in use. Enter your current postcode, ${orName}`;
+    case "no-constituency":
+      return lookup.reason === "outside"
+        ? `${lookup.postcode} is not in a UK Parliament constituency. Check your postcode, ${orName}`
+        : `We do not have details of the constituency for ${lookup.postcode} yet. Check your postcode, ${orName}`;
+    case "unavailable":
+      return "Sorry, we cannot look up postcodes at the moment. Enter the constituency’s name instead";
+  }
 }
 
 /** "Labour Party, Signed every point": the filters in words, for titles and captions. */
@@ -45,28 +108,79 @@ function filterSummary(partyName: string | undefined, status: MapFilterStatus | 
   return [partyName, status ? pledgeStatusLabels[status] : undefined].filter(Boolean).join(", ");
 }
 
+function constituenciesIn(count: number, area: MapArea | undefined) {
+  return `${count.toLocaleString("en-GB")} constituenc${count === 1 ? "y" : "ies"}${area ? ` in ${area.name}` : ""}`;
+}
+
 export default function MapPage() {
   const data = useLoaderData<typeof loader>();
-  const { query, partyName, layout, counts } = data;
+  const { query, partyName, layout, counts, view, search } = data;
   const filtered = Boolean(query.party || query.status);
+  const filters = { party: query.party, status: query.status };
   // The table lists what the map highlights: every constituency the filters keep.
   const rows = useMemo(
     () =>
       [...data.hexes, ...data.offMap].filter((c) => c.matches).sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
     [data.hexes, data.offMap],
   );
+  // Reached by a client-side navigation from a hydrated page, the page's own
+  // script tag is not run: load it here (a module runs once, however loaded).
+  useEffect(() => {
+    void import(/* @vite-ignore */ tooltipScript);
+  }, []);
   const summary = filterSummary(partyName, query.status);
+  const inWords = [view.area?.name, summary].filter(Boolean).join(", ");
   return (
     <>
+      <ErrorSummary errors={search.errors} />
       <h1 className="heading-xl">Pledge map</h1>
       <p>
         Each hexagon is a constituency, coloured by the best answer any of its candidates has given. Choose a hexagon to
         see who is standing there.
       </p>
 
+      <Form method="get" action={paths.map} className="map-find" noValidate>
+        <TextField
+          id="find"
+          label="Find a constituency on the map"
+          hint="Enter a postcode or part of a constituency’s name, for example SW1A 1AA or Bermondsey"
+          error={search.errors.find}
+          defaultValue={search.typed}
+          autoComplete="postal-code"
+          spellCheck={false}
+        />
+        {query.party ? <input type="hidden" name="party" value={query.party} /> : null}
+        {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
+        <button type="submit" className="button button--secondary">
+          Find on the map
+        </button>
+      </Form>
+
+      {search.choices ? (
+        <div className="map-choices">
+          <h2 className="heading-m" id="map-choices-title">
+            {search.choices.list.length}
+            {search.choices.more ? " or more" : ""} constituencies match ‘{search.typed}’
+          </h2>
+          <p>Choose one to see it on the map.</p>
+          <ul className="list" aria-labelledby="map-choices-title">
+            {search.choices.list.map((c) => (
+              <li key={c.slug}>
+                <Link to={mapPath({ ...filters, seat: c.slug })}>{c.name}</Link>
+                {c.regionName ? `, ${c.regionName}` : null}
+              </li>
+            ))}
+          </ul>
+          {search.choices.more ? (
+            <p>Only the first {search.choices.list.length} are listed: type more of the name.</p>
+          ) : null}
+        </div>
+      ) : null}
+
       {/* Keyed by the filters, so "Clear filters" resets the choices too. */}
       <Form
         method="get"
+        action={paths.map}
         className="filters"
         aria-label="Filter the map"
         key={`${query.party ?? ""} ${query.status ?? ""}`}
@@ -80,30 +194,54 @@ export default function MapPage() {
             options={mapFilterStatuses.map((s) => [s, pledgeStatusLabels[s]])}
           />
         </div>
-        <FilterActions filtered={filtered} clearTo={paths.map} />
+        {/* Filtering keeps the zoom and the ringed constituency. */}
+        {query.region ? <input type="hidden" name="region" value={query.region} /> : null}
+        {query.seat ? <input type="hidden" name="seat" value={query.seat} /> : null}
+        <FilterActions filtered={filtered} clearTo={mapPath({ region: query.region, seat: query.seat })} />
       </Form>
 
       <h2 className="heading-m" aria-live="polite">
         {filtered
-          ? `${data.matching.toLocaleString("en-GB")} of ${data.total.toLocaleString("en-GB")} constituencies match: ${summary}`
-          : `${data.total.toLocaleString("en-GB")} constituencies`}
+          ? `${data.matching.toLocaleString("en-GB")} of ${constituenciesIn(data.total, view.area)} match: ${summary}`
+          : constituenciesIn(data.total, view.area)}
       </h2>
+
+      {view.seat ? (
+        <p className="map-seat" role="status">
+          <strong>{view.seat.name}</strong> is ringed on the map of {view.seat.areaName}.{" "}
+          <Link to={paths.constituency(view.seat.slug)}>See {view.seat.name}’s candidates</Link>
+        </p>
+      ) : null}
 
       {layout ? (
         <>
-          <p>
+          <p className="map-links">
+            {view.area ? (
+              <>
+                Showing {view.area.name}. <Link to={mapPath(filters)}>Whole map</Link>
+                {" · "}
+              </>
+            ) : null}
             <a href="#map-table">Skip the map and see it as a table</a>
           </p>
           <div className="map-layout">
             <HexMap
-              title={`Hex map of ${data.hexes.length.toLocaleString("en-GB")} constituencies${summary ? ` (${summary})` : ""}`}
-              viewBox={layout.viewBox}
+              title={`Hex map of ${data.hexes.length.toLocaleString("en-GB")} constituencies${inWords ? ` (${inWords})` : ""}`}
+              viewBox={view.viewBox}
               shape={layout.shape}
               hexes={data.hexes}
-              partyNames={data.parties.map((p) => p.name)}
               partyName={partyName}
+              outlines={{ regions: layout.regions, nations: layout.nations }}
+              // Zoomed in, the area's own name is in the words above the map.
+              labels={layout.labels.filter((l) => l.text !== view.area?.name)}
+              context={data.context}
+              seatCode={view.seat?.code}
+              tooltips={withQuery(paths.mapTooltips, { party: query.party })}
             />
-            <HexMapKey counts={counts} filtered={filtered} partyName={partyName} />
+            <div className="map-side">
+              <HexMapKey counts={counts} filtered={filtered} partyName={partyName} />
+              <ZoomLinks areas={data.areas} current={view.area} filters={filters} />
+            </div>
           </div>
         </>
       ) : (
@@ -132,35 +270,80 @@ export default function MapPage() {
       {rows.length === 0 ? (
         <p>No constituencies match these filters.</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">
-            Constituencies and the best answer from their candidates{summary ? ` (${summary})` : ""}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Constituency</th>
-              <th scope="col">Nation or region</th>
-              <th scope="col">Best answer</th>
-              <th scope="col">{candidatesWhoSignedLabel(partyName)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => (
-              <tr key={c.code}>
-                <th scope="row">
-                  <Link to={paths.constituency(c.slug)}>{c.name}</Link>
-                </th>
-                <td>{c.place}</td>
-                <td>{mapStatusLabel(c.status, partyName)}</td>
-                <td>
-                  {c.signed} of {c.standing}
-                </td>
+        <TableScroll label="The map as a table">
+          <table className="table">
+            <caption className="visually-hidden">
+              Constituencies and the best answer from their candidates{inWords ? ` (${inWords})` : ""}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Constituency</th>
+                <th scope="col">Nation or region</th>
+                <th scope="col">Best answer</th>
+                <th scope="col">{candidatesWhoSignedLabel(partyName)}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr key={c.code}>
+                  <th scope="row">
+                    <Link to={paths.constituency(c.slug)}>{c.name}</Link>
+                  </th>
+                  <td>{c.place}</td>
+                  <td>{mapStatusLabel(c.status, partyName)}</td>
+                  <td>
+                    {c.signed} of {c.standing}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
+  );
+}
+
+/** Plain links to a zoomed view of each nation and English region, keeping the filters. */
+function ZoomLinks({
+  areas,
+  current,
+  filters,
+}: {
+  areas: MapArea[];
+  current: MapArea | undefined;
+  filters: { party?: string; status?: string };
+}) {
+  if (areas.length < 2) return null;
+  const link = (area: MapArea | undefined, text: string) => (
+    <Link to={mapPath({ ...filters, region: area?.slug })} aria-current={area === current ? "page" : undefined}>
+      {text}
+    </Link>
+  );
+  const englishRegions = areas.filter((a) => a.kind === "region");
+  return (
+    <nav className="map-zoom" aria-labelledby="map-zoom-title">
+      <h2 className="heading-s" id="map-zoom-title">
+        Zoom to a nation or region
+      </h2>
+      <ul className="map-zoom__list">
+        <li>{link(undefined, "Whole map")}</li>
+        {areas
+          .filter((a) => a.kind === "nation")
+          .map((nation) => (
+            <li key={nation.slug}>
+              {link(nation, nation.name)}
+              {nation.name === "England" && englishRegions.length > 0 ? (
+                <ul>
+                  {englishRegions.map((r) => (
+                    <li key={r.slug}>{link(r, r.name)}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          ))}
+      </ul>
+    </nav>
   );
 }
 

@@ -1,5 +1,6 @@
 // The map's colouring rules, shared by the loader (server) and the map
 // component (server and browser). Pure functions, tested without a server.
+import { paths, withQuery } from "./paths";
 import { bestPledgeStatus, pledgeStatuses, pledgeStatusLabels, type PledgeStatus } from "./pledge";
 
 // A constituency takes the best status among its standing candidates; with
@@ -58,10 +59,10 @@ export function packCandidates(candidates: MapCandidate[], partyNumbers: Map<str
     .join("\n");
 }
 
-export function unpackCandidates(packed: string, partyNames: string[]): Omit<MapCandidate, "partyId">[] {
-  if (packed === "") return [];
-  return packed.split("\n").map((line) => {
-    const [name = "", party = "", status = ""] = line.split("\t");
-    return { name, partyName: partyNames[Number(party)] ?? "", status: pledgeStatuses[Number(status)] ?? "no-answer" };
-  });
+/**
+ * A view of the map: its filters, a zoom (a nation's or region's slug) and
+ * a constituency to ring, in the order the map's forms send them.
+ */
+export function mapPath(view: { party?: string; status?: string; region?: string; seat?: string }) {
+  return withQuery(paths.map, { party: view.party, status: view.status, region: view.region, seat: view.seat });
 }

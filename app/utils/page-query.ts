@@ -37,12 +37,40 @@ const boardQuery = z.object({
   page: pageNumber(),
 });
 
+// A slug as our URLs spell them: anything else is no area or seat at all.
+const optionalSlug = z
+  .string()
+  .regex(/^[a-z0-9-]{1,100}$/)
+  .optional()
+  .catch(undefined);
+
 const mapQuery = z.object({
   party: optionalText,
   status: z.enum(mapFilterStatuses).optional().catch(undefined),
+  // Zoom to a nation or an English region, by slug: `london`, `wales`.
+  region: optionalSlug,
+  // Ring one constituency (and zoom to its region), by slug.
+  seat: optionalSlug,
+  // The "find a constituency on the map" box: a postcode or part of a name,
+  // as typed. Kept apart from the view: it is answered with a redirect to
+  // `?seat=`, a list to choose from, or an error.
+  find: z.string().max(200).optional().catch(undefined),
 });
 
-export type MapQuery = { party?: string; status?: MapFilterStatus };
+export type MapQuery = {
+  party?: string;
+  status?: MapFilterStatus;
+  region?: string;
+  seat?: string;
+  find?: string;
+};
+
+// The tooltips' data depends on the party filter alone (see findMapTooltips).
+const mapTooltipsQuery = z.object({ party: optionalText });
+
+export function parseMapTooltipsQuery(params: URLSearchParams): { party?: string } {
+  return mapTooltipsQuery.parse(readFields(params, mapTooltipsQuery.shape));
+}
 
 export function parseBoardQuery(params: URLSearchParams): BoardQuery {
   return boardQuery.parse(readFields(params, boardQuery.shape));
@@ -181,6 +209,7 @@ const pages: { path: RegExp; params: readonly string[] }[] = [
   { path: /^\/$/, params: ["postcode"] },
   { path: /^\/board$/, params: fieldsOf(boardQuery.shape) },
   { path: /^\/map$/, params: fieldsOf(mapQuery.shape) },
+  { path: /^\/map\/tooltips\.json$/, params: fieldsOf(mapTooltipsQuery.shape) },
   { path: /^\/constituencies$/, params: [] },
   { path: /^\/constituencies\/[^/]+$/, params: ["postcode"] },
   { path: /^\/candidates\/[^/]+$/, params: ["link", "recorded"] },

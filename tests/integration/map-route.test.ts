@@ -3,10 +3,18 @@
 import { beforeEach, expect, test } from "vitest";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
+import { candidateLines } from "~/enhance/map-tooltip.js";
 import { headers, loader } from "~/routes/map";
+import { loader as tooltipsLoader } from "~/routes/map_.tooltips[.]json";
 import { db } from "~/utils/db.server";
-import { unpackCandidates } from "~/utils/map";
-import { insertCampaign, insertCandidacy, insertConstituency, insertHexLayout, insertParty } from "../factories";
+import {
+  insertCampaign,
+  insertCandidacy,
+  insertConstituency,
+  insertHexLayout,
+  insertParty,
+  insertPostcode,
+} from "../factories";
 
 function record(personId: string, answer: (position: number) => "signed" | "declined" | undefined) {
   const campaign = findCampaign()!;
@@ -73,19 +81,36 @@ beforeEach(() => {
   record(sion.personId, (n) => (n === 1 ? "signed" : undefined)); // one
 });
 
+/** GET /map through the real loader: its status, headers and data (or where it redirects). */
+async function visit(query = "") {
+  try {
+    const result = await loader({ request: new Request(`http://localhost/map${query}`), params: {}, context: {} });
+    const init = result.init && typeof result.init === "object" ? result.init : {};
+    return { status: init.status ?? 200, headers: new Headers(init.headers), page: result.data, location: null };
+  } catch (thrown) {
+    if (!(thrown instanceof Response)) throw thrown;
+    return { status: thrown.status, headers: thrown.headers, page: null, location: thrown.headers.get("Location") };
+  }
+}
+
 async function map(query = "") {
-  return loader({ request: new Request(`http://localhost/map${query}`), params: {}, context: {} });
+  const { page } = await visit(query);
+  if (!page) throw new Error(`/map${query} redirected`);
+  return page;
 }
 
 type MapPage = Awaited<ReturnType<typeof map>>;
 
-/** The tooltip's candidates of one hex, as the page unpacks them. */
-function candidatesOf(data: MapPage, name: string) {
-  const hex = data.hexes.find((h) => h.name === name)!;
-  return unpackCandidates(
-    hex.candidates,
-    data.parties.map((p) => p.name),
-  );
+/** What the tooltip script shows for a constituency, from /map/tooltips.json. */
+async function tooltipOf(slug: string, query = "") {
+  const response = tooltipsLoader({
+    request: new Request(`http://localhost/map/tooltips.json${query}`),
+    params: {},
+    context: {},
+  });
+  const data = (await response.json()) as Parameters<typeof candidateLines>[1];
+  const seat = data.seats[slug]!;
+  return { name: seat[0], status: seat[1], lines: candidateLines(seat[2], data) };
 }
 
 function statuses(data: MapPage) {
@@ -109,12 +134,16 @@ test("every constituency is a hex of the layout, coloured by its best candidate"
 
   const brackenby = data.hexes.find((h) => h.name === "Brackenby Vale")!;
   expect(brackenby).toMatchObject({ slug: "brackenby-vale", place: "East Midlands, England", signed: 1, standing: 3 });
-  // Best answers first, then by name.
-  expect(candidatesOf(data, "Brackenby Vale")).toEqual([
-    { name: "Ruth Adeyemi", partyName: "Labour Party", status: "signed-all" },
-    { name: "Felix Garrowby", partyName: "Liberal Democrats", status: "signed-some" },
-    { name: "Edward James Fairbrother", partyName: "Conservative and Unionist Party", status: "no-answer" },
-  ]);
+  // The tooltip: best answers first, then by name.
+  expect(await tooltipOf("brackenby-vale")).toEqual({
+    name: "Brackenby Vale",
+    status: "Signed every point",
+    lines: [
+      "Ruth Adeyemi (Labour Party): Signed every point",
+      "Felix Garrowby (Liberal Democrats): Signed some points",
+      "Edward James Fairbrother (Conservative and Unionist Party): No answer yet",
+    ],
+  });
   expect(data.hexes.find((h) => h.name === "Bryngôr")?.place).toBe("Wales");
 
   // Tab order reads the map: top row first, left to right.
@@ -124,7 +153,7 @@ test("every constituency is a hex of the layout, coloured by its best candidate"
 
   expect(data.parties[0]).toEqual({ id: "PP52", name: "Conservative and Unionist Party", candidates: 4 });
   expect(data.parties.map((p) => p.id)).toContain("PP90");
-  expect(data.query).toEqual({ party: undefined, status: undefined });
+  expect(data.query).toEqual({ party: undefined, status: undefined, region: undefined, seat: undefined });
 });
 
 test("a status filter greys out the rest, keeping every hex in place", async () => {
@@ -135,7 +164,7 @@ test("a status filter greys out the rest, keeping every hex in place", async () 
   expect(data.matching).toBe(1);
   expect(data.hexes.filter((h) => h.matches).map((h) => h.name)).toEqual(["Brackenby Vale"]);
   expect(data.counts).toEqual({ "signed-all": 1, "signed-some": 0, declined: 0, "no-answer": 0, none: 0, dim: 4 });
-  expect(data.query).toEqual({ party: undefined, status: "signed-all" });
+  expect(data.query).toEqual({ party: undefined, status: "signed-all", region: undefined, seat: undefined });
 });
 
 test("a party filter colours each constituency by that party's candidate alone", async () => {
@@ -150,9 +179,12 @@ test("a party filter colours each constituency by that party's candidate alone",
     "Glenmorven and Strathkin": "none (dim)",
   });
   const brackenby = data.hexes.find((h) => h.name === "Brackenby Vale")!;
-  expect(candidatesOf(data, "Brackenby Vale")).toEqual([
-    { name: "Felix Garrowby", partyName: "Liberal Democrats", status: "signed-some" },
-  ]);
+  expect(await tooltipOf("brackenby-vale", "?party=PP90")).toEqual({
+    name: "Brackenby Vale",
+    status: "Signed some points",
+    lines: ["Felix Garrowby (Liberal Democrats): Signed some points"],
+  });
+  expect((await tooltipOf("bryngor", "?party=PP90")).status).toBe("No Liberal Democrats candidate");
   expect(brackenby).toMatchObject({ signed: 0, standing: 1 });
   expect(data.counts).toEqual({ "signed-all": 0, "signed-some": 1, declined: 1, "no-answer": 1, none: 0, dim: 2 });
 
@@ -163,7 +195,7 @@ test("a party filter colours each constituency by that party's candidate alone",
 
 test("filters it does not know are ignored, not an error", async () => {
   const data = await map("?party=PP99999&status=signed-everything");
-  expect(data.query).toEqual({ party: undefined, status: undefined });
+  expect(data.query).toEqual({ party: undefined, status: undefined, region: undefined, seat: undefined });
   expect(data.matching).toBe(5);
   expect(data.partyName).toBeUndefined();
 });
@@ -185,6 +217,156 @@ test("with no layout imported, there is no map but every constituency is still t
 });
 
 test("the page may be cached briefly by a CDN, like every public page", () => {
-  const result = headers({} as Parameters<typeof headers>[0]);
+  const result = headers({ loaderHeaders: new Headers() } as Parameters<typeof headers>[0]);
   expect(new Headers(result).get("Cache-Control")).toMatch(/^public, /);
+  // An answer to the find box says private, and the route passes that on.
+  const found = headers({ loaderHeaders: new Headers({ "Cache-Control": "private, no-store" }) } as Parameters<
+    typeof headers
+  >[0]);
+  expect(new Headers(found).get("Cache-Control")).toBe("private, no-store");
+});
+
+test("the tooltips' data is public, cached like the page, and carries no more than the tooltips show", async () => {
+  const response = tooltipsLoader({
+    request: new Request("http://localhost/map/tooltips.json"),
+    params: {},
+    context: {},
+  });
+  expect(response.headers.get("Cache-Control")).toMatch(/^public, /);
+  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const text = await response.text();
+  expect(text).not.toMatch(/@|person_id|E14|email/i);
+  expect(Object.keys((JSON.parse(text) as { seats: object }).seats).sort()).toEqual([
+    "brackenby-vale",
+    "bryngor",
+    "glenmorven-and-strathkin",
+    "mardale-and-thorne",
+    "wendlebury",
+  ]);
+});
+
+test("every nation and English region with hexes is a zoom link, with outlines for each and a label for each", async () => {
+  const data = await map();
+  expect(data.areas.map((a) => [a.slug, a.kind, a.constituencies])).toEqual([
+    ["england", "nation", 3],
+    ["east-midlands", "region", 1],
+    ["london", "region", 2],
+    ["scotland", "nation", 1],
+    ["wales", "nation", 1],
+  ]);
+  // Two English regions; three nations, each one closed outline or more.
+  expect(data.layout!.regions).toHaveLength(2);
+  expect(data.layout!.nations).toHaveLength(3);
+  for (const d of [...data.layout!.regions, ...data.layout!.nations])
+    expect(d).toMatch(/^(M[\d.]+ [\d.]+l[-\d. ]+z)+$/);
+  expect(data.layout!.labels.map((l) => l.text).sort()).toEqual(["East Midlands", "London", "Scotland", "Wales"]);
+});
+
+test("?region= zooms to that area: a closer view, only its constituencies linked, counted and listed, the rest in view drawn faintly", async () => {
+  const whole = await map();
+  const data = await map("?region=london");
+  expect(data.view.area).toMatchObject({ slug: "london", name: "London" });
+  expect(data.hexes.map((h) => h.name).sort()).toEqual(["Mardale and Thorne", "Wendlebury"]);
+  expect(data.total).toBe(2);
+  expect(data.counts).toEqual({ "signed-all": 0, "signed-some": 0, declined: 1, "no-answer": 1, none: 0, dim: 0 });
+  expect(data.context.length).toBeGreaterThan(0);
+  // Hexes keep their places: the view moves, not the map.
+  expect(data.hexes.map((h) => [h.x, h.y])).toEqual(
+    whole.hexes.filter((h) => h.place === "London, England").map((h) => [h.x, h.y]),
+  );
+  const [, , wholeWidth] = whole.view.viewBox.split(" ").map(Number);
+  const [x, y, width, height] = data.view.viewBox.split(" ").map(Number) as [number, number, number, number];
+  expect(width).toBeLessThanOrEqual(wholeWidth!);
+  for (const h of data.hexes) {
+    expect(h.x).toBeGreaterThan(x);
+    expect(h.x).toBeLessThan(x + width);
+    expect(h.y).toBeGreaterThan(y);
+    expect(h.y).toBeLessThan(y + height);
+  }
+
+  // A nation zooms too, and combines with the filters (a repeated parameter means its last).
+  const wales = await map("?region=scotland&party=PP53&region=wales&status=signed-some");
+  expect(wales.view.area?.slug).toBe("wales");
+  expect(wales.query).toEqual({ party: "PP53", status: "signed-some", region: "wales", seat: undefined });
+  expect(wales.hexes.map((h) => [h.name, h.matches])).toEqual([["Bryngôr", false]]);
+  expect(wales.matching).toBe(0);
+
+  // An area that is not one: the whole map, not an error.
+  const unknown = await map("?region=atlantis");
+  expect(unknown.view.area).toBeUndefined();
+  expect(unknown.view.viewBox).toBe(whole.view.viewBox);
+  expect(unknown.hexes).toHaveLength(5);
+});
+
+test("?seat= rings that constituency and zooms to its region, keeping the filters", async () => {
+  const data = await map("?seat=wendlebury&party=PP90");
+  expect(data.view.seat).toMatchObject({ name: "Wendlebury", slug: "wendlebury", areaName: "London" });
+  expect(data.view.area?.slug).toBe("london");
+  expect(data.query).toMatchObject({ party: "PP90", seat: "wendlebury", region: "london" });
+  // Asked to zoom elsewhere, the seat wins: a ring out of view would help no one.
+  expect((await map("?seat=wendlebury&region=wales")).view.area?.slug).toBe("london");
+  expect((await map("?seat=wendlebury&region=england")).view.area?.slug).toBe("england");
+  // Outside England a seat's region is its nation.
+  expect((await map("?seat=bryngor")).view).toMatchObject({ area: { slug: "wales" }, seat: { areaName: "Wales" } });
+  // A seat that is not one rings nothing.
+  const unknown = await map("?seat=nowhere-at-all");
+  expect(unknown.view.seat).toBeUndefined();
+  expect(unknown.view.area).toBeUndefined();
+});
+
+test("the find box: a postcode or a whole name goes to that seat's map, keeping the filters; the answer is not cached", async () => {
+  insertPostcode({
+    postcode: "ZZ4 1AA",
+    constituencyCode: db.$client
+      .prepare("select gss_code from constituencies where slug = 'brackenby-vale'")
+      .pluck()
+      .get() as string,
+  });
+  const byPostcode = await visit("?find=zz41aa&party=PP53");
+  expect(byPostcode.status).toBe(302);
+  expect(byPostcode.location).toBe("/map?party=PP53&seat=brackenby-vale");
+  expect(byPostcode.headers.get("Cache-Control")).toBe("private, no-store");
+
+  // Case, accents and spacing do not matter; a whole name is the one, even where it is part of others.
+  expect((await visit("?find=%20bryngor%20")).location).toBe("/map?seat=bryngor");
+  expect((await visit("?find=Wendlebury")).location).toBe("/map?seat=wendlebury");
+  expect((await visit("?find=strathkin")).location).toBe("/map?seat=glenmorven-and-strathkin");
+});
+
+test("the find box: a name in several seats is a list to choose from", async () => {
+  insertConstituency({ name: "Wendlebury North", gssCode: "E14009951" });
+  const result = await visit("?find=wendle&status=declined");
+  expect(result.status).toBe(200);
+  expect(result.headers.get("Cache-Control")).toBe("private, no-store");
+  expect(result.page!.search).toEqual({
+    typed: "wendle",
+    errors: {},
+    choices: {
+      list: [
+        { name: "Wendlebury", slug: "wendlebury", regionName: "London" },
+        { name: "Wendlebury North", slug: "wendlebury-north", regionName: "London" },
+      ],
+      more: false,
+    },
+  });
+  // The map itself is still there, filtered as asked.
+  expect(result.page!.query.status).toBe("declined");
+});
+
+test("the find box: nothing typed, an unknown name or postcode, or half a postcode, is an error saying what to do", async () => {
+  const cases: [string, number, string][] = [
+    ["?find=", 400, "Enter a postcode or the name of a constituency"],
+    ["?find=Atlantis", 400, "We cannot find a constituency called ‘Atlantis’. Check the spelling, or enter a postcode"],
+    ["?find=ZZ9+9ZZ", 404, "We cannot find the postcode ZZ9 9ZZ. Check it, or enter the constituency’s name"],
+    ["?find=SW1A", 400, "Enter a full postcode, like SW1A 1AA, or the name of a constituency"],
+  ];
+  for (const [query, status, message] of cases) {
+    const result = await visit(query);
+    expect([query, result.status]).toEqual([query, status]);
+    expect(result.page!.search.errors).toEqual({ find: message });
+    expect(result.headers.get("Cache-Control")).toBe("private, no-store");
+    // The whole map is still shown below the error.
+    expect(result.page!.hexes).toHaveLength(5);
+  }
+  expect((await visit("?find=Atlantis")).page!.search.typed).toBe("Atlantis");
 });

@@ -26,7 +26,7 @@ import { loader as askLoader } from "~/routes/constituencies.$slug_.ask";
 import { loader as constituenciesJson } from "~/routes/data.constituencies[.]json";
 import { loader as pledgesJson } from "~/routes/data.pledges[.]json";
 import { loader as mapLoader } from "~/routes/map";
-import { findMapData } from "~/models/map.server";
+import { findMapTooltips } from "~/models/map.server";
 import { db } from "~/utils/db.server";
 import { insertPledgeByCampaign, buildAsk } from "../factories";
 
@@ -161,15 +161,16 @@ test("every page and file gives a candidacy the same status, counting only the c
   expect(ask.signed.map((c) => c.personId)).toEqual([ANN]);
   expect(ask.candidates.map((c) => c.personId).sort()).toEqual([BEN, CAI, DEE]);
 
-  const seat = findMapData().offMap.find((c) => c.code === SEAT.gssCode)!;
-  expect(Object.fromEntries(seat.candidates.map((c) => [c.name, c.status]))).toEqual({
-    "Ann Able": "signed-all",
-    "Ben Baker": "signed-some",
-    "Cai Cole": "no-answer",
-    "Dee Dunn": "declined",
-  });
+  // The map's tooltips, best answers first.
+  const tooltips = findMapTooltips();
+  expect(tooltips.seats[SEAT.slug]![2].split("\n").map((line) => line.split("\t")[0])).toEqual([
+    "Ann Able",
+    "Ben Baker",
+    "Dee Dunn",
+    "Cai Cole",
+  ]);
   // The map's table counts "signed" as the board does: every point.
-  const row = mapLoader(args("http://localhost/map")).offMap.find((c) => c.code === SEAT.gssCode)!;
+  const row = (await mapLoader(args("http://localhost/map"))).data.offMap.find((c) => c.code === SEAT.gssCode)!;
   expect(row).toMatchObject({ status: "signed-all", signed: 1, standing: 4 });
 
   const pledges = (await pledgesJson().json()) as { data: { person_id: string; pledge_status: string }[] };

@@ -2,15 +2,22 @@
 // rules, without a database or a browser.
 import { expect, test } from "vitest";
 import { hexLayoutKinds, type HexLayoutKind } from "#db/enums";
-import { tooltipPosition } from "~/components/hex-map";
-import { d3LayoutFor, layoutHexes, type HexPosition } from "~/utils/hex-geometry.server";
+import { candidateLines, tooltipPosition } from "~/enhance/map-tooltip.js";
+import {
+  d3LayoutFor,
+  groupOutlines,
+  layoutHexes,
+  parseViewBox,
+  zoomViewBox,
+  type HexPosition,
+} from "~/utils/hex-geometry.server";
 import {
   constituencyMapStatus,
   hexClassName,
   hexLinkLabel,
+  mapPath,
   mapStatusLabel,
   packCandidates,
-  unpackCandidates,
 } from "~/utils/map";
 
 function grid({ qs, rs }: { qs: number[]; rs: number[] }): HexPosition[] {
@@ -214,9 +221,118 @@ test("the tooltips' candidates travel packed, one line each, and unpack to what 
     ]),
   );
   expect(packed).toBe("Siôn ap Dafydd\t1\t0\nTab and newline\t0\t3");
-  expect(unpackCandidates(packed, ["Independent", "Plaid Cymru - The Party of Wales"])).toEqual([
-    { name: "Siôn ap Dafydd", partyName: "Plaid Cymru - The Party of Wales", status: "signed-all" },
-    { name: "Tab and newline", partyName: "Independent", status: "no-answer" },
+  // The tooltip script reads them back with the names the tooltips' data sends.
+  const data = {
+    parties: ["Independent", "Plaid Cymru - The Party of Wales"],
+    answers: ["Signed every point", "Signed some points", "Declined", "No answer yet", "Withdrawn"],
+    seats: {},
+  };
+  expect(candidateLines(packed, data)).toEqual([
+    "Siôn ap Dafydd (Plaid Cymru - The Party of Wales): Signed every point",
+    "Tab and newline (Independent): No answer yet",
   ]);
-  expect(unpackCandidates("", [])).toEqual([]);
+  expect(candidateLines("", data)).toEqual([]);
+});
+
+// ---- Outlines and zoom
+
+/** The closed loops of an outline path, each as its absolute corner points. */
+function loops(path: string) {
+  return [...path.matchAll(/M(\S+) (\S+)l([^z]*)z/g)].map((m) => {
+    const steps = m[3]!.trim().split(" ").map(Number);
+    const points = [{ x: Number(m[1]), y: Number(m[2]) }];
+    for (let i = 0; i < steps.length; i += 2) {
+      const last = points[points.length - 1]!;
+      points.push({ x: Math.round((last.x + steps[i]!) * 10) / 10, y: Math.round((last.y + steps[i + 1]!) * 10) / 10 });
+    }
+    return points;
+  });
+}
+
+test.each(hexLayoutKinds)("%s: one hex alone is outlined by its own six sides", (layout) => {
+  const { geometry } = place(layout, grid({ qs: [3], rs: [-2] }));
+  const outline = groupOutlines({ geometry, groupOf: () => "A" }).get("A")!;
+  const [loop, ...more] = loops(outline);
+  expect(more).toEqual([]);
+  expect(loop).toHaveLength(6);
+  const centre = geometry.centres.get("Q3R-2")!;
+  const radius = Math.max(...corners(geometry.shape).map((p) => Math.hypot(p.x, p.y)));
+  for (const p of loop!) expect(Math.hypot(p.x - centre.x, p.y - centre.y)).toBeCloseTo(radius, 0);
+});
+
+test.each(hexLayoutKinds)(
+  "%s: a block split in two groups: each outline is one closed loop round its own hexes, sharing the sides between them",
+  (layout) => {
+    // 4 × 4 hexes, q < 2 in group W, the rest in E, with odd and even offsets.
+    const hexes = grid({ qs: [41, 42, 43, 44], rs: [-47, -46, -45, -44] });
+    const { geometry, radius } = place(layout, hexes);
+    const groupOf = (key: string) => (Number(/Q(-?\d+)/.exec(key)![1]) < 43 ? "W" : "E");
+    const outlines = groupOutlines({ geometry, groupOf });
+    expect([...outlines.keys()].sort()).toEqual(["E", "W"]);
+    const west = loops(outlines.get("W")!);
+    const east = loops(outlines.get("E")!);
+    expect(west).toHaveLength(1);
+    expect(east).toHaveLength(1);
+    // Every corner of an outline is a corner of a hex of its group, and none is inside the group.
+    const side = Math.sqrt(3) * radius;
+    for (const [name, loop] of [
+      ["W", west[0]!],
+      ["E", east[0]!],
+    ] as const) {
+      for (const p of loop) {
+        const near = [...geometry.centres].filter(([, c]) => Math.hypot(c.x - p.x, c.y - p.y) < radius + 0.3);
+        expect(near.length, `${name} corner ${p.x},${p.y}`).toBeGreaterThan(0);
+        expect(near.some(([key]) => groupOf(key) === name)).toBe(true);
+        // A corner with three hexes of its own group round it would be inside the group.
+        expect(near.filter(([key]) => groupOf(key) === name).length).toBeLessThan(3);
+      }
+      // Consecutive corners are one hex side apart: the loop walks sides, never jumps.
+      loop.forEach((p, i) => {
+        const q = loop[(i + 1) % loop.length]!;
+        expect(Math.hypot(p.x - q.x, p.y - q.y)).toBeCloseTo(side / Math.sqrt(3), 0);
+      });
+    }
+    // The two loops meet along the border between them.
+    const key = (p: { x: number; y: number }) => `${p.x},${p.y}`;
+    const shared = west[0]!.map(key).filter((k) => east[0]!.map(key).includes(k));
+    expect(shared.length).toBeGreaterThanOrEqual(4);
+  },
+);
+
+test("hexes in no group are left out, and a group in two pieces gets two loops", () => {
+  const { geometry } = place("odd-r", grid({ qs: [0, 1, 2, 3, 4], rs: [0] }));
+  const outlines = groupOutlines({ geometry, groupOf: (key) => (key === "Q2R0" ? undefined : "A") });
+  expect(loops(outlines.get("A")!)).toHaveLength(2);
+  expect(outlines.size).toBe(1);
+});
+
+test("zooming frames the chosen hexes with padding, at least a few hexes across, inside the whole map", () => {
+  const { geometry, at, radius } = place("odd-r", grid({ qs: range(0, 29), rs: range(-39, 0) }));
+  const block = grid({ qs: range(10, 19), rs: range(-30, -21) }).map((h) => h.key);
+  const view = zoomViewBox({ geometry, keys: block })!;
+  for (const key of block) {
+    const c = at(key);
+    expect(c.x - radius).toBeGreaterThanOrEqual(view.x);
+    expect(c.y - radius).toBeGreaterThanOrEqual(view.y);
+    expect(c.x + radius).toBeLessThanOrEqual(view.x + view.width);
+    expect(c.y + radius).toBeLessThanOrEqual(view.y + view.height);
+  }
+  // Much closer than the whole map: about ten hexes of thirty across.
+  expect(view.width).toBeLessThan(geometry.width / 2);
+
+  // One hex in a corner: grown to a readable few hexes, and not past the map's edge.
+  const corner = zoomViewBox({ geometry, keys: ["Q0R0"] })!;
+  expect(corner.x).toBe(0);
+  expect(corner.y).toBe(0);
+  expect(corner.width).toBeGreaterThan(6 * Math.sqrt(3) * radius);
+  expect(corner.width).toBeLessThan(geometry.width);
+  expect(zoomViewBox({ geometry, keys: ["nowhere"] })).toBeNull();
+  expect(parseViewBox("1.5 2 300 400.5")).toEqual({ x: 1.5, y: 2, width: 300, height: 400.5 });
+});
+
+test("a view of the map keeps its filters, zoom and seat in the address, in the forms' order", () => {
+  expect(mapPath({})).toBe("/map");
+  expect(mapPath({ seat: "bryngor", party: "PP90", region: "wales", status: "declined" })).toBe(
+    "/map?party=PP90&status=declined&region=wales&seat=bryngor",
+  );
 });

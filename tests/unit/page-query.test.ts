@@ -7,6 +7,7 @@ import {
   parseBoardQuery,
   parseCandidatePageQuery,
   parseMapQuery,
+  parseMapTooltipsQuery,
   parseThankYouQuery,
   readPostcodeParam,
 } from "~/utils/page-query";
@@ -24,9 +25,14 @@ const sample: Record<string, string> = {
   page: "2",
 };
 
-function readsExactlyTheDeclared(path: string, parse: (params: URLSearchParams) => unknown) {
+function readsExactlyTheDeclared(
+  path: string,
+  parse: (params: URLSearchParams) => unknown,
+  overrides: Record<string, string> = {},
+) {
   const declared = pageQueryParams(path)!;
-  const full = new URLSearchParams(declared.map((name) => [name, sample[name]!]));
+  const values = { ...sample, ...overrides };
+  const full = new URLSearchParams(declared.map((name) => [name, values[name]!]));
   // Each declared parameter changes what the page shows.
   for (const name of declared) {
     const without = new URLSearchParams(full);
@@ -45,7 +51,21 @@ test("the board's parser reads exactly the parameters declared for /board", () =
 });
 
 test("the map's parser reads exactly the parameters declared for /map", () => {
-  readsExactlyTheDeclared("/map", parseMapQuery);
+  // The map zooms and rings by slug, and has a find box.
+  readsExactlyTheDeclared("/map", parseMapQuery, { region: "wales", seat: "bryngor", find: "SW1A 1AA" });
+});
+
+test("the map's tooltips' data reads the party alone", () => {
+  readsExactlyTheDeclared("/map/tooltips.json", parseMapTooltipsQuery);
+  expect(pageQueryParams("/map/tooltips.json")).toEqual(["party"]);
+});
+
+test("the map's zoom and seat are slugs or nothing", () => {
+  const parse = (query: string) => parseMapQuery(new URLSearchParams(query));
+  expect(parse("region=north-east&seat=bryngor")).toMatchObject({ region: "north-east", seat: "bryngor" });
+  expect(parse("region=North%20East&seat=%3Cscript%3E")).toMatchObject({ region: undefined, seat: undefined });
+  expect(parse("find=%20SW1A%201AA%20").find).toBe(" SW1A 1AA ");
+  expect(parse("").find).toBeUndefined();
 });
 
 test("the cache key keeps only declared parameters, sorted, and says when it dropped some", () => {
