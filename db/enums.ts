@@ -58,7 +58,6 @@ export const consentPurposes = ["send-ask", "public-list", "updates"] as const;
 export type ConsentPurpose = (typeof consentPurposes)[number];
 
 export const consentActions = ["given", "withdrawn"] as const;
-export type ConsentAction = (typeof consentActions)[number];
 
 // How a consent was given or withdrawn: on the ask form, on the "manage my
 // data" page, by a mail client's one-click unsubscribe (RFC 8058), or by staff
