@@ -42,6 +42,29 @@ export const mailKinds = [
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
+// The mails whose recipient is a supporter: each carries a link to manage
+// their data and List-Unsubscribe headers (app/models/supporter-link.server.ts).
+export const supporterMailKinds = [
+  "ask-confirmation",
+  "ask-already",
+  "ask-reminder",
+  "candidate-signed",
+  "ask-not-sent",
+] as const satisfies readonly MailKind[];
+
+// What a supporter consents to on the ask form: that we send the ask, show
+// them on the public list, and email them campaign updates.
+export const consentPurposes = ["send-ask", "public-list", "updates"] as const;
+export type ConsentPurpose = (typeof consentPurposes)[number];
+
+export const consentActions = ["given", "withdrawn"] as const;
+
+// How a consent was given or withdrawn: on the ask form, on the "manage my
+// data" page, by a mail client's one-click unsubscribe (RFC 8058), or by staff
+// acting on the person's request.
+export const consentMethods = ["ask-form", "manage-page", "one-click", "staff"] as const;
+export type ConsentMethod = (typeof consentMethods)[number];
+
 // held: written for an ask in the review queue, sent only if it is released;
 // cancelled: stopped by staff before it went.
 export const outboxStatuses = ["queued", "sending", "sent", "failed", "held", "cancelled"] as const;

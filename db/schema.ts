@@ -21,6 +21,9 @@ import {
   staffRoles,
   supporterExportScopes,
   candidacyStatuses,
+  consentActions,
+  consentMethods,
+  consentPurposes,
   hexLayoutKinds,
   importJobActions,
   importJobStatuses,
@@ -486,6 +489,9 @@ export const outbox = sqliteTable(
     sentAt: text("sent_at"),
     askId: integer("ask_id").references(() => asks.id, { onDelete: "set null" }),
     candidacyId: integer("candidacy_id").references(() => candidacies.id),
+    // A supporter's mail: the one-click unsubscribe URL (with its token) for
+    // the List-Unsubscribe header. Like the body's links, cleared once sent.
+    listUnsubscribe: text("list_unsubscribe"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -524,6 +530,64 @@ export const suppressions = sqliteTable("suppressions", {
   emailHash: text("email_hash").primaryKey(),
   createdAt: createdAt(),
 });
+
+// Every wording a consent on the ask form has had. Saving a changed wording
+// adds a version; a version's words never change (a trigger refuses UPDATE),
+// so each consent record shows exactly what the person was shown.
+export const consentTexts = sqliteTable(
+  "consent_texts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    purpose: text("purpose", { enum: consentPurposes }).notNull(),
+    version: integer("version").notNull(),
+    wording: text("wording").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("consent_texts_purpose_version_unique").on(t.purpose, t.version)],
+);
+
+// Each consent a supporter gave or withdrew, with the wording (by version),
+// when and how. Append-only (a trigger refuses UPDATE); an erasure deletes
+// the person's records. asks.show_on_public_list and asks.wants_updates hold
+// the current state that pages and mails read; these are the evidence of it.
+export const consentRecords = sqliteTable(
+  "consent_records",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    askId: integer("ask_id")
+      .notNull()
+      .references(() => asks.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: consentPurposes }).notNull(),
+    consentTextId: integer("consent_text_id")
+      .notNull()
+      .references(() => consentTexts.id),
+    action: text("action", { enum: consentActions }).notNull(),
+    method: text("method", { enum: consentMethods }).notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("consent_records_ask_idx").on(t.askId, t.purpose, t.id)],
+);
+
+// The links in supporters' mails to manage their data and to unsubscribe
+// (List-Unsubscribe). One per mail, for the ask the mail is about; the page
+// acts for everyone with that ask's email (all their asks). Only the token's
+// SHA-256 is kept. Deleted with the ask, or when the person is erased.
+export const supporterLinks = sqliteTable(
+  "supporter_links",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    askId: integer("ask_id")
+      .notNull()
+      .references(() => asks.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("supporter_links_token_hash_unique").on(t.tokenHash),
+    index("supporter_links_ask_idx").on(t.askId),
+  ],
+);
 
 // Fixed-window counters for abuse limits, keyed by what is limited (a hashed
 // IP address, an email) and the window.

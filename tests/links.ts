@@ -1,7 +1,7 @@
 // The tokens in mailed links: 32 random bytes, base64url, so 43 characters.
 const token = "[A-Za-z0-9_-]{43}";
 
-export type LinkPath = "asks/confirm" | "pledge/sign";
+export type LinkPath = "asks/confirm" | "pledge/sign" | "your-data";
 
 /** The whole link (scheme, host, path and token) to `path` in a mail's text, or a failure that shows the text. */
 export function linkIn(text: string, path: LinkPath): string {

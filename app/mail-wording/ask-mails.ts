@@ -96,6 +96,7 @@ export function confirmAskMail({
   confirmUrl,
   expiresOn,
   publicUrl,
+  manageUrl,
   reminder,
 }: {
   campaign: Campaign;
@@ -105,6 +106,8 @@ export function confirmAskMail({
   confirmUrl: string;
   expiresOn: string;
   publicUrl: string;
+  /** The supporter's own "manage my data" link. */
+  manageUrl: string;
   reminder: boolean;
 }): Mail {
   return {
@@ -117,7 +120,7 @@ export function confirmAskMail({
         ? `This link replaces the one in our earlier email. It works once, until ${expiresOn}.`
         : `The link works once, until ${expiresOn}.`,
       `If this was not you, ignore this email: nothing will be sent, and we will delete these details by ${expiresOn}.`,
-      footer(campaign, publicUrl),
+      footer(campaign, publicUrl, manageUrl),
     ].join("\n\n"),
   };
 }
@@ -129,6 +132,7 @@ export function alreadyAskedMail({
   confirmed,
   expiresOn,
   publicUrl,
+  manageUrl,
 }: {
   campaign: Campaign;
   supporterName: string;
@@ -136,6 +140,8 @@ export function alreadyAskedMail({
   confirmed: boolean;
   expiresOn: string | null;
   publicUrl: string;
+  /** The supporter's own "manage my data" link. */
+  manageUrl: string;
 }): Mail {
   return {
     subject: `You have already asked your candidates`,
@@ -146,7 +152,7 @@ export function alreadyAskedMail({
         ? `Your ask was confirmed and sent on ${askedOn}. Thank you.`
         : `You started an ask on ${askedOn} that is waiting for you to confirm it. Look for our email from that day${expiresOn ? `; its link works until ${expiresOn}` : ""}.`,
       `If this was not you, you do not need to do anything.`,
-      footer(campaign, publicUrl),
+      footer(campaign, publicUrl, manageUrl),
     ].join("\n\n"),
   };
 }
@@ -161,11 +167,14 @@ export function askNotSentMail({
   supporterName,
   constituencyName,
   publicUrl,
+  manageUrl,
 }: {
   campaign: Campaign;
   supporterName: string;
   constituencyName: string;
   publicUrl: string;
+  /** The supporter's own "manage my data" link. */
+  manageUrl: string;
 }): Mail {
   return {
     subject: `Your message to candidates in ${constituencyName} was not sent`,
@@ -174,7 +183,7 @@ export function askNotSentMail({
       `Thank you for confirming your message to candidates in ${constituencyName}. We check messages before they go to candidates, and we have not sent this one.`,
       `Nothing about it will appear on our public pages.`,
       `If you think this is a mistake, reply to this email and a member of the ${campaign.name} team will look at it.`,
-      footer(campaign, publicUrl),
+      footer(campaign, publicUrl, manageUrl),
     ].join("\n\n"),
   };
 }

@@ -7,5 +7,17 @@ export type Mail = { subject: string; textBody: string };
 // repeated here and tests/unit/mail-privacy-link.test.ts checks the two agree.
 const privacyPath = "/privacy";
 
-export const footer = (campaign: { name: string }, publicUrl: string) =>
-  `--\n${campaign.name}\n${publicUrl}\nHow we use your data: ${publicUrl}${privacyPath}`;
+/**
+ * The signature of every mail. A supporter's mail passes its "manage my data"
+ * link (their own, with a token), so every one of them says how to stop
+ * updates, leave the public list or be deleted; candidates' mails have none.
+ */
+export function footer(campaign: { name: string }, publicUrl: string, manageUrl?: string) {
+  return [
+    "--",
+    campaign.name,
+    publicUrl,
+    `How we use your data: ${publicUrl}${privacyPath}`,
+    ...(manageUrl ? [`Stop updates, leave the public list or delete your data: ${manageUrl}`] : []),
+  ].join("\n");
+}

@@ -81,6 +81,7 @@ export function candidateSignedNoticeMail({
   pointCount,
   candidatePageUrl,
   publicUrl,
+  manageUrl,
 }: {
   campaign: Campaign;
   supporterName: string;
@@ -92,6 +93,8 @@ export function candidateSignedNoticeMail({
   pointCount: number;
   candidatePageUrl: string;
   publicUrl: string;
+  /** The supporter's own "manage my data" link. */
+  manageUrl: string;
 }): Mail {
   const what = signedEveryPoint ? "the pledge" : `${signedCount} of the ${pointCount} points of the pledge`;
   return {
@@ -103,8 +106,8 @@ export function candidateSignedNoticeMail({
       `Hello ${supporterName},`,
       `You asked ${candidateName}, a candidate in ${constituencyName}, to sign the ${campaign.name} pledge. They have signed ${what}.`,
       `See their answers:\n${candidatePageUrl}`,
-      `You are getting this because you asked for campaign updates. We will not email you about this candidate again.`,
-      footer(campaign, publicUrl),
+      `You are getting this because you asked for campaign updates. We will not email you about this candidate again. To stop all campaign updates, use the link below.`,
+      footer(campaign, publicUrl, manageUrl),
     ].join("\n\n"),
   };
 }

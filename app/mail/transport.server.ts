@@ -25,6 +25,8 @@ export type ComposedMail = {
   messageId: string;
   /** The Date header: when the mail was queued, so a resend is byte for byte the first attempt. */
   date: Date;
+  /** A supporter's mail: the one-click unsubscribe URL its List-Unsubscribe headers carry. */
+  listUnsubscribe: string | null;
 };
 
 export type MailTransport = {
@@ -122,7 +124,18 @@ function toNodemailer(mail: ComposedMail) {
     // the same bytes, and a receiver that deduplicates sees one message.
     date: mail.date,
     envelope: { from: mail.from.address, to: [mail.to.address] },
+    headers: mail.listUnsubscribe ? listUnsubscribeHeaders(mail.listUnsubscribe) : {},
   };
+}
+
+/**
+ * The headers that let a mail client offer "unsubscribe" on a supporter's
+ * mail: RFC 2369's List-Unsubscribe with our HTTPS link only (no mailto: no
+ * one reads a mailbox for it), and RFC 8058's List-Unsubscribe-Post, which
+ * says a POST of that body to the link unsubscribes in one click, no page needed.
+ */
+export function listUnsubscribeHeaders(url: string) {
+  return { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
 }
 
 const globalForMail = globalThis as unknown as { pledgeMailTransport?: MailTransport };
@@ -194,6 +207,9 @@ export function composeMail({
   if (!isSendableAddress(sender.address))
     return { invalid: "The campaign's From address is not a valid email address." };
   if (!/^<[^\s<>]+@[^\s<>]+>$/.test(message.messageId)) return { invalid: "The Message-ID is malformed." };
+  // The URL goes into a header between angle brackets: nothing in it may end the line or the brackets.
+  if (message.listUnsubscribe !== null && !/^https?:\/\/[^\s<>"]+$/.test(message.listUnsubscribe))
+    return { invalid: "The List-Unsubscribe URL is malformed." };
   return {
     outboxId: message.id,
     from: { name: headerText(sender.name), address: sender.address },
@@ -203,6 +219,7 @@ export function composeMail({
     text: cleanBody(message.textBody),
     messageId: message.messageId,
     date: new Date(message.createdAt),
+    listUnsubscribe: message.listUnsubscribe,
   };
 }
 

@@ -12,6 +12,8 @@ import { askEmailKey, enforceRateLimits, rateLimitPolicy } from "~/models/rate-l
 import { holdReasonsFor, reviewRulesOf } from "~/models/review.server";
 import { issueSigningLink } from "~/models/signing-link.server";
 import { isSuppressed } from "~/models/suppression.server";
+import { currentConsentTextIds, recordConsentsGiven, type ConsentTextIds } from "~/models/consent.server";
+import { issueSupporterLink } from "~/models/supporter-link.server";
 import { alreadyAskedMail, candidateAskMail, confirmAskMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -33,6 +35,11 @@ export type NewAsk = {
   showOnPublicList: boolean;
   wantsUpdates: boolean;
   candidacyIds: number[];
+  /**
+   * The consent wordings the form showed, by version (findShownConsentTexts
+   * checked them). Absent: the current ones, for a caller that shows none.
+   */
+  consentTextIds?: ConsentTextIds;
 };
 
 function prepareAskableCandidates() {
@@ -75,6 +82,7 @@ function prepareSubmitQueries() {
   return {
     existing: db
       .select({
+        id: asks.id,
         status: asks.status,
         createdAt: asks.createdAt,
         confirmedAt: asks.confirmedAt,
@@ -120,6 +128,8 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     submitQueries ??= prepareSubmitQueries();
     const existing = submitQueries.existing.get({ electionId: campaign.electionId, email });
     if (existing) {
+      // The link is for the ask they already made: the mail goes to its address.
+      const link = issueSupporterLink({ askId: existing.id, now });
       const mail = alreadyAskedMail({
         campaign,
         supporterName: ask.name,
@@ -127,6 +137,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         confirmed: existing.status === "confirmed",
         expiresOn: existing.tokenExpiresAt ? shortDate(existing.tokenExpiresAt) : null,
         publicUrl: env.PUBLIC_URL,
+        manageUrl: link.manageUrl,
       });
       enqueueMail({
         kind: "ask-already",
@@ -134,6 +145,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         toName: ask.name,
         replyTo: null,
         ...mail,
+        listUnsubscribe: link.listUnsubscribe,
         askId: null,
         candidacyId: null,
         now,
@@ -165,6 +177,10 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     // the review queue's volume rules and address blocks leave it alone.
     const sayNothing = isLoopbackAddress(clientIp) || clientIp === "unknown";
     const network = sayNothing ? null : networkOf(clientIp);
+    // Someone erased at their request, who asked not to be signed up again,
+    // can still ask; they just get no updates. The form says nothing of
+    // it: saying so would tell anyone typing an address that it was erased.
+    const wantsUpdates = ask.wantsUpdates && !isSuppressed({ email });
     const inserted = db
       .insert(asks)
       .values({
@@ -176,10 +192,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         personalMessage: ask.personalMessage,
         wordingId: ask.wordingId,
         showOnPublicList: ask.showOnPublicList,
-        // Someone erased at their request, who asked not to be signed up again,
-        // can still ask; they just get no updates. The form says nothing of
-        // it: saying so would tell anyone typing an address that it was erased.
-        wantsUpdates: ask.wantsUpdates && !isSuppressed({ email }),
+        wantsUpdates,
         status: "pending",
         tokenHash: hash,
         tokenExpiresAt: expiresAt.toISOString(),
@@ -196,6 +209,19 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     db.insert(askRecipients)
       .values(candidates.map((c) => ({ askId: inserted.id, candidacyId: c.id })))
       .run();
+    // Each consent with the wording shown; they go with the ask if it is never confirmed.
+    const textIds = ask.consentTextIds ?? currentConsentTextIds();
+    recordConsentsGiven({
+      askId: inserted.id,
+      given: [
+        { purpose: "send-ask", consentTextId: textIds["send-ask"] },
+        ...(ask.showOnPublicList ? [{ purpose: "public-list" as const, consentTextId: textIds["public-list"] }] : []),
+        ...(wantsUpdates ? [{ purpose: "updates" as const, consentTextId: textIds.updates }] : []),
+      ],
+      method: "ask-form",
+      now,
+    });
+    const link = issueSupporterLink({ askId: inserted.id, now });
     const mail = confirmAskMail({
       campaign,
       supporterName: ask.name,
@@ -204,6 +230,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       confirmUrl: publicUrl(paths.confirmAsk(token)),
       expiresOn: shortDate(expiresAt.toISOString()),
       publicUrl: env.PUBLIC_URL,
+      manageUrl: link.manageUrl,
       reminder: false,
     });
     enqueueMail({
@@ -212,6 +239,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       toName: ask.name,
       replyTo: null,
       ...mail,
+      listUnsubscribe: link.listUnsubscribe,
       askId: inserted.id,
       candidacyId: null,
       now,

@@ -8,7 +8,7 @@
 // the old bytes, and a WAL checkpoint moves them out of the -wal file.
 import { and, eq, inArray, isNull, lte, not, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { outboxAboutPerson } from "~/models/outbox.server";
-import { askRecipients, asks, mailbox, outbox, rateLimits } from "#db/schema";
+import { askRecipients, asks, mailbox, outbox, rateLimits, supporterLinks } from "#db/schema";
 import { writeTransaction } from "#db/index";
 import type { OutboxStatus } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
@@ -16,6 +16,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { askEmailKey } from "~/models/rate-limit.server";
 import { emailKeyHash } from "~/models/client-hash.server";
 import { suppressPerson } from "~/models/suppression.server";
+import { deleteConsentRecords } from "~/models/consent.server";
 import { digestSupporterLine, erasedDigestLine } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
 import { addDays, startOfLondonDay } from "~/utils/london-day";
@@ -34,6 +35,8 @@ export type ErasureCounts = {
   mailboxCopies: number;
   /** Rate-limit counters derived from the address, deleted. */
   rateLimitKeys: number;
+  /** Consent records of the erased asks, deleted (the wordings, in consent_texts, stay). */
+  consentRecords: number;
 };
 
 // Nothing of these has left yet. "sending" is included: that attempt may still
@@ -131,6 +134,10 @@ function scrubPerson({
     messageFingerprint: null,
   };
   if (trimmed.length > 0) db.update(asks).set(notPersonal).where(inArray(asks.id, trimmed)).run();
+  // A kept contact keeps the records of the consents their updates rest on,
+  // and their links to stop them; an erased ask keeps neither.
+  const consentRecords = deleteConsentRecords({ askIds: erased });
+  if (erased.length > 0) db.delete(supporterLinks).where(inArray(supporterLinks.askId, erased)).run();
   if (erased.length > 0)
     db.update(asks)
       .set({
@@ -156,6 +163,7 @@ function scrubPerson({
     mailsCleared: toClear.length + digests.ids.length,
     mailboxCopies,
     rateLimitKeys,
+    consentRecords,
   };
 }
 

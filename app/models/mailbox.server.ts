@@ -57,7 +57,7 @@ export function listMailboxMessages({ limit = 200 }: { limit?: number } = {}) {
 }
 
 export function findMailboxMessage({ id }: { id: number }) {
-  return db
+  const message = db
     .select({
       id: mailbox.id,
       messageId: mailbox.messageId,
@@ -72,6 +72,20 @@ export function findMailboxMessage({ id }: { id: number }) {
     .from(mailbox)
     .where(eq(mailbox.id, id))
     .get();
+  if (!message) return undefined;
+  return {
+    ...message,
+    listUnsubscribe: headerOf(message.raw, "List-Unsubscribe"),
+    listUnsubscribePost: headerOf(message.raw, "List-Unsubscribe-Post"),
+  };
+}
+
+/** One header of a raw message, unfolded, or null: the page shows what a mail client would act on. */
+function headerOf(raw: string, name: string) {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? "";
+  const unfolded = head.replace(/\r?\n[ \t]+/g, " ");
+  const line = unfolded.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line ? line.slice(name.length + 1).trim() : null;
 }
 
 /**

@@ -37,6 +37,8 @@ export type OutboxMessage = {
   replyTo: string | null;
   subject: string;
   textBody: string;
+  /** A supporter's mail: the one-click unsubscribe URL for List-Unsubscribe. */
+  listUnsubscribe: string | null;
   messageId: string;
   attempts: number;
   /** When the mail was queued: its Date header, the same on every attempt. */
@@ -53,6 +55,7 @@ function prepareEnqueue() {
       replyTo: sql.placeholder("replyTo"),
       subject: sql.placeholder("subject"),
       textBody: sql.placeholder("textBody"),
+      listUnsubscribe: sql.placeholder("listUnsubscribe"),
       messageId: sql.placeholder("messageId"),
       status: sql.placeholder("status"),
       attempts: 0,
@@ -78,6 +81,7 @@ export function enqueueMail({
   replyTo = null,
   subject,
   textBody,
+  listUnsubscribe = null,
   askId = null,
   candidacyId = null,
   status = "queued",
@@ -89,6 +93,8 @@ export function enqueueMail({
   replyTo?: string | null;
   subject: string;
   textBody: string;
+  /** For a supporter's mail (supporterMailKinds): their one-click unsubscribe URL (issueSupporterLink). */
+  listUnsubscribe?: string | null;
   askId?: number | null;
   candidacyId?: number | null;
   /** "held": written now, sent only once a person releases it (the review queue). */
@@ -106,6 +112,7 @@ export function enqueueMail({
     replyTo,
     subject,
     textBody,
+    listUnsubscribe,
     messageId,
     at,
     askId,
@@ -162,6 +169,7 @@ export function claimDueMail({
         replyTo: outbox.replyTo,
         subject: outbox.subject,
         textBody: outbox.textBody,
+        listUnsubscribe: outbox.listUnsubscribe,
         messageId: outbox.messageId,
         attempts: outbox.attempts,
         createdAt: outbox.createdAt,
@@ -180,8 +188,10 @@ export function markSent({ id, now }: { id: number; now: Date }) {
         sentAt: now.toISOString(),
         lastError: null,
         // Link tokens are otherwise kept only as hashes; the queued mail was
-        // their one plain copy, needed until it went. Once sent, strike it out.
+        // their one plain copy, needed until it went. Once sent, strike it out
+        // of the body and drop the List-Unsubscribe URL that carries one too.
         textBody: redactLinkTokens(row?.textBody ?? ""),
+        listUnsubscribe: null,
       })
       .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
       .run();

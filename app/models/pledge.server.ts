@@ -18,6 +18,7 @@ import { recordAudit } from "~/models/audit.server";
 import { findCampaign, requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { candidacyPledge } from "~/models/pledge-status.server";
+import { issueSupporterLink } from "~/models/supporter-link.server";
 import { candidateSignedNoticeMail, pledgeRecordedMail } from "~/mail-wording/pledge-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -371,6 +372,7 @@ function notifySupporters({
     )
     .all();
   for (const supporter of waiting) {
+    const link = issueSupporterLink({ askId: supporter.askId, now });
     const mail = candidateSignedNoticeMail({
       campaign,
       supporterName: supporter.name,
@@ -381,12 +383,14 @@ function notifySupporters({
       pointCount,
       candidatePageUrl: pageUrl,
       publicUrl: env.PUBLIC_URL,
+      manageUrl: link.manageUrl,
     });
     enqueueMail({
       kind: "candidate-signed",
       toAddress: supporter.email,
       toName: supporter.name,
       ...mail,
+      listUnsubscribe: link.listUnsubscribe,
       askId: supporter.askId,
       now,
     });

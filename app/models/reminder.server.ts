@@ -5,6 +5,7 @@ import { writeTransaction } from "#db/index";
 import { findCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { askEmailKey, hitRateLimit, rateLimitPolicy } from "~/models/rate-limit.server";
+import { issueSupporterLink } from "~/models/supporter-link.server";
 import { confirmAskMail } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
 import { env, publicUrl } from "~/utils/env.server";
@@ -48,6 +49,7 @@ export function sendDueReminders({ now }: { now: Date }) {
         .where(eq(askRecipients.askId, ask.id))
         .all()
         .map((c) => c.name);
+      const link = issueSupporterLink({ askId: ask.id, now });
       const mail = confirmAskMail({
         campaign,
         supporterName: ask.name,
@@ -56,6 +58,7 @@ export function sendDueReminders({ now }: { now: Date }) {
         confirmUrl: publicUrl(paths.confirmAsk(token)),
         expiresOn: shortDate(ask.tokenExpiresAt ?? now.toISOString()),
         publicUrl: env.PUBLIC_URL,
+        manageUrl: link.manageUrl,
         reminder: true,
       });
       enqueueMail({
@@ -64,6 +67,7 @@ export function sendDueReminders({ now }: { now: Date }) {
         toName: ask.name,
         replyTo: null,
         ...mail,
+        listUnsubscribe: link.listUnsubscribe,
         askId: ask.id,
         candidacyId: null,
         now,

@@ -14,6 +14,7 @@ import { recordAudit } from "~/models/audit.server";
 import { blockListMatches } from "~/models/block-list.server";
 import { recordSettingsVersion, requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
+import { issueSupporterLink } from "~/models/supporter-link.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { HOUR } from "~/utils/time";
@@ -189,6 +190,7 @@ export function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: R
       .from(constituencies)
       .where(eq(constituencies.gssCode, ask.constituencyCode))
       .get();
+    const link = issueSupporterLink({ askId, now });
     enqueueMail({
       kind: "ask-not-sent",
       toAddress: ask.email,
@@ -199,7 +201,9 @@ export function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: R
         supporterName: ask.name,
         constituencyName: constituency?.name ?? "",
         publicUrl: env.PUBLIC_URL,
+        manageUrl: link.manageUrl,
       }),
+      listUnsubscribe: link.listUnsubscribe,
       askId,
       now,
     });

@@ -20,6 +20,8 @@ import { recordAudit } from "~/models/audit.server";
 import { askEmailKey } from "~/models/rate-limit.server";
 import { emailKeyHash } from "~/models/client-hash.server";
 import { isSuppressed } from "~/models/suppression.server";
+import { listConsentRecords } from "~/models/consent.server";
+import { consentVersionName } from "~/utils/consent";
 import { digestSupporterLine } from "~/mail-wording/ask-mails";
 import { db } from "~/utils/db.server";
 import { londonDay } from "~/utils/london-day";
@@ -178,9 +180,16 @@ function collectPersonData({ email }: { email: string }) {
     .orderBy(asc(auditLog.id))
     .all();
 
+  // Each consent given or withdrawn, with the words the person was shown.
+  const consents = listConsentRecords({ askIds }).map(({ version, ...r }) => ({
+    ...r,
+    version: consentVersionName({ purpose: r.purpose, version }),
+  }));
+
   return {
     email: address,
     asks: theirAsks.map((a) => ({ ...a, recipients: recipients.filter((r) => r.askId === a.id) })),
+    consents,
     mails,
     digests,
     mailboxCopies,

@@ -1,14 +1,15 @@
 // The download of supporters who ticked "email me campaign updates", for the
-// campaign's mailing list. Each row carries the consent wording they were
-// shown and when they gave it, so the list can show where every address came
-// from. Each download is recorded (where "new since the last export" starts)
+// campaign's mailing list. Each row carries, from their consent record, the
+// wording they were shown (and its version) and when they gave it, so the
+// list can show where every address came from. Each download is recorded (where "new since the last export" starts)
 // and audited by count only: the audit log never holds a supporter's name or email.
 import { and, asc, count, desc, eq, gt, sql } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
-import { asks, constituencies, supporterExports } from "#db/schema";
+import { asks, consentRecords, consentTexts, constituencies, supporterExports } from "#db/schema";
 import type { supporterExportScopes } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
-import { updatesConsent } from "~/utils/consent";
+import { newestUpdatesConsentId } from "~/models/consent.server";
+import { consentVersionName } from "~/utils/consent";
 import { toCsv } from "~/utils/csv";
 import { db } from "~/utils/db.server";
 import { londonDay } from "~/utils/london-day";
@@ -93,9 +94,15 @@ export function exportSupporters({
         constituency: constituencies.name,
         confirmedAt: asks.confirmedAt,
         joinedAt,
+        consentWording: consentTexts.wording,
+        consentVersion: consentTexts.version,
+        consentedAt: consentRecords.at,
       })
       .from(asks)
       .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      // The newest "given" record: an ask opted in now has one (withdrawing clears wants_updates).
+      .leftJoin(consentRecords, eq(consentRecords.id, newestUpdatesConsentId))
+      .leftJoin(consentTexts, eq(consentTexts.id, consentRecords.consentTextId))
       .where(optedInSince({ since }))
       .orderBy(asc(joinedAt), asc(asks.id))
       .all();
@@ -118,10 +125,11 @@ export function exportSupporters({
         postcode: s.postcode,
         constituency: s.constituency,
         asked_on: s.confirmedAt,
-        consent_wording: updatesConsent.wording,
-        consent_version: updatesConsent.version,
-        // Consent is given by confirming the ask the box was ticked on.
-        consented_at: s.confirmedAt,
+        // Given on the ask form, when it was submitted; confirming it (asked_on) proved the address.
+        consent_wording: s.consentWording ?? "",
+        consent_version:
+          s.consentVersion === null ? "" : consentVersionName({ purpose: "updates", version: s.consentVersion }),
+        consented_at: s.consentedAt ?? "",
       })),
     );
     const day = londonDay(now);

@@ -6,10 +6,10 @@ import { ChoiceGroup, TextArea, TextField } from "~/components/field";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { listAskableCandidates, submitAsk } from "~/models/ask.server";
 import { findCampaign } from "~/models/campaign.server";
+import { currentConsentTexts, findShownConsentTexts } from "~/models/consent.server";
 import { findConstituencyBySlug } from "~/models/constituency.server";
 import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { commitWithOthers } from "~/utils/db.server";
-import { updatesConsent } from "~/utils/consent";
 import { checkFormStamp, issueFormStamp } from "~/utils/form-stamp.server";
 import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { emailAddress, personName } from "~/utils/fields";
@@ -45,14 +45,27 @@ function load(slug: string | undefined) {
   // Candidates who have signed every point are thanked, not asked again.
   const candidates = standing.filter((c) => !c.signedEveryPoint);
   const signed = standing.filter((c) => c.signedEveryPoint);
-  return { constituency, campaign, candidates, signed };
+  // The consent wordings as they are now: the form shows these and carries
+  // their ids, so the ask records the versions the person actually read.
+  const consents = currentConsentTexts();
+  return { constituency, campaign, candidates, signed, consents };
+}
+
+/** What the page needs of each consent: its wording and the id of that version. */
+function shownConsents(consents: ReturnType<typeof currentConsentTexts>) {
+  const shown = (purpose: keyof typeof consents) => ({
+    id: String(consents[purpose].id),
+    wording: consents[purpose].wording,
+  });
+  return { sendAsk: shown("send-ask"), publicList: shown("public-list"), updates: shown("updates") };
 }
 
 export function loader({ params, request }: LoaderFunctionArgs) {
-  const { constituency, campaign, candidates, signed } = load(params.slug);
+  const { constituency, campaign, candidates, signed, consents } = load(params.slug);
   const { postcode } = readPostcodeParam(new URL(request.url).searchParams);
   return {
     constituency,
+    consents: shownConsents(consents),
     points: campaign.points,
     wordingVariants: campaign.wordingVariants,
     messagePrompts: campaign.messagePrompts,
@@ -78,6 +91,9 @@ type Values = {
   personalMessage: string;
   showOnPublicList: boolean;
   wantsUpdates: boolean;
+  /** The versions of the two choices' wordings the form showed (consent_texts ids). */
+  publicListTextId: string;
+  updatesTextId: string;
 };
 
 const emptyValues: Values = {
@@ -89,6 +105,8 @@ const emptyValues: Values = {
   personalMessage: "",
   showOnPublicList: false,
   wantsUpdates: false,
+  publicListTextId: "",
+  updatesTextId: "",
 };
 
 function readValues(form: FormData): Values {
@@ -102,6 +120,8 @@ function readValues(form: FormData): Values {
     personalMessage: text("personalMessage").trim().replace(/\r\n?/g, "\n"),
     showOnPublicList: form.get("showOnPublicList") === "yes",
     wantsUpdates: form.get("wantsUpdates") === "yes",
+    publicListTextId: text("publicListTextId"),
+    updatesTextId: text("updatesTextId"),
   };
 }
 
@@ -151,7 +171,7 @@ function cachedAskSchema(choices: { candidateIds: number[]; wordingIds: string[]
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const { constituency, campaign, candidates } = load(params.slug);
+  const { constituency, campaign, candidates, consents } = load(params.slug);
   const form = await request.formData();
   const values = readValues(form);
   const checkYourEmail = withQuery(paths.checkYourEmail, { constituency: constituency.slug });
@@ -201,6 +221,22 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   // person whose browser filled it gets through on the second press.
   const heldBack = intent === "send" && (String(form.get(TRAP_FIELD) ?? "") !== "" || stamp.verdict !== "ok");
 
+  // Which wordings the person read: the two choices' from the form, the
+  // send wording from the preview. Any real version is recorded as shown (one
+  // changed meanwhile was still what they read); a page without them (or
+  // with made-up ones) is shown again, with the wordings as they are now.
+  const shown = findShownConsentTexts({
+    "public-list": Number(values.publicListTextId),
+    updates: Number(values.updatesTextId),
+    "send-ask": intent === "send" ? Number(form.get("sendAskTextId")) : consents["send-ask"].id,
+  });
+  if (!shown) {
+    const errors: FieldErrors = {
+      showOnPublicList: "This page was out of date. Check your choices below, then continue",
+    };
+    return Response.json({ values, errors, preview: null, startedAt: started }, { status: 400 });
+  }
+
   if (intent !== "send" || heldBack) {
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId);
     const first = candidates.find((c) => c.id === ask.candidacyIds[0]);
@@ -234,6 +270,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
           showOnPublicList: ask.showOnPublicList,
           wantsUpdates: ask.wantsUpdates,
           candidacyIds: ask.candidacyIds,
+          consentTextIds: shown,
         },
         clientIp: clientIpOf(context),
         now,
@@ -293,7 +330,10 @@ export default function AskPage() {
         <pre className="mail-preview">{preview.textBody}</pre>
         <Form method="post" noValidate>
           <HiddenValues values={values} startedAt={startedAt} />
+          <input type="hidden" name="sendAskTextId" value={data.consents.sendAsk.id} />
           <Honeypot />
+          <h2 className="heading-m">What pressing Send agrees to</h2>
+          <p>{data.consents.sendAsk.wording}</p>
           <p>
             After you press send we will email you a link. Nothing goes to the candidates until you open it and confirm.
           </p>
@@ -344,6 +384,8 @@ export default function AskPage() {
       ) : (
         <Form method="post" noValidate>
           <input type="hidden" name="startedAt" value={startedAt} />
+          <input type="hidden" name="publicListTextId" value={data.consents.publicList.id} />
+          <input type="hidden" name="updatesTextId" value={data.consents.updates.id} />
           <Honeypot />
           <TextField
             id="name"
@@ -427,11 +469,12 @@ export default function AskPage() {
             name="showOnPublicList"
             type="checkbox"
             legend="Show your support"
+            error={errors.showOnPublicList}
             checked={values.showOnPublicList ? ["yes"] : []}
             options={[
               {
                 value: "yes",
-                label: "Show my first name and the initial of my last name on the public list of supporters",
+                label: data.consents.publicList.wording,
                 hint: "For example, “Rajan N”. We never show your email, postcode or surname.",
               },
             ]}
@@ -442,7 +485,7 @@ export default function AskPage() {
             type="checkbox"
             legend="Campaign updates"
             checked={values.wantsUpdates ? ["yes"] : []}
-            options={[{ value: "yes", label: updatesConsent.wording }]}
+            options={[{ value: "yes", label: data.consents.updates.wording }]}
           />
           {/* A new tab, as GOV.UK advises for a link inside a form: without
               JavaScript, following it here would lose what was typed. */}
@@ -485,6 +528,8 @@ function HiddenValues({ values, startedAt }: { values: Values; startedAt: string
       <input type="hidden" name="personalMessage" value={values.personalMessage} />
       {values.showOnPublicList ? <input type="hidden" name="showOnPublicList" value="yes" /> : null}
       {values.wantsUpdates ? <input type="hidden" name="wantsUpdates" value="yes" /> : null}
+      <input type="hidden" name="publicListTextId" value={values.publicListTextId} />
+      <input type="hidden" name="updatesTextId" value={values.updatesTextId} />
     </>
   );
 }

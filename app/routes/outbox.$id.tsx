@@ -77,6 +77,18 @@ export default function MailboxMessage() {
           <dt>Message-ID</dt>
           <dd className="mailbox-message-id">{message.messageId}</dd>
         </div>
+        {message.listUnsubscribe ? (
+          <div>
+            <dt>List-Unsubscribe</dt>
+            <dd className="mailbox-message-id">{message.listUnsubscribe}</dd>
+          </div>
+        ) : null}
+        {message.listUnsubscribePost ? (
+          <div>
+            <dt>List-Unsubscribe-Post</dt>
+            <dd>{message.listUnsubscribePost}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Delivered</dt>
           <dd>{message.deliveredAt}</dd>

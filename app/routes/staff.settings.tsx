@@ -95,6 +95,10 @@ export default function Settings() {
         public privacy notice and the clean-up that follows it:{" "}
         <Link to={paths.staffSettingsPrivacy}>change the privacy settings</Link>.
       </p>
+      <p>
+        What supporters agree to on the ask form, each change kept as a new version:{" "}
+        <Link to={paths.staffSettingsConsents}>change the consent wordings</Link>.
+      </p>
       <h2 className="heading-l">When an ask is held for review</h2>
       <p>
         A confirmed ask that meets any of these is held in the review queue instead of sent, until an organiser releases

@@ -1,11 +1,10 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/auth/staff-auth.server";
 import { csrfField } from "~/utils/staff-form";
 import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup } from "~/components/field";
 import { countSupportersToExport } from "~/models/supporter-export.server";
-import { updatesConsent } from "~/utils/consent";
 import { errorTitle, type FieldErrors } from "~/utils/forms";
 import { paths } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
@@ -57,8 +56,8 @@ export default function StaffSupporters() {
         <li>their constituency</li>
         <li>the date they confirmed their ask</li>
         <li>
-          the consent wording they were shown (“{updatesConsent.wording}”, version {updatesConsent.version}) and when
-          they gave it
+          the consent wording they were shown, its version and when they gave it, from their consent record (the wording
+          can change: see the <Link to={paths.staffSettingsConsents}>consent wordings</Link>)
         </li>
       </ul>
       <dl className="summary-list">

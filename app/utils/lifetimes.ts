@@ -13,3 +13,9 @@ export const SIGNING_LINK_LIFETIME_MS = 30 * DAY;
 export const CORRECTION_KEPT_AFTER_DECISION_MS = 30 * DAY;
 /** A file uploaded to the import page is kept this long for its second press, then deleted. */
 export const UPLOAD_LIFETIME_MS = DAY;
+/**
+ * A supporter's "manage my data" and unsubscribe link works this long (or
+ * until they are erased). Long, because a mail client may offer its
+ * unsubscribe button on an old mail; every new mail brings a fresh link.
+ */
+export const SUPPORTER_LINK_LIFETIME_MS = 365 * DAY;

@@ -7,7 +7,7 @@ import { format } from "node:util";
 const replacements: [RegExp, string][] = [
   // Token-bearing paths, whatever follows them.
   [
-    /((?:\/|%2F)(?:asks(?:\/|%2F)confirm|pledge(?:\/|%2F)sign)(?:\/|%2F))(?:(?!%2F)[^\s"'`?#&/<>()[\]])+/gi,
+    /((?:\/|%2F)(?:asks(?:\/|%2F)confirm|pledge(?:\/|%2F)sign|your-data)(?:\/|%2F))(?:(?!%2F)[^\s"'`?#&/<>()[\]])+/gi,
     "$1[token]",
   ],
   // Query values that name a person or a place.

@@ -20,6 +20,10 @@ export const paths = {
   thankYou: "/asks/thank-you",
   confirmAsk: (token: string) => `/asks/confirm/${token}`,
   signPledge: (token: string) => `/pledge/sign/${token}`,
+  yourData: (token: string) => `/your-data/${token}`,
+  yourDataDelete: (token: string) => `/your-data/${token}?confirm=delete`,
+  unsubscribe: (token: string) => `/your-data/${token}/unsubscribe`,
+  yourDataDeleted: "/your-data-deleted",
   outbox: "/outbox",
   outboxMessage: (id: number) => `/outbox/${id}`,
   staff: "/staff",
@@ -43,6 +47,7 @@ export const paths = {
   staffSettings: "/staff/settings",
   staffSettingsCampaign: "/staff/settings/campaign",
   staffSettingsPrivacy: "/staff/settings/privacy",
+  staffSettingsConsents: "/staff/settings/consents",
   staffSettingsVersions: "/staff/settings/versions",
   staffSettingsVersion: (id: number) => `/staff/settings/versions/${id}`,
   staffCandidates: "/staff/candidates",
@@ -53,7 +58,12 @@ export const paths = {
 } as const;
 
 /** The paths whose last segment is a secret token (for redaction and referrer rules). */
-export const tokenPathPrefixes = [paths.confirmAsk(""), paths.signPledge(""), paths.staffSetUp("")] as const;
+export const tokenPathPrefixes = [
+  paths.confirmAsk(""),
+  paths.signPledge(""),
+  paths.staffSetUp(""),
+  paths.yourData(""),
+] as const;
 
 /** A path with a query string, leaving out empty values (spaces as %20, as links have always had them). */
 export function withQuery(path: string, query: Record<string, string | undefined | null>) {

@@ -57,9 +57,20 @@ function form(fields: Record<string, string | string[]>) {
   return body;
 }
 
+/** The consent wordings' ids, as the form (and the preview, for sending) carry them from the loader. */
+function shownTextIds() {
+  const { consents } = loader({ request: new Request(url), params: { slug }, context: {} });
+  return {
+    publicListTextId: consents.publicList.id,
+    updatesTextId: consents.updates.id,
+    sendAskTextId: consents.sendAsk.id,
+  };
+}
+
 function validFields(candidateIds: number[], overrides: Record<string, string | string[]> = {}) {
   return {
     startedAt: stampFrom(60_000),
+    ...shownTextIds(),
     "leave-this-blank": "",
     name: "Rajan Nair",
     email: "rajan@example.org",

@@ -6,10 +6,13 @@ import type { AddressObject } from "mailparser";
 import { afterEach, expect, test } from "vitest";
 import { writeTransaction } from "#db/index";
 import { outbox } from "#db/schema";
+import { submitAsk } from "~/models/ask.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { db } from "~/utils/db.server";
 import { createMailTransport, type MailTransport } from "~/mail/transport.server";
 import { drainOutbox } from "~/mail/worker.server";
+import { outboxRows } from "../db";
+import { buildAsk, insertCampaign, insertCandidacy, insertConstituency } from "../factories";
 import { findClosedPort, saveTestCampaign, startTestMailServer, type TestMailServer } from "../mail-server";
 
 const now = new Date("2024-06-10T12:00:00.000Z");
@@ -197,4 +200,45 @@ test("a drain sends many mails over the pooled connections, each once", async ()
     ids.map((_, i) => `candidate${i}@candidates.example.org`).sort(),
   );
   expect(new Set(server.received.map((m) => m.parsed.messageId)).size).toBe(120);
+});
+
+test("a supporter's mail carries List-Unsubscribe (its one-click link) and List-Unsubscribe-Post; the link goes once sent", async () => {
+  insertCampaign();
+  const seat = insertConstituency({ name: "Brackenby Vale" });
+  const candidate = insertCandidacy({ constituency: seat, email: "ruth@candidates.example.org" });
+  submitAsk({
+    ask: buildAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidate.id], wantsUpdates: true }),
+    clientIp: "192.0.2.7",
+    now,
+  });
+  const [queued] = outboxRows("ask-confirmation");
+  const unsubscribe = queued!.listUnsubscribe!;
+  expect(unsubscribe).toMatch(/^http:\/\/localhost:3000\/your-data\/[A-Za-z0-9_-]{43}\/unsubscribe$/);
+  const server = await smtpServer();
+
+  await drainOutbox({ transport: smtpTransport(server), now });
+
+  const [mail] = server.received;
+  // The raw header, as a mail client reads it: the https link in angle brackets, and no mailto.
+  const rawHeaders = mail!.raw
+    .split(/\r?\n\r?\n/)[0]!
+    .replace(/\r?\n[ \t]+/g, " ")
+    .split(/\r?\n/);
+  expect(rawHeaders).toContain(`List-Unsubscribe: <${unsubscribe}>`);
+  expect(rawHeaders).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+  // The footer's manage link is the same token's page.
+  expect(mail!.parsed.text).toContain(`delete your data: ${unsubscribe.replace(/\/unsubscribe$/, "")}`);
+  // Sent: the outbox keeps neither the header's token nor the body's.
+  expect(row(queued!.id).listUnsubscribe).toBeNull();
+  expect(row(queued!.id).textBody).not.toMatch(/\/your-data\/[A-Za-z0-9_-]{43}/);
+});
+
+test("a mail to a candidate has no List-Unsubscribe headers", async () => {
+  await saveTestCampaign();
+  const server = await smtpServer();
+  queueAsk();
+
+  await drainOutbox({ transport: smtpTransport(server), now });
+
+  expect(server.received[0]!.raw.split(/\r?\n\r?\n/)[0]).not.toMatch(/^List-Unsubscribe/im);
 });

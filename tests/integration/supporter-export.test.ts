@@ -8,7 +8,7 @@ import { asks, auditLog, supporterExports } from "#db/schema";
 import { submitAsk } from "~/models/ask.server";
 import { releaseAsk } from "~/models/review.server";
 import { countSupportersToExport, exportSupporters } from "~/models/supporter-export.server";
-import { updatesConsent } from "~/utils/consent";
+import { defaultConsentWordings } from "~/utils/consent";
 import { db } from "~/utils/db.server";
 import { buildAsk, insertCampaign, insertCandidacy, insertConfirmedAsk, insertConstituency } from "../factories";
 import { insertStaffAccount } from "../staff";
@@ -97,8 +97,8 @@ test("the consent wording in the export is the one the ask form shows", () => {
   confirmedAsk({ name: "Rajan Nair", email: "rajan@example.org", now: t0 });
 
   const [row] = records(exportNow("all", at(HOUR)).csv);
-  expect(row?.consent_wording).toBe(updatesConsent.wording);
-  expect(row?.consent_version).toBe(updatesConsent.version);
+  expect(row?.consent_wording).toBe(defaultConsentWordings.updates);
+  expect(row?.consent_version).toBe("updates-v1");
 });
 
 test("supporters who did not tick the box, and asks never confirmed, are left out", () => {

@@ -1,7 +1,8 @@
 // Every mail the app writes ends with the shared footer, and the footer links
-// to the privacy notice at the path the site serves it on.
+// to the privacy notice at the path the site serves it on; a supporter's mail
+// also links to their own "manage my data" page, a candidate's never does.
 import { expect, test } from "vitest";
-import type { MailKind } from "#db/enums";
+import { supporterMailKinds, type MailKind } from "#db/enums";
 import {
   alreadyAskedMail,
   askNotSentMail,
@@ -19,7 +20,8 @@ const campaign = {
   fromEmail: "streets@example.org",
   points: [{ title: "Slow the traffic.", body: "20 mph near schools." }],
 };
-const supporter = { campaign, supporterName: "Rajan Nair", constituencyName: "Brackenby Vale", publicUrl };
+const manageUrl = `${publicUrl}/your-data/${"m".repeat(43)}`;
+const supporter = { campaign, supporterName: "Rajan Nair", constituencyName: "Brackenby Vale", publicUrl, manageUrl };
 const confirm = { ...supporter, candidateNames: ["Ruth Adeyemi"], confirmUrl: `${publicUrl}/x`, expiresOn: "9 Jul" };
 const candidate = { campaign, candidateName: "Ruth Adeyemi", constituencyName: "Brackenby Vale", publicUrl };
 
@@ -64,4 +66,22 @@ const mails: Record<MailKind, Mail> = {
 
 test.each(Object.entries(mails))("the %s mail links to the privacy notice in its footer", (_kind, mail) => {
   expect(mail.textBody.split("\n")).toContain(`How we use your data: ${publicUrl}${paths.privacy}`);
+});
+
+const manageLine = `Stop updates, leave the public list or delete your data: ${manageUrl}`;
+
+test.each(Object.entries(mails))(
+  "the %s mail links to the manage page only if it goes to a supporter",
+  (kind, mail) => {
+    const toSupporter = (supporterMailKinds as readonly string[]).includes(kind);
+    const lines = mail.textBody.split("\n");
+    if (toSupporter) expect(lines.at(-1)).toBe(manageLine);
+    else expect(mail.textBody).not.toContain("/your-data/");
+  },
+);
+
+test("the supporter mail kinds are the five mails whose recipient is a supporter", () => {
+  expect([...supporterMailKinds].sort()).toEqual(
+    ["ask-already", "ask-confirmation", "ask-not-sent", "ask-reminder", "candidate-signed"].sort(),
+  );
 });

@@ -7,7 +7,13 @@ import { expect, test } from "vitest";
 import { MailBanner } from "~/components/mail-banner";
 import { MailText, splitLinks } from "~/components/mail-text";
 import { retryDelayMs } from "~/models/outbox.server";
-import { classifySendError, cleanHeaderText, isSendableAddress } from "~/mail/transport.server";
+import {
+  classifySendError,
+  cleanHeaderText,
+  composeMail,
+  isSendableAddress,
+  listUnsubscribeHeaders,
+} from "~/mail/transport.server";
 
 test("header text loses CR, LF, NUL and every other control character", () => {
   expect(cleanHeaderText("Ada\r\nBcc: evil@example.org")).toBe("Ada Bcc: evil@example.org");
@@ -128,4 +134,39 @@ test("without SMTP the banner says mail is not being sent and links to the local
     </StaticRouter>,
   );
   expect(smtp).toBe("");
+});
+
+const unsubscribeUrl = `https://pledge.example.org/your-data/${"t".repeat(43)}/unsubscribe`;
+
+test("List-Unsubscribe is the https link in angle brackets, with RFC 8058's one-click marker beside it", () => {
+  expect(listUnsubscribeHeaders(unsubscribeUrl)).toEqual({
+    "List-Unsubscribe": `<${unsubscribeUrl}>`,
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+  });
+});
+
+test("a List-Unsubscribe URL that could end its header or its brackets is refused, never sent", () => {
+  const message = {
+    id: 1,
+    toAddress: "sam@example.net",
+    toName: "Sam",
+    replyTo: null,
+    subject: "Hello",
+    textBody: "Hi",
+    messageId: "<outbox.1@pledge.example.org>",
+    attempts: 1,
+    createdAt: "2024-06-10T12:00:00.000Z",
+  };
+  const sender = { name: "Pledge", address: "pledge@example.org" };
+  expect(composeMail({ message: { ...message, listUnsubscribe: unsubscribeUrl }, sender })).toMatchObject({
+    listUnsubscribe: unsubscribeUrl,
+  });
+  expect(composeMail({ message: { ...message, listUnsubscribe: null }, sender })).toMatchObject({
+    listUnsubscribe: null,
+  });
+  for (const bad of [`${unsubscribeUrl}>\r\nBcc: evil@example.org`, `${unsubscribeUrl} x`, "javascript:alert(1)"]) {
+    expect(composeMail({ message: { ...message, listUnsubscribe: bad }, sender }), bad).toEqual({
+      invalid: "The List-Unsubscribe URL is malformed.",
+    });
+  }
 });
