@@ -13,7 +13,7 @@ import { findMapData, type MapArea } from "~/models/map.server";
 import { errorTitle } from "~/utils/forms";
 import { publicCacheControl } from "~/utils/http-cache";
 import { mapFilterStatuses, mapPath, mapStatusLabel, type MapFilterStatus } from "~/utils/map";
-import { parseMapQuery } from "~/utils/page-query";
+import { parseMapQuery, withoutEmptyParams } from "~/utils/page-query";
 import { paths, withQuery } from "~/utils/paths";
 import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
 import { staticPage } from "~/utils/route-handle";
@@ -44,7 +44,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 const privately = { "Cache-Control": "private, no-store" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const query = parseMapQuery(new URL(request.url).searchParams);
+  const url = new URL(request.url);
+  // The filter form sends every field; the address keeps only what was chosen (as the board's does). A find box
+  // sent empty is kept, so it can say what to enter.
+  const clean = url.searchParams.has("find") ? null : withoutEmptyParams(url);
+  if (clean) throw redirect(clean);
+  const query = parseMapQuery(url.searchParams);
   const campaignName = findCampaign()?.name ?? "Pledge tracker";
   if (query.find === undefined) {
     const search: Search = { typed: "", errors: {}, choices: null };

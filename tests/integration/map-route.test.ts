@@ -370,3 +370,12 @@ test("the find box: nothing typed, an unknown name or postcode, or half a postco
   }
   expect((await visit("?find=Atlantis")).page!.search.typed).toBe("Atlantis");
 });
+
+test("the filter form's empty fields are dropped from the address; an empty find box is kept to say what to enter", async () => {
+  expect(await visit("?party=&status=signed-all&region=")).toMatchObject({
+    status: 302,
+    location: "/map?status=signed-all",
+  });
+  const blank = await visit("?find=&party=");
+  expect(blank.location).toBeNull();
+});
