@@ -196,7 +196,8 @@ export default function Privacy() {
       <p>
         Every email we send you has a &ldquo;manage my data&rdquo; link. It opens a page where you can stop campaign
         updates, take your name off the public list, or delete everything we hold about you. You do not need an account.
-        For a copy of your information, or anything else, email{" "}
+        Your email app may also show an &ldquo;Unsubscribe&rdquo; button on our emails: it stops campaign updates at
+        once. For a copy of your information, or anything else, email{" "}
         <a href={`mailto:${contacts.controllerEmail}`}>{contacts.controllerEmail}</a>. We will reply within one month.
       </p>
 
