@@ -8,7 +8,6 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
-import { ErrorSummary } from "~/components/error-summary";
 import { ChoiceGroup, TextArea, TextField } from "~/components/field";
 import {
   currentCampaignSettings,
@@ -21,10 +20,11 @@ import {
   type PointPlan,
 } from "~/models/campaign.server";
 import { consoleCampaignSchema, describeStatusChange, MAX_POINTS } from "~/utils/campaign-settings";
-import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
+import { fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { paths, withQuery } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { csrfField } from "~/utils/staff-form";
+import { SettingsPageTop } from "~/components/settings-page-top";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -272,24 +272,12 @@ export default function CampaignSettingsPage() {
   const confirming = plan ? plan.answered.points.length > 0 || plan.setChangedAfterAnswers : false;
   return (
     <>
-      <title>{errorTitle(`${preview ? "Preview: " : ""}Campaign settings – Staff console`, errors)}</title>
-      <nav aria-label="Breadcrumb" className="breadcrumbs">
-        <ol>
-          <li>
-            <Link to={paths.staffSettings}>Settings</Link>
-          </li>
-        </ol>
-      </nav>
-      <ErrorSummary errors={errors} />
-      {loaded.saved && !posted ? (
-        <div className="notification" role="status">
-          <p>
-            {loaded.saved === "yes"
-              ? "The campaign settings are saved, and kept as a new version."
-              : "Nothing had changed, so nothing was saved."}
-          </p>
-        </div>
-      ) : null}
+      <SettingsPageTop
+        title={`${preview ? "Preview: " : ""}Campaign settings`}
+        errors={errors}
+        saved={posted ? null : loaded.saved}
+        savedMessage="The campaign settings are saved, and kept as a new version."
+      />
       <h1 className="heading-xl">Campaign settings</h1>
       {preview ? <CampaignPreview preview={preview} /> : null}
       <p>

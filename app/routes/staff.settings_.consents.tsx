@@ -6,18 +6,18 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
-import { ErrorSummary } from "~/components/error-summary";
 import { TextArea } from "~/components/field";
 import { currentConsentTexts, listConsentTextVersions, saveConsentWordings } from "~/models/consent.server";
 import { consentPurposeLabels, consentVersionName } from "~/utils/consent";
-import { errorTitle, fieldErrorsOf } from "~/utils/forms";
+import { fieldErrorsOf } from "~/utils/forms";
 import { paths, withQuery } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { csrfField } from "~/utils/staff-form";
 import { ukDateTime } from "~/utils/time";
+import { SettingsPageTop } from "~/components/settings-page-top";
 
 // The wordings of the consents on the ask form. A changed wording is saved as
 // a new version: every consent already given keeps the version it was given
@@ -99,24 +99,12 @@ export default function ConsentSettings() {
   const values = posted?.values ?? loaded.values;
   return (
     <>
-      <title>{errorTitle("Consent wordings – Staff console", errors)}</title>
-      <nav aria-label="Breadcrumb" className="breadcrumbs">
-        <ol>
-          <li>
-            <Link to={paths.staffSettings}>Settings</Link>
-          </li>
-        </ol>
-      </nav>
-      <ErrorSummary errors={errors} />
-      {loaded.saved && !posted ? (
-        <div className="notification" role="status">
-          <p>
-            {loaded.saved === "yes"
-              ? "Each changed wording is saved as a new version. The ask form shows it now; consents already given keep theirs."
-              : "Nothing had changed, so nothing was saved."}
-          </p>
-        </div>
-      ) : null}
+      <SettingsPageTop
+        title="Consent wordings"
+        errors={errors}
+        saved={posted ? null : loaded.saved}
+        savedMessage="Each changed wording is saved as a new version. The ask form shows it now; consents already given keep theirs."
+      />
       <h1 className="heading-xl">Consent wordings</h1>
       <p>
         What supporters agree to on the ask form. We record, with each consent, the exact version of the wording the

@@ -9,16 +9,16 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { readStaffForm, requireStaff } from "~/auth/staff-auth.server";
-import { ErrorSummary } from "~/components/error-summary";
 import { TextArea, TextField } from "~/components/field";
 import { requireCampaign } from "~/models/campaign.server";
 import { privacyContactsOf, retentionOf, savePrivacySettings } from "~/models/privacy.server";
-import { errorTitle, fieldErrorsOf } from "~/utils/forms";
+import { fieldErrorsOf } from "~/utils/forms";
 import { paths, withQuery } from "~/utils/paths";
 import { privacyContactsSchema } from "~/utils/privacy-contacts";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { minClientDataHours, retentionSchema } from "~/utils/retention";
 import { csrfField } from "~/utils/staff-form";
+import { SettingsPageTop } from "~/components/settings-page-top";
 
 export { ErrorBoundary } from "~/components/route-error";
 
@@ -94,24 +94,12 @@ export default function PrivacySettings() {
   const values = posted?.values ?? loaded.values;
   return (
     <>
-      <title>{errorTitle("Privacy settings – Staff console", errors)}</title>
-      <nav aria-label="Breadcrumb" className="breadcrumbs">
-        <ol>
-          <li>
-            <Link to={paths.staffSettings}>Settings</Link>
-          </li>
-        </ol>
-      </nav>
-      <ErrorSummary errors={errors} />
-      {loaded.saved && !posted ? (
-        <div className="notification" role="status">
-          <p>
-            {loaded.saved === "yes"
-              ? "The privacy settings are saved, and kept as a new version. The privacy notice shows them now."
-              : "Nothing had changed, so nothing was saved."}
-          </p>
-        </div>
-      ) : null}
+      <SettingsPageTop
+        title="Privacy settings"
+        errors={errors}
+        saved={posted ? null : loaded.saved}
+        savedMessage="The privacy settings are saved, and kept as a new version. The privacy notice shows them now."
+      />
       <h1 className="heading-xl">Privacy settings</h1>
       <p>
         The <Link to={paths.privacy}>privacy notice</Link> is written from these settings, and the retention periods are
