@@ -3,6 +3,7 @@
 // confirmation, reads of the server's database, and the page checks every
 // staff page passes (axe, no sideways scroll at 390 px).
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { generateTOTP } from "@epic-web/totp";
@@ -23,6 +24,17 @@ export function query<T>(app: AppServer, sql: string, ...params: unknown[]): T[]
   } finally {
     sqlite.close();
   }
+}
+
+/** The server's database as bytes on disk: the file and its WAL (if any), for checking that erased data is gone. */
+export function databaseBytes(app: AppServer) {
+  let wal: Buffer = Buffer.alloc(0);
+  try {
+    wal = readFileSync(`${app.databasePath}-wal`);
+  } catch {
+    // No WAL yet (or checkpointed away): the file alone holds everything.
+  }
+  return Buffer.concat([readFileSync(app.databasePath), wal]);
 }
 
 export async function expectNoAxeViolations(page: Page) {

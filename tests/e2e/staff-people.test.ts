@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFixtureServer } from "./fixture-server";
-import { askAndConfirm, expectNoAxeViolations, expectNoSidewaysScroll, query, signInNewAdmin } from "./staff-journeys";
+import {
+  askAndConfirm,
+  databaseBytes,
+  expectNoAxeViolations,
+  expectNoSidewaysScroll,
+  query,
+  signInNewAdmin,
+} from "./staff-journeys";
 import { useBrowser } from "./use-browser";
 import { gotoUntil } from "./wait-for";
 import type { AppServer } from "../../scripts/app-server";
@@ -122,17 +129,9 @@ for (const js of ["on", "off"] as const) {
       ).toEqual([{ action: "person.export" }, { action: "person.erase" }]);
       expect(JSON.stringify(query(app, "select * from audit_log"))).not.toContain(email);
       // The bytes are gone from the database file and its WAL, not just from its rows.
-      const bytes = Buffer.concat([readFileSync(app.databasePath), readWal(app.databasePath)]);
+      const bytes = databaseBytes(app);
       for (const gone of [email, "Philippa Quenby", message]) expect(bytes.includes(gone), gone).toBe(false);
       expect(bytes.includes(`neighbour-${js}@example.org`)).toBe(true);
     });
   });
-}
-
-function readWal(databasePath: string) {
-  try {
-    return readFileSync(`${databasePath}-wal`);
-  } catch {
-    return Buffer.alloc(0);
-  }
 }

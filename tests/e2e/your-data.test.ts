@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFixtureServer } from "./fixture-server";
-import { askAndConfirm, expectNoAxeViolations, expectNoSidewaysScroll, query } from "./staff-journeys";
+import { askAndConfirm, databaseBytes, expectNoAxeViolations, expectNoSidewaysScroll, query } from "./staff-journeys";
 import { useBrowser } from "./use-browser";
 import { gotoUntil, waitFor } from "./wait-for";
 import type { AppServer } from "../../scripts/app-server";
@@ -48,14 +47,6 @@ function ruthSigns(app: AppServer) {
     },
   );
   if (run.status !== 0) throw new Error(`npm run pledge:record failed:\n${run.stdout}\n${run.stderr}`);
-}
-
-function readWal(databasePath: string) {
-  try {
-    return readFileSync(`${databasePath}-wal`);
-  } catch {
-    return Buffer.alloc(0);
-  }
 }
 
 for (const js of ["on", "off"] as const) {
@@ -145,7 +136,7 @@ for (const js of ["on", "off"] as const) {
         { n: 1 },
       ]);
       // The bytes are gone from the database file and its WAL, not just from its rows.
-      const bytes = Buffer.concat([readFileSync(app.databasePath), readWal(app.databasePath)]);
+      const bytes = databaseBytes(app);
       for (const gone of [email, "Philippa Quenby", message]) expect(bytes.includes(gone), gone).toBe(false);
       expect(bytes.includes(`neighbour-${js}@example.org`)).toBe(true);
     });
