@@ -105,8 +105,9 @@ export function saveConsentWordings({
   actor: string;
   now: Date;
 }): { outcome: "saved" | "unchanged" } {
-  const current = currentConsentTexts();
   return writeTransaction(db, () => {
+    // Read inside the write: two admins saving at once each build on the version the other wrote.
+    const current = currentConsentTexts();
     const changed = consentPurposes.filter((p) => wordings[p] !== current[p].wording);
     if (changed.length === 0) return { outcome: "unchanged" as const };
     const details: Record<string, { from: number; to: number }> = {};
