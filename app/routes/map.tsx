@@ -1,21 +1,20 @@
 import { data, redirect, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useEffect, useMemo } from "react";
+import { useEffect } from "react";
 import { ErrorSummary } from "~/components/error-summary";
 import { TextField, SelectField } from "~/components/field";
 import { FilterActions } from "~/components/filter-actions";
 import { HexMap, HexMapKey } from "~/components/hex-map";
-import { TableScroll } from "~/components/table-scroll";
 import tooltipScript from "~/enhance/map-tooltip.js?url";
 import { findCampaign } from "~/models/campaign.server";
 import { searchConstituencies, type ConstituencySearch } from "~/models/constituency-search.server";
 import { findMapData, type MapArea } from "~/models/map.server";
 import { errorTitle } from "~/utils/forms";
 import { publicCacheControl } from "~/utils/http-cache";
-import { mapFilterStatuses, mapPath, mapStatusLabel, type MapFilterStatus } from "~/utils/map";
+import { mapFilterStatuses, mapPath, mapStatusLabel, mapTablePath, type MapFilterStatus } from "~/utils/map";
 import { parseMapQuery, withoutEmptyParams } from "~/utils/page-query";
 import { paths, withQuery } from "~/utils/paths";
-import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
+import { pledgeStatusLabels } from "~/utils/pledge";
 import { staticPage } from "~/utils/route-handle";
 
 // Complete as HTML; the tooltips are a small script of their own, not the
@@ -122,12 +121,6 @@ export default function MapPage() {
   const { query, partyName, layout, counts, view, search } = data;
   const filtered = Boolean(query.party || query.status);
   const filters = { party: query.party, status: query.status };
-  // The table lists what the map highlights: every constituency the filters keep.
-  const rows = useMemo(
-    () =>
-      [...data.hexes, ...data.offMap].filter((c) => c.matches).sort((a, b) => a.name.localeCompare(b.name, "en-GB")),
-    [data.hexes, data.offMap],
-  );
   // Reached by a client-side navigation from a hydrated page, the page's own
   // script tag is not run: load it here (a module runs once, however loaded).
   useEffect(() => {
@@ -227,7 +220,7 @@ export default function MapPage() {
                 {" · "}
               </>
             ) : null}
-            <a href="#map-table">Skip the map and see it as a table</a>
+            <Link to={mapTablePath({ ...filters, region: query.region })}>See the map as a table</Link>
           </p>
           <div className="map-layout">
             <HexMap
@@ -251,14 +244,18 @@ export default function MapPage() {
         </>
       ) : (
         <p className="inset-text">
-          No map layout has been imported yet, so the constituencies are listed in the table below.
+          No map layout has been imported yet, so the constituencies are listed in{" "}
+          <Link to={mapTablePath(filters)}>the map as a table</Link>.
         </p>
       )}
 
       {layout && data.offMap.length > 0 ? (
         <>
           <h2 className="heading-m">Not on the map</h2>
-          <p>The map layout has no hexagon for these constituencies. They are in the table below.</p>
+          <p>
+            The map layout has no hexagon for these constituencies. They are in{" "}
+            <Link to={mapTablePath({ ...filters, region: query.region })}>the map as a table</Link> too.
+          </p>
           <ul className="list columns">
             {data.offMap.map((c) => (
               <li key={c.code}>
@@ -268,43 +265,6 @@ export default function MapPage() {
           </ul>
         </>
       ) : null}
-
-      <h2 className="heading-l" id="map-table">
-        The map as a table
-      </h2>
-      {rows.length === 0 ? (
-        <p>No constituencies match these filters.</p>
-      ) : (
-        <TableScroll label="The map as a table">
-          <table className="table">
-            <caption className="visually-hidden">
-              Constituencies and the best answer from their candidates{inWords ? ` (${inWords})` : ""}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Constituency</th>
-                <th scope="col">Nation or region</th>
-                <th scope="col">Best answer</th>
-                <th scope="col">{candidatesWhoSignedLabel(partyName)}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.code}>
-                  <th scope="row">
-                    <Link to={paths.constituency(c.slug)}>{c.name}</Link>
-                  </th>
-                  <td>{c.place}</td>
-                  <td>{mapStatusLabel(c.status, partyName)}</td>
-                  <td>
-                    {c.signed} of {c.standing}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
     </>
   );
 }

@@ -66,3 +66,8 @@ export function packCandidates(candidates: MapCandidate[], partyNumbers: Map<str
 export function mapPath(view: { party?: string; status?: string; region?: string; seat?: string }) {
   return withQuery(paths.map, { party: view.party, status: view.status, region: view.region, seat: view.seat });
 }
+
+/** The map as a table: the same filters and zoom, a row for each constituency they keep. */
+export function mapTablePath(view: { party?: string; status?: string; region?: string }) {
+  return withQuery(paths.mapTable, { party: view.party, status: view.status, region: view.region });
+}

@@ -13,6 +13,7 @@ export const paths = {
   candidateCorrectionSent: (personId: string) => `/candidates/${personId}/correction/thank-you`,
   board: "/board",
   map: "/map",
+  mapTable: "/map/table",
   mapTooltips: "/map/tooltips.json",
   data: "/data",
   privacy: "/privacy",

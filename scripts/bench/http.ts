@@ -131,6 +131,7 @@ export async function benchHttp({ seconds = 10, connections = 100 } = {}): Promi
       "/",
       "/board",
       "/map",
+      "/map/table",
       "/constituencies",
       seatPath,
       candidate,

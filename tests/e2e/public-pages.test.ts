@@ -18,6 +18,8 @@ const publicPages = [
   "/candidates/900346",
   "/supporters",
   "/privacy",
+  "/map/table",
+  "/map/table?party=PP90&region=london",
 ];
 
 // One test per page: axe is heavy on a busy machine, so each page gets its own

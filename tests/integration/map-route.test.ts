@@ -5,6 +5,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { candidateLines } from "~/enhance/map-tooltip.js";
 import { headers, loader } from "~/routes/map";
+import { loader as tableLoader } from "~/routes/map_.table";
 import { loader as tooltipsLoader } from "~/routes/map_.tooltips[.]json";
 import { db } from "~/utils/db.server";
 import {
@@ -378,4 +379,54 @@ test("the filter form's empty fields are dropped from the address; an empty find
   });
   const blank = await visit("?find=&party=");
   expect(blank.location).toBeNull();
+});
+
+/** GET /map/table through its real loader: its data, or where it redirects. */
+async function table(query = "") {
+  try {
+    const result = await tableLoader({
+      request: new Request(`http://localhost/map/table${query}`),
+      params: {},
+      context: {},
+    });
+    return { page: result.data, location: null };
+  } catch (thrown) {
+    if (!(thrown instanceof Response)) throw thrown;
+    return { page: null, location: thrown.headers.get("Location") };
+  }
+}
+
+test("the map as a table: a row for each constituency the map's filters keep, by name, off-map seats included (signed: every point)", async () => {
+  db.$client.prepare("delete from hexes where constituency_code = ?").run(bryngorCode);
+  const { page: all } = await table();
+  expect(all!.rows.map((r) => [r.name, r.status, `${r.signed} of ${r.standing}`])).toEqual([
+    ["Brackenby Vale", "signed-all", "1 of 3"],
+    ["Bryngôr", "signed-some", "0 of 2"],
+    ["Glenmorven and Strathkin", "no-answer", "0 of 1"],
+    ["Mardale and Thorne", "no-answer", "0 of 2"],
+    ["Wendlebury", "declined", "0 of 2"],
+  ]);
+  expect(all!.total).toBe(5);
+
+  // The same answers as the map for the same filters, and the zoom narrows it to that area.
+  const map_ = await map("?party=PP90");
+  const { page: libDem } = await table("?party=PP90");
+  expect(libDem!.rows.map((r) => [r.name, r.status])).toEqual(
+    map_.hexes
+      .filter((h) => h.matches)
+      .map((h) => [h.name, h.status])
+      .sort(([a], [b]) => a!.localeCompare(b!, "en-GB")),
+  );
+  expect(libDem!.partyName).toBe("Liberal Democrats");
+  const { page: london } = await table("?region=london&status=declined");
+  expect(london!.rows.map((r) => r.name)).toEqual(["Wendlebury"]);
+  expect(london!.areaName).toBe("London");
+  expect(london!.query).toEqual({ party: undefined, status: "declined", region: "london" });
+});
+
+test("the map as a table drops empty filters from its address and has no ringed seat", async () => {
+  expect((await table("?party=&status=declined&region=")).location).toBe("/map/table?status=declined");
+  const { page } = await table("?seat=wendlebury");
+  expect(page!.query).toEqual({ party: undefined, status: undefined, region: undefined });
+  expect(page!.rows).toHaveLength(5);
 });
