@@ -5,10 +5,14 @@ import { env } from "~/utils/env.server";
 // and this server share one connection (db.server.ts keeps it on globalThis),
 // so the version is read through a connection of its own that never writes:
 // then every commit the app or a separate worker makes moves it.
-let reader: Database.Database | undefined;
+// It is read on every request the page cache answers: a statement prepared
+// once, since `pragma()` prepares one each call (a fifth of a cache hit's time).
+let statement: Database.Statement<[], number> | undefined;
 
 /** A value that changes whenever anything is committed to the database. */
 export function readDataVersion(): string {
-  reader ??= new Database(env.DATABASE_PATH, { readonly: true, fileMustExist: true });
-  return String(reader.pragma("data_version", { simple: true }));
+  statement ??= new Database(env.DATABASE_PATH, { readonly: true, fileMustExist: true })
+    .prepare<[], number>("PRAGMA data_version")
+    .pluck();
+  return String(statement.get());
 }
