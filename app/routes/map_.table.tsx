@@ -70,6 +70,8 @@ export default function MapTablePage() {
   const { query, partyName, areaName, summary, rows, total, parties, areas } = useLoaderData<typeof loader>();
   const filtered = Boolean(query.party || query.status || query.region);
   const inWords = [areaName, summary].filter(Boolean).join(", ");
+  // Zoomed to one region or nation, every row would say the same place.
+  const showPlace = new Set(rows.map((r) => r.place)).size > 1;
   const count = (n: number) => `${n.toLocaleString("en-GB")} constituenc${n === 1 ? "y" : "ies"}`;
   return (
     <>
@@ -115,7 +117,7 @@ export default function MapTablePage() {
             <thead>
               <tr>
                 <th scope="col">Constituency</th>
-                <th scope="col">Nation or region</th>
+                {showPlace ? <th scope="col">Nation or region</th> : null}
                 <th scope="col">Best answer</th>
                 <th scope="col">{candidatesWhoSignedLabel(partyName)}</th>
               </tr>
@@ -126,7 +128,7 @@ export default function MapTablePage() {
                   <th scope="row">
                     <Link to={paths.constituency(c.slug)}>{c.name}</Link>
                   </th>
-                  <td>{c.place}</td>
+                  {showPlace ? <td>{c.place}</td> : null}
                   <td>{mapStatusLabel(c.status, partyName)}</td>
                   <td>
                     {c.signed} of {c.standing}

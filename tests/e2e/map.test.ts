@@ -87,6 +87,7 @@ test("the map draws the 16 fixture constituencies as links named for their statu
   await page.getByRole("link", { name: "See the map as a table" }).click();
   await page.getByRole("heading", { level: 1, name: "The map as a table" }).waitFor();
   expect((await tableNames(page)).sort()).toEqual([...constituencies].sort());
+  expect(await page.getByRole("columnheader").allTextContents()).toContain("Nation or region");
   await page.getByRole("link", { name: "Back to the map" }).click();
   await page.getByRole("heading", { level: 1, name: "Pledge map" }).waitFor();
   await page.close();
@@ -403,6 +404,8 @@ test("without JavaScript, the region links zoom the map, keep the filters, and '
   expect((await tableNames(page)).every((n) => /^(Bryngôr|Cwm Sâl and Tregelyn|Glynmawr and Afon Dŵr)$/.test(n))).toBe(
     true,
   );
+  // Every row is in Wales, so no column says so.
+  expect(await page.getByRole("columnheader").allTextContents()).not.toContain("Nation or region");
   await page.getByRole("link", { name: "Back to the map" }).click();
   await page.getByRole("heading", { name: /^\d+ of 3 constituencies in Wales match: Declined$/ }).waitFor();
   // Filtering keeps the zoom.
