@@ -7,7 +7,7 @@ import { findCampaign } from "~/models/campaign.server";
 import { findMapData } from "~/models/map.server";
 import { publicCacheControl } from "~/utils/http-cache";
 import { mapFilterStatuses, mapPath, mapStatusLabel } from "~/utils/map";
-import { parseMapQuery, withoutEmptyParams } from "~/utils/page-query";
+import { parseMapTableQuery, withoutEmptyParams } from "~/utils/page-query";
 import { paths } from "~/utils/paths";
 import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
 import { staticPage } from "~/utils/route-handle";
@@ -35,9 +35,8 @@ export function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const clean = withoutEmptyParams(url);
   if (clean) throw redirect(clean);
-  // The map's own data, so the table can never disagree with it; no ringed seat here.
-  const { seat: _seat, ...query } = parseMapQuery(url.searchParams);
-  const map = findMapData(query);
+  // The map's own data, so the table can never disagree with it.
+  const map = findMapData(parseMapTableQuery(url.searchParams));
   const rows = [...map.hexes, ...map.offMap]
     .filter((c) => c.matches)
     .sort((a, b) => a.name.localeCompare(b.name, "en-GB"))

@@ -65,6 +65,13 @@ export type MapQuery = {
   find?: string;
 };
 
+// The map as a table (/map/table): the map's filters and zoom, no seat, no find box.
+const mapTableQuery = mapQuery.pick({ party: true, status: true, region: true });
+
+export function parseMapTableQuery(params: URLSearchParams): Pick<MapQuery, "party" | "status" | "region"> {
+  return mapTableQuery.parse(readFields(params, mapTableQuery.shape));
+}
+
 // The tooltips' data depends on the party filter alone (see findMapTooltips).
 const mapTooltipsQuery = z.object({ party: optionalText });
 
@@ -209,6 +216,7 @@ const pages: { path: RegExp; params: readonly string[] }[] = [
   { path: /^\/$/, params: ["postcode"] },
   { path: /^\/board$/, params: fieldsOf(boardQuery.shape) },
   { path: /^\/map$/, params: fieldsOf(mapQuery.shape) },
+  { path: /^\/map\/table$/, params: fieldsOf(mapTableQuery.shape) },
   { path: /^\/map\/tooltips\.json$/, params: fieldsOf(mapTooltipsQuery.shape) },
   { path: /^\/constituencies$/, params: [] },
   { path: /^\/constituencies\/[^/]+$/, params: ["postcode"] },

@@ -7,6 +7,7 @@ import {
   parseBoardQuery,
   parseCandidatePageQuery,
   parseMapQuery,
+  parseMapTableQuery,
   parseMapTooltipsQuery,
   parseThankYouQuery,
   readPostcodeParam,
@@ -53,6 +54,15 @@ test("the board's parser reads exactly the parameters declared for /board", () =
 test("the map's parser reads exactly the parameters declared for /map", () => {
   // The map zooms and rings by slug, and has a find box.
   readsExactlyTheDeclared("/map", parseMapQuery, { region: "wales", seat: "bryngor", find: "SW1A 1AA" });
+});
+
+test("the map as a table reads the map's filters and zoom, not its seat or find box", () => {
+  readsExactlyTheDeclared("/map/table", parseMapTableQuery, { region: "wales" });
+  expect(pageQueryParams("/map/table")).toEqual(["party", "region", "status"]);
+  expect(pageCacheKey("/map/table?seat=bryngor&region=wales")).toEqual({
+    key: "/map/table?region=wales",
+    dropped: true,
+  });
 });
 
 test("the map's tooltips' data reads the party alone", () => {
