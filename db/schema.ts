@@ -3,14 +3,18 @@
 // Timestamps are UTC ISO-8601 strings throughout.
 import { sql } from "drizzle-orm";
 import {
+  bool,
+  id,
   index,
   integer,
+  json,
   primaryKey,
-  sqliteTable,
+  sqlNow,
+  table,
   text,
   uniqueIndex,
-  type AnySQLiteColumn,
-} from "drizzle-orm/sqlite-core";
+  type AnyColumn,
+} from "./columns/sqlite";
 import {
   askDeliveries,
   askStatuses,
@@ -41,7 +45,6 @@ import {
 // `updated_at`, ISO-8601 UTC text in the form Date.toISOString() writes. The
 // models pass the time they were given (so tests and imports choose the
 // clock); the SQL default and $onUpdate only fill in a value a write leaves out.
-const sqlNow = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 function createdAt() {
   return text("created_at").notNull().default(sqlNow);
 }
@@ -53,7 +56,7 @@ function updatedAt() {
 }
 const timestamps = { createdAt: createdAt(), updatedAt: updatedAt() };
 
-export const elections = sqliteTable("elections", {
+export const elections = table("elections", {
   // Democracy Club election id, e.g. "parl.2024-07-04".
   id: text("id").primaryKey(),
   date: text("date").notNull(),
@@ -61,7 +64,7 @@ export const elections = sqliteTable("elections", {
   ...timestamps,
 });
 
-export const constituencies = sqliteTable(
+export const constituencies = table(
   "constituencies",
   {
     // ONS GSS code, e.g. "E14001063".
@@ -79,7 +82,7 @@ export const constituencies = sqliteTable(
   (t) => [uniqueIndex("constituencies_slug_unique").on(t.slug)],
 );
 
-export const parties = sqliteTable("parties", {
+export const parties = table("parties", {
   // Democracy Club / Electoral Commission id: "PP53", "joint-party:53-119", "ynmp-party:2".
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -87,10 +90,10 @@ export const parties = sqliteTable("parties", {
   ...timestamps,
 });
 
-export const candidacies = sqliteTable(
+export const candidacies = table(
   "candidacies",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     electionId: text("election_id")
       .notNull()
       .references(() => elections.id),
@@ -114,7 +117,7 @@ export const candidacies = sqliteTable(
     homepageUrl: text("homepage_url"),
     // Social and other public links keyed by Democracy Club field name
     // (twitter_username, facebook_page_url, …), stored as a JSON object.
-    links: text("links", { mode: "json" }).$type<Record<string, string>>(),
+    links: json("links").$type<Record<string, string>>(),
     statement: text("statement"),
     status: text("status", { enum: candidacyStatuses }).notNull().default("standing"),
     source: text("source").notNull(),
@@ -127,14 +130,14 @@ export const candidacies = sqliteTable(
   ],
 );
 
-export const hexLayouts = sqliteTable("hex_layouts", {
+export const hexLayouts = table("hex_layouts", {
   id: text("id").primaryKey(),
   layout: text("layout", { enum: hexLayoutKinds }).notNull(),
   source: text("source").notNull(),
   ...timestamps,
 });
 
-export const hexes = sqliteTable(
+export const hexes = table(
   "hexes",
   {
     layoutId: text("layout_id")
@@ -152,12 +155,12 @@ export const hexes = sqliteTable(
   ],
 );
 
-export const importRuns = sqliteTable("import_runs", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
+export const importRuns = table("import_runs", {
+  id: id(),
   kind: text("kind", { enum: importKinds }).notNull(),
   fileName: text("file_name").notNull(),
   sha256: text("sha256").notNull(),
-  dryRun: integer("dry_run", { mode: "boolean" }).notNull().default(false),
+  dryRun: bool("dry_run").notNull().default(false),
   rows: integer("rows").notNull(),
   added: integer("added").notNull(),
   updated: integer("updated").notNull(),
@@ -170,10 +173,10 @@ export const importRuns = sqliteTable("import_runs", {
 
 // A browser import, run off the request by a worker thread (app/importers/import-jobs.server.ts).
 // The job is the page staff watch; what an applied import wrote is in import_runs.
-export const importJobs = sqliteTable(
+export const importJobs = table(
   "import_jobs",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     action: text("action", { enum: importJobActions }).notNull(),
     status: text("status", { enum: importJobStatuses }).notNull().default("running"),
     /** The upload, by its SHA-256 under var/uploads, and the name staff gave it. */
@@ -181,16 +184,16 @@ export const importJobs = sqliteTable(
     fileName: text("file_name").notNull(),
     /** Null: detected from the file, as the command line does without --kind. */
     kind: text("kind", { enum: importKinds }),
-    replaceStaffEmails: integer("replace_staff_emails", { mode: "boolean" }).notNull().default(false),
+    replaceStaffEmails: bool("replace_staff_emails").notNull().default(false),
     confirmedWithdrawals: integer("confirmed_withdrawals"),
     /** For an apply: the dry run it imports. */
-    checkJobId: integer("check_job_id").references((): AnySQLiteColumn => importJobs.id),
+    checkJobId: integer("check_job_id").references((): AnyColumn => importJobs.id),
     /** The staff account's email, as the audit log names it. */
     startedBy: text("started_by").notNull(),
     /** Which server process runs it: a job still "running" under another has lost its process. */
     runner: text("runner").notNull(),
     /** What the importer answered (an ImportJobResult), once done. */
-    result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+    result: json("result").$type<Record<string, unknown>>(),
     error: text("error"),
     createdAt: createdAt(),
     finishedAt: text("finished_at"),
@@ -205,7 +208,7 @@ export const importJobs = sqliteTable(
 
 // One row: the running campaign. The wording lives here, not in code, so the
 // same tool can serve the next campaign.
-export const campaigns = sqliteTable("campaigns", {
+export const campaigns = table("campaigns", {
   id: integer("id").primaryKey(),
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
@@ -217,28 +220,28 @@ export const campaigns = sqliteTable("campaigns", {
   // Protects candidates' inboxes: asks above this many an hour are gathered into a digest.
   askHourlyCap: integer("ask_hourly_cap").notNull().default(20),
   // Ways of wording the ask a supporter can choose from; the four points are the fixed body.
-  wordingVariants: text("wording_variants", { mode: "json" })
+  wordingVariants: json("wording_variants")
     .$type<WordingVariant[]>()
     .notNull()
     .default(sql`'[]'`),
   // Prompts shown beside the optional personal paragraph.
-  messagePrompts: text("message_prompts", { mode: "json" })
+  messagePrompts: json("message_prompts")
     .$type<string[]>()
     .notNull()
     .default(sql`'[]'`),
   // The review queue's thresholds (app/models/review.server.ts reads them with defaults).
-  reviewRules: text("review_rules", { mode: "json" })
+  reviewRules: json("review_rules")
     .$type<Partial<ReviewRules>>()
     .notNull()
     .default(sql`'{}'`),
   // Who the data controller is and how to reach them and the DPO, for the
   // privacy notice (app/models/privacy.server.ts fills in what is left out).
-  privacy: text("privacy", { mode: "json" })
+  privacy: json("privacy")
     .$type<Partial<PrivacyContacts>>()
     .notNull()
     .default(sql`'{}'`),
   // How long personal data is kept; those left out keep their defaults (app/utils/retention.ts).
-  retention: text("retention", { mode: "json" })
+  retention: json("retention")
     .$type<Partial<RetentionPeriods>>()
     .notNull()
     .default(sql`'{}'`),
@@ -282,10 +285,10 @@ export type ReviewRules = {
 
 export type WordingVariant = { id: string; label: string; opening: string; closing: string };
 
-export const pledgePoints = sqliteTable(
+export const pledgePoints = table(
   "pledge_points",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     campaignId: integer("campaign_id")
       .notNull()
       .references(() => campaigns.id),
@@ -310,10 +313,10 @@ export const pledgePoints = sqliteTable(
 
 // Every wording a point has had, so a signed answer is always shown against
 // the words that were signed.
-export const pledgePointVersions = sqliteTable(
+export const pledgePointVersions = table(
   "pledge_point_versions",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     pointId: integer("point_id")
       .notNull()
       .references(() => pledgePoints.id),
@@ -327,9 +330,9 @@ export const pledgePointVersions = sqliteTable(
 
 // Every saved version of the campaign settings, with who saved it, so a
 // change can be seen and undone by hand.
-export const campaignSettingsVersions = sqliteTable("campaign_settings_versions", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+export const campaignSettingsVersions = table("campaign_settings_versions", {
+  id: id(),
+  settings: json("settings").$type<Record<string, unknown>>().notNull(),
   // The staff member's email, or the command that saved it.
   savedBy: text("saved_by").notNull(),
   createdAt: createdAt(),
@@ -345,14 +348,14 @@ export const campaignSettingsVersions = sqliteTable("campaign_settings_versions"
 // `generation`, invisible until postcode_directory.generation moves to it in
 // one short step. A lookup reads the newest row at or below that generation;
 // older rows are then cleaned up in short steps (app/models/postcode.server.ts).
-export const postcodes = sqliteTable(
+export const postcodes = table(
   "postcodes",
   {
     postcode: text("postcode").notNull(),
     generation: integer("generation").notNull().default(0),
     constituencyCode: text("constituency_code"),
     terminatedOn: text("terminated_on"),
-    removed: integer("removed", { mode: "boolean" }).notNull().default(false),
+    removed: bool("removed").notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.postcode, t.generation] }),
@@ -363,7 +366,7 @@ export const postcodes = sqliteTable(
 
 // One row (id 1): the generation of `postcodes` that lookups read. No row
 // means generation 0.
-export const postcodeDirectory = sqliteTable("postcode_directory", {
+export const postcodeDirectory = table("postcode_directory", {
   id: integer("id").primaryKey(),
   generation: integer("generation").notNull(),
   updatedAt: updatedAt(),
@@ -372,7 +375,7 @@ export const postcodeDirectory = sqliteTable("postcode_directory", {
 // At most one row (id 1): the postcode import writing a new generation now,
 // so a second one refuses to start instead of mixing rows with it. A row left
 // by a process that died is taken over, and its rows deleted, by the next import.
-export const postcodeImportClaims = sqliteTable("postcode_import_claims", {
+export const postcodeImportClaims = table("postcode_import_claims", {
   id: integer("id").primaryKey(),
   generation: integer("generation").notNull(),
   pid: integer("pid").notNull(),
@@ -380,10 +383,10 @@ export const postcodeImportClaims = sqliteTable("postcode_import_claims", {
   startedAt: text("started_at").notNull(),
 });
 
-export const asks = sqliteTable(
+export const asks = table(
   "asks",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     electionId: text("election_id")
       .notNull()
       .references(() => elections.id),
@@ -396,8 +399,8 @@ export const asks = sqliteTable(
     postcode: text("postcode").notNull(),
     personalMessage: text("personal_message"),
     wordingId: text("wording_id").notNull(),
-    showOnPublicList: integer("show_on_public_list", { mode: "boolean" }).notNull(),
-    wantsUpdates: integer("wants_updates", { mode: "boolean" }).notNull(),
+    showOnPublicList: bool("show_on_public_list").notNull(),
+    wantsUpdates: bool("wants_updates").notNull(),
     status: text("status", { enum: askStatuses }).notNull().default("pending"),
     // SHA-256 of the confirmation link's token; cleared once used.
     tokenHash: text("token_hash"),
@@ -418,7 +421,7 @@ export const asks = sqliteTable(
     // the same paragraph pasted into many asks is found by an index.
     messageFingerprint: text("message_fingerprint"),
     // Why the review queue held it (empty unless it was held).
-    holdReasons: text("hold_reasons", { mode: "json" })
+    holdReasons: json("hold_reasons")
       .$type<HoldReason[]>()
       .notNull()
       .default(sql`'[]'`),
@@ -426,7 +429,7 @@ export const asks = sqliteTable(
     reviewedAt: text("reviewed_at"),
     reviewedBy: integer("reviewed_by").references(() => staffAccounts.id),
     // An organiser took the name off the public supporters list.
-    hiddenFromPublicList: integer("hidden_from_public_list", { mode: "boolean" }).notNull().default(false),
+    hiddenFromPublicList: bool("hidden_from_public_list").notNull().default(false),
     // When the supporter was erased (app/models/erasure.server.ts): the row is
     // kept, anonymised, so the counts per constituency and candidate stay
     // right, with its name, email and postcode blanked and the rest cleared.
@@ -446,7 +449,7 @@ export const asks = sqliteTable(
 );
 
 // Which candidates an ask goes to, and how it reached them.
-export const askRecipients = sqliteTable(
+export const askRecipients = table(
   "ask_recipients",
   {
     askId: integer("ask_id")
@@ -470,10 +473,10 @@ export const askRecipients = sqliteTable(
 
 // Every mail the app sends is first a row here, written in the same
 // transaction as the change that causes it, then sent by the worker.
-export const outbox = sqliteTable(
+export const outbox = table(
   "outbox",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     kind: text("kind", { enum: mailKinds }).notNull(),
     toAddress: text("to_address").notNull(),
     toName: text("to_name"),
@@ -503,10 +506,10 @@ export const outbox = sqliteTable(
 
 // The local mailbox: where mail goes when no SMTP server is configured, so
 // the whole journey works on a laptop. Readable only from the machine itself.
-export const mailbox = sqliteTable(
+export const mailbox = table(
   "mailbox",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     // Deleting a mail from the outbox deletes its local copy: the only delete is
     // of an unconfirmed ask's mails, which keep nothing of the person.
     outboxId: integer("outbox_id").references(() => outbox.id, { onDelete: "cascade" }),
@@ -526,7 +529,7 @@ export const mailbox = sqliteTable(
 // again by accident: a later ask from the address is still made and sent, but
 // without updates. Only a keyed hash of the lowercased email is kept
 // (personKey in app/models/erasure.server.ts), never the address.
-export const suppressions = sqliteTable("suppressions", {
+export const suppressions = table("suppressions", {
   emailHash: text("email_hash").primaryKey(),
   createdAt: createdAt(),
 });
@@ -534,10 +537,10 @@ export const suppressions = sqliteTable("suppressions", {
 // Every wording a consent on the ask form has had. Saving a changed wording
 // adds a version; a version's words never change (a trigger refuses UPDATE),
 // so each consent record shows exactly what the person was shown.
-export const consentTexts = sqliteTable(
+export const consentTexts = table(
   "consent_texts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     purpose: text("purpose", { enum: consentPurposes }).notNull(),
     version: integer("version").notNull(),
     wording: text("wording").notNull(),
@@ -550,10 +553,10 @@ export const consentTexts = sqliteTable(
 // when and how. Append-only (a trigger refuses UPDATE); an erasure deletes
 // the person's records. asks.show_on_public_list and asks.wants_updates hold
 // the current state that pages and mails read; these are the evidence of it.
-export const consentRecords = sqliteTable(
+export const consentRecords = table(
   "consent_records",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     askId: integer("ask_id")
       .notNull()
       .references(() => asks.id, { onDelete: "cascade" }),
@@ -572,10 +575,10 @@ export const consentRecords = sqliteTable(
 // (List-Unsubscribe). One per mail, for the ask the mail is about; the page
 // acts for everyone with that ask's email (all their asks). Only the token's
 // SHA-256 is kept. Deleted with the ask, or when the person is erased.
-export const supporterLinks = sqliteTable(
+export const supporterLinks = table(
   "supporter_links",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     askId: integer("ask_id")
       .notNull()
       .references(() => asks.id, { onDelete: "cascade" }),
@@ -591,7 +594,7 @@ export const supporterLinks = sqliteTable(
 
 // Fixed-window counters for abuse limits, keyed by what is limited (a hashed
 // IP address, an email) and the window.
-export const rateLimits = sqliteTable("rate_limits", {
+export const rateLimits = table("rate_limits", {
   key: text("key").primaryKey(),
   windowStart: text("window_start").notNull(),
   count: integer("count").notNull(),
@@ -600,10 +603,10 @@ export const rateLimits = sqliteTable("rate_limits", {
 // Candidates' signing links. Many can be live for one candidacy (one in each
 // mail); each works until it expires, and all are revoked when the candidate's
 // published email changes. Only the token's SHA-256 is kept.
-export const signingTokens = sqliteTable(
+export const signingTokens = table(
   "signing_tokens",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     candidacyId: integer("candidacy_id")
       .notNull()
       .references(() => candidacies.id),
@@ -622,7 +625,7 @@ export const signingTokens = sqliteTable(
 
 // A candidacy's current pledge: its statement and how we know it is theirs.
 // The answers per point are in pledge_point_answers (no row: not answered yet).
-export const pledges = sqliteTable("pledges", {
+export const pledges = table("pledges", {
   candidacyId: integer("candidacy_id")
     .primaryKey()
     .references(() => candidacies.id),
@@ -633,7 +636,7 @@ export const pledges = sqliteTable("pledges", {
   updatedAt: updatedAt(),
 });
 
-export const pledgePointAnswers = sqliteTable(
+export const pledgePointAnswers = table(
   "pledge_point_answers",
   {
     candidacyId: integer("candidacy_id")
@@ -655,17 +658,17 @@ export const pledgePointAnswers = sqliteTable(
 
 // Every change to a pledge, as made. Append-only: triggers in the migration
 // refuse UPDATE and DELETE, so nothing is silently overwritten.
-export const pledgeHistory = sqliteTable(
+export const pledgeHistory = table(
   "pledge_history",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     candidacyId: integer("candidacy_id")
       .notNull()
       .references(() => candidacies.id),
     // Point id → answer after this change; a missing point is not answered.
-    answers: text("answers", { mode: "json" }).$type<Record<string, PledgeAnswer>>().notNull(),
+    answers: json("answers").$type<Record<string, PledgeAnswer>>().notNull(),
     // Point id → the version of its words answered (absent: version 1, before versions were kept).
-    pointVersions: text("point_versions", { mode: "json" }).$type<Record<string, number>>(),
+    pointVersions: json("point_versions").$type<Record<string, number>>(),
     statement: text("statement"),
     trustMark: text("trust_mark", { enum: trustMarks }).notNull(),
     evidenceUrl: text("evidence_url"),
@@ -680,14 +683,14 @@ export const pledgeHistory = sqliteTable(
 // What staff did, in the console and on the command line. Append-only
 // (triggers refuse UPDATE and DELETE). `actor` is the staff member's email, or
 // what ran the command; a supporter is only ever named by id in `subject`.
-export const auditLog = sqliteTable(
+export const auditLog = table(
   "audit_log",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     actor: text("actor").notNull(),
     action: text("action").notNull(),
     subject: text("subject").notNull(),
-    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    details: json("details").$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -699,10 +702,10 @@ export const auditLog = sqliteTable(
 
 // People who run the campaign from /staff. No password is ever set on the
 // command line: `npm run staff:add` makes the account and a one-time set-up link.
-export const staffAccounts = sqliteTable(
+export const staffAccounts = table(
   "staff_accounts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     // Stored lowercased.
     email: text("email").notNull(),
     role: text("role", { enum: staffRoles }).notNull(),
@@ -721,10 +724,10 @@ export const staffAccounts = sqliteTable(
 
 // One-time links to set a password (and a second factor): from staff:add, or
 // a reset. Only the token's SHA-256 is kept.
-export const staffSetupLinks = sqliteTable(
+export const staffSetupLinks = table(
   "staff_setup_links",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     accountId: integer("account_id")
       .notNull()
       .references(() => staffAccounts.id, { onDelete: "cascade" }),
@@ -737,10 +740,10 @@ export const staffSetupLinks = sqliteTable(
 );
 
 // Recovery codes for a lost authenticator, shown once; kept as hashes, each used once.
-export const staffRecoveryCodes = sqliteTable(
+export const staffRecoveryCodes = table(
   "staff_recovery_codes",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     accountId: integer("account_id")
       .notNull()
       .references(() => staffAccounts.id, { onDelete: "cascade" }),
@@ -754,7 +757,7 @@ export const staffRecoveryCodes = sqliteTable(
 // Signed-in staff. The cookie carries the session id, signed; the row holds
 // its SHA-256, so deleting rows signs people out at once (sign out, sign out
 // everywhere, a disabled account). A session idle for 12 hours has ended.
-export const staffSessions = sqliteTable(
+export const staffSessions = table(
   "staff_sessions",
   {
     idHash: text("id_hash").primaryKey(),
@@ -764,7 +767,7 @@ export const staffSessions = sqliteTable(
     // Sent in every staff form and checked on every staff POST.
     csrfToken: text("csrf_token").notNull(),
     // true between a right password and the second factor: not yet signed in.
-    secondFactorPending: integer("second_factor_pending", { mode: "boolean" }).notNull().default(false),
+    secondFactorPending: bool("second_factor_pending").notNull().default(false),
     createdAt: createdAt(),
     lastSeenAt: text("last_seen_at").notNull(),
   },
@@ -772,10 +775,10 @@ export const staffSessions = sqliteTable(
 );
 
 // The review queue's block list: asks matching an entry are held.
-export const blockList = sqliteTable(
+export const blockList = table(
   "block_list",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     kind: text("kind", { enum: blockListKinds }).notNull(),
     // What staff see: the email or domain, the address or network as typed,
     // or "the network of ask 123" when blocked from a held ask.
@@ -794,10 +797,10 @@ export const blockList = sqliteTable(
 // "Report a correction" from a public candidate page, for staff to check.
 // Personal data (the details may name people; the email is optional): each
 // report is deleted a set time after staff resolve or dismiss it.
-export const correctionReports = sqliteTable(
+export const correctionReports = table(
   "correction_reports",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: id(),
     candidacyId: integer("candidacy_id")
       .notNull()
       .references(() => candidacies.id),
@@ -819,7 +822,7 @@ export const correctionReports = sqliteTable(
 
 // At most one row (id 1): all sending is paused while it exists. The worker
 // reads it before every batch it claims.
-export const sendingPause = sqliteTable("sending_pause", {
+export const sendingPause = table("sending_pause", {
   id: integer("id").primaryKey(),
   pausedAt: text("paused_at").notNull(),
   pausedBy: integer("paused_by").references(() => staffAccounts.id),
@@ -828,8 +831,8 @@ export const sendingPause = sqliteTable("sending_pause", {
 
 // Each download of the supporters who asked for updates, so "new since the
 // last export" knows where the last one stopped.
-export const supporterExports = sqliteTable("supporter_exports", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
+export const supporterExports = table("supporter_exports", {
+  id: id(),
   accountId: integer("account_id").references(() => staffAccounts.id),
   scope: text("scope", { enum: supporterExportScopes }).notNull(),
   rows: integer("rows").notNull(),
@@ -845,7 +848,7 @@ export type Party = typeof parties.$inferSelect;
 // Server-side secrets the app makes for itself on first use (e.g. the key that
 // signs the ask form's start time), so `npm start` needs no configuration and
 // every process over one database signs and checks with the same key.
-export const appSecrets = sqliteTable("app_secrets", {
+export const appSecrets = table("app_secrets", {
   name: text("name").primaryKey(),
   value: text("value").notNull(),
   createdAt: createdAt(),
