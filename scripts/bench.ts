@@ -6,6 +6,7 @@
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseCommandLine } from "./command-line";
 import { benchAsks, formatAsksBench } from "./bench/asks";
+import { benchDbCopy, formatDbCopyBench } from "./bench/db-copy";
 import { benchHttp, formatHttpBench } from "./bench/http";
 import { benchImport, formatImportBench } from "./bench/import";
 import { benchNewConnections, formatNewConnectionsBench } from "./bench/new-connections";
@@ -31,6 +32,10 @@ const benchmarks: Record<string, { title: string; run: (options: Options) => Pro
   },
   outbox: { title: "Outbox drain (issue 3)", run: async () => formatOutboxBench(await benchOutbox()) },
   http: { title: "Board and map under a spike (issue 5)", run: async () => formatHttpBench(await benchHttp()) },
+  "db-copy": {
+    title: "Copying a campaign into PostgreSQL (issue 14)",
+    run: async () => formatDbCopyBench(await benchDbCopy()),
+  },
   // Always generated: the real directory is 1.3 GB and not kept here.
   postcodes: {
     title: "Postcode directory import and lookup",

@@ -35,6 +35,7 @@ const commands = [
   { script: "scripts/worker.ts", command: "npm run worker", usage: "Usage: npm run worker" },
   { script: "scripts/bench.ts", command: "npm run bench", usage: "Usage: npm run bench -- [--generated] [NAME …]" },
   { script: "scripts/migrate.ts", command: "npm run db:migrate", usage: "Usage: npm run db:migrate" },
+  { script: "scripts/db-copy.ts", command: "npm run db:copy", usage: "Usage: npm run db:copy -- --to postgres://" },
 ];
 
 /** Runs a script on a database path in a folder of its own, which nothing should create. */

@@ -1,0 +1,73 @@
+// `npm run db:copy` on a whole election (issue 14): the real 2024 election
+// when ../shared/realdata is present (650 seats, 4,515 candidates, the
+// postcode sample), else the sample in data/, copied from a fresh SQLite file
+// into a throwaway PostgreSQL cluster, timed as a person runs it (the whole
+// command), with each table's count and checksum compared by the copy itself.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { findPostgresBin, postgresMissing, startPostgresCluster } from "../postgres-cluster";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const realDir = join(repo, "../shared/realdata");
+const realFiles = [
+  "HoC-GE2024-results-by-constituency.csv",
+  "ons-pcon24-names-and-codes-uk-v2.csv",
+  "oi-uk-constituencies-2024.hexjson",
+  "oi-ge2024-candidates.csv",
+  "onspd-sample-postcodes-pcon24.csv",
+];
+
+export type DbCopyFigures =
+  { data: "real" | "sample"; tables: number; rows: number; seconds: number } | { skipped: string };
+
+export async function benchDbCopy(): Promise<DbCopyFigures> {
+  if (!findPostgresBin()) return { skipped: postgresMissing };
+  const dir = mkdtempSync(join(tmpdir(), "pledge-bench-copy-"));
+  const databasePath = join(dir, "campaign.sqlite");
+  const tsx = (args: string[]) => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+      cwd: repo,
+      env: { ...process.env, DATABASE_PATH: databasePath },
+      encoding: "utf8",
+    });
+    if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
+    return run.stdout;
+  };
+  const useReal = realFiles.every((f) => existsSync(join(realDir, f)));
+  if (useReal) {
+    tsx(["scripts/campaign.ts", join(repo, "data/campaign.json")]);
+    tsx(["scripts/import.ts", ...realFiles.map((f) => join(realDir, f))]);
+  } else tsx(["scripts/setup.ts"]);
+
+  const cluster = await startPostgresCluster();
+  try {
+    const started = performance.now();
+    const out = tsx(["scripts/db-copy.ts", "--to", cluster.url]);
+    const seconds = (performance.now() - started) / 1000;
+    const summary = /: (\d+) tables, ([\d,]+) rows, each table's count and checksum the same on both\./.exec(out);
+    if (!summary) throw new Error(`npm run db:copy did not say what it copied:\n${out}`);
+    return {
+      data: useReal ? "real" : "sample",
+      tables: Number(summary[1]),
+      rows: Number(summary[2]!.replace(/,/g, "")),
+      seconds,
+    };
+  } finally {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatDbCopyBench(f: DbCopyFigures): string {
+  if ("skipped" in f) return `Not run: ${f.skipped}`;
+  return [
+    `Data: ${f.data === "real" ? "the real 2024 election (650 seats, 4,515 candidates, 298 postcodes)" : "the sample election in data/"}, imported into a fresh SQLite file; a throwaway PostgreSQL cluster on 127.0.0.1.`,
+    "",
+    "| tables | rows | whole command (s) | every table's count and checksum |",
+    "|--:|--:|--:|---|",
+    `| ${f.tables} | ${f.rows.toLocaleString("en-GB")} | ${f.seconds.toFixed(1)} | the same on both |`,
+  ].join("\n");
+}
