@@ -38,6 +38,16 @@ const trustedProxy = z
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_PATH: z.string().min(1).default("var/pledge-tracker.sqlite"),
+  // PostgreSQL is coming (docs/decisions/018-postgresql-for-scale-out.md) but
+  // the app does not run on it yet: an operator who sets DATABASE_URL must not
+  // get the SQLite file instead without knowing it.
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === "", {
+      message:
+        "this version runs on the SQLite file at DATABASE_PATH only; PostgreSQL is not supported yet (see docs/decisions/018-postgresql-for-scale-out.md). Unset DATABASE_URL. To prepare a PostgreSQL database from a campaign, use npm run db:copy -- --to postgres://…",
+    }),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Without a trailing slash, so every link is PUBLIC_URL followed by a path.

@@ -56,3 +56,14 @@ test("PUBLIC_URL loses any trailing slash, so a link is PUBLIC_URL then a path",
   );
   expect(describeEnvProblems({}).env?.PUBLIC_URL).toBe("http://localhost:3000");
 });
+
+test("DATABASE_URL is refused, saying why, rather than the SQLite file used in its place unnoticed", () => {
+  const { env, problems } = describeEnvProblems({ DATABASE_URL: "postgres://campaign@db.internal/campaign" });
+  expect(env).toBeUndefined();
+  expect(problems).toEqual([
+    expect.stringMatching(
+      /^Invalid configuration: DATABASE_URL: this version runs on the SQLite file at DATABASE_PATH only; PostgreSQL is not supported yet/,
+    ),
+  ]);
+  expect(describeEnvProblems({ DATABASE_URL: "" }).problems).toEqual([]);
+});
