@@ -129,6 +129,28 @@ describe.skipIf(!bin && !required)("into PostgreSQL", () => {
     expect(added!.id).toBe(maxId + 1);
   });
 
+  test("the app may go on writing: the copy is of one moment, and a row written meanwhile is not half-copied", async () => {
+    const plan = copyPlan().map((t) => t.name);
+    expect(plan.indexOf("rate_limits")).toBeGreaterThan(0);
+    const before = sqliteCount("rate_limits");
+    let wrote = false;
+    const copied = await copyToPostgres({
+      from: env.DATABASE_PATH,
+      to: target,
+      // After the first table, before rate_limits: a request counted, as the running app would.
+      progress: () => {
+        if (wrote) return;
+        db.$client
+          .prepare("insert into rate_limits (key, window_start, count) values ('ask:during-copy', ?, 1)")
+          .run(new Date().toISOString());
+        wrote = true;
+      },
+    });
+    expect(sqliteCount("rate_limits")).toBe(before + 1);
+    expect(copied.find((t) => t.table === "rate_limits")!.rows).toBe(before);
+    expect(await query("select key from rate_limits where key = 'ask:during-copy'")).toEqual([]);
+  });
+
   test("a row PostgreSQL refuses names its table and key, and nothing is copied", async () => {
     // SQLite keeps a NUL character in text; PostgreSQL's text never holds one.
     const tom = db.select().from(candidacies).where(eq(candidacies.name, "Tom Featherstone")).get()!;
