@@ -4,21 +4,14 @@
 // into a throwaway PostgreSQL cluster, timed as a person runs it (the whole
 // command), with each table's count and checksum compared by the copy itself.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { realElectionPaths } from "./real-election";
 import { findPostgresBin, postgresMissing, startPostgresCluster } from "../postgres-cluster";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const realDir = join(repo, "../shared/realdata");
-const realFiles = [
-  "HoC-GE2024-results-by-constituency.csv",
-  "ons-pcon24-names-and-codes-uk-v2.csv",
-  "oi-uk-constituencies-2024.hexjson",
-  "oi-ge2024-candidates.csv",
-  "onspd-sample-postcodes-pcon24.csv",
-];
 
 export type DbCopyFigures =
   { data: "real" | "sample"; tables: number; rows: number; seconds: number } | { skipped: string };
@@ -36,10 +29,11 @@ export async function benchDbCopy(): Promise<DbCopyFigures> {
     if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
     return run.stdout;
   };
-  const useReal = realFiles.every((f) => existsSync(join(realDir, f)));
+  const realFiles = realElectionPaths({ postcodes: true });
+  const useReal = realFiles !== null;
   if (useReal) {
     tsx(["scripts/campaign.ts", join(repo, "data/campaign.json")]);
-    tsx(["scripts/import.ts", ...realFiles.map((f) => join(realDir, f))]);
+    tsx(["scripts/import.ts", ...realFiles]);
   } else tsx(["scripts/setup.ts"]);
 
   const cluster = await startPostgresCluster();

@@ -22,16 +22,10 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { freePort, startAppServer, waitForHttp } from "../app-server";
+import { realElectionPaths } from "./real-election";
 import { measurePageWeight, overBudget, pageWeightBudgets, type PageWeight } from "./page-weight";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const realDir = join(repo, "../shared/realdata");
-const realFiles = [
-  "HoC-GE2024-results-by-constituency.csv",
-  "ons-pcon24-names-and-codes-uk-v2.csv",
-  "oi-uk-constituencies-2024.hexjson",
-  "oi-ge2024-candidates.csv",
-];
 
 export const httpTargets = { ratio: 0.5, p99Ms: 50 };
 
@@ -63,7 +57,8 @@ export async function benchHttp({ seconds = 10, connections = 100, rounds = 3 } 
   }
   const dir = mkdtempSync(join(tmpdir(), "pledge-bench-http-"));
   const databasePath = join(dir, "bench.sqlite");
-  const useReal = realFiles.every((f) => existsSync(join(realDir, f)));
+  const realFiles = realElectionPaths();
+  const useReal = realFiles !== null;
   const tsx = (args: string[]) => {
     const run = spawnSync(process.execPath, ["--import", "tsx", ...args], {
       cwd: repo,
@@ -74,7 +69,7 @@ export async function benchHttp({ seconds = 10, connections = 100, rounds = 3 } 
   };
   if (useReal) {
     tsx(["scripts/campaign.ts", join(repo, "data/campaign.json")]);
-    tsx(["scripts/import.ts", ...realFiles.map((f) => join(realDir, f))]);
+    tsx(["scripts/import.ts", ...realFiles]);
   }
 
   const app = await startAppServer({ databasePath, env: { MAIL_WORKER: "off" } });

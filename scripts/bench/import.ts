@@ -6,17 +6,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeGeneratedElection } from "./generate-election";
+import { realDataDir, realFileNames } from "./real-election";
 import type { RepetitionFigures } from "./import-repetition";
-
-// The real files live beside the repository, never in it (see its README).
-const realDataDir = fileURLToPath(new URL("../../../shared/realdata/", import.meta.url));
-// Constituencies first: hexes and candidates point at them.
-export const realFileNames = [
-  "HoC-GE2024-results-by-constituency.csv",
-  "ons-pcon24-names-and-codes-uk-v2.csv",
-  "oi-uk-constituencies-2024.hexjson",
-  "oi-ge2024-candidates.csv",
-] as const;
 
 const repetitionScript = fileURLToPath(new URL("./import-repetition.ts", import.meta.url));
 export const importTarget = 2;
