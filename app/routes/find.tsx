@@ -10,6 +10,7 @@ import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { noIndex } from "~/utils/private-page";
 import { paths, withQuery } from "~/utils/paths";
 import { POSTCODE_ECHO_MAX } from "~/utils/page-query";
+import { postcodeProblem } from "~/utils/postcode";
 import { staticPage } from "~/utils/route-handle";
 
 export { ErrorBoundary } from "~/components/route-error";
@@ -78,33 +79,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(page({ postcode, errors: { postcode: problemWith(result) } }), { status });
 }
 
-/** One plain-English sentence a case; it is both the inline error and the summary's link. */
 function problemWith(result: Exclude<PostcodeLookup, { status: "found" | "unavailable" }>): string {
-  const orChoose = "or choose your constituency from the list";
-  switch (result.status) {
-    case "invalid":
-      return "Enter a full UK postcode, like SW1A 1AA";
-    case "unknown":
-      return `We cannot find the postcode ${result.postcode}. Check it and try again, ${orChoose}`;
-    case "terminated": {
-      const when = result.terminatedOn ? ` (it stopped being used in ${monthYear(result.terminatedOn)})` : "";
-      return `The postcode ${result.postcode} is no longer in use${when}. Enter your current postcode, ${orChoose}`;
-    }
-    case "no-constituency":
-      return result.reason === "outside"
-        ? `${result.postcode} is not in a UK Parliament constituency (for example, it is in the Channel Islands or the Isle of Man). Check your postcode, ${orChoose}`
-        : `We do not have details of the constituency for ${result.postcode} yet. Check your postcode, ${orChoose}`;
-  }
-}
-
-/** "2015-06" → "June 2015". */
-function monthYear(yearMonth: string) {
-  const [year, month] = yearMonth.split("-").map(Number);
-  if (!year || !month) return yearMonth;
-  return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString("en-GB", {
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
+  return postcodeProblem(result, {
+    invalid: "Enter a full UK postcode, like SW1A 1AA",
+    otherwise: "or choose your constituency from the list",
   });
 }
 

@@ -14,6 +14,7 @@ import { publicCacheControl } from "~/utils/http-cache";
 import { mapFilterStatuses, mapPath, mapStatusLabel, mapTablePath, type MapFilterStatus } from "~/utils/map";
 import { parseMapQuery, withoutEmptyParams } from "~/utils/page-query";
 import { paths, withQuery } from "~/utils/paths";
+import { postcodeProblem } from "~/utils/postcode";
 import { pledgeStatusLabels } from "~/utils/pledge";
 import { staticPage } from "~/utils/route-handle";
 
@@ -83,28 +84,19 @@ function lookupStatus(result: Extract<Problem, { status: "postcode" }>) {
 
 /** One plain-English sentence a case: the inline error and the summary's link (GOV.UK). */
 function problemWith(result: Problem, typed: string): string {
-  const orName = "or enter the constituency’s name";
   if (result.status === "empty") return "Enter a postcode or the name of a constituency";
   if (result.status === "no-name") {
     return result.looksLikePostcode
       ? "Enter a full postcode, like SW1A 1AA, or the name of a constituency"
       : `We cannot find a constituency called ‘${typed}’. Check the spelling, or enter a postcode`;
   }
-  const lookup = result.lookup;
-  switch (lookup.status) {
-    case "invalid":
-      return "Enter a full postcode, like SW1A 1AA, or the name of a constituency";
-    case "unknown":
-      return `We cannot find the postcode ${lookup.postcode}. Check it, ${orName}`;
-    case "terminated":
-      return `The postcode ${lookup.postcode} is no longer in use. Enter your current postcode, ${orName}`;
-    case "no-constituency":
-      return lookup.reason === "outside"
-        ? `${lookup.postcode} is not in a UK Parliament constituency. Check your postcode, ${orName}`
-        : `We do not have details of the constituency for ${lookup.postcode} yet. Check your postcode, ${orName}`;
-    case "unavailable":
-      return "Sorry, we cannot look up postcodes at the moment. Enter the constituency’s name instead";
+  if (result.lookup.status === "unavailable") {
+    return "Sorry, we cannot look up postcodes at the moment. Enter the constituency’s name instead";
   }
+  return postcodeProblem(result.lookup, {
+    invalid: "Enter a full postcode, like SW1A 1AA, or the name of a constituency",
+    otherwise: "or enter the constituency’s name",
+  });
 }
 
 /** "Labour Party, Signed every point": the filters in words, for titles and captions. */

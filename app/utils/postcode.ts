@@ -29,3 +29,47 @@ export function normalisePostcode(input: string): string | null {
   if (compact.length > maxInputLength || !postcodeShape.test(compact)) return null;
   return `${compact.slice(0, -3)} ${compact.slice(-3)}`;
 }
+
+/** A postcode lookup that found no constituency, as the postcode lookup says it (models/postcode-lookup.server.ts). */
+type PostcodeNotFound =
+  | { status: "invalid" }
+  | { status: "unknown"; postcode: string }
+  | { status: "terminated"; postcode: string; terminatedOn: string | null }
+  | { status: "no-constituency"; postcode: string; reason: "outside" | "not-covered" };
+
+/**
+ * Why a postcode led to no constituency, in one plain-English sentence (the
+ * inline error and the error summary's link, GOV.UK), ending with what else
+ * the form offers: `invalid` is the whole sentence for a postcode of the
+ * wrong shape, `otherwise` ends the rest ("or choose your constituency from the list").
+ */
+export function postcodeProblem(
+  result: PostcodeNotFound,
+  { invalid, otherwise }: { invalid: string; otherwise: string },
+) {
+  switch (result.status) {
+    case "invalid":
+      return invalid;
+    case "unknown":
+      return `We cannot find the postcode ${result.postcode}. Check it and try again, ${otherwise}`;
+    case "terminated": {
+      const when = result.terminatedOn ? ` (it stopped being used in ${monthYear(result.terminatedOn)})` : "";
+      return `The postcode ${result.postcode} is no longer in use${when}. Enter your current postcode, ${otherwise}`;
+    }
+    case "no-constituency":
+      return result.reason === "outside"
+        ? `${result.postcode} is not in a UK Parliament constituency (for example, it is in the Channel Islands or the Isle of Man). Check your postcode, ${otherwise}`
+        : `We do not have details of the constituency for ${result.postcode} yet. Check your postcode, ${otherwise}`;
+  }
+}
+
+/** "2015-06" → "June 2015". */
+function monthYear(yearMonth: string) {
+  const [year, month] = yearMonth.split("-").map(Number);
+  if (!year || !month) return yearMonth;
+  return new Date(Date.UTC(year, month - 1, 1)).toLocaleDateString("en-GB", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}

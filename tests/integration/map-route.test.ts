@@ -358,7 +358,11 @@ test("the find box: nothing typed, an unknown name or postcode, or half a postco
   const cases: [string, number, string][] = [
     ["?find=", 400, "Enter a postcode or the name of a constituency"],
     ["?find=Atlantis", 400, "We cannot find a constituency called ‘Atlantis’. Check the spelling, or enter a postcode"],
-    ["?find=ZZ9+9ZZ", 404, "We cannot find the postcode ZZ9 9ZZ. Check it, or enter the constituency’s name"],
+    [
+      "?find=ZZ9+9ZZ",
+      404,
+      "We cannot find the postcode ZZ9 9ZZ. Check it and try again, or enter the constituency’s name",
+    ],
     ["?find=SW1A", 400, "Enter a full postcode, like SW1A 1AA, or the name of a constituency"],
   ];
   for (const [query, status, message] of cases) {
