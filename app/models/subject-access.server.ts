@@ -229,6 +229,14 @@ export function findHeldAbout({ email }: { email: string }) {
     mailsNotSent: [...data.mails, ...data.digests].filter((m) => unsent.has(m.status)).length,
     mailsSentToCandidates: toCandidates.filter((m) => m.status === "sent").length,
     mailboxCopies: data.mailboxCopies.length,
+    // What they agreed to and withdrew, and under which wording: what an access request must answer.
+    consents: data.consents.map((c) => ({
+      purpose: c.purpose,
+      action: c.action,
+      method: c.method,
+      at: c.at,
+      version: c.version,
+    })),
     blockListed: data.blockList.length > 0,
     suppressed: data.suppressed,
     nothingHeld:

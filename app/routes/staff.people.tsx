@@ -14,9 +14,11 @@ import { ChoiceGroup, TextField } from "~/components/field";
 import { TableScroll } from "~/components/table-scroll";
 import { eraseSupporter } from "~/models/erasure.server";
 import { findHeldAbout } from "~/models/subject-access.server";
+import { consentMethodLabels, consentPurposeLabels } from "~/utils/consent";
 import { personEmail } from "~/utils/fields";
 import { errorTitle, fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { shortDate } from "~/utils/names";
+import { ukDateTime } from "~/utils/time";
 import { paths, withQuery } from "~/utils/paths";
 import { noIndex, staffPageHeaders } from "~/utils/private-page";
 import { csrfField } from "~/utils/staff-form";
@@ -137,6 +139,33 @@ function HeldSummary({ email, held }: { email: string; held: Held }) {
                       <td className="numeric">{ask.candidates}</td>
                       <td>{ask.wantsUpdates ? "Yes" : "No"}</td>
                       <td>{ask.showOnPublicList ? "Yes" : "No"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
+          ) : null}
+          {held.consents.length > 0 ? (
+            <TableScroll label="Their consents">
+              <table className="table">
+                <caption className="visually-hidden">Their consents, oldest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Consent</th>
+                    <th scope="col">Given or withdrawn</th>
+                    <th scope="col">How</th>
+                    <th scope="col">Wording</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {held.consents.map((c, i) => (
+                    <tr key={i}>
+                      <td>{ukDateTime(c.at)}</td>
+                      <td>{consentPurposeLabels[c.purpose]}</td>
+                      <td>{c.action === "given" ? "Given" : "Withdrawn"}</td>
+                      <td>{consentMethodLabels[c.method]}</td>
+                      <td>{c.version}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -79,6 +79,10 @@ for (const js of ["on", "off"] as const) {
       await page.getByRole("button", { name: "Find" }).click();
       await page.getByRole("heading", { level: 2, name: `What we hold about ${email}` }).waitFor();
       await page.getByRole("cell", { name: "Brackenby Vale" }).waitFor();
+      // What they agreed to, on the page as well as in the download.
+      const consents = page.getByRole("table", { name: "Their consents, oldest first" });
+      await consents.getByRole("cell", { name: "Sending your message to candidates" }).waitFor();
+      expect(await consents.getByRole("cell", { name: "Given" }).count()).toBeGreaterThan(0);
       // Posted, never in the address bar.
       expect(page.url()).toBe(`${app.baseUrl}/staff/people`);
       await expectNoSidewaysScroll(page);

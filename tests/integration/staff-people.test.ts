@@ -122,6 +122,18 @@ test("finding a person shows what is held, by counts and dates; a bad address is
       mailsNotSent: 0,
       mailsSentToCandidates: 1,
       mailboxCopies: 2,
+      // Each consent given on the ask form, under the wording it was shown.
+      consents: [
+        { purpose: "send-ask", action: "given", method: "ask-form", at: t0.toISOString(), version: "send-ask-v1" },
+        {
+          purpose: "public-list",
+          action: "given",
+          method: "ask-form",
+          at: t0.toISOString(),
+          version: "public-list-v1",
+        },
+        { purpose: "updates", action: "given", method: "ask-form", at: t0.toISOString(), version: "updates-v1" },
+      ],
       suppressed: false,
       blockListed: false,
       nothingHeld: false,
