@@ -591,6 +591,8 @@ export const supporterLinks = table(
   (t) => [
     uniqueIndex("supporter_links_token_hash_unique").on(t.tokenHash),
     index("supporter_links_ask_idx").on(t.askId),
+    // The worker's sweep of expired links, on every tick.
+    index("supporter_links_expires_idx").on(t.expiresAt),
   ],
 );
 

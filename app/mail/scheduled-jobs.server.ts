@@ -1,8 +1,8 @@
 // Work the mail worker runs on every tick, before it sends the outbox (so
 // mail these jobs queue goes out in the same tick): reminders, digests,
-// deleting unconfirmed asks and old uploads, and, after the campaign's
-// retention periods, anonymising asks and forgetting client-address data and
-// old local mail. Each gets the tick's time and must be synchronous; one that
+// deleting unconfirmed asks, old uploads and supporters' expired links, and,
+// after the campaign's retention periods, anonymising asks and forgetting
+// client-address data and old local mail. Each gets the tick's time and must be synchronous; one that
 // throws is logged and the others still run.
 import { pruneUploads } from "~/importers/upload.server";
 import { deleteExpiredAsks } from "~/models/ask.server";
@@ -16,6 +16,7 @@ import { savedRetention } from "~/models/privacy.server";
 import { deleteOldRateLimits } from "~/models/rate-limit.server";
 import { clearOldClientHashes } from "~/models/review.server";
 import { deleteIdleStaffSessions } from "~/models/staff.server";
+import { deleteExpiredSupporterLinks } from "~/models/supporter-link.server";
 import { DAY, HOUR } from "~/utils/time";
 import type { ScheduledJob } from "./worker.server";
 
@@ -31,6 +32,7 @@ export const scheduledJobs: ScheduledJob[] = [
   (now) => deleteOldRateLimits({ before: new Date(now.getTime() - savedRetention().clientDataHours * HOUR) }),
   (now) => deleteOldMailboxMessages({ before: new Date(now.getTime() - savedRetention().mailboxDays * DAY) }),
   (now) => deleteIdleStaffSessions({ now }),
+  (now) => deleteExpiredSupporterLinks({ now }),
   (now) => deleteOldClientHashKeys({ now }),
   (now) => deleteDecidedCorrectionReports({ now }),
   // Uploads a dry run kept for its second press, once nobody pressed it in time.

@@ -4,7 +4,7 @@
 // about, but it acts for the person: every ask under that ask's email, as
 // erasure and subject access do (docs/decisions/017-consent-records-and-supporter-links.md).
 // Only the token's SHA-256 is kept; the mail's copy is struck out once sent.
-import { and, asc, eq, gt, inArray, isNull, ne } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, ne } from "drizzle-orm";
 import { writeTransaction } from "#db/index";
 import { askRecipients, asks, candidacies, constituencies, outbox, supporterLinks } from "#db/schema";
 import type { ConsentMethod } from "#db/enums";
@@ -32,6 +32,15 @@ export function issueSupporterLink({ askId, now }: { askId: number; now: Date })
     })
     .run();
   return { manageUrl: publicUrl(paths.yourData(token)), listUnsubscribe: publicUrl(paths.unsubscribe(token)) };
+}
+
+/**
+ * Forgets links that no longer work (scheduled by the mail worker): an
+ * expired link opens nothing, and a row kept would only tie a token to a
+ * supporter for no purpose. Returns how many went.
+ */
+export function deleteExpiredSupporterLinks({ now }: { now: Date }) {
+  return db.delete(supporterLinks).where(lte(supporterLinks.expiresAt, now.toISOString())).run().changes;
 }
 
 /** The person a live link is for: the email of its ask, and every ask of theirs not erased. */

@@ -10,10 +10,12 @@ import { submitAsk } from "~/models/ask.server";
 import { sendDueReminders } from "~/models/reminder.server";
 import { rejectAsk } from "~/models/review.server";
 import { isSuppressed } from "~/models/suppression.server";
+import { deleteExpiredSupporterLinks } from "~/models/supporter-link.server";
 import { countConfirmedAsks, listRecentPublicSupporters } from "~/models/supporter.server";
 import { action as manageAction, loader as manageLoader } from "~/routes/your-data.$token";
 import { action as unsubscribeAction, loader as unsubscribeLoader } from "~/routes/your-data.$token_.unsubscribe";
 import { db } from "~/utils/db.server";
+import { hashToken } from "~/utils/tokens.server";
 import { outboxRows, snapshotDatabase } from "../db";
 import {
   buildAsk,
@@ -281,5 +283,28 @@ test("an unknown, malformed or expired link shows a 404 page and holds nothing",
     .run();
   expect((await manage(token)).init?.status).toBe(404);
   expect((await oneClick(token)).init?.status).toBe(404);
+  expect(askOf("rajan@example.org")!.wantsUpdates).toBe(true);
+});
+
+test("the worker's sweep forgets links once they have expired, and only those", async () => {
+  setUp();
+  const rajan = supporter();
+  const tobias = supporter("tobias@example.org", "Tobias Wren");
+  const at = new Date("2025-07-01T12:00:00.000Z");
+  const linkOf = (token: string) => eq(supporterLinks.tokenHash, hashToken(token));
+  db.update(supporterLinks).set({ expiresAt: at.toISOString() }).where(linkOf(rajan)).run();
+  db.update(supporterLinks)
+    .set({ expiresAt: new Date(at.getTime() + 10 * DAY).toISOString() })
+    .where(linkOf(tobias))
+    .run();
+  const before = db.select().from(supporterLinks).all().length;
+
+  // Kept to the moment it stops working, not a millisecond less.
+  expect(deleteExpiredSupporterLinks({ now: new Date(at.getTime() - 1) })).toBe(0);
+  expect(deleteExpiredSupporterLinks({ now: at })).toBe(1);
+  expect(db.select().from(supporterLinks).where(linkOf(rajan)).all()).toEqual([]);
+  expect(db.select().from(supporterLinks).where(linkOf(tobias)).all()).toHaveLength(1);
+  expect(db.select().from(supporterLinks).all()).toHaveLength(before - 1);
+  // The person and their ask are untouched.
   expect(askOf("rajan@example.org")!.wantsUpdates).toBe(true);
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `supporter_links_expires_idx` ON `supporter_links` (`expires_at`);
