@@ -2,6 +2,7 @@ import type { LinksFunction } from "@remix-run/node";
 import {
   Link,
   Links,
+  NavLink,
   Meta,
   Outlet,
   Scripts,
@@ -53,17 +54,20 @@ export function Layout({ children }: { children: React.ReactNode }) {
             </Link>
             <nav aria-label="Main" className="header__nav">
               <ul>
+                {/* NavLink marks the section the page is in (aria-current="page"), with or without JavaScript. */}
                 <li>
-                  <Link to={paths.home}>Home</Link>
+                  <NavLink to={paths.home} end>
+                    Home
+                  </NavLink>
                 </li>
                 <li>
-                  <Link to={paths.board}>Who has signed</Link>
+                  <NavLink to={paths.board}>Who has signed</NavLink>
                 </li>
                 <li>
-                  <Link to={paths.constituencies}>Constituencies</Link>
+                  <NavLink to={paths.constituencies}>Constituencies</NavLink>
                 </li>
                 <li>
-                  <Link to={paths.map}>Map</Link>
+                  <NavLink to={paths.map}>Map</NavLink>
                 </li>
               </ul>
             </nav>

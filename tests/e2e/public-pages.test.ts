@@ -90,6 +90,31 @@ test("shared links to a constituency carry a title, a summary and an image", asy
   await page.close();
 });
 
+test("the header marks the section a page is in, for everyone (aria-current) and by more than colour", async () => {
+  const page = await noScript.context.newPage();
+  const sections: [string, string | null][] = [
+    ["/", "Home"],
+    ["/board?nation=Wales", "Who has signed"],
+    ["/constituencies/wendlebury", "Constituencies"],
+    ["/map/table", "Map"],
+    ["/privacy", null],
+  ];
+  for (const [path, section] of sections) {
+    await page.goto(`${baseUrl}${path}`);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.waitFor();
+    const current = await nav.locator('a[aria-current="page"]').allTextContents();
+    expect(current, path).toEqual(section ? [section] : []);
+    if (section) {
+      const line = await nav
+        .getByRole("link", { name: section })
+        .evaluate((a) => getComputedStyle(a).textDecorationLine);
+      expect(line, path).toBe("underline");
+    }
+  }
+  await page.close();
+});
+
 // Everything a member of the public can open, as they open it on a phone.
 const phonePages = [...publicPages, "/map", "/data", "/find?postcode=ZZ4+1AA", "/find?postcode=nonsense", "/outbox"];
 
