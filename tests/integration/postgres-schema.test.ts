@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createDb, migrateDb } from "#db/index";
 import { defaultConsentWordings } from "~/utils/consent";
 import { pgSchemaSource, readSchemaSources } from "../../scripts/db-schema-pg";
@@ -156,6 +156,42 @@ describe.skipIf(!bin && !required)("on PostgreSQL", () => {
     );
     expect(Object.fromEntries(rows.map((r) => [r.purpose, r.wording]))).toEqual(defaultConsentWordings);
     expect(rows.every((r) => r.version === 1)).toBe(true);
+  });
+
+  test("every table tells data_changed listeners of a committed write, once a transaction, and nothing of a rolled-back one", async () => {
+    // Every table has the trigger, including any a later migration adds.
+    const { rows: missing } = await client.query<{ tablename: string }>(
+      `select tablename from pg_tables where schemaname = 'public' and tablename not in (
+         select event_object_table from information_schema.triggers where trigger_name = event_object_table || '_data_changed')`,
+    );
+    expect(missing).toEqual([]);
+
+    const listener = new pg.Client({ connectionString: cluster.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (n) => heard.push(`${n.channel}:${n.payload}`));
+    await listener.query("listen data_changed");
+    try {
+      await client.query("begin");
+      await client.query("insert into rate_limits (key, window_start, count) values ('a', 'x', 1)");
+      await client.query("update rate_limits set count = 2 where key = 'a'");
+      await listener.query("select 1");
+      expect(heard).toEqual([]); // nothing before the commit
+      await client.query("commit");
+      await vi.waitFor(() => expect(heard).toEqual(["data_changed:rate_limits"]));
+
+      // A rolled-back write says nothing: the next committed one is all that is heard
+      // (notifications come in commit order).
+      await client.query("begin");
+      await client.query("delete from rate_limits");
+      await client.query("rollback");
+      await client.query("insert into suppressions (email_hash) values ('k')");
+      await vi.waitFor(() => expect(heard).toEqual(["data_changed:rate_limits", "data_changed:suppressions"]));
+    } finally {
+      await client.query("delete from rate_limits");
+      await client.query("delete from suppressions");
+      await listener.end();
+    }
   });
 
   test("a row's created_at defaults to now in Date.toISOString()'s form, as on SQLite", async () => {
