@@ -3,15 +3,11 @@
 // postcode sample), else the sample in data/, copied from a fresh SQLite file
 // into a throwaway PostgreSQL cluster, timed as a person runs it (the whole
 // command), with each table's count and checksum compared by the copy itself.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { realElectionPaths } from "./real-election";
+import { join } from "node:path";
+import { loadRealElection, runScript } from "./real-election";
 import { findPostgresBin, postgresMissing, startPostgresCluster } from "../postgres-cluster";
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
 export type DbCopyFigures =
   { data: "real" | "sample"; tables: number; rows: number; seconds: number } | { skipped: string };
@@ -20,26 +16,13 @@ export async function benchDbCopy(): Promise<DbCopyFigures> {
   if (!findPostgresBin()) return { skipped: postgresMissing };
   const dir = mkdtempSync(join(tmpdir(), "pledge-bench-copy-"));
   const databasePath = join(dir, "campaign.sqlite");
-  const tsx = (args: string[]) => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", ...args], {
-      cwd: repo,
-      env: { ...process.env, DATABASE_PATH: databasePath },
-      encoding: "utf8",
-    });
-    if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
-    return run.stdout;
-  };
-  const realFiles = realElectionPaths({ postcodes: true });
-  const useReal = realFiles !== null;
-  if (useReal) {
-    tsx(["scripts/campaign.ts", join(repo, "data/campaign.json")]);
-    tsx(["scripts/import.ts", ...realFiles]);
-  } else tsx(["scripts/setup.ts"]);
+  const useReal = loadRealElection(databasePath, { postcodes: true });
+  if (!useReal) runScript(databasePath, ["scripts/setup.ts"]);
 
   const cluster = await startPostgresCluster();
   try {
     const started = performance.now();
-    const out = tsx(["scripts/db-copy.ts", "--to", cluster.url]);
+    const out = runScript(databasePath, ["scripts/db-copy.ts", "--to", cluster.url]);
     const seconds = (performance.now() - started) / 1000;
     const summary = /: (\d+) tables, ([\d,]+) rows, each table's count and checksum the same on both\./.exec(out);
     if (!summary) throw new Error(`npm run db:copy did not say what it copied:\n${out}`);

@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { freePort, startAppServer, waitForHttp } from "../app-server";
-import { realElectionPaths } from "./real-election";
+import { loadRealElection } from "./real-election";
 import { measurePageWeight, overBudget, pageWeightBudgets, type PageWeight } from "./page-weight";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -57,20 +57,7 @@ export async function benchHttp({ seconds = 10, connections = 100, rounds = 3 } 
   }
   const dir = mkdtempSync(join(tmpdir(), "pledge-bench-http-"));
   const databasePath = join(dir, "bench.sqlite");
-  const realFiles = realElectionPaths();
-  const useReal = realFiles !== null;
-  const tsx = (args: string[]) => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", ...args], {
-      cwd: repo,
-      env: { ...process.env, DATABASE_PATH: databasePath },
-      encoding: "utf8",
-    });
-    if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
-  };
-  if (useReal) {
-    tsx(["scripts/campaign.ts", join(repo, "data/campaign.json")]);
-    tsx(["scripts/import.ts", ...realFiles]);
-  }
+  const useReal = loadRealElection(databasePath);
 
   const app = await startAppServer({ databasePath, env: { MAIL_WORKER: "off" } });
   let bare: ChildProcess | undefined;
