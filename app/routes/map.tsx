@@ -11,7 +11,15 @@ import { searchConstituencies, type ConstituencySearch } from "~/models/constitu
 import { findMapData, type MapArea } from "~/models/map.server";
 import { errorTitle } from "~/utils/forms";
 import { publicCacheControl } from "~/utils/http-cache";
-import { mapFilterStatuses, mapPath, mapStatusLabel, mapTablePath, type MapFilterStatus } from "~/utils/map";
+import {
+  constituenciesIn,
+  mapFilterStatuses,
+  mapFilterSummary,
+  mapPath,
+  mapStatusLabel,
+  mapTablePath,
+  mapViewInWords,
+} from "~/utils/map";
 import { parseMapQuery, withoutEmptyParams } from "~/utils/page-query";
 import { paths, withQuery } from "~/utils/paths";
 import { postcodeProblem } from "~/utils/postcode";
@@ -30,7 +38,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => ({
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Pledge map" }];
-  const filters = [data.view.area?.name, filterSummary(data.partyName, data.query.status)].filter(Boolean).join(", ");
+  const filters = mapViewInWords(data.view.area?.name, data.partyName, data.query.status);
   const withSigned = data.counts["signed-all"];
   return [
     { title: errorTitle(`${filters ? `${filters} – ` : ""}Pledge map – ${data.campaignName}`, data.search.errors) },
@@ -99,15 +107,6 @@ function problemWith(result: Problem, typed: string): string {
   });
 }
 
-/** "Labour Party, Signed every point": the filters in words, for titles and captions. */
-function filterSummary(partyName: string | undefined, status: MapFilterStatus | undefined) {
-  return [partyName, status ? pledgeStatusLabels[status] : undefined].filter(Boolean).join(", ");
-}
-
-function constituenciesIn(count: number, area: MapArea | undefined) {
-  return `${count.toLocaleString("en-GB")} constituenc${count === 1 ? "y" : "ies"}${area ? ` in ${area.name}` : ""}`;
-}
-
 export default function MapPage() {
   const data = useLoaderData<typeof loader>();
   const { query, partyName, layout, counts, view, search } = data;
@@ -118,8 +117,8 @@ export default function MapPage() {
   useEffect(() => {
     void import(/* @vite-ignore */ tooltipScript);
   }, []);
-  const summary = filterSummary(partyName, query.status);
-  const inWords = [view.area?.name, summary].filter(Boolean).join(", ");
+  const summary = mapFilterSummary(partyName, query.status);
+  const inWords = mapViewInWords(view.area?.name, partyName, query.status);
   return (
     <>
       <ErrorSummary errors={search.errors} />
@@ -192,8 +191,8 @@ export default function MapPage() {
 
       <h2 className="heading-m" aria-live="polite">
         {filtered
-          ? `${data.matching.toLocaleString("en-GB")} of ${constituenciesIn(data.total, view.area)} match: ${summary}`
-          : constituenciesIn(data.total, view.area)}
+          ? `${data.matching.toLocaleString("en-GB")} of ${constituenciesIn(data.total, view.area?.name)} match: ${summary}`
+          : constituenciesIn(data.total, view.area?.name)}
       </h2>
 
       {view.seat ? (

@@ -6,7 +6,7 @@ import { TableScroll } from "~/components/table-scroll";
 import { findCampaign } from "~/models/campaign.server";
 import { findMapData } from "~/models/map.server";
 import { publicCacheControl } from "~/utils/http-cache";
-import { mapFilterStatuses, mapPath, mapStatusLabel } from "~/utils/map";
+import { constituenciesIn, mapFilterStatuses, mapPath, mapStatusLabel, mapViewInWords } from "~/utils/map";
 import { parseMapTableQuery, withoutEmptyParams } from "~/utils/page-query";
 import { paths } from "~/utils/paths";
 import { candidatesWhoSignedLabel, pledgeStatusLabels } from "~/utils/pledge";
@@ -21,7 +21,7 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": publicCacheCon
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "The map as a table" }];
-  const inWords = [data.areaName, data.summary].filter(Boolean).join(", ");
+  const inWords = mapViewInWords(data.areaName, data.partyName, data.query.status);
   return [
     { title: `${inWords ? `${inWords} – ` : ""}The pledge map as a table – ${data.campaignName}` },
     {
@@ -49,15 +49,11 @@ export function loader({ request }: LoaderFunctionArgs) {
       signed,
       standing,
     }));
-  const summary = [map.partyName, map.query.status ? pledgeStatusLabels[map.query.status] : undefined]
-    .filter(Boolean)
-    .join(", ");
   return data({
     campaignName: findCampaign()?.name ?? "Pledge tracker",
     query: { party: map.query.party, status: map.query.status, region: map.query.region },
     partyName: map.partyName,
     areaName: map.view.area?.name,
-    summary,
     parties: map.parties.map((p) => [p.id, p.name] as [string, string]),
     areas: map.areas.map((a) => [a.slug, a.kind === "region" ? `${a.name} (England)` : a.name] as [string, string]),
     total: map.total,
@@ -66,12 +62,11 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function MapTablePage() {
-  const { query, partyName, areaName, summary, rows, total, parties, areas } = useLoaderData<typeof loader>();
+  const { query, partyName, areaName, rows, total, parties, areas } = useLoaderData<typeof loader>();
   const filtered = Boolean(query.party || query.status || query.region);
-  const inWords = [areaName, summary].filter(Boolean).join(", ");
+  const inWords = mapViewInWords(areaName, partyName, query.status);
   // Zoomed to one region or nation, every row would say the same place.
   const showPlace = new Set(rows.map((r) => r.place)).size > 1;
-  const count = (n: number) => `${n.toLocaleString("en-GB")} constituenc${n === 1 ? "y" : "ies"}`;
   return (
     <>
       <p>
@@ -102,7 +97,9 @@ export default function MapTablePage() {
       </Form>
 
       <h2 className="heading-m">
-        {rows.length === total ? count(total) : `${rows.length.toLocaleString("en-GB")} of ${count(total)} match`}
+        {rows.length === total
+          ? constituenciesIn(total)
+          : `${rows.length.toLocaleString("en-GB")} of ${constituenciesIn(total)} match`}
         {inWords ? `: ${inWords}` : ""}
       </h2>
       {rows.length === 0 ? (

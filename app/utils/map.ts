@@ -71,3 +71,18 @@ export function mapPath(view: { party?: string; status?: string; region?: string
 export function mapTablePath(view: { party?: string; status?: string; region?: string }) {
   return withQuery(paths.mapTable, { party: view.party, status: view.status, region: view.region });
 }
+
+/** "Labour Party, Signed every point": the filters in words, for titles, headings and captions. */
+export function mapFilterSummary(partyName: string | undefined, status: MapFilterStatus | undefined) {
+  return [partyName, status ? pledgeStatusLabels[status] : undefined].filter(Boolean).join(", ");
+}
+
+/** "Wales, Labour Party, Signed every point": the zoom and the filters in words. */
+export function mapViewInWords(areaName: string | undefined, partyName: string | undefined, status?: MapFilterStatus) {
+  return [areaName, mapFilterSummary(partyName, status)].filter(Boolean).join(", ");
+}
+
+/** "650 constituencies", "3 constituencies in Wales". */
+export function constituenciesIn(count: number, areaName?: string) {
+  return `${count.toLocaleString("en-GB")} constituenc${count === 1 ? "y" : "ies"}${areaName ? ` in ${areaName}` : ""}`;
+}
