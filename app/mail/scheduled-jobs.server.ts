@@ -2,8 +2,8 @@
 // mail these jobs queue goes out in the same tick): reminders, digests,
 // deleting unconfirmed asks, old uploads and supporters' expired links, and,
 // after the campaign's retention periods, anonymising asks and forgetting
-// client-address data and old local mail. Each gets the tick's time and must be synchronous; one that
-// throws is logged and the others still run.
+// client-address data and old local mail. Each gets the tick's time and must
+// be synchronous; one that throws is logged and the others still run.
 import { pruneUploads } from "~/importers/upload.server";
 import { deleteExpiredAsks } from "~/models/ask.server";
 import { deleteOldClientHashKeys } from "~/models/client-hash.server";
