@@ -9,12 +9,8 @@ import { candidacies } from "#db/schema";
 import { eq } from "drizzle-orm";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import {
-  findPostgresBin,
-  postgresMissing,
-  startPostgresCluster,
-  type PostgresCluster,
-} from "../../scripts/postgres-cluster";
+import { startPostgresCluster, type PostgresCluster } from "../../scripts/postgres-cluster";
+import { skipWithoutPostgres } from "../postgres";
 import {
   buildFourPoints,
   insertCampaign,
@@ -37,11 +33,9 @@ test("the copy's order puts every table after the tables it refers to", () => {
   expect(plan.find((t) => t.name === "ask_recipients")!.key).toEqual(["ask_id", "candidacy_id"]);
 });
 
-const bin = findPostgresBin();
-const required = process.env.REQUIRE_POSTGRES === "1";
-if (!bin && !required) console.warn(`Skipping the db:copy tests: ${postgresMissing}`);
+const skip = skipWithoutPostgres("the db:copy tests");
 
-describe.skipIf(!bin && !required)("into PostgreSQL", () => {
+describe.skipIf(skip)("into PostgreSQL", () => {
   let cluster: PostgresCluster;
   let admin: pg.Client;
   let target: string;

@@ -5,13 +5,12 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import pg from "pg";
 import { expect, test } from "vitest";
-import { findPostgresBin, postgresMissing, startPostgresCluster } from "../../scripts/postgres-cluster";
+import { startPostgresCluster } from "../../scripts/postgres-cluster";
+import { skipWithoutPostgres } from "../postgres";
 
-const bin = findPostgresBin();
-const required = process.env.REQUIRE_POSTGRES === "1";
-if (!bin && !required) console.warn(`Skipping the PostgreSQL cluster test: ${postgresMissing}`);
+const skip = skipWithoutPostgres("the PostgreSQL cluster test");
 
-test.skipIf(!bin && !required)(
+test.skipIf(skip)(
   "a cluster of its own: on 127.0.0.1 only, usable, then stopped by its PID and gone",
   async () => {
     const cluster = await startPostgresCluster();

@@ -12,12 +12,8 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createDb, migrateDb } from "#db/index";
 import { defaultConsentWordings } from "~/utils/consent";
 import { pgSchemaSource, readSchemaSources } from "../../scripts/db-schema-pg";
-import {
-  findPostgresBin,
-  postgresMissing,
-  startPostgresCluster,
-  type PostgresCluster,
-} from "../../scripts/postgres-cluster";
+import { startPostgresCluster, type PostgresCluster } from "../../scripts/postgres-cluster";
+import { skipWithoutPostgres } from "../postgres";
 
 test("db/schema.pg.ts is db/schema.ts with PostgreSQL's builders (`npm run db:generate` writes it)", () => {
   const { schema, pg: written } = readSchemaSources();
@@ -54,9 +50,7 @@ test.for([
   },
 );
 
-const bin = findPostgresBin();
-const required = process.env.REQUIRE_POSTGRES === "1";
-if (!bin && !required) console.warn(`Skipping the PostgreSQL schema tests: ${postgresMissing}`);
+const skip = skipWithoutPostgres("the PostgreSQL schema tests");
 
 type Column = { table: string; column: string; notNull: boolean };
 
@@ -86,7 +80,7 @@ function byName(a: Column, b: Column) {
   return a.table.localeCompare(b.table) || a.column.localeCompare(b.column);
 }
 
-describe.skipIf(!bin && !required)("on PostgreSQL", () => {
+describe.skipIf(skip)("on PostgreSQL", () => {
   let cluster: PostgresCluster;
   let client: pg.Client;
 
