@@ -81,7 +81,7 @@ export function createPageCache({
     if (req.headers["if-none-match"] === entry.etag) {
       res.writeHead(304, {
         etag: entry.etag,
-        "cache-control": entry.headers.find(([name]) => name === "cache-control")?.[1] ?? "",
+        "cache-control": entry.plainHeaders["cache-control"] ?? "",
         vary: "Accept-Encoding",
       });
       res.end();
