@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,27 +9,129 @@ import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+// How the app reaches the database (ADR 018, step 2). Model functions are
+// async and use one handle, `db`, which is not a connection but stands for
+// "the connection this code should use now":
+// - inside writeTransaction or readTransaction, the transaction's connection;
+// - anywhere else, a read-only connection that is never inside a transaction,
+//   so a read outside a transaction sees what is committed, never another
+//   request's half-done work, and a write outside one fails loudly.
+// SQLite has one writer, and a transaction on a connection takes in every
+// statement run on that connection, whoever runs it. So write transactions
+// take turns in a queue, one at a time per database: no two ever interleave
+// across an `await`, as they could not when everything here was synchronous.
+// AsyncLocalStorage carries which transaction the running code is in, through
+// its awaits, so nested calls become savepoints of the one transaction.
+
+type Connection = { client: Database.Database; orm: Db };
+
+/** One transaction, or one savepoint inside it, and what its code may do. */
+type Turn = {
+  state: State;
+  connection: Connection;
+  writable: boolean;
+  depth: number;
+  /** Savepoints opened by this turn's code: one at a time, in the order asked for. */
+  inner: Queue;
+};
+
+type Waiting = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+type State = {
+  file: string;
+  writer: Connection;
+  reader: Connection;
+  /** Opened on first use, for readTransaction: a moment of the database held across awaits. */
+  snapshot?: Connection;
+  writes: Queue;
+  snapshots: Queue;
+  /** Group commit: the calls made in this turn of the event loop. */
+  waiting?: Waiting[];
+};
+
+/** Runs jobs one after another; a failed job does not stop the next. */
+class Queue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(job);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+// On globalThis, as the handle itself is (app/utils/db.server.ts): a module
+// loaded afresh (Vite's dev reloads, a test resetting its modules) must still
+// know the handle made by the first.
+const shared = globalThis as unknown as {
+  pledgeDbTurns?: AsyncLocalStorage<Turn>;
+  pledgeDbStates?: WeakMap<object, State>;
+};
+const turns = (shared.pledgeDbTurns ??= new AsyncLocalStorage<Turn>());
+const states = (shared.pledgeDbStates ??= new WeakMap<object, State>());
+
+function stateOf(db: Db): State {
+  const state = states.get(db);
+  if (!state) throw new Error("not a database opened by createDb (db/index.ts)");
+  return state;
+}
+
+function open(file: string, options: Database.Options = {}): Connection {
+  const client = new Database(file, options);
+  client.pragma("busy_timeout = 5000");
+  if (!options.readonly) {
+    client.pragma("journal_mode = WAL");
+    client.pragma("synchronous = FULL");
+    // REPLACE deletes the old row without firing delete triggers unless this is
+    // on, which would let it rewrite the append-only pledge history.
+    client.pragma("recursive_triggers = ON");
+    client.pragma("secure_delete = ON");
+  }
+  client.pragma("foreign_keys = ON");
+  return { client, orm: drizzle(client, { schema }) };
+}
+
 /**
  * Opens the SQLite file with the pragmas every connection needs: WAL so
  * readers never wait for the writer, synchronous=FULL so an acknowledged write
- * survives a power cut, foreign keys on (SQLite leaves them off), and a busy
- * timeout so concurrent writers queue instead of failing, recursive
+ * survives a power cut, foreign keys on (SQLite leaves them off), a busy
+ * timeout so writers in other processes queue instead of failing, recursive
  * triggers so no statement slips past the append-only tables' triggers, and
  * secure_delete so what is deleted or overwritten is zeroed on disk, not left
  * in free space for anyone reading the file (erasure, app/models/erasure.server.ts).
+ * Returns the handle described above; close it with closeDb.
  */
 export function createDb(file: string): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  // REPLACE deletes the old row without firing delete triggers unless this is
-  // on, which would let it rewrite the append-only pledge history.
-  sqlite.pragma("recursive_triggers = ON");
-  sqlite.pragma("secure_delete = ON");
-  return drizzle(sqlite, { schema });
+  const writer = open(file);
+  // A second connection to ":memory:" would be another, empty database.
+  const reader = file === ":memory:" ? writer : open(file, { readonly: true });
+  const state: State = { file, writer, reader, writes: new Queue(), snapshots: new Queue() };
+  const handle = new Proxy(writer.orm, {
+    get(_target, property) {
+      const turn = turns.getStore();
+      const orm = turn?.state === state ? turn.connection.orm : state.reader.orm;
+      const value: unknown = Reflect.get(orm, property, orm);
+      return typeof value === "function" ? value.bind(orm) : value;
+    },
+  });
+  states.set(handle, state);
+  return handle;
+}
+
+/** Closes every connection the handle opened. */
+export function closeDb(db: Db) {
+  const { writer, reader, snapshot } = stateOf(db);
+  for (const connection of new Set([writer, reader, snapshot])) if (connection?.client.open) connection.client.close();
+}
+
+/** Whether closeDb has been called: a process that is closing starts nothing new. */
+export function isDbOpen(db: Db) {
+  return stateOf(db).writer.client.open;
+}
+
+/** Where the database is, for a connection of another kind (the page cache's data version). */
+export function dbFile(db: Db) {
+  return stateOf(db).file;
 }
 
 // Path arithmetic rather than `new URL`: under jsdom (component tests) the
@@ -42,35 +145,103 @@ const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migratio
  * `PRAGMA foreign_keys=OFF` into such a migration, but SQLite ignores it inside
  * the migrator's transaction, so it is turned off here, around the migrator; a
  * rebuilding migration checks the references itself before it commits.
- * `folder` is for tests that stop at an earlier migration.
+ * `folder` is for tests that stop at an earlier migration. Run at start-up,
+ * before anything else uses the database.
  */
 export function migrateDb(db: Db, { folder = migrationsFolder }: { folder?: string } = {}) {
-  db.$client.pragma("foreign_keys = OFF");
+  const { writer } = stateOf(db);
+  writer.client.pragma("foreign_keys = OFF");
   try {
-    migrate(db, { migrationsFolder: folder });
+    migrate(writer.orm, { migrationsFolder: folder });
   } finally {
-    db.$client.pragma("foreign_keys = ON");
+    writer.client.pragma("foreign_keys = ON");
   }
 }
 
-/**
- * Every write transaction begins IMMEDIATE: it takes the write lock up front,
- * so two writers never both read then deadlock on upgrade (SQLITE_BUSY).
- */
-export function writeTransaction<T>(db: Db, fn: () => T): T {
-  return db.$client.transaction(fn).immediate();
+async function transaction<T>(state: State, connection: Connection, writable: boolean, fn: () => T | Promise<T>) {
+  // IMMEDIATE takes the write lock up front, so two writers (this process and
+  // a worker) never both read then deadlock on upgrade (SQLITE_BUSY).
+  connection.client.exec(writable ? "BEGIN IMMEDIATE" : "BEGIN");
+  try {
+    const value = await turns.run({ state, connection, writable, depth: 0, inner: new Queue() }, fn);
+    connection.client.exec("COMMIT");
+    return value;
+  } catch (error) {
+    if (connection.client.inTransaction) connection.client.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** Runs `fn` in a savepoint of the transaction `turn` is in: if it throws, its writes alone are undone. */
+function savepoint<T>(turn: Turn, fn: () => T | Promise<T>): Promise<T> {
+  return turn.inner.run(async () => {
+    const name = `sp${turn.depth + 1}`;
+    const { client } = turn.connection;
+    client.exec(`SAVEPOINT ${name}`);
+    try {
+      const value = await turns.run({ ...turn, depth: turn.depth + 1, inner: new Queue() }, fn);
+      client.exec(`RELEASE ${name}`);
+      return value;
+    } catch (error) {
+      if (client.inTransaction) {
+        client.exec(`ROLLBACK TO ${name}`);
+        client.exec(`RELEASE ${name}`);
+      }
+      throw error;
+    }
+  });
 }
 
 /**
- * A transaction that only reads: one consistent moment of the database (WAL
- * keeps it while others commit), taking no write lock.
+ * Runs `fn` in a write transaction and resolves once it has committed; if it
+ * throws, nothing it wrote is kept. Called inside another transaction, it is a
+ * savepoint of that one. Every write goes through here.
  */
-export function readTransaction<T>(db: Db, fn: () => T): T {
-  return db.$client.transaction(fn).deferred();
+export function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
+  const state = stateOf(db);
+  const turn = turns.getStore();
+  if (turn?.state === state) {
+    if (!turn.writable) return Promise.reject(new Error("a write inside a read-only transaction"));
+    return savepoint(turn, fn);
+  }
+  return state.writes.run(() => transaction(state, state.writer, true, fn));
 }
 
-type Waiting = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
-const waitingByDb = new WeakMap<Db, Waiting[]>();
+/**
+ * A transaction that only reads: one consistent moment of the database, held
+ * across awaits (WAL keeps it while others commit), taking no write lock.
+ * Inside another transaction, it is simply part of that one.
+ */
+export function readTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
+  const state = stateOf(db);
+  const turn = turns.getStore();
+  if (turn?.state === state) return Promise.resolve(turns.run(turn, fn));
+  return state.snapshots.run(() => {
+    state.snapshot ??= state.file === ":memory:" ? state.writer : open(state.file, { readonly: true });
+    return transaction(state, state.snapshot, false, fn);
+  });
+}
+
+/**
+ * Runs `fn` with the writing connection itself. Outside a transaction it
+ * waits its turn, so no transaction of this process is open: for what SQLite
+ * refuses inside one (a checkpoint) or what manages its own (a bulk load
+ * through temporary tables, which belong to one connection). Inside a write
+ * transaction it is simply part of that one.
+ */
+export function withWriter<T>(db: Db, fn: (client: Database.Database) => T | Promise<T>): Promise<T> {
+  const state = stateOf(db);
+  const turn = turns.getStore();
+  if (turn?.state === state) {
+    if (!turn.writable) return Promise.reject(new Error("withWriter inside a read-only transaction"));
+    return Promise.resolve(turns.run(turn, () => fn(state.writer.client)));
+  }
+  return state.writes.run(() =>
+    turns.run({ state, connection: state.writer, writable: true, depth: 0, inner: new Queue() }, async () =>
+      fn(state.writer.client),
+    ),
+  );
+}
 
 /**
  * Group commit, for web requests. Runs `fn` in a write transaction shared with
@@ -85,33 +256,37 @@ const waitingByDb = new WeakMap<Db, Waiting[]>();
  * fail, nothing was written and every call in the group rejects. Calls run one
  * after another, as separate transactions would, and see the earlier ones' writes.
  */
-export function groupCommit<T>(db: Db, fn: () => T): Promise<T> {
+export async function groupCommit<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
+  const state = stateOf(db);
+  // Already in a transaction: part of it, as any nested write is.
+  if (turns.getStore()?.state === state) return writeTransaction(db, fn);
   return new Promise<T>((resolve, reject) => {
-    let waiting = waitingByDb.get(db);
-    if (!waiting) {
-      waiting = [];
-      waitingByDb.set(db, waiting);
+    if (!state.waiting) {
+      state.waiting = [];
       // After the I/O callbacks of this turn: the requests that arrived together commit together.
-      setImmediate(() => commitWaiting(db));
+      setImmediate(() => void commitWaiting(state));
     }
-    waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+    state.waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
   });
 }
 
-function commitWaiting(db: Db) {
-  const waiting = waitingByDb.get(db) ?? [];
-  waitingByDb.delete(db);
+async function commitWaiting(state: State) {
+  const waiting = state.waiting ?? [];
+  state.waiting = undefined;
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
   try {
-    writeTransaction(db, () => {
-      for (const call of waiting) {
-        try {
-          outcomes.push({ ok: true, value: db.$client.transaction(call.fn)() });
-        } catch (error) {
-          outcomes.push({ ok: false, error });
+    await state.writes.run(() =>
+      transaction(state, state.writer, true, async () => {
+        const turn = turns.getStore()!;
+        for (const call of waiting) {
+          try {
+            outcomes.push({ ok: true, value: await savepoint(turn, call.fn) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
         }
-      }
-    });
+      }),
+    );
   } catch (error) {
     for (const call of waiting) call.reject(error);
     return;
@@ -121,4 +296,29 @@ function commitWaiting(db: Db) {
     if (outcome.ok) call.resolve(outcome.value);
     else call.reject(outcome.error);
   });
+}
+
+/**
+ * Statements prepared once per connection, on first use there. A statement
+ * belongs to the connection it was prepared on, and `db` is a different
+ * connection inside a transaction than outside one, so a statement kept from
+ * one moment would run on the wrong connection at another. Returns a function
+ * giving the statements for the connection in use now.
+ */
+export function preparedPerConnection<T>(db: Db, prepare: () => T): () => T {
+  const made = new WeakMap<Database.Database, T>();
+  return () => {
+    const client = db.$client;
+    let statements = made.get(client);
+    if (statements === undefined) {
+      statements = prepare();
+      made.set(client, statements);
+    }
+    return statements;
+  };
+}
+
+/** Whether the running code is inside a transaction (or withWriter) of this database. */
+export function isInTransaction(db: Db) {
+  return turns.getStore()?.state === stateOf(db);
 }

@@ -38,7 +38,7 @@ async function main() {
   const { loadCampaignSettings } = await import("~/importers/campaign.server");
   migrateDb(db);
   try {
-    const settings = loadCampaignSettings({
+    const settings = await loadCampaignSettings({
       path,
       confirmPointChanges: args.values["confirm-point-changes"],
     });

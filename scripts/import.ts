@@ -55,7 +55,7 @@ async function main() {
       const result =
         kind === "onspd-postcodes"
           ? await runPostcodeImport({ path, dryRun: values["dry-run"], onProgress: printPostcodeProgress(path) })
-          : runImport({
+          : await runImport({
               path,
               kind: values.kind as ImportKind | undefined,
               dryRun: values["dry-run"],

@@ -40,10 +40,10 @@ async function main() {
   migrateDb(db);
   const actor = `${args.by} (npm run mail:pause)`;
   if (args.resume) {
-    const result = resumeSending({ actor, now: new Date() });
+    const result = await resumeSending({ actor, now: new Date() });
     console.log(result.outcome === "resumed" ? "Sending resumed." : "Sending was not paused.");
   } else {
-    const result = pauseSending({ actor, reason: args.reason || null, now: new Date() });
+    const result = await pauseSending({ actor, reason: args.reason || null, now: new Date() });
     console.log(result.outcome === "paused" ? "All sending paused." : "Sending was already paused.");
   }
   return 0;

@@ -80,7 +80,7 @@ async function main() {
     }
     answers[point.id] = answer;
   }
-  const result = recordPledgeByCampaign({
+  const result = await recordPledgeByCampaign({
     electionId: args.election ?? campaign.electionId,
     personId: args.person,
     answers,

@@ -20,7 +20,7 @@ import { setUpDatabase } from "./set-up-database";
 
 // Before anything can log: no token, email address or postcode in a log line.
 redactConsole();
-setUpDatabase();
+await setUpDatabase();
 
 const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
 
@@ -83,7 +83,7 @@ server.listen(env.PORT, env.HOST, () => {
 function shutdown() {
   // Let the worker finish the sends in flight before the process ends.
   const workerStopped = (mailWorker?.stop() ?? Promise.resolve()).then(() => defaultMailTransport().close());
-  server.close(() => workerStopped.finally(() => process.exit(0)));
+  server.close(() => void workerStopped.finally(() => process.exit(0)));
   setTimeout(() => process.exit(0), 5000).unref();
 }
 process.on("SIGTERM", shutdown);

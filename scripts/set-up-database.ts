@@ -13,13 +13,13 @@ const dataDir = fileURLToPath(new URL("../data", import.meta.url));
  * README with a new database must either get a working site or be told, in
  * the log, exactly what is missing and the command that fixes it.
  */
-export function setUpDatabase({
+export async function setUpDatabase({
   campaignFile = env.CAMPAIGN_FILE ?? join(dataDir, "campaign.json"),
   log = console.log,
   warn = console.warn,
 }: { campaignFile?: string; log?: (line: string) => void; warn?: (line: string) => void } = {}) {
   migrateDb(db);
-  const loaded = loadWhatIsMissing({ dir: dataDir, campaignFile });
+  const loaded = await loadWhatIsMissing({ dir: dataDir, campaignFile });
   if (loaded.loaded === "sample") {
     log(`The database ${env.DATABASE_PATH} was empty: loaded the sample election and its campaign from data/.`);
     for (const result of loaded.results) log(`  ${result.file}: ${summariseChanges(result)}`);
@@ -32,7 +32,7 @@ export function setUpDatabase({
     );
   }
 
-  const { campaign, constituencies, candidaciesByElection } = describeCampaignElection();
+  const { campaign, constituencies, candidaciesByElection } = await describeCampaignElection();
   if (!campaign) return;
   const ours = candidaciesByElection.find((e) => e.electionId === campaign.electionId)?.n ?? 0;
   if (constituencies === 0) {

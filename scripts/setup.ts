@@ -4,4 +4,4 @@
 // `npm run dev` run this.
 import { setUpDatabase } from "./set-up-database";
 
-setUpDatabase();
+await setUpDatabase();

@@ -41,7 +41,7 @@ async function main() {
   const { createStaffAccount, StaffAccountExists } = await import("~/models/staff.server");
   migrateDb(db);
   try {
-    const { token } = createStaffAccount({
+    const { token } = await createStaffAccount({
       email: args.email,
       role: args.role,
       actor: args.by ? `${args.by} (npm run staff:add)` : "npm run staff:add",

@@ -1,6 +1,7 @@
 // npm run worker: sends the outbox (and runs the scheduled jobs) in its own
 // process. Run the server with MAIL_WORKER=off when you use this, though both
 // at once is safe: a mail is claimed by one worker only.
+import { closeDb } from "#db/index";
 import { parseCommandLine } from "./command-line";
 
 const usage = `Usage: npm run worker
@@ -43,11 +44,11 @@ async function main() {
     stopping = true;
     await worker.stop();
     defaultMailTransport().close();
-    db.$client.close();
+    closeDb(db);
     process.exit(0);
   }
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
 }
 
 await main();

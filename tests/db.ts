@@ -1,10 +1,14 @@
 import { asc, eq } from "drizzle-orm";
+import { withWriter } from "#db/index";
 import { outbox, pledgeHistory } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 /** Empties every table but drizzle's migration journal. */
-export function resetDatabase() {
-  const sqlite = db.$client;
+export async function resetDatabase() {
+  return withWriter(db, (sqlite) => emptyTables(sqlite));
+}
+
+function emptyTables(sqlite: typeof db.$client) {
   const tables = sqlite
     .prepare(
       "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations'",
@@ -37,21 +41,19 @@ export function snapshotDatabase() {
 }
 
 /** The outbox in the order it was queued, of one kind or all. */
-export function outboxRows(kind?: (typeof outbox.$inferSelect)["kind"]) {
-  return db
+export async function outboxRows(kind?: (typeof outbox.$inferSelect)["kind"]) {
+  return await db
     .select()
     .from(outbox)
     .where(kind ? eq(outbox.kind, kind) : undefined)
-    .orderBy(asc(outbox.id))
-    .all();
+    .orderBy(asc(outbox.id));
 }
 
 /** A candidacy's pledge history, oldest first. */
-export function pledgeHistoryOf(candidacyId: number) {
-  return db
+export async function pledgeHistoryOf(candidacyId: number) {
+  return await db
     .select()
     .from(pledgeHistory)
     .where(eq(pledgeHistory.candidacyId, candidacyId))
-    .orderBy(asc(pledgeHistory.id))
-    .all();
+    .orderBy(asc(pledgeHistory.id));
 }

@@ -447,74 +447,82 @@ export function buildCampaignSettings(overrides: Partial<CampaignSettings> = {})
 }
 
 /** The running campaign (and its election), saved as `npm run campaign` saves it. */
-export function insertCampaign(overrides: Partial<CampaignSettings> = {}) {
+export async function insertCampaign(overrides: Partial<CampaignSettings> = {}) {
   const settings = buildCampaignSettings(overrides);
-  saveCampaign({ settings, savedBy: "npm run campaign", now: new Date() });
+  await saveCampaign({ settings, savedBy: "npm run campaign", now: new Date() });
   return findCampaign()!;
 }
 
-export function insertElection(overrides: Partial<typeof elections.$inferInsert> = {}) {
-  const row = { id: "parl.2024-07-04", date: "2024-07-04", name: "UK Parliamentary general election", ...overrides };
-  db.insert(elections).values(row).onConflictDoNothing().run();
-  return row;
+export async function insertElection(overrides: Partial<typeof elections.$inferInsert> = {}) {
+  return writeTransaction(db, async () => {
+    const row = { id: "parl.2024-07-04", date: "2024-07-04", name: "UK Parliamentary general election", ...overrides };
+    await db.insert(elections).values(row).onConflictDoNothing();
+    return row;
+  });
 }
 
-export function insertParty(overrides: Partial<typeof partiesTable.$inferInsert> = {}) {
-  const row = { id: "PP53", name: "Labour Party", source: testSource, ...overrides };
-  db.insert(partiesTable).values(row).onConflictDoNothing().run();
-  return row;
+export async function insertParty(overrides: Partial<typeof partiesTable.$inferInsert> = {}) {
+  return writeTransaction(db, async () => {
+    const row = { id: "PP53", name: "Labour Party", source: testSource, ...overrides };
+    await db.insert(partiesTable).values(row).onConflictDoNothing();
+    return row;
+  });
 }
 
 /** A constituency: by default an invented English seat (buildSeat), with its slug. */
-export function insertConstituency(overrides: Partial<Seat> & { slug?: string } = {}) {
-  const seat = buildSeat(overrides);
-  const row = {
-    gssCode: seat.gssCode,
-    name: seat.name,
-    nameCy: seat.nameCy,
-    slug: overrides.slug ?? slugOf(seat.name),
-    nation: seat.nation,
-    regionCode: seat.regionCode,
-    regionName: seat.regionName,
-    electorate: Number(seat.electorate),
-    source: testSource,
-  };
-  db.insert(constituencies).values(row).run();
-  return row;
+export async function insertConstituency(overrides: Partial<Seat> & { slug?: string } = {}) {
+  return writeTransaction(db, async () => {
+    const seat = buildSeat(overrides);
+    const row = {
+      gssCode: seat.gssCode,
+      name: seat.name,
+      nameCy: seat.nameCy,
+      slug: overrides.slug ?? slugOf(seat.name),
+      nation: seat.nation,
+      regionCode: seat.regionCode,
+      regionName: seat.regionName,
+      electorate: Number(seat.electorate),
+      source: testSource,
+    };
+    await db.insert(constituencies).values(row);
+    return row;
+  });
 }
 
 /** A standing candidacy; its constituency, party and election are made too unless given. */
-export function insertCandidacy(
+export async function insertCandidacy(
   overrides: Partial<Omit<typeof candidacies.$inferInsert, "id">> & {
     constituency?: { gssCode: string; name: string };
   } = {},
 ) {
-  const { constituency: given, ...fields } = overrides;
-  const constituency = given ?? (fields.constituencyCode ? undefined : insertConstituency());
-  const electionId = fields.electionId ?? insertElection().id;
-  const partyId = fields.partyId ?? insertParty().id;
-  personNumber++;
-  const seatName = constituency?.name ?? "seat";
-  const values = {
-    electionId,
-    personId: String(900_000 + personNumber),
-    name: `${firstNames[personNumber % 10]} ${surnames[Math.floor(personNumber / 10) % 10]}`,
-    partyId,
-    ballotPaperId: `parl.${slugOf(seatName)}.2024-07-04`,
-    constituencyCode: constituency?.gssCode ?? fields.constituencyCode!,
-    email: null,
-    source: testSource,
-    ...fields,
-  };
-  const { id } = db.insert(candidacies).values(values).returning({ id: candidacies.id }).get();
-  return { id, ...values };
+  return writeTransaction(db, async () => {
+    const { constituency: given, ...fields } = overrides;
+    const constituency = given ?? (fields.constituencyCode ? undefined : await insertConstituency());
+    const electionId = fields.electionId ?? (await insertElection()).id;
+    const partyId = fields.partyId ?? (await insertParty()).id;
+    personNumber++;
+    const seatName = constituency?.name ?? "seat";
+    const values = {
+      electionId,
+      personId: String(900_000 + personNumber),
+      name: `${firstNames[personNumber % 10]} ${surnames[Math.floor(personNumber / 10) % 10]}`,
+      partyId,
+      ballotPaperId: `parl.${slugOf(seatName)}.2024-07-04`,
+      constituencyCode: constituency?.gssCode ?? fields.constituencyCode!,
+      email: null,
+      source: testSource,
+      ...fields,
+    };
+    const { id } = (await db.insert(candidacies).values(values).returning({ id: candidacies.id }))[0]!;
+    return { id, ...values };
+  });
 }
 
 /**
  * A postcode in the directory, as the ONSPD import leaves it: `terminatedOn`
  * is ONSPD's month ("2015-06"); `constituencyCode` may be a pseudo-code or null.
  */
-export function insertPostcode({
+export async function insertPostcode({
   postcode,
   constituencyCode = null,
   terminatedOn = null,
@@ -523,13 +531,15 @@ export function insertPostcode({
   constituencyCode?: string | null;
   terminatedOn?: string | null;
 }) {
-  const row = { postcode, constituencyCode, terminatedOn };
-  db.insert(postcodes).values(row).run();
-  return row;
+  return writeTransaction(db, async () => {
+    const row = { postcode, constituencyCode, terminatedOn };
+    await db.insert(postcodes).values(row);
+    return row;
+  });
 }
 
 /** A hex layout and its hexes, as a HexJSON import leaves them. */
-export function insertHexLayout({
+export async function insertHexLayout({
   id = "test-layout",
   layout = "odd-r",
   hexes: cells,
@@ -538,12 +548,11 @@ export function insertHexLayout({
   layout?: HexLayoutKind;
   hexes: { constituencyCode: string; q: number; r: number }[];
 }) {
-  db.insert(hexLayouts).values({ id, layout, source: testSource }).run();
-  for (const cell of cells)
-    db.insert(hexes)
-      .values({ layoutId: id, ...cell })
-      .run();
-  return { id, layout };
+  return writeTransaction(db, async () => {
+    await db.insert(hexLayouts).values({ id, layout, source: testSource });
+    for (const cell of cells) await db.insert(hexes).values({ layoutId: id, ...cell });
+    return { id, layout };
+  });
 }
 
 let askNumber = 0;
@@ -568,7 +577,7 @@ export function buildAsk(overrides: Partial<NewAsk> & Pick<NewAsk, "constituency
  * signing links are the real ones. Each comes from its own client address, to
  * stay clear of the per-address limits.
  */
-export function insertConfirmedAsk({
+export async function insertConfirmedAsk({
   now = new Date(),
   // Each ask from a network of its own unless told otherwise, so the review
   // queue's volume rules hold none of them.
@@ -577,9 +586,9 @@ export function insertConfirmedAsk({
 }: Partial<NewAsk> & Pick<NewAsk, "constituencyCode" | "candidacyIds"> & { now?: Date; clientIp?: string }) {
   askNumber++;
   const ask = buildAsk({ email: `supporter${askNumber}@example.org`, ...overrides });
-  submitAsk({ ask, clientIp, now });
-  const mail = outboxRows("ask-confirmation").findLast((m) => m.toAddress === ask.email.toLowerCase());
-  const confirmed = confirmAsk({ token: tokenIn(mail?.textBody ?? "", "asks/confirm"), now });
+  await submitAsk({ ask, clientIp, now });
+  const mail = (await outboxRows("ask-confirmation")).findLast((m) => m.toAddress === ask.email.toLowerCase());
+  const confirmed = await confirmAsk({ token: tokenIn(mail?.textBody ?? "", "asks/confirm"), now });
   if (!confirmed) throw new Error(`The ask from ${ask.email} was not confirmed`);
   return confirmed;
 }
@@ -596,7 +605,7 @@ export function buildFourPoints() {
  * A pledge as staff record one (`recordPledgeByCampaign`, as `npm run pledge:record` does), by point position:
  * `sign: [1, 2]`. Needs the campaign and the candidacy first.
  */
-export function insertPledgeByCampaign({
+export async function insertPledgeByCampaign({
   personId,
   sign = [],
   decline = [],
@@ -614,7 +623,7 @@ export function insertPledgeByCampaign({
   const answers: Answers = {};
   for (const position of sign) answers[campaign.points[position - 1]!.id] = "signed";
   for (const position of decline) answers[campaign.points[position - 1]!.id] = "declined";
-  const result = recordPledgeByCampaign({
+  const result = await recordPledgeByCampaign({
     electionId: campaign.electionId,
     personId,
     answers,
@@ -629,8 +638,8 @@ export function insertPledgeByCampaign({
 }
 
 /** A mail written to the outbox, as any change that sends one writes it. */
-export function insertQueuedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  return writeTransaction(db, () =>
+export async function insertQueuedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  return writeTransaction(db, async () =>
     enqueueMail({
       kind: "ask-confirmation",
       toAddress: "sam.supporter@example.net",
@@ -644,9 +653,9 @@ export function insertQueuedMail(overrides: Partial<Parameters<typeof enqueueMai
 }
 
 /** A mail the worker took and the mail server refused for good. */
-export function insertFailedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  const id = insertQueuedMail(overrides);
-  claimDueMail({ now: overrides.now ?? new Date(), limit: 1 });
-  markFailed({ id, error: "550 No such user" });
+export async function insertFailedMail(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  const id = await insertQueuedMail(overrides);
+  await claimDueMail({ now: overrides.now ?? new Date(), limit: 1 });
+  await markFailed({ id, error: "550 No such user" });
   return id;
 }

@@ -103,7 +103,7 @@ export async function saveTestCampaign({
   fromEmail = "pledge@cleanrivers.example.org",
 }: { name?: string; fromEmail?: string } = {}) {
   const { saveCampaign } = await import("~/models/campaign.server");
-  saveCampaign({
+  await saveCampaign({
     savedBy: "npm run campaign",
     now: new Date("2024-05-01T09:00:00.000Z"),
     settings: {

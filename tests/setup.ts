@@ -17,10 +17,11 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   const { resetDatabase } = await import("./db");
-  resetDatabase();
+  await resetDatabase();
 });
 
 afterAll(async () => {
+  const { closeDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
-  db.$client.close();
+  closeDb(db);
 });

@@ -1,6 +1,7 @@
 // Staff accounts and signed-in requests for route tests: an account made
 // straight in the database, a real session row, and the cookie and CSRF token
 // a browser would send with it.
+import { writeTransaction } from "#db/index";
 import { generateTOTP } from "@epic-web/totp";
 import type { StaffRole } from "#db/enums";
 import { staffAccounts } from "#db/schema";
@@ -25,33 +26,36 @@ export async function insertStaffAccount({
   totpSecret?: string | null;
 }) {
   const at = new Date().toISOString();
-  const row = db
-    .insert(staffAccounts)
-    .values({
-      email,
-      role,
-      passwordHash: await hashPassword(staffPassword),
-      totpSecret,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning({ id: staffAccounts.id })
-    .get();
-  return { id: row.id, email, role };
+  const row = (
+    await writeTransaction(db, async () =>
+      db
+        .insert(staffAccounts)
+        .values({
+          email,
+          role,
+          passwordHash: await hashPassword(staffPassword),
+          totpSecret,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning({ id: staffAccounts.id }),
+    )
+  )[0];
+  return { id: row!.id, email, role };
 }
 
 /** A signed-in session for the account: its cookie header value and CSRF token. */
-export function signInAs(accountId: number) {
-  const sessionId = createStaffSession({ accountId, secondFactorPending: false, now: new Date() });
-  const csrfToken = findStaffSession({ sessionId, now: new Date() })!.csrfToken;
-  const cookie = staffSessionCookie(sessionId).split(";")[0]!;
+export async function signInAs(accountId: number) {
+  const sessionId = await createStaffSession({ accountId, secondFactorPending: false, now: new Date() });
+  const csrfToken = (await findStaffSession({ sessionId, now: new Date() }))!.csrfToken;
+  const cookie = (await staffSessionCookie(sessionId)).split(";")[0]!;
   return { sessionId, cookie, csrfToken };
 }
 
 /** A signed-in viewer, organiser or admin. */
 export async function signedInStaff(role: StaffRole) {
   const account = await insertStaffAccount({ role });
-  return { account, ...signInAs(account.id) };
+  return { account, ...(await signInAs(account.id)) };
 }
 
 /** A GET as that member of staff (or nobody). */

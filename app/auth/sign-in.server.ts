@@ -27,9 +27,9 @@ type SignInResult =
 let decoyHash: Promise<string> | undefined;
 
 /** Every attempt counts against the typed email and the client address, before any password is checked. */
-function countAttempt({ keys, now }: { keys: { key: string; limit: number; windowMs: number }[]; now: Date }) {
+async function countAttempt({ keys, now }: { keys: { key: string; limit: number; windowMs: number }[]; now: Date }) {
   try {
-    writeTransaction(db, () => enforceRateLimits({ hits: keys, now }));
+    await writeTransaction(db, () => enforceRateLimits({ hits: keys, now }));
     return null;
   } catch (error) {
     if (error instanceof RateLimited) return error.retryAfterSeconds;
@@ -48,31 +48,38 @@ export async function signInWithPassword({
   clientIp: string;
   now: Date;
 }): Promise<SignInResult> {
-  const account = findAccountForSignIn({ email });
-  const retryAfterSeconds = countAttempt({
+  const account = await findAccountForSignIn({ email });
+  const retryAfterSeconds = await countAttempt({
     keys: [
       {
-        key: `staff-sign-in:account:${emailKeyHash(email.trim().toLowerCase())}`,
+        key: `staff-sign-in:account:${await emailKeyHash(email.trim().toLowerCase())}`,
         ...rateLimitPolicy.staffSignInPerAccount,
       },
-      { key: `staff-sign-in:client:${clientHash({ value: clientIp, now })}`, ...rateLimitPolicy.staffSignInPerClient },
+      {
+        key: `staff-sign-in:client:${await clientHash({ value: clientIp, now })}`,
+        ...rateLimitPolicy.staffSignInPerClient,
+      },
     ],
     now,
   });
   if (retryAfterSeconds !== null) {
-    writeTransaction(db, () => recordSignInFailure({ accountId: account?.id ?? null, reason: "rate-limited", now }));
+    await writeTransaction(db, async () =>
+      recordSignInFailure({ accountId: account?.id ?? null, reason: "rate-limited", now }),
+    );
     return { outcome: "rate-limited", retryAfterSeconds };
   }
   decoyHash ??= hashPassword("a decoy no account has");
   const passwordHash = account?.passwordHash ?? (await decoyHash);
   const right = (await verifyPassword({ passwordHash, password })) && account?.passwordHash != null;
   if (!account || !right) {
-    writeTransaction(db, () => recordSignInFailure({ accountId: account?.id ?? null, reason: "password", now }));
+    await writeTransaction(db, async () =>
+      recordSignInFailure({ accountId: account?.id ?? null, reason: "password", now }),
+    );
     return { outcome: "wrong" };
   }
   // An admin always has a second factor: set-up insists on one.
   const secondFactorPending = account.totpSecret !== null;
-  const sessionId = createStaffSession({ accountId: account.id, secondFactorPending, now });
+  const sessionId = await createStaffSession({ accountId: account.id, secondFactorPending, now });
   return { outcome: secondFactorPending ? "second-factor" : "signed-in", sessionId };
 }
 
@@ -94,25 +101,26 @@ export async function signInWithSecondFactor({
   code: string;
   now: Date;
 }): Promise<SignInResult> {
-  const retryAfterSeconds = countAttempt({
+  const retryAfterSeconds = await countAttempt({
     keys: [{ key: `staff-code:account:${accountId}`, ...rateLimitPolicy.staffCodePerAccount }],
     now,
   });
   if (retryAfterSeconds !== null) {
-    writeTransaction(db, () => recordSignInFailure({ accountId, reason: "rate-limited", now }));
+    await writeTransaction(db, async () => recordSignInFailure({ accountId, reason: "rate-limited", now }));
     return { outcome: "rate-limited", retryAfterSeconds };
   }
-  const factor = findSecondFactor({ accountId });
+  const factor = await findSecondFactor({ accountId });
   const typed = code.replace(/\s+/g, "");
   let newSessionId: string | null = null;
   if (factor?.totpSecret && /^\d{6}$/.test(typed)) {
     const step = await totpStepOf({ code: typed, secret: factor.totpSecret, now });
-    if (step !== null) newSessionId = completeSecondFactor({ sessionId, accountId, proof: { totpStep: step }, now });
+    if (step !== null)
+      newSessionId = await completeSecondFactor({ sessionId, accountId, proof: { totpStep: step }, now });
   } else if (typed !== "") {
-    newSessionId = completeSecondFactor({ sessionId, accountId, proof: { recoveryCode: typed }, now });
+    newSessionId = await completeSecondFactor({ sessionId, accountId, proof: { recoveryCode: typed }, now });
   }
   if (newSessionId === null) {
-    writeTransaction(db, () => recordSignInFailure({ accountId, reason: "second-factor", now }));
+    await writeTransaction(db, async () => recordSignInFailure({ accountId, reason: "second-factor", now }));
     return { outcome: "wrong" };
   }
   return { outcome: "signed-in", sessionId: newSessionId };

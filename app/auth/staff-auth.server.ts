@@ -17,7 +17,7 @@ const cookieName = "staff_session";
 // Secure cookie would never come back, so nobody could sign in.
 const secure = env.PUBLIC_URL.startsWith("https:");
 
-function cookieSecret() {
+async function cookieSecret() {
   return findOrCreateAppSecret({ name: "staff-session" });
 }
 
@@ -30,9 +30,9 @@ function cookieSecret() {
  * a signed-in person back to sign in, round and round. No Max-Age: it ends with
  * the browser, and the server ends it after 12 idle hours whatever the browser keeps.
  */
-export function staffSessionCookie(sessionId: string) {
+export async function staffSessionCookie(sessionId: string) {
   return [
-    `${cookieName}=${signValue({ value: sessionId, secret: cookieSecret() })}`,
+    `${cookieName}=${signValue({ value: sessionId, secret: await cookieSecret() })}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Strict",
@@ -48,22 +48,22 @@ export function clearedStaffSessionCookie() {
 }
 
 /** The session id the request's cookie carries, if its signature is right. */
-export function sessionIdOf(request: Request) {
+export async function sessionIdOf(request: Request) {
   const header = request.headers.get("Cookie") ?? "";
   for (const part of header.split(";")) {
     const [name, ...rest] = part.trim().split("=");
     if (name !== cookieName) continue;
     const signed = rest.join("=");
-    if (signed) return verifySignedValue({ signed, secret: cookieSecret() });
+    if (signed) return verifySignedValue({ signed, secret: await cookieSecret() });
   }
   return null;
 }
 
 /** The session of the request, full or waiting for its second factor, or null. */
-export function findRequestSession(request: Request) {
-  const sessionId = sessionIdOf(request);
+export async function findRequestSession(request: Request) {
+  const sessionId = await sessionIdOf(request);
   if (!sessionId) return null;
-  const session = findStaffSession({ sessionId, now: new Date() });
+  const session = await findStaffSession({ sessionId, now: new Date() });
   return session ? { sessionId, ...session } : null;
 }
 
@@ -72,8 +72,11 @@ export function findRequestSession(request: Request) {
  * half signed in): a redirect to sign in, coming back here after. Signed in
  * without the role: a plain 403.
  */
-export function requireStaff(request: Request, { role }: { role: StaffRole }): StaffSession & { sessionId: string } {
-  const session = findRequestSession(request);
+export async function requireStaff(
+  request: Request,
+  { role }: { role: StaffRole },
+): Promise<StaffSession & { sessionId: string }> {
+  const session = await findRequestSession(request);
   if (!session || session.secondFactorPending) {
     const url = new URL(request.url);
     throw redirect(withQuery(paths.staffSignIn, { next: url.pathname + url.search }), { headers: staffPageHeaders });

@@ -35,7 +35,7 @@ function readCampaignSettings(path: string): CampaignSettings {
  * point, or adding or removing one, needs `confirmPointChanges` (the CLI's
  * --confirm-point-changes); without it nothing is written.
  */
-export function loadCampaignSettings({
+export async function loadCampaignSettings({
   path,
   savedBy = "npm run campaign",
   confirmPointChanges = false,
@@ -47,7 +47,7 @@ export function loadCampaignSettings({
   now?: Date;
 }) {
   const settings = readCampaignSettings(path);
-  const result = saveCampaign({ settings, matchPoints: "by-position", savedBy, confirmPointChanges, now });
+  const result = await saveCampaign({ settings, matchPoints: "by-position", savedBy, confirmPointChanges, now });
   if (result.outcome === "needs-confirmation") {
     const { answered } = result;
     const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;

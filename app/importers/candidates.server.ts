@@ -113,7 +113,7 @@ const comparedFields = [
   "status",
 ] as const satisfies readonly (keyof CandidacyRecord)[];
 
-export function planCandidatesImport({
+export async function planCandidatesImport({
   kind,
   file,
   table,
@@ -128,24 +128,24 @@ export function planCandidatesImport({
   replaceStaffEmails?: boolean;
   now: Date;
   onRowsChecked?: OnRowsChecked;
-}): ImportPlan {
+}): Promise<ImportPlan> {
   requireColumns(file.name, table, kind === "dc-candidates" ? dcColumns : oiColumns);
   const has = (column: string) => table.header.includes(column);
   const problems: Problem[] = [];
   const rows = parseRows(file.name, table, candidateRow, problems, onRowsChecked);
   findDuplicates(file.name, rows, "person_id", (r) => `${r.election_id} ${r.person_id}`, problems);
 
-  const constituencies = listConstituencyRecords();
+  const constituencies = await listConstituencyRecords();
   const byCode = new Map(constituencies.map((c) => [c.gssCode, c]));
   const bySlug = new Map(constituencies.map((c) => [c.slug, c]));
-  const parties = new Map(listPartyRecords().map((p) => [p.id, p]));
+  const parties = new Map((await listPartyRecords()).map((p) => [p.id, p]));
   const partyIdByName = new Map([...parties.values()].map((p) => [p.name.toLowerCase(), p.id]));
-  const existingByElection = new Map(
-    [...new Set(rows.map((r) => r.data.election_id))].map((electionId) => [
+  const existingByElection = new Map<string, Map<string, CandidacyRecord>>();
+  for (const electionId of new Set(rows.map((r) => r.data.election_id)))
+    existingByElection.set(
       electionId,
-      new Map(listCandidacyRecords({ electionId }).map((c) => [c.personId, c])),
-    ]),
-  );
+      new Map((await listCandidacyRecords({ electionId })).map((c) => [c.personId, c])),
+    );
   // A party name alone can be ambiguous: the Electoral Commission registers some
   // parties separately in Great Britain and Northern Ireland under one name
   // ("Conservative and Unionist Party" is PP52 and PP51, "Green Party" PP63 and
@@ -302,17 +302,17 @@ export function planCandidatesImport({
     rows: rows.length,
     unchanged,
     changes,
-    apply: () => {
+    apply: async () => {
       for (const electionId of electionIds) {
-        ensureElection({ id: electionId, date: electionId.slice(-10), name: electionName(electionId), now });
+        await ensureElection({ id: electionId, date: electionId.slice(-10), name: electionName(electionId), now });
       }
-      savePartyRecords({ records: [...partyChanges.values()], now });
+      await savePartyRecords({ records: [...partyChanges.values()], now });
       saveCandidacyRecords({ records: toSave, now });
       for (const [electionId, personIds] of emailChanged) {
-        revokeSigningLinksOfPeople({ electionId, personIds, now });
+        await revokeSigningLinksOfPeople({ electionId, personIds, now });
       }
       for (const [electionId, personIds] of toWithdraw) {
-        markCandidaciesWithdrawn({ electionId, personIds, now });
+        await markCandidaciesWithdrawn({ electionId, personIds, now });
       }
     },
   };

@@ -73,7 +73,7 @@ const comparedFields = [
 
 type Kind = "ons-constituencies" | "hoc-constituencies";
 
-export function planConstituencyImport({
+export async function planConstituencyImport({
   kind,
   file,
   table,
@@ -85,9 +85,9 @@ export function planConstituencyImport({
   table: CsvTable;
   now: Date;
   onRowsChecked?: OnRowsChecked;
-}): ImportPlan {
+}): Promise<ImportPlan> {
   const problems: Problem[] = [];
-  const existing = new Map(listConstituencyRecords().map((r) => [r.gssCode, r]));
+  const existing = new Map((await listConstituencyRecords()).map((r) => [r.gssCode, r]));
   const incoming: { line: number; record: ConstituencyRecord }[] = [];
 
   if (kind === "ons-constituencies") {

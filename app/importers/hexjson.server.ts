@@ -23,7 +23,7 @@ export function hexLayoutIdOf(fileName: string) {
   return basename(fileName, extname(fileName));
 }
 
-export function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }): ImportPlan {
+export async function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }): Promise<ImportPlan> {
   let json: unknown;
   try {
     json = JSON.parse(file.text);
@@ -39,7 +39,7 @@ export function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }
   }
 
   const problems: Problem[] = [];
-  const known = new Set(listConstituencyRecords().map((c) => c.gssCode));
+  const known = new Set((await listConstituencyRecords()).map((c) => c.gssCode));
   const positions = new Map<string, string>();
   const incoming: HexRecord[] = [];
   for (const [code, value] of Object.entries(top.data.hexes)) {
@@ -77,7 +77,7 @@ export function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }
   if (problems.length > 0) throw new ImportFailed(problems);
 
   const layoutId = hexLayoutIdOf(file.name);
-  const existing = new Map(listHexRecords({ layoutId }).map((h) => [h.constituencyCode, h]));
+  const existing = new Map((await listHexRecords({ layoutId })).map((h) => [h.constituencyCode, h]));
   const changes: Change[] = [];
   const toSave: HexRecord[] = [];
   let unchanged = 0;
@@ -104,7 +104,7 @@ export function planHexJsonImport({ file, now }: { file: SourceFile; now: Date }
     rows: incoming.length,
     unchanged,
     changes,
-    apply: () =>
+    apply: async () =>
       saveHexLayout({ id: layoutId, layout: top.data.layout, source: file.name, records: toSave, removed, now }),
   };
 }

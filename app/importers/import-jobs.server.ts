@@ -4,6 +4,7 @@
 // own, and tells this thread its progress, which pages read from memory. Only
 // the job's start and its answer are written to import_jobs: this thread never
 // waits on the lock the worker's import holds.
+import { isDbOpen } from "#db/index";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -94,21 +95,22 @@ function startWorker(order: ImportJobOrder) {
   worker.on("error", (error) => (crash = error));
   worker.on("exit", () => {
     jobs.progress.delete(order.jobId);
-    if (!db.$client.open) return; // The process is closing: the next start marks the job interrupted.
+    if (!isDbOpen(db)) return; // The process is closing: the next start marks the job interrupted.
     // The worker writes its own answer; a job still running here lost its worker.
     const message = crash instanceof Error ? crash.message : "the import stopped before it finished";
-    if (failImportJob({ id: order.jobId, error: message, now: new Date() })) {
-      console.error(`Import job ${order.jobId} failed:`, crash ?? message);
-    }
+    failImportJob({ id: order.jobId, error: message, now: new Date() }).then(
+      (failed) => failed && console.error(`Import job ${order.jobId} failed:`, crash ?? message),
+      (error: unknown) => console.error(`Import job ${order.jobId}: its failure could not be recorded`, error),
+    );
   });
 }
 
 /** Starts a job in a worker thread, or names the one already running (one import at a time). */
-export function startImport({
+export async function startImport({
   startedBy,
   ...order
 }: Omit<ImportJobOrder, "jobId" | "actor" | "now"> & { startedBy: string; checkJobId?: number; now: Date }) {
-  const started = startImportJob({
+  const started = await startImportJob({
     action: order.action,
     sha256: order.sha256,
     fileName: order.fileName,
@@ -137,11 +139,11 @@ export function startImport({
 }
 
 /** A job as its page shows it, with its progress while it runs here. */
-export function readImportJob({ id, now }: { id: number; now: Date }) {
-  let job = findImportJob({ id });
+export async function readImportJob({ id, now }: { id: number; now: Date }) {
+  let job = await findImportJob({ id });
   if (job?.status === "running" && job.runner !== jobs.runner) {
-    interruptLostImportJobs({ runner: jobs.runner, now });
-    job = findImportJob({ id });
+    await interruptLostImportJobs({ runner: jobs.runner, now });
+    job = await findImportJob({ id });
   }
   if (!job) return undefined;
   const { result, runner, ...rest } = job;
@@ -155,7 +157,7 @@ export function readImportJob({ id, now }: { id: number; now: Date }) {
 }
 
 /** The job running now, unless its process is gone. */
-export function runningImport() {
-  const running = findRunningImportJob();
+export async function runningImport() {
+  const running = await findRunningImportJob();
   return running?.runner === jobs.runner ? running : undefined;
 }

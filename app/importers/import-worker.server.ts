@@ -5,6 +5,7 @@
 // kill -9 leaves either both or neither.
 import { parentPort, workerData } from "node:worker_threads";
 import { failImportJob, finishImportJob } from "~/models/import-job.server";
+import { closeDb } from "#db/index";
 import { db } from "~/utils/db.server";
 import type { ImportJobOrder, ImportJobResult } from "./import-jobs.server";
 import type { Progress } from "./types";
@@ -21,20 +22,20 @@ function onProgress(progress: Progress) {
   parentPort?.postMessage(progress);
 }
 
-function run(): ImportJobResult {
+async function run(): Promise<ImportJobResult> {
   if (order.action === "check") {
-    const checked = checkUpload({ ...upload, now, onProgress });
+    const checked = await checkUpload({ ...upload, now, onProgress });
     if (checked.outcome !== "problems") return checked;
     return { outcome: "problems", problems: checked.problems.slice(0, problemLimit), total: checked.problems.length };
   }
-  const applied = applyUpload({
+  const applied = await applyUpload({
     ...upload,
     actor: order.actor,
     now,
     confirmedWithdrawals: order.confirmedWithdrawals,
     replaceStaffEmails: order.replaceStaffEmails,
     onProgress,
-    alsoWrite: ({ importRunId, summary }) =>
+    alsoWrite: async ({ importRunId, summary }) =>
       finishImportJob({ id: order.jobId, result: { outcome: "applied", importRunId, summary }, now: new Date() }),
   });
   switch (applied.outcome) {
@@ -52,14 +53,18 @@ function run(): ImportJobResult {
 }
 
 try {
-  const result = run();
+  const result = await run();
   // Imported, or no use to anyone: a plan, or a count to confirm, may yet be imported.
   // Deleted before the job says it is done, so whoever sees the answer sees the file gone.
   if (result.outcome !== "checked" && result.outcome !== "withdrawals-not-confirmed")
-    discardUpload({ ...upload, byJobId: order.jobId });
-  if (result.outcome !== "applied") finishImportJob({ id: order.jobId, result, now: new Date() });
+    await discardUpload({ ...upload, byJobId: order.jobId });
+  if (result.outcome !== "applied") await finishImportJob({ id: order.jobId, result, now: new Date() });
 } catch (error) {
-  failImportJob({ id: order.jobId, error: error instanceof Error ? error.message : String(error), now: new Date() });
+  await failImportJob({
+    id: order.jobId,
+    error: error instanceof Error ? error.message : String(error),
+    now: new Date(),
+  });
 } finally {
-  db.$client.close();
+  closeDb(db);
 }

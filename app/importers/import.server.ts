@@ -47,7 +47,7 @@ function looksLikeJson(file: SourceFile) {
  * An import that would withdraw candidates throws WithdrawalsNotConfirmed,
  * having written nothing, unless `confirmWithdrawals` says it may.
  */
-export function runImport({
+export async function runImport({
   path,
   fileName,
   expectedSha256,
@@ -77,8 +77,8 @@ export function runImport({
   now?: () => Date;
   onProgress?: (progress: Progress) => void;
   /** Writes that belong with the import (an audit entry), in its transaction, given its import_runs id. */
-  alsoWrite?: (applied: { importRunId: number; result: ImportResult }) => void;
-}): ImportResult {
+  alsoWrite?: (applied: { importRunId: number; result: ImportResult }) => void | Promise<void>;
+}): Promise<ImportResult> {
   const startedAt = now();
   onProgress({ phase: "reading" });
   const file = readSourceFile(path, fileName);
@@ -102,8 +102,8 @@ export function runImport({
   onProgress({ phase: "checking", rows, done: rows === undefined ? undefined : 0 });
   const onRowsChecked: OnRowsChecked = (done) => onProgress({ phase: "checking", rows, done });
 
-  return (dryRun ? readTransaction : writeTransaction)(db, () => {
-    const plan = planFor({ kind, file, table, replaceStaffEmails, now: startedAt, onRowsChecked });
+  return (dryRun ? readTransaction : writeTransaction)(db, async () => {
+    const plan = await planFor({ kind, file, table, replaceStaffEmails, now: startedAt, onRowsChecked });
     const result: ImportResult = {
       kind,
       file: file.name,
@@ -126,8 +126,8 @@ export function runImport({
       );
     }
     onProgress({ phase: "writing", rows: plan.changes.length });
-    plan.apply();
-    const importRunId = recordImportRun({
+    await plan.apply();
+    const importRunId = await recordImportRun({
       kind,
       fileName: result.file,
       sha256: result.sha256,
@@ -141,13 +141,13 @@ export function runImport({
       startedAt,
       finishedAt: now(),
     });
-    alsoWrite({ importRunId, result });
+    await alsoWrite({ importRunId, result });
     onProgress({ phase: "done" });
     return result;
   });
 }
 
-function planFor({
+async function planFor({
   kind,
   file,
   table,
@@ -161,7 +161,7 @@ function planFor({
   replaceStaffEmails: boolean;
   now: Date;
   onRowsChecked: OnRowsChecked;
-}): ImportPlan {
+}): Promise<ImportPlan> {
   switch (kind) {
     case "hexjson":
       return planHexJsonImport({ file, now });

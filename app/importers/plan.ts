@@ -21,7 +21,7 @@ export type ImportPlan = {
   unchanged: number;
   changes: Change[];
   /** Writes the changes. Called inside the import's write transaction. */
-  apply: () => void;
+  apply: () => void | Promise<void>;
 };
 
 export function describeDifferences<T extends Record<string, unknown>>(

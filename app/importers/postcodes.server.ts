@@ -98,7 +98,7 @@ export async function runPostcodeImport({
   path: string;
   dryRun?: boolean;
   now?: () => Date;
-  onProgress?: (progress: PostcodeImportProgress) => void;
+  onProgress?: (progress: PostcodeImportProgress) => void | Promise<void>;
   progressEvery?: number;
   /** Rows a write transaction (the benchmark and tests change it). */
   writeBatchRows?: number;
@@ -135,13 +135,13 @@ export async function runPostcodeImport({
     },
   });
 
-  const lastImportIdAtStart = findLastPostcodeImportId();
-  const staging = openPostcodeStaging();
+  const lastImportIdAtStart = await findLastPostcodeImportId();
+  const staging = await openPostcodeStaging();
   let claim: PostcodeImportClaim | null = null;
   try {
     // A dry run writes nothing, so it needs no claim.
     if (!dryRun) {
-      claim = claimOrRefuse(fileName, now);
+      claim = await claimOrRefuse(fileName, now);
       await runSteps(deleteUnpublished(writeBatchRows));
     }
     let checker: ReturnType<typeof createRowChecker> | undefined;
@@ -177,14 +177,16 @@ export async function runPostcodeImport({
                   message: `the row has ${record.length} value${record.length === 1 ? "" : "s"} but the header has ${checker.columns}`,
                 });
               } else {
-                checker.add(record, startLine);
+                // Awaited only when a batch is staged: a promise a row would cost millions.
+                const staging = checker.add(record, startLine);
+                if (staging) await staging;
               }
               if (checker.tooManyProblems()) {
                 stopped = true;
                 break;
               }
               if (checker.rows % progressEvery === 0) {
-                onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
+                await onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
               }
             }
           } catch (error) {
@@ -200,10 +202,10 @@ export async function runPostcodeImport({
     if (!checker) throw new ImportFailed([{ file: fileName, message: "the file is empty" }]);
     // Not after a stop: then the file was not read to its end.
     if (!stopped && lastByte !== 0x0a) throw cutShort(fileName, line);
-    checker.finish();
-    onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
+    await checker.finish();
+    await onProgress({ phase: "reading", rows: checker.rows, bytes, totalBytes });
     if (checker.problems.length > 0) throw new ImportFailed(checker.problems);
-    onProgress({ phase: "comparing", rows: checker.rows });
+    await onProgress({ phase: "comparing", rows: checker.rows });
     const rows = checker.rows;
     const result = await runSteps(
       applyStaged({
@@ -218,11 +220,11 @@ export async function runPostcodeImport({
         writeBatchRows,
       }),
     );
-    onProgress({ phase: "done", rows: checker.rows });
+    await onProgress({ phase: "done", rows: checker.rows });
     return result;
   } finally {
-    staging.close();
-    if (claim) releasePostcodeImport(claim);
+    await staging.close();
+    if (claim) await releasePostcodeImport(claim);
   }
 }
 
@@ -232,19 +234,19 @@ export async function runPostcodeImport({
  * transaction at once would keep the lock from writers already waiting for
  * it, since SQLite's busy handler only retries every few milliseconds.
  */
-async function runSteps<T>(steps: Generator<void, T>): Promise<T> {
+async function runSteps<T>(steps: AsyncGenerator<void, T>): Promise<T> {
   for (;;) {
     const started = performance.now();
-    const step = steps.next();
+    const step = await steps.next();
     if (step.done) return step.value;
     await sleep(Math.min(50, Math.max(2, performance.now() - started)));
   }
 }
 
 /** The same steps without pauses, for the sample load inside its own transaction. */
-function runStepsNow<T>(steps: Generator<void, T>): T {
+async function runStepsNow<T>(steps: AsyncGenerator<void, T>): Promise<T> {
   for (;;) {
-    const step = steps.next();
+    const step = await steps.next();
     if (step.done) return step.value;
   }
 }
@@ -254,7 +256,7 @@ function runStepsNow<T>(steps: Generator<void, T>): T {
  * election's few dozen postcodes, loaded synchronously inside the sample
  * load's own transaction. Never use it for the full directory.
  */
-export function importPostcodeTable({
+export async function importPostcodeTable({
   file,
   table,
   dryRun,
@@ -268,27 +270,27 @@ export function importPostcodeTable({
   startedAt: Date;
   now: () => Date;
   onProgress: (progress: Progress) => void;
-}): ImportResult {
-  const lastImportIdAtStart = findLastPostcodeImportId();
-  const staging = openPostcodeStaging();
+}): Promise<ImportResult> {
+  const lastImportIdAtStart = await findLastPostcodeImportId();
+  const staging = await openPostcodeStaging();
   let claim: PostcodeImportClaim | null = null;
   try {
     if (!dryRun) {
-      claim = claimOrRefuse(file.name, now);
-      runStepsNow(deleteUnpublished(defaultWriteBatchRows));
+      claim = await claimOrRefuse(file.name, now);
+      await runStepsNow(deleteUnpublished(defaultWriteBatchRows));
     }
     const checker = createRowChecker({ fileName: file.name, header: table.header, staging });
     onProgress({ phase: "checking", rows: table.rows.length });
     for (const row of table.rows) {
-      checker.add(
+      await checker.add(
         table.header.map((column) => row.values[column] ?? ""),
         row.line,
       );
       if (checker.tooManyProblems()) break;
     }
-    checker.finish();
+    await checker.finish();
     if (checker.problems.length > 0) throw new ImportFailed(checker.problems);
-    const result = runStepsNow(
+    const result = await runStepsNow(
       applyStaged({
         staging,
         claim,
@@ -304,8 +306,8 @@ export function importPostcodeTable({
     onProgress({ phase: "done" });
     return result;
   } finally {
-    staging.close();
-    if (claim) releasePostcodeImport(claim);
+    await staging.close();
+    if (claim) await releasePostcodeImport(claim);
   }
 }
 
@@ -346,7 +348,7 @@ export function summarisePostcodeImport(result: ImportResult): string {
  * it with its import_runs row, and deletes the rows it replaced. Yields after
  * each short write transaction.
  */
-function* applyStaged({
+async function* applyStaged({
   staging,
   claim,
   lastImportIdAtStart,
@@ -362,14 +364,14 @@ function* applyStaged({
   claim: PostcodeImportClaim | null;
   /** Another import must not have slipped in since this one started. */
   lastImportIdAtStart: number | null;
-  onWriting: (changes: number) => void;
+  onWriting: (changes: number) => void | Promise<void>;
   fileName: string;
   sha256: string;
   startedAt: Date;
   now: () => Date;
   writeBatchRows: number;
-}): Generator<void, ImportResult> {
-  const differences = staging.diff({ base: claim?.base ?? findPostcodeGeneration() });
+}): AsyncGenerator<void, ImportResult> {
+  const differences = await staging.diff({ base: claim?.base ?? (await findPostcodeGeneration()) });
   if (differences.rows === 0) {
     // Replacing the directory with nothing would break every lookup: an
     // empty extract is a mistake, not a snapshot.
@@ -387,17 +389,17 @@ function* applyStaged({
   };
   if (!claim) return result;
   const changes = result.added + result.updated + result.removed;
-  onWriting(changes);
+  await onWriting(changes);
   for (let from = 0; from < changes; from += writeBatchRows) {
-    staging.writeBatch({ generation: claim.generation, from, limit: writeBatchRows });
+    await staging.writeBatch({ generation: claim.generation, from, limit: writeBatchRows });
     yield;
   }
-  const published = publishPostcodeGeneration({
+  const published = await publishPostcodeGeneration({
     ...claim,
     now: now(),
-    alsoWrite: () => {
-      if (findLastPostcodeImportId() !== lastImportIdAtStart) return false;
-      recordImportRun({
+    alsoWrite: async () => {
+      if ((await findLastPostcodeImportId()) !== lastImportIdAtStart) return false;
+      await recordImportRun({
         kind: result.kind,
         fileName,
         sha256,
@@ -428,27 +430,27 @@ function* applyStaged({
 }
 
 /** Deletes, in short steps, rows written above the current generation by imports that never published. */
-function* deleteUnpublished(limit: number): Generator<void, void> {
-  while (deleteUnpublishedPostcodes({ limit }) > 0) yield;
+async function* deleteUnpublished(limit: number): AsyncGenerator<void, void> {
+  while ((await deleteUnpublishedPostcodes({ limit })) > 0) yield;
 }
 
 /** Deletes, in short steps, the rows no lookup can read any more. */
-function* deleteSuperseded(limit: number): Generator<void, void> {
-  const postcodes = findSupersededPostcodes();
+async function* deleteSuperseded(limit: number): AsyncGenerator<void, void> {
+  const postcodes = await findSupersededPostcodes();
   try {
     // Each postcode has a few rows at most: a batch of postcodes is about a batch of rows.
     for (let from = 0; from < postcodes; from += limit) {
-      deleteSupersededPostcodes({ from, limit });
+      await deleteSupersededPostcodes({ from, limit });
       yield;
     }
   } finally {
-    dropSupersededPostcodes();
+    await dropSupersededPostcodes();
   }
 }
 
 /** Claims the next generation, taking over from an import that died; refuses while another runs. */
-function claimOrRefuse(fileName: string, now: () => Date): PostcodeImportClaim {
-  const claimed = claimPostcodeImport({
+async function claimOrRefuse(fileName: string, now: () => Date): Promise<PostcodeImportClaim> {
+  const claimed = await claimPostcodeImport({
     pid: process.pid,
     host: hostname(),
     now: now(),
@@ -516,16 +518,17 @@ function createRowChecker({
     problems.push({ file: fileName, ...p });
   }
 
-  function flush() {
+  async function flush() {
     if (batch.length === 0) return;
-    for (const duplicate of staging.stage(batch)) {
+    const staged = batch;
+    batch = [];
+    for (const duplicate of await staging.stage(staged)) {
       problem({
         line: duplicate.line,
         column: "pcds",
         message: `duplicate postcode "${duplicate.postcode}" (first seen on line ${duplicate.firstLine})`,
       });
     }
-    batch = [];
   }
 
   return {
@@ -538,7 +541,8 @@ function createRowChecker({
       rows++;
       problem(p);
     },
-    add(record: string[], line: number) {
+    /** Checks a row and stages it; a promise only when a full batch is being staged, to await. */
+    add(record: string[], line: number): Promise<void> | undefined {
       rows++;
       const pcds = (record[at.pcds] ?? "").trim();
       const pcon = (record[at.pcon] ?? "").trim();
@@ -573,7 +577,7 @@ function createRowChecker({
           message: `must be empty or the year and month the postcode ended, as YYYYMM such as 201906 (got "${truncate(doterm, 40)}")`,
         });
       }
-      if (!ok || !postcode) return;
+      if (!ok || !postcode) return undefined;
       batch.push({
         postcode,
         constituencyCode: pcon === "" ? null : pcon,
@@ -581,7 +585,7 @@ function createRowChecker({
         terminatedOn: terminated ? `${terminated[1]}-${terminated[2]}` : null,
         line,
       });
-      if (batch.length >= batchSize) flush();
+      return batch.length >= batchSize ? flush() : undefined;
     },
     tooManyProblems() {
       if (stopped) return true;
@@ -595,7 +599,7 @@ function createRowChecker({
     finish() {
       // Rows still in the batch may be duplicates of earlier ones: stage them
       // even after a stop, so the report is complete up to where it stopped.
-      flush();
+      return flush();
     },
   };
 }

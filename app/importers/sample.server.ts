@@ -33,20 +33,21 @@ export const samplePledgesFile = "pledges-sample.csv";
  * database (no constituencies and no campaign), so a real election or a real
  * campaign is never mixed with the invented one.
  */
-export function loadSampleElectionIfEmpty({
+export async function loadSampleElectionIfEmpty({
   dir,
   now = new Date(),
 }: {
   dir: string;
   now?: Date;
-}): ImportResult[] | null {
+}): Promise<ImportResult[] | null> {
   // One transaction for the lot: a failure part-way leaves the database empty,
   // so the next start tries again rather than serving half an election.
-  return writeTransaction(db, () => {
-    if (countConstituencies() > 0 || findCampaign()) return null;
-    loadCampaignSettings({ path: join(dir, "campaign.json") });
-    const results = sampleFiles.map((name) => runImport({ path: join(dir, name) }));
-    loadSamplePledges({ path: join(dir, samplePledgesFile), now });
+  return writeTransaction(db, async () => {
+    if ((await countConstituencies()) > 0 || findCampaign()) return null;
+    await loadCampaignSettings({ path: join(dir, "campaign.json") });
+    const results: ImportResult[] = [];
+    for (const name of sampleFiles) results.push(await runImport({ path: join(dir, name) }));
+    await loadSamplePledges({ path: join(dir, samplePledgesFile), now });
     return results;
   });
 }
@@ -63,7 +64,7 @@ export type StartUpLoad =
  * and nothing on the board, since the campaign names the election and its
  * points. Anything else is left as it is.
  */
-export function loadWhatIsMissing({
+export async function loadWhatIsMissing({
   dir,
   campaignFile,
   now = new Date(),
@@ -71,20 +72,20 @@ export function loadWhatIsMissing({
   dir: string;
   campaignFile: string;
   now?: Date;
-}): StartUpLoad {
-  const results = loadSampleElectionIfEmpty({ dir, now });
+}): Promise<StartUpLoad> {
+  const results = await loadSampleElectionIfEmpty({ dir, now });
   if (results) return { loaded: "sample", results };
-  if (findCampaign() || countConstituencies() === 0) return { loaded: "nothing" };
-  return { loaded: "campaign", path: campaignFile, settings: loadCampaignSettings({ path: campaignFile, now }) };
+  if (findCampaign() || (await countConstituencies()) === 0) return { loaded: "nothing" };
+  return { loaded: "campaign", path: campaignFile, settings: await loadCampaignSettings({ path: campaignFile, now }) };
 }
 
 /** What the database holds for the campaign, so start-up can say when it is not a working site. */
-export function describeCampaignElection() {
+export async function describeCampaignElection() {
   const campaign = findCampaign();
   return {
     campaign: campaign ? { name: campaign.name, electionId: campaign.electionId } : null,
-    constituencies: countConstituencies(),
-    candidaciesByElection: countCandidaciesByElection(),
+    constituencies: await countConstituencies(),
+    candidaciesByElection: await countCandidaciesByElection(),
   };
 }
 
@@ -111,7 +112,7 @@ const samplePledgeRow = z.object({
  * by "sample data", with the audit log entry). Every row is checked before
  * anything is written, and its own transaction means a bad row keeps nothing.
  */
-function loadSamplePledges({ path, now }: { path: string; now: Date }) {
+async function loadSamplePledges({ path, now }: { path: string; now: Date }) {
   const file = readSourceFile(path);
   const table = parseCsv(file);
   requireColumns(file.name, table, samplePledgeColumns);
@@ -144,9 +145,9 @@ function loadSamplePledges({ path, now }: { path: string; now: Date }) {
   });
   if (problems.length > 0) throw new ImportFailed(problems);
 
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
     for (const { line, data, answers } of pledges) {
-      const result = recordPledgeByCampaign({
+      const result = await recordPledgeByCampaign({
         electionId: campaign.electionId,
         personId: data.person_id,
         answers,

@@ -67,8 +67,8 @@ export async function storeUpload({ file }: { file: File }) {
  * Deletes an upload nothing needs any more (imported, or found to be bad, or
  * discarded), unless a running job (other than `byJobId`, the one done with it) is reading it.
  */
-export function discardUpload({ byJobId, ...upload }: { sha256: string; fileName: string; byJobId?: number }) {
-  const running = findRunningImportJob();
+export async function discardUpload({ byJobId, ...upload }: { sha256: string; fileName: string; byJobId?: number }) {
+  const running = await findRunningImportJob();
   if (!sha256Pattern.test(upload.sha256) || (running?.sha256 === upload.sha256 && running.id !== byJobId)) return;
   rmSync(storedPath(upload), { force: true });
 }
@@ -78,10 +78,10 @@ export function discardUpload({ byJobId, ...upload }: { sha256: string; fileName
  * imported), except the one a running job reads, so files never pile up.
  * Run on each upload and by the scheduled jobs; returns how many it deleted.
  */
-export function pruneUploads({ now }: { now: Date }) {
+export async function pruneUploads({ now }: { now: Date }) {
   const folder = uploadsFolder();
   if (!existsSync(folder)) return 0;
-  const inUse = findRunningImportJob()?.sha256;
+  const inUse = (await findRunningImportJob())?.sha256;
   let deleted = 0;
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
@@ -171,15 +171,16 @@ function findUpload(upload: Upload): { path: string } | Refused {
 }
 
 /** The dry run: what importing the stored upload would change, writing nothing. */
-export function checkUpload({
+export async function checkUpload({
   onProgress,
   ...upload
-}: Upload & { now: Date; onProgress?: (progress: Progress) => void }):
-  { outcome: "checked"; summary: ImportSummary } | Refused | Failed {
+}: Upload & { now: Date; onProgress?: (progress: Progress) => void }): Promise<
+  { outcome: "checked"; summary: ImportSummary } | Refused | Failed
+> {
   const found = findUpload(upload);
   if ("outcome" in found) return found;
   try {
-    const result = runImport({
+    const result = await runImport({
       path: found.path,
       fileName: upload.fileName,
       expectedSha256: upload.sha256,
@@ -202,7 +203,7 @@ export function checkUpload({
  * the file's emails replace staff-added ones only with `replaceStaffEmails`.
  * `alsoWrite` writes what belongs with the import (its job's answer) in its transaction.
  */
-export function applyUpload({
+export async function applyUpload({
   actor,
   now,
   confirmedWithdrawals,
@@ -216,18 +217,19 @@ export function applyUpload({
   confirmedWithdrawals: number | null;
   replaceStaffEmails?: boolean;
   onProgress?: (progress: Progress) => void;
-  alsoWrite?: (applied: { importRunId: number; summary: ImportSummary }) => void;
-}):
+  alsoWrite?: (applied: { importRunId: number; summary: ImportSummary }) => void | Promise<void>;
+}): Promise<
   | { outcome: "applied"; importRunId: number; summary: ImportSummary }
   | { outcome: "withdrawals-not-confirmed"; withdrawals: Withdrawal[] }
   | Refused
-  | Failed {
+  | Failed
+> {
   const found = findUpload(upload);
   if ("outcome" in found) return found;
   let importRunId = 0;
   let summary: ImportSummary | undefined;
   try {
-    const result = runImport({
+    const result = await runImport({
       path: found.path,
       fileName: upload.fileName,
       expectedSha256: upload.sha256,
@@ -236,9 +238,9 @@ export function applyUpload({
       replaceStaffEmails,
       now: () => now,
       onProgress,
-      alsoWrite: ({ importRunId: id, result: run }) => {
+      alsoWrite: async ({ importRunId: id, result: run }) => {
         importRunId = id;
-        recordAudit({
+        await recordAudit({
           actor,
           action: "import.apply",
           subject: `import-run:${id}`,
@@ -260,7 +262,7 @@ export function applyUpload({
           now,
         });
         summary = summariseImport({ result: run });
-        alsoWrite({ importRunId: id, summary });
+        await alsoWrite({ importRunId: id, summary });
       },
     });
     return { outcome: "applied", importRunId, summary: summary ?? summariseImport({ result }) };

@@ -21,20 +21,20 @@ import { DAY, HOUR } from "~/utils/time";
 import type { ScheduledJob } from "./worker.server";
 
 export const scheduledJobs: ScheduledJob[] = [
-  (now) => sendDueReminders({ now }),
-  (now) => queueDueDigests({ now }),
-  (now) => deleteExpiredAsks({ now }),
+  async (now) => sendDueReminders({ now }),
+  async (now) => queueDueDigests({ now }),
+  async (now) => deleteExpiredAsks({ now }),
   // The retention periods are read on every tick, so a saved change applies
   // at once. Client-address data is never kept for less than the longest
   // rate-limit window (app/utils/retention.ts), so no open window is forgotten.
-  (now) => eraseExpiredAsks({ now, askDaysAfterPollingDay: savedRetention().askDaysAfterPollingDay }),
-  (now) => clearOldClientHashes({ now, hours: savedRetention().clientDataHours }),
-  (now) => deleteOldRateLimits({ before: new Date(now.getTime() - savedRetention().clientDataHours * HOUR) }),
-  (now) => deleteOldMailboxMessages({ before: new Date(now.getTime() - savedRetention().mailboxDays * DAY) }),
-  (now) => deleteIdleStaffSessions({ now }),
-  (now) => deleteExpiredSupporterLinks({ now }),
-  (now) => deleteOldClientHashKeys({ now }),
-  (now) => deleteDecidedCorrectionReports({ now }),
+  async (now) => eraseExpiredAsks({ now, askDaysAfterPollingDay: savedRetention().askDaysAfterPollingDay }),
+  async (now) => clearOldClientHashes({ now, hours: savedRetention().clientDataHours }),
+  async (now) => deleteOldRateLimits({ before: new Date(now.getTime() - savedRetention().clientDataHours * HOUR) }),
+  async (now) => deleteOldMailboxMessages({ before: new Date(now.getTime() - savedRetention().mailboxDays * DAY) }),
+  async (now) => deleteIdleStaffSessions({ now }),
+  async (now) => deleteExpiredSupporterLinks({ now }),
+  async (now) => deleteOldClientHashKeys({ now }),
+  async (now) => deleteDecidedCorrectionReports({ now }),
   // Uploads a dry run kept for its second press, once nobody pressed it in time.
-  (now) => pruneUploads({ now }),
+  async (now) => pruneUploads({ now }),
 ];

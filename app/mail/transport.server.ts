@@ -90,7 +90,7 @@ function createLocalTransport(): MailTransport {
     mode: "local",
     async deliver({ mail, now }) {
       const info = await transporter.sendMail(toNodemailer(mail));
-      storeMailboxMessage({
+      await storeMailboxMessage({
         outboxId: mail.outboxId,
         messageId: mail.messageId,
         fromAddress: mail.from.address,

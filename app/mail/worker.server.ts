@@ -16,7 +16,7 @@ import {
 import { findSendingPause } from "~/models/sending-pause.server";
 import { defaultMailTransport, findSender, sendOutboxMessage, type MailTransport } from "./transport.server";
 
-export type ScheduledJob = (now: Date) => void;
+export type ScheduledJob = (now: Date) => unknown;
 
 export type DrainCounts = { sent: number; retried: number; failed: number; requeued: number };
 
@@ -51,12 +51,10 @@ async function sendBatch({
 }) {
   const unfinished = new Set(messages.map((m) => m.id));
   const heartbeat = setInterval(() => {
-    try {
-      renewClaimedMail({ ids: [...unfinished], now: now() });
-    } catch (error) {
+    renewClaimedMail({ ids: [...unfinished], now: now() }).catch((error: unknown) => {
       // A busy database: the next beat, a third of a lease later, tries again.
       console.error("The mail worker could not renew its claim:", error);
-    }
+    });
   }, sendingLeaseMs / 3);
   let next = 0;
   async function lane() {
@@ -65,13 +63,13 @@ async function sendBatch({
       const result = await sendOutboxMessage({ message, sender, transport, now: now() });
       unfinished.delete(message.id);
       if (result.outcome === "sent") {
-        markSent({ id: message.id, now: now() });
+        await markSent({ id: message.id, now: now() });
         counts.sent++;
       } else if (result.outcome === "retry") {
-        markRetry({ id: message.id, error: result.error, now: now() });
+        await markRetry({ id: message.id, error: result.error, now: now() });
         counts.retried++;
       } else {
-        markFailed({ id: message.id, error: result.error });
+        await markFailed({ id: message.id, error: result.error });
         counts.failed++;
       }
     }
@@ -82,7 +80,7 @@ async function sendBatch({
     clearInterval(heartbeat);
   }
   // Stopping part-way: what was never handed to the transport goes back unused.
-  releaseClaimedMail({ ids: messages.slice(next).map((m) => m.id), now: now() });
+  await releaseClaimedMail({ ids: messages.slice(next).map((m) => m.id), now: now() });
 }
 
 async function sendDueMail({
@@ -101,11 +99,11 @@ async function sendDueMail({
   while (!shouldStop()) {
     // Before every batch, not once per tick: a long backlog must not keep a
     // dead worker's mail waiting behind it.
-    counts.requeued += requeueStuckMail({ now: now() });
+    counts.requeued += await requeueStuckMail({ now: now() });
     // Also before every batch, so a pause stops a long backlog part-way, not
     // only at the next tick. What is already handed to the transport finishes.
-    if (findSendingPause()) break;
-    const messages = claimDueMail({ now: now(), limit: batchSize });
+    if (await findSendingPause()) break;
+    const messages = await claimDueMail({ now: now(), limit: batchSize });
     if (messages.length === 0) break;
     await sendBatch({ messages, sender, transport, now, concurrency, counts, shouldStop });
   }
@@ -148,7 +146,7 @@ export function startMailWorker({
     const now = new Date();
     for (const job of jobs) {
       try {
-        job(now);
+        await job(now);
       } catch (error) {
         console.error(`Scheduled job ${job.name || "(anonymous)"} failed:`, error);
       }

@@ -1,3 +1,4 @@
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import { randomBytes } from "node:crypto";
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { appSecrets } from "#db/schema";
@@ -20,28 +21,29 @@ function prepareSecretQueries() {
   };
 }
 // Rotating keys are read on every hash (asks, sign-ins): prepared once, on first use.
-let secretQueries: ReturnType<typeof prepareSecretQueries> | undefined;
+const secretQueries = preparedPerConnection(db, prepareSecretQueries);
 
 /**
  * A 256-bit secret kept in the database, made on first use and never held in
  * memory (a rotating key must be gone once its row is). INSERT OR IGNORE then
  * SELECT: two processes racing to make it both end up with the same one.
  */
-export function readOrCreateAppSecret({ name, now }: { name: string; now: Date }): string {
-  secretQueries ??= prepareSecretQueries();
-  const found = secretQueries.find.get({ name });
+export async function readOrCreateAppSecret({ name, now }: { name: string; now: Date }): Promise<string> {
+  const found = secretQueries().find.get({ name });
   if (found) return found.value;
-  secretQueries.create.run({ name, value: randomBytes(32).toString("base64url"), at: now.toISOString() });
-  const row = secretQueries.find.get({ name });
-  if (!row) throw new Error(`The app secret ${name} could not be read back`);
-  return row.value;
+  return writeTransaction(db, () => {
+    secretQueries().create.run({ name, value: randomBytes(32).toString("base64url"), at: now.toISOString() });
+    const row = secretQueries().find.get({ name });
+    if (!row) throw new Error(`The app secret ${name} could not be read back`);
+    return row.value;
+  });
 }
 
 /** As readOrCreateAppSecret, for secrets that never change, remembered after the first read. */
-export function findOrCreateAppSecret({ name }: { name: string }): string {
+export async function findOrCreateAppSecret({ name }: { name: string }): Promise<string> {
   const cached = cache.get(name);
   if (cached) return cached;
-  const value = readOrCreateAppSecret({ name, now: new Date() });
+  const value = await readOrCreateAppSecret({ name, now: new Date() });
   cache.set(name, value);
   return value;
 }
@@ -50,12 +52,15 @@ export function findOrCreateAppSecret({ name }: { name: string }): string {
  * Deletes the secrets named prefix + a suffix that sorts before `before`
  * (rotating keys named by their day), and says how many went.
  */
-export function deleteAppSecretsBefore({ prefix, before }: { prefix: string; before: string }) {
-  return (
-    db
-      .delete(appSecrets)
-      // Every name from the bare prefix up to prefix + before starts with the prefix.
-      .where(and(gte(appSecrets.name, prefix), lt(appSecrets.name, `${prefix}${before}`)))
-      .run().changes
-  );
+export async function deleteAppSecretsBefore({ prefix, before }: { prefix: string; before: string }) {
+  return writeTransaction(db, async () => {
+    return (
+      (
+        await db
+          .delete(appSecrets)
+          // Every name from the bare prefix up to prefix + before starts with the prefix.
+          .where(and(gte(appSecrets.name, prefix), lt(appSecrets.name, `${prefix}${before}`)))
+      ).changes
+    );
+  });
 }

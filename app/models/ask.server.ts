@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
 import { askDeliveries } from "#db/enums";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import { findCampaign, requireCampaign } from "~/models/campaign.server";
 import { blockListHash, clientHash } from "~/models/client-hash.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
@@ -64,18 +64,19 @@ function prepareAskableCandidates() {
 }
 // Run by the ask form and by every submission: prepared once, on first use
 // (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call).
-let askableCandidatesQuery: ReturnType<typeof prepareAskableCandidates> | undefined;
+const askableCandidatesQuery = preparedPerConnection(db, prepareAskableCandidates);
 
 /** The campaign's election's standing candidates in a constituency, and whether they can still be asked. */
 export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
   const campaign = findCampaign();
   if (!campaign) return [];
-  askableCandidatesQuery ??= prepareAskableCandidates();
-  return askableCandidatesQuery.all({ electionId: campaign.electionId, constituencyCode }).map(({ answers, ...c }) => ({
-    ...c,
-    hasEmail: Boolean(c.hasEmail),
-    signedEveryPoint: hasSignedEveryPoint({ answers, points: campaign.points }),
-  }));
+  return askableCandidatesQuery()
+    .all({ electionId: campaign.electionId, constituencyCode })
+    .map(({ answers, ...c }) => ({
+      ...c,
+      hasEmail: Boolean(c.hasEmail),
+      signedEveryPoint: hasSignedEveryPoint({ answers, points: campaign.points }),
+    }));
 }
 
 function prepareSubmitQueries() {
@@ -101,7 +102,7 @@ function prepareSubmitQueries() {
 }
 // Two of the lookups every submission makes, prepared once, on first use
 // (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call).
-let submitQueries: ReturnType<typeof prepareSubmitQueries> | undefined;
+const submitQueries = preparedPerConnection(db, prepareSubmitQueries);
 
 /**
  * Records an ask and mails the supporter a confirmation link; nothing goes to
@@ -110,26 +111,24 @@ let submitQueries: ReturnType<typeof prepareSubmitQueries> | undefined;
  * Throws RateLimited (with when to retry) when the client or the address is
  * over its limit.
  */
-export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: string; now: Date }) {
+export async function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: string; now: Date }) {
   const campaign = requireCampaign();
   const email = ask.email.toLowerCase();
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
     // Under the day's key: these hourly counts start again at 00:00 UTC.
-    const ipKey = clientHash({ value: clientIp, now });
-    enforceRateLimits({
+    const ipKey = await clientHash({ value: clientIp, now });
+    await enforceRateLimits({
       hits: [
         { key: `ask-ip-burst:${ipKey}`, ...rateLimitPolicy.askClientBurst },
         { key: `ask-ip-hour:${ipKey}`, ...rateLimitPolicy.askClientSustained },
       ],
       now,
     });
-    enforceRateLimits({ hits: [{ key: askEmailKey(email), ...rateLimitPolicy.askEmailMails }], now });
-
-    submitQueries ??= prepareSubmitQueries();
-    const existing = submitQueries.existing.get({ electionId: campaign.electionId, email });
+    await enforceRateLimits({ hits: [{ key: await askEmailKey(email), ...rateLimitPolicy.askEmailMails }], now });
+    const existing = submitQueries().existing.get({ electionId: campaign.electionId, email });
     if (existing) {
       // The link is for the ask they already made: the mail goes to its address.
-      const link = issueSupporterLink({ askId: existing.id, now });
+      const link = await issueSupporterLink({ askId: existing.id, now });
       const mail = alreadyAskedMail({
         campaign,
         supporterName: ask.name,
@@ -139,7 +138,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
         publicUrl: env.PUBLIC_URL,
         manageUrl: link.manageUrl,
       });
-      enqueueMail({
+      await enqueueMail({
         kind: "ask-already",
         toAddress: email,
         toName: ask.name,
@@ -153,22 +152,22 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       return { outcome: "already-asked" as const };
     }
 
-    const candidates = db
-      .select({ id: candidacies.id, name: candidacies.name, answers: candidacyAnswersJson })
-      .from(candidacies)
-      .where(
-        and(
-          inArray(candidacies.id, ask.candidacyIds),
-          eq(candidacies.electionId, campaign.electionId),
-          eq(candidacies.constituencyCode, ask.constituencyCode),
-          eq(candidacies.status, "standing"),
-        ),
-      )
-      .all()
-      .filter((c) => !hasSignedEveryPoint({ answers: c.answers, points: campaign.points }));
+    const candidates = (
+      await db
+        .select({ id: candidacies.id, name: candidacies.name, answers: candidacyAnswersJson })
+        .from(candidacies)
+        .where(
+          and(
+            inArray(candidacies.id, ask.candidacyIds),
+            eq(candidacies.electionId, campaign.electionId),
+            eq(candidacies.constituencyCode, ask.constituencyCode),
+            eq(candidacies.status, "standing"),
+          ),
+        )
+    ).filter((c) => !hasSignedEveryPoint({ answers: c.answers, points: campaign.points }));
     if (candidates.length === 0)
       throw new Error("An ask needs at least one candidate in its constituency who has not signed");
-    const constituency = submitQueries.constituencyName.get({ code: ask.constituencyCode });
+    const constituency = submitQueries().constituencyName.get({ code: ask.constituencyCode });
 
     const { token, hash } = generateToken();
     const expiresAt = new Date(now.getTime() + ASK_LIFETIME_MS);
@@ -180,38 +179,37 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
     // Someone erased at their request, who asked not to be signed up again,
     // can still ask; they just get no updates. The form says nothing of
     // it: saying so would tell anyone typing an address that it was erased.
-    const wantsUpdates = ask.wantsUpdates && !isSuppressed({ email });
-    const inserted = db
-      .insert(asks)
-      .values({
-        electionId: campaign.electionId,
-        constituencyCode: ask.constituencyCode,
-        name: ask.name,
-        email,
-        postcode: ask.postcode,
-        personalMessage: ask.personalMessage,
-        wordingId: ask.wordingId,
-        showOnPublicList: ask.showOnPublicList,
-        wantsUpdates,
-        status: "pending",
-        tokenHash: hash,
-        tokenExpiresAt: expiresAt.toISOString(),
-        // For the review queue's rules, hashed like the rate-limit keys.
-        clientAddressHash: sayNothing ? null : ipKey,
-        clientNetworkHash: network ? clientHash({ value: network, now }) : null,
-        clientAddressBlockHash: sayNothing ? null : blockListHash(clientIp),
-        clientNetworkBlockHash: network ? blockListHash(network) : null,
-        messageFingerprint: messageFingerprint(ask.personalMessage),
-        createdAt: now.toISOString(),
-      })
-      .returning({ id: asks.id })
-      .get();
-    db.insert(askRecipients)
-      .values(candidates.map((c) => ({ askId: inserted.id, candidacyId: c.id })))
-      .run();
+    const wantsUpdates = ask.wantsUpdates && !(await isSuppressed({ email }));
+    const inserted = (
+      await db
+        .insert(asks)
+        .values({
+          electionId: campaign.electionId,
+          constituencyCode: ask.constituencyCode,
+          name: ask.name,
+          email,
+          postcode: ask.postcode,
+          personalMessage: ask.personalMessage,
+          wordingId: ask.wordingId,
+          showOnPublicList: ask.showOnPublicList,
+          wantsUpdates,
+          status: "pending",
+          tokenHash: hash,
+          tokenExpiresAt: expiresAt.toISOString(),
+          // For the review queue's rules, hashed like the rate-limit keys.
+          clientAddressHash: sayNothing ? null : ipKey,
+          clientNetworkHash: network ? await clientHash({ value: network, now }) : null,
+          clientAddressBlockHash: sayNothing ? null : await blockListHash(clientIp),
+          clientNetworkBlockHash: network ? await blockListHash(network) : null,
+          messageFingerprint: messageFingerprint(ask.personalMessage),
+          createdAt: now.toISOString(),
+        })
+        .returning({ id: asks.id })
+    )[0]!;
+    await db.insert(askRecipients).values(candidates.map((c) => ({ askId: inserted.id, candidacyId: c.id })));
     // Each consent with the wording shown; they go with the ask if it is never confirmed.
-    const textIds = ask.consentTextIds ?? currentConsentTextIds();
-    recordConsentsGiven({
+    const textIds = ask.consentTextIds ?? (await currentConsentTextIds());
+    await recordConsentsGiven({
       askId: inserted.id,
       given: [
         { purpose: "send-ask", consentTextId: textIds["send-ask"] },
@@ -221,7 +219,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       method: "ask-form",
       now,
     });
-    const link = issueSupporterLink({ askId: inserted.id, now });
+    const link = await issueSupporterLink({ askId: inserted.id, now });
     const mail = confirmAskMail({
       campaign,
       supporterName: ask.name,
@@ -233,7 +231,7 @@ export function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: strin
       manageUrl: link.manageUrl,
       reminder: false,
     });
-    enqueueMail({
+    await enqueueMail({
       kind: "ask-confirmation",
       toAddress: email,
       toName: ask.name,
@@ -262,29 +260,30 @@ function messageFingerprint(message: string | null) {
 }
 
 /** What the confirmation page shows for a link, or why the link does not work. */
-export function findAskByToken({ token, now }: { token: string; now: Date }) {
+export async function findAskByToken({ token, now }: { token: string; now: Date }) {
   if (!looksLikeToken(token)) return null;
-  const ask = db
-    .select({
-      id: asks.id,
-      name: asks.name,
-      status: asks.status,
-      tokenExpiresAt: asks.tokenExpiresAt,
-      constituencyName: constituencies.name,
-      constituencySlug: constituencies.slug,
-    })
-    .from(asks)
-    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-    .where(eq(asks.tokenHash, hashToken(token)))
-    .get();
+  const ask = (
+    await db
+      .select({
+        id: asks.id,
+        name: asks.name,
+        status: asks.status,
+        tokenExpiresAt: asks.tokenExpiresAt,
+        constituencyName: constituencies.name,
+        constituencySlug: constituencies.slug,
+      })
+      .from(asks)
+      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      .where(eq(asks.tokenHash, hashToken(token)))
+      .limit(1)
+  )[0];
   if (!ask || ask.status !== "pending" || !ask.tokenExpiresAt || ask.tokenExpiresAt <= now.toISOString()) return null;
-  const recipients = db
+  const recipients = await db
     .select({ name: candidacies.name })
     .from(askRecipients)
     .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
     .where(eq(askRecipients.askId, ask.id))
-    .orderBy(asc(candidacies.name))
-    .all();
+    .orderBy(asc(candidacies.name));
   return {
     id: ask.id,
     name: ask.name,
@@ -297,13 +296,15 @@ export function findAskByToken({ token, now }: { token: string; now: Date }) {
  * Whether an ask went ahead, for a confirmation page whose link no longer
  * works (a second tab, a second press): "already sent" or "expired".
  */
-export function findAskOutcome({ askId }: { askId: number }) {
-  const ask = db
-    .select({ status: asks.status, constituencySlug: constituencies.slug })
-    .from(asks)
-    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-    .where(eq(asks.id, askId))
-    .get();
+export async function findAskOutcome({ askId }: { askId: number }) {
+  const ask = (
+    await db
+      .select({ status: asks.status, constituencySlug: constituencies.slug })
+      .from(asks)
+      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      .where(eq(asks.id, askId))
+      .limit(1)
+  )[0];
   // Held looks like confirmed from outside: the page never says an ask was held.
   return ask?.status === "confirmed" || ask?.status === "held"
     ? { status: "confirmed" as const, constituencySlug: ask.constituencySlug }
@@ -369,7 +370,7 @@ function prepareConfirmQueries() {
 // Every confirmation runs these, once or once per candidate, so they are
 // prepared once (drizzle builds and SQLite compiles a query anew on every
 // call: ~100 µs, against ~14 µs to run a prepared one); on first use, as a fresh database has no tables yet.
-let confirmQueries: ReturnType<typeof prepareConfirmQueries> | undefined;
+const confirmQueries = preparedPerConnection(db, prepareConfirmQueries);
 
 /**
  * Confirms an ask from its link: in one transaction the ask becomes confirmed
@@ -378,21 +379,21 @@ let confirmQueries: ReturnType<typeof prepareConfirmQueries> | undefined;
  * or, above the campaign's hourly cap for that candidate, left for the next
  * digest; candidates with no published email have the ask recorded only.
  */
-export function confirmAsk({ token, now }: { token: string; now: Date }) {
+export async function confirmAsk({ token, now }: { token: string; now: Date }) {
   if (!looksLikeToken(token)) return null;
   const campaign = requireCampaign();
-  confirmQueries ??= prepareConfirmQueries();
-  const q = confirmQueries;
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
+    const q = confirmQueries();
     const ask = q.ask.get({ hash: hashToken(token), now: now.toISOString() });
     if (!ask) return null;
-    const holdReasons = holdReasonsFor({ ask, rules: reviewRulesOf(campaign) });
+    const holdReasons = await holdReasonsFor({ ask, rules: reviewRulesOf(campaign) });
     const held = holdReasons.length > 0;
     q.confirm.run({ now: now.toISOString(), id: ask.id });
     // Held: confirmed by its supporter, but its mails wait for a person, who
     // may block what it came from (so it keeps its block-list hashes).
     if (held)
-      db.update(asks)
+      await db
+        .update(asks)
         .set({
           status: "held",
           heldAt: now.toISOString(),
@@ -400,8 +401,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
           clientAddressBlockHash: ask.clientAddressBlockHash,
           clientNetworkBlockHash: ask.clientNetworkBlockHash,
         })
-        .where(eq(asks.id, ask.id))
-        .run();
+        .where(eq(asks.id, ask.id));
     const constituency = q.constituency.get({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
     const recipients = q.recipients.all({ askId: ask.id }).map(({ answers, ...r }) => ({
@@ -417,7 +417,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
         set("already-signed");
         continue;
       }
-      const signingLink = recipient.email ? issueSigningLink({ candidacyId: recipient.candidacyId, now }) : null;
+      const signingLink = recipient.email ? await issueSigningLink({ candidacyId: recipient.candidacyId, now }) : null;
       if (!recipient.email || !signingLink) {
         withoutEmail.push({ candidacyId: recipient.candidacyId, name: recipient.name });
         set("no-email");
@@ -441,7 +441,7 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
         pledgeUrl: signingLink.url,
         publicUrl: env.PUBLIC_URL,
       });
-      const outboxId = enqueueMail({
+      const outboxId = await enqueueMail({
         kind: "candidate-ask",
         toAddress: recipient.email,
         toName: recipient.name,
@@ -468,20 +468,20 @@ export function confirmAsk({ token, now }: { token: string; now: Date }) {
  * Deletes asks never confirmed within their week, with the mails that carried
  * their links: we keep nothing about people who did not go ahead.
  */
-export function deleteExpiredAsks({ now }: { now: Date }) {
-  return writeTransaction(db, () => {
-    const expired = db
-      .select({ id: asks.id })
-      .from(asks)
-      .where(
-        and(eq(asks.status, "pending"), lte(asks.createdAt, new Date(now.getTime() - ASK_LIFETIME_MS).toISOString())),
-      )
-      .all()
-      .map((a) => a.id);
+export async function deleteExpiredAsks({ now }: { now: Date }) {
+  return writeTransaction(db, async () => {
+    const expired = (
+      await db
+        .select({ id: asks.id })
+        .from(asks)
+        .where(
+          and(eq(asks.status, "pending"), lte(asks.createdAt, new Date(now.getTime() - ASK_LIFETIME_MS).toISOString())),
+        )
+    ).map((a) => a.id);
     for (const ids of inBatches(expired)) {
       // Their local mailbox copies go with them (the mailbox's foreign key cascades).
-      db.delete(outbox).where(inArray(outbox.askId, ids)).run();
-      db.delete(asks).where(inArray(asks.id, ids)).run();
+      await db.delete(outbox).where(inArray(outbox.askId, ids));
+      await db.delete(asks).where(inArray(asks.id, ids));
     }
     return expired.length;
   });

@@ -1,13 +1,14 @@
 // The audit log: who did what to which record, kept for good (rows are never
 // updated or deleted). Call inside the write transaction of the change itself,
 // so a change and its audit entry are committed together or not at all.
+import { writeTransaction } from "#db/index";
 import { and, asc, count, desc, eq, gte, lt } from "drizzle-orm";
 import { auditLog } from "#db/schema";
 import { db } from "~/utils/db.server";
 import { pageWindow } from "~/utils/paging";
 import { addDays, startOfLondonDay } from "~/utils/london-day";
 
-export function recordAudit({
+export async function recordAudit({
   actor,
   action,
   subject,
@@ -20,7 +21,9 @@ export function recordAudit({
   details: Record<string, unknown>;
   now: Date;
 }) {
-  db.insert(auditLog).values({ actor, action, subject, details, createdAt: now.toISOString() }).run();
+  return writeTransaction(db, async () => {
+    await db.insert(auditLog).values({ actor, action, subject, details, createdAt: now.toISOString() });
+  });
 }
 
 export type AuditEntry = {
@@ -47,7 +50,7 @@ function actionMatches(action: string) {
  * them; `action` ending in "." matches every action it begins. A page past the
  * end shows the last page.
  */
-export function listAuditLog({
+export async function listAuditLog({
   actor,
   action,
   from,
@@ -61,16 +64,16 @@ export function listAuditLog({
   to?: string;
   page: number;
   pageSize?: number;
-}): { rows: AuditEntry[]; total: number; page: number; pageCount: number } {
+}): Promise<{ rows: AuditEntry[]; total: number; page: number; pageCount: number }> {
   const where = and(
     actor ? eq(auditLog.actor, actor) : undefined,
     action ? actionMatches(action) : undefined,
     from ? gte(auditLog.createdAt, startOfLondonDay(from).toISOString()) : undefined,
     to ? lt(auditLog.createdAt, startOfLondonDay(addDays(to, 1)).toISOString()) : undefined,
   );
-  const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+  const total = (await db.select({ n: count() }).from(auditLog).where(where).limit(1))[0]?.n ?? 0;
   const { page: current, pageCount, offset } = pageWindow({ total, page, pageSize });
-  const rows = db
+  const rows = await db
     .select({
       id: auditLog.id,
       actor: auditLog.actor,
@@ -83,27 +86,20 @@ export function listAuditLog({
     .where(where)
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(pageSize)
-    .offset(offset)
-    .all();
+    .offset(offset);
   return { rows, total, page: current, pageCount };
 }
 
 /** Everyone who has an entry in the log, sorted, for the log's filter. */
-export function listAuditActors(): string[] {
-  return db
-    .selectDistinct({ actor: auditLog.actor })
-    .from(auditLog)
-    .orderBy(asc(auditLog.actor))
-    .all()
-    .map((r) => r.actor);
+export async function listAuditActors(): Promise<string[]> {
+  return (await db.selectDistinct({ actor: auditLog.actor }).from(auditLog).orderBy(asc(auditLog.actor))).map(
+    (r) => r.actor,
+  );
 }
 
 /** Every action in the log, sorted, for the log's filter. */
-export function listAuditActions(): string[] {
-  return db
-    .selectDistinct({ action: auditLog.action })
-    .from(auditLog)
-    .orderBy(asc(auditLog.action))
-    .all()
-    .map((r) => r.action);
+export async function listAuditActions(): Promise<string[]> {
+  return (await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action))).map(
+    (r) => r.action,
+  );
 }

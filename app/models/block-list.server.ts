@@ -14,7 +14,7 @@ import { networkOf } from "~/utils/client-network.server";
 import { blockListHash } from "~/models/client-hash.server";
 
 /** What a typed entry matches, or why it cannot be one. */
-export function blockListKeyOf({ kind, value }: { kind: BlockListKind; value: string }) {
+export async function blockListKeyOf({ kind, value }: { kind: BlockListKind; value: string }) {
   const typed = value.trim().toLowerCase();
   if (kind === "email") {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(typed))
@@ -28,14 +28,14 @@ export function blockListKeyOf({ kind, value }: { kind: BlockListKind; value: st
   }
   if (kind === "address") {
     if (isIP(typed) === 0) return { error: "Enter an IP address, like 203.0.113.7 or 2001:db8::7" };
-    return { matchKey: blockListHash(typed), label: typed };
+    return { matchKey: await blockListHash(typed), label: typed };
   }
   const network = networkOf(typed.replace(/\/(24|48)$/, ""));
   if (!network) return { error: "Enter a network as an address in it, like 203.0.113.0/24 or 2001:db8:1::/48" };
-  return { matchKey: blockListHash(network), label: network };
+  return { matchKey: await blockListHash(network), label: network };
 }
 
-function insertEntry({
+async function insertEntry({
   kind,
   matchKey,
   label,
@@ -52,19 +52,28 @@ function insertEntry({
   actor: string;
   now: Date;
 }) {
-  const inserted = db
-    .insert(blockList)
-    .values({ kind, matchKey, label, note, createdBy: accountId, createdAt: now.toISOString() })
-    .onConflictDoNothing()
-    .returning({ id: blockList.id })
-    .get();
-  if (!inserted) return { outcome: "already-listed" as const };
-  recordAudit({ actor, action: "block-list.add", subject: `block-list:${inserted.id}`, details: { kind }, now });
-  return { outcome: "added" as const, id: inserted.id };
+  return writeTransaction(db, async () => {
+    const inserted = (
+      await db
+        .insert(blockList)
+        .values({ kind, matchKey, label, note, createdBy: accountId, createdAt: now.toISOString() })
+        .onConflictDoNothing()
+        .returning({ id: blockList.id })
+    )[0];
+    if (!inserted) return { outcome: "already-listed" as const };
+    await recordAudit({
+      actor,
+      action: "block-list.add",
+      subject: `block-list:${inserted.id}`,
+      details: { kind },
+      now,
+    });
+    return { outcome: "added" as const, id: inserted.id };
+  });
 }
 
 /** Adds an entry staff typed: an email, a domain, an IP address or a network. */
-export function addBlockListEntry({
+export async function addBlockListEntry({
   kind,
   value,
   note,
@@ -79,16 +88,16 @@ export function addBlockListEntry({
   actor: string;
   now: Date;
 }) {
-  const key = blockListKeyOf({ kind, value });
+  const key = await blockListKeyOf({ kind, value });
   if ("error" in key) return { outcome: "invalid" as const, error: key.error };
-  return writeTransaction(db, () => insertEntry({ kind, ...key, note, accountId, actor, now }));
+  return writeTransaction(db, async () => insertEntry({ kind, ...key, note, accountId, actor, now }));
 }
 
 /**
  * Blocks what an ask came from: its email, its email's domain, or (never
  * seen in clear) its client address or network, labelled by the ask.
  */
-export function blockFromAsk({
+export async function blockFromAsk({
   askId,
   kind,
   accountId,
@@ -101,12 +110,14 @@ export function blockFromAsk({
   actor: string;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const ask = db
-      .select({ email: asks.email, address: asks.clientAddressBlockHash, network: asks.clientNetworkBlockHash })
-      .from(asks)
-      .where(eq(asks.id, askId))
-      .get();
+  return writeTransaction(db, async () => {
+    const ask = (
+      await db
+        .select({ email: asks.email, address: asks.clientAddressBlockHash, network: asks.clientNetworkBlockHash })
+        .from(asks)
+        .where(eq(asks.id, askId))
+        .limit(1)
+    )[0];
     if (!ask) return { outcome: "not-found" as const };
     const domain = ask.email.split("@").at(-1) ?? "";
     const entry =
@@ -130,11 +141,11 @@ export function blockFromAsk({
   });
 }
 
-export function removeBlockListEntry({ id, actor, now }: { id: number; actor: string; now: Date }) {
-  return writeTransaction(db, () => {
-    const removed = db.delete(blockList).where(eq(blockList.id, id)).returning({ kind: blockList.kind }).get();
+export async function removeBlockListEntry({ id, actor, now }: { id: number; actor: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    const removed = (await db.delete(blockList).where(eq(blockList.id, id)).returning({ kind: blockList.kind }))[0]!;
     if (!removed) return { outcome: "not-found" as const };
-    recordAudit({
+    await recordAudit({
       actor,
       action: "block-list.remove",
       subject: `block-list:${id}`,
@@ -145,8 +156,8 @@ export function removeBlockListEntry({ id, actor, now }: { id: number; actor: st
   });
 }
 
-export function listBlockList() {
-  return db
+export async function listBlockList() {
+  return await db
     .select({
       id: blockList.id,
       kind: blockList.kind,
@@ -157,12 +168,11 @@ export function listBlockList() {
     })
     .from(blockList)
     .leftJoin(staffAccounts, eq(staffAccounts.id, blockList.createdBy))
-    .orderBy(asc(blockList.kind), asc(blockList.label))
-    .all();
+    .orderBy(asc(blockList.kind), asc(blockList.label));
 }
 
 /** Which kinds of entry an ask matches, from what it was made with. */
-export function blockListMatches({
+export async function blockListMatches({
   email,
   clientAddressBlockHash,
   clientNetworkBlockHash,
@@ -183,11 +193,10 @@ export function blockListMatches({
   ];
   const wanted = candidates.filter((c): c is [BlockListKind, string] => c[1] !== null);
   // One indexed read for every key an ask could be blocked by: this runs on every confirmation.
-  const hits = db
+  const hits = await db
     .select({ kind: blockList.kind })
     .from(blockList)
-    .where(or(...wanted.map(([kind, key]) => and(eq(blockList.kind, kind), eq(blockList.matchKey, key)))))
-    .all();
+    .where(or(...wanted.map(([kind, key]) => and(eq(blockList.kind, kind), eq(blockList.matchKey, key)))));
   // In the list's own order, so staff read the reasons the same way every time.
   return blockListKinds.filter((kind) => hits.some((h) => h.kind === kind));
 }

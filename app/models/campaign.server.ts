@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import {
   campaignSettingsVersions,
   campaigns,
@@ -90,14 +90,13 @@ function prepareCampaignQueries() {
 // once (otherwise drizzle builds a query's SQL, and SQLite compiles it, on every call,
 // several times a run's cost); on first use, because a fresh database has no
 // tables until it is migrated.
-let campaignQueries: ReturnType<typeof prepareCampaignQueries> | undefined;
+const campaignQueries = preparedPerConnection(db, prepareCampaignQueries);
 
 /** The running campaign with its points in order, or undefined before set-up. */
 export function findCampaign() {
-  campaignQueries ??= prepareCampaignQueries();
-  const campaign = campaignQueries.campaign.get();
+  const campaign = campaignQueries().campaign.get();
   if (!campaign) return undefined;
-  return { ...campaign, points: campaignQueries.points.all() };
+  return { ...campaign, points: campaignQueries().points.all() };
 }
 
 /** The campaign, for work that cannot go on without one (sending an ask, recording a pledge). */
@@ -158,13 +157,13 @@ export type PointPlan = {
 /** Thrown when the console names a point that is not one of the campaign's (removed by someone else meanwhile). */
 export class UnknownPoint extends Error {}
 
-export function planPointChanges({
+export async function planPointChanges({
   points,
   matchPoints = "by-position",
 }: {
   points: CampaignPoint[];
   matchPoints?: MatchPoints;
-}): PointPlan {
+}): Promise<PointPlan> {
   const current = findCampaign()?.points ?? [];
   const byId = new Map(current.map((p) => [p.id, p]));
   const planned = points.map((point, index) => {
@@ -181,7 +180,7 @@ export function planPointChanges({
     .filter((p) => p.id !== undefined && (byId.get(p.id)?.title !== p.title || byId.get(p.id)?.body !== p.body))
     .map((p) => p.id as number);
 
-  const answers = currentAnswers();
+  const answers = await currentAnswers();
   const answeredCount = (ids: number[]) =>
     new Set(answers.filter((a) => ids.includes(a.pointId)).map((a) => a.candidacyId)).size;
   const answeredPoints: AnsweredPointChange[] = current
@@ -209,10 +208,10 @@ export function planPointChanges({
 }
 
 // Every answer to one of the campaign's points by a candidacy of its election.
-function currentAnswers() {
+async function currentAnswers() {
   const campaign = findCampaign();
   if (!campaign || campaign.points.length === 0) return [];
-  return db
+  return await db
     .select({
       candidacyId: pledgePointAnswers.candidacyId,
       pointId: pledgePointAnswers.pointId,
@@ -229,8 +228,7 @@ function currentAnswers() {
           campaign.points.map((p) => p.id),
         ),
       ),
-    )
-    .all();
+    );
 }
 
 // Each candidacy's status counted against the points before and after, by
@@ -241,7 +239,7 @@ function countStatusChanges({
   after,
   afterCount,
 }: {
-  answers: ReturnType<typeof currentAnswers>;
+  answers: Awaited<ReturnType<typeof currentAnswers>>;
   before: number[];
   after: number[];
   afterCount: number;
@@ -319,7 +317,7 @@ export type SaveCampaignResult =
  * removing a point (which changes who has signed every point), is refused
  * unless `confirmPointChanges` says the person saving knows.
  */
-export function saveCampaign({
+export async function saveCampaign({
   settings,
   matchPoints = "by-position",
   savedBy,
@@ -332,20 +330,20 @@ export function saveCampaign({
   savedBy: string;
   confirmPointChanges?: boolean;
   now: Date;
-}): SaveCampaignResult {
-  return writeTransaction(db, () => {
+}): Promise<SaveCampaignResult> {
+  return writeTransaction(db, async () => {
     const before = currentCampaignSettings();
-    const plan = planPointChanges({ points: settings.points, matchPoints });
+    const plan = await planPointChanges({ points: settings.points, matchPoints });
     if (plan.needsConfirmation && !confirmPointChanges) {
       const { answered, added, removed, statusChanges, setChangedAfterAnswers } = plan;
       return { outcome: "needs-confirmation", answered, added, removed, statusChanges, setChangedAfterAnswers };
     }
     const changed = changedFields(before, settings, plan);
     if (changed.length === 0) return { outcome: "unchanged" };
-    writeCampaign({ settings, now });
-    writePoints({ plan, now });
-    const versionId = recordSettingsVersion({ savedBy, now });
-    recordAudit({
+    await writeCampaign({ settings, now });
+    await writePoints({ plan, now });
+    const versionId = await recordSettingsVersion({ savedBy, now });
+    await recordAudit({
       actor: savedBy,
       action: "settings.save",
       subject: "campaign",
@@ -364,114 +362,123 @@ export function saveCampaign({
   });
 }
 
-function writeCampaign({ settings, now }: { settings: CampaignSettings; now: Date }) {
-  const at = now.toISOString();
-  db.insert(elections)
-    .values({
-      id: settings.electionId,
-      date: settings.electionDate,
-      name: settings.electionName,
-      createdAt: at,
+async function writeCampaign({ settings, now }: { settings: CampaignSettings; now: Date }) {
+  return writeTransaction(db, async () => {
+    const at = now.toISOString();
+    await db
+      .insert(elections)
+      .values({
+        id: settings.electionId,
+        date: settings.electionDate,
+        name: settings.electionName,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .onConflictDoUpdate({
+        target: elections.id,
+        set: { date: settings.electionDate, name: settings.electionName, updatedAt: at },
+      });
+    const values = {
+      slug: settings.slug,
+      name: settings.name,
+      summary: settings.summary,
+      electionId: settings.electionId,
+      fromEmail: settings.fromEmail,
+      askHourlyCap: settings.askHourlyCap,
+      wordingVariants: settings.wordingVariants,
+      messagePrompts: settings.messagePrompts,
+      reviewRules: settings.reviewRules ?? {},
+      privacy: settings.privacy ?? {},
+      retention: settings.retention ?? {},
       updatedAt: at,
-    })
-    .onConflictDoUpdate({
-      target: elections.id,
-      set: { date: settings.electionDate, name: settings.electionName, updatedAt: at },
-    })
-    .run();
-  const values = {
-    slug: settings.slug,
-    name: settings.name,
-    summary: settings.summary,
-    electionId: settings.electionId,
-    fromEmail: settings.fromEmail,
-    askHourlyCap: settings.askHourlyCap,
-    wordingVariants: settings.wordingVariants,
-    messagePrompts: settings.messagePrompts,
-    reviewRules: settings.reviewRules ?? {},
-    privacy: settings.privacy ?? {},
-    retention: settings.retention ?? {},
-    updatedAt: at,
-  };
-  db.insert(campaigns)
-    .values({ id: CAMPAIGN_ID, ...values, createdAt: at })
-    .onConflictDoUpdate({ target: campaigns.id, set: values })
-    .run();
+    };
+    await db
+      .insert(campaigns)
+      .values({ id: CAMPAIGN_ID, ...values, createdAt: at })
+      .onConflictDoUpdate({ target: campaigns.id, set: values });
+  });
 }
 
-function writePoints({ plan, now }: { plan: PointPlan; now: Date }) {
-  const at = now.toISOString();
-  const current = new Map((findCampaign()?.points ?? []).map((p) => [p.id, p]));
-  const kept = new Set(plan.points.flatMap((p) => (p.id === undefined ? [] : [p.id])));
-  for (const id of current.keys()) {
-    if (!kept.has(id)) db.update(pledgePoints).set({ retiredAt: at }).where(eq(pledgePoints.id, id)).run();
-  }
-  // Positions are unique among the current points at every statement, so the
-  // kept points step aside (to negative positions) before taking their new ones.
-  for (const id of kept) db.update(pledgePoints).set({ position: -id }).where(eq(pledgePoints.id, id)).run();
-  plan.points.forEach((point, index) => {
-    const position = index + 1;
-    const existing = point.id === undefined ? undefined : current.get(point.id);
-    if (existing && existing.title === point.title && existing.body === point.body) {
-      db.update(pledgePoints).set({ position }).where(eq(pledgePoints.id, existing.id)).run();
-      return;
+async function writePoints({ plan, now }: { plan: PointPlan; now: Date }) {
+  return writeTransaction(db, async () => {
+    const at = now.toISOString();
+    const current = new Map((findCampaign()?.points ?? []).map((p) => [p.id, p]));
+    const kept = new Set(plan.points.flatMap((p) => (p.id === undefined ? [] : [p.id])));
+    for (const id of current.keys()) {
+      if (!kept.has(id)) await db.update(pledgePoints).set({ retiredAt: at }).where(eq(pledgePoints.id, id));
     }
-    const version = existing ? existing.version + 1 : 1;
-    const pointId = existing
-      ? existing.id
-      : db
-          .insert(pledgePoints)
-          .values({ campaignId: CAMPAIGN_ID, position, title: point.title, body: point.body, version })
-          .returning({ id: pledgePoints.id })
-          .get().id;
-    if (existing)
-      db.update(pledgePoints)
-        .set({ position, title: point.title, body: point.body, version })
-        .where(eq(pledgePoints.id, pointId))
-        .run();
-    db.insert(pledgePointVersions)
-      .values({ pointId, version, title: point.title, body: point.body, createdAt: at })
-      .run();
+    // Positions are unique among the current points at every statement, so the
+    // kept points step aside (to negative positions) before taking their new ones.
+    for (const id of kept) await db.update(pledgePoints).set({ position: -id }).where(eq(pledgePoints.id, id));
+    for (const [index, point] of plan.points.entries()) {
+      const position = index + 1;
+      const existing = point.id === undefined ? undefined : current.get(point.id);
+      if (existing && existing.title === point.title && existing.body === point.body) {
+        await db.update(pledgePoints).set({ position }).where(eq(pledgePoints.id, existing.id));
+        continue;
+      }
+      const version = existing ? existing.version + 1 : 1;
+      const pointId = existing
+        ? existing.id
+        : (
+            await db
+              .insert(pledgePoints)
+              .values({ campaignId: CAMPAIGN_ID, position, title: point.title, body: point.body, version })
+              .returning({ id: pledgePoints.id })
+          )[0]!.id;
+      if (existing)
+        await db
+          .update(pledgePoints)
+          .set({ position, title: point.title, body: point.body, version })
+          .where(eq(pledgePoints.id, pointId));
+      await db
+        .insert(pledgePointVersions)
+        .values({ pointId, version, title: point.title, body: point.body, createdAt: at });
+    }
   });
 }
 
 /** Every saved version of the settings, newest first: who saved it and when. */
-export function listSettingsVersions() {
-  return db
+export async function listSettingsVersions() {
+  return await db
     .select({
       id: campaignSettingsVersions.id,
       savedBy: campaignSettingsVersions.savedBy,
       createdAt: campaignSettingsVersions.createdAt,
     })
     .from(campaignSettingsVersions)
-    .orderBy(desc(campaignSettingsVersions.id))
-    .all();
+    .orderBy(desc(campaignSettingsVersions.id));
 }
 
 /** One saved version of the settings, whole. */
-export function findSettingsVersion({ id }: { id: number }) {
-  return db
-    .select({
-      id: campaignSettingsVersions.id,
-      settings: campaignSettingsVersions.settings,
-      savedBy: campaignSettingsVersions.savedBy,
-      createdAt: campaignSettingsVersions.createdAt,
-    })
-    .from(campaignSettingsVersions)
-    .where(eq(campaignSettingsVersions.id, id))
-    .get();
+export async function findSettingsVersion({ id }: { id: number }) {
+  return (
+    await db
+      .select({
+        id: campaignSettingsVersions.id,
+        settings: campaignSettingsVersions.settings,
+        savedBy: campaignSettingsVersions.savedBy,
+        createdAt: campaignSettingsVersions.createdAt,
+      })
+      .from(campaignSettingsVersions)
+      .where(eq(campaignSettingsVersions.id, id))
+      .limit(1)
+  )[0];
 }
 
 /**
  * Keeps the settings as they now are as a saved version. Call inside the
  * write transaction of a change made elsewhere (the review thresholds).
  */
-export function recordSettingsVersion({ savedBy, now }: { savedBy: string; now: Date }) {
-  return db
-    .insert(campaignSettingsVersions)
-    .values({ settings: currentCampaignSettings() ?? {}, savedBy, createdAt: now.toISOString() })
-    .returning({ id: campaignSettingsVersions.id })
-    .get().id;
+export async function recordSettingsVersion({ savedBy, now }: { savedBy: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    return (
+      await db
+        .insert(campaignSettingsVersions)
+        .values({ settings: currentCampaignSettings() ?? {}, savedBy, createdAt: now.toISOString() })
+        .returning({ id: campaignSettingsVersions.id })
+    )[0]!.id;
+  });
 }
 
 /**

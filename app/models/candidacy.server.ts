@@ -1,3 +1,4 @@
+import { writeTransaction } from "#db/index";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { askRecipients, asks, candidacies, constituencies, parties, pledgeHistory } from "#db/schema";
 import type { emailSources } from "#db/enums";
@@ -24,8 +25,8 @@ export type CandidacyRecord = {
   source: string;
 };
 
-export function listCandidacyRecords({ electionId }: { electionId: string }): CandidacyRecord[] {
-  return db
+export async function listCandidacyRecords({ electionId }: { electionId: string }): Promise<CandidacyRecord[]> {
+  return await db
     .select({
       electionId: candidacies.electionId,
       personId: candidacies.personId,
@@ -42,8 +43,7 @@ export function listCandidacyRecords({ electionId }: { electionId: string }): Ca
       source: candidacies.source,
     })
     .from(candidacies)
-    .where(eq(candidacies.electionId, electionId))
-    .all();
+    .where(eq(candidacies.electionId, electionId));
 }
 
 /** Inserts new candidacies and rewrites changed ones, keyed by election and person. */
@@ -102,7 +102,7 @@ export function saveCandidacyRecords({ records, now }: { records: CandidacyRecor
 }
 
 /** Candidates are never deleted: someone no longer listed is marked withdrawn. */
-export function markCandidaciesWithdrawn({
+export async function markCandidaciesWithdrawn({
   electionId,
   personIds,
   now,
@@ -111,31 +111,34 @@ export function markCandidaciesWithdrawn({
   personIds: string[];
   now: Date;
 }) {
-  for (const batch of inBatches(personIds)) {
-    db.update(candidacies)
-      .set({ status: "withdrawn", updatedAt: now.toISOString() })
-      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, batch)))
-      .run();
-  }
+  return writeTransaction(db, async () => {
+    for (const batch of inBatches(personIds)) {
+      await db
+        .update(candidacies)
+        .set({ status: "withdrawn", updatedAt: now.toISOString() })
+        .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, batch)));
+    }
+  });
 }
 
 /** How many candidacies each election has, for start-up to check the campaign's election has some. */
-export function countCandidaciesByElection() {
-  return db
+export async function countCandidaciesByElection() {
+  return await db
     .select({ electionId: candidacies.electionId, n: count() })
     .from(candidacies)
     .groupBy(candidacies.electionId)
-    .orderBy(candidacies.electionId)
-    .all();
+    .orderBy(candidacies.electionId);
 }
 
-export function countCandidacies({ status }: { status?: "standing" | "withdrawn" } = {}) {
+export async function countCandidacies({ status }: { status?: "standing" | "withdrawn" } = {}) {
   return (
-    db
-      .select({ n: count() })
-      .from(candidacies)
-      .where(status ? eq(candidacies.status, status) : undefined)
-      .get()?.n ?? 0
+    (
+      await db
+        .select({ n: count() })
+        .from(candidacies)
+        .where(status ? eq(candidacies.status, status) : undefined)
+        .limit(1)
+    )[0]?.n ?? 0
   );
 }
 
@@ -150,40 +153,44 @@ const summaryColumns = {
 };
 
 /** A candidacy's name, party and constituency, for the signing page. */
-export function findCandidacySummary({ candidacyId }: { candidacyId: number }) {
-  return db
-    .select(summaryColumns)
-    .from(candidacies)
-    .innerJoin(parties, eq(parties.id, candidacies.partyId))
-    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-    .where(eq(candidacies.id, candidacyId))
-    .get();
+export async function findCandidacySummary({ candidacyId }: { candidacyId: number }) {
+  return (
+    await db
+      .select(summaryColumns)
+      .from(candidacies)
+      .innerJoin(parties, eq(parties.id, candidacies.partyId))
+      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+      .where(eq(candidacies.id, candidacyId))
+      .limit(1)
+  )[0];
 }
 
 /** Everything the public candidate page shows. */
-export function findCandidatePage({ personId }: { personId: string }) {
+export async function findCandidatePage({ personId }: { personId: string }) {
   const campaign = findCampaign();
   if (!campaign) return null;
-  const candidacy = db
-    .select({
-      ...summaryColumns,
-      status: candidacies.status,
-      hasEmail: sql<number>`${candidacies.email} is not null`,
-      emailSource: candidacies.emailSource,
-      emailSourceUrl: candidacies.emailSourceUrl,
-      emailAddedAt: candidacies.emailAddedAt,
-      homepageUrl: candidacies.homepageUrl,
-      constituencyCode: constituencies.gssCode,
-    })
-    .from(candidacies)
-    .innerJoin(parties, eq(parties.id, candidacies.partyId))
-    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-    .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
-    .get();
+  const candidacy = (
+    await db
+      .select({
+        ...summaryColumns,
+        status: candidacies.status,
+        hasEmail: sql<number>`${candidacies.email} is not null`,
+        emailSource: candidacies.emailSource,
+        emailSourceUrl: candidacies.emailSourceUrl,
+        emailAddedAt: candidacies.emailAddedAt,
+        homepageUrl: candidacies.homepageUrl,
+        constituencyCode: constituencies.gssCode,
+      })
+      .from(candidacies)
+      .innerJoin(parties, eq(parties.id, candidacies.partyId))
+      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+      .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
+      .limit(1)
+  )[0];
   if (!candidacy) return null;
-  const pledge = findCurrentPledge({ candidacyId: candidacy.id });
-  const earlierWords = findAnsweredEarlierWords({ candidacyId: candidacy.id });
-  const history = db
+  const pledge = await findCurrentPledge({ candidacyId: candidacy.id });
+  const earlierWords = await findAnsweredEarlierWords({ candidacyId: candidacy.id });
+  const history = await db
     .select({
       createdAt: pledgeHistory.createdAt,
       trustMark: pledgeHistory.trustMark,
@@ -194,16 +201,17 @@ export function findCandidatePage({ personId }: { personId: string }) {
     })
     .from(pledgeHistory)
     .where(eq(pledgeHistory.candidacyId, candidacy.id))
-    .orderBy(desc(pledgeHistory.id))
-    .all();
-  const historyPoints = historyPointsOf({ entries: history });
+    .orderBy(desc(pledgeHistory.id));
+  const historyPoints = await historyPointsOf({ entries: history });
   const asked =
-    db
-      .select({ n: count() })
-      .from(askRecipients)
-      .innerJoin(asks, eq(asks.id, askRecipients.askId))
-      .where(and(eq(askRecipients.candidacyId, candidacy.id), eq(asks.status, "confirmed")))
-      .get()?.n ?? 0;
+    (
+      await db
+        .select({ n: count() })
+        .from(askRecipients)
+        .innerJoin(asks, eq(asks.id, askRecipients.askId))
+        .where(and(eq(askRecipients.candidacyId, candidacy.id), eq(asks.status, "confirmed")))
+        .limit(1)
+    )[0]?.n ?? 0;
   const { emailSource, emailSourceUrl, emailAddedAt, ...shown } = candidacy;
   return {
     candidacy: { ...shown, hasEmail: Boolean(candidacy.hasEmail) },
@@ -234,12 +242,14 @@ export function findCandidatePage({ personId }: { personId: string }) {
   };
 }
 
-export function findCandidacyIdByPerson({ personId }: { personId: string }) {
+export async function findCandidacyIdByPerson({ personId }: { personId: string }) {
   const campaign = findCampaign();
   if (!campaign) return undefined;
-  return db
-    .select({ id: candidacies.id })
-    .from(candidacies)
-    .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
-    .get()?.id;
+  return (
+    await db
+      .select({ id: candidacies.id })
+      .from(candidacies)
+      .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
+      .limit(1)
+  )[0]?.id;
 }

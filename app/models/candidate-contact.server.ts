@@ -39,12 +39,14 @@ const removalSchema = z.object({
 
 type Account = { id: number; email: string };
 
-function findContact({ candidacyId }: { candidacyId: number }) {
-  return db
-    .select({ email: candidacies.email, emailSource: candidacies.emailSource })
-    .from(candidacies)
-    .where(eq(candidacies.id, candidacyId))
-    .get();
+async function findContact({ candidacyId }: { candidacyId: number }) {
+  return (
+    await db
+      .select({ email: candidacies.email, emailSource: candidacies.emailSource })
+      .from(candidacies)
+      .where(eq(candidacies.id, candidacyId))
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -52,7 +54,7 @@ function findContact({ candidacyId }: { candidacyId: number }) {
  * then counts as their published address: asks and signing links use it.
  * Links sent to a different, older address stop working.
  */
-export function setCandidateEmail({
+export async function setCandidateEmail({
   candidacyId,
   email,
   sourceUrl,
@@ -64,15 +66,18 @@ export function setCandidateEmail({
   sourceUrl: string;
   account: Account;
   now: Date;
-}): { status: "saved"; changed: boolean } | { status: "invalid"; errors: FieldErrors } | { status: "unknown" } {
+}): Promise<
+  { status: "saved"; changed: boolean } | { status: "invalid"; errors: FieldErrors } | { status: "unknown" }
+> {
   const parsed = candidateEmailSchema.safeParse({ email, sourceUrl });
   if (!parsed.success) return { status: "invalid", errors: fieldErrorsOf(parsed.error) };
-  return writeTransaction(db, () => {
-    const before = findContact({ candidacyId });
+  return writeTransaction(db, async () => {
+    const before = await findContact({ candidacyId });
     if (!before) return { status: "unknown" as const };
     const changed = before.email !== parsed.data.email;
     const at = now.toISOString();
-    db.update(candidacies)
+    await db
+      .update(candidacies)
       .set({
         email: parsed.data.email,
         emailSource: "staff",
@@ -81,11 +86,10 @@ export function setCandidateEmail({
         emailAddedAt: at,
         updatedAt: at,
       })
-      .where(eq(candidacies.id, candidacyId))
-      .run();
-    if (changed) revokeSigningLinks({ candidacyIds: [candidacyId], now });
+      .where(eq(candidacies.id, candidacyId));
+    if (changed) await revokeSigningLinks({ candidacyIds: [candidacyId], now });
     // The address is public data, but the log needs only where it was found.
-    recordAudit({
+    await recordAudit({
       actor: account.email,
       action: "candidate.email",
       subject: `candidacy:${candidacyId}`,
@@ -101,7 +105,7 @@ export function setCandidateEmail({
  * publishes it), leaving the candidate with none; its signing links stop
  * working. An imported address is the source's to change, not staff's.
  */
-export function removeStaffCandidateEmail({
+export async function removeStaffCandidateEmail({
   candidacyId,
   reason,
   account,
@@ -111,15 +115,18 @@ export function removeStaffCandidateEmail({
   reason: string;
   account: Account;
   now: Date;
-}): { status: "removed" } | { status: "invalid"; errors: FieldErrors } | { status: "unknown" | "not-staff-added" } {
+}): Promise<
+  { status: "removed" } | { status: "invalid"; errors: FieldErrors } | { status: "unknown" | "not-staff-added" }
+> {
   const parsed = removalSchema.safeParse({ reason });
   if (!parsed.success) return { status: "invalid", errors: fieldErrorsOf(parsed.error) };
-  return writeTransaction(db, () => {
-    const before = findContact({ candidacyId });
+  return writeTransaction(db, async () => {
+    const before = await findContact({ candidacyId });
     if (!before) return { status: "unknown" as const };
     if (before.emailSource !== "staff" || before.email === null) return { status: "not-staff-added" as const };
     const at = now.toISOString();
-    db.update(candidacies)
+    await db
+      .update(candidacies)
       .set({
         email: null,
         emailSource: null,
@@ -128,10 +135,9 @@ export function removeStaffCandidateEmail({
         emailAddedAt: null,
         updatedAt: at,
       })
-      .where(eq(candidacies.id, candidacyId))
-      .run();
-    revokeSigningLinks({ candidacyIds: [candidacyId], now });
-    recordAudit({
+      .where(eq(candidacies.id, candidacyId));
+    await revokeSigningLinks({ candidacyIds: [candidacyId], now });
+    await recordAudit({
       actor: account.email,
       action: "candidate.email-remove",
       subject: `candidacy:${candidacyId}`,

@@ -24,24 +24,24 @@ function keyedHash(key: string, value: string) {
  * A client address or network hashed under today's key (UTC): the same
  * address hashes alike all day, differently tomorrow.
  */
-export function clientHash({ value, now }: { value: string; now: Date }) {
-  return keyedHash(readOrCreateAppSecret({ name: `${DAY_KEY_PREFIX}${utcDayOf(now)}`, now }), value);
+export async function clientHash({ value, now }: { value: string; now: Date }) {
+  return keyedHash(await readOrCreateAppSecret({ name: `${DAY_KEY_PREFIX}${utcDayOf(now)}`, now }), value);
 }
 
 /** A client address or network as a block-list entry matches it, under a key that never rotates. */
-export function blockListHash(value: string) {
-  return keyedHash(findOrCreateAppSecret({ name: "block-list-hash" }), value);
+export async function blockListHash(value: string) {
+  return keyedHash(await findOrCreateAppSecret({ name: "block-list-hash" }), value);
 }
 
 /**
  * An email in a rate-limit key: stable, so a day-long limit holds across
  * midnight, and keyed, so the key cannot be checked against a list of emails.
  */
-export function emailKeyHash(email: string) {
-  return keyedHash(findOrCreateAppSecret({ name: "email-key-hash" }), email.trim().toLowerCase());
+export async function emailKeyHash(email: string) {
+  return keyedHash(await findOrCreateAppSecret({ name: "email-key-hash" }), email.trim().toLowerCase());
 }
 
 /** Deletes the day keys before yesterday's (UTC), so hashes made under them can no longer be linked. */
-export function deleteOldClientHashKeys({ now }: { now: Date }) {
+export async function deleteOldClientHashKeys({ now }: { now: Date }) {
   return deleteAppSecretsBefore({ prefix: DAY_KEY_PREFIX, before: utcDayOf(new Date(now.getTime() - DAY)) });
 }

@@ -4,7 +4,7 @@
 // asks' own flags (show_on_public_list, wants_updates) stay the current state
 // the pages and mails read; every change to them goes through here with its record.
 import { and, asc, desc, eq, inArray, max, sql } from "drizzle-orm";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import { asks, consentRecords, consentTexts } from "#db/schema";
 import { consentPurposes, type ConsentMethod, type ConsentPurpose } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
@@ -28,24 +28,23 @@ function prepareNewestTexts() {
     .prepare();
 }
 // Every view of the ask form reads it: prepared once, on first use.
-let newestTextsQuery: ReturnType<typeof prepareNewestTexts> | undefined;
+const newestTextsQuery = preparedPerConnection(db, prepareNewestTexts);
 
 /**
  * The wording the ask form shows now for each consent. A purpose with no
  * wording yet (a database emptied by hand, or a test's) starts at version 1
  * from the defaults, as migration 0014 seeds it.
  */
-export function currentConsentTexts(): Record<ConsentPurpose, ConsentText> {
-  newestTextsQuery ??= prepareNewestTexts();
-  let rows = newestTextsQuery.all();
+export async function currentConsentTexts(): Promise<Record<ConsentPurpose, ConsentText>> {
+  let rows = newestTextsQuery().all();
   if (rows.length < consentPurposes.length) {
-    writeTransaction(db, () => {
-      db.insert(consentTexts)
+    await writeTransaction(db, async () => {
+      await db
+        .insert(consentTexts)
         .values(consentPurposes.map((purpose) => ({ purpose, version: 1, wording: defaultConsentWordings[purpose] })))
-        .onConflictDoNothing()
-        .run();
+        .onConflictDoNothing();
     });
-    rows = newestTextsQuery.all();
+    rows = newestTextsQuery().all();
   }
   return Object.fromEntries(rows.map((r) => [r.purpose, { ...r, version: r.version ?? 1 }])) as Record<
     ConsentPurpose,
@@ -54,8 +53,8 @@ export function currentConsentTexts(): Record<ConsentPurpose, ConsentText> {
 }
 
 /** The ids of the wordings shown now, as the ask form carries them. */
-export function currentConsentTextIds(): ConsentTextIds {
-  const texts = currentConsentTexts();
+export async function currentConsentTextIds(): Promise<ConsentTextIds> {
+  const texts = await currentConsentTexts();
   return Object.fromEntries(consentPurposes.map((p) => [p, texts[p].id])) as ConsentTextIds;
 }
 
@@ -64,21 +63,20 @@ export function currentConsentTextIds(): ConsentTextIds {
  * purpose (any version, not only the newest: a wording changed while the form
  * was open was still what the person read), else null.
  */
-export function findShownConsentTexts(ids: Partial<Record<ConsentPurpose, number>>) {
+export async function findShownConsentTexts(ids: Partial<Record<ConsentPurpose, number>>) {
   const wanted = consentPurposes.map((p) => ids[p]).filter((id): id is number => Number.isInteger(id));
   if (wanted.length !== consentPurposes.length) return null;
-  const rows = db
+  const rows = await db
     .select({ id: consentTexts.id, purpose: consentTexts.purpose })
     .from(consentTexts)
-    .where(inArray(consentTexts.id, wanted))
-    .all();
+    .where(inArray(consentTexts.id, wanted));
   const fits = consentPurposes.every((p) => rows.some((r) => r.id === ids[p] && r.purpose === p));
   return fits ? (ids as ConsentTextIds) : null;
 }
 
 /** Every version of every wording, newest first within each purpose, for the settings page. */
-export function listConsentTextVersions() {
-  return db
+export async function listConsentTextVersions() {
+  return await db
     .select({
       id: consentTexts.id,
       purpose: consentTexts.purpose,
@@ -87,8 +85,7 @@ export function listConsentTextVersions() {
       createdAt: consentTexts.createdAt,
     })
     .from(consentTexts)
-    .orderBy(asc(consentTexts.purpose), desc(consentTexts.version))
-    .all();
+    .orderBy(asc(consentTexts.purpose), desc(consentTexts.version));
 }
 
 /**
@@ -96,7 +93,7 @@ export function listConsentTextVersions() {
  * version (the records already made keep theirs), audited with the versions
  * from and to. The wordings are the campaign's own words, not personal data.
  */
-export function saveConsentWordings({
+export async function saveConsentWordings({
   wordings,
   actor,
   now,
@@ -104,27 +101,27 @@ export function saveConsentWordings({
   wordings: Record<ConsentPurpose, string>;
   actor: string;
   now: Date;
-}): { outcome: "saved" | "unchanged" } {
-  return writeTransaction(db, () => {
+}): Promise<{ outcome: "saved" | "unchanged" }> {
+  return writeTransaction(db, async () => {
     // Read inside the write: two admins saving at once each build on the version the other wrote.
-    const current = currentConsentTexts();
+    const current = await currentConsentTexts();
     const changed = consentPurposes.filter((p) => wordings[p] !== current[p].wording);
     if (changed.length === 0) return { outcome: "unchanged" as const };
     const details: Record<string, { from: number; to: number }> = {};
     for (const purpose of changed) {
       const version = current[purpose].version + 1;
-      db.insert(consentTexts)
-        .values({ purpose, version, wording: wordings[purpose], createdAt: now.toISOString() })
-        .run();
+      await db
+        .insert(consentTexts)
+        .values({ purpose, version, wording: wordings[purpose], createdAt: now.toISOString() });
       details[purpose] = { from: current[purpose].version, to: version };
     }
-    recordAudit({ actor, action: "settings.consents", subject: "campaign", details, now });
+    await recordAudit({ actor, action: "settings.consents", subject: "campaign", details, now });
     return { outcome: "saved" as const };
   });
 }
 
 /** Records consents given on one ask. Call inside the write transaction that makes the ask. */
-export function recordConsentsGiven({
+export async function recordConsentsGiven({
   askId,
   given,
   method,
@@ -135,10 +132,12 @@ export function recordConsentsGiven({
   method: ConsentMethod;
   now: Date;
 }) {
-  if (given.length === 0) return;
-  db.insert(consentRecords)
-    .values(given.map((g) => ({ askId, ...g, action: "given" as const, method, at: now.toISOString() })))
-    .run();
+  return writeTransaction(db, async () => {
+    if (given.length === 0) return;
+    await db
+      .insert(consentRecords)
+      .values(given.map((g) => ({ askId, ...g, action: "given" as const, method, at: now.toISOString() })));
+  });
 }
 
 // The flag on asks that each withdrawable consent sets.
@@ -154,7 +153,7 @@ const flagOf = {
  * Asks already without it are left alone, so a repeat changes nothing.
  * Returns how many asks it changed. Call inside a write transaction.
  */
-export function withdrawConsent({
+export async function withdrawConsent({
   askIds,
   purpose,
   method,
@@ -165,45 +164,50 @@ export function withdrawConsent({
   method: ConsentMethod;
   now: Date;
 }) {
-  if (askIds.length === 0) return 0;
-  const flag = flagOf[purpose];
-  const changed = db
-    .update(asks)
-    .set(purpose === "updates" ? { wantsUpdates: false } : { showOnPublicList: false })
-    .where(and(inArray(asks.id, askIds), eq(flag, true)))
-    .returning({ id: asks.id })
-    .all()
-    .map((a) => a.id);
-  if (changed.length === 0) return 0;
-  const fallback = currentConsentTexts()[purpose].id;
-  for (const askId of changed) {
-    const given = db
-      .select({ consentTextId: consentRecords.consentTextId })
-      .from(consentRecords)
-      .where(
-        and(eq(consentRecords.askId, askId), eq(consentRecords.purpose, purpose), eq(consentRecords.action, "given")),
-      )
-      .orderBy(desc(consentRecords.id))
-      .limit(1)
-      .get();
-    db.insert(consentRecords)
-      .values({
+  return writeTransaction(db, async () => {
+    if (askIds.length === 0) return 0;
+    const flag = flagOf[purpose];
+    const changed = (
+      await db
+        .update(asks)
+        .set(purpose === "updates" ? { wantsUpdates: false } : { showOnPublicList: false })
+        .where(and(inArray(asks.id, askIds), eq(flag, true)))
+        .returning({ id: asks.id })
+    ).map((a) => a.id);
+    if (changed.length === 0) return 0;
+    const fallback = (await currentConsentTexts())[purpose].id;
+    for (const askId of changed) {
+      const given = (
+        await db
+          .select({ consentTextId: consentRecords.consentTextId })
+          .from(consentRecords)
+          .where(
+            and(
+              eq(consentRecords.askId, askId),
+              eq(consentRecords.purpose, purpose),
+              eq(consentRecords.action, "given"),
+            ),
+          )
+          .orderBy(desc(consentRecords.id))
+          .limit(1)
+      )[0];
+      await db.insert(consentRecords).values({
         askId,
         purpose,
         consentTextId: given?.consentTextId ?? fallback,
         action: "withdrawn",
         method,
         at: now.toISOString(),
-      })
-      .run();
-  }
-  return changed.length;
+      });
+    }
+    return changed.length;
+  });
 }
 
 /** The consent records of these asks, oldest first, each with the wording and version it was under. */
-export function listConsentRecords({ askIds }: { askIds: number[] }) {
+export async function listConsentRecords({ askIds }: { askIds: number[] }) {
   if (askIds.length === 0) return [];
-  return db
+  return await db
     .select({
       askId: consentRecords.askId,
       purpose: consentRecords.purpose,
@@ -216,14 +220,15 @@ export function listConsentRecords({ askIds }: { askIds: number[] }) {
     .from(consentRecords)
     .innerJoin(consentTexts, eq(consentTexts.id, consentRecords.consentTextId))
     .where(inArray(consentRecords.askId, askIds))
-    .orderBy(asc(consentRecords.id))
-    .all();
+    .orderBy(asc(consentRecords.id));
 }
 
 /** Deletes the consent records of erased asks. Call inside the erasure's write transaction. */
-export function deleteConsentRecords({ askIds }: { askIds: number[] }) {
-  if (askIds.length === 0) return 0;
-  return db.delete(consentRecords).where(inArray(consentRecords.askId, askIds)).run().changes;
+export async function deleteConsentRecords({ askIds }: { askIds: number[] }) {
+  return writeTransaction(db, async () => {
+    if (askIds.length === 0) return 0;
+    return (await db.delete(consentRecords).where(inArray(consentRecords.askId, askIds))).changes;
+  });
 }
 
 /**

@@ -25,7 +25,7 @@ export async function searchConstituencies({ text }: { text: string }): Promise<
     if (lookup.status === "found") return { status: "found", ...lookup.constituency };
     return { status: "postcode", lookup };
   }
-  const found = searchConstituenciesByName({ text: typed, limit: MAX_CHOICES + 1 });
+  const found = await searchConstituenciesByName({ text: typed, limit: MAX_CHOICES + 1 });
   if (found.length === 1) return { status: "found", slug: found[0]!.slug, name: found[0]!.name };
   if (found.length > 1)
     return { status: "choose", choices: found.slice(0, MAX_CHOICES), more: found.length > MAX_CHOICES };

@@ -1,3 +1,4 @@
+import { preparedPerConnection } from "#db/index";
 import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { candidacies, constituencies, parties } from "#db/schema";
 import { db } from "~/utils/db.server";
@@ -16,10 +17,10 @@ const recordColumns = {
   source: constituencies.source,
 };
 
-export type ConstituencyRecord = ReturnType<typeof listConstituencyRecords>[number];
+export type ConstituencyRecord = Awaited<ReturnType<typeof listConstituencyRecords>>[number];
 
-export function listConstituencyRecords() {
-  return db.select(recordColumns).from(constituencies).all();
+export async function listConstituencyRecords() {
+  return await db.select(recordColumns).from(constituencies);
 }
 
 /** Inserts or replaces whole records, one prepared statement run a row (see saveCandidacyRecords). */
@@ -59,13 +60,13 @@ export function saveConstituencyRecords({ records, now }: { records: Constituenc
   for (const record of records) upsert.run(record);
 }
 
-export function countConstituencies() {
-  return db.select({ n: count() }).from(constituencies).get()?.n ?? 0;
+export async function countConstituencies() {
+  return (await db.select({ n: count() }).from(constituencies).limit(1))[0]?.n ?? 0;
 }
 
 /** Every constituency with how many candidates stand there, for the index page. */
-export function listConstituenciesByNation() {
-  return db
+export async function listConstituenciesByNation() {
+  return await db
     .select({
       gssCode: constituencies.gssCode,
       name: constituencies.name,
@@ -79,8 +80,7 @@ export function listConstituenciesByNation() {
     .from(constituencies)
     .leftJoin(candidacies, eq(candidacies.constituencyCode, constituencies.gssCode))
     .groupBy(constituencies.gssCode)
-    .orderBy(asc(constituencies.nation), asc(constituencies.regionName), asc(constituencies.name))
-    .all();
+    .orderBy(asc(constituencies.nation), asc(constituencies.regionName), asc(constituencies.name));
 }
 
 function prepareConstituencyBySlug() {
@@ -99,16 +99,15 @@ function prepareConstituencyBySlug() {
     .prepare();
 }
 // Every ask (its form and each submission) looks its constituency up: prepared once, on first use.
-let constituencyBySlug: ReturnType<typeof prepareConstituencyBySlug> | undefined;
+const constituencyBySlug = preparedPerConnection(db, prepareConstituencyBySlug);
 
 export function findConstituencyBySlug({ slug }: { slug: string }) {
-  constituencyBySlug ??= prepareConstituencyBySlug();
-  return constituencyBySlug.get({ slug });
+  return constituencyBySlug().get({ slug });
 }
 
 /** The candidates of one election in a constituency (a seat's code outlives an election). */
-export function listCandidatesInConstituency({ electionId, gssCode }: { electionId: string; gssCode: string }) {
-  return db
+export async function listCandidatesInConstituency({ electionId, gssCode }: { electionId: string; gssCode: string }) {
+  return await db
     .select({
       id: candidacies.id,
       personId: candidacies.personId,
@@ -123,26 +122,26 @@ export function listCandidatesInConstituency({ electionId, gssCode }: { election
     .from(candidacies)
     .innerJoin(parties, eq(parties.id, candidacies.partyId))
     .where(and(eq(candidacies.electionId, electionId), eq(candidacies.constituencyCode, gssCode)))
-    .orderBy(asc(candidacies.status), asc(candidacies.name))
-    .all();
+    .orderBy(asc(candidacies.status), asc(candidacies.name));
 }
 
 /** For a postcode lookup: the constituency behind a GSS code, if this installation has it. */
-export function findConstituencyByGssCode({ gssCode }: { gssCode: string }) {
-  return db
-    .select({ gssCode: constituencies.gssCode, name: constituencies.name, slug: constituencies.slug })
-    .from(constituencies)
-    .where(eq(constituencies.gssCode, gssCode))
-    .get();
+export async function findConstituencyByGssCode({ gssCode }: { gssCode: string }) {
+  return (
+    await db
+      .select({ gssCode: constituencies.gssCode, name: constituencies.name, slug: constituencies.slug })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, gssCode))
+      .limit(1)
+  )[0];
 }
 
 /** Every constituency's name and slug by nation then name: the "choose by name" list. */
-export function listConstituencyChoices() {
-  return db
+export async function listConstituencyChoices() {
+  return await db
     .select({ name: constituencies.name, slug: constituencies.slug, nation: constituencies.nation })
     .from(constituencies)
-    .orderBy(asc(constituencies.nation), asc(constituencies.name))
-    .all();
+    .orderBy(asc(constituencies.nation), asc(constituencies.name));
 }
 
 /**
@@ -151,13 +150,13 @@ export function listConstituencyChoices() {
  * not matter ("ynys mon" finds Ynys Môn, "queens park" Queen's Park and Maida
  * Vale). One whose whole name is the text comes alone.
  */
-export function searchConstituenciesByName({ text, limit = 20 }: { text: string; limit?: number }) {
+export async function searchConstituenciesByName({ text, limit = 20 }: { text: string; limit?: number }) {
   const slug = slugify(text);
   if (!slug) return [];
   const columns = { name: constituencies.name, slug: constituencies.slug, regionName: constituencies.regionName };
-  const exact = db.select(columns).from(constituencies).where(eq(constituencies.slug, slug)).all();
+  const exact = await db.select(columns).from(constituencies).where(eq(constituencies.slug, slug));
   if (exact.length > 0) return exact;
-  return db
+  return await db
     .select(columns)
     .from(constituencies)
     .where(
@@ -167,6 +166,5 @@ export function searchConstituenciesByName({ text, limit = 20 }: { text: string;
       ),
     )
     .orderBy(asc(constituencies.name))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

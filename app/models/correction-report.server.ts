@@ -17,7 +17,7 @@ import { CORRECTION_KEPT_AFTER_DECISION_MS } from "~/utils/lifetimes";
  * Records a reader's report about a candidacy. Throws RateLimited when the
  * client has sent too many this hour.
  */
-export function submitCorrectionReport({
+export async function submitCorrectionReport({
   candidacyId,
   topic,
   details,
@@ -32,22 +32,28 @@ export function submitCorrectionReport({
   clientIp: string;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    enforceRateLimits({
-      hits: [{ key: `correction-ip:${clientHash({ value: clientIp, now })}`, ...rateLimitPolicy.correctionPerClient }],
+  return writeTransaction(db, async () => {
+    await enforceRateLimits({
+      hits: [
+        { key: `correction-ip:${await clientHash({ value: clientIp, now })}`, ...rateLimitPolicy.correctionPerClient },
+      ],
       now,
     });
-    return db
-      .insert(correctionReports)
-      .values({ candidacyId, topic, details, reporterEmail, createdAt: now.toISOString() })
-      .returning({ id: correctionReports.id })
-      .get();
+    return (
+      await db
+        .insert(correctionReports)
+        .values({ candidacyId, topic, details, reporterEmail, createdAt: now.toISOString() })
+        .returning({ id: correctionReports.id })
+    )[0]!;
   });
 }
 
 /** How many reports wait for staff, for the console's navigation. */
-export function countOpenCorrectionReports() {
-  return db.select({ n: count() }).from(correctionReports).where(eq(correctionReports.status, "open")).get()?.n ?? 0;
+export async function countOpenCorrectionReports() {
+  return (
+    (await db.select({ n: count() }).from(correctionReports).where(eq(correctionReports.status, "open")).limit(1))[0]
+      ?.n ?? 0
+  );
 }
 
 function selectReports() {
@@ -75,21 +81,19 @@ function selectReports() {
 }
 
 /** Open reports, oldest first, and those decided (until they are deleted), newest first. */
-export function listCorrectionReports() {
+export async function listCorrectionReports() {
   return {
-    open: selectReports()
+    open: await selectReports()
       .where(eq(correctionReports.status, "open"))
-      .orderBy(asc(correctionReports.createdAt), asc(correctionReports.id))
-      .all(),
-    decided: selectReports()
+      .orderBy(asc(correctionReports.createdAt), asc(correctionReports.id)),
+    decided: await selectReports()
       .where(ne(correctionReports.status, "open"))
-      .orderBy(desc(correctionReports.decidedAt), desc(correctionReports.id))
-      .all(),
+      .orderBy(desc(correctionReports.decidedAt), desc(correctionReports.id)),
   };
 }
 
 /** Marks an open report resolved or dismissed, with staff's note; audited by id and topic only. */
-export function decideCorrectionReport({
+export async function decideCorrectionReport({
   id,
   decision,
   note,
@@ -102,15 +106,16 @@ export function decideCorrectionReport({
   staff: { id: number; email: string };
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const decided = db
-      .update(correctionReports)
-      .set({ status: decision, staffNote: note, decidedAt: now.toISOString(), decidedBy: staff.id })
-      .where(and(eq(correctionReports.id, id), eq(correctionReports.status, "open")))
-      .returning({ topic: correctionReports.topic })
-      .get();
+  return writeTransaction(db, async () => {
+    const decided = (
+      await db
+        .update(correctionReports)
+        .set({ status: decision, staffNote: note, decidedAt: now.toISOString(), decidedBy: staff.id })
+        .where(and(eq(correctionReports.id, id), eq(correctionReports.status, "open")))
+        .returning({ topic: correctionReports.topic })
+    )[0]!;
     if (!decided) return { outcome: "not-open" as const };
-    recordAudit({
+    await recordAudit({
       actor: staff.email,
       action: decision === "resolved" ? "correction.resolve" : "correction.dismiss",
       subject: `correction:${id}`,
@@ -122,10 +127,13 @@ export function decideCorrectionReport({
 }
 
 /** Deletes reports decided longer ago than they are kept; open ones wait for staff. */
-export function deleteDecidedCorrectionReports({ now }: { now: Date }) {
-  const before = new Date(now.getTime() - CORRECTION_KEPT_AFTER_DECISION_MS).toISOString();
-  return db
-    .delete(correctionReports)
-    .where(and(ne(correctionReports.status, "open"), lte(correctionReports.decidedAt, before)))
-    .run().changes;
+export async function deleteDecidedCorrectionReports({ now }: { now: Date }) {
+  return writeTransaction(db, async () => {
+    const before = new Date(now.getTime() - CORRECTION_KEPT_AFTER_DECISION_MS).toISOString();
+    return (
+      await db
+        .delete(correctionReports)
+        .where(and(ne(correctionReports.status, "open"), lte(correctionReports.decidedAt, before)))
+    ).changes;
+  });
 }

@@ -2,6 +2,7 @@
 // managers reload it every hour on launch day, over the real election's
 // 4,515 candidates and up to 100k asks, so the asks are counted by SQLite
 // (one aggregate query per figure), never fetched row by row.
+import { readTransaction } from "#db/index";
 import { and, asc, count, desc, eq, exists, gte, inArray, isNotNull, min, sql } from "drizzle-orm";
 import { asks, candidacies, constituencies, pledgePointAnswers, pledges } from "#db/schema";
 import { nations, type Nation, type OutboxStatus } from "#db/enums";
@@ -60,11 +61,11 @@ const nationColumn: Record<Exclude<PledgeStatus, "withdrawn">, "all" | "some" | 
  * of `now` (the campaign's day, whatever the server's zone); "week" is rolling,
  * the 7 × 24 hours before `now`, so it does not drop to nothing each Monday.
  */
-export function dashboardFigures({ now }: { now: Date }): DashboardFigures {
+export async function dashboardFigures({ now }: { now: Date }): Promise<DashboardFigures> {
   // One read transaction, so the figures are from one moment and agree with each other.
-  return db.transaction(() => {
+  return readTransaction(db, async () => {
     const campaign = findCampaign();
-    const mails = countOutboxByStatus();
+    const mails = await countOutboxByStatus();
     if (!campaign) {
       const none = { today: 0, week: 0, total: 0 };
       return {
@@ -78,32 +79,34 @@ export function dashboardFigures({ now }: { now: Date }): DashboardFigures {
     const electionId = campaign.electionId;
     const pointIds = campaign.points.map((p) => p.id);
     return {
-      asks: countAsks({ electionId, now }),
+      asks: await countAsks({ electionId, now }),
       mails,
       candidatesByNation: countCandidatesByNation(),
-      topConstituencies: listTopConstituencies({ electionId }),
-      perDay: listPerDay({ electionId, pointIds, now }),
+      topConstituencies: await listTopConstituencies({ electionId }),
+      perDay: await listPerDay({ electionId, pointIds, now }),
     };
   });
 }
 
-function countAsks({ electionId, now }: { electionId: string; now: Date }) {
+async function countAsks({ electionId, now }: { electionId: string; now: Date }) {
   const today = startOfLondonDay(londonDay(now)).toISOString();
   const week = new Date(now.getTime() - 7 * DAY).toISOString();
   const confirmed = sql`${asks.status} = 'confirmed' and ${asks.confirmedAt} is not null`;
-  const row = db
-    .select({
-      startedToday: sql<number>`count(*) filter (where ${asks.createdAt} >= ${today})`,
-      startedWeek: sql<number>`count(*) filter (where ${asks.createdAt} >= ${week})`,
-      startedTotal: count(),
-      confirmedToday: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${today})`,
-      confirmedWeek: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${week})`,
-      confirmedTotal: sql<number>`count(*) filter (where ${confirmed})`,
-      held: sql<number>`count(*) filter (where ${asks.status} = 'held')`,
-    })
-    .from(asks)
-    .where(eq(asks.electionId, electionId))
-    .get();
+  const row = (
+    await db
+      .select({
+        startedToday: sql<number>`count(*) filter (where ${asks.createdAt} >= ${today})`,
+        startedWeek: sql<number>`count(*) filter (where ${asks.createdAt} >= ${week})`,
+        startedTotal: count(),
+        confirmedToday: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${today})`,
+        confirmedWeek: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${week})`,
+        confirmedTotal: sql<number>`count(*) filter (where ${confirmed})`,
+        held: sql<number>`count(*) filter (where ${asks.status} = 'held')`,
+      })
+      .from(asks)
+      .where(eq(asks.electionId, electionId))
+      .limit(1)
+  )[0];
   const started = { today: row?.startedToday ?? 0, week: row?.startedWeek ?? 0, total: row?.startedTotal ?? 0 };
   const confirmedCounts = {
     today: row?.confirmedToday ?? 0,
@@ -133,22 +136,21 @@ function countCandidatesByNation(): NationCandidates[] {
   return nations.flatMap((nation) => byNation.get(nation) ?? []);
 }
 
-function listTopConstituencies({ electionId }: { electionId: string }): TopConstituency[] {
+async function listTopConstituencies({ electionId }: { electionId: string }): Promise<TopConstituency[]> {
   const confirmedAsks = count();
-  return db
+  return await db
     .select({ name: constituencies.name, slug: constituencies.slug, confirmedAsks })
     .from(asks)
     .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
     .where(and(eq(asks.electionId, electionId), eq(asks.status, "confirmed"), isNotNull(asks.confirmedAt)))
     .groupBy(constituencies.gssCode)
     .orderBy(desc(confirmedAsks), asc(constituencies.name))
-    .limit(TOP_CONSTITUENCIES)
-    .all();
+    .limit(TOP_CONSTITUENCIES);
 }
 
-function listPerDay({ electionId, pointIds, now }: { electionId: string; pointIds: number[]; now: Date }) {
+async function listPerDay({ electionId, pointIds, now }: { electionId: string; pointIds: number[]; now: Date }) {
   const today = londonDay(now);
-  const launch = findLaunch({ electionId });
+  const launch = await findLaunch({ electionId });
   const earliest = addDays(today, -(PER_DAY_LIMIT - 1));
   const launchDay = launch ? londonDay(new Date(launch)) : today;
   const firstDay = launchDay < earliest ? earliest : launchDay > today ? today : launchDay;
@@ -163,12 +165,11 @@ function listPerDay({ electionId, pointIds, now }: { electionId: string; pointId
   // hour, so each UTC hour lies wholly inside one London day. At most
   // 24 rows a day come back, however many asks there are.
   const askHour = sql<string>`substr(${asks.confirmedAt}, 1, 13)`;
-  const askHours = db
+  const askHours = await db
     .select({ hour: askHour, n: count() })
     .from(asks)
     .where(and(eq(asks.electionId, electionId), eq(asks.status, "confirmed"), gte(asks.confirmedAt, from)))
-    .groupBy(askHour)
-    .all();
+    .groupBy(askHour);
   for (const { hour, n } of askHours) {
     const day = days.get(londonDay(new Date(`${hour}:00:00Z`)));
     if (day) day.confirmedAsks += n;
@@ -179,7 +180,7 @@ function listPerDay({ electionId, pointIds, now }: { electionId: string; pointId
   // the chart adds up to the signed figures by nation.
   if (pointIds.length > 0) {
     const signedHour = sql<string>`substr(${pledges.firstAnsweredAt}, 1, 13)`;
-    const signedHours = db
+    const signedHours = await db
       .select({ hour: signedHour, n: count() })
       .from(pledges)
       .innerJoin(candidacies, eq(candidacies.id, pledges.candidacyId))
@@ -202,8 +203,7 @@ function listPerDay({ electionId, pointIds, now }: { electionId: string; pointId
           ),
         ),
       )
-      .groupBy(signedHour)
-      .all();
+      .groupBy(signedHour);
     for (const { hour, n } of signedHours) {
       const day = days.get(londonDay(new Date(`${hour}:00:00Z`)));
       if (day) day.signatures += n;
@@ -213,18 +213,22 @@ function listPerDay({ electionId, pointIds, now }: { electionId: string; pointId
 }
 
 /** When the campaign began: its first ask (of any status) or first pledge answer, whichever came first. */
-function findLaunch({ electionId }: { electionId: string }): string | null {
-  const firstAsk = db
-    .select({ at: min(asks.createdAt) })
-    .from(asks)
-    .where(eq(asks.electionId, electionId))
-    .get()?.at;
-  const firstAnswer = db
-    .select({ at: min(pledges.firstAnsweredAt) })
-    .from(pledges)
-    .innerJoin(candidacies, eq(candidacies.id, pledges.candidacyId))
-    .where(eq(candidacies.electionId, electionId))
-    .get()?.at;
+async function findLaunch({ electionId }: { electionId: string }): Promise<string | null> {
+  const firstAsk = (
+    await db
+      .select({ at: min(asks.createdAt) })
+      .from(asks)
+      .where(eq(asks.electionId, electionId))
+      .limit(1)
+  )[0]?.at;
+  const firstAnswer = (
+    await db
+      .select({ at: min(pledges.firstAnsweredAt) })
+      .from(pledges)
+      .innerJoin(candidacies, eq(candidacies.id, pledges.candidacyId))
+      .where(eq(candidacies.electionId, electionId))
+      .limit(1)
+  )[0]?.at;
   const times = [firstAsk, firstAnswer].filter((t): t is string => typeof t === "string");
   return times.length === 0 ? null : times.reduce((a, b) => (a < b ? a : b));
 }

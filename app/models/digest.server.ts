@@ -14,11 +14,11 @@ import { env } from "~/utils/env.server";
  * Gathers asks held back by the hourly cap into one digest mail per candidate,
  * as soon as that candidate's last hour has room for one more mail.
  */
-export function queueDueDigests({ now }: { now: Date }) {
+export async function queueDueDigests({ now }: { now: Date }) {
   const campaign = findCampaign();
   if (!campaign) return 0;
-  return writeTransaction(db, () => {
-    const waiting = db
+  return writeTransaction(db, async () => {
+    const waiting = await db
       .select({
         askId: askRecipients.askId,
         candidacyId: askRecipients.candidacyId,
@@ -42,8 +42,7 @@ export function queueDueDigests({ now }: { now: Date }) {
           isNull(asks.erasedAt),
         ),
       )
-      .orderBy(asc(askRecipients.candidacyId), asc(asks.confirmedAt))
-      .all();
+      .orderBy(asc(askRecipients.candidacyId), asc(asks.confirmedAt));
     const byCandidate = new Map<number, typeof waiting>();
     for (const row of waiting) {
       const rows = byCandidate.get(row.candidacyId);
@@ -63,11 +62,11 @@ export function queueDueDigests({ now }: { now: Date }) {
       );
       // Signed everything while these asks waited: no more ask mails to them.
       if (hasSignedEveryPoint({ answers: first.answers, points: campaign.points })) {
-        db.update(askRecipients).set({ delivery: "already-signed" }).where(held).run();
+        await db.update(askRecipients).set({ delivery: "already-signed" }).where(held);
         continue;
       }
       if (countCandidateMailsInLastHour({ candidacyId, now }) >= campaign.askHourlyCap) continue;
-      const signingLink = issueSigningLink({ candidacyId, now });
+      const signingLink = await issueSigningLink({ candidacyId, now });
       if (!signingLink) continue;
       const mail = candidateDigestMail({
         campaign,
@@ -77,7 +76,7 @@ export function queueDueDigests({ now }: { now: Date }) {
         pledgeUrl: signingLink.url,
         publicUrl: env.PUBLIC_URL,
       });
-      const outboxId = enqueueMail({
+      const outboxId = await enqueueMail({
         kind: "candidate-digest",
         toAddress: first.candidateEmail,
         toName: first.candidateName,
@@ -87,7 +86,7 @@ export function queueDueDigests({ now }: { now: Date }) {
         candidacyId,
         now,
       });
-      db.update(askRecipients).set({ outboxId }).where(held).run();
+      await db.update(askRecipients).set({ outboxId }).where(held);
       queued++;
     }
     return queued;

@@ -9,7 +9,7 @@
 import { and, eq, inArray, isNull, lte, not, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { outboxAboutPerson } from "~/models/outbox.server";
 import { askRecipients, asks, mailbox, outbox, rateLimits, supporterLinks } from "#db/schema";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, isInTransaction, withWriter } from "#db/index";
 import type { OutboxStatus } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
 import { findCampaign } from "~/models/campaign.server";
@@ -55,7 +55,7 @@ type AskToScrub = { id: number; name: string; personalMessage: string | null; ke
  * their rate-limit counter. `keepContact` keeps the mails to them addressed,
  * and those not yet sent going (they still get updates).
  */
-function scrubPerson({
+async function scrubPerson({
   email,
   asksToScrub,
   keepContact,
@@ -65,106 +65,105 @@ function scrubPerson({
   asksToScrub: AskToScrub[];
   keepContact: boolean;
   now: Date;
-}): ErasureCounts {
-  const at = now.toISOString();
-  const askIds = asksToScrub.map((a) => a.id);
-  // One person's asks and mails are a handful of rows (one ask an election;
-  // mails to one address are rate limited), so no `in (…)` here needs batches.
-  const mails = db
-    .select({ id: outbox.id, status: outbox.status, toAddress: outbox.toAddress })
-    .from(outbox)
-    .where(outboxAboutPerson({ askIds, email }))
-    .all();
-  // A kept contact's mail still to go to them (an update) goes as written;
-  // anything else not yet sent is cancelled, and every other row emptied.
-  const goesAhead = (m: (typeof mails)[number]) =>
-    keepContact && m.toAddress === email && (unsentStatuses as readonly OutboxStatus[]).includes(m.status);
-  const unsent = mails
-    .filter((m) => !goesAhead(m) && (unsentStatuses as readonly OutboxStatus[]).includes(m.status))
-    .map((m) => m.id);
-  const toClear = mails.filter((m) => !goesAhead(m)).map((m) => m.id);
-  const mailsCancelled =
-    unsent.length === 0
-      ? 0
-      : db.update(outbox).set({ status: "cancelled" }).where(inArray(outbox.id, unsent)).run().changes;
-  if (toClear.length > 0)
-    db.update(outbox)
-      .set({
-        // The right side of each assignment reads the row as it was, so
-        // to_name is judged by the old to_address.
-        toAddress: keepContact
-          ? undefined
-          : sql`case when ${outbox.toAddress} = ${email} then '' else ${outbox.toAddress} end`,
-        toName: keepContact
-          ? undefined
-          : sql`case when ${outbox.toAddress} = ${email} then null else ${outbox.toName} end`,
-        replyTo: sql`case when ${outbox.replyTo} = ${email} then null else ${outbox.replyTo} end`,
-        textBody: "",
-        lastError: null,
-      })
-      .where(inArray(outbox.id, toClear))
-      .run();
+}): Promise<ErasureCounts> {
+  return writeTransaction(db, async () => {
+    const at = now.toISOString();
+    const askIds = asksToScrub.map((a) => a.id);
+    // One person's asks and mails are a handful of rows (one ask an election;
+    // mails to one address are rate limited), so no `in (…)` here needs batches.
+    const mails = await db
+      .select({ id: outbox.id, status: outbox.status, toAddress: outbox.toAddress })
+      .from(outbox)
+      .where(outboxAboutPerson({ askIds, email }));
+    // A kept contact's mail still to go to them (an update) goes as written;
+    // anything else not yet sent is cancelled, and every other row emptied.
+    const goesAhead = (m: (typeof mails)[number]) =>
+      keepContact && m.toAddress === email && (unsentStatuses as readonly OutboxStatus[]).includes(m.status);
+    const unsent = mails
+      .filter((m) => !goesAhead(m) && (unsentStatuses as readonly OutboxStatus[]).includes(m.status))
+      .map((m) => m.id);
+    const toClear = mails.filter((m) => !goesAhead(m)).map((m) => m.id);
+    const mailsCancelled =
+      unsent.length === 0
+        ? 0
+        : (await db.update(outbox).set({ status: "cancelled" }).where(inArray(outbox.id, unsent))).changes;
+    if (toClear.length > 0)
+      await db
+        .update(outbox)
+        .set({
+          // The right side of each assignment reads the row as it was, so
+          // to_name is judged by the old to_address.
+          toAddress: keepContact
+            ? undefined
+            : sql`case when ${outbox.toAddress} = ${email} then '' else ${outbox.toAddress} end`,
+          toName: keepContact
+            ? undefined
+            : sql`case when ${outbox.toAddress} = ${email} then null else ${outbox.toName} end`,
+          replyTo: sql`case when ${outbox.replyTo} = ${email} then null else ${outbox.replyTo} end`,
+          textBody: "",
+          lastError: null,
+        })
+        .where(inArray(outbox.id, toClear));
 
-  const digests = scrubDigests({ asksToScrub, keepContact });
+    const digests = await scrubDigests({ asksToScrub, keepContact });
 
-  const touched = [...toClear, ...digests.ids];
-  const mailboxCopies = db
-    .delete(mailbox)
-    .where(
-      or(
-        touched.length > 0 ? inArray(mailbox.outboxId, touched) : undefined,
-        eq(mailbox.toAddress, email),
-        eq(mailbox.replyTo, email),
-      ),
-    )
-    .run().changes;
+    const touched = [...toClear, ...digests.ids];
+    const mailboxCopies = (
+      await db
+        .delete(mailbox)
+        .where(
+          or(
+            touched.length > 0 ? inArray(mailbox.outboxId, touched) : undefined,
+            eq(mailbox.toAddress, email),
+            eq(mailbox.replyTo, email),
+          ),
+        )
+    ).changes;
 
-  const rateLimitKeys = db
-    .delete(rateLimits)
-    .where(eq(rateLimits.key, askEmailKey(email)))
-    .run().changes;
+    const rateLimitKeys = (await db.delete(rateLimits).where(eq(rateLimits.key, await askEmailKey(email)))).changes;
 
-  const trimmed = asksToScrub.filter((a) => a.keepContact).map((a) => a.id);
-  const erased = asksToScrub.filter((a) => !a.keepContact).map((a) => a.id);
-  const notPersonal = {
-    postcode: "",
-    personalMessage: null,
-    clientAddressHash: null,
-    clientNetworkHash: null,
-    messageFingerprint: null,
-  };
-  if (trimmed.length > 0) db.update(asks).set(notPersonal).where(inArray(asks.id, trimmed)).run();
-  // A kept contact keeps the records of the consents their updates rest on,
-  // and their links to stop them; an erased ask keeps neither.
-  const consentRecords = deleteConsentRecords({ askIds: erased });
-  if (erased.length > 0) db.delete(supporterLinks).where(inArray(supporterLinks.askId, erased)).run();
-  if (erased.length > 0)
-    db.update(asks)
-      .set({
-        ...notPersonal,
-        name: "",
-        email: "",
-        showOnPublicList: false,
-        wantsUpdates: false,
-        tokenHash: null,
-        tokenExpiresAt: null,
-        // A held ask's mails were just cancelled: it will never go, so it
-        // leaves the review queue as a rejected ask does (and counts nowhere).
-        status: sql`case when ${asks.status} = 'held' then 'rejected' else ${asks.status} end`,
-        reviewedAt: sql`case when ${asks.status} = 'held' then ${at} else ${asks.reviewedAt} end`,
-        erasedAt: at,
-      })
-      .where(inArray(asks.id, erased))
-      .run();
+    const trimmed = asksToScrub.filter((a) => a.keepContact).map((a) => a.id);
+    const erased = asksToScrub.filter((a) => !a.keepContact).map((a) => a.id);
+    const notPersonal = {
+      postcode: "",
+      personalMessage: null,
+      clientAddressHash: null,
+      clientNetworkHash: null,
+      messageFingerprint: null,
+    };
+    if (trimmed.length > 0) await db.update(asks).set(notPersonal).where(inArray(asks.id, trimmed));
+    // A kept contact keeps the records of the consents their updates rest on,
+    // and their links to stop them; an erased ask keeps neither.
+    const consentRecords = await deleteConsentRecords({ askIds: erased });
+    if (erased.length > 0) await db.delete(supporterLinks).where(inArray(supporterLinks.askId, erased));
+    if (erased.length > 0)
+      await db
+        .update(asks)
+        .set({
+          ...notPersonal,
+          name: "",
+          email: "",
+          showOnPublicList: false,
+          wantsUpdates: false,
+          tokenHash: null,
+          tokenExpiresAt: null,
+          // A held ask's mails were just cancelled: it will never go, so it
+          // leaves the review queue as a rejected ask does (and counts nowhere).
+          status: sql`case when ${asks.status} = 'held' then 'rejected' else ${asks.status} end`,
+          reviewedAt: sql`case when ${asks.status} = 'held' then ${at} else ${asks.reviewedAt} end`,
+          erasedAt: at,
+        })
+        .where(inArray(asks.id, erased));
 
-  return {
-    asks: asksToScrub.length,
-    mailsCancelled: mailsCancelled + digests.cancelled,
-    mailsCleared: toClear.length + digests.ids.length,
-    mailboxCopies,
-    rateLimitKeys,
-    consentRecords,
-  };
+    return {
+      asks: asksToScrub.length,
+      mailsCancelled: mailsCancelled + digests.cancelled,
+      mailsCleared: toClear.length + digests.ids.length,
+      mailboxCopies,
+      rateLimitKeys,
+      consentRecords,
+    };
+  });
 }
 
 /**
@@ -173,38 +172,39 @@ function scrubPerson({
  * the next digest; in one that went, the person's line is replaced, so the
  * others' stay readable.
  */
-function scrubDigests({ asksToScrub, keepContact }: { asksToScrub: AskToScrub[]; keepContact: boolean }) {
-  const askIds = asksToScrub.map((a) => a.id);
-  if (askIds.length === 0) return { ids: [], cancelled: 0 };
-  const digests = db
-    .selectDistinct({ id: outbox.id, status: outbox.status, textBody: outbox.textBody })
-    .from(askRecipients)
-    .innerJoin(outbox, eq(outbox.id, askRecipients.outboxId))
-    .where(and(inArray(askRecipients.askId, askIds), eq(outbox.kind, "candidate-digest")))
-    .all();
-  let cancelled = 0;
-  for (const digest of digests) {
-    if (!keepContact && cancellableDigestStatuses.includes(digest.status)) {
-      db.update(outbox).set({ status: "cancelled", textBody: "" }).where(eq(outbox.id, digest.id)).run();
-      db.update(askRecipients)
-        .set({ outboxId: null })
-        .where(and(eq(askRecipients.outboxId, digest.id), notInArray(askRecipients.askId, askIds)))
-        .run();
-      cancelled++;
-      continue;
+async function scrubDigests({ asksToScrub, keepContact }: { asksToScrub: AskToScrub[]; keepContact: boolean }) {
+  return writeTransaction(db, async () => {
+    const askIds = asksToScrub.map((a) => a.id);
+    if (askIds.length === 0) return { ids: [], cancelled: 0 };
+    const digests = await db
+      .selectDistinct({ id: outbox.id, status: outbox.status, textBody: outbox.textBody })
+      .from(askRecipients)
+      .innerJoin(outbox, eq(outbox.id, askRecipients.outboxId))
+      .where(and(inArray(askRecipients.askId, askIds), eq(outbox.kind, "candidate-digest")));
+    let cancelled = 0;
+    for (const digest of digests) {
+      if (!keepContact && cancellableDigestStatuses.includes(digest.status)) {
+        await db.update(outbox).set({ status: "cancelled", textBody: "" }).where(eq(outbox.id, digest.id));
+        await db
+          .update(askRecipients)
+          .set({ outboxId: null })
+          .where(and(eq(askRecipients.outboxId, digest.id), notInArray(askRecipients.askId, askIds)));
+        cancelled++;
+        continue;
+      }
+      const lines = digest.textBody.split("\n");
+      for (const ask of asksToScrub) {
+        const at = lines.indexOf(digestSupporterLine(ask));
+        if (at === -1) continue;
+        lines[at] = ask.keepContact ? digestSupporterLine({ name: ask.name, personalMessage: null }) : erasedDigestLine;
+      }
+      await db
+        .update(outbox)
+        .set({ textBody: lines.join("\n") })
+        .where(eq(outbox.id, digest.id));
     }
-    const lines = digest.textBody.split("\n");
-    for (const ask of asksToScrub) {
-      const at = lines.indexOf(digestSupporterLine(ask));
-      if (at === -1) continue;
-      lines[at] = ask.keepContact ? digestSupporterLine({ name: ask.name, personalMessage: null }) : erasedDigestLine;
-    }
-    db.update(outbox)
-      .set({ textBody: lines.join("\n") })
-      .where(eq(outbox.id, digest.id))
-      .run();
-  }
-  return { ids: digests.map((d) => d.id), cancelled };
+    return { ids: digests.map((d) => d.id), cancelled };
+  });
 }
 
 /**
@@ -213,13 +213,15 @@ function scrubDigests({ asksToScrub, keepContact }: { asksToScrub: AskToScrub[];
  * readers; false if one still held an old snapshot, when the next erasure's
  * checkpoint finishes the job.
  */
-function checkpointWal() {
-  const [result] = db.$client.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
-  return result?.busy === 0;
+async function checkpointWal() {
+  return withWriter(db, (client) => {
+    const [result] = client.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    return result?.busy === 0;
+  });
 }
 
 function refuseInsideTransaction(what: string) {
-  if (db.$client.inTransaction)
+  if (isInTransaction(db))
     throw new Error(`${what} commits and checkpoints on its own: call it outside any transaction`);
 }
 
@@ -229,7 +231,7 @@ function refuseInsideTransaction(what: string) {
  * suppression list, so a later ask never signs them up for updates. Audited
  * with the keyed hash of the address (emailKeyHash), never the address.
  */
-export function eraseSupporter({
+export async function eraseSupporter({
   email,
   reason,
   by,
@@ -242,30 +244,30 @@ export function eraseSupporter({
   by: string;
   now: Date;
   suppress?: boolean;
-}): ErasureCounts & { suppressed: boolean; walCheckpointed: boolean } {
+}): Promise<ErasureCounts & { suppressed: boolean; walCheckpointed: boolean }> {
   refuseInsideTransaction("eraseSupporter");
   const address = email.trim().toLowerCase();
   // Erased rows keep an empty email: "" must never match them as a person.
   if (address === "") throw new Error("eraseSupporter needs an email address");
-  const counts = writeTransaction(db, () => {
-    const asksToScrub = db
-      .select({ id: asks.id, name: asks.name, personalMessage: asks.personalMessage })
-      .from(asks)
-      .where(and(eq(asks.email, address), isNull(asks.erasedAt)))
-      .all()
-      .map((a) => ({ ...a, keepContact: false }));
-    const counts = scrubPerson({ email: address, asksToScrub, keepContact: false, now });
-    if (suppress) suppressPerson({ email: address, now });
-    recordAudit({
+  const counts = await writeTransaction(db, async () => {
+    const asksToScrub = (
+      await db
+        .select({ id: asks.id, name: asks.name, personalMessage: asks.personalMessage })
+        .from(asks)
+        .where(and(eq(asks.email, address), isNull(asks.erasedAt)))
+    ).map((a) => ({ ...a, keepContact: false }));
+    const counts = await scrubPerson({ email: address, asksToScrub, keepContact: false, now });
+    if (suppress) await suppressPerson({ email: address, now });
+    await recordAudit({
       actor: by,
       action: "person.erase",
-      subject: `person:${emailKeyHash(address)}`,
+      subject: `person:${await emailKeyHash(address)}`,
       details: { reason, suppressed: suppress, ...counts },
       now,
     });
     return counts;
   });
-  return { ...counts, suppressed: suppress, walCheckpointed: checkpointWal() };
+  return { ...counts, suppressed: suppress, walCheckpointed: await checkpointWal() };
 }
 
 // People a batch of the retention job takes in one write transaction: small,
@@ -280,7 +282,7 @@ const RETENTION_BATCH = 100;
  * postcode, message and client data still go. Idempotent; in short batches,
  * each audited (by count: the job names no one) in its own transaction.
  */
-export function eraseExpiredAsks({
+export async function eraseExpiredAsks({
   now,
   askDaysAfterPollingDay,
   batchSize = RETENTION_BATCH,
@@ -314,35 +316,31 @@ export function eraseExpiredAsks({
     not(and(keep, trimmed) as SQL),
   );
   for (;;) {
-    const batch = writeTransaction(db, () => {
-      const emails = db
-        .selectDistinct({ email: asks.email })
-        .from(asks)
-        .where(due)
-        .limit(batchSize)
-        .all()
-        .map((r) => r.email);
+    const batch = await writeTransaction(db, async () => {
+      const emails = (await db.selectDistinct({ email: asks.email }).from(asks).where(due).limit(batchSize)).map(
+        (r) => r.email,
+      );
       let erased = 0;
       let contactsKept = 0;
       for (const email of emails) {
-        const asksToScrub = db
-          .select({
-            id: asks.id,
-            name: asks.name,
-            personalMessage: asks.personalMessage,
-            keepContact: sql<number>`${keep}`,
-          })
-          .from(asks)
-          .where(and(due, eq(asks.email, email)))
-          .all()
-          .map((a) => ({ ...a, keepContact: Boolean(a.keepContact) }));
+        const asksToScrub = (
+          await db
+            .select({
+              id: asks.id,
+              name: asks.name,
+              personalMessage: asks.personalMessage,
+              keepContact: sql<number>`${keep}`,
+            })
+            .from(asks)
+            .where(and(due, eq(asks.email, email)))
+        ).map((a) => ({ ...a, keepContact: Boolean(a.keepContact) }));
         const keepContact = asksToScrub.some((a) => a.keepContact);
-        scrubPerson({ email, asksToScrub, keepContact, now });
+        await scrubPerson({ email, asksToScrub, keepContact, now });
         if (keepContact) contactsKept++;
         else erased++;
       }
       if (emails.length > 0)
-        recordAudit({
+        await recordAudit({
           actor: "retention",
           action: "retention.erase",
           subject: `election:${electionId}`,
@@ -355,6 +353,6 @@ export function eraseExpiredAsks({
     result.contactsKept += batch.contactsKept;
     if (batch.people < batchSize) break;
   }
-  if (result.erased + result.contactsKept > 0) checkpointWal();
+  if (result.erased + result.contactsKept > 0) await checkpointWal();
   return result;
 }

@@ -30,60 +30,71 @@ const runningJobColumns = {
  * A job still "running" under another runner lost its process (a restart, a
  * kill -9): its import transaction never committed, so it wrote nothing.
  */
-export function interruptLostImportJobs({ runner, now }: { runner: string; now: Date }) {
-  return db
-    .update(importJobs)
-    .set({ status: "interrupted", finishedAt: now.toISOString() })
-    .where(and(eq(importJobs.status, "running"), ne(importJobs.runner, runner)))
-    .run().changes;
+export async function interruptLostImportJobs({ runner, now }: { runner: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    return (
+      await db
+        .update(importJobs)
+        .set({ status: "interrupted", finishedAt: now.toISOString() })
+        .where(and(eq(importJobs.status, "running"), ne(importJobs.runner, runner)))
+    ).changes;
+  });
 }
 
 /**
  * Starts a job as "running", unless one already runs: one import at a time
  * (the unique index import_jobs_one_running holds that even if this is raced).
  */
-export function startImportJob({
+export async function startImportJob({
   now,
   ...job
-}: NewImportJob): { started: true; id: number } | { started: false; running: RunningImportJob } {
+}: NewImportJob): Promise<{ started: true; id: number } | { started: false; running: RunningImportJob }> {
   // Read first, without the write lock: while this process's own import
   // holds that lock, waiting for it would stall every request.
-  const ours = findRunningImportJob();
+  const ours = await findRunningImportJob();
   if (ours?.runner === job.runner) return { started: false, running: ours };
-  return writeTransaction(db, () => {
-    interruptLostImportJobs({ runner: job.runner, now });
-    const running = db.select(runningJobColumns).from(importJobs).where(eq(importJobs.status, "running")).get();
+  return writeTransaction(db, async () => {
+    await interruptLostImportJobs({ runner: job.runner, now });
+    const running = (
+      await db.select(runningJobColumns).from(importJobs).where(eq(importJobs.status, "running")).limit(1)
+    )[0];
     if (running) return { started: false as const, running };
-    const { id } = db
-      .insert(importJobs)
-      .values({ ...job, status: "running", createdAt: now.toISOString() })
-      .returning({ id: importJobs.id })
-      .get();
+    const { id } = (
+      await db
+        .insert(importJobs)
+        .values({ ...job, status: "running", createdAt: now.toISOString() })
+        .returning({ id: importJobs.id })
+    )[0]!;
     return { started: true as const, id };
   });
 }
 
 /** Records what the importer answered. Inside an applied import's transaction, it commits with the import. */
-export function finishImportJob({ id, result, now }: { id: number; result: Record<string, unknown>; now: Date }) {
-  db.update(importJobs)
-    .set({ status: "done", result, finishedAt: now.toISOString() })
-    .where(and(eq(importJobs.id, id), eq(importJobs.status, "running")))
-    .run();
+export async function finishImportJob({ id, result, now }: { id: number; result: Record<string, unknown>; now: Date }) {
+  return writeTransaction(db, async () => {
+    await db
+      .update(importJobs)
+      .set({ status: "done", result, finishedAt: now.toISOString() })
+      .where(and(eq(importJobs.id, id), eq(importJobs.status, "running")));
+  });
 }
 
 /** An error the importer did not expect; a job that already finished keeps its answer. */
-export function failImportJob({ id, error, now }: { id: number; error: string; now: Date }) {
-  return (
-    db
-      .update(importJobs)
-      .set({ status: "failed", error, finishedAt: now.toISOString() })
-      .where(and(eq(importJobs.id, id), eq(importJobs.status, "running")))
-      .run().changes > 0
-  );
+export async function failImportJob({ id, error, now }: { id: number; error: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    return (
+      (
+        await db
+          .update(importJobs)
+          .set({ status: "failed", error, finishedAt: now.toISOString() })
+          .where(and(eq(importJobs.id, id), eq(importJobs.status, "running")))
+      ).changes > 0
+    );
+  });
 }
 
-export function findImportJob({ id }: { id: number }) {
-  return db.select().from(importJobs).where(eq(importJobs.id, id)).get();
+export async function findImportJob({ id }: { id: number }) {
+  return (await db.select().from(importJobs).where(eq(importJobs.id, id)).limit(1))[0];
 }
 
 type RunningImportJob = {
@@ -95,6 +106,6 @@ type RunningImportJob = {
   runner: string;
 };
 
-export function findRunningImportJob(): RunningImportJob | undefined {
-  return db.select(runningJobColumns).from(importJobs).where(eq(importJobs.status, "running")).get();
+export async function findRunningImportJob(): Promise<RunningImportJob | undefined> {
+  return (await db.select(runningJobColumns).from(importJobs).where(eq(importJobs.status, "running")).limit(1))[0];
 }

@@ -1,9 +1,10 @@
+import { writeTransaction } from "#db/index";
 import { desc, eq, lt } from "drizzle-orm";
 import { mailbox } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 /** Keeps one message delivered by the local transport (no SMTP configured). */
-export function storeMailboxMessage({
+export async function storeMailboxMessage({
   outboxId,
   messageId,
   fromAddress,
@@ -23,27 +24,30 @@ export function storeMailboxMessage({
   textBody: string;
   raw: string;
   deliveredAt: Date;
-}): number {
-  return db
-    .insert(mailbox)
-    .values({
-      outboxId,
-      messageId,
-      fromAddress,
-      toAddress,
-      replyTo,
-      subject,
-      textBody,
-      raw,
-      deliveredAt: deliveredAt.toISOString(),
-    })
-    .returning({ id: mailbox.id })
-    .get().id;
+}): Promise<number> {
+  return writeTransaction(db, async () => {
+    return (
+      await db
+        .insert(mailbox)
+        .values({
+          outboxId,
+          messageId,
+          fromAddress,
+          toAddress,
+          replyTo,
+          subject,
+          textBody,
+          raw,
+          deliveredAt: deliveredAt.toISOString(),
+        })
+        .returning({ id: mailbox.id })
+    )[0]!.id;
+  });
 }
 
 /** Newest first, without the bodies. */
-export function listMailboxMessages({ limit = 200 }: { limit?: number } = {}) {
-  return db
+export async function listMailboxMessages({ limit = 200 }: { limit?: number } = {}) {
+  return await db
     .select({
       id: mailbox.id,
       toAddress: mailbox.toAddress,
@@ -52,26 +56,27 @@ export function listMailboxMessages({ limit = 200 }: { limit?: number } = {}) {
     })
     .from(mailbox)
     .orderBy(desc(mailbox.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function findMailboxMessage({ id }: { id: number }) {
-  const message = db
-    .select({
-      id: mailbox.id,
-      messageId: mailbox.messageId,
-      fromAddress: mailbox.fromAddress,
-      toAddress: mailbox.toAddress,
-      replyTo: mailbox.replyTo,
-      subject: mailbox.subject,
-      textBody: mailbox.textBody,
-      raw: mailbox.raw,
-      deliveredAt: mailbox.deliveredAt,
-    })
-    .from(mailbox)
-    .where(eq(mailbox.id, id))
-    .get();
+export async function findMailboxMessage({ id }: { id: number }) {
+  const message = (
+    await db
+      .select({
+        id: mailbox.id,
+        messageId: mailbox.messageId,
+        fromAddress: mailbox.fromAddress,
+        toAddress: mailbox.toAddress,
+        replyTo: mailbox.replyTo,
+        subject: mailbox.subject,
+        textBody: mailbox.textBody,
+        raw: mailbox.raw,
+        deliveredAt: mailbox.deliveredAt,
+      })
+      .from(mailbox)
+      .where(eq(mailbox.id, id))
+      .limit(1)
+  )[0];
   if (!message) return undefined;
   return {
     ...message,
@@ -93,6 +98,8 @@ function headerOf(raw: string, name: string) {
  * for a recipient's inbox on a machine without SMTP, and copies of mails to
  * supporters and candidates need not outlive the retention period.
  */
-export function deleteOldMailboxMessages({ before }: { before: Date }) {
-  return db.delete(mailbox).where(lt(mailbox.deliveredAt, before.toISOString())).run().changes;
+export async function deleteOldMailboxMessages({ before }: { before: Date }) {
+  return writeTransaction(db, async () => {
+    return (await db.delete(mailbox).where(lt(mailbox.deliveredAt, before.toISOString()))).changes;
+  });
 }

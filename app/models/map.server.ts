@@ -1,3 +1,4 @@
+import { preparedPerConnection } from "#db/index";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { nations, type Nation } from "#db/enums";
 import { constituencies, hexes } from "#db/schema";
@@ -42,7 +43,7 @@ export type MapCounts = Record<MapStatus | "dim", number>;
 
 // Every constituency with its hex in one layout, if it has one. Statuses come
 // from listCandidacyStatuses(), the query the board and open data share.
-let placesQuery: ReturnType<typeof preparePlacesQuery> | undefined;
+const placesQuery = preparedPerConnection(db, preparePlacesQuery);
 
 function preparePlacesQuery() {
   return db
@@ -72,7 +73,7 @@ function placeOf(nation: string, regionName: string | null) {
 /** A part of the map to zoom to: a nation, or one of England's nine regions. */
 export type MapArea = { slug: string; name: string; kind: "nation" | "region"; nation: Nation; constituencies: number };
 
-type Place = ReturnType<NonNullable<typeof placesQuery>["all"]>[number];
+type Place = ReturnType<ReturnType<typeof placesQuery>["all"]>[number];
 
 // England's regions are only regions of England; Scotland, Wales and
 // Northern Ireland are their own region in the data (the region name is the nation's).
@@ -163,7 +164,7 @@ export type MapView = {
  * name order; and the parties standing, most candidates first. The map and
  * its tooltips' data both start here.
  */
-function mapConstituencies({ party }: { party?: string }) {
+async function mapConstituencies({ party }: { party?: string }) {
   const rows = listCandidacyStatuses();
 
   const parties = new Map<string, { id: string; name: string; candidates: number }>();
@@ -183,9 +184,8 @@ function mapConstituencies({ party }: { party?: string }) {
     considered.set(row.constituencyCode, list);
   }
 
-  const layout = findCurrentHexLayout();
-  placesQuery ??= preparePlacesQuery();
-  const places = placesQuery.all({ layoutId: layout?.id ?? "" });
+  const layout = await findCurrentHexLayout();
+  const places = placesQuery().all({ layoutId: layout?.id ?? "" });
   return {
     chosenParty,
     parties: [...parties.values()].sort((a, b) => b.candidates - a.candidates || a.name.localeCompare(b.name)),
@@ -213,8 +213,8 @@ function mapConstituencies({ party }: { party?: string }) {
  * shape. `seat` (a constituency's slug) rings that hex and zooms to its
  * region, unless `region` already shows it.
  */
-export function findMapData({ party, status, region, seat }: MapQuery = {}) {
-  const { chosenParty, parties, layout, places } = mapConstituencies({ party });
+export async function findMapData({ party, status, region, seat }: MapQuery = {}) {
+  const { chosenParty, parties, layout, places } = await mapConstituencies({ party });
   const geometry = layout
     ? layoutHexes({
         layout: layout.layout,
@@ -313,8 +313,8 @@ function inView(point: { x: number; y: number }, view: ReturnType<typeof parseVi
  * into `answers`. Only the chosen party's candidates when a party is chosen,
  * as the map shows.
  */
-export function findMapTooltips({ party }: { party?: string } = {}) {
-  const { chosenParty, parties, places } = mapConstituencies({ party });
+export async function findMapTooltips({ party }: { party?: string } = {}) {
+  const { chosenParty, parties, places } = await mapConstituencies({ party });
   const partyNumbers = new Map(parties.map((p, i) => [p.id, i]));
   const seats: Record<string, [name: string, status: string, candidates: string]> = {};
   for (const { place, candidates, status } of places) {

@@ -1,3 +1,4 @@
+import { preparedPerConnection } from "#db/index";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { asks, constituencies } from "#db/schema";
 import type { CandidacyStatus, PledgeAnswer } from "#db/enums";
@@ -75,7 +76,7 @@ function prepareQueries() {
       .prepare(),
   };
 }
-let queries: ReturnType<typeof prepareQueries> | undefined;
+const queries = preparedPerConnection(db, prepareQueries);
 
 function describeCampaign(campaign: NonNullable<ReturnType<typeof findCampaign>>): OpenDataCampaign {
   return {
@@ -120,10 +121,11 @@ export function listPledgeRecords() {
 export function listConstituencyCounts() {
   const found = findCampaign();
   if (!found) return null;
-  queries ??= prepareQueries();
-  const seats = queries.seats.all();
+  const seats = queries().seats.all();
   const askCounts = new Map(
-    queries.askCounts.all({ electionId: found.electionId }).map((a) => [a.constituencyCode, a.n]),
+    queries()
+      .askCounts.all({ electionId: found.electionId })
+      .map((a) => [a.constituencyCode, a.n]),
   );
   const tallies = new Map<string, Record<Exclude<PledgeStatus, "withdrawn">, number>>();
   for (const row of listCandidacyStatuses()) {

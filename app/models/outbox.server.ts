@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, notInArray, or, sql } from "drizzle-orm";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import { outbox } from "#db/schema";
 import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
@@ -68,13 +68,13 @@ function prepareEnqueue() {
     .prepare();
 }
 // Every mail goes through here, several per confirmed ask: prepared once, on first use.
-let enqueueStatement: ReturnType<typeof prepareEnqueue> | undefined;
+const enqueueStatement = preparedPerConnection(db, prepareEnqueue);
 
 /**
  * Queues one mail. Callers wrap it in the write transaction that makes the
  * change the mail reports, so the two commit or roll back together.
  */
-export function enqueueMail({
+export async function enqueueMail({
   kind,
   toAddress,
   toName = null,
@@ -100,26 +100,27 @@ export function enqueueMail({
   /** "held": written now, sent only once a person releases it (the review queue). */
   status?: "queued" | "held";
   now: Date;
-}): number {
-  const at = now.toISOString();
-  // Fixed here, not at send time, so every retry of this row carries the same Message-ID.
-  const messageId = `<outbox.${now.getTime().toString(36)}.${randomBytes(12).toString("hex")}@${messageIdDomain}>`;
-  enqueueStatement ??= prepareEnqueue();
-  const row = enqueueStatement.get({
-    kind,
-    toAddress,
-    toName,
-    replyTo,
-    subject,
-    textBody,
-    listUnsubscribe,
-    messageId,
-    at,
-    askId,
-    candidacyId,
-    status,
-  })!;
-  return row.id;
+}): Promise<number> {
+  return writeTransaction(db, () => {
+    const at = now.toISOString();
+    // Fixed here, not at send time, so every retry of this row carries the same Message-ID.
+    const messageId = `<outbox.${now.getTime().toString(36)}.${randomBytes(12).toString("hex")}@${messageIdDomain}>`;
+    const row = enqueueStatement().get({
+      kind,
+      toAddress,
+      toName,
+      replyTo,
+      subject,
+      textBody,
+      listUnsubscribe,
+      messageId,
+      at,
+      askId,
+      candidacyId,
+      status,
+    })!;
+    return row.id;
+  });
 }
 
 /**
@@ -127,7 +128,7 @@ export function enqueueMail({
  * two workers (in the server and `npm run worker`) never take the same row.
  * The attempt is counted here, so a worker that dies mid-send still uses one up.
  */
-export function claimDueMail({
+export async function claimDueMail({
   now,
   limit,
   leaseMs = sendingLeaseMs,
@@ -135,54 +136,54 @@ export function claimDueMail({
   now: Date;
   limit: number;
   leaseMs?: number;
-}): OutboxMessage[] {
+}): Promise<OutboxMessage[]> {
   const at = now.toISOString();
-  return writeTransaction(db, () => {
-    const due = db
+  return writeTransaction(db, async () => {
+    const due = await db
       .select({ id: outbox.id })
       .from(outbox)
       .where(and(eq(outbox.status, "queued"), lte(outbox.nextAttemptAt, at)))
       .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-      .limit(limit)
-      .all();
+      .limit(limit);
     if (due.length === 0) return [];
-    return db
-      .update(outbox)
-      .set({
-        status: "sending",
-        attempts: sql`${outbox.attempts} + 1`,
-        nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString(),
-      })
-      .where(
-        and(
-          inArray(
-            outbox.id,
-            due.map((d) => d.id),
+    return (
+      await db
+        .update(outbox)
+        .set({
+          status: "sending",
+          attempts: sql`${outbox.attempts} + 1`,
+          nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString(),
+        })
+        .where(
+          and(
+            inArray(
+              outbox.id,
+              due.map((d) => d.id),
+            ),
+            eq(outbox.status, "queued"),
           ),
-          eq(outbox.status, "queued"),
-        ),
-      )
-      .returning({
-        id: outbox.id,
-        toAddress: outbox.toAddress,
-        toName: outbox.toName,
-        replyTo: outbox.replyTo,
-        subject: outbox.subject,
-        textBody: outbox.textBody,
-        listUnsubscribe: outbox.listUnsubscribe,
-        messageId: outbox.messageId,
-        attempts: outbox.attempts,
-        createdAt: outbox.createdAt,
-      })
-      .all()
-      .sort((a, b) => a.id - b.id);
+        )
+        .returning({
+          id: outbox.id,
+          toAddress: outbox.toAddress,
+          toName: outbox.toName,
+          replyTo: outbox.replyTo,
+          subject: outbox.subject,
+          textBody: outbox.textBody,
+          listUnsubscribe: outbox.listUnsubscribe,
+          messageId: outbox.messageId,
+          attempts: outbox.attempts,
+          createdAt: outbox.createdAt,
+        })
+    ).sort((a, b) => a.id - b.id);
   });
 }
 
-export function markSent({ id, now }: { id: number; now: Date }) {
-  writeTransaction(db, () => {
-    const row = db.select({ textBody: outbox.textBody }).from(outbox).where(eq(outbox.id, id)).get();
-    db.update(outbox)
+export async function markSent({ id, now }: { id: number; now: Date }) {
+  await writeTransaction(db, async () => {
+    const row = (await db.select({ textBody: outbox.textBody }).from(outbox).where(eq(outbox.id, id)).limit(1))[0];
+    await db
+      .update(outbox)
       .set({
         status: "sent",
         sentAt: now.toISOString(),
@@ -193,8 +194,7 @@ export function markSent({ id, now }: { id: number; now: Date }) {
         textBody: redactLinkTokens(row?.textBody ?? ""),
         listUnsubscribe: null,
       })
-      .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
-      .run();
+      .where(and(eq(outbox.id, id), eq(outbox.status, "sending")));
   });
 }
 
@@ -204,32 +204,36 @@ export function retryDelayMs({ attempts }: { attempts: number }) {
 }
 
 /** A temporary failure (4xx, connection refused, timeout): try again later, or give up after the last attempt. */
-export function markRetry({ id, error, now }: { id: number; error: string; now: Date }) {
-  writeTransaction(db, () => {
-    const row = db
-      .select({ attempts: outbox.attempts })
-      .from(outbox)
-      .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
-      .get();
+export async function markRetry({ id, error, now }: { id: number; error: string; now: Date }) {
+  await writeTransaction(db, async () => {
+    const row = (
+      await db
+        .select({ attempts: outbox.attempts })
+        .from(outbox)
+        .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
+        .limit(1)
+    )[0];
     if (!row) return;
     const giveUp = row.attempts >= maxSendAttempts;
-    db.update(outbox)
+    await db
+      .update(outbox)
       .set({
         status: giveUp ? "failed" : "queued",
         lastError: giveUp ? `Gave up after ${row.attempts} attempts. Last error: ${error}` : error,
         nextAttemptAt: new Date(now.getTime() + retryDelayMs({ attempts: row.attempts })).toISOString(),
       })
-      .where(eq(outbox.id, id))
-      .run();
+      .where(eq(outbox.id, id));
   });
 }
 
 /** A permanent failure (an SMTP 5xx, an unusable address): retrying would get the same answer. */
-export function markFailed({ id, error }: { id: number; error: string }) {
-  db.update(outbox)
-    .set({ status: "failed", lastError: error })
-    .where(and(eq(outbox.id, id), eq(outbox.status, "sending")))
-    .run();
+export async function markFailed({ id, error }: { id: number; error: string }) {
+  return writeTransaction(db, async () => {
+    await db
+      .update(outbox)
+      .set({ status: "failed", lastError: error })
+      .where(and(eq(outbox.id, id), eq(outbox.status, "sending")));
+  });
 }
 
 /**
@@ -237,7 +241,7 @@ export function markFailed({ id, error }: { id: number; error: string }) {
  * on, so another worker's requeueStuckMail leaves them alone. Rows no longer
  * `sending` (already marked) are not touched.
  */
-export function renewClaimedMail({
+export async function renewClaimedMail({
   ids,
   now,
   leaseMs = sendingLeaseMs,
@@ -246,11 +250,13 @@ export function renewClaimedMail({
   now: Date;
   leaseMs?: number;
 }) {
-  if (ids.length === 0) return;
-  db.update(outbox)
-    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString() })
-    .where(and(inArray(outbox.id, ids), eq(outbox.status, "sending")))
-    .run();
+  return writeTransaction(db, async () => {
+    if (ids.length === 0) return;
+    await db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs).toISOString() })
+      .where(and(inArray(outbox.id, ids), eq(outbox.status, "sending")));
+  });
 }
 
 /**
@@ -258,36 +264,35 @@ export function renewClaimedMail({
  * reached the server already; the resend carries the same Message-ID, so the
  * receiving side can tell it is the same message.
  */
-export function requeueStuckMail({ now }: { now: Date }): number {
+export async function requeueStuckMail({ now }: { now: Date }): Promise<number> {
   const at = now.toISOString();
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
     const stuck = and(eq(outbox.status, "sending"), lte(outbox.nextAttemptAt, at));
     const error = "The worker stopped while sending this message.";
-    const failed = db
-      .update(outbox)
-      .set({ status: "failed", lastError: `Gave up after ${maxSendAttempts} attempts. Last error: ${error}` })
-      .where(and(stuck, sql`${outbox.attempts} >= ${maxSendAttempts}`))
-      .run().changes;
-    const requeued = db
-      .update(outbox)
-      .set({ status: "queued", lastError: error, nextAttemptAt: at })
-      .where(stuck)
-      .run().changes;
+    const failed = (
+      await db
+        .update(outbox)
+        .set({ status: "failed", lastError: `Gave up after ${maxSendAttempts} attempts. Last error: ${error}` })
+        .where(and(stuck, sql`${outbox.attempts} >= ${maxSendAttempts}`))
+    ).changes;
+    const requeued = (
+      await db.update(outbox).set({ status: "queued", lastError: error, nextAttemptAt: at }).where(stuck)
+    ).changes;
     return failed + requeued;
   });
 }
 
 /** How many mails are in each state, every state present (zero when none). */
-export function countOutboxByStatus(): Record<OutboxStatus, number> {
-  const rows = db.select({ status: outbox.status, count: count() }).from(outbox).groupBy(outbox.status).all();
+export async function countOutboxByStatus(): Promise<Record<OutboxStatus, number>> {
+  const rows = await db.select({ status: outbox.status, count: count() }).from(outbox).groupBy(outbox.status);
   const counts = Object.fromEntries(outboxStatuses.map((status) => [status, 0])) as Record<OutboxStatus, number>;
   for (const row of rows) counts[row.status] = row.count;
   return counts;
 }
 
 /** Failed mail, and mail waiting to be retried, newest first: what staff need to look at. */
-export function listOutboxProblems({ limit = 50 }: { limit?: number } = {}) {
-  return db
+export async function listOutboxProblems({ limit = 50 }: { limit?: number } = {}) {
+  return await db
     .select({
       id: outbox.id,
       kind: outbox.kind,
@@ -302,20 +307,21 @@ export function listOutboxProblems({ limit = 50 }: { limit?: number } = {}) {
     .from(outbox)
     .where(or(eq(outbox.status, "failed"), and(eq(outbox.status, "queued"), isNotNull(outbox.lastError))))
     .orderBy(desc(outbox.createdAt), desc(outbox.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
  * Hands back claimed mail that was never handed to the transport (the worker
  * is stopping), without using up an attempt.
  */
-export function releaseClaimedMail({ ids, now }: { ids: number[]; now: Date }) {
-  if (ids.length === 0) return;
-  db.update(outbox)
-    .set({ status: "queued", attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: now.toISOString() })
-    .where(and(inArray(outbox.id, ids), eq(outbox.status, "sending")))
-    .run();
+export async function releaseClaimedMail({ ids, now }: { ids: number[]; now: Date }) {
+  return writeTransaction(db, async () => {
+    if (ids.length === 0) return;
+    await db
+      .update(outbox)
+      .set({ status: "queued", attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: now.toISOString() })
+      .where(and(inArray(outbox.id, ids), eq(outbox.status, "sending")));
+  });
 }
 
 function prepareMailsInLastHour() {
@@ -334,12 +340,11 @@ function prepareMailsInLastHour() {
     )
     .prepare();
 }
-let mailsInLastHourQuery: ReturnType<typeof prepareMailsInLastHour> | undefined;
+const mailsInLastHourQuery = preparedPerConnection(db, prepareMailsInLastHour);
 
 /** Ask and digest mails written to one candidate in the hour before now (the campaign's hourly cap). */
 export function countCandidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
-  mailsInLastHourQuery ??= prepareMailsInLastHour();
-  return mailsInLastHourQuery.get({ candidacyId, since: new Date(now.getTime() - HOUR).toISOString() })?.n ?? 0;
+  return mailsInLastHourQuery().get({ candidacyId, since: new Date(now.getTime() - HOUR).toISOString() })?.n ?? 0;
 }
 
 // The staff console's view of the outbox. Organisers see what was written to
@@ -364,7 +369,7 @@ export type StaffOutboxRow = {
  * to a recipient whose address or name contains `recipient` (any case). A
  * page past the end shows the last page.
  */
-export function listOutboxForStaff({
+export async function listOutboxForStaff({
   status,
   kind,
   recipient,
@@ -376,7 +381,7 @@ export function listOutboxForStaff({
   recipient?: string;
   page: number;
   pageSize?: number;
-}): { rows: StaffOutboxRow[]; total: number; page: number; pageCount: number } {
+}): Promise<{ rows: StaffOutboxRow[]; total: number; page: number; pageCount: number }> {
   const search = recipient?.trim();
   const pattern = search ? likeContaining(search) : undefined;
   // SQLite's LIKE ignores case (for ASCII letters, as email addresses are).
@@ -387,9 +392,9 @@ export function listOutboxForStaff({
       ? or(sql`${outbox.toAddress} like ${pattern} escape '\\'`, sql`${outbox.toName} like ${pattern} escape '\\'`)
       : undefined,
   );
-  const total = db.select({ n: count() }).from(outbox).where(where).get()?.n ?? 0;
+  const total = (await db.select({ n: count() }).from(outbox).where(where).limit(1))[0]?.n ?? 0;
   const { page: current, pageCount, offset } = pageWindow({ total, page, pageSize });
-  const rows = db
+  const rows = await db
     .select({
       id: outbox.id,
       kind: outbox.kind,
@@ -406,8 +411,7 @@ export function listOutboxForStaff({
     .where(where)
     .orderBy(desc(outbox.createdAt), desc(outbox.id))
     .limit(pageSize)
-    .offset(offset)
-    .all();
+    .offset(offset);
   return { rows, total, page: current, pageCount };
 }
 
@@ -416,27 +420,29 @@ export function listOutboxForStaff({
  * link tokens in clear; they are struck out here, so no one in the console can
  * confirm an ask or sign a pledge on someone else's behalf.
  */
-export function findOutboxMessageForStaff({ id }: { id: number }) {
-  const row = db
-    .select({
-      id: outbox.id,
-      kind: outbox.kind,
-      toAddress: outbox.toAddress,
-      toName: outbox.toName,
-      replyTo: outbox.replyTo,
-      subject: outbox.subject,
-      textBody: outbox.textBody,
-      messageId: outbox.messageId,
-      status: outbox.status,
-      attempts: outbox.attempts,
-      lastError: outbox.lastError,
-      nextAttemptAt: outbox.nextAttemptAt,
-      sentAt: outbox.sentAt,
-      createdAt: outbox.createdAt,
-    })
-    .from(outbox)
-    .where(eq(outbox.id, id))
-    .get();
+export async function findOutboxMessageForStaff({ id }: { id: number }) {
+  const row = (
+    await db
+      .select({
+        id: outbox.id,
+        kind: outbox.kind,
+        toAddress: outbox.toAddress,
+        toName: outbox.toName,
+        replyTo: outbox.replyTo,
+        subject: outbox.subject,
+        textBody: outbox.textBody,
+        messageId: outbox.messageId,
+        status: outbox.status,
+        attempts: outbox.attempts,
+        lastError: outbox.lastError,
+        nextAttemptAt: outbox.nextAttemptAt,
+        sentAt: outbox.sentAt,
+        createdAt: outbox.createdAt,
+      })
+      .from(outbox)
+      .where(eq(outbox.id, id))
+      .limit(1)
+  )[0];
   if (!row) return null;
   return { ...row, textBody: redactLinkTokens(row.textBody) };
 }
@@ -445,7 +451,7 @@ export function findOutboxMessageForStaff({ id }: { id: number }) {
  * Puts a failed mail back in the queue for a fresh run of attempts, due now.
  * Its last error stays, so staff can still see why it failed before.
  */
-export function retryFailedMail({
+export async function retryFailedMail({
   id,
   actor,
   now,
@@ -453,16 +459,17 @@ export function retryFailedMail({
   id: number;
   actor: string;
   now: Date;
-}): "retried" | "not-failed" | "not-found" {
-  return writeTransaction(db, () => {
-    const retried = db
-      .update(outbox)
-      .set({ status: "queued", attempts: 0, nextAttemptAt: now.toISOString() })
-      .where(and(eq(outbox.id, id), eq(outbox.status, "failed")))
-      .returning({ kind: outbox.kind })
-      .get();
-    if (!retried) return outboxRowExists({ id }) ? "not-failed" : "not-found";
-    recordAudit({ actor, action: "outbox.retry", subject: `outbox:${id}`, details: { kind: retried.kind }, now });
+}): Promise<"retried" | "not-failed" | "not-found"> {
+  return writeTransaction(db, async () => {
+    const retried = (
+      await db
+        .update(outbox)
+        .set({ status: "queued", attempts: 0, nextAttemptAt: now.toISOString() })
+        .where(and(eq(outbox.id, id), eq(outbox.status, "failed")))
+        .returning({ kind: outbox.kind })
+    )[0]!;
+    if (!retried) return (await outboxRowExists({ id })) ? "not-failed" : "not-found";
+    await recordAudit({ actor, action: "outbox.retry", subject: `outbox:${id}`, details: { kind: retried.kind }, now });
     return "retried";
   });
 }
@@ -472,7 +479,7 @@ export function retryFailedMail({
 const cancellableStatuses = ["queued", "held"] as const satisfies readonly OutboxStatus[];
 
 /** Stops a mail that has not gone yet; the worker never claims a cancelled row. */
-export function cancelMail({
+export async function cancelMail({
   id,
   actor,
   now,
@@ -480,17 +487,20 @@ export function cancelMail({
   id: number;
   actor: string;
   now: Date;
-}): "cancelled" | "not-cancellable" | "not-found" {
-  return writeTransaction(db, () => {
-    const before = db.select({ kind: outbox.kind, status: outbox.status }).from(outbox).where(eq(outbox.id, id)).get();
+}): Promise<"cancelled" | "not-cancellable" | "not-found"> {
+  return writeTransaction(db, async () => {
+    const before = (
+      await db.select({ kind: outbox.kind, status: outbox.status }).from(outbox).where(eq(outbox.id, id)).limit(1)
+    )[0];
     if (!before) return "not-found";
-    const cancelled = db
-      .update(outbox)
-      .set({ status: "cancelled" })
-      .where(and(eq(outbox.id, id), inArray(outbox.status, cancellableStatuses)))
-      .run().changes;
+    const cancelled = (
+      await db
+        .update(outbox)
+        .set({ status: "cancelled" })
+        .where(and(eq(outbox.id, id), inArray(outbox.status, cancellableStatuses)))
+    ).changes;
     if (cancelled === 0) return "not-cancellable";
-    recordAudit({
+    await recordAudit({
       actor,
       action: "outbox.cancel",
       subject: `outbox:${id}`,
@@ -501,8 +511,8 @@ export function cancelMail({
   });
 }
 
-function outboxRowExists({ id }: { id: number }) {
-  return db.select({ id: outbox.id }).from(outbox).where(eq(outbox.id, id)).get() !== undefined;
+async function outboxRowExists({ id }: { id: number }) {
+  return (await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.id, id)).limit(1))[0] !== undefined;
 }
 
 /**

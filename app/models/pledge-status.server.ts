@@ -2,6 +2,7 @@
 // candidacy's answers to the campaign's own points through pledgeStatusOf.
 // The board, the map, the open data, the constituency and candidate pages, the
 // ask form and the ask and digest mails all come here, so they always agree.
+import { preparedPerConnection } from "#db/index";
 import { asc, eq, sql } from "drizzle-orm";
 import { candidacies, constituencies, parties, pledgePointAnswers, pledges } from "#db/schema";
 import type { PledgeAnswer, TrustMark } from "#db/enums";
@@ -141,40 +142,41 @@ function buildStatusQuery() {
     .orderBy(asc(constituencies.name), asc(candidacies.name))
     .prepare();
 }
-let statusQuery: ReturnType<typeof buildStatusQuery> | undefined;
+const statusQuery = preparedPerConnection(db, buildStatusQuery);
 
 export function listCandidacyStatuses(): CandidacyStatusRow[] {
   const campaign = findCampaign();
   if (!campaign) return [];
-  statusQuery ??= buildStatusQuery();
-  return statusQuery.all({ electionId: campaign.electionId }).map((row) => {
-    const answers = answersOf(row.answers);
-    const standing = row.candidacyStatus === "standing";
-    const { status, signed, declined } = candidacyPledge({ standing, answers, points: campaign.points });
-    return {
-      id: row.id,
-      personId: row.personId,
-      name: row.name,
-      ballotPaperId: row.ballotPaperId,
-      partyId: row.partyId,
-      partyName: row.partyName,
-      constituencyCode: row.constituencyCode,
-      constituencyName: row.constituencyName,
-      constituencySlug: row.constituencySlug,
-      nation: row.nation,
-      regionCode: row.regionCode,
-      regionName: row.regionName,
-      standing,
-      signed,
-      declined,
-      status,
-      trustMark: row.trustMark,
-      statement: row.statement,
-      firstAnsweredAt: row.firstAnsweredAt,
-      updatedAt: row.updatedAt,
-      answers,
-    };
-  });
+  return statusQuery()
+    .all({ electionId: campaign.electionId })
+    .map((row) => {
+      const answers = answersOf(row.answers);
+      const standing = row.candidacyStatus === "standing";
+      const { status, signed, declined } = candidacyPledge({ standing, answers, points: campaign.points });
+      return {
+        id: row.id,
+        personId: row.personId,
+        name: row.name,
+        ballotPaperId: row.ballotPaperId,
+        partyId: row.partyId,
+        partyName: row.partyName,
+        constituencyCode: row.constituencyCode,
+        constituencyName: row.constituencyName,
+        constituencySlug: row.constituencySlug,
+        nation: row.nation,
+        regionCode: row.regionCode,
+        regionName: row.regionName,
+        standing,
+        signed,
+        declined,
+        status,
+        trustMark: row.trustMark,
+        statement: row.statement,
+        firstAnsweredAt: row.firstAnsweredAt,
+        updatedAt: row.updatedAt,
+        answers,
+      };
+    });
 }
 
 /**
@@ -182,13 +184,13 @@ export function listCandidacyStatuses(): CandidacyStatusRow[] {
  * in the constituency), by candidacy id, with how we know it and when it last
  * changed, for the trust mark beside each row.
  */
-export function listPledgesInConstituency({
+export async function listPledgesInConstituency({
   constituencyCode,
 }: {
   constituencyCode: string;
-}): Map<number, CandidacyPledge & { trustMark: TrustMark | null; updatedAt: string | null }> {
+}): Promise<Map<number, CandidacyPledge & { trustMark: TrustMark | null; updatedAt: string | null }>> {
   const points = findCampaign()?.points ?? [];
-  const rows = db
+  const rows = await db
     .select({
       id: candidacies.id,
       candidacyStatus: candidacies.status,
@@ -198,8 +200,7 @@ export function listPledgesInConstituency({
     })
     .from(candidacies)
     .leftJoin(pledges, eq(pledges.candidacyId, candidacies.id))
-    .where(eq(candidacies.constituencyCode, constituencyCode))
-    .all();
+    .where(eq(candidacies.constituencyCode, constituencyCode));
   return new Map(
     rows.map((row) => [
       row.id,

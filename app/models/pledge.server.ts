@@ -28,22 +28,24 @@ import { pointAnswerLabel, type HistoryPoint } from "~/utils/pledge";
 export type Answers = Record<number, PledgeAnswer>;
 
 /** The current answers (by point id) and statement of one candidacy. */
-export function findCurrentPledge({ candidacyId }: { candidacyId: number }) {
-  const pledge = db
-    .select({
-      statement: pledges.statement,
-      trustMark: pledges.trustMark,
-      evidenceUrl: pledges.evidenceUrl,
-      updatedAt: pledges.updatedAt,
-    })
-    .from(pledges)
-    .where(eq(pledges.candidacyId, candidacyId))
-    .get();
+export async function findCurrentPledge({ candidacyId }: { candidacyId: number }) {
+  const pledge = (
+    await db
+      .select({
+        statement: pledges.statement,
+        trustMark: pledges.trustMark,
+        evidenceUrl: pledges.evidenceUrl,
+        updatedAt: pledges.updatedAt,
+      })
+      .from(pledges)
+      .where(eq(pledges.candidacyId, candidacyId))
+      .limit(1)
+  )[0];
   const answers: Answers = {};
   const answeredAt: Record<number, string> = {};
   // Which version of each point's words was answered (pledge_point_versions).
   const pointVersions: Record<number, number> = {};
-  for (const row of db
+  for (const row of await db
     .select({
       pointId: pledgePointAnswers.pointId,
       answer: pledgePointAnswers.answer,
@@ -51,8 +53,7 @@ export function findCurrentPledge({ candidacyId }: { candidacyId: number }) {
       pointVersion: pledgePointAnswers.pointVersion,
     })
     .from(pledgePointAnswers)
-    .where(eq(pledgePointAnswers.candidacyId, candidacyId))
-    .all()) {
+    .where(eq(pledgePointAnswers.candidacyId, candidacyId))) {
     answers[row.pointId] = row.answer;
     answeredAt[row.pointId] = row.answeredAt;
     pointVersions[row.pointId] = row.pointVersion;
@@ -73,8 +74,8 @@ export function findCurrentPledge({ candidacyId }: { candidacyId: number }) {
  * changed since (by point id): its answer stands against these, not the
  * point's words today.
  */
-export function findAnsweredEarlierWords({ candidacyId }: { candidacyId: number }) {
-  const rows = db
+export async function findAnsweredEarlierWords({ candidacyId }: { candidacyId: number }) {
+  const rows = await db
     .select({
       pointId: pledgePointAnswers.pointId,
       version: pledgePointVersions.version,
@@ -92,8 +93,7 @@ export function findAnsweredEarlierWords({ candidacyId }: { candidacyId: number 
     )
     .where(
       and(eq(pledgePointAnswers.candidacyId, candidacyId), lt(pledgePointAnswers.pointVersion, pledgePoints.version)),
-    )
-    .all();
+    );
   return new Map(rows.map((row) => [row.pointId, { version: row.version, title: row.title, body: row.body }]));
 }
 
@@ -103,25 +103,24 @@ export function findAnsweredEarlierWords({ candidacyId }: { candidacyId: number 
  * points in order, then any point the campaign has since removed that the
  * entry answered, marked as removed.
  */
-export function historyPointsOf({
+export async function historyPointsOf({
   entries,
 }: {
   entries: { answers: Record<string, PledgeAnswer>; pointVersions: Record<string, number> | null }[];
-}): HistoryPoint[][] {
+}): Promise<HistoryPoint[][]> {
   const points = findCampaign()?.points ?? [];
   const answeredIds = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers).map(Number)))];
   const words = new Map<string, string>();
   for (const row of answeredIds.length === 0
     ? []
-    : db
+    : await db
         .select({
           pointId: pledgePointVersions.pointId,
           version: pledgePointVersions.version,
           title: pledgePointVersions.title,
         })
         .from(pledgePointVersions)
-        .where(inArray(pledgePointVersions.pointId, answeredIds))
-        .all()) {
+        .where(inArray(pledgePointVersions.pointId, answeredIds))) {
     words.set(`${row.pointId}:${row.version}`, row.title);
   }
   const currentIds = new Set(points.map((p) => p.id));
@@ -156,7 +155,7 @@ export function historyPointsOf({
  * A pledge made elsewhere (a public post, a letter), recorded by campaign
  * staff with evidence. It never overrides a pledge verified by email.
  */
-export function recordPledgeByCampaign({
+export async function recordPledgeByCampaign({
   electionId,
   personId,
   answers,
@@ -175,17 +174,19 @@ export function recordPledgeByCampaign({
   recordedBy: string;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const candidacy = db
-      .select({ id: candidacies.id, status: candidacies.status })
-      .from(candidacies)
-      .where(and(eq(candidacies.electionId, electionId), eq(candidacies.personId, personId)))
-      .get();
+  return writeTransaction(db, async () => {
+    const candidacy = (
+      await db
+        .select({ id: candidacies.id, status: candidacies.status })
+        .from(candidacies)
+        .where(and(eq(candidacies.electionId, electionId), eq(candidacies.personId, personId)))
+        .limit(1)
+    )[0];
     if (!candidacy) return { status: "unknown" as const };
     if (candidacy.status !== "standing") return { status: "withdrawn" as const };
-    const current = findCurrentPledge({ candidacyId: candidacy.id });
+    const current = await findCurrentPledge({ candidacyId: candidacy.id });
     if (current.trustMark === "verified-by-email") return { status: "verified" as const };
-    const changed = savePledge({
+    const changed = await savePledge({
       candidacyId: candidacy.id,
       answers,
       statement,
@@ -195,7 +196,7 @@ export function recordPledgeByCampaign({
       recordedBy,
       now,
     });
-    recordAudit({
+    await recordAudit({
       actor: recordedBy,
       action: "pledge.record",
       subject: `candidacy:${candidacy.id} person:${personId}`,
@@ -212,7 +213,7 @@ function sameAnswers(a: Answers, b: Answers) {
 }
 
 /** Call inside a write transaction. Returns whether anything changed. */
-export function savePledge({
+export async function savePledge({
   candidacyId,
   answers,
   statement,
@@ -231,55 +232,57 @@ export function savePledge({
   recordedBy: string;
   now: Date;
 }) {
-  const campaign = requireCampaign();
-  const pointIds = new Set(campaign.points.map((p) => p.id));
-  const versionOf = new Map(campaign.points.map((p) => [p.id, p.version]));
-  const wanted: Answers = {};
-  for (const [pointId, answer] of Object.entries(answers)) {
-    if (pointIds.has(Number(pointId))) wanted[Number(pointId)] = answer;
-  }
-  const current = findCurrentPledge({ candidacyId });
-  // Answers to points the campaign has since removed stay as they were, and
-  // are none of what is compared here.
-  const currentAnswers: Answers = {};
-  for (const pointId of pointIds) {
-    const answer = current.answers[pointId];
-    if (answer) currentAnswers[pointId] = answer;
-  }
-  // An answer given again to words that have changed since is an answer to
-  // the new words: it is recorded again, against their version.
-  const answeredOlderWords = (pointId: number) =>
-    wanted[pointId] !== undefined && current.pointVersions[pointId] !== versionOf.get(pointId);
-  if (
-    current.trustMark === trustMark &&
-    sameAnswers(currentAnswers, wanted) &&
-    ![...pointIds].some(answeredOlderWords) &&
-    (current.statement ?? null) === statement &&
-    (current.evidenceUrl ?? null) === evidenceUrl
-  ) {
-    return false;
-  }
-  const at = now.toISOString();
-  for (const pointId of pointIds) {
-    const before = current.answers[pointId];
-    const after = wanted[pointId];
-    if (before === after && !answeredOlderWords(pointId)) continue;
-    const pointVersion = versionOf.get(pointId) ?? 1;
-    const where = and(eq(pledgePointAnswers.candidacyId, candidacyId), eq(pledgePointAnswers.pointId, pointId));
-    if (!after) db.delete(pledgePointAnswers).where(where).run();
-    else if (!before)
-      db.insert(pledgePointAnswers).values({ candidacyId, pointId, answer: after, pointVersion, answeredAt: at }).run();
-    else db.update(pledgePointAnswers).set({ answer: after, pointVersion, answeredAt: at }).where(where).run();
-  }
-  // Every answer now stands against its point's current words.
-  const pointVersions = Object.fromEntries(Object.keys(wanted).map((id) => [id, versionOf.get(Number(id)) ?? 1]));
+  return writeTransaction(db, async () => {
+    const campaign = requireCampaign();
+    const pointIds = new Set(campaign.points.map((p) => p.id));
+    const versionOf = new Map(campaign.points.map((p) => [p.id, p.version]));
+    const wanted: Answers = {};
+    for (const [pointId, answer] of Object.entries(answers)) {
+      if (pointIds.has(Number(pointId))) wanted[Number(pointId)] = answer;
+    }
+    const current = await findCurrentPledge({ candidacyId });
+    // Answers to points the campaign has since removed stay as they were, and
+    // are none of what is compared here.
+    const currentAnswers: Answers = {};
+    for (const pointId of pointIds) {
+      const answer = current.answers[pointId];
+      if (answer) currentAnswers[pointId] = answer;
+    }
+    // An answer given again to words that have changed since is an answer to
+    // the new words: it is recorded again, against their version.
+    const answeredOlderWords = (pointId: number) =>
+      wanted[pointId] !== undefined && current.pointVersions[pointId] !== versionOf.get(pointId);
+    if (
+      current.trustMark === trustMark &&
+      sameAnswers(currentAnswers, wanted) &&
+      ![...pointIds].some(answeredOlderWords) &&
+      (current.statement ?? null) === statement &&
+      (current.evidenceUrl ?? null) === evidenceUrl
+    ) {
+      return false;
+    }
+    const at = now.toISOString();
+    for (const pointId of pointIds) {
+      const before = current.answers[pointId];
+      const after = wanted[pointId];
+      if (before === after && !answeredOlderWords(pointId)) continue;
+      const pointVersion = versionOf.get(pointId) ?? 1;
+      const where = and(eq(pledgePointAnswers.candidacyId, candidacyId), eq(pledgePointAnswers.pointId, pointId));
+      if (!after) await db.delete(pledgePointAnswers).where(where);
+      else if (!before)
+        await db
+          .insert(pledgePointAnswers)
+          .values({ candidacyId, pointId, answer: after, pointVersion, answeredAt: at });
+      else await db.update(pledgePointAnswers).set({ answer: after, pointVersion, answeredAt: at }).where(where);
+    }
+    // Every answer now stands against its point's current words.
+    const pointVersions = Object.fromEntries(Object.keys(wanted).map((id) => [id, versionOf.get(Number(id)) ?? 1]));
 
-  db.insert(pledges)
-    .values({ candidacyId, statement, trustMark, evidenceUrl, firstAnsweredAt: at, updatedAt: at })
-    .onConflictDoUpdate({ target: pledges.candidacyId, set: { statement, trustMark, evidenceUrl, updatedAt: at } })
-    .run();
-  db.insert(pledgeHistory)
-    .values({
+    await db
+      .insert(pledges)
+      .values({ candidacyId, statement, trustMark, evidenceUrl, firstAnsweredAt: at, updatedAt: at })
+      .onConflictDoUpdate({ target: pledges.candidacyId, set: { statement, trustMark, evidenceUrl, updatedAt: at } });
+    await db.insert(pledgeHistory).values({
       candidacyId,
       answers: wanted,
       pointVersions,
@@ -289,58 +292,60 @@ export function savePledge({
       note,
       recordedBy,
       createdAt: at,
-    })
-    .run();
+    });
 
-  const candidacy = db
-    .select({
-      name: candidacies.name,
-      email: candidacies.email,
-      personId: candidacies.personId,
-      standing: sql<boolean>`${candidacies.status} = 'standing'`.mapWith(Boolean),
-      constituencyName: constituencies.name,
-    })
-    .from(candidacies)
-    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-    .where(eq(candidacies.id, candidacyId))
-    .get();
-  if (!candidacy) return true;
-  const pageUrl = publicUrl(paths.candidate(candidacy.personId));
-  const pledge = candidacyPledge({ standing: candidacy.standing, answers: wanted, points: campaign.points });
-  if (candidacy.email && trustMark === "verified-by-email") {
-    const mail = pledgeRecordedMail({
-      campaign,
-      candidateName: candidacy.name,
-      points: campaign.points.map((p) => ({ title: p.title, answerLabel: pointAnswerLabel(wanted[p.id]) })),
-      signedEveryPoint: pledge.signedEveryPoint,
-      statement,
-      candidatePageUrl: pageUrl,
-      publicUrl: env.PUBLIC_URL,
-    });
-    enqueueMail({
-      kind: "pledge-recorded",
-      toAddress: candidacy.email,
-      toName: candidacy.name,
-      ...mail,
-      candidacyId,
-      now,
-    });
-  }
-  if (pledge.signed > 0) {
-    notifySupporters({
-      candidacyId,
-      candidacy,
-      signedCount: pledge.signed,
-      signedEveryPoint: pledge.signedEveryPoint,
-      pointCount: pledge.pointCount,
-      pageUrl,
-      now,
-    });
-  }
-  return true;
+    const candidacy = (
+      await db
+        .select({
+          name: candidacies.name,
+          email: candidacies.email,
+          personId: candidacies.personId,
+          standing: sql<boolean>`${candidacies.status} = 'standing'`.mapWith(Boolean),
+          constituencyName: constituencies.name,
+        })
+        .from(candidacies)
+        .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+        .where(eq(candidacies.id, candidacyId))
+        .limit(1)
+    )[0];
+    if (!candidacy) return true;
+    const pageUrl = publicUrl(paths.candidate(candidacy.personId));
+    const pledge = candidacyPledge({ standing: candidacy.standing, answers: wanted, points: campaign.points });
+    if (candidacy.email && trustMark === "verified-by-email") {
+      const mail = pledgeRecordedMail({
+        campaign,
+        candidateName: candidacy.name,
+        points: campaign.points.map((p) => ({ title: p.title, answerLabel: pointAnswerLabel(wanted[p.id]) })),
+        signedEveryPoint: pledge.signedEveryPoint,
+        statement,
+        candidatePageUrl: pageUrl,
+        publicUrl: env.PUBLIC_URL,
+      });
+      await enqueueMail({
+        kind: "pledge-recorded",
+        toAddress: candidacy.email,
+        toName: candidacy.name,
+        ...mail,
+        candidacyId,
+        now,
+      });
+    }
+    if (pledge.signed > 0) {
+      await notifySupporters({
+        candidacyId,
+        candidacy,
+        signedCount: pledge.signed,
+        signedEveryPoint: pledge.signedEveryPoint,
+        pointCount: pledge.pointCount,
+        pageUrl,
+        now,
+      });
+    }
+    return true;
+  });
 }
 
-function notifySupporters({
+async function notifySupporters({
   candidacyId,
   candidacy,
   signedCount,
@@ -357,46 +362,47 @@ function notifySupporters({
   pageUrl: string;
   now: Date;
 }) {
-  const campaign = requireCampaign();
-  const waiting = db
-    .select({ askId: asks.id, name: asks.name, email: asks.email })
-    .from(askRecipients)
-    .innerJoin(asks, eq(asks.id, askRecipients.askId))
-    .where(
-      and(
-        eq(askRecipients.candidacyId, candidacyId),
-        isNull(askRecipients.notifiedAt),
-        eq(asks.status, "confirmed"),
-        eq(asks.wantsUpdates, true),
-      ),
-    )
-    .all();
-  for (const supporter of waiting) {
-    const link = issueSupporterLink({ askId: supporter.askId, now });
-    const mail = candidateSignedNoticeMail({
-      campaign,
-      supporterName: supporter.name,
-      candidateName: candidacy.name,
-      constituencyName: candidacy.constituencyName,
-      signedCount,
-      signedEveryPoint,
-      pointCount,
-      candidatePageUrl: pageUrl,
-      publicUrl: env.PUBLIC_URL,
-      manageUrl: link.manageUrl,
-    });
-    enqueueMail({
-      kind: "candidate-signed",
-      toAddress: supporter.email,
-      toName: supporter.name,
-      ...mail,
-      listUnsubscribe: link.listUnsubscribe,
-      askId: supporter.askId,
-      now,
-    });
-    db.update(askRecipients)
-      .set({ notifiedAt: now.toISOString() })
-      .where(and(eq(askRecipients.askId, supporter.askId), eq(askRecipients.candidacyId, candidacyId)))
-      .run();
-  }
+  return writeTransaction(db, async () => {
+    const campaign = requireCampaign();
+    const waiting = await db
+      .select({ askId: asks.id, name: asks.name, email: asks.email })
+      .from(askRecipients)
+      .innerJoin(asks, eq(asks.id, askRecipients.askId))
+      .where(
+        and(
+          eq(askRecipients.candidacyId, candidacyId),
+          isNull(askRecipients.notifiedAt),
+          eq(asks.status, "confirmed"),
+          eq(asks.wantsUpdates, true),
+        ),
+      );
+    for (const supporter of waiting) {
+      const link = await issueSupporterLink({ askId: supporter.askId, now });
+      const mail = candidateSignedNoticeMail({
+        campaign,
+        supporterName: supporter.name,
+        candidateName: candidacy.name,
+        constituencyName: candidacy.constituencyName,
+        signedCount,
+        signedEveryPoint,
+        pointCount,
+        candidatePageUrl: pageUrl,
+        publicUrl: env.PUBLIC_URL,
+        manageUrl: link.manageUrl,
+      });
+      await enqueueMail({
+        kind: "candidate-signed",
+        toAddress: supporter.email,
+        toName: supporter.name,
+        ...mail,
+        listUnsubscribe: link.listUnsubscribe,
+        askId: supporter.askId,
+        now,
+      });
+      await db
+        .update(askRecipients)
+        .set({ notifiedAt: now.toISOString() })
+        .where(and(eq(askRecipients.askId, supporter.askId), eq(askRecipients.candidacyId, candidacyId)));
+    }
+  });
 }

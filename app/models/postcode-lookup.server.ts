@@ -118,7 +118,7 @@ async function lookUpOverHttp({
       // postcodes.io answers with the 2024 boundaries under both names since
       // the election; older deployments only have the plain one.
       const code = codes?.parliamentary_constituency_2024 ?? codes?.parliamentary_constituency ?? null;
-      const constituency = code ? findConstituencyByGssCode({ gssCode: code }) : undefined;
+      const constituency = code ? await findConstituencyByGssCode({ gssCode: code }) : undefined;
       if (constituency) return { status: "found", postcode, constituency };
       return noConstituency(postcode, code || null);
     }

@@ -1,5 +1,5 @@
 import { and, desc, eq, lte, max, sql } from "drizzle-orm";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, preparedPerConnection, withWriter } from "#db/index";
 import { constituencies, importRuns, postcodeDirectory, postcodeImportClaims, postcodes } from "#db/schema";
 import { db } from "~/utils/db.server";
 
@@ -39,12 +39,11 @@ function prepareFindPostcode() {
 // it prepared). Prepared on first use rather
 // than at import, because SQLite refuses to prepare against tables that a
 // fresh database has not been migrated to create yet.
-let findPostcodeStatement: ReturnType<typeof prepareFindPostcode> | undefined;
+const findPostcodeStatement = preparedPerConnection(db, prepareFindPostcode);
 
 /** One row of the imported directory with its constituency, or undefined. `postcode` must be normalised. */
 export function findPostcode({ postcode }: { postcode: string }) {
-  findPostcodeStatement ??= prepareFindPostcode();
-  const row = findPostcodeStatement.get({ postcode });
+  const row = findPostcodeStatement().get({ postcode });
   if (!row || row.removed) return undefined;
   const { removed: _removed, ...found } = row;
   return found;
@@ -55,13 +54,15 @@ export function findPostcode({ postcode }: { postcode: string }) {
  * is worked out before it takes the write lock, so it checks this has not
  * moved in between (another import finishing first).
  */
-export function findLastPostcodeImportId() {
+export async function findLastPostcodeImportId() {
   return (
-    db
-      .select({ id: max(importRuns.id) })
-      .from(importRuns)
-      .where(eq(importRuns.kind, "onspd-postcodes"))
-      .get()?.id ?? null
+    (
+      await db
+        .select({ id: max(importRuns.id) })
+        .from(importRuns)
+        .where(eq(importRuns.kind, "onspd-postcodes"))
+        .limit(1)
+    )[0]?.id ?? null
   );
 }
 
@@ -100,7 +101,7 @@ export type PostcodeImportHolder = { pid: number; host: string; startedAt: strin
  * A claim left by an import that died (`isAbandoned` says so) is taken over.
  * Returns the claim, or who holds it.
  */
-export function claimPostcodeImport({
+export async function claimPostcodeImport({
   pid,
   host,
   now,
@@ -110,51 +111,60 @@ export function claimPostcodeImport({
   host: string;
   now: Date;
   isAbandoned: (holder: PostcodeImportHolder) => boolean;
-}): { claim: PostcodeImportClaim } | { heldBy: PostcodeImportHolder } {
-  return writeTransaction(db, () => {
-    const held = db
-      .select({
-        pid: postcodeImportClaims.pid,
-        host: postcodeImportClaims.host,
-        startedAt: postcodeImportClaims.startedAt,
-      })
-      .from(postcodeImportClaims)
-      .where(eq(postcodeImportClaims.id, 1))
-      .get();
+}): Promise<{ claim: PostcodeImportClaim } | { heldBy: PostcodeImportHolder }> {
+  return writeTransaction(db, async () => {
+    const held = (
+      await db
+        .select({
+          pid: postcodeImportClaims.pid,
+          host: postcodeImportClaims.host,
+          startedAt: postcodeImportClaims.startedAt,
+        })
+        .from(postcodeImportClaims)
+        .where(eq(postcodeImportClaims.id, 1))
+        .limit(1)
+    )[0];
     if (held && !isAbandoned(held)) return { heldBy: held };
-    if (held) db.delete(postcodeImportClaims).where(eq(postcodeImportClaims.id, 1)).run();
-    const base = readGeneration();
+    if (held) await db.delete(postcodeImportClaims).where(eq(postcodeImportClaims.id, 1));
+    const base = await readGeneration();
     // Above every generation ever written, abandoned ones included, so no
     // leftover row can pass for one of this import's.
     const highest =
-      db
-        .select({ g: max(postcodes.generation) })
-        .from(postcodes)
-        .get()?.g ?? 0;
+      (
+        await db
+          .select({ g: max(postcodes.generation) })
+          .from(postcodes)
+          .limit(1)
+      )[0]?.g ?? 0;
     const generation = Math.max(base, highest) + 1;
-    db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now.toISOString() }).run();
+    await db.insert(postcodeImportClaims).values({ id: 1, generation, pid, host, startedAt: now.toISOString() });
     return { claim: { generation, base } };
   });
 }
 
 /** Gives the claim up (the import finished or failed). */
-export function releasePostcodeImport({ generation }: { generation: number }) {
-  writeTransaction(db, () => {
-    db.delete(postcodeImportClaims)
-      .where(and(eq(postcodeImportClaims.id, 1), eq(postcodeImportClaims.generation, generation)))
-      .run();
+export async function releasePostcodeImport({ generation }: { generation: number }) {
+  await writeTransaction(db, async () => {
+    await db
+      .delete(postcodeImportClaims)
+      .where(and(eq(postcodeImportClaims.id, 1), eq(postcodeImportClaims.generation, generation)));
   });
 }
 
 /** The generation lookups read now. */
-export function findPostcodeGeneration() {
+export async function findPostcodeGeneration() {
   return readGeneration();
 }
 
-function readGeneration() {
+async function readGeneration() {
   return (
-    db.select({ g: postcodeDirectory.generation }).from(postcodeDirectory).where(eq(postcodeDirectory.id, 1)).get()
-      ?.g ?? 0
+    (
+      await db
+        .select({ g: postcodeDirectory.generation })
+        .from(postcodeDirectory)
+        .where(eq(postcodeDirectory.id, 1))
+        .limit(1)
+    )[0]?.g ?? 0
   );
 }
 
@@ -163,7 +173,7 @@ function readGeneration() {
  * the current generation, in one short write transaction; returns how many.
  * Call while holding the claim, until it returns 0.
  */
-export function deleteUnpublishedPostcodes({ limit }: { limit: number }) {
+export async function deleteUnpublishedPostcodes({ limit }: { limit: number }) {
   return writeTransaction(
     db,
     () =>
@@ -203,12 +213,17 @@ export type PostcodeDifferences = {
  * Raw SQL through the driver rather than drizzle: the tables are not part of
  * the schema, and the bulk statements are the point of the exercise.
  */
-export function openPostcodeStaging() {
+export async function openPostcodeStaging() {
   // The tables have fixed names on the one connection: two imports at once in
   // one process would overwrite each other's rows.
   if (stagingOpen) throw new Error("a postcode import is already running in this process");
-  const sqlite = db.$client;
-  sqlite.exec(`
+  stagingOpen = true;
+  // On the writing connection, the one that writes the difference into the
+  // directory; every use takes its turn there (withWriter), so staged rows are
+  // never caught up in another request's transaction.
+  const sqlite = await withWriter(db, (client) => client);
+  await withWriter(db, () =>
+    sqlite.exec(`
     DROP TABLE IF EXISTS temp.postcodes_incoming;
     CREATE TEMP TABLE postcodes_incoming (
       postcode TEXT PRIMARY KEY,
@@ -216,13 +231,13 @@ export function openPostcodeStaging() {
       terminated_on TEXT,
       line INTEGER NOT NULL
     );
-  `);
+  `),
+  );
   const insert = sqlite.prepare(
     `INSERT INTO temp.postcodes_incoming (postcode, constituency_code, terminated_on, line)
      VALUES (@postcode, @constituencyCode, @terminatedOn, @line)
      ON CONFLICT (postcode) DO NOTHING`,
   );
-  stagingOpen = true;
   const firstLine = sqlite.prepare("SELECT line FROM temp.postcodes_incoming WHERE postcode = ?").pluck();
   // The temp table is written in its own transaction a batch: nothing in the
   // main database is locked while the file is still being read. Inside an
@@ -241,7 +256,7 @@ export function openPostcodeStaging() {
   return {
     /** Stages a batch; returns the rows whose postcode was already staged. */
     stage(rows: StagedPostcode[]) {
-      return stageBatch(rows);
+      return withWriter(db, () => stageBatch(rows));
     },
 
     /**
@@ -250,7 +265,11 @@ export function openPostcodeStaging() {
      * database, so no one waits for it although it reads 2.7 million rows
      * twice. Counted in SQL: a per-row diff in JS costs more than the import.
      */
-    diff({ base }: { base: number }): PostcodeDifferences {
+    diff({ base }: { base: number }): Promise<PostcodeDifferences> {
+      return withWriter(db, () => this.diffNow({ base }));
+    },
+
+    diffNow({ base }: { base: number }): PostcodeDifferences {
       // The row a lookup at `base` would read for postcode `x`.
       const visible = (x: string) =>
         `p.postcode = ${x} AND p.generation = (SELECT max(q.generation) FROM main.postcodes q WHERE q.postcode = ${x} AND q.generation <= @base)`;
@@ -300,7 +319,7 @@ export function openPostcodeStaging() {
      * `publishPostcodeGeneration`. Returns how many it wrote: 0 when done.
      * Re-importing an unchanged directory writes nothing.
      */
-    writeBatch({ generation, from, limit }: { generation: number; from: number; limit: number }) {
+    async writeBatch({ generation, from, limit }: { generation: number; from: number; limit: number }) {
       // The CREATE TABLE … AS tables number their rows 1, 2, 3… in order.
       const to = from + limit;
       return writeTransaction(db, () => {
@@ -328,18 +347,20 @@ export function openPostcodeStaging() {
       });
     },
 
-    close() {
+    async close() {
       stagingOpen = false;
-      sqlite.exec(`
-        DROP TABLE IF EXISTS temp.postcodes_incoming;
-        DROP TABLE IF EXISTS temp.postcodes_changed;
-        DROP TABLE IF EXISTS temp.postcodes_removed;
-      `);
+      await withWriter(db, () =>
+        sqlite.exec(`
+          DROP TABLE IF EXISTS temp.postcodes_incoming;
+          DROP TABLE IF EXISTS temp.postcodes_changed;
+          DROP TABLE IF EXISTS temp.postcodes_removed;
+        `),
+      );
     },
   };
 }
 
-export type PostcodeStaging = ReturnType<typeof openPostcodeStaging>;
+export type PostcodeStaging = Awaited<ReturnType<typeof openPostcodeStaging>>;
 
 /**
  * The one short step that makes `generation` the directory lookups read,
@@ -347,7 +368,7 @@ export type PostcodeStaging = ReturnType<typeof openPostcodeStaging>;
  * (returns false, writing nothing) unless this import still holds the claim
  * and the directory is still the generation it was compared with.
  */
-export function publishPostcodeGeneration({
+export async function publishPostcodeGeneration({
   generation,
   base,
   now,
@@ -356,21 +377,23 @@ export function publishPostcodeGeneration({
   generation: number;
   base: number;
   now: Date;
-  alsoWrite: () => boolean;
+  alsoWrite: () => Promise<boolean>;
 }) {
-  return writeTransaction(db, () => {
-    const claim = db
-      .select({ generation: postcodeImportClaims.generation })
-      .from(postcodeImportClaims)
-      .where(eq(postcodeImportClaims.id, 1))
-      .get();
-    if (claim?.generation !== generation || readGeneration() !== base) return false;
-    if (!alsoWrite()) return false;
+  return writeTransaction(db, async () => {
+    const claim = (
+      await db
+        .select({ generation: postcodeImportClaims.generation })
+        .from(postcodeImportClaims)
+        .where(eq(postcodeImportClaims.id, 1))
+        .limit(1)
+    )[0];
+    if (claim?.generation !== generation || (await readGeneration()) !== base) return false;
+    if (!(await alsoWrite())) return false;
     const at = now.toISOString();
-    db.insert(postcodeDirectory)
+    await db
+      .insert(postcodeDirectory)
       .values({ id: 1, generation, updatedAt: at })
-      .onConflictDoUpdate({ target: postcodeDirectory.id, set: { generation, updatedAt: at } })
-      .run();
+      .onConflictDoUpdate({ target: postcodeDirectory.id, set: { generation, updatedAt: at } });
     return true;
   });
 }
@@ -382,24 +405,24 @@ export function publishPostcodeGeneration({
  * Covers whatever an earlier clean-up that was stopped left behind too.
  */
 export function findSupersededPostcodes() {
-  const sqlite = db.$client;
-  sqlite.exec("DROP TABLE IF EXISTS temp.postcodes_superseded");
-  sqlite.exec(
-    `CREATE TEMP TABLE postcodes_superseded AS
-       SELECT postcode FROM main.postcodes WHERE generation <= ${generationSql}
-       GROUP BY postcode HAVING count(*) > 1 OR max(removed)
-       ORDER BY postcode`,
-  );
-  return sqlite.prepare("SELECT count(*) FROM temp.postcodes_superseded").pluck().get() as number;
+  return withWriter(db, (sqlite) => {
+    sqlite.exec("DROP TABLE IF EXISTS temp.postcodes_superseded");
+    sqlite.exec(
+      `CREATE TEMP TABLE postcodes_superseded AS
+         SELECT postcode FROM main.postcodes WHERE generation <= ${generationSql}
+         GROUP BY postcode HAVING count(*) > 1 OR max(removed)
+         ORDER BY postcode`,
+    );
+    return sqlite.prepare("SELECT count(*) FROM temp.postcodes_superseded").pluck().get() as number;
+  });
 }
 
 /** Deletes the unreadable rows of the found postcodes numbered (from, from + limit], in one short write transaction. */
-export function deleteSupersededPostcodes({ from, limit }: { from: number; limit: number }) {
-  const sqlite = db.$client;
+export async function deleteSupersededPostcodes({ from, limit }: { from: number; limit: number }) {
   return writeTransaction(
     db,
     () =>
-      sqlite
+      db.$client
         .prepare(
           `DELETE FROM main.postcodes
            WHERE postcode IN (SELECT postcode FROM temp.postcodes_superseded WHERE rowid > @from AND rowid <= @to)
@@ -412,6 +435,6 @@ export function deleteSupersededPostcodes({ from, limit }: { from: number; limit
   );
 }
 
-export function dropSupersededPostcodes() {
-  db.$client.exec("DROP TABLE IF EXISTS temp.postcodes_superseded");
+export async function dropSupersededPostcodes() {
+  await withWriter(db, (sqlite) => sqlite.exec("DROP TABLE IF EXISTS temp.postcodes_superseded"));
 }

@@ -62,7 +62,7 @@ export function findPrivacyNotice() {
  * controller's published ones, not a supporter's, but the audit still names
  * only which of them changed; the periods are recorded from and to.
  */
-export function savePrivacySettings({
+export async function savePrivacySettings({
   contacts,
   retention,
   actor,
@@ -73,7 +73,7 @@ export function savePrivacySettings({
   actor: string;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
     const campaign = requireCampaign();
     const before = { contacts: privacyContactsOf(campaign), retention: retentionOf(campaign) };
     const changedContacts = (Object.keys(contacts) as (keyof PrivacyContacts)[]).filter(
@@ -83,9 +83,9 @@ export function savePrivacySettings({
       (key) => retention[key] !== before.retention[key],
     );
     if (changedContacts.length === 0 && changedPeriods.length === 0) return { outcome: "unchanged" as const };
-    db.update(campaigns).set({ privacy: contacts, retention, updatedAt: now.toISOString() }).run();
-    const version = recordSettingsVersion({ savedBy: actor, now });
-    recordAudit({
+    await db.update(campaigns).set({ privacy: contacts, retention, updatedAt: now.toISOString() });
+    const version = await recordSettingsVersion({ savedBy: actor, now });
+    await recordAudit({
       actor,
       action: "settings.privacy",
       subject: "campaign",

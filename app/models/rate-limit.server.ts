@@ -1,3 +1,4 @@
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import { eq, lt, sql } from "drizzle-orm";
 import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
@@ -27,8 +28,8 @@ export const rateLimitPolicy = {
 } as const;
 
 /** The key counting mails to one supporter address (its hash, never the address); erasure deletes it. */
-export function askEmailKey(email: string) {
-  return `ask-email:${emailKeyHash(email)}`;
+export async function askEmailKey(email: string) {
+  return `ask-email:${await emailKeyHash(email)}`;
 }
 
 function prepareRateLimitQueries() {
@@ -54,14 +55,14 @@ function prepareRateLimitQueries() {
 }
 // Three hits on every submitted ask: prepared once, on first use (otherwise
 // drizzle builds a query's SQL, and SQLite compiles it, on every call).
-let rateLimitQueries: ReturnType<typeof prepareRateLimitQueries> | undefined;
+const rateLimitQueries = preparedPerConnection(db, prepareRateLimitQueries);
 
 /**
  * Counts one hit against a fixed window and says whether it is within the
  * limit, and in how many seconds the window reopens. Call inside a write
  * transaction so the read and the increment are one.
  */
-export function hitRateLimit({
+export async function hitRateLimit({
   key,
   limit,
   windowMs,
@@ -72,29 +73,34 @@ export function hitRateLimit({
   windowMs: number;
   now: Date;
 }) {
-  rateLimitQueries ??= prepareRateLimitQueries();
-  const row = rateLimitQueries.find.get({ key });
-  const fresh = !row || now.getTime() - Date.parse(row.windowStart) >= windowMs;
-  const count = fresh ? 1 : row.count + 1;
-  const windowStart = fresh ? now.toISOString() : row.windowStart;
-  rateLimitQueries.save.run({ key, windowStart, count });
-  const reopensInMs = Date.parse(windowStart) + windowMs - now.getTime();
-  // Rounded up, and never 0: "retry now" would be a lie while the window is shut.
-  return { within: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(reopensInMs / 1000)) };
+  return writeTransaction(db, () => {
+    const row = rateLimitQueries().find.get({ key });
+    const fresh = !row || now.getTime() - Date.parse(row.windowStart) >= windowMs;
+    const count = fresh ? 1 : row.count + 1;
+    const windowStart = fresh ? now.toISOString() : row.windowStart;
+    rateLimitQueries().save.run({ key, windowStart, count });
+    const reopensInMs = Date.parse(windowStart) + windowMs - now.getTime();
+    // Rounded up, and never 0: "retry now" would be a lie while the window is shut.
+    return { within: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(reopensInMs / 1000)) };
+  });
 }
 
 /**
  * Counts one hit against each limit and, if any is over, throws RateLimited
  * with the latest reopening among them: the client must wait for all of them.
  */
-export function enforceRateLimits({
+export async function enforceRateLimits({
   hits,
   now,
 }: {
   hits: { key: string; limit: number; windowMs: number }[];
   now: Date;
 }) {
-  const over = hits.map((hit) => hitRateLimit({ ...hit, now })).filter((result) => !result.within);
+  const over = [];
+  for (const hit of hits) {
+    const result = await hitRateLimit({ ...hit, now });
+    if (!result.within) over.push(result);
+  }
   if (over.length > 0) throw new RateLimited(Math.max(...over.map((result) => result.retryAfterSeconds)));
 }
 
@@ -103,6 +109,8 @@ export function enforceRateLimits({
  * addresses and emails, so they go once no window could still be open: the
  * caller passes a time at least the longest window ago.
  */
-export function deleteOldRateLimits({ before }: { before: Date }) {
-  return db.delete(rateLimits).where(lt(rateLimits.windowStart, before.toISOString())).run().changes;
+export async function deleteOldRateLimits({ before }: { before: Date }) {
+  return writeTransaction(db, async () => {
+    return (await db.delete(rateLimits).where(lt(rateLimits.windowStart, before.toISOString()))).changes;
+  });
 }

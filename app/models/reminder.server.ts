@@ -15,11 +15,11 @@ import { REMINDER_AFTER_MS } from "~/utils/lifetimes";
 import { generateToken } from "~/utils/tokens.server";
 
 /** One reminder, with a fresh link, for asks left unconfirmed for a day. */
-export function sendDueReminders({ now }: { now: Date }) {
+export async function sendDueReminders({ now }: { now: Date }) {
   const campaign = findCampaign();
   if (!campaign) return 0;
-  return writeTransaction(db, () => {
-    const due = db
+  return writeTransaction(db, async () => {
+    const due = await db
       .select({
         id: asks.id,
         name: asks.name,
@@ -36,20 +36,20 @@ export function sendDueReminders({ now }: { now: Date }) {
           lte(asks.createdAt, new Date(now.getTime() - REMINDER_AFTER_MS).toISOString()),
           gt(asks.tokenExpiresAt, now.toISOString()),
         ),
-      )
-      .all();
+      );
     for (const ask of due) {
-      if (!hitRateLimit({ key: askEmailKey(ask.email), ...rateLimitPolicy.askEmailMails, now }).within) continue;
+      if (!(await hitRateLimit({ key: await askEmailKey(ask.email), ...rateLimitPolicy.askEmailMails, now })).within)
+        continue;
       const { token, hash } = generateToken();
-      db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id)).run();
-      const candidateNames = db
-        .select({ name: candidacies.name })
-        .from(askRecipients)
-        .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
-        .where(eq(askRecipients.askId, ask.id))
-        .all()
-        .map((c) => c.name);
-      const link = issueSupporterLink({ askId: ask.id, now });
+      await db.update(asks).set({ tokenHash: hash, reminderSentAt: now.toISOString() }).where(eq(asks.id, ask.id));
+      const candidateNames = (
+        await db
+          .select({ name: candidacies.name })
+          .from(askRecipients)
+          .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+          .where(eq(askRecipients.askId, ask.id))
+      ).map((c) => c.name);
+      const link = await issueSupporterLink({ askId: ask.id, now });
       const mail = confirmAskMail({
         campaign,
         supporterName: ask.name,
@@ -61,7 +61,7 @@ export function sendDueReminders({ now }: { now: Date }) {
         manageUrl: link.manageUrl,
         reminder: true,
       });
-      enqueueMail({
+      await enqueueMail({
         kind: "ask-reminder",
         toAddress: ask.email,
         toName: ask.name,

@@ -64,28 +64,38 @@ const VOLUME_WINDOW_MS = HOUR;
  * network in the hour up to this one (this one included), whatever became
  * of them, so a burst is caught however its confirmations are spread out.
  */
-export function holdReasonsFor({ ask, rules }: { ask: AskForReview; rules: ReviewRules }): HoldReason[] {
+export async function holdReasonsFor({ ask, rules }: { ask: AskForReview; rules: ReviewRules }): Promise<HoldReason[]> {
   const reasons: HoldReason[] = [];
   const hourBefore = new Date(Date.parse(ask.createdAt) - VOLUME_WINDOW_MS).toISOString();
-  const madeFrom = (column: typeof asks.clientAddressHash | typeof asks.clientNetworkHash, key: string) =>
-    db
-      .select({ n: count() })
-      .from(asks)
-      .where(and(eq(column, key), gte(asks.createdAt, hourBefore), lte(asks.createdAt, ask.createdAt)))
-      .get()?.n ?? 0;
-  if (ask.clientAddressHash && madeFrom(asks.clientAddressHash, ask.clientAddressHash) > rules.maxAsksPerAddressPerHour)
+  const madeFrom = async (column: typeof asks.clientAddressHash | typeof asks.clientNetworkHash, key: string) =>
+    (
+      await db
+        .select({ n: count() })
+        .from(asks)
+        .where(and(eq(column, key), gte(asks.createdAt, hourBefore), lte(asks.createdAt, ask.createdAt)))
+        .limit(1)
+    )[0]?.n ?? 0;
+  if (
+    ask.clientAddressHash &&
+    (await madeFrom(asks.clientAddressHash, ask.clientAddressHash)) > rules.maxAsksPerAddressPerHour
+  )
     reasons.push("address-volume");
-  if (ask.clientNetworkHash && madeFrom(asks.clientNetworkHash, ask.clientNetworkHash) > rules.maxAsksPerNetworkPerHour)
+  if (
+    ask.clientNetworkHash &&
+    (await madeFrom(asks.clientNetworkHash, ask.clientNetworkHash)) > rules.maxAsksPerNetworkPerHour
+  )
     reasons.push("network-volume");
   const domain = ask.email.split("@").at(-1) ?? "";
   if (rules.holdDisposableDomains && isDisposableEmailDomain(domain)) reasons.push("disposable-domain");
   if (ask.messageFingerprint) {
     const same =
-      db.select({ n: count() }).from(asks).where(eq(asks.messageFingerprint, ask.messageFingerprint)).get()?.n ?? 0;
+      (
+        await db.select({ n: count() }).from(asks).where(eq(asks.messageFingerprint, ask.messageFingerprint)).limit(1)
+      )[0]?.n ?? 0;
     if (same > rules.maxAsksWithSameMessage) reasons.push("repeated-message");
   }
   if (rules.holdLinks && ask.personalMessage && containsLink(ask.personalMessage)) reasons.push("link-in-message");
-  for (const kind of blockListMatches(ask)) reasons.push(`blocked-${kind}`);
+  for (const kind of await blockListMatches(ask)) reasons.push(`blocked-${kind}`);
   return reasons;
 }
 
@@ -108,23 +118,24 @@ function selectHeldAsks() {
 }
 
 /** Held asks, oldest first. */
-export function listHeldAsks() {
-  return selectHeldAsks().where(eq(asks.status, "held")).orderBy(asc(asks.heldAt), asc(asks.id)).all();
+export async function listHeldAsks() {
+  return await selectHeldAsks().where(eq(asks.status, "held")).orderBy(asc(asks.heldAt), asc(asks.id));
 }
 
 /** One held ask with the candidates its mails are for; null once it is decided. */
-export function findHeldAsk({ id }: { id: number }) {
-  const ask = selectHeldAsks()
-    .where(and(eq(asks.id, id), eq(asks.status, "held")))
-    .get();
+export async function findHeldAsk({ id }: { id: number }) {
+  const ask = (
+    await selectHeldAsks()
+      .where(and(eq(asks.id, id), eq(asks.status, "held")))
+      .limit(1)
+  )[0];
   if (!ask) return null;
-  const candidates = db
+  const candidates = await db
     .select({ name: candidacies.name, delivery: askRecipients.delivery })
     .from(askRecipients)
     .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
     .where(eq(askRecipients.askId, id))
-    .orderBy(asc(candidacies.name))
-    .all();
+    .orderBy(asc(candidacies.name));
   return { ...ask, candidates };
 }
 
@@ -134,22 +145,24 @@ type Reviewer = { id: number; email: string };
 const noBlockListHashes = { clientAddressBlockHash: null, clientNetworkBlockHash: null };
 
 /** Sends a held ask: its mails are queued as if it had never been held. */
-export function releaseAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
-  return writeTransaction(db, () => {
+export async function releaseAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
+  return writeTransaction(db, async () => {
     const at = now.toISOString();
-    const ask = db
-      .update(asks)
-      .set({ status: "confirmed", reviewedAt: at, reviewedBy: reviewer.id, ...noBlockListHashes })
-      .where(and(eq(asks.id, askId), eq(asks.status, "held")))
-      .returning({ holdReasons: asks.holdReasons })
-      .get();
+    const ask = (
+      await db
+        .update(asks)
+        .set({ status: "confirmed", reviewedAt: at, reviewedBy: reviewer.id, ...noBlockListHashes })
+        .where(and(eq(asks.id, askId), eq(asks.status, "held")))
+        .returning({ holdReasons: asks.holdReasons })
+    )[0]!;
     if (!ask) return { outcome: "not-held" as const };
-    const mails = db
-      .update(outbox)
-      .set({ status: "queued", nextAttemptAt: at })
-      .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
-      .run().changes;
-    recordAudit({
+    const mails = (
+      await db
+        .update(outbox)
+        .set({ status: "queued", nextAttemptAt: at })
+        .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
+    ).changes;
+    await recordAudit({
       actor: reviewer.email,
       action: "review.release",
       subject: `ask:${askId}`,
@@ -164,34 +177,38 @@ export function releaseAsk({ askId, reviewer, now }: { askId: number; reviewer: 
  * Does not send a held ask: its mails are cancelled, it never counts or shows
  * publicly, and the supporter gets a short, neutral note.
  */
-export function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
+export async function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
   const campaign = requireCampaign();
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
     const at = now.toISOString();
-    const ask = db
-      .update(asks)
-      .set({ status: "rejected", reviewedAt: at, reviewedBy: reviewer.id, ...noBlockListHashes })
-      .where(and(eq(asks.id, askId), eq(asks.status, "held")))
-      .returning({
-        name: asks.name,
-        email: asks.email,
-        holdReasons: asks.holdReasons,
-        constituencyCode: asks.constituencyCode,
-      })
-      .get();
+    const ask = (
+      await db
+        .update(asks)
+        .set({ status: "rejected", reviewedAt: at, reviewedBy: reviewer.id, ...noBlockListHashes })
+        .where(and(eq(asks.id, askId), eq(asks.status, "held")))
+        .returning({
+          name: asks.name,
+          email: asks.email,
+          holdReasons: asks.holdReasons,
+          constituencyCode: asks.constituencyCode,
+        })
+    )[0]!;
     if (!ask) return { outcome: "not-held" as const };
-    const cancelled = db
-      .update(outbox)
-      .set({ status: "cancelled" })
-      .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
-      .run().changes;
-    const constituency = db
-      .select({ name: constituencies.name })
-      .from(constituencies)
-      .where(eq(constituencies.gssCode, ask.constituencyCode))
-      .get();
-    const link = issueSupporterLink({ askId, now });
-    enqueueMail({
+    const cancelled = (
+      await db
+        .update(outbox)
+        .set({ status: "cancelled" })
+        .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
+    ).changes;
+    const constituency = (
+      await db
+        .select({ name: constituencies.name })
+        .from(constituencies)
+        .where(eq(constituencies.gssCode, ask.constituencyCode))
+        .limit(1)
+    )[0];
+    const link = await issueSupporterLink({ askId, now });
+    await enqueueMail({
       kind: "ask-not-sent",
       toAddress: ask.email,
       toName: ask.name,
@@ -207,7 +224,7 @@ export function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: R
       askId,
       now,
     });
-    recordAudit({
+    await recordAudit({
       actor: reviewer.email,
       action: "review.reject",
       subject: `ask:${askId}`,
@@ -219,8 +236,8 @@ export function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: R
 }
 
 /** The public supporters list as organisers moderate it: newest first, hidden ones included. */
-export function listPublicListEntries({ limit = 100 }: { limit?: number } = {}) {
-  return db
+export async function listPublicListEntries({ limit = 100 }: { limit?: number } = {}) {
+  return await db
     .select({
       id: asks.id,
       name: asks.name,
@@ -232,12 +249,11 @@ export function listPublicListEntries({ limit = 100 }: { limit?: number } = {}) 
     .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
     .where(and(eq(asks.status, "confirmed"), eq(asks.showOnPublicList, true)))
     .orderBy(sql`${asks.confirmedAt} desc`)
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** Takes an entry off the public supporters list, or puts it back. */
-export function setHiddenFromPublicList({
+export async function setHiddenFromPublicList({
   askId,
   hidden,
   actor,
@@ -248,14 +264,15 @@ export function setHiddenFromPublicList({
   actor: string;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const changed = db
-      .update(asks)
-      .set({ hiddenFromPublicList: hidden })
-      .where(and(eq(asks.id, askId), ne(asks.hiddenFromPublicList, hidden)))
-      .run().changes;
+  return writeTransaction(db, async () => {
+    const changed = (
+      await db
+        .update(asks)
+        .set({ hiddenFromPublicList: hidden })
+        .where(and(eq(asks.id, askId), ne(asks.hiddenFromPublicList, hidden)))
+    ).changes;
     if (changed === 0) return { outcome: "unchanged" as const };
-    recordAudit({
+    await recordAudit({
       actor,
       action: hidden ? "supporters.hide" : "supporters.show",
       subject: `ask:${askId}`,
@@ -270,14 +287,14 @@ export function setHiddenFromPublicList({
  * Changes the review queue's thresholds, from the console; audited with what
  * they were and what they became. Rules left out keep their values.
  */
-export function saveReviewRules({ rules, actor, now }: { rules: ReviewRules; actor: string; now: Date }) {
-  return writeTransaction(db, () => {
+export async function saveReviewRules({ rules, actor, now }: { rules: ReviewRules; actor: string; now: Date }) {
+  return writeTransaction(db, async () => {
     const before = reviewRulesOf(requireCampaign());
     const changed = (Object.keys(rules) as (keyof ReviewRules)[]).filter((key) => rules[key] !== before[key]);
     if (changed.length === 0) return { outcome: "unchanged" as const };
-    db.update(campaigns).set({ reviewRules: rules, updatedAt: now.toISOString() }).run();
-    recordSettingsVersion({ savedBy: actor, now });
-    recordAudit({
+    await db.update(campaigns).set({ reviewRules: rules, updatedAt: now.toISOString() });
+    await recordSettingsVersion({ savedBy: actor, now });
+    await recordAudit({
       actor,
       action: "settings.review-rules",
       subject: "campaign",
@@ -296,39 +313,40 @@ export function saveReviewRules({ rules, actor, now }: { rules: ReviewRules; act
  * address or network in that hour are kept), and a held ask (staff may block
  * its address). Returns how many asks were cleared.
  */
-export function clearOldClientHashes({ now, hours }: { now: Date; hours: number }) {
+export async function clearOldClientHashes({ now, hours }: { now: Date; hours: number }) {
   const waiting = alias(asks, "waiting");
   const before = new Date(now.getTime() - hours * HOUR).toISOString();
   const windowAfter = `+${VOLUME_WINDOW_MS / 1000} seconds`;
   return writeTransaction(
     db,
-    () =>
-      db
-        .update(asks)
-        .set({ clientAddressHash: null, clientNetworkHash: null })
-        .where(
-          and(
-            lt(asks.createdAt, before),
-            or(isNotNull(asks.clientAddressHash), isNotNull(asks.clientNetworkHash)),
-            notInArray(asks.status, ["pending", "held"]),
-            notExists(
-              db
-                .select({ one: sql`1` })
-                .from(waiting)
-                .where(
-                  and(
-                    eq(waiting.status, "pending"),
-                    gte(waiting.createdAt, asks.createdAt),
-                    lte(waiting.createdAt, sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${asks.createdAt}, ${windowAfter})`),
-                    or(
-                      eq(waiting.clientAddressHash, asks.clientAddressHash),
-                      eq(waiting.clientNetworkHash, asks.clientNetworkHash),
+    async () =>
+      (
+        await db
+          .update(asks)
+          .set({ clientAddressHash: null, clientNetworkHash: null })
+          .where(
+            and(
+              lt(asks.createdAt, before),
+              or(isNotNull(asks.clientAddressHash), isNotNull(asks.clientNetworkHash)),
+              notInArray(asks.status, ["pending", "held"]),
+              notExists(
+                db
+                  .select({ one: sql`1` })
+                  .from(waiting)
+                  .where(
+                    and(
+                      eq(waiting.status, "pending"),
+                      gte(waiting.createdAt, asks.createdAt),
+                      lte(waiting.createdAt, sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${asks.createdAt}, ${windowAfter})`),
+                      or(
+                        eq(waiting.clientAddressHash, asks.clientAddressHash),
+                        eq(waiting.clientNetworkHash, asks.clientNetworkHash),
+                      ),
                     ),
                   ),
-                ),
+              ),
             ),
-          ),
-        )
-        .run().changes,
+          )
+      ).changes,
   );
 }

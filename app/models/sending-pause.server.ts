@@ -11,18 +11,20 @@ import { db } from "~/utils/db.server";
 const pauseRow = 1;
 
 /** When sending was paused, by whom and why; null while mail is being sent. */
-export function findSendingPause() {
+export async function findSendingPause() {
   return (
-    db
-      .select({
-        pausedAt: sendingPause.pausedAt,
-        reason: sendingPause.reason,
-        pausedByEmail: staffAccounts.email,
-      })
-      .from(sendingPause)
-      .leftJoin(staffAccounts, eq(staffAccounts.id, sendingPause.pausedBy))
-      .where(eq(sendingPause.id, pauseRow))
-      .get() ?? null
+    (
+      await db
+        .select({
+          pausedAt: sendingPause.pausedAt,
+          reason: sendingPause.reason,
+          pausedByEmail: staffAccounts.email,
+        })
+        .from(sendingPause)
+        .leftJoin(staffAccounts, eq(staffAccounts.id, sendingPause.pausedBy))
+        .where(eq(sendingPause.id, pauseRow))
+        .limit(1)
+    )[0] ?? null
   );
 }
 
@@ -32,7 +34,7 @@ export function findSendingPause() {
  * `accountId` their staff account if they used the console. Pausing while
  * paused changes nothing and is not logged again.
  */
-export function pauseSending({
+export async function pauseSending({
   actor,
   accountId = null,
   reason,
@@ -43,25 +45,32 @@ export function pauseSending({
   reason: string | null;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const inserted = db
-      .insert(sendingPause)
-      .values({ id: pauseRow, pausedAt: now.toISOString(), pausedBy: accountId, reason })
-      .onConflictDoNothing()
-      .run().changes;
+  return writeTransaction(db, async () => {
+    const inserted = (
+      await db
+        .insert(sendingPause)
+        .values({ id: pauseRow, pausedAt: now.toISOString(), pausedBy: accountId, reason })
+        .onConflictDoNothing()
+    ).changes;
     if (inserted === 0) return { outcome: "already-paused" as const };
-    recordAudit({ actor, action: "sending.pause", subject: "sending", details: { reason }, now });
+    await recordAudit({ actor, action: "sending.pause", subject: "sending", details: { reason }, now });
     return { outcome: "paused" as const };
   });
 }
 
 /** Resumes sending; the queued mail goes out on the worker's next tick. */
-export function resumeSending({ actor, now }: { actor: string; now: Date }) {
-  return writeTransaction(db, () => {
-    const pause = findSendingPause();
+export async function resumeSending({ actor, now }: { actor: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    const pause = await findSendingPause();
     if (!pause) return { outcome: "not-paused" as const };
-    db.delete(sendingPause).where(eq(sendingPause.id, pauseRow)).run();
-    recordAudit({ actor, action: "sending.resume", subject: "sending", details: { pausedAt: pause.pausedAt }, now });
+    await db.delete(sendingPause).where(eq(sendingPause.id, pauseRow));
+    await recordAudit({
+      actor,
+      action: "sending.resume",
+      subject: "sending",
+      details: { pausedAt: pause.pausedAt },
+      now,
+    });
     return { outcome: "resumed" as const };
   });
 }

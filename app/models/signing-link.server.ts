@@ -2,7 +2,7 @@
 // sign from their published address. Only a link's hash is stored.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { candidacies, constituencies, signingTokens } from "#db/schema";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import { requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
 import { findCandidacySummary } from "~/models/candidacy.server";
@@ -39,27 +39,28 @@ function prepareSigningLink() {
   };
 }
 // Each confirmed ask issues one per candidate it mails: prepared once, on first use.
-let signingLinkStatements: ReturnType<typeof prepareSigningLink> | undefined;
+const signingLinkStatements = preparedPerConnection(db, prepareSigningLink);
 
 /**
  * A new signing link for a standing candidate with a published email, for a
  * mail the caller is writing in the same transaction. Null when there is
  * nowhere to send it.
  */
-export function issueSigningLink({ candidacyId, now }: { candidacyId: number; now: Date }) {
-  signingLinkStatements ??= prepareSigningLink();
-  const candidacy = signingLinkStatements.candidacy.get({ id: candidacyId });
-  if (!candidacy?.email || candidacy.status !== "standing") return null;
-  const { token, hash } = generateToken();
-  const expiresAt = new Date(now.getTime() + SIGNING_LINK_LIFETIME_MS).toISOString();
-  signingLinkStatements.insert.run({
-    candidacyId,
-    hash,
-    sentTo: candidacy.email,
-    expiresAt,
-    createdAt: now.toISOString(),
+export async function issueSigningLink({ candidacyId, now }: { candidacyId: number; now: Date }) {
+  return writeTransaction(db, () => {
+    const candidacy = signingLinkStatements().candidacy.get({ id: candidacyId });
+    if (!candidacy?.email || candidacy.status !== "standing") return null;
+    const { token, hash } = generateToken();
+    const expiresAt = new Date(now.getTime() + SIGNING_LINK_LIFETIME_MS).toISOString();
+    signingLinkStatements().insert.run({
+      candidacyId,
+      hash,
+      sentTo: candidacy.email,
+      expiresAt,
+      createdAt: now.toISOString(),
+    });
+    return { url: publicUrl(paths.signPledge(token)), expiresAt };
   });
-  return { url: publicUrl(paths.signPledge(token)), expiresAt };
 }
 
 /**
@@ -69,7 +70,7 @@ export function issueSigningLink({ candidacyId, now }: { candidacyId: number; no
  * Throws RateLimited when the client or the candidate is over its limit; both
  * are counted before looking at the address, so a 429 says nothing about it.
  */
-export function requestSigningLink({
+export async function requestSigningLink({
   candidacyId,
   clientIp,
   now,
@@ -78,22 +79,25 @@ export function requestSigningLink({
   clientIp: string;
   now: Date;
 }) {
-  writeTransaction(db, () => {
-    const candidacy = findLinkRecipient({ candidacyId });
-    enforceRateLimits({
+  await writeTransaction(db, async () => {
+    const candidacy = await findLinkRecipient({ candidacyId });
+    await enforceRateLimits({
       hits: [
-        { key: `signing-link-ip:${clientHash({ value: clientIp, now })}`, ...rateLimitPolicy.signingLinkPerClient },
+        {
+          key: `signing-link-ip:${await clientHash({ value: clientIp, now })}`,
+          ...rateLimitPolicy.signingLinkPerClient,
+        },
       ],
       now,
     });
     // Withdrawn candidates cannot sign, so there is nothing to send (or count).
     if (!candidacy || candidacy.status !== "standing") return;
-    enforceRateLimits({
+    await enforceRateLimits({
       hits: [{ key: `signing-link:${candidacyId}`, ...rateLimitPolicy.signingLinkPerCandidate }],
       now,
     });
     if (!candidacy.email) return;
-    mailSigningLink({ candidacyId, candidacy: { ...candidacy, email: candidacy.email }, now });
+    await mailSigningLink({ candidacyId, candidacy: { ...candidacy, email: candidacy.email }, now });
   });
 }
 
@@ -103,7 +107,7 @@ export function requestSigningLink({
  * against the same per-candidate hourly limit, which protects the candidate's
  * inbox whoever presses; staff are told, not shown a 429.
  */
-export function sendSigningLinkByStaff({
+export async function sendSigningLinkByStaff({
   candidacyId,
   actor,
   now,
@@ -111,17 +115,21 @@ export function sendSigningLinkByStaff({
   candidacyId: number;
   actor: string;
   now: Date;
-}): { status: "sent"; outboxId: number } | { status: "no-email" | "withdrawn" | "unknown" | "too-many" } {
-  return writeTransaction(db, () => {
-    const candidacy = findLinkRecipient({ candidacyId });
+}): Promise<{ status: "sent"; outboxId: number } | { status: "no-email" | "withdrawn" | "unknown" | "too-many" }> {
+  return writeTransaction(db, async () => {
+    const candidacy = await findLinkRecipient({ candidacyId });
     if (!candidacy) return { status: "unknown" as const };
     if (candidacy.status !== "standing") return { status: "withdrawn" as const };
     if (!candidacy.email) return { status: "no-email" as const };
-    const limit = hitRateLimit({ key: `signing-link:${candidacyId}`, ...rateLimitPolicy.signingLinkPerCandidate, now });
+    const limit = await hitRateLimit({
+      key: `signing-link:${candidacyId}`,
+      ...rateLimitPolicy.signingLinkPerCandidate,
+      now,
+    });
     if (!limit.within) return { status: "too-many" as const };
-    const sent = mailSigningLink({ candidacyId, candidacy: { ...candidacy, email: candidacy.email }, now });
+    const sent = await mailSigningLink({ candidacyId, candidacy: { ...candidacy, email: candidacy.email }, now });
     if (!sent) return { status: "no-email" as const };
-    recordAudit({
+    await recordAudit({
       actor,
       action: "signing-link.send",
       subject: `candidacy:${candidacyId}`,
@@ -132,22 +140,24 @@ export function sendSigningLinkByStaff({
   });
 }
 
-function findLinkRecipient({ candidacyId }: { candidacyId: number }) {
-  return db
-    .select({
-      name: candidacies.name,
-      email: candidacies.email,
-      status: candidacies.status,
-      constituencyName: constituencies.name,
-    })
-    .from(candidacies)
-    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-    .where(eq(candidacies.id, candidacyId))
-    .get();
+async function findLinkRecipient({ candidacyId }: { candidacyId: number }) {
+  return (
+    await db
+      .select({
+        name: candidacies.name,
+        email: candidacies.email,
+        status: candidacies.status,
+        constituencyName: constituencies.name,
+      })
+      .from(candidacies)
+      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+      .where(eq(candidacies.id, candidacyId))
+      .limit(1)
+  )[0];
 }
 
 // Call inside a write transaction: a new link, and its mail to the published address.
-function mailSigningLink({
+async function mailSigningLink({
   candidacyId,
   candidacy,
   now,
@@ -157,7 +167,7 @@ function mailSigningLink({
   now: Date;
 }) {
   const campaign = requireCampaign();
-  const link = issueSigningLink({ candidacyId, now });
+  const link = await issueSigningLink({ candidacyId, now });
   if (!link) return null;
   const mail = signingLinkMail({
     campaign,
@@ -167,7 +177,7 @@ function mailSigningLink({
     expiresOn: shortDate(link.expiresAt),
     publicUrl: env.PUBLIC_URL,
   });
-  const outboxId = enqueueMail({
+  const outboxId = await enqueueMail({
     kind: "signing-link",
     toAddress: candidacy.email,
     toName: candidacy.name,
@@ -179,17 +189,19 @@ function mailSigningLink({
 }
 
 /** Every open link of these candidacies stops working (their published email changed). */
-export function revokeSigningLinks({ candidacyIds, now }: { candidacyIds: number[]; now: Date }) {
-  for (const batch of inBatches(candidacyIds)) {
-    db.update(signingTokens)
-      .set({ revokedAt: now.toISOString() })
-      .where(and(inArray(signingTokens.candidacyId, batch), isNull(signingTokens.revokedAt)))
-      .run();
-  }
+export async function revokeSigningLinks({ candidacyIds, now }: { candidacyIds: number[]; now: Date }) {
+  return writeTransaction(db, async () => {
+    for (const batch of inBatches(candidacyIds)) {
+      await db
+        .update(signingTokens)
+        .set({ revokedAt: now.toISOString() })
+        .where(and(inArray(signingTokens.candidacyId, batch), isNull(signingTokens.revokedAt)));
+    }
+  });
 }
 
 /** The same, for candidacies named by election and Democracy Club person id (as imports know them). */
-export function revokeSigningLinksOfPeople({
+export async function revokeSigningLinksOfPeople({
   electionId,
   personIds,
   now,
@@ -199,13 +211,13 @@ export function revokeSigningLinksOfPeople({
   now: Date;
 }) {
   for (const batch of inBatches(personIds)) {
-    const ids = db
-      .select({ id: candidacies.id })
-      .from(candidacies)
-      .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, batch)))
-      .all()
-      .map((c) => c.id);
-    revokeSigningLinks({ candidacyIds: ids, now });
+    const ids = (
+      await db
+        .select({ id: candidacies.id })
+        .from(candidacies)
+        .where(and(eq(candidacies.electionId, electionId), inArray(candidacies.personId, batch)))
+    ).map((c) => c.id);
+    await revokeSigningLinks({ candidacyIds: ids, now });
   }
 }
 
@@ -214,21 +226,23 @@ type TokenCheck =
   | { status: "expired" | "revoked" | "withdrawn"; candidacyId: number }
   | { status: "unknown" };
 
-export function checkSigningToken({ token, now }: { token: string; now: Date }): TokenCheck {
+export async function checkSigningToken({ token, now }: { token: string; now: Date }): Promise<TokenCheck> {
   if (!looksLikeToken(token)) return { status: "unknown" };
-  const row = db
-    .select({
-      candidacyId: signingTokens.candidacyId,
-      sentTo: signingTokens.sentTo,
-      expiresAt: signingTokens.expiresAt,
-      revokedAt: signingTokens.revokedAt,
-      email: candidacies.email,
-      status: candidacies.status,
-    })
-    .from(signingTokens)
-    .innerJoin(candidacies, eq(candidacies.id, signingTokens.candidacyId))
-    .where(eq(signingTokens.tokenHash, hashToken(token)))
-    .get();
+  const row = (
+    await db
+      .select({
+        candidacyId: signingTokens.candidacyId,
+        sentTo: signingTokens.sentTo,
+        expiresAt: signingTokens.expiresAt,
+        revokedAt: signingTokens.revokedAt,
+        email: candidacies.email,
+        status: candidacies.status,
+      })
+      .from(signingTokens)
+      .innerJoin(candidacies, eq(candidacies.id, signingTokens.candidacyId))
+      .where(eq(signingTokens.tokenHash, hashToken(token)))
+      .limit(1)
+  )[0];
   if (!row) return { status: "unknown" };
   // A link sent to an address that is no longer the published one is dead
   // even if the revocation at import time was somehow missed.
@@ -239,13 +253,13 @@ export function checkSigningToken({ token, now }: { token: string; now: Date }):
 }
 
 /** What the signing page shows for a link; reading it changes nothing. */
-export function findSigningPage({ token, now }: { token: string; now: Date }) {
-  const check = checkSigningToken({ token, now });
+export async function findSigningPage({ token, now }: { token: string; now: Date }) {
+  const check = await checkSigningToken({ token, now });
   if (check.status === "unknown") return { status: "unknown" as const };
-  const candidacy = findCandidacySummary({ candidacyId: check.candidacyId });
+  const candidacy = await findCandidacySummary({ candidacyId: check.candidacyId });
   if (!candidacy) return { status: "unknown" as const };
   if (check.status !== "valid") return { status: check.status, candidacy };
-  return { status: "valid" as const, candidacy, pledge: findCurrentPledge({ candidacyId: check.candidacyId }) };
+  return { status: "valid" as const, candidacy, pledge: await findCurrentPledge({ candidacyId: check.candidacyId }) };
 }
 
 /**
@@ -254,7 +268,7 @@ export function findSigningPage({ token, now }: { token: string; now: Date }) {
  * appends to the history, mails the published address, and tells supporters
  * who asked this candidate and wanted updates (once each) that they signed.
  */
-export function recordPledgeFromLink({
+export async function recordPledgeFromLink({
   token,
   answers,
   statement,
@@ -265,10 +279,10 @@ export function recordPledgeFromLink({
   statement: string | null;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const check = checkSigningToken({ token, now });
+  return writeTransaction(db, async () => {
+    const check = await checkSigningToken({ token, now });
     if (check.status !== "valid") return { status: check.status };
-    const changed = savePledge({
+    const changed = await savePledge({
       candidacyId: check.candidacyId,
       answers,
       statement,

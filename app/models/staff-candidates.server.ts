@@ -35,7 +35,7 @@ export type StaffCandidateFilters = {
  * name. The filters and the page are applied in SQL: the real election has
  * over 4,500 candidacies, and only the page's rows are read.
  */
-export function listCandidatesForStaff({
+export async function listCandidatesForStaff({
   name,
   constituency,
   party,
@@ -56,14 +56,16 @@ export function listCandidatesForStaff({
     hasEmail === "yes" ? isNotNull(candidacies.email) : hasEmail === "no" ? isNull(candidacies.email) : undefined,
   );
   const total =
-    db
-      .select({ n: count() })
-      .from(candidacies)
-      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-      .where(where)
-      .get()?.n ?? 0;
+    (
+      await db
+        .select({ n: count() })
+        .from(candidacies)
+        .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+        .where(where)
+        .limit(1)
+    )[0]?.n ?? 0;
   const window = pageWindow({ total, page, pageSize });
-  const rows = db
+  const rows = await db
     .select({
       id: candidacies.id,
       personId: candidacies.personId,
@@ -80,8 +82,7 @@ export function listCandidatesForStaff({
     .where(where)
     .orderBy(asc(constituencies.name), asc(candidacies.name), asc(candidacies.id))
     .limit(pageSize)
-    .offset(window.offset)
-    .all();
+    .offset(window.offset);
   return {
     rows: rows.map(({ answers, hasEmail: email, ...row }) => ({
       ...row,
@@ -95,16 +96,15 @@ export function listCandidatesForStaff({
 }
 
 /** The parties standing in the campaign's election, for the list's party filter. */
-export function listCandidateParties() {
+export async function listCandidateParties() {
   const campaign = findCampaign();
   if (!campaign) return [];
-  return db
+  return await db
     .selectDistinct({ id: parties.id, name: parties.name })
     .from(parties)
     .innerJoin(candidacies, eq(candidacies.partyId, parties.id))
     .where(eq(candidacies.electionId, campaign.electionId))
-    .orderBy(asc(parties.name))
-    .all();
+    .orderBy(asc(parties.name));
 }
 
 type Deliveries = Record<(typeof askDeliveries)[number], number>;
@@ -114,36 +114,38 @@ type Deliveries = Record<(typeof askDeliveries)[number], number>;
  * and where it came from, the full pledge history with its notes and who
  * recorded each entry, and how the asks naming them reached them.
  */
-export function findCandidateForStaff({ personId }: { personId: string }) {
+export async function findCandidateForStaff({ personId }: { personId: string }) {
   const campaign = findCampaign();
   if (!campaign) return null;
-  const candidacy = db
-    .select({
-      id: candidacies.id,
-      personId: candidacies.personId,
-      name: candidacies.name,
-      partyName: parties.name,
-      constituencyName: constituencies.name,
-      constituencySlug: constituencies.slug,
-      ballotPaperId: candidacies.ballotPaperId,
-      status: candidacies.status,
-      email: candidacies.email,
-      emailSource: candidacies.emailSource,
-      emailSourceUrl: candidacies.emailSourceUrl,
-      emailAddedAt: candidacies.emailAddedAt,
-      emailAddedBy: staffAccounts.email,
-      homepageUrl: candidacies.homepageUrl,
-      source: candidacies.source,
-      updatedAt: candidacies.updatedAt,
-    })
-    .from(candidacies)
-    .innerJoin(parties, eq(parties.id, candidacies.partyId))
-    .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
-    .leftJoin(staffAccounts, eq(staffAccounts.id, candidacies.emailAddedBy))
-    .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
-    .get();
+  const candidacy = (
+    await db
+      .select({
+        id: candidacies.id,
+        personId: candidacies.personId,
+        name: candidacies.name,
+        partyName: parties.name,
+        constituencyName: constituencies.name,
+        constituencySlug: constituencies.slug,
+        ballotPaperId: candidacies.ballotPaperId,
+        status: candidacies.status,
+        email: candidacies.email,
+        emailSource: candidacies.emailSource,
+        emailSourceUrl: candidacies.emailSourceUrl,
+        emailAddedAt: candidacies.emailAddedAt,
+        emailAddedBy: staffAccounts.email,
+        homepageUrl: candidacies.homepageUrl,
+        source: candidacies.source,
+        updatedAt: candidacies.updatedAt,
+      })
+      .from(candidacies)
+      .innerJoin(parties, eq(parties.id, candidacies.partyId))
+      .innerJoin(constituencies, eq(constituencies.gssCode, candidacies.constituencyCode))
+      .leftJoin(staffAccounts, eq(staffAccounts.id, candidacies.emailAddedBy))
+      .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.personId, personId)))
+      .limit(1)
+  )[0];
   if (!candidacy) return null;
-  const history = db
+  const history = await db
     .select({
       id: pledgeHistory.id,
       createdAt: pledgeHistory.createdAt,
@@ -157,9 +159,8 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
     })
     .from(pledgeHistory)
     .where(eq(pledgeHistory.candidacyId, candidacy.id))
-    .orderBy(desc(pledgeHistory.id))
-    .all();
-  const historyPoints = historyPointsOf({ entries: history });
+    .orderBy(desc(pledgeHistory.id));
+  const historyPoints = await historyPointsOf({ entries: history });
   const { emailSource, emailSourceUrl, emailAddedAt, emailAddedBy, ...rest } = candidacy;
   return {
     candidacy: rest,
@@ -167,24 +168,25 @@ export function findCandidateForStaff({ personId }: { personId: string }) {
       ? null
       : emailSource === "staff"
         ? { added: "staff" as const, sourceUrl: emailSourceUrl, addedBy: emailAddedBy, addedAt: emailAddedAt }
-        : { added: "import" as const, ...importOf({ source: candidacy.source }) },
+        : { added: "import" as const, ...(await importOf({ source: candidacy.source })) },
     history: history.map((entry, i) => ({ ...entry, points: historyPoints[i] ?? [] })),
-    asks: countAsksNaming({ candidacyId: candidacy.id }),
+    asks: await countAsksNaming({ candidacyId: candidacy.id }),
   };
 }
 
 // The importers write their kind ("dc-candidates") as a candidacy's source,
 // so the newest applied run of that kind is the import the email came from
 // (or a later one that left it as it was).
-function importOf({ source }: { source: string }) {
+async function importOf({ source }: { source: string }) {
   if (!(importKinds as readonly string[]).includes(source)) return { source, importedAt: null };
-  const run = db
-    .select({ finishedAt: importRuns.finishedAt })
-    .from(importRuns)
-    .where(and(eq(importRuns.kind, source as ImportKind), eq(importRuns.dryRun, false)))
-    .orderBy(desc(importRuns.id))
-    .limit(1)
-    .get();
+  const run = (
+    await db
+      .select({ finishedAt: importRuns.finishedAt })
+      .from(importRuns)
+      .where(and(eq(importRuns.kind, source as ImportKind), eq(importRuns.dryRun, false)))
+      .orderBy(desc(importRuns.id))
+      .limit(1)
+  )[0];
   return { source, importedAt: run?.finishedAt ?? null };
 }
 
@@ -193,14 +195,13 @@ function importOf({ source }: { source: string }) {
  * count as sent; asks held for review are counted apart, and unconfirmed or
  * rejected ones not at all.
  */
-function countAsksNaming({ candidacyId }: { candidacyId: number }) {
-  const rows = db
+async function countAsksNaming({ candidacyId }: { candidacyId: number }) {
+  const rows = await db
     .select({ status: asks.status, delivery: askRecipients.delivery, n: count() })
     .from(askRecipients)
     .innerJoin(asks, eq(asks.id, askRecipients.askId))
     .where(eq(askRecipients.candidacyId, candidacyId))
-    .groupBy(asks.status, askRecipients.delivery)
-    .all();
+    .groupBy(asks.status, askRecipients.delivery);
   const deliveries: Deliveries = { mail: 0, digest: 0, "no-email": 0, "already-signed": 0 };
   let confirmed = 0;
   let held = 0;

@@ -32,7 +32,7 @@ export class StaffAccountExists extends Error {
 }
 
 /** A new account with no password, and the one-time link where its owner sets one. */
-export function createStaffAccount({
+export async function createStaffAccount({
   email,
   role,
   actor,
@@ -44,21 +44,20 @@ export function createStaffAccount({
   now: Date;
 }) {
   const normalised = email.trim().toLowerCase();
-  return writeTransaction(db, () => {
-    const existing = db
-      .select({ id: staffAccounts.id })
-      .from(staffAccounts)
-      .where(eq(staffAccounts.email, normalised))
-      .get();
+  return writeTransaction(db, async () => {
+    const existing = (
+      await db.select({ id: staffAccounts.id }).from(staffAccounts).where(eq(staffAccounts.email, normalised)).limit(1)
+    )[0];
     if (existing) throw new StaffAccountExists(normalised);
     const at = now.toISOString();
-    const account = db
-      .insert(staffAccounts)
-      .values({ email: normalised, role, createdAt: at, updatedAt: at })
-      .returning({ id: staffAccounts.id })
-      .get();
-    const token = insertSetUpLink({ accountId: account.id, now });
-    recordAudit({ actor, action: "staff.add", subject: `staff:${account.id}`, details: { role }, now });
+    const account = (
+      await db
+        .insert(staffAccounts)
+        .values({ email: normalised, role, createdAt: at, updatedAt: at })
+        .returning({ id: staffAccounts.id })
+    )[0]!;
+    const token = await insertSetUpLink({ accountId: account.id, now });
+    await recordAudit({ actor, action: "staff.add", subject: `staff:${account.id}`, details: { role }, now });
     return { accountId: account.id, token };
   });
 }
@@ -68,52 +67,54 @@ export function createStaffAccount({
  * authenticator): earlier unused links stop working, and so do its sessions
  * once the new password is set.
  */
-export function issueSetUpLink({ accountId, actor, now }: { accountId: number; actor: string; now: Date }) {
-  return writeTransaction(db, () => {
-    db.update(staffSetupLinks)
+export async function issueSetUpLink({ accountId, actor, now }: { accountId: number; actor: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    await db
+      .update(staffSetupLinks)
       .set({ usedAt: now.toISOString() })
-      .where(and(eq(staffSetupLinks.accountId, accountId), isNull(staffSetupLinks.usedAt)))
-      .run();
-    const token = insertSetUpLink({ accountId, now });
-    recordAudit({ actor, action: "staff.set-up-link", subject: `staff:${accountId}`, details: {}, now });
+      .where(and(eq(staffSetupLinks.accountId, accountId), isNull(staffSetupLinks.usedAt)));
+    const token = await insertSetUpLink({ accountId, now });
+    await recordAudit({ actor, action: "staff.set-up-link", subject: `staff:${accountId}`, details: {}, now });
     return token;
   });
 }
 
-function insertSetUpLink({ accountId, now }: { accountId: number; now: Date }) {
-  const { token, hash } = generateToken();
-  db.insert(staffSetupLinks)
-    .values({
+async function insertSetUpLink({ accountId, now }: { accountId: number; now: Date }) {
+  return writeTransaction(db, async () => {
+    const { token, hash } = generateToken();
+    await db.insert(staffSetupLinks).values({
       accountId,
       tokenHash: hash,
       expiresAt: new Date(now.getTime() + SET_UP_LINK_LIFETIME_MS).toISOString(),
       createdAt: now.toISOString(),
-    })
-    .run();
-  return token;
+    });
+    return token;
+  });
 }
 
 /** The account a set-up link is for, while the link is unused, unexpired and the account enabled. */
-export function findSetUpLink({ token, now }: { token: string; now: Date }) {
+export async function findSetUpLink({ token, now }: { token: string; now: Date }) {
   return (
-    db
-      .select({
-        linkId: staffSetupLinks.id,
-        accountId: staffAccounts.id,
-        email: staffAccounts.email,
-        role: staffAccounts.role,
-      })
-      .from(staffSetupLinks)
-      .innerJoin(staffAccounts, eq(staffAccounts.id, staffSetupLinks.accountId))
-      .where(
-        and(
-          eq(staffSetupLinks.tokenHash, hashToken(token)),
-          isNull(staffSetupLinks.usedAt),
-          gt(staffSetupLinks.expiresAt, now.toISOString()),
-          isNull(staffAccounts.disabledAt),
-        ),
-      )
-      .get() ?? null
+    (
+      await db
+        .select({
+          linkId: staffSetupLinks.id,
+          accountId: staffAccounts.id,
+          email: staffAccounts.email,
+          role: staffAccounts.role,
+        })
+        .from(staffSetupLinks)
+        .innerJoin(staffAccounts, eq(staffAccounts.id, staffSetupLinks.accountId))
+        .where(
+          and(
+            eq(staffSetupLinks.tokenHash, hashToken(token)),
+            isNull(staffSetupLinks.usedAt),
+            gt(staffSetupLinks.expiresAt, now.toISOString()),
+            isNull(staffAccounts.disabledAt),
+          ),
+        )
+        .limit(1)
+    )[0] ?? null
   );
 }
 
@@ -123,7 +124,7 @@ export function findSetUpLink({ token, now }: { token: string; now: Date }) {
  * recovery codes. Returns the new recovery codes, to show once, or null if
  * the link was used or expired meanwhile.
  */
-export function completeSetUp({
+export async function completeSetUp({
   token,
   passwordHash,
   totp,
@@ -134,23 +135,23 @@ export function completeSetUp({
   totp: { secret: string; step: number } | null;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const link = findSetUpLink({ token, now });
+  return writeTransaction(db, async () => {
+    const link = await findSetUpLink({ token, now });
     if (!link) return null;
     const at = now.toISOString();
-    db.update(staffSetupLinks).set({ usedAt: at }).where(eq(staffSetupLinks.id, link.linkId)).run();
-    db.update(staffAccounts)
+    await db.update(staffSetupLinks).set({ usedAt: at }).where(eq(staffSetupLinks.id, link.linkId));
+    await db
+      .update(staffAccounts)
       .set({ passwordHash, totpSecret: totp?.secret ?? null, totpLastStep: totp?.step ?? null, updatedAt: at })
-      .where(eq(staffAccounts.id, link.accountId))
-      .run();
-    db.delete(staffSessions).where(eq(staffSessions.accountId, link.accountId)).run();
-    db.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.accountId, link.accountId)).run();
+      .where(eq(staffAccounts.id, link.accountId));
+    await db.delete(staffSessions).where(eq(staffSessions.accountId, link.accountId));
+    await db.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.accountId, link.accountId));
     const codes = totp ? Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode) : [];
     for (const code of codes)
-      db.insert(staffRecoveryCodes)
-        .values({ accountId: link.accountId, codeHash: hashRecoveryCode(code), createdAt: at })
-        .run();
-    recordAudit({
+      await db
+        .insert(staffRecoveryCodes)
+        .values({ accountId: link.accountId, codeHash: hashRecoveryCode(code), createdAt: at });
+    await recordAudit({
       actor: link.email,
       action: "staff.set-up",
       subject: `staff:${link.accountId}`,
@@ -174,25 +175,27 @@ function hashRecoveryCode(code: string) {
 }
 
 /** What sign-in needs to check a password: null for an unknown, disabled or unset account. */
-export function findAccountForSignIn({ email }: { email: string }) {
+export async function findAccountForSignIn({ email }: { email: string }) {
   return (
-    db
-      .select({
-        id: staffAccounts.id,
-        email: staffAccounts.email,
-        role: staffAccounts.role,
-        passwordHash: staffAccounts.passwordHash,
-        totpSecret: staffAccounts.totpSecret,
-        totpLastStep: staffAccounts.totpLastStep,
-      })
-      .from(staffAccounts)
-      .where(and(eq(staffAccounts.email, email.trim().toLowerCase()), isNull(staffAccounts.disabledAt)))
-      .get() ?? null
+    (
+      await db
+        .select({
+          id: staffAccounts.id,
+          email: staffAccounts.email,
+          role: staffAccounts.role,
+          passwordHash: staffAccounts.passwordHash,
+          totpSecret: staffAccounts.totpSecret,
+          totpLastStep: staffAccounts.totpLastStep,
+        })
+        .from(staffAccounts)
+        .where(and(eq(staffAccounts.email, email.trim().toLowerCase()), isNull(staffAccounts.disabledAt)))
+        .limit(1)
+    )[0] ?? null
   );
 }
 
 /** Records a failed sign-in; `accountId` is null when no such account exists. */
-export function recordSignInFailure({
+export async function recordSignInFailure({
   accountId,
   reason,
   now,
@@ -202,7 +205,7 @@ export function recordSignInFailure({
   now: Date;
 }) {
   // The actor is never the typed email: it may be anyone's address, typed by mistake.
-  recordAudit({
+  await recordAudit({
     actor: "anonymous",
     action: "staff.sign-in.failure",
     subject: accountId === null ? "staff:unknown" : `staff:${accountId}`,
@@ -215,7 +218,7 @@ export function recordSignInFailure({
  * A new session. With `secondFactorPending` it only lets the person enter
  * their code; `completeSecondFactor` swaps it for a full one.
  */
-export function createStaffSession({
+export async function createStaffSession({
   accountId,
   secondFactorPending,
   now,
@@ -224,10 +227,10 @@ export function createStaffSession({
   secondFactorPending: boolean;
   now: Date;
 }) {
-  return writeTransaction(db, () => insertSession({ accountId, secondFactorPending, now }));
+  return writeTransaction(db, async () => insertSession({ accountId, secondFactorPending, now }));
 }
 
-function insertSession({
+async function insertSession({
   accountId,
   secondFactorPending,
   now,
@@ -236,28 +239,30 @@ function insertSession({
   secondFactorPending: boolean;
   now: Date;
 }) {
-  const { token: sessionId, hash } = generateToken();
-  const at = now.toISOString();
-  db.insert(staffSessions)
-    .values({
+  return writeTransaction(db, async () => {
+    const { token: sessionId, hash } = generateToken();
+    const at = now.toISOString();
+    await db.insert(staffSessions).values({
       idHash: hash,
       accountId,
       csrfToken: randomBytes(32).toString("base64url"),
       secondFactorPending,
       createdAt: at,
       lastSeenAt: at,
-    })
-    .run();
-  if (!secondFactorPending) {
-    db.update(staffAccounts).set({ lastSignInAt: at }).where(eq(staffAccounts.id, accountId)).run();
-    const email = db
-      .select({ email: staffAccounts.email })
-      .from(staffAccounts)
-      .where(eq(staffAccounts.id, accountId))
-      .get()!.email;
-    recordAudit({ actor: email, action: "staff.sign-in", subject: `staff:${accountId}`, details: {}, now });
-  }
-  return sessionId;
+    });
+    if (!secondFactorPending) {
+      await db.update(staffAccounts).set({ lastSignInAt: at }).where(eq(staffAccounts.id, accountId));
+      const email = (
+        await db
+          .select({ email: staffAccounts.email })
+          .from(staffAccounts)
+          .where(eq(staffAccounts.id, accountId))
+          .limit(1)
+      )[0]!.email;
+      await recordAudit({ actor: email, action: "staff.sign-in", subject: `staff:${accountId}`, details: {}, now });
+    }
+    return sessionId;
+  });
 }
 
 export type StaffSession = {
@@ -267,42 +272,54 @@ export type StaffSession = {
 };
 
 /** The live session with this id, touched; null if unknown, idle too long or its account disabled. */
-export function findStaffSession({ sessionId, now }: { sessionId: string; now: Date }): StaffSession | null {
-  const idHash = hashToken(sessionId);
-  const row = db
-    .select({
-      id: staffAccounts.id,
-      email: staffAccounts.email,
-      role: staffAccounts.role,
-      totpSecret: staffAccounts.totpSecret,
-      csrfToken: staffSessions.csrfToken,
-      secondFactorPending: staffSessions.secondFactorPending,
-      lastSeenAt: staffSessions.lastSeenAt,
-    })
-    .from(staffSessions)
-    .innerJoin(staffAccounts, eq(staffAccounts.id, staffSessions.accountId))
-    .where(and(eq(staffSessions.idHash, idHash), isNull(staffAccounts.disabledAt)))
-    .get();
-  if (!row) return null;
-  const idle = now.getTime() - Date.parse(row.lastSeenAt);
-  if (idle >= SESSION_IDLE_MS) return null;
-  if (idle >= TOUCH_EVERY_MS)
-    db.update(staffSessions).set({ lastSeenAt: now.toISOString() }).where(eq(staffSessions.idHash, idHash)).run();
-  return {
-    account: { id: row.id, email: row.email, role: row.role, hasSecondFactor: row.totpSecret !== null },
-    csrfToken: row.csrfToken,
-    secondFactorPending: row.secondFactorPending,
-  };
+export async function findStaffSession({
+  sessionId,
+  now,
+}: {
+  sessionId: string;
+  now: Date;
+}): Promise<StaffSession | null> {
+  return writeTransaction(db, async () => {
+    const idHash = hashToken(sessionId);
+    const row = (
+      await db
+        .select({
+          id: staffAccounts.id,
+          email: staffAccounts.email,
+          role: staffAccounts.role,
+          totpSecret: staffAccounts.totpSecret,
+          csrfToken: staffSessions.csrfToken,
+          secondFactorPending: staffSessions.secondFactorPending,
+          lastSeenAt: staffSessions.lastSeenAt,
+        })
+        .from(staffSessions)
+        .innerJoin(staffAccounts, eq(staffAccounts.id, staffSessions.accountId))
+        .where(and(eq(staffSessions.idHash, idHash), isNull(staffAccounts.disabledAt)))
+        .limit(1)
+    )[0];
+    if (!row) return null;
+    const idle = now.getTime() - Date.parse(row.lastSeenAt);
+    if (idle >= SESSION_IDLE_MS) return null;
+    if (idle >= TOUCH_EVERY_MS)
+      await db.update(staffSessions).set({ lastSeenAt: now.toISOString() }).where(eq(staffSessions.idHash, idHash));
+    return {
+      account: { id: row.id, email: row.email, role: row.role, hasSecondFactor: row.totpSecret !== null },
+      csrfToken: row.csrfToken,
+      secondFactorPending: row.secondFactorPending,
+    };
+  });
 }
 
 /** The secret and last used step of the account a half-finished sign-in is for. */
-export function findSecondFactor({ accountId }: { accountId: number }) {
+export async function findSecondFactor({ accountId }: { accountId: number }) {
   return (
-    db
-      .select({ totpSecret: staffAccounts.totpSecret, totpLastStep: staffAccounts.totpLastStep })
-      .from(staffAccounts)
-      .where(eq(staffAccounts.id, accountId))
-      .get() ?? null
+    (
+      await db
+        .select({ totpSecret: staffAccounts.totpSecret, totpLastStep: staffAccounts.totpLastStep })
+        .from(staffAccounts)
+        .where(eq(staffAccounts.id, accountId))
+        .limit(1)
+    )[0] ?? null
   );
 }
 
@@ -312,7 +329,7 @@ export function findSecondFactor({ accountId }: { accountId: number }) {
  * before the second factor is worth nothing after). Returns the new session
  * id, or null if the step was used already or the recovery code is wrong.
  */
-export function completeSecondFactor({
+export async function completeSecondFactor({
   sessionId,
   accountId,
   proof,
@@ -323,17 +340,16 @@ export function completeSecondFactor({
   proof: { totpStep: number } | { recoveryCode: string };
   now: Date;
 }) {
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
     if ("totpStep" in proof) {
       // Each code once: a step at or before the last one accepted is refused.
-      const updated = db
+      const updated = await db
         .update(staffAccounts)
         .set({ totpLastStep: proof.totpStep })
-        .where(and(eq(staffAccounts.id, accountId), orNullBelow(proof.totpStep)))
-        .run();
+        .where(and(eq(staffAccounts.id, accountId), orNullBelow(proof.totpStep)));
       if (updated.changes === 0) return null;
     } else {
-      const used = db
+      const used = await db
         .update(staffRecoveryCodes)
         .set({ usedAt: now.toISOString() })
         .where(
@@ -342,13 +358,10 @@ export function completeSecondFactor({
             eq(staffRecoveryCodes.codeHash, hashRecoveryCode(proof.recoveryCode)),
             isNull(staffRecoveryCodes.usedAt),
           ),
-        )
-        .run();
+        );
       if (used.changes === 0) return null;
     }
-    db.delete(staffSessions)
-      .where(eq(staffSessions.idHash, hashToken(sessionId)))
-      .run();
+    await db.delete(staffSessions).where(eq(staffSessions.idHash, hashToken(sessionId)));
     return insertSession({ accountId, secondFactorPending: false, now });
   });
 }
@@ -358,21 +371,31 @@ function orNullBelow(step: number) {
 }
 
 /** Signs out one session, or (`everywhere`) every session of its account. */
-export function signOutStaff({ sessionId, everywhere, now }: { sessionId: string; everywhere: boolean; now: Date }) {
-  writeTransaction(db, () => {
-    const session = db
-      .select({ accountId: staffSessions.accountId, email: staffAccounts.email })
-      .from(staffSessions)
-      .innerJoin(staffAccounts, eq(staffAccounts.id, staffSessions.accountId))
-      .where(eq(staffSessions.idHash, hashToken(sessionId)))
-      .get();
+export async function signOutStaff({
+  sessionId,
+  everywhere,
+  now,
+}: {
+  sessionId: string;
+  everywhere: boolean;
+  now: Date;
+}) {
+  await writeTransaction(db, async () => {
+    const session = (
+      await db
+        .select({ accountId: staffSessions.accountId, email: staffAccounts.email })
+        .from(staffSessions)
+        .innerJoin(staffAccounts, eq(staffAccounts.id, staffSessions.accountId))
+        .where(eq(staffSessions.idHash, hashToken(sessionId)))
+        .limit(1)
+    )[0];
     if (!session) return;
-    db.delete(staffSessions)
+    await db
+      .delete(staffSessions)
       .where(
         everywhere ? eq(staffSessions.accountId, session.accountId) : eq(staffSessions.idHash, hashToken(sessionId)),
-      )
-      .run();
-    recordAudit({
+      );
+    await recordAudit({
       actor: session.email,
       action: everywhere ? "staff.sign-out-everywhere" : "staff.sign-out",
       subject: `staff:${session.accountId}`,
@@ -383,29 +406,29 @@ export function signOutStaff({ sessionId, everywhere, now }: { sessionId: string
 }
 
 /** Every account, for admins. */
-export function listStaffAccounts() {
-  return db
-    .select({
-      id: staffAccounts.id,
-      email: staffAccounts.email,
-      role: staffAccounts.role,
-      hasPassword: staffAccounts.passwordHash,
-      totpSecret: staffAccounts.totpSecret,
-      disabledAt: staffAccounts.disabledAt,
-      lastSignInAt: staffAccounts.lastSignInAt,
-    })
-    .from(staffAccounts)
-    .orderBy(asc(staffAccounts.email))
-    .all()
-    .map(({ hasPassword, totpSecret, ...account }) => ({
-      ...account,
-      hasPassword: hasPassword !== null,
-      hasSecondFactor: totpSecret !== null,
-    }));
+export async function listStaffAccounts() {
+  return (
+    await db
+      .select({
+        id: staffAccounts.id,
+        email: staffAccounts.email,
+        role: staffAccounts.role,
+        hasPassword: staffAccounts.passwordHash,
+        totpSecret: staffAccounts.totpSecret,
+        disabledAt: staffAccounts.disabledAt,
+        lastSignInAt: staffAccounts.lastSignInAt,
+      })
+      .from(staffAccounts)
+      .orderBy(asc(staffAccounts.email))
+  ).map(({ hasPassword, totpSecret, ...account }) => ({
+    ...account,
+    hasPassword: hasPassword !== null,
+    hasSecondFactor: totpSecret !== null,
+  }));
 }
 
 /** Disables an account and ends its sessions at once; `enable` turns it back on. */
-export function setStaffAccountDisabled({
+export async function setStaffAccountDisabled({
   accountId,
   disabled,
   actor,
@@ -416,16 +439,15 @@ export function setStaffAccountDisabled({
   actor: string;
   now: Date;
 }) {
-  writeTransaction(db, () => {
+  await writeTransaction(db, async () => {
     const at = now.toISOString();
-    const changed = db
+    const changed = await db
       .update(staffAccounts)
       .set({ disabledAt: disabled ? at : null, updatedAt: at })
-      .where(eq(staffAccounts.id, accountId))
-      .run();
+      .where(eq(staffAccounts.id, accountId));
     if (changed.changes === 0) return;
-    if (disabled) db.delete(staffSessions).where(eq(staffSessions.accountId, accountId)).run();
-    recordAudit({
+    if (disabled) await db.delete(staffSessions).where(eq(staffSessions.accountId, accountId));
+    await recordAudit({
       actor,
       action: disabled ? "staff.disable" : "staff.enable",
       subject: `staff:${accountId}`,
@@ -436,8 +458,10 @@ export function setStaffAccountDisabled({
 }
 
 /** Forgets sessions that ended by being idle. */
-export function deleteIdleStaffSessions({ now }: { now: Date }) {
-  db.delete(staffSessions)
-    .where(lt(staffSessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS).toISOString()))
-    .run();
+export async function deleteIdleStaffSessions({ now }: { now: Date }) {
+  return writeTransaction(db, async () => {
+    await db
+      .delete(staffSessions)
+      .where(lt(staffSessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS).toISOString()));
+  });
 }

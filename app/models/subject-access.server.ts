@@ -28,11 +28,11 @@ import { londonDay } from "~/utils/london-day";
 import { redactLinkTokens } from "~/utils/tokens.server";
 
 /** Every row about the person, as the JSON download carries it. */
-function collectPersonData({ email }: { email: string }) {
+async function collectPersonData({ email }: { email: string }) {
   const address = email.trim().toLowerCase();
   // Erased asks keep an empty email: "" would find every one of them.
   if (address === "") throw new Error("collectPersonData needs an email address");
-  const theirAsks = db
+  const theirAsks = await db
     .select({
       id: asks.id,
       electionId: asks.electionId,
@@ -60,14 +60,13 @@ function collectPersonData({ email }: { email: string }) {
     .from(asks)
     .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
     .where(eq(asks.email, address))
-    .orderBy(asc(asks.createdAt), asc(asks.id))
-    .all();
+    .orderBy(asc(asks.createdAt), asc(asks.id));
   const askIds = theirAsks.map((a) => a.id);
 
   const recipients =
     askIds.length === 0
       ? []
-      : db
+      : await db
           .select({
             askId: askRecipients.askId,
             candidatePersonId: candidacies.personId,
@@ -81,10 +80,9 @@ function collectPersonData({ email }: { email: string }) {
           .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
           .innerJoin(parties, eq(parties.id, candidacies.partyId))
           .where(inArray(askRecipients.askId, askIds))
-          .orderBy(asc(askRecipients.askId), asc(candidacies.name))
-          .all();
+          .orderBy(asc(askRecipients.askId), asc(candidacies.name));
 
-  const mailRows = db
+  const mailRows = await db
     .select({
       id: outbox.id,
       kind: outbox.kind,
@@ -100,8 +98,7 @@ function collectPersonData({ email }: { email: string }) {
     })
     .from(outbox)
     .where(outboxAboutPerson({ askIds, email: address }))
-    .orderBy(asc(outbox.id))
-    .all();
+    .orderBy(asc(outbox.id));
   const mails = mailRows.map((m) => ({
     id: m.id,
     kind: m.kind,
@@ -120,7 +117,7 @@ function collectPersonData({ email }: { email: string }) {
   const digestRows =
     digestIds.length === 0
       ? []
-      : db
+      : await db
           .select({
             id: outbox.id,
             toName: outbox.toName,
@@ -131,8 +128,7 @@ function collectPersonData({ email }: { email: string }) {
           })
           .from(outbox)
           .where(and(inArray(outbox.id, digestIds), eq(outbox.kind, "candidate-digest")))
-          .orderBy(asc(outbox.id))
-          .all();
+          .orderBy(asc(outbox.id));
   const digests = digestRows.map((d) => {
     const lines = d.textBody.split("\n");
     return {
@@ -146,42 +142,41 @@ function collectPersonData({ email }: { email: string }) {
   });
 
   const mailIds = mailRows.map((m) => m.id);
-  const mailboxCopies = db
-    .select({
-      id: mailbox.id,
-      outboxId: mailbox.outboxId,
-      toAddress: mailbox.toAddress,
-      subject: mailbox.subject,
-      textBody: mailbox.textBody,
-      deliveredAt: mailbox.deliveredAt,
-    })
-    .from(mailbox)
-    .where(
-      or(
-        mailIds.length > 0 ? inArray(mailbox.outboxId, mailIds) : undefined,
-        eq(mailbox.toAddress, address),
-        eq(mailbox.replyTo, address),
-      ),
-    )
-    .orderBy(asc(mailbox.id))
-    .all()
-    .map((m) => ({
-      ...m,
-      toAddress: m.toAddress === address ? address : null,
-      textBody: redactLinkTokens(m.textBody),
-    }));
+  const mailboxCopies = (
+    await db
+      .select({
+        id: mailbox.id,
+        outboxId: mailbox.outboxId,
+        toAddress: mailbox.toAddress,
+        subject: mailbox.subject,
+        textBody: mailbox.textBody,
+        deliveredAt: mailbox.deliveredAt,
+      })
+      .from(mailbox)
+      .where(
+        or(
+          mailIds.length > 0 ? inArray(mailbox.outboxId, mailIds) : undefined,
+          eq(mailbox.toAddress, address),
+          eq(mailbox.replyTo, address),
+        ),
+      )
+      .orderBy(asc(mailbox.id))
+  ).map((m) => ({
+    ...m,
+    toAddress: m.toAddress === address ? address : null,
+    textBody: redactLinkTokens(m.textBody),
+  }));
 
-  const subjects = [`person:${emailKeyHash(address)}`, ...askIds.map((id) => `ask:${id}`)];
+  const subjects = [`person:${await emailKeyHash(address)}`, ...askIds.map((id) => `ask:${id}`)];
   // What staff did about them; which member of staff is the staff's own data.
-  const staffActions = db
+  const staffActions = await db
     .select({ action: auditLog.action, subject: auditLog.subject, createdAt: auditLog.createdAt })
     .from(auditLog)
     .where(inArray(auditLog.subject, subjects))
-    .orderBy(asc(auditLog.id))
-    .all();
+    .orderBy(asc(auditLog.id));
 
   // Each consent given or withdrawn, with the words the person was shown.
-  const consents = listConsentRecords({ askIds }).map(({ version, ...r }) => ({
+  const consents = (await listConsentRecords({ askIds })).map(({ version, ...r }) => ({
     ...r,
     version: consentVersionName({ purpose: r.purpose, version }),
   }));
@@ -193,24 +188,22 @@ function collectPersonData({ email }: { email: string }) {
     mails,
     digests,
     mailboxCopies,
-    blockList: db
+    blockList: await db
       .select({ kind: blockList.kind, note: blockList.note, createdAt: blockList.createdAt })
       .from(blockList)
-      .where(and(eq(blockList.kind, "email"), eq(blockList.matchKey, address)))
-      .all(),
-    rateLimits: db
+      .where(and(eq(blockList.kind, "email"), eq(blockList.matchKey, address))),
+    rateLimits: await db
       .select({ windowStart: rateLimits.windowStart, count: rateLimits.count })
       .from(rateLimits)
-      .where(eq(rateLimits.key, askEmailKey(address)))
-      .all(),
-    suppressed: isSuppressed({ email: address }),
+      .where(eq(rateLimits.key, await askEmailKey(address))),
+    suppressed: await isSuppressed({ email: address }),
     staffActions,
   };
 }
 
 /** What the staff page shows before a download or an erasure: counts and dates. */
-export function findHeldAbout({ email }: { email: string }) {
-  const data = collectPersonData({ email });
+export async function findHeldAbout({ email }: { email: string }) {
+  const data = await collectPersonData({ email });
   const unsent = new Set(["queued", "sending", "held", "failed"]);
   const toCandidates = [...data.mails.filter((m) => m.to !== data.email), ...data.digests];
   return {
@@ -251,12 +244,12 @@ export function findHeldAbout({ email }: { email: string }) {
  * The subject access download: every row about the person as JSON, audited by
  * the keyed hash of the address (never the address) and what it held.
  */
-export function exportPersonData({ email, actor, now }: { email: string; actor: string; now: Date }) {
-  const data = collectPersonData({ email });
-  recordAudit({
+export async function exportPersonData({ email, actor, now }: { email: string; actor: string; now: Date }) {
+  const data = await collectPersonData({ email });
+  await recordAudit({
     actor,
     action: "person.export",
-    subject: `person:${emailKeyHash(data.email)}`,
+    subject: `person:${await emailKeyHash(data.email)}`,
     details: { asks: data.asks.length, mails: data.mails.length + data.digests.length },
     now,
   });

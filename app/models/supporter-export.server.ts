@@ -38,13 +38,14 @@ function optedInSince({ since }: { since: string | null | undefined }) {
   return and(eq(asks.status, "confirmed"), eq(asks.wantsUpdates, true), since ? gt(joinedAt, since) : undefined);
 }
 
-function newestExport() {
-  return db
-    .select({ upTo: supporterExports.upTo, createdAt: supporterExports.createdAt })
-    .from(supporterExports)
-    .orderBy(desc(supporterExports.id))
-    .limit(1)
-    .get();
+async function newestExport() {
+  return (
+    await db
+      .select({ upTo: supporterExports.upTo, createdAt: supporterExports.createdAt })
+      .from(supporterExports)
+      .orderBy(desc(supporterExports.id))
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -52,17 +53,23 @@ function newestExport() {
  * a "new" download would (everyone, before the first download), with when the
  * last download was made.
  */
-export function countSupportersToExport(): { all: number; new: number; lastExportAt: string | null } {
-  const previous = newestExport();
-  const countWhere = (since: string | null | undefined) =>
-    db
-      .select({ n: count() })
-      .from(asks)
-      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-      .where(optedInSince({ since }))
-      .get()?.n ?? 0;
-  const all = countWhere(undefined);
-  return { all, new: previous?.upTo ? countWhere(previous.upTo) : all, lastExportAt: previous?.createdAt ?? null };
+export async function countSupportersToExport(): Promise<{ all: number; new: number; lastExportAt: string | null }> {
+  const previous = await newestExport();
+  const countWhere = async (since: string | null | undefined) =>
+    (
+      await db
+        .select({ n: count() })
+        .from(asks)
+        .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+        .where(optedInSince({ since }))
+        .limit(1)
+    )[0]?.n ?? 0;
+  const all = await countWhere(undefined);
+  return {
+    all,
+    new: previous?.upTo ? await countWhere(previous.upTo) : all,
+    lastExportAt: previous?.createdAt ?? null,
+  };
 }
 
 /**
@@ -71,7 +78,7 @@ export function countSupportersToExport(): { all: number; new: number; lastExpor
  * after the newest one the previous export included. `accountId` is the staff
  * account downloading it, `actor` their email for the audit log.
  */
-export function exportSupporters({
+export async function exportSupporters({
   scope,
   accountId,
   actor,
@@ -81,12 +88,12 @@ export function exportSupporters({
   accountId: number | null;
   actor: string;
   now: Date;
-}): { csv: string; rows: number; filename: string } {
+}): Promise<{ csv: string; rows: number; filename: string }> {
   // IMMEDIATE: two exports at once cannot both start after the same upTo.
-  return writeTransaction(db, () => {
-    const previous = newestExport();
+  return writeTransaction(db, async () => {
+    const previous = await newestExport();
     const since = scope === "new" ? previous?.upTo : undefined;
-    const supporters = db
+    const supporters = await db
       .select({
         name: asks.name,
         email: asks.email,
@@ -104,13 +111,12 @@ export function exportSupporters({
       .leftJoin(consentRecords, eq(consentRecords.id, newestUpdatesConsentId))
       .leftJoin(consentTexts, eq(consentTexts.id, consentRecords.consentTextId))
       .where(optedInSince({ since }))
-      .orderBy(asc(joinedAt), asc(asks.id))
-      .all();
+      .orderBy(asc(joinedAt), asc(asks.id));
     const upTo = supporters.at(-1)?.joinedAt ?? previous?.upTo ?? null;
-    db.insert(supporterExports)
-      .values({ accountId, scope, rows: supporters.length, upTo, createdAt: now.toISOString() })
-      .run();
-    recordAudit({
+    await db
+      .insert(supporterExports)
+      .values({ accountId, scope, rows: supporters.length, upTo, createdAt: now.toISOString() });
+    await recordAudit({
       actor,
       action: "supporters.export",
       subject: "supporters",

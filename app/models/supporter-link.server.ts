@@ -21,17 +21,17 @@ import { generateToken, hashToken, looksLikeToken } from "~/utils/tokens.server"
  * and the one-click URL for List-Unsubscribe. Call inside the write
  * transaction that queues the mail.
  */
-export function issueSupporterLink({ askId, now }: { askId: number; now: Date }) {
-  const { token, hash } = generateToken();
-  db.insert(supporterLinks)
-    .values({
+export async function issueSupporterLink({ askId, now }: { askId: number; now: Date }) {
+  return writeTransaction(db, async () => {
+    const { token, hash } = generateToken();
+    await db.insert(supporterLinks).values({
       askId,
       tokenHash: hash,
       expiresAt: new Date(now.getTime() + SUPPORTER_LINK_LIFETIME_MS).toISOString(),
       createdAt: now.toISOString(),
-    })
-    .run();
-  return { manageUrl: publicUrl(paths.yourData(token)), listUnsubscribe: publicUrl(paths.unsubscribe(token)) };
+    });
+    return { manageUrl: publicUrl(paths.yourData(token)), listUnsubscribe: publicUrl(paths.unsubscribe(token)) };
+  });
 }
 
 /**
@@ -39,48 +39,52 @@ export function issueSupporterLink({ askId, now }: { askId: number; now: Date })
  * expired link opens nothing, and a row kept would only tie a token to a
  * supporter for no purpose. Returns how many went.
  */
-export function deleteExpiredSupporterLinks({ now }: { now: Date }) {
-  return db.delete(supporterLinks).where(lte(supporterLinks.expiresAt, now.toISOString())).run().changes;
+export async function deleteExpiredSupporterLinks({ now }: { now: Date }) {
+  return writeTransaction(db, async () => {
+    return (await db.delete(supporterLinks).where(lte(supporterLinks.expiresAt, now.toISOString()))).changes;
+  });
 }
 
 /** The person a live link is for: the email of its ask, and every ask of theirs not erased. */
-function findPersonByToken({ token, now }: { token: string; now: Date }) {
+async function findPersonByToken({ token, now }: { token: string; now: Date }) {
   if (!looksLikeToken(token)) return null;
-  const link = db
-    .select({ email: asks.email })
-    .from(supporterLinks)
-    .innerJoin(asks, eq(asks.id, supporterLinks.askId))
-    .where(
-      and(
-        eq(supporterLinks.tokenHash, hashToken(token)),
-        gt(supporterLinks.expiresAt, now.toISOString()),
-        isNull(asks.erasedAt),
-        // Erased asks keep an empty email: "" must never stand for a person.
-        ne(asks.email, ""),
-      ),
-    )
-    .get();
+  const link = (
+    await db
+      .select({ email: asks.email })
+      .from(supporterLinks)
+      .innerJoin(asks, eq(asks.id, supporterLinks.askId))
+      .where(
+        and(
+          eq(supporterLinks.tokenHash, hashToken(token)),
+          gt(supporterLinks.expiresAt, now.toISOString()),
+          isNull(asks.erasedAt),
+          // Erased asks keep an empty email: "" must never stand for a person.
+          ne(asks.email, ""),
+        ),
+      )
+      .limit(1)
+  )[0];
   if (!link) return null;
-  const askIds = db
-    .select({ id: asks.id })
-    .from(asks)
-    .where(and(eq(asks.email, link.email), isNull(asks.erasedAt)))
-    .orderBy(asc(asks.createdAt), asc(asks.id))
-    .all()
-    .map((a) => a.id);
+  const askIds = (
+    await db
+      .select({ id: asks.id })
+      .from(asks)
+      .where(and(eq(asks.email, link.email), isNull(asks.erasedAt)))
+      .orderBy(asc(asks.createdAt), asc(asks.id))
+  ).map((a) => a.id);
   return { email: link.email, askIds };
 }
 
 /** Whether a link works (the one-click page's GET shows its button only then). */
-export function isLiveSupporterLink({ token, now }: { token: string; now: Date }) {
-  return findPersonByToken({ token, now }) !== null;
+export async function isLiveSupporterLink({ token, now }: { token: string; now: Date }) {
+  return (await findPersonByToken({ token, now })) !== null;
 }
 
 /** What the manage page shows: everything held about the person, or null for a link that does not work. */
-export function findYourData({ token, now }: { token: string; now: Date }) {
-  const person = findPersonByToken({ token, now });
+export async function findYourData({ token, now }: { token: string; now: Date }) {
+  const person = await findPersonByToken({ token, now });
   if (!person) return null;
-  const theirAsks = db
+  const theirAsks = await db
     .select({
       id: asks.id,
       name: asks.name,
@@ -97,22 +101,20 @@ export function findYourData({ token, now }: { token: string; now: Date }) {
     .from(asks)
     .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
     .where(inArray(asks.id, person.askIds))
-    .orderBy(asc(asks.createdAt), asc(asks.id))
-    .all();
-  const recipients = db
+    .orderBy(asc(asks.createdAt), asc(asks.id));
+  const recipients = await db
     .select({ askId: askRecipients.askId, name: candidacies.name })
     .from(askRecipients)
     .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
     .where(inArray(askRecipients.askId, person.askIds))
-    .orderBy(asc(candidacies.name))
-    .all();
+    .orderBy(asc(candidacies.name));
   return {
     email: person.email,
     asks: theirAsks.map((a) => ({
       ...a,
       candidateNames: recipients.filter((r) => r.askId === a.id).map((r) => r.name),
     })),
-    consents: listConsentRecords({ askIds: person.askIds }),
+    consents: await listConsentRecords({ askIds: person.askIds }),
     onPublicList: theirAsks.some((a) => a.showOnPublicList),
     getsUpdates: theirAsks.some((a) => a.wantsUpdates),
   };
@@ -124,12 +126,13 @@ export function findYourData({ token, now }: { token: string; now: Date }) {
  * Idempotent: a repeat, or a person who never had updates, changes nothing.
  * Null for a link that does not work.
  */
-export function stopUpdatesByLink({ token, method, now }: { token: string; method: ConsentMethod; now: Date }) {
-  return writeTransaction(db, () => {
-    const person = findPersonByToken({ token, now });
+export async function stopUpdatesByLink({ token, method, now }: { token: string; method: ConsentMethod; now: Date }) {
+  return writeTransaction(db, async () => {
+    const person = await findPersonByToken({ token, now });
     if (!person) return null;
-    const withdrawn = withdrawConsent({ askIds: person.askIds, purpose: "updates", method, now });
-    db.update(outbox)
+    const withdrawn = await withdrawConsent({ askIds: person.askIds, purpose: "updates", method, now });
+    await db
+      .update(outbox)
       .set({ status: "cancelled" })
       .where(
         and(
@@ -137,19 +140,18 @@ export function stopUpdatesByLink({ token, method, now }: { token: string; metho
           eq(outbox.kind, "candidate-signed"),
           inArray(outbox.status, ["queued", "held"]),
         ),
-      )
-      .run();
+      );
     return { withdrawn };
   });
 }
 
 /** Takes the person's name off the public list of supporters (all their asks), recorded as a withdrawal. */
-export function leavePublicListByLink({ token, now }: { token: string; now: Date }) {
-  return writeTransaction(db, () => {
-    const person = findPersonByToken({ token, now });
+export async function leavePublicListByLink({ token, now }: { token: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    const person = await findPersonByToken({ token, now });
     if (!person) return null;
     return {
-      withdrawn: withdrawConsent({ askIds: person.askIds, purpose: "public-list", method: "manage-page", now }),
+      withdrawn: await withdrawConsent({ askIds: person.askIds, purpose: "public-list", method: "manage-page", now }),
     };
   });
 }
@@ -159,8 +161,8 @@ export function leavePublicListByLink({ token, now }: { token: string; now: Date
  * erasure the staff console uses (so their links and consent records go too).
  * `suppress` keeps a later ask from the address off campaign updates.
  */
-export function eraseByLink({ token, suppress, now }: { token: string; suppress: boolean; now: Date }) {
-  const person = findPersonByToken({ token, now });
+export async function eraseByLink({ token, suppress, now }: { token: string; suppress: boolean; now: Date }) {
+  const person = await findPersonByToken({ token, now });
   if (!person) return null;
   return eraseSupporter({ email: person.email, reason: "supporter-request", by: "supporter", suppress, now });
 }

@@ -5,43 +5,51 @@ import { db } from "~/utils/db.server";
 import { publicSupporterName, shortDate } from "~/utils/names";
 
 /** The public list: only supporters who opted in, as "Rajan N", with the day they confirmed. */
-export function listRecentPublicSupporters({ limit, constituencyCode }: { limit: number; constituencyCode?: string }) {
-  return db
-    .select({
-      name: asks.name,
-      confirmedAt: asks.confirmedAt,
-      constituencyName: constituencies.name,
-      constituencySlug: constituencies.slug,
-    })
-    .from(asks)
-    .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
-    .where(
-      and(
-        eq(asks.status, "confirmed"),
-        eq(asks.showOnPublicList, true),
-        // An organiser took it off the list (app/models/review.server.ts).
-        eq(asks.hiddenFromPublicList, false),
-        isNotNull(asks.confirmedAt),
-        constituencyCode ? eq(asks.constituencyCode, constituencyCode) : undefined,
-      ),
-    )
-    .orderBy(desc(asks.confirmedAt))
-    .limit(limit)
-    .all()
-    .map((s) => ({
-      name: publicSupporterName(s.name),
-      confirmedOn: shortDate(s.confirmedAt ?? ""),
-      constituencyName: s.constituencyName,
-      constituencySlug: s.constituencySlug,
-    }));
+export async function listRecentPublicSupporters({
+  limit,
+  constituencyCode,
+}: {
+  limit: number;
+  constituencyCode?: string;
+}) {
+  return (
+    await db
+      .select({
+        name: asks.name,
+        confirmedAt: asks.confirmedAt,
+        constituencyName: constituencies.name,
+        constituencySlug: constituencies.slug,
+      })
+      .from(asks)
+      .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode))
+      .where(
+        and(
+          eq(asks.status, "confirmed"),
+          eq(asks.showOnPublicList, true),
+          // An organiser took it off the list (app/models/review.server.ts).
+          eq(asks.hiddenFromPublicList, false),
+          isNotNull(asks.confirmedAt),
+          constituencyCode ? eq(asks.constituencyCode, constituencyCode) : undefined,
+        ),
+      )
+      .orderBy(desc(asks.confirmedAt))
+      .limit(limit)
+  ).map((s) => ({
+    name: publicSupporterName(s.name),
+    confirmedOn: shortDate(s.confirmedAt ?? ""),
+    constituencyName: s.constituencyName,
+    constituencySlug: s.constituencySlug,
+  }));
 }
 
-export function countConfirmedAsks({ constituencyCode }: { constituencyCode: string }) {
+export async function countConfirmedAsks({ constituencyCode }: { constituencyCode: string }) {
   return (
-    db
-      .select({ n: count() })
-      .from(asks)
-      .where(and(eq(asks.constituencyCode, constituencyCode), eq(asks.status, "confirmed")))
-      .get()?.n ?? 0
+    (
+      await db
+        .select({ n: count() })
+        .from(asks)
+        .where(and(eq(asks.constituencyCode, constituencyCode), eq(asks.status, "confirmed")))
+        .limit(1)
+    )[0]?.n ?? 0
   );
 }

@@ -3,17 +3,20 @@
 // kept (emailKeyHash: stable, so a suppression still matches years on), so the
 // list names no one to whoever reads the database without the key; the same
 // hash names the person in the audit log.
+import { writeTransaction, preparedPerConnection } from "#db/index";
 import { eq, sql } from "drizzle-orm";
 import { suppressions } from "#db/schema";
 import { emailKeyHash } from "~/models/client-hash.server";
 import { db } from "~/utils/db.server";
 
 /** Adds the address to the suppression list (again is a no-op). Call inside the erasure's write transaction. */
-export function suppressPerson({ email, now }: { email: string; now: Date }) {
-  db.insert(suppressions)
-    .values({ emailHash: emailKeyHash(email), createdAt: now.toISOString() })
-    .onConflictDoNothing()
-    .run();
+export async function suppressPerson({ email, now }: { email: string; now: Date }) {
+  return writeTransaction(db, async () => {
+    await db
+      .insert(suppressions)
+      .values({ emailHash: await emailKeyHash(email), createdAt: now.toISOString() })
+      .onConflictDoNothing();
+  });
 }
 
 function prepareSuppressedQuery() {
@@ -24,10 +27,9 @@ function prepareSuppressedQuery() {
     .prepare();
 }
 // Every submitted ask asks: prepared once, on first use.
-let suppressedQuery: ReturnType<typeof prepareSuppressedQuery> | undefined;
+const suppressedQuery = preparedPerConnection(db, prepareSuppressedQuery);
 
 /** Whether the address asked to be kept off campaign updates for good. */
-export function isSuppressed({ email }: { email: string }) {
-  suppressedQuery ??= prepareSuppressedQuery();
-  return suppressedQuery.get({ emailHash: emailKeyHash(email) }) !== undefined;
+export async function isSuppressed({ email }: { email: string }) {
+  return suppressedQuery().get({ emailHash: await emailKeyHash(email) }) !== undefined;
 }

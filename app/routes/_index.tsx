@@ -20,16 +20,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "description", content: data?.campaign?.summary ?? "" },
 ];
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const shared = readPostcodeParam(new URL(request.url).searchParams);
   return {
     campaign: findCampaign(),
-    constituencies: countConstituencies(),
-    candidates: countCandidacies({ status: "standing" }),
+    constituencies: await countConstituencies(),
+    candidates: await countCandidacies({ status: "standing" }),
     // A friend's link (/?postcode=…) fills the postcode in; anything that is
     // not a postcode is shown as it came, to be corrected, but not at length.
     postcode: shared.postcode ?? shared.asTyped,
-    choices: listConstituencyChoices(),
+    choices: await listConstituencyChoices(),
   };
 }
 

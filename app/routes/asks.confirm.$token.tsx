@@ -18,26 +18,26 @@ export const meta: MetaFunction = () => [noIndex];
 // A confirmed ask's link no longer matches anything, so the form carries the
 // ask's id, signed, to let a second press (another tab) say "already sent"
 // rather than "expired". Signed, so no one can ask about other people's asks.
-function receiptSecret() {
+async function receiptSecret() {
   return findOrCreateAppSecret({ name: "ask-confirm" });
 }
 
 // Opening the link changes nothing (mail scanners follow links): only the
 // button's POST confirms.
-export function loader({ params }: LoaderFunctionArgs) {
-  const ask = findAskByToken({ token: params.token ?? "", now: new Date() });
+export async function loader({ params }: LoaderFunctionArgs) {
+  const ask = await findAskByToken({ token: params.token ?? "", now: new Date() });
   if (!ask) return { ask: null, receipt: null };
   const { id, ...shown } = ask;
-  return { ask: shown, receipt: signValue({ value: String(id), secret: receiptSecret() }) };
+  return { ask: shown, receipt: signValue({ value: String(id), secret: await receiptSecret() }) };
 }
 
 export async function action({ params, request }: ActionFunctionArgs) {
   const form = await request.formData();
   // One commit (and one fsync) for the confirmations that arrive together: see commitWithOthers.
-  const confirmed = await commitWithOthers(() => confirmAsk({ token: params.token ?? "", now: new Date() }));
+  const confirmed = await commitWithOthers(async () => confirmAsk({ token: params.token ?? "", now: new Date() }));
   if (!confirmed) {
-    const askId = verifySignedValue({ signed: String(form.get("receipt") ?? ""), secret: receiptSecret() });
-    const outcome = askId && /^\d+$/.test(askId) ? findAskOutcome({ askId: Number(askId) }) : null;
+    const askId = verifySignedValue({ signed: String(form.get("receipt") ?? ""), secret: await receiptSecret() });
+    const outcome = askId && /^\d+$/.test(askId) ? await findAskOutcome({ askId: Number(askId) }) : null;
     // Remix does not reload the page's data after a 4xx, so the answer says what to show.
     const state = outcome ? ("already-sent" as const) : askId ? ("expired" as const) : ("dead" as const);
     return Response.json(

@@ -13,7 +13,7 @@ export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Message sent" }, noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseThankYouQuery(new URL(request.url).searchParams);
   const constituency = findConstituencyBySlug({ slug: query.constituencySlug });
   const campaign = findCampaign();
@@ -21,10 +21,12 @@ export function loader({ request }: LoaderFunctionArgs) {
   // Only the candidates this supporter asked who have no published email, as
   // the confirmation found them; ids from the address are checked against the
   // constituency, so a made-up address can list no one else.
-  const withoutEmail = listCandidatesInConstituency({
-    electionId: campaign.electionId,
-    gssCode: constituency.gssCode,
-  }).filter((c) => c.status === "standing" && !c.hasEmail && query.noEmailIds.has(String(c.id)));
+  const withoutEmail = (
+    await listCandidatesInConstituency({
+      electionId: campaign.electionId,
+      gssCode: constituency.gssCode,
+    })
+  ).filter((c) => c.status === "standing" && !c.hasEmail && query.noEmailIds.has(String(c.id)));
   // Shared links carry nothing about the supporter: the constituency, not their postcode.
   const shareUrl = publicUrl(paths.constituency(constituency.slug));
   return {

@@ -48,7 +48,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches, location }) =
   ];
 };
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   // The filter form sends every field; the address keeps only what was chosen, so it reads well when shared.
   const clean = withoutEmptyParams(url);
@@ -71,7 +71,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     query,
     // Headline counts follow the filters (except status), so "Labour in Wales" reads sensibly.
     summary: summariseBoard(filterBoard(all, { ...query, status: undefined })),
-    candidateData: latestCandidateImport(),
+    candidateData: await latestCandidateImport(),
     matching: filtered.length,
     rows: rows.map(boardTableRow),
     page,

@@ -39,8 +39,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 export const headers: HeadersFunction = (args) =>
   args.errorHeaders?.has("Retry-After") ? retryAfterHeaders(args.errorHeaders) : publicPageHeaders(args);
 
-export function loader({ params, request }: LoaderFunctionArgs) {
-  const page = findCandidatePage({ personId: params.personId ?? "" });
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const page = await findCandidatePage({ personId: params.personId ?? "" });
   if (!page) throw new Response("Not found", { status: 404 });
   const query = parseCandidatePageQuery(new URL(request.url).searchParams);
   const { emailOrigin } = page;
@@ -53,19 +53,19 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     asked: suppressCount(page.asked),
     ...query,
     contactEmail: findCampaign()?.fromEmail ?? null,
-    candidateData: latestCandidateImport(),
+    candidateData: await latestCandidateImport(),
   };
 }
 
 // The link goes only to the address published for this candidate; the answer
 // is the same whether or not we have one, so no one learns which we hold.
 // requestSigningLink sends nothing to a withdrawn candidate or one without an email.
-export function action({ params, context }: ActionFunctionArgs) {
+export async function action({ params, context }: ActionFunctionArgs) {
   const personId = params.personId ?? "";
-  const candidacyId = findCandidacyIdByPerson({ personId });
+  const candidacyId = await findCandidacyIdByPerson({ personId });
   if (candidacyId === undefined) throw new Response("Not found", { status: 404 });
   try {
-    requestSigningLink({ candidacyId, clientIp: clientIpOf(context), now: new Date() });
+    await requestSigningLink({ candidacyId, clientIp: clientIpOf(context), now: new Date() });
   } catch (error) {
     rethrowAsTooManyRequests(error);
   }

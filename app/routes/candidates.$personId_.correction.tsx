@@ -20,17 +20,17 @@ export const meta: MetaFunction = () => [noIndex];
 
 export const headers: HeadersFunction = ({ errorHeaders }) => retryAfterHeaders(errorHeaders);
 
-function findCandidacy(personId: string | undefined) {
-  const candidacyId = findCandidacyIdByPerson({ personId: personId ?? "" });
-  const candidacy = candidacyId === undefined ? undefined : findCandidacySummary({ candidacyId });
+async function findCandidacy(personId: string | undefined) {
+  const candidacyId = await findCandidacyIdByPerson({ personId: personId ?? "" });
+  const candidacy = candidacyId === undefined ? undefined : await findCandidacySummary({ candidacyId });
   if (!candidacy) throw new Response("Not found", { status: 404 });
   return candidacy;
 }
 
 const emptyValues = { topic: "", details: "", reporterEmail: "" };
 
-export function loader({ params }: LoaderFunctionArgs) {
-  const candidacy = findCandidacy(params.personId);
+export async function loader({ params }: LoaderFunctionArgs) {
+  const candidacy = await findCandidacy(params.personId);
   return { candidacy, values: emptyValues };
 }
 
@@ -48,7 +48,7 @@ const reportSchema = z.object({
 });
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const candidacy = findCandidacy(params.personId);
+  const candidacy = await findCandidacy(params.personId);
   const form = await request.formData();
   const values = {
     topic: String(form.get("topic") ?? ""),
@@ -58,7 +58,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const parsed = reportSchema.safeParse(values);
   if (!parsed.success) return Response.json({ values, errors: fieldErrorsOf(parsed.error) }, { status: 400 });
   try {
-    submitCorrectionReport({
+    await submitCorrectionReport({
       candidacyId: candidacy.id,
       ...parsed.data,
       clientIp: clientIpOf(context),

@@ -11,9 +11,9 @@ export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Report sent" }, noIndex];
 
-export function loader({ params }: LoaderFunctionArgs) {
-  const candidacyId = findCandidacyIdByPerson({ personId: params.personId ?? "" });
-  const candidacy = candidacyId === undefined ? undefined : findCandidacySummary({ candidacyId });
+export async function loader({ params }: LoaderFunctionArgs) {
+  const candidacyId = await findCandidacyIdByPerson({ personId: params.personId ?? "" });
+  const candidacy = candidacyId === undefined ? undefined : await findCandidacySummary({ candidacyId });
   if (!candidacy) throw new Response("Not found", { status: 404 });
   return { candidacy: { name: candidacy.name, personId: candidacy.personId } };
 }

@@ -36,16 +36,18 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 
 export const headers = publicPageHeaders;
 
-export function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const constituency = findConstituencyBySlug({ slug: params.slug ?? "" });
   if (!constituency) throw new Response("Not found", { status: 404 });
-  const pledges = listPledgesInConstituency({ constituencyCode: constituency.gssCode });
+  const pledges = await listPledgesInConstituency({ constituencyCode: constituency.gssCode });
   const campaign = findCampaign();
   const pointCount = campaign?.points.length ?? 0;
-  const candidates = listCandidatesInConstituency({
-    electionId: campaign?.electionId ?? "",
-    gssCode: constituency.gssCode,
-  }).map((c) => {
+  const candidates = (
+    await listCandidatesInConstituency({
+      electionId: campaign?.electionId ?? "",
+      gssCode: constituency.gssCode,
+    })
+  ).map((c) => {
     // Both lists are read in this one synchronous loader, so every candidate has a pledge.
     const pledge = pledges.get(c.id);
     return {
@@ -67,8 +69,8 @@ export function loader({ params, request }: LoaderFunctionArgs) {
     candidates,
     pointCount,
     postcode,
-    asks: suppressCount(countConfirmedAsks({ constituencyCode: constituency.gssCode })),
-    supporters: listRecentPublicSupporters({ limit: 10, constituencyCode: constituency.gssCode }),
+    asks: suppressCount(await countConfirmedAsks({ constituencyCode: constituency.gssCode })),
+    supporters: await listRecentPublicSupporters({ limit: 10, constituencyCode: constituency.gssCode }),
   };
 }
 

@@ -27,7 +27,7 @@ const MESSAGE_MAX = 1_000;
 const TRAP_FIELD = "leave-this-blank";
 
 // The key that signs when the form was first shown (form-stamp.server.ts).
-function formSecret() {
+async function formSecret() {
   return findOrCreateAppSecret({ name: "ask-form" });
 }
 
@@ -37,7 +37,7 @@ export const meta: MetaFunction = () => [noIndex];
 
 export const headers: HeadersFunction = ({ errorHeaders }) => retryAfterHeaders(errorHeaders);
 
-function load(slug: string | undefined) {
+async function load(slug: string | undefined) {
   const constituency = findConstituencyBySlug({ slug: slug ?? "" });
   const campaign = findCampaign();
   if (!constituency || !campaign) throw new Response("Not found", { status: 404 });
@@ -47,12 +47,12 @@ function load(slug: string | undefined) {
   const signed = standing.filter((c) => c.signedEveryPoint);
   // The consent wordings as they are now: the form shows these and carries
   // their ids, so the ask records the versions the person actually read.
-  const consents = currentConsentTexts();
+  const consents = await currentConsentTexts();
   return { constituency, campaign, candidates, signed, consents };
 }
 
 /** What the page needs of each consent: its wording and the id of that version. */
-function shownConsents(consents: ReturnType<typeof currentConsentTexts>) {
+function shownConsents(consents: Awaited<ReturnType<typeof currentConsentTexts>>) {
   const shown = (purpose: keyof typeof consents) => ({
     id: String(consents[purpose].id),
     wording: consents[purpose].wording,
@@ -60,8 +60,8 @@ function shownConsents(consents: ReturnType<typeof currentConsentTexts>) {
   return { sendAsk: shown("send-ask"), publicList: shown("public-list"), updates: shown("updates") };
 }
 
-export function loader({ params, request }: LoaderFunctionArgs) {
-  const { constituency, campaign, candidates, signed, consents } = load(params.slug);
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const { constituency, campaign, candidates, signed, consents } = await load(params.slug);
   const { postcode } = readPostcodeParam(new URL(request.url).searchParams);
   return {
     constituency,
@@ -78,7 +78,7 @@ export function loader({ params, request }: LoaderFunctionArgs) {
       candidacyIds: candidates.map((c) => String(c.id)),
       wordingId: campaign.wordingVariants[0]?.id ?? "",
     },
-    startedAt: issueFormStamp({ secret: formSecret(), now: new Date() }),
+    startedAt: issueFormStamp({ secret: await formSecret(), now: new Date() }),
   };
 }
 
@@ -171,7 +171,7 @@ function cachedAskSchema(choices: { candidateIds: number[]; wordingIds: string[]
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const { constituency, campaign, candidates, consents } = load(params.slug);
+  const { constituency, campaign, candidates, consents } = await load(params.slug);
   const form = await request.formData();
   const values = readValues(form);
   const checkYourEmail = withQuery(paths.checkYourEmail, { constituency: constituency.slug });
@@ -179,7 +179,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
   // Every step hands back a stamp: the same one while it is good, so the clock
   // runs from the first page; a fresh one when it was missing, forged or old.
-  const stamp = checkFormStamp({ stamp: String(form.get("startedAt") ?? ""), secret: formSecret(), now });
+  const stamp = checkFormStamp({ stamp: String(form.get("startedAt") ?? ""), secret: await formSecret(), now });
   const started = stamp.stamp;
   const intent = String(form.get("intent") ?? "preview");
   if (intent === "edit") return { values, errors: null, preview: null, startedAt: started };
@@ -225,7 +225,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   // send wording from the preview. Any real version is recorded as shown (one
   // changed meanwhile was still what they read); a page without them (or
   // with made-up ones) is shown again, with the wordings as they are now.
-  const shown = findShownConsentTexts({
+  const shown = await findShownConsentTexts({
     "public-list": Number(values.publicListTextId),
     updates: Number(values.updatesTextId),
     "send-ask": intent === "send" ? Number(form.get("sendAskTextId")) : consents["send-ask"].id,
@@ -258,7 +258,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
   try {
     // One commit (and one fsync) for the asks that arrive together: see commitWithOthers.
-    await commitWithOthers(() =>
+    await commitWithOthers(async () =>
       submitAsk({
         ask: {
           constituencyCode: constituency.gssCode,

@@ -13,8 +13,8 @@ export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Constituencies" }];
 
-export function loader() {
-  const rows = listConstituenciesByNation();
+export async function loader() {
+  const rows = await listConstituenciesByNation();
   // Nation, then region (England has nine; elsewhere the region is the nation).
   const grouped = nations
     .map((nation) => {

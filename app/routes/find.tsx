@@ -45,7 +45,7 @@ function constituencyQuery(choices: { slug: string }[]) {
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
-  const choices = listConstituencyChoices();
+  const choices = await listConstituencyChoices();
   const page = (values: { postcode?: string; selected?: string; errors?: FieldErrors; unavailable?: boolean }) => ({
     postcode: values.postcode ?? "",
     selected: values.selected ?? "",

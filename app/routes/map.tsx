@@ -61,7 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const campaignName = findCampaign()?.name ?? "Pledge tracker";
   if (query.find === undefined) {
     const search: Search = { typed: "", errors: {}, choices: null };
-    return data({ ...findMapData(query), campaignName, search });
+    return data({ ...(await findMapData(query)), campaignName, search });
   }
   // The find box: a seat found is the map of that seat, at an address of its own to share.
   const result = await searchConstituencies({ text: query.find });
@@ -74,7 +74,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? { typed, errors: {}, choices: { list: result.choices, more: result.more } }
       : { typed, errors: { find: problemWith(result, typed) }, choices: null };
   const status = result.status === "choose" ? 200 : result.status === "postcode" ? lookupStatus(result) : 400;
-  return data({ ...findMapData({ ...query, seat: undefined }), campaignName, search }, { status, headers: privately });
+  return data(
+    { ...(await findMapData({ ...query, seat: undefined })), campaignName, search },
+    { status, headers: privately },
+  );
 }
 
 type Search = {

@@ -31,12 +31,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   ];
 };
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const clean = withoutEmptyParams(url);
   if (clean) throw redirect(clean);
   // The map's own data, so the table can never disagree with it.
-  const map = findMapData(parseMapTableQuery(url.searchParams));
+  const map = await findMapData(parseMapTableQuery(url.searchParams));
   const rows = [...map.hexes, ...map.offMap]
     .filter((c) => c.matches)
     .sort((a, b) => a.name.localeCompare(b.name, "en-GB"))

@@ -8,9 +8,9 @@ import { parseMapTooltipsQuery } from "~/utils/page-query";
 // hex, so the page itself need not carry 4,515 candidates. Public and the
 // same for everyone, so the page cache keeps it by data version as it keeps
 // the map (page-query.ts declares its one parameter).
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseMapTooltipsQuery(new URL(request.url).searchParams);
-  return new Response(JSON.stringify(findMapTooltips(query)), {
+  return new Response(JSON.stringify(await findMapTooltips(query)), {
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": publicCacheControl },
   });
 }

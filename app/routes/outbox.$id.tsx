@@ -28,13 +28,13 @@ const londonTime = new Intl.DateTimeFormat("en-GB", {
   timeStyle: "long",
 });
 
-export function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   const notFound = () => new Response("Not found", { status: 404, headers: mailboxPageHeaders });
   // 404, not 403: from elsewhere the mailbox looks like it does not exist.
   if (!isLoopbackRequest(context)) throw notFound();
   const id = idParam.safeParse(params.id);
   if (!id.success) throw notFound();
-  const message = findMailboxMessage({ id: id.data });
+  const message = await findMailboxMessage({ id: id.data });
   if (!message) throw notFound();
   return data(
     { message: { ...message, deliveredAt: londonTime.format(new Date(message.deliveredAt)) } },

@@ -26,24 +26,24 @@ const londonTime = new Intl.DateTimeFormat("en-GB", {
   timeStyle: "medium",
 });
 
-export function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ context }: LoaderFunctionArgs) {
   // 404, not 403: from elsewhere the mailbox looks like it does not exist.
   if (!isLoopbackRequest(context)) throw new Response("Not found", { status: 404, headers: mailboxPageHeaders });
-  const messages = listMailboxMessages().map((m) => ({
+  const messages = (await listMailboxMessages()).map((m) => ({
     ...m,
     deliveredAt: londonTime.format(new Date(m.deliveredAt)),
   }));
-  const problems = listOutboxProblems().map((p) => ({
+  const problems = (await listOutboxProblems()).map((p) => ({
     ...p,
     nextAttemptAt: londonTime.format(new Date(p.nextAttemptAt)),
   }));
-  const pause = findSendingPause();
+  const pause = await findSendingPause();
   return data(
     {
       mailMode,
       messages,
       pausedSince: pause ? londonTime.format(new Date(pause.pausedAt)) : null,
-      counts: countOutboxByStatus(),
+      counts: await countOutboxByStatus(),
       problems,
     },
     { headers: mailboxPageHeaders },

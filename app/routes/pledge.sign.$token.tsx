@@ -26,8 +26,8 @@ export const meta: MetaFunction = () => [noIndex];
 
 // Opening the link changes nothing (mail scanners follow links, GET and HEAD
 // alike): only the button's POST records answers.
-export function loader({ params }: LoaderFunctionArgs) {
-  const page = findSigningPage({ token: params.token ?? "", now: new Date() });
+export async function loader({ params }: LoaderFunctionArgs) {
+  const page = await findSigningPage({ token: params.token ?? "", now: new Date() });
   const campaign = findCampaign();
   return {
     page,
@@ -42,11 +42,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await request.formData();
 
   if (form.get("intent") === "fresh-link") {
-    const page = findSigningPage({ token, now });
+    const page = await findSigningPage({ token, now });
     // A fresh link goes to the published address, as every link does.
     try {
       if (page.status === "expired")
-        requestSigningLink({ candidacyId: page.candidacy.id, clientIp: clientIpOf(context), now });
+        await requestSigningLink({ candidacyId: page.candidacy.id, clientIp: clientIpOf(context), now });
     } catch (error) {
       rethrowAsTooManyRequests(error);
     }
@@ -58,7 +58,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
   // A dead link (pressed in a second tab, or after the address changed) says
   // why before any field errors: fixing the form would not help.
-  const opened = findSigningPage({ token, now });
+  const opened = await findSigningPage({ token, now });
   if (opened.status !== "valid") return deadLinkAnswer(opened);
 
   const points = findCampaign()?.points ?? [];
@@ -80,10 +80,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     if (answer === "signed" || answer === "declined") answers[point.id] = answer;
   }
 
-  const result = recordPledgeFromLink({ token, answers, statement: parsed.data.statement || null, now });
+  const result = await recordPledgeFromLink({ token, answers, statement: parsed.data.statement || null, now });
   if (result.status !== "recorded") {
     // The link died between the check above and the write: show why.
-    return deadLinkAnswer(findSigningPage({ token, now }));
+    return deadLinkAnswer(await findSigningPage({ token, now }));
   }
   // A fresh address each time: the candidate page is cacheable (browsers may
   // show a stale copy while revalidating), and they must see what they just did.
@@ -106,7 +106,7 @@ function signingSchema(points: { id: number; position: number }[]) {
 
 // Remix does not reload the page's data after a 4xx, so the answer carries
 // the link's state itself for the page to explain.
-function deadLinkAnswer(deadLink: ReturnType<typeof findSigningPage>) {
+function deadLinkAnswer(deadLink: Awaited<ReturnType<typeof findSigningPage>>) {
   return Response.json(
     { freshLinkSent: false, errors: null, values: null, deadLink },
     { status: 410, headers: tokenPageHeaders },

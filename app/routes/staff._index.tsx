@@ -29,16 +29,16 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Dashboard – Staff console" }, noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "viewer" });
-  const pause = findSendingPause();
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "viewer" });
+  const pause = await findSendingPause();
   return data(
     {
       csrfToken: session.csrfToken,
       canPause: hasRole({ role: session.account.role, needed: "organiser" }),
       canOpenOutbox: hasRole({ role: session.account.role, needed: "organiser" }),
       pause: pause ? { since: ukDateTime(pause.pausedAt), by: pause.pausedByEmail, reason: pause.reason } : null,
-      figures: dashboardFigures({ now: new Date() }),
+      figures: await dashboardFigures({ now: new Date() }),
     },
     { headers: staffPageHeaders },
   );
@@ -46,7 +46,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 // Pausing and resuming all sending: organisers and admins.
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const now = new Date();
   const actor = session.account.email;
@@ -54,9 +54,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const reason = String(form.get("reason") ?? "")
       .trim()
       .slice(0, 500);
-    pauseSending({ actor, accountId: session.account.id, reason: reason || null, now });
+    await pauseSending({ actor, accountId: session.account.id, reason: reason || null, now });
   } else if (form.get("intent") === "resume") {
-    resumeSending({ actor, now });
+    await resumeSending({ actor, now });
   }
   throw redirect(paths.staff, { headers: staffPageHeaders });
 }

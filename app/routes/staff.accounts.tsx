@@ -33,13 +33,13 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "admin" });
   return data(
     {
       csrfToken: session.csrfToken,
       me: session.account.id,
-      accounts: listStaffAccounts().map((a) => ({
+      accounts: (await listStaffAccounts()).map((a) => ({
         ...a,
         lastSignInAt: a.lastSignInAt ? ukDateTime(a.lastSignInAt) : null,
       })),
@@ -63,20 +63,20 @@ type ActionResult =
   | { done: string };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const actor = session.account.email;
   const now = new Date();
   const intent = form.get("intent");
   const accountId = Number(form.get("accountId"));
-  const target = listStaffAccounts().find((a) => a.id === accountId);
+  const target = (await listStaffAccounts()).find((a) => a.id === accountId);
   const reply = (result: ActionResult, status = 200) => data(result, { status, headers: staffPageHeaders });
   if (intent === "add") {
     const values = { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
     const parsed = addSchema.safeParse(values);
     if (!parsed.success) return reply({ errors: fieldErrorsOf(parsed.error), values }, 400);
     try {
-      const { token } = createStaffAccount({ ...parsed.data, actor, now });
+      const { token } = await createStaffAccount({ ...parsed.data, actor, now });
       return reply({ link: { email: parsed.data.email.toLowerCase(), url: publicUrl(paths.staffSetUp(token)) } });
     } catch (error) {
       if (!(error instanceof StaffAccountExists)) throw error;
@@ -85,11 +85,11 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (!target) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
   if (intent === "link") {
-    const token = issueSetUpLink({ accountId: target.id, actor, now });
+    const token = await issueSetUpLink({ accountId: target.id, actor, now });
     return reply({ link: { email: target.email, url: publicUrl(paths.staffSetUp(token)) } });
   }
   if ((intent === "disable" || intent === "enable") && target.id !== session.account.id) {
-    setStaffAccountDisabled({ accountId: target.id, disabled: intent === "disable", actor, now });
+    await setStaffAccountDisabled({ accountId: target.id, disabled: intent === "disable", actor, now });
     return reply({
       done: `${target.email} is ${intent === "disable" ? "disabled and signed out everywhere" : "enabled"}.`,
     });

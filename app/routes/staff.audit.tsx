@@ -54,14 +54,14 @@ function subjectHref(subject: string) {
   return outboxId ? paths.staffOutboxMessage(Number(outboxId)) : null;
 }
 
-export function loader({ request }: LoaderFunctionArgs) {
-  requireStaff(request, { role: "organiser" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request, { role: "organiser" });
   const url = new URL(request.url);
   const clean = withoutEmptyParams(url);
   if (clean) throw redirect(clean, { headers: staffPageHeaders });
   const { query, errors } = parseStaffAuditQuery(url.searchParams);
-  const actions = listAuditActions();
-  const filters = { actors: listAuditActors(), actions, groups: actionGroups(actions) };
+  const actions = await listAuditActions();
+  const filters = { actors: await listAuditActors(), actions, groups: actionGroups(actions) };
   if (Object.keys(errors).length > 0) {
     // The filters as typed and what is wrong with them; no list until they are right.
     return data(
@@ -69,7 +69,7 @@ export function loader({ request }: LoaderFunctionArgs) {
       { status: 400, headers: staffPageHeaders },
     );
   }
-  const log = listAuditLog(query);
+  const log = await listAuditLog(query);
   return data(
     {
       query,

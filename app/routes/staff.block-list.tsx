@@ -30,12 +30,12 @@ const kindLabels: Record<BlockListKind, string> = {
   network: "Network",
 };
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
   return data(
     {
       csrfToken: session.csrfToken,
-      entries: listBlockList().map((e) => ({ ...e, createdAt: shortDate(e.createdAt) })),
+      entries: (await listBlockList()).map((e) => ({ ...e, createdAt: shortDate(e.createdAt) })),
     },
     { headers: staffPageHeaders },
   );
@@ -44,13 +44,13 @@ export function loader({ request }: LoaderFunctionArgs) {
 type Result = { errors: FieldErrors; values: { kind: string; value: string; note: string } } | { notice: string };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const now = new Date();
   const actor = session.account.email;
   const reply = (result: Result, status = 200) => data(result, { status, headers: staffPageHeaders });
   if (form.get("intent") === "remove") {
-    const removed = removeBlockListEntry({ id: Number(form.get("id")), actor, now });
+    const removed = await removeBlockListEntry({ id: Number(form.get("id")), actor, now });
     return reply({ notice: removed.outcome === "removed" ? "The entry was removed." : "That entry was already gone." });
   }
   const values = {
@@ -63,7 +63,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!(blockListKinds as readonly string[]).includes(values.kind))
     return reply({ errors: { kind: "Select what to block" }, values }, 400);
   if (values.value.trim() === "") return reply({ errors: { value: "Enter what to block" }, values }, 400);
-  const added = addBlockListEntry({
+  const added = await addBlockListEntry({
     kind: values.kind as BlockListKind,
     value: values.value,
     note: values.note || null,

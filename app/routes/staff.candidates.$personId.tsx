@@ -56,11 +56,11 @@ function noticeOf<T extends Record<string, string>>(notices: T, value: string | 
   return value !== null && Object.hasOwn(notices, value) ? (notices[value] as T[keyof T]) : null;
 }
 
-export function loader({ request, params }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
   const personId = params.personId ?? "";
-  const staffView = findCandidateForStaff({ personId });
-  const page = findCandidatePage({ personId });
+  const staffView = await findCandidateForStaff({ personId });
+  const page = await findCandidatePage({ personId });
   if (!staffView || !page) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
   const query = new URL(request.url).searchParams;
   const { candidacy, emailSource, history, asks } = staffView;
@@ -106,10 +106,10 @@ export function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const personId = params.personId ?? "";
-  const found = findCandidateForStaff({ personId });
+  const found = await findCandidateForStaff({ personId });
   if (!found) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
   const intent = form.get("intent");
   const account = { id: session.account.id, email: session.account.email };
@@ -118,14 +118,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     redirect(`${withQuery(paths.staffCandidate(personId), { email })}#contact-details`, { headers: staffPageHeaders });
   if (intent === "set-email") {
     const values = { email: String(form.get("email") ?? ""), sourceUrl: String(form.get("sourceUrl") ?? "") };
-    const saved = setCandidateEmail({ candidacyId, ...values, account, now: new Date() });
+    const saved = await setCandidateEmail({ candidacyId, ...values, account, now: new Date() });
     if (saved.status === "invalid") return emailReply({ form: "set-email", errors: saved.errors, values });
     if (saved.status === "unknown") throw new Response("Not found", { status: 404, headers: staffPageHeaders });
     throw backTo(saved.changed ? "changed" : "saved");
   }
   if (intent === "remove-email") {
     const values = { reason: String(form.get("reason") ?? "") };
-    const removed = removeStaffCandidateEmail({ candidacyId, reason: values.reason, account, now: new Date() });
+    const removed = await removeStaffCandidateEmail({ candidacyId, reason: values.reason, account, now: new Date() });
     if (removed.status === "invalid") return emailReply({ form: "remove-email", errors: removed.errors, values });
     if (removed.status === "unknown") throw new Response("Not found", { status: 404, headers: staffPageHeaders });
     if (removed.status === "not-staff-added")
@@ -137,7 +137,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw backTo("removed");
   }
   if (intent !== "send-link") throw new Response("Bad request", { status: 400, headers: staffPageHeaders });
-  const sent = sendSigningLinkByStaff({
+  const sent = await sendSigningLinkByStaff({
     candidacyId: found.candidacy.id,
     actor: session.account.email,
     now: new Date(),

@@ -30,15 +30,15 @@ export const meta: MetaFunction = () => [noIndex];
 
 const NOTE_MAX = 500;
 
-function findPage(personId: string) {
-  const page = findCandidatePage({ personId });
+async function findPage(personId: string) {
+  const page = await findCandidatePage({ personId });
   if (!page) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
   return page;
 }
 
-export function loader({ request, params }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
-  const page = findPage(params.personId ?? "");
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
+  const page = await findPage(params.personId ?? "");
   return data(
     {
       csrfToken: session.csrfToken,
@@ -77,10 +77,10 @@ type Refusal = "verified" | "withdrawn";
 type Result = { errors: FieldErrors; values: Record<string, string>; refused: null } | { refused: Refusal };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const personId = params.personId ?? "";
-  const page = findPage(personId);
+  const page = await findPage(personId);
   const campaign = findCampaign();
   if (!campaign) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
   const reply = (result: Result, status: number) => data(result, { status, headers: staffPageHeaders });
@@ -115,7 +115,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
   }
 
-  const result = recordPledgeByCampaign({
+  const result = await recordPledgeByCampaign({
     electionId: campaign.electionId,
     personId,
     answers,

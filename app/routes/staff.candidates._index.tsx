@@ -17,13 +17,13 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Candidates – Staff console" }, noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  requireStaff(request, { role: "organiser" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request, { role: "organiser" });
   const url = new URL(request.url);
   const clean = withoutEmptyParams(url);
   if (clean) throw redirect(clean, { headers: staffPageHeaders });
   const query = parseStaffCandidatesQuery(url.searchParams);
-  const list = listCandidatesForStaff({
+  const list = await listCandidatesForStaff({
     name: query.name,
     constituency: query.constituency,
     party: query.party,
@@ -34,7 +34,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       query,
-      parties: listCandidateParties(),
+      parties: await listCandidateParties(),
       total: list.total,
       page: list.page,
       pageCount: list.pageCount,

@@ -31,11 +31,11 @@ export const meta: MetaFunction = () => [noIndex];
 const NOTE_MAX = 500;
 const decisions = { resolve: "resolved", dismiss: "dismissed" } as const;
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
   const query = new URL(request.url).searchParams;
   const decidedId = query.get("decided");
-  const { open, decided } = listCorrectionReports();
+  const { open, decided } = await listCorrectionReports();
   const when = <T extends { createdAt: string; decidedAt: string | null }>(r: T) => ({
     ...r,
     createdAt: ukDateTime(r.createdAt),
@@ -61,7 +61,7 @@ const noteSchema = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const id = Number(form.get("reportId"));
   const intent = String(form.get("intent") ?? "");
@@ -73,7 +73,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const errors: FieldErrors = { [`note-${id}`]: parsed.error.issues[0]?.message };
     return data({ reportId: id, note, errors }, { status: 400, headers: staffPageHeaders });
   }
-  decideCorrectionReport({
+  await decideCorrectionReport({
     id,
     decision: decisions[intent as keyof typeof decisions],
     note: parsed.data.note,

@@ -37,16 +37,16 @@ export const meta: MetaFunction = () => [noIndex];
 const historyLimit = 50;
 const megabytes = uploadLimitBytes / (1024 * 1024);
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
-  const running = runningImport();
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
+  const running = await runningImport();
   return data(
     {
       csrfToken: session.csrfToken,
       running: running
         ? { id: running.id, message: runningImportMessage(running), action: running.action, fileName: running.fileName }
         : null,
-      history: listImportRuns({ limit: historyLimit }).map((run) => ({
+      history: (await listImportRuns({ limit: historyLimit })).map((run) => ({
         ...run,
         finishedAt: shortDate(run.finishedAt),
       })),
@@ -69,7 +69,7 @@ function kindOf(value: FormDataEntryValue | null): UploadableImportKind | undefi
 
 /** The first press: store the file and start its dry run, whose page shows its progress. */
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const now = new Date();
   let form: FormData;
   try {
@@ -95,11 +95,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!(file instanceof File) || file.size === 0)
     return reply({ errors: { file: "Select a file to check" }, kind: kindValue }, 400);
   // Before storing anything: a second import waits for the first.
-  const running = runningImport();
+  const running = await runningImport();
   if (running) return reply({ errors: { file: runningImportMessage(running) }, kind: kindValue }, 409);
   const stored = await storeUpload({ file });
-  pruneUploads({ now });
-  const started = startImport({
+  await pruneUploads({ now });
+  const started = await startImport({
     action: "check",
     ...stored,
     kind,

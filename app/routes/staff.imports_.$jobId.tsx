@@ -46,16 +46,16 @@ function notFound() {
   return new Response("Not found", { status: 404, headers: staffPageHeaders });
 }
 
-function jobOf({ params, now }: { params: LoaderFunctionArgs["params"]; now: Date }) {
+async function jobOf({ params, now }: { params: LoaderFunctionArgs["params"]; now: Date }) {
   const id = idParam.safeParse(params.jobId);
-  const job = id.success ? readImportJob({ id: id.data, now }) : undefined;
+  const job = id.success ? await readImportJob({ id: id.data, now }) : undefined;
   if (!job) throw notFound();
   return job;
 }
 
-export function loader({ request, params }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
-  const job = jobOf({ params, now: new Date() });
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
+  const job = await jobOf({ params, now: new Date() });
   return data(
     {
       csrfToken: session.csrfToken,
@@ -83,16 +83,16 @@ function reply(errors: FieldErrors, status: number) {
 
 /** The second press (import the checked file), or discarding the file instead. */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const now = new Date();
-  const job = jobOf({ params, now });
+  const job = await jobOf({ params, now });
   const checked = job.action === "check" && job.result?.outcome === "checked" ? job.result.summary : null;
   if (!checked) return reply({ apply: "Only a finished dry run can be imported: check the file again" }, 400);
   const upload = { sha256: job.sha256, fileName: job.fileName };
   if (form.get("intent") === "discard") {
-    discardUpload(upload);
-    recordAudit({
+    await discardUpload(upload);
+    await recordAudit({
       actor: session.account.email,
       action: "import.discard",
       subject: `import-job:${job.id}`,
@@ -111,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       },
       400,
     );
-  const started = startImport({
+  const started = await startImport({
     action: "apply",
     sha256: job.sha256,
     fileName: job.fileName,

@@ -48,9 +48,9 @@ function messageId(params: LoaderFunctionArgs["params"]) {
   return id.data;
 }
 
-export function loader({ request, params }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
-  const message = findOutboxMessageForStaff({ id: messageId(params) });
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
+  const message = await findOutboxMessageForStaff({ id: messageId(params) });
   if (!message) throw notFound();
   const done = doneParam.parse(new URL(request.url).searchParams.get("done") ?? undefined);
   return data(
@@ -79,7 +79,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const id = messageId(params);
   const intent = form.get("intent");
@@ -87,11 +87,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const now = new Date();
   let result: "retried" | "cancelled" | "unchanged";
   if (intent === "retry") {
-    const retried = retryFailedMail({ id, actor, now });
+    const retried = await retryFailedMail({ id, actor, now });
     if (retried === "not-found") throw notFound();
     result = retried === "retried" ? "retried" : "unchanged";
   } else if (intent === "cancel") {
-    const cancelled = cancelMail({ id, actor, now });
+    const cancelled = await cancelMail({ id, actor, now });
     if (cancelled === "not-found") throw notFound();
     result = cancelled === "cancelled" ? "cancelled" : "unchanged";
   } else {

@@ -20,17 +20,17 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Outbox – Staff console" }, noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  requireStaff(request, { role: "organiser" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request, { role: "organiser" });
   const url = new URL(request.url);
   const clean = withoutEmptyParams(url);
   if (clean) throw redirect(clean, { headers: staffPageHeaders });
   const query = parseStaffOutboxQuery(url.searchParams);
-  const list = listOutboxForStaff(query);
+  const list = await listOutboxForStaff(query);
   return data(
     {
       query,
-      counts: countOutboxByStatus(),
+      counts: await countOutboxByStatus(),
       total: list.total,
       page: list.page,
       pageCount: list.pageCount,

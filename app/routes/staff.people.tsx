@@ -37,8 +37,8 @@ export const meta: MetaFunction = () => [noIndex];
 const countSchema = z.coerce.number().int().min(0);
 const erasedQuery = z.object({ erased: countSchema, cancelled: countSchema, suppressed: z.enum(["yes", "no"]) });
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "admin" });
   const query = new URL(request.url).searchParams;
   const erased = erasedQuery.safeParse({
     erased: query.get("erased") ?? undefined,
@@ -54,7 +54,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 const intents = ["find", "review-erasure", "erase"] as const;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const typed = String(form.get("email") ?? "");
   const intent = z.enum(intents).catch("find").parse(form.get("intent"));
@@ -66,7 +66,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   const { email } = parsed.data;
   if (intent === "erase") {
-    const result = eraseSupporter({
+    const result = await eraseSupporter({
       email,
       reason: "staff-request",
       by: session.account.email,
@@ -87,7 +87,7 @@ export async function action({ request }: ActionFunctionArgs) {
       step: intent === "find" ? ("found" as const) : ("confirm" as const),
       errors: {},
       email,
-      held: findHeldAbout({ email }),
+      held: await findHeldAbout({ email }),
     },
     { headers: staffPageHeaders },
   );
@@ -104,7 +104,7 @@ function plural(n: number, one: string, many = `${one}s`) {
   return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 }
 
-type Held = ReturnType<typeof findHeldAbout>;
+type Held = Awaited<ReturnType<typeof findHeldAbout>>;
 
 function HeldSummary({ email, held }: { email: string; held: Held }) {
   return (

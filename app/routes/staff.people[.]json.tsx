@@ -16,12 +16,12 @@ export function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const parsed = z.object({ email: personEmail }).safeParse({ email: String(form.get("email") ?? "") });
   // Only the page's own hidden field posts here, with an address it found.
   if (!parsed.success) throw redirect(paths.staffPeople, { headers: staffPageHeaders });
-  const { json, filename } = exportPersonData({
+  const { json, filename } = await exportPersonData({
     email: parsed.data.email,
     actor: session.account.email,
     now: new Date(),

@@ -19,12 +19,12 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Public supporters list – Staff console" }, noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
   return data(
     {
       csrfToken: session.csrfToken,
-      entries: listPublicListEntries().map((e) => ({
+      entries: (await listPublicListEntries()).map((e) => ({
         id: e.id,
         // As the public sees it: what an organiser judges.
         shownAs: publicSupporterName(e.name),
@@ -38,13 +38,13 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const askId = Number(form.get("askId"));
   const intent = form.get("intent");
   if (!Number.isInteger(askId) || (intent !== "hide" && intent !== "show"))
     throw new Response("Bad request", { status: 400, headers: staffPageHeaders });
-  setHiddenFromPublicList({ askId, hidden: intent === "hide", actor: session.account.email, now: new Date() });
+  await setHiddenFromPublicList({ askId, hidden: intent === "hide", actor: session.account.email, now: new Date() });
   return data(
     { notice: intent === "hide" ? `Ask ${askId} is hidden from the public list.` : `Ask ${askId} is shown again.` },
     { headers: staffPageHeaders },

@@ -32,10 +32,10 @@ function askIdOf(params: LoaderFunctionArgs["params"]) {
   return id;
 }
 
-export function loader({ request, params }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
   const id = askIdOf(params);
-  const ask = findHeldAsk({ id });
+  const ask = await findHeldAsk({ id });
   // Released or rejected already (perhaps by a colleague): back to the queue.
   if (!ask) throw redirect(paths.staffReview, { headers: staffPageHeaders });
   const blocked = new URL(request.url).searchParams.get("blocked");
@@ -50,22 +50,22 @@ export function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const id = askIdOf(params);
   const form = await readStaffForm(request, session);
   const now = new Date();
   const intent = String(form.get("intent") ?? "");
   if (intent === "release") {
-    releaseAsk({ askId: id, reviewer: session.account, now });
+    await releaseAsk({ askId: id, reviewer: session.account, now });
     throw redirect(withQuery(paths.staffReview, { released: String(id) }), { headers: staffPageHeaders });
   }
   if (intent === "reject") {
-    rejectAsk({ askId: id, reviewer: session.account, now });
+    await rejectAsk({ askId: id, reviewer: session.account, now });
     throw redirect(withQuery(paths.staffReview, { rejected: String(id) }), { headers: staffPageHeaders });
   }
   const kind = intent.replace(/^block-/, "");
   if (intent.startsWith("block-") && (blockListKinds as readonly string[]).includes(kind)) {
-    blockFromAsk({
+    await blockFromAsk({
       askId: id,
       kind: kind as BlockListKind,
       accountId: session.account.id,

@@ -22,8 +22,8 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Review queue – Staff console" }, noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "organiser" });
   const campaign = findCampaign();
   const query = new URL(request.url).searchParams;
   const decided = (name: string) => {
@@ -36,19 +36,19 @@ export function loader({ request }: LoaderFunctionArgs) {
       released: decided("released"),
       rejected: decided("rejected"),
       rules: campaign ? reviewRulesOf(campaign) : null,
-      held: listHeldAsks().map((a) => ({ ...a, heldAt: a.heldAt ? ukDateTime(a.heldAt) : "" })),
+      held: (await listHeldAsks()).map((a) => ({ ...a, heldAt: a.heldAt ? ukDateTime(a.heldAt) : "" })),
     },
     { headers: staffPageHeaders },
   );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "organiser" });
+  const session = await requireStaff(request, { role: "organiser" });
   const form = await readStaffForm(request, session);
   const askId = Number(form.get("askId"));
   if (form.get("intent") !== "release" || !Number.isInteger(askId))
     throw new Response("Bad request", { status: 400, headers: staffPageHeaders });
-  releaseAsk({ askId, reviewer: session.account, now: new Date() });
+  await releaseAsk({ askId, reviewer: session.account, now: new Date() });
   throw redirect(withQuery(paths.staffReview, { released: String(askId) }), { headers: staffPageHeaders });
 }
 

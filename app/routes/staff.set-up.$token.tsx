@@ -47,7 +47,7 @@ async function newSecondFactor(email: string) {
 }
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const link = findSetUpLink({ token: params.token ?? "", now: new Date() });
+  const link = await findSetUpLink({ token: params.token ?? "", now: new Date() });
   if (!link)
     return data(
       { link: null, secondFactor: null, passwordMinLength: null },
@@ -64,7 +64,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ params, request }: ActionFunctionArgs) {
   const token = params.token ?? "";
   const now = new Date();
-  const link = findSetUpLink({ token, now });
+  const link = await findSetUpLink({ token, now });
   if (!link) return data({ done: null, errors: null }, { status: 404, headers: staffPageHeaders });
   const form = await request.formData();
   const password = String(form.get("password") ?? "");
@@ -89,7 +89,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
   }
   if (Object.values(errors).some(Boolean))
     return data({ done: null, errors }, { status: 400, headers: staffPageHeaders });
-  const done = completeSetUp({ token, passwordHash: await hashPassword(password), totp, now });
+  const done = await completeSetUp({ token, passwordHash: await hashPassword(password), totp, now });
   if (!done) return data({ done: null, errors: null }, { status: 404, headers: staffPageHeaders });
   return data({ done, errors: null }, { headers: staffPageHeaders });
 }

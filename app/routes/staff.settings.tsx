@@ -24,8 +24,8 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "admin" });
   const rules = reviewRulesOf(requireCampaign());
   return data(
     {
@@ -46,7 +46,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const holds = form.getAll("holds").map(String);
   const values = {
@@ -64,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
   });
   if (!parsed.success)
     return data({ errors: fieldErrorsOf(parsed.error), values }, { status: 400, headers: staffPageHeaders });
-  saveReviewRules({ rules: parsed.data, actor: session.account.email, now: new Date() });
+  await saveReviewRules({ rules: parsed.data, actor: session.account.email, now: new Date() });
   throw redirect(withQuery(paths.staffSettings, { saved: "yes" }), { headers: staffPageHeaders });
 }
 

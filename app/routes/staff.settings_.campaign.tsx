@@ -175,8 +175,8 @@ function savedPointIds() {
   return (findCampaign()?.points ?? []).map((p) => p.id);
 }
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "admin" });
   const current = requireSettings();
   return data(
     {
@@ -205,7 +205,7 @@ function candidates(n: number) {
 const staleMessage = "The points have changed since you opened this page: open it again to see them";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const current = requireSettings();
   const values = readValues(form);
@@ -223,11 +223,11 @@ export async function action({ request }: ActionFunctionArgs) {
       return result({
         errors: {},
         values,
-        plan: planPointChanges({ points: settings.points, matchPoints: "by-id" }),
+        plan: await planPointChanges({ points: settings.points, matchPoints: "by-id" }),
         preview,
       });
     }
-    const saved = saveCampaign({
+    const saved = await saveCampaign({
       settings,
       matchPoints: "by-id",
       savedBy: session.account.email,

@@ -52,9 +52,9 @@ const consentsForm = z.object({
 
 type Values = Record<keyof typeof consentsForm.shape, string>;
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
-  const current = currentConsentTexts();
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "admin" });
+  const current = await currentConsentTexts();
   const values: Values = {
     sendAsk: current["send-ask"].wording,
     publicList: current["public-list"].wording,
@@ -65,14 +65,14 @@ export function loader({ request }: LoaderFunctionArgs) {
       csrfToken: session.csrfToken,
       saved: new URL(request.url).searchParams.get("saved"),
       values,
-      versions: listConsentTextVersions(),
+      versions: await listConsentTextVersions(),
     },
     { headers: staffPageHeaders },
   );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const values: Values = {
     sendAsk: String(form.get("sendAsk") ?? ""),
@@ -82,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = consentsForm.safeParse(values);
   if (!parsed.success)
     return data({ errors: fieldErrorsOf(parsed.error), values }, { status: 400, headers: staffPageHeaders });
-  const saved = saveConsentWordings({
+  const saved = await saveConsentWordings({
     wordings: { "send-ask": parsed.data.sendAsk, "public-list": parsed.data.publicList, updates: parsed.data.updates },
     actor: session.account.email,
     now: new Date(),

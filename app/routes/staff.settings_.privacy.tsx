@@ -43,8 +43,8 @@ type Values = Record<(typeof fieldNames)[number], string>;
 // lists them in that order too.
 const privacyForm = z.object({ ...privacyContactsSchema.shape, ...retentionSchema.shape });
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "admin" });
   const campaign = requireCampaign();
   const contacts = privacyContactsOf(campaign);
   const retention = retentionOf(campaign);
@@ -61,7 +61,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const values = Object.fromEntries(fieldNames.map((name) => [name, String(form.get(name) ?? "")])) as Values;
   // A blank number is an error, not zero.
@@ -76,7 +76,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success)
     return data({ errors: fieldErrorsOf(parsed.error), values }, { status: 400, headers: staffPageHeaders });
   const { askDaysAfterPollingDay, clientDataHours, mailboxDays, ...contacts } = parsed.data;
-  const saved = savePrivacySettings({
+  const saved = await savePrivacySettings({
     contacts,
     retention: { askDaysAfterPollingDay, clientDataHours, mailboxDays },
     actor: session.account.email,

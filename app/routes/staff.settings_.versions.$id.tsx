@@ -13,10 +13,10 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [noIndex];
 
-export function loader({ request, params }: LoaderFunctionArgs) {
-  requireStaff(request, { role: "admin" });
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request, { role: "admin" });
   const id = Number(params.id);
-  const version = Number.isSafeInteger(id) ? findSettingsVersion({ id }) : undefined;
+  const version = Number.isSafeInteger(id) ? await findSettingsVersion({ id }) : undefined;
   if (!version) throw new Response("Not found", { status: 404 });
   // A version is shown as the settings it kept; the raw JSON too, for what
   // the schema of the day may not name.

@@ -13,9 +13,9 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  requireStaff(request, { role: "admin" });
-  const versions = listSettingsVersions().map((v) => ({ ...v, when: ukDateTime(v.createdAt) }));
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request, { role: "admin" });
+  const versions = (await listSettingsVersions()).map((v) => ({ ...v, when: ukDateTime(v.createdAt) }));
   return data({ versions }, { headers: staffPageHeaders });
 }
 

@@ -24,10 +24,10 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const next = safeNextPath(url.searchParams.get("next"));
-  const session = findRequestSession(request);
+  const session = await findRequestSession(request);
   if (session && !session.secondFactorPending) throw redirect(next, { headers: staffPageHeaders });
   return { signedOut: url.searchParams.has("signed-out") };
 }
@@ -61,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ errors, email }, { status: 400, headers: staffPageHeaders });
   }
   const to = result.outcome === "second-factor" ? withQuery(paths.staffSignInCode, { next }) : next;
-  throw redirect(to, { headers: { ...staffPageHeaders, "Set-Cookie": staffSessionCookie(result.sessionId) } });
+  throw redirect(to, { headers: { ...staffPageHeaders, "Set-Cookie": await staffSessionCookie(result.sessionId) } });
 }
 
 export default function SignIn() {

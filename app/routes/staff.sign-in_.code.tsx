@@ -25,18 +25,18 @@ export const meta: MetaFunction = () => [noIndex];
 
 // The second step of signing in: only a session whose password was right and
 // whose code is still to come may see it.
-function pendingSession(request: Request) {
-  const session = findRequestSession(request);
+async function pendingSession(request: Request) {
+  const session = await findRequestSession(request);
   if (!session || !session.secondFactorPending) throw redirect(paths.staffSignIn, { headers: staffPageHeaders });
   return session;
 }
 
-export function loader({ request }: LoaderFunctionArgs) {
-  return { csrfToken: pendingSession(request).csrfToken };
+export async function loader({ request }: LoaderFunctionArgs) {
+  return { csrfToken: (await pendingSession(request)).csrfToken };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = pendingSession(request);
+  const session = await pendingSession(request);
   const form = await readStaffForm(request, session);
   const code = String(form.get("code") ?? "");
   const next = safeNextPath(new URL(request.url).searchParams.get("next"));
@@ -65,7 +65,7 @@ export async function action({ request }: ActionFunctionArgs) {
     };
     return data({ errors }, { status: 400, headers: staffPageHeaders });
   }
-  throw redirect(next, { headers: { ...staffPageHeaders, "Set-Cookie": staffSessionCookie(result.sessionId) } });
+  throw redirect(next, { headers: { ...staffPageHeaders, "Set-Cookie": await staffSessionCookie(result.sessionId) } });
 }
 
 export default function SignInCode() {

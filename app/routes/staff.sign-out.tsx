@@ -10,10 +10,10 @@ export function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = findRequestSession(request);
+  const session = await findRequestSession(request);
   if (session) {
     const form = await readStaffForm(request, session);
-    signOutStaff({ sessionId: session.sessionId, everywhere: form.get("everywhere") === "yes", now: new Date() });
+    await signOutStaff({ sessionId: session.sessionId, everywhere: form.get("everywhere") === "yes", now: new Date() });
   }
   throw redirect(withQuery(paths.staffSignIn, { "signed-out": "yes" }), {
     headers: { ...staffPageHeaders, "Set-Cookie": clearedStaffSessionCookie() },

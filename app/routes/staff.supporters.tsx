@@ -16,9 +16,9 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 export const meta: MetaFunction = () => [noIndex];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
-  const counts = countSupportersToExport();
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireStaff(request, { role: "admin" });
+  const counts = await countSupportersToExport();
   // The download sends a form without a choice back here to say so. Before
   // the first download there is no choice to make, so nothing to say.
   const unchosen = new URL(request.url).searchParams.get("error") === "scope" && counts.lastExportAt !== null;

@@ -19,13 +19,13 @@ export function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const session = requireStaff(request, { role: "admin" });
+  const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
   const parsed = downloadSchema.safeParse({ scope: form.get("scope") ?? undefined });
   // Back to the form, to say what to choose (the page holds the words).
   if (!parsed.success)
     throw redirect(withQuery(paths.staffSupporters, { error: "scope" }), { headers: staffPageHeaders });
-  const { csv, filename } = exportSupporters({
+  const { csv, filename } = await exportSupporters({
     scope: parsed.data.scope,
     accountId: session.account.id,
     actor: session.account.email,

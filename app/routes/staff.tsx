@@ -13,13 +13,13 @@ export const headers: HeadersFunction = () => staffPageHeaders;
 
 // The console's frame: who is signed in, what their role lets them open, and
 // signing out. Each page checks its own role; this only decides what to show.
-export function loader({ request }: LoaderFunctionArgs) {
-  const session = findRequestSession(request);
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await findRequestSession(request);
   if (!session || session.secondFactorPending) return { staff: null, openCorrections: 0 };
   const organiser = hasRole({ role: session.account.role, needed: "organiser" });
   return {
     staff: { email: session.account.email, role: session.account.role, csrfToken: session.csrfToken },
-    openCorrections: organiser ? countOpenCorrectionReports() : 0,
+    openCorrections: organiser ? await countOpenCorrectionReports() : 0,
   };
 }
 

@@ -13,8 +13,8 @@ export const handle = staticPage();
 
 export const meta: MetaFunction = () => [{ title: "Recent supporters" }];
 
-export function loader() {
-  return { supporters: listRecentPublicSupporters({ limit: 100 }) };
+export async function loader() {
+  return { supporters: await listRecentPublicSupporters({ limit: 100 }) };
 }
 
 export default function Supporters() {

@@ -31,9 +31,9 @@ const doneMessages = {
   "public-list": "Your name is no longer on the public list of supporters.",
 } as const;
 
-export function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams;
-  const yours = findYourData({ token: params.token ?? "", now: new Date() });
+  const yours = await findYourData({ token: params.token ?? "", now: new Date() });
   // 404: a link that does not work shows nothing, not even that it once did.
   if (!yours)
     return data({ yours: null, confirmDelete: false, done: null }, { status: 404, headers: tokenPageHeaders });
@@ -55,18 +55,18 @@ export async function action({ params, request }: ActionFunctionArgs) {
   const now = new Date();
   const gone = () => data({ yours: null }, { status: 404, headers: tokenPageHeaders });
   if (intent === "stop-updates") {
-    const done = await commitWithOthers(() => stopUpdatesByLink({ token, method: "manage-page", now }));
+    const done = await commitWithOthers(async () => stopUpdatesByLink({ token, method: "manage-page", now }));
     if (!done) return gone();
     throw redirect(withQuery(paths.yourData(token), { done: "updates" }), { headers: tokenPageHeaders });
   }
   if (intent === "leave-public-list") {
-    const done = await commitWithOthers(() => leavePublicListByLink({ token, now }));
+    const done = await commitWithOthers(async () => leavePublicListByLink({ token, now }));
     if (!done) return gone();
     throw redirect(withQuery(paths.yourData(token), { done: "public-list" }), { headers: tokenPageHeaders });
   }
   if (intent === "delete") {
     // Erasure commits and checkpoints the WAL on its own, outside any shared commit.
-    const erased = eraseByLink({ token, suppress: form.get("suppress") === "yes", now });
+    const erased = await eraseByLink({ token, suppress: form.get("suppress") === "yes", now });
     if (!erased) return gone();
     throw redirect(paths.yourDataDeleted, { headers: tokenPageHeaders });
   }

@@ -26,8 +26,8 @@ export const meta: MetaFunction = () => [noIndex];
 const oneClickField = "List-Unsubscribe";
 const oneClickValue = "One-Click";
 
-export function loader({ params }: LoaderFunctionArgs) {
-  const live = isLiveSupporterLink({ token: params.token ?? "", now: new Date() });
+export async function loader({ params }: LoaderFunctionArgs) {
+  const live = await isLiveSupporterLink({ token: params.token ?? "", now: new Date() });
   return data({ live }, { status: live ? 200 : 404, headers: tokenPageHeaders });
 }
 
@@ -36,7 +36,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
   // RFC 8058: the one-click POST carries exactly this field; anything else is not one.
   if (form.get(oneClickField) !== oneClickValue)
     return data({ state: "bad-request" as const }, { status: 400, headers: tokenPageHeaders });
-  const stopped = await commitWithOthers(() =>
+  const stopped = await commitWithOthers(async () =>
     stopUpdatesByLink({ token: params.token ?? "", method: "one-click", now: new Date() }),
   );
   if (!stopped) return data({ state: "not-working" as const }, { status: 404, headers: tokenPageHeaders });

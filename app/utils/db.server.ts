@@ -14,6 +14,6 @@ globalForDb.pledgeDb = db;
  * is on disk. The model function keeps its own transaction, which becomes a
  * savepoint inside the shared one.
  */
-export function commitWithOthers<T>(write: () => T): Promise<T> {
+export async function commitWithOthers<T>(write: () => T | Promise<T>): Promise<T> {
   return groupCommit(db, write);
 }

@@ -38,7 +38,7 @@ export function createRemixHandler({
   getLoadContext: (req: ExpressRequest) => AppLoadContext;
 }) {
   const handle = createRequestHandler(build, mode);
-  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+  async function serve(req: ExpressRequest, res: ExpressResponse, next: NextFunction) {
     try {
       let body: Buffer | undefined;
       if (req.method !== "GET" && req.method !== "HEAD") {
@@ -75,5 +75,8 @@ export function createRemixHandler({
     } catch (error) {
       next(error);
     }
-  };
+  }
+  // Express 4 does nothing with the promise a handler returns: serve passes
+  // every error to `next` itself.
+  return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => void serve(req, res, next);
 }

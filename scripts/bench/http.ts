@@ -236,5 +236,5 @@ export function formatHttpBench(f: HttpBenchFigures): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  benchHttp().then((f) => console.log(formatHttpBench(f)));
+  console.log(formatHttpBench(await benchHttp()));
 }

@@ -6,6 +6,7 @@
 //
 // argv: RAW_DB_PATH FILE [FILE …]; env: DATABASE_PATH (a fresh file). Sends
 // its figures to the parent over the IPC channel.
+import { closeDb } from "#db/index";
 import { performance } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 
@@ -37,32 +38,35 @@ async function main() {
     throw new Error("run by scripts/bench/import.ts: DATABASE_PATH=… import-repetition.ts RAW_DB FILE…");
   }
   // Imported only now, after checking DATABASE_PATH: importing db.server opens it.
-  const { createDb, migrateDb } = await import("#db/index");
+  const { createDb, migrateDb, withWriter } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
   const { runImport } = await import("~/importers/import.server");
 
   migrateDb(db);
-  const timeImports = () =>
-    files.map((path): FileFigures => {
+  const timeImports = async () => {
+    const figures: FileFigures[] = [];
+    for (const path of files) {
       const started = performance.now();
-      const result = runImport({ path });
+      const result = await runImport({ path });
       const ms = performance.now() - started;
-      return { file: result.file, kind: result.kind, rows: result.rows, changes: result.changes.length, ms };
-    });
-  const firstImport = timeImports();
+      figures.push({ file: result.file, kind: result.kind, rows: result.rows, changes: result.changes.length, ms });
+    }
+    return figures;
+  };
+  const firstImport = await timeImports();
   // The raw insert writes exactly the rows the first import left behind.
   const imported = readTables(db.$client);
-  const secondImport = timeImports();
+  const secondImport = await timeImports();
   // A third import into emptied tables: the same work as the first, with V8
   // warmed up, as in a long-running server. Not a fresh file, but the same rows.
-  emptyTables(db.$client);
-  const warmImport = timeImports();
+  await withWriter(db, emptyTables);
+  const warmImport = await timeImports();
 
   const raw = createDb(rawDbPath);
   migrateDb(raw);
-  const rawInsert = timeRawInsert(raw.$client, imported);
-  raw.$client.close();
-  db.$client.close();
+  const rawInsert = await withWriter(raw, (client) => timeRawInsert(client, imported));
+  closeDb(raw);
+  closeDb(db);
 
   const figures: RepetitionFigures = { firstImport, secondImport, warmImport, rawInsert };
   // Wait until the figures are handed over, then let the process end.

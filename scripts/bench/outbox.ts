@@ -123,7 +123,7 @@ async function measureDrain(): Promise<RunFigures> {
   const { drainOutbox } = await import("~/mail/worker.server");
   migrateDb(db);
   const now = new Date();
-  saveCampaign({
+  await saveCampaign({
     savedBy: "npm run campaign",
     now,
     settings: {
@@ -145,9 +145,9 @@ async function measureDrain(): Promise<RunFigures> {
   const enqueueStarted = performance.now();
   // Confirmation queues a constituency's mails in one transaction; a few per transaction here.
   for (let i = 0; i < mails; i += 5) {
-    writeTransaction(db, () => {
+    await writeTransaction(db, async () => {
       for (let j = i; j < Math.min(i + 5, mails); j++) {
-        enqueueMail({
+        await enqueueMail({
           kind: "candidate-ask",
           toAddress: `candidate${j}@candidates.example.org`,
           toName: `Candidate ${j}`,

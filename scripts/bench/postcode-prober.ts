@@ -19,20 +19,21 @@ if (!process.env.DATABASE_PATH || postcodes.length === 0 || !process.send) {
   throw new Error("run by scripts/bench/postcodes.ts: DATABASE_PATH=… postcode-prober.ts POSTCODE…");
 }
 // The app's own connection (db/index.ts pragmas, 5 s busy_timeout) and models.
+const { closeDb, withWriter } = await import("#db/index");
 const { db } = await import("~/utils/db.server");
 const { findPostcode } = await import("~/models/postcode.server");
 const { deleteOldRateLimits, hitRateLimit } = await import("~/models/rate-limit.server");
 // writeTransaction's BEGIN IMMEDIATE and COMMIT, spelled out so the wait for
 // the lock can be told from the machine's own delays (fsync, a busy CPU).
-const begin = db.$client.prepare("BEGIN IMMEDIATE");
-const commit = db.$client.prepare("COMMIT");
 const lockWaitMs: number[] = [];
-function write() {
-  const started = performance.now();
-  begin.run();
-  lockWaitMs.push(performance.now() - started);
-  hitRateLimit({ key: "bench:postcode-prober", limit: 1e9, windowMs: 3_600_000, now: new Date() });
-  commit.run();
+async function write() {
+  return withWriter(db, async (client) => {
+    const started = performance.now();
+    client.exec("BEGIN IMMEDIATE");
+    lockWaitMs.push(performance.now() - started);
+    await hitRateLimit({ key: "bench:postcode-prober", limit: 1e9, windowMs: 3_600_000, now: new Date() });
+    client.exec("COMMIT");
+  });
 }
 
 const writeMs: number[] = [];
@@ -48,12 +49,12 @@ while (!stop) {
   findPostcode({ postcode: postcodes[i++ % postcodes.length]! });
   readMs.push(performance.now() - started);
   started = performance.now();
-  write();
+  await write();
   writeMs.push(performance.now() - started);
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
-deleteOldRateLimits({ before: new Date(Date.now() + 3_600_000) });
-db.$client.close();
+await deleteOldRateLimits({ before: new Date(Date.now() + 3_600_000) });
+closeDb(db);
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;

@@ -9,6 +9,7 @@
 // It runs in this process: DATABASE_PATH is pointed at a fresh file before the
 // app's modules are first imported, since importing db.server opens the
 // database. Run it on its own or after benchmarks that fork their own processes.
+import { closeDb } from "#db/index";
 import { fork } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -168,7 +169,7 @@ export async function benchPostcodes({
     if (db.$client.name !== databasePath)
       throw new Error(`expected the database at ${databasePath}, got ${db.$client.name}`);
     migrateDb(db);
-    loadSampleElectionIfEmpty({ dir: dataDir });
+    await loadSampleElectionIfEmpty({ dir: dataDir });
 
     let peakRssBytes = 0;
     const timeImport = async (label: string): Promise<ImportFigures> => {
@@ -225,7 +226,7 @@ export async function benchPostcodes({
     started = performance.now();
     for (let i = 0; i < lookups; i++) await lookUp(inputs[i % inputs.length]!);
     const lookUpSeconds = (performance.now() - started) / 1000;
-    db.$client.close();
+    closeDb(db);
 
     return {
       rows: generated.rows,

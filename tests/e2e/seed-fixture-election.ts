@@ -2,13 +2,13 @@
 // to a new database: migrates it and loads the tests' own election
 // (tests/fixtures/election) through the same loader `npm start` uses for
 // data/, so the server then finds an election and a campaign and loads nothing.
-import { migrateDb } from "#db/index";
+import { closeDb, migrateDb } from "#db/index";
 import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { db } from "~/utils/db.server";
 import { fixtureElectionDir } from "../fixture-election";
 
 migrateDb(db);
-if (!loadSampleElectionIfEmpty({ dir: fixtureElectionDir })) {
+if (!(await loadSampleElectionIfEmpty({ dir: fixtureElectionDir }))) {
   throw new Error(`${process.env.DATABASE_PATH} is not empty: the fixture election goes only into a new database`);
 }
-db.$client.close();
+closeDb(db);

@@ -8,7 +8,7 @@ import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { db } from "~/utils/db.server";
 import { fixtureElectionDir } from "../fixture-election";
 
-loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
+await loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
 const campaign = findCampaign()!;
 const people = db.$client
   .prepare("select person_id from candidacies where election_id = ? and status = 'standing' order by id")
@@ -16,15 +16,15 @@ const people = db.$client
   .all(campaign.electionId) as string[];
 
 // A fixed pattern, so every run draws the same map.
-people.forEach((personId, i) => {
+for (const [i, personId] of people.entries()) {
   const answer = i % 9 === 0 ? "all" : i % 13 === 0 ? "some" : i % 17 === 0 ? "decline" : null;
-  if (!answer) return;
+  if (!answer) continue;
   const answers = Object.fromEntries(
     campaign.points.map(
       (p, n) => [p.id, answer === "all" || (answer === "some" && n < 2) ? "signed" : "declined"] as const,
     ),
   );
-  recordPledgeByCampaign({
+  await recordPledgeByCampaign({
     electionId: campaign.electionId,
     personId,
     answers,
@@ -34,4 +34,4 @@ people.forEach((personId, i) => {
     recordedBy: "browser test",
     now: new Date("2024-06-20T12:00:00.000Z"),
   });
-});
+}

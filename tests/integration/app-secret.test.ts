@@ -2,11 +2,11 @@ import { expect, test } from "vitest";
 import { findOrCreateAppSecret } from "~/models/app-secret.server";
 import { signValue, verifySignedValue } from "~/utils/signed-value.server";
 
-test("an app secret is made once and read back the same", () => {
-  const first = findOrCreateAppSecret({ name: "test-secret" });
+test("an app secret is made once and read back the same", async () => {
+  const first = await findOrCreateAppSecret({ name: "test-secret" });
   expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  expect(findOrCreateAppSecret({ name: "test-secret" })).toBe(first);
-  expect(findOrCreateAppSecret({ name: "another" })).not.toBe(first);
+  expect(await findOrCreateAppSecret({ name: "test-secret" })).toBe(first);
+  expect(await findOrCreateAppSecret({ name: "another" })).not.toBe(first);
 });
 
 test("a signed value verifies; a changed value or signature does not", () => {

@@ -21,8 +21,8 @@ afterEach(() => {
 });
 
 /** The signed stamp the form carries, as the page would have issued it `ago` ms before now. */
-function stampFrom(ago: number) {
-  return issueFormStamp({ secret: findOrCreateAppSecret({ name: "ask-form" }), now: new Date(Date.now() - ago) });
+async function stampFrom(ago: number) {
+  return issueFormStamp({ secret: (await findOrCreateAppSecret({ name: "ask-form" })), now: new Date(Date.now() - ago) });
 }
 
 /** The clock, moved on: as if the person took this long before pressing the next button. */
@@ -31,21 +31,25 @@ function later(ms: number) {
 }
 
 /** Brackenby Vale with five standing candidates, four of them with a published email; its postcode and a neighbour's. */
-function setUp() {
-  insertCampaign({
+async function setUp() {
+  await insertCampaign({
     wordingVariants: [
       { id: "direct", label: "Direct", opening: "Please sign the pledge.", closing: "Thank you." },
       { id: "personal", label: "Personal", opening: "This matters to me.", closing: "It would change my vote." },
       { id: "brief", label: "Brief", opening: "Will you sign?", closing: "Thanks." },
     ],
   });
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const elsewhere = insertConstituency({ name: "Glenmorven and Strathkin", nation: "Scotland", gssCode: "S14009901" });
-  insertPostcode({ postcode: "ZZ4 1AA", constituencyCode: seat.gssCode });
-  insertPostcode({ postcode: "ZZ9 1AA", constituencyCode: elsewhere.gssCode });
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const elsewhere = await insertConstituency({
+    name: "Glenmorven and Strathkin",
+    nation: "Scotland",
+    gssCode: "S14009901",
+  });
+  await insertPostcode({ postcode: "ZZ4 1AA", constituencyCode: seat.gssCode });
+  await insertPostcode({ postcode: "ZZ9 1AA", constituencyCode: elsewhere.gssCode });
   for (const email of ["ruth@example.net", "edward@example.org", "felix@example.net", "zoe@example.org"])
-    insertCandidacy({ constituency: seat, email });
-  insertCandidacy({ constituency: seat, name: "Sandra Hebblethwaite", email: null });
+    await insertCandidacy({ constituency: seat, email });
+  await insertCandidacy({ constituency: seat, name: "Sandra Hebblethwaite", email: null });
   return listAskableCandidates({ constituencyCode: seat.gssCode });
 }
 
@@ -58,8 +62,8 @@ function form(fields: Record<string, string | string[]>) {
 }
 
 /** The consent wordings' ids, as the form (and the preview, for sending) carry them from the loader. */
-function shownTextIds() {
-  const { consents } = loader({ request: new Request(url), params: { slug }, context: {} });
+async function shownTextIds() {
+  const { consents } = await loader({ request: new Request(url), params: { slug }, context: {} });
   return {
     publicListTextId: consents.publicList.id,
     updatesTextId: consents.updates.id,
@@ -67,10 +71,10 @@ function shownTextIds() {
   };
 }
 
-function validFields(candidateIds: number[], overrides: Record<string, string | string[]> = {}) {
+async function validFields(candidateIds: number[], overrides: Record<string, string | string[]> = {}) {
   return {
-    startedAt: stampFrom(60_000),
-    ...shownTextIds(),
+    startedAt: (await stampFrom(60_000)),
+    ...(await shownTextIds()),
     "leave-this-blank": "",
     name: "Rajan Nair",
     email: "rajan@example.org",
@@ -100,17 +104,17 @@ async function json(result: unknown) {
 }
 
 test("the form offers every standing candidate, ticked, and keeps a postcode from the link", async () => {
-  const candidates = setUp();
-  const data = loader({ request: new Request(`${url}?postcode=zz41aa`), params: { slug }, context: {} });
+  const candidates = await setUp();
+  const data = await loader({ request: new Request(`${url}?postcode=zz41aa`), params: { slug }, context: {} });
   expect(data.values.candidacyIds).toEqual(candidates.map((c) => String(c.id)));
   expect(data.values.postcode).toBe("ZZ4 1AA");
   expect(data.wordingVariants.map((w) => w.id)).toEqual(["direct", "personal", "brief"]);
 });
 
 test("a submission with errors says which fields and why, and keeps what was typed", async () => {
-  setUp();
+  await setUp();
   const result = await post(
-    validFields([], { name: "", email: "not-an-email", postcode: "nonsense", personalMessage: "x".repeat(1001) }),
+    await validFields([], { name: "", email: "not-an-email", postcode: "nonsense", personalMessage: "x".repeat(1001) }),
   );
   expect(result instanceof Response ? result.status : 200).toBe(400);
   const data = await json(result);
@@ -122,12 +126,12 @@ test("a submission with errors says which fields and why, and keeps what was typ
     personalMessage: "Your message must be 1000 characters or fewer",
   });
   expect((data.values as { email: string }).email).toBe("not-an-email");
-  expect(db.select().from(asks).all()).toEqual([]);
+  expect(await db.select().from(asks)).toEqual([]);
 });
 
 test("a postcode in another constituency is pointed out, with a way to write there instead", async () => {
-  const candidates = setUp();
-  const result = await post(validFields([candidates[0]!.id], { postcode: "ZZ9 1AA" }));
+  const candidates = await setUp();
+  const result = await post(await validFields([candidates[0]!.id], { postcode: "ZZ9 1AA" }));
   const data = await json(result);
   expect((data.errors as Record<string, string>).postcode).toBe(
     "ZZ9 1AA is in Glenmorven and Strathkin, not Brackenby Vale. Check your postcode, or write to the candidates in Glenmorven and Strathkin instead",
@@ -136,95 +140,97 @@ test("a postcode in another constituency is pointed out, with a way to write the
 });
 
 test("names with control characters are refused", async () => {
-  const candidates = setUp();
-  const data = await json(await post(validFields([candidates[0]!.id], { name: "Rajan\r\nBcc: x@example.org" })));
+  const candidates = await setUp();
+  const data = await json(await post(await validFields([candidates[0]!.id], { name: "Rajan\r\nBcc: x@example.org" })));
   expect((data.errors as Record<string, string>).name).toMatch(/only include letters/);
 });
 
 test("continue shows a preview and records nothing; send records the ask and redirects", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const ids = candidates.map((c) => c.id);
-  const preview = await json(await post(validFields(ids, { intent: "preview" })));
+  const preview = await json(await post(await validFields(ids, { intent: "preview" })));
   expect((preview.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
   expect((preview.values as { postcode: string }).postcode).toBe("ZZ4 1AA");
-  expect(db.select().from(asks).all()).toEqual([]);
+  expect(await db.select().from(asks)).toEqual([]);
 
-  const sent = await post(validFields(ids, { intent: "send" }));
+  const sent = await post(await validFields(ids, { intent: "send" }));
   expect(sent).toBeInstanceOf(Response);
   expect((sent as Response).status).toBe(302);
   expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=brackenby-vale");
-  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+  expect(await db.select({ status: asks.status }).from(asks)).toEqual([{ status: "pending" }]);
 });
 
 test("Continue pressed the moment the form loads (autofill) still shows the preview; so does changing the message", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const ids = [candidates[0]!.id];
-  const page = loader({ request: new Request(url), params: { slug }, context: {} });
-  const preview = await json(await post(validFields(ids, { intent: "preview", startedAt: page.startedAt })));
+  const page = await loader({ request: new Request(url), params: { slug }, context: {} });
+  const preview = await json(await post(await validFields(ids, { intent: "preview", startedAt: page.startedAt })));
   expect((preview.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
   expect(preview.notSent).toBe(false);
   // The clock keeps running from the first page: the same stamp comes back.
   expect(preview.startedAt).toBe(page.startedAt);
-  const edit = await json(await post(validFields(ids, { intent: "edit", startedAt: page.startedAt })));
+  const edit = await json(await post(await validFields(ids, { intent: "edit", startedAt: page.startedAt })));
   expect(edit.startedAt).toBe(page.startedAt);
   expect(edit.errors).toBeNull();
 });
 
 test("Send within 3 s of the form loading sends nothing and says so, on the preview; pressing Send again sends", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const ids = [candidates[0]!.id];
-  const page = loader({ request: new Request(url), params: { slug }, context: {} });
-  const held = await json(await post(validFields(ids, { intent: "send", startedAt: page.startedAt })));
+  const page = await loader({ request: new Request(url), params: { slug }, context: {} });
+  const held = await json(await post(await validFields(ids, { intent: "send", startedAt: page.startedAt })));
   // Not "Check your email": nothing was sent, and the page says so.
   expect(held.notSent).toBe(true);
   expect((held.preview as { textBody: string }).textBody).toContain("My neighbours came here as refugees.");
   expect(held.startedAt).toBe(page.startedAt);
-  expect(db.select().from(asks).all()).toEqual([]);
-  expect(db.select().from(outbox).all()).toEqual([]);
+  expect(await db.select().from(asks)).toEqual([]);
+  expect(await db.select().from(outbox)).toEqual([]);
 
   later(3_100);
-  const sent = await post(validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
+  const sent = await post(await validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
   expect((sent as Response).headers.get("Location")).toBe("/asks/check-your-email?constituency=brackenby-vale");
-  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+  expect(await db.select({ status: asks.status }).from(asks)).toEqual([{ status: "pending" }]);
 });
 
 test("a client-made start time (0, -1e30, unsigned, forged, missing) or one over a day old is never trusted, and a person who retries gets through", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const ids = [candidates[0]!.id];
   const unsigned = String(Date.now() - 60_000);
-  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", stampFrom(25 * HOUR)]) {
-    const held = await json(await post(validFields(ids, { intent: "send", startedAt })));
+  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", (await stampFrom(25 * HOUR))]) {
+    const held = await json(await post(await validFields(ids, { intent: "send", startedAt })));
     expect(held.notSent).toBe(true);
     // A fresh stamp, signed by the server, comes back with the page.
     expect(held.startedAt).not.toBe(startedAt);
     expect(String(held.startedAt)).toMatch(/^\d+\.[A-Za-z0-9_-]+$/);
-    expect(db.select().from(asks).all()).toEqual([]);
+    expect(await db.select().from(asks)).toEqual([]);
   }
-  const retried = await json(await post(validFields(ids, { intent: "send", startedAt: "0" })));
+  const retried = await json(await post(await validFields(ids, { intent: "send", startedAt: "0" })));
   later(3_100);
-  const sent = await post(validFields(ids, { intent: "send", startedAt: String(retried.startedAt) }));
+  const sent = await post(await validFields(ids, { intent: "send", startedAt: String(retried.startedAt) }));
   expect((sent as Response).status).toBe(302);
-  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+  expect(await db.select({ status: asks.status }).from(asks)).toEqual([{ status: "pending" }]);
 });
 
 test("a filled trap field holds back only the send, with the same truthful preview; Send from that preview goes through", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const ids = [candidates[0]!.id];
   // At the preview step it changes nothing: nothing is recorded there anyway.
-  const preview = await json(await post(validFields(ids, { intent: "preview", "leave-this-blank": "Rajan" })));
+  const preview = await json(await post(await validFields(ids, { intent: "preview", "leave-this-blank": "Rajan" })));
   expect(preview.notSent).toBe(false);
-  const held = await json(await post(validFields(ids, { intent: "send", "leave-this-blank": "https://spam.example" })));
+  const held = await json(
+    await post(await validFields(ids, { intent: "send", "leave-this-blank": "https://spam.example" })),
+  );
   expect(held.notSent).toBe(true);
-  expect(db.select().from(asks).all()).toEqual([]);
-  expect(db.select().from(outbox).all()).toEqual([]);
+  expect(await db.select().from(asks)).toEqual([]);
+  expect(await db.select().from(outbox)).toEqual([]);
   // The preview's own form starts with the trap empty again.
-  const sent = await post(validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
+  const sent = await post(await validFields(ids, { intent: "send", startedAt: String(held.startedAt) }));
   expect((sent as Response).status).toBe(302);
-  expect(db.select({ status: asks.status }).from(asks).all()).toEqual([{ status: "pending" }]);
+  expect(await db.select({ status: asks.status }).from(asks)).toEqual([{ status: "pending" }]);
 });
 
 test("names that start like a spreadsheet formula, or hide or reorder characters, are refused with a clear message; other scripts are fine", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const ids = [candidates[0]!.id];
   const refused: [string, string][] = [
     ['=HYPERLINK("https://evil.example")', "Your name must not start with =, +, - or @"],
@@ -236,27 +242,27 @@ test("names that start like a spreadsheet formula, or hide or reorder characters
     ["Raj\u200Ban Nair", "Your name must not contain invisible characters"],
   ];
   for (const [name, message] of refused) {
-    const result = await post(validFields(ids, { intent: "preview", name }));
+    const result = await post(await validFields(ids, { intent: "preview", name }));
     expect(result instanceof Response ? result.status : 200).toBe(400);
     const data = await json(result);
     expect((data.errors as Record<string, string>).name).toBe(message);
     expect((data.values as { name: string }).name).toBe(name.trim());
   }
   for (const name of ["Rаjan Nаir" /* Cyrillic а */, "Zoë O’Brien-Smith", "محمد علی", "Ólafur Ragnar"]) {
-    const data = await json(await post(validFields(ids, { intent: "preview", name })));
+    const data = await json(await post(await validFields(ids, { intent: "preview", name })));
     expect(data.errors).toBeNull();
   }
-  expect(db.select().from(asks).all()).toEqual([]);
+  expect(await db.select().from(asks)).toEqual([]);
 });
 
 test("over the limit, the answer is a generic 429 that says when the window reopens", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const ids = [candidates[0]!.id];
-  const request = (i: number) =>
+  const request = async (i: number) =>
     action({
       request: new Request(url, {
         method: "POST",
-        body: form(validFields(ids, { intent: "send", email: `r${i}@example.org` })),
+        body: form(await validFields(ids, { intent: "send", email: `r${i}@example.org` })),
       }),
       params: { slug },
       context: { clientIp: "198.51.100.99" },
@@ -282,17 +288,13 @@ test("over the limit, the answer is a generic 429 that says when the window reop
 
 /** The ask as the preview's Send button posts it, then the token from the confirmation mail. */
 async function askAndGetToken(candidacyIds: number[], email = "rajan@example.org") {
-  const sent = await post(validFields(candidacyIds, { intent: "send", email }));
+  const sent = await post(await validFields(candidacyIds, { intent: "send", email }));
   expect((sent as Response).status).toBe(302);
-  const mail = db
-    .select()
-    .from(outbox)
-    .all()
-    .find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
+  const mail = (await db.select().from(outbox)).find((m) => m.kind === "ask-confirmation" && m.toAddress === email);
   return tokenIn(mail?.textBody ?? "", "asks/confirm");
 }
 
-function openConfirmLink(token: string) {
+async function openConfirmLink(token: string) {
   return confirmLoader({
     request: new Request(`http://localhost/asks/confirm/${token}`),
     params: { token },
@@ -311,20 +313,20 @@ async function pressConfirm(token: string, receipt: string | null) {
   }
 }
 
-function thankYouPage(location: string) {
+async function thankYouPage(location: string) {
   return thankYouLoader({ request: new Request(`http://localhost${location}`), params: {}, context: {} });
 }
 
 test("the thank-you page lists only the no-email candidates this supporter asked; its address and share link carry no postcode", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const sandra = candidates.find((c) => !c.hasEmail)!;
   expect(sandra.name).toBe("Sandra Hebblethwaite");
   // Sandra (no published email) unticked: she is not "counted" for this supporter.
   const withoutSandra = await askAndGetToken(candidates.filter((c) => c !== sandra).map((c) => c.id));
-  const first = await pressConfirm(withoutSandra, openConfirmLink(withoutSandra).receipt);
+  const first = await pressConfirm(withoutSandra, (await openConfirmLink(withoutSandra)).receipt);
   const location = first.headers.get("Location")!;
   expect(location).toBe("/asks/thank-you?constituency=brackenby-vale");
-  const page = thankYouPage(location);
+  const page = await thankYouPage(location);
   expect(page.withoutEmail).toEqual([]);
   expect(page.shareUrl).toBe("http://localhost:3000/constituencies/brackenby-vale");
 
@@ -332,24 +334,26 @@ test("the thank-you page lists only the no-email candidates this supporter asked
     candidates.map((c) => c.id),
     "ffion@example.org",
   );
-  const second = await pressConfirm(withSandra, openConfirmLink(withSandra).receipt);
+  const second = await pressConfirm(withSandra, (await openConfirmLink(withSandra)).receipt);
   const secondLocation = second.headers.get("Location")!;
   expect(secondLocation).toBe(`/asks/thank-you?constituency=brackenby-vale&noEmail=${sandra.id}`);
-  expect(thankYouPage(secondLocation).withoutEmail.map((c) => c.name)).toEqual([sandra.name]);
+  expect((await thankYouPage(secondLocation)).withoutEmail.map((c) => c.name)).toEqual([sandra.name]);
   for (const shown of [location, secondLocation, page.shareUrl, JSON.stringify(page)]) {
     expect(shown).not.toMatch(/ZZ4|postcode|rajan|ffion/i);
   }
   // A made-up address lists no one outside the constituency, and only those without an email.
   const others = candidates.filter((c) => c.hasEmail).map((c) => `noEmail=${c.id}`);
-  expect(thankYouPage(`/asks/thank-you?constituency=brackenby-vale&${others.join("&")}`).withoutEmail).toEqual([]);
+  expect((await thankYouPage(`/asks/thank-you?constituency=brackenby-vale&${others.join("&")}`)).withoutEmail).toEqual(
+    [],
+  );
 });
 
 test("pressing the button again on a used link (a second tab) says the message was already sent, with a 410", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const token = await askAndGetToken(candidates.map((c) => c.id));
   // Two tabs open on the same link, before either is pressed.
-  const tabOne = openConfirmLink(token);
-  const tabTwo = openConfirmLink(token);
+  const tabOne = await openConfirmLink(token);
+  const tabTwo = await openConfirmLink(token);
   expect(tabOne.ask?.name).toBe("Rajan Nair");
   expect((await pressConfirm(token, tabOne.receipt)).status).toBe(302);
   const again = await pressConfirm(token, tabTwo.receipt);
@@ -357,21 +361,15 @@ test("pressing the button again on a used link (a second tab) says the message w
   expect(await again.json()).toEqual({ state: "already-sent", constituencySlug: "brackenby-vale" });
   expect(again.headers.get("Cache-Control")).toBe("no-store");
   // Opened afresh, the link cannot tell whose it was: it says both possibilities.
-  expect(openConfirmLink(token)).toEqual({ ask: null, receipt: null });
+  expect(await openConfirmLink(token)).toEqual({ ask: null, receipt: null });
   // Only the first press sent anything: one mail to each of the four with a published email.
-  expect(
-    db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((m) => m.kind === "candidate-ask"),
-  ).toHaveLength(4);
+  expect((await db.select().from(outbox)).filter((m) => m.kind === "candidate-ask")).toHaveLength(4);
 });
 
 test("pressing the button on an expired link says it expired and nothing was sent, with a 410; a forged receipt learns nothing", async () => {
-  const candidates = setUp();
+  const candidates = await setUp();
   const token = await askAndGetToken(candidates.map((c) => c.id));
-  const { receipt } = openConfirmLink(token);
+  const { receipt } = await openConfirmLink(token);
   // A week passes (the link's lifetime) before the button is pressed.
   later(8 * DAY);
   const expired = await pressConfirm(token, receipt);
@@ -384,7 +382,7 @@ test("pressing the button on an expired link says it expired and nothing was sen
     candidates.map((c) => c.id),
     "other@example.org",
   );
-  const otherReceipt = openConfirmLink(other).receipt!;
+  const otherReceipt = (await openConfirmLink(other)).receipt!;
   expect((await pressConfirm(other, otherReceipt)).status).toBe(302);
   const askId = otherReceipt.split(".")[0]!;
   for (const forged of [askId, `${askId}.forged`, "", null]) {

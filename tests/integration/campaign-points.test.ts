@@ -26,9 +26,9 @@ const now = new Date("2024-06-10T12:00:00.000Z");
 const later = new Date("2024-06-11T09:30:00.000Z");
 const admin = "admin@campaign.example.org";
 
-function fourPointCampaign() {
+async function fourPointCampaign() {
   const settings = buildCampaignSettings({ points: buildFourPoints() });
-  saveCampaign({ settings, savedBy: "npm run campaign", now });
+  await saveCampaign({ settings, savedBy: "npm run campaign", now });
   return settings;
 }
 
@@ -37,7 +37,7 @@ function consolePoints() {
   return findCampaign()!.points.map((p) => ({ id: p.id, title: p.title, body: p.body }));
 }
 
-function saveByConsole(points: { id?: number; title: string; body: string }[], confirmPointChanges = false) {
+async function saveByConsole(points: { id?: number; title: string; body: string }[], confirmPointChanges = false) {
   return saveCampaign({
     settings: buildCampaignSettings({ points }),
     matchPoints: "by-id",
@@ -55,14 +55,14 @@ function statusOf(personId: string) {
   return listCandidacyStatuses().find((row) => row.personId === personId)?.status;
 }
 
-function lastAudit() {
-  return db.select().from(auditLog).where(eq(auditLog.action, "settings.save")).all().at(-1)!;
+async function lastAudit() {
+  return (await db.select().from(auditLog).where(eq(auditLog.action, "settings.save"))).at(-1)!;
 }
 
-test("removing point 2 of 4 in the console retires it; points 3 and 4 become 2 and 3 with their words and versions", () => {
-  fourPointCampaign();
+test("removing point 2 of 4 in the console retires it; points 3 and 4 become 2 and 3 with their words and versions", async () => {
+  await fourPointCampaign();
   const [one, two, three, four] = consolePoints();
-  expect(saveByConsole([one!, three!, four!])).toMatchObject({ outcome: "saved", changed: ["points.removed"] });
+  expect(await saveByConsole([one!, three!, four!])).toMatchObject({ outcome: "saved", changed: ["points.removed"] });
   expect(titles()).toEqual(["1. Point one.", "2. Point three.", "3. Point four."]);
   expect(findCampaign()!.points.map((p) => [p.id, p.version])).toEqual([
     [one!.id, 1],
@@ -71,21 +71,30 @@ test("removing point 2 of 4 in the console retires it; points 3 and 4 become 2 a
   ]);
   // Retired, not deleted: the row and its words are kept.
   expect(
-    db.select({ retiredAt: pledgePoints.retiredAt }).from(pledgePoints).where(eq(pledgePoints.id, two!.id)).get(),
+    (
+      await db
+        .select({ retiredAt: pledgePoints.retiredAt })
+        .from(pledgePoints)
+        .where(eq(pledgePoints.id, two!.id))
+        .limit(1)
+    )[0],
   ).toEqual({ retiredAt: later.toISOString() });
-  expect(db.select().from(pledgePointVersions).all()).toHaveLength(4);
-  expect(lastAudit().details).toMatchObject({ pointsRemoved: [{ position: 2, title: "Point two." }] });
+  expect(await db.select().from(pledgePointVersions)).toHaveLength(4);
+  expect((await lastAudit()).details).toMatchObject({ pointsRemoved: [{ position: 2, title: "Point two." }] });
 });
 
-test("the console reorders points by id without new versions, and adds a point at the position given", () => {
-  fourPointCampaign();
+test("the console reorders points by id without new versions, and adds a point at the position given", async () => {
+  await fourPointCampaign();
   const [one, two, three, four] = consolePoints();
-  expect(saveByConsole([two!, one!, three!, four!])).toMatchObject({ outcome: "saved", changed: ["points.order"] });
+  expect(await saveByConsole([two!, one!, three!, four!])).toMatchObject({
+    outcome: "saved",
+    changed: ["points.order"],
+  });
   expect(titles()).toEqual(["1. Point two.", "2. Point one.", "3. Point three.", "4. Point four."]);
   expect(findCampaign()!.points.every((p) => p.version === 1)).toBe(true);
 
   const added = { title: "Point five.", body: "What point Five asks." };
-  expect(saveByConsole([...consolePoints().slice(0, 2), added, ...consolePoints().slice(2)])).toMatchObject({
+  expect(await saveByConsole([...consolePoints().slice(0, 2), added, ...consolePoints().slice(2)])).toMatchObject({
     outcome: "saved",
     changed: ["points.3.added"],
   });
@@ -93,49 +102,49 @@ test("the console reorders points by id without new versions, and adds a point a
   expect(findCampaign()!.points[2]).toMatchObject({ version: 1 });
 });
 
-test("a point the console names that is not one of the campaign's (removed meanwhile) is refused, nothing written", () => {
-  fourPointCampaign();
+test("a point the console names that is not one of the campaign's (removed meanwhile) is refused, nothing written", async () => {
+  await fourPointCampaign();
   const [one, two, three, four] = consolePoints();
-  saveByConsole([one!, three!, four!]);
-  expect(() => saveByConsole([one!, two!, three!, four!])).toThrow(UnknownPoint);
-  expect(() => saveByConsole([one!, one!, three!])).toThrow(UnknownPoint);
+  await saveByConsole([one!, three!, four!]);
+  await expect(saveByConsole([one!, two!, three!, four!])).rejects.toThrow(UnknownPoint);
+  await expect(saveByConsole([one!, one!, three!])).rejects.toThrow(UnknownPoint);
   expect(titles()).toEqual(["1. Point one.", "2. Point three.", "3. Point four."]);
 });
 
-test("removing trailing points from campaign.json removes them: they no longer count toward signed every point", () => {
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
+test("removing trailing points from campaign.json removes them: they no longer count toward signed every point", async () => {
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
   const four = writeInputFile("campaign.json", JSON.stringify(buildCampaignSettings({ points: buildFourPoints() })));
-  loadCampaignSettings({ path: four, now });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], now });
+  await loadCampaignSettings({ path: four, now });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], now });
   expect(statusOf(ruth.personId)).toBe("signed-some");
 
   const three = writeInputFile(
     "campaign.json",
     JSON.stringify(buildCampaignSettings({ points: buildFourPoints().slice(0, 3) })),
   );
-  loadCampaignSettings({ path: three, confirmPointChanges: true, now: later });
+  await loadCampaignSettings({ path: three, confirmPointChanges: true, now: later });
   expect(titles()).toEqual(["1. Point one.", "2. Point two.", "3. Point three."]);
   expect(statusOf(ruth.personId)).toBe("signed-all");
-  expect(findCandidatePage({ personId: ruth.personId })!.pledge).toMatchObject({
+  expect((await findCandidatePage({ personId: ruth.personId }))!.pledge).toMatchObject({
     signed: 3,
     pointCount: 3,
     signedEveryPoint: true,
   });
 });
 
-test("once candidates have answered, adding or removing a point needs confirmation, saying whose status changes", () => {
-  fourPointCampaign();
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  const sam = insertCandidacy({ name: "Sam Okafor" });
-  const ali = insertCandidacy({ name: "Ali Hassan" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], now });
-  insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2, 3], decline: [4], now });
-  insertPledgeByCampaign({ personId: ali.personId, decline: [4], now });
+test("once candidates have answered, adding or removing a point needs confirmation, saying whose status changes", async () => {
+  await fourPointCampaign();
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  const sam = await insertCandidacy({ name: "Sam Okafor" });
+  const ali = await insertCandidacy({ name: "Ali Hassan" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], now });
+  await insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2, 3], decline: [4], now });
+  await insertPledgeByCampaign({ personId: ali.personId, decline: [4], now });
   const [one, two, three, four] = consolePoints();
-  const versionsBefore = db.select().from(pledgePointVersions).all();
+  const versionsBefore = await db.select().from(pledgePointVersions);
 
   const added = { title: "Point five.", body: "What point Five asks." };
-  expect(saveByConsole([one!, two!, three!, four!, added])).toEqual({
+  expect(await saveByConsole([one!, two!, three!, four!, added])).toEqual({
     outcome: "needs-confirmation",
     answered: { points: [], candidates: 0 },
     added: 1,
@@ -143,7 +152,7 @@ test("once candidates have answered, adding or removing a point needs confirmati
     statusChanges: [{ from: "signed-all", to: "signed-some", candidates: 1 }],
     setChangedAfterAnswers: true,
   });
-  expect(saveByConsole([one!, two!, three!])).toMatchObject({
+  expect(await saveByConsole([one!, two!, three!])).toMatchObject({
     outcome: "needs-confirmation",
     removed: [{ position: 4, title: "Point four." }],
     statusChanges: [
@@ -152,11 +161,11 @@ test("once candidates have answered, adding or removing a point needs confirmati
     ],
   });
   expect(titles()).toHaveLength(4);
-  expect(db.select().from(pledgePointVersions).all()).toEqual(versionsBefore);
+  expect(await db.select().from(pledgePointVersions)).toEqual(versionsBefore);
   expect(statusOf(ruth.personId)).toBe("signed-all");
 
-  expect(saveByConsole([one!, two!, three!], true)).toMatchObject({ outcome: "saved" });
-  expect(lastAudit().details).toMatchObject({
+  expect(await saveByConsole([one!, two!, three!], true)).toMatchObject({ outcome: "saved" });
+  expect((await lastAudit()).details).toMatchObject({
     changed: ["points.removed"],
     statusChanges: [
       { from: "signed-some", to: "signed-all", candidates: 1 },
@@ -170,21 +179,21 @@ test("once candidates have answered, adding or removing a point needs confirmati
   ]);
 });
 
-test("before anyone has answered, points are added and removed without confirmation", () => {
-  fourPointCampaign();
+test("before anyone has answered, points are added and removed without confirmation", async () => {
+  await fourPointCampaign();
   const [one, two] = consolePoints();
-  expect(saveByConsole([one!, two!, { title: "A new point.", body: "It asks this." }])).toMatchObject({
+  expect(await saveByConsole([one!, two!, { title: "A new point.", body: "It asks this." }])).toMatchObject({
     outcome: "saved",
     changed: ["points.3.added", "points.removed"],
   });
   expect(titles()).toEqual(["1. Point one.", "2. Point two.", "3. A new point."]);
 });
 
-test("npm run campaign refuses to add or remove points after answers without --confirm-point-changes", () => {
+test("npm run campaign refuses to add or remove points after answers without --confirm-point-changes", async () => {
   const path = writeInputFile("campaign.json", JSON.stringify(buildCampaignSettings({ points: buildFourPoints() })));
-  loadCampaignSettings({ path, now });
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], now });
+  await loadCampaignSettings({ path, now });
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], now });
   const five = writeInputFile(
     "campaign.json",
     JSON.stringify(
@@ -195,7 +204,7 @@ test("npm run campaign refuses to add or remove points after answers without --c
   );
   let problems: unknown;
   try {
-    loadCampaignSettings({ path: five, now: later });
+    await loadCampaignSettings({ path: five, now: later });
   } catch (error) {
     expect(error).toBeInstanceOf(ImportFailed);
     problems = (error as ImportFailed).problems;
@@ -209,27 +218,26 @@ test("npm run campaign refuses to add or remove points after answers without --c
     },
   ]);
   expect(titles()).toHaveLength(4);
-  loadCampaignSettings({ path: five, confirmPointChanges: true, now: later });
+  await loadCampaignSettings({ path: five, confirmPointChanges: true, now: later });
   expect(titles()).toHaveLength(5);
   expect(statusOf(ruth.personId)).toBe("signed-some");
 });
 
-test("a retired point's answers and history stay; it counts for no status, and answering again adds no history", () => {
-  fourPointCampaign();
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], decline: [4], now });
+test("a retired point's answers and history stay; it counts for no status, and answering again adds no history", async () => {
+  await fourPointCampaign();
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], decline: [4], now });
   const [one, two, three, four] = consolePoints();
-  saveByConsole([one!, two!, three!], true);
+  await saveByConsole([one!, two!, three!], true);
 
-  const answers = db
+  const answers = await db
     .select({ pointId: pledgePointAnswers.pointId, answer: pledgePointAnswers.answer })
     .from(pledgePointAnswers)
     .where(eq(pledgePointAnswers.candidacyId, ruth.id))
-    .orderBy(asc(pledgePointAnswers.pointId))
-    .all();
+    .orderBy(asc(pledgePointAnswers.pointId));
   expect(answers).toContainEqual({ pointId: four!.id, answer: "declined" });
   expect(statusOf(ruth.personId)).toBe("signed-all");
-  expect(findCandidatePage({ personId: ruth.personId })!.points.map((p) => p.title)).toEqual([
+  expect((await findCandidatePage({ personId: ruth.personId }))!.points.map((p) => p.title)).toEqual([
     "Point one.",
     "Point two.",
     "Point three.",
@@ -244,10 +252,10 @@ test("a retired point's answers and history stay; it counts for no status, and a
     [3, "Point three.", "signed"],
     [null, "Point four.", "declined"],
   ];
-  expect(shown(findCandidatePage({ personId: ruth.personId })!.history[0]!.points)).toEqual(expected);
-  expect(shown(findCandidateForStaff({ personId: ruth.personId })!.history[0]!.points)).toEqual(expected);
+  expect(shown((await findCandidatePage({ personId: ruth.personId }))!.history[0]!.points)).toEqual(expected);
+  expect(shown((await findCandidateForStaff({ personId: ruth.personId }))!.history[0]!.points)).toEqual(expected);
 
   // The same answers to today's points again are no change.
-  expect(insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], now: later }).changed).toBe(false);
-  expect(db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, ruth.id)).all()).toHaveLength(1);
+  expect((await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], now: later })).changed).toBe(false);
+  expect(await db.select().from(pledgeHistory).where(eq(pledgeHistory.candidacyId, ruth.id))).toHaveLength(1);
 });

@@ -17,17 +17,16 @@ const now = new Date("2024-06-10T12:00:00.000Z");
 const later = new Date("2024-06-11T09:30:00.000Z");
 const admin = "admin@campaign.example.org";
 
-function versionsOfPoint(pointId: number) {
-  return db
+async function versionsOfPoint(pointId: number) {
+  return await db
     .select({ version: pledgePointVersions.version, title: pledgePointVersions.title, body: pledgePointVersions.body })
     .from(pledgePointVersions)
     .where(eq(pledgePointVersions.pointId, pointId))
-    .orderBy(asc(pledgePointVersions.version))
-    .all();
+    .orderBy(asc(pledgePointVersions.version));
 }
 
-function audited(action: string) {
-  return db.select().from(auditLog).where(eq(auditLog.action, action)).all();
+async function audited(action: string) {
+  return await db.select().from(auditLog).where(eq(auditLog.action, action));
 }
 
 function withFirstPointReworded(settings = buildCampaignSettings()) {
@@ -40,16 +39,16 @@ function withFirstPointReworded(settings = buildCampaignSettings()) {
   };
 }
 
-test("the first save keeps a version of the whole settings, the first words of each point, and is audited", () => {
+test("the first save keeps a version of the whole settings, the first words of each point, and is audited", async () => {
   const settings = buildCampaignSettings();
-  expect(saveCampaign({ settings, savedBy: admin, now })).toEqual({
+  expect(await saveCampaign({ settings, savedBy: admin, now })).toEqual({
     outcome: "saved",
     changed: ["created"],
     versionId: expect.any(Number),
   });
-  const [version] = listSettingsVersions();
+  const [version] = await listSettingsVersions();
   expect(version).toEqual({ id: expect.any(Number), savedBy: admin, createdAt: now.toISOString() });
-  expect(findSettingsVersion({ id: version!.id })!.settings).toEqual({
+  expect((await findSettingsVersion({ id: version!.id }))!.settings).toEqual({
     ...settings,
     reviewRules: {},
     privacy: {},
@@ -57,24 +56,24 @@ test("the first save keeps a version of the whole settings, the first words of e
   });
   const campaign = findCampaign()!;
   expect(campaign.points.map((p) => p.version)).toEqual([1, 1]);
-  expect(versionsOfPoint(campaign.points[0]!.id)).toEqual([{ version: 1, ...settings.points[0] }]);
-  expect(audited("settings.save")).toMatchObject([
+  expect(await versionsOfPoint(campaign.points[0]!.id)).toEqual([{ version: 1, ...settings.points[0] }]);
+  expect(await audited("settings.save")).toMatchObject([
     { actor: admin, subject: "campaign", details: { changed: ["created"], version: version!.id } },
   ]);
 });
 
-test("saving the same settings again changes nothing and keeps no new version", () => {
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
-  expect(saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now: later })).toEqual({
+test("saving the same settings again changes nothing and keeps no new version", async () => {
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
+  expect(await saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now: later })).toEqual({
     outcome: "unchanged",
   });
-  expect(listSettingsVersions()).toHaveLength(1);
-  expect(audited("settings.save")).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
+  expect(await audited("settings.save")).toHaveLength(1);
 });
 
-test("a later save is a new version, newest first, audited with the fields it changed", () => {
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: "npm run campaign", now });
-  const result = saveCampaign({
+test("a later save is a new version, newest first, audited with the fields it changed", async () => {
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: "npm run campaign", now });
+  const result = await saveCampaign({
     settings: withFirstPointReworded(buildCampaignSettings({ name: "Safe Streets Pledge", askHourlyCap: 5 })),
     savedBy: admin,
     now: later,
@@ -83,40 +82,40 @@ test("a later save is a new version, newest first, audited with the fields it ch
     outcome: "saved",
     changed: ["name", "askHourlyCap", "points.1.title", "points.1.body"],
   });
-  expect(listSettingsVersions().map((v) => [v.savedBy, v.createdAt])).toEqual([
+  expect((await listSettingsVersions()).map((v) => [v.savedBy, v.createdAt])).toEqual([
     [admin, later.toISOString()],
     ["npm run campaign", now.toISOString()],
   ]);
-  expect(audited("settings.save").at(-1)!.details).toEqual({
+  expect((await audited("settings.save")).at(-1)!.details).toEqual({
     changed: ["name", "askHourlyCap", "points.1.title", "points.1.body"],
-    version: listSettingsVersions()[0]!.id,
+    version: (await listSettingsVersions())[0]!.id,
   });
-  expect(findSettingsVersion({ id: listSettingsVersions()[1]!.id })!.settings).toMatchObject({
+  expect((await findSettingsVersion({ id: (await listSettingsVersions())[1]!.id }))!.settings).toMatchObject({
     name: "Quiet Streets Pledge",
   });
 });
 
-test("new words for a point nobody has answered become its next version, the earlier words kept", () => {
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
-  saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, now: later });
+test("new words for a point nobody has answered become its next version, the earlier words kept", async () => {
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
+  await saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, now: later });
   const [first, second] = findCampaign()!.points;
   expect([first!.version, second!.version]).toEqual([2, 1]);
   expect(first!.title).toBe("Slow the traffic near every school.");
-  expect(versionsOfPoint(first!.id)).toEqual([
+  expect(await versionsOfPoint(first!.id)).toEqual([
     { version: 1, title: "Slow the traffic outside every school.", body: buildCampaignSettings().points[0]!.body },
     { version: 2, title: "Slow the traffic near every school.", body: "I will back 20 mph limits." },
   ]);
-  expect(versionsOfPoint(second!.id)).toHaveLength(1);
+  expect(await versionsOfPoint(second!.id)).toHaveLength(1);
 });
 
-test("once candidates have answered a point, new words are refused without confirmation and nothing is written", () => {
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  const sam = insertCandidacy({ name: "Sam Okafor" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now });
-  insertPledgeByCampaign({ personId: sam.personId, decline: [1], now });
+test("once candidates have answered a point, new words are refused without confirmation and nothing is written", async () => {
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  const sam = await insertCandidacy({ name: "Sam Okafor" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now });
+  await insertPledgeByCampaign({ personId: sam.personId, decline: [1], now });
 
-  const refused = saveCampaign({
+  const refused = await saveCampaign({
     settings: withFirstPointReworded(buildCampaignSettings({ name: "Renamed" })),
     savedBy: admin,
     now: later,
@@ -134,13 +133,13 @@ test("once candidates have answered a point, new words are refused without confi
   });
   expect(findCampaign()).toMatchObject({ name: "Quiet Streets Pledge" });
   expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic outside every school.", version: 1 });
-  expect(listSettingsVersions()).toHaveLength(1);
-  expect(audited("settings.save")).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
+  expect(await audited("settings.save")).toHaveLength(1);
 
   // Words of a point nobody answered, and every other setting, need no confirmation.
   const untouched = buildCampaignSettings();
   expect(
-    saveCampaign({
+    await saveCampaign({
       settings: { ...untouched, name: "Renamed", points: [untouched.points[0]!, untouched.points[1]!] },
       savedBy: admin,
       now: later,
@@ -148,51 +147,49 @@ test("once candidates have answered a point, new words are refused without confi
   ).toMatchObject({ outcome: "saved", changed: ["name"] });
 });
 
-test("with confirmation the words change; the earlier answers keep the version they answered, new answers the new one", () => {
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  const sam = insertCandidacy({ name: "Sam Okafor" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now });
+test("with confirmation the words change; the earlier answers keep the version they answered, new answers the new one", async () => {
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  const sam = await insertCandidacy({ name: "Sam Okafor" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now });
 
   expect(
-    saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, confirmPointChanges: true, now: later }),
+    await saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, confirmPointChanges: true, now: later }),
   ).toMatchObject({ outcome: "saved", changed: ["points.1.title", "points.1.body"] });
-  expect(audited("settings.save").at(-1)!.details).toMatchObject({ pointsChangedAfterAnswers: [1] });
+  expect((await audited("settings.save")).at(-1)!.details).toMatchObject({ pointsChangedAfterAnswers: [1] });
   const [first, second] = findCampaign()!.points;
-  const answerVersions = (candidacyId: number) =>
-    db
+  const answerVersions = async (candidacyId: number) =>
+    await db
       .select({ pointId: pledgePointAnswers.pointId, pointVersion: pledgePointAnswers.pointVersion })
       .from(pledgePointAnswers)
       .where(eq(pledgePointAnswers.candidacyId, candidacyId))
-      .orderBy(asc(pledgePointAnswers.pointId))
-      .all();
-  expect(answerVersions(ruth.id)).toEqual([
+      .orderBy(asc(pledgePointAnswers.pointId));
+  expect(await answerVersions(ruth.id)).toEqual([
     { pointId: first!.id, pointVersion: 1 },
     { pointId: second!.id, pointVersion: 1 },
   ]);
 
-  insertPledgeByCampaign({ personId: sam.personId, sign: [1], decline: [2], now: later });
-  expect(answerVersions(sam.id)).toEqual([
+  await insertPledgeByCampaign({ personId: sam.personId, sign: [1], decline: [2], now: later });
+  expect(await answerVersions(sam.id)).toEqual([
     { pointId: first!.id, pointVersion: 2 },
     { pointId: second!.id, pointVersion: 1 },
   ]);
-  const [history] = db
+  const [history] = await db
     .select({ pointVersions: pledgeHistory.pointVersions })
     .from(pledgeHistory)
-    .where(eq(pledgeHistory.candidacyId, sam.id))
-    .all();
+    .where(eq(pledgeHistory.candidacyId, sam.id));
   expect(history!.pointVersions).toEqual({ [first!.id]: 2, [second!.id]: 1 });
 });
 
-test("the candidate page shows an answer to earlier words with those words; an answer to today's words shows none", () => {
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  const sam = insertCandidacy({ name: "Sam Okafor" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now });
-  saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, confirmPointChanges: true, now: later });
-  insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2], now: later });
+test("the candidate page shows an answer to earlier words with those words; an answer to today's words shows none", async () => {
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  const sam = await insertCandidacy({ name: "Sam Okafor" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now });
+  await saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, confirmPointChanges: true, now: later });
+  await insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2], now: later });
 
-  expect(findCandidatePage({ personId: ruth.personId })!.points.map((p) => p.answeredWords)).toEqual([
+  expect((await findCandidatePage({ personId: ruth.personId }))!.points.map((p) => p.answeredWords)).toEqual([
     {
       version: 1,
       title: "Slow the traffic outside every school.",
@@ -200,20 +197,23 @@ test("the candidate page shows an answer to earlier words with those words; an a
     },
     null,
   ]);
-  expect(findCandidatePage({ personId: sam.personId })!.points.map((p) => p.answeredWords)).toEqual([null, null]);
+  expect((await findCandidatePage({ personId: sam.personId }))!.points.map((p) => p.answeredWords)).toEqual([
+    null,
+    null,
+  ]);
 });
 
-test("npm run campaign keeps a version too, and refuses new words for an answered point without --confirm-point-changes", () => {
+test("npm run campaign keeps a version too, and refuses new words for an answered point without --confirm-point-changes", async () => {
   const path = writeInputFile("campaign.json", JSON.stringify(buildCampaignSettings()));
-  loadCampaignSettings({ path, now });
-  expect(listSettingsVersions().map((v) => v.savedBy)).toEqual(["npm run campaign"]);
+  await loadCampaignSettings({ path, now });
+  expect((await listSettingsVersions()).map((v) => v.savedBy)).toEqual(["npm run campaign"]);
 
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1], now });
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1], now });
   const reworded = writeInputFile("campaign.json", JSON.stringify(withFirstPointReworded()));
-  expect(() => loadCampaignSettings({ path: reworded, now: later })).toThrow(ImportFailed);
+  await expect(loadCampaignSettings({ path: reworded, now: later })).rejects.toThrow(ImportFailed);
   try {
-    loadCampaignSettings({ path: reworded, now: later });
+    await loadCampaignSettings({ path: reworded, now: later });
   } catch (error) {
     expect((error as ImportFailed).problems).toEqual([
       {
@@ -225,16 +225,16 @@ test("npm run campaign keeps a version too, and refuses new words for an answere
     ]);
   }
   expect(findCampaign()!.points[0]!.version).toBe(1);
-  expect(listSettingsVersions()).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
 
-  loadCampaignSettings({ path: reworded, confirmPointChanges: true, now: later });
+  await loadCampaignSettings({ path: reworded, confirmPointChanges: true, now: later });
   expect(findCampaign()!.points[0]!.version).toBe(2);
-  expect(listSettingsVersions().map((v) => v.savedBy)).toEqual(["npm run campaign", "npm run campaign"]);
+  expect((await listSettingsVersions()).map((v) => v.savedBy)).toEqual(["npm run campaign", "npm run campaign"]);
 });
 
-test("saving the review thresholds keeps a version of the settings too", () => {
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: "npm run campaign", now });
-  saveReviewRules({
+test("saving the review thresholds keeps a version of the settings too", async () => {
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: "npm run campaign", now });
+  await saveReviewRules({
     rules: {
       maxAsksPerAddressPerHour: 8,
       maxAsksPerNetworkPerHour: 40,
@@ -245,19 +245,19 @@ test("saving the review thresholds keeps a version of the settings too", () => {
     actor: admin,
     now: later,
   });
-  const [newest] = listSettingsVersions();
+  const [newest] = await listSettingsVersions();
   expect(newest).toMatchObject({ savedBy: admin, createdAt: later.toISOString() });
-  expect(findSettingsVersion({ id: newest!.id })!.settings).toMatchObject({
+  expect((await findSettingsVersion({ id: newest!.id }))!.settings).toMatchObject({
     reviewRules: { maxAsksPerAddressPerHour: 8 },
   });
-  expect(db.select().from(campaignSettingsVersions).all()).toHaveLength(2);
+  expect(await db.select().from(campaignSettingsVersions)).toHaveLength(2);
 });
 
-test("npm run campaign refuses new words for an answered point, and takes them with --confirm-point-changes", () => {
+test("npm run campaign refuses new words for an answered point, and takes them with --confirm-point-changes", async () => {
   // The command runs on this test's own database file, as it would on the server's.
-  saveCampaign({ settings: buildCampaignSettings(), savedBy: "npm run campaign", now });
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1], now });
+  await saveCampaign({ settings: buildCampaignSettings(), savedBy: "npm run campaign", now });
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1], now });
   const reworded = writeInputFile("campaign.json", JSON.stringify(withFirstPointReworded()));
   const run = (...args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", "scripts/campaign.ts", ...args], { encoding: "utf8" });
@@ -271,5 +271,5 @@ test("npm run campaign refuses new words for an answered point, and takes them w
   const confirmed = run("--confirm-point-changes", reworded);
   expect(confirmed.status, confirmed.stderr).toBe(0);
   expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
-  expect(listSettingsVersions().map((v) => v.savedBy)).toEqual(["npm run campaign", "npm run campaign"]);
+  expect((await listSettingsVersions()).map((v) => v.savedBy)).toEqual(["npm run campaign", "npm run campaign"]);
 });

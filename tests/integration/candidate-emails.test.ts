@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
+import { writeTransaction } from "#db/index";
 import { auditLog, candidacies, signingTokens } from "#db/schema";
 import { runImport, summariseChanges } from "~/importers/import.server";
 import { formatChange } from "~/importers/plan";
@@ -30,59 +31,60 @@ const july = new Date("2024-06-20T09:00:00.000Z");
 const harbury = buildSeat({ name: "Harbury Cross" });
 
 /** Harbury Cross with two candidates from Democracy Club's full export: Ada with an email, Bryn without. */
-function importElection() {
-  runImport({ path: writeInputFile("seats.csv", hocCsv([harbury])), now: () => may });
+async function importElection() {
+  await runImport({ path: writeInputFile("seats.csv", hocCsv([harbury])), now: () => may });
   const ada = buildCandidate(harbury, { person_name: "Ada Quennell", email: "ada@dc.example.org" });
   const bryn = buildCandidate(harbury, { person_name: "Bryn Tolley" });
-  runImport({ path: writeInputFile("may.csv", dcCsv([ada, bryn], { format: "full" })), now: () => may });
-  return { ada, bryn, idOf: (personId: string) => contact(personId)!.id };
+  await runImport({ path: writeInputFile("may.csv", dcCsv([ada, bryn], { format: "full" })), now: () => may });
+  return { ada, bryn, idOf: async (personId: string) => (await contact(personId))!.id };
 }
 
-function contact(personId: string) {
-  return db
-    .select({
-      id: candidacies.id,
-      email: candidacies.email,
-      emailSource: candidacies.emailSource,
-      emailSourceUrl: candidacies.emailSourceUrl,
-      emailAddedBy: candidacies.emailAddedBy,
-      emailAddedAt: candidacies.emailAddedAt,
-    })
-    .from(candidacies)
-    .where(eq(candidacies.personId, personId))
-    .get();
+async function contact(personId: string) {
+  return (
+    await db
+      .select({
+        id: candidacies.id,
+        email: candidacies.email,
+        emailSource: candidacies.emailSource,
+        emailSourceUrl: candidacies.emailSourceUrl,
+        emailAddedBy: candidacies.emailAddedBy,
+        emailAddedAt: candidacies.emailAddedAt,
+      })
+      .from(candidacies)
+      .where(eq(candidacies.personId, personId))
+      .limit(1)
+  )[0];
 }
 
-function linkStates(candidacyId: number) {
-  return db
+async function linkStates(candidacyId: number) {
+  return await db
     .select({ sentTo: signingTokens.sentTo, revokedAt: signingTokens.revokedAt })
     .from(signingTokens)
-    .where(eq(signingTokens.candidacyId, candidacyId))
-    .all();
+    .where(eq(signingTokens.candidacyId, candidacyId));
 }
 
-function emailAudits() {
-  return db
-    .select({ actor: auditLog.actor, action: auditLog.action, subject: auditLog.subject, details: auditLog.details })
-    .from(auditLog)
-    .all()
-    .filter((a) => a.action.startsWith("candidate.email"));
+async function emailAudits() {
+  return (
+    await db
+      .select({ actor: auditLog.actor, action: auditLog.action, subject: auditLog.subject, details: auditLog.details })
+      .from(auditLog)
+  ).filter((a) => a.action.startsWith("candidate.email"));
 }
 
 const brynPage = "https://tolley.example.org/contact";
 
-test("an imported email is marked as imported; a candidate without one has no source", () => {
-  const { ada, bryn } = importElection();
-  expect(contact(ada.person_id)).toMatchObject({ email: "ada@dc.example.org", emailSource: "import" });
-  expect(contact(bryn.person_id)).toMatchObject({ email: null, emailSource: null, emailSourceUrl: null });
+test("an imported email is marked as imported; a candidate without one has no source", async () => {
+  const { ada, bryn } = await importElection();
+  expect(await contact(ada.person_id)).toMatchObject({ email: "ada@dc.example.org", emailSource: "import" });
+  expect(await contact(bryn.person_id)).toMatchObject({ email: null, emailSource: null, emailSourceUrl: null });
 });
 
 test("staff add an address with where it is published: saved as staff's, audited without the address", async () => {
-  const { bryn, idOf } = importElection();
+  const { bryn, idOf } = await importElection();
   const staff = await insertStaffAccount({ role: "organiser", email: "sam@campaign.example" });
 
-  const saved = setCandidateEmail({
-    candidacyId: idOf(bryn.person_id),
+  const saved = await setCandidateEmail({
+    candidacyId: await idOf(bryn.person_id),
     email: " bryn@tolley.example.org ",
     sourceUrl: brynPage,
     account: staff,
@@ -90,38 +92,38 @@ test("staff add an address with where it is published: saved as staff's, audited
   });
 
   expect(saved).toEqual({ status: "saved", changed: true });
-  expect(contact(bryn.person_id)).toMatchObject({
+  expect(await contact(bryn.person_id)).toMatchObject({
     email: "bryn@tolley.example.org",
     emailSource: "staff",
     emailSourceUrl: brynPage,
     emailAddedBy: staff.id,
     emailAddedAt: june.toISOString(),
   });
-  expect(emailAudits()).toEqual([
+  expect(await emailAudits()).toEqual([
     {
       actor: "sam@campaign.example",
       action: "candidate.email",
-      subject: `candidacy:${idOf(bryn.person_id)}`,
+      subject: `candidacy:${await idOf(bryn.person_id)}`,
       details: { sourceUrl: brynPage, changed: true },
     },
   ]);
 });
 
 test("a missing or malformed address or page is refused with a message for each field, and nothing changes", async () => {
-  const { bryn, idOf } = importElection();
+  const { bryn, idOf } = await importElection();
   const staff = await insertStaffAccount({ role: "organiser" });
   const before = snapshotDatabase();
-  const attempt = (email: string, sourceUrl: string) =>
-    setCandidateEmail({ candidacyId: idOf(bryn.person_id), email, sourceUrl, account: staff, now: june });
+  const attempt = async (email: string, sourceUrl: string) =>
+    setCandidateEmail({ candidacyId: await idOf(bryn.person_id), email, sourceUrl, account: staff, now: june });
 
-  expect(attempt("", "")).toEqual({
+  expect(await attempt("", "")).toEqual({
     status: "invalid",
     errors: {
       email: "Enter the candidate's email address",
       sourceUrl: "Enter the web address of the page where the email address is published",
     },
   });
-  expect(attempt("bryn at tolley", "javascript:alert(1)")).toEqual({
+  expect(await attempt("bryn at tolley", "javascript:alert(1)")).toEqual({
     status: "invalid",
     errors: {
       email: "Enter an email address in the correct format, like name@example.com",
@@ -132,21 +134,21 @@ test("a missing or malformed address or page is refused with a message for each 
 });
 
 test("correcting an address revokes the links sent to the old one; saving the same address with a new page revokes none", async () => {
-  const { ada, idOf } = importElection();
-  const adaId = idOf(ada.person_id);
+  const { ada, idOf } = await importElection();
+  const adaId = await idOf(ada.person_id);
   const staff = await insertStaffAccount({ role: "organiser" });
-  issueSigningLink({ candidacyId: adaId, now: may });
+  await writeTransaction(db, async () => issueSigningLink({ candidacyId: adaId, now: may }));
 
-  setCandidateEmail({
+  await setCandidateEmail({
     candidacyId: adaId,
     email: "ada@dc.example.org",
     sourceUrl: "https://quennell.example.org",
     account: staff,
     now: june,
   });
-  expect(linkStates(adaId)).toEqual([{ sentTo: "ada@dc.example.org", revokedAt: null }]);
+  expect(await linkStates(adaId)).toEqual([{ sentTo: "ada@dc.example.org", revokedAt: null }]);
 
-  const corrected = setCandidateEmail({
+  const corrected = await setCandidateEmail({
     candidacyId: adaId,
     email: "ada@quennell.example.org",
     sourceUrl: "https://quennell.example.org",
@@ -154,37 +156,42 @@ test("correcting an address revokes the links sent to the old one; saving the sa
     now: july,
   });
   expect(corrected).toEqual({ status: "saved", changed: true });
-  expect(linkStates(adaId)).toEqual([{ sentTo: "ada@dc.example.org", revokedAt: july.toISOString() }]);
-  expect(emailAudits().map((a) => a.details)).toEqual([
+  expect(await linkStates(adaId)).toEqual([{ sentTo: "ada@dc.example.org", revokedAt: july.toISOString() }]);
+  expect((await emailAudits()).map((a) => a.details)).toEqual([
     { sourceUrl: "https://quennell.example.org", changed: false },
     { sourceUrl: "https://quennell.example.org", changed: true },
   ]);
 });
 
 test("a staff-added address can be removed with a reason, revoking its links; an imported one cannot", async () => {
-  const { ada, bryn, idOf } = importElection();
+  const { ada, bryn, idOf } = await importElection();
   const staff = await insertStaffAccount({ role: "organiser", email: "sam@campaign.example" });
-  const brynId = idOf(bryn.person_id);
-  setCandidateEmail({
+  const brynId = await idOf(bryn.person_id);
+  await setCandidateEmail({
     candidacyId: brynId,
     email: "bryn@tolley.example.org",
     sourceUrl: brynPage,
     account: staff,
     now: june,
   });
-  issueSigningLink({ candidacyId: brynId, now: june });
+  await writeTransaction(db, async () => issueSigningLink({ candidacyId: brynId, now: june }));
 
-  expect(removeStaffCandidateEmail({ candidacyId: brynId, reason: "  ", account: staff, now: july })).toEqual({
+  expect(await removeStaffCandidateEmail({ candidacyId: brynId, reason: "  ", account: staff, now: july })).toEqual({
     status: "invalid",
     errors: { reason: "Enter why the email address is being removed" },
   });
-  expect(contact(bryn.person_id)?.email).toBe("bryn@tolley.example.org");
+  expect((await contact(bryn.person_id))?.email).toBe("bryn@tolley.example.org");
   expect(
-    removeStaffCandidateEmail({ candidacyId: idOf(ada.person_id), reason: "wrong", account: staff, now: july }),
+    await removeStaffCandidateEmail({
+      candidacyId: await idOf(ada.person_id),
+      reason: "wrong",
+      account: staff,
+      now: july,
+    }),
   ).toEqual({ status: "not-staff-added" });
-  expect(contact(ada.person_id)?.email).toBe("ada@dc.example.org");
+  expect((await contact(ada.person_id))?.email).toBe("ada@dc.example.org");
 
-  const removed = removeStaffCandidateEmail({
+  const removed = await removeStaffCandidateEmail({
     candidacyId: brynId,
     reason: "the page no longer lists it",
     account: staff,
@@ -192,15 +199,15 @@ test("a staff-added address can be removed with a reason, revoking its links; an
   });
 
   expect(removed).toEqual({ status: "removed" });
-  expect(contact(bryn.person_id)).toMatchObject({
+  expect(await contact(bryn.person_id)).toMatchObject({
     email: null,
     emailSource: null,
     emailSourceUrl: null,
     emailAddedBy: null,
     emailAddedAt: null,
   });
-  expect(linkStates(brynId)).toEqual([{ sentTo: "bryn@tolley.example.org", revokedAt: july.toISOString() }]);
-  expect(emailAudits().at(-1)).toEqual({
+  expect(await linkStates(brynId)).toEqual([{ sentTo: "bryn@tolley.example.org", revokedAt: july.toISOString() }]);
+  expect((await emailAudits()).at(-1)).toEqual({
     actor: "sam@campaign.example",
     action: "candidate.email-remove",
     subject: `candidacy:${brynId}`,
@@ -209,21 +216,21 @@ test("a staff-added address can be removed with a reason, revoking its links; an
 });
 
 test("a re-import with a different address keeps the staff-added one and lists the conflict; its links keep working", async () => {
-  const { ada, bryn, idOf } = importElection();
+  const { ada, bryn, idOf } = await importElection();
   const staff = await insertStaffAccount({ role: "organiser" });
-  const brynId = idOf(bryn.person_id);
-  setCandidateEmail({
+  const brynId = await idOf(bryn.person_id);
+  await setCandidateEmail({
     candidacyId: brynId,
     email: "bryn@tolley.example.org",
     sourceUrl: brynPage,
     account: staff,
     now: june,
   });
-  issueSigningLink({ candidacyId: brynId, now: june });
+  await writeTransaction(db, async () => issueSigningLink({ candidacyId: brynId, now: june }));
   const file = dcCsv([ada, { ...bryn, email: "office@dc.example.org" }], { format: "full" });
 
-  const dryRun = runImport({ path: writeInputFile("july.csv", file), dryRun: true, now: () => july });
-  const result = runImport({ path: writeInputFile("july.csv", file), now: () => july });
+  const dryRun = await runImport({ path: writeInputFile("july.csv", file), dryRun: true, now: () => july });
+  const result = await runImport({ path: writeInputFile("july.csv", file), now: () => july });
 
   for (const run of [dryRun, result]) {
     expect(run).toMatchObject({ updated: 0, unchanged: 2 });
@@ -244,13 +251,13 @@ test("a re-import with a different address keeps the staff-added one and lists t
     `  conflict  candidacy ${bryn.person_id}: Bryn Tolley (Harbury Cross)`,
     '      email: "bryn@tolley.example.org" → "office@dc.example.org" (conflicts with staff-added data; kept "bryn@tolley.example.org")',
   ]);
-  expect(contact(bryn.person_id)).toMatchObject({
+  expect(await contact(bryn.person_id)).toMatchObject({
     email: "bryn@tolley.example.org",
     emailSource: "staff",
     emailSourceUrl: brynPage,
     emailAddedBy: staff.id,
   });
-  expect(linkStates(brynId)).toEqual([{ sentTo: "bryn@tolley.example.org", revokedAt: null }]);
+  expect(await linkStates(brynId)).toEqual([{ sentTo: "bryn@tolley.example.org", revokedAt: null }]);
 
   // The browser's import page shows the same rows, in a table of their own, counted.
   const summary = summariseImport({ result });
@@ -260,17 +267,17 @@ test("a re-import with a different address keeps the staff-added one and lists t
 });
 
 test("a file with no address for the candidate keeps the staff-added one without a conflict, even when other fields change", async () => {
-  const { ada, bryn, idOf } = importElection();
+  const { ada, bryn, idOf } = await importElection();
   const staff = await insertStaffAccount({ role: "organiser" });
-  setCandidateEmail({
-    candidacyId: idOf(bryn.person_id),
+  await setCandidateEmail({
+    candidacyId: await idOf(bryn.person_id),
     email: "bryn@tolley.example.org",
     sourceUrl: brynPage,
     account: staff,
     now: june,
   });
 
-  const result = runImport({
+  const result = await runImport({
     path: writeInputFile("july.csv", dcCsv([ada, { ...bryn, person_name: "Bryn Tolley-Evans" }], { format: "full" })),
     now: () => july,
   });
@@ -278,7 +285,7 @@ test("a file with no address for the candidate keeps the staff-added one without
   expect(result.changes.map((c) => [c.type, c.key, c.details])).toEqual([
     ["updated", bryn.person_id, ['name: "Bryn Tolley" → "Bryn Tolley-Evans"']],
   ]);
-  expect(contact(bryn.person_id)).toMatchObject({
+  expect(await contact(bryn.person_id)).toMatchObject({
     email: "bryn@tolley.example.org",
     emailSource: "staff",
     emailSourceUrl: brynPage,
@@ -288,19 +295,19 @@ test("a file with no address for the candidate keeps the staff-added one without
 });
 
 test("told to replace staff emails, the file's address wins, is marked imported, and the old address's links are revoked", async () => {
-  const { ada, bryn, idOf } = importElection();
+  const { ada, bryn, idOf } = await importElection();
   const staff = await insertStaffAccount({ role: "organiser" });
-  const brynId = idOf(bryn.person_id);
-  setCandidateEmail({
+  const brynId = await idOf(bryn.person_id);
+  await setCandidateEmail({
     candidacyId: brynId,
     email: "bryn@tolley.example.org",
     sourceUrl: brynPage,
     account: staff,
     now: june,
   });
-  issueSigningLink({ candidacyId: brynId, now: june });
+  await writeTransaction(db, async () => issueSigningLink({ candidacyId: brynId, now: june }));
 
-  const result = runImport({
+  const result = await runImport({
     path: writeInputFile("july.csv", dcCsv([ada, { ...bryn, email: "office@dc.example.org" }], { format: "full" })),
     replaceStaffEmails: true,
     now: () => july,
@@ -315,14 +322,14 @@ test("told to replace staff emails, the file's address wins, is marked imported,
       details: ['email: "bryn@tolley.example.org" → "office@dc.example.org" (replaces a staff-added address)'],
     },
   ]);
-  expect(contact(bryn.person_id)).toMatchObject({
+  expect(await contact(bryn.person_id)).toMatchObject({
     email: "office@dc.example.org",
     emailSource: "import",
     emailSourceUrl: null,
     emailAddedBy: null,
     emailAddedAt: null,
   });
-  expect(linkStates(brynId)).toEqual([{ sentTo: "bryn@tolley.example.org", revokedAt: july.toISOString() }]);
+  expect(await linkStates(brynId)).toEqual([{ sentTo: "bryn@tolley.example.org", revokedAt: july.toISOString() }]);
 });
 
 function runCli(databasePath: string, ...args: string[]) {

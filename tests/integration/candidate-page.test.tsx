@@ -9,14 +9,19 @@ import { buildCampaignSettings, insertCampaign, insertCandidacy } from "../facto
 
 // The public candidate page as rendered from its real loader: the history shows
 // what each version of the pledge said, not just when it changed.
-function record(personId: string, inOrder: ("signed" | "declined" | null)[], statement: string | null, now: string) {
+async function record(
+  personId: string,
+  inOrder: ("signed" | "declined" | null)[],
+  statement: string | null,
+  now: string,
+) {
   const campaign = findCampaign()!;
   const answers: Record<number, "signed" | "declined"> = {};
   campaign.points.forEach((p, i) => {
     const answer = inOrder[i];
     if (answer) answers[p.id] = answer;
   });
-  const result = recordPledgeByCampaign({
+  const result = await recordPledgeByCampaign({
     electionId: campaign.electionId,
     personId,
     answers,
@@ -36,7 +41,7 @@ async function renderCandidatePage({ personId, name }: { personId: string; name:
     {
       path: "/candidates/:personId",
       Component: CandidatePage,
-      loader: ({ params, request }) => loader({ params, request, context: {} }),
+      loader: async ({ params, request }) => loader({ params, request, context: {} }),
     },
   ]);
   render(<Stub initialEntries={[`/candidates/${personId}`]} />);
@@ -45,10 +50,10 @@ async function renderCandidatePage({ personId, name }: { personId: string; name:
 
 test("the history shows each earlier version's answers and statement, newest first, dated, with its trust mark", async () => {
   const titles = ["Point one.", "Point two.", "Point three.", "Point four."];
-  insertCampaign({ points: titles.map((title) => ({ title, body: `What ${title} means.` })) });
-  const candidate = insertCandidacy({ name: "Ruth Adeyemi" });
-  record(candidate.personId, ["signed", null, "declined", null], "Only point 1 for now.", "2024-06-20T10:00:00Z");
-  record(candidate.personId, ["signed", "signed", "signed", "declined"], null, "2024-06-25T10:00:00Z");
+  await insertCampaign({ points: titles.map((title) => ({ title, body: `What ${title} means.` })) });
+  const candidate = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await record(candidate.personId, ["signed", null, "declined", null], "Only point 1 for now.", "2024-06-20T10:00:00Z");
+  await record(candidate.personId, ["signed", "signed", "signed", "declined"], null, "2024-06-25T10:00:00Z");
   await renderCandidatePage(candidate);
 
   const versions = within(screen.getByText("Every change (2)").closest("details")!).getAllByRole("listitem", {
@@ -80,10 +85,10 @@ test("the history shows each earlier version's answers and statement, newest fir
 test("an answer given to a point's earlier words shows those words and says the campaign changed them after", async () => {
   const titles = ["Point one.", "Point two."];
   const settings = buildCampaignSettings({ points: titles.map((title) => ({ title, body: `What ${title} means.` })) });
-  insertCampaign(settings);
-  const candidate = insertCandidacy({ name: "Ruth Adeyemi" });
-  record(candidate.personId, ["signed", "declined"], null, "2024-06-20T10:00:00Z");
-  saveCampaign({
+  await insertCampaign(settings);
+  const candidate = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await record(candidate.personId, ["signed", "declined"], null, "2024-06-20T10:00:00Z");
+  await saveCampaign({
     settings: {
       ...settings,
       points: [{ title: "Point one, reworded.", body: "What it means now." }, settings.points[1]!],
@@ -105,12 +110,12 @@ test("an answer given to a point's earlier words shows those words and says the 
 test("each change in the history shows the words it answered, and a point removed since as removed", async () => {
   const titles = ["Point one.", "Point two.", "Point three."];
   const settings = buildCampaignSettings({ points: titles.map((title) => ({ title, body: `What ${title} means.` })) });
-  saveCampaign({ settings, savedBy: "test", now: new Date("2024-06-01T10:00:00Z") });
-  const candidate = insertCandidacy({ name: "Ruth Adeyemi" });
-  record(candidate.personId, ["signed", "signed", "declined"], null, "2024-06-20T10:00:00Z");
+  await saveCampaign({ settings, savedBy: "test", now: new Date("2024-06-01T10:00:00Z") });
+  const candidate = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await record(candidate.personId, ["signed", "signed", "declined"], null, "2024-06-20T10:00:00Z");
   // The campaign rewords point 1 and removes point 3, then the candidate answers again.
   const [one, two] = findCampaign()!.points;
-  saveCampaign({
+  await saveCampaign({
     settings: {
       ...settings,
       points: [
@@ -123,7 +128,7 @@ test("each change in the history shows the words it answered, and a point remove
     confirmPointChanges: true,
     now: new Date("2024-06-22T10:00:00Z"),
   });
-  record(candidate.personId, ["signed", "declined"], null, "2024-06-25T10:00:00Z");
+  await record(candidate.personId, ["signed", "declined"], null, "2024-06-25T10:00:00Z");
   await renderCandidatePage(candidate);
 
   const current = screen.getByRole("heading", { name: "Current answers, given on 25 Jun 2024" }).closest("li")!;

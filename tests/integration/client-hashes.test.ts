@@ -20,13 +20,13 @@ import { DAY, HOUR, MINUTE } from "../time";
 const t0 = new Date("2030-03-10T09:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
-function setUp() {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const candidacy = insertCandidacy({ constituency: seat, email: "ruth@example.net" });
-  const ask = ({ clientIp, email, now = t0 }: { clientIp: string; email: string; now?: Date }) => {
-    insertConfirmedAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidacy.id], clientIp, email, now });
-    return db.select().from(asks).where(eq(asks.email, email)).get()!;
+async function setUp() {
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const candidacy = await insertCandidacy({ constituency: seat, email: "ruth@example.net" });
+  const ask = async ({ clientIp, email, now = t0 }: { clientIp: string; email: string; now?: Date }) => {
+    await insertConfirmedAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidacy.id], clientIp, email, now });
+    return (await db.select().from(asks).where(eq(asks.email, email)).limit(1))[0]!;
   };
   return { seat, candidacy, ask };
 }
@@ -39,20 +39,20 @@ function plainHashesOf(text: string) {
 }
 
 test("after asks, sign-ins, signing-link requests and rate limits, no client address is stored in clear or as a plain SHA-256", async () => {
-  const { seat, candidacy, ask } = setUp();
+  const { seat, candidacy, ask } = await setUp();
   const addresses = ["203.0.113.7", "2001:db8:1:2::7"];
   const networks = ["203.0.113.0/24", "2001:db8:1::/48"];
   const emails = ["held@mailinator.com", "sent@example.org", "pending@example.org"];
-  expect(ask({ clientIp: addresses[0]!, email: emails[0]! }).status).toBe("held");
-  expect(ask({ clientIp: addresses[1]!, email: emails[1]! }).status).toBe("confirmed");
-  submitAsk({
+  expect((await ask({ clientIp: addresses[0]!, email: emails[0]! })).status).toBe("held");
+  expect((await ask({ clientIp: addresses[1]!, email: emails[1]! })).status).toBe("confirmed");
+  await submitAsk({
     ask: buildAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidacy.id], email: emails[2]! }),
     clientIp: addresses[0]!,
     now: t0,
   });
   const staff = await insertStaffAccount({ role: "organiser", email: "organiser@campaign.example" });
   for (const clientIp of addresses) {
-    requestSigningLink({ candidacyId: candidacy.id, clientIp, now: t0 });
+    await requestSigningLink({ candidacyId: candidacy.id, clientIp, now: t0 });
     const request = new Request("http://localhost/staff/sign-in", {
       method: "POST",
       body: new URLSearchParams({ email: staff.email, password: "not the password" }),
@@ -71,38 +71,36 @@ test("after asks, sign-ins, signing-link requests and rate limits, no client add
     for (const hash of plainHashesOf(email)) expect(stored).not.toContain(hash);
 });
 
-test("the day's key changes the hash every UTC day; keys from before yesterday are deleted by the scheduled job", () => {
+test("the day's key changes the hash every UTC day; keys from before yesterday are deleted by the scheduled job", async () => {
   const days = [0, 1, 2, 3].map((d) => at(d * DAY));
-  const hashes = days.map((now) => clientHash({ value: "203.0.113.7", now }));
+  const hashes: string[] = [];
+  for (const now of days) hashes.push(await clientHash({ value: "203.0.113.7", now }));
   expect(new Set(hashes).size).toBe(4);
   // Within a day, the same address hashes alike (so hourly limits work).
-  expect(clientHash({ value: "203.0.113.7", now: at(3 * DAY + 10 * HOUR) })).toBe(hashes[3]);
+  expect(await clientHash({ value: "203.0.113.7", now: at(3 * DAY + 10 * HOUR) })).toBe(hashes[3]);
 
-  expect(deleteOldClientHashKeys({ now: at(3 * DAY) })).toBe(2);
-  const names = db
-    .select({ name: appSecrets.name })
-    .from(appSecrets)
-    .all()
+  expect(await deleteOldClientHashKeys({ now: at(3 * DAY) })).toBe(2);
+  const names = (await db.select({ name: appSecrets.name }).from(appSecrets))
     .map((s) => s.name)
     .filter((name) => name.startsWith("client-hash:"));
   expect(names.sort()).toEqual(["client-hash:2030-03-12", "client-hash:2030-03-13"]);
   // A key once deleted is never made again the same: the old hashes link to nothing.
-  expect(clientHash({ value: "203.0.113.7", now: days[0]! })).not.toBe(hashes[0]);
+  expect(await clientHash({ value: "203.0.113.7", now: days[0]! })).not.toBe(hashes[0]);
 });
 
-test("the hourly review rule still holds the sixth ask in an hour from one address", () => {
-  const { ask } = setUp();
-  const rows = Array.from({ length: 6 }, (_, i) =>
-    ask({ clientIp: "203.0.113.9", email: `busy${i}@example.org`, now: at(i * 5 * MINUTE) }),
-  );
+test("the hourly review rule still holds the sixth ask in an hour from one address", async () => {
+  const { ask } = await setUp();
+  const rows = [];
+  for (let i = 0; i < 6; i++)
+    rows.push(await ask({ clientIp: "203.0.113.9", email: `busy${i}@example.org`, now: at(i * 5 * MINUTE) }));
   expect(rows.map((r) => r.status)).toEqual([...Array(5).fill("confirmed"), "held"]);
   expect(rows[5]!.holdReasons).toEqual(["address-volume"]);
 });
 
 test("block entries, typed or from a held ask, still match days later, after the day keys are gone", async () => {
-  const { ask } = setUp();
+  const { ask } = await setUp();
   const reviewer = await insertStaffAccount({ role: "organiser" });
-  addBlockListEntry({
+  await addBlockListEntry({
     kind: "address",
     value: "203.0.113.50",
     note: null,
@@ -110,27 +108,27 @@ test("block entries, typed or from a held ask, still match days later, after the
     actor: reviewer.email,
     now: t0,
   });
-  const held = ask({ clientIp: "198.51.100.33", email: "first@mailinator.com" });
+  const held = await ask({ clientIp: "198.51.100.33", email: "first@mailinator.com" });
   expect(held.status).toBe("held");
   expect(held.clientNetworkBlockHash).not.toBeNull();
   expect(
-    blockFromAsk({ askId: held.id, kind: "network", accountId: null, actor: reviewer.email, now: t0 }),
+    await blockFromAsk({ askId: held.id, kind: "network", accountId: null, actor: reviewer.email, now: t0 }),
   ).toMatchObject({ outcome: "added" });
   // Decided, the ask can no longer be blocked from: it keeps no block-list hashes.
-  rejectAsk({ askId: held.id, reviewer, now: t0 });
-  expect(db.select().from(asks).where(eq(asks.id, held.id)).get()).toMatchObject({
+  await rejectAsk({ askId: held.id, reviewer, now: t0 });
+  expect((await db.select().from(asks).where(eq(asks.id, held.id)).limit(1))[0]).toMatchObject({
     clientAddressBlockHash: null,
     clientNetworkBlockHash: null,
   });
 
   const later = at(5 * DAY);
-  deleteOldClientHashKeys({ now: later });
-  expect(ask({ clientIp: "203.0.113.50", email: "again@example.org", now: later }).holdReasons).toEqual([
+  await deleteOldClientHashKeys({ now: later });
+  expect((await ask({ clientIp: "203.0.113.50", email: "again@example.org", now: later })).holdReasons).toEqual([
     "blocked-address",
   ]);
-  expect(ask({ clientIp: "198.51.100.200", email: "neighbour@example.org", now: later }).holdReasons).toEqual([
+  expect((await ask({ clientIp: "198.51.100.200", email: "neighbour@example.org", now: later })).holdReasons).toEqual([
     "blocked-network",
   ]);
-  const sent = ask({ clientIp: "192.0.2.1", email: "ordinary@example.org", now: later });
+  const sent = await ask({ clientIp: "192.0.2.1", email: "ordinary@example.org", now: later });
   expect(sent).toMatchObject({ status: "confirmed", clientAddressBlockHash: null, clientNetworkBlockHash: null });
 });

@@ -2,6 +2,7 @@
 // the wording the person was shown, when and how; an admin's change of wording
 // makes a new version and leaves the records already made alone; the export,
 // subject access and erasure read and remove them.
+import { writeTransaction } from "#db/index";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -26,15 +27,15 @@ const askUrl = `http://localhost/constituencies/${slug}/ask`;
 const settingsUrl = "http://localhost/staff/settings/consents";
 let ip = 0;
 
-function setUp() {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  insertCandidacy({ constituency: seat, email: "ruth@example.net" });
+async function setUp() {
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  await insertCandidacy({ constituency: seat, email: "ruth@example.net" });
   return { seat, candidates: listAskableCandidates({ constituencyCode: seat.gssCode }) };
 }
 
 /** What the ask form shows and carries, as its loader gives it. */
-function askPage() {
+async function askPage() {
   return askLoader({ request: new Request(askUrl), params: { slug }, context: {} });
 }
 
@@ -48,13 +49,13 @@ async function sendAsk({
 }: {
   candidateIds: number[];
   email: string;
-  shown: ReturnType<typeof askPage>["consents"];
+  shown: Awaited<ReturnType<typeof askPage>>["consents"];
   updates?: boolean;
   publicList?: boolean;
 }) {
   const body = new URLSearchParams({
     startedAt: issueFormStamp({
-      secret: findOrCreateAppSecret({ name: "ask-form" }),
+      secret: (await findOrCreateAppSecret({ name: "ask-form" })),
       now: new Date(Date.now() - 60_000),
     }),
     "leave-this-blank": "",
@@ -80,8 +81,8 @@ async function sendAsk({
   );
 }
 
-function recordsNow() {
-  return db
+async function recordsNow() {
+  return await db
     .select({
       askId: consentRecords.askId,
       purpose: consentRecords.purpose,
@@ -93,8 +94,7 @@ function recordsNow() {
     })
     .from(consentRecords)
     .innerJoin(consentTexts, eq(consentTexts.id, consentRecords.consentTextId))
-    .orderBy(asc(consentRecords.id))
-    .all();
+    .orderBy(asc(consentRecords.id));
 }
 
 async function saveWordings(admin: Awaited<ReturnType<typeof signedInStaff>>, wordings: Record<string, string>) {
@@ -104,8 +104,8 @@ async function saveWordings(admin: Awaited<ReturnType<typeof signedInStaff>>, wo
 }
 
 test("the ask form shows the current wordings and the ask records each consent given with its version, when and how", async () => {
-  const { candidates } = setUp();
-  const page = askPage();
+  const { candidates } = await setUp();
+  const page = await askPage();
   expect(page.consents.updates.wording).toBe(defaultConsentWordings.updates);
   expect(page.consents.publicList.wording).toBe(defaultConsentWordings["public-list"]);
 
@@ -117,7 +117,7 @@ test("the ask form shows the current wordings and the ask records each consent g
   })) as Response;
   expect(sent.status).toBe(302);
 
-  const records = recordsNow();
+  const records = await recordsNow();
   expect(records.map((r) => [r.purpose, r.action, r.method, r.version, r.wording])).toEqual([
     ["send-ask", "given", "ask-form", 1, defaultConsentWordings["send-ask"]],
     ["public-list", "given", "ask-form", 1, defaultConsentWordings["public-list"]],
@@ -127,21 +127,21 @@ test("the ask form shows the current wordings and the ask records each consent g
 });
 
 test("a box left unticked records no consent for it; sending always records the consent to send", async () => {
-  const { candidates } = setUp();
+  const { candidates } = await setUp();
   await sendAsk({
     candidateIds: candidates.map((c) => c.id),
     email: "quiet@example.org",
-    shown: askPage().consents,
+    shown: (await askPage()).consents,
     updates: false,
     publicList: false,
   });
-  expect(recordsNow().map((r) => r.purpose)).toEqual(["send-ask"]);
+  expect((await recordsNow()).map((r) => r.purpose)).toEqual(["send-ask"]);
 });
 
 test("a changed wording is a new version: old records keep theirs, and a form opened before the change records what it showed", async () => {
-  const { candidates } = setUp();
+  const { candidates } = await setUp();
   const admin = await signedInStaff("admin");
-  const openedBefore = askPage().consents;
+  const openedBefore = (await askPage()).consents;
   await sendAsk({ candidateIds: candidates.map((c) => c.id), email: "first@example.org", shown: openedBefore });
 
   const response = await saveWordings(admin, {
@@ -152,7 +152,7 @@ test("a changed wording is a new version: old records keep theirs, and a form op
   expect(response.headers.get("Location")).toBe("/staff/settings/consents?saved=yes");
 
   // The form shows the new wording, with its own id.
-  const after = askPage().consents;
+  const after = (await askPage()).consents;
   expect(after.updates.wording).toBe("Email me news of the campaign, now and then");
   expect(after.updates.id).not.toBe(openedBefore.updates.id);
   expect(after.publicList.id).toBe(openedBefore.publicList.id);
@@ -161,17 +161,21 @@ test("a changed wording is a new version: old records keep theirs, and a form op
   // Opened before the change, sent after it: the words it showed are what it records.
   await sendAsk({ candidateIds: candidates.map((c) => c.id), email: "third@example.org", shown: openedBefore });
 
-  const updates = recordsNow().filter((r) => r.purpose === "updates");
+  const updates = (await recordsNow()).filter((r) => r.purpose === "updates");
   expect(updates.map((r) => [r.version, r.wording])).toEqual([
     [1, defaultConsentWordings.updates],
     [2, "Email me news of the campaign, now and then"],
     [1, defaultConsentWordings.updates],
   ]);
   // Version 1 is still there as it was; versions are never edited (a trigger refuses it).
-  expect(() => db.update(consentTexts).set({ wording: "rewritten" }).run()).toThrow(/consent_texts are versions/);
-  expect(() => db.update(consentRecords).set({ method: "staff" }).run()).toThrow(/append-only/);
+  await expect(writeTransaction(db, () => db.update(consentTexts).set({ wording: "rewritten" }))).rejects.toThrow(
+    /consent_texts are versions/,
+  );
+  await expect(writeTransaction(db, () => db.update(consentRecords).set({ method: "staff" }))).rejects.toThrow(
+    /append-only/,
+  );
 
-  const audit = db.select().from(auditLog).where(eq(auditLog.action, "settings.consents")).all();
+  const audit = await db.select().from(auditLog).where(eq(auditLog.action, "settings.consents"));
   expect(audit).toEqual([
     expect.objectContaining({
       actor: admin.account.email,
@@ -187,7 +191,7 @@ test("a changed wording is a new version: old records keep theirs, and a form op
     updates: "Email me news of the campaign, now and then",
   });
   expect(again.headers.get("Location")).toBe("/staff/settings/consents?saved=unchanged");
-  expect(db.select().from(consentTexts).all()).toHaveLength(4);
+  expect(await db.select().from(consentTexts)).toHaveLength(4);
   const page = (await consentsLoader({
     request: staffGet(settingsUrl, admin),
     params: {},
@@ -199,8 +203,8 @@ test("a changed wording is a new version: old records keep theirs, and a form op
 });
 
 test("a form that carries no consent versions, or made-up ones, is shown again and records nothing", async () => {
-  const { candidates } = setUp();
-  const shown = askPage().consents;
+  const { candidates } = await setUp();
+  const shown = (await askPage()).consents;
   const forged = await sendAsk({
     candidateIds: candidates.map((c) => c.id),
     email: "forged@example.org",
@@ -214,12 +218,12 @@ test("a form that carries no consent versions, or made-up ones, is shown again a
     shown: { ...shown, sendAsk: { ...shown.sendAsk, id: "" } },
   });
   expect((missing as Response).status).toBe(400);
-  expect(recordsNow()).toEqual([]);
+  expect(await recordsNow()).toEqual([]);
 });
 
 test("only admins change the wordings, and an empty one is refused", async () => {
-  setUp();
-  askPage();
+  await setUp();
+  await askPage();
   const organiser = await signedInStaff("organiser");
   expect(
     (
@@ -238,14 +242,14 @@ test("only admins change the wordings, and an empty one is refused", async () =>
   )) as unknown as { data: { errors: Record<string, string> }; init: ResponseInit };
   expect(refused.init.status).toBe(400);
   expect(refused.data.errors).toEqual({ publicList: "Enter the wording of the public list box" });
-  expect(db.select().from(consentTexts).all()).toHaveLength(3);
+  expect(await db.select().from(consentTexts)).toHaveLength(3);
 });
 
 test("the supporter export carries each person's updates consent wording, version and time from their record", async () => {
-  const { seat, candidates } = setUp();
+  const { seat, candidates } = await setUp();
   const admin = await signedInStaff("admin");
   const t1 = new Date("2024-06-20T09:00:00.000Z");
-  insertConfirmedAsk({
+  await insertConfirmedAsk({
     constituencyCode: seat.gssCode,
     candidacyIds: candidates.map((c) => c.id),
     name: "Bea Carter",
@@ -259,7 +263,7 @@ test("the supporter export carries each person's updates consent wording, versio
     updates: "Email me the campaign's news",
   });
   const t2 = new Date("2024-06-21T10:00:00.000Z");
-  insertConfirmedAsk({
+  await insertConfirmedAsk({
     constituencyCode: seat.gssCode,
     candidacyIds: candidates.map((c) => c.id),
     name: "Rajan Nair",
@@ -268,7 +272,7 @@ test("the supporter export carries each person's updates consent wording, versio
     now: t2,
   });
 
-  const { csv } = exportSupporters({ scope: "all", accountId: null, actor: admin.account.email, now: t2 });
+  const { csv } = await exportSupporters({ scope: "all", accountId: null, actor: admin.account.email, now: t2 });
   const rows = parse(csv, { columns: true }) as Record<string, string>[];
   expect(rows.map((r) => [r.name, r.consent_wording, r.consent_version, r.consented_at])).toEqual([
     ["Bea Carter", defaultConsentWordings.updates, "updates-v1", t1.toISOString()],
@@ -276,10 +280,10 @@ test("the supporter export carries each person's updates consent wording, versio
   ]);
 });
 
-test("subject access includes the person's consent records with their wording, and nothing of anyone else's", () => {
-  const { seat, candidates } = setUp();
+test("subject access includes the person's consent records with their wording, and nothing of anyone else's", async () => {
+  const { seat, candidates } = await setUp();
   const at = new Date("2024-06-20T09:00:00.000Z");
-  const ask = (email: string, wantsUpdates: boolean) =>
+  const ask = async (email: string, wantsUpdates: boolean) =>
     insertConfirmedAsk({
       constituencyCode: seat.gssCode,
       candidacyIds: candidates.map((c) => c.id),
@@ -288,10 +292,10 @@ test("subject access includes the person's consent records with their wording, a
       showOnPublicList: !wantsUpdates,
       now: at,
     });
-  ask("rajan@example.org", true);
-  ask("someone.else@example.org", false);
+  await ask("rajan@example.org", true);
+  await ask("someone.else@example.org", false);
 
-  const { json } = exportPersonData({ email: "rajan@example.org", actor: "admin@example.org", now: at });
+  const { json } = await exportPersonData({ email: "rajan@example.org", actor: "admin@example.org", now: at });
   const data = JSON.parse(json) as { consents: Record<string, unknown>[]; asks: { id: number }[] };
   expect(data.consents).toEqual([
     {
@@ -309,20 +313,20 @@ test("subject access includes the person's consent records with their wording, a
   expect(json).not.toContain('"public-list"');
 });
 
-test("erasing a person deletes their consent records and keeps the wordings; others' records stay", () => {
-  const { seat, candidates } = setUp();
-  const ask = (email: string) =>
+test("erasing a person deletes their consent records and keeps the wordings; others' records stay", async () => {
+  const { seat, candidates } = await setUp();
+  const ask = async (email: string) =>
     insertConfirmedAsk({
       constituencyCode: seat.gssCode,
       candidacyIds: candidates.map((c) => c.id),
       email,
       wantsUpdates: true,
     });
-  ask("rajan@example.org");
-  ask("bea@example.org");
-  expect(recordsNow()).toHaveLength(4);
+  await ask("rajan@example.org");
+  await ask("bea@example.org");
+  expect(await recordsNow()).toHaveLength(4);
 
-  const result = eraseSupporter({
+  const result = await eraseSupporter({
     email: "rajan@example.org",
     reason: "supporter-request",
     by: "supporter",
@@ -330,8 +334,8 @@ test("erasing a person deletes their consent records and keeps the wordings; oth
   });
 
   expect(result.consentRecords).toBe(2);
-  expect(recordsNow()).toHaveLength(2);
-  expect(db.select().from(consentTexts).all()).toHaveLength(3);
+  expect(await recordsNow()).toHaveLength(2);
+  expect(await db.select().from(consentTexts)).toHaveLength(3);
 });
 
 test("migration 0014 seeds the same version 1 wordings the app falls back to", () => {

@@ -15,9 +15,9 @@ import { DAY } from "../time";
 const base = "http://localhost";
 let client = 0;
 
-function setUp() {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
+async function setUp() {
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
   return insertCandidacy({ constituency: seat, name: "Ruth Abbott", email: "ruth@example.net" });
 }
 
@@ -32,8 +32,8 @@ function report(personId: string, fields: Record<string, string>, { clientIp = `
 const good = { topic: "party", details: "She now stands for the Green Party.", reporterEmail: "" };
 
 test("a reader reports a correction: it is stored, cleaned, and they are thanked", async () => {
-  const candidate = setUp();
-  const page = reportLoader({
+  const candidate = await setUp();
+  const page = await reportLoader({
     request: new Request(`${base}/x`),
     params: { personId: candidate.personId },
     context: {},
@@ -47,7 +47,7 @@ test("a reader reports a correction: it is stored, cleaned, and they are thanked
   });
   expect(sent.status).toBe(302);
   expect(sent.headers.get("Location")).toBe(`/candidates/${candidate.personId}/correction/thank-you`);
-  expect(db.select().from(correctionReports).all()).toMatchObject([
+  expect(await db.select().from(correctionReports)).toMatchObject([
     {
       candidacyId: candidate.id,
       topic: "statement",
@@ -57,8 +57,8 @@ test("a reader reports a correction: it is stored, cleaned, and they are thanked
     },
   ]);
   await report(candidate.personId, good);
-  expect(db.select().from(correctionReports).all()[1]!.reporterEmail).toBeNull();
-  const thanks = sentLoader({
+  expect((await db.select().from(correctionReports))[1]!.reporterEmail).toBeNull();
+  const thanks = await sentLoader({
     request: new Request(`${base}/x`),
     params: { personId: candidate.personId },
     context: {},
@@ -67,7 +67,7 @@ test("a reader reports a correction: it is stored, cleaned, and they are thanked
 });
 
 test("missing, hostile and overlong input is refused with a message for each field, and nothing is stored", async () => {
-  const candidate = setUp();
+  const candidate = await setUp();
   const cases: [Record<string, string>, Record<string, string>][] = [
     [{}, { topic: "Select what is wrong", details: "Enter what is wrong and what it should say" }],
     [{ topic: "everything", details: "x" }, { topic: "Select what is wrong" }],
@@ -92,38 +92,38 @@ test("missing, hostile and overlong input is refused with a message for each fie
   }
   // A thousand characters exactly is fine.
   expect((await report(candidate.personId, { topic: "other", details: "x".repeat(1_000) })).status).toBe(302);
-  expect(db.select().from(correctionReports).all()).toHaveLength(1);
+  expect(await db.select().from(correctionReports)).toHaveLength(1);
 });
 
 test("an unknown candidate is a 404", async () => {
-  setUp();
+  await setUp();
   expect((await report("123", good)).status).toBe(404);
-  const page = await settle(() =>
+  const page = await settle(async () =>
     reportLoader({ request: new Request(`${base}/x`), params: { personId: "123" }, context: {} }),
   );
   expect((page as Response).status).toBe(404);
 });
 
 test("one client may send five reports an hour; the sixth gets a 429 with Retry-After; another client is not held up", async () => {
-  const candidate = setUp();
+  const candidate = await setUp();
   for (let i = 0; i < 5; i++)
     expect((await report(candidate.personId, good, { clientIp: "203.0.113.7" })).status).toBe(302);
   const limited = await report(candidate.personId, good, { clientIp: "203.0.113.7" });
   expect(limited.status).toBe(429);
   expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
   expect((await report(candidate.personId, good, { clientIp: "203.0.113.8" })).status).toBe(302);
-  expect(db.select().from(correctionReports).all()).toHaveLength(6);
+  expect(await db.select().from(correctionReports)).toHaveLength(6);
 });
 
 test("the queue is for organisers: signed out goes to sign in, a viewer gets a 403 and no count in the nav", async () => {
-  const candidate = setUp();
+  const candidate = await setUp();
   await report(candidate.personId, good);
-  const signedOut = (await settle(() =>
+  const signedOut = (await settle(async () =>
     queueLoader({ request: staffGet(`${base}/staff/corrections`), params: {}, context: {} }),
   )) as Response;
   expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fcorrections");
   const viewer = await signedInStaff("viewer");
-  const refused = (await settle(() =>
+  const refused = (await settle(async () =>
     queueLoader({ request: staffGet(`${base}/staff/corrections`, viewer), params: {}, context: {} }),
   )) as Response;
   expect(refused.status).toBe(403);
@@ -136,12 +136,13 @@ test("the queue is for organisers: signed out goes to sign in, a viewer gets a 4
   )) as Response;
   expect(viewerPost.status).toBe(403);
   expect(
-    staffLayoutLoader({ request: staffGet(`${base}/staff`, viewer), params: {}, context: {} }).openCorrections,
+    (await staffLayoutLoader({ request: staffGet(`${base}/staff`, viewer), params: {}, context: {} })).openCorrections,
   ).toBe(0);
 
   const organiser = await signedInStaff("organiser");
   expect(
-    staffLayoutLoader({ request: staffGet(`${base}/staff`, organiser), params: {}, context: {} }).openCorrections,
+    (await staffLayoutLoader({ request: staffGet(`${base}/staff`, organiser), params: {}, context: {} }))
+      .openCorrections,
   ).toBe(1);
   const page = (await queueLoader({
     request: staffGet(`${base}/staff/corrections`, organiser),
@@ -150,13 +151,13 @@ test("the queue is for organisers: signed out goes to sign in, a viewer gets a 4
   })) as { data: { open: { candidateName: string; details: string }[] }; init: ResponseInit };
   expect(page.data.open).toMatchObject([{ candidateName: "Ruth Abbott", details: good.details }]);
   expect(new Headers(page.init.headers).get("Cache-Control")).toBe("no-store");
-  expect(db.select().from(correctionReports).get()!.status).toBe("open");
+  expect((await db.select().from(correctionReports).limit(1))[0]!.status).toBe("open");
 });
 
 test("forged posts (no token, a wrong token, another origin) change nothing", async () => {
-  const candidate = setUp();
+  const candidate = await setUp();
   await report(candidate.personId, good);
-  const id = String(db.select().from(correctionReports).get()!.id);
+  const id = String((await db.select().from(correctionReports).limit(1))[0]!.id);
   const organiser = await signedInStaff("organiser");
   for (const forgery of [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }]) {
     const refused = (await settle(() =>
@@ -168,21 +169,15 @@ test("forged posts (no token, a wrong token, another origin) change nothing", as
     )) as Response;
     expect(refused.status).toBe(403);
   }
-  expect(db.select().from(correctionReports).get()!.status).toBe("open");
-  expect(
-    db
-      .select()
-      .from(auditLog)
-      .all()
-      .filter((a) => a.action.startsWith("correction.")),
-  ).toEqual([]);
+  expect((await db.select().from(correctionReports).limit(1))[0]!.status).toBe("open");
+  expect((await db.select().from(auditLog)).filter((a) => a.action.startsWith("correction."))).toEqual([]);
 });
 
 test("an organiser resolves one report and dismisses another, each with a note, audited without the reporter's email", async () => {
-  const candidate = setUp();
+  const candidate = await setUp();
   await report(candidate.personId, { ...good, reporterEmail: "reader@example.org" });
   await report(candidate.personId, { topic: "other", details: "Typo in her name?" });
-  const [first, second] = db.select().from(correctionReports).all();
+  const [first, second] = await db.select().from(correctionReports);
   const organiser = await signedInStaff("organiser");
   const post = (fields: Record<string, string>) =>
     settle(() =>
@@ -201,20 +196,16 @@ test("an organiser resolves one report and dismisses another, each with a note, 
   await post({ reportId: String(second!.id), intent: "dismiss", note: "" });
   // Deciding again changes nothing: the first decision stands.
   await post({ reportId: String(first!.id), intent: "dismiss", note: "Oops" });
-  expect(db.select().from(correctionReports).all()).toMatchObject([
+  expect(await db.select().from(correctionReports)).toMatchObject([
     { status: "resolved", staffNote: "Party updated.", decidedBy: organiser.account.id },
     { status: "dismissed", staffNote: null, decidedBy: organiser.account.id },
   ]);
-  const audits = db
-    .select()
-    .from(auditLog)
-    .all()
-    .filter((a) => a.action.startsWith("correction."));
+  const audits = (await db.select().from(auditLog)).filter((a) => a.action.startsWith("correction."));
   expect(audits.map((a) => [a.action, a.subject, a.details])).toEqual([
     ["correction.resolve", `correction:${first!.id}`, { topic: "party" }],
     ["correction.dismiss", `correction:${second!.id}`, { topic: "other" }],
   ]);
-  expect(JSON.stringify(db.select().from(auditLog).all())).not.toContain("reader@example.org");
+  expect(JSON.stringify(await db.select().from(auditLog))).not.toContain("reader@example.org");
   const page = (await queueLoader({
     request: staffGet(`${base}/staff/corrections?decided=${first!.id}`, organiser),
     params: {},
@@ -226,10 +217,10 @@ test("an organiser resolves one report and dismisses another, each with a note, 
 });
 
 test("decided reports, and the reporter's email with them, are deleted 30 days after the decision; open ones stay", async () => {
-  const candidate = setUp();
+  const candidate = await setUp();
   await report(candidate.personId, { ...good, reporterEmail: "reader@example.org" });
   await report(candidate.personId, good);
-  const [first] = db.select().from(correctionReports).all();
+  const [first] = await db.select().from(correctionReports);
   const organiser = await signedInStaff("organiser");
   await settle(() =>
     queueAction({
@@ -238,9 +229,9 @@ test("decided reports, and the reporter's email with them, are deleted 30 days a
       context: {},
     }),
   );
-  const decidedAt = Date.parse(db.select().from(correctionReports).get()!.decidedAt!);
-  expect(deleteDecidedCorrectionReports({ now: new Date(decidedAt + 29 * DAY) })).toBe(0);
-  expect(deleteDecidedCorrectionReports({ now: new Date(decidedAt + 30 * DAY) })).toBe(1);
-  expect(db.select().from(correctionReports).all()).toMatchObject([{ status: "open" }]);
-  expect(deleteDecidedCorrectionReports({ now: new Date(decidedAt + 365 * DAY) })).toBe(0);
+  const decidedAt = Date.parse((await db.select().from(correctionReports).limit(1))[0]!.decidedAt!);
+  expect(await deleteDecidedCorrectionReports({ now: new Date(decidedAt + 29 * DAY) })).toBe(0);
+  expect(await deleteDecidedCorrectionReports({ now: new Date(decidedAt + 30 * DAY) })).toBe(1);
+  expect(await db.select().from(correctionReports)).toMatchObject([{ status: "open" }]);
+  expect(await deleteDecidedCorrectionReports({ now: new Date(decidedAt + 365 * DAY) })).toBe(0);
 });

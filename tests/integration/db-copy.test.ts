@@ -1,6 +1,7 @@
 // `npm run db:copy -- --to postgres://…` (issue 14): a SQLite campaign into an
 // empty PostgreSQL database, all or nothing, each table's count and checksum
 // compared on both sides.
+import { writeTransaction } from "#db/index";
 import { execFile } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
@@ -58,14 +59,14 @@ describe.skipIf(skip)("into PostgreSQL", () => {
     await admin.query(`create database ${name}`);
     target = cluster.url.replace(/\/postgres$/, `/${name}`);
 
-    insertCampaign({ points: buildFourPoints() });
-    const seat = insertConstituency({ name: "Brackenby Vale" });
-    insertHexLayout({ hexes: [{ constituencyCode: seat.gssCode, q: 0, r: 0 }] });
-    const party = insertParty({ id: "PP53", name: "Labour Party" }).id;
-    const ruth = insertCandidacy({ constituency: seat, partyId: party, name: "Ruth Adeyemi" });
-    insertCandidacy({ constituency: seat, partyId: party, name: "Tom Featherstone" });
-    insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], decline: [4], statement: "Yes, mostly." });
-    insertConfirmedAsk({
+    await insertCampaign({ points: buildFourPoints() });
+    const seat = await insertConstituency({ name: "Brackenby Vale" });
+    await insertHexLayout({ hexes: [{ constituencyCode: seat.gssCode, q: 0, r: 0 }] });
+    const party = (await insertParty({ id: "PP53", name: "Labour Party" })).id;
+    const ruth = await insertCandidacy({ constituency: seat, partyId: party, name: "Ruth Adeyemi" });
+    await insertCandidacy({ constituency: seat, partyId: party, name: "Tom Featherstone" });
+    await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], decline: [4], statement: "Yes, mostly." });
+    await insertConfirmedAsk({
       constituencyCode: seat.gssCode,
       candidacyIds: [ruth.id],
       showOnPublicList: true,
@@ -108,13 +109,7 @@ describe.skipIf(skip)("into PostgreSQL", () => {
     const [candidacy] = await query<{ name: string }>("select name from candidacies order by id limit 1");
     expect(candidacy!.name).toBe("Ruth Adeyemi");
 
-    const maxId = Math.max(
-      ...db
-        .select({ id: candidacies.id })
-        .from(candidacies)
-        .all()
-        .map((c) => c.id),
-    );
+    const maxId = Math.max(...(await db.select({ id: candidacies.id }).from(candidacies)).map((c) => c.id));
     const [added] = await query<{ id: number }>(
       `insert into candidacies (election_id, person_id, name, party_id, ballot_paper_id, constituency_code, source)
        select election_id, 'new-person', 'New Person', party_id, ballot_paper_id, constituency_code, source from candidacies limit 1
@@ -127,19 +122,22 @@ describe.skipIf(skip)("into PostgreSQL", () => {
     const plan = copyPlan().map((t) => t.name);
     expect(plan.indexOf("rate_limits")).toBeGreaterThan(0);
     const before = sqliteCount("rate_limits");
-    let wrote = false;
+    let wrote: Promise<unknown> | undefined;
     const copied = await copyToPostgres({
       from: env.DATABASE_PATH,
       to: target,
       // After the first table, before rate_limits: a request counted, as the running app would.
+      // (It commits before the copy's next query to PostgreSQL comes back.)
+      // progress is synchronous: the write is started, not awaited, here (and only once).
       progress: () => {
-        if (wrote) return;
-        db.$client
-          .prepare("insert into rate_limits (key, window_start, count) values ('ask:during-copy', ?, 1)")
-          .run(new Date().toISOString());
-        wrote = true;
+        wrote ??= writeTransaction(db, () =>
+          db.$client
+            .prepare("insert into rate_limits (key, window_start, count) values ('ask:during-copy', ?, 1)")
+            .run(new Date().toISOString()),
+        );
       },
     });
+    await wrote;
     expect(sqliteCount("rate_limits")).toBe(before + 1);
     expect(copied.find((t) => t.table === "rate_limits")!.rows).toBe(before);
     expect(await query("select key from rate_limits where key = 'ask:during-copy'")).toEqual([]);
@@ -147,8 +145,10 @@ describe.skipIf(skip)("into PostgreSQL", () => {
 
   test("a row PostgreSQL refuses names its table and key, and nothing is copied", async () => {
     // SQLite keeps a NUL character in text; PostgreSQL's text never holds one.
-    const tom = db.select().from(candidacies).where(eq(candidacies.name, "Tom Featherstone")).get()!;
-    db.update(candidacies).set({ statement: "Before\u0000after" }).where(eq(candidacies.id, tom.id)).run();
+    const tom = (await db.select().from(candidacies).where(eq(candidacies.name, "Tom Featherstone")).limit(1))[0]!;
+    await writeTransaction(db, () =>
+      db.update(candidacies).set({ statement: "Before\u0000after" }).where(eq(candidacies.id, tom.id)),
+    );
     await expect(copyToPostgres({ from: env.DATABASE_PATH, to: target })).rejects.toThrow(
       new RegExp(`^candidacies \\(id=${tom.id}\\): PostgreSQL refused the row: .*0x00`),
     );

@@ -30,10 +30,10 @@ const harbury = buildSeat({ name: "Harbury Cross" });
 const linwood = buildSeat({ name: "Linwood and Stye" });
 
 /** A database with something in every imported table, so "unchanged" means something. */
-function seed() {
-  runImport({ path: writeInputFile("hoc.csv", hocCsv([harbury, linwood])), now });
-  runImport({ path: writeInputFile("dc.csv", dcCsv([buildCandidate(harbury), buildCandidate(linwood)])), now });
-  runImport({
+async function seed() {
+  await runImport({ path: writeInputFile("hoc.csv", hocCsv([harbury, linwood])), now });
+  await runImport({ path: writeInputFile("dc.csv", dcCsv([buildCandidate(harbury), buildCandidate(linwood)])), now });
+  await runImport({
     path: writeInputFile(
       "uk.hexjson",
       hexJson({ hexes: { [harbury.gssCode]: { q: 0, r: 0 }, [linwood.gssCode]: { q: 1, r: 0 } } }),
@@ -46,12 +46,12 @@ function seed() {
  * Runs an import that must fail and returns its problems, having checked that
  * the database is exactly as it was before: every row of every table.
  */
-function failedImport({ path, kind }: { path: string; kind?: ImportKind }): Problem[] {
+async function failedImport({ path, kind }: { path: string; kind?: ImportKind }): Promise<Problem[]> {
   const before = snapshotDatabase();
   expect(before.constituencies).not.toEqual([]);
   let problems: Problem[] | undefined;
   try {
-    runImport({ path, kind, now });
+    await runImport({ path, kind, now });
   } catch (error) {
     if (!(error instanceof ImportFailed)) throw error;
     problems = error.problems;
@@ -61,14 +61,14 @@ function failedImport({ path, kind }: { path: string; kind?: ImportKind }): Prob
   return problems ?? [];
 }
 
-test("a missing column is named, with the columns that were found", () => {
-  seed();
+test("a missing column is named, with the columns that were found", async () => {
+  await seed();
   const path = writeInputFile(
     "hoc-no-electorate.csv",
     hocCsv([harbury], { columns: hocColumns.filter((c) => c !== "Electorate") }),
   );
 
-  const problems = failedImport({ path, kind: "hoc-constituencies" });
+  const problems = await failedImport({ path, kind: "hoc-constituencies" });
 
   expect(problems).toEqual([
     {
@@ -80,16 +80,16 @@ test("a missing column is named, with the columns that were found", () => {
   ]);
 });
 
-test("a candidates file missing party_id, imported as DC, names that column", () => {
-  seed();
+test("a candidates file missing party_id, imported as DC, names that column", async () => {
+  await seed();
   const columns = dcDefaultColumns.filter((c) => c !== "party_id");
   const path = writeInputFile("dc-no-party-id.csv", toCsv([buildCandidate(harbury)], { columns }));
 
-  expect(failedImport({ path, kind: "dc-candidates" })).toEqual([
+  expect(await failedImport({ path, kind: "dc-candidates" })).toEqual([
     expect.objectContaining({ file: "dc-no-party-id.csv", line: 1, column: "party_id" }),
   ]);
   // Without --kind the file is not recognisable as anything, and says so.
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     expect.objectContaining({
       file: "dc-no-party-id.csv",
       line: 1,
@@ -98,17 +98,17 @@ test("a candidates file missing party_id, imported as DC, names that column", ()
   ]);
 });
 
-test("an electorate that is not a number is reported with its line, column and value", () => {
-  seed();
+test("an electorate that is not a number is reported with its line, column and value", async () => {
+  await seed();
   const path = writeInputFile("hoc-bad.csv", hocCsv([buildSeat(), buildSeat({ electorate: "lots" })]));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     { file: "hoc-bad.csv", line: 3, column: "Electorate", message: 'must be a whole number (got "lots")' },
   ]);
 });
 
-test("a bad email in the full DC export is reported on its line", () => {
-  seed();
+test("a bad email in the full DC export is reported on its line", async () => {
+  await seed();
   const path = writeInputFile(
     "dc-bad-email.csv",
     dcCsv([buildCandidate(harbury, { email: "ok@example.org" }), buildCandidate(harbury, { email: "not-an-email" })], {
@@ -116,7 +116,7 @@ test("a bad email in the full DC export is reported on its line", () => {
     }),
   );
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "dc-bad-email.csv",
       line: 3,
@@ -126,8 +126,8 @@ test("a bad email in the full DC export is reported on its line", () => {
   ]);
 });
 
-test("every bad row is reported in one run, not just the first", () => {
-  seed();
+test("every bad row is reported in one run, not just the first", async () => {
+  await seed();
   const path = writeInputFile(
     "hoc-many-bad.csv",
     hocCsv([
@@ -138,32 +138,32 @@ test("every bad row is reported in one run, not just the first", () => {
     ]),
   );
 
-  expect(failedImport({ path }).map((p) => [p.line, p.column])).toEqual([
+  expect((await failedImport({ path })).map((p) => [p.line, p.column])).toEqual([
     [2, "Electorate"],
     [4, "Electorate"],
     [5, "ONS ID"],
   ]);
 });
 
-test("the same GSS code twice is a duplicate, and the message names the line it first appeared on", () => {
-  seed();
+test("the same GSS code twice is a duplicate, and the message names the line it first appeared on", async () => {
+  await seed();
   const twin = buildSeat();
   const path = writeInputFile("hoc-dup.csv", hocCsv([twin, buildSeat(), { ...twin, name: "Twinford" }]));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     { file: "hoc-dup.csv", line: 4, column: "ONS ID", message: `duplicate "${twin.gssCode}" (first seen on line 2)` },
   ]);
 });
 
-test("the same person_id twice is a duplicate, and the message names the line it first appeared on", () => {
-  seed();
+test("the same person_id twice is a duplicate, and the message names the line it first appeared on", async () => {
+  await seed();
   const ada = buildCandidate(harbury);
   const path = writeInputFile(
     "dc-dup.csv",
     dcCsv([buildCandidate(linwood), ada, buildCandidate(linwood), { ...ada, post_label: "Linwood and Stye" }]),
   );
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "dc-dup.csv",
       line: 5,
@@ -173,8 +173,8 @@ test("the same person_id twice is a duplicate, and the message names the line it
   ]);
 });
 
-test("candidate names that start like a formula, hold control characters or hide or reorder text are refused as bad values", () => {
-  seed();
+test("candidate names that start like a formula, hold control characters or hide or reorder text are refused as bad values", async () => {
+  await seed();
   const path = writeInputFile(
     "dc-names.csv",
     dcCsv([
@@ -190,7 +190,7 @@ test("candidate names that start like a formula, hold control characters or hide
     ]),
   );
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "dc-names.csv",
       line: 2,
@@ -228,8 +228,8 @@ test("candidate names that start like a formula, hold control characters or hide
   ]);
 });
 
-test("a link that is not http(s), in any link column, is refused; so is a handle that is not a handle", () => {
-  seed();
+test("a link that is not http(s), in any link column, is refused; so is a handle that is not a handle", async () => {
+  await seed();
   const path = writeInputFile(
     "dc-links.csv",
     dcCsv(
@@ -245,7 +245,7 @@ test("a link that is not http(s), in any link column, is refused; so is a handle
     ),
   );
 
-  expect(failedImport({ path }).map((p) => [p.line, p.column, p.message.replace(/ \(got .*/, "")])).toEqual([
+  expect((await failedImport({ path })).map((p) => [p.line, p.column, p.message.replace(/ \(got .*/, "")])).toEqual([
     [
       2,
       "mastodon_username",
@@ -259,8 +259,8 @@ test("a link that is not http(s), in any link column, is refused; so is a handle
   ]);
 });
 
-test("a HexJSON keyed by a superseded GSS code names the code and its line", () => {
-  seed();
+test("a HexJSON keyed by a superseded GSS code names the code and its line", async () => {
+  await seed();
   // The odileeds 2023 layout still keys Ayr, Carrick and Cumnock by S14000006 (now S14000107).
   const path = writeInputFile(
     "uk-2023.hexjson",
@@ -272,7 +272,7 @@ test("a HexJSON keyed by a superseded GSS code names the code and its line", () 
     }),
   );
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "uk-2023.hexjson",
       line: 5,
@@ -283,14 +283,14 @@ test("a HexJSON keyed by a superseded GSS code names the code and its line", () 
   ]);
 });
 
-test("two hexes on the same position are refused", () => {
-  seed();
+test("two hexes on the same position are refused", async () => {
+  await seed();
   const path = writeInputFile(
     "clash.hexjson",
     hexJson({ hexes: { [harbury.gssCode]: { q: 3, r: -1 }, [linwood.gssCode]: { q: 3, r: -1 } } }),
   );
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "clash.hexjson",
       line: 5,
@@ -300,38 +300,38 @@ test("two hexes on the same position are refused", () => {
   ]);
 });
 
-test("a HexJSON with an unknown layout kind is refused", () => {
-  seed();
+test("a HexJSON with an unknown layout kind is refused", async () => {
+  await seed();
   const path = writeInputFile(
     "square.hexjson",
     hexJson({ layout: "square", hexes: { [harbury.gssCode]: { q: 0, r: 0 } } }),
   );
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     { file: "square.hexjson", message: '"layout" must be one of odd-r, even-r, odd-q, even-q' },
   ]);
 });
 
-test("invalid JSON is reported with the line of the mistake", () => {
-  seed();
+test("invalid JSON is reported with the line of the mistake", async () => {
+  await seed();
   const path = writeInputFile(
     "broken.hexjson",
     `{\n\t"layout": "odd-r",\n\t"hexes": {\n\t\t"${harbury.gssCode}": {"q": 0 "r": 0}\n\t}\n}\n`,
   );
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     { file: "broken.hexjson", line: 4, message: expect.stringMatching(/^the file is not valid JSON: /) },
   ]);
 });
 
-test("a file that is not UTF-8 (Excel's Windows-1252) is refused, naming the first bad byte and its line", () => {
-  seed();
+test("a file that is not UTF-8 (Excel's Windows-1252) is refused, naming the first bad byte and its line", async () => {
+  await seed();
   const text = hocCsv([buildSeat(), buildSeat({ name: "Ashby de la Zouche" })]).replace("Zouche", "Zouch\u00e9");
   // 0xE9 is é in Windows-1252; on its own it is not valid UTF-8.
   const bytes = Buffer.from(text, "latin1");
   const path = writeInputFile("hoc-1252.csv", bytes);
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "hoc-1252.csv",
       line: 3,
@@ -340,8 +340,8 @@ test("a file that is not UTF-8 (Excel's Windows-1252) is refused, naming the fir
   ]);
 });
 
-test("the bad byte is found after valid multi-byte characters, and at the end of a line", () => {
-  seed();
+test("the bad byte is found after valid multi-byte characters, and at the end of a line", async () => {
+  await seed();
   // "Môn" is valid UTF-8 (0xC3 0xB4); the 0xE9 just before the line break is not.
   const bytes = Buffer.concat([
     Buffer.from("PCON24CD,PCON24NM,PCON24NMW\nW07000112,Ynys Môn,Ynys Môn\nE14009150,Café,Caf"),
@@ -350,7 +350,7 @@ test("the bad byte is found after valid multi-byte characters, and at the end of
   ]);
   const path = writeInputFile("ons-mixed.csv", bytes);
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     expect.objectContaining({
       line: 3,
       message: expect.stringContaining(
@@ -360,15 +360,15 @@ test("the bad byte is found after valid multi-byte characters, and at the end of
   ]);
 });
 
-test("a UTF-8 byte-order mark is fine", () => {
-  seed();
+test("a UTF-8 byte-order mark is fine", async () => {
+  await seed();
   const path = writeInputFile("hoc-bom.csv", `\ufeff${hocCsv([harbury, linwood])}`);
 
-  expect(runImport({ path, now })).toMatchObject({ kind: "hoc-constituencies", rows: 2, unchanged: 2 });
+  expect(await runImport({ path, now })).toMatchObject({ kind: "hoc-constituencies", rows: 2, unchanged: 2 });
 });
 
-test("a candidates file cut off inside its last record (no line break at the end) is refused, and withdraws no one", () => {
-  seed();
+test("a candidates file cut off inside its last record (no line break at the end) is refused, and withdraws no one", async () => {
+  await seed();
   const full = dcCsv(
     [buildCandidate(harbury, { homepage_url: "https://ada.example.org/about" }), buildCandidate(harbury)],
     {
@@ -379,7 +379,7 @@ test("a candidates file cut off inside its last record (no line break at the end
   // every column is there, so nothing else about it looks wrong.
   const path = writeInputFile("dc-cut.csv", full.slice(0, -4));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "dc-cut.csv",
       line: 3,
@@ -390,8 +390,8 @@ test("a candidates file cut off inside its last record (no line break at the end
   ]);
 });
 
-test("a file cut off inside a quoted value is refused, naming the line its record starts on", () => {
-  seed();
+test("a file cut off inside a quoted value is refused, naming the line its record starts on", async () => {
+  await seed();
   const rows = [
     buildCandidate(harbury),
     buildCandidate(harbury, { statement_to_voters: "First line.\nSecond line.\nThird." }),
@@ -399,7 +399,7 @@ test("a file cut off inside a quoted value is refused, naming the line its recor
   const full = dcCsv(rows, { format: "full" });
   const path = writeInputFile("dc-cut-quote.csv", `${full.slice(0, full.indexOf("Second line.") + 7)}\n`);
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "dc-cut-quote.csv",
       line: 3,
@@ -410,20 +410,20 @@ test("a file cut off inside a quoted value is refused, naming the line its recor
   ]);
 });
 
-test("every CSV kind is refused when cut short: constituencies too", () => {
-  seed();
+test("every CSV kind is refused when cut short: constituencies too", async () => {
+  await seed();
   const path = writeInputFile("ons-cut.csv", onsCsv([harbury, linwood]).slice(0, -3));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     expect.objectContaining({ file: "ons-cut.csv", line: 3, message: expect.stringContaining("cut short") }),
   ]);
 });
 
-test("a column named twice in the header is refused, naming it and its positions", () => {
-  seed();
+test("a column named twice in the header is refused, naming it and its positions", async () => {
+  await seed();
   const path = writeInputFile("hoc-twice.csv", hocCsv([harbury], { columns: [...hocColumns, "Electorate"] }));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "hoc-twice.csv",
       line: 1,
@@ -433,22 +433,22 @@ test("a column named twice in the header is refused, naming it and its positions
   ]);
 });
 
-test("an empty file, or one of only blank lines, is refused", () => {
-  seed();
+test("an empty file, or one of only blank lines, is refused", async () => {
+  await seed();
 
-  expect(failedImport({ path: writeInputFile("empty.csv", "") })).toEqual([
+  expect(await failedImport({ path: writeInputFile("empty.csv", "") })).toEqual([
     { file: "empty.csv", message: "the file is empty" },
   ]);
-  expect(failedImport({ path: writeInputFile("blank.csv", "\n\r\n  \n") })).toEqual([
+  expect(await failedImport({ path: writeInputFile("blank.csv", "\n\r\n  \n") })).toEqual([
     { file: "blank.csv", message: "the file is empty" },
   ]);
 });
 
-test("a header the importer does not recognise says what it expected", () => {
-  seed();
+test("a header the importer does not recognise says what it expected", async () => {
+  await seed();
   const path = writeInputFile("mystery.csv", "postcode,latitude,longitude\nAB1 0AA,57.1,-2.1\n");
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "mystery.csv",
       line: 1,
@@ -457,21 +457,21 @@ test("a header the importer does not recognise says what it expected", () => {
   ]);
 });
 
-test("a row with the wrong number of fields names its line", () => {
-  seed();
+test("a row with the wrong number of fields names its line", async () => {
+  await seed();
   const csv = dcCsv([buildCandidate(harbury), buildCandidate(harbury)]).split("\n");
   csv[2] += ",surplus";
   const path = writeInputFile("dc-ragged.csv", csv.join("\n"));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     { file: "dc-ragged.csv", line: 3, message: "the CSV is malformed: Invalid Record Length: expect 11, got 12" },
   ]);
 });
 
-test("line numbers stay right after a statement with \\r\\n inside it", () => {
+test("line numbers stay right after a statement with \\r\\n inside it", async () => {
   // csv-parse counts each "\r\n" inside a quoted field as two lines; the real
   // DC export has one (pitfall 5), so later rows' lines must not drift.
-  seed();
+  await seed();
   const rows = [
     buildCandidate(harbury, { statement_to_voters: "One.\r\nTwo.\r\nThree." }),
     buildCandidate(harbury),
@@ -480,27 +480,27 @@ test("line numbers stay right after a statement with \\r\\n inside it", () => {
   const path = writeInputFile("dc-crlf-statement.csv", dcCsv(rows, { format: "full" }));
 
   // Header on 1, the statement's record on 2–4, then 5 and 6.
-  expect(failedImport({ path }).map((p) => [p.line, p.column])).toEqual([[6, "email"]]);
+  expect((await failedImport({ path })).map((p) => [p.line, p.column])).toEqual([[6, "email"]]);
 
   const ragged = dcCsv(rows.slice(0, 2), { format: "full" }) + "1,2,3\n";
-  expect(failedImport({ path: writeInputFile("dc-crlf-ragged.csv", ragged) }).map((p) => p.line)).toEqual([6]);
+  expect((await failedImport({ path: writeInputFile("dc-crlf-ragged.csv", ragged) })).map((p) => p.line)).toEqual([6]);
 });
 
-test("line numbers count blank lines between records", () => {
-  seed();
+test("line numbers count blank lines between records", async () => {
+  await seed();
   const csv = hocCsv([buildSeat(), buildSeat({ electorate: "lots" })]).split("\n");
   const withGap = [csv[0], csv[1], "", "", csv[2], ""].join("\n");
   const path = writeInputFile("hoc-gap.csv", withGap);
 
-  expect(failedImport({ path }).map((p) => [p.line, p.column])).toEqual([[5, "Electorate"]]);
+  expect((await failedImport({ path })).map((p) => [p.line, p.column])).toEqual([[5, "Electorate"]]);
 });
 
-test("a candidate whose constituency cannot be found is refused, naming the ballot", () => {
-  seed();
+test("a candidate whose constituency cannot be found is refused, naming the ballot", async () => {
+  await seed();
   const lost = buildCandidate({ name: "Lyonesse", gssCode: "E14009999" });
   const path = writeInputFile("dc-lost.csv", dcCsv([buildCandidate(harbury), lost]));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "dc-lost.csv",
       line: 3,
@@ -510,11 +510,11 @@ test("a candidate whose constituency cannot be found is refused, naming the ball
   ]);
 });
 
-test("an Open Innovations row with an unknown pcon24cd is refused, naming the code", () => {
-  seed();
+test("an Open Innovations row with an unknown pcon24cd is refused, naming the code", async () => {
+  await seed();
   const path = writeInputFile("oi-lost.csv", oiCsv([buildCandidate(harbury, { pcon24cd: "S14000006" })]));
 
-  expect(failedImport({ path })).toEqual([
+  expect(await failedImport({ path })).toEqual([
     {
       file: "oi-lost.csv",
       line: 2,

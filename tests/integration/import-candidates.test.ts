@@ -25,11 +25,15 @@ const harbury = buildSeat({ name: "Harbury Cross" });
 const linwood = buildSeat({ name: "Linwood and Stye" });
 const allSeats = [harbury, linwood, ...Object.values(realSeats)];
 
-function importSeats() {
-  runImport({ path: writeInputFile("hoc.csv", hocCsv(allSeats)), now });
+async function importSeats() {
+  await runImport({ path: writeInputFile("hoc.csv", hocCsv(allSeats)), now });
 }
 
-function importFile(name: string, contents: string, options: { dryRun?: boolean; confirmWithdrawals?: boolean } = {}) {
+async function importFile(
+  name: string,
+  contents: string,
+  options: { dryRun?: boolean; confirmWithdrawals?: boolean } = {},
+) {
   return runImport({ path: writeInputFile(name, contents), now, ...options });
 }
 
@@ -56,13 +60,13 @@ function candidacies() {
   return db.$client.prepare("select * from candidacies order by person_id").all() as CandidacyRow[];
 }
 
-test("the Democracy Club default export (11 columns) adds each candidate in their constituency", () => {
-  importSeats();
+test("the Democracy Club default export (11 columns) adds each candidate in their constituency", async () => {
+  await importSeats();
   const ada = buildCandidate(harbury, { person_name: "Ada Quennell", ...parties.labour });
   const bryn = buildCandidate(harbury, { person_name: "Bryn Tolley", ...parties.libDem });
   const cerys = buildCandidate(linwood, { person_name: "Cerys Mawdsley", ...parties.independent });
 
-  const result = importFile("dc.csv", dcCsv([ada, bryn, cerys]));
+  const result = await importFile("dc.csv", dcCsv([ada, bryn, cerys]));
 
   // The counts cover every kind of record: 3 candidacies and 3 parties.
   expect(result).toMatchObject({ kind: "dc-candidates", rows: 3, added: 6, updated: 0, withdrawn: 0 });
@@ -89,8 +93,8 @@ test("the Democracy Club default export (11 columns) adds each candidate in thei
   expect(db.$client.prepare("select id, date from elections").all()).toEqual([{ id: election, date: "2024-07-04" }]);
 });
 
-test("the full export (38 columns): the extra quotes around emails and links are stripped", () => {
-  importSeats();
+test("the full export (38 columns): the extra quotes around emails and links are stripped", async () => {
+  await importSeats();
   const ada = buildCandidate(harbury, {
     email: "ada.quennell@example.org",
     homepage_url: "https://example.org/ada",
@@ -101,7 +105,7 @@ test("the full export (38 columns): the extra quotes around emails and links are
   // The quirk as DC writes it: the cell is `"""ada.quennell@example.org"""`.
   expect(file).toContain('"""ada.quennell@example.org"""');
 
-  importFile("dc-full.csv", file);
+  await importFile("dc-full.csv", file);
 
   expect(candidacy(ada.person_id)).toMatchObject({
     email: "ada.quennell@example.org",
@@ -113,8 +117,8 @@ test("the full export (38 columns): the extra quotes around emails and links are
   });
 });
 
-test("names in any script, lookalike letters included, and handles in the forms Democracy Club uses are kept", () => {
-  importSeats();
+test("names in any script, lookalike letters included, and handles in the forms Democracy Club uses are kept", async () => {
+  await importSeats();
   // "Аda" begins with a Cyrillic А: lookalikes are real letters of real names.
   const names = ["Аda Quennell", "Siôn ap Dafydd", "محمد علی‌زاده", "O'Brien-Smith Jr."];
   const people = names.map((person_name) => buildCandidate(harbury, { person_name }));
@@ -126,7 +130,7 @@ test("names in any script, lookalike letters included, and handles in the forms 
   });
   const profile = buildCandidate(linwood, { mastodon_username: "https://mastodon.social/@bryn" });
 
-  importFile("dc-kept.csv", dcCsv([...people, linked, profile], { format: "full" }));
+  await importFile("dc-kept.csv", dcCsv([...people, linked, profile], { format: "full" }));
 
   expect(people.map((p) => candidacy(p.person_id)?.name)).toEqual(names);
   expect(JSON.parse(candidacy(linked.person_id)!.links!)).toEqual({
@@ -140,13 +144,13 @@ test("names in any script, lookalike letters included, and handles in the forms 
   });
 });
 
-test('in the full export, an empty value written `""`, written as nothing, or wrapped empty is stored as null', () => {
-  importSeats();
+test('in the full export, an empty value written `""`, written as nothing, or wrapped empty is stored as null', async () => {
+  await importSeats();
   const quoted = buildCandidate(harbury, { email: raw('""'), homepage_url: raw('""'), statement_to_voters: raw('""') });
   const bare = buildCandidate(harbury, { email: raw(""), homepage_url: raw(""), statement_to_voters: raw("") });
   const wrapped = buildCandidate(harbury, { email: raw('""""""'), twitter_username: raw('""""""') });
 
-  importFile("dc-full.csv", dcCsv([quoted, bare, wrapped], { format: "full" }));
+  await importFile("dc-full.csv", dcCsv([quoted, bare, wrapped], { format: "full" }));
 
   for (const person of [quoted, bare, wrapped]) {
     expect(candidacy(person.person_id)).toMatchObject({
@@ -158,8 +162,8 @@ test('in the full export, an empty value written `""`, written as nothing, or wr
   }
 });
 
-test("a multi-line statement is kept, including one with \\r\\n inside the field when records end in \\n", () => {
-  importSeats();
+test("a multi-line statement is kept, including one with \\r\\n inside the field when records end in \\n", async () => {
+  await importSeats();
   const lf = buildCandidate(harbury, { statement_to_voters: "I live here.\n\nI will hold surgeries every week." });
   const crlf = buildCandidate(harbury, { statement_to_voters: "First line.\r\nSecond line.\r\n\r\nLast line." });
   const after = buildCandidate(harbury, { person_name: "Jory Fairlie" });
@@ -167,7 +171,7 @@ test("a multi-line statement is kept, including one with \\r\\n inside the field
   expect(file).toContain("First line.\r\nSecond line.");
   expect(file.split("\r\n")).toHaveLength(4); // Only the statement has CRs: records end in \n.
 
-  const result = importFile("dc-full.csv", file);
+  const result = await importFile("dc-full.csv", file);
 
   expect(result.changes.filter((c) => c.entity === "candidacy").map((c) => c.key)).toEqual([
     lf.person_id,
@@ -181,14 +185,14 @@ test("a multi-line statement is kept, including one with \\r\\n inside the field
   expect(candidacy(after.person_id)).toMatchObject({ name: "Jory Fairlie", statement: null });
 });
 
-test("emoji, curly quotes, £ and Welsh accents come through intact", () => {
-  importSeats();
+test("emoji, curly quotes, £ and Welsh accents come through intact", async () => {
+  await importSeats();
   const gwenno = buildCandidate(realSeats.ynysMon, {
     person_name: "Gwenno Môn Pritchard",
     statement_to_voters: "✖️ No more cuts. “Fair funding” means £40m for Môn’s schools.",
   });
 
-  importFile("dc-full.csv", dcCsv([gwenno], { format: "full" }));
+  await importFile("dc-full.csv", dcCsv([gwenno], { format: "full" }));
 
   expect(candidacy(gwenno.person_id)).toMatchObject({
     name: "Gwenno Môn Pritchard",
@@ -197,25 +201,25 @@ test("emoji, curly quotes, £ and Welsh accents come through intact", () => {
   });
 });
 
-test("CRLF and LF line endings read the same: the same rows either way are 0 changes", () => {
+test("CRLF and LF line endings read the same: the same rows either way are 0 changes", async () => {
   // The real OI list and DC mismatch sample use CRLF; the other exports LF (pitfall 6).
-  importSeats();
+  await importSeats();
   const rows = [buildCandidate(harbury, { statement_to_voters: "Two\nlines" }), buildCandidate(realSeats.ynysMon)];
-  importFile("dc-lf.csv", dcCsv(rows, { format: "full" }));
+  await importFile("dc-lf.csv", dcCsv(rows, { format: "full" }));
 
   const crlf = dcCsv(rows, { format: "full", eol: "\r\n" });
   expect(crlf).toContain(`${rows[1]!.person_id},`);
-  const result = importFile("dc-crlf.csv", crlf);
+  const result = await importFile("dc-crlf.csv", crlf);
 
   expect(result.changes).toEqual([]);
   expect(result.unchanged).toBe(2);
   expect(candidacy(rows[0]!.person_id)?.statement).toBe("Two\nlines");
 });
 
-test("the Open Innovations file is placed by its pcon24cd and its parties found by name", () => {
-  importSeats();
+test("the Open Innovations file is placed by its pcon24cd and its parties found by name", async () => {
+  await importSeats();
   const first = buildCandidate(harbury, { ...parties.labour });
-  importFile("dc.csv", dcCsv([first]));
+  await importFile("dc.csv", dcCsv([first]));
   // OI's post_label can differ from ours; the checked GSS code decides.
   const elin = buildCandidate(realSeats.glyndwr, {
     person_name: "Elin Caddick",
@@ -230,7 +234,7 @@ test("the Open Innovations file is placed by its pcon24cd and its parties found 
     party_name: "Fenland Folk Party",
   });
 
-  const result = importFile("oi.csv", oiCsv([elin, hamza]), { confirmWithdrawals: true });
+  const result = await importFile("oi.csv", oiCsv([elin, hamza]), { confirmWithdrawals: true });
 
   expect(result.kind).toBe("oi-candidates");
   expect(candidacy(elin.person_id)).toMatchObject({
@@ -249,19 +253,19 @@ test("the Open Innovations file is placed by its pcon24cd and its parties found 
   });
 });
 
-test("a party name registered twice (GB and NI) resolves to the one used in the candidate's nation", () => {
-  importSeats();
+test("a party name registered twice (GB and NI) resolves to the one used in the candidate's nation", async () => {
+  await importSeats();
   // DC's own ids: "Conservative and Unionist Party" is PP52 in Great Britain and PP51 in Northern Ireland.
   const gbTory = buildCandidate(harbury, { ...parties.conservative });
   const niTory = buildCandidate(realSeats.belfastEast, { ...parties.conservativeNi });
-  importFile("dc.csv", dcCsv([gbTory, niTory]));
+  await importFile("dc.csv", dcCsv([gbTory, niTory]));
 
   const newGb = buildCandidate(linwood, { pcon24cd: linwood.gssCode, party_name: "Conservative and Unionist Party" });
   const newNi = buildCandidate(realSeats.belfastEast, {
     pcon24cd: "N05000001",
     party_name: "Conservative and Unionist Party",
   });
-  const result = importFile(
+  const result = await importFile(
     "oi.csv",
     oiCsv([{ ...gbTory, pcon24cd: harbury.gssCode }, { ...niTory, pcon24cd: "N05000001" }, newGb, newNi]),
   );
@@ -273,14 +277,17 @@ test("a party name registered twice (GB and NI) resolves to the one used in the 
   expect(candidacy(gbTory.person_id)?.party_id).toBe("PP52");
 });
 
-test("a candidate is found by ballot_paper_id slug, or by post_label ignoring accents", () => {
+test("a candidate is found by ballot_paper_id slug, or by post_label ignoring accents", async () => {
   // The ONS file alone names W07000102 "Montgomeryshire and Glyndwr", without the ŵ.
-  importFile("ons.csv", onsCsv([{ ...realSeats.glyndwr, name: "Montgomeryshire and Glyndwr" }, realSeats.ynysMon]));
+  await importFile(
+    "ons.csv",
+    onsCsv([{ ...realSeats.glyndwr, name: "Montgomeryshire and Glyndwr" }, realSeats.ynysMon]),
+  );
   const byBallot = buildCandidate(realSeats.glyndwr);
   const byLabel = buildCandidate(realSeats.ynysMon, { ballot_paper_id: "" });
   const byLabelWithAccent = buildCandidate(realSeats.glyndwr, { ballot_paper_id: "" });
 
-  importFile("dc.csv", dcCsv([byBallot, byLabel, byLabelWithAccent]));
+  await importFile("dc.csv", dcCsv([byBallot, byLabel, byLabelWithAccent]));
 
   expect(byBallot.ballot_paper_id).toBe("parl.montgomeryshire-and-glyndwr.2024-07-04");
   expect(byLabelWithAccent.post_label).toBe("Montgomeryshire and Glyndŵr");
@@ -293,8 +300,8 @@ test("a candidate is found by ballot_paper_id slug, or by post_label ignoring ac
   });
 });
 
-test("DC's gss column is not trusted: a stale Scottish code or a blank NI one still lands in the right seat", () => {
-  importSeats();
+test("DC's gss column is not trusted: a stale Scottish code or a blank NI one still lands in the right seat", async () => {
+  await importSeats();
   // For 2024 DC's gss is a superseded code for five Scottish seats (S14000006
   // was Ayr, Carrick and Cumnock) and blank in Northern Ireland.
   const ayr = buildCandidate(realSeats.ayr, { gss: "S14000006" });
@@ -302,22 +309,22 @@ test("DC's gss column is not trusted: a stale Scottish code or a blank NI one st
   // Even a gss naming another seat we do hold is ignored in favour of the ballot.
   const misfiled = buildCandidate(realSeats.ayr, { gss: harbury.gssCode });
 
-  importFile("dc-gss.csv", dcCsv([ayr, belfast, misfiled], { extraColumns: ["gss"], eol: "\r\n" }));
+  await importFile("dc-gss.csv", dcCsv([ayr, belfast, misfiled], { extraColumns: ["gss"], eol: "\r\n" }));
 
   expect(candidacy(ayr.person_id)?.constituency_code).toBe("S14000107");
   expect(candidacy(belfast.person_id)?.constituency_code).toBe("N05000001");
   expect(candidacy(misfiled.person_id)?.constituency_code).toBe("S14000107");
 });
 
-test("a newer file that no longer lists someone in a ballot it covers marks them withdrawn; other ballots are untouched", () => {
-  importSeats();
+test("a newer file that no longer lists someone in a ballot it covers marks them withdrawn; other ballots are untouched", async () => {
+  await importSeats();
   const stays = buildCandidate(harbury);
   const leaves = buildCandidate(harbury, { person_name: "Fergus Garside" });
   const elsewhere = buildCandidate(linwood);
-  importFile("dc-may.csv", dcCsv([stays, leaves, elsewhere]));
+  await importFile("dc-may.csv", dcCsv([stays, leaves, elsewhere]));
 
   // The June file covers Harbury Cross only.
-  const result = importFile("dc-june.csv", dcCsv([stays]), { confirmWithdrawals: true });
+  const result = await importFile("dc-june.csv", dcCsv([stays]), { confirmWithdrawals: true });
 
   expect(result).toMatchObject({ withdrawn: 1, unchanged: 1, added: 0, updated: 0 });
   expect(result.changes).toEqual([
@@ -342,15 +349,15 @@ test("a newer file that no longer lists someone in a ballot it covers marks them
   ]);
 });
 
-test("a withdrawn candidate who is listed again is standing again", () => {
-  importSeats();
+test("a withdrawn candidate who is listed again is standing again", async () => {
+  await importSeats();
   const stays = buildCandidate(harbury);
   const returns = buildCandidate(harbury);
-  importFile("dc-1.csv", dcCsv([stays, returns]));
-  importFile("dc-2.csv", dcCsv([stays]), { confirmWithdrawals: true });
+  await importFile("dc-1.csv", dcCsv([stays, returns]));
+  await importFile("dc-2.csv", dcCsv([stays]), { confirmWithdrawals: true });
   expect(candidacy(returns.person_id)?.status).toBe("withdrawn");
 
-  const result = importFile("dc-3.csv", dcCsv([stays, returns]));
+  const result = await importFile("dc-3.csv", dcCsv([stays, returns]));
 
   expect(candidacy(returns.person_id)?.status).toBe("standing");
   expect(result.changes).toEqual([
@@ -358,18 +365,18 @@ test("a withdrawn candidate who is listed again is standing again", () => {
   ]);
 });
 
-test("a shorter export does not blank the email, links or statement a full one provided", () => {
-  importSeats();
+test("a shorter export does not blank the email, links or statement a full one provided", async () => {
+  await importSeats();
   const ada = buildCandidate(harbury, {
     email: "ada@example.org",
     homepage_url: "https://example.org/ada",
     twitter_username: "AdaQ",
     statement_to_voters: "Vote for me.",
   });
-  importFile("dc-full.csv", dcCsv([ada], { format: "full" }));
+  await importFile("dc-full.csv", dcCsv([ada], { format: "full" }));
 
-  const short = importFile("dc.csv", dcCsv([ada]));
-  const oi = importFile("oi.csv", oiCsv([{ ...ada, pcon24cd: harbury.gssCode }]));
+  const short = await importFile("dc.csv", dcCsv([ada]));
+  const oi = await importFile("oi.csv", oiCsv([{ ...ada, pcon24cd: harbury.gssCode }]));
 
   expect(short.changes).toEqual([]);
   expect(oi.changes).toEqual([]);
@@ -381,8 +388,8 @@ test("a shorter export does not blank the email, links or statement a full one p
   });
 });
 
-test("importing the same file twice: the second import reports no changes and writes nothing but its run", () => {
-  importSeats();
+test("importing the same file twice: the second import reports no changes and writes nothing but its run", async () => {
+  await importSeats();
   const file = dcCsv(
     [
       buildCandidate(harbury, { email: "a@example.org", statement_to_voters: "Line one\r\nLine two" }),
@@ -391,10 +398,10 @@ test("importing the same file twice: the second import reports no changes and wr
     ],
     { format: "full" },
   );
-  importFile("dc-full.csv", file);
+  await importFile("dc-full.csv", file);
   const before = snapshotDatabase();
 
-  const again = importFile("dc-full.csv", file);
+  const again = await importFile("dc-full.csv", file);
 
   expect(again.changes).toEqual([]);
   expect(again).toMatchObject({ rows: 3, added: 0, updated: 0, withdrawn: 0, unchanged: 3 });
@@ -403,13 +410,13 @@ test("importing the same file twice: the second import reports no changes and wr
   expect(after.parties).toEqual(before.parties);
 });
 
-test("when DC merges two person records, the new id is added and the old one withdrawn", () => {
-  importSeats();
+test("when DC merges two person records, the new id is added and the old one withdrawn", async () => {
+  await importSeats();
   const old = buildCandidate(harbury, { person_id: "900501", person_name: "Iona Blackthorn" });
-  importFile("dc-may.csv", dcCsv([old]));
+  await importFile("dc-may.csv", dcCsv([old]));
 
   const merged = { ...old, person_id: "900077" };
-  const result = importFile("dc-june.csv", dcCsv([merged]), { confirmWithdrawals: true });
+  const result = await importFile("dc-june.csv", dcCsv([merged]), { confirmWithdrawals: true });
 
   expect(result.changes.map((c) => [c.type, c.key])).toEqual([
     ["added", "900077"],
@@ -419,11 +426,11 @@ test("when DC merges two person records, the new id is added and the old one wit
   expect(candidacy("900501")?.status).toBe("withdrawn");
 });
 
-test("each import records a run with the file's SHA-256 and its counts", () => {
-  importSeats();
+test("each import records a run with the file's SHA-256 and its counts", async () => {
+  await importSeats();
   const path = writeInputFile("dc-run.csv", dcCsv([buildCandidate(harbury), buildCandidate(linwood)]));
 
-  runImport({ path, now });
+  await runImport({ path, now });
 
   const runs = db.$client.prepare("select * from import_runs where kind = 'dc-candidates'").all();
   expect(runs).toEqual([
@@ -445,14 +452,14 @@ test("each import records a run with the file's SHA-256 and its counts", () => {
   ]);
 });
 
-test("a dry run reports what would change and writes nothing", () => {
-  importSeats();
+test("a dry run reports what would change and writes nothing", async () => {
+  await importSeats();
   const stays = buildCandidate(harbury);
   const leaves = buildCandidate(harbury);
-  importFile("dc-1.csv", dcCsv([stays, leaves]));
+  await importFile("dc-1.csv", dcCsv([stays, leaves]));
   const before = snapshotDatabase();
 
-  const result = importFile("dc-2.csv", dcCsv([stays, buildCandidate(harbury, { ...parties.green })]), {
+  const result = await importFile("dc-2.csv", dcCsv([stays, buildCandidate(harbury, { ...parties.green })]), {
     dryRun: true,
   });
 
@@ -465,17 +472,17 @@ test("a dry run reports what would change and writes nothing", () => {
   expect(snapshotDatabase()).toEqual(before);
 });
 
-test("an import that would withdraw someone writes nothing unless told to, and says who", () => {
-  importSeats();
+test("an import that would withdraw someone writes nothing unless told to, and says who", async () => {
+  await importSeats();
   const stays = buildCandidate(harbury);
   const leaves = buildCandidate(harbury, { person_name: "Fergus Garside", ...parties.libDem });
-  importFile("dc-1.csv", dcCsv([stays, leaves]));
+  await importFile("dc-1.csv", dcCsv([stays, leaves]));
   const before = snapshotDatabase();
   const newer = dcCsv([stays, buildCandidate(harbury, { ...parties.green })]);
 
   let refused: unknown;
   try {
-    importFile("dc-2.csv", newer);
+    await importFile("dc-2.csv", newer);
   } catch (error) {
     refused = error;
   }
@@ -493,12 +500,12 @@ test("an import that would withdraw someone writes nothing unless told to, and s
   expect(snapshotDatabase()).toEqual(before);
 
   // A dry run lists the same withdrawal, without being told anything.
-  const dryRun = importFile("dc-2.csv", newer, { dryRun: true });
+  const dryRun = await importFile("dc-2.csv", newer, { dryRun: true });
   expect(dryRun.changes.filter((c) => c.type === "withdrawn").map((c) => c.withdrawal)).toEqual([
     (refused as WithdrawalsNotConfirmed).withdrawals[0],
   ]);
 
-  const confirmed = importFile("dc-2.csv", newer, { confirmWithdrawals: true });
+  const confirmed = await importFile("dc-2.csv", newer, { confirmWithdrawals: true });
   expect(confirmed).toMatchObject({ withdrawn: 1, added: 2 });
   expect(candidacy(leaves.person_id)?.status).toBe("withdrawn");
 });

@@ -18,7 +18,7 @@ function onsSeats(list: Seat[]): Seat[] {
   return list.map((s) => (s.gssCode === "W07000102" ? { ...s, name: "Montgomeryshire and Glyndwr" } : s));
 }
 
-function importFile(name: string, contents: string, options: { dryRun?: boolean } = {}) {
+async function importFile(name: string, contents: string, options: { dryRun?: boolean } = {}) {
   return runImport({ path: writeInputFile(name, contents), now, ...options });
 }
 
@@ -32,15 +32,15 @@ function constituency(gssCode: string) {
   return constituencyRows().find((r) => r.gss_code === gssCode);
 }
 
-test("ONS then HoC gives exactly the same records as HoC then ONS", () => {
+test("ONS then HoC gives exactly the same records as HoC then ONS", async () => {
   const list = seats();
-  importFile("ons.csv", onsCsv(onsSeats(list)));
-  importFile("hoc.csv", hocCsv(list));
+  await importFile("ons.csv", onsCsv(onsSeats(list)));
+  await importFile("hoc.csv", hocCsv(list));
   const onsFirst = constituencyRows();
 
-  resetDatabase();
-  importFile("hoc.csv", hocCsv(list));
-  importFile("ons.csv", onsCsv(onsSeats(list)));
+  await resetDatabase();
+  await importFile("hoc.csv", hocCsv(list));
+  await importFile("ons.csv", onsCsv(onsSeats(list)));
   const hocFirst = constituencyRows();
 
   expect(onsFirst).toHaveLength(6);
@@ -58,9 +58,9 @@ test("ONS then HoC gives exactly the same records as HoC then ONS", () => {
   });
 });
 
-test("Welsh names from the ONS file are kept, accents and all", () => {
-  importFile("hoc.csv", hocCsv(seats()));
-  importFile("ons.csv", onsCsv(onsSeats(seats())));
+test("Welsh names from the ONS file are kept, accents and all", async () => {
+  await importFile("hoc.csv", hocCsv(seats()));
+  await importFile("ons.csv", onsCsv(onsSeats(seats())));
 
   expect(constituency("W07000112")).toMatchObject({ name: "Ynys Môn", name_cy: "Ynys Môn", slug: "ynys-mon" });
   expect(constituency("W07000102")).toMatchObject({ name_cy: "Maldwyn a Glyndŵr" });
@@ -68,17 +68,17 @@ test("Welsh names from the ONS file are kept, accents and all", () => {
   expect(constituency("E14001435")).toMatchObject({ name: "Queen's Park and Maida Vale", name_cy: null });
 });
 
-test("Glyndŵr keeps its circumflex whichever file comes first, as one record per GSS code", () => {
-  importFile("ons.csv", onsCsv(onsSeats(seats())));
+test("Glyndŵr keeps its circumflex whichever file comes first, as one record per GSS code", async () => {
+  await importFile("ons.csv", onsCsv(onsSeats(seats())));
   // On its own the ONS file can only say what it says.
   expect(constituency("W07000102")).toMatchObject({ name: "Montgomeryshire and Glyndwr" });
 
-  const hoc = importFile("hoc.csv", hocCsv(seats()));
+  const hoc = await importFile("hoc.csv", hocCsv(seats()));
   expect(hoc.changes.find((c) => c.key === "W07000102")?.details).toContain(
     'name: "Montgomeryshire and Glyndwr" → "Montgomeryshire and Glyndŵr"',
   );
   // Importing ONS again must not put the ŵ-less spelling back.
-  importFile("ons.csv", onsCsv(onsSeats(seats())));
+  await importFile("ons.csv", onsCsv(onsSeats(seats())));
 
   expect(constituency("W07000102")).toMatchObject({ name: "Montgomeryshire and Glyndŵr" });
   const rows = constituencyRows();
@@ -87,8 +87,8 @@ test("Glyndŵr keeps its circumflex whichever file comes first, as one record pe
   expect(rows).toHaveLength(6);
 });
 
-test("nation and region come from the HoC file; outside England the region is the nation", () => {
-  importFile("hoc.csv", hocCsv(seats()));
+test("nation and region come from the HoC file; outside England the region is the nation", async () => {
+  await importFile("hoc.csv", hocCsv(seats()));
 
   expect(constituencyRows().map((r) => [r.gss_code, r.nation, r.region_code, r.region_name])).toEqual([
     ["E14001435", "England", "E12000007", "London"],
@@ -100,26 +100,26 @@ test("nation and region come from the HoC file; outside England the region is th
   ]);
 });
 
-test("the ONS file alone gives the nation from the GSS code, and an English region only once HoC says it", () => {
-  importFile("ons.csv", onsCsv(seats()));
+test("the ONS file alone gives the nation from the GSS code, and an English region only once HoC says it", async () => {
+  await importFile("ons.csv", onsCsv(seats()));
 
   expect(constituency("S14000107")).toMatchObject({ nation: "Scotland", region_code: "S92000003", electorate: null });
   expect(constituency("E14001435")).toMatchObject({ nation: "England", region_code: null, region_name: null });
 });
 
-test("an electorate written with thousands separators is read as a number", () => {
-  importFile("hoc.csv", hocCsv([{ ...realSeats.queensPark, electorate: "71,234" }]));
+test("an electorate written with thousands separators is read as a number", async () => {
+  await importFile("hoc.csv", hocCsv([{ ...realSeats.queensPark, electorate: "71,234" }]));
 
   expect(constituency("E14001435")).toMatchObject({ electorate: 71_234 });
 });
 
-test("importing the same files again reports 0 changes", () => {
-  importFile("hoc.csv", hocCsv(seats()));
-  importFile("ons.csv", onsCsv(onsSeats(seats())));
+test("importing the same files again reports 0 changes", async () => {
+  await importFile("hoc.csv", hocCsv(seats()));
+  await importFile("ons.csv", onsCsv(onsSeats(seats())));
   const before = snapshotDatabase();
 
-  const hoc = importFile("hoc.csv", hocCsv(seats()));
-  const ons = importFile("ons.csv", onsCsv(onsSeats(seats())));
+  const hoc = await importFile("hoc.csv", hocCsv(seats()));
+  const ons = await importFile("ons.csv", onsCsv(onsSeats(seats())));
 
   for (const result of [hoc, ons]) {
     expect(result.changes).toEqual([]);
@@ -132,13 +132,13 @@ test("importing the same files again reports 0 changes", () => {
   expect(after.import_runs).toHaveLength(4);
 });
 
-test("a dry run reports the differences and writes nothing", () => {
-  importFile("hoc.csv", hocCsv(seats()));
+test("a dry run reports the differences and writes nothing", async () => {
+  await importFile("hoc.csv", hocCsv(seats()));
   const before = snapshotDatabase();
 
   const moved = seats().map((s) => (s.gssCode === "W07000112" ? { ...s, electorate: 54_321 } : s));
   const extra = buildSeat({ name: "Kettlewick Moor" });
-  const result = importFile("hoc-next.csv", hocCsv([...moved, extra]), { dryRun: true });
+  const result = await importFile("hoc-next.csv", hocCsv([...moved, extra]), { dryRun: true });
 
   expect(result.dryRun).toBe(true);
   expect(result).toMatchObject({ added: 1, updated: 1, unchanged: 5 });
@@ -156,8 +156,8 @@ test("a dry run reports the differences and writes nothing", () => {
   expect(snapshotDatabase()).toEqual(before);
 });
 
-test("a dry run into an empty database leaves it empty", () => {
-  const result = importFile("hoc.csv", hocCsv(seats()), { dryRun: true });
+test("a dry run into an empty database leaves it empty", async () => {
+  const result = await importFile("hoc.csv", hocCsv(seats()), { dryRun: true });
 
   expect(result.added).toBe(6);
   expect(constituencyRows()).toEqual([]);

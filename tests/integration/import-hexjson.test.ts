@@ -10,8 +10,8 @@ const north = buildSeat({ name: "Northcote Fells" });
 const middle = buildSeat({ name: "Middlemarsh" });
 const south = buildSeat({ name: "Southby Reach" });
 
-function importSeats() {
-  runImport({ path: writeInputFile("hoc.csv", hocCsv([north, middle, south])), now });
+async function importSeats() {
+  await runImport({ path: writeInputFile("hoc.csv", hocCsv([north, middle, south])), now });
 }
 
 const layout: Record<string, Hex> = {
@@ -21,7 +21,7 @@ const layout: Record<string, Hex> = {
 };
 
 // The file name is the layout's id, so every import here reuses "uk.hexjson".
-function importHexes(hexes: Record<string, Hex>, { kind = "odd-r", dryRun = false } = {}) {
+async function importHexes(hexes: Record<string, Hex>, { kind = "odd-r", dryRun = false } = {}) {
   return runImport({ path: writeInputFile("uk.hexjson", hexJson({ layout: kind, hexes })), now, dryRun });
 }
 
@@ -29,10 +29,10 @@ function hexRows() {
   return db.$client.prepare("select layout_id, constituency_code, q, r from hexes order by constituency_code").all();
 }
 
-test.each(["odd-r", "even-r", "odd-q", "even-q"])('accepts a "%s" layout', (kind) => {
-  importSeats();
+test.each(["odd-r", "even-r", "odd-q", "even-q"])('accepts a "%s" layout', async (kind) => {
+  await importSeats();
 
-  const result = importHexes(layout, { kind });
+  const result = await importHexes(layout, { kind });
 
   expect(result).toMatchObject({ kind: "hexjson", rows: 3, added: 3 });
   expect(db.$client.prepare("select id, layout, source from hex_layouts").all()).toEqual([
@@ -45,23 +45,23 @@ test.each(["odd-r", "even-r", "odd-q", "even-q"])('accepts a "%s" layout', (kind
   ]);
 });
 
-test("importing the same layout again reports 0 changes", () => {
-  importSeats();
-  importHexes(layout);
+test("importing the same layout again reports 0 changes", async () => {
+  await importSeats();
+  await importHexes(layout);
   const before = hexRows();
 
-  const again = importHexes(layout);
+  const again = await importHexes(layout);
 
   expect(again.changes).toEqual([]);
   expect(again).toMatchObject({ rows: 3, unchanged: 3, added: 0, updated: 0, removed: 0 });
   expect(hexRows()).toEqual(before);
 });
 
-test("a hex that moved is reported as updated, with its old and new position", () => {
-  importSeats();
-  importHexes(layout);
+test("a hex that moved is reported as updated, with its old and new position", async () => {
+  await importSeats();
+  await importHexes(layout);
 
-  const result = importHexes({ ...layout, [south.gssCode]: { q: 3, r: -2 } });
+  const result = await importHexes({ ...layout, [south.gssCode]: { q: 3, r: -2 } });
 
   expect(result.changes).toEqual([
     {
@@ -76,12 +76,12 @@ test("a hex that moved is reported as updated, with its old and new position", (
   expect(hexRows()).toContainEqual({ layout_id: "uk", constituency_code: south.gssCode, q: 3, r: -2 });
 });
 
-test("two hexes can swap places in one import", () => {
+test("two hexes can swap places in one import", async () => {
   // Moving one onto the other's old spot must not trip the unique (q, r) index.
-  importSeats();
-  importHexes(layout);
+  await importSeats();
+  await importHexes(layout);
 
-  const result = importHexes({ ...layout, [north.gssCode]: { q: 1, r: -1 }, [middle.gssCode]: { q: 1, r: 0 } });
+  const result = await importHexes({ ...layout, [north.gssCode]: { q: 1, r: -1 }, [middle.gssCode]: { q: 1, r: 0 } });
 
   expect(result.updated).toBe(2);
   expect(hexRows()).toEqual([
@@ -91,12 +91,12 @@ test("two hexes can swap places in one import", () => {
   ]);
 });
 
-test("a hex dropped from the file is removed from the layout", () => {
-  importSeats();
-  importHexes(layout);
+test("a hex dropped from the file is removed from the layout", async () => {
+  await importSeats();
+  await importHexes(layout);
 
   const { [middle.gssCode]: _dropped, ...rest } = layout;
-  const result = importHexes(rest);
+  const result = await importHexes(rest);
 
   expect(result.changes).toEqual([{ entity: "hex", type: "removed", key: middle.gssCode, label: middle.gssCode }]);
   expect(result).toMatchObject({ removed: 1, unchanged: 2 });
@@ -108,12 +108,12 @@ test("a hex dropped from the file is removed from the layout", () => {
   expect(db.$client.prepare("select count(*) from constituencies").pluck().get()).toBe(3);
 });
 
-test("a dry run of a changed layout reports the moves and writes nothing", () => {
-  importSeats();
-  importHexes(layout);
+test("a dry run of a changed layout reports the moves and writes nothing", async () => {
+  await importSeats();
+  await importHexes(layout);
   const before = snapshotDatabase();
 
-  const result = importHexes({ ...layout, [south.gssCode]: { q: 5, r: -5 } }, { dryRun: true });
+  const result = await importHexes({ ...layout, [south.gssCode]: { q: 5, r: -5 } }, { dryRun: true });
 
   expect(result.changes.map((c) => [c.type, c.key])).toEqual([["updated", south.gssCode]]);
   expect(snapshotDatabase()).toEqual(before);

@@ -7,7 +7,7 @@ export {};
 const [sha256] = process.argv.slice(2);
 if (!sha256 || !process.env.DATABASE_PATH) throw new Error("usage: DATABASE_PATH=… import-job-child.ts SHA256");
 const { readImportJob, startImport } = await import("~/importers/import-jobs.server");
-const started = startImport({
+const started = await startImport({
   action: "apply",
   sha256,
   fileName: "big.csv",
@@ -18,11 +18,13 @@ const started = startImport({
   now: new Date(),
 });
 if (!started.started) throw new Error("the import did not start");
-const timer = setInterval(() => {
-  const job = readImportJob({ id: started.id, now: new Date() });
+// Every 5 ms, one look at a time (a look is async now: no two overlap).
+for (;;) {
+  const job = await readImportJob({ id: started.id, now: new Date() });
   if (job?.progress?.phase === "writing") process.stdout.write("writing\n");
   if (job?.status !== "running") {
     process.stdout.write(`${job?.status}\n`);
-    clearInterval(timer);
+    break;
   }
-}, 5);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+}

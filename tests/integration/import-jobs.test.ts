@@ -3,6 +3,7 @@
 // problems, an import). One runs at a time, a job whose process died is shown
 // as interrupted (with nothing written, even under kill -9), and uploads are
 // deleted once imported, found bad, or a day old.
+import { writeTransaction } from "#db/index";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -26,8 +27,8 @@ const now = new Date("2024-06-10T09:00:00.000Z");
 const actor = "organiser@campaign.example";
 const harbury = buildSeat({ name: "Harbury Cross" });
 
-function importSeat() {
-  runImport({ path: writeInputFile("seats.csv", hocCsv([harbury])), now: () => now });
+async function importSeat() {
+  await runImport({ path: writeInputFile("seats.csv", hocCsv([harbury])), now: () => now });
 }
 
 function uploadsFolder() {
@@ -44,15 +45,15 @@ function candidatesFile(n: number) {
 
 async function finished(id: number) {
   for (let i = 0; i < 600; i++) {
-    const job = readImportJob({ id, now: new Date() })!;
+    const job = (await readImportJob({ id, now: new Date() }))!;
     if (job.status !== "running") return job;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`import job ${id} did not finish within 30 s`);
 }
 
-function check(stored: { sha256: string; fileName: string }) {
-  const started = startImport({
+async function check(stored: { sha256: string; fileName: string }) {
+  const started = await startImport({
     action: "check",
     ...stored,
     kind: undefined,
@@ -65,7 +66,7 @@ function check(stored: { sha256: string; fileName: string }) {
   return started.id;
 }
 
-function apply(stored: { sha256: string; fileName: string }, checkJobId: number) {
+async function apply(stored: { sha256: string; fileName: string }, checkJobId: number) {
   return startImport({
     action: "apply",
     ...stored,
@@ -83,12 +84,12 @@ function outcomeOf(result: ImportJobResult | null) {
 }
 
 test("a dry run runs as a job: running at once, then done with the plan, writing nothing and keeping the file", async () => {
-  importSeat();
+  await importSeat();
   const stored = await upload("june.csv", candidatesFile(3));
   const before = snapshotDatabase();
 
-  const id = check(stored);
-  expect(readImportJob({ id, now })).toMatchObject({ status: "running", action: "check", startedBy: actor });
+  const id = await check(stored);
+  expect(await readImportJob({ id, now })).toMatchObject({ status: "running", action: "check", startedBy: actor });
   const job = await finished(id);
 
   expect(job.status).toBe("done");
@@ -103,37 +104,37 @@ test("a dry run runs as a job: running at once, then done with the plan, writing
 }, 60_000);
 
 test("the second press imports in a job of its own: recorded, audited in the same commit, and the file deleted", async () => {
-  importSeat();
+  await importSeat();
   const stored = await upload("june.csv", candidatesFile(3));
-  const checkId = check(stored);
+  const checkId = await check(stored);
   await finished(checkId);
 
-  const started = apply(stored, checkId);
+  const started = await apply(stored, checkId);
   expect(started.started).toBe(true);
   const job = await finished(started.started ? started.id : 0);
 
   expect(job.status).toBe("done");
   expect(outcomeOf(job.result)).toBe("applied");
   const importRunId = job.result?.outcome === "applied" ? job.result.importRunId : 0;
-  expect(db.select().from(importRuns).where(eq(importRuns.id, importRunId)).get()).toMatchObject({
+  expect((await db.select().from(importRuns).where(eq(importRuns.id, importRunId)).limit(1))[0]).toMatchObject({
     fileName: "june.csv",
     sha256: stored.sha256,
     added: 4,
   });
-  expect(db.select().from(auditLog).where(eq(auditLog.action, "import.apply")).all()).toEqual([
+  expect(await db.select().from(auditLog).where(eq(auditLog.action, "import.apply"))).toEqual([
     expect.objectContaining({ actor, subject: `import-run:${importRunId}` }),
   ]);
-  expect(db.select({ id: candidacies.id }).from(candidacies).all()).toHaveLength(3);
-  expect(findImportJob({ id: job.id })).toMatchObject({ action: "apply", checkJobId: checkId });
+  expect(await db.select({ id: candidacies.id }).from(candidacies)).toHaveLength(3);
+  expect(await findImportJob({ id: job.id })).toMatchObject({ action: "apply", checkJobId: checkId });
   expect(existsSync(join(uploadsFolder(), `${stored.sha256}.csv`))).toBe(false);
 }, 60_000);
 
 test("a bad file's job is done with its problems by line and column; the database is unchanged and the file deleted", async () => {
-  importSeat();
+  await importSeat();
   const stored = await upload("bad.csv", dcCsv([buildCandidate(harbury, { person_id: "P-42" })]));
   const before = snapshotDatabase().candidacies;
 
-  const job = await finished(check(stored));
+  const job = await finished(await check(stored));
 
   expect(job.status).toBe("done");
   expect(job.result).toMatchObject({
@@ -146,12 +147,12 @@ test("a bad file's job is done with its problems by line and column; the databas
 }, 60_000);
 
 test("while one import runs a second is refused, naming the one running; once it is done the next may start", async () => {
-  importSeat();
+  await importSeat();
   const first = await upload("june.csv", candidatesFile(3));
   const second = await upload("july.csv", candidatesFile(2));
 
-  const id = check(first);
-  const refused = startImport({
+  const id = await check(first);
+  const refused = await startImport({
     action: "check",
     ...second,
     kind: undefined,
@@ -165,21 +166,26 @@ test("while one import runs a second is refused, naming the one running; once it
     started: false,
     running: expect.objectContaining({ id, action: "check", fileName: "june.csv", startedBy: actor }),
   });
-  expect(db.select({ id: importJobs.id }).from(importJobs).all()).toEqual([{ id }]);
+  expect(await db.select({ id: importJobs.id }).from(importJobs)).toEqual([{ id }]);
   // The database holds the rule too, whichever process asks.
-  expect(() =>
-    db
-      .insert(importJobs)
-      .values({ action: "check", sha256: second.sha256, fileName: "july.csv", startedBy: actor, runner: "another" })
-      .run(),
-  ).toThrow(/UNIQUE/);
+  await expect(
+    writeTransaction(db, () =>
+      db.insert(importJobs).values({
+        action: "check",
+        sha256: second.sha256,
+        fileName: "july.csv",
+        startedBy: actor,
+        runner: "another",
+      }),
+    ),
+  ).rejects.toThrow(/UNIQUE/);
   await finished(id);
-  expect(check(second)).toBeGreaterThan(id);
+  expect(await check(second)).toBeGreaterThan(id);
 }, 60_000);
 
 test("a job left running by a server that stopped is shown as interrupted, and no longer blocks the next", async () => {
   const stored = await upload("june.csv", candidatesFile(1));
-  const lost = startImportJob({
+  const lost = await startImportJob({
     action: "apply",
     ...stored,
     kind: null,
@@ -190,12 +196,12 @@ test("a job left running by a server that stopped is shown as interrupted, and n
   expect(lost.started).toBe(true);
   const id = lost.started ? lost.id : 0;
 
-  expect(readImportJob({ id, now })).toMatchObject({ status: "interrupted", finishedAt: now.toISOString() });
-  expect(check(stored)).toBeGreaterThan(id);
+  expect(await readImportJob({ id, now })).toMatchObject({ status: "interrupted", finishedAt: now.toISOString() });
+  expect(await check(stored)).toBeGreaterThan(id);
 });
 
-test("an error the importer did not expect fails the job once; a finished job keeps its answer", () => {
-  const started = startImportJob({
+test("an error the importer did not expect fails the job once; a finished job keeps its answer", async () => {
+  const started = await startImportJob({
     action: "check",
     sha256: "ab".repeat(32),
     fileName: "june.csv",
@@ -206,19 +212,21 @@ test("an error the importer did not expect fails the job once; a finished job ke
   });
   const id = started.started ? started.id : 0;
 
-  expect(failImportJob({ id, error: "disk I/O error", now })).toBe(true);
-  expect(failImportJob({ id, error: "again", now })).toBe(false);
-  expect(findImportJob({ id })).toMatchObject({ status: "failed", error: "disk I/O error" });
+  expect(await failImportJob({ id, error: "disk I/O error", now })).toBe(true);
+  expect(await failImportJob({ id, error: "again", now })).toBe(false);
+  expect(await findImportJob({ id })).toMatchObject({ status: "failed", error: "disk I/O error" });
 });
 
-test("a dry run reports its progress every 250 rows as it checks them", () => {
-  importSeat();
+test("a dry run reports its progress every 250 rows as it checks them", async () => {
+  await importSeat();
   const seen: Progress[] = [];
-  runImport({
+  await runImport({
     path: writeInputFile("big.csv", candidatesFile(600)),
     dryRun: true,
     now: () => now,
-    onProgress: (p) => seen.push(p),
+    onProgress: (p) => {
+      seen.push(p);
+    },
   });
   expect(seen.filter((p) => p.phase === "checking")).toEqual([
     { phase: "checking", rows: 600, done: 0 },
@@ -237,21 +245,21 @@ test("uploads older than a day are pruned, on the scheduled jobs' clock too; a r
   // The files are written now; the clock the jobs are given decides their age.
   const at = (ms: number) => new Date(written + ms);
   utimesSync(join(uploadsFolder(), `${fresh.sha256}.csv`), at(20 * HOUR), at(20 * HOUR));
-  startImportJob({ action: "check", ...reading, kind: null, startedBy: actor, runner: "this test", now });
+  await startImportJob({ action: "check", ...reading, kind: null, startedBy: actor, runner: "this test", now });
 
-  expect(pruneUploads({ now: at(23 * HOUR) })).toBe(0);
-  expect(pruneUploads({ now: at(DAY + HOUR) })).toBe(1);
+  expect(await pruneUploads({ now: at(23 * HOUR) })).toBe(0);
+  expect(await pruneUploads({ now: at(DAY + HOUR) })).toBe(1);
   expect(readdirSync(uploadsFolder()).sort()).toEqual([`${fresh.sha256}.csv`, `${reading.sha256}.csv`].sort());
   expect(old.sha256).not.toBe(fresh.sha256);
 
-  for (const job of scheduledJobs) job(at(2 * DAY));
+  for (const job of scheduledJobs) await job(at(2 * DAY));
   expect(readdirSync(uploadsFolder())).toEqual([`${reading.sha256}.csv`]);
 });
 
 test("an import killed (kill -9) while it writes leaves the database unchanged, and its job interrupted", async () => {
-  importSeat();
+  await importSeat();
   const stored = await upload("big.csv", candidatesFile(12_000));
-  const checkId = check(stored);
+  const checkId = await check(stored);
   await finished(checkId);
   const before = snapshotDatabase();
 
@@ -280,5 +288,5 @@ test("an import killed (kill -9) while it writes leaves the database unchanged, 
   const { import_jobs: _jobs, ...unchanged } = before;
   expect(after).toEqual(unchanged);
   const applyJob = (jobs as { id: number; action: string }[]).find((j) => j.action === "apply")!;
-  expect(readImportJob({ id: applyJob.id, now })).toMatchObject({ status: "interrupted", result: null });
+  expect(await readImportJob({ id: applyJob.id, now })).toMatchObject({ status: "interrupted", result: null });
 }, 120_000);

@@ -29,7 +29,7 @@ const now = () => new Date("2024-07-03T18:00:00.000Z");
 
 // The files are imported oldest first, so later ones withdraw people the
 // earlier snapshots listed: that is what is being checked, so it is confirmed.
-function importReal(name: string) {
+async function importReal(name: string) {
   return runImport({ path: join(realData!, name), now, confirmWithdrawals: true });
 }
 
@@ -45,11 +45,11 @@ function rows(sql: string, ...params: unknown[]) {
 }
 
 describe.skipIf(!realData)("the real 2024 data", () => {
-  test("imports every file in order, each idempotent, into one consistent election", () => {
+  test("imports every file in order, each idempotent, into one consistent election", async () => {
     // Each file, imported again straight away, must report nothing to do.
     for (const name of files) {
-      importReal(name);
-      const again = importReal(name);
+      await importReal(name);
+      const again = await importReal(name);
       expect(again.changes, `${name} imported a second time`).toEqual([]);
     }
 
@@ -171,18 +171,18 @@ describe.skipIf(!realData)("the real 2024 data", () => {
       "dc-export-parl.2024-07-04-full-fields-sample.csv",
     ];
     for (const name of files.filter((f) => !beforeNominationsClosed.includes(f))) {
-      expect(importReal(name).changes, `${name} imported again at the end`).toEqual([]);
+      expect((await importReal(name)).changes, `${name} imported again at the end`).toEqual([]);
     }
   }, 120_000);
 
-  test("the 2023 odileeds layout is refused for its five superseded Scottish codes, changing nothing", () => {
-    importReal("HoC-GE2024-results-by-constituency.csv");
-    importReal("oi-uk-constituencies-2024.hexjson");
+  test("the 2023 odileeds layout is refused for its five superseded Scottish codes, changing nothing", async () => {
+    await importReal("HoC-GE2024-results-by-constituency.csv");
+    await importReal("oi-uk-constituencies-2024.hexjson");
     const before = snapshotDatabase();
 
     let problems: Problem[] = [];
     try {
-      importReal("odileeds-uk-constituencies-2023.hexjson");
+      await importReal("odileeds-uk-constituencies-2023.hexjson");
     } catch (error) {
       if (!(error instanceof ImportFailed)) throw error;
       problems = error.problems;

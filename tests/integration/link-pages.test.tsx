@@ -40,16 +40,16 @@ async function renderPage(Component: () => React.JSX.Element, path: string, load
 }
 
 /** A four-point campaign and one seat with two candidates, each with a published email. */
-function setUp() {
-  insertCampaign({
+async function setUp() {
+  await insertCampaign({
     points: ["Point one.", "Point two.", "Point three.", "Point four."].map((title) => ({
       title,
       body: `What ${title} means.`,
     })),
   });
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const ruth = insertCandidacy({ constituency: seat, name: "Ruth Adeyemi", email: "ruth@example.net" });
-  const felix = insertCandidacy({ constituency: seat, name: "Felix Garrowby", email: "felix@example.net" });
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const ruth = await insertCandidacy({ constituency: seat, name: "Ruth Adeyemi", email: "ruth@example.net" });
+  const felix = await insertCandidacy({ constituency: seat, name: "Felix Garrowby", email: "felix@example.net" });
   return { seat, ruth, felix };
 }
 
@@ -68,21 +68,21 @@ async function run<T>(step: () => Promise<unknown> | unknown): Promise<T> {
 }
 
 test("the confirmation page's title matches its heading: ready, used or expired, and after a second press", async () => {
-  const { seat } = setUp();
+  const { seat } = await setUp();
   const ids = listAskableCandidates({ constituencyCode: seat.gssCode }).map((c) => c.id);
-  submitAsk({
+  await submitAsk({
     ask: buildAsk({ constituencyCode: seat.gssCode, candidacyIds: ids }),
     clientIp: "192.0.2.1",
     now: new Date(),
   });
-  const mail = db.select().from(outbox).where(eq(outbox.kind, "ask-confirmation")).get();
+  const mail = (await db.select().from(outbox).where(eq(outbox.kind, "ask-confirmation")).limit(1))[0];
   const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
   const url = `http://localhost/asks/confirm/${token}`;
-  const open = () => confirmLoader({ request: new Request(url), params: { token }, context: {} });
+  const open = async () => confirmLoader({ request: new Request(url), params: { token }, context: {} });
   const press = (receipt: string) =>
     run(() => confirmAction({ request: new Request(url, post({ receipt })), params: { token }, context: {} }));
 
-  const ready = open();
+  const ready = await open();
   expect(await renderPage(ConfirmAsk, "/link/x", ready)).toEqual({
     title: "Send your message",
     heading: "Send your message",
@@ -97,7 +97,7 @@ test("the confirmation page's title matches its heading: ready, used or expired,
   });
   cleanup();
 
-  const used = open();
+  const used = await open();
   expect(await renderPage(ConfirmAsk, "/link/x", used)).toEqual({
     title: "This link has expired or has already been used",
     heading: "This link has expired or has already been used",
@@ -105,10 +105,10 @@ test("the confirmation page's title matches its heading: ready, used or expired,
 });
 
 test("the signing page's title matches its heading in every state, and a press through a dead link shows why", async () => {
-  const { ruth, felix } = setUp();
-  const linkFor = (candidacyId: number, now = new Date()) =>
-    writeTransaction(db, () => issueSigningLink({ candidacyId, now }))!.url.split("/pledge/sign/")[1]!;
-  const open = (token: string) =>
+  const { ruth, felix } = await setUp();
+  const linkFor = async (candidacyId: number, now = new Date()) =>
+    (await writeTransaction(db, async () => issueSigningLink({ candidacyId, now })))!.url.split("/pledge/sign/")[1]!;
+  const open = async (token: string) =>
     signLoader({ request: new Request(`http://localhost/pledge/sign/${token}`), params: { token }, context: {} });
   const press = (token: string, fields: Record<string, string>) =>
     run(() =>
@@ -119,15 +119,15 @@ test("the signing page's title matches its heading in every state, and a press t
       }),
     );
 
-  const valid = linkFor(ruth.id);
-  expect(await renderPage(SignPledge, "/link/x", open(valid))).toEqual({
+  const valid = await linkFor(ruth.id);
+  expect(await renderPage(SignPledge, "/link/x", await open(valid))).toEqual({
     title: "Sign the pledge – Ruth Adeyemi",
     heading: "Sign the pledge",
   });
   cleanup();
 
-  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
-  const expiredPage = open(expired);
+  const expired = await linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  const expiredPage = await open(expired);
   expect(await renderPage(SignPledge, "/link/x", expiredPage)).toEqual({
     title: "This signing link has expired",
     heading: "This signing link has expired",
@@ -139,10 +139,12 @@ test("the signing page's title matches its heading in every state, and a press t
   });
   cleanup();
 
-  for (const token of ["A".repeat(43), linkFor(felix.id)]) {
+  for (const token of ["A".repeat(43), await linkFor(felix.id)]) {
     if (token !== "A".repeat(43))
-      db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
-    expect(await renderPage(SignPledge, "/link/x", open(token))).toEqual({
+      await writeTransaction(db, () =>
+        db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)),
+      );
+    expect(await renderPage(SignPledge, "/link/x", await open(token))).toEqual({
       title: "This signing link does not work",
       heading: "This signing link does not work",
     });
@@ -150,9 +152,9 @@ test("the signing page's title matches its heading in every state, and a press t
   }
 
   // Opened while it worked; the address changed (revoking it) before the press, as if in another tab.
-  const revoked = linkFor(ruth.id);
-  const openedEarlier = open(revoked);
-  revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
+  const revoked = await linkFor(ruth.id);
+  const openedEarlier = await open(revoked);
+  await revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
   const pressed = await press(revoked, { statement: "" });
   expect(await renderPage(SignPledge, "/link/x", openedEarlier, pressed)).toEqual({
     title: "This signing link does not work",
@@ -162,12 +164,12 @@ test("the signing page's title matches its heading in every state, and a press t
 });
 
 test("after a press with answers missing, the signing page's title starts 'Error: ' and the summary lists each point in order", async () => {
-  const { ruth } = setUp();
-  const token = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!.url.split(
-    "/pledge/sign/",
-  )[1]!;
+  const { ruth } = await setUp();
+  const token = (await writeTransaction(db, async () =>
+    issueSigningLink({ candidacyId: ruth.id, now: new Date() }),
+  ))!.url.split("/pledge/sign/")[1]!;
   const url = `http://localhost/pledge/sign/${token}`;
-  const opened = signLoader({ request: new Request(url), params: { token }, context: {} });
+  const opened = await signLoader({ request: new Request(url), params: { token }, context: {} });
   const [first, second, third] = opened.points;
   const pressed = await run(() =>
     signAction({

@@ -157,7 +157,7 @@ test(`names, subjects and addresses with control characters never add a header o
       const replyTo = gen.chance(0.5) ? gen.address(n + 100_000) : null;
       const toName = gen.text();
       const subject = gen.text();
-      const id = writeTransaction(db, () =>
+      const id = await writeTransaction(db, async () =>
         enqueueMail({
           kind: "candidate-ask",
           toAddress,
@@ -184,7 +184,7 @@ test(`names, subjects and addresses with control characters never add a header o
   const received = new Map(server.received.map((m) => [m.parsed.messageId, m]));
   let sent = 0;
   for (const c of cases) {
-    const row = db.select().from(outbox).where(eq(outbox.id, c.id)).get()!;
+    const row = (await db.select().from(outbox).where(eq(outbox.id, c.id)).limit(1))[0]!;
     const mail = received.get(row.messageId);
     if (!sendable(c.toAddress) || !sendable(c.replyTo)) {
       // An address is never tidied into a different one: it is refused.

@@ -18,8 +18,8 @@ import { saveTestCampaign } from "../mail-server";
 const now = new Date("2024-06-10T12:00:00.000Z");
 const fromThisMachine: AppLoadContext = { clientIp: "127.0.0.1" };
 
-function queueConfirmation({ at = now }: { at?: Date } = {}) {
-  return writeTransaction(db, () =>
+async function queueConfirmation({ at = now }: { at?: Date } = {}) {
+  return writeTransaction(db, async () =>
     enqueueMail({
       kind: "ask-confirmation",
       toAddress: "sam.supporter@example.net",
@@ -46,15 +46,15 @@ function request(path: string) {
 
 test("without SMTP a mail is rendered in full and kept in the local mailbox", async () => {
   await saveTestCampaign({ name: "Clean Rivers Pledge", fromEmail: "pledge@cleanrivers.example.org" });
-  const id = queueConfirmation();
+  const id = await queueConfirmation();
   const transport = createMailTransport(undefined);
 
   const counts = await drainOutbox({ transport, now });
 
   expect(transport.mode).toBe("local");
   expect(counts.sent).toBe(1);
-  const stored = db.select().from(mailbox).all();
-  const messageId = db.select().from(outbox).where(eq(outbox.id, id)).get()!.messageId;
+  const stored = await db.select().from(mailbox);
+  const messageId = (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0]!.messageId;
   expect(stored).toHaveLength(1);
   expect(stored[0]).toMatchObject({
     outboxId: id,
@@ -70,19 +70,20 @@ test("without SMTP a mail is rendered in full and kept in the local mailbox", as
   expect(stored[0]!.raw).toContain("To: Sam Supporter <sam.supporter@example.net>\n");
   expect(stored[0]!.raw).toContain(`Message-ID: ${messageId}\n`);
   expect(stored[0]!.raw).toContain("Date: Mon, 10 Jun 2024 12:00:00 +0000\n");
-  expect(db.select().from(outbox).where(eq(outbox.id, id)).get()).toMatchObject({ status: "sent" });
+  expect((await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0]).toMatchObject({ status: "sent" });
 });
 
 test("the mailbox is not found from any other machine, or when the address is unknown", async () => {
   await saveTestCampaign();
-  queueConfirmation();
+  await queueConfirmation();
   await drainOutbox({ transport: createMailTransport(undefined), now });
-  const [message] = db.select({ id: mailbox.id }).from(mailbox).all();
+  const [message] = await db.select({ id: mailbox.id }).from(mailbox);
 
   for (const context of [{}, { clientIp: "203.0.113.7" }, { clientIp: "::ffff:192.0.2.1" }, { clientIp: "10.0.0.1" }]) {
     const loads: (() => unknown)[] = [
-      () => mailboxLoader({ request: request("/outbox"), params: {}, context }),
-      () => messageLoader({ request: request(`/outbox/${message!.id}`), params: { id: String(message!.id) }, context }),
+      async () => mailboxLoader({ request: request("/outbox"), params: {}, context }),
+      async () =>
+        messageLoader({ request: request(`/outbox/${message!.id}`), params: { id: String(message!.id) }, context }),
     ];
     for (const load of loads) {
       const { thrown } = await callLoader(load);
@@ -95,15 +96,15 @@ test("the mailbox is not found from any other machine, or when the address is un
 
 test("from this machine the mailbox lists the mail newest first, with headers that keep its links private", async () => {
   await saveTestCampaign();
-  queueConfirmation({ at: now });
+  await queueConfirmation({ at: now });
   await drainOutbox({ transport: createMailTransport(undefined), now });
-  writeTransaction(db, () =>
+  await writeTransaction(db, async () =>
     enqueueMail({ kind: "ask-reminder", toAddress: "lee@example.net", subject: "A reminder", textBody: "Hello", now }),
   );
   await drainOutbox({ transport: createMailTransport(undefined), now: new Date(now.getTime() + 1000) });
 
   for (const clientIp of ["127.0.0.1", "::1", "::ffff:127.0.0.1"]) {
-    const { result } = await callLoader(() =>
+    const { result } = await callLoader(async () =>
       mailboxLoader({ request: request("/outbox"), params: {}, context: { clientIp } }),
     );
     expect(result!.data.messages.map((m) => [m.toAddress, m.subject])).toEqual([
@@ -117,11 +118,11 @@ test("from this machine the mailbox lists the mail newest first, with headers th
 
 test("one message shows its headers and body", async () => {
   await saveTestCampaign();
-  const id = queueConfirmation();
+  const id = await queueConfirmation();
   await drainOutbox({ transport: createMailTransport(undefined), now });
-  const [stored] = db.select({ id: mailbox.id }).from(mailbox).all();
+  const [stored] = await db.select({ id: mailbox.id }).from(mailbox);
 
-  const { result } = await callLoader(() =>
+  const { result } = await callLoader(async () =>
     messageLoader({
       request: request(`/outbox/${stored!.id}`),
       params: { id: String(stored!.id) },
@@ -133,12 +134,12 @@ test("one message shows its headers and body", async () => {
     fromAddress: "pledge@cleanrivers.example.org",
     toAddress: "sam.supporter@example.net",
     subject: "Confirm your message to the candidates in Fenhallow",
-    messageId: db.select().from(outbox).where(eq(outbox.id, id)).get()!.messageId,
+    messageId: (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0]!.messageId,
   });
   expect(result!.data.message.textBody).toContain("http://localhost:3000/asks/confirm/abc123");
   expect(new Headers(result!.init?.headers).get("Referrer-Policy")).toBe("no-referrer");
   for (const id of ["999", "abc", "1.5", "-1"]) {
-    const { thrown } = await callLoader(() =>
+    const { thrown } = await callLoader(async () =>
       messageLoader({ request: request(`/outbox/${id}`), params: { id }, context: fromThisMachine }),
     );
     expect((thrown as Response).status).toBe(404);
@@ -146,11 +147,12 @@ test("one message shows its headers and body", async () => {
 });
 
 test("the mailbox page shows staff the outbox counts and failed mail with its error", async () => {
-  queueConfirmation();
-  claimDueMail({ now, limit: 1 }).forEach((m) => markFailed({ id: m.id, error: "550 5.1.1 No such user" }));
-  queueConfirmation();
+  await queueConfirmation();
+  for (const m of await claimDueMail({ now, limit: 1 }))
+    await markFailed({ id: m.id, error: "550 5.1.1 No such user" });
+  await queueConfirmation();
 
-  const { result } = await callLoader(() =>
+  const { result } = await callLoader(async () =>
     mailboxLoader({ request: request("/outbox"), params: {}, context: fromThisMachine }),
   );
 
@@ -160,9 +162,9 @@ test("the mailbox page shows staff the outbox counts and failed mail with its er
 });
 
 test("the mailbox page says when all sending is paused, and since when", async () => {
-  pauseSending({ actor: "ops@campaign.example.org", reason: null, now });
+  await pauseSending({ actor: "ops@campaign.example.org", reason: null, now });
 
-  const { result } = await callLoader(() =>
+  const { result } = await callLoader(async () =>
     mailboxLoader({ request: request("/outbox"), params: {}, context: fromThisMachine }),
   );
 
@@ -181,11 +183,11 @@ test("the worker runs the scheduled jobs, sends what is due, survives a failing 
   function failingJob() {
     throw new Error("digest job broke");
   }
-  function reminderJob(at: Date) {
+  async function reminderJob(at: Date) {
     ran.push(at);
     // A job's mail goes out in the same tick.
     if (ran.length === 1) {
-      writeTransaction(db, () =>
+      await writeTransaction(db, async () =>
         enqueueMail({
           kind: "ask-reminder",
           toAddress: "lee@example.net",
@@ -196,7 +198,7 @@ test("the worker runs the scheduled jobs, sends what is due, survives a failing 
       );
     }
   }
-  queueConfirmation({ at: new Date() });
+  await queueConfirmation({ at: new Date() });
 
   const worker = startMailWorker({
     jobs: [failingJob, reminderJob],
@@ -209,14 +211,10 @@ test("the worker runs the scheduled jobs, sends what is due, survives a failing 
   await new Promise((resolve) => setTimeout(resolve, 100));
 
   expect(ran.length).toBe(ticks);
-  expect(
-    db
-      .select({ to: mailbox.toAddress })
-      .from(mailbox)
-      .all()
-      .map((m) => m.to)
-      .sort(),
-  ).toEqual(["lee@example.net", "sam.supporter@example.net"]);
+  expect((await db.select({ to: mailbox.toAddress }).from(mailbox)).map((m) => m.to).sort()).toEqual([
+    "lee@example.net",
+    "sam.supporter@example.net",
+  ]);
   expect(errors).toHaveBeenCalledWith("Scheduled job failingJob failed:", expect.any(Error));
   errors.mockRestore();
   log.mockRestore();
@@ -225,7 +223,7 @@ test("the worker runs the scheduled jobs, sends what is due, survives a failing 
 test("stopping the worker waits for the sends in flight and hands back the rest unused", async () => {
   await saveTestCampaign();
   for (let i = 0; i < 30; i++) {
-    writeTransaction(db, () =>
+    await writeTransaction(db, async () =>
       enqueueMail({
         kind: "ask-confirmation",
         toAddress: `p${i}@example.net`,
@@ -261,18 +259,18 @@ test("stopping the worker waits for the sends in flight and hands back the rest 
   log.mockRestore();
 
   expect(inFlight).toBe(0);
-  const statuses = db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox).all();
+  const statuses = await db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox);
   expect(statuses.filter((s) => s.status === "sent")).toHaveLength(4);
   expect(statuses.filter((s) => s.status === "queued" && s.attempts === 0)).toHaveLength(26);
 });
 
 test("deleting a mail from the outbox (as an expired ask's are) deletes its local copy", async () => {
   await saveTestCampaign();
-  const kept = queueConfirmation();
-  const deleted = queueConfirmation();
+  const kept = await queueConfirmation();
+  const deleted = await queueConfirmation();
   await drainOutbox({ transport: createMailTransport(undefined), now });
 
-  db.delete(outbox).where(eq(outbox.id, deleted)).run();
+  await writeTransaction(db, () => db.delete(outbox).where(eq(outbox.id, deleted)));
 
-  expect(db.select({ outboxId: mailbox.outboxId }).from(mailbox).all()).toEqual([{ outboxId: kept }]);
+  expect(await db.select({ outboxId: mailbox.outboxId }).from(mailbox)).toEqual([{ outboxId: kept }]);
 });

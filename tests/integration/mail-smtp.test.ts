@@ -36,8 +36,8 @@ function smtpTransport(server: Pick<TestMailServer, "url">): MailTransport {
   return transport;
 }
 
-function queueAsk(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
-  return writeTransaction(db, () =>
+async function queueAsk(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
+  return writeTransaction(db, async () =>
     enqueueMail({
       kind: "candidate-ask",
       toAddress: "ada.lovelace@candidates.example.org",
@@ -54,8 +54,8 @@ function queueAsk(overrides: Partial<Parameters<typeof enqueueMail>[0]> = {}) {
   );
 }
 
-function row(id: number) {
-  return db.select().from(outbox).where(eq(outbox.id, id)).get()!;
+async function row(id: number) {
+  return (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0]!;
 }
 
 function addresses(header: AddressObject | AddressObject[] | undefined) {
@@ -65,7 +65,7 @@ function addresses(header: AddressObject | AddressObject[] | undefined) {
 test("a mail arrives from the campaign, to the candidate, replying to the supporter, with the row's Message-ID and its link", async () => {
   await saveTestCampaign({ name: "Clean Rivers Pledge", fromEmail: "pledge@cleanrivers.example.org" });
   const server = await smtpServer();
-  const id = queueAsk();
+  const id = await queueAsk();
 
   const counts = await drainOutbox({ transport: smtpTransport(server), now });
 
@@ -86,16 +86,16 @@ test("a mail arrives from the campaign, to the candidate, replying to the suppor
   expect(mail!.parsed.cc).toBeUndefined();
   expect(mail!.parsed.bcc).toBeUndefined();
   expect(mail!.parsed.subject).toBe("Will you sign the Clean Rivers pledge? A constituent in Fenhallow asks");
-  expect(mail!.parsed.messageId).toBe(row(id).messageId);
+  expect(mail!.parsed.messageId).toBe((await row(id)).messageId);
   expect(mail!.parsed.text).toContain("Dear Ada Lovelace,");
   expect(mail!.parsed.text).toContain("\nhttp://localhost:3000/constituencies/fenhallow/pledge\n");
-  expect(row(id)).toMatchObject({ status: "sent", attempts: 1, sentAt: now.toISOString(), lastError: null });
+  expect(await row(id)).toMatchObject({ status: "sent", attempts: 1, sentAt: now.toISOString(), lastError: null });
 });
 
 test("a mail with no Reply-To has none, and a name outside ASCII survives the trip", async () => {
   await saveTestCampaign({ name: "Afonydd Glân", fromEmail: "addewid@afonydd.example.org" });
   const server = await smtpServer();
-  queueAsk({ toName: "Siân Llŷr", replyTo: null, subject: "Cadarnhewch eich neges – Ynys Môn" });
+  await queueAsk({ toName: "Siân Llŷr", replyTo: null, subject: "Cadarnhewch eich neges – Ynys Môn" });
 
   await drainOutbox({ transport: smtpTransport(server), now });
 
@@ -113,14 +113,14 @@ test("a recipient deferred with 451 is retried a minute later, as the same messa
     replyToRecipient: () => (deferring ? { code: 451, message: "4.3.0 Mailbox busy, try again later" } : undefined),
   });
   const transport = smtpTransport(server);
-  const id = queueAsk();
+  const id = await queueAsk();
 
   const first = await drainOutbox({ transport, now });
 
   expect(first).toEqual({ sent: 0, retried: 1, failed: 0, requeued: 0 });
   expect(server.received).toHaveLength(0);
-  expect(row(id)).toMatchObject({ status: "queued", attempts: 1, nextAttemptAt: later(1).toISOString() });
-  expect(row(id).lastError).toContain("451");
+  expect(await row(id)).toMatchObject({ status: "queued", attempts: 1, nextAttemptAt: later(1).toISOString() });
+  expect((await row(id)).lastError).toContain("451");
   // Not before its time.
   expect(await drainOutbox({ transport, now: later(0.5) })).toEqual({ sent: 0, retried: 0, failed: 0, requeued: 0 });
 
@@ -128,21 +128,21 @@ test("a recipient deferred with 451 is retried a minute later, as the same messa
   const second = await drainOutbox({ transport, now: later(1) });
 
   expect(second).toEqual({ sent: 1, retried: 0, failed: 0, requeued: 0 });
-  expect(row(id)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
-  expect(server.received[0]!.parsed.messageId).toBe(row(id).messageId);
+  expect(await row(id)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+  expect(server.received[0]!.parsed.messageId).toBe((await row(id)).messageId);
 });
 
 test("a recipient rejected with 550 fails at once and is never retried", async () => {
   await saveTestCampaign();
   const server = await smtpServer({ replyToRecipient: () => ({ code: 550, message: "5.1.1 No such user here" }) });
   const transport = smtpTransport(server);
-  const id = queueAsk();
+  const id = await queueAsk();
 
   const counts = await drainOutbox({ transport, now });
 
   expect(counts).toEqual({ sent: 0, retried: 0, failed: 1, requeued: 0 });
-  expect(row(id)).toMatchObject({ status: "failed", attempts: 1 });
-  expect(row(id).lastError).toContain("550 5.1.1 No such user here");
+  expect(await row(id)).toMatchObject({ status: "failed", attempts: 1 });
+  expect((await row(id)).lastError).toContain("550 5.1.1 No such user here");
   await drainOutbox({ transport, now: later(24 * 60) });
   expect(server.offeredRecipients).toEqual(["ada.lovelace@candidates.example.org"]);
 });
@@ -150,24 +150,24 @@ test("a recipient rejected with 550 fails at once and is never retried", async (
 test("when the SMTP server is down the mail waits to be retried", async () => {
   await saveTestCampaign();
   const transport = smtpTransport({ url: `smtp://127.0.0.1:${await findClosedPort()}` });
-  const id = queueAsk();
+  const id = await queueAsk();
 
   const counts = await drainOutbox({ transport, now });
 
   expect(counts).toEqual({ sent: 0, retried: 1, failed: 0, requeued: 0 });
-  expect(row(id)).toMatchObject({ status: "queued", attempts: 1, nextAttemptAt: later(1).toISOString() });
-  expect(row(id).lastError).toMatch(/ECONNREFUSED|connect/i);
+  expect(await row(id)).toMatchObject({ status: "queued", attempts: 1, nextAttemptAt: later(1).toISOString() });
+  expect((await row(id)).lastError).toMatch(/ECONNREFUSED|connect/i);
 });
 
 test("a mail to an address that is not one fails without reaching the server", async () => {
   await saveTestCampaign();
   const server = await smtpServer();
-  const id = queueAsk({ toAddress: "ada@example.org, eve@example.org" });
+  const id = await queueAsk({ toAddress: "ada@example.org, eve@example.org" });
 
   const counts = await drainOutbox({ transport: smtpTransport(server), now });
 
   expect(counts).toEqual({ sent: 0, retried: 0, failed: 1, requeued: 0 });
-  expect(row(id)).toMatchObject({
+  expect(await row(id)).toMatchObject({
     status: "failed",
     lastError: "The recipient's address is not a valid email address.",
   });
@@ -176,11 +176,11 @@ test("a mail to an address that is not one fails without reaching the server", a
 
 test("before a campaign is set up there is no From address, so mail waits", async () => {
   const server = await smtpServer();
-  const id = queueAsk();
+  const id = await queueAsk();
 
   await drainOutbox({ transport: smtpTransport(server), now });
 
-  expect(row(id)).toMatchObject({
+  expect(await row(id)).toMatchObject({
     status: "queued",
     attempts: 1,
     lastError: "No campaign is set up yet, so there is no From address.",
@@ -191,7 +191,8 @@ test("before a campaign is set up there is no From address, so mail waits", asyn
 test("a drain sends many mails over the pooled connections, each once", async () => {
   await saveTestCampaign();
   const server = await smtpServer();
-  const ids = Array.from({ length: 120 }, (_, i) => queueAsk({ toAddress: `candidate${i}@candidates.example.org` }));
+  const ids: number[] = [];
+  for (let i = 0; i < 120; i++) ids.push(await queueAsk({ toAddress: `candidate${i}@candidates.example.org` }));
 
   const counts = await drainOutbox({ transport: smtpTransport(server), now });
 
@@ -203,15 +204,15 @@ test("a drain sends many mails over the pooled connections, each once", async ()
 });
 
 test("a supporter's mail carries List-Unsubscribe (its one-click link) and List-Unsubscribe-Post; the link goes once sent", async () => {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const candidate = insertCandidacy({ constituency: seat, email: "ruth@candidates.example.org" });
-  submitAsk({
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const candidate = await insertCandidacy({ constituency: seat, email: "ruth@candidates.example.org" });
+  await submitAsk({
     ask: buildAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidate.id], wantsUpdates: true }),
     clientIp: "192.0.2.7",
     now,
   });
-  const [queued] = outboxRows("ask-confirmation");
+  const [queued] = await outboxRows("ask-confirmation");
   const unsubscribe = queued!.listUnsubscribe!;
   expect(unsubscribe).toMatch(/^http:\/\/localhost:3000\/your-data\/[A-Za-z0-9_-]{43}\/unsubscribe$/);
   const server = await smtpServer();
@@ -229,14 +230,14 @@ test("a supporter's mail carries List-Unsubscribe (its one-click link) and List-
   // The footer's manage link is the same token's page.
   expect(mail!.parsed.text).toContain(`delete your data: ${unsubscribe.replace(/\/unsubscribe$/, "")}`);
   // Sent: the outbox keeps neither the header's token nor the body's.
-  expect(row(queued!.id).listUnsubscribe).toBeNull();
-  expect(row(queued!.id).textBody).not.toMatch(/\/your-data\/[A-Za-z0-9_-]{43}/);
+  expect((await row(queued!.id)).listUnsubscribe).toBeNull();
+  expect((await row(queued!.id)).textBody).not.toMatch(/\/your-data\/[A-Za-z0-9_-]{43}/);
 });
 
 test("a mail to a candidate has no List-Unsubscribe headers", async () => {
   await saveTestCampaign();
   const server = await smtpServer();
-  queueAsk();
+  await queueAsk();
 
   await drainOutbox({ transport: smtpTransport(server), now });
 

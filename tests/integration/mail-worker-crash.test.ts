@@ -43,8 +43,8 @@ function startWorker(smtpUrl: string): Worker {
   return { child, output: () => output, exited };
 }
 
-function rows(ids: number[]) {
-  return db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(asc(outbox.id)).all();
+async function rows(ids: number[]) {
+  return await db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(asc(outbox.id));
 }
 
 test("mail a killed worker was sending is resent, byte for byte, by the next worker once the lease runs out, and never while it lives", async () => {
@@ -54,23 +54,27 @@ test("mail a killed worker was sending is resent, byte for byte, by the next wor
   cleanups.push(() => server.close());
   // Six mails: five go on the wire at once (the transport pools five
   // connections) and stall there; the sixth waits inside the dying worker.
-  const ids = writeTransaction(db, () =>
-    Array.from({ length: 6 }, (_, i) =>
-      enqueueMail({
-        kind: "candidate-ask",
-        toAddress: `candidate${i}@candidates.example.org`,
-        toName: `Candidate ${i}`,
-        replyTo: "sam.supporter@example.net",
-        subject: "Will you sign the Clean Rivers pledge?",
-        textBody: `Dear Candidate ${i},\n\nPlease sign: http://localhost:3000/pledge\n`,
-        now: new Date(),
-      }),
-    ),
-  );
+  const ids = await writeTransaction(db, async () => {
+    const queued: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      queued.push(
+        await enqueueMail({
+          kind: "candidate-ask",
+          toAddress: `candidate${i}@candidates.example.org`,
+          toName: `Candidate ${i}`,
+          replyTo: "sam.supporter@example.net",
+          subject: "Will you sign the Clean Rivers pledge?",
+          textBody: `Dear Candidate ${i},\n\nPlease sign: http://localhost:3000/pledge\n`,
+          now: new Date(),
+        }),
+      );
+    }
+    return queued;
+  });
 
   const first = startWorker(server.url);
   await waitFor("five mails stalled on the wire", () => server.stalled.length === 5, 60_000);
-  const firstClaim = rows(ids);
+  const firstClaim = await rows(ids);
   expect(firstClaim.every((r) => r.status === "sending" && r.attempts === 1)).toBe(true);
 
   // A second worker polls every 100 ms all the while. Past the first claim's
@@ -79,7 +83,7 @@ test("mail a killed worker was sending is resent, byte for byte, by the next wor
   await waitFor("the second worker to start", () => second.output().includes("Mail worker sending over SMTP"), 60_000);
   const firstExpiry = Math.max(...firstClaim.map((r) => Date.parse(r.nextAttemptAt)));
   await waitFor("the first claim's lease to pass", () => Date.now() > firstExpiry + 1_000, 10 * leaseMs);
-  const stillHeld = rows(ids);
+  const stillHeld = await rows(ids);
   expect(stillHeld.map((r) => [r.status, r.attempts])).toEqual(ids.map(() => ["sending", 1]));
   expect(stillHeld.every((r) => Date.parse(r.nextAttemptAt) > firstExpiry)).toBe(true);
   expect(server.stalled).toHaveLength(5);
@@ -91,7 +95,7 @@ test("mail a killed worker was sending is resent, byte for byte, by the next wor
 
   // Well inside a minute (the old claim lasted ten); the bound is only there so a failure ends.
   await waitFor("every mail to arrive", () => server.received.length === 6, 50_000);
-  await waitFor("every row marked sent", () => rows(ids).every((r) => r.status === "sent"), 10_000);
+  await waitFor("every row marked sent", async () => (await rows(ids)).every((r) => r.status === "sent"), 10_000);
 
   expect(server.received.map((m) => m.envelope.to[0]).sort()).toEqual(
     ids.map((_, i) => `candidate${i}@candidates.example.org`),
@@ -100,7 +104,7 @@ test("mail a killed worker was sending is resent, byte for byte, by the next wor
     const resent = server.received.find((m) => m.parsed.messageId === stalled.parsed.messageId);
     expect(resent?.raw).toBe(stalled.raw);
   }
-  const sent = rows(ids);
+  const sent = await rows(ids);
   expect(sent.every((r) => r.attempts === 2 && r.lastError === null)).toBe(true);
   // The summary is printed after the rows are marked sent, and reaches us through a pipe.
   await waitFor("the second worker's summary", () => /Mail: \d/.test(second.output()), 10_000);

@@ -29,10 +29,10 @@ function mean(values: number[]) {
 
 describe.skipIf(!realData)("the map of the real 2024 election", () => {
   test("650 hex links, each in its own place, with Scotland at the top and Cornwall bottom left", async () => {
-    loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
-    for (const name of files) runImport({ path: join(realData!, name) });
+    await loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
+    for (const name of files) await runImport({ path: join(realData!, name) });
 
-    const data = findMapData();
+    const data = await findMapData();
     expect(data.layout).toMatchObject({ id: "oi-uk-constituencies-2024", kind: "odd-r" });
     expect(data.hexes).toHaveLength(650);
     expect(data.offMap).toEqual([]);
@@ -78,7 +78,7 @@ describe.skipIf(!realData)("the map of the real 2024 election", () => {
     );
 
     // The tooltips' 4,515 candidates, fetched apart from the page, packed.
-    const tooltips = findMapTooltips();
+    const tooltips = await findMapTooltips();
     const packed = Object.values(tooltips.seats).map((s) => s[2]);
     expect(packed.join("\n").split("\n")).toHaveLength(4515);
     expect(gzipSync(JSON.stringify(tooltips)).length).toBeLessThan(60_000);

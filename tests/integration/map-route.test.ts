@@ -1,5 +1,6 @@
 // GET /map through its real loader, on a small election with a few pledges
 // recorded: colours, filters in the URL, and constituencies the layout lacks.
+import { writeTransaction } from "#db/index";
 import { beforeEach, expect, test } from "vitest";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
@@ -17,7 +18,7 @@ import {
   insertPostcode,
 } from "../factories";
 
-function record(personId: string, answer: (position: number) => "signed" | "declined" | undefined) {
+async function record(personId: string, answer: (position: number) => "signed" | "declined" | undefined) {
   const campaign = findCampaign()!;
   const answers = Object.fromEntries(
     campaign.points.flatMap((p) => {
@@ -25,7 +26,7 @@ function record(personId: string, answer: (position: number) => "signed" | "decl
       return a ? [[p.id, a]] : [];
     }),
   );
-  const result = recordPledgeByCampaign({
+  const result = await recordPledgeByCampaign({
     electionId: campaign.electionId,
     personId,
     answers,
@@ -41,18 +42,22 @@ function record(personId: string, answer: (position: number) => "signed" | "decl
 const bryngorCode = "W07009902";
 
 // Five seats; Glenmorven and Strathkin is the top row of the layout.
-beforeEach(() => {
-  insertCampaign({ points: ["One.", "Two.", "Three.", "Four."].map((title) => ({ title, body: title })) });
-  const brackenby = insertConstituency({
+beforeEach(async () => {
+  await insertCampaign({ points: ["One.", "Two.", "Three.", "Four."].map((title) => ({ title, body: title })) });
+  const brackenby = await insertConstituency({
     name: "Brackenby Vale",
     regionCode: "E12000004",
     regionName: "East Midlands",
   });
-  const wendlebury = insertConstituency({ name: "Wendlebury" });
-  const bryngor = insertConstituency({ name: "Bryngôr", slug: "bryngor", nation: "Wales", gssCode: bryngorCode });
-  const mardale = insertConstituency({ name: "Mardale and Thorne" });
-  const glenmorven = insertConstituency({ name: "Glenmorven and Strathkin", nation: "Scotland", gssCode: "S14009901" });
-  insertHexLayout({
+  const wendlebury = await insertConstituency({ name: "Wendlebury" });
+  const bryngor = await insertConstituency({ name: "Bryngôr", slug: "bryngor", nation: "Wales", gssCode: bryngorCode });
+  const mardale = await insertConstituency({ name: "Mardale and Thorne" });
+  const glenmorven = await insertConstituency({
+    name: "Glenmorven and Strathkin",
+    nation: "Scotland",
+    gssCode: "S14009901",
+  });
+  await insertHexLayout({
     hexes: [
       { constituencyCode: glenmorven.gssCode, q: 1, r: 2 },
       { constituencyCode: mardale.gssCode, q: 0, r: 1 },
@@ -61,25 +66,25 @@ beforeEach(() => {
       { constituencyCode: wendlebury.gssCode, q: 1, r: 0 },
     ],
   });
-  const labour = insertParty({ id: "PP53", name: "Labour Party" }).id;
-  const libDem = insertParty({ id: "PP90", name: "Liberal Democrats" }).id;
-  const conservative = insertParty({ id: "PP52", name: "Conservative and Unionist Party" }).id;
-  const plaid = insertParty({ id: "PP77", name: "Plaid Cymru - The Party of Wales" }).id;
-  const ruth = insertCandidacy({ constituency: brackenby, partyId: labour, name: "Ruth Adeyemi" });
-  const felix = insertCandidacy({ constituency: brackenby, partyId: libDem, name: "Felix Garrowby" });
-  insertCandidacy({ constituency: brackenby, partyId: conservative, name: "Edward James Fairbrother" });
-  const tom = insertCandidacy({ constituency: wendlebury, partyId: libDem, name: "Tom Featherstone" });
-  insertCandidacy({ constituency: wendlebury, partyId: conservative });
-  const sion = insertCandidacy({ constituency: bryngor, partyId: plaid, name: "Siôn ap Dafydd" });
-  insertCandidacy({ constituency: bryngor, partyId: conservative });
-  insertCandidacy({ constituency: mardale, partyId: labour });
-  insertCandidacy({ constituency: mardale, partyId: libDem });
-  insertCandidacy({ constituency: glenmorven, partyId: conservative });
+  const labour = (await insertParty({ id: "PP53", name: "Labour Party" })).id;
+  const libDem = (await insertParty({ id: "PP90", name: "Liberal Democrats" })).id;
+  const conservative = (await insertParty({ id: "PP52", name: "Conservative and Unionist Party" })).id;
+  const plaid = (await insertParty({ id: "PP77", name: "Plaid Cymru - The Party of Wales" })).id;
+  const ruth = await insertCandidacy({ constituency: brackenby, partyId: labour, name: "Ruth Adeyemi" });
+  const felix = await insertCandidacy({ constituency: brackenby, partyId: libDem, name: "Felix Garrowby" });
+  await insertCandidacy({ constituency: brackenby, partyId: conservative, name: "Edward James Fairbrother" });
+  const tom = await insertCandidacy({ constituency: wendlebury, partyId: libDem, name: "Tom Featherstone" });
+  await insertCandidacy({ constituency: wendlebury, partyId: conservative });
+  const sion = await insertCandidacy({ constituency: bryngor, partyId: plaid, name: "Siôn ap Dafydd" });
+  await insertCandidacy({ constituency: bryngor, partyId: conservative });
+  await insertCandidacy({ constituency: mardale, partyId: labour });
+  await insertCandidacy({ constituency: mardale, partyId: libDem });
+  await insertCandidacy({ constituency: glenmorven, partyId: conservative });
 
-  record(ruth.personId, () => "signed"); // every point
-  record(felix.personId, (n) => (n <= 2 ? "signed" : "declined")); // two
-  record(tom.personId, () => "declined");
-  record(sion.personId, (n) => (n === 1 ? "signed" : undefined)); // one
+  await record(ruth.personId, () => "signed"); // every point
+  await record(felix.personId, (n) => (n <= 2 ? "signed" : "declined")); // two
+  await record(tom.personId, () => "declined");
+  await record(sion.personId, (n) => (n === 1 ? "signed" : undefined)); // one
 });
 
 /** GET /map through the real loader: its status, headers and data (or where it redirects). */
@@ -104,7 +109,7 @@ type MapPage = Awaited<ReturnType<typeof map>>;
 
 /** What the tooltip script shows for a constituency, from /map/tooltips.json. */
 async function tooltipOf(slug: string, query = "") {
-  const response = tooltipsLoader({
+  const response = await tooltipsLoader({
     request: new Request(`http://localhost/map/tooltips.json${query}`),
     params: {},
     context: {},
@@ -202,7 +207,9 @@ test("filters it does not know are ignored, not an error", async () => {
 });
 
 test("a constituency the layout has no hex for is listed apart, and still in the data", async () => {
-  db.$client.prepare("delete from hexes where constituency_code = ?").run(bryngorCode);
+  await writeTransaction(db, () =>
+    db.$client.prepare("delete from hexes where constituency_code = ?").run(bryngorCode),
+  );
   const data = await map();
   expect(data.hexes).toHaveLength(4);
   expect(data.offMap).toEqual([expect.objectContaining({ code: bryngorCode, name: "Bryngôr", status: "signed-some" })]);
@@ -210,7 +217,7 @@ test("a constituency the layout has no hex for is listed apart, and still in the
 });
 
 test("with no layout imported, there is no map but every constituency is still there", async () => {
-  db.$client.prepare("delete from hex_layouts").run();
+  await writeTransaction(db, () => db.$client.prepare("delete from hex_layouts").run());
   const data = await map();
   expect(data.layout).toBeNull();
   expect(data.hexes).toEqual([]);
@@ -228,7 +235,7 @@ test("the page may be cached briefly by a CDN, like every public page", () => {
 });
 
 test("the tooltips' data is public, cached like the page, and carries no more than the tooltips show", async () => {
-  const response = tooltipsLoader({
+  const response = await tooltipsLoader({
     request: new Request("http://localhost/map/tooltips.json"),
     params: {},
     context: {},
@@ -316,7 +323,7 @@ test("?seat= rings that constituency and zooms to its region, keeping the filter
 });
 
 test("the find box: a postcode or a whole name goes to that seat's map, keeping the filters; the answer is not cached", async () => {
-  insertPostcode({
+  await insertPostcode({
     postcode: "ZZ4 1AA",
     constituencyCode: db.$client
       .prepare("select gss_code from constituencies where slug = 'brackenby-vale'")
@@ -335,7 +342,7 @@ test("the find box: a postcode or a whole name goes to that seat's map, keeping 
 });
 
 test("the find box: a name in several seats is a list to choose from", async () => {
-  insertConstituency({ name: "Wendlebury North", gssCode: "E14009951" });
+  await insertConstituency({ name: "Wendlebury North", gssCode: "E14009951" });
   const result = await visit("?find=wendle&status=declined");
   expect(result.status).toBe(200);
   expect(result.headers.get("Cache-Control")).toBe("private, no-store");
@@ -401,7 +408,9 @@ async function table(query = "") {
 }
 
 test("the map as a table: a row for each constituency the map's filters keep, by name, off-map seats included (signed: every point)", async () => {
-  db.$client.prepare("delete from hexes where constituency_code = ?").run(bryngorCode);
+  await writeTransaction(db, () =>
+    db.$client.prepare("delete from hexes where constituency_code = ?").run(bryngorCode),
+  );
   const { page: all } = await table();
   expect(all!.rows.map((r) => [r.name, r.status, `${r.signed} of ${r.standing}`])).toEqual([
     ["Brackenby Vale", "signed-all", "1 of 3"],

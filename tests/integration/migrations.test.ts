@@ -5,9 +5,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { expect, test } from "vitest";
-import { createDb, migrateDb, type Db } from "#db/index";
+import { closeDb, createDb, migrateDb, type Db, writeTransaction } from "#db/index";
 
 const migrationsFolder = join(import.meta.dirname, "../../db/migrations");
 
@@ -29,7 +28,7 @@ function migrationsUpTo(last: string) {
 /** A database migrated up to and including migration `last` (its tag, e.g. "0005_postcode_generations"). */
 function databaseAt(last: string): Db {
   const db = createDb(join(mkdtempSync(join(tmpdir(), "pledge-migrations-")), "test.sqlite"));
-  migrate(db, { migrationsFolder: migrationsUpTo(last) });
+  migrateDb(db, { folder: migrationsUpTo(last) });
   return db;
 }
 
@@ -66,8 +65,9 @@ function schemaObjects(db: Db, type: "index" | "trigger") {
 const at = "2024-06-20T10:00:00.000Z";
 
 /** A row in every table at migration 0005, written as that schema stood. */
-function fillAt0005(db: Db) {
-  db.$client.exec(`
+async function fillAt0005(db: Db) {
+  await writeTransaction(db, () =>
+    db.$client.exec(`
     INSERT INTO elections (id, date, name, created_at, updated_at) VALUES ('parl.2024-07-04', '2024-07-04', 'UK general election', '${at}', '${at}');
     INSERT INTO constituencies (gss_code, name, name_cy, slug, nation, region_code, region_name, electorate, source, created_at, updated_at)
       VALUES ('E14000001', 'Ashbourne', NULL, 'ashbourne', 'England', 'E12000004', 'East Midlands', 70000, 'hoc.csv', '${at}', '${at}');
@@ -102,15 +102,16 @@ function fillAt0005(db: Db) {
       VALUES (1, 1, '{"1":"signed"}', 'I sign', 'verified-by-email', NULL, NULL, 'candidate', '${at}');
     INSERT INTO audit_log (id, actor, action, subject, details, created_at) VALUES (1, 'Sam Staff', 'record-pledge', 'candidacy:1', '{}', '${at}');
     INSERT INTO app_secrets (name, value, created_at) VALUES ('form-stamp', 'secret', '${at}');
-  `);
+  `),
+  );
   // The newest ask and its mail were deleted (as an unconfirmed ask is after
   // its week): their ids must not come back.
-  db.$client.exec("DELETE FROM outbox WHERE id = 2; DELETE FROM asks WHERE id = 2;");
+  await writeTransaction(db, () => db.$client.exec("DELETE FROM outbox WHERE id = 2; DELETE FROM asks WHERE id = 2;"));
 }
 
-test("migration 0006 keeps every row of a database made at 0005, its indexes and the append-only triggers", () => {
+test("migration 0006 keeps every row of a database made at 0005, its indexes and the append-only triggers", async () => {
   const db = databaseAt("0005_postcode_generations");
-  fillAt0005(db);
+  await fillAt0005(db);
   const before = everyRow(db);
   const indexes = schemaObjects(db, "index");
   const triggers = schemaObjects(db, "trigger");
@@ -132,31 +133,37 @@ test("migration 0006 keeps every row of a database made at 0005, its indexes and
   expect(db.$client.pragma("foreign_key_check")).toEqual([]);
   expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
 
-  expect(() => db.$client.exec("UPDATE pledge_history SET statement = 'changed'")).toThrow("append-only");
-  expect(() => db.$client.exec("DELETE FROM audit_log")).toThrow("append-only");
+  await expect(
+    writeTransaction(db, () => db.$client.exec("UPDATE pledge_history SET statement = 'changed'")),
+  ).rejects.toThrow("append-only");
+  await expect(writeTransaction(db, () => db.$client.exec("DELETE FROM audit_log"))).rejects.toThrow("append-only");
 
   // Ids are not reused: the next ask and mail come after the deleted ones.
-  const ask = db.$client
-    .prepare(
-      "INSERT INTO asks (election_id, constituency_code, name, email, postcode, wording_id, show_on_public_list, wants_updates) " +
-        "VALUES ('parl.2024-07-04', 'E14000001', 'New One', 'new@example.org', 'AB1 2CD', 'plain', 0, 0) RETURNING id, created_at",
-    )
-    .get() as { id: number; created_at: string };
+  const ask = (await writeTransaction(db, () =>
+    db.$client
+      .prepare(
+        "INSERT INTO asks (election_id, constituency_code, name, email, postcode, wording_id, show_on_public_list, wants_updates) " +
+          "VALUES ('parl.2024-07-04', 'E14000001', 'New One', 'new@example.org', 'AB1 2CD', 'plain', 0, 0) RETURNING id, created_at",
+      )
+      .get(),
+  )) as { id: number; created_at: string };
   expect(ask.id).toBe(3);
   // A write that leaves the time out gets one in the same form as the app writes.
   expect(ask.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
   // Deleting a mail from the outbox deletes its local copy.
-  db.$client.exec("DELETE FROM ask_recipients; DELETE FROM outbox WHERE id = 1");
+  await writeTransaction(db, () => db.$client.exec("DELETE FROM ask_recipients; DELETE FROM outbox WHERE id = 1"));
   expect(db.$client.prepare("SELECT id FROM mailbox ORDER BY id").all()).toEqual([{ id: 2 }]);
 
   // A second campaign with the same slug is refused.
-  expect(() =>
-    db.$client.exec(
-      `INSERT INTO campaigns (id, slug, name, summary, election_id, from_email) VALUES (2, 'rally', 'Again', 'S', 'parl.2024-07-04', 'x@example.org')`,
+  await expect(
+    writeTransaction(db, () =>
+      db.$client.exec(
+        `INSERT INTO campaigns (id, slug, name, summary, election_id, from_email) VALUES (2, 'rally', 'Again', 'S', 'parl.2024-07-04', 'x@example.org')`,
+      ),
     ),
-  ).toThrow(/UNIQUE/);
-  db.$client.close();
+  ).rejects.toThrow(/UNIQUE/);
+  closeDb(db);
 });
 
 test("every migration applies to an empty database and leaves each foreign key on", () => {
@@ -165,5 +172,5 @@ test("every migration applies to an empty database and leaves each foreign key o
   const applied = db.$client.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
   expect(applied.n).toBe(readdirSync(migrationsFolder).filter((file) => file.endsWith(".sql")).length);
   expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
-  db.$client.close();
+  closeDb(db);
 });

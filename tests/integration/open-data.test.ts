@@ -36,7 +36,7 @@ const awkwardStatement = '+44 20 7946 0000, or write to me "care of" the office\
 
 let ip = 0;
 /** A supporter's ask through the real journey: submitted, then (unless told otherwise) confirmed from the mailed link. */
-function ask({
+async function ask({
   constituencyCode,
   email,
   confirm = true,
@@ -48,20 +48,22 @@ function ask({
   const candidacyIds = listAskableCandidates({ constituencyCode })
     .filter((c) => !c.signedEveryPoint)
     .map((c) => c.id);
-  const submitted = submitAsk({
+  const submitted = await submitAsk({
     ask: buildAsk({ constituencyCode, name: "Supporter Test", email, candidacyIds }),
     clientIp: `192.0.2.${++ip}`,
     now: t1,
   });
   expect(submitted.outcome).toBe("created");
   if (!confirm) return;
-  const mail = db
-    .select({ textBody: outbox.textBody })
-    .from(outbox)
-    .where(and(eq(outbox.toAddress, email), eq(outbox.kind, "ask-confirmation")))
-    .get();
+  const mail = (
+    await db
+      .select({ textBody: outbox.textBody })
+      .from(outbox)
+      .where(and(eq(outbox.toAddress, email), eq(outbox.kind, "ask-confirmation")))
+      .limit(1)
+  )[0];
   const token = tokenIn(mail?.textBody ?? "", "asks/confirm");
-  expect(confirmAsk({ token, now: t1 })).not.toBeNull();
+  expect(await confirmAsk({ token, now: t1 })).not.toBeNull();
 }
 
 /**
@@ -69,48 +71,50 @@ function ask({
  * confirmed asks; in Wendlebury four candidates, two answers and too few asks to publish; and a Welsh
  * seat with no asks at all.
  */
-function setUp() {
-  const campaign = insertCampaign({ points: buildFourPoints() });
-  const brackenby = insertConstituency({ name: "Brackenby Vale" });
-  const wendlebury = insertConstituency({ name: "Wendlebury" });
-  const welsh = insertConstituency({ name: "Glynmawr and Afon Dŵr", nation: "Wales", gssCode: "W07009901" });
-  const labour = insertParty({ id: "PP53", name: "Labour Party" });
-  const conservative = insertParty({ id: "PP52", name: "Conservative and Unionist Party" });
-  const libDem = insertParty({ id: "PP90", name: "Liberal Democrats" });
-  const reform = insertParty({ id: "PP7931", name: "Reform UK" });
-  const green = insertParty({ id: "PP63", name: "Green Party" });
-  const candidate = (
+async function setUp() {
+  const campaign = await insertCampaign({ points: buildFourPoints() });
+  const brackenby = await insertConstituency({ name: "Brackenby Vale" });
+  const wendlebury = await insertConstituency({ name: "Wendlebury" });
+  const welsh = await insertConstituency({ name: "Glynmawr and Afon Dŵr", nation: "Wales", gssCode: "W07009901" });
+  const labour = await insertParty({ id: "PP53", name: "Labour Party" });
+  const conservative = await insertParty({ id: "PP52", name: "Conservative and Unionist Party" });
+  const libDem = await insertParty({ id: "PP90", name: "Liberal Democrats" });
+  const reform = await insertParty({ id: "PP7931", name: "Reform UK" });
+  const green = await insertParty({ id: "PP63", name: "Green Party" });
+  const candidate = async (
     constituency: { gssCode: string; name: string },
     party: { id: string },
     fields: { name?: string; email?: string | null; status?: "standing" | "withdrawn" } = {},
   ) => insertCandidacy({ constituency, partyId: party.id, ...fields });
 
-  const ruth = candidate(brackenby, labour, { name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" });
-  const edward = candidate(brackenby, conservative, { email: "edward.fairbrother@example.org" });
-  const felix = candidate(brackenby, libDem, { email: "felix@example.net" });
-  const sandra = candidate(brackenby, reform, { name: hostileName });
-  const zoe = candidate(brackenby, green, { name: "Zoë Pembridge", status: "withdrawn" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], statement: hostileStatement, now: t1 });
-  insertPledgeByCampaign({
+  const ruth = await candidate(brackenby, labour, { name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" });
+  const edward = await candidate(brackenby, conservative, { email: "edward.fairbrother@example.org" });
+  const felix = await candidate(brackenby, libDem, { email: "felix@example.net" });
+  const sandra = await candidate(brackenby, reform, { name: hostileName });
+  const zoe = await candidate(brackenby, green, { name: "Zoë Pembridge", status: "withdrawn" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], statement: hostileStatement, now: t1 });
+  await insertPledgeByCampaign({
     personId: edward.personId,
     sign: [1, 2],
     decline: [3],
     statement: awkwardStatement,
     now: t1,
   });
-  insertPledgeByCampaign({ personId: felix.personId, decline: [1, 2, 3, 4], now: t1 });
+  await insertPledgeByCampaign({ personId: felix.personId, decline: [1, 2, 3, 4], now: t1 });
 
-  const [signer, someSigner] = [labour, conservative, libDem, green].map((party) =>
-    candidate(wendlebury, party, { email: `${party.id.toLowerCase()}@example.org` }),
-  );
-  insertPledgeByCampaign({ personId: signer!.personId, sign: [1, 2, 3, 4], now: t0 });
-  insertPledgeByCampaign({ personId: someSigner!.personId, sign: [1], now: t0 });
-  candidate(welsh, labour, { email: "glynmawr@example.org" });
+  const wendleburyCandidates: Awaited<ReturnType<typeof candidate>>[] = [];
+  for (const party of [labour, conservative, libDem, green]) {
+    wendleburyCandidates.push(await candidate(wendlebury, party, { email: `${party.id.toLowerCase()}@example.org` }));
+  }
+  const [signer, someSigner] = wendleburyCandidates;
+  await insertPledgeByCampaign({ personId: signer!.personId, sign: [1, 2, 3, 4], now: t0 });
+  await insertPledgeByCampaign({ personId: someSigner!.personId, sign: [1], now: t0 });
+  await candidate(welsh, labour, { email: "glynmawr@example.org" });
 
-  for (let i = 1; i <= 5; i++) ask({ constituencyCode: brackenby.gssCode, email: `brackenby${i}@example.org` });
-  ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury1@example.org" });
-  ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury2@example.org" });
-  ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury3@example.org", confirm: false });
+  for (let i = 1; i <= 5; i++) await ask({ constituencyCode: brackenby.gssCode, email: `brackenby${i}@example.org` });
+  await ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury1@example.org" });
+  await ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury2@example.org" });
+  await ask({ constituencyCode: wendlebury.gssCode, email: "wendlebury3@example.org", confirm: false });
   return { campaign, brackenby, wendlebury, welsh, ruth, edward, felix, sandra, zoe };
 }
 
@@ -144,14 +148,14 @@ type ConstituenciesJson = {
 };
 
 test("pledges.csv has every candidacy once, a column per point, and the answers as recorded", async () => {
-  const { brackenby, ruth, edward, felix, zoe } = setUp();
+  const { brackenby, ruth, edward, felix, zoe } = await setUp();
   const response = pledgesCsv();
   const text = await response.clone().text();
   expect(text.split("\r\n")[0]).toBe(
     "person_id,person_name,ballot_paper_id,election_id,gss_code,constituency_name,party_id,party_name,candidacy_status,pledge_status,point_1,point_2,point_3,point_4,statement,first_answered_at,updated_at,trust_mark",
   );
   const rows = await csvRows(response);
-  const all = db.select({ personId: candidacies.personId }).from(candidacies).all();
+  const all = await db.select({ personId: candidacies.personId }).from(candidacies);
   expect(rows).toHaveLength(all.length);
   expect(new Set(rows.map((r) => r.person_id))).toEqual(new Set(all.map((c) => c.personId)));
 
@@ -198,7 +202,7 @@ test("pledges.csv has every candidacy once, a column per point, and the answers 
 });
 
 test("hostile cells come back through csv-parse intact but inert, and unchanged in the JSON", async () => {
-  const { ruth, edward, sandra } = setUp();
+  const { ruth, edward, sandra } = await setUp();
   const rows = await csvRows(pledgesCsv());
   const csvRow = (id: string) => rows.find((r) => r.person_id === id)!;
   expect(csvRow(ruth.personId).statement).toBe(`'${hostileStatement}`);
@@ -215,7 +219,7 @@ test("hostile cells come back through csv-parse intact but inert, and unchanged 
 });
 
 test("pledges.json holds the same records, its points titled, with attribution and field descriptions in meta", async () => {
-  const { campaign, edward, zoe } = setUp();
+  const { campaign, edward, zoe } = await setUp();
   const json = (await pledgesJson().json()) as PledgesJson;
   expect(json.meta).toMatchObject({
     campaign: campaign.name,
@@ -265,20 +269,20 @@ test("pledges.json holds the same records, its points titled, with attribution a
 });
 
 test("the files agree with the board and the map: each candidacy's status is listCandidacyStatuses()'s", async () => {
-  setUp();
+  await setUp();
   const json = (await pledgesJson().json()) as PledgesJson;
   const statuses = listCandidacyStatuses();
   expect(json.data.map((r) => [r.person_id, r.pledge_status])).toEqual(statuses.map((s) => [s.personId, s.status]));
 });
 
 test("constituencies.json counts standing candidates by status, and asks exactly at 5 or more, suppressed under 5", async () => {
-  const { campaign, brackenby, wendlebury, welsh } = setUp();
+  const { campaign, brackenby, wendlebury, welsh } = await setUp();
   const json = (await constituenciesJson().json()) as ConstituenciesJson;
   expect(json.meta).toMatchObject({ campaign: campaign.name, election_id: "parl.2024-07-04" });
   expect(Object.keys(json.meta.fields as object)).toEqual(
     expect.arrayContaining(["gss_code", "asks", "asks_suppressed"]),
   );
-  expect(json.data).toHaveLength(countConstituencies());
+  expect(json.data).toHaveLength(await countConstituencies());
 
   const seat = (code: string) => json.data.find((c) => c.gss_code === code);
   // Zoë Pembridge withdrew: four stand, one in each status. Five confirmed asks.
@@ -318,7 +322,7 @@ test("constituencies.json counts standing candidates by status, and asks exactly
 });
 
 test("every file is sent with its type, public caching, open CORS and a link to its documentation", async () => {
-  const { zoe } = setUp();
+  const { zoe } = await setUp();
   const csv = pledgesCsv();
   expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
   expect(csv.headers.get("Content-Disposition")).toBe('attachment; filename="pledges.csv"');
@@ -346,8 +350,8 @@ test("before a campaign is set up, the files answer 404", async () => {
   }
 });
 
-test("the sample loader records the pledges file as staff would: the fixture's 20 candidates across the nations, none in Brackenby Vale", () => {
-  loadSampleElectionIfEmpty({ dir: fixtureElectionDir, now: t0 });
+test("the sample loader records the pledges file as staff would: the fixture's 20 candidates across the nations, none in Brackenby Vale", async () => {
+  await loadSampleElectionIfEmpty({ dir: fixtureElectionDir, now: t0 });
   const answered = listCandidacyStatuses().filter((s) => s.status !== "no-answer");
   expect(answered).toHaveLength(20);
   expect(answered.filter((s) => s.constituencyCode === fixtureSeats.brackenbyVale)).toEqual([]);
@@ -360,10 +364,9 @@ test("the sample loader records the pledges file as staff would: the fixture's 2
   expect(new Set(answered.map((s) => s.nation))).toEqual(new Set(["England", "Scotland", "Wales", "Northern Ireland"]));
   expect(new Set(answered.map((s) => s.trustMark))).toEqual(new Set(["recorded-by-campaign"]));
   expect(new Set(answered.map((s) => s.firstAnsweredAt))).toEqual(new Set([t0.toISOString()]));
-  const history = db
+  const history = await db
     .select({ recordedBy: pledgeHistory.recordedBy, evidenceUrl: pledgeHistory.evidenceUrl })
-    .from(pledgeHistory)
-    .all();
+    .from(pledgeHistory);
   expect(history).toHaveLength(20);
   for (const h of history) {
     expect(h.recordedBy).toBe("sample data");
@@ -372,27 +375,27 @@ test("the sample loader records the pledges file as staff would: the fixture's 2
 });
 
 /** A copy of the fixture election with a different pledges-sample.csv, loaded; returns the problems it must fail with. */
-function failedSampleLoad(pledgesCsvText: string): Problem[] {
+async function failedSampleLoad(pledgesCsvText: string): Promise<Problem[]> {
   const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
   cpSync(fixtureElectionDir, dir, { recursive: true });
   writeFileSync(join(dir, samplePledgesFile), pledgesCsvText);
   let problems: Problem[] | undefined;
   try {
-    loadSampleElectionIfEmpty({ dir, now: t0 });
+    await loadSampleElectionIfEmpty({ dir, now: t0 });
   } catch (error) {
     if (!(error instanceof ImportFailed)) throw error;
     problems = error.problems;
   }
   expect(problems, "the sample load should have failed").toBeDefined();
   // One transaction: nothing of the sample is kept, so the next start tries again.
-  expect(countConstituencies()).toBe(0);
+  expect(await countConstituencies()).toBe(0);
   return problems ?? [];
 }
 
 const header = "person_id,sign,decline,statement,evidence_url,note\n";
 
-test("a bad row in the sample pledges fails clearly, by file, line and column, and loads nothing", () => {
-  const problems = failedSampleLoad(
+test("a bad row in the sample pledges fails clearly, by file, line and column, and loads nothing", async () => {
+  const problems = await failedSampleLoad(
     header +
       "900034,1;2;3;4,,,https://example.org/e,fine\n" +
       "900018,1;9,,,https://example.org/e,no point 9\n" +
@@ -429,7 +432,7 @@ test("a bad row in the sample pledges fails clearly, by file, line and column, a
   ]);
 });
 
-test("a sample pledge follows the rules a signed one does: http:// is a web address, and the statement is cleaned to plain text", () => {
+test("a sample pledge follows the rules a signed one does: http:// is a web address, and the statement is cleaned to plain text", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-sample-"));
   cpSync(fixtureElectionDir, dir, { recursive: true });
   writeFileSync(
@@ -437,15 +440,15 @@ test("a sample pledge follows the rules a signed one does: http:// is a web addr
     header + "900034,1;2,,I will\u0007 sign.,http://example.org/e,a letter\n",
   );
 
-  loadSampleElectionIfEmpty({ dir, now: t0 });
+  await loadSampleElectionIfEmpty({ dir, now: t0 });
 
   expect(
-    db.select({ statement: pledgeHistory.statement, evidenceUrl: pledgeHistory.evidenceUrl }).from(pledgeHistory).all(),
+    await db.select({ statement: pledgeHistory.statement, evidenceUrl: pledgeHistory.evidenceUrl }).from(pledgeHistory),
   ).toEqual([{ statement: "I will sign.", evidenceUrl: "http://example.org/e" }]);
 });
 
-test("a sample pledge for someone not on the ballot names the line and the person_id", () => {
-  const problems = failedSampleLoad(
+test("a sample pledge for someone not on the ballot names the line and the person_id", async () => {
+  const problems = await failedSampleLoad(
     header + "900034,1;2;3;4,,,https://example.org/e,fine\n" + "999999,1,,,https://example.org/e,who?\n",
   );
   expect(problems).toEqual([

@@ -24,7 +24,7 @@ import { insertQueuedMail } from "../factories";
 const start = new Date("2024-06-10T12:00:00.000Z");
 const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
 
-function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
+async function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
   return insertQueuedMail({
     kind: "candidate-ask",
     toAddress: "ada.lovelace@candidates.example.org",
@@ -37,77 +37,84 @@ function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
   });
 }
 
-function row(id: number) {
-  return db.select().from(outbox).where(eq(outbox.id, id)).get()!;
+async function row(id: number) {
+  return (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0]!;
 }
 
-test("a queued mail is due at once, with no attempts and a Message-ID of its own", () => {
-  const first = queueMail();
-  const second = queueMail();
+test("a queued mail is due at once, with no attempts and a Message-ID of its own", async () => {
+  const first = await queueMail();
+  const second = await queueMail();
 
-  const mail = row(first);
+  const mail = await row(first);
   expect(mail).toMatchObject({ status: "queued", attempts: 0, nextAttemptAt: start.toISOString(), lastError: null });
   expect(mail.messageId).toMatch(/^<outbox\.[0-9a-z]+\.[0-9a-f]{24}@localhost>$/);
-  expect(row(second).messageId).not.toBe(mail.messageId);
+  expect((await row(second)).messageId).not.toBe(mail.messageId);
 });
 
-test("a mail queued in a transaction that rolls back is never sent", () => {
-  expect(() =>
-    writeTransaction(db, () => {
-      enqueueMail({ kind: "ask-confirmation", toAddress: "a@example.org", subject: "s", textBody: "b", now: start });
+test("a mail queued in a transaction that rolls back is never sent", async () => {
+  await expect(
+    writeTransaction(db, async () => {
+      await enqueueMail({
+        kind: "ask-confirmation",
+        toAddress: "a@example.org",
+        subject: "s",
+        textBody: "b",
+        now: start,
+      });
       throw new Error("the confirmation failed");
     }),
-  ).toThrow("the confirmation failed");
+  ).rejects.toThrow("the confirmation failed");
 
-  expect(claimDueMail({ now: minutes(60), limit: 10 })).toEqual([]);
+  expect(await claimDueMail({ now: minutes(60), limit: 10 })).toEqual([]);
 });
 
-test("claiming takes due mail only, once, counts the attempt and holds it for the lease", () => {
-  const due = queueMail();
-  const later = queueMail({ now: minutes(5) });
+test("claiming takes due mail only, once, counts the attempt and holds it for the lease", async () => {
+  const due = await queueMail();
+  const later = await queueMail({ now: minutes(5) });
 
-  const claimed = claimDueMail({ now: minutes(1), limit: 10 });
+  const claimed = await claimDueMail({ now: minutes(1), limit: 10 });
 
   expect(claimed.map((m) => m.id)).toEqual([due]);
   expect(claimed[0]).toMatchObject({
     toAddress: "ada.lovelace@candidates.example.org",
     attempts: 1,
-    messageId: row(due).messageId,
+    messageId: (await row(due)).messageId,
   });
-  expect(row(due)).toMatchObject({
+  expect(await row(due)).toMatchObject({
     status: "sending",
     attempts: 1,
     nextAttemptAt: new Date(minutes(1).getTime() + sendingLeaseMs).toISOString(),
   });
-  expect(row(later).status).toBe("queued");
-  expect(claimDueMail({ now: minutes(1), limit: 10 })).toEqual([]);
+  expect((await row(later)).status).toBe("queued");
+  expect(await claimDueMail({ now: minutes(1), limit: 10 })).toEqual([]);
 });
 
-test("claiming takes at most the batch size, oldest first", () => {
-  const ids = Array.from({ length: 5 }, (_, i) => queueMail({ now: minutes(i) }));
+test("claiming takes at most the batch size, oldest first", async () => {
+  const ids: number[] = [];
+  for (let i = 0; i < 5; i++) ids.push(await queueMail({ now: minutes(i) }));
 
-  expect(claimDueMail({ now: minutes(10), limit: 3 }).map((m) => m.id)).toEqual(ids.slice(0, 3));
-  expect(claimDueMail({ now: minutes(10), limit: 3 }).map((m) => m.id)).toEqual(ids.slice(3));
+  expect((await claimDueMail({ now: minutes(10), limit: 3 })).map((m) => m.id)).toEqual(ids.slice(0, 3));
+  expect((await claimDueMail({ now: minutes(10), limit: 3 })).map((m) => m.id)).toEqual(ids.slice(3));
 });
 
-test("a sent mail records when and is not claimed again", () => {
-  const id = queueMail();
-  claimDueMail({ now: start, limit: 10 });
+test("a sent mail records when and is not claimed again", async () => {
+  const id = await queueMail();
+  await claimDueMail({ now: start, limit: 10 });
 
-  markSent({ id, now: minutes(1) });
+  await markSent({ id, now: minutes(1) });
 
-  expect(row(id)).toMatchObject({ status: "sent", sentAt: minutes(1).toISOString(), lastError: null });
-  expect(claimDueMail({ now: minutes(600), limit: 10 })).toEqual([]);
+  expect(await row(id)).toMatchObject({ status: "sent", sentAt: minutes(1).toISOString(), lastError: null });
+  expect(await claimDueMail({ now: minutes(600), limit: 10 })).toEqual([]);
 });
 
-test("temporary failures back off 1, 2, 4 … minutes, capped at an hour, then the mail fails", () => {
-  const id = queueMail();
+test("temporary failures back off 1, 2, 4 … minutes, capped at an hour, then the mail fails", async () => {
+  const id = await queueMail();
   let now = start;
   const waits: number[] = [];
   for (let attempt = 1; attempt <= maxSendAttempts; attempt++) {
-    expect(claimDueMail({ now, limit: 10 }).map((m) => m.id)).toEqual([id]);
-    markRetry({ id, error: `451 4.3.0 Try again later (${attempt})`, now });
-    const mail = row(id);
+    expect((await claimDueMail({ now, limit: 10 })).map((m) => m.id)).toEqual([id]);
+    await markRetry({ id, error: `451 4.3.0 Try again later (${attempt})`, now });
+    const mail = await row(id);
     if (attempt < maxSendAttempts) {
       expect(mail).toMatchObject({
         status: "queued",
@@ -116,111 +123,113 @@ test("temporary failures back off 1, 2, 4 … minutes, capped at an hour, then t
       });
       const next = new Date(mail.nextAttemptAt);
       // Not due a moment before its time.
-      expect(claimDueMail({ now: new Date(next.getTime() - 1), limit: 10 })).toEqual([]);
+      expect(await claimDueMail({ now: new Date(next.getTime() - 1), limit: 10 })).toEqual([]);
       waits.push((next.getTime() - now.getTime()) / 60_000);
       now = next;
     }
   }
 
   expect(waits).toEqual([1, 2, 4, 8, 16, 32, 60]);
-  expect(row(id)).toMatchObject({ status: "failed", attempts: maxSendAttempts });
-  expect(row(id).lastError).toBe(
+  expect(await row(id)).toMatchObject({ status: "failed", attempts: maxSendAttempts });
+  expect((await row(id)).lastError).toBe(
     `Gave up after ${maxSendAttempts} attempts. Last error: 451 4.3.0 Try again later (${maxSendAttempts})`,
   );
-  expect(claimDueMail({ now: minutes(60 * 24), limit: 10 })).toEqual([]);
+  expect(await claimDueMail({ now: minutes(60 * 24), limit: 10 })).toEqual([]);
 });
 
-test("a permanent failure is not retried and keeps its error", () => {
-  const id = queueMail();
-  claimDueMail({ now: start, limit: 10 });
+test("a permanent failure is not retried and keeps its error", async () => {
+  const id = await queueMail();
+  await claimDueMail({ now: start, limit: 10 });
 
-  markFailed({ id, error: "550 5.1.1 No such user" });
+  await markFailed({ id, error: "550 5.1.1 No such user" });
 
-  expect(row(id)).toMatchObject({ status: "failed", attempts: 1, lastError: "550 5.1.1 No such user" });
-  expect(claimDueMail({ now: minutes(60 * 24), limit: 10 })).toEqual([]);
+  expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, lastError: "550 5.1.1 No such user" });
+  expect(await claimDueMail({ now: minutes(60 * 24), limit: 10 })).toEqual([]);
 });
 
-test("mail left sending by a stopped worker is sent again once its lease has run out", () => {
-  const id = queueMail();
-  claimDueMail({ now: start, limit: 10 });
+test("mail left sending by a stopped worker is sent again once its lease has run out", async () => {
+  const id = await queueMail();
+  await claimDueMail({ now: start, limit: 10 });
   const leaseEnds = new Date(start.getTime() + sendingLeaseMs);
 
-  expect(requeueStuckMail({ now: new Date(leaseEnds.getTime() - 1) })).toBe(0);
-  expect(row(id).status).toBe("sending");
+  expect(await requeueStuckMail({ now: new Date(leaseEnds.getTime() - 1) })).toBe(0);
+  expect((await row(id)).status).toBe("sending");
 
-  expect(requeueStuckMail({ now: leaseEnds })).toBe(1);
-  expect(row(id)).toMatchObject({
+  expect(await requeueStuckMail({ now: leaseEnds })).toBe(1);
+  expect(await row(id)).toMatchObject({
     status: "queued",
     attempts: 1,
     lastError: "The worker stopped while sending this message.",
   });
-  const [again] = claimDueMail({ now: leaseEnds, limit: 10 });
+  const [again] = await claimDueMail({ now: leaseEnds, limit: 10 });
   expect(again).toMatchObject({ id, attempts: 2 });
 });
 
-test("the lease is well under a minute, and a claim its worker renews is not taken over", () => {
+test("the lease is well under a minute, and a claim its worker renews is not taken over", async () => {
   expect(sendingLeaseMs).toBeLessThanOrEqual(30_000);
-  const id = queueMail();
-  claimDueMail({ now: start, limit: 10, leaseMs: 3_000 });
+  const id = await queueMail();
+  await claimDueMail({ now: start, limit: 10, leaseMs: 3_000 });
   const renewedAt = new Date(start.getTime() + 2_000);
-  renewClaimedMail({ ids: [id], now: renewedAt, leaseMs: 3_000 });
+  await renewClaimedMail({ ids: [id], now: renewedAt, leaseMs: 3_000 });
 
-  expect(requeueStuckMail({ now: new Date(start.getTime() + 4_000) })).toBe(0);
-  expect(row(id)).toMatchObject({
+  expect(await requeueStuckMail({ now: new Date(start.getTime() + 4_000) })).toBe(0);
+  expect(await row(id)).toMatchObject({
     status: "sending",
     nextAttemptAt: new Date(renewedAt.getTime() + 3_000).toISOString(),
   });
-  expect(requeueStuckMail({ now: new Date(renewedAt.getTime() + 3_000) })).toBe(1);
+  expect(await requeueStuckMail({ now: new Date(renewedAt.getTime() + 3_000) })).toBe(1);
 });
 
-test("renewing leaves mail already sent alone", () => {
-  const id = queueMail();
-  claimDueMail({ now: start, limit: 10 });
-  markSent({ id, now: start });
+test("renewing leaves mail already sent alone", async () => {
+  const id = await queueMail();
+  await claimDueMail({ now: start, limit: 10 });
+  await markSent({ id, now: start });
 
-  renewClaimedMail({ ids: [id], now: minutes(5) });
+  await renewClaimedMail({ ids: [id], now: minutes(5) });
 
-  expect(row(id)).toMatchObject({
+  expect(await row(id)).toMatchObject({
     status: "sent",
     nextAttemptAt: new Date(start.getTime() + sendingLeaseMs).toISOString(),
   });
 });
 
-test("mail stuck on its last attempt fails rather than going round again", () => {
-  const id = queueMail();
-  db.update(outbox)
-    .set({ attempts: maxSendAttempts - 1 })
-    .where(eq(outbox.id, id))
-    .run();
-  claimDueMail({ now: start, limit: 10 });
+test("mail stuck on its last attempt fails rather than going round again", async () => {
+  const id = await queueMail();
+  await writeTransaction(db, () =>
+    db
+      .update(outbox)
+      .set({ attempts: maxSendAttempts - 1 })
+      .where(eq(outbox.id, id)),
+  );
+  await claimDueMail({ now: start, limit: 10 });
 
-  requeueStuckMail({ now: minutes(60) });
+  await requeueStuckMail({ now: minutes(60) });
 
-  expect(row(id)).toMatchObject({ status: "failed", attempts: maxSendAttempts });
-  expect(row(id).lastError).toContain("The worker stopped while sending this message.");
+  expect(await row(id)).toMatchObject({ status: "failed", attempts: maxSendAttempts });
+  expect((await row(id)).lastError).toContain("The worker stopped while sending this message.");
 });
 
-test("mail claimed but never handed over goes back without using an attempt", () => {
-  const id = queueMail();
-  claimDueMail({ now: start, limit: 10 });
+test("mail claimed but never handed over goes back without using an attempt", async () => {
+  const id = await queueMail();
+  await claimDueMail({ now: start, limit: 10 });
 
-  releaseClaimedMail({ ids: [id], now: minutes(1) });
+  await releaseClaimedMail({ ids: [id], now: minutes(1) });
 
-  expect(row(id)).toMatchObject({ status: "queued", attempts: 0, nextAttemptAt: minutes(1).toISOString() });
+  expect(await row(id)).toMatchObject({ status: "queued", attempts: 0, nextAttemptAt: minutes(1).toISOString() });
 });
 
-test("staff see the count in each state and the mail that failed or waits to retry, with the error", () => {
-  const sent = queueMail({ subject: "sent" });
-  const failed = queueMail({ subject: "failed" });
-  const retrying = queueMail({ subject: "retrying" });
-  queueMail({ subject: "waiting" });
-  claimDueMail({ now: start, limit: 3 });
-  markSent({ id: sent, now: start });
-  markFailed({ id: failed, error: "550 5.1.1 No such user" });
-  markRetry({ id: retrying, error: "421 Service not available", now: start });
+test("staff see the count in each state and the mail that failed or waits to retry, with the error", async () => {
+  const sent = await queueMail({ subject: "sent" });
+  const failed = await queueMail({ subject: "failed" });
+  const retrying = await queueMail({ subject: "retrying" });
+  await queueMail({ subject: "waiting" });
+  await claimDueMail({ now: start, limit: 3 });
+  await markSent({ id: sent, now: start });
+  await markFailed({ id: failed, error: "550 5.1.1 No such user" });
+  await markRetry({ id: retrying, error: "421 Service not available", now: start });
 
-  expect(countOutboxByStatus()).toEqual({ queued: 2, sending: 0, sent: 1, failed: 1, held: 0, cancelled: 0 });
-  const problems = listOutboxProblems();
+  expect(await countOutboxByStatus()).toEqual({ queued: 2, sending: 0, sent: 1, failed: 1, held: 0, cancelled: 0 });
+  const problems = await listOutboxProblems();
   expect(problems.map((p) => [p.subject, p.status, p.lastError])).toEqual([
     ["retrying", "queued", "421 Service not available"],
     ["failed", "failed", "550 5.1.1 No such user"],

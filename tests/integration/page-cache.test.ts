@@ -119,14 +119,13 @@ test("pages not declared in page-query.ts and Remix data requests are not cached
 test("gzip is served to clients that accept it", async () => {
   const app = await start();
   await fetch(`${app.base}/map`);
+  const { get } = await import("node:http");
   const response = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
-    import("node:http").then(({ get }) =>
-      get(`${app.base}/map`, { headers: { "Accept-Encoding": "gzip" } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
-      }).on("error", reject),
-    );
+    get(`${app.base}/map`, { headers: { "Accept-Encoding": "gzip" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
+    }).on("error", reject);
   });
   expect(response.encoding).toBe("gzip");
   expect(gunzipSync(response.body).toString()).toBe("<p>/map render 1 done</p>");

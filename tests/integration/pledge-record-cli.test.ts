@@ -20,12 +20,12 @@ const evidence = "https://example.org/brackenby-hustings-2024-06-18";
 vi.setConfig({ testTimeout: 90_000 });
 
 /** A four-point campaign and two candidates with published emails in one seat. */
-function setUp() {
-  const { points } = insertCampaign({ points: buildFourPoints() });
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const ruth = insertCandidacy({ constituency: seat, name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" });
-  const libDem = insertParty({ id: "PP90", name: "Liberal Democrats" });
-  const felix = insertCandidacy({
+async function setUp() {
+  const { points } = await insertCampaign({ points: buildFourPoints() });
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const ruth = await insertCandidacy({ constituency: seat, name: "Ruth Adeyemi", email: "ruth.adeyemi@example.net" });
+  const libDem = await insertParty({ id: "PP90", name: "Liberal Democrats" });
+  const felix = await insertCandidacy({
     constituency: seat,
     partyId: libDem.id,
     name: "Felix Garrowby",
@@ -63,28 +63,27 @@ const hustingsArgs = (personId: string) => [
   "Priya Shah",
 ];
 
-function auditOf({ candidacyId, personId }: { candidacyId: number; personId: string }) {
-  return db
+async function auditOf({ candidacyId, personId }: { candidacyId: number; personId: string }) {
+  return await db
     .select()
     .from(auditLog)
     .where(eq(auditLog.subject, `candidacy:${candidacyId} person:${personId}`))
-    .orderBy(asc(auditLog.id))
-    .all();
+    .orderBy(asc(auditLog.id));
 }
 
 test("staff record a pledge made elsewhere: marked 'recorded by the campaign' with its evidence, in the history and the audit log", async () => {
-  const { ruth, points } = setUp();
+  const { ruth, points } = await setUp();
   const run = await pledgeRecord(...hustingsArgs(ruth.personId), "--statement", "Refugees are welcome here.");
   expect(run.stderr).toBe("");
   expect(run.stdout).toBe("Recorded, and written to the audit log.\n");
   expect(run.code).toBe(0);
 
-  expect(db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).get()).toMatchObject({
+  expect((await db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).limit(1))[0]).toMatchObject({
     statement: "Refugees are welcome here.",
     trustMark: "recorded-by-campaign",
     evidenceUrl: evidence,
   });
-  const history = pledgeHistoryOf(ruth.id);
+  const history = await pledgeHistoryOf(ruth.id);
   expect(history).toHaveLength(1);
   expect(history[0]).toMatchObject({
     answers: Object.fromEntries(points.map((p, i) => [String(p.id), i < 3 ? "signed" : "declined"])),
@@ -94,7 +93,7 @@ test("staff record a pledge made elsewhere: marked 'recorded by the campaign' wi
     note: "Said so at the hustings",
     recordedBy: "Priya Shah",
   });
-  const audit = auditOf({ candidacyId: ruth.id, personId: ruth.personId });
+  const audit = await auditOf({ candidacyId: ruth.id, personId: ruth.personId });
   expect(audit).toHaveLength(1);
   expect(audit[0]).toMatchObject({
     actor: "Priya Shah",
@@ -109,32 +108,32 @@ test("staff record a pledge made elsewhere: marked 'recorded by the campaign' wi
   });
   expect(Date.now() - Date.parse(audit[0]!.createdAt)).toBeLessThan(60_000);
   // The candidate did not answer through their link: no "you signed" mail goes to them.
-  expect(db.select().from(outbox).where(eq(outbox.candidacyId, ruth.id)).all()).toEqual([]);
+  expect(await db.select().from(outbox).where(eq(outbox.candidacyId, ruth.id))).toEqual([]);
 
-  const page = findCandidatePage({ personId: ruth.personId });
+  const page = await findCandidatePage({ personId: ruth.personId });
   expect(page?.trustMark).toBe("recorded-by-campaign");
   expect(page?.evidenceUrl).toBe(evidence);
   expect(page?.points.map((p) => p.answer)).toEqual(["signed", "signed", "signed", "declined"]);
 });
 
 test("recording the same pledge again changes nothing but is still logged as an attempt", async () => {
-  const { ruth } = setUp();
+  const { ruth } = await setUp();
   expect((await pledgeRecord(...hustingsArgs(ruth.personId))).code).toBe(0);
   const again = await pledgeRecord(...hustingsArgs(ruth.personId));
   expect(again.code).toBe(0);
   expect(again.stdout).toBe("No change: the same answers were already recorded.\n");
-  expect(pledgeHistoryOf(ruth.id)).toHaveLength(1);
-  expect(auditOf({ candidacyId: ruth.id, personId: ruth.personId }).map((a) => a.details.changed)).toEqual([
+  expect(await pledgeHistoryOf(ruth.id)).toHaveLength(1);
+  expect((await auditOf({ candidacyId: ruth.id, personId: ruth.personId })).map((a) => a.details.changed)).toEqual([
     true,
     false,
   ]);
 });
 
 test("a pledge verified by the candidate's own link is never overwritten by a staff record", async () => {
-  const { ruth, points } = setUp();
-  const link = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
+  const { ruth, points } = await setUp();
+  const link = (await writeTransaction(db, async () => issueSigningLink({ candidacyId: ruth.id, now: new Date() })))!;
   const token = link.url.split("/pledge/sign/")[1]!;
-  recordPledgeFromLink({ token, answers: { [points[0]!.id]: "declined" }, statement: null, now: new Date() });
+  await recordPledgeFromLink({ token, answers: { [points[0]!.id]: "declined" }, statement: null, now: new Date() });
   const before = snapshotDatabase();
 
   const run = await pledgeRecord(...hustingsArgs(ruth.personId));
@@ -143,32 +142,37 @@ test("a pledge verified by the candidate's own link is never overwritten by a st
     `Person ${ruth.personId} has already answered through their own signing link; that is not overwritten.\n`,
   );
   expect(snapshotDatabase()).toEqual(before);
-  expect(findCandidatePage({ personId: ruth.personId })?.trustMark).toBe("verified-by-email");
+  expect((await findCandidatePage({ personId: ruth.personId }))?.trustMark).toBe("verified-by-email");
 });
 
 test("a candidate whose pledge was recorded by the campaign can confirm it through their link, which marks it verified", async () => {
-  const { ruth, points } = setUp();
+  const { ruth, points } = await setUp();
   expect((await pledgeRecord(...hustingsArgs(ruth.personId))).code).toBe(0);
-  const link = writeTransaction(db, () => issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
+  const link = (await writeTransaction(db, async () => issueSigningLink({ candidacyId: ruth.id, now: new Date() })))!;
   const answers = Object.fromEntries(points.map((p, i) => [p.id, i < 3 ? "signed" : "declined"] as const));
   // The same answers, but now from the candidate: a new entry, with the stronger mark.
   expect(
-    recordPledgeFromLink({ token: link.url.split("/pledge/sign/")[1]!, answers, statement: null, now: new Date() }),
+    await recordPledgeFromLink({
+      token: link.url.split("/pledge/sign/")[1]!,
+      answers,
+      statement: null,
+      now: new Date(),
+    }),
   ).toMatchObject({
     changed: true,
   });
-  expect(pledgeHistoryOf(ruth.id).map((h) => [h.trustMark, h.recordedBy, h.evidenceUrl])).toEqual([
+  expect((await pledgeHistoryOf(ruth.id)).map((h) => [h.trustMark, h.recordedBy, h.evidenceUrl])).toEqual([
     ["recorded-by-campaign", "Priya Shah", evidence],
     ["verified-by-email", "candidate", null],
   ]);
-  expect(findCandidatePage({ personId: ruth.personId })?.history.map((h) => h.trustMark)).toEqual([
+  expect((await findCandidatePage({ personId: ruth.personId }))?.history.map((h) => h.trustMark)).toEqual([
     "verified-by-email",
     "recorded-by-campaign",
   ]);
 });
 
 test("bad arguments are refused with the reason and the usage, and change nothing", async () => {
-  const { ruth } = setUp();
+  const { ruth } = await setUp();
   const ruthArgs = hustingsArgs(ruth.personId);
   const before = snapshotDatabase();
   const without = (flag: string) => {
@@ -222,8 +226,10 @@ test("bad arguments are refused with the reason and the usage, and change nothin
 }, 180_000);
 
 test("a withdrawn candidate's pledge cannot be recorded", async () => {
-  const { felix } = setUp();
-  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
+  const { felix } = await setUp();
+  await writeTransaction(db, () =>
+    db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)),
+  );
   const before = snapshotDatabase();
   const run = await pledgeRecord(
     "--person",
@@ -243,14 +249,14 @@ test("a withdrawn candidate's pledge cannot be recorded", async () => {
 });
 
 test("the audit trail of staff records cannot be edited or deleted", async () => {
-  const { ruth } = setUp();
+  const { ruth } = await setUp();
   expect((await pledgeRecord(...hustingsArgs(ruth.personId))).code).toBe(0);
-  const [entry] = auditOf({ candidacyId: ruth.id, personId: ruth.personId });
-  expect(() => db.update(auditLog).set({ actor: "Someone Else" }).where(eq(auditLog.id, entry!.id)).run()).toThrow(
-    "audit_log is append-only: rows cannot be updated",
-  );
-  expect(() => db.delete(auditLog).where(eq(auditLog.id, entry!.id)).run()).toThrow(
+  const [entry] = await auditOf({ candidacyId: ruth.id, personId: ruth.personId });
+  await expect(
+    writeTransaction(db, () => db.update(auditLog).set({ actor: "Someone Else" }).where(eq(auditLog.id, entry!.id))),
+  ).rejects.toThrow("audit_log is append-only: rows cannot be updated");
+  await expect(writeTransaction(db, () => db.delete(auditLog).where(eq(auditLog.id, entry!.id)))).rejects.toThrow(
     "audit_log is append-only: rows cannot be deleted",
   );
-  expect(auditOf({ candidacyId: ruth.id, personId: ruth.personId })).toEqual([entry]);
+  expect(await auditOf({ candidacyId: ruth.id, personId: ruth.personId })).toEqual([entry]);
 });

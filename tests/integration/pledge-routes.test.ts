@@ -40,8 +40,8 @@ afterEach(() => {
  * A four-point campaign, and Brackenby Vale with five standing candidates:
  * four with a published email, Sandra without one.
  */
-function setUp() {
-  const campaign = insertCampaign({
+async function setUp() {
+  const campaign = await insertCampaign({
     points: [
       { title: "Stop untreated sewage reaching our rivers.", body: "I will press for every overflow to be monitored." },
       { title: "Fund the people who check the water.", body: "I will back enough inspectors and sampling." },
@@ -49,25 +49,25 @@ function setUp() {
       { title: "Give every community a bathing water it can trust.", body: "I will work for a tested place to swim." },
     ],
   });
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  function candidate(name: string, party: { id: string; name: string }, email: string | null) {
-    return insertCandidacy({ constituency: seat, name, partyId: insertParty(party).id, email });
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  async function candidate(name: string, party: { id: string; name: string }, email: string | null) {
+    return insertCandidacy({ constituency: seat, name, partyId: (await insertParty(party)).id, email });
   }
-  const ruth = candidate("Ruth Adeyemi", { id: "PP53", name: "Labour Party" }, "ruth.adeyemi@example.net");
-  const edward = candidate(
+  const ruth = await candidate("Ruth Adeyemi", { id: "PP53", name: "Labour Party" }, "ruth.adeyemi@example.net");
+  const edward = await candidate(
     "Edward James Fairbrother",
     { id: "PP52", name: "Conservative and Unionist Party" },
     "edward.fairbrother@example.org",
   );
-  const felix = candidate("Felix Garrowby", { id: "PP90", name: "Liberal Democrats" }, "felix@example.net");
-  const sandra = candidate("Sandra Hebblethwaite", { id: "PP7931", name: "Reform UK" }, null);
-  candidate("Zoë Pembridge", { id: "PP63", name: "Green Party" }, "zoe.pembridge@example.org");
+  const felix = await candidate("Felix Garrowby", { id: "PP90", name: "Liberal Democrats" }, "felix@example.net");
+  const sandra = await candidate("Sandra Hebblethwaite", { id: "PP7931", name: "Reform UK" }, null);
+  await candidate("Zoë Pembridge", { id: "PP63", name: "Green Party" }, "zoe.pembridge@example.org");
   return { campaign, points: campaign.points, seat, ruth, felix, sandra, edward };
 }
 
 /** A signing link as every mail carries one: the loaders and actions run on the real clock. */
-function linkFor(candidacyId: number, now = new Date()) {
-  const link = writeTransaction(db, () => issueSigningLink({ candidacyId, now }));
+async function linkFor(candidacyId: number, now = new Date()) {
+  const link = await writeTransaction(db, async () => issueSigningLink({ candidacyId, now }));
   if (!link) throw new Error("no signing link issued");
   return link.url.split("/pledge/sign/")[1]!;
 }
@@ -88,7 +88,7 @@ function answersForm(points: { id: number }[], inOrder: string[], statement = ""
 
 const threeAndOne = ["signed", "signed", "signed", "declined"];
 
-function openLink(token: string, method: "GET" | "HEAD" = "GET") {
+async function openLink(token: string, method: "GET" | "HEAD" = "GET") {
   return signLoader({
     request: new Request(`http://localhost/pledge/sign/${token}`, { method }),
     params: { token },
@@ -121,7 +121,7 @@ async function requestLinkOnPage(
   throw new Error("the action should always redirect");
 }
 
-function candidatePage(personId: string, query = "") {
+async function candidatePage(personId: string, query = "") {
   return candidateLoader({
     request: new Request(`http://localhost/candidates/${personId}${query}`),
     params: { personId },
@@ -135,12 +135,12 @@ function expectTokenHeaders(response: Response) {
 }
 
 test("opening a link, by GET or HEAD, shows the pledge page with a button and changes nothing", async () => {
-  const { campaign, ruth, points } = setUp();
-  const token = linkFor(ruth.id);
+  const { campaign, ruth, points } = await setUp();
+  const token = await linkFor(ruth.id);
 
   const before = snapshotDatabase();
-  const page = openLink(token);
-  const head = openLink(token, "HEAD");
+  const page = await openLink(token);
+  const head = await openLink(token, "HEAD");
   expect(snapshotDatabase()).toEqual(before);
 
   expect(head).toEqual(page);
@@ -160,25 +160,28 @@ test("opening a link, by GET or HEAD, shows the pledge page with a button and ch
   // Once answered, opening the link again still changes nothing, and shows the answers.
   expect((await postLink(token, answersForm(points, threeAndOne, "Hello"))).status).toBe(302);
   const answered = snapshotDatabase();
-  const again = openLink(token, "HEAD");
-  openLink(token);
+  const again = await openLink(token, "HEAD");
+  await openLink(token);
   expect(snapshotDatabase()).toEqual(answered);
   expect(again.page.status === "valid" ? again.page.pledge.statement : null).toBe("Hello");
 });
 
-test("dead links, opened by GET or HEAD, say why and change nothing", () => {
-  const { ruth, felix, sandra, edward } = setUp();
-  const expired = linkFor(edward.id, new Date(Date.now() - 31 * DAY));
-  const revoked = linkFor(ruth.id);
-  revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
-  const withdrawn = linkFor(felix.id);
-  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
+test("dead links, opened by GET or HEAD, say why and change nothing", async () => {
+  const { ruth, felix, sandra, edward } = await setUp();
+  const expired = await linkFor(edward.id, new Date(Date.now() - 31 * DAY));
+  const revoked = await linkFor(ruth.id);
+  await revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
+  const withdrawn = await linkFor(felix.id);
+  await writeTransaction(db, () =>
+    db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)),
+  );
   const tampered = `${revoked.slice(0, -1)}${revoked.endsWith("A") ? "B" : "A"}`;
 
   const before = snapshotDatabase();
-  const statuses = [expired, revoked, withdrawn, tampered, "not-a-token"].flatMap((token) =>
-    (["GET", "HEAD"] as const).map((method) => openLink(token, method).page.status),
-  );
+  const statuses: string[] = [];
+  for (const token of [expired, revoked, withdrawn, tampered, "not-a-token"]) {
+    for (const method of ["GET", "HEAD"] as const) statuses.push((await openLink(token, method)).page.status);
+  }
   expect(snapshotDatabase()).toEqual(before);
   expect(statuses).toEqual([
     "expired",
@@ -192,13 +195,13 @@ test("dead links, opened by GET or HEAD, say why and change nothing", () => {
     "unknown",
     "unknown",
   ]);
-  const expiredPage = openLink(expired).page;
+  const expiredPage = (await openLink(expired)).page;
   expect(expiredPage.status === "expired" ? expiredPage.candidacy.name : null).toBe("Edward James Fairbrother");
   expect(sandra.email).toBeNull();
 });
 
 test("token pages are never cached and never pass the link on as a referrer", async () => {
-  const { ruth, points } = setUp();
+  const { ruth, points } = await setUp();
   const exported = new Headers(
     signHeaders({
       loaderHeaders: new Headers(),
@@ -209,7 +212,7 @@ test("token pages are never cached and never pass the link on as a referrer", as
   );
   expect(Object.fromEntries(exported)).toEqual({ "cache-control": "no-store", "referrer-policy": "strict-origin" });
 
-  const token = linkFor(ruth.id);
+  const token = await linkFor(ruth.id);
   const invalid = await postLink(token, answersForm(points, []));
   expect(invalid.status).toBe(400);
   expectTokenHeaders(invalid);
@@ -225,14 +228,14 @@ test("token pages are never cached and never pass the link on as a referrer", as
 });
 
 test("the button records the answers and goes to the candidate's page; two identical POSTs at once record one signing", async () => {
-  const { seat, ruth, points } = setUp();
-  insertConfirmedAsk({
+  const { seat, ruth, points } = await setUp();
+  await insertConfirmedAsk({
     constituencyCode: seat.gssCode,
     email: "ann@example.org",
     candidacyIds: [ruth.id],
     wantsUpdates: true,
   });
-  const token = linkFor(ruth.id);
+  const token = await linkFor(ruth.id);
   const fields = answersForm(points, threeAndOne, "I cannot sign point 4.");
 
   const responses = await Promise.all([postLink(token, fields), postLink(token, fields)]);
@@ -240,7 +243,7 @@ test("the button records the answers and goes to the candidate's page; two ident
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toMatch(new RegExp(`^/candidates/${ruth.personId}\\?recorded=\\d+$`));
   }
-  const history = pledgeHistoryOf(ruth.id);
+  const history = await pledgeHistoryOf(ruth.id);
   expect(history).toHaveLength(1);
   expect(history[0]).toMatchObject({
     candidacyId: ruth.id,
@@ -249,8 +252,8 @@ test("the button records the answers and goes to the candidate's page; two ident
     recordedBy: "candidate",
   });
   expect(Object.values(history[0]!.answers)).toEqual(threeAndOne);
-  expect(outboxRows("pledge-recorded").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
-  expect(outboxRows("candidate-signed").map((m) => m.toAddress)).toEqual(["ann@example.org"]);
+  expect((await outboxRows("pledge-recorded")).map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
+  expect((await outboxRows("candidate-signed")).map((m) => m.toAddress)).toEqual(["ann@example.org"]);
 
   // The same link again, with a change of mind: one more entry, dated.
   const changed = await postLink(
@@ -258,18 +261,18 @@ test("the button records the answers and goes to the candidate's page; two ident
     answersForm(points, ["signed", "signed", "signed", "signed"], "I cannot sign point 4."),
   );
   expect(changed.headers.get("Location")).toMatch(new RegExp(`^/candidates/${ruth.personId}\\?recorded=\\d+$`));
-  expect(pledgeHistoryOf(ruth.id)).toHaveLength(2);
-  expect(outboxRows("candidate-signed")).toHaveLength(1);
+  expect(await pledgeHistoryOf(ruth.id)).toHaveLength(2);
+  expect(await outboxRows("candidate-signed")).toHaveLength(1);
 
-  const page = candidatePage(ruth.personId, "?recorded=1");
+  const page = await candidatePage(ruth.personId, "?recorded=1");
   expect(page.recorded).toBe(true);
   expect(page.points.map((p) => p.answer)).toEqual(["signed", "signed", "signed", "signed"]);
   expect(page.history).toHaveLength(2);
 });
 
 test("every point needs an answer, 'not answered yet' included; nothing is recorded until the form is right", async () => {
-  const { ruth, points } = setUp();
-  const token = linkFor(ruth.id);
+  const { ruth, points } = await setUp();
+  const token = await linkFor(ruth.id);
   const before = snapshotDatabase();
 
   const missing = await postLink(token, answersForm(points, ["signed", "maybe", "declined"], "Kept as typed"));
@@ -284,37 +287,41 @@ test("every point needs an answer, 'not answered yet' included; nothing is recor
 
   const none = await postLink(token, answersForm(points, ["signed", "none", "none", "declined"]));
   expect(none.status).toBe(302);
-  const page = candidatePage(ruth.personId);
+  const page = await candidatePage(ruth.personId);
   expect(page.points.map((p) => p.answer)).toEqual(["signed", null, null, "declined"]);
   expect(page.statement).toBeNull();
 });
 
 test("the statement is limited to 1000 characters and kept as plain text, without control characters", async () => {
-  const { ruth, points } = setUp();
-  const token = linkFor(ruth.id);
+  const { ruth, points } = await setUp();
+  const token = await linkFor(ruth.id);
   const tooLong = await postLink(token, answersForm(points, threeAndOne, "x".repeat(1001)));
   expect(tooLong.status).toBe(400);
   expect(((await tooLong.json()) as { errors: Record<string, string> }).errors).toEqual({
     statement: "Your statement must be 1000 characters or fewer",
   });
-  expect(db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).all()).toEqual([]);
+  expect(await db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id))).toEqual([]);
 
   const statement = "  <b>Refugees</b> are welcome\r\nhere.\u0007\u0000 <script>alert(1)</script>  ";
   expect((await postLink(token, answersForm(points, threeAndOne, statement))).status).toBe(302);
-  expect(candidatePage(ruth.personId).statement).toBe("<b>Refugees</b> are welcome\nhere. <script>alert(1)</script>");
+  expect((await candidatePage(ruth.personId)).statement).toBe(
+    "<b>Refugees</b> are welcome\nhere. <script>alert(1)</script>",
+  );
 
   expect((await postLink(token, answersForm(points, threeAndOne, "y".repeat(1000)))).status).toBe(302);
-  expect(candidatePage(ruth.personId).statement).toBe("y".repeat(1000));
+  expect((await candidatePage(ruth.personId)).statement).toBe("y".repeat(1000));
 });
 
 test("a POST through a dead link records nothing and answers 410", async () => {
-  const { ruth, felix, points } = setUp();
-  const revoked = linkFor(ruth.id);
-  revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
-  const expired = linkFor(ruth.id, new Date(Date.now() - 30 * DAY - 1000));
-  const withdrawn = linkFor(felix.id);
-  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
-  const valid = linkFor(ruth.id);
+  const { ruth, felix, points } = await setUp();
+  const revoked = await linkFor(ruth.id);
+  await revokeSigningLinks({ candidacyIds: [ruth.id], now: new Date() });
+  const expired = await linkFor(ruth.id, new Date(Date.now() - 30 * DAY - 1000));
+  const withdrawn = await linkFor(felix.id);
+  await writeTransaction(db, () =>
+    db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)),
+  );
+  const valid = await linkFor(ruth.id);
   const tampered = `${valid.slice(0, 10)}${valid[10] === "A" ? "B" : "A"}${valid.slice(11)}`;
 
   const before = snapshotDatabase();
@@ -335,33 +342,33 @@ test("a POST through a dead link records nothing and answers 410", async () => {
     });
   }
   expect(snapshotDatabase()).toEqual(before);
-  expect(candidatePage(felix.personId).points.every((p) => p.answer === null)).toBe(true);
+  expect((await candidatePage(felix.personId)).points.every((p) => p.answer === null)).toBe(true);
 });
 
 test("an expired link offers a fresh one, sent only to the published address; other links get the same answer and no mail", async () => {
-  const { ruth, points } = setUp();
-  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  const { ruth, points } = await setUp();
+  const expired = await linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   const response = await postLink(expired, { intent: "fresh-link", email: "attacker@example.org" });
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ freshLinkSent: true, errors: null, values: null, deadLink: null });
 
-  const mails = outboxRows();
+  const mails = await outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([["signing-link", "ruth.adeyemi@example.net"]]);
   const fresh = tokenIn(mails[0]!.textBody, "pledge/sign");
   expect(fresh).not.toBe(expired);
-  expect(openLink(fresh).page.status).toBe("valid");
+  expect((await openLink(fresh)).page.status).toBe("valid");
   expect((await postLink(fresh, answersForm(points, threeAndOne))).status).toBe(302);
 
   // A made-up link asking for a fresh one sees the same thing, and nothing is sent.
   const madeUp = await postLink("B".repeat(43), { intent: "fresh-link" });
   expect(madeUp.status).toBe(200);
   expect(await madeUp.json()).toEqual({ freshLinkSent: true, errors: null, values: null, deadLink: null });
-  expect(outboxRows("signing-link")).toHaveLength(1);
+  expect(await outboxRows("signing-link")).toHaveLength(1);
 });
 
 test("'Email me a new link' on an expired link is limited like the candidate page's button: a 429 with Retry-After", async () => {
-  const { ruth } = setUp();
-  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  const { ruth } = await setUp();
+  const expired = await linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   // Three an hour to one candidate's inbox, wherever they are asked for.
   for (let i = 0; i < 3; i++) expect((await postLink(expired, { intent: "fresh-link" })).status).toBe(200);
   const limited = await postLink(expired, { intent: "fresh-link" });
@@ -379,23 +386,23 @@ test("'Email me a new link' on an expired link is limited like the candidate pag
   );
   expect(pageHeaders.get("Retry-After")).toBe(String(retryAfter));
   expect(pageHeaders.get("Cache-Control")).toBe("no-store");
-  expect(outboxRows("signing-link")).toHaveLength(3);
+  expect(await outboxRows("signing-link")).toHaveLength(3);
 });
 
 test("'Email me a signing link' sends only to the published address, whatever the form says, and answers the same when there is none", async () => {
-  const { campaign, ruth, sandra } = setUp();
+  const { campaign, ruth, sandra } = await setUp();
   const withEmail = await requestLinkOnPage(ruth.personId, {
     email: "attacker@example.org",
     toAddress: "attacker@example.org",
   });
   expect(withEmail.status).toBe(302);
   expect(withEmail.headers.get("Location")).toBe(`/candidates/${ruth.personId}?link=requested#signing-link`);
-  const mails = outboxRows();
+  const mails = await outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress, m.toName, m.candidacyId])).toEqual([
     ["signing-link", "ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id],
   ]);
   expect(JSON.stringify(snapshotDatabase())).not.toContain("attacker@example.org");
-  const stored = db.select().from(signingTokens).all();
+  const stored = await db.select().from(signingTokens);
   expect(stored.map((t) => [t.candidacyId, t.sentTo])).toEqual([[ruth.id, "ruth.adeyemi@example.net"]]);
   expect(stored[0]?.tokenHash).toBe(hashToken(tokenIn(mails[0]!.textBody, "pledge/sign")));
 
@@ -409,20 +416,20 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(sandra.email).toBeNull();
 
   // Both pages then say the same thing, from the same data.
-  const ruthPage = candidatePage(ruth.personId, "?link=requested");
-  const sandraPage = candidatePage(sandra.personId, "?link=requested");
+  const ruthPage = await candidatePage(ruth.personId, "?link=requested");
+  const sandraPage = await candidatePage(sandra.personId, "?link=requested");
   expect(ruthPage.linkRequested).toBe(true);
   expect(sandraPage.linkRequested).toBe(true);
   expect(sandraPage.contactEmail).toBe(campaign.fromEmail);
 });
 
 test("one client asking for more than 10 signing links an hour gets a 429 page saying when to retry, never cached", async () => {
-  const { ruth, felix, edward, sandra } = setUp();
+  const { ruth, felix, edward, sandra } = await setUp();
   const people = [ruth.personId, felix.personId, edward.personId, sandra.personId];
   for (let i = 0; i < 10; i++) {
     expect((await requestLinkOnPage(people[i % 4]!, {}, "198.51.100.40")).status).toBe(302);
   }
-  const mailsBefore = outboxRows().length;
+  const mailsBefore = (await outboxRows()).length;
   const limited = await requestLinkOnPage(sandra.personId, {}, "198.51.100.40");
   expect(limited.status).toBe(429);
   const retryAfter = Number(limited.headers.get("Retry-After"));
@@ -430,7 +437,7 @@ test("one client asking for more than 10 signing links an hour gets a 429 page s
   expect(retryAfter).toBeGreaterThan(3_000);
   expect(retryAfter).toBeLessThanOrEqual(3_600);
   expect(await limited.json()).toEqual({ retryAfterSeconds: retryAfter });
-  expect(outboxRows()).toHaveLength(mailsBefore);
+  expect(await outboxRows()).toHaveLength(mailsBefore);
   // The page that shows the 429 passes the header on, and is not cached like the public page.
   const pageHeaders = new Headers(
     candidateHeaders({
@@ -447,8 +454,10 @@ test("one client asking for more than 10 signing links an hour gets a 429 page s
 });
 
 test("a withdrawn candidate's page sends no link", async () => {
-  const { felix } = setUp();
-  db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)).run();
+  const { felix } = await setUp();
+  await writeTransaction(db, () =>
+    db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)),
+  );
   const before = snapshotDatabase();
   const response = await requestLinkOnPage(felix.personId);
   expect(response.headers.get("Location")).toBe(`/candidates/${felix.personId}?link=requested#signing-link`);
@@ -458,16 +467,20 @@ test("a withdrawn candidate's page sends no link", async () => {
     rate_limits: [],
     app_secrets: [],
   });
-  expect(candidatePage(felix.personId).candidacy.status).toBe("withdrawn");
+  expect((await candidatePage(felix.personId)).candidacy.status).toBe("withdrawn");
 });
 
 test("the candidate page shows name, party, constituency, each answer with its date, the statement, the trust mark, and how many asked", async () => {
-  const { seat, ruth, felix, points } = setUp();
+  const { seat, ruth, felix, points } = await setUp();
   for (let i = 0; i < 4; i++)
-    insertConfirmedAsk({ constituencyCode: seat.gssCode, email: `s${i}@example.org`, candidacyIds: [ruth.id] });
+    await insertConfirmedAsk({ constituencyCode: seat.gssCode, email: `s${i}@example.org`, candidacyIds: [ruth.id] });
   // An ask to someone else, and an unconfirmed one, do not count.
-  insertConfirmedAsk({ constituencyCode: seat.gssCode, email: "felix-only@example.org", candidacyIds: [felix.id] });
-  submitAsk({
+  await insertConfirmedAsk({
+    constituencyCode: seat.gssCode,
+    email: "felix-only@example.org",
+    candidacyIds: [felix.id],
+  });
+  await submitAsk({
     ask: buildAsk({
       constituencyCode: seat.gssCode,
       name: "Pending Person",
@@ -478,16 +491,20 @@ test("the candidate page shows name, party, constituency, each answer with its d
     now: new Date(),
   });
 
-  let page = candidatePage(ruth.personId);
+  let page = await candidatePage(ruth.personId);
   expect(page.asked).toEqual({ exact: false, below: 5 });
   expect(page.history).toEqual([]);
   expect(page.trustMark).toBeNull();
 
-  const token = linkFor(ruth.id);
+  const token = await linkFor(ruth.id);
   expect((await postLink(token, answersForm(points, threeAndOne, "My reasons."))).status).toBe(302);
-  insertConfirmedAsk({ constituencyCode: seat.gssCode, email: "s5@example.org", candidacyIds: [ruth.id, felix.id] });
+  await insertConfirmedAsk({
+    constituencyCode: seat.gssCode,
+    email: "s5@example.org",
+    candidacyIds: [ruth.id, felix.id],
+  });
 
-  page = candidatePage(ruth.personId);
+  page = await candidatePage(ruth.personId);
   expect(page.candidacy).toMatchObject({
     name: "Ruth Adeyemi",
     partyName: "Labour Party",
@@ -511,29 +528,29 @@ test("the candidate page shows name, party, constituency, each answer with its d
       evidenceUrl: null,
     },
   ]);
-  expect(candidatePage(felix.personId).asked).toEqual({ exact: false, below: 5 });
-  expect(() => candidatePage("999999999")).toThrow();
+  expect((await candidatePage(felix.personId)).asked).toEqual({ exact: false, below: 5 });
+  await expect(candidatePage("999999999")).rejects.toThrow();
 });
 
 test("the constituency page shows each candidate's answers, and the ask form thanks those who signed every point instead of asking them", async () => {
-  const { seat, ruth, felix, points } = setUp();
-  const constituency = () =>
+  const { seat, ruth, felix, points } = await setUp();
+  const constituency = async () =>
     constituencyLoader({
       request: new Request(`http://localhost/constituencies/${seat.slug}`),
       params: { slug: seat.slug },
       context: {},
     });
-  const status = (personId: string) => {
-    const candidate = constituency().candidates.find((c) => c.personId === personId);
+  const status = async (personId: string) => {
+    const candidate = (await constituency()).candidates.find((c) => c.personId === personId);
     return candidate ? { pledge: candidate.pledge, signed: candidate.signed } : undefined;
   };
-  expect(status(ruth.personId)).toEqual({ pledge: "no-answer", signed: 0 });
+  expect(await status(ruth.personId)).toEqual({ pledge: "no-answer", signed: 0 });
 
-  await postLink(linkFor(ruth.id), answersForm(points, threeAndOne));
-  await postLink(linkFor(felix.id), answersForm(points, ["declined", "declined", "none", "none"]));
-  expect(status(ruth.personId)).toEqual({ pledge: "signed-some", signed: 3 });
-  expect(status(felix.personId)).toEqual({ pledge: "declined", signed: 0 });
-  let form = askLoader({
+  await postLink(await linkFor(ruth.id), answersForm(points, threeAndOne));
+  await postLink(await linkFor(felix.id), answersForm(points, ["declined", "declined", "none", "none"]));
+  expect(await status(ruth.personId)).toEqual({ pledge: "signed-some", signed: 3 });
+  expect(await status(felix.personId)).toEqual({ pledge: "declined", signed: 0 });
+  let form = await askLoader({
     request: new Request(`http://localhost/constituencies/${seat.slug}/ask`),
     params: { slug: seat.slug },
     context: {},
@@ -541,9 +558,9 @@ test("the constituency page shows each candidate's answers, and the ask form tha
   expect(form.signed).toEqual([]);
   expect(form.candidates.map((c) => c.personId)).toContain(ruth.personId);
 
-  await postLink(linkFor(ruth.id), answersForm(points, ["signed", "signed", "signed", "signed"]));
-  expect(status(ruth.personId)).toEqual({ pledge: "signed-all", signed: 4 });
-  form = askLoader({
+  await postLink(await linkFor(ruth.id), answersForm(points, ["signed", "signed", "signed", "signed"]));
+  expect(await status(ruth.personId)).toEqual({ pledge: "signed-all", signed: 4 });
+  form = await askLoader({
     request: new Request(`http://localhost/constituencies/${seat.slug}/ask`),
     params: { slug: seat.slug },
     context: {},
@@ -552,11 +569,11 @@ test("the constituency page shows each candidate's answers, and the ask form tha
   expect(form.candidates.map((c) => c.personId)).not.toContain(ruth.personId);
   expect(form.values.candidacyIds).not.toContain(String(ruth.id));
   expect(form.values.candidacyIds).toHaveLength(4);
-  expect(db.select().from(askRecipients).all()).toEqual([]);
+  expect(await db.select().from(askRecipients)).toEqual([]);
 });
 
 test("signing links never appear in the logs: not when opened, posted, refused, renewed or mailed", async () => {
-  const { ruth, points } = setUp();
+  const { ruth, points } = await setUp();
   const logged: unknown[][] = [];
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -564,23 +581,23 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
     });
   }
 
-  const expired = linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
+  const expired = await linkFor(ruth.id, new Date(Date.now() - 31 * DAY));
   await postLink(expired, { intent: "fresh-link" });
   await requestLinkOnPage(ruth.personId);
-  const tokens = outboxRows("signing-link").map((m) => tokenIn(m.textBody, "pledge/sign"));
+  const tokens = (await outboxRows("signing-link")).map((m) => tokenIn(m.textBody, "pledge/sign"));
   expect(tokens).toHaveLength(2);
   const [token] = tokens as [string, string];
-  openLink(token);
-  openLink(token, "HEAD");
+  await openLink(token);
+  await openLink(token, "HEAD");
   await postLink(token, answersForm(points, ["maybe"]));
   await postLink(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, answersForm(points, threeAndOne));
   await postLink(token, answersForm(points, threeAndOne, "Logged nowhere."));
   await drainOutbox({ transport: createMailTransport(), now: new Date() });
   // The worker, as the server runs it, reports what it sent.
   await requestLinkOnPage(ruth.personId);
-  const last = tokenIn(outboxRows("signing-link").at(-1)!.textBody, "pledge/sign");
+  const last = tokenIn((await outboxRows("signing-link")).at(-1)!.textBody, "pledge/sign");
   const worker = startMailWorker({ transport: createMailTransport(), intervalMs: 60_000 });
-  await vi.waitFor(() => expect(outboxRows().every((m) => m.status === "sent")).toBe(true));
+  await vi.waitFor(async () => expect((await outboxRows()).every((m) => m.status === "sent")).toBe(true));
   await worker.stop();
 
   const allTokens = [expired, ...tokens, last];
@@ -595,7 +612,7 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
   }
   // Once sent, the outbox keeps no working copy of any link either.
   expect(
-    outboxRows()
+    (await outboxRows())
       .filter((m) => m.textBody.includes("/pledge/sign/"))
       .every((m) => m.textBody.includes("/pledge/sign/[removed once sent]")),
   ).toBe(true);

@@ -3,6 +3,7 @@
 // all decide it the same way, from the answers to the campaign's own points.
 // The installation also holds an earlier campaign's points and answers, which
 // must count for nothing.
+import { writeTransaction } from "#db/index";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import {
@@ -41,9 +42,9 @@ const BEN = "990002";
 const CAI = "990003";
 const DEE = "990004";
 
-function setUp({ askHourlyCap = 20 } = {}) {
+async function setUp({ askHourlyCap = 20 } = {}) {
   const now = t0;
-  saveCampaign({
+  await saveCampaign({
     savedBy: "npm run campaign",
     settings: {
       name: "Test Pledge",
@@ -61,45 +62,51 @@ function setUp({ askHourlyCap = 20 } = {}) {
     now,
   });
   // An earlier campaign on an earlier election, its three points still in the table.
-  db.insert(elections)
-    .values({ id: "parl.2019-12-12", date: "2019-12-12", name: "UK Parliamentary general election 2019" })
-    .run();
-  db.insert(campaigns)
-    .values({
+  await writeTransaction(db, () =>
+    db
+      .insert(elections)
+      .values({ id: "parl.2019-12-12", date: "2019-12-12", name: "UK Parliamentary general election 2019" }),
+  );
+  await writeTransaction(db, () =>
+    db.insert(campaigns).values({
       id: 2,
       slug: "earlier",
       name: "Earlier Pledge",
       summary: "Before.",
       electionId: "parl.2019-12-12",
       fromEmail: "old@example.org",
-    })
-    .run();
-  const earlierPoints = [1, 2, 3].map(
-    (position) =>
+    }),
+  );
+  const earlierPoints: number[] = [];
+  for (const position of [1, 2, 3]) {
+    const [point] = await writeTransaction(db, () =>
       db
         .insert(pledgePoints)
         .values({ campaignId: 2, position, title: `Earlier ${position}`, body: "Before." })
-        .returning({ id: pledgePoints.id })
-        .get().id,
+        .returning({ id: pledgePoints.id }),
+    );
+    earlierPoints.push(point!.id);
+  }
+  await writeTransaction(db, () =>
+    db
+      .insert(constituencies)
+      .values({ ...SEAT, nation: "England", regionCode: "E12000007", regionName: "London", source: "test" }),
   );
-  db.insert(constituencies)
-    .values({ ...SEAT, nation: "England", regionCode: "E12000007", regionName: "London", source: "test" })
-    .run();
-  db.insert(parties)
-    .values([
+  await writeTransaction(db, () =>
+    db.insert(parties).values([
       { id: "PP901", name: "Marsh Party", source: "test" },
       { id: "PP902", name: "Fen Party", source: "test" },
-    ])
-    .run();
+    ]),
+  );
   const people = [
     { personId: ANN, name: "Ann Able", partyId: "PP901" },
     { personId: BEN, name: "Ben Baker", partyId: "PP902" },
     { personId: CAI, name: "Cai Cole", partyId: "PP901" },
     { personId: DEE, name: "Dee Dunn", partyId: "PP902" },
   ];
-  const ids = Object.fromEntries(
-    people.map((p) => [
-      p.personId,
+  const ids: Record<string, number> = {};
+  for (const p of people) {
+    const [candidacy] = await writeTransaction(db, () =>
       db
         .insert(candidacies)
         .values({
@@ -110,25 +117,27 @@ function setUp({ askHourlyCap = 20 } = {}) {
           email: `${p.personId}@example.net`,
           source: "test",
         })
-        .returning({ id: candidacies.id })
-        .get().id,
-    ]),
-  ) as Record<string, number>;
+        .returning({ id: candidacies.id }),
+    );
+    ids[p.personId] = candidacy!.id;
+  }
   // Cai signed every point of the earlier pledge, and nothing of this one.
   for (const pointId of earlierPoints) {
-    db.insert(pledgePointAnswers)
-      .values({ candidacyId: ids[CAI]!, pointId, answer: "signed", answeredAt: now.toISOString() })
-      .run();
+    await writeTransaction(db, () =>
+      db
+        .insert(pledgePointAnswers)
+        .values({ candidacyId: ids[CAI]!, pointId, answer: "signed", answeredAt: now.toISOString() }),
+    );
   }
-  record(ANN, ["signed", "signed", "signed", "signed"]);
-  record(BEN, ["signed", "signed", "declined"]);
-  record(DEE, ["declined", "declined"]);
+  await record(ANN, ["signed", "signed", "signed", "signed"]);
+  await record(BEN, ["signed", "signed", "declined"]);
+  await record(DEE, ["declined", "declined"]);
   return ids;
 }
 
-function record(personId: string, answersInOrder: ("signed" | "declined")[]) {
+async function record(personId: string, answersInOrder: ("signed" | "declined")[]) {
   const positions = (answer: string) => answersInOrder.flatMap((a, i) => (a === answer ? [i + 1] : []));
-  insertPledgeByCampaign({ personId, sign: positions("signed"), decline: positions("declined"), now: t0 });
+  await insertPledgeByCampaign({ personId, sign: positions("signed"), decline: positions("declined"), now: t0 });
 }
 
 const args = (url: string, params: Record<string, string> = {}) => ({ request: new Request(url), params, context: {} });
@@ -136,13 +145,15 @@ const args = (url: string, params: Record<string, string> = {}) => ({ request: n
 const expected = { [ANN]: "signed-all", [BEN]: "signed-some", [CAI]: "no-answer", [DEE]: "declined" };
 
 test("every page and file gives a candidacy the same status, counting only the campaign's own points", async () => {
-  setUp();
+  await setUp();
 
-  const board = boardLoader(args("http://localhost/board"));
+  const board = await boardLoader(args("http://localhost/board"));
   expect(Object.fromEntries(board.rows.map((r) => [r.personId, r.status]))).toEqual(expected);
   expect(board.summary).toMatchObject({ standing: 4, signedAll: 1, signedSome: 1, constituenciesWithSigned: 1 });
 
-  const constituency = constituencyLoader(args(`http://localhost/constituencies/${SEAT.slug}`, { slug: SEAT.slug }));
+  const constituency = await constituencyLoader(
+    args(`http://localhost/constituencies/${SEAT.slug}`, { slug: SEAT.slug }),
+  );
   expect(Object.fromEntries(constituency.candidates.map((c) => [c.personId, c.pledge]))).toEqual(expected);
   expect(Object.fromEntries(constituency.candidates.map((c) => [c.personId, c.signed]))).toEqual({
     [ANN]: 4,
@@ -152,17 +163,17 @@ test("every page and file gives a candidacy the same status, counting only the c
   });
 
   for (const [personId, status] of Object.entries(expected)) {
-    const page = candidateLoader(args(`http://localhost/candidates/${personId}`, { personId }));
+    const page = await candidateLoader(args(`http://localhost/candidates/${personId}`, { personId }));
     expect(page.pledge.status).toBe(status);
     expect(page.pledge.signedEveryPoint).toBe(status === "signed-all");
   }
 
-  const ask = askLoader(args(`http://localhost/constituencies/${SEAT.slug}/ask`, { slug: SEAT.slug }));
+  const ask = await askLoader(args(`http://localhost/constituencies/${SEAT.slug}/ask`, { slug: SEAT.slug }));
   expect(ask.signed.map((c) => c.personId)).toEqual([ANN]);
   expect(ask.candidates.map((c) => c.personId).sort()).toEqual([BEN, CAI, DEE]);
 
   // The map's tooltips, best answers first.
-  const tooltips = findMapTooltips();
+  const tooltips = await findMapTooltips();
   expect(tooltips.seats[SEAT.slug]![2].split("\n").map((line) => line.split("\t")[0])).toEqual([
     "Ann Able",
     "Ben Baker",
@@ -186,7 +197,7 @@ test("every page and file gives a candidacy the same status, counting only the c
 });
 
 let ip = 0;
-function askAndConfirm({
+async function askAndConfirm({
   candidacyIds,
   email,
   wantsUpdates = false,
@@ -195,7 +206,7 @@ function askAndConfirm({
   email: string;
   wantsUpdates?: boolean;
 }) {
-  const submitted = submitAsk({
+  const submitted = await submitAsk({
     ask: buildAsk({
       constituencyCode: SEAT.gssCode,
       name: "Sam Supporter",
@@ -208,62 +219,74 @@ function askAndConfirm({
     now: t0,
   });
   expect(submitted.outcome).toBe("created");
-  const mail = db
-    .select({ textBody: outbox.textBody })
-    .from(outbox)
-    .where(and(eq(outbox.toAddress, email), eq(outbox.kind, "ask-confirmation")))
-    .get();
+  const mail = (
+    await db
+      .select({ textBody: outbox.textBody })
+      .from(outbox)
+      .where(and(eq(outbox.toAddress, email), eq(outbox.kind, "ask-confirmation")))
+      .limit(1)
+  )[0];
   const token = /\/asks\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? "")?.[1] ?? "";
-  return () => confirmAsk({ token, now: t0 });
+  return async () => confirmAsk({ token, now: t0 });
 }
 
-function deliveries(askEmail: string) {
+async function deliveries(askEmail: string) {
   return Object.fromEntries(
-    db
-      .select({ personId: candidacies.personId, delivery: askRecipients.delivery })
-      .from(askRecipients)
-      .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
-      .innerJoin(
-        outbox,
-        and(eq(outbox.toAddress, askEmail), eq(outbox.kind, "ask-confirmation"), eq(outbox.askId, askRecipients.askId)),
-      )
-      .all()
-      .map((r) => [r.personId, r.delivery]),
+    (
+      await db
+        .select({ personId: candidacies.personId, delivery: askRecipients.delivery })
+        .from(askRecipients)
+        .innerJoin(candidacies, eq(candidacies.id, askRecipients.candidacyId))
+        .innerJoin(
+          outbox,
+          and(
+            eq(outbox.toAddress, askEmail),
+            eq(outbox.kind, "ask-confirmation"),
+            eq(outbox.askId, askRecipients.askId),
+          ),
+        )
+    ).map((r) => [r.personId, r.delivery]),
   );
 }
 
-test("asks skip a candidate who signed every point of this campaign, and only them", () => {
-  const ids = setUp();
-  const confirm = askAndConfirm({ candidacyIds: [ids[ANN]!, ids[BEN]!, ids[CAI]!], email: "sam@example.org" });
+test("asks skip a candidate who signed every point of this campaign, and only them", async () => {
+  const ids = await setUp();
+  const confirm = await askAndConfirm({ candidacyIds: [ids[ANN]!, ids[BEN]!, ids[CAI]!], email: "sam@example.org" });
   // Ann signed every point already, so the ask is not sent to her.
-  expect(deliveries("sam@example.org")).toEqual({ [BEN]: null, [CAI]: null });
+  expect(await deliveries("sam@example.org")).toEqual({ [BEN]: null, [CAI]: null });
 
   // Ben signs the rest between the ask and its confirmation: he is thanked, not asked.
-  record(BEN, ["signed", "signed", "signed", "signed"]);
-  expect(confirm()?.sentTo).toEqual(["Cai Cole"]);
-  expect(deliveries("sam@example.org")).toEqual({ [BEN]: "already-signed", [CAI]: "mail" });
+  await record(BEN, ["signed", "signed", "signed", "signed"]);
+  expect((await confirm())?.sentTo).toEqual(["Cai Cole"]);
+  expect(await deliveries("sam@example.org")).toEqual({ [BEN]: "already-signed", [CAI]: "mail" });
 });
 
-test("a digest is not sent to a candidate who signed every point while the asks waited", () => {
+test("a digest is not sent to a candidate who signed every point while the asks waited", async () => {
   // A cap of none an hour holds every ask for the digest.
-  const ids = setUp({ askHourlyCap: 0 });
-  askAndConfirm({ candidacyIds: [ids[BEN]!, ids[CAI]!], email: "sam@example.org" })();
-  expect(deliveries("sam@example.org")).toEqual({ [BEN]: "digest", [CAI]: "digest" });
+  const ids = await setUp({ askHourlyCap: 0 });
+  await (
+    await askAndConfirm({ candidacyIds: [ids[BEN]!, ids[CAI]!], email: "sam@example.org" })
+  )();
+  expect(await deliveries("sam@example.org")).toEqual({ [BEN]: "digest", [CAI]: "digest" });
 
-  record(BEN, ["signed", "signed", "signed", "signed"]);
-  queueDueDigests({ now: t0 });
-  expect(deliveries("sam@example.org")).toEqual({ [BEN]: "already-signed", [CAI]: "digest" });
+  await record(BEN, ["signed", "signed", "signed", "signed"]);
+  await queueDueDigests({ now: t0 });
+  expect(await deliveries("sam@example.org")).toEqual({ [BEN]: "already-signed", [CAI]: "digest" });
 });
 
-test("a supporter told of a partial signing reads that the candidate signed some points", () => {
-  const ids = setUp();
-  askAndConfirm({ candidacyIds: [ids[CAI]!], email: "sam@example.org", wantsUpdates: true })();
-  record(CAI, ["signed"]);
-  const notice = db
-    .select({ subject: outbox.subject, textBody: outbox.textBody })
-    .from(outbox)
-    .where(eq(outbox.kind, "candidate-signed"))
-    .get();
+test("a supporter told of a partial signing reads that the candidate signed some points", async () => {
+  const ids = await setUp();
+  await (
+    await askAndConfirm({ candidacyIds: [ids[CAI]!], email: "sam@example.org", wantsUpdates: true })
+  )();
+  await record(CAI, ["signed"]);
+  const notice = (
+    await db
+      .select({ subject: outbox.subject, textBody: outbox.textBody })
+      .from(outbox)
+      .where(eq(outbox.kind, "candidate-signed"))
+      .limit(1)
+  )[0];
   expect(notice?.subject).toBe("Cai Cole has signed some points of the Test Pledge pledge");
   expect(notice?.textBody).toContain("They have signed 1 of the 4 points of the pledge.");
 });

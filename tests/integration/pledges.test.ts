@@ -62,26 +62,26 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-type Candidate = ReturnType<typeof insertCandidacy>;
+type Candidate = Awaited<ReturnType<typeof insertCandidacy>>;
 
 /**
  * A four-point campaign and one seat, Brackenby Vale, with five candidates:
  * four with a published email, Sandra without one.
  */
-function setUp() {
-  const campaign = insertCampaign({ points: buildFourPoints() });
-  const brackenby = insertConstituency({ name: "Brackenby Vale" });
-  const stand = (name: string, party: { id: string; name: string }, email: string | null) =>
-    insertCandidacy({ constituency: brackenby, partyId: insertParty(party).id, name, email });
-  const ruth = stand("Ruth Adeyemi", { id: "PP53", name: "Labour Party" }, "ruth.adeyemi@example.net");
-  const edward = stand(
+async function setUp() {
+  const campaign = await insertCampaign({ points: buildFourPoints() });
+  const brackenby = await insertConstituency({ name: "Brackenby Vale" });
+  const stand = async (name: string, party: { id: string; name: string }, email: string | null) =>
+    insertCandidacy({ constituency: brackenby, partyId: (await insertParty(party)).id, name, email });
+  const ruth = await stand("Ruth Adeyemi", { id: "PP53", name: "Labour Party" }, "ruth.adeyemi@example.net");
+  const edward = await stand(
     "Edward James Fairbrother",
     { id: "PP52", name: "Conservative and Unionist Party" },
     "edward.fairbrother@example.org",
   );
-  const felix = stand("Felix Garrowby", { id: "PP90", name: "Liberal Democrats" }, "felix@example.net");
-  const sandra = stand("Sandra Hebblethwaite", { id: "PP7931", name: "Reform UK" }, null);
-  const zoe = stand("Zoë Pembridge", { id: "PP63", name: "Green Party" }, "zoe.pembridge@example.org");
+  const felix = await stand("Felix Garrowby", { id: "PP90", name: "Liberal Democrats" }, "felix@example.net");
+  const sandra = await stand("Sandra Hebblethwaite", { id: "PP7931", name: "Reform UK" }, null);
+  const zoe = await stand("Zoë Pembridge", { id: "PP63", name: "Green Party" }, "zoe.pembridge@example.org");
   return {
     campaign,
     points: campaign.points,
@@ -99,19 +99,17 @@ function setUp() {
  * in the database (with an email column), so importing it changes nothing
  * unless `emails` gives someone a new address.
  */
-function candidatesCsv(candidates: Candidate[], { emails = {} }: { emails?: Record<string, string> } = {}) {
+async function candidatesCsv(candidates: Candidate[], { emails = {} }: { emails?: Record<string, string> } = {}) {
   const partyNames = new Map(
-    db
-      .select({ id: parties.id, name: parties.name })
-      .from(parties)
-      .all()
-      .map((p) => [p.id, p.name]),
+    (await db.select({ id: parties.id, name: parties.name }).from(parties)).map((p) => [p.id, p.name]),
   );
-  const seat = db
-    .select({ gssCode: constituencies.gssCode, name: constituencies.name })
-    .from(constituencies)
-    .where(eq(constituencies.gssCode, candidates[0]!.constituencyCode))
-    .get()!;
+  const seat = (
+    await db
+      .select({ gssCode: constituencies.gssCode, name: constituencies.name })
+      .from(constituencies)
+      .where(eq(constituencies.gssCode, candidates[0]!.constituencyCode))
+      .limit(1)
+  )[0]!;
   const rows = candidates.map((c) =>
     buildCandidate(seat, {
       person_id: c.personId,
@@ -137,16 +135,19 @@ function answersInOrder(points: { id: number }[], inOrder: ("signed" | "declined
 let linkIp = 0;
 
 /** A link as the "Email me a signing link" button sends it: the token from the queued mail. */
-function requestLinkToken(candidacyId: number, now: Date) {
-  const before = outboxRows("signing-link").length;
-  requestSigningLink({ candidacyId, clientIp: `192.0.2.${++linkIp}`, now });
-  const mails = outboxRows("signing-link");
+async function requestLinkToken(candidacyId: number, now: Date) {
+  const before = (await outboxRows("signing-link")).length;
+  await requestSigningLink({ candidacyId, clientIp: `192.0.2.${++linkIp}`, now });
+  const mails = await outboxRows("signing-link");
   expect(mails).toHaveLength(before + 1);
   return tokenIn(mails.at(-1)!.textBody, "pledge/sign");
 }
 
 /** A supporter's ask to some of one seat's candidates, submitted and confirmed from the mailed link. */
-function askAndConfirm({ to, ...overrides }: Partial<Omit<NewAsk, "candidacyIds">> & { to: Candidate[] }, now = t0) {
+async function askAndConfirm(
+  { to, ...overrides }: Partial<Omit<NewAsk, "candidacyIds">> & { to: Candidate[] },
+  now = t0,
+) {
   return insertConfirmedAsk({
     constituencyCode: to[0]!.constituencyCode,
     candidacyIds: to.map((c) => c.id),
@@ -168,14 +169,14 @@ function smtpTransport(server: TestMailServer): MailTransport {
   return transport;
 }
 
-test("every ask mail carries the candidate's own signing link: 256 random bits, stored only as a hash, for one candidacy, for 30 days", () => {
-  const { candidates } = setUp();
-  const confirmed = askAndConfirm({ to: candidates });
+test("every ask mail carries the candidate's own signing link: 256 random bits, stored only as a hash, for one candidacy, for 30 days", async () => {
+  const { candidates } = await setUp();
+  const confirmed = await askAndConfirm({ to: candidates });
   expect(confirmed?.withoutEmail).toEqual([
     { candidacyId: candidates.find((c) => !c.email)!.id, name: "Sandra Hebblethwaite" },
   ]);
 
-  const mails = outboxRows("candidate-ask");
+  const mails = await outboxRows("candidate-ask");
   expect(mails.map((m) => m.toAddress).sort()).toEqual([
     "edward.fairbrother@example.org",
     "felix@example.net",
@@ -188,11 +189,13 @@ test("every ask mail carries the candidate's own signing link: 256 random bits, 
     const token = tokens[i]!;
     expect(mail.textBody).toContain(`http://localhost:3000/pledge/sign/${token}`);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
-    const stored = db
-      .select()
-      .from(signingTokens)
-      .where(eq(signingTokens.tokenHash, hashToken(token)))
-      .get();
+    const stored = (
+      await db
+        .select()
+        .from(signingTokens)
+        .where(eq(signingTokens.tokenHash, hashToken(token)))
+        .limit(1)
+    )[0];
     expect(stored).toMatchObject({
       candidacyId: mail.candidacyId,
       sentTo: mail.toAddress,
@@ -210,26 +213,26 @@ test("every ask mail carries the candidate's own signing link: 256 random bits, 
   }
   // Each link opens its own candidate's page and no other.
   for (const [i, mail] of mails.entries()) {
-    const page = findSigningPage({ token: tokens[i]!, now: at(HOUR) });
+    const page = await findSigningPage({ token: tokens[i]!, now: at(HOUR) });
     expect(page.status).toBe("valid");
     expect(page.status === "valid" ? page.candidacy.id : null).toBe(mail.candidacyId);
   }
 });
 
-test("a link in an older mail keeps working beside a newer one, until its own 30 days are up; then it explains itself", () => {
-  const { points, ruth } = setUp();
-  const older = requestLinkToken(ruth.id, t0);
-  const newer = requestLinkToken(ruth.id, at(10 * DAY));
+test("a link in an older mail keeps working beside a newer one, until its own 30 days are up; then it explains itself", async () => {
+  const { points, ruth } = await setUp();
+  const older = await requestLinkToken(ruth.id, t0);
+  const newer = await requestLinkToken(ruth.id, at(10 * DAY));
 
-  expect(findSigningPage({ token: older, now: at(20 * DAY) }).status).toBe("valid");
-  expect(findSigningPage({ token: newer, now: at(20 * DAY) }).status).toBe("valid");
-  expect(findSigningPage({ token: older, now: at(30 * DAY - 1) }).status).toBe("valid");
+  expect((await findSigningPage({ token: older, now: at(20 * DAY) })).status).toBe("valid");
+  expect((await findSigningPage({ token: newer, now: at(20 * DAY) })).status).toBe("valid");
+  expect((await findSigningPage({ token: older, now: at(30 * DAY - 1) })).status).toBe("valid");
 
-  const expired = findSigningPage({ token: older, now: at(30 * DAY) });
+  const expired = await findSigningPage({ token: older, now: at(30 * DAY) });
   expect(expired).toMatchObject({ status: "expired", candidacy: { personId: ruth.personId, name: "Ruth Adeyemi" } });
   const before = snapshotDatabase();
   expect(
-    recordPledgeFromLink({
+    await recordPledgeFromLink({
       token: older,
       answers: answersInOrder(points, ["signed"]),
       statement: null,
@@ -241,27 +244,27 @@ test("a link in an older mail keeps working beside a newer one, until its own 30
   expect(snapshotDatabase()).toEqual(before);
 
   // The newer mail's link, opened later still, records the answers.
-  const signed = recordPledgeFromLink({
+  const signed = await recordPledgeFromLink({
     token: newer,
     answers: answersInOrder(points, ["signed"]),
     statement: null,
     now: at(30 * DAY),
   });
   expect(signed).toEqual({ status: "recorded", changed: true, candidacyId: ruth.id });
-  expect(findSigningPage({ token: newer, now: at(40 * DAY - 1) }).status).toBe("valid");
-  expect(findSigningPage({ token: newer, now: at(40 * DAY) }).status).toBe("expired");
+  expect((await findSigningPage({ token: newer, now: at(40 * DAY - 1) })).status).toBe("valid");
+  expect((await findSigningPage({ token: newer, now: at(40 * DAY) })).status).toBe("expired");
 });
 
-test("a tampered, truncated or made-up link opens nothing and records nothing", () => {
-  const { points, ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
+test("a tampered, truncated or made-up link opens nothing and records nothing", async () => {
+  const { points, ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
   const tampered = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
   const madeUp = Buffer.alloc(32, 7).toString("base64url");
   const before = snapshotDatabase();
   for (const bad of [tampered, token.slice(0, -1), `${token}A`, madeUp, "", "../../etc/passwd"]) {
-    expect(findSigningPage({ token: bad, now: t0 })).toEqual({ status: "unknown" });
+    expect(await findSigningPage({ token: bad, now: t0 })).toEqual({ status: "unknown" });
     expect(
-      recordPledgeFromLink({
+      await recordPledgeFromLink({
         token: bad,
         answers: answersInOrder(points, ["signed", "signed"]),
         statement: "Hi",
@@ -272,86 +275,93 @@ test("a tampered, truncated or made-up link opens nothing and records nothing", 
     });
   }
   expect(snapshotDatabase()).toEqual(before);
-  expect(findSigningPage({ token, now: t0 }).status).toBe("valid");
+  expect((await findSigningPage({ token, now: t0 })).status).toBe("valid");
 });
 
-test("reading a link's page changes nothing in the database, whatever state the link is in", () => {
-  const { ruth, felix } = setUp();
-  const valid = requestLinkToken(ruth.id, t0);
-  const expired = requestLinkToken(felix.id, at(-31 * DAY));
+test("reading a link's page changes nothing in the database, whatever state the link is in", async () => {
+  const { ruth, felix } = await setUp();
+  const valid = await requestLinkToken(ruth.id, t0);
+  const expired = await requestLinkToken(felix.id, at(-31 * DAY));
   const before = snapshotDatabase();
-  expect(findSigningPage({ token: valid, now: t0 }).status).toBe("valid");
-  expect(findSigningPage({ token: expired, now: t0 }).status).toBe("expired");
-  expect(findSigningPage({ token: "x".repeat(43), now: t0 }).status).toBe("unknown");
+  expect((await findSigningPage({ token: valid, now: t0 })).status).toBe("valid");
+  expect((await findSigningPage({ token: expired, now: t0 })).status).toBe("expired");
+  expect((await findSigningPage({ token: "x".repeat(43), now: t0 })).status).toBe("unknown");
   expect(snapshotDatabase()).toEqual(before);
 });
 
-test("re-importing a candidate with a changed email revokes all their open links; an unchanged re-import revokes none", () => {
-  const { points, candidates, ruth, felix } = setUp();
-  const first = requestLinkToken(ruth.id, t0);
-  const second = requestLinkToken(ruth.id, at(HOUR));
-  const felixLink = requestLinkToken(felix.id, t0);
+test("re-importing a candidate with a changed email revokes all their open links; an unchanged re-import revokes none", async () => {
+  const { points, candidates, ruth, felix } = await setUp();
+  const first = await requestLinkToken(ruth.id, t0);
+  const second = await requestLinkToken(ruth.id, at(HOUR));
+  const felixLink = await requestLinkToken(felix.id, t0);
 
   // The same file again: nobody's email changed, every link still works.
-  const same = runImport({
-    path: writeInputFile("candidates-dc.csv", candidatesCsv(candidates)),
+  const same = await runImport({
+    path: writeInputFile("candidates-dc.csv", await candidatesCsv(candidates)),
     now: () => at(2 * HOUR),
   });
   expect(same.updated).toBe(0);
-  expect(db.select({ revokedAt: signingTokens.revokedAt }).from(signingTokens).all()).toEqual([
+  expect(await db.select({ revokedAt: signingTokens.revokedAt }).from(signingTokens)).toEqual([
     { revokedAt: null },
     { revokedAt: null },
     { revokedAt: null },
   ]);
 
-  const changed = candidatesCsv(candidates, { emails: { [ruth.personId]: "ruth@adeyemi-campaign.example.org" } });
-  const result = runImport({ path: writeInputFile("candidates-dc.csv", changed), now: () => at(3 * HOUR) });
+  const changed = await candidatesCsv(candidates, { emails: { [ruth.personId]: "ruth@adeyemi-campaign.example.org" } });
+  const result = await runImport({ path: writeInputFile("candidates-dc.csv", changed), now: () => at(3 * HOUR) });
   expect(result.updated).toBe(1);
 
   for (const token of [first, second]) {
-    expect(findSigningPage({ token, now: at(4 * HOUR) })).toMatchObject({
+    expect(await findSigningPage({ token, now: at(4 * HOUR) })).toMatchObject({
       status: "revoked",
       candidacy: { personId: ruth.personId },
     });
     expect(
-      recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(4 * HOUR) }),
+      await recordPledgeFromLink({
+        token,
+        answers: answersInOrder(points, ["signed"]),
+        statement: null,
+        now: at(4 * HOUR),
+      }),
     ).toEqual({
       status: "revoked",
     });
     expect(
-      db
-        .select({ revokedAt: signingTokens.revokedAt })
-        .from(signingTokens)
-        .where(eq(signingTokens.tokenHash, hashToken(token)))
-        .get(),
+      (
+        await db
+          .select({ revokedAt: signingTokens.revokedAt })
+          .from(signingTokens)
+          .where(eq(signingTokens.tokenHash, hashToken(token)))
+          .limit(1)
+      )[0],
     ).toEqual({
       revokedAt: "2024-06-20T12:00:00.000Z",
     });
   }
-  expect(findSigningPage({ token: felixLink, now: at(4 * HOUR) }).status).toBe("valid");
-  expect(db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).all()).toEqual([]);
+  expect((await findSigningPage({ token: felixLink, now: at(4 * HOUR) })).status).toBe("valid");
+  expect(await db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id))).toEqual([]);
 
   // A new link goes to the new published address, and works.
-  const fresh = requestLinkToken(ruth.id, at(5 * HOUR));
-  expect(outboxRows("signing-link").at(-1)?.toAddress).toBe("ruth@adeyemi-campaign.example.org");
-  expect(findSigningPage({ token: fresh, now: at(5 * HOUR) }).status).toBe("valid");
+  const fresh = await requestLinkToken(ruth.id, at(5 * HOUR));
+  expect((await outboxRows("signing-link")).at(-1)?.toAddress).toBe("ruth@adeyemi-campaign.example.org");
+  expect((await findSigningPage({ token: fresh, now: at(5 * HOUR) })).status).toBe("valid");
 });
 
-test("a link stops working once the published email is no longer the one it was sent to, even without a revocation", () => {
-  const { ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
-  db.update(candidacies).set({ email: null }).where(eq(candidacies.id, ruth.id)).run();
-  expect(findSigningPage({ token, now: t0 }).status).toBe("revoked");
+test("a link stops working once the published email is no longer the one it was sent to, even without a revocation", async () => {
+  const { ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
+  await writeTransaction(db, () => db.update(candidacies).set({ email: null }).where(eq(candidacies.id, ruth.id)));
+  expect((await findSigningPage({ token, now: t0 })).status).toBe("revoked");
 });
 
-test("signing records each point's answer, the statement and 'verified by email', in one history entry, and mails the published address", () => {
-  const { campaign, points, ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
+test("signing records each point's answer, the statement and 'verified by email', in one history entry, and mails the published address", async () => {
+  const { campaign, points, ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
   const answers = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
-  const result = recordPledgeFromLink({ token, answers, statement: "I back points 1 to 3.", now: at(HOUR) });
+  const result = await recordPledgeFromLink({ token, answers, statement: "I back points 1 to 3.", now: at(HOUR) });
   expect(result).toEqual({ status: "recorded", changed: true, candidacyId: ruth.id });
 
-  expect(db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id)).all()).toEqual([
+  expect(await db.select().from(pledges).where(eq(pledges.candidacyId, ruth.id))).toEqual([
     {
       candidacyId: ruth.id,
       statement: "I back points 1 to 3.",
@@ -362,12 +372,11 @@ test("signing records each point's answer, the statement and 'verified by email'
     },
   ]);
   expect(
-    db
+    await db
       .select()
       .from(pledgePointAnswers)
       .where(eq(pledgePointAnswers.candidacyId, ruth.id))
-      .orderBy(asc(pledgePointAnswers.pointId))
-      .all(),
+      .orderBy(asc(pledgePointAnswers.pointId)),
   ).toEqual(
     points.map((p, i) => ({
       candidacyId: ruth.id,
@@ -377,7 +386,7 @@ test("signing records each point's answer, the statement and 'verified by email'
       answeredAt: "2024-06-20T10:00:00.000Z",
     })),
   );
-  expect(pledgeHistoryOf(ruth.id)).toEqual([
+  expect(await pledgeHistoryOf(ruth.id)).toEqual([
     {
       id: expect.any(Number),
       candidacyId: ruth.id,
@@ -392,7 +401,7 @@ test("signing records each point's answer, the statement and 'verified by email'
     },
   ]);
 
-  const confirmations = outboxRows("pledge-recorded");
+  const confirmations = await outboxRows("pledge-recorded");
   expect(confirmations.map((m) => [m.toAddress, m.toName, m.candidacyId])).toEqual([
     ["ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id],
   ]);
@@ -403,7 +412,7 @@ test("signing records each point's answer, the statement and 'verified by email'
   expect(confirmations[0]?.textBody).toContain("Not you? If you did not give these answers, tell us straight away");
   expect(confirmations[0]?.textBody).toContain(`http://localhost:3000/candidates/${ruth.personId}`);
 
-  const page = findCandidatePage({ personId: ruth.personId });
+  const page = await findCandidatePage({ personId: ruth.personId });
   expect(page?.trustMark).toBe("verified-by-email");
   expect(page?.points.map((p) => [p.answer, p.answeredAt])).toEqual([
     ["signed", "2024-06-20T10:00:00.000Z"],
@@ -413,47 +422,47 @@ test("signing records each point's answer, the statement and 'verified by email'
   ]);
 });
 
-test("signing every point is confirmed as 'You signed'", () => {
-  const { campaign, points, ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
-  recordPledgeFromLink({
+test("signing every point is confirmed as 'You signed'", async () => {
+  const { campaign, points, ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
+  await recordPledgeFromLink({
     token,
     answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
     statement: null,
     now: t0,
   });
-  const [mail] = outboxRows("pledge-recorded");
+  const [mail] = await outboxRows("pledge-recorded");
   expect(mail?.subject).toBe(`You signed the ${campaign.name} pledge`);
   expect(mail?.toAddress).toBe("ruth.adeyemi@example.net");
   expect(mail?.textBody).not.toContain("Your statement:");
 });
 
-test("coming back with the same answers adds nothing; a change is appended with its time and the earlier entry is kept as it was", () => {
-  const { points, ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
+test("coming back with the same answers adds nothing; a change is appended with its time and the earlier entry is kept as it was", async () => {
+  const { points, ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
   const first = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
-  recordPledgeFromLink({ token, answers: first, statement: "Not point 4.", now: at(HOUR) });
+  await recordPledgeFromLink({ token, answers: first, statement: "Not point 4.", now: at(HOUR) });
   const afterFirst = snapshotDatabase();
 
   // Identical answers, even through a different (newer) link, a day later.
-  const later = requestLinkToken(ruth.id, at(DAY));
+  const later = await requestLinkToken(ruth.id, at(DAY));
   const withLaterLink = snapshotDatabase();
   expect(
-    recordPledgeFromLink({ token: later, answers: { ...first }, statement: "Not point 4.", now: at(2 * DAY) }),
+    await recordPledgeFromLink({ token: later, answers: { ...first }, statement: "Not point 4.", now: at(2 * DAY) }),
   ).toEqual({
     status: "recorded",
     changed: false,
     candidacyId: ruth.id,
   });
   expect(snapshotDatabase()).toEqual(withLaterLink);
-  expect(pledgeHistoryOf(ruth.id)).toHaveLength(1);
+  expect(await pledgeHistoryOf(ruth.id)).toHaveLength(1);
 
   // A change of mind on point 4, and point 3 withdrawn to "not answered yet".
   const second = answersInOrder(points, ["signed", "signed", null, "signed"]);
   expect(
-    recordPledgeFromLink({ token, answers: second, statement: "Now point 4 too.", now: at(3 * DAY) }),
+    await recordPledgeFromLink({ token, answers: second, statement: "Now point 4 too.", now: at(3 * DAY) }),
   ).toMatchObject({ changed: true });
-  const history = pledgeHistoryOf(ruth.id);
+  const history = await pledgeHistoryOf(ruth.id);
   expect(history).toHaveLength(2);
   // Every row there was is still there, unchanged, with the new one after it.
   const historyBefore = afterFirst.pledge_history!;
@@ -467,7 +476,7 @@ test("coming back with the same answers adds nothing; a change is appended with 
   });
   expect(Object.keys(history[1]!.answers)).toHaveLength(3);
 
-  const page = findCandidatePage({ personId: ruth.personId });
+  const page = await findCandidatePage({ personId: ruth.personId });
   expect(page?.points.map((p) => [p.answer, p.answeredAt])).toEqual([
     ["signed", "2024-06-20T10:00:00.000Z"],
     ["signed", "2024-06-20T10:00:00.000Z"],
@@ -494,40 +503,53 @@ test("coming back with the same answers adds nothing; a change is appended with 
     },
   ]);
   expect(
-    db
-      .select({ firstAnsweredAt: pledges.firstAnsweredAt, updatedAt: pledges.updatedAt })
-      .from(pledges)
-      .where(eq(pledges.candidacyId, ruth.id))
-      .get(),
+    (
+      await db
+        .select({ firstAnsweredAt: pledges.firstAnsweredAt, updatedAt: pledges.updatedAt })
+        .from(pledges)
+        .where(eq(pledges.candidacyId, ruth.id))
+        .limit(1)
+    )[0],
   ).toEqual({
     firstAnsweredAt: "2024-06-20T10:00:00.000Z",
     updatedAt: "2024-06-23T09:00:00.000Z",
   });
   // Each change is confirmed to the published address.
-  expect(outboxRows("pledge-recorded")).toHaveLength(2);
+  expect(await outboxRows("pledge-recorded")).toHaveLength(2);
 });
 
-test("pledge history and the audit log are append-only: the database refuses to update or delete their rows", () => {
-  const { points, ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: "Original words.", now: t0 });
-  db.$client
-    .prepare("insert into audit_log (actor, action, subject, details, created_at) values (?, ?, ?, ?, ?)")
-    .run("Staff", "pledge.record", "candidacy:1", "{}", t0.toISOString());
+test("pledge history and the audit log are append-only: the database refuses to update or delete their rows", async () => {
+  const { points, ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
+  await recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["signed"]),
+    statement: "Original words.",
+    now: t0,
+  });
+  await writeTransaction(db, () =>
+    db.$client
+      .prepare("insert into audit_log (actor, action, subject, details, created_at) values (?, ?, ?, ?, ?)")
+      .run("Staff", "pledge.record", "candidacy:1", "{}", t0.toISOString()),
+  );
   const before = snapshotDatabase();
 
-  expect(() => db.update(pledgeHistory).set({ statement: "Rewritten words." }).run()).toThrow(
-    "pledge_history is append-only: rows cannot be updated",
+  await expect(
+    writeTransaction(db, () => db.update(pledgeHistory).set({ statement: "Rewritten words." })),
+  ).rejects.toThrow("pledge_history is append-only: rows cannot be updated");
+  await expect(writeTransaction(db, () => db.delete(pledgeHistory))).rejects.toThrow(
+    "pledge_history is append-only: rows cannot be deleted",
   );
-  expect(() => db.delete(pledgeHistory).run()).toThrow("pledge_history is append-only: rows cannot be deleted");
-  expect(() => db.$client.prepare("update pledge_history set answers = '{}'").run()).toThrow(/append-only/);
-  expect(() => db.$client.prepare("delete from pledge_history where candidacy_id = ?").run(ruth.id)).toThrow(
-    /append-only/,
-  );
-  expect(() => db.$client.prepare("update audit_log set actor = 'someone else'").run()).toThrow(
-    "audit_log is append-only: rows cannot be updated",
-  );
-  expect(() => db.$client.prepare("delete from audit_log").run()).toThrow(
+  await expect(
+    writeTransaction(db, () => db.$client.prepare("update pledge_history set answers = '{}'").run()),
+  ).rejects.toThrow(/append-only/);
+  await expect(
+    writeTransaction(db, () => db.$client.prepare("delete from pledge_history where candidacy_id = ?").run(ruth.id)),
+  ).rejects.toThrow(/append-only/);
+  await expect(
+    writeTransaction(db, () => db.$client.prepare("update audit_log set actor = 'someone else'").run()),
+  ).rejects.toThrow("audit_log is append-only: rows cannot be updated");
+  await expect(writeTransaction(db, () => db.$client.prepare("delete from audit_log").run())).rejects.toThrow(
     "audit_log is append-only: rows cannot be deleted",
   );
   expect(snapshotDatabase()).toEqual(before);
@@ -535,25 +557,32 @@ test("pledge history and the audit log are append-only: the database refuses to 
 
 // REPLACE deletes the old row, and SQLite fires delete triggers for that only
 // with recursive_triggers on (createDb turns it on).
-test("pledge history cannot be rewritten by REPLACE either", () => {
-  const { points, ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
-  recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: "Original words.", now: t0 });
-  const [row] = pledgeHistoryOf(ruth.id);
-  expect(() =>
-    db.$client
-      .prepare(
-        "replace into pledge_history (id, candidacy_id, answers, statement, trust_mark, recorded_by, created_at) values (?, ?, '{}', ?, ?, ?, ?)",
-      )
-      .run(row!.id, ruth.id, "Rewritten words.", "verified-by-email", "candidate", t0.toISOString()),
-  ).toThrow(/append-only/);
-  expect(pledgeHistoryOf(ruth.id)[0]?.statement).toBe("Original words.");
+test("pledge history cannot be rewritten by REPLACE either", async () => {
+  const { points, ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
+  await recordPledgeFromLink({
+    token,
+    answers: answersInOrder(points, ["signed"]),
+    statement: "Original words.",
+    now: t0,
+  });
+  const [row] = await pledgeHistoryOf(ruth.id);
+  await expect(
+    writeTransaction(db, () =>
+      db.$client
+        .prepare(
+          "replace into pledge_history (id, candidacy_id, answers, statement, trust_mark, recorded_by, created_at) values (?, ?, '{}', ?, ?, ?, ?)",
+        )
+        .run(row!.id, ruth.id, "Rewritten words.", "verified-by-email", "candidate", t0.toISOString()),
+    ),
+  ).rejects.toThrow(/append-only/);
+  expect((await pledgeHistoryOf(ruth.id))[0]?.statement).toBe("Original words.");
 });
 
 test("two processes posting the same link at the same moment record one signing", async () => {
-  const { points, ruth } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
-  askAndConfirm({ to: [ruth], email: "updates@example.org", wantsUpdates: true });
+  const { points, ruth } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
+  await askAndConfirm({ to: [ruth], email: "updates@example.org", wantsUpdates: true });
   const answers = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
 
   // Each signer is its own Node process with its own connection to this test's
@@ -569,8 +598,8 @@ test("two processes posting the same link at the same moment record one signing"
         "-e",
         `const { recordPledgeFromLink } = await import("~/models/signing-link.server");
          process.stdout.write("ready\\n");
-         process.stdin.once("data", () => {
-           const result = recordPledgeFromLink({
+         process.stdin.once("data", async () => {
+           const result = await recordPledgeFromLink({
              token: process.env.SIGN_TOKEN,
              answers: JSON.parse(process.env.SIGN_ANSWERS),
              statement: "Same words.",
@@ -625,63 +654,74 @@ test("two processes posting the same link at the same moment record one signing"
   });
   expect(results.map((r) => r.status)).toEqual(["recorded", "recorded"]);
   expect(results.map((r) => r.changed).sort()).toEqual([false, true]);
-  expect(pledgeHistoryOf(ruth.id)).toHaveLength(1);
-  expect(db.select().from(pledgePointAnswers).where(eq(pledgePointAnswers.candidacyId, ruth.id)).all()).toHaveLength(4);
-  expect(outboxRows("pledge-recorded")).toHaveLength(1);
-  expect(outboxRows("candidate-signed")).toHaveLength(1);
+  expect(await pledgeHistoryOf(ruth.id)).toHaveLength(1);
+  expect(await db.select().from(pledgePointAnswers).where(eq(pledgePointAnswers.candidacyId, ruth.id))).toHaveLength(4);
+  expect(await outboxRows("pledge-recorded")).toHaveLength(1);
+  expect(await outboxRows("candidate-signed")).toHaveLength(1);
 });
 
-test("withdrawn candidates cannot sign, by link or by asking for one", () => {
-  const { points, brackenby, candidates, ruth, felix } = setUp();
-  const token = requestLinkToken(felix.id, t0);
+test("withdrawn candidates cannot sign, by link or by asking for one", async () => {
+  const { points, brackenby, candidates, ruth, felix } = await setUp();
+  const token = await requestLinkToken(felix.id, t0);
   // The next export no longer lists Felix in Brackenby Vale: he has withdrawn.
-  const withoutFelix = candidatesCsv(candidates.filter((c) => c.id !== felix.id));
+  const withoutFelix = await candidatesCsv(candidates.filter((c) => c.id !== felix.id));
   expect(
-    runImport({
-      path: writeInputFile("candidates-dc.csv", withoutFelix),
-      now: () => at(HOUR),
-      confirmWithdrawals: true,
-    }).withdrawn,
+    (
+      await runImport({
+        path: writeInputFile("candidates-dc.csv", withoutFelix),
+        now: () => at(HOUR),
+        confirmWithdrawals: true,
+      })
+    ).withdrawn,
   ).toBe(1);
 
-  expect(findSigningPage({ token, now: at(2 * HOUR) })).toMatchObject({
+  expect(await findSigningPage({ token, now: at(2 * HOUR) })).toMatchObject({
     status: "withdrawn",
     candidacy: { personId: felix.personId },
   });
   const before = snapshotDatabase();
   expect(
-    recordPledgeFromLink({ token, answers: answersInOrder(points, ["signed"]), statement: null, now: at(2 * HOUR) }),
+    await recordPledgeFromLink({
+      token,
+      answers: answersInOrder(points, ["signed"]),
+      statement: null,
+      now: at(2 * HOUR),
+    }),
   ).toEqual({
     status: "withdrawn",
   });
-  requestSigningLink({ candidacyId: felix.id, clientIp: "192.0.2.200", now: at(2 * HOUR) });
-  writeTransaction(db, () => expect(issueSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) })).toBeNull());
+  await requestSigningLink({ candidacyId: felix.id, clientIp: "192.0.2.200", now: at(2 * HOUR) });
+  await writeTransaction(db, async () =>
+    expect(await issueSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) })).toBeNull(),
+  );
   const after = snapshotDatabase();
   // Only the rate-limit counter of the refused request moved (and the day's
   // client-hash key, made on first use).
   expect({ ...after, rate_limits: [], app_secrets: [] }).toEqual({ ...before, rate_limits: [], app_secrets: [] });
-  expect(db.select().from(pledges).where(eq(pledges.candidacyId, felix.id)).all()).toEqual([]);
+  expect(await db.select().from(pledges).where(eq(pledges.candidacyId, felix.id))).toEqual([]);
   expect(listAskableCandidates({ constituencyCode: brackenby.gssCode }).map((c) => c.personId)).not.toContain(
     felix.personId,
   );
   // Other candidates are unaffected.
-  expect(findSigningPage({ token: requestLinkToken(ruth.id, at(2 * HOUR)), now: at(2 * HOUR) }).status).toBe("valid");
+  expect(
+    (await findSigningPage({ token: await requestLinkToken(ruth.id, at(2 * HOUR)), now: at(2 * HOUR) })).status,
+  ).toBe("valid");
 });
 
-test("a signing link is sent only to the published address; a candidate without one gets nothing; at most 3 an hour", () => {
-  const { campaign, ruth, sandra } = setUp();
-  requestSigningLink({ candidacyId: sandra.id, clientIp: "192.0.2.1", now: t0 });
-  expect(outboxRows()).toEqual([]);
-  expect(db.select().from(signingTokens).all()).toEqual([]);
+test("a signing link is sent only to the published address; a candidate without one gets nothing; at most 3 an hour", async () => {
+  const { campaign, ruth, sandra } = await setUp();
+  await requestSigningLink({ candidacyId: sandra.id, clientIp: "192.0.2.1", now: t0 });
+  expect(await outboxRows()).toEqual([]);
+  expect(await db.select().from(signingTokens)).toEqual([]);
 
   for (let i = 0; i < 3; i++)
-    requestSigningLink({ candidacyId: ruth.id, clientIp: `192.0.2.${10 + i}`, now: at(i * 60_000) });
+    await requestSigningLink({ candidacyId: ruth.id, clientIp: `192.0.2.${10 + i}`, now: at(i * 60_000) });
   // The fourth within the hour, from anyone: refused, saying when the candidate's window reopens.
-  const fourth = catchRateLimited(() =>
+  const fourth = await catchRateLimited(async () =>
     requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.13", now: at(3 * 60_000) }),
   );
   expect(fourth.retryAfterSeconds).toBe(57 * 60);
-  const mails = outboxRows();
+  const mails = await outboxRows();
   expect(mails.map((m) => [m.kind, m.toAddress])).toEqual([
     ["signing-link", "ruth.adeyemi@example.net"],
     ["signing-link", "ruth.adeyemi@example.net"],
@@ -692,13 +732,13 @@ test("a signing link is sent only to the published address; a candidate without 
     "We send these links only to the email address published for you by Democracy Club.",
   );
   expect(mails[0]?.textBody).toContain("It works until 20 Jul 2024.");
-  requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.14", now: at(HOUR + 1) });
-  expect(outboxRows()).toHaveLength(4);
+  await requestSigningLink({ candidacyId: ruth.id, clientIp: "192.0.2.14", now: at(HOUR + 1) });
+  expect(await outboxRows()).toHaveLength(4);
 });
 
-function catchRateLimited(request: () => void) {
+async function catchRateLimited(request: () => Promise<unknown>) {
   try {
-    request();
+    await request();
   } catch (error) {
     if (error instanceof RateLimited) return error;
     throw error;
@@ -706,33 +746,33 @@ function catchRateLimited(request: () => void) {
   throw new Error("expected the request to be rate limited");
 }
 
-test("one client may ask for at most 10 signing links an hour, whichever candidates they are for", () => {
-  const { ruth, felix, sandra, edward } = setUp();
+test("one client may ask for at most 10 signing links an hour, whichever candidates they are for", async () => {
+  const { ruth, felix, sandra, edward } = await setUp();
   const client = "198.51.100.23";
   const people = [ruth, felix, edward, sandra];
   // Three each for Ruth, Felix and Edward (each candidate's own limit), one for Sandra: ten.
   for (let i = 0; i < 10; i++) {
-    requestSigningLink({ candidacyId: people[i < 9 ? i % 3 : 3]!.id, clientIp: client, now: at(i * 60_000) });
+    await requestSigningLink({ candidacyId: people[i < 9 ? i % 3 : 3]!.id, clientIp: client, now: at(i * 60_000) });
   }
-  expect(outboxRows("signing-link")).toHaveLength(9);
-  const eleventh = catchRateLimited(() =>
+  expect(await outboxRows("signing-link")).toHaveLength(9);
+  const eleventh = await catchRateLimited(async () =>
     requestSigningLink({ candidacyId: sandra.id, clientIp: client, now: at(10 * 60_000) }),
   );
   expect(eleventh.retryAfterSeconds).toBe(50 * 60);
   // Someone else is not held up by that client.
-  requestSigningLink({ candidacyId: sandra.id, clientIp: "198.51.100.24", now: at(10 * 60_000) });
+  await requestSigningLink({ candidacyId: sandra.id, clientIp: "198.51.100.24", now: at(10 * 60_000) });
   // The client's window reopens an hour after its first request.
-  requestSigningLink({ candidacyId: sandra.id, clientIp: client, now: at(HOUR) });
-  expect(outboxRows("signing-link")).toHaveLength(9);
+  await requestSigningLink({ candidacyId: sandra.id, clientIp: client, now: at(HOUR) });
+  expect(await outboxRows("signing-link")).toHaveLength(9);
 });
 
-test("supporters who asked and opted in get one mail when the candidate signs; no one else does", () => {
-  const { campaign, points, brackenby, ruth, felix } = setUp();
-  askAndConfirm({ to: [ruth, felix], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
-  askAndConfirm({ to: [ruth], name: "Ben Baker", email: "ben@example.org", wantsUpdates: false });
-  askAndConfirm({ to: [felix], name: "Cat Cole", email: "cat@example.org", wantsUpdates: true });
+test("supporters who asked and opted in get one mail when the candidate signs; no one else does", async () => {
+  const { campaign, points, brackenby, ruth, felix } = await setUp();
+  await askAndConfirm({ to: [ruth, felix], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
+  await askAndConfirm({ to: [ruth], name: "Ben Baker", email: "ben@example.org", wantsUpdates: false });
+  await askAndConfirm({ to: [felix], name: "Cat Cole", email: "cat@example.org", wantsUpdates: true });
   // Asked but never confirmed: not a supporter of record.
-  submitAsk({
+  await submitAsk({
     ask: buildAsk({
       constituencyCode: brackenby.gssCode,
       name: "Dev Dean",
@@ -743,51 +783,51 @@ test("supporters who asked and opted in get one mail when the candidate signs; n
     clientIp: "192.0.2.251",
     now: t0,
   });
-  const token = requestLinkToken(ruth.id, t0);
+  const token = await requestLinkToken(ruth.id, t0);
 
   // Declining everything is not signing: nobody is told.
-  recordPledgeFromLink({
+  await recordPledgeFromLink({
     token,
     answers: answersInOrder(points, ["declined", "declined", "declined", "declined"]),
     statement: null,
     now: at(HOUR),
   });
-  expect(outboxRows("candidate-signed")).toEqual([]);
+  expect(await outboxRows("candidate-signed")).toEqual([]);
 
-  recordPledgeFromLink({
+  await recordPledgeFromLink({
     token,
     answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]),
     statement: null,
     now: at(2 * HOUR),
   });
-  const notices = outboxRows("candidate-signed");
+  const notices = await outboxRows("candidate-signed");
   expect(notices.map((m) => [m.toAddress, m.toName])).toEqual([["ann@example.org", "Ann Able"]]);
   expect(notices[0]?.subject).toBe(`Ruth Adeyemi has signed some points of the ${campaign.name} pledge`);
   expect(notices[0]?.textBody).toContain("They have signed 3 of the 4 points of the pledge.");
   expect(notices[0]?.textBody).toContain(`http://localhost:3000/candidates/${ruth.personId}`);
-  const recipients = db.select().from(askRecipients).where(eq(askRecipients.candidacyId, ruth.id)).all();
+  const recipients = await db.select().from(askRecipients).where(eq(askRecipients.candidacyId, ruth.id));
   expect(recipients.filter((r) => r.notifiedAt).map((r) => r.notifiedAt)).toEqual(["2024-06-20T11:00:00.000Z"]);
 
   // Signing the last point later sends Ann nothing more.
-  recordPledgeFromLink({
+  await recordPledgeFromLink({
     token,
     answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
     statement: null,
     now: at(3 * HOUR),
   });
-  expect(outboxRows("candidate-signed")).toHaveLength(1);
+  expect(await outboxRows("candidate-signed")).toHaveLength(1);
 });
 
-test("once a candidate has signed every point, the ask form thanks them and no ask mail reaches them, not even one held for a digest", () => {
-  const { points, brackenby, ruth, felix } = setUp();
-  db.update(campaigns).set({ askHourlyCap: 1 }).run();
+test("once a candidate has signed every point, the ask form thanks them and no ask mail reaches them, not even one held for a digest", async () => {
+  const { points, brackenby, ruth, felix } = await setUp();
+  await writeTransaction(db, () => db.update(campaigns).set({ askHourlyCap: 1 }));
   // Ruth's first ask of the hour is mailed; the second waits for a digest.
-  askAndConfirm({ to: [ruth], email: "first@example.org" }, t0);
-  askAndConfirm({ to: [ruth], email: "second@example.org" }, at(60_000));
-  expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
+  await askAndConfirm({ to: [ruth], email: "first@example.org" }, t0);
+  await askAndConfirm({ to: [ruth], email: "second@example.org" }, at(60_000));
+  expect((await outboxRows("candidate-ask")).map((m) => m.toAddress)).toEqual(["ruth.adeyemi@example.net"]);
 
-  const token = tokenIn(outboxRows("candidate-ask")[0]!.textBody, "pledge/sign");
-  recordPledgeFromLink({
+  const token = tokenIn((await outboxRows("candidate-ask"))[0]!.textBody, "pledge/sign");
+  await recordPledgeFromLink({
     token,
     answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
     statement: null,
@@ -799,37 +839,35 @@ test("once a candidate has signed every point, the ask form thanks them and no a
   expect(askable.filter((c) => c.signedEveryPoint).map((c) => c.personId)).toEqual([ruth.personId]);
 
   // A new ask naming her goes to the others only.
-  const confirmed = askAndConfirm({ to: [ruth, felix], email: "third@example.org" }, at(3 * 60_000));
+  const confirmed = await askAndConfirm({ to: [ruth, felix], email: "third@example.org" }, at(3 * 60_000));
   expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
-  const third = db.select({ id: asks.id }).from(asks).where(eq(asks.email, "third@example.org")).get()!;
+  const third = (await db.select({ id: asks.id }).from(asks).where(eq(asks.email, "third@example.org")).limit(1))[0]!;
   expect(
-    db
+    await db
       .select({ candidacyId: askRecipients.candidacyId })
       .from(askRecipients)
-      .where(eq(askRecipients.askId, third.id))
-      .all(),
+      .where(eq(askRecipients.askId, third.id)),
   ).toEqual([{ candidacyId: felix.id }]);
 
   // The digest due an hour later is not sent to someone who has signed everything.
-  expect(queueDueDigests({ now: at(2 * HOUR) })).toBe(0);
-  expect(outboxRows("candidate-digest")).toEqual([]);
-  const second = db.select({ id: asks.id }).from(asks).where(eq(asks.email, "second@example.org")).get()!;
+  expect(await queueDueDigests({ now: at(2 * HOUR) })).toBe(0);
+  expect(await outboxRows("candidate-digest")).toEqual([]);
+  const second = (await db.select({ id: asks.id }).from(asks).where(eq(asks.email, "second@example.org")).limit(1))[0]!;
   expect(
-    db
+    await db
       .select({ delivery: askRecipients.delivery, outboxId: askRecipients.outboxId })
       .from(askRecipients)
-      .where(eq(askRecipients.askId, second.id))
-      .all(),
+      .where(eq(askRecipients.askId, second.id)),
   ).toEqual([{ delivery: "already-signed", outboxId: null }]);
   expect(
-    outboxRows().filter((m) => m.toAddress === "ruth.adeyemi@example.net" && m.kind.startsWith("candidate-")),
+    (await outboxRows()).filter((m) => m.toAddress === "ruth.adeyemi@example.net" && m.kind.startsWith("candidate-")),
   ).toHaveLength(1);
 });
 
-test("an ask submitted before the candidate signed everything, confirmed after, is recorded but not mailed to them", () => {
-  const { points, brackenby, ruth, felix } = setUp();
-  const token = requestLinkToken(ruth.id, t0);
-  submitAsk({
+test("an ask submitted before the candidate signed everything, confirmed after, is recorded but not mailed to them", async () => {
+  const { points, brackenby, ruth, felix } = await setUp();
+  const token = await requestLinkToken(ruth.id, t0);
+  await submitAsk({
     ask: buildAsk({
       constituencyCode: brackenby.gssCode,
       name: "Eve Ellis",
@@ -839,30 +877,29 @@ test("an ask submitted before the candidate signed everything, confirmed after, 
     clientIp: "192.0.2.252",
     now: t0,
   });
-  recordPledgeFromLink({
+  await recordPledgeFromLink({
     token,
     answers: answersInOrder(points, ["signed", "signed", "signed", "signed"]),
     statement: null,
     now: at(HOUR),
   });
-  const confirmationToken = tokenIn(outboxRows("ask-confirmation")[0]!.textBody, "asks/confirm");
-  const confirmed = confirmAsk({ token: confirmationToken, now: at(2 * HOUR) });
+  const confirmationToken = tokenIn((await outboxRows("ask-confirmation"))[0]!.textBody, "asks/confirm");
+  const confirmed = await confirmAsk({ token: confirmationToken, now: at(2 * HOUR) });
   expect(confirmed?.sentTo).toEqual(["Felix Garrowby"]);
-  expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["felix@example.net"]);
+  expect((await outboxRows("candidate-ask")).map((m) => m.toAddress)).toEqual(["felix@example.net"]);
   expect(
-    db
+    await db
       .select({ delivery: askRecipients.delivery })
       .from(askRecipients)
-      .where(and(eq(askRecipients.candidacyId, ruth.id)))
-      .all(),
+      .where(and(eq(askRecipients.candidacyId, ruth.id))),
   ).toEqual([{ delivery: "already-signed" }]);
 });
 
 test("through a real SMTP server: the ask carries a working link, the candidate's confirmation and the supporter's notice arrive, and sent rows keep no token", async () => {
-  const { campaign, points, ruth } = setUp();
+  const { campaign, points, ruth } = await setUp();
   const smtp = await smtpServer();
   const transport = smtpTransport(smtp);
-  askAndConfirm({ to: [ruth], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
+  await askAndConfirm({ to: [ruth], name: "Ann Able", email: "ann@example.org", wantsUpdates: true });
   await drainOutbox({ transport, now: at(60_000) });
 
   const askMail = smtp.received.find((m) => m.envelope.to.includes("ruth.adeyemi@example.net"));
@@ -871,13 +908,13 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   );
   const token = tokenIn(askMail?.parsed.text ?? "", "pledge/sign");
   // Sent: the outbox row's link is struck out, so no working token is left in the database.
-  const sentAsk = outboxRows("candidate-ask")[0]!;
+  const sentAsk = (await outboxRows("candidate-ask"))[0]!;
   expect(sentAsk.status).toBe("sent");
   expect(sentAsk.textBody).toContain("/pledge/sign/[removed once sent]");
   expect(JSON.stringify(snapshotDatabase())).not.toContain(token);
 
   expect(
-    recordPledgeFromLink({
+    await recordPledgeFromLink({
       token,
       answers: answersInOrder(points, ["signed", "signed", "signed", "declined"]),
       statement: "I will not sign point 4.",

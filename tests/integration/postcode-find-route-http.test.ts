@@ -43,12 +43,12 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   serverUp = true;
-  insertCampaign();
+  await insertCampaign();
   // The stub API places ZZ2 1AA here.
-  insertConstituency({ gssCode: "E14009002", name: "St Cuthbert's and Rowan" });
-  insertConstituency();
+  await insertConstituency({ gssCode: "E14009002", name: "St Cuthbert's and Rowan" });
+  await insertConstituency();
 });
 
 async function find(query: string) {

@@ -7,19 +7,19 @@ import { insertCampaign, insertConstituency, insertPostcode } from "../factories
 
 const seats = { mardale: "Mardale and Thorne", glenmorven: "Glenmorven and Strathkin", brackenby: "Brackenby Vale" };
 
-beforeEach(() => {
-  insertCampaign();
-  const mardale = insertConstituency({ name: seats.mardale });
-  const glenmorven = insertConstituency({ name: seats.glenmorven, nation: "Scotland", gssCode: "S14009901" });
-  insertConstituency({ name: seats.brackenby });
-  insertPostcode({ postcode: "ZZ1 1AA", constituencyCode: mardale.gssCode });
-  insertPostcode({ postcode: "ZZ16 2AD", constituencyCode: glenmorven.gssCode });
-  insertPostcode({ postcode: "ZZ1 9ZZ", constituencyCode: mardale.gssCode, terminatedOn: "2015-06" });
+beforeEach(async () => {
+  await insertCampaign();
+  const mardale = await insertConstituency({ name: seats.mardale });
+  const glenmorven = await insertConstituency({ name: seats.glenmorven, nation: "Scotland", gssCode: "S14009901" });
+  await insertConstituency({ name: seats.brackenby });
+  await insertPostcode({ postcode: "ZZ1 1AA", constituencyCode: mardale.gssCode });
+  await insertPostcode({ postcode: "ZZ16 2AD", constituencyCode: glenmorven.gssCode });
+  await insertPostcode({ postcode: "ZZ1 9ZZ", constituencyCode: mardale.gssCode, terminatedOn: "2015-06" });
   // ONSPD's pseudo-code for the Channel Islands and the Isle of Man.
-  insertPostcode({ postcode: "ZY1 1AA", constituencyCode: "L99999999" });
+  await insertPostcode({ postcode: "ZY1 1AA", constituencyCode: "L99999999" });
   // A constituency code we hold no constituency for.
-  insertPostcode({ postcode: "ZY9 1AA", constituencyCode: "E14009999" });
-  insertPostcode({ postcode: "ZY1 9ZZ", terminatedOn: "2009-12" });
+  await insertPostcode({ postcode: "ZY9 1AA", constituencyCode: "E14009999" });
+  await insertPostcode({ postcode: "ZY1 9ZZ", terminatedOn: "2009-12" });
 });
 
 async function find(query: string) {
@@ -120,11 +120,11 @@ test.each([
 });
 
 test("the home page fills the postcode in from a shared link, normalised when it is one", async () => {
-  const home = (query: string) =>
+  const home = async (query: string) =>
     homeLoader({ request: new Request(`http://localhost/${query}`), params: {}, context: {} });
 
-  expect(home("?postcode=zz1%201aa").postcode).toBe("ZZ1 1AA");
-  expect(home("?postcode=not%20yet").postcode).toBe("not yet");
-  expect(home("").postcode).toBe("");
-  expect(home("").choices).toHaveLength(3);
+  expect((await home("?postcode=zz1%201aa")).postcode).toBe("ZZ1 1AA");
+  expect((await home("?postcode=not%20yet")).postcode).toBe("not yet");
+  expect((await home("")).postcode).toBe("");
+  expect((await home("")).choices).toHaveLength(3);
 });

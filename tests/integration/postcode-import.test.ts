@@ -1,3 +1,4 @@
+import { writeTransaction } from "#db/index";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -43,7 +44,7 @@ function sha256(path: string) {
 
 describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io's seed)", () => {
   test("imports every row, keeping terminated dates, pseudo-codes and empty codes as they are", async () => {
-    runImport({ path: realConstituencies });
+    await runImport({ path: realConstituencies });
 
     const result = await runPostcodeImport({ path: realSample });
 
@@ -58,13 +59,7 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
     expect(result.sha256).toBe(sha256(realSample));
     expect(countPostcodes()).toBe(298);
     // 22 in Aberdeen plus SE1 9ZZ (the README counts that one among the six special rows).
-    expect(
-      db
-        .select()
-        .from(postcodes)
-        .all()
-        .filter((p) => p.terminatedOn !== null),
-    ).toHaveLength(23);
+    expect((await db.select().from(postcodes)).filter((p) => p.terminatedOn !== null)).toHaveLength(23);
     expect(findPostcode({ postcode: "JE2 4WD" })).toEqual({
       postcode: "JE2 4WD",
       constituencyCode: "L99999999",
@@ -110,7 +105,7 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
     expect(again).toMatchObject({ rows: 298, added: 0, updated: 0, removed: 0, unchanged: 298 });
     expect(summariseChanges(again)).toBe("0 changes (298 unchanged)");
     expect(snapshotDatabase().postcodes).toEqual(before);
-    expect(listImportRuns({ limit: 5 }).map((r) => [r.kind, r.sha256, r.added, r.unchanged])).toEqual([
+    expect((await listImportRuns({ limit: 5 })).map((r) => [r.kind, r.sha256, r.added, r.unchanged])).toEqual([
       ["onspd-postcodes", sha256(realSample), 0, 298],
       ["onspd-postcodes", sha256(realSample), 298, 0],
     ]);
@@ -119,9 +114,9 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
 
 describe("generated ONSPD files", () => {
   test("postcodes lead to the constituencies we have; the rest get their own answers", async () => {
-    const mardale = insertConstituency({ name: "Mardale and Thorne" });
-    const glynmawr = insertConstituency({ name: "Glynmawr and Afon Dŵr", nation: "Wales", gssCode: "W07009901" });
-    const third = insertConstituency();
+    const mardale = await insertConstituency({ name: "Mardale and Thorne" });
+    const glynmawr = await insertConstituency({ name: "Glynmawr and Afon Dŵr", nation: "Wales", gssCode: "W07009901" });
+    const third = await insertConstituency();
     const path = writeOnspdFile([
       onspdRow({ pcds: "ZZ1 1AA", pcon: mardale.gssCode }),
       onspdRow({ pcds: "ZZ2 4AB", pcon: glynmawr.gssCode }),
@@ -166,7 +161,7 @@ describe("generated ONSPD files", () => {
   });
 
   test("a new directory replaces the old one: added, updated, removed and unchanged are counted", async () => {
-    const [first, second, third] = [insertConstituency(), insertConstituency(), insertConstituency()];
+    const [first, second, third] = [await insertConstituency(), await insertConstituency(), await insertConstituency()];
     // The old directory: 52 postcodes, among them ZZ1 1AA, ZZ1 1AB and ZZ1 2AD in the first seat.
     const others = Array.from({ length: 49 }, (_, i) => onspdRow({ pcds: `ZW${i + 1} 1AA`, pcon: second.gssCode }));
     await runPostcodeImport({
@@ -200,8 +195,8 @@ describe("generated ONSPD files", () => {
       { postcode: "ZZ1 2AD", constituencyCode: first.gssCode, terminatedOn: "2024-05" },
     ]);
     // The replaced rows and the removal markers have been cleaned up.
-    expect(db.select().from(postcodes).all()).toHaveLength(4);
-    expect(listImportRuns({ limit: 1 })[0]).toMatchObject({
+    expect(await db.select().from(postcodes)).toHaveLength(4);
+    expect((await listImportRuns({ limit: 1 }))[0]).toMatchObject({
       kind: "onspd-postcodes",
       rows: 4,
       added: 1,
@@ -215,7 +210,7 @@ describe("generated ONSPD files", () => {
 
     await runPostcodeImport({ path });
 
-    expect(db.select({ postcode: postcodes.postcode }).from(postcodes).all()).toEqual([
+    expect(await db.select({ postcode: postcodes.postcode }).from(postcodes)).toEqual([
       { postcode: "ZZ1 1AA" },
       { postcode: "ZZ1 1AB" },
     ]);
@@ -242,14 +237,16 @@ describe("generated ONSPD files", () => {
     await runPostcodeImport({
       path,
       progressEvery: 10,
-      onProgress: (p) => seen.push(`${p.phase} ${p.rows}`),
+      onProgress: (p) => {
+        seen.push(`${p.phase} ${p.rows}`);
+      },
     });
 
     expect(seen).toEqual(["reading 10", "reading 20", "reading 25", "comparing 25", "writing 25", "done 25"]);
   });
 
-  test("an election folder's own postcode file loads with the rest of it through the sample loader, in the same transaction", () => {
-    const results = loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
+  test("an election folder's own postcode file loads with the rest of it through the sample loader, in the same transaction", async () => {
+    const results = await loadSampleElectionIfEmpty({ dir: fixtureElectionDir });
 
     const postcodeResult = results?.find((r) => r.kind === "onspd-postcodes");
     expect(postcodeResult).toMatchObject({ file: "postcodes-onspd.csv", rows: 52, added: 52 });
@@ -260,7 +257,7 @@ describe("generated ONSPD files", () => {
   test("runImport detects a small ONSPD file by its header and imports it like the streaming path", async () => {
     const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" }), onspdRow({ pcds: "ZZ1 1AB", doterm: "201906" })]);
 
-    const result = runImport({ path });
+    const result = await runImport({ path });
 
     expect(result).toMatchObject({ kind: "onspd-postcodes", rows: 2, added: 2, sha256: sha256(path) });
     await expect(runPostcodeImport({ path })).resolves.toMatchObject({ added: 0, unchanged: 2 });
@@ -284,10 +281,10 @@ describe("imports that overlap", () => {
     const problems = await problemsOf(() =>
       runPostcodeImport({
         path,
-        onProgress: (p) => {
+        onProgress: async (p) => {
           if (p.phase !== "writing") return;
           // Stands in for another process's import committing meanwhile.
-          recordImportRun({
+          await recordImportRun({
             kind: "onspd-postcodes",
             fileName: "other.csv",
             sha256: "0".repeat(64),
@@ -327,7 +324,7 @@ describe("imports that overlap", () => {
     const results = await Promise.allSettled([runPostcodeImport({ path: first }), runPostcodeImport({ path: second })]);
 
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
-    expect(db.select({ postcode: postcodes.postcode }).from(postcodes).all()).toEqual([{ postcode: "ZZ1 1AA" }]);
+    expect(await db.select({ postcode: postcodes.postcode }).from(postcodes)).toEqual([{ postcode: "ZZ1 1AA" }]);
     // Once the first is done, the next one may run.
     await expect(runPostcodeImport({ path: second })).resolves.toMatchObject({ added: 1, removed: 1 });
   });
@@ -335,9 +332,9 @@ describe("imports that overlap", () => {
 
 describe("bad input is refused with where and why, and the database is left as it was", () => {
   // Something already there for a refused import to leave alone.
-  beforeEach(() => {
-    const seat = insertConstituency();
-    insertPostcode({ postcode: "ZZ9 9AA", constituencyCode: seat.gssCode });
+  beforeEach(async () => {
+    const seat = await insertConstituency();
+    await insertPostcode({ postcode: "ZZ9 9AA", constituencyCode: seat.gssCode });
   });
 
   async function expectRefused(path: string) {
@@ -617,9 +614,11 @@ describe("a big import never makes the site wait, and lookups always see one who
   test("while another process's import is running, a second one is refused and writes nothing", async () => {
     await runPostcodeImport({ path: old(postcodesIn(10)) });
     // The test runner's parent process is alive: its claim is not abandoned.
-    db.$client
-      .prepare("insert into postcode_import_claims (id, generation, pid, host, started_at) values (1, 99, ?, ?, ?)")
-      .run(process.ppid, hostname(), "2024-06-01T00:00:00.000Z");
+    await writeTransaction(db, () =>
+      db.$client
+        .prepare("insert into postcode_import_claims (id, generation, pid, host, started_at) values (1, 99, ?, ?, ?)")
+        .run(process.ppid, hostname(), "2024-06-01T00:00:00.000Z"),
+    );
     const before = snapshotDatabase();
 
     const problems = await problemsOf(() => runPostcodeImport({ path: moved(postcodesIn(10)) }));

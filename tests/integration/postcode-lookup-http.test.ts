@@ -68,10 +68,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   requests = [];
   // The stub API places ZZ1 1AA here.
-  insertConstituency({ gssCode: "E14009001", name: "Mardale and Thorne" });
+  await insertConstituency({ gssCode: "E14009001", name: "Mardale and Thorne" });
 });
 
 function httpLookup({ timeoutMs = 2000, url = apiUrl } = {}) {

@@ -9,7 +9,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { createDb, migrateDb } from "#db/index";
+import { closeDb, createDb, migrateDb } from "#db/index";
 import { defaultConsentWordings } from "~/utils/consent";
 import { pgSchemaSource, readSchemaSources } from "../../scripts/db-schema-pg";
 import { startPostgresCluster, type PostgresCluster } from "../../scripts/postgres-cluster";
@@ -72,7 +72,7 @@ function sqliteColumns(): Column[] {
       notNull: c.notnull === 1 || c.pk > 0,
     })),
   );
-  sqlite.$client.close();
+  closeDb(sqlite);
   return columns.sort(byName);
 }
 

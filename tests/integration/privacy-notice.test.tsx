@@ -41,7 +41,7 @@ function section(name: string) {
 }
 
 test("the notice names the saved controller, their address and email, and the DPO", async () => {
-  insertCampaign({ privacy: contacts });
+  await insertCampaign({ privacy: contacts });
   await renderNotice();
   const whoWeAre = section("Who we are");
   expect(whoWeAre).toContain("Brackenby Community Trust is the data controller");
@@ -56,7 +56,10 @@ test("the notice names the saved controller, their address and email, and the DP
 });
 
 test("the retention periods are the saved ones, in words, counted from polling day", async () => {
-  insertCampaign({ privacy: contacts, retention: { askDaysAfterPollingDay: 30, clientDataHours: 48, mailboxDays: 3 } });
+  await insertCampaign({
+    privacy: contacts,
+    retention: { askDaysAfterPollingDay: 30, clientDataHours: 48, mailboxDays: 3 },
+  });
   await renderNotice();
   const howLong = section("How long we keep it");
   expect(howLong).toContain("30 days after polling day (4 July 2024), so until 3 August 2024");
@@ -66,7 +69,7 @@ test("the retention periods are the saved ones, in words, counted from polling d
 });
 
 test("with no privacy settings saved, the campaign is the controller at its sender address, and the default periods apply", async () => {
-  insertCampaign();
+  await insertCampaign();
   await renderNotice();
   expect(section("Who we are")).toContain("Quiet Streets Pledge is the data controller");
   expect(screen.getAllByRole("link", { name: "streets@example.org" }).length).toBeGreaterThan(0);
@@ -78,7 +81,7 @@ test("with no privacy settings saved, the campaign is the controller at its send
 });
 
 test("the notice states the lawful bases, who receives what, the rights and how to complain to the ICO", async () => {
-  insertCampaign({ privacy: contacts });
+  await insertCampaign({ privacy: contacts });
   await renderNotice();
   expect(section("Our lawful basis")).toContain("explicit consent (UK GDPR Article 9(2)(a)");
   expect(section("Who receives your information")).toContain(
@@ -97,7 +100,7 @@ test("the notice is a public page, cached like the others", () => {
 });
 
 test("every page's footer links to the notice", async () => {
-  insertCampaign();
+  await insertCampaign();
   function Root() {
     return (
       <Layout>
@@ -121,14 +124,14 @@ test("every page's footer links to the notice", async () => {
 });
 
 test("the ask form links to the notice beside the consents, in a new tab so nothing typed is lost", async () => {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  insertCandidacy({ constituency: seat, email: "ruth@example.net" });
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  await insertCandidacy({ constituency: seat, email: "ruth@example.net" });
   const Stub = createRemixStub([
     {
       path: "/constituencies/:slug/ask",
       Component: AskPage,
-      loader: ({ params, request }) => askLoader({ params, request, context: {} }),
+      loader: async ({ params, request }) => askLoader({ params, request, context: {} }),
     },
   ]);
   render(<Stub initialEntries={[`/constituencies/${seat.slug}/ask`]} />);

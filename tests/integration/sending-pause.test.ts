@@ -12,41 +12,41 @@ import { saveTestCampaign } from "../mail-server";
 
 const now = new Date("2024-06-10T12:00:00.000Z");
 
-function queueMail() {
+async function queueMail() {
   return insertQueuedMail({ now });
 }
 
 test("while sending is paused the worker sends nothing, and it sends the waiting mail once resumed", async () => {
   await saveTestCampaign({ name: "Clean Rivers Pledge", fromEmail: "pledge@cleanrivers.example.org" });
-  queueMail();
-  queueMail();
+  await queueMail();
+  await queueMail();
 
-  expect(pauseSending({ actor: "ops@campaign.example.org", reason: "Wrong wording in the ask", now })).toEqual({
+  expect(await pauseSending({ actor: "ops@campaign.example.org", reason: "Wrong wording in the ask", now })).toEqual({
     outcome: "paused",
   });
-  expect(findSendingPause()).toMatchObject({ pausedAt: now.toISOString(), reason: "Wrong wording in the ask" });
+  expect(await findSendingPause()).toMatchObject({ pausedAt: now.toISOString(), reason: "Wrong wording in the ask" });
 
   const paused = await drainOutbox({ transport: createMailTransport(undefined), now });
   expect(paused.sent).toBe(0);
-  expect(countOutboxByStatus()).toMatchObject({ queued: 2, sending: 0, sent: 0 });
+  expect(await countOutboxByStatus()).toMatchObject({ queued: 2, sending: 0, sent: 0 });
 
-  expect(resumeSending({ actor: "ops@campaign.example.org", now })).toEqual({ outcome: "resumed" });
-  expect(findSendingPause()).toBeNull();
+  expect(await resumeSending({ actor: "ops@campaign.example.org", now })).toEqual({ outcome: "resumed" });
+  expect(await findSendingPause()).toBeNull();
   const resumed = await drainOutbox({ transport: createMailTransport(undefined), now });
   expect(resumed.sent).toBe(2);
-  expect(countOutboxByStatus()).toMatchObject({ queued: 0, sent: 2 });
+  expect(await countOutboxByStatus()).toMatchObject({ queued: 0, sent: 2 });
 });
 
-test("pausing twice or resuming when running changes nothing, and each real change is in the audit log once", () => {
-  pauseSending({ actor: "ops@campaign.example.org", reason: null, now });
-  expect(pauseSending({ actor: "someone@campaign.example.org", reason: "again", now })).toEqual({
+test("pausing twice or resuming when running changes nothing, and each real change is in the audit log once", async () => {
+  await pauseSending({ actor: "ops@campaign.example.org", reason: null, now });
+  expect(await pauseSending({ actor: "someone@campaign.example.org", reason: "again", now })).toEqual({
     outcome: "already-paused",
   });
-  expect(findSendingPause()).toMatchObject({ reason: null });
-  resumeSending({ actor: "ops@campaign.example.org", now });
-  expect(resumeSending({ actor: "ops@campaign.example.org", now })).toEqual({ outcome: "not-paused" });
+  expect(await findSendingPause()).toMatchObject({ reason: null });
+  await resumeSending({ actor: "ops@campaign.example.org", now });
+  expect(await resumeSending({ actor: "ops@campaign.example.org", now })).toEqual({ outcome: "not-paused" });
 
-  const entries = db.select().from(auditLog).all();
+  const entries = await db.select().from(auditLog);
   expect(entries.map((e) => [e.actor, e.action])).toEqual([
     ["ops@campaign.example.org", "sending.pause"],
     ["ops@campaign.example.org", "sending.resume"],

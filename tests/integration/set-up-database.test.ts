@@ -23,18 +23,18 @@ const sampleCampaign = JSON.parse(readFileSync(join(repoRoot, "data/campaign.jso
 const sampleSeats = (parse(readFileSync(join(repoRoot, "data/constituencies-ons.csv")), { columns: true }) as unknown[])
   .length;
 
-function startUp(options: { campaignFile?: string } = {}) {
+async function startUp(options: { campaignFile?: string } = {}) {
   const lines: string[] = [];
   const warnings: string[] = [];
-  setUpDatabase({ ...options, log: (line) => lines.push(line), warn: (line) => warnings.push(line) });
+  await setUpDatabase({ ...options, log: (line) => lines.push(line), warn: (line) => warnings.push(line) });
   return { log: lines.join("\n"), warnings: warnings.join("\n") };
 }
 
 /** Two invented seats and three candidates, imported as the README says, with no campaign. */
-function importElection() {
+async function importElection() {
   const seats = [buildSeat(), buildSeat()];
-  runImport({ path: writeInputFile("hoc.csv", hocCsv(seats)) });
-  runImport({
+  await runImport({ path: writeInputFile("hoc.csv", hocCsv(seats)) });
+  await runImport({
     path: writeInputFile(
       "dc.csv",
       dcCsv([buildCandidate(seats[0]!), buildCandidate(seats[0]!), buildCandidate(seats[1]!)]),
@@ -50,59 +50,59 @@ async function boardSummary() {
   return (await boardLoader({ request: new Request("http://localhost/board"), params: {}, context: {} })).summary;
 }
 
-test("an empty database gets the sample election and its campaign, and says so", () => {
-  const { log, warnings } = startUp();
+test("an empty database gets the sample election and its campaign, and says so", async () => {
+  const { log, warnings } = await startUp();
   expect(log).toContain("was empty: loaded the sample election and its campaign from data/");
   expect(warnings).toBe("");
-  expect(countConstituencies()).toBe(sampleSeats);
+  expect(await countConstituencies()).toBe(sampleSeats);
   expect(findCampaign()?.name).toBe(sampleCampaign.name);
 });
 
 test("an imported election without a campaign gets data/campaign.json on start, and the board counts its candidates", async () => {
-  importElection();
+  await importElection();
   // What the README's recipe used to give: no campaign, so "0 of 0" on the board.
   expect((await boardSummary()).standing).toBe(0);
 
-  const { log, warnings } = startUp();
+  const { log, warnings } = await startUp();
   expect(findCampaign()?.name).toBe(sampleCampaign.name);
   expect(log).toContain(`has an election but no campaign: loaded the campaign "${sampleCampaign.name}"`);
   expect(log).toContain("npm run campaign -- FILE");
   expect(log).toContain(`Campaign "${sampleCampaign.name}" for parl.2024-07-04: constituencies 2, candidacies 3.`);
   expect(warnings).toBe("");
   // The sample election is not mixed in.
-  expect(countConstituencies()).toBe(2);
+  expect(await countConstituencies()).toBe(2);
   expect((await boardSummary()).standing).toBe(3);
 });
 
-test("the campaign file start-up loads can be another one (CAMPAIGN_FILE)", () => {
-  importElection();
+test("the campaign file start-up loads can be another one (CAMPAIGN_FILE)", async () => {
+  await importElection();
   const path = campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" });
-  const { log } = startUp({ campaignFile: path });
+  const { log } = await startUp({ campaignFile: path });
   expect(findCampaign()?.name).toBe("Fair Homes Pledge");
   expect(log).toContain(`from ${path}`);
 });
 
-test("a campaign that is already set up is kept: start-up loads no campaign over it", () => {
-  importElection();
-  loadCampaignSettings({ path: campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" }) });
-  const { log } = startUp();
+test("a campaign that is already set up is kept: start-up loads no campaign over it", async () => {
+  await importElection();
+  await loadCampaignSettings({ path: campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" }) });
+  const { log } = await startUp();
   expect(findCampaign()?.name).toBe("Fair Homes Pledge");
   expect(log).not.toContain("loaded the campaign");
 });
 
-test("a campaign without an election: the sample is not mixed in, and the log says to import one", () => {
-  loadCampaignSettings({ path: campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" }) });
-  const { log, warnings } = startUp();
-  expect(countConstituencies()).toBe(0);
+test("a campaign without an election: the sample is not mixed in, and the log says to import one", async () => {
+  await loadCampaignSettings({ path: campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" }) });
+  const { log, warnings } = await startUp();
+  expect(await countConstituencies()).toBe(0);
   expect(log).not.toContain("sample election");
   expect(warnings).toContain('WARNING: the campaign "Fair Homes Pledge" is set up but no election is imported');
   expect(warnings).toContain("npm run import -- FILE");
 });
 
-test("a campaign for another election than the candidates imported is warned about, with the fix", () => {
-  importElection();
-  loadCampaignSettings({ path: campaignFile({ electionId: "parl.2029-05-03", electionDate: "2029-05-03" }) });
-  const { warnings } = startUp();
+test("a campaign for another election than the candidates imported is warned about, with the fix", async () => {
+  await importElection();
+  await loadCampaignSettings({ path: campaignFile({ electionId: "parl.2029-05-03", electionDate: "2029-05-03" }) });
+  const { warnings } = await startUp();
   expect(warnings).toContain("is for the election parl.2029-05-03, which has no candidates");
   expect(warnings).toContain(
     "The candidates imported are for parl.2024-07-04 (3): set electionId in the campaign settings",

@@ -44,8 +44,8 @@ function cookieOf(response: Response) {
   return (response.headers.get("Set-Cookie") ?? "").split(";")[0]!;
 }
 
-function audits(action: string) {
-  return db.select().from(auditLog).where(eq(auditLog.action, action)).all();
+async function audits(action: string) {
+  return await db.select().from(auditLog).where(eq(auditLog.action, action));
 }
 
 async function setUp(token: string, fields: Record<string, string>) {
@@ -54,7 +54,12 @@ async function setUp(token: string, fields: Record<string, string>) {
 }
 
 test("a new account sets its password, and an admin a second factor, through its one-time link", async () => {
-  const { token } = createStaffAccount({ email: "Ama@Campaign.example", role: "admin", actor: "cli", now: new Date() });
+  const { token } = await createStaffAccount({
+    email: "Ama@Campaign.example",
+    role: "admin",
+    actor: "cli",
+    now: new Date(),
+  });
   const page = await setUpLoader({
     request: new Request(`${base}/staff/set-up/${token}`),
     params: { token },
@@ -91,7 +96,7 @@ test("a new account sets its password, and an admin a second factor, through its
     data: { done: { recoveryCodes: string[] } };
   };
   expect(done.data.done.recoveryCodes).toHaveLength(10);
-  const account = db.select().from(staffAccounts).get()!;
+  const account = (await db.select().from(staffAccounts).limit(1))[0]!;
   expect(account.passwordHash).toMatch(/^\$argon2id\$/);
   expect(account.totpSecret).toBe(secret);
 
@@ -103,11 +108,11 @@ test("a new account sets its password, and an admin a second factor, through its
     code,
   });
   expect((again as { init: ResponseInit }).init.status).toBe(404);
-  expect(audits("staff.set-up")).toHaveLength(1);
+  expect(await audits("staff.set-up")).toHaveLength(1);
 });
 
 test("a set-up link stops working after 24 hours", async () => {
-  const { token } = createStaffAccount({
+  const { token } = await createStaffAccount({
     email: "late@campaign.example",
     role: "viewer",
     actor: "cli",
@@ -127,7 +132,12 @@ test("a set-up link stops working after 24 hours", async () => {
 });
 
 test("a viewer may skip the second factor; a mistyped second password is caught", async () => {
-  const { token } = createStaffAccount({ email: "v@campaign.example", role: "viewer", actor: "cli", now: new Date() });
+  const { token } = await createStaffAccount({
+    email: "v@campaign.example",
+    role: "viewer",
+    actor: "cli",
+    now: new Date(),
+  });
   const mismatch = (await setUp(token, { password: staffPassword, confirmPassword: "something else entirely" })) as {
     data: { errors: Record<string, string> };
   };
@@ -147,7 +157,9 @@ test("signing in sets a signed, httpOnly, SameSite=Strict cookie and goes where 
   // Path=/: the dashboard's data comes from /staff.data, outside a cookie path of /staff.
   expect(setCookie).toMatch(/^staff_session=[^;]+\.[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
   expect(response.headers.get("Cache-Control")).toBe("no-store");
-  expect(audits("staff.sign-in").map((a) => [a.actor, a.subject])).toEqual([[account.email, `staff:${account.id}`]]);
+  expect((await audits("staff.sign-in")).map((a) => [a.actor, a.subject])).toEqual([
+    [account.email, `staff:${account.id}`],
+  ]);
 
   const dashboard = (await dashboardLoader({
     request: staffGet(`${base}/staff`, { cookie: cookieOf(response) }),
@@ -169,10 +181,10 @@ test("a wrong password and an unknown email get the same message, and both are a
   };
   expect(wrong.data.errors).toEqual(unknown.data.errors);
   expect(wrong.data.errors.email).toBe("Enter a correct email address and password");
-  const failures = audits("staff.sign-in.failure");
+  const failures = await audits("staff.sign-in.failure");
   expect(failures).toHaveLength(2);
   expect(JSON.stringify(failures)).not.toContain("nobody@campaign.example");
-  expect(db.select().from(staffSessions).all()).toEqual([]);
+  expect(await db.select().from(staffSessions)).toEqual([]);
 });
 
 test("sign-in attempts are limited per account, even from many addresses", async () => {
@@ -184,7 +196,7 @@ test("sign-in attempts are limited per account, even from many addresses", async
   };
   expect(limited.init.status).toBe(429);
   expect(limited.data.errors.email).toMatch(/too many attempts/);
-  expect(db.select().from(staffSessions).all()).toEqual([]);
+  expect(await db.select().from(staffSessions)).toEqual([]);
 });
 
 test("sign-in attempts are limited per client address, across accounts", async () => {
@@ -205,24 +217,25 @@ test("an account with a second factor is not signed in until its code, and a cod
   expect(first.headers.get("Location")).toBe("/staff/sign-in/code?next=%2Fstaff%2Foutbox");
   const pending = { cookie: cookieOf(first) };
   // Half signed in is signed out, for every page.
-  const blocked = (await settle(() =>
+  const blocked = (await settle(async () =>
     dashboardLoader({ request: staffGet(`${base}/staff`, pending), params: {}, context: {} }),
   )) as Response;
   expect(blocked.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff");
 
-  const csrfToken = db.select().from(staffSessions).get()!.csrfToken;
+  const csrfToken = (await db.select().from(staffSessions).limit(1))[0]!.csrfToken;
   const code = await totpCode(secret);
   const request = () => staffPost(`${base}/staff/sign-in/code?next=/staff/outbox`, { ...pending, csrfToken }, { code });
   const done = (await settle(() => codeAction({ request: request(), params: {}, context: {} }))) as Response;
   expect(done.headers.get("Location")).toBe("/staff/outbox");
   // The pending session is gone: its id is worth nothing now.
-  expect(db.select().from(staffSessions).all()).toHaveLength(1);
+  expect(await db.select().from(staffSessions)).toHaveLength(1);
   expect(cookieOf(done)).not.toBe(pending.cookie);
 
   // The same code again, on a new sign-in, is refused.
   const second = (await signIn("admin@campaign.example", staffPassword)) as Response;
-  const secondCsrf = db.select().from(staffSessions).where(eq(staffSessions.secondFactorPending, true)).get()!
-    .csrfToken;
+  const secondCsrf = (
+    await db.select().from(staffSessions).where(eq(staffSessions.secondFactorPending, true)).limit(1)
+  )[0]!.csrfToken;
   const replay = (await settle(() =>
     codeAction({
       request: staffPost(`${base}/staff/sign-in/code`, { cookie: cookieOf(second), csrfToken: secondCsrf }, { code }),
@@ -234,7 +247,7 @@ test("an account with a second factor is not signed in until its code, and a cod
 });
 
 test("a recovery code signs in once", async () => {
-  const { token } = createStaffAccount({
+  const { token } = await createStaffAccount({
     email: "lost@campaign.example",
     role: "admin",
     actor: "cli",
@@ -250,8 +263,9 @@ test("a recovery code signs in once", async () => {
   const recoveryCode = done.data.done.recoveryCodes[0]!;
   async function tryCode(code: string) {
     const first = (await signIn("lost@campaign.example", staffPassword)) as Response;
-    const csrfToken = db.select().from(staffSessions).where(eq(staffSessions.secondFactorPending, true)).get()!
-      .csrfToken;
+    const csrfToken = (
+      await db.select().from(staffSessions).where(eq(staffSessions.secondFactorPending, true)).limit(1)
+    )[0]!.csrfToken;
     return settle(() =>
       codeAction({
         request: staffPost(`${base}/staff/sign-in/code`, { cookie: cookieOf(first), csrfToken }, { code }),
@@ -265,7 +279,7 @@ test("a recovery code signs in once", async () => {
 });
 
 test("a signed-out visitor is sent to sign in; a viewer is refused an organiser's action with a 403", async () => {
-  const signedOut = (await settle(() =>
+  const signedOut = (await settle(async () =>
     dashboardLoader({ request: staffGet(`${base}/staff`), params: {}, context: {} }),
   )) as Response;
   expect(signedOut.status).toBe(302);
@@ -276,7 +290,7 @@ test("a signed-out visitor is sent to sign in; a viewer is refused an organiser'
     dashboardAction({ request: staffPost(`${base}/staff`, viewer, { intent: "pause" }), params: {}, context: {} }),
   )) as Response;
   expect(refused.status).toBe(403);
-  expect(db.select().from(sendingPause).all()).toEqual([]);
+  expect(await db.select().from(sendingPause)).toEqual([]);
 });
 
 test("a staff post without the session's token, or from another origin, changes nothing", async () => {
@@ -290,31 +304,31 @@ test("a staff post without the session's token, or from another origin, changes 
     const response = (await settle(() => dashboardAction({ request, params: {}, context: {} }))) as Response;
     expect(response.status).toBe(403);
   }
-  expect(db.select().from(sendingPause).all()).toEqual([]);
+  expect(await db.select().from(sendingPause)).toEqual([]);
   const real = (await settle(() =>
     dashboardAction({ request: staffPost(`${base}/staff`, organiser, { intent: "pause" }), params: {}, context: {} }),
   )) as Response;
   expect(real.status).toBe(302);
-  expect(db.select().from(sendingPause).all()).toHaveLength(1);
+  expect(await db.select().from(sendingPause)).toHaveLength(1);
 });
 
 test("a session ends after 12 idle hours, on sign-out, everywhere at once, and when its account is disabled", async () => {
   const organiser = await signedInStaff("organiser");
-  const open = (request: Request) => settle(() => dashboardLoader({ request, params: {}, context: {} }));
+  const open = (request: Request) => settle(async () => dashboardLoader({ request, params: {}, context: {} }));
   expect(await open(staffGet(`${base}/staff`, organiser))).not.toBeInstanceOf(Response);
   later(12 * HOUR);
   expect(((await open(staffGet(`${base}/staff`, organiser))) as Response).status).toBe(302);
   vi.useRealTimers();
 
-  const other = signInAs(organiser.account.id);
-  const third = signInAs(organiser.account.id);
+  const other = await signInAs(organiser.account.id);
+  const third = await signInAs(organiser.account.id);
   await settle(() =>
     signOutAction({ request: staffPost(`${base}/staff/sign-out`, other, {}), params: {}, context: {} }),
   );
   expect(((await open(staffGet(`${base}/staff`, other))) as Response).status).toBe(302);
   expect(await open(staffGet(`${base}/staff`, third))).not.toBeInstanceOf(Response);
 
-  const fourth = signInAs(organiser.account.id);
+  const fourth = await signInAs(organiser.account.id);
   await settle(() =>
     signOutAction({
       request: staffPost(`${base}/staff/sign-out`, third, { everywhere: "yes" }),
@@ -323,11 +337,11 @@ test("a session ends after 12 idle hours, on sign-out, everywhere at once, and w
     }),
   );
   expect(((await open(staffGet(`${base}/staff`, fourth))) as Response).status).toBe(302);
-  expect(audits("staff.sign-out")).toHaveLength(1);
-  expect(audits("staff.sign-out-everywhere")).toHaveLength(1);
+  expect(await audits("staff.sign-out")).toHaveLength(1);
+  expect(await audits("staff.sign-out-everywhere")).toHaveLength(1);
 
-  const fifth = signInAs(organiser.account.id);
-  setStaffAccountDisabled({
+  const fifth = await signInAs(organiser.account.id);
+  await setStaffAccountDisabled({
     accountId: organiser.account.id,
     disabled: true,
     actor: "admin@campaign.example",
@@ -340,7 +354,7 @@ test("a session ends after 12 idle hours, on sign-out, everywhere at once, and w
 test("a cookie whose signature is wrong is no session", async () => {
   const organiser = await signedInStaff("organiser");
   const tampered = { cookie: organiser.cookie.replace(/\.[^.]+$/, ".forged") };
-  const response = (await settle(() =>
+  const response = (await settle(async () =>
     dashboardLoader({ request: staffGet(`${base}/staff`, tampered), params: {}, context: {} }),
   )) as Response;
   expect(response.status).toBe(302);

@@ -45,7 +45,7 @@ async function renderPage(fields?: Record<string, string>, { drop = [] }: { drop
 }
 
 test("the form shows each setting in a labelled field, and only a Preview button until previewed", async () => {
-  insertCampaign();
+  await insertCampaign();
   await renderPage();
   expect(screen.getByLabelText("Campaign name")).toHaveProperty("value", "Quiet Streets Pledge");
   expect(screen.getByRole("group", { name: "Point 2" })).toBeTruthy();
@@ -63,7 +63,7 @@ test("the form shows each setting in a labelled field, and only a Preview button
 });
 
 test("a preview shows the home page text and the ask mail, carries the values, and offers Save", async () => {
-  insertCampaign();
+  await insertCampaign();
   await renderPage({ name: "Safe Streets Pledge", intent: "preview" });
   const preview = screen.getByRole("region", { name: "Preview: nothing is saved yet" });
   expect(within(preview).getByText("Safe Streets Pledge")).toBeTruthy();
@@ -74,7 +74,7 @@ test("a preview shows the home page text and the ask mail, carries the values, a
 });
 
 test("errors are summarised, linked to their fields, and the title starts Error:", async () => {
-  insertCampaign();
+  await insertCampaign();
   await renderPage({ "points.1.title": "", intent: "save" });
   const summary = screen.getByRole("alert");
   const link = within(summary).getByRole("link", { name: "Enter the point's title" });
@@ -85,9 +85,9 @@ test("errors are summarised, linked to their fields, and the title starts Error:
 });
 
 test("changing the words of an answered point asks for the box to be ticked, saying how many answered", async () => {
-  insertCampaign();
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1] });
+  await insertCampaign();
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1] });
   await renderPage({ "points.0.title": "New words.", intent: "save" });
   expect(
     within(screen.getByRole("alert")).getByRole("link", {
@@ -98,7 +98,7 @@ test("changing the words of an answered point asks for the box to be ticked, say
 });
 
 test("Add another point shows an empty third point; each point has Remove and (after the first) Move up", async () => {
-  insertCampaign();
+  await insertCampaign();
   await renderPage({ intent: "add-point" });
   const third = screen.getByRole("group", { name: "Point 3" });
   expect(within(third).getByLabelText("Title")).toHaveProperty("value", "");
@@ -110,9 +110,9 @@ test("Add another point shows an empty third point; each point has Remove and (a
 });
 
 test("removing a point candidates answered says whose status changes and asks for the box to be ticked", async () => {
-  insertCampaign();
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1], decline: [2] });
+  await insertCampaign();
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1], decline: [2] });
   await renderPage({ intent: "preview" }, { drop: ["points.1.id", "points.1.title", "points.1.body"] });
   expect(screen.queryByRole("group", { name: "Point 2" })).toBeNull();
   expect(

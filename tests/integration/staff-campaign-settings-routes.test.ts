@@ -62,25 +62,25 @@ async function post(staff: Awaited<ReturnType<typeof signedInStaff>>, fields: Re
   return settle(() => action({ request: staffPost(url, staff, fields), params: {}, context: {} }));
 }
 
-function settingsAudits() {
-  return db.select().from(auditLog).where(eq(auditLog.action, "settings.save")).all();
+async function settingsAudits() {
+  return await db.select().from(auditLog).where(eq(auditLog.action, "settings.save"));
 }
 
 test("only admins see the campaign settings and its versions, or change them", async () => {
-  insertCampaign();
-  const before = listSettingsVersions();
+  await insertCampaign();
+  const before = await listSettingsVersions();
   for (const role of ["viewer", "organiser"] as const) {
     const staff = await signedInStaff(role);
     const calls: (() => unknown)[] = [
-      () => loader({ request: staffGet(url, staff), params: {}, context: {} }),
+      async () => loader({ request: staffGet(url, staff), params: {}, context: {} }),
       () =>
         action({
           request: staffPost(url, staff, formWith({ name: "Taken Over", "points.1.id": "", intent: "save" })),
           params: {},
           context: {},
         }),
-      () => versionsLoader({ request: staffGet(versionsUrl, staff), params: {}, context: {} }),
-      () =>
+      async () => versionsLoader({ request: staffGet(versionsUrl, staff), params: {}, context: {} }),
+      async () =>
         versionLoader({
           request: staffGet(`${versionsUrl}/${before[0]!.id}`, staff),
           params: { id: String(before[0]!.id) },
@@ -89,18 +89,18 @@ test("only admins see the campaign settings and its versions, or change them", a
     ];
     for (const call of calls) expect(((await settle(call)) as Response).status).toBe(403);
   }
-  const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
+  const signedOut = (await settle(async () => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
   expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fsettings%2Fcampaign");
   expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
   expect(findCampaign()!.points.map((p) => p.title)).toEqual([
     "Slow the traffic outside every school.",
     "Fund safe crossings.",
   ]);
-  expect(listSettingsVersions()).toEqual(before);
+  expect(await listSettingsVersions()).toEqual(before);
 });
 
 test("forged posts (no token, a wrong token, another origin) change nothing", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const forgeries = [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }];
   for (const forgery of forgeries) {
@@ -126,12 +126,12 @@ test("forged posts (no token, a wrong token, another origin) change nothing", as
   }
   expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
   expect(findCampaign()!.points).toHaveLength(2);
-  expect(listSettingsVersions()).toHaveLength(1);
-  expect(settingsAudits()).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
+  expect(await settingsAudits()).toHaveLength(1);
 });
 
 test("the page shows the saved settings in its fields", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as {
     data: { values: Record<string, string> };
@@ -140,7 +140,7 @@ test("the page shows the saved settings in its fields", async () => {
 });
 
 test("bad values say which field and why, keep what was typed, and save nothing", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const typed = formWith({
     name: "  ",
@@ -162,14 +162,14 @@ test("bad values say which field and why, keep what was typed, and save nothing"
   expect(result.data.values).toMatchObject({ fromEmail: "not an address", askHourlyCap: "0" });
   expect(result.data.preview).toBeNull();
   expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
-  expect(listSettingsVersions()).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
 
   const blankCap = (await post(admin, formWith({ askHourlyCap: "", intent: "preview" }))) as Posted;
   expect(blankCap.data.errors).toEqual({ askHourlyCap: "Enter the hourly cap as a whole number" });
 });
 
 test("preview shows the home page's text and the ask mail from the values typed, and saves nothing", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const result = (await post(
     admin,
@@ -189,11 +189,11 @@ test("preview shows the home page's text and the ask mail from the values typed,
   expect(mail!.textBody).toContain("As your constituent I ask you to sign.");
   expect(mail!.textBody).toContain("1. Twenty is plenty.");
   expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
-  expect(listSettingsVersions()).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
 });
 
 test("save changes the settings, keeps a version saved by the admin, and audits the fields changed", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const saved = (await post(
     admin,
@@ -210,9 +210,9 @@ test("save changes the settings, keeps a version saved by the admin, and audits 
     askHourlyCap: 7,
     messagePrompts: ["Why it matters", "Your street"],
   });
-  const [newest] = listSettingsVersions();
+  const [newest] = await listSettingsVersions();
   expect(newest!.savedBy).toBe(admin.account.email);
-  expect(settingsAudits().at(-1)).toMatchObject({
+  expect((await settingsAudits()).at(-1)).toMatchObject({
     actor: admin.account.email,
     details: { changed: ["name", "askHourlyCap", "messagePrompts"], version: newest!.id },
   });
@@ -231,7 +231,7 @@ test("save changes the settings, keeps a version saved by the admin, and audits 
     context: {},
   })) as unknown as { data: { settings: { name: string } } };
   expect(view.data.settings.name).toBe("Safe Streets Pledge");
-  const missing = await settle(() =>
+  const missing = await settle(async () =>
     versionLoader({ request: staffGet(`${versionsUrl}/999`, admin), params: { id: "999" }, context: {} }),
   );
   expect((missing as Response).status).toBe(404);
@@ -246,15 +246,15 @@ test("save changes the settings, keeps a version saved by the admin, and audits 
     }),
   )) as Response;
   expect(again.headers.get("Location")).toBe("/staff/settings/campaign?saved=unchanged");
-  expect(listSettingsVersions()).toHaveLength(2);
+  expect(await listSettingsVersions()).toHaveLength(2);
 });
 
 test("new words for a point candidates answered need the box ticked; without it nothing is saved", async () => {
-  insertCampaign();
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  const sam = insertCandidacy({ name: "Sam Okafor" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1] });
-  insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2] });
+  await insertCampaign();
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  const sam = await insertCandidacy({ name: "Sam Okafor" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1] });
+  await insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2] });
   const admin = await signedInStaff("admin");
   const reworded = formWith({ "points.0.title": "Slow the traffic near every school." });
 
@@ -267,7 +267,7 @@ test("new words for a point candidates answered need the box ticked; without it 
     confirmPointChanges: "Confirm that you understand 2 candidates answered the earlier words",
   });
   expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic outside every school.", version: 1 });
-  expect(listSettingsVersions()).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
 
   const saved = (await post(admin, { ...reworded, confirmPointChanges: "yes", intent: "save" })) as Response;
   expect(saved.headers.get("Location")).toBe("/staff/settings/campaign?saved=yes");
@@ -275,7 +275,7 @@ test("new words for a point candidates answered need the box ticked; without it 
 });
 
 test("Add another point, Remove and Move up re-render the form with what was typed, and save nothing", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const typed = formWith({ name: "Typed, not saved" });
 
@@ -305,11 +305,11 @@ test("Add another point, Remove and Move up re-render the form with what was typ
 
   expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
   expect(findCampaign()!.points).toHaveLength(2);
-  expect(listSettingsVersions()).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
 });
 
 test("an admin adds a point and a wording, then removes the first point: matched by id, not by position", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const [first, second] = findCampaign()!.points;
   const withMore = formWith({
@@ -351,12 +351,12 @@ test("an admin adds a point and a wording, then removes the first point: matched
     [second!.id, 1, 1],
     [third.id, 2, 1],
   ]);
-  expect(settingsAudits().at(-1)!.details).toMatchObject({ changed: ["points.removed"] });
+  expect((await settingsAudits()).at(-1)!.details).toMatchObject({ changed: ["points.removed"] });
   expect(findCampaign()!.points.some((p) => p.id === first!.id)).toBe(false);
 });
 
 test("wording ids must be slugs and unique; a point id not the campaign's says the page is out of date", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const clash = (await post(
     admin,
@@ -378,13 +378,13 @@ test("wording ids must be slugs and unique; a point id not the campaign's says t
     points: "The points have changed since you opened this page: open it again to see them",
   });
   expect(findCampaign()!.wordingVariants).toHaveLength(1);
-  expect(listSettingsVersions()).toHaveLength(1);
+  expect(await listSettingsVersions()).toHaveLength(1);
 });
 
 test("adding a point after candidates answered needs the box ticked, saying whose status changes", async () => {
-  insertCampaign();
-  const ruth = insertCandidacy({ name: "Ruth Adeyemi" });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2] });
+  await insertCampaign();
+  const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2] });
   const admin = await signedInStaff("admin");
   const withThird = formWith({ "points.2.id": "", "points.2.title": "A third point.", "points.2.body": "It asks." });
 
@@ -403,7 +403,7 @@ test("adding a point after candidates answered needs the box ticked, saying whos
 
   await post(admin, { ...withThird, confirmPointChanges: "yes", intent: "save" });
   expect(findCampaign()!.points).toHaveLength(3);
-  expect(settingsAudits().at(-1)!.details).toMatchObject({
+  expect((await settingsAudits()).at(-1)!.details).toMatchObject({
     statusChanges: [{ from: "signed-all", to: "signed-some", candidates: 1 }],
   });
 });

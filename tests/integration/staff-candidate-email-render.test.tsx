@@ -22,11 +22,11 @@ afterEach(() => {
 
 /** Tom Hale, whose address an organiser found on his own site on 2 Dec 2026. */
 async function tomWithStaffAddedEmail() {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const tom = insertCandidacy({ constituency: seat, name: "Tom Hale", email: null });
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const tom = await insertCandidacy({ constituency: seat, name: "Tom Hale", email: null });
   const organiser = await signedInStaff("organiser");
-  const saved = setCandidateEmail({
+  const saved = await setCandidateEmail({
     candidacyId: tom.id,
     email: "tom@tomhale.example.org",
     sourceUrl: published,
@@ -47,7 +47,7 @@ async function renderStaffPage({
   actionData?: unknown;
 }) {
   const path = `/staff/candidates/${personId}`;
-  const result = await settle(() =>
+  const result = await settle(async () =>
     candidateLoader({ request: staffGet(`${base}${path}`, session), params: { personId }, context: {} }),
   );
   const Stub = createRemixStub([{ id: "page", path, Component: StaffCandidate }]);
@@ -112,7 +112,7 @@ test("the public page says where the address is published and that the campaign 
     {
       path: "/candidates/:personId",
       Component: CandidatePage,
-      loader: ({ params, request }) => publicLoader({ params, request, context: {} }),
+      loader: async ({ params, request }) => publicLoader({ params, request, context: {} }),
     },
   ]);
   render(<Stub initialEntries={[`/candidates/${tom.personId}`]} />);

@@ -3,6 +3,7 @@
 // changes nothing, GOV.UK errors, and that a signing link then goes to the
 // added address. Also the import page's checkbox that lets a file's address
 // replace a staff-added one.
+import { writeTransaction } from "#db/index";
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { auditLog, candidacies } from "#db/schema";
@@ -30,9 +31,9 @@ const base = "http://localhost";
 const tomPage = "https://tomhale.example.org/contact";
 
 /** Tom Hale stands in Brackenby Vale with no published email. */
-function tomWithoutEmail() {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
+async function tomWithoutEmail() {
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
   return insertCandidacy({ constituency: seat, name: "Tom Hale", email: null });
 }
 
@@ -64,7 +65,7 @@ type StaffPage = {
 };
 
 async function staffPage(session: { cookie: string }, personId: string, query = "") {
-  const result = await settle(() =>
+  const result = await settle(async () =>
     candidateLoader({
       request: staffGet(`${base}/staff/candidates/${personId}${query}`, session),
       params: { personId },
@@ -74,16 +75,12 @@ async function staffPage(session: { cookie: string }, personId: string, query = 
   return (result as { data: StaffPage }).data;
 }
 
-function emailAudits() {
-  return db
-    .select()
-    .from(auditLog)
-    .all()
-    .filter((a) => a.action.startsWith("candidate.email"));
+async function emailAudits() {
+  return (await db.select().from(auditLog)).filter((a) => a.action.startsWith("candidate.email"));
 }
 
 test("signed out, posting the form sends you to sign in; a viewer gets a 403; neither changes anything", async () => {
-  const tom = tomWithoutEmail();
+  const tom = await tomWithoutEmail();
   const signedOut = (await post(undefined, tom.personId, addTom)) as Response;
   expect(signedOut.headers.get("Location")).toBe(
     `/staff/sign-in?next=${encodeURIComponent(`/staff/candidates/${tom.personId}`)}`,
@@ -91,12 +88,12 @@ test("signed out, posting the form sends you to sign in; a viewer gets a 403; ne
   const viewer = await signedInStaff("viewer");
   expect(((await post(viewer, tom.personId, addTom)) as Response).status).toBe(403);
   expect(((await post(viewer, tom.personId, { intent: "remove-email", reason: "x" })) as Response).status).toBe(403);
-  expect(db.select({ email: candidacies.email }).from(candidacies).all()).toEqual([{ email: null }]);
-  expect(emailAudits()).toEqual([]);
+  expect(await db.select({ email: candidacies.email }).from(candidacies)).toEqual([{ email: null }]);
+  expect(await emailAudits()).toEqual([]);
 });
 
 test("forged posts (no token, a wrong token, another origin) are refused and change nothing", async () => {
-  const tom = tomWithoutEmail();
+  const tom = await tomWithoutEmail();
   const organiser = await signedInStaff("organiser");
   const before = snapshotDatabase();
   for (const forgery of [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }]) {
@@ -106,7 +103,7 @@ test("forged posts (no token, a wrong token, another origin) are refused and cha
 });
 
 test("a bad address or page shows GOV.UK errors, keeps what was typed, and saves nothing", async () => {
-  const tom = tomWithoutEmail();
+  const tom = await tomWithoutEmail();
   const organiser = await signedInStaff("organiser");
   const reply = (await post(organiser, tom.personId, {
     intent: "set-email",
@@ -125,12 +122,12 @@ test("a bad address or page shows GOV.UK errors, keeps what was typed, and saves
     },
     values: { email: "tom at tomhale", sourceUrl: "tomhale.example.org" },
   });
-  expect(db.select({ email: candidacies.email }).from(candidacies).all()).toEqual([{ email: null }]);
-  expect(emailAudits()).toEqual([]);
+  expect(await db.select({ email: candidacies.email }).from(candidacies)).toEqual([{ email: null }]);
+  expect(await emailAudits()).toEqual([]);
 });
 
 test("an organiser adds a published address: both pages say where it came from, and a signing link goes to it", async () => {
-  const tom = tomWithoutEmail();
+  const tom = await tomWithoutEmail();
   const organiser = await signedInStaff("organiser");
 
   const saved = (await post(organiser, tom.personId, addTom)) as Response;
@@ -148,7 +145,7 @@ test("an organiser adds a published address: both pages say where it came from, 
       addedAt: expect.stringMatching(/^\d{1,2} \w{3} \d{4}$/),
     },
   });
-  expect(emailAudits().map((a) => [a.actor, a.action, a.subject, a.details])).toEqual([
+  expect((await emailAudits()).map((a) => [a.actor, a.action, a.subject, a.details])).toEqual([
     [organiser.account.email, "candidate.email", `candidacy:${tom.id}`, { sourceUrl: tomPage, changed: true }],
   ]);
 
@@ -168,11 +165,11 @@ test("an organiser adds a published address: both pages say where it came from, 
 
   const sent = (await post(organiser, tom.personId, { intent: "send-link" })) as Response;
   expect(sent.headers.get("Location")).toBe(`/staff/candidates/${tom.personId}?link=sent#signing-link`);
-  expect(outboxRows("signing-link").map((m) => m.toAddress)).toEqual(["tom@tomhale.example.org"]);
+  expect((await outboxRows("signing-link")).map((m) => m.toAddress)).toEqual(["tom@tomhale.example.org"]);
 });
 
 test("an organiser removes a staff-added address with a reason; without one the form says what to do", async () => {
-  const tom = tomWithoutEmail();
+  const tom = await tomWithoutEmail();
   const organiser = await signedInStaff("organiser");
   await post(organiser, tom.personId, addTom);
 
@@ -192,21 +189,21 @@ test("an organiser removes a staff-added address with a reason; without one the 
   expect(removed.headers.get("Location")).toBe(`/staff/candidates/${tom.personId}?email=removed#contact-details`);
   const page = await staffPage(organiser, tom.personId);
   expect([page.candidacy.email, page.emailSource]).toEqual([null, null]);
-  expect(emailAudits().map((a) => [a.action, a.details])).toEqual([
+  expect((await emailAudits()).map((a) => [a.action, a.details])).toEqual([
     ["candidate.email", { sourceUrl: tomPage, changed: true }],
     ["candidate.email-remove", { reason: "a typo in the address" }],
   ]);
 });
 
 test("once staff add his address, an ask reaches a candidate who had none, by mail", async () => {
-  const tom = tomWithoutEmail();
+  const tom = await tomWithoutEmail();
   const organiser = await signedInStaff("organiser");
-  insertConfirmedAsk({ constituencyCode: tom.constituencyCode, candidacyIds: [tom.id] });
+  await insertConfirmedAsk({ constituencyCode: tom.constituencyCode, candidacyIds: [tom.id] });
   await post(organiser, tom.personId, addTom);
-  insertConfirmedAsk({ constituencyCode: tom.constituencyCode, candidacyIds: [tom.id] });
+  await insertConfirmedAsk({ constituencyCode: tom.constituencyCode, candidacyIds: [tom.id] });
 
-  expect(outboxRows("candidate-ask").map((m) => m.toAddress)).toEqual(["tom@tomhale.example.org"]);
-  const page = (await settle(() =>
+  expect((await outboxRows("candidate-ask")).map((m) => m.toAddress)).toEqual(["tom@tomhale.example.org"]);
+  const page = (await settle(async () =>
     candidateLoader({
       request: staffGet(`${base}/staff/candidates/${tom.personId}`, organiser),
       params: { personId: tom.personId },
@@ -221,16 +218,18 @@ type Applied = { outcome: string; summary: ImportSummary };
 test("the import page shows a conflict with a staff-added address, keeps it, and replaces it only when the box is ticked", async () => {
   const now = () => new Date("2024-06-10T09:00:00.000Z");
   const harbury = buildSeat({ name: "Harbury Cross" });
-  runImport({ path: writeInputFile("seats.csv", hocCsv([harbury])), now });
+  await runImport({ path: writeInputFile("seats.csv", hocCsv([harbury])), now });
   const bryn = buildCandidate(harbury, { person_name: "Bryn Tolley" });
-  runImport({ path: writeInputFile("may.csv", dcCsv([bryn], { format: "full" })), now });
+  await runImport({ path: writeInputFile("may.csv", dcCsv([bryn], { format: "full" })), now });
   const organiser = await signedInStaff("organiser");
-  db.update(candidacies)
-    .set({ email: "bryn@tolley.example.org", emailSource: "staff", emailSourceUrl: "https://tolley.example.org" })
-    .run();
+  await writeTransaction(db, () =>
+    db
+      .update(candidacies)
+      .set({ email: "bryn@tolley.example.org", emailSource: "staff", emailSourceUrl: "https://tolley.example.org" }),
+  );
   const contents = dcCsv([{ ...bryn, email: "office@dc.example.org" }], { format: "full" });
-  const emailNow = () =>
-    db.select({ email: candidacies.email, source: candidacies.emailSource }).from(candidacies).get();
+  const emailNow = async () =>
+    (await db.select({ email: candidacies.email, source: candidacies.emailSource }).from(candidacies).limit(1))[0];
 
   const checked = await check(organiser, "july.csv", contents);
   const { summary } = checked.job.result as Applied;
@@ -240,15 +239,15 @@ test("the import page shows a conflict with a staff-added address, keeps it, and
   const kept = (await apply(organiser, checked.id)).page?.job.result as Applied;
   expect(kept.outcome).toBe("applied");
   expect(kept.summary.line).toBe("0 changes (1 unchanged); 1 conflict with staff-added data, staff data kept");
-  expect(emailNow()).toEqual({ email: "bryn@tolley.example.org", source: "staff" });
+  expect(await emailNow()).toEqual({ email: "bryn@tolley.example.org", source: "staff" });
 
   // An imported file is deleted: the same file again is a new upload and dry run.
   const again = await check(organiser, "july.csv", contents);
   const replaced = (await apply(organiser, again.id, { replaceStaffEmails: "yes" })).page?.job.result as Applied;
   expect(replaced.outcome).toBe("applied");
   expect(replaced.summary.updated).toBe(1);
-  expect(emailNow()).toEqual({ email: "office@dc.example.org", source: "import" });
-  const audits = db.select().from(auditLog).where(eq(auditLog.action, "import.apply")).all();
+  expect(await emailNow()).toEqual({ email: "office@dc.example.org", source: "import" });
+  const audits = await db.select().from(auditLog).where(eq(auditLog.action, "import.apply"));
   expect(
     audits.map((a) => [a.details.replaceStaffEmails, (a.details.counts as { conflicts: number }).conflicts]),
   ).toEqual([

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // The console's candidate pages as they render from what their real loaders
 // return: what a member of staff reads and can press, found by role and name.
+import { writeTransaction } from "#db/index";
 import { createRemixStub } from "@remix-run/testing";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, expect, test } from "vitest";
@@ -8,6 +9,7 @@ import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.se
 import StaffCandidate, { loader as candidateLoader } from "~/routes/staff.candidates.$personId";
 import RecordPledge, { loader as pledgeLoader } from "~/routes/staff.candidates.$personId_.pledge";
 import StaffCandidates, { loader as listLoader } from "~/routes/staff.candidates._index";
+import { db } from "~/utils/db.server";
 import { insertCampaign, insertCandidacy, insertConstituency } from "../factories";
 import { settle, signedInStaff, staffGet } from "../staff";
 
@@ -18,11 +20,11 @@ afterEach(() => {
   document.head.innerHTML = "";
 });
 
-function twoCandidates() {
-  const campaign = insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const ruth = insertCandidacy({ constituency: seat, name: "Ruth Okafor", email: "ruth@example.net" });
-  const tom = insertCandidacy({ constituency: seat, name: "Tom Hale", email: null });
+async function twoCandidates() {
+  const campaign = await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const ruth = await insertCandidacy({ constituency: seat, name: "Ruth Okafor", email: "ruth@example.net" });
+  const tom = await insertCandidacy({ constituency: seat, name: "Tom Hale", email: null });
   return { campaign, ruth, tom };
 }
 
@@ -46,7 +48,7 @@ async function renderPage(Component: () => React.JSX.Element, path: string, data
 }
 
 test("the list links each candidate to their console page and says whether they have an email", async () => {
-  const { ruth, tom } = twoCandidates();
+  const { ruth, tom } = await twoCandidates();
   await renderPage(StaffCandidates, "/staff/candidates", await loaderData(listLoader, "/staff/candidates"));
   expect(screen.getByRole("heading", { level: 2, name: "2 candidates" })).toBeTruthy();
   const ruthLink = screen.getByRole("link", { name: ruth.name });
@@ -61,7 +63,7 @@ test("the list links each candidate to their console page and says whether they 
 });
 
 test("a candidate with no published email has no signing-link button, and the page says why", async () => {
-  const { tom } = twoCandidates();
+  const { tom } = await twoCandidates();
   const path = `/staff/candidates/${tom.personId}`;
   await renderPage(StaffCandidate, path, await loaderData(candidateLoader, path, { personId: tom.personId }));
   expect(screen.getByText("No published email")).toBeTruthy();
@@ -73,7 +75,7 @@ test("a candidate with no published email has no signing-link button, and the pa
 });
 
 test("a candidate with a published email has the button, in a form carrying the CSRF token", async () => {
-  const { ruth } = twoCandidates();
+  const { ruth } = await twoCandidates();
   const path = `/staff/candidates/${ruth.personId}`;
   await renderPage(StaffCandidate, path, await loaderData(candidateLoader, path, { personId: ruth.personId }));
   expect(screen.getByText("ruth@example.net")).toBeTruthy();
@@ -82,7 +84,7 @@ test("a candidate with a published email has the button, in a form carrying the 
 });
 
 test("the pledge form asks Signed, Declined or Not answered for each point, with evidence and a note", async () => {
-  const { campaign, tom } = twoCandidates();
+  const { campaign, tom } = await twoCandidates();
   const path = `/staff/candidates/${tom.personId}/pledge`;
   await renderPage(RecordPledge, path, await loaderData(pledgeLoader, path, { personId: tom.personId }));
   for (const [i, point] of campaign.points.entries()) {
@@ -98,9 +100,9 @@ test("the pledge form asks Signed, Declined or Not answered for each point, with
 });
 
 test("for a candidate who signed through their own link, the pledge form is replaced by why", async () => {
-  const { campaign, ruth } = twoCandidates();
-  const link = issueSigningLink({ candidacyId: ruth.id, now: new Date() })!;
-  recordPledgeFromLink({
+  const { campaign, ruth } = await twoCandidates();
+  const link = (await writeTransaction(db, async () => issueSigningLink({ candidacyId: ruth.id, now: new Date() })))!;
+  await recordPledgeFromLink({
     token: link.url.split("/pledge/sign/")[1]!,
     answers: { [campaign.points[0]!.id]: "signed" },
     statement: null,

@@ -2,6 +2,7 @@
 // The staff dashboard as a member of staff opens it: the figures the real
 // loader reads, rendered by the real page, and the pause switch refusing any
 // post that is not a signed-in organiser's own.
+import { writeTransaction } from "#db/index";
 import { createRemixStub } from "@remix-run/testing";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { eq } from "drizzle-orm";
@@ -60,27 +61,31 @@ function cellsOf(row: HTMLElement) {
 }
 
 /** An English and a Welsh seat with a candidate each; asks, answers and mail as on a busy morning. */
-function aBusyMorning() {
-  insertCampaign();
-  const brackenby = insertConstituency({ name: "Brackenby Vale" });
-  const glynmawr = insertConstituency({ name: "Glynmawr", nation: "Wales", gssCode: "W07009901" });
-  const ruth = insertCandidacy({ constituency: brackenby });
-  const sian = insertCandidacy({ constituency: glynmawr });
+async function aBusyMorning() {
+  await insertCampaign();
+  const brackenby = await insertConstituency({ name: "Brackenby Vale" });
+  const glynmawr = await insertConstituency({ name: "Glynmawr", nation: "Wales", gssCode: "W07009901" });
+  const ruth = await insertCandidacy({ constituency: brackenby });
+  const sian = await insertCandidacy({ constituency: glynmawr });
   const toRuth = { constituencyCode: brackenby.gssCode, candidacyIds: [ruth.id] };
-  insertConfirmedAsk({ ...toRuth, now: ago(HOUR) });
-  insertConfirmedAsk({ ...toRuth, now: ago(2 * HOUR) });
-  insertConfirmedAsk({ constituencyCode: glynmawr.gssCode, candidacyIds: [sian.id], now: ago(3 * DAY) });
+  await insertConfirmedAsk({ ...toRuth, now: ago(HOUR) });
+  await insertConfirmedAsk({ ...toRuth, now: ago(2 * HOUR) });
+  await insertConfirmedAsk({ constituencyCode: glynmawr.gssCode, candidacyIds: [sian.id], now: ago(3 * DAY) });
   // Started today, not confirmed.
-  submitAsk({ ask: buildAsk({ ...toRuth, email: "waiting@example.org" }), clientIp: "198.51.100.9", now: ago(HOUR) });
-  insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now: ago(DAY) });
-  insertPledgeByCampaign({ personId: sian.personId, decline: [1, 2], now: ago(DAY) });
-  const [held, failed] = outboxRows("ask-confirmation");
-  db.update(outbox).set({ status: "held" }).where(eq(outbox.id, held!.id)).run();
-  db.update(outbox).set({ status: "failed" }).where(eq(outbox.id, failed!.id)).run();
+  await submitAsk({
+    ask: buildAsk({ ...toRuth, email: "waiting@example.org" }),
+    clientIp: "198.51.100.9",
+    now: ago(HOUR),
+  });
+  await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2], now: ago(DAY) });
+  await insertPledgeByCampaign({ personId: sian.personId, decline: [1, 2], now: ago(DAY) });
+  const [held, failed] = await outboxRows("ask-confirmation");
+  await writeTransaction(db, () => db.update(outbox).set({ status: "held" }).where(eq(outbox.id, held!.id)));
+  await writeTransaction(db, () => db.update(outbox).set({ status: "failed" }).where(eq(outbox.id, failed!.id)));
 }
 
 test("a viewer sees today's, this week's and all asks, with the confirmation rate", async () => {
-  aBusyMorning();
+  await aBusyMorning();
   await renderDashboard(await signedInStaff("viewer"));
   expect(figure("Asks", "Started today")).toBe("3");
   expect(figure("Asks", "Started this week")).toBe("4");
@@ -92,7 +97,7 @@ test("a viewer sees today's, this week's and all asks, with the confirmation rat
 });
 
 test("mail is counted by status, and held and failed mail is marked as needing attention", async () => {
-  aBusyMorning();
+  await aBusyMorning();
   await renderDashboard(await signedInStaff("viewer"));
   expect(figure("Mail", "Held for review")).toBe("1 Needs attention");
   expect(figure("Mail", "Failed")).toBe("1 Needs attention");
@@ -110,7 +115,7 @@ test("an organiser is linked to the outbox", async () => {
 });
 
 test("candidates are counted by nation under the board's names for the statuses", async () => {
-  aBusyMorning();
+  await aBusyMorning();
   await renderDashboard(await signedInStaff("viewer"));
   const table = screen.getByRole("table", { name: "Candidates by nation" });
   const rows = within(table).getAllByRole("row").map(cellsOf);
@@ -122,7 +127,7 @@ test("candidates are counted by nation under the board's names for the statuses"
 });
 
 test("the constituencies with most confirmed asks are listed in order, linked to their public pages", async () => {
-  aBusyMorning();
+  await aBusyMorning();
   await renderDashboard(await signedInStaff("viewer"));
   const list = within(screen.getByRole("region", { name: "Constituencies with most asks" })).getByRole("list");
   const items = within(list).getAllByRole("listitem");
@@ -134,7 +139,7 @@ test("the constituencies with most confirmed asks are listed in order, linked to
 });
 
 test("the chart of confirmed asks and signatures per day comes with its figures as a table", async () => {
-  aBusyMorning();
+  await aBusyMorning();
   await renderDashboard(await signedInStaff("viewer"));
   screen.getByRole("heading", { level: 2, name: "Confirmed asks and signatures per day" });
   screen.getByRole("img", { name: /Confirmed asks and candidates who signed, per day/ });
@@ -155,7 +160,7 @@ test("before anything has happened the dashboard says so rather than show empty 
 });
 
 test("a signed-out visitor is sent to sign in and shown no figures", async () => {
-  aBusyMorning();
+  await aBusyMorning();
   const response = (await settle(() => dashboardDataFor())) as Response;
   expect(response.status).toBe(302);
   expect(response.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff");
@@ -176,16 +181,16 @@ test("a pause posted without the session's token, with another's, or from anothe
   const signedOut = staffPost(`${base}/staff`, undefined, { intent: "pause", reason: "forged" });
   const response = (await settle(() => dashboardAction({ request: signedOut, params: {}, context: {} }))) as Response;
   expect(response.headers.get("Location")).toMatch(/^\/staff\/sign-in/);
-  expect(db.select().from(sendingPause).all()).toEqual([]);
+  expect(await db.select().from(sendingPause)).toEqual([]);
 });
 
 test("a forged resume leaves sending paused", async () => {
   const organiser = await signedInStaff("organiser");
-  pauseSending({ actor: organiser.account.email, accountId: organiser.account.id, reason: "bad wording", now });
+  await pauseSending({ actor: organiser.account.email, accountId: organiser.account.id, reason: "bad wording", now });
   const forged = staffPost(`${base}/staff`, organiser, { intent: "resume" }, { csrf: "a".repeat(43) });
   const response = (await settle(() => dashboardAction({ request: forged, params: {}, context: {} }))) as Response;
   expect(response.status).toBe(403);
-  expect(db.select().from(sendingPause).all()).toHaveLength(1);
+  expect(await db.select().from(sendingPause)).toHaveLength(1);
 });
 
 test("a viewer's own pause post, token and all, is refused", async () => {
@@ -193,5 +198,5 @@ test("a viewer's own pause post, token and all, is refused", async () => {
   const request = staffPost(`${base}/staff`, viewer, { intent: "pause" });
   const response = (await settle(() => dashboardAction({ request, params: {}, context: {} }))) as Response;
   expect(response.status).toBe(403);
-  expect(db.select().from(sendingPause).all()).toEqual([]);
+  expect(await db.select().from(sendingPause)).toEqual([]);
 });

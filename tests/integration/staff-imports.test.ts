@@ -31,17 +31,17 @@ const harbury = buildSeat({ name: "Harbury Cross" });
 const linwood = buildSeat({ name: "Linwood and Stye" });
 
 /** Two seats and three candidates, imported as the command line would. */
-function importElection() {
-  runImport({ path: writeInputFile("seats.csv", hocCsv([harbury, linwood])), now });
+async function importElection() {
+  await runImport({ path: writeInputFile("seats.csv", hocCsv([harbury, linwood])), now });
   const ada = buildCandidate(harbury, { person_name: "Ada Quennell" });
   const bryn = buildCandidate(harbury, { person_name: "Bryn Tolley" });
   const cerys = buildCandidate(linwood, { person_name: "Cerys Mawdsley" });
-  runImport({ path: writeInputFile("may.csv", dcCsv([ada, bryn, cerys])), now });
+  await runImport({ path: writeInputFile("may.csv", dcCsv([ada, bryn, cerys])), now });
   return { ada, bryn, cerys };
 }
 
 /** A newer candidates file: Ada renamed, Bryn gone (a withdrawal), Dev new. */
-function juneFile({ ada, cerys }: ReturnType<typeof importElection>) {
+function juneFile({ ada, cerys }: Awaited<ReturnType<typeof importElection>>) {
   const dev = buildCandidate(linwood, { person_name: "Dev Ashgrove" });
   return dcCsv([{ ...ada, person_name: "Ada Quennell-Price" }, cerys, dev]);
 }
@@ -58,8 +58,8 @@ function storedUpload(sha256: string, ext = "csv") {
   return join(dirname(process.env.DATABASE_PATH!), "uploads", `${sha256}.${ext}`);
 }
 
-function importAudits() {
-  return db.select().from(auditLog).where(eq(auditLog.action, "import.apply")).all();
+async function importAudits() {
+  return await db.select().from(auditLog).where(eq(auditLog.action, "import.apply"));
 }
 
 /** Every line a change prints, as `npm run import -- --dry-run` prints it, grouped by change and sorted. */
@@ -70,10 +70,12 @@ function planLines(summary: ImportSummary) {
 }
 
 test("signed out, the page sends you to sign in; a viewer gets a 403; an organiser sees it, never cached", async () => {
-  const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
+  const signedOut = (await settle(async () => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
   expect(signedOut.headers.get("Location")).toBe(`/staff/sign-in?next=${encodeURIComponent("/staff/imports")}`);
   const viewer = await signedInStaff("viewer");
-  const refused = (await settle(() => loader({ request: staffGet(url, viewer), params: {}, context: {} }))) as Response;
+  const refused = (await settle(async () =>
+    loader({ request: staffGet(url, viewer), params: {}, context: {} }),
+  )) as Response;
   expect(refused.status).toBe(403);
   const organiser = await signedInStaff("organiser");
   const page = (await loader({ request: staffGet(url, organiser), params: {}, context: {} })) as unknown as Page;
@@ -82,7 +84,7 @@ test("signed out, the page sends you to sign in; a viewer gets a 403; an organis
 });
 
 test("a viewer can neither check nor import a file, nor see a job's page", async () => {
-  const election = importElection();
+  const election = await importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
   const { id } = await check(organiser, "june.csv", contents);
@@ -91,7 +93,7 @@ test("a viewer can neither check nor import a file, nor see a job's page", async
 
   const checking = (await upload(viewer, "june.csv", contents)) as Response;
   const applying = (await postToJob(viewer, id, { intent: "apply", confirmWithdrawals: "1" })) as Response;
-  const viewing = (await settle(() =>
+  const viewing = (await settle(async () =>
     jobLoader({ request: staffGet(jobUrl(id), viewer), params: { jobId: String(id) }, context: {} }),
   )) as Response;
 
@@ -102,7 +104,7 @@ test("a viewer can neither check nor import a file, nor see a job's page", async
 }, 60_000);
 
 test("forged posts (no token, a wrong token, another origin) neither store a file nor import one", async () => {
-  const election = importElection();
+  const election = await importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
   const sha256 = sha256Of(contents);
@@ -119,7 +121,7 @@ test("forged posts (no token, a wrong token, another origin) neither store a fil
   }
   // The upload is dropped unread: a forged post leaves nothing on the disk either.
   expect(existsSync(storedUpload(sha256))).toBe(false);
-  expect(db.select().from(importJobs).all()).toEqual([]);
+  expect(await db.select().from(importJobs)).toEqual([]);
 
   const { id } = await check(organiser, "june.csv", contents);
   expect(existsSync(storedUpload(sha256))).toBe(true);
@@ -134,11 +136,11 @@ test("forged posts (no token, a wrong token, another origin) neither store a fil
     expect(applying.status).toBe(403);
   }
   expect(snapshotDatabase()).toEqual(before);
-  expect(importAudits()).toEqual([]);
+  expect(await importAudits()).toEqual([]);
 }, 60_000);
 
 test("the page's dry run lists exactly the changes `npm run import -- --dry-run` prints for the same file, and writes nothing", async () => {
-  const election = importElection();
+  const election = await importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
   const before = snapshotDatabase();
@@ -184,7 +186,7 @@ test("the page's dry run lists exactly the changes `npm run import -- --dry-run`
 }, 120_000);
 
 test("a bad file's problems are shown with their file, line and column, the database is unchanged and the file deleted", async () => {
-  importElection();
+  await importElection();
   const organiser = await signedInStaff("organiser");
   const bad = dcCsv([buildCandidate(harbury, { person_name: "" }), buildCandidate(harbury, { person_id: "P-42" })]);
   const before = snapshotDatabase();
@@ -193,7 +195,7 @@ test("a bad file's problems are shown with their file, line and column, the data
 
   let expected: unknown;
   try {
-    runImport({ path: writeInputFile("bad.csv", bad), dryRun: true, now });
+    await runImport({ path: writeInputFile("bad.csv", bad), dryRun: true, now });
   } catch (error) {
     expected = (error as ImportFailed).problems;
   }
@@ -211,7 +213,7 @@ test("a bad file's problems are shown with their file, line and column, the data
 }, 60_000);
 
 test("importing takes the checked file by its SHA-256: a stored file changed since, or gone, is refused; only a finished dry run can be imported", async () => {
-  const election = importElection();
+  const election = await importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
   const { id, job } = await check(organiser, "june.csv", contents);
@@ -240,7 +242,7 @@ test("importing takes the checked file by its SHA-256: a stored file changed sin
 }, 60_000);
 
 test("withdrawals need the checkbox, for exactly the number shown; then the import is written, recorded and audited", async () => {
-  const election = importElection();
+  const election = await importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
   const { id, job } = await check(organiser, "june.csv", contents);
@@ -261,20 +263,18 @@ test("withdrawals need the checkbox, for exactly the number shown; then the impo
 
   const result = applied.page!.job.result as { outcome: string; importRunId: number; summary: ImportSummary };
   expect(result).toMatchObject({ outcome: "applied", summary: { withdrawn: 1, fileName: "june.csv" } });
-  const statuses = db
-    .select({ name: candidacies.name, status: candidacies.status })
-    .from(candidacies)
-    .all()
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const statuses = (await db.select({ name: candidacies.name, status: candidacies.status }).from(candidacies)).sort(
+    (a, b) => a.name.localeCompare(b.name),
+  );
   expect(statuses).toEqual([
     { name: "Ada Quennell-Price", status: "standing" },
     { name: "Bryn Tolley", status: "withdrawn" },
     { name: "Cerys Mawdsley", status: "standing" },
     { name: "Dev Ashgrove", status: "standing" },
   ]);
-  const run = db.select().from(importRuns).where(eq(importRuns.id, result.importRunId)).get()!;
+  const run = (await db.select().from(importRuns).where(eq(importRuns.id, result.importRunId)).limit(1))[0]!;
   expect(run).toMatchObject({ kind: "dc-candidates", fileName: "june.csv", sha256, dryRun: false, withdrawn: 1 });
-  const [audit, ...more] = importAudits();
+  const [audit, ...more] = await importAudits();
   expect(more).toEqual([]);
   expect(audit).toMatchObject({
     actor: organiser.account.email,
@@ -298,7 +298,7 @@ test("withdrawals need the checkbox, for exactly the number shown; then the impo
 }, 60_000);
 
 test("an import without withdrawals needs no checkbox; a HexJSON layout is named after the uploaded file, not its hash", async () => {
-  runImport({ path: writeInputFile("seats.csv", hocCsv([harbury, linwood])), now });
+  await runImport({ path: writeInputFile("seats.csv", hocCsv([harbury, linwood])), now });
   const organiser = await signedInStaff("organiser");
   const layout = hexJson({ hexes: { [harbury.gssCode]: { q: 0, r: 0 }, [linwood.gssCode]: { q: 1, r: 0 } } });
   const { id, job } = await check(organiser, "uk-2024.hexjson", layout);
@@ -308,7 +308,7 @@ test("an import without withdrawals needs no checkbox; a HexJSON layout is named
   const applied = await apply(organiser, id);
 
   expect(applied.page?.job.result).toMatchObject({ outcome: "applied" });
-  expect(db.select({ layoutId: hexes.layoutId }).from(hexes).all()).toEqual([
+  expect(await db.select({ layoutId: hexes.layoutId }).from(hexes)).toEqual([
     { layoutId: "uk-2024" },
     { layoutId: "uk-2024" },
   ]);
@@ -316,7 +316,7 @@ test("an import without withdrawals needs no checkbox; a HexJSON layout is named
 }, 60_000);
 
 test("discarding a dry run's file deletes it and is audited; the dry run can no longer be imported", async () => {
-  const election = importElection();
+  const election = await importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
   const { id } = await check(organiser, "june.csv", contents);
@@ -325,7 +325,7 @@ test("discarding a dry run's file deletes it and is audited; the dry run can no 
 
   expect(discarded.headers.get("Location")).toBe("/staff/imports");
   expect(existsSync(storedUpload(sha256Of(contents)))).toBe(false);
-  expect(db.select().from(auditLog).where(eq(auditLog.action, "import.discard")).all()).toEqual([
+  expect(await db.select().from(auditLog).where(eq(auditLog.action, "import.discard"))).toEqual([
     expect.objectContaining({
       actor: organiser.account.email,
       subject: `import-job:${id}`,
@@ -337,7 +337,7 @@ test("discarding a dry run's file deletes it and is audited; the dry run can no 
 }, 60_000);
 
 test("while a dry run runs, a second upload is refused, saying whose import is running, and stores nothing", async () => {
-  const election = importElection();
+  const election = await importElection();
   const organiser = await signedInStaff("organiser");
   const first = await upload(organiser, "june.csv", juneFile(election));
   const july = dcCsv([buildCandidate(linwood)]);
@@ -397,7 +397,7 @@ test.skipIf(!realData)(
     expect(summary.changes.added.total).toBe(summary.added);
     expect(JSON.stringify(checked.job).length).toBeLessThan(200_000);
     expect(applied.page?.job.result).toMatchObject({ outcome: "applied" });
-    expect(db.select({ id: candidacies.id }).from(candidacies).all()).toHaveLength(4_515);
+    expect(await db.select({ id: candidacies.id }).from(candidacies)).toHaveLength(4_515);
     console.info(`checked and imported 4,515 candidates through the page in ${seconds.toFixed(1)} s`);
   },
   120_000,

@@ -2,6 +2,7 @@
 // The staff console's outbox, audit log and supporters pages as they render
 // from what their real loaders return: what a member of staff reads and can
 // press, found by role and name as a screen reader would.
+import { writeTransaction } from "#db/index";
 import { createRemixStub } from "@remix-run/testing";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, expect, test } from "vitest";
@@ -32,7 +33,7 @@ const ruthMail = {
   now: start,
 } as const;
 
-function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
+async function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
   return insertQueuedMail({ ...ruthMail, ...overrides });
 }
 
@@ -56,8 +57,9 @@ async function renderPage(Component: () => React.JSX.Element, path: string, data
 }
 
 test("the outbox lists mail with a link to each message, its kind and status in words, and pages", async () => {
-  const failed = insertFailedMail({ ...ruthMail, subject: "Bounced ask" });
-  for (let i = 0; i < 55; i++) queueMail({ now: new Date(start.getTime() + (i + 1) * MINUTE), subject: `Ask ${i}` });
+  const failed = await insertFailedMail({ ...ruthMail, subject: "Bounced ask" });
+  for (let i = 0; i < 55; i++)
+    await queueMail({ now: new Date(start.getTime() + (i + 1) * MINUTE), subject: `Ask ${i}` });
 
   const data = await loaderData(outboxLoader, "/staff/outbox?page=2");
   await renderPage(StaffOutbox, "/staff/outbox?page=2", data);
@@ -75,8 +77,8 @@ test("the outbox lists mail with a link to each message, its kind and status in 
 });
 
 test("a failed message offers Retry, a queued one Cancel, each in a form carrying the CSRF token", async () => {
-  const failed = insertFailedMail(ruthMail);
-  const queued = queueMail();
+  const failed = await insertFailedMail(ruthMail);
+  const queued = await queueMail();
 
   await renderPage(
     StaffOutboxMessage,
@@ -102,7 +104,13 @@ test("a failed message offers Retry, a queued one Cancel, each in a form carryin
 });
 
 test("the audit log shows a bad date as a GOV.UK error, on the field it is about", async () => {
-  recordAudit({ actor: "kit@campaign.example", action: "outbox.cancel", subject: "outbox:8", details: {}, now: start });
+  await recordAudit({
+    actor: "kit@campaign.example",
+    action: "outbox.cancel",
+    subject: "outbox:8",
+    details: {},
+    now: start,
+  });
   const data = await loaderData(auditLoader, "/staff/audit?from=2024-02-30");
   await renderPage(StaffAudit, "/staff/audit?from=2024-02-30", data);
   const summary = screen.getByRole("alert");
@@ -119,7 +127,7 @@ test("the audit log shows a bad date as a GOV.UK error, on the field it is about
 });
 
 test("the audit log lists who did what, with groups of actions to filter by", async () => {
-  recordAudit({
+  await recordAudit({
     actor: "kit@campaign.example",
     action: "outbox.cancel",
     subject: "outbox:8",
@@ -145,7 +153,9 @@ test("the supporters page offers all or only new supporters once there has been 
   expect(screen.getByRole("button", { name: "Download CSV" })).toBeTruthy();
   cleanup();
 
-  db.insert(supporterExports).values({ scope: "all", rows: 0, upTo: null, createdAt: start.toISOString() }).run();
+  await writeTransaction(db, () =>
+    db.insert(supporterExports).values({ scope: "all", rows: 0, upTo: null, createdAt: start.toISOString() }),
+  );
   await renderPage(StaffSupporters, "/staff/supporters", await loaderData(supportersLoader, "/staff/supporters"));
   expect(screen.getByRole("radio", { name: /All supporters who opted in/ })).toBeTruthy();
   // Posted by the browser itself to the file's own address, so what comes back is saved, not shown.
@@ -156,7 +166,9 @@ test("the supporters page offers all or only new supporters once there has been 
 });
 
 test("a download without a choice comes back to the form with a GOV.UK error", async () => {
-  db.insert(supporterExports).values({ scope: "all", rows: 0, upTo: null, createdAt: start.toISOString() }).run();
+  await writeTransaction(db, () =>
+    db.insert(supporterExports).values({ scope: "all", rows: 0, upTo: null, createdAt: start.toISOString() }),
+  );
   await renderPage(
     StaffSupporters,
     "/staff/supporters?error=scope",

@@ -29,35 +29,31 @@ const later = (ms: number) => new Date(start.getTime() + ms);
 
 type Page<T> = { data: T; init: { status?: number; headers: Record<string, string> } };
 
-function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
+async function queueMail(overrides: Parameters<typeof insertQueuedMail>[0] = {}) {
   return insertQueuedMail({ now: start, ...overrides });
 }
 
-function failedMail(overrides: Parameters<typeof insertFailedMail>[0] = {}) {
+async function failedMail(overrides: Parameters<typeof insertFailedMail>[0] = {}) {
   return insertFailedMail({ now: start, ...overrides });
 }
 
-function mailRow(id: number) {
-  return db.select().from(outbox).where(eq(outbox.id, id)).get()!;
+async function mailRow(id: number) {
+  return (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0]!;
 }
 
 /** The audit log apart from the sign-ins that making each test's sessions records. */
-function audits() {
-  return db
-    .select()
-    .from(auditLog)
-    .all()
-    .filter((a) => a.action !== "staff.sign-in");
+async function audits() {
+  return (await db.select().from(auditLog)).filter((a) => a.action !== "staff.sign-in");
 }
 
 async function getOutbox(query: string, session?: { cookie: string }) {
-  return settle(() =>
+  return settle(async () =>
     outboxLoader({ request: staffGet(`${base}/staff/outbox${query}`, session), params: {}, context: {} }),
   );
 }
 
 async function getMessage(id: number | string, session?: { cookie: string }, query = "") {
-  return settle(() =>
+  return settle(async () =>
     messageLoader({
       request: staffGet(`${base}/staff/outbox/${id}${query}`, session),
       params: { id: String(id) },
@@ -110,8 +106,8 @@ test("the outbox list sends the signed-out to sign in, and refuses viewers", asy
 
 test("organisers see the outbox counted by status and listed newest first, never cached", async () => {
   const organiser = await signedInStaff("organiser");
-  const failed = failedMail({ subject: "Bounced" });
-  const queued = queueMail({ now: later(MINUTE), subject: "Waiting" });
+  const failed = await failedMail({ subject: "Bounced" });
+  const queued = await queueMail({ now: later(MINUTE), subject: "Waiting" });
 
   const page = (await getOutbox("", organiser)) as OutboxPage;
   expect(page.init.headers["Cache-Control"]).toBe("no-store");
@@ -126,9 +122,9 @@ test("organisers see the outbox counted by status and listed newest first, never
 
 test("the outbox filters by status, kind and recipient, and pages", async () => {
   const organiser = await signedInStaff("organiser");
-  const failed = failedMail({ kind: "candidate-ask", toAddress: "ada@candidates.example.org" });
-  queueMail({ kind: "candidate-ask" });
-  queueMail({ kind: "ask-confirmation", toAddress: "ada.other@example.net" });
+  const failed = await failedMail({ kind: "candidate-ask", toAddress: "ada@candidates.example.org" });
+  await queueMail({ kind: "candidate-ask" });
+  await queueMail({ kind: "ask-confirmation", toAddress: "ada.other@example.net" });
 
   const byStatus = (await getOutbox("?status=failed", organiser)) as OutboxPage;
   expect(byStatus.data.rows.map((r) => r.id)).toEqual([failed]);
@@ -141,7 +137,7 @@ test("the outbox filters by status, kind and recipient, and pages", async () => 
   // An unknown status is no filter, not an error.
   expect(((await getOutbox("?status=lost", organiser)) as OutboxPage).data.total).toBe(3);
 
-  for (let i = 0; i < 60; i++) queueMail({ now: later(i * MINUTE) });
+  for (let i = 0; i < 60; i++) await queueMail({ now: later(i * MINUTE) });
   const second = (await getOutbox("?page=2", organiser)) as OutboxPage;
   expect(second.data).toMatchObject({ total: 63, page: 2, pageCount: 2 });
   expect(second.data.rows).toHaveLength(13);
@@ -162,7 +158,7 @@ type MessagePage = Page<{
 }>;
 
 test("a message page sends the signed-out to sign in, refuses viewers, and is a 404 for an unknown id", async () => {
-  const id = queueMail();
+  const id = await queueMail();
   expectRedirectToSignIn(await getMessage(id), `/staff/outbox/${id}`);
   expectStatus(await getMessage(id, await signedInStaff("viewer")), 403);
   const organiser = await signedInStaff("organiser");
@@ -173,7 +169,7 @@ test("a message page sends the signed-out to sign in, refuses viewers, and is a 
 test("organisers read a message with its link tokens struck out", async () => {
   const organiser = await signedInStaff("organiser");
   const { token } = generateToken();
-  const id = queueMail({ textBody: `Confirm here: http://localhost:3000/asks/confirm/${token}\n` });
+  const id = await queueMail({ textBody: `Confirm here: http://localhost:3000/asks/confirm/${token}\n` });
 
   const page = (await getMessage(id, organiser)) as MessagePage;
   expect(page.init.headers["Cache-Control"]).toBe("no-store");
@@ -184,14 +180,14 @@ test("organisers read a message with its link tokens struck out", async () => {
 
 test("retrying a failed message queues it again, is audited, and comes back to the page with a notice", async () => {
   const organiser = await signedInStaff("organiser");
-  const id = failedMail();
+  const id = await failedMail();
   expect(((await getMessage(id, organiser)) as MessagePage).data.message.canRetry).toBe(true);
 
   const response = (await postMessage(id, organiser, { intent: "retry" })) as Response;
   expect(response.status).toBe(302);
   expect(response.headers.get("Location")).toBe(`/staff/outbox/${id}?done=retried`);
-  expect(mailRow(id)).toMatchObject({ status: "queued", attempts: 0 });
-  expect(audits().map((a) => [a.actor, a.action, a.subject])).toEqual([
+  expect(await mailRow(id)).toMatchObject({ status: "queued", attempts: 0 });
+  expect((await audits()).map((a) => [a.actor, a.action, a.subject])).toEqual([
     [organiser.account.email, "outbox.retry", `outbox:${id}`],
   ]);
   const after = (await getMessage(id, organiser, "?done=retried")) as MessagePage;
@@ -200,17 +196,17 @@ test("retrying a failed message queues it again, is audited, and comes back to t
   // A second click finds it queued already: nothing more happens.
   const again = (await postMessage(id, organiser, { intent: "retry" })) as Response;
   expect(again.headers.get("Location")).toBe(`/staff/outbox/${id}?done=unchanged`);
-  expect(audits()).toHaveLength(1);
+  expect(await audits()).toHaveLength(1);
 });
 
 test("cancelling a queued message stops it and is audited", async () => {
   const organiser = await signedInStaff("organiser");
-  const id = queueMail();
+  const id = await queueMail();
 
   const response = (await postMessage(id, organiser, { intent: "cancel" })) as Response;
   expect(response.headers.get("Location")).toBe(`/staff/outbox/${id}?done=cancelled`);
-  expect(mailRow(id).status).toBe("cancelled");
-  expect(audits().map((a) => [a.action, a.subject])).toEqual([["outbox.cancel", `outbox:${id}`]]);
+  expect((await mailRow(id)).status).toBe("cancelled");
+  expect((await audits()).map((a) => [a.action, a.subject])).toEqual([["outbox.cancel", `outbox:${id}`]]);
   const after = (await getMessage(id, organiser, "?done=cancelled")) as MessagePage;
   expect(after.data.message).toMatchObject({ status: "cancelled", canCancel: false, canRetry: false });
   expect(after.data.notice).toMatch(/will not be sent/);
@@ -218,8 +214,8 @@ test("cancelling a queued message stops it and is audited", async () => {
 
 test("a forged retry or cancel is refused and changes nothing", async () => {
   const organiser = await signedInStaff("organiser");
-  const failed = failedMail();
-  const queued = queueMail();
+  const failed = await failedMail();
+  const queued = await queueMail();
   const forgeries: Parameters<typeof staffPost>[3][] = [
     { csrf: null },
     { csrf: "not-the-token" },
@@ -231,21 +227,21 @@ test("a forged retry or cancel is refused and changes nothing", async () => {
   }
   expectRedirectToSignIn(await postMessage(failed, undefined, { intent: "retry" }), `/staff/outbox/${failed}`);
   expectStatus(await postMessage(failed, await signedInStaff("viewer"), { intent: "retry" }), 403);
-  expect(mailRow(failed).status).toBe("failed");
-  expect(mailRow(queued).status).toBe("queued");
-  expect(audits()).toEqual([]);
+  expect((await mailRow(failed)).status).toBe("failed");
+  expect((await mailRow(queued)).status).toBe("queued");
+  expect(await audits()).toEqual([]);
 });
 
 test("an unknown intent is a bad request, and an unknown message a 404", async () => {
   const organiser = await signedInStaff("organiser");
-  const id = failedMail();
+  const id = await failedMail();
   expectStatus(await postMessage(id, organiser, { intent: "delete" }), 400);
   expectStatus(await postMessage(id + 1, organiser, { intent: "retry" }), 404);
-  expect(mailRow(id).status).toBe("failed");
+  expect((await mailRow(id)).status).toBe("failed");
 });
 
 async function getAudit(query: string, session?: { cookie: string }) {
-  return settle(() =>
+  return settle(async () =>
     auditLoader({ request: staffGet(`${base}/staff/audit${query}`, session), params: {}, context: {} }),
   );
 }
@@ -262,22 +258,22 @@ type AuditPage = Page<{
 }>;
 
 /** A few entries over three days, as staff would have made them. */
-function someAuditEntries() {
-  recordAudit({
+async function someAuditEntries() {
+  await recordAudit({
     actor: "ola@campaign.example",
     action: "outbox.retry",
     subject: "outbox:7",
     details: { kind: "candidate-ask" },
     now: new Date("2024-06-09T22:30:00.000Z"),
   });
-  recordAudit({
+  await recordAudit({
     actor: "kit@campaign.example",
     action: "outbox.cancel",
     subject: "outbox:8",
     details: { kind: "ask-confirmation", from: "queued" },
     now: new Date("2024-06-10T09:00:00.000Z"),
   });
-  recordAudit({
+  await recordAudit({
     actor: "kit@campaign.example",
     action: "supporters.export",
     subject: "supporters",
@@ -297,7 +293,7 @@ test("the audit log sends the signed-out to sign in, and refuses viewers", async
 
 test("organisers read the audit log newest first, in UK time, with compact details, never cached", async () => {
   const organiser = await signedInStaff("organiser");
-  someAuditEntries();
+  await someAuditEntries();
 
   const page = (await getAudit("?action=outbox.", organiser)) as AuditPage;
   expect(page.init.headers["Cache-Control"]).toBe("no-store");
@@ -332,7 +328,7 @@ test("organisers read the audit log newest first, in UK time, with compact detai
 
 test("the audit log filters by person, action and London days", async () => {
   const organiser = await signedInStaff("organiser");
-  someAuditEntries();
+  await someAuditEntries();
 
   const kit = (await getAudit("?actor=kit%40campaign.example", organiser)) as AuditPage;
   expect(whatAndWho(kit)).toEqual([
@@ -352,7 +348,7 @@ test("the audit log filters by person, action and London days", async () => {
 
 test("a date that is not a real one shows an error on the filter form, not a server error", async () => {
   const organiser = await signedInStaff("organiser");
-  someAuditEntries();
+  await someAuditEntries();
 
   const bad = (await getAudit("?from=2024-02-30&to=yesterday&actor=kit%40campaign.example", organiser)) as AuditPage;
   expect(bad.init.status).toBe(400);
@@ -372,14 +368,14 @@ test("the audit log pages, and drops a filter form's empty fields from the addre
   const organiser = await signedInStaff("organiser");
   const day = new Date("2024-06-10T00:00:00.000Z");
   for (let i = 0; i < 55; i++)
-    recordAudit({
+    await recordAudit({
       actor: "kit@campaign.example",
       action: "outbox.retry",
       subject: `outbox:${i}`,
       details: {},
       now: new Date(day.getTime() + i * MINUTE),
     });
-  recordAudit({
+  await recordAudit({
     actor: "kit@campaign.example",
     action: "outbox.retry",
     subject: "outbox:old",
@@ -409,7 +405,7 @@ test("the download's address, opened rather than posted to (as after signing in 
 });
 
 async function getSupporters(session?: { cookie: string }, query = "") {
-  return settle(() =>
+  return settle(async () =>
     supportersLoader({ request: staffGet(`${base}/staff/supporters${query}`, session), params: {}, context: {} }),
   );
 }
@@ -436,11 +432,11 @@ type SupportersPage = Page<{
 }>;
 
 /** Two supporters who opted in to updates and one who did not, all confirmed on 20 June 2024. */
-function someSupporters() {
-  insertCampaign();
-  const seat = insertConstituency({ gssCode: "E14009904", name: "Brackenby Vale" });
-  const candidacy = insertCandidacy({ constituency: seat });
-  const ask = (name: string, email: string, wantsUpdates: boolean, hour: number) =>
+async function someSupporters() {
+  await insertCampaign();
+  const seat = await insertConstituency({ gssCode: "E14009904", name: "Brackenby Vale" });
+  const candidacy = await insertCandidacy({ constituency: seat });
+  const ask = async (name: string, email: string, wantsUpdates: boolean, hour: number) =>
     insertConfirmedAsk({
       constituencyCode: "E14009904",
       candidacyIds: [candidacy.id],
@@ -450,13 +446,13 @@ function someSupporters() {
       wantsUpdates,
       now: new Date(`2024-06-20T0${hour}:00:00.000Z`),
     });
-  ask("Rajan Nair", "rajan@example.org", true, 1);
-  ask("Bea Carter", "bea@example.org", true, 2);
-  ask("Not Opted", "out@example.org", false, 3);
+  await ask("Rajan Nair", "rajan@example.org", true, 1);
+  await ask("Bea Carter", "bea@example.org", true, 2);
+  await ask("Not Opted", "out@example.org", false, 3);
 }
 
-function exportAudits() {
-  return audits().filter((a) => a.action === "supporters.export");
+async function exportAudits() {
+  return (await audits()).filter((a) => a.action === "supporters.export");
 }
 
 test("the supporters page sends the signed-out to sign in, and refuses viewers and organisers", async () => {
@@ -464,12 +460,12 @@ test("the supporters page sends the signed-out to sign in, and refuses viewers a
   expectStatus(await getSupporters(await signedInStaff("viewer")), 403);
   expectStatus(await getSupporters(await signedInStaff("organiser")), 403);
   expectStatus(await postSupporters(await signedInStaff("organiser"), { scope: "all" }), 403);
-  expect(db.select().from(supporterExports).all()).toEqual([]);
+  expect(await db.select().from(supporterExports)).toEqual([]);
 });
 
 test("admins see how many supporters opted in and how many are new, never cached", async () => {
   const admin = await signedInStaff("admin");
-  someSupporters();
+  await someSupporters();
   const page = (await getSupporters(admin)) as SupportersPage;
   expect(page.init.headers["Cache-Control"]).toBe("no-store");
   expect(page.data).toMatchObject({ all: 2, new: 2, lastExportAt: null });
@@ -477,7 +473,7 @@ test("admins see how many supporters opted in and how many are new, never cached
 
 test("downloading returns the CSV itself, uncached, and records and audits the export", async () => {
   const admin = await signedInStaff("admin");
-  someSupporters();
+  await someSupporters();
 
   const response = (await postSupporters(admin, { scope: "all" })) as Response;
   expect(response.status).toBe(200);
@@ -490,10 +486,12 @@ test("downloading returns the CSV itself, uncached, and records and audits the e
   expect(lines[0]).toBe("name,email,postcode,constituency,asked_on,consent_wording,consent_version,consented_at");
   expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(["rajan@example.org", "bea@example.org"]);
 
-  expect(db.select().from(supporterExports).all()).toEqual([
+  expect(await db.select().from(supporterExports)).toEqual([
     expect.objectContaining({ accountId: admin.account.id, scope: "all", rows: 2 }),
   ]);
-  expect(exportAudits().map((a) => [a.actor, a.details])).toEqual([[admin.account.email, { scope: "all", rows: 2 }]]);
+  expect((await exportAudits()).map((a) => [a.actor, a.details])).toEqual([
+    [admin.account.email, { scope: "all", rows: 2 }],
+  ]);
 
   const after = (await getSupporters(admin)) as SupportersPage;
   expect(after.data).toMatchObject({ all: 2, new: 0, lastExportAt: expect.any(String) });
@@ -504,7 +502,7 @@ test("downloading returns the CSV itself, uncached, and records and audits the e
 
 test("a download without a choice of supporters goes back to the form to say so, and exports nothing", async () => {
   const admin = await signedInStaff("admin");
-  someSupporters();
+  await someSupporters();
   await postSupporters(admin, { scope: "all" });
 
   const response = (await postSupporters(admin, { scope: "everyone" })) as Response;
@@ -512,7 +510,7 @@ test("a download without a choice of supporters goes back to the form to say so,
   expect(response.headers.get("Location")).toBe("/staff/supporters?error=scope");
   expect(response.headers.get("Cache-Control")).toBe("no-store");
   expect(((await postSupporters(admin, {})) as Response).headers.get("Location")).toBe("/staff/supporters?error=scope");
-  expect(db.select().from(supporterExports).all()).toHaveLength(1);
+  expect(await db.select().from(supporterExports)).toHaveLength(1);
 
   const page = (await getSupporters(admin, "?error=scope")) as SupportersPage;
   expect(page.data.errors).toEqual({ scope: "Select which supporters to download" });
@@ -521,7 +519,7 @@ test("a download without a choice of supporters goes back to the form to say so,
 
 test("a forged download is refused, and nothing is exported or audited", async () => {
   const admin = await signedInStaff("admin");
-  someSupporters();
+  await someSupporters();
   const forgeries: Parameters<typeof staffPost>[3][] = [
     { csrf: null },
     { csrf: "not-the-token" },
@@ -529,6 +527,6 @@ test("a forged download is refused, and nothing is exported or audited", async (
   ];
   for (const forgery of forgeries) expectStatus(await postSupporters(admin, { scope: "all" }, forgery), 403);
   expectRedirectToSignIn(await postSupporters(undefined, { scope: "all" }), "/staff/supporters.csv");
-  expect(db.select().from(supporterExports).all()).toEqual([]);
-  expect(exportAudits()).toEqual([]);
+  expect(await db.select().from(supporterExports)).toEqual([]);
+  expect(await exportAudits()).toEqual([]);
 });

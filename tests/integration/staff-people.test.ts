@@ -36,11 +36,15 @@ const neighbour = {
 
 /** Two supporters in one seat, asking the same candidate, their mail delivered to the local mailbox. */
 async function setUp() {
-  insertCampaign({ askHourlyCap: 1 });
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const candidate = insertCandidacy({ constituency: seat, email: "candidate@example.net", name: "Greer Blackthorn" });
+  await insertCampaign({ askHourlyCap: 1 });
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const candidate = await insertCandidacy({
+    constituency: seat,
+    email: "candidate@example.net",
+    name: "Greer Blackthorn",
+  });
   for (const who of [person, neighbour])
-    insertConfirmedAsk({
+    await insertConfirmedAsk({
       constituencyCode: seat.gssCode,
       candidacyIds: [candidate.id],
       ...who,
@@ -58,12 +62,11 @@ async function post(staff: Awaited<ReturnType<typeof signedInStaff>>, fields: Re
   return settle(() => action({ request: staffPost(url, staff, fields), params: {}, context: {} }));
 }
 
-function personAudits() {
-  return db
+async function personAudits() {
+  return await db
     .select()
     .from(auditLog)
-    .where(eq(auditLog.subject, `person:${emailKeyHash(person.email)}`))
-    .all();
+    .where(eq(auditLog.subject, `person:${(await emailKeyHash(person.email))}`));
 }
 
 test("only admins find, download or erase; viewers and organisers get a 403 and nothing changes", async () => {
@@ -71,7 +74,7 @@ test("only admins find, download or erase; viewers and organisers get a 403 and 
   for (const role of ["viewer", "organiser"] as const) {
     const staff = await signedInStaff(role);
     const calls: (() => unknown)[] = [
-      () => loader({ request: staffGet(url, staff), params: {}, context: {} }),
+      async () => loader({ request: staffGet(url, staff), params: {}, context: {} }),
       () =>
         action({ request: staffPost(url, staff, { intent: "find", email: person.email }), params: {}, context: {} }),
       () =>
@@ -80,10 +83,10 @@ test("only admins find, download or erase; viewers and organisers get a 403 and 
     ];
     for (const call of calls) expect(((await settle(call)) as Response).status).toBe(403);
   }
-  const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
+  const signedOut = (await settle(async () => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
   expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fpeople");
-  expect(db.select().from(asks).where(eq(asks.email, person.email)).get()).toBeDefined();
-  expect(personAudits()).toEqual([]);
+  expect((await db.select().from(asks).where(eq(asks.email, person.email)).limit(1))[0]).toBeDefined();
+  expect(await personAudits()).toEqual([]);
 });
 
 test("forged posts (no token, a wrong token, another origin) erase nothing and download nothing", async () => {
@@ -103,8 +106,10 @@ test("forged posts (no token, a wrong token, another origin) erase nothing and d
     );
     expect((download as Response).status).toBe(403);
   }
-  expect(db.select().from(asks).where(eq(asks.email, person.email)).get()).toMatchObject({ name: person.name });
-  expect(personAudits()).toEqual([]);
+  expect((await db.select().from(asks).where(eq(asks.email, person.email)).limit(1))[0]).toMatchObject({
+    name: person.name,
+  });
+  expect(await personAudits()).toEqual([]);
 });
 
 test("finding a person shows what is held, by counts and dates; a bad address is an error by the field", async () => {
@@ -140,7 +145,7 @@ test("finding a person shows what is held, by counts and dates; a bad address is
     },
   });
   // Finding is only a read: nothing is recorded.
-  expect(personAudits()).toEqual([]);
+  expect(await personAudits()).toEqual([]);
 
   const bad = (await post(admin, { intent: "find", email: "not an address" })) as unknown as Found & {
     init: ResponseInit;
@@ -200,10 +205,10 @@ test("the download holds every row about the person and nothing about the other 
   expect(text).not.toMatch(/\/asks\/confirm\/[A-Za-z0-9_-]{43}/);
   expect(text).not.toContain("candidate@example.net");
 
-  expect(personAudits()).toEqual([
+  expect(await personAudits()).toEqual([
     expect.objectContaining({ actor: admin.account.email, action: "person.export", details: { asks: 1, mails: 2 } }),
   ]);
-  expect(JSON.stringify(db.select().from(auditLog).all())).not.toContain(person.email);
+  expect(JSON.stringify(await db.select().from(auditLog))).not.toContain(person.email);
   // A GET (no email in a URL) goes back to the page.
   const get = downloadLoader() as Response;
   expect(get.headers.get("Location")).toBe("/staff/people");
@@ -216,15 +221,17 @@ test("erasing takes a confirmation step, then erases, suppresses if asked, and s
   const confirm = (await post(admin, { intent: "review-erasure", email: person.email })) as unknown as Found;
   expect(confirm.data).toMatchObject({ step: "confirm", email: person.email, held: { mailsSentToCandidates: 1 } });
   // The confirmation page alone changes nothing.
-  expect(db.select().from(asks).where(eq(asks.email, person.email)).get()).toBeDefined();
+  expect((await db.select().from(asks).where(eq(asks.email, person.email)).limit(1))[0]).toBeDefined();
 
   const erased = (await post(admin, { intent: "erase", email: person.email, suppress: "yes" })) as Response;
   expect(erased.status).toBe(302);
   expect(erased.headers.get("Location")).toBe("/staff/people?erased=1&cancelled=0&suppressed=yes");
   expect(erased.headers.get("Location")).not.toContain("erase-me");
-  expect(db.select().from(asks).where(eq(asks.email, person.email)).get()).toBeUndefined();
-  expect(db.select().from(asks).where(eq(asks.email, neighbour.email)).get()).toMatchObject({ name: neighbour.name });
-  expect(personAudits()).toEqual([
+  expect((await db.select().from(asks).where(eq(asks.email, person.email)).limit(1))[0]).toBeUndefined();
+  expect((await db.select().from(asks).where(eq(asks.email, neighbour.email)).limit(1))[0]).toMatchObject({
+    name: neighbour.name,
+  });
+  expect(await personAudits()).toEqual([
     expect.objectContaining({
       actor: admin.account.email,
       action: "person.erase",
@@ -251,10 +258,10 @@ test("a digest that listed the person and others shows in the download by its ex
   // The hourly cap is one: these two go into one digest together.
   const third = { ...person, name: "Ffion Hale", email: "ffion@example.org", personalMessage: "Open the culvert." };
   for (const who of [third, { ...neighbour, name: "Idris Moss", email: "idris@example.org" }])
-    insertConfirmedAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidate.id], ...who, now: t0 });
-  expect(queueDueDigests({ now: new Date(t0.getTime() + 2 * HOUR) })).toBe(1);
+    await insertConfirmedAsk({ constituencyCode: seat.gssCode, candidacyIds: [candidate.id], ...who, now: t0 });
+  expect(await queueDueDigests({ now: new Date(t0.getTime() + 2 * HOUR) })).toBe(1);
 
-  const { json } = exportPersonData({ email: third.email, actor: "admin@campaign.example", now: t0 });
+  const { json } = await exportPersonData({ email: third.email, actor: "admin@campaign.example", now: t0 });
 
   const exported = JSON.parse(json) as { digests: { to: string; yourLines: string[] }[] };
   expect(exported.digests).toEqual([

@@ -24,32 +24,33 @@ const good = {
   mailboxDays: "3",
 };
 
-function saved() {
-  return db.select({ privacy: campaigns.privacy, retention: campaigns.retention }).from(campaigns).get()!;
+async function saved() {
+  return (await db.select({ privacy: campaigns.privacy, retention: campaigns.retention }).from(campaigns).limit(1))[0]!;
 }
 
 type Page = { data: { values: Record<string, string> } };
 type Failed = { data: { errors: Record<string, string>; values: Record<string, string> }; init: ResponseInit };
 
 test("only admins see and change the privacy settings", async () => {
-  insertCampaign();
+  await insertCampaign();
   for (const role of ["viewer", "organiser"] as const) {
     const staff = await signedInStaff(role);
     expect(
-      ((await settle(() => loader({ request: staffGet(url, staff), params: {}, context: {} }))) as Response).status,
+      ((await settle(async () => loader({ request: staffGet(url, staff), params: {}, context: {} }))) as Response)
+        .status,
     ).toBe(403);
     expect(
       ((await settle(() => action({ request: staffPost(url, staff, good), params: {}, context: {} }))) as Response)
         .status,
     ).toBe(403);
   }
-  const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
+  const signedOut = (await settle(async () => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
   expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fsettings%2Fprivacy");
-  expect(saved()).toEqual({ privacy: {}, retention: {} });
+  expect(await saved()).toEqual({ privacy: {}, retention: {} });
 });
 
 test("an admin sees what the notice uses today and saves new settings, kept as a version and audited", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as Page;
   expect(page.data.values).toEqual({
@@ -62,12 +63,12 @@ test("an admin sees what the notice uses today and saves new settings, kept as a
     clientDataHours: "24",
     mailboxDays: "7",
   });
-  const versionsBefore = listSettingsVersions().length;
+  const versionsBefore = (await listSettingsVersions()).length;
   const response = (await settle(() =>
     action({ request: staffPost(url, admin, good), params: {}, context: {} }),
   )) as Response;
   expect(response.headers.get("Location")).toBe("/staff/settings/privacy?saved=yes");
-  expect(saved()).toEqual({
+  expect(await saved()).toEqual({
     privacy: {
       controllerName: "Brackenby Community Trust",
       controllerAddress: "4 Mill Lane\nBrackenby\nZZ4 1AA",
@@ -77,14 +78,14 @@ test("an admin sees what the notice uses today and saves new settings, kept as a
     },
     retention: { askDaysAfterPollingDay: 60, clientDataHours: 48, mailboxDays: 3 },
   });
-  const versions = listSettingsVersions();
+  const versions = await listSettingsVersions();
   expect(versions).toHaveLength(versionsBefore + 1);
   expect(versions[0]!.savedBy).toBe(admin.account.email);
-  expect(findSettingsVersion({ id: versions[0]!.id })!.settings).toMatchObject({
+  expect((await findSettingsVersion({ id: versions[0]!.id }))!.settings).toMatchObject({
     privacy: { controllerName: "Brackenby Community Trust" },
     retention: { mailboxDays: 3 },
   });
-  const [entry] = db.select().from(auditLog).where(eq(auditLog.action, "settings.privacy")).all();
+  const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "settings.privacy"));
   expect(entry).toMatchObject({ actor: admin.account.email, subject: "campaign" });
   expect(entry!.details).toEqual({
     version: versions[0]!.id,
@@ -99,20 +100,20 @@ test("an admin sees what the notice uses today and saves new settings, kept as a
     action({ request: staffPost(url, admin, good), params: {}, context: {} }),
   )) as Response;
   expect(again.headers.get("Location")).toBe("/staff/settings/privacy?saved=unchanged");
-  expect(listSettingsVersions()).toHaveLength(versionsBefore + 1);
+  expect(await listSettingsVersions()).toHaveLength(versionsBefore + 1);
 });
 
 test("the DPO is optional", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   await settle(() =>
     action({ request: staffPost(url, admin, { ...good, dpoName: " ", dpoEmail: "" }), params: {}, context: {} }),
   );
-  expect(saved().privacy).toMatchObject({ dpoName: "", dpoEmail: "" });
+  expect((await saved()).privacy).toMatchObject({ dpoName: "", dpoEmail: "" });
 });
 
 test("bad input says which field and why, keeps what was typed, and saves nothing", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const result = (await action({
     request: staffPost(url, admin, {
@@ -139,11 +140,11 @@ test("bad input says which field and why, keeps what was typed, and saves nothin
     mailboxDays: "Enter how long to keep the local mailbox as a whole number",
   });
   expect(result.data.values).toMatchObject({ controllerEmail: "data at brackenby", mailboxDays: "a week" });
-  expect(saved()).toEqual({ privacy: {}, retention: {} });
+  expect(await saved()).toEqual({ privacy: {}, retention: {} });
 });
 
 test("a forged post changes no setting", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   for (const forgery of [{ csrf: null }, { origin: "https://evil.example" }]) {
     const response = (await settle(() =>
@@ -151,13 +152,13 @@ test("a forged post changes no setting", async () => {
     )) as Response;
     expect(response.status).toBe(403);
   }
-  expect(saved()).toEqual({ privacy: {}, retention: {} });
-  expect(db.select().from(auditLog).where(eq(auditLog.action, "settings.privacy")).all()).toEqual([]);
+  expect(await saved()).toEqual({ privacy: {}, retention: {} });
+  expect(await db.select().from(auditLog).where(eq(auditLog.action, "settings.privacy"))).toEqual([]);
 });
 
-test("the shipped campaign.json loads with its privacy settings, and one without them still loads", () => {
-  loadCampaignSettings({ path: "data/campaign.json" });
-  expect(saved()).toEqual({
+test("the shipped campaign.json loads with its privacy settings, and one without them still loads", async () => {
+  await loadCampaignSettings({ path: "data/campaign.json" });
+  expect(await saved()).toEqual({
     privacy: {
       controllerName: "Rally With Refugees",
       controllerAddress: "1 Example Street\nLondon\nN1 1AA",
@@ -173,6 +174,6 @@ test("the shipped campaign.json loads with its privacy settings, and one without
     retention: _retention,
     ...before
   } = JSON.parse(readFileSync("data/campaign.json", "utf8"));
-  loadCampaignSettings({ path: writeInputFile("campaign.json", JSON.stringify(before)) });
-  expect(saved()).toEqual({ privacy: {}, retention: {} });
+  await loadCampaignSettings({ path: writeInputFile("campaign.json", JSON.stringify(before)) });
+  expect(await saved()).toEqual({ privacy: {}, retention: {} });
 });

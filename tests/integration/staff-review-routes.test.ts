@@ -14,31 +14,29 @@ import { settle, signedInStaff, staffGet, staffPost } from "../staff";
 
 const base = "http://localhost";
 
-function heldAsk() {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const candidate = insertCandidacy({ constituency: seat, email: "ruth@example.net" });
-  insertConfirmedAsk({
+async function heldAsk() {
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const candidate = await insertCandidacy({ constituency: seat, email: "ruth@example.net" });
+  await insertConfirmedAsk({
     constituencyCode: seat.gssCode,
     candidacyIds: [candidate.id],
     email: "someone@mailinator.com",
     name: "Sam Troll",
     showOnPublicList: true,
   });
-  return db.select().from(asks).get()!;
+  return (await db.select().from(asks).limit(1))[0]!;
 }
 
 /** The audit log but for the sign-ins the test's staff sessions made and the test's campaign set-up. */
-function reviewAudits() {
-  return db
-    .select()
-    .from(auditLog)
-    .all()
-    .filter((a) => a.action !== "staff.sign-in" && a.actor !== "npm run campaign");
+async function reviewAudits() {
+  return (await db.select().from(auditLog)).filter(
+    (a) => a.action !== "staff.sign-in" && a.actor !== "npm run campaign",
+  );
 }
 
-function statusOf(id: number) {
-  return db.select({ status: asks.status }).from(asks).where(eq(asks.id, id)).get()!.status;
+async function statusOf(id: number) {
+  return (await db.select({ status: asks.status }).from(asks).where(eq(asks.id, id)).limit(1))[0]!.status;
 }
 
 const loaders = [
@@ -48,16 +46,16 @@ const loaders = [
 ] as const;
 
 test("signed out, each page sends you to sign in; a viewer gets a 403; an organiser sees the held ask", async () => {
-  const ask = heldAsk();
+  const ask = await heldAsk();
   for (const [path, loader, params] of loaders) {
-    const signedOut = (await settle(() =>
+    const signedOut = (await settle(async () =>
       loader({ request: staffGet(`${base}${path}`), params, context: {} }),
     )) as Response;
     expect(signedOut.headers.get("Location"), path).toBe(`/staff/sign-in?next=${encodeURIComponent(path)}`);
   }
   const viewer = await signedInStaff("viewer");
   for (const [path, loader, params] of loaders) {
-    const refused = (await settle(() =>
+    const refused = (await settle(async () =>
       loader({ request: staffGet(`${base}${path}`, viewer), params, context: {} }),
     )) as Response;
     expect(refused.status, path).toBe(403);
@@ -76,7 +74,7 @@ test("signed out, each page sends you to sign in; a viewer gets a 403; an organi
 });
 
 test("a viewer cannot release, reject, block or hide", async () => {
-  const ask = heldAsk();
+  const ask = await heldAsk();
   const viewer = await signedInStaff("viewer");
   const posts: (() => Promise<unknown>)[] = [
     () =>
@@ -111,13 +109,13 @@ test("a viewer cannot release, reject, block or hide", async () => {
       }),
   ];
   for (const post of posts) expect(((await settle(post)) as Response).status).toBe(403);
-  expect(statusOf(ask.id)).toBe("held");
-  expect(db.select().from(blockList).all()).toEqual([]);
-  expect(reviewAudits()).toEqual([]);
+  expect(await statusOf(ask.id)).toBe("held");
+  expect(await db.select().from(blockList)).toEqual([]);
+  expect(await reviewAudits()).toEqual([]);
 });
 
 test("forged posts (no token, a wrong token, another origin) to every review action change nothing", async () => {
-  const ask = heldAsk();
+  const ask = await heldAsk();
   const organiser = await signedInStaff("organiser");
   const forgeries = [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }];
   for (const forgery of forgeries) {
@@ -160,13 +158,13 @@ test("forged posts (no token, a wrong token, another origin) to every review act
     ];
     for (const post of posts) expect(((await settle(post)) as Response).status).toBe(403);
   }
-  expect(statusOf(ask.id)).toBe("held");
-  expect(db.select().from(blockList).all()).toEqual([]);
-  expect(reviewAudits()).toEqual([]);
+  expect(await statusOf(ask.id)).toBe("held");
+  expect(await db.select().from(blockList)).toEqual([]);
+  expect(await reviewAudits()).toEqual([]);
 });
 
 test("an organiser releases a held ask from the queue, and its mail is queued", async () => {
-  const ask = heldAsk();
+  const ask = await heldAsk();
   const organiser = await signedInStaff("organiser");
   const response = (await settle(() =>
     queueAction({
@@ -176,15 +174,15 @@ test("an organiser releases a held ask from the queue, and its mail is queued", 
     }),
   )) as Response;
   expect(response.headers.get("Location")).toBe(`/staff/review?released=${ask.id}`);
-  expect(statusOf(ask.id)).toBe("confirmed");
-  expect(outboxRows("candidate-ask").map((m) => m.status)).toEqual(["queued"]);
-  expect(db.select().from(auditLog).where(eq(auditLog.action, "review.release")).get()?.actor).toBe(
+  expect(await statusOf(ask.id)).toBe("confirmed");
+  expect((await outboxRows("candidate-ask")).map((m) => m.status)).toEqual(["queued"]);
+  expect((await db.select().from(auditLog).where(eq(auditLog.action, "review.release")).limit(1))[0]?.actor).toBe(
     organiser.account.email,
   );
 });
 
 test("an organiser blocks a held ask's network, then rejects it", async () => {
-  const ask = heldAsk();
+  const ask = await heldAsk();
   const organiser = await signedInStaff("organiser");
   const page = (await askLoader({
     request: staffGet(`${base}/staff/review/${ask.id}`, organiser),
@@ -202,7 +200,7 @@ test("an organiser blocks a held ask's network, then rejects it", async () => {
     }),
   )) as Response;
   expect(blocked.headers.get("Location")).toBe(`/staff/review/${ask.id}?blocked=network`);
-  expect(db.select({ kind: blockList.kind, label: blockList.label }).from(blockList).all()).toEqual([
+  expect(await db.select({ kind: blockList.kind, label: blockList.label }).from(blockList)).toEqual([
     { kind: "network", label: `the network of ask ${ask.id}` },
   ]);
   const rejected = (await settle(() =>
@@ -213,9 +211,9 @@ test("an organiser blocks a held ask's network, then rejects it", async () => {
     }),
   )) as Response;
   expect(rejected.headers.get("Location")).toBe(`/staff/review?rejected=${ask.id}`);
-  expect(statusOf(ask.id)).toBe("rejected");
+  expect(await statusOf(ask.id)).toBe("rejected");
   // Decided: its page goes back to the queue.
-  const gone = (await settle(() =>
+  const gone = (await settle(async () =>
     askLoader({
       request: staffGet(`${base}/staff/review/${ask.id}`, organiser),
       params: { id: String(ask.id) },
@@ -241,11 +239,11 @@ test("the block-list form says what is wrong with a bad entry and keeps what was
     context: {},
   })) as { data: { errors: Record<string, string> } };
   expect(none.data.errors.kind).toBe("Select what to block");
-  expect(db.select().from(blockList).all()).toEqual([]);
+  expect(await db.select().from(blockList)).toEqual([]);
 });
 
 test("an organiser hides a name from the public list", async () => {
-  const ask = heldAsk();
+  const ask = await heldAsk();
   const organiser = await signedInStaff("organiser");
   await settle(() =>
     queueAction({

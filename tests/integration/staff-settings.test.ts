@@ -15,29 +15,30 @@ const good = {
   holds: "holdLinks",
 };
 
-function savedRules() {
-  return db.select({ rules: campaigns.reviewRules }).from(campaigns).get()!.rules;
+async function savedRules() {
+  return (await db.select({ rules: campaigns.reviewRules }).from(campaigns).limit(1))[0]!.rules;
 }
 
 test("only admins see and change the settings", async () => {
-  insertCampaign();
+  await insertCampaign();
   for (const role of ["viewer", "organiser"] as const) {
     const staff = await signedInStaff(role);
     expect(
-      ((await settle(() => loader({ request: staffGet(url, staff), params: {}, context: {} }))) as Response).status,
+      ((await settle(async () => loader({ request: staffGet(url, staff), params: {}, context: {} }))) as Response)
+        .status,
     ).toBe(403);
     expect(
       ((await settle(() => action({ request: staffPost(url, staff, good), params: {}, context: {} }))) as Response)
         .status,
     ).toBe(403);
   }
-  const signedOut = (await settle(() => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
+  const signedOut = (await settle(async () => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
   expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fsettings");
-  expect(savedRules()).toEqual({});
+  expect(await savedRules()).toEqual({});
 });
 
 test("an admin sees the rules in force, defaults included, and saves new ones, audited with what changed", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as {
     data: { values: Record<string, unknown> };
@@ -52,14 +53,14 @@ test("an admin sees the rules in force, defaults included, and saves new ones, a
     action({ request: staffPost(url, admin, good), params: {}, context: {} }),
   )) as Response;
   expect(saved.headers.get("Location")).toBe("/staff/settings?saved=yes");
-  expect(savedRules()).toEqual({
+  expect(await savedRules()).toEqual({
     maxAsksPerAddressPerHour: 8,
     maxAsksPerNetworkPerHour: 40,
     maxAsksWithSameMessage: 12,
     holdLinks: true,
     holdDisposableDomains: false,
   });
-  const [entry] = db.select().from(auditLog).where(eq(auditLog.action, "settings.review-rules")).all();
+  const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "settings.review-rules"));
   expect(entry).toMatchObject({ actor: admin.account.email, subject: "campaign" });
   expect(entry!.details).toEqual({
     maxAsksPerAddressPerHour: { from: 5, to: 8 },
@@ -70,7 +71,7 @@ test("an admin sees the rules in force, defaults included, and saves new ones, a
 });
 
 test("a threshold that is not a whole number of 1 or more says which field and why, and nothing is saved", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   const result = (await action({
     request: staffPost(url, admin, { ...good, maxAsksPerAddressPerHour: "0", maxAsksWithSameMessage: "ten" }),
@@ -83,11 +84,11 @@ test("a threshold that is not a whole number of 1 or more says which field and w
     maxAsksWithSameMessage: "Enter the asks with the same message as a whole number",
   });
   expect(result.data.values.maxAsksWithSameMessage).toBe("ten");
-  expect(savedRules()).toEqual({});
+  expect(await savedRules()).toEqual({});
 });
 
 test("a forged post changes no setting", async () => {
-  insertCampaign();
+  await insertCampaign();
   const admin = await signedInStaff("admin");
   for (const forgery of [{ csrf: null }, { origin: "https://evil.example" }]) {
     const response = (await settle(() =>
@@ -95,5 +96,5 @@ test("a forged post changes no setting", async () => {
     )) as Response;
     expect(response.status).toBe(403);
   }
-  expect(savedRules()).toEqual({});
+  expect(await savedRules()).toEqual({});
 });

@@ -2,6 +2,7 @@
 // every mail we send them: the manage page (what we hold; stop updates, leave
 // the public list, delete everything) and one-click unsubscribe (RFC 8058).
 // The real loaders and actions against a real SQLite file.
+import { writeTransaction } from "#db/index";
 import { and, asc, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { supporterMailKinds } from "#db/enums";
@@ -34,18 +35,18 @@ let seatCode = "";
 let candidacyIds: number[] = [];
 let candidatePersonId = "";
 
-function setUp() {
-  insertCampaign();
-  const seat = insertConstituency({ name: "Brackenby Vale" });
-  const candidate = insertCandidacy({ constituency: seat, email: "ruth@candidates.example.org" });
+async function setUp() {
+  await insertCampaign();
+  const seat = await insertConstituency({ name: "Brackenby Vale" });
+  const candidate = await insertCandidacy({ constituency: seat, email: "ruth@candidates.example.org" });
   seatCode = seat.gssCode;
   candidacyIds = [candidate.id];
   candidatePersonId = candidate.personId;
 }
 
 /** A confirmed ask on the public list and opted into updates, and the manage-link token of its newest mail. */
-function supporter(email = "rajan@example.org", name = "Rajan Nair") {
-  insertConfirmedAsk({
+async function supporter(email = "rajan@example.org", name = "Rajan Nair") {
+  await insertConfirmedAsk({
     constituencyCode: seatCode,
     candidacyIds,
     name,
@@ -53,7 +54,7 @@ function supporter(email = "rajan@example.org", name = "Rajan Nair") {
     showOnPublicList: true,
     wantsUpdates: true,
   });
-  const mail = outboxRows("ask-confirmation").findLast((m) => m.toAddress === email);
+  const mail = (await outboxRows("ask-confirmation")).findLast((m) => m.toAddress === email);
   return tokenIn(mail!.textBody, "your-data");
 }
 
@@ -99,40 +100,39 @@ async function oneClick(token: string, fields = { "List-Unsubscribe": "One-Click
   )) as unknown as Loaded;
 }
 
-function askOf(email: string) {
-  return db.select().from(asks).where(eq(asks.email, email)).get();
+async function askOf(email: string) {
+  return (await db.select().from(asks).where(eq(asks.email, email)).limit(1))[0];
 }
 
-function withdrawals() {
-  return db
+async function withdrawals() {
+  return await db
     .select({ purpose: consentRecords.purpose, method: consentRecords.method })
     .from(consentRecords)
     .where(eq(consentRecords.action, "withdrawn"))
-    .orderBy(asc(consentRecords.id))
-    .all();
+    .orderBy(asc(consentRecords.id));
 }
 
 test("every mail to a supporter carries its own manage link and a one-click URL; candidates' mails carry neither", async () => {
-  setUp();
+  await setUp();
   const reviewer = await insertStaffAccount({ role: "organiser" });
   const now = new Date();
-  supporter();
+  await supporter();
   // Asking again: the "already asked" mail.
-  submitAsk({ ask: buildAsk({ constituencyCode: seatCode, candidacyIds }), clientIp: "192.0.2.50", now });
+  await submitAsk({ ask: buildAsk({ constituencyCode: seatCode, candidacyIds }), clientIp: "192.0.2.50", now });
   // Never confirmed, a day on: the reminder.
-  submitAsk({
+  await submitAsk({
     ask: buildAsk({ constituencyCode: seatCode, candidacyIds, email: "slow@example.org" }),
     clientIp: "192.0.2.51",
     now: new Date(now.getTime() - 2 * DAY),
   });
-  sendDueReminders({ now });
+  await sendDueReminders({ now });
   // Held (a disposable domain) and rejected: the "not sent" note.
-  insertConfirmedAsk({ constituencyCode: seatCode, candidacyIds, email: "x@mailinator.com" });
-  rejectAsk({ askId: askOf("x@mailinator.com")!.id, reviewer, now });
+  await insertConfirmedAsk({ constituencyCode: seatCode, candidacyIds, email: "x@mailinator.com" });
+  await rejectAsk({ askId: (await askOf("x@mailinator.com"))!.id, reviewer, now });
   // The candidate signs: the "they signed" mail to the supporter who asked for updates.
-  insertPledgeByCampaign({ personId: candidatePersonId, sign: [1] });
+  await insertPledgeByCampaign({ personId: candidatePersonId, sign: [1] });
 
-  const rows = outboxRows();
+  const rows = await outboxRows();
   const toSupporters = rows.filter((m) => (supporterMailKinds as readonly string[]).includes(m.kind));
   expect(new Set(toSupporters.map((m) => m.kind))).toEqual(new Set(supporterMailKinds));
   for (const mail of toSupporters) {
@@ -144,12 +144,12 @@ test("every mail to a supporter carries its own manage link and a one-click URL;
     expect(mail.textBody, mail.kind).not.toContain("/your-data/");
   }
   // Only hashes are kept, one per mail.
-  expect(db.select().from(supporterLinks).all()).toHaveLength(toSupporters.length);
+  expect(await db.select().from(supporterLinks)).toHaveLength(toSupporters.length);
 });
 
 test("opening the manage page or the unsubscribe link changes nothing", async () => {
-  setUp();
-  const token = supporter();
+  await setUp();
+  const token = await supporter();
   const before = snapshotDatabase();
 
   const page = await manage(token);
@@ -177,30 +177,30 @@ test("opening the manage page or the unsubscribe link changes nothing", async ()
 });
 
 test("a one-click POST (RFC 8058) stops updates with a 200, records the withdrawal, and a repeat changes nothing", async () => {
-  setUp();
-  const token = supporter();
+  await setUp();
+  const token = await supporter();
   // A "they signed" mail waiting to go is stopped with them.
-  insertPledgeByCampaign({ personId: candidatePersonId, sign: [1] });
-  const signedMail = outboxRows("candidate-signed")[0]!;
+  await insertPledgeByCampaign({ personId: candidatePersonId, sign: [1] });
+  const signedMail = (await outboxRows("candidate-signed"))[0]!;
   expect(signedMail.status).toBe("queued");
 
   const answer = await oneClick(token);
   expect(answer.init?.status ?? 200).toBe(200);
   expect(answer.data).toEqual({ state: "stopped" });
-  expect(askOf("rajan@example.org")).toMatchObject({ wantsUpdates: false, showOnPublicList: true });
-  expect(withdrawals()).toEqual([{ purpose: "updates", method: "one-click" }]);
-  expect(db.select().from(outbox).where(eq(outbox.id, signedMail.id)).get()!.status).toBe("cancelled");
+  expect(await askOf("rajan@example.org")).toMatchObject({ wantsUpdates: false, showOnPublicList: true });
+  expect(await withdrawals()).toEqual([{ purpose: "updates", method: "one-click" }]);
+  expect((await db.select().from(outbox).where(eq(outbox.id, signedMail.id)).limit(1))[0]!.status).toBe("cancelled");
 
   // Mail clients send it as multipart too; and they may send it again.
   const again = await oneClick(token, { "List-Unsubscribe": "One-Click" }, "multipart");
   expect(again.init?.status ?? 200).toBe(200);
   expect(again.data).toEqual({ state: "stopped" });
-  expect(withdrawals()).toHaveLength(1);
+  expect(await withdrawals()).toHaveLength(1);
 });
 
 test("a POST without the one-click body, or to a link that does not work, changes nothing", async () => {
-  setUp();
-  const token = supporter();
+  await setUp();
+  const token = await supporter();
   const before = snapshotDatabase();
   expect((await oneClick(token, { "List-Unsubscribe": "Yes please" })).init?.status).toBe(400);
   expect((await oneClick("A".repeat(43))).init?.status).toBe(404);
@@ -209,35 +209,35 @@ test("a POST without the one-click body, or to a link that does not work, change
 });
 
 test("stop campaign updates on the manage page, recorded as from the manage page", async () => {
-  setUp();
-  const token = supporter();
+  await setUp();
+  const token = await supporter();
   const response = (await managePost(token, { intent: "stop-updates" })) as Response;
   expect(response.status).toBe(302);
   expect(response.headers.get("Location")).toBe(`/your-data/${token}?done=updates`);
-  expect(askOf("rajan@example.org")!.wantsUpdates).toBe(false);
-  expect(withdrawals()).toEqual([{ purpose: "updates", method: "manage-page" }]);
+  expect((await askOf("rajan@example.org"))!.wantsUpdates).toBe(false);
+  expect(await withdrawals()).toEqual([{ purpose: "updates", method: "manage-page" }]);
   expect((await manage(token, "?done=updates")).data.done).toBe("You will get no more campaign updates from us.");
 });
 
 test("leaving the public list takes the name off /supporters at once, recorded as a withdrawal", async () => {
-  setUp();
-  const token = supporter();
-  supporter("bea@example.org", "Bea Carter");
-  expect(listRecentPublicSupporters({ limit: 10 }).map((s) => s.name)).toEqual(["Bea C", "Rajan N"]);
+  await setUp();
+  const token = await supporter();
+  await supporter("bea@example.org", "Bea Carter");
+  expect((await listRecentPublicSupporters({ limit: 10 })).map((s) => s.name)).toEqual(["Bea C", "Rajan N"]);
 
   const response = (await managePost(token, { intent: "leave-public-list" })) as Response;
   expect(response.headers.get("Location")).toBe(`/your-data/${token}?done=public-list`);
 
-  expect(listRecentPublicSupporters({ limit: 10 }).map((s) => s.name)).toEqual(["Bea C"]);
-  expect(askOf("rajan@example.org")).toMatchObject({ showOnPublicList: false, wantsUpdates: true });
-  expect(withdrawals()).toEqual([{ purpose: "public-list", method: "manage-page" }]);
+  expect((await listRecentPublicSupporters({ limit: 10 })).map((s) => s.name)).toEqual(["Bea C"]);
+  expect(await askOf("rajan@example.org")).toMatchObject({ showOnPublicList: false, wantsUpdates: true });
+  expect(await withdrawals()).toEqual([{ purpose: "public-list", method: "manage-page" }]);
 });
 
 test("delete everything erases the person (name gone from the public list, counts kept) and their links stop working", async () => {
-  setUp();
-  const token = supporter();
-  supporter("bea@example.org", "Bea Carter");
-  const counted = countConfirmedAsks({ constituencyCode: seatCode });
+  await setUp();
+  const token = await supporter();
+  await supporter("bea@example.org", "Bea Carter");
+  const counted = await countConfirmedAsks({ constituencyCode: seatCode });
 
   const confirmPage = await manage(token, "?confirm=delete");
   expect(confirmPage.data.confirmDelete).toBe(true);
@@ -246,20 +246,19 @@ test("delete everything erases the person (name gone from the public list, count
   expect(response.status).toBe(302);
   expect(response.headers.get("Location")).toBe("/your-data-deleted");
 
-  expect(listRecentPublicSupporters({ limit: 10 }).map((s) => s.name)).toEqual(["Bea C"]);
-  expect(countConfirmedAsks({ constituencyCode: seatCode })).toBe(counted);
-  expect(askOf("rajan@example.org")).toBeUndefined();
-  expect(isSuppressed({ email: "rajan@example.org" })).toBe(true);
-  const erased = db
+  expect((await listRecentPublicSupporters({ limit: 10 })).map((s) => s.name)).toEqual(["Bea C"]);
+  expect(await countConfirmedAsks({ constituencyCode: seatCode })).toBe(counted);
+  expect(await askOf("rajan@example.org")).toBeUndefined();
+  expect((await isSuppressed({ email: "rajan@example.org" }))).toBe(true);
+  const erased = await db
     .select()
     .from(asks)
-    .where(and(eq(asks.email, "")))
-    .all();
+    .where(and(eq(asks.email, "")));
   expect(erased).toHaveLength(1);
-  expect(db.select().from(consentRecords).where(eq(consentRecords.askId, erased[0]!.id)).all()).toEqual([]);
-  expect(db.select().from(supporterLinks).where(eq(supporterLinks.askId, erased[0]!.id)).all()).toEqual([]);
+  expect(await db.select().from(consentRecords).where(eq(consentRecords.askId, erased[0]!.id))).toEqual([]);
+  expect(await db.select().from(supporterLinks).where(eq(supporterLinks.askId, erased[0]!.id))).toEqual([]);
   // Bea's data is untouched.
-  expect(askOf("bea@example.org")).toMatchObject({ name: "Bea Carter", showOnPublicList: true });
+  expect(await askOf("bea@example.org")).toMatchObject({ name: "Bea Carter", showOnPublicList: true });
 
   // Used: the link now shows the "does not work" page, with a 404, and does nothing.
   const after = await manage(token);
@@ -270,41 +269,43 @@ test("delete everything erases the person (name gone from the public list, count
 });
 
 test("an unknown, malformed or expired link shows a 404 page and holds nothing", async () => {
-  setUp();
-  const token = supporter();
+  await setUp();
+  const token = await supporter();
   for (const bad of ["A".repeat(43), "short", `${token}x`]) {
     const page = await manage(bad);
     expect(page.init?.status, bad).toBe(404);
     expect(page.data.yours).toBeNull();
   }
   // A year on, the link has expired.
-  db.update(supporterLinks)
-    .set({ expiresAt: new Date(Date.now() - 1).toISOString() })
-    .run();
+  await writeTransaction(db, () =>
+    db.update(supporterLinks).set({ expiresAt: new Date(Date.now() - 1).toISOString() }),
+  );
   expect((await manage(token)).init?.status).toBe(404);
   expect((await oneClick(token)).init?.status).toBe(404);
-  expect(askOf("rajan@example.org")!.wantsUpdates).toBe(true);
+  expect((await askOf("rajan@example.org"))!.wantsUpdates).toBe(true);
 });
 
 test("the worker's sweep forgets links once they have expired, and only those", async () => {
-  setUp();
-  const rajan = supporter();
-  const tobias = supporter("tobias@example.org", "Tobias Wren");
+  await setUp();
+  const rajan = await supporter();
+  const tobias = await supporter("tobias@example.org", "Tobias Wren");
   const at = new Date("2025-07-01T12:00:00.000Z");
   const linkOf = (token: string) => eq(supporterLinks.tokenHash, hashToken(token));
-  db.update(supporterLinks).set({ expiresAt: at.toISOString() }).where(linkOf(rajan)).run();
-  db.update(supporterLinks)
-    .set({ expiresAt: new Date(at.getTime() + 10 * DAY).toISOString() })
-    .where(linkOf(tobias))
-    .run();
-  const before = db.select().from(supporterLinks).all().length;
+  await writeTransaction(db, () => db.update(supporterLinks).set({ expiresAt: at.toISOString() }).where(linkOf(rajan)));
+  await writeTransaction(db, () =>
+    db
+      .update(supporterLinks)
+      .set({ expiresAt: new Date(at.getTime() + 10 * DAY).toISOString() })
+      .where(linkOf(tobias)),
+  );
+  const before = (await db.select().from(supporterLinks)).length;
 
   // Kept to the moment it stops working, not a millisecond less.
-  expect(deleteExpiredSupporterLinks({ now: new Date(at.getTime() - 1) })).toBe(0);
-  expect(deleteExpiredSupporterLinks({ now: at })).toBe(1);
-  expect(db.select().from(supporterLinks).where(linkOf(rajan)).all()).toEqual([]);
-  expect(db.select().from(supporterLinks).where(linkOf(tobias)).all()).toHaveLength(1);
-  expect(db.select().from(supporterLinks).all()).toHaveLength(before - 1);
+  expect(await deleteExpiredSupporterLinks({ now: new Date(at.getTime() - 1) })).toBe(0);
+  expect(await deleteExpiredSupporterLinks({ now: at })).toBe(1);
+  expect(await db.select().from(supporterLinks).where(linkOf(rajan))).toEqual([]);
+  expect(await db.select().from(supporterLinks).where(linkOf(tobias))).toHaveLength(1);
+  expect(await db.select().from(supporterLinks)).toHaveLength(before - 1);
   // The person and their ask are untouched.
-  expect(askOf("rajan@example.org")!.wantsUpdates).toBe(true);
+  expect((await askOf("rajan@example.org"))!.wantsUpdates).toBe(true);
 });
