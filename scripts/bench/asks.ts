@@ -165,6 +165,14 @@ export async function benchAsks({
         id: string;
       }[]
     ).map((w) => w.id);
+    // The consent wordings the form shows, as its hidden fields carry them (the newest of each).
+    const consentTextIds = Object.fromEntries(
+      (
+        setup
+          .prepare("select purpose, max(id) as id from consent_texts group by purpose")
+          .all() as { purpose: string; id: number }[]
+      ).map((t) => [t.purpose, String(t.id)]),
+    );
     setup.close();
 
     // The form's start time is a stamp the server signs: take one from a real
@@ -174,7 +182,7 @@ export async function benchAsks({
 
     // Phase 1: submissions.
     const submit = (from: number, count: number) =>
-      submitAsks({ ...target, constituencies, wordingIds, stamp, from, count, connections });
+      submitAsks({ ...target, constituencies, wordingIds, consentTextIds, stamp, from, count, connections });
     const warmSubmissions = await submit(0, warmUp);
     const submissions = await submit(warmUp, asks);
     const acknowledgedEmails = [...warmSubmissions.acknowledged, ...submissions.acknowledged];
@@ -314,11 +322,13 @@ function askForm({
   i,
   constituency,
   wordingIds,
+  consentTextIds,
   stamp,
 }: {
   i: number;
   constituency: Constituency;
   wordingIds: string[];
+  consentTextIds: Record<string, string>;
   stamp: string;
 }) {
   const form = new URLSearchParams({
@@ -330,6 +340,9 @@ function askForm({
     wordingId: wordingIds[i % wordingIds.length]!,
     personalMessage: `My family came here seeking safety, and I want to know where you stand before I vote. (${i})`,
     showOnPublicList: "yes",
+    publicListTextId: consentTextIds["public-list"] ?? "",
+    updatesTextId: consentTextIds.updates ?? "",
+    sendAskTextId: consentTextIds["send-ask"] ?? "",
     intent: "send",
   });
   if (i % 2 === 0) form.set("wantsUpdates", "yes");
@@ -337,9 +350,12 @@ function askForm({
   return form.toString();
 }
 
-/** A distinct client address for ask number i, as a proxy would report it. */
+/**
+ * A distinct client address for ask number i, as a proxy would report it, each
+ * on a network of its own: the review queue holds many asks from one /24.
+ */
 function clientAddress(i: number) {
-  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  return `10.${(i >> 8) & 255}.${i & 255}.1`;
 }
 
 async function submitAsks({
@@ -347,6 +363,7 @@ async function submitAsks({
   pids,
   constituencies,
   wordingIds,
+  consentTextIds,
   stamp,
   from,
   count,
@@ -356,6 +373,7 @@ async function submitAsks({
   pids: number[];
   constituencies: Constituency[];
   wordingIds: string[];
+  consentTextIds: Record<string, string>;
   stamp: string;
   from: number;
   count: number;
@@ -379,7 +397,7 @@ async function submitAsks({
         method: "POST",
         path: `/constituencies/${constituency.slug}/ask`,
         headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": clientAddress(i) },
-        body: askForm({ i, constituency, wordingIds, stamp }),
+        body: askForm({ i, constituency, wordingIds, consentTextIds, stamp }),
       };
     },
   });
