@@ -129,11 +129,6 @@ export function isDbOpen(db: Db) {
   return stateOf(db).writer.client.open;
 }
 
-/** Where the database is, for a connection of another kind (the page cache's data version). */
-export function dbFile(db: Db) {
-  return stateOf(db).file;
-}
-
 // Path arithmetic rather than `new URL`: under jsdom (component tests) the
 // global URL is not Node's, and fileURLToPath refuses it.
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");

@@ -168,9 +168,10 @@ export async function benchAsks({
     // The consent wordings the form shows, as its hidden fields carry them (the newest of each).
     const consentTextIds = Object.fromEntries(
       (
-        setup
-          .prepare("select purpose, max(id) as id from consent_texts group by purpose")
-          .all() as { purpose: string; id: number }[]
+        setup.prepare("select purpose, max(id) as id from consent_texts group by purpose").all() as {
+          purpose: string;
+          id: number;
+        }[]
       ).map((t) => [t.purpose, String(t.id)]),
     );
     setup.close();

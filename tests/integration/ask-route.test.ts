@@ -22,7 +22,7 @@ afterEach(() => {
 
 /** The signed stamp the form carries, as the page would have issued it `ago` ms before now. */
 async function stampFrom(ago: number) {
-  return issueFormStamp({ secret: (await findOrCreateAppSecret({ name: "ask-form" })), now: new Date(Date.now() - ago) });
+  return issueFormStamp({ secret: await findOrCreateAppSecret({ name: "ask-form" }), now: new Date(Date.now() - ago) });
 }
 
 /** The clock, moved on: as if the person took this long before pressing the next button. */
@@ -73,7 +73,7 @@ async function shownTextIds() {
 
 async function validFields(candidateIds: number[], overrides: Record<string, string | string[]> = {}) {
   return {
-    startedAt: (await stampFrom(60_000)),
+    startedAt: await stampFrom(60_000),
     ...(await shownTextIds()),
     "leave-this-blank": "",
     name: "Rajan Nair",
@@ -196,7 +196,7 @@ test("a client-made start time (0, -1e30, unsigned, forged, missing) or one over
   const candidates = await setUp();
   const ids = [candidates[0]!.id];
   const unsigned = String(Date.now() - 60_000);
-  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", (await stampFrom(25 * HOUR))]) {
+  for (const startedAt of ["0", "-1e30", unsigned, `${unsigned}.forged`, "", await stampFrom(25 * HOUR)]) {
     const held = await json(await post(await validFields(ids, { intent: "send", startedAt })));
     expect(held.notSent).toBe(true);
     // A fresh stamp, signed by the server, comes back with the page.

@@ -55,7 +55,7 @@ async function sendAsk({
 }) {
   const body = new URLSearchParams({
     startedAt: issueFormStamp({
-      secret: (await findOrCreateAppSecret({ name: "ask-form" })),
+      secret: await findOrCreateAppSecret({ name: "ask-form" }),
       now: new Date(Date.now() - 60_000),
     }),
     "leave-this-blank": "",

@@ -295,14 +295,14 @@ test("erasure is audited by a keyed hash of the address, never the address, and 
     expect.objectContaining({
       actor: admin,
       action: "person.erase",
-      subject: `person:${(await emailKeyHash(person.email))}`,
+      subject: `person:${await emailKeyHash(person.email)}`,
       details: expect.objectContaining({ reason: "staff-request", suppressed: true, asks: 1 }),
     }),
   ]);
-  expect((await emailKeyHash(person.email))).toMatch(/^[\w-]{22}$/);
+  expect(await emailKeyHash(person.email)).toMatch(/^[\w-]{22}$/);
   expect(JSON.stringify(entries)).not.toContain(person.email);
   expect(await db.select().from(suppressions)).toEqual([
-    { emailHash: (await emailKeyHash(person.email)), createdAt: at(HOUR).toISOString() },
+    { emailHash: await emailKeyHash(person.email), createdAt: at(HOUR).toISOString() },
   ]);
 });
 

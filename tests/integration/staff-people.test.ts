@@ -66,7 +66,7 @@ async function personAudits() {
   return await db
     .select()
     .from(auditLog)
-    .where(eq(auditLog.subject, `person:${(await emailKeyHash(person.email))}`));
+    .where(eq(auditLog.subject, `person:${await emailKeyHash(person.email)}`));
 }
 
 test("only admins find, download or erase; viewers and organisers get a 403 and nothing changes", async () => {

@@ -249,7 +249,7 @@ test("delete everything erases the person (name gone from the public list, count
   expect((await listRecentPublicSupporters({ limit: 10 })).map((s) => s.name)).toEqual(["Bea C"]);
   expect(await countConfirmedAsks({ constituencyCode: seatCode })).toBe(counted);
   expect(await askOf("rajan@example.org")).toBeUndefined();
-  expect((await isSuppressed({ email: "rajan@example.org" }))).toBe(true);
+  expect(await isSuppressed({ email: "rajan@example.org" })).toBe(true);
   const erased = await db
     .select()
     .from(asks)
