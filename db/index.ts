@@ -317,3 +317,12 @@ export function preparedPerConnection<T>(db: Db, prepare: () => T): () => T {
 export function isInTransaction(db: Db) {
   return turns.getStore()?.state === stateOf(db);
 }
+
+/**
+ * How many rows an INSERT, UPDATE or DELETE changed, from what awaiting it
+ * gave: better-sqlite3's `changes`, node-postgres's `rowCount`. One name for
+ * both, so a model asks "did this claim take?" the same way on either engine.
+ */
+export function changedRows(result: { changes: number } | { rowCount: number | null }) {
+  return "changes" in result ? result.changes : (result.rowCount ?? 0);
+}

@@ -1,4 +1,4 @@
-import { writeTransaction, preparedPerConnection } from "#db/index";
+import { writeTransaction, preparedPerConnection, changedRows } from "#db/index";
 import { randomBytes } from "node:crypto";
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { appSecrets } from "#db/schema";
@@ -54,13 +54,11 @@ export async function findOrCreateAppSecret({ name }: { name: string }): Promise
  */
 export async function deleteAppSecretsBefore({ prefix, before }: { prefix: string; before: string }) {
   return writeTransaction(db, async () => {
-    return (
-      (
-        await db
-          .delete(appSecrets)
-          // Every name from the bare prefix up to prefix + before starts with the prefix.
-          .where(and(gte(appSecrets.name, prefix), lt(appSecrets.name, `${prefix}${before}`)))
-      ).changes
+    return changedRows(
+      await db
+        .delete(appSecrets)
+        // Every name from the bare prefix up to prefix + before starts with the prefix.
+        .where(and(gte(appSecrets.name, prefix), lt(appSecrets.name, `${prefix}${before}`))),
     );
   });
 }

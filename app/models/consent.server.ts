@@ -4,7 +4,7 @@
 // asks' own flags (show_on_public_list, wants_updates) stay the current state
 // the pages and mails read; every change to them goes through here with its record.
 import { and, asc, desc, eq, inArray, max, sql } from "drizzle-orm";
-import { writeTransaction, preparedPerConnection } from "#db/index";
+import { writeTransaction, preparedPerConnection, changedRows } from "#db/index";
 import { asks, consentRecords, consentTexts } from "#db/schema";
 import { consentPurposes, type ConsentMethod, type ConsentPurpose } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
@@ -227,7 +227,7 @@ export async function listConsentRecords({ askIds }: { askIds: number[] }) {
 export async function deleteConsentRecords({ askIds }: { askIds: number[] }) {
   return writeTransaction(db, async () => {
     if (askIds.length === 0) return 0;
-    return (await db.delete(consentRecords).where(inArray(consentRecords.askId, askIds))).changes;
+    return changedRows(await db.delete(consentRecords).where(inArray(consentRecords.askId, askIds)));
   });
 }
 

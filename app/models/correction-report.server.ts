@@ -5,7 +5,7 @@
 // audit log records only its id and topic.
 import { and, asc, count, desc, eq, lte, ne } from "drizzle-orm";
 import type { CorrectionTopic } from "#db/enums";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, changedRows } from "#db/index";
 import { candidacies, constituencies, correctionReports, parties, staffAccounts } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
 import { clientHash } from "~/models/client-hash.server";
@@ -130,10 +130,10 @@ export async function decideCorrectionReport({
 export async function deleteDecidedCorrectionReports({ now }: { now: Date }) {
   return writeTransaction(db, async () => {
     const before = new Date(now.getTime() - CORRECTION_KEPT_AFTER_DECISION_MS).toISOString();
-    return (
+    return changedRows(
       await db
         .delete(correctionReports)
-        .where(and(ne(correctionReports.status, "open"), lte(correctionReports.decidedAt, before)))
-    ).changes;
+        .where(and(ne(correctionReports.status, "open"), lte(correctionReports.decidedAt, before))),
+    );
   });
 }

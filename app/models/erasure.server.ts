@@ -9,7 +9,7 @@
 import { and, eq, inArray, isNull, lte, not, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { outboxAboutPerson } from "~/models/outbox.server";
 import { askRecipients, asks, mailbox, outbox, rateLimits, supporterLinks } from "#db/schema";
-import { writeTransaction, isInTransaction, withWriter } from "#db/index";
+import { writeTransaction, isInTransaction, withWriter, changedRows } from "#db/index";
 import type { OutboxStatus } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
 import { findCampaign } from "~/models/campaign.server";
@@ -86,7 +86,7 @@ async function scrubPerson({
     const mailsCancelled =
       unsent.length === 0
         ? 0
-        : (await db.update(outbox).set({ status: "cancelled" }).where(inArray(outbox.id, unsent))).changes;
+        : changedRows(await db.update(outbox).set({ status: "cancelled" }).where(inArray(outbox.id, unsent)));
     if (toClear.length > 0)
       await db
         .update(outbox)
@@ -108,7 +108,7 @@ async function scrubPerson({
     const digests = await scrubDigests({ asksToScrub, keepContact });
 
     const touched = [...toClear, ...digests.ids];
-    const mailboxCopies = (
+    const mailboxCopies = changedRows(
       await db
         .delete(mailbox)
         .where(
@@ -117,10 +117,10 @@ async function scrubPerson({
             eq(mailbox.toAddress, email),
             eq(mailbox.replyTo, email),
           ),
-        )
-    ).changes;
+        ),
+    );
 
-    const rateLimitKeys = (await db.delete(rateLimits).where(eq(rateLimits.key, await askEmailKey(email)))).changes;
+    const rateLimitKeys = changedRows(await db.delete(rateLimits).where(eq(rateLimits.key, await askEmailKey(email))));
 
     const trimmed = asksToScrub.filter((a) => a.keepContact).map((a) => a.id);
     const erased = asksToScrub.filter((a) => !a.keepContact).map((a) => a.id);

@@ -1,6 +1,6 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { ImportJobAction, ImportKind } from "#db/enums";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, changedRows } from "#db/index";
 import { importJobs } from "#db/schema";
 import { db } from "~/utils/db.server";
 
@@ -32,12 +32,12 @@ const runningJobColumns = {
  */
 export async function interruptLostImportJobs({ runner, now }: { runner: string; now: Date }) {
   return writeTransaction(db, async () => {
-    return (
+    return changedRows(
       await db
         .update(importJobs)
         .set({ status: "interrupted", finishedAt: now.toISOString() })
-        .where(and(eq(importJobs.status, "running"), ne(importJobs.runner, runner)))
-    ).changes;
+        .where(and(eq(importJobs.status, "running"), ne(importJobs.runner, runner))),
+    );
   });
 }
 
@@ -83,12 +83,12 @@ export async function finishImportJob({ id, result, now }: { id: number; result:
 export async function failImportJob({ id, error, now }: { id: number; error: string; now: Date }) {
   return writeTransaction(db, async () => {
     return (
-      (
+      changedRows(
         await db
           .update(importJobs)
           .set({ status: "failed", error, finishedAt: now.toISOString() })
-          .where(and(eq(importJobs.id, id), eq(importJobs.status, "running")))
-      ).changes > 0
+          .where(and(eq(importJobs.id, id), eq(importJobs.status, "running"))),
+      ) > 0
     );
   });
 }

@@ -1,4 +1,4 @@
-import { writeTransaction } from "#db/index";
+import { writeTransaction, changedRows } from "#db/index";
 import { desc, eq, lt } from "drizzle-orm";
 import { mailbox } from "#db/schema";
 import { db } from "~/utils/db.server";
@@ -100,6 +100,6 @@ function headerOf(raw: string, name: string) {
  */
 export async function deleteOldMailboxMessages({ before }: { before: Date }) {
   return writeTransaction(db, async () => {
-    return (await db.delete(mailbox).where(lt(mailbox.deliveredAt, before.toISOString()))).changes;
+    return changedRows(await db.delete(mailbox).where(lt(mailbox.deliveredAt, before.toISOString())));
   });
 }

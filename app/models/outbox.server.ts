@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, notInArray, or, sql } from "drizzle-orm";
-import { writeTransaction, preparedPerConnection } from "#db/index";
+import { writeTransaction, preparedPerConnection, changedRows } from "#db/index";
 import { outbox } from "#db/schema";
 import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
 import { recordAudit } from "~/models/audit.server";
@@ -269,15 +269,15 @@ export async function requeueStuckMail({ now }: { now: Date }): Promise<number> 
   return writeTransaction(db, async () => {
     const stuck = and(eq(outbox.status, "sending"), lte(outbox.nextAttemptAt, at));
     const error = "The worker stopped while sending this message.";
-    const failed = (
+    const failed = changedRows(
       await db
         .update(outbox)
         .set({ status: "failed", lastError: `Gave up after ${maxSendAttempts} attempts. Last error: ${error}` })
-        .where(and(stuck, sql`${outbox.attempts} >= ${maxSendAttempts}`))
-    ).changes;
-    const requeued = (
-      await db.update(outbox).set({ status: "queued", lastError: error, nextAttemptAt: at }).where(stuck)
-    ).changes;
+        .where(and(stuck, sql`${outbox.attempts} >= ${maxSendAttempts}`)),
+    );
+    const requeued = changedRows(
+      await db.update(outbox).set({ status: "queued", lastError: error, nextAttemptAt: at }).where(stuck),
+    );
     return failed + requeued;
   });
 }
@@ -493,12 +493,12 @@ export async function cancelMail({
       await db.select({ kind: outbox.kind, status: outbox.status }).from(outbox).where(eq(outbox.id, id)).limit(1)
     )[0];
     if (!before) return "not-found";
-    const cancelled = (
+    const cancelled = changedRows(
       await db
         .update(outbox)
         .set({ status: "cancelled" })
-        .where(and(eq(outbox.id, id), inArray(outbox.status, cancellableStatuses)))
-    ).changes;
+        .where(and(eq(outbox.id, id), inArray(outbox.status, cancellableStatuses))),
+    );
     if (cancelled === 0) return "not-cancellable";
     await recordAudit({
       actor,

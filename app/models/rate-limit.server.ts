@@ -1,4 +1,4 @@
-import { writeTransaction, preparedPerConnection } from "#db/index";
+import { writeTransaction, preparedPerConnection, changedRows } from "#db/index";
 import { eq, lt, sql } from "drizzle-orm";
 import { rateLimits } from "#db/schema";
 import { db } from "~/utils/db.server";
@@ -111,6 +111,6 @@ export async function enforceRateLimits({
  */
 export async function deleteOldRateLimits({ before }: { before: Date }) {
   return writeTransaction(db, async () => {
-    return (await db.delete(rateLimits).where(lt(rateLimits.windowStart, before.toISOString()))).changes;
+    return changedRows(await db.delete(rateLimits).where(lt(rateLimits.windowStart, before.toISOString())));
   });
 }

@@ -7,7 +7,7 @@ import { isDisposableEmailDomain } from "disposable-email-domains-js";
 import { and, asc, count, eq, gte, isNotNull, lt, lte, ne, notExists, notInArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { HoldReason } from "#db/enums";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, changedRows } from "#db/index";
 import { askRecipients, asks, campaigns, candidacies, constituencies, outbox, type ReviewRules } from "#db/schema";
 import { askNotSentMail } from "~/mail-wording/ask-mails";
 import { recordAudit } from "~/models/audit.server";
@@ -156,12 +156,12 @@ export async function releaseAsk({ askId, reviewer, now }: { askId: number; revi
         .returning({ holdReasons: asks.holdReasons })
     )[0]!;
     if (!ask) return { outcome: "not-held" as const };
-    const mails = (
+    const mails = changedRows(
       await db
         .update(outbox)
         .set({ status: "queued", nextAttemptAt: at })
-        .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
-    ).changes;
+        .where(and(eq(outbox.askId, askId), eq(outbox.status, "held"))),
+    );
     await recordAudit({
       actor: reviewer.email,
       action: "review.release",
@@ -194,12 +194,12 @@ export async function rejectAsk({ askId, reviewer, now }: { askId: number; revie
         })
     )[0]!;
     if (!ask) return { outcome: "not-held" as const };
-    const cancelled = (
+    const cancelled = changedRows(
       await db
         .update(outbox)
         .set({ status: "cancelled" })
-        .where(and(eq(outbox.askId, askId), eq(outbox.status, "held")))
-    ).changes;
+        .where(and(eq(outbox.askId, askId), eq(outbox.status, "held"))),
+    );
     const constituency = (
       await db
         .select({ name: constituencies.name })
@@ -265,12 +265,12 @@ export async function setHiddenFromPublicList({
   now: Date;
 }) {
   return writeTransaction(db, async () => {
-    const changed = (
+    const changed = changedRows(
       await db
         .update(asks)
         .set({ hiddenFromPublicList: hidden })
-        .where(and(eq(asks.id, askId), ne(asks.hiddenFromPublicList, hidden)))
-    ).changes;
+        .where(and(eq(asks.id, askId), ne(asks.hiddenFromPublicList, hidden))),
+    );
     if (changed === 0) return { outcome: "unchanged" as const };
     await recordAudit({
       actor,
@@ -317,36 +317,34 @@ export async function clearOldClientHashes({ now, hours }: { now: Date; hours: n
   const waiting = alias(asks, "waiting");
   const before = new Date(now.getTime() - hours * HOUR).toISOString();
   const windowAfter = `+${VOLUME_WINDOW_MS / 1000} seconds`;
-  return writeTransaction(
-    db,
-    async () =>
-      (
-        await db
-          .update(asks)
-          .set({ clientAddressHash: null, clientNetworkHash: null })
-          .where(
-            and(
-              lt(asks.createdAt, before),
-              or(isNotNull(asks.clientAddressHash), isNotNull(asks.clientNetworkHash)),
-              notInArray(asks.status, ["pending", "held"]),
-              notExists(
-                db
-                  .select({ one: sql`1` })
-                  .from(waiting)
-                  .where(
-                    and(
-                      eq(waiting.status, "pending"),
-                      gte(waiting.createdAt, asks.createdAt),
-                      lte(waiting.createdAt, sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${asks.createdAt}, ${windowAfter})`),
-                      or(
-                        eq(waiting.clientAddressHash, asks.clientAddressHash),
-                        eq(waiting.clientNetworkHash, asks.clientNetworkHash),
-                      ),
+  return writeTransaction(db, async () =>
+    changedRows(
+      await db
+        .update(asks)
+        .set({ clientAddressHash: null, clientNetworkHash: null })
+        .where(
+          and(
+            lt(asks.createdAt, before),
+            or(isNotNull(asks.clientAddressHash), isNotNull(asks.clientNetworkHash)),
+            notInArray(asks.status, ["pending", "held"]),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(waiting)
+                .where(
+                  and(
+                    eq(waiting.status, "pending"),
+                    gte(waiting.createdAt, asks.createdAt),
+                    lte(waiting.createdAt, sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${asks.createdAt}, ${windowAfter})`),
+                    or(
+                      eq(waiting.clientAddressHash, asks.clientAddressHash),
+                      eq(waiting.clientNetworkHash, asks.clientNetworkHash),
                     ),
                   ),
-              ),
+                ),
             ),
-          )
-      ).changes,
+          ),
+        ),
+    ),
   );
 }

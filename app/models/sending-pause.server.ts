@@ -3,7 +3,7 @@
 // worker claims nothing; the mail waits in the outbox, queued, and goes out
 // once sending resumes. Every change is audited.
 import { eq } from "drizzle-orm";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, changedRows } from "#db/index";
 import { sendingPause, staffAccounts } from "#db/schema";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
@@ -46,12 +46,12 @@ export async function pauseSending({
   now: Date;
 }) {
   return writeTransaction(db, async () => {
-    const inserted = (
+    const inserted = changedRows(
       await db
         .insert(sendingPause)
         .values({ id: pauseRow, pausedAt: now.toISOString(), pausedBy: accountId, reason })
-        .onConflictDoNothing()
-    ).changes;
+        .onConflictDoNothing(),
+    );
     if (inserted === 0) return { outcome: "already-paused" as const };
     await recordAudit({ actor, action: "sending.pause", subject: "sending", details: { reason }, now });
     return { outcome: "paused" as const };

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { StaffRole } from "#db/enums";
 import { staffAccounts, staffRecoveryCodes, staffSessions, staffSetupLinks } from "#db/schema";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, changedRows } from "#db/index";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
 import { HOUR, MINUTE } from "~/utils/time";
@@ -347,7 +347,7 @@ export async function completeSecondFactor({
         .update(staffAccounts)
         .set({ totpLastStep: proof.totpStep })
         .where(and(eq(staffAccounts.id, accountId), orNullBelow(proof.totpStep)));
-      if (updated.changes === 0) return null;
+      if (changedRows(updated) === 0) return null;
     } else {
       const used = await db
         .update(staffRecoveryCodes)
@@ -359,7 +359,7 @@ export async function completeSecondFactor({
             isNull(staffRecoveryCodes.usedAt),
           ),
         );
-      if (used.changes === 0) return null;
+      if (changedRows(used) === 0) return null;
     }
     await db.delete(staffSessions).where(eq(staffSessions.idHash, hashToken(sessionId)));
     return insertSession({ accountId, secondFactorPending: false, now });
@@ -445,7 +445,7 @@ export async function setStaffAccountDisabled({
       .update(staffAccounts)
       .set({ disabledAt: disabled ? at : null, updatedAt: at })
       .where(eq(staffAccounts.id, accountId));
-    if (changed.changes === 0) return;
+    if (changedRows(changed) === 0) return;
     if (disabled) await db.delete(staffSessions).where(eq(staffSessions.accountId, accountId));
     await recordAudit({
       actor,

@@ -5,7 +5,7 @@
 // erasure and subject access do (docs/decisions/017-consent-records-and-supporter-links.md).
 // Only the token's SHA-256 is kept; the mail's copy is struck out once sent.
 import { and, asc, eq, gt, inArray, isNull, lte, ne } from "drizzle-orm";
-import { writeTransaction } from "#db/index";
+import { writeTransaction, changedRows } from "#db/index";
 import { askRecipients, asks, candidacies, constituencies, outbox, supporterLinks } from "#db/schema";
 import type { ConsentMethod } from "#db/enums";
 import { listConsentRecords, withdrawConsent } from "~/models/consent.server";
@@ -41,7 +41,7 @@ export async function issueSupporterLink({ askId, now }: { askId: number; now: D
  */
 export async function deleteExpiredSupporterLinks({ now }: { now: Date }) {
   return writeTransaction(db, async () => {
-    return (await db.delete(supporterLinks).where(lte(supporterLinks.expiresAt, now.toISOString()))).changes;
+    return changedRows(await db.delete(supporterLinks).where(lte(supporterLinks.expiresAt, now.toISOString())));
   });
 }
 
