@@ -221,34 +221,38 @@ export async function openPostcodeStaging() {
   // On the writing connection, the one that writes the difference into the
   // directory; every use takes its turn there (withWriter), so staged rows are
   // never caught up in another request's transaction.
-  const sqlite = await withWriter(db, (client) => client);
-  await withWriter(db, () =>
+  const { sqlite, stageBatch } = await withWriter(db, (sqlite) => {
     sqlite.exec(`
-    DROP TABLE IF EXISTS temp.postcodes_incoming;
-    CREATE TEMP TABLE postcodes_incoming (
-      postcode TEXT PRIMARY KEY,
-      constituency_code TEXT,
-      terminated_on TEXT,
-      line INTEGER NOT NULL
+      DROP TABLE IF EXISTS temp.postcodes_incoming;
+      CREATE TEMP TABLE postcodes_incoming (
+        postcode TEXT PRIMARY KEY,
+        constituency_code TEXT,
+        terminated_on TEXT,
+        line INTEGER NOT NULL
+      );
+    `);
+    const insert = sqlite.prepare(
+      `INSERT INTO temp.postcodes_incoming (postcode, constituency_code, terminated_on, line)
+       VALUES (@postcode, @constituencyCode, @terminatedOn, @line)
+       ON CONFLICT (postcode) DO NOTHING`,
     );
-  `),
-  );
-  const insert = sqlite.prepare(
-    `INSERT INTO temp.postcodes_incoming (postcode, constituency_code, terminated_on, line)
-     VALUES (@postcode, @constituencyCode, @terminatedOn, @line)
-     ON CONFLICT (postcode) DO NOTHING`,
-  );
-  const firstLine = sqlite.prepare("SELECT line FROM temp.postcodes_incoming WHERE postcode = ?").pluck();
-  // The temp table is written in its own transaction a batch: nothing in the
-  // main database is locked while the file is still being read. Inside an
-  // outer transaction (the sample load) this becomes a savepoint.
-  const stageBatch = sqlite.transaction((rows: StagedPostcode[]) => {
-    const duplicates: { postcode: string; line: number; firstLine: number }[] = [];
-    for (const row of rows) {
-      if (insert.run(row).changes === 1) continue;
-      duplicates.push({ postcode: row.postcode, line: row.line, firstLine: firstLine.get(row.postcode) as number });
-    }
-    return duplicates;
+    const firstLine = sqlite.prepare("SELECT line FROM temp.postcodes_incoming WHERE postcode = ?").pluck();
+    // The temp table is written in its own transaction a batch: nothing in the
+    // main database is locked while the file is still being read. Inside an
+    // outer transaction (the sample load) this becomes a savepoint.
+    const stageBatch = sqlite.transaction((rows: StagedPostcode[]) => {
+      const duplicates: { postcode: string; line: number; firstLine: number }[] = [];
+      for (const row of rows) {
+        if (insert.run(row).changes === 1) continue;
+        duplicates.push({ postcode: row.postcode, line: row.line, firstLine: firstLine.get(row.postcode) as number });
+      }
+      return duplicates;
+    });
+    return { sqlite, stageBatch };
+  }).catch((error: unknown) => {
+    // Not opened after all: the next import may try.
+    stagingOpen = false;
+    throw error;
   });
   let changedRows = 0;
   let removedRows = 0;
