@@ -11,7 +11,6 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { writeTransaction } from "#db/index";
 import { auditLog, candidacies, signingTokens } from "#db/schema";
 import { runImport, summariseChanges } from "~/importers/import.server";
 import { formatChange } from "~/importers/plan";
@@ -137,7 +136,7 @@ test("correcting an address revokes the links sent to the old one; saving the sa
   const { ada, idOf } = await importElection();
   const adaId = await idOf(ada.person_id);
   const staff = await insertStaffAccount({ role: "organiser" });
-  await writeTransaction(db, async () => issueSigningLink({ candidacyId: adaId, now: may }));
+  await issueSigningLink({ candidacyId: adaId, now: may });
 
   await setCandidateEmail({
     candidacyId: adaId,
@@ -174,7 +173,7 @@ test("a staff-added address can be removed with a reason, revoking its links; an
     account: staff,
     now: june,
   });
-  await writeTransaction(db, async () => issueSigningLink({ candidacyId: brynId, now: june }));
+  await issueSigningLink({ candidacyId: brynId, now: june });
 
   expect(await removeStaffCandidateEmail({ candidacyId: brynId, reason: "  ", account: staff, now: july })).toEqual({
     status: "invalid",
@@ -226,7 +225,7 @@ test("a re-import with a different address keeps the staff-added one and lists t
     account: staff,
     now: june,
   });
-  await writeTransaction(db, async () => issueSigningLink({ candidacyId: brynId, now: june }));
+  await issueSigningLink({ candidacyId: brynId, now: june });
   const file = dcCsv([ada, { ...bryn, email: "office@dc.example.org" }], { format: "full" });
 
   const dryRun = await runImport({ path: writeInputFile("july.csv", file), dryRun: true, now: () => july });
@@ -305,7 +304,7 @@ test("told to replace staff emails, the file's address wins, is marked imported,
     account: staff,
     now: june,
   });
-  await writeTransaction(db, async () => issueSigningLink({ candidacyId: brynId, now: june }));
+  await issueSigningLink({ candidacyId: brynId, now: june });
 
   const result = await runImport({
     path: writeInputFile("july.csv", dcCsv([ada, { ...bryn, email: "office@dc.example.org" }], { format: "full" })),

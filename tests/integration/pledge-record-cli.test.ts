@@ -131,7 +131,7 @@ test("recording the same pledge again changes nothing but is still logged as an 
 
 test("a pledge verified by the candidate's own link is never overwritten by a staff record", async () => {
   const { ruth, points } = await setUp();
-  const link = (await writeTransaction(db, async () => issueSigningLink({ candidacyId: ruth.id, now: new Date() })))!;
+  const link = (await issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
   const token = link.url.split("/pledge/sign/")[1]!;
   await recordPledgeFromLink({ token, answers: { [points[0]!.id]: "declined" }, statement: null, now: new Date() });
   const before = snapshotDatabase();
@@ -148,7 +148,7 @@ test("a pledge verified by the candidate's own link is never overwritten by a st
 test("a candidate whose pledge was recorded by the campaign can confirm it through their link, which marks it verified", async () => {
   const { ruth, points } = await setUp();
   expect((await pledgeRecord(...hustingsArgs(ruth.personId))).code).toBe(0);
-  const link = (await writeTransaction(db, async () => issueSigningLink({ candidacyId: ruth.id, now: new Date() })))!;
+  const link = (await issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
   const answers = Object.fromEntries(points.map((p, i) => [p.id, i < 3 ? "signed" : "declined"] as const));
   // The same answers, but now from the candidate: a new entry, with the stronger mark.
   expect(

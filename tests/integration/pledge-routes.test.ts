@@ -67,7 +67,7 @@ async function setUp() {
 
 /** A signing link as every mail carries one: the loaders and actions run on the real clock. */
 async function linkFor(candidacyId: number, now = new Date()) {
-  const link = await writeTransaction(db, async () => issueSigningLink({ candidacyId, now }));
+  const link = await issueSigningLink({ candidacyId, now });
   if (!link) throw new Error("no signing link issued");
   return link.url.split("/pledge/sign/")[1]!;
 }

@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 // The console's candidate pages as they render from what their real loaders
 // return: what a member of staff reads and can press, found by role and name.
-import { writeTransaction } from "#db/index";
 import { createRemixStub } from "@remix-run/testing";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, expect, test } from "vitest";
@@ -9,7 +8,6 @@ import { issueSigningLink, recordPledgeFromLink } from "~/models/signing-link.se
 import StaffCandidate, { loader as candidateLoader } from "~/routes/staff.candidates.$personId";
 import RecordPledge, { loader as pledgeLoader } from "~/routes/staff.candidates.$personId_.pledge";
 import StaffCandidates, { loader as listLoader } from "~/routes/staff.candidates._index";
-import { db } from "~/utils/db.server";
 import { insertCampaign, insertCandidacy, insertConstituency } from "../factories";
 import { settle, signedInStaff, staffGet } from "../staff";
 
@@ -101,7 +99,7 @@ test("the pledge form asks Signed, Declined or Not answered for each point, with
 
 test("for a candidate who signed through their own link, the pledge form is replaced by why", async () => {
   const { campaign, ruth } = await twoCandidates();
-  const link = (await writeTransaction(db, async () => issueSigningLink({ candidacyId: ruth.id, now: new Date() })))!;
+  const link = (await issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
   await recordPledgeFromLink({
     token: link.url.split("/pledge/sign/")[1]!,
     answers: { [campaign.points[0]!.id]: "signed" },
