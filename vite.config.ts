@@ -18,6 +18,7 @@ export default defineConfig({
   build: { assetsInlineLimit: (file) => (file.endsWith(".js") ? false : undefined) },
   test: {
     include: ["tests/unit/**/*.test.{ts,tsx}", "tests/integration/**/*.test.{ts,tsx}"],
+    globalSetup: ["tests/global-setup.ts"],
     setupFiles: ["tests/setup.ts"],
     pool: "forks",
     testTimeout: 30_000,

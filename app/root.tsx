@@ -19,8 +19,8 @@ import { documentScripts } from "~/utils/route-handle";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
-export function loader() {
-  const campaign = findCampaign();
+export async function loader() {
+  const campaign = await findCampaign();
   return {
     campaignName: campaign?.name ?? "Pledge tracker",
     // For absolute links in Open Graph tags (see utils/social-meta.ts).

@@ -3,11 +3,20 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { sql, type SQL } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { engineFor, type Engine } from "./engine";
 import * as schema from "./schema";
 
+// Typed as SQLite's whichever engine runs: the tables are typed so too
+// (db/columns/index.ts), and the query builders share their shape. What only
+// one engine has goes through a helper here (changedRows, queryRows, withWriter).
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+type PgDb = NodePgDatabase<typeof schema>;
 
 // How the app reaches the database (ADR 018, step 2). Model functions are
 // async and use one handle, `db`, which is not a connection but stands for
@@ -23,7 +32,14 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 // AsyncLocalStorage carries which transaction the running code is in, through
 // its awaits, so nested calls become savepoints of the one transaction.
 
-type Connection = { client: Database.Database; orm: Db };
+// On PostgreSQL there is no single writer: each transaction has a pooled
+// connection of its own, runs READ COMMITTED, and the models take the locks
+// SQLite's one writer gave for free (ADR 018, step 4). Outside a transaction a
+// statement runs on any pooled connection, on its own, committed when it returns.
+
+/** SQLite: a connection and the ORM over it. PostgreSQL: a transaction (or savepoint) of drizzle's. */
+type Connection = { client?: Database.Database; orm: Db };
+type SqliteConnection = { client: Database.Database; orm: Db };
 
 /** One transaction, or one savepoint inside it, and what its code may do. */
 type Turn = {
@@ -37,12 +53,23 @@ type Turn = {
 
 type Waiting = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
-type State = {
-  file: string;
-  writer: Connection;
+type State = SqliteState | PostgresState;
+
+type PostgresState = {
+  engine: "postgres";
+  pool: pg.Pool;
+  /** On the pool: each statement on whichever connection is free. */
   reader: Connection;
+  open: boolean;
+};
+
+type SqliteState = {
+  engine: "sqlite";
+  file: string;
+  writer: SqliteConnection;
+  reader: SqliteConnection;
   /** Opened on first use, for readTransaction: a moment of the database held across awaits. */
-  snapshot?: Connection;
+  snapshot?: SqliteConnection;
   writes: Queue;
   snapshots: Queue;
   /** Group commit: the calls made in this turn of the event loop. */
@@ -75,7 +102,7 @@ function stateOf(db: Db): State {
   return state;
 }
 
-function open(file: string, options: Database.Options = {}): Connection {
+function open(file: string, options: Database.Options = {}): SqliteConnection {
   const client = new Database(file, options);
   client.pragma("busy_timeout = 5000");
   if (!options.readonly) {
@@ -105,8 +132,33 @@ export function createDb(file: string): Db {
   const writer = open(file);
   // A second connection to ":memory:" would be another, empty database.
   const reader = file === ":memory:" ? writer : open(file, { readonly: true });
-  const state: State = { file, writer, reader, writes: new Queue(), snapshots: new Queue() };
-  const handle = new Proxy(writer.orm, {
+  return handleFor({ engine: "sqlite", file, writer, reader, writes: new Queue(), snapshots: new Queue() });
+}
+
+/**
+ * Opens a pool of connections to the PostgreSQL database at `url`
+ * (postgres://…). The same handle as createDb's; close it with closeDb.
+ */
+export function createPostgresDb(url: string, { max = 10 }: { max?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle pooled connection that the server drops must not crash the process.
+  pool.on("error", (error) => console.error(`PostgreSQL: an idle connection failed: ${error.message}`));
+  const orm = drizzlePg(pool, { schema }) as unknown as Db;
+  return handleFor({ engine: "postgres", pool, reader: { orm }, open: true });
+}
+
+/** The database the environment names: PostgreSQL at `url` when it is one, otherwise the SQLite file. */
+export function openDatabase({ url, file }: { url?: string; file: string }): Db {
+  return engineFor(url) === "postgres" ? createPostgresDb(url!) : createDb(file);
+}
+
+/** Which engine a handle runs on. */
+export function engineOf(db: Db): Engine {
+  return stateOf(db).engine;
+}
+
+function handleFor(state: State): Db {
+  const handle = new Proxy(state.reader.orm, {
     get(_target, property) {
       const turn = turns.getStore();
       const orm = turn?.state === state ? turn.connection.orm : state.reader.orm;
@@ -119,19 +171,28 @@ export function createDb(file: string): Db {
 }
 
 /** Closes every connection the handle opened. */
-export function closeDb(db: Db) {
-  const { writer, reader, snapshot } = stateOf(db);
+export async function closeDb(db: Db) {
+  const state = stateOf(db);
+  if (state.engine === "postgres") {
+    if (!state.open) return;
+    state.open = false;
+    await state.pool.end();
+    return;
+  }
+  const { writer, reader, snapshot } = state;
   for (const connection of new Set([writer, reader, snapshot])) if (connection?.client.open) connection.client.close();
 }
 
 /** Whether closeDb has been called: a process that is closing starts nothing new. */
 export function isDbOpen(db: Db) {
-  return stateOf(db).writer.client.open;
+  const state = stateOf(db);
+  return state.engine === "postgres" ? state.open : state.writer.client.open;
 }
 
 // Path arithmetic rather than `new URL`: under jsdom (component tests) the
 // global URL is not Node's, and fileURLToPath refuses it.
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+const pgMigrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations-pg");
 
 /**
  * Applies the committed migrations. SQLite changes a column only by rebuilding
@@ -143,8 +204,23 @@ const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migratio
  * `folder` is for tests that stop at an earlier migration. Run at start-up,
  * before anything else uses the database.
  */
-export function migrateDb(db: Db, { folder = migrationsFolder }: { folder?: string } = {}) {
-  const { writer } = stateOf(db);
+export async function migrateDb(db: Db, { folder }: { folder?: string } = {}) {
+  const state = stateOf(db);
+  if (state.engine === "postgres") {
+    // Several processes may start at once: the lock makes one migrate while
+    // the others wait, then find nothing left to do.
+    const client = await state.pool.connect();
+    try {
+      await client.query("select pg_advisory_lock(1014)");
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder: folder ?? pgMigrationsFolder });
+    } finally {
+      await client.query("select pg_advisory_unlock(1014)").catch(() => undefined);
+      client.release();
+    }
+    return;
+  }
+  folder ??= migrationsFolder;
+  const { writer } = state;
   writer.client.pragma("foreign_keys = OFF");
   try {
     migrate(writer.orm, { migrationsFolder: folder });
@@ -153,28 +229,70 @@ export function migrateDb(db: Db, { folder = migrationsFolder }: { folder?: stri
   }
 }
 
-async function transaction<T>(state: State, connection: Connection, writable: boolean, fn: () => T | Promise<T>) {
+async function transaction<T>(
+  state: SqliteState,
+  connection: SqliteConnection,
+  writable: boolean,
+  fn: () => T | Promise<T>,
+) {
+  const { client } = connection;
   // IMMEDIATE takes the write lock up front, so two writers (this process and
   // a worker) never both read then deadlock on upgrade (SQLITE_BUSY).
-  connection.client.exec(writable ? "BEGIN IMMEDIATE" : "BEGIN");
+  client.exec(writable ? "BEGIN IMMEDIATE" : "BEGIN");
   try {
     const value = await turns.run({ state, connection, writable, depth: 0, inner: new Queue() }, fn);
-    connection.client.exec("COMMIT");
+    client.exec("COMMIT");
     return value;
   } catch (error) {
-    if (connection.client.inTransaction) connection.client.exec("ROLLBACK");
+    if (client.inTransaction) client.exec("ROLLBACK");
     throw error;
+  }
+}
+
+type PgTransactionOrm = { transaction<T>(fn: (tx: unknown) => Promise<T>, config?: object): Promise<T> };
+
+// PostgreSQL may end a transaction that deadlocked with another, or (under
+// REPEATABLE READ) one whose rows changed under it: nothing of it is kept, so
+// it is simply run again, a few times.
+const retryable = new Set(["40P01", "40001"]);
+
+async function pgTransaction<T>(state: PostgresState, writable: boolean, fn: () => T | Promise<T>): Promise<T> {
+  const orm = state.reader.orm as unknown as PgTransactionOrm;
+  const config = writable
+    ? { isolationLevel: "read committed" }
+    : { isolationLevel: "repeatable read", accessMode: "read only" };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await orm.transaction(
+        (tx) =>
+          Promise.resolve(
+            turns.run({ state, connection: { orm: tx as Db }, writable, depth: 0, inner: new Queue() }, fn),
+          ),
+        config,
+      );
+    } catch (error) {
+      const code =
+        (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+      if (attempt >= 5 || typeof code !== "string" || !retryable.has(code)) throw error;
+    }
   }
 }
 
 /** Runs `fn` in a savepoint of the transaction `turn` is in: if it throws, its writes alone are undone. */
 function savepoint<T>(turn: Turn, fn: () => T | Promise<T>): Promise<T> {
   return turn.inner.run(async () => {
-    const name = `sp${turn.depth + 1}`;
-    const { client } = turn.connection;
+    const depth = turn.depth + 1;
+    if (turn.state.engine === "postgres") {
+      const orm = turn.connection.orm as unknown as PgTransactionOrm;
+      return orm.transaction((tx) =>
+        Promise.resolve(turns.run({ ...turn, connection: { orm: tx as Db }, depth, inner: new Queue() }, fn)),
+      );
+    }
+    const name = `sp${depth}`;
+    const client = turn.connection.client!;
     client.exec(`SAVEPOINT ${name}`);
     try {
-      const value = await turns.run({ ...turn, depth: turn.depth + 1, inner: new Queue() }, fn);
+      const value = await turns.run({ ...turn, depth, inner: new Queue() }, fn);
       client.exec(`RELEASE ${name}`);
       return value;
     } catch (error) {
@@ -199,18 +317,21 @@ export function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T
     if (!turn.writable) return Promise.reject(new Error("a write inside a read-only transaction"));
     return savepoint(turn, fn);
   }
+  if (state.engine === "postgres") return pgTransaction(state, true, fn);
   return state.writes.run(() => transaction(state, state.writer, true, fn));
 }
 
 /**
  * A transaction that only reads: one consistent moment of the database, held
- * across awaits (WAL keeps it while others commit), taking no write lock.
- * Inside another transaction, it is simply part of that one.
+ * across awaits (WAL keeps it while others commit; on PostgreSQL, REPEATABLE
+ * READ), taking no write lock. Inside another transaction, it is simply part
+ * of that one.
  */
 export function readTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
   const state = stateOf(db);
   const turn = turns.getStore();
   if (turn?.state === state) return Promise.resolve(turns.run(turn, fn));
+  if (state.engine === "postgres") return pgTransaction(state, false, fn);
   return state.snapshots.run(() => {
     state.snapshot ??= state.file === ":memory:" ? state.writer : open(state.file, { readonly: true });
     return transaction(state, state.snapshot, false, fn);
@@ -218,14 +339,15 @@ export function readTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T>
 }
 
 /**
- * Runs `fn` with the writing connection itself. Outside a transaction it
- * waits its turn, so no transaction of this process is open: for what SQLite
- * refuses inside one (a checkpoint) or what manages its own (a bulk load
- * through temporary tables, which belong to one connection). Inside a write
- * transaction it is simply part of that one.
+ * SQLite only: runs `fn` with the writing connection itself. Outside a
+ * transaction it waits its turn, so no transaction of this process is open:
+ * for what SQLite refuses inside one (a checkpoint) or what manages its own (a
+ * bulk load through temporary tables, which belong to one connection). Inside
+ * a write transaction it is simply part of that one.
  */
 export function withWriter<T>(db: Db, fn: (client: Database.Database) => T | Promise<T>): Promise<T> {
   const state = stateOf(db);
+  if (state.engine !== "sqlite") return Promise.reject(new Error("withWriter is SQLite's alone"));
   const turn = turns.getStore();
   if (turn?.state === state) {
     if (!turn.writable) return Promise.reject(new Error("withWriter inside a read-only transaction"));
@@ -253,8 +375,10 @@ export function withWriter<T>(db: Db, fn: (client: Database.Database) => T | Pro
  */
 export async function groupCommit<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
   const state = stateOf(db);
-  // Already in a transaction: part of it, as any nested write is.
-  if (turns.getStore()?.state === state) return writeTransaction(db, fn);
+  // Already in a transaction: part of it, as any nested write is. On
+  // PostgreSQL, whose commits do not block the event loop and run side by
+  // side, each call is a transaction of its own.
+  if (turns.getStore()?.state === state || state.engine === "postgres") return writeTransaction(db, fn);
   return new Promise<T>((resolve, reject) => {
     if (!state.waiting) {
       state.waiting = [];
@@ -265,7 +389,7 @@ export async function groupCommit<T>(db: Db, fn: () => T | Promise<T>): Promise<
   });
 }
 
-async function commitWaiting(state: State) {
+async function commitWaiting(state: SqliteState) {
   const waiting = state.waiting ?? [];
   state.waiting = undefined;
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
@@ -298,16 +422,20 @@ async function commitWaiting(state: State) {
  * belongs to the connection it was prepared on, and `db` is a different
  * connection inside a transaction than outside one, so a statement kept from
  * one moment would run on the wrong connection at another. Returns a function
- * giving the statements for the connection in use now.
+ * giving the statements for the connection in use now. Run them with
+ * `await statement.execute(values)`, which both engines have (SQLite's
+ * `.get()` and `.run()` are its own).
  */
 export function preparedPerConnection<T>(db: Db, prepare: () => T): () => T {
-  const made = new WeakMap<Database.Database, T>();
+  const state = stateOf(db);
+  const made = new WeakMap<object, T>();
   return () => {
-    const client = db.$client;
-    let statements = made.get(client);
+    const turn = turns.getStore();
+    const orm = turn?.state === state ? turn.connection.orm : state.reader.orm;
+    let statements = made.get(orm);
     if (statements === undefined) {
       statements = prepare();
-      made.set(client, statements);
+      made.set(orm, statements);
     }
     return statements;
   };
@@ -325,4 +453,21 @@ export function isInTransaction(db: Db) {
  */
 export function changedRows(result: { changes: number } | { rowCount: number | null }) {
   return "changes" in result ? result.changes : (result.rowCount ?? 0);
+}
+
+/**
+ * The rows of a statement written in SQL, on either engine (SQLite's
+ * `db.all`, PostgreSQL's `db.execute`). Column names are as the SQL gives them.
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  if (engineOf(db) === "postgres") {
+    const result = await (db as unknown as PgDb).execute(query);
+    return result.rows as T[];
+  }
+  return db.all<T>(query);
+}
+
+/** Fails unless the database answers a trivial query: the health check. */
+export async function pingDb(db: Db) {
+  await queryRows(db, sql`select 1 as one`);
 }

@@ -14,7 +14,7 @@ import {
   text,
   uniqueIndex,
   type AnyColumn,
-} from "./columns/sqlite";
+} from "./columns";
 import {
   askDeliveries,
   askStatuses,

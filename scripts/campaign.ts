@@ -36,7 +36,7 @@ async function main() {
   const { migrateDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
   const { loadCampaignSettings } = await import("~/importers/campaign.server");
-  migrateDb(db);
+  await migrateDb(db);
   try {
     const settings = await loadCampaignSettings({
       path,

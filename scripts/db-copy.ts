@@ -31,12 +31,18 @@ async function main() {
   if ("exitCode" in command) return command.exitCode;
   const checked = checkFlags({ schema: argsSchema, values: command.values, usage });
   if ("exitCode" in checked) return checked.exitCode;
+  if (process.env.DATABASE_URL) {
+    console.error(
+      "npm run db:copy: copies from the SQLite file at DATABASE_PATH, but DATABASE_URL is set, so this app runs on PostgreSQL already. Unset DATABASE_URL to copy a SQLite campaign.",
+    );
+    return 1;
+  }
   // Only now the app's configuration and the databases: help and bad arguments need neither.
   const { migrateDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
   const { env } = await import("~/utils/env.server");
   const { copyToPostgres } = await import("#db/copy-to-postgres");
-  migrateDb(db);
+  await migrateDb(db);
   const target = new URL(checked.values.to);
   // The address as said back never carries the password.
   target.password = "";

@@ -8,20 +8,20 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const db = join(dirname(fileURLToPath(import.meta.url)), "../db");
-const sqliteColumns = 'from "./columns/sqlite";';
+const engineColumns = 'from "./columns";';
 
 /** What db/schema.pg.ts must hold for this db/schema.ts. */
 export function pgSchemaSource(schema: string): string {
-  if (schema.split(sqliteColumns).length !== 2) {
-    throw new Error(`db/schema.ts must import its column builders once, ${sqliteColumns}`);
+  if (schema.split(engineColumns).length !== 2) {
+    throw new Error(`db/schema.ts must import its column builders once, ${engineColumns}`);
   }
   if (/drizzle-orm\/sqlite-core/.test(schema)) {
-    throw new Error("db/schema.ts must build columns through ./columns/sqlite, not drizzle-orm/sqlite-core directly");
+    throw new Error("db/schema.ts must build columns through ./columns, not drizzle-orm/sqlite-core directly");
   }
   const header =
     "// Written by `npm run db:generate` from db/schema.ts: edit that, not this.\n" +
     "// The same tables, built with PostgreSQL's column builders (db/columns/pg.ts).\n";
-  return header + schema.replace(sqliteColumns, 'from "./columns/pg";');
+  return header + schema.replace(engineColumns, 'from "./columns/pg";');
 }
 
 export const pgSchemaPath = join(db, "schema.pg.ts");

@@ -45,7 +45,7 @@ async function main() {
   const { db } = await import("~/utils/db.server");
   const { runImport, summariseChanges } = await import("~/importers/import.server");
   const { looksLikePostcodeDirectory, runPostcodeImport } = await import("~/importers/postcodes.server");
-  migrateDb(db);
+  await migrateDb(db);
   for (const path of positionals) {
     try {
       const kind =

@@ -37,7 +37,7 @@ async function main() {
   const { migrateDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
   const { pauseSending, resumeSending } = await import("~/models/sending-pause.server");
-  migrateDb(db);
+  await migrateDb(db);
   const actor = `${args.by} (npm run mail:pause)`;
   if (args.resume) {
     const result = await resumeSending({ actor, now: new Date() });

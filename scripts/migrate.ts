@@ -3,8 +3,9 @@ import { parseCommandLine } from "./command-line";
 
 const usage = `Usage: npm run db:migrate
 
-Applies the migrations in db/migrations/ that the database at DATABASE_PATH
-(default var/pledge-tracker.sqlite) has not had yet. Start-up, npm run import
+Applies the migrations that the database has not had yet: db/migrations/ to
+the SQLite file at DATABASE_PATH (default var/pledge-tracker.sqlite), or
+db/migrations-pg/ to the PostgreSQL database at DATABASE_URL when it is set. Start-up, npm run import
 and the other commands do this too.
   -h, --help  show this help`;
 
@@ -14,9 +15,9 @@ async function main() {
   // Only now the app (which opens the database): help and bad arguments need neither.
   const { migrateDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
-  const { env } = await import("~/utils/env.server");
-  migrateDb(db);
-  console.log(`Migrated ${env.DATABASE_PATH}.`);
+  const { databaseDescription } = await import("~/utils/env.server");
+  await migrateDb(db);
+  console.log(`Migrated ${databaseDescription()}.`);
   return 0;
 }
 

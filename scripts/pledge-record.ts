@@ -53,8 +53,8 @@ async function main() {
   const { db } = await import("~/utils/db.server");
   const { findCampaign } = await import("~/models/campaign.server");
   const { recordPledgeByCampaign } = await import("~/models/pledge.server");
-  migrateDb(db);
-  const campaign = findCampaign();
+  await migrateDb(db);
+  const campaign = await findCampaign();
   if (!campaign) {
     console.error("No campaign is set up. Start the app once (npm start) or load data/campaign.json.");
     return 1;

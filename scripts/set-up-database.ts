@@ -4,7 +4,7 @@ import { migrateDb } from "#db/index";
 import { summariseChanges } from "~/importers/import.server";
 import { describeCampaignElection, loadWhatIsMissing } from "~/importers/sample.server";
 import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
+import { databaseDescription, env } from "~/utils/env.server";
 
 const dataDir = fileURLToPath(new URL("../data", import.meta.url));
 
@@ -18,15 +18,15 @@ export async function setUpDatabase({
   log = console.log,
   warn = console.warn,
 }: { campaignFile?: string; log?: (line: string) => void; warn?: (line: string) => void } = {}) {
-  migrateDb(db);
+  await migrateDb(db);
   const loaded = await loadWhatIsMissing({ dir: dataDir, campaignFile });
   if (loaded.loaded === "sample") {
-    log(`The database ${env.DATABASE_PATH} was empty: loaded the sample election and its campaign from data/.`);
+    log(`The database ${databaseDescription()} was empty: loaded the sample election and its campaign from data/.`);
     for (const result of loaded.results) log(`  ${result.file}: ${summariseChanges(result)}`);
   } else if (loaded.loaded === "campaign") {
     const { settings } = loaded;
     log(
-      `The database ${env.DATABASE_PATH} has an election but no campaign: loaded the campaign "${settings.name}" ` +
+      `The database ${databaseDescription()} has an election but no campaign: loaded the campaign "${settings.name}" ` +
         `(${settings.points.length} points, election ${settings.electionId}) from ${loaded.path}. ` +
         "For another campaign, load its settings with `npm run campaign -- FILE`, or name the file in CAMPAIGN_FILE before the first start.",
     );

@@ -39,7 +39,7 @@ async function main() {
   const { publicUrl } = await import("~/utils/env.server");
   const { paths } = await import("~/utils/paths");
   const { createStaffAccount, StaffAccountExists } = await import("~/models/staff.server");
-  migrateDb(db);
+  await migrateDb(db);
   try {
     const { token } = await createStaffAccount({
       email: args.email,

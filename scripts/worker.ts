@@ -29,7 +29,7 @@ async function main() {
   const { startMailWorker } = await import("~/mail/worker.server");
   const { scheduledJobs } = await import("~/mail/scheduled-jobs.server");
   // The server migrates on start, but this may start first.
-  migrateDb(db);
+  await migrateDb(db);
 
   const worker = startMailWorker({ jobs: scheduledJobs, intervalMs: env.MAIL_WORKER_INTERVAL_MS });
   console.log(
@@ -44,7 +44,7 @@ async function main() {
     stopping = true;
     await worker.stop();
     defaultMailTransport().close();
-    closeDb(db);
+    await closeDb(db);
     process.exit(0);
   }
   process.on("SIGTERM", () => void shutdown());

@@ -1,11 +1,26 @@
-import { asc, eq } from "drizzle-orm";
-import { withWriter } from "#db/index";
+import { asc, eq, sql } from "drizzle-orm";
+import { engineOf, queryRows, withWriter, writeTransaction } from "#db/index";
 import { outbox, pledgeHistory } from "#db/schema";
 import { db } from "~/utils/db.server";
 
 /** Empties every table but drizzle's migration journal. */
 export async function resetDatabase() {
-  return withWriter(db, (sqlite) => emptyTables(sqlite));
+  if (engineOf(db) === "sqlite") return withWriter(db, (sqlite) => emptyTables(sqlite));
+  const tables = await publicTables();
+  // The append-only tables refuse TRUNCATE by trigger; a replica's session
+  // fires no ordinary triggers (the test cluster's user may say so).
+  await writeTransaction(db, async () => {
+    await queryRows(db, sql`set local session_replication_role = replica`);
+    await queryRows(db, sql.raw(`truncate ${tables.map((t) => `"${t}"`).join(", ")}`));
+  });
+}
+
+async function publicTables() {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  );
+  return rows.map((r) => r.name);
 }
 
 function emptyTables(sqlite: typeof db.$client) {
@@ -31,7 +46,14 @@ function emptyTables(sqlite: typeof db.$client) {
 }
 
 /** A snapshot of every row in every table, to prove a failed import changed nothing. */
-export function snapshotDatabase() {
+export async function snapshotDatabase() {
+  if (engineOf(db) === "postgres") {
+    const tables = await publicTables();
+    const snapshot: Record<string, unknown[]> = {};
+    // Every column in order: a whole row's text sorts the same each time.
+    for (const t of tables) snapshot[t] = await queryRows(db, sql.raw(`select * from "${t}" order by "${t}"::text`));
+    return snapshot;
+  }
   const sqlite = db.$client;
   const tables = sqlite
     .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")

@@ -450,7 +450,7 @@ export function buildCampaignSettings(overrides: Partial<CampaignSettings> = {})
 export async function insertCampaign(overrides: Partial<CampaignSettings> = {}) {
   const settings = buildCampaignSettings(overrides);
   await saveCampaign({ settings, savedBy: "npm run campaign", now: new Date() });
-  return findCampaign()!;
+  return (await findCampaign())!;
 }
 
 export async function insertElection(overrides: Partial<typeof elections.$inferInsert> = {}) {
@@ -618,7 +618,7 @@ export async function insertPledgeByCampaign({
   statement?: string | null;
   now?: Date;
 }) {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) throw new Error("insertPledgeByCampaign needs a campaign first (insertCampaign)");
   const answers: Answers = {};
   for (const position of sign) answers[campaign.points[position - 1]!.id] = "signed";

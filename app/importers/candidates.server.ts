@@ -307,7 +307,7 @@ export async function planCandidatesImport({
         await ensureElection({ id: electionId, date: electionId.slice(-10), name: electionName(electionId), now });
       }
       await savePartyRecords({ records: [...partyChanges.values()], now });
-      saveCandidacyRecords({ records: toSave, now });
+      await saveCandidacyRecords({ records: toSave, now });
       for (const [electionId, personIds] of emailChanged) {
         await revokeSigningLinksOfPeople({ electionId, personIds, now });
       }

@@ -66,5 +66,5 @@ try {
     now: new Date(),
   });
 } finally {
-  closeDb(db);
+  await closeDb(db);
 }

@@ -43,7 +43,7 @@ export async function loadSampleElectionIfEmpty({
   // One transaction for the lot: a failure part-way leaves the database empty,
   // so the next start tries again rather than serving half an election.
   return writeTransaction(db, async () => {
-    if ((await countConstituencies()) > 0 || findCampaign()) return null;
+    if ((await countConstituencies()) > 0 || (await findCampaign())) return null;
     await loadCampaignSettings({ path: join(dir, "campaign.json") });
     const results: ImportResult[] = [];
     for (const name of sampleFiles) results.push(await runImport({ path: join(dir, name) }));
@@ -75,13 +75,13 @@ export async function loadWhatIsMissing({
 }): Promise<StartUpLoad> {
   const results = await loadSampleElectionIfEmpty({ dir, now });
   if (results) return { loaded: "sample", results };
-  if (findCampaign() || (await countConstituencies()) === 0) return { loaded: "nothing" };
+  if ((await findCampaign()) || (await countConstituencies()) === 0) return { loaded: "nothing" };
   return { loaded: "campaign", path: campaignFile, settings: await loadCampaignSettings({ path: campaignFile, now }) };
 }
 
 /** What the database holds for the campaign, so start-up can say when it is not a working site. */
 export async function describeCampaignElection() {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   return {
     campaign: campaign ? { name: campaign.name, electionId: campaign.electionId } : null,
     constituencies: await countConstituencies(),
@@ -119,7 +119,7 @@ async function loadSamplePledges({ path, now }: { path: string; now: Date }) {
   const problems: Problem[] = [];
   const rows = parseRows(file.name, table, samplePledgeRow, problems);
   findDuplicates(file.name, rows, "person_id", (r) => r.person_id, problems);
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign)
     throw new ImportFailed([{ file: file.name, message: "no campaign is set up: load campaign.json first" }]);
 

@@ -27,10 +27,12 @@ export const scheduledJobs: ScheduledJob[] = [
   // The retention periods are read on every tick, so a saved change applies
   // at once. Client-address data is never kept for less than the longest
   // rate-limit window (app/utils/retention.ts), so no open window is forgotten.
-  async (now) => eraseExpiredAsks({ now, askDaysAfterPollingDay: savedRetention().askDaysAfterPollingDay }),
-  async (now) => clearOldClientHashes({ now, hours: savedRetention().clientDataHours }),
-  async (now) => deleteOldRateLimits({ before: new Date(now.getTime() - savedRetention().clientDataHours * HOUR) }),
-  async (now) => deleteOldMailboxMessages({ before: new Date(now.getTime() - savedRetention().mailboxDays * DAY) }),
+  async (now) => eraseExpiredAsks({ now, askDaysAfterPollingDay: (await savedRetention()).askDaysAfterPollingDay }),
+  async (now) => clearOldClientHashes({ now, hours: (await savedRetention()).clientDataHours }),
+  async (now) =>
+    deleteOldRateLimits({ before: new Date(now.getTime() - (await savedRetention()).clientDataHours * HOUR) }),
+  async (now) =>
+    deleteOldMailboxMessages({ before: new Date(now.getTime() - (await savedRetention()).mailboxDays * DAY) }),
   async (now) => deleteIdleStaffSessions({ now }),
   async (now) => deleteExpiredSupporterLinks({ now }),
   async (now) => deleteOldClientHashKeys({ now }),

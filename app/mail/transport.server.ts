@@ -147,8 +147,8 @@ export function defaultMailTransport(): MailTransport {
 }
 
 /** Who the campaign's mail comes from, or undefined before a campaign is set up. */
-export function findSender(): Address | undefined {
-  const campaign = findCampaign();
+export async function findSender(): Promise<Address | undefined> {
+  const campaign = await findCampaign();
   if (!campaign) return undefined;
   return { name: campaign.name, address: campaign.fromEmail };
 }

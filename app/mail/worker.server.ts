@@ -25,7 +25,7 @@ export type DrainCounts = { sent: number; retried: number; failed: number; reque
 const defaultConcurrency = 10;
 const batchSize = 50;
 
-type Sender = ReturnType<typeof findSender>;
+type Sender = Awaited<ReturnType<typeof findSender>>;
 
 /**
  * Sends one claimed batch, at most `concurrency` at a time, and records each
@@ -95,7 +95,7 @@ async function sendDueMail({
   shouldStop: () => boolean;
 }): Promise<DrainCounts> {
   const counts: DrainCounts = { sent: 0, retried: 0, failed: 0, requeued: 0 };
-  const sender = findSender();
+  const sender = await findSender();
   while (!shouldStop()) {
     // Before every batch, not once per tick: a long backlog must not keep a
     // dead worker's mail waiting behind it.

@@ -29,11 +29,11 @@ const secretQueries = preparedPerConnection(db, prepareSecretQueries);
  * SELECT: two processes racing to make it both end up with the same one.
  */
 export async function readOrCreateAppSecret({ name, now }: { name: string; now: Date }): Promise<string> {
-  const found = secretQueries().find.get({ name });
+  const [found] = await secretQueries().find.execute({ name });
   if (found) return found.value;
-  return writeTransaction(db, () => {
-    secretQueries().create.run({ name, value: randomBytes(32).toString("base64url"), at: now.toISOString() });
-    const row = secretQueries().find.get({ name });
+  return writeTransaction(db, async () => {
+    await secretQueries().create.execute({ name, value: randomBytes(32).toString("base64url"), at: now.toISOString() });
+    const [row] = await secretQueries().find.execute({ name });
     if (!row) throw new Error(`The app secret ${name} could not be read back`);
     return row.value;
   });

@@ -67,16 +67,16 @@ function prepareAskableCandidates() {
 const askableCandidatesQuery = preparedPerConnection(db, prepareAskableCandidates);
 
 /** The campaign's election's standing candidates in a constituency, and whether they can still be asked. */
-export function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
-  const campaign = findCampaign();
+export async function listAskableCandidates({ constituencyCode }: { constituencyCode: string }) {
+  const campaign = await findCampaign();
   if (!campaign) return [];
-  return askableCandidatesQuery()
-    .all({ electionId: campaign.electionId, constituencyCode })
-    .map(({ answers, ...c }) => ({
+  return (await askableCandidatesQuery().execute({ electionId: campaign.electionId, constituencyCode })).map(
+    ({ answers, ...c }) => ({
       ...c,
       hasEmail: Boolean(c.hasEmail),
       signedEveryPoint: hasSignedEveryPoint({ answers, points: campaign.points }),
-    }));
+    }),
+  );
 }
 
 function prepareSubmitQueries() {
@@ -112,7 +112,7 @@ const submitQueries = preparedPerConnection(db, prepareSubmitQueries);
  * over its limit.
  */
 export async function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp: string; now: Date }) {
-  const campaign = requireCampaign();
+  const campaign = await requireCampaign();
   const email = ask.email.toLowerCase();
   return writeTransaction(db, async () => {
     // Under the day's key: these hourly counts start again at 00:00 UTC.
@@ -125,7 +125,7 @@ export async function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp:
       now,
     });
     await enforceRateLimits({ hits: [{ key: await askEmailKey(email), ...rateLimitPolicy.askEmailMails }], now });
-    const existing = submitQueries().existing.get({ electionId: campaign.electionId, email });
+    const [existing] = await submitQueries().existing.execute({ electionId: campaign.electionId, email });
     if (existing) {
       // The link is for the ask they already made: the mail goes to its address.
       const link = await issueSupporterLink({ askId: existing.id, now });
@@ -167,7 +167,7 @@ export async function submitAsk({ ask, clientIp, now }: { ask: NewAsk; clientIp:
     ).filter((c) => !hasSignedEveryPoint({ answers: c.answers, points: campaign.points }));
     if (candidates.length === 0)
       throw new Error("An ask needs at least one candidate in its constituency who has not signed");
-    const constituency = submitQueries().constituencyName.get({ code: ask.constituencyCode });
+    const [constituency] = await submitQueries().constituencyName.execute({ code: ask.constituencyCode });
 
     const { token, hash } = generateToken();
     const expiresAt = new Date(now.getTime() + ASK_LIFETIME_MS);
@@ -381,14 +381,14 @@ const confirmQueries = preparedPerConnection(db, prepareConfirmQueries);
  */
 export async function confirmAsk({ token, now }: { token: string; now: Date }) {
   if (!looksLikeToken(token)) return null;
-  const campaign = requireCampaign();
+  const campaign = await requireCampaign();
   return writeTransaction(db, async () => {
     const q = confirmQueries();
-    const ask = q.ask.get({ hash: hashToken(token), now: now.toISOString() });
+    const [ask] = await q.ask.execute({ hash: hashToken(token), now: now.toISOString() });
     if (!ask) return null;
     const holdReasons = await holdReasonsFor({ ask, rules: reviewRulesOf(campaign) });
     const held = holdReasons.length > 0;
-    q.confirm.run({ now: now.toISOString(), id: ask.id });
+    await q.confirm.execute({ now: now.toISOString(), id: ask.id });
     // Held: confirmed by its supporter, but its mails wait for a person, who
     // may block what it came from (so it keeps its block-list hashes).
     if (held)
@@ -402,32 +402,32 @@ export async function confirmAsk({ token, now }: { token: string; now: Date }) {
           clientNetworkBlockHash: ask.clientNetworkBlockHash,
         })
         .where(eq(asks.id, ask.id));
-    const constituency = q.constituency.get({ code: ask.constituencyCode });
+    const [constituency] = await q.constituency.execute({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
-    const recipients = q.recipients.all({ askId: ask.id }).map(({ answers, ...r }) => ({
+    const recipients = (await q.recipients.execute({ askId: ask.id })).map(({ answers, ...r }) => ({
       ...r,
       signedEveryPoint: hasSignedEveryPoint({ answers, points: campaign.points }),
     }));
     const withoutEmail: { candidacyId: number; name: string }[] = [];
     for (const recipient of recipients) {
       const set = (delivery: (typeof askDeliveries)[number], outboxId: number | null = null) =>
-        q.delivery.run({ delivery, outboxId, askId: ask.id, candidacyId: recipient.candidacyId });
+        q.delivery.execute({ delivery, outboxId, askId: ask.id, candidacyId: recipient.candidacyId });
       // Signed everything since the ask was made: no more ask mails to them.
       if (recipient.signedEveryPoint) {
-        set("already-signed");
+        await set("already-signed");
         continue;
       }
       const signingLink = recipient.email ? await issueSigningLink({ candidacyId: recipient.candidacyId, now }) : null;
       if (!recipient.email || !signingLink) {
         withoutEmail.push({ candidacyId: recipient.candidacyId, name: recipient.name });
-        set("no-email");
+        await set("no-email");
         continue;
       }
       if (
-        countCandidateMailsInLastHour({ candidacyId: recipient.candidacyId, now }) >= campaign.askHourlyCap ||
+        (await countCandidateMailsInLastHour({ candidacyId: recipient.candidacyId, now })) >= campaign.askHourlyCap ||
         !wording
       ) {
-        set("digest");
+        await set("digest");
         continue;
       }
       const mail = candidateAskMail({
@@ -452,7 +452,7 @@ export async function confirmAsk({ token, now }: { token: string; now: Date }) {
         status: held ? "held" : "queued",
         now,
       });
-      set("mail", outboxId);
+      await set("mail", outboxId);
     }
     return {
       constituencyName: constituency?.name ?? "",

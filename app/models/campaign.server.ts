@@ -93,22 +93,22 @@ function prepareCampaignQueries() {
 const campaignQueries = preparedPerConnection(db, prepareCampaignQueries);
 
 /** The running campaign with its points in order, or undefined before set-up. */
-export function findCampaign() {
-  const campaign = campaignQueries().campaign.get();
+export async function findCampaign() {
+  const [campaign] = await campaignQueries().campaign.execute();
   if (!campaign) return undefined;
-  return { ...campaign, points: campaignQueries().points.all() };
+  return { ...campaign, points: await campaignQueries().points.execute() };
 }
 
 /** The campaign, for work that cannot go on without one (sending an ask, recording a pledge). */
-export function requireCampaign() {
-  const campaign = findCampaign();
+export async function requireCampaign() {
+  const campaign = await findCampaign();
   if (!campaign) throw new Error("No campaign is set up: load data/campaign.json first");
   return campaign;
 }
 
 /** The settings as saved, shaped as campaign.json holds them; undefined before set-up. */
-export function currentCampaignSettings(): CampaignSettings | undefined {
-  const campaign = findCampaign();
+export async function currentCampaignSettings(): Promise<CampaignSettings | undefined> {
+  const campaign = await findCampaign();
   if (!campaign) return undefined;
   return {
     name: campaign.name,
@@ -164,7 +164,7 @@ export async function planPointChanges({
   points: CampaignPoint[];
   matchPoints?: MatchPoints;
 }): Promise<PointPlan> {
-  const current = findCampaign()?.points ?? [];
+  const current = (await findCampaign())?.points ?? [];
   const byId = new Map(current.map((p) => [p.id, p]));
   const planned = points.map((point, index) => {
     const id = matchPoints === "by-position" ? current[index]?.id : point.id;
@@ -209,7 +209,7 @@ export async function planPointChanges({
 
 // Every answer to one of the campaign's points by a candidacy of its election.
 async function currentAnswers() {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign || campaign.points.length === 0) return [];
   return await db
     .select({
@@ -273,7 +273,7 @@ function countStatusChanges({
 // Which settings a save changes, for the audit log: top-level names, and each
 // point by its new number (added, or its title or body), since those are what
 // candidates sign; removals and a new order are named once.
-function changedFields(before: CampaignSettings | undefined, after: CampaignSettings, plan: PointPlan) {
+async function changedFields(before: CampaignSettings | undefined, after: CampaignSettings, plan: PointPlan) {
   if (!before) return ["created"];
   const changed: string[] = [];
   const keys = Object.keys(after) as (keyof CampaignSettings)[];
@@ -281,7 +281,7 @@ function changedFields(before: CampaignSettings | undefined, after: CampaignSett
     if (key === "points") continue;
     if (JSON.stringify(before[key] ?? {}) !== JSON.stringify(after[key] ?? {})) changed.push(key);
   }
-  const current = findCampaign()?.points ?? [];
+  const current = (await findCampaign())?.points ?? [];
   const byId = new Map(current.map((p) => [p.id, p]));
   plan.points.forEach((point, index) => {
     const was = point.id === undefined ? undefined : byId.get(point.id);
@@ -332,13 +332,13 @@ export async function saveCampaign({
   now: Date;
 }): Promise<SaveCampaignResult> {
   return writeTransaction(db, async () => {
-    const before = currentCampaignSettings();
+    const before = await currentCampaignSettings();
     const plan = await planPointChanges({ points: settings.points, matchPoints });
     if (plan.needsConfirmation && !confirmPointChanges) {
       const { answered, added, removed, statusChanges, setChangedAfterAnswers } = plan;
       return { outcome: "needs-confirmation", answered, added, removed, statusChanges, setChangedAfterAnswers };
     }
-    const changed = changedFields(before, settings, plan);
+    const changed = await changedFields(before, settings, plan);
     if (changed.length === 0) return { outcome: "unchanged" };
     await writeCampaign({ settings, now });
     await writePoints({ plan, now });
@@ -402,7 +402,7 @@ async function writeCampaign({ settings, now }: { settings: CampaignSettings; no
 async function writePoints({ plan, now }: { plan: PointPlan; now: Date }) {
   return writeTransaction(db, async () => {
     const at = now.toISOString();
-    const current = new Map((findCampaign()?.points ?? []).map((p) => [p.id, p]));
+    const current = new Map(((await findCampaign())?.points ?? []).map((p) => [p.id, p]));
     const kept = new Set(plan.points.flatMap((p) => (p.id === undefined ? [] : [p.id])));
     for (const id of current.keys()) {
       if (!kept.has(id)) await db.update(pledgePoints).set({ retiredAt: at }).where(eq(pledgePoints.id, id));
@@ -475,7 +475,7 @@ export async function recordSettingsVersion({ savedBy, now }: { savedBy: string;
     return (
       await db
         .insert(campaignSettingsVersions)
-        .values({ settings: currentCampaignSettings() ?? {}, savedBy, createdAt: now.toISOString() })
+        .values({ settings: (await currentCampaignSettings()) ?? {}, savedBy, createdAt: now.toISOString() })
         .returning({ id: campaignSettingsVersions.id })
     )[0]!.id;
   });

@@ -47,7 +47,7 @@ export async function listCandidacyRecords({ electionId }: { electionId: string 
 }
 
 /** Inserts new candidacies and rewrites changed ones, keyed by election and person. */
-export function saveCandidacyRecords({ records, now }: { records: CandidacyRecord[]; now: Date }) {
+export async function saveCandidacyRecords({ records, now }: { records: CandidacyRecord[]; now: Date }) {
   if (records.length === 0) return;
   const at = now.toISOString();
   // One prepared statement run a row: drizzle builds a multi-row insert's SQL
@@ -97,7 +97,7 @@ export function saveCandidacyRecords({ records, now }: { records: CandidacyRecor
     })
     .prepare();
   for (const record of records) {
-    upsert.run({ ...record, links: record.links === null ? null : JSON.stringify(record.links) });
+    await upsert.execute({ ...record, links: record.links === null ? null : JSON.stringify(record.links) });
   }
 }
 
@@ -167,7 +167,7 @@ export async function findCandidacySummary({ candidacyId }: { candidacyId: numbe
 
 /** Everything the public candidate page shows. */
 export async function findCandidatePage({ personId }: { personId: string }) {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return null;
   const candidacy = (
     await db
@@ -243,7 +243,7 @@ export async function findCandidatePage({ personId }: { personId: string }) {
 }
 
 export async function findCandidacyIdByPerson({ personId }: { personId: string }) {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return undefined;
   return (
     await db

@@ -36,7 +36,7 @@ const newestTextsQuery = preparedPerConnection(db, prepareNewestTexts);
  * from the defaults, as migration 0014 seeds it.
  */
 export async function currentConsentTexts(): Promise<Record<ConsentPurpose, ConsentText>> {
-  let rows = newestTextsQuery().all();
+  let rows = await newestTextsQuery().execute();
   if (rows.length < consentPurposes.length) {
     await writeTransaction(db, async () => {
       await db
@@ -44,7 +44,7 @@ export async function currentConsentTexts(): Promise<Record<ConsentPurpose, Cons
         .values(consentPurposes.map((purpose) => ({ purpose, version: 1, wording: defaultConsentWordings[purpose] })))
         .onConflictDoNothing();
     });
-    rows = newestTextsQuery().all();
+    rows = await newestTextsQuery().execute();
   }
   return Object.fromEntries(rows.map((r) => [r.purpose, { ...r, version: r.version ?? 1 }])) as Record<
     ConsentPurpose,

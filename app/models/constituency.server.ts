@@ -24,7 +24,7 @@ export async function listConstituencyRecords() {
 }
 
 /** Inserts or replaces whole records, one prepared statement run a row (see saveCandidacyRecords). */
-export function saveConstituencyRecords({ records, now }: { records: ConstituencyRecord[]; now: Date }) {
+export async function saveConstituencyRecords({ records, now }: { records: ConstituencyRecord[]; now: Date }) {
   if (records.length === 0) return;
   const at = now.toISOString();
   const upsert = db
@@ -57,7 +57,7 @@ export function saveConstituencyRecords({ records, now }: { records: Constituenc
       },
     })
     .prepare();
-  for (const record of records) upsert.run(record);
+  for (const record of records) await upsert.execute(record);
 }
 
 export async function countConstituencies() {
@@ -101,8 +101,9 @@ function prepareConstituencyBySlug() {
 // Every ask (its form and each submission) looks its constituency up: prepared once, on first use.
 const constituencyBySlug = preparedPerConnection(db, prepareConstituencyBySlug);
 
-export function findConstituencyBySlug({ slug }: { slug: string }) {
-  return constituencyBySlug().get({ slug });
+export async function findConstituencyBySlug({ slug }: { slug: string }) {
+  const [found] = await constituencyBySlug().execute({ slug });
+  return found;
 }
 
 /** The candidates of one election in a constituency (a seat's code outlives an election). */

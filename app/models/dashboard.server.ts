@@ -64,7 +64,7 @@ const nationColumn: Record<Exclude<PledgeStatus, "withdrawn">, "all" | "some" | 
 export async function dashboardFigures({ now }: { now: Date }): Promise<DashboardFigures> {
   // One read transaction, so the figures are from one moment and agree with each other.
   return readTransaction(db, async () => {
-    const campaign = findCampaign();
+    const campaign = await findCampaign();
     const mails = await countOutboxByStatus();
     if (!campaign) {
       const none = { today: 0, week: 0, total: 0 };
@@ -81,7 +81,7 @@ export async function dashboardFigures({ now }: { now: Date }): Promise<Dashboar
     return {
       asks: await countAsks({ electionId, now }),
       mails,
-      candidatesByNation: countCandidatesByNation(),
+      candidatesByNation: await countCandidatesByNation(),
       topConstituencies: await listTopConstituencies({ electionId }),
       perDay: await listPerDay({ electionId, pointIds, now }),
     };
@@ -123,9 +123,9 @@ async function countAsks({ electionId, now }: { electionId: string; now: Date })
 
 // From the board's own rows, so the dashboard and the board never disagree on
 // a status; withdrawn candidates count nowhere, as on the board.
-function countCandidatesByNation(): NationCandidates[] {
+async function countCandidatesByNation(): Promise<NationCandidates[]> {
   const byNation = new Map<string, NationCandidates>();
-  for (const row of listCandidacyStatuses()) {
+  for (const row of await listCandidacyStatuses()) {
     if (!row.standing || row.status === "withdrawn") continue;
     const nation = row.nation as Nation;
     const counts = byNation.get(nation) ?? { nation, all: 0, some: 0, declined: 0, notYet: 0, standing: 0 };

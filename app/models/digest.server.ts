@@ -15,7 +15,7 @@ import { env } from "~/utils/env.server";
  * as soon as that candidate's last hour has room for one more mail.
  */
 export async function queueDueDigests({ now }: { now: Date }) {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return 0;
   return writeTransaction(db, async () => {
     const waiting = await db
@@ -65,7 +65,7 @@ export async function queueDueDigests({ now }: { now: Date }) {
         await db.update(askRecipients).set({ delivery: "already-signed" }).where(held);
         continue;
       }
-      if (countCandidateMailsInLastHour({ candidacyId, now }) >= campaign.askHourlyCap) continue;
+      if ((await countCandidateMailsInLastHour({ candidacyId, now })) >= campaign.askHourlyCap) continue;
       const signingLink = await issueSigningLink({ candidacyId, now });
       if (!signingLink) continue;
       const mail = candidateDigestMail({

@@ -293,7 +293,7 @@ export async function eraseExpiredAsks({
 }) {
   refuseInsideTransaction("eraseExpiredAsks");
   const result = { erased: 0, contactsKept: 0 };
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return result;
   if (now < startOfLondonDay(addDays(campaign.electionDate, askDaysAfterPollingDay))) return result;
   const electionId = campaign.electionId;

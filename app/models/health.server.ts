@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { pingDb } from "#db/index";
 import { db } from "~/utils/db.server";
 
-export function checkDatabase() {
-  db.get(sql`select 1`);
+export async function checkDatabase() {
+  await pingDb(db);
 }

@@ -46,7 +46,7 @@ export async function saveHexLayout({
       .delete(hexes)
       .where(and(eq(hexes.layoutId, id), eq(hexes.constituencyCode, sql.placeholder("constituencyCode"))))
       .prepare();
-    for (const record of records) deleteHex.run(record);
+    for (const record of records) await deleteHex.execute(record);
     const insertHex = db
       .insert(hexes)
       .values({
@@ -56,7 +56,7 @@ export async function saveHexLayout({
         r: sql.placeholder("r"),
       })
       .prepare();
-    for (const record of records) insertHex.run(record);
+    for (const record of records) await insertHex.execute(record);
   });
 }
 

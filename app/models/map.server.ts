@@ -165,7 +165,7 @@ export type MapView = {
  * its tooltips' data both start here.
  */
 async function mapConstituencies({ party }: { party?: string }) {
-  const rows = listCandidacyStatuses();
+  const rows = await listCandidacyStatuses();
 
   const parties = new Map<string, { id: string; name: string; candidates: number }>();
   for (const row of rows) {
@@ -185,7 +185,7 @@ async function mapConstituencies({ party }: { party?: string }) {
   }
 
   const layout = await findCurrentHexLayout();
-  const places = placesQuery().all({ layoutId: layout?.id ?? "" });
+  const places = await placesQuery().execute({ layoutId: layout?.id ?? "" });
   return {
     chosenParty,
     parties: [...parties.values()].sort((a, b) => b.candidates - a.candidates || a.name.localeCompare(b.name)),

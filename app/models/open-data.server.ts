@@ -78,7 +78,7 @@ function prepareQueries() {
 }
 const queries = preparedPerConnection(db, prepareQueries);
 
-function describeCampaign(campaign: NonNullable<ReturnType<typeof findCampaign>>): OpenDataCampaign {
+function describeCampaign(campaign: NonNullable<Awaited<ReturnType<typeof findCampaign>>>): OpenDataCampaign {
   return {
     name: campaign.name,
     electionId: campaign.electionId,
@@ -87,11 +87,11 @@ function describeCampaign(campaign: NonNullable<ReturnType<typeof findCampaign>>
 }
 
 /** One record per candidacy of the campaign's election, or null before a campaign is set up. */
-export function listPledgeRecords() {
-  const found = findCampaign();
+export async function listPledgeRecords() {
+  const found = await findCampaign();
   if (!found) return null;
   const campaign = describeCampaign(found);
-  const records: PledgeRecord[] = listCandidacyStatuses().map((row) => ({
+  const records: PledgeRecord[] = (await listCandidacyStatuses()).map((row) => ({
     person_id: row.personId,
     person_name: row.name,
     ballot_paper_id: row.ballotPaperId,
@@ -118,17 +118,15 @@ export function listPledgeRecords() {
  * null rather than the pages' words, so the field stays a number for anyone
  * loading it into a typed column.
  */
-export function listConstituencyCounts() {
-  const found = findCampaign();
+export async function listConstituencyCounts() {
+  const found = await findCampaign();
   if (!found) return null;
-  const seats = queries().seats.all();
+  const seats = await queries().seats.execute();
   const askCounts = new Map(
-    queries()
-      .askCounts.all({ electionId: found.electionId })
-      .map((a) => [a.constituencyCode, a.n]),
+    (await queries().askCounts.execute({ electionId: found.electionId })).map((a) => [a.constituencyCode, a.n]),
   );
   const tallies = new Map<string, Record<Exclude<PledgeStatus, "withdrawn">, number>>();
-  for (const row of listCandidacyStatuses()) {
+  for (const row of await listCandidacyStatuses()) {
     if (row.status === "withdrawn") continue;
     const tally = tallies.get(row.constituencyCode) ?? {
       "signed-all": 0,

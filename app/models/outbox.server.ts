@@ -101,11 +101,11 @@ export async function enqueueMail({
   status?: "queued" | "held";
   now: Date;
 }): Promise<number> {
-  return writeTransaction(db, () => {
+  return writeTransaction(db, async () => {
     const at = now.toISOString();
     // Fixed here, not at send time, so every retry of this row carries the same Message-ID.
     const messageId = `<outbox.${now.getTime().toString(36)}.${randomBytes(12).toString("hex")}@${messageIdDomain}>`;
-    const row = enqueueStatement().get({
+    const [row] = await enqueueStatement().execute({
       kind,
       toAddress,
       toName,
@@ -118,8 +118,8 @@ export async function enqueueMail({
       askId,
       candidacyId,
       status,
-    })!;
-    return row.id;
+    });
+    return row!.id;
   });
 }
 
@@ -343,8 +343,12 @@ function prepareMailsInLastHour() {
 const mailsInLastHourQuery = preparedPerConnection(db, prepareMailsInLastHour);
 
 /** Ask and digest mails written to one candidate in the hour before now (the campaign's hourly cap). */
-export function countCandidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
-  return mailsInLastHourQuery().get({ candidacyId, since: new Date(now.getTime() - HOUR).toISOString() })?.n ?? 0;
+export async function countCandidateMailsInLastHour({ candidacyId, now }: { candidacyId: number; now: Date }) {
+  const [row] = await mailsInLastHourQuery().execute({
+    candidacyId,
+    since: new Date(now.getTime() - HOUR).toISOString(),
+  });
+  return row?.n ?? 0;
 }
 
 // The staff console's view of the outbox. Organisers see what was written to

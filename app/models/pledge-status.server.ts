@@ -144,39 +144,37 @@ function buildStatusQuery() {
 }
 const statusQuery = preparedPerConnection(db, buildStatusQuery);
 
-export function listCandidacyStatuses(): CandidacyStatusRow[] {
-  const campaign = findCampaign();
+export async function listCandidacyStatuses(): Promise<CandidacyStatusRow[]> {
+  const campaign = await findCampaign();
   if (!campaign) return [];
-  return statusQuery()
-    .all({ electionId: campaign.electionId })
-    .map((row) => {
-      const answers = answersOf(row.answers);
-      const standing = row.candidacyStatus === "standing";
-      const { status, signed, declined } = candidacyPledge({ standing, answers, points: campaign.points });
-      return {
-        id: row.id,
-        personId: row.personId,
-        name: row.name,
-        ballotPaperId: row.ballotPaperId,
-        partyId: row.partyId,
-        partyName: row.partyName,
-        constituencyCode: row.constituencyCode,
-        constituencyName: row.constituencyName,
-        constituencySlug: row.constituencySlug,
-        nation: row.nation,
-        regionCode: row.regionCode,
-        regionName: row.regionName,
-        standing,
-        signed,
-        declined,
-        status,
-        trustMark: row.trustMark,
-        statement: row.statement,
-        firstAnsweredAt: row.firstAnsweredAt,
-        updatedAt: row.updatedAt,
-        answers,
-      };
-    });
+  return (await statusQuery().execute({ electionId: campaign.electionId })).map((row) => {
+    const answers = answersOf(row.answers);
+    const standing = row.candidacyStatus === "standing";
+    const { status, signed, declined } = candidacyPledge({ standing, answers, points: campaign.points });
+    return {
+      id: row.id,
+      personId: row.personId,
+      name: row.name,
+      ballotPaperId: row.ballotPaperId,
+      partyId: row.partyId,
+      partyName: row.partyName,
+      constituencyCode: row.constituencyCode,
+      constituencyName: row.constituencyName,
+      constituencySlug: row.constituencySlug,
+      nation: row.nation,
+      regionCode: row.regionCode,
+      regionName: row.regionName,
+      standing,
+      signed,
+      declined,
+      status,
+      trustMark: row.trustMark,
+      statement: row.statement,
+      firstAnsweredAt: row.firstAnsweredAt,
+      updatedAt: row.updatedAt,
+      answers,
+    };
+  });
 }
 
 /**
@@ -189,7 +187,7 @@ export async function listPledgesInConstituency({
 }: {
   constituencyCode: string;
 }): Promise<Map<number, CandidacyPledge & { trustMark: TrustMark | null; updatedAt: string | null }>> {
-  const points = findCampaign()?.points ?? [];
+  const points = (await findCampaign())?.points ?? [];
   const rows = await db
     .select({
       id: candidacies.id,

@@ -108,7 +108,7 @@ export async function historyPointsOf({
 }: {
   entries: { answers: Record<string, PledgeAnswer>; pointVersions: Record<string, number> | null }[];
 }): Promise<HistoryPoint[][]> {
-  const points = findCampaign()?.points ?? [];
+  const points = (await findCampaign())?.points ?? [];
   const answeredIds = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers).map(Number)))];
   const words = new Map<string, string>();
   for (const row of answeredIds.length === 0
@@ -233,7 +233,7 @@ export async function savePledge({
   now: Date;
 }) {
   return writeTransaction(db, async () => {
-    const campaign = requireCampaign();
+    const campaign = await requireCampaign();
     const pointIds = new Set(campaign.points.map((p) => p.id));
     const versionOf = new Map(campaign.points.map((p) => [p.id, p.version]));
     const wanted: Answers = {};
@@ -363,7 +363,7 @@ async function notifySupporters({
   now: Date;
 }) {
   return writeTransaction(db, async () => {
-    const campaign = requireCampaign();
+    const campaign = await requireCampaign();
     const waiting = await db
       .select({ askId: asks.id, name: asks.name, email: asks.email })
       .from(askRecipients)

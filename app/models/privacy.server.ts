@@ -35,8 +35,8 @@ export function retentionOf(campaign: { retention: Partial<RetentionPeriods> }):
 }
 
 /** The retention periods as saved, or the defaults before a campaign is set up (the jobs still run). */
-export function savedRetention(): RetentionPeriods {
-  const campaign = findCampaign();
+export async function savedRetention(): Promise<RetentionPeriods> {
+  const campaign = await findCampaign();
   return campaign ? retentionOf(campaign) : defaultRetention;
 }
 
@@ -44,8 +44,8 @@ export function savedRetention(): RetentionPeriods {
  * What the privacy notice is written from: the controller and DPO, the
  * retention periods and the election they count from.
  */
-export function findPrivacyNotice() {
-  const campaign = findCampaign();
+export async function findPrivacyNotice() {
+  const campaign = await findCampaign();
   if (!campaign) return undefined;
   return {
     campaignName: campaign.name,
@@ -74,7 +74,7 @@ export async function savePrivacySettings({
   now: Date;
 }) {
   return writeTransaction(db, async () => {
-    const campaign = requireCampaign();
+    const campaign = await requireCampaign();
     const before = { contacts: privacyContactsOf(campaign), retention: retentionOf(campaign) };
     const changedContacts = (Object.keys(contacts) as (keyof PrivacyContacts)[]).filter(
       (key) => contacts[key] !== before.contacts[key],

@@ -73,12 +73,12 @@ export async function hitRateLimit({
   windowMs: number;
   now: Date;
 }) {
-  return writeTransaction(db, () => {
-    const row = rateLimitQueries().find.get({ key });
+  return writeTransaction(db, async () => {
+    const [row] = await rateLimitQueries().find.execute({ key });
     const fresh = !row || now.getTime() - Date.parse(row.windowStart) >= windowMs;
     const count = fresh ? 1 : row.count + 1;
     const windowStart = fresh ? now.toISOString() : row.windowStart;
-    rateLimitQueries().save.run({ key, windowStart, count });
+    await rateLimitQueries().save.execute({ key, windowStart, count });
     const reopensInMs = Date.parse(windowStart) + windowMs - now.getTime();
     // Rounded up, and never 0: "retry now" would be a lie while the window is shut.
     return { within: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(reopensInMs / 1000)) };

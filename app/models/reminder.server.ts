@@ -16,7 +16,7 @@ import { generateToken } from "~/utils/tokens.server";
 
 /** One reminder, with a fresh link, for asks left unconfirmed for a day. */
 export async function sendDueReminders({ now }: { now: Date }) {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return 0;
   return writeTransaction(db, async () => {
     const due = await db

@@ -178,7 +178,7 @@ export async function releaseAsk({ askId, reviewer, now }: { askId: number; revi
  * publicly, and the supporter gets a short, neutral note.
  */
 export async function rejectAsk({ askId, reviewer, now }: { askId: number; reviewer: Reviewer; now: Date }) {
-  const campaign = requireCampaign();
+  const campaign = await requireCampaign();
   return writeTransaction(db, async () => {
     const at = now.toISOString();
     const ask = (
@@ -289,7 +289,7 @@ export async function setHiddenFromPublicList({
  */
 export async function saveReviewRules({ rules, actor, now }: { rules: ReviewRules; actor: string; now: Date }) {
   return writeTransaction(db, async () => {
-    const before = reviewRulesOf(requireCampaign());
+    const before = reviewRulesOf(await requireCampaign());
     const changed = (Object.keys(rules) as (keyof ReviewRules)[]).filter((key) => rules[key] !== before[key]);
     if (changed.length === 0) return { outcome: "unchanged" as const };
     await db.update(campaigns).set({ reviewRules: rules, updatedAt: now.toISOString() });

@@ -47,12 +47,12 @@ const signingLinkStatements = preparedPerConnection(db, prepareSigningLink);
  * nowhere to send it.
  */
 export async function issueSigningLink({ candidacyId, now }: { candidacyId: number; now: Date }) {
-  return writeTransaction(db, () => {
-    const candidacy = signingLinkStatements().candidacy.get({ id: candidacyId });
+  return writeTransaction(db, async () => {
+    const [candidacy] = await signingLinkStatements().candidacy.execute({ id: candidacyId });
     if (!candidacy?.email || candidacy.status !== "standing") return null;
     const { token, hash } = generateToken();
     const expiresAt = new Date(now.getTime() + SIGNING_LINK_LIFETIME_MS).toISOString();
-    signingLinkStatements().insert.run({
+    await signingLinkStatements().insert.execute({
       candidacyId,
       hash,
       sentTo: candidacy.email,
@@ -166,7 +166,7 @@ async function mailSigningLink({
   candidacy: { name: string; email: string; constituencyName: string };
   now: Date;
 }) {
-  const campaign = requireCampaign();
+  const campaign = await requireCampaign();
   const link = await issueSigningLink({ candidacyId, now });
   if (!link) return null;
   const mail = signingLinkMail({

@@ -44,7 +44,7 @@ export async function listCandidatesForStaff({
   page,
   pageSize = STAFF_CANDIDATES_PAGE_SIZE,
 }: StaffCandidateFilters & { page: number; pageSize?: number }) {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return { rows: [], total: 0, page: 1, pageCount: 1 };
   // SQLite's LIKE ignores case for ASCII letters; names with accents match as typed.
   const where = and(
@@ -97,7 +97,7 @@ export async function listCandidatesForStaff({
 
 /** The parties standing in the campaign's election, for the list's party filter. */
 export async function listCandidateParties() {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return [];
   return await db
     .selectDistinct({ id: parties.id, name: parties.name })
@@ -115,7 +115,7 @@ type Deliveries = Record<(typeof askDeliveries)[number], number>;
  * recorded each entry, and how the asks naming them reached them.
  */
 export async function findCandidateForStaff({ personId }: { personId: string }) {
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) return null;
   const candidacy = (
     await db

@@ -31,5 +31,6 @@ const suppressedQuery = preparedPerConnection(db, prepareSuppressedQuery);
 
 /** Whether the address asked to be kept off campaign updates for good. */
 export async function isSuppressed({ email }: { email: string }) {
-  return suppressedQuery().get({ emailHash: await emailKeyHash(email) }) !== undefined;
+  const found = await suppressedQuery().execute({ emailHash: await emailKeyHash(email) });
+  return found.length > 0;
 }

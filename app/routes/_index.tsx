@@ -23,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const shared = readPostcodeParam(new URL(request.url).searchParams);
   return {
-    campaign: findCampaign(),
+    campaign: await findCampaign(),
     constituencies: await countConstituencies(),
     candidates: await countCandidacies({ status: "standing" }),
     // A friend's link (/?postcode=…) fills the postcode in; anything that is

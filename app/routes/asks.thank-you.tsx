@@ -15,8 +15,8 @@ export const meta: MetaFunction = () => [{ title: "Message sent" }, noIndex];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseThankYouQuery(new URL(request.url).searchParams);
-  const constituency = findConstituencyBySlug({ slug: query.constituencySlug });
-  const campaign = findCampaign();
+  const constituency = await findConstituencyBySlug({ slug: query.constituencySlug });
+  const campaign = await findCampaign();
   if (!constituency || !campaign) throw new Response("Not found", { status: 404 });
   // Only the candidates this supporter asked who have no published email, as
   // the confirmation found them; ids from the address are checked against the

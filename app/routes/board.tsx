@@ -54,7 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const clean = withoutEmptyParams(url);
   if (clean) throw redirect(clean);
   const query = parseBoardQuery(url.searchParams);
-  const all: BoardRow[] = listCandidacyStatuses();
+  const all: BoardRow[] = await listCandidacyStatuses();
   const filtered = sortBoard(filterBoard(all, query), query.sort);
   const { rows, page, pages } = pageOf(filtered, query.page);
   const regions = [...new Set(all.map((r) => r.regionName).filter((r): r is string => Boolean(r)))].sort();
@@ -64,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     p.n++;
     partyCounts.set(r.partyId, p);
   }
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   return {
     campaignName: campaign?.name ?? "the pledge",
     pointCount: campaign?.points.length ?? 0,

@@ -52,7 +52,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         : emailOrigin,
     asked: suppressCount(page.asked),
     ...query,
-    contactEmail: findCampaign()?.fromEmail ?? null,
+    contactEmail: (await findCampaign())?.fromEmail ?? null,
     candidateData: await latestCandidateImport(),
   };
 }

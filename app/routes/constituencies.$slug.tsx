@@ -37,10 +37,10 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 export const headers = publicPageHeaders;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const constituency = findConstituencyBySlug({ slug: params.slug ?? "" });
+  const constituency = await findConstituencyBySlug({ slug: params.slug ?? "" });
   if (!constituency) throw new Response("Not found", { status: 404 });
   const pledges = await listPledgesInConstituency({ constituencyCode: constituency.gssCode });
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   const pointCount = campaign?.points.length ?? 0;
   const candidates = (
     await listCandidatesInConstituency({

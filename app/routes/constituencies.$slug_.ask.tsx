@@ -38,10 +38,10 @@ export const meta: MetaFunction = () => [noIndex];
 export const headers: HeadersFunction = ({ errorHeaders }) => retryAfterHeaders(errorHeaders);
 
 async function load(slug: string | undefined) {
-  const constituency = findConstituencyBySlug({ slug: slug ?? "" });
-  const campaign = findCampaign();
+  const constituency = await findConstituencyBySlug({ slug: slug ?? "" });
+  const campaign = await findCampaign();
   if (!constituency || !campaign) throw new Response("Not found", { status: 404 });
-  const standing = listAskableCandidates({ constituencyCode: constituency.gssCode });
+  const standing = await listAskableCandidates({ constituencyCode: constituency.gssCode });
   // Candidates who have signed every point are thanked, not asked again.
   const candidates = standing.filter((c) => !c.signedEveryPoint);
   const signed = standing.filter((c) => c.signedEveryPoint);

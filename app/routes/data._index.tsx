@@ -28,8 +28,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ];
 
-export function loader() {
-  const campaign = findCampaign();
+export async function loader() {
+  const campaign = await findCampaign();
   const campaignName = campaign?.name ?? "This campaign";
   return {
     campaignName,

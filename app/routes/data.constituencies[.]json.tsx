@@ -4,8 +4,8 @@ import { constituencyFields, openDataHeaders, openDataMeta } from "~/utils/open-
 
 // /data/constituencies.json: counts per constituency, in the style of the
 // UK Parliament petitions site's JSON (metadata, then one entry per seat).
-export function loader() {
-  const result = listConstituencyCounts();
+export async function loader() {
+  const result = await listConstituencyCounts();
   if (!result) throw new Response("No campaign is set up yet.", { status: 404 });
   const body = {
     meta: openDataMeta({

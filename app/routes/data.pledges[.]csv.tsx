@@ -4,8 +4,8 @@ import { openDataHeaders } from "~/utils/open-data";
 
 // /data/pledges.csv: one row per candidacy, a column per pledge point. A CSV
 // has no room for the attribution, so the Link header points at /data.
-export function loader() {
-  const result = listPledgeRecords();
+export async function loader() {
+  const result = await listPledgeRecords();
   if (!result) throw new Response("No campaign is set up yet.", { status: 404 });
   const pointColumn = (position: number) => `point_${position}`;
   const columns = [

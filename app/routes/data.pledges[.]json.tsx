@@ -4,8 +4,8 @@ import { openDataHeaders, openDataMeta, pledgeFields } from "~/utils/open-data";
 
 // /data/pledges.json: the same records as pledges.csv, values unchanged (no
 // spreadsheet protection is needed in JSON), with the attribution in `meta`.
-export function loader() {
-  const result = listPledgeRecords();
+export async function loader() {
+  const result = await listPledgeRecords();
   if (!result) throw new Response("No campaign is set up yet.", { status: 404 });
   const body = {
     meta: {

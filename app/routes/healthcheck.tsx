@@ -1,9 +1,9 @@
 import { checkDatabase } from "~/models/health.server";
 
 // For load balancers and uptime checks: 200 when the database answers.
-export function loader() {
+export async function loader() {
   try {
-    checkDatabase();
+    await checkDatabase();
     return new Response("OK", { headers: { "Cache-Control": "no-store", "Content-Type": "text/plain" } });
   } catch (error) {
     console.error("healthcheck failed", error);

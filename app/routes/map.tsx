@@ -58,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const clean = url.searchParams.has("find") ? null : withoutEmptyParams(url);
   if (clean) throw redirect(clean);
   const query = parseMapQuery(url.searchParams);
-  const campaignName = findCampaign()?.name ?? "Pledge tracker";
+  const campaignName = (await findCampaign())?.name ?? "Pledge tracker";
   if (query.find === undefined) {
     const search: Search = { typed: "", errors: {}, choices: null };
     return data({ ...(await findMapData(query)), campaignName, search });

@@ -50,7 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       standing,
     }));
   return data({
-    campaignName: findCampaign()?.name ?? "Pledge tracker",
+    campaignName: (await findCampaign())?.name ?? "Pledge tracker",
     query: { party: map.query.party, status: map.query.status, region: map.query.region },
     partyName: map.partyName,
     areaName: map.view.area?.name,

@@ -28,7 +28,7 @@ export const meta: MetaFunction = () => [noIndex];
 // alike): only the button's POST records answers.
 export async function loader({ params }: LoaderFunctionArgs) {
   const page = await findSigningPage({ token: params.token ?? "", now: new Date() });
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   return {
     page,
     points: campaign?.points.map((p) => ({ id: p.id, title: p.title, body: p.body })) ?? [],
@@ -61,7 +61,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const opened = await findSigningPage({ token, now });
   if (opened.status !== "valid") return deadLinkAnswer(opened);
 
-  const points = findCampaign()?.points ?? [];
+  const points = (await findCampaign())?.points ?? [];
   const values: Record<string, string> = {};
   for (const point of points) values[`point-${point.id}`] = String(form.get(`point-${point.id}`) ?? "");
   // What the page shows again on error is the statement as it would be saved.

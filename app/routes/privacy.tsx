@@ -28,8 +28,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 // Written from the campaign's settings, so what the notice says about who we
 // are and how long we keep things is what the settings (and the clean-up jobs
 // that read them) do.
-export function loader() {
-  const notice = findPrivacyNotice();
+export async function loader() {
+  const notice = await findPrivacyNotice();
   if (!notice) throw new Response("No campaign is set up yet", { status: 404 });
   const { retention, electionDate } = notice;
   return {

@@ -81,7 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readStaffForm(request, session);
   const personId = params.personId ?? "";
   const page = await findPage(personId);
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   if (!campaign) throw new Response("Not found", { status: 404, headers: staffPageHeaders });
   const reply = (result: Result, status: number) => data(result, { status, headers: staffPageHeaders });
 

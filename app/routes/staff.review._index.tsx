@@ -24,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Review queue – Staff consol
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireStaff(request, { role: "organiser" });
-  const campaign = findCampaign();
+  const campaign = await findCampaign();
   const query = new URL(request.url).searchParams;
   const decided = (name: string) => {
     const id = query.get(name);

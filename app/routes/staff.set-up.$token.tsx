@@ -32,7 +32,7 @@ const totpSecretPattern = /^[A-Z2-7]{16,64}$/;
 
 async function newSecondFactor(email: string) {
   const { secret } = await generateTOTP({ period: TOTP_PERIOD_SECONDS });
-  const issuer = `${findCampaign()?.name ?? "Pledge tracker"} staff`;
+  const issuer = `${(await findCampaign())?.name ?? "Pledge tracker"} staff`;
   return {
     secret,
     uri: getTOTPAuthUri({

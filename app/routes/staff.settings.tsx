@@ -26,7 +26,7 @@ export const meta: MetaFunction = () => [noIndex];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireStaff(request, { role: "admin" });
-  const rules = reviewRulesOf(requireCampaign());
+  const rules = reviewRulesOf(await requireCampaign());
   return data(
     {
       csrfToken: session.csrfToken,

@@ -165,24 +165,24 @@ function settingsFrom(values: Values, current: CampaignSettings) {
   };
 }
 
-function requireSettings() {
-  const current = currentCampaignSettings();
+async function requireSettings() {
+  const current = await currentCampaignSettings();
   if (!current) throw new Response("No campaign is set up yet: load one with npm run campaign", { status: 404 });
   return current;
 }
 
-function savedPointIds() {
-  return (findCampaign()?.points ?? []).map((p) => p.id);
+async function savedPointIds() {
+  return ((await findCampaign())?.points ?? []).map((p) => p.id);
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireStaff(request, { role: "admin" });
-  const current = requireSettings();
+  const current = await requireSettings();
   return data(
     {
       csrfToken: session.csrfToken,
       saved: new URL(request.url).searchParams.get("saved"),
-      values: valuesOf(current, savedPointIds()),
+      values: valuesOf(current, await savedPointIds()),
     },
     { headers: staffPageHeaders },
   );
@@ -207,7 +207,7 @@ const staleMessage = "The points have changed since you opened this page: open i
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireStaff(request, { role: "admin" });
   const form = await readStaffForm(request, session);
-  const current = requireSettings();
+  const current = await requireSettings();
   const values = readValues(form);
   const intent = String(form.get("intent") ?? "preview");
   const edited = editedValues(values, intent);

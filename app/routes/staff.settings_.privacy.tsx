@@ -45,7 +45,7 @@ const privacyForm = z.object({ ...privacyContactsSchema.shape, ...retentionSchem
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireStaff(request, { role: "admin" });
-  const campaign = requireCampaign();
+  const campaign = await requireCampaign();
   const contacts = privacyContactsOf(campaign);
   const retention = retentionOf(campaign);
   const values: Values = {

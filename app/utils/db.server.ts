@@ -1,11 +1,12 @@
-import { createDb, groupCommit, type Db } from "#db/index";
+import { groupCommit, openDatabase, type Db } from "#db/index";
 import { env } from "./env.server";
 
-// One connection per process. Kept on globalThis so Vite's dev reloads reuse it
+// One handle per process: the SQLite file, or a pool of PostgreSQL
+// connections when DATABASE_URL names one. Kept on globalThis so Vite's dev reloads reuse it
 // instead of leaking file handles.
 const globalForDb = globalThis as unknown as { pledgeDb?: Db };
 
-export const db: Db = globalForDb.pledgeDb ?? createDb(env.DATABASE_PATH);
+export const db: Db = globalForDb.pledgeDb ?? openDatabase({ url: env.DATABASE_URL, file: env.DATABASE_PATH });
 globalForDb.pledgeDb = db;
 
 /**

@@ -1,5 +1,6 @@
 import proxyAddr from "proxy-addr";
 import { z } from "zod";
+import { engineFor } from "#db/engine";
 
 // Checked by proxy-addr itself, which Express compiles "trust proxy" with: a
 // value it refuses would otherwise pass here and crash start-up there.
@@ -38,15 +39,18 @@ const trustedProxy = z
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_PATH: z.string().min(1).default("var/pledge-tracker.sqlite"),
-  // PostgreSQL is coming (docs/decisions/018-postgresql-for-scale-out.md) but
-  // the app does not run on it yet: an operator who sets DATABASE_URL must not
-  // get the SQLite file instead without knowing it.
+  // Set to postgres://user:password@host:port/database to run on PostgreSQL
+  // (docs/decisions/018-postgresql-for-scale-out.md); unset, the SQLite file
+  // at DATABASE_PATH. Anything else is refused rather than quietly ignored: an
+  // operator who sets it must not get the SQLite file without knowing it.
   DATABASE_URL: z
     .string()
+    .trim()
     .optional()
-    .refine((value) => value === undefined || value === "", {
+    .transform((value) => (value === "" ? undefined : value))
+    .refine((value) => value === undefined || engineFor(value) === "postgres", {
       message:
-        "this version runs on the SQLite file at DATABASE_PATH only; PostgreSQL is not supported yet (see docs/decisions/018-postgresql-for-scale-out.md). Unset DATABASE_URL. To prepare a PostgreSQL database from a campaign, use npm run db:copy -- --to postgres://…",
+        "must be a PostgreSQL URL, postgres://user:password@host:port/database (or unset, for the SQLite file at DATABASE_PATH)",
     }),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -98,6 +102,18 @@ function readEnv(): Env {
 }
 
 export const env = readEnv();
+
+/** Where the data is, for the log: the SQLite file, or the PostgreSQL database without its password. */
+export function databaseDescription(settings: Pick<Env, "DATABASE_URL" | "DATABASE_PATH"> = env) {
+  if (!settings.DATABASE_URL) return settings.DATABASE_PATH;
+  try {
+    const url = new URL(settings.DATABASE_URL);
+    url.password = "";
+    return `PostgreSQL ${url.toString()}`;
+  } catch {
+    return "PostgreSQL (DATABASE_URL)";
+  }
+}
 
 /** A site path as the absolute link a mail or a share button needs. */
 export function publicUrl(path: string) {

@@ -42,7 +42,7 @@ async function main() {
   const { db } = await import("~/utils/db.server");
   const { runImport } = await import("~/importers/import.server");
 
-  migrateDb(db);
+  await migrateDb(db);
   const timeImports = async () => {
     const figures: FileFigures[] = [];
     for (const path of files) {
@@ -63,10 +63,10 @@ async function main() {
   const warmImport = await timeImports();
 
   const raw = createDb(rawDbPath);
-  migrateDb(raw);
+  await migrateDb(raw);
   const rawInsert = await withWriter(raw, (client) => timeRawInsert(client, imported));
-  closeDb(raw);
-  closeDb(db);
+  await closeDb(raw);
+  await closeDb(db);
 
   const figures: RepetitionFigures = { firstImport, secondImport, warmImport, rawInsert };
   // Wait until the figures are handed over, then let the process end.

@@ -121,7 +121,7 @@ async function measureDrain(): Promise<RunFigures> {
   const { enqueueMail } = await import("~/models/outbox.server");
   const { createMailTransport } = await import("~/mail/transport.server");
   const { drainOutbox } = await import("~/mail/worker.server");
-  migrateDb(db);
+  await migrateDb(db);
   const now = new Date();
   await saveCampaign({
     savedBy: "npm run campaign",

@@ -54,7 +54,7 @@ while (!stop) {
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
 await deleteOldRateLimits({ before: new Date(Date.now() + 3_600_000) });
-closeDb(db);
+await closeDb(db);
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const at = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;

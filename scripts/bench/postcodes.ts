@@ -168,7 +168,7 @@ export async function benchPostcodes({
     const { createPostcodeLookup } = await import("~/models/postcode-lookup.server");
     if (db.$client.name !== databasePath)
       throw new Error(`expected the database at ${databasePath}, got ${db.$client.name}`);
-    migrateDb(db);
+    await migrateDb(db);
     await loadSampleElectionIfEmpty({ dir: dataDir });
 
     let peakRssBytes = 0;
@@ -226,7 +226,7 @@ export async function benchPostcodes({
     started = performance.now();
     for (let i = 0; i < lookups; i++) await lookUp(inputs[i % inputs.length]!);
     const lookUpSeconds = (performance.now() - started) / 1000;
-    closeDb(db);
+    await closeDb(db);
 
     return {
       rows: generated.rows,

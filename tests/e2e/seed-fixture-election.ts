@@ -7,8 +7,8 @@ import { loadSampleElectionIfEmpty } from "~/importers/sample.server";
 import { db } from "~/utils/db.server";
 import { fixtureElectionDir } from "../fixture-election";
 
-migrateDb(db);
+await migrateDb(db);
 if (!(await loadSampleElectionIfEmpty({ dir: fixtureElectionDir }))) {
   throw new Error(`${process.env.DATABASE_PATH} is not empty: the fixture election goes only into a new database`);
 }
-closeDb(db);
+await closeDb(db);

@@ -9,7 +9,7 @@ import { db } from "~/utils/db.server";
 import { fixtureElectionDir } from "../fixture-election";
 
 await loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
-const campaign = findCampaign()!;
+const campaign = (await findCampaign())!;
 const people = db.$client
   .prepare("select person_id from candidacies where election_id = ? and status = 'standing' order by id")
   .pluck()

@@ -64,7 +64,7 @@ test("submitting records a pending ask and mails the supporter a link; nothing g
   const token = tokenIn(mails[0]?.textBody ?? "", "asks/confirm");
   expect(ask?.tokenHash).toBe(hashToken(token));
   // Until the worker sends it, the mail in the outbox is the only place the token exists.
-  const { outbox: queued, ...rest } = snapshotDatabase();
+  const { outbox: queued, ...rest } = await snapshotDatabase();
   expect(JSON.stringify(rest)).not.toContain(token);
   expect(JSON.stringify(queued)).toContain(token);
   expect(await listRecentPublicSupporters({ limit: 10 })).toEqual([]);
@@ -114,10 +114,10 @@ test("opening the link changes nothing; only confirming sends, and the link work
   const { campaign, candidates, withEmail, withoutEmail } = await setUp();
   const token = await submitAndGetToken(anAsk({ candidacyIds: candidates.map((c) => c.id) }));
 
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const page = await findAskByToken({ token, now: at(HOUR) });
   expect(page?.candidateNames).toHaveLength(candidates.length);
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 
   const confirmed = await confirmAsk({ token, now: at(HOUR) });
   expect(confirmed?.withoutEmail).toEqual(withoutEmail.map((c) => ({ candidacyId: c.id, name: c.name })));
@@ -261,7 +261,7 @@ test("submissions from one IP are limited in bursts and over the hour; mails to 
   const ids = [candidates[0]!.id];
   for (let i = 0; i < 5; i++)
     await submit(anAsk({ email: `burst${i}@example.org`, candidacyIds: ids }), at(i), "198.51.100.7");
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   await expect(
     submit(anAsk({ email: "burst6@example.org", candidacyIds: ids }), at(10), "198.51.100.7"),
   ).rejects.toThrow(RateLimited);
@@ -272,8 +272,8 @@ test("submissions from one IP are limited in bursts and over the hour; mails to 
     ),
   ).toBe(30);
   // The refused submission left no ask and no mail behind.
-  expect(snapshotDatabase().asks).toEqual(before.asks);
-  expect(snapshotDatabase().outbox).toEqual(before.outbox);
+  expect((await snapshotDatabase()).asks).toEqual(before.asks);
+  expect((await snapshotDatabase()).outbox).toEqual(before.outbox);
   expect((await submit(anAsk({ email: "other@example.org", candidacyIds: ids }), at(10), "198.51.100.8")).outcome).toBe(
     "created",
   );
@@ -309,7 +309,7 @@ test("once the confirmation mail is sent, the outbox keeps no working copy of it
   const [sent] = await outboxRows("ask-confirmation");
   expect(sent?.status).toBe("sent");
   expect(sent?.textBody).toContain("/asks/confirm/[removed once sent]");
-  expect(JSON.stringify(snapshotDatabase().outbox)).not.toContain(token);
+  expect(JSON.stringify((await snapshotDatabase()).outbox)).not.toContain(token);
   // The delivered copy in the local mailbox is the supporter's own mail, and still works.
   expect(await confirmAsk({ token, now: at(2000) })).not.toBeNull();
 });

@@ -73,7 +73,7 @@ test("each answered row on the board and the constituency page says how we know 
   const link = (await writeTransaction(db, async () =>
     issueSigningLink({ candidacyId: verified.id, now: new Date("2024-06-02T09:00:00Z") }),
   ))!;
-  const points = findCampaign()!.points;
+  const points = (await findCampaign())!.points;
   await recordPledgeFromLink({
     token: link.url.split("/pledge/sign/")[1]!,
     answers: { [points[0]!.id]: "signed", [points[1]!.id]: "signed" },

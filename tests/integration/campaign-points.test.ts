@@ -33,8 +33,8 @@ async function fourPointCampaign() {
 }
 
 /** Today's points as the console posts them: each with its id, in order. */
-function consolePoints() {
-  return findCampaign()!.points.map((p) => ({ id: p.id, title: p.title, body: p.body }));
+async function consolePoints() {
+  return (await findCampaign())!.points.map((p) => ({ id: p.id, title: p.title, body: p.body }));
 }
 
 async function saveByConsole(points: { id?: number; title: string; body: string }[], confirmPointChanges = false) {
@@ -47,12 +47,12 @@ async function saveByConsole(points: { id?: number; title: string; body: string 
   });
 }
 
-function titles() {
-  return findCampaign()!.points.map((p) => `${p.position}. ${p.title}`);
+async function titles() {
+  return (await findCampaign())!.points.map((p) => `${p.position}. ${p.title}`);
 }
 
-function statusOf(personId: string) {
-  return listCandidacyStatuses().find((row) => row.personId === personId)?.status;
+async function statusOf(personId: string) {
+  return (await listCandidacyStatuses()).find((row) => row.personId === personId)?.status;
 }
 
 async function lastAudit() {
@@ -61,10 +61,10 @@ async function lastAudit() {
 
 test("removing point 2 of 4 in the console retires it; points 3 and 4 become 2 and 3 with their words and versions", async () => {
   await fourPointCampaign();
-  const [one, two, three, four] = consolePoints();
+  const [one, two, three, four] = await consolePoints();
   expect(await saveByConsole([one!, three!, four!])).toMatchObject({ outcome: "saved", changed: ["points.removed"] });
-  expect(titles()).toEqual(["1. Point one.", "2. Point three.", "3. Point four."]);
-  expect(findCampaign()!.points.map((p) => [p.id, p.version])).toEqual([
+  expect(await titles()).toEqual(["1. Point one.", "2. Point three.", "3. Point four."]);
+  expect((await findCampaign())!.points.map((p) => [p.id, p.version])).toEqual([
     [one!.id, 1],
     [three!.id, 1],
     [four!.id, 1],
@@ -85,30 +85,38 @@ test("removing point 2 of 4 in the console retires it; points 3 and 4 become 2 a
 
 test("the console reorders points by id without new versions, and adds a point at the position given", async () => {
   await fourPointCampaign();
-  const [one, two, three, four] = consolePoints();
+  const [one, two, three, four] = await consolePoints();
   expect(await saveByConsole([two!, one!, three!, four!])).toMatchObject({
     outcome: "saved",
     changed: ["points.order"],
   });
-  expect(titles()).toEqual(["1. Point two.", "2. Point one.", "3. Point three.", "4. Point four."]);
-  expect(findCampaign()!.points.every((p) => p.version === 1)).toBe(true);
+  expect(await titles()).toEqual(["1. Point two.", "2. Point one.", "3. Point three.", "4. Point four."]);
+  expect((await findCampaign())!.points.every((p) => p.version === 1)).toBe(true);
 
   const added = { title: "Point five.", body: "What point Five asks." };
-  expect(await saveByConsole([...consolePoints().slice(0, 2), added, ...consolePoints().slice(2)])).toMatchObject({
+  expect(
+    await saveByConsole([...(await consolePoints()).slice(0, 2), added, ...(await consolePoints()).slice(2)]),
+  ).toMatchObject({
     outcome: "saved",
     changed: ["points.3.added"],
   });
-  expect(titles()).toEqual(["1. Point two.", "2. Point one.", "3. Point five.", "4. Point three.", "5. Point four."]);
-  expect(findCampaign()!.points[2]).toMatchObject({ version: 1 });
+  expect(await titles()).toEqual([
+    "1. Point two.",
+    "2. Point one.",
+    "3. Point five.",
+    "4. Point three.",
+    "5. Point four.",
+  ]);
+  expect((await findCampaign())!.points[2]).toMatchObject({ version: 1 });
 });
 
 test("a point the console names that is not one of the campaign's (removed meanwhile) is refused, nothing written", async () => {
   await fourPointCampaign();
-  const [one, two, three, four] = consolePoints();
+  const [one, two, three, four] = await consolePoints();
   await saveByConsole([one!, three!, four!]);
   await expect(saveByConsole([one!, two!, three!, four!])).rejects.toThrow(UnknownPoint);
   await expect(saveByConsole([one!, one!, three!])).rejects.toThrow(UnknownPoint);
-  expect(titles()).toEqual(["1. Point one.", "2. Point three.", "3. Point four."]);
+  expect(await titles()).toEqual(["1. Point one.", "2. Point three.", "3. Point four."]);
 });
 
 test("removing trailing points from campaign.json removes them: they no longer count toward signed every point", async () => {
@@ -116,15 +124,15 @@ test("removing trailing points from campaign.json removes them: they no longer c
   const four = writeInputFile("campaign.json", JSON.stringify(buildCampaignSettings({ points: buildFourPoints() })));
   await loadCampaignSettings({ path: four, now });
   await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], now });
-  expect(statusOf(ruth.personId)).toBe("signed-some");
+  expect(await statusOf(ruth.personId)).toBe("signed-some");
 
   const three = writeInputFile(
     "campaign.json",
     JSON.stringify(buildCampaignSettings({ points: buildFourPoints().slice(0, 3) })),
   );
   await loadCampaignSettings({ path: three, confirmPointChanges: true, now: later });
-  expect(titles()).toEqual(["1. Point one.", "2. Point two.", "3. Point three."]);
-  expect(statusOf(ruth.personId)).toBe("signed-all");
+  expect(await titles()).toEqual(["1. Point one.", "2. Point two.", "3. Point three."]);
+  expect(await statusOf(ruth.personId)).toBe("signed-all");
   expect((await findCandidatePage({ personId: ruth.personId }))!.pledge).toMatchObject({
     signed: 3,
     pointCount: 3,
@@ -140,7 +148,7 @@ test("once candidates have answered, adding or removing a point needs confirmati
   await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3, 4], now });
   await insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2, 3], decline: [4], now });
   await insertPledgeByCampaign({ personId: ali.personId, decline: [4], now });
-  const [one, two, three, four] = consolePoints();
+  const [one, two, three, four] = await consolePoints();
   const versionsBefore = await db.select().from(pledgePointVersions);
 
   const added = { title: "Point five.", body: "What point Five asks." };
@@ -160,9 +168,9 @@ test("once candidates have answered, adding or removing a point needs confirmati
       { from: "declined", to: "no-answer", candidates: 1 },
     ],
   });
-  expect(titles()).toHaveLength(4);
+  expect(await titles()).toHaveLength(4);
   expect(await db.select().from(pledgePointVersions)).toEqual(versionsBefore);
-  expect(statusOf(ruth.personId)).toBe("signed-all");
+  expect(await statusOf(ruth.personId)).toBe("signed-all");
 
   expect(await saveByConsole([one!, two!, three!], true)).toMatchObject({ outcome: "saved" });
   expect((await lastAudit()).details).toMatchObject({
@@ -172,7 +180,7 @@ test("once candidates have answered, adding or removing a point needs confirmati
       { from: "declined", to: "no-answer", candidates: 1 },
     ],
   });
-  expect([statusOf(ruth.personId), statusOf(sam.personId), statusOf(ali.personId)]).toEqual([
+  expect([await statusOf(ruth.personId), await statusOf(sam.personId), await statusOf(ali.personId)]).toEqual([
     "signed-all",
     "signed-all",
     "no-answer",
@@ -181,12 +189,12 @@ test("once candidates have answered, adding or removing a point needs confirmati
 
 test("before anyone has answered, points are added and removed without confirmation", async () => {
   await fourPointCampaign();
-  const [one, two] = consolePoints();
+  const [one, two] = await consolePoints();
   expect(await saveByConsole([one!, two!, { title: "A new point.", body: "It asks this." }])).toMatchObject({
     outcome: "saved",
     changed: ["points.3.added", "points.removed"],
   });
-  expect(titles()).toEqual(["1. Point one.", "2. Point two.", "3. A new point."]);
+  expect(await titles()).toEqual(["1. Point one.", "2. Point two.", "3. A new point."]);
 });
 
 test("npm run campaign refuses to add or remove points after answers without --confirm-point-changes", async () => {
@@ -217,17 +225,17 @@ test("npm run campaign refuses to add or remove points after answers without --c
         "adding 1 point after candidates have answered changes who has signed every point (1 candidate shown as “Signed every point” will show as “Signed some points”); this needs --confirm-point-changes",
     },
   ]);
-  expect(titles()).toHaveLength(4);
+  expect(await titles()).toHaveLength(4);
   await loadCampaignSettings({ path: five, confirmPointChanges: true, now: later });
-  expect(titles()).toHaveLength(5);
-  expect(statusOf(ruth.personId)).toBe("signed-some");
+  expect(await titles()).toHaveLength(5);
+  expect(await statusOf(ruth.personId)).toBe("signed-some");
 });
 
 test("a retired point's answers and history stay; it counts for no status, and answering again adds no history", async () => {
   await fourPointCampaign();
   const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
   await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2, 3], decline: [4], now });
-  const [one, two, three, four] = consolePoints();
+  const [one, two, three, four] = await consolePoints();
   await saveByConsole([one!, two!, three!], true);
 
   const answers = await db
@@ -236,7 +244,7 @@ test("a retired point's answers and history stay; it counts for no status, and a
     .where(eq(pledgePointAnswers.candidacyId, ruth.id))
     .orderBy(asc(pledgePointAnswers.pointId));
   expect(answers).toContainEqual({ pointId: four!.id, answer: "declined" });
-  expect(statusOf(ruth.personId)).toBe("signed-all");
+  expect(await statusOf(ruth.personId)).toBe("signed-all");
   expect((await findCandidatePage({ personId: ruth.personId }))!.points.map((p) => p.title)).toEqual([
     "Point one.",
     "Point two.",

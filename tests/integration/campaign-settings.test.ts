@@ -54,7 +54,7 @@ test("the first save keeps a version of the whole settings, the first words of e
     privacy: {},
     retention: {},
   });
-  const campaign = findCampaign()!;
+  const campaign = (await findCampaign())!;
   expect(campaign.points.map((p) => p.version)).toEqual([1, 1]);
   expect(await versionsOfPoint(campaign.points[0]!.id)).toEqual([{ version: 1, ...settings.points[0] }]);
   expect(await audited("settings.save")).toMatchObject([
@@ -98,7 +98,7 @@ test("a later save is a new version, newest first, audited with the fields it ch
 test("new words for a point nobody has answered become its next version, the earlier words kept", async () => {
   await saveCampaign({ settings: buildCampaignSettings(), savedBy: admin, now });
   await saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, now: later });
-  const [first, second] = findCampaign()!.points;
+  const [first, second] = (await findCampaign())!.points;
   expect([first!.version, second!.version]).toEqual([2, 1]);
   expect(first!.title).toBe("Slow the traffic near every school.");
   expect(await versionsOfPoint(first!.id)).toEqual([
@@ -131,8 +131,11 @@ test("once candidates have answered a point, new words are refused without confi
     statusChanges: [],
     setChangedAfterAnswers: false,
   });
-  expect(findCampaign()).toMatchObject({ name: "Quiet Streets Pledge" });
-  expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic outside every school.", version: 1 });
+  expect(await findCampaign()).toMatchObject({ name: "Quiet Streets Pledge" });
+  expect((await findCampaign())!.points[0]).toMatchObject({
+    title: "Slow the traffic outside every school.",
+    version: 1,
+  });
   expect(await listSettingsVersions()).toHaveLength(1);
   expect(await audited("settings.save")).toHaveLength(1);
 
@@ -157,7 +160,7 @@ test("with confirmation the words change; the earlier answers keep the version t
     await saveCampaign({ settings: withFirstPointReworded(), savedBy: admin, confirmPointChanges: true, now: later }),
   ).toMatchObject({ outcome: "saved", changed: ["points.1.title", "points.1.body"] });
   expect((await audited("settings.save")).at(-1)!.details).toMatchObject({ pointsChangedAfterAnswers: [1] });
-  const [first, second] = findCampaign()!.points;
+  const [first, second] = (await findCampaign())!.points;
   const answerVersions = async (candidacyId: number) =>
     await db
       .select({ pointId: pledgePointAnswers.pointId, pointVersion: pledgePointAnswers.pointVersion })
@@ -224,11 +227,11 @@ test("npm run campaign keeps a version too, and refuses new words for an answere
       },
     ]);
   }
-  expect(findCampaign()!.points[0]!.version).toBe(1);
+  expect((await findCampaign())!.points[0]!.version).toBe(1);
   expect(await listSettingsVersions()).toHaveLength(1);
 
   await loadCampaignSettings({ path: reworded, confirmPointChanges: true, now: later });
-  expect(findCampaign()!.points[0]!.version).toBe(2);
+  expect((await findCampaign())!.points[0]!.version).toBe(2);
   expect((await listSettingsVersions()).map((v) => v.savedBy)).toEqual(["npm run campaign", "npm run campaign"]);
 });
 
@@ -266,10 +269,10 @@ test("npm run campaign refuses new words for an answered point, and takes them w
   expect(refused.status).toBe(1);
   expect(refused.stderr).toContain("not loaded; the database is unchanged");
   expect(refused.stderr).toContain("changing its words needs --confirm-point-changes");
-  expect(findCampaign()!.points[0]!.version).toBe(1);
+  expect((await findCampaign())!.points[0]!.version).toBe(1);
 
   const confirmed = run("--confirm-point-changes", reworded);
   expect(confirmed.status, confirmed.stderr).toBe(0);
-  expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
+  expect((await findCampaign())!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
   expect((await listSettingsVersions()).map((v) => v.savedBy)).toEqual(["npm run campaign", "npm run campaign"]);
 });

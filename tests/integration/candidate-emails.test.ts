@@ -111,7 +111,7 @@ test("staff add an address with where it is published: saved as staff's, audited
 test("a missing or malformed address or page is refused with a message for each field, and nothing changes", async () => {
   const { bryn, idOf } = await importElection();
   const staff = await insertStaffAccount({ role: "organiser" });
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const attempt = async (email: string, sourceUrl: string) =>
     setCandidateEmail({ candidacyId: await idOf(bryn.person_id), email, sourceUrl, account: staff, now: june });
 
@@ -129,7 +129,7 @@ test("a missing or malformed address or page is refused with a message for each 
       sourceUrl: "The page's address must be a web address starting http:// or https://",
     },
   });
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("correcting an address revokes the links sent to the old one; saving the same address with a new page revokes none", async () => {

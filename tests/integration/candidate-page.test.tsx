@@ -15,7 +15,7 @@ async function record(
   statement: string | null,
   now: string,
 ) {
-  const campaign = findCampaign()!;
+  const campaign = (await findCampaign())!;
   const answers: Record<number, "signed" | "declined"> = {};
   campaign.points.forEach((p, i) => {
     const answer = inOrder[i];
@@ -114,7 +114,7 @@ test("each change in the history shows the words it answered, and a point remove
   const candidate = await insertCandidacy({ name: "Ruth Adeyemi" });
   await record(candidate.personId, ["signed", "signed", "declined"], null, "2024-06-20T10:00:00Z");
   // The campaign rewords point 1 and removes point 3, then the candidate answers again.
-  const [one, two] = findCampaign()!.points;
+  const [one, two] = (await findCampaign())!.points;
   await saveCampaign({
     settings: {
       ...settings,

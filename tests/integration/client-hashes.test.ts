@@ -60,7 +60,7 @@ test("after asks, sign-ins, signing-link requests and rate limits, no client add
     await settle(() => signInAction({ request, params: {}, context: { clientIp } }));
   }
 
-  const stored = JSON.stringify(snapshotDatabase());
+  const stored = JSON.stringify(await snapshotDatabase());
   // The rows were written: the search below is not of an empty database.
   expect(stored).toMatch(/ask-ip-hour:|staff-sign-in:client:|signing-link-ip:/);
   for (const value of [...addresses, ...networks]) {

@@ -31,7 +31,7 @@ async function setUp() {
   await insertCampaign();
   const seat = await insertConstituency({ name: "Brackenby Vale" });
   await insertCandidacy({ constituency: seat, email: "ruth@example.net" });
-  return { seat, candidates: listAskableCandidates({ constituencyCode: seat.gssCode }) };
+  return { seat, candidates: await listAskableCandidates({ constituencyCode: seat.gssCode }) };
 }
 
 /** What the ask form shows and carries, as its loader gives it. */

@@ -111,7 +111,7 @@ test("an erased supporter is in no table and in neither the database file nor it
   const now = at(3 * HOUR);
   const before = {
     constituency: await countConfirmedAsks({ constituencyCode: seat.gssCode }),
-    openData: listConstituencyCounts(),
+    openData: await listConstituencyCounts(),
     first: (await findCandidateForStaff({ personId: first.personId }))?.asks,
     second: (await findCandidateForStaff({ personId: second.personId }))?.asks,
     dashboard: await dashboardFigures({ now }),
@@ -143,7 +143,7 @@ test("an erased supporter is in no table and in neither the database file nor it
   expect(await askOf(neighbour.email)).toMatchObject({ name: neighbour.name, postcode: neighbour.postcode });
 
   expect(await countConfirmedAsks({ constituencyCode: seat.gssCode })).toBe(before.constituency);
-  expect(listConstituencyCounts()).toEqual(before.openData);
+  expect(await listConstituencyCounts()).toEqual(before.openData);
   expect((await findCandidateForStaff({ personId: first.personId }))?.asks).toEqual(before.first);
   expect((await findCandidateForStaff({ personId: second.personId }))?.asks).toEqual(before.second);
   const after = await dashboardFigures({ now });

@@ -10,8 +10,8 @@ import { afterEach, expect, test } from "vitest";
 import { closeDb, createDb, groupCommit, readTransaction, withWriter, writeTransaction, type Db } from "#db/index";
 
 const opened: Db[] = [];
-afterEach(() => {
-  for (const db of opened.splice(0)) closeDb(db);
+afterEach(async () => {
+  for (const db of opened.splice(0)) await closeDb(db);
 });
 
 async function freshDb() {

@@ -47,7 +47,7 @@ async function seed() {
  * the database is exactly as it was before: every row of every table.
  */
 async function failedImport({ path, kind }: { path: string; kind?: ImportKind }): Promise<Problem[]> {
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   expect(before.constituencies).not.toEqual([]);
   let problems: Problem[] | undefined;
   try {
@@ -57,7 +57,7 @@ async function failedImport({ path, kind }: { path: string; kind?: ImportKind })
     problems = error.problems;
   }
   expect(problems, "the import should have failed").toBeDefined();
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
   return problems ?? [];
 }
 

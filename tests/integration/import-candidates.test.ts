@@ -399,13 +399,13 @@ test("importing the same file twice: the second import reports no changes and wr
     { format: "full" },
   );
   await importFile("dc-full.csv", file);
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const again = await importFile("dc-full.csv", file);
 
   expect(again.changes).toEqual([]);
   expect(again).toMatchObject({ rows: 3, added: 0, updated: 0, withdrawn: 0, unchanged: 3 });
-  const after = snapshotDatabase();
+  const after = await snapshotDatabase();
   expect(after.candidacies).toEqual(before.candidacies);
   expect(after.parties).toEqual(before.parties);
 });
@@ -457,7 +457,7 @@ test("a dry run reports what would change and writes nothing", async () => {
   const stays = buildCandidate(harbury);
   const leaves = buildCandidate(harbury);
   await importFile("dc-1.csv", dcCsv([stays, leaves]));
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const result = await importFile("dc-2.csv", dcCsv([stays, buildCandidate(harbury, { ...parties.green })]), {
     dryRun: true,
@@ -469,7 +469,7 @@ test("a dry run reports what would change and writes nothing", async () => {
     ["candidacy", "added"],
     ["candidacy", "withdrawn"],
   ]);
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("an import that would withdraw someone writes nothing unless told to, and says who", async () => {
@@ -477,7 +477,7 @@ test("an import that would withdraw someone writes nothing unless told to, and s
   const stays = buildCandidate(harbury);
   const leaves = buildCandidate(harbury, { person_name: "Fergus Garside", ...parties.libDem });
   await importFile("dc-1.csv", dcCsv([stays, leaves]));
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const newer = dcCsv([stays, buildCandidate(harbury, { ...parties.green })]);
 
   let refused: unknown;
@@ -497,7 +497,7 @@ test("an import that would withdraw someone writes nothing unless told to, and s
     },
   ]);
   // Not even the new candidate or party was added.
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 
   // A dry run lists the same withdrawal, without being told anything.
   const dryRun = await importFile("dc-2.csv", newer, { dryRun: true });

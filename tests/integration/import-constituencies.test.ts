@@ -116,7 +116,7 @@ test("an electorate written with thousands separators is read as a number", asyn
 test("importing the same files again reports 0 changes", async () => {
   await importFile("hoc.csv", hocCsv(seats()));
   await importFile("ons.csv", onsCsv(onsSeats(seats())));
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const hoc = await importFile("hoc.csv", hocCsv(seats()));
   const ons = await importFile("ons.csv", onsCsv(onsSeats(seats())));
@@ -127,14 +127,14 @@ test("importing the same files again reports 0 changes", async () => {
     expect(summariseChanges(result)).toBe("0 changes (6 unchanged)");
   }
   // Nothing but the two new import_runs rows.
-  const after = snapshotDatabase();
+  const after = await snapshotDatabase();
   expect(after.constituencies).toEqual(before.constituencies);
   expect(after.import_runs).toHaveLength(4);
 });
 
 test("a dry run reports the differences and writes nothing", async () => {
   await importFile("hoc.csv", hocCsv(seats()));
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const moved = seats().map((s) => (s.gssCode === "W07000112" ? { ...s, electorate: 54_321 } : s));
   const extra = buildSeat({ name: "Kettlewick Moor" });
@@ -153,7 +153,7 @@ test("a dry run reports the differences and writes nothing", async () => {
     { entity: "constituency", type: "added", key: extra.gssCode, label: "Kettlewick Moor" },
   ]);
   expect(summariseChanges(result)).toBe("2 changes (constituencies: 1 added, 1 updated; 5 unchanged)");
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("a dry run into an empty database leaves it empty", async () => {
@@ -161,5 +161,5 @@ test("a dry run into an empty database leaves it empty", async () => {
 
   expect(result.added).toBe(6);
   expect(constituencyRows()).toEqual([]);
-  expect(snapshotDatabase().import_runs).toEqual([]);
+  expect((await snapshotDatabase()).import_runs).toEqual([]);
 });

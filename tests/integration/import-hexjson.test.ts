@@ -111,10 +111,10 @@ test("a hex dropped from the file is removed from the layout", async () => {
 test("a dry run of a changed layout reports the moves and writes nothing", async () => {
   await importSeats();
   await importHexes(layout);
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const result = await importHexes({ ...layout, [south.gssCode]: { q: 5, r: -5 } }, { dryRun: true });
 
   expect(result.changes.map((c) => [c.type, c.key])).toEqual([["updated", south.gssCode]]);
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });

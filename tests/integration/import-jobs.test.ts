@@ -86,7 +86,7 @@ function outcomeOf(result: ImportJobResult | null) {
 test("a dry run runs as a job: running at once, then done with the plan, writing nothing and keeping the file", async () => {
   await importSeat();
   const stored = await upload("june.csv", candidatesFile(3));
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const id = await check(stored);
   expect(await readImportJob({ id, now })).toMatchObject({ status: "running", action: "check", startedBy: actor });
@@ -96,7 +96,7 @@ test("a dry run runs as a job: running at once, then done with the plan, writing
   // Three candidacies and their party.
   expect(job.result).toMatchObject({ outcome: "checked", summary: { kind: "dc-candidates", rows: 3, added: 4 } });
   expect(job.finishedAt).not.toBeNull();
-  const { import_jobs: jobs, ...after } = snapshotDatabase();
+  const { import_jobs: jobs, ...after } = await snapshotDatabase();
   const { import_jobs: _none, ...unchanged } = before;
   expect(after).toEqual(unchanged);
   expect(jobs).toHaveLength(1);
@@ -132,7 +132,7 @@ test("the second press imports in a job of its own: recorded, audited in the sam
 test("a bad file's job is done with its problems by line and column; the database is unchanged and the file deleted", async () => {
   await importSeat();
   const stored = await upload("bad.csv", dcCsv([buildCandidate(harbury, { person_id: "P-42" })]));
-  const before = snapshotDatabase().candidacies;
+  const before = (await snapshotDatabase()).candidacies;
 
   const job = await finished(await check(stored));
 
@@ -142,7 +142,7 @@ test("a bad file's job is done with its problems by line and column; the databas
     total: 1,
     problems: [{ file: "bad.csv", line: 2, column: "person_id" }],
   });
-  expect(snapshotDatabase().candidacies).toEqual(before);
+  expect((await snapshotDatabase()).candidacies).toEqual(before);
   expect(existsSync(join(uploadsFolder(), `${stored.sha256}.csv`))).toBe(false);
 }, 60_000);
 
@@ -261,7 +261,7 @@ test("an import killed (kill -9) while it writes leaves the database unchanged, 
   const stored = await upload("big.csv", candidatesFile(12_000));
   const checkId = await check(stored);
   await finished(checkId);
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const child = spawn(
     process.execPath,
@@ -284,7 +284,7 @@ test("an import killed (kill -9) while it writes leaves the database unchanged, 
   child.kill("SIGKILL");
   expect(await exited).toBe("SIGKILL");
 
-  const { import_jobs: jobs, ...after } = snapshotDatabase();
+  const { import_jobs: jobs, ...after } = await snapshotDatabase();
   const { import_jobs: _jobs, ...unchanged } = before;
   expect(after).toEqual(unchanged);
   const applyJob = (jobs as { id: number; action: string }[]).find((j) => j.action === "apply")!;

@@ -178,7 +178,7 @@ describe.skipIf(!realData)("the real 2024 data", () => {
   test("the 2023 odileeds layout is refused for its five superseded Scottish codes, changing nothing", async () => {
     await importReal("HoC-GE2024-results-by-constituency.csv");
     await importReal("oi-uk-constituencies-2024.hexjson");
-    const before = snapshotDatabase();
+    const before = await snapshotDatabase();
 
     let problems: Problem[] = [];
     try {
@@ -200,6 +200,6 @@ describe.skipIf(!realData)("the real 2024 data", () => {
       expect(p.message).toContain(`no constituency has the GSS code ${p.column}`);
     }
     expect(problems.find((p) => p.column === "S14000006")?.message).toContain('("Ayr, Carrick and Cumnock")');
-    expect(snapshotDatabase()).toEqual(before);
+    expect(await snapshotDatabase()).toEqual(before);
   }, 60_000);
 });

@@ -69,7 +69,7 @@ async function run<T>(step: () => Promise<unknown> | unknown): Promise<T> {
 
 test("the confirmation page's title matches its heading: ready, used or expired, and after a second press", async () => {
   const { seat } = await setUp();
-  const ids = listAskableCandidates({ constituencyCode: seat.gssCode }).map((c) => c.id);
+  const ids = (await listAskableCandidates({ constituencyCode: seat.gssCode })).map((c) => c.id);
   await submitAsk({
     ask: buildAsk({ constituencyCode: seat.gssCode, candidacyIds: ids }),
     clientIp: "192.0.2.1",

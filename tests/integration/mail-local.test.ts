@@ -171,8 +171,8 @@ test("the mailbox page says when all sending is paused, and since when", async (
   expect(result!.data.pausedSince).toMatch(/10 Jun 2024|13:00/);
 });
 
-test("every page knows mail is going to the local mailbox", () => {
-  expect(rootLoader().mailMode).toBe("local");
+test("every page knows mail is going to the local mailbox", async () => {
+  expect((await rootLoader()).mailMode).toBe("local");
 });
 
 test("the worker runs the scheduled jobs, sends what is due, survives a failing job and stops cleanly", async () => {

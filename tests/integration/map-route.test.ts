@@ -19,7 +19,7 @@ import {
 } from "../factories";
 
 async function record(personId: string, answer: (position: number) => "signed" | "declined" | undefined) {
-  const campaign = findCampaign()!;
+  const campaign = (await findCampaign())!;
   const answers = Object.fromEntries(
     campaign.points.flatMap((p) => {
       const a = answer(p.position);

@@ -26,9 +26,9 @@ function migrationsUpTo(last: string) {
 }
 
 /** A database migrated up to and including migration `last` (its tag, e.g. "0005_postcode_generations"). */
-function databaseAt(last: string): Db {
+async function databaseAt(last: string): Promise<Db> {
   const db = createDb(join(mkdtempSync(join(tmpdir(), "pledge-migrations-")), "test.sqlite"));
-  migrateDb(db, { folder: migrationsUpTo(last) });
+  await migrateDb(db, { folder: migrationsUpTo(last) });
   return db;
 }
 
@@ -110,7 +110,7 @@ async function fillAt0005(db: Db) {
 }
 
 test("migration 0006 keeps every row of a database made at 0005, its indexes and the append-only triggers", async () => {
-  const db = databaseAt("0005_postcode_generations");
+  const db = await databaseAt("0005_postcode_generations");
   await fillAt0005(db);
   const before = everyRow(db);
   const indexes = schemaObjects(db, "index");
@@ -122,7 +122,7 @@ test("migration 0006 keeps every row of a database made at 0005, its indexes and
     "pledge_history_no_update",
   ]);
 
-  migrateDb(db, { folder: migrationsUpTo("0006_schema_conventions") });
+  await migrateDb(db, { folder: migrationsUpTo("0006_schema_conventions") });
 
   // Every row is kept as it was; the one mailbox message whose mail had gone
   // from the outbox loses only the dangling reference.
@@ -163,14 +163,14 @@ test("migration 0006 keeps every row of a database made at 0005, its indexes and
       ),
     ),
   ).rejects.toThrow(/UNIQUE/);
-  closeDb(db);
+  await closeDb(db);
 });
 
-test("every migration applies to an empty database and leaves each foreign key on", () => {
+test("every migration applies to an empty database and leaves each foreign key on", async () => {
   const db = createDb(join(mkdtempSync(join(tmpdir(), "pledge-migrations-")), "empty.sqlite"));
-  migrateDb(db);
+  await migrateDb(db);
   const applied = db.$client.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
   expect(applied.n).toBe(readdirSync(migrationsFolder).filter((file) => file.endsWith(".sql")).length);
   expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
-  closeDb(db);
+  await closeDb(db);
 });

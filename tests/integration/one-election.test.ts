@@ -24,7 +24,7 @@ const args = (url: string, params: Record<string, string> = {}) => ({ request: n
 
 test("the ask form offers only the campaign's election's candidates", async () => {
   const { seat, ours } = await setUp();
-  expect(listAskableCandidates({ constituencyCode: seat.gssCode }).map((c) => c.id)).toEqual([ours.id]);
+  expect((await listAskableCandidates({ constituencyCode: seat.gssCode })).map((c) => c.id)).toEqual([ours.id]);
 });
 
 test("the constituency page lists only the campaign's election's candidates", async () => {

@@ -45,7 +45,7 @@ async function ask({
   email: string;
   confirm?: boolean;
 }) {
-  const candidacyIds = listAskableCandidates({ constituencyCode })
+  const candidacyIds = (await listAskableCandidates({ constituencyCode }))
     .filter((c) => !c.signedEveryPoint)
     .map((c) => c.id);
   const submitted = await submitAsk({
@@ -149,7 +149,7 @@ type ConstituenciesJson = {
 
 test("pledges.csv has every candidacy once, a column per point, and the answers as recorded", async () => {
   const { brackenby, ruth, edward, felix, zoe } = await setUp();
-  const response = pledgesCsv();
+  const response = await pledgesCsv();
   const text = await response.clone().text();
   expect(text.split("\r\n")[0]).toBe(
     "person_id,person_name,ballot_paper_id,election_id,gss_code,constituency_name,party_id,party_name,candidacy_status,pledge_status,point_1,point_2,point_3,point_4,statement,first_answered_at,updated_at,trust_mark",
@@ -203,7 +203,7 @@ test("pledges.csv has every candidacy once, a column per point, and the answers 
 
 test("hostile cells come back through csv-parse intact but inert, and unchanged in the JSON", async () => {
   const { ruth, edward, sandra } = await setUp();
-  const rows = await csvRows(pledgesCsv());
+  const rows = await csvRows(await pledgesCsv());
   const csvRow = (id: string) => rows.find((r) => r.person_id === id)!;
   expect(csvRow(ruth.personId).statement).toBe(`'${hostileStatement}`);
   expect(csvRow(sandra.personId).person_name).toBe(`'${hostileName}`);
@@ -211,7 +211,7 @@ test("hostile cells come back through csv-parse intact but inert, and unchanged 
   // No cell of the CSV can start a formula.
   for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
 
-  const json = (await pledgesJson().json()) as PledgesJson;
+  const json = (await (await pledgesJson()).json()) as PledgesJson;
   const jsonRow = (id: string) => json.data.find((r) => r.person_id === id)!;
   expect(jsonRow(ruth.personId).statement).toBe(hostileStatement);
   expect(jsonRow(sandra.personId).person_name).toBe(hostileName);
@@ -220,7 +220,7 @@ test("hostile cells come back through csv-parse intact but inert, and unchanged 
 
 test("pledges.json holds the same records, its points titled, with attribution and field descriptions in meta", async () => {
   const { campaign, edward, zoe } = await setUp();
-  const json = (await pledgesJson().json()) as PledgesJson;
+  const json = (await (await pledgesJson()).json()) as PledgesJson;
   expect(json.meta).toMatchObject({
     campaign: campaign.name,
     election_id: "parl.2024-07-04",
@@ -246,7 +246,7 @@ test("pledges.json holds the same records, its points titled, with attribution a
   );
   expect(Object.keys(json.meta.fields as object)).not.toContain("point_1, point_2, …");
 
-  const rows = await csvRows(pledgesCsv());
+  const rows = await csvRows(await pledgesCsv());
   expect(json.data.map((r) => r.person_id)).toEqual(rows.map((r) => r.person_id));
   for (const record of json.data) {
     const row = rows.find((r) => r.person_id === record.person_id)!;
@@ -270,14 +270,14 @@ test("pledges.json holds the same records, its points titled, with attribution a
 
 test("the files agree with the board and the map: each candidacy's status is listCandidacyStatuses()'s", async () => {
   await setUp();
-  const json = (await pledgesJson().json()) as PledgesJson;
-  const statuses = listCandidacyStatuses();
+  const json = (await (await pledgesJson()).json()) as PledgesJson;
+  const statuses = await listCandidacyStatuses();
   expect(json.data.map((r) => [r.person_id, r.pledge_status])).toEqual(statuses.map((s) => [s.personId, s.status]));
 });
 
 test("constituencies.json counts standing candidates by status, and asks exactly at 5 or more, suppressed under 5", async () => {
   const { campaign, brackenby, wendlebury, welsh } = await setUp();
-  const json = (await constituenciesJson().json()) as ConstituenciesJson;
+  const json = (await (await constituenciesJson()).json()) as ConstituenciesJson;
   expect(json.meta).toMatchObject({ campaign: campaign.name, election_id: "parl.2024-07-04" });
   expect(Object.keys(json.meta.fields as object)).toEqual(
     expect.arrayContaining(["gss_code", "asks", "asks_suppressed"]),
@@ -312,7 +312,7 @@ test("constituencies.json counts standing candidates by status, and asks exactly
   // No asks at all is suppressed the same way, so "none" and "a few" look alike.
   expect(seat(welsh.gssCode)).toMatchObject({ asks: null, asks_suppressed: true });
 
-  const standing = listCandidacyStatuses().filter((s) => s.standing);
+  const standing = (await listCandidacyStatuses()).filter((s) => s.standing);
   const sum = (key: string) => json.data.reduce((n, c) => n + Number(c[key]), 0);
   expect(sum("candidates")).toBe(standing.length);
   expect(sum("signed")).toBe(standing.filter((s) => s.status === "signed-all").length);
@@ -323,20 +323,20 @@ test("constituencies.json counts standing candidates by status, and asks exactly
 
 test("every file is sent with its type, public caching, open CORS and a link to its documentation", async () => {
   const { zoe } = await setUp();
-  const csv = pledgesCsv();
+  const csv = await pledgesCsv();
   expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
   expect(csv.headers.get("Content-Disposition")).toBe('attachment; filename="pledges.csv"');
-  for (const response of [csv, pledgesJson(), constituenciesJson()]) {
+  for (const response of [csv, await pledgesJson(), await constituenciesJson()]) {
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe(publicCacheControl);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(response.headers.get("Link")).toBe('</data>; rel="describedby"');
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
   }
-  expect(pledgesJson().headers.get("Content-Type")).toBe("application/json; charset=utf-8");
-  expect(constituenciesJson().headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+  expect((await pledgesJson()).headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+  expect((await constituenciesJson()).headers.get("Content-Type")).toBe("application/json; charset=utf-8");
   // The CSV's text survives the trip as UTF-8.
-  const rows = await csvRows(pledgesCsv());
+  const rows = await csvRows(await pledgesCsv());
   expect(rows.find((r) => r.person_id === zoe.personId)?.person_name).toBe("Zoë Pembridge");
 });
 
@@ -352,7 +352,7 @@ test("before a campaign is set up, the files answer 404", async () => {
 
 test("the sample loader records the pledges file as staff would: the fixture's 20 candidates across the nations, none in Brackenby Vale", async () => {
   await loadSampleElectionIfEmpty({ dir: fixtureElectionDir, now: t0 });
-  const answered = listCandidacyStatuses().filter((s) => s.status !== "no-answer");
+  const answered = (await listCandidacyStatuses()).filter((s) => s.status !== "no-answer");
   expect(answered).toHaveLength(20);
   expect(answered.filter((s) => s.constituencyCode === fixtureSeats.brackenbyVale)).toEqual([]);
   const count = (status: string) => answered.filter((s) => s.status === status).length;

@@ -134,14 +134,14 @@ test("a pledge verified by the candidate's own link is never overwritten by a st
   const link = (await issueSigningLink({ candidacyId: ruth.id, now: new Date() }))!;
   const token = link.url.split("/pledge/sign/")[1]!;
   await recordPledgeFromLink({ token, answers: { [points[0]!.id]: "declined" }, statement: null, now: new Date() });
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const run = await pledgeRecord(...hustingsArgs(ruth.personId));
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(
     `Person ${ruth.personId} has already answered through their own signing link; that is not overwritten.\n`,
   );
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
   expect((await findCandidatePage({ personId: ruth.personId }))?.trustMark).toBe("verified-by-email");
 });
 
@@ -174,7 +174,7 @@ test("a candidate whose pledge was recorded by the campaign can confirm it throu
 test("bad arguments are refused with the reason and the usage, and change nothing", async () => {
   const { ruth } = await setUp();
   const ruthArgs = hustingsArgs(ruth.personId);
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const without = (flag: string) => {
     const i = ruthArgs.indexOf(flag);
     return [...ruthArgs.slice(0, i), ...ruthArgs.slice(i + 2)];
@@ -222,7 +222,7 @@ test("bad arguments are refused with the reason and the usage, and change nothin
     expect(run.stderr).toContain(message);
     expect(run.stderr.includes(usage)).toBe(showsUsage);
   }
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 }, 180_000);
 
 test("a withdrawn candidate's pledge cannot be recorded", async () => {
@@ -230,7 +230,7 @@ test("a withdrawn candidate's pledge cannot be recorded", async () => {
   await writeTransaction(db, () =>
     db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)),
   );
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const run = await pledgeRecord(
     "--person",
     felix.personId,
@@ -245,7 +245,7 @@ test("a withdrawn candidate's pledge cannot be recorded", async () => {
   );
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(`Person ${felix.personId} has withdrawn; their pledge cannot be recorded.\n`);
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("the audit trail of staff records cannot be edited or deleted", async () => {

@@ -138,10 +138,10 @@ test("opening a link, by GET or HEAD, shows the pledge page with a button and ch
   const { campaign, ruth, points } = await setUp();
   const token = await linkFor(ruth.id);
 
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const page = await openLink(token);
   const head = await openLink(token, "HEAD");
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 
   expect(head).toEqual(page);
   expect(page.page).toMatchObject({
@@ -159,10 +159,10 @@ test("opening a link, by GET or HEAD, shows the pledge page with a button and ch
 
   // Once answered, opening the link again still changes nothing, and shows the answers.
   expect((await postLink(token, answersForm(points, threeAndOne, "Hello"))).status).toBe(302);
-  const answered = snapshotDatabase();
+  const answered = await snapshotDatabase();
   const again = await openLink(token, "HEAD");
   await openLink(token);
-  expect(snapshotDatabase()).toEqual(answered);
+  expect(await snapshotDatabase()).toEqual(answered);
   expect(again.page.status === "valid" ? again.page.pledge.statement : null).toBe("Hello");
 });
 
@@ -177,12 +177,12 @@ test("dead links, opened by GET or HEAD, say why and change nothing", async () =
   );
   const tampered = `${revoked.slice(0, -1)}${revoked.endsWith("A") ? "B" : "A"}`;
 
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const statuses: string[] = [];
   for (const token of [expired, revoked, withdrawn, tampered, "not-a-token"]) {
     for (const method of ["GET", "HEAD"] as const) statuses.push((await openLink(token, method)).page.status);
   }
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
   expect(statuses).toEqual([
     "expired",
     "expired",
@@ -273,7 +273,7 @@ test("the button records the answers and goes to the candidate's page; two ident
 test("every point needs an answer, 'not answered yet' included; nothing is recorded until the form is right", async () => {
   const { ruth, points } = await setUp();
   const token = await linkFor(ruth.id);
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const missing = await postLink(token, answersForm(points, ["signed", "maybe", "declined"], "Kept as typed"));
   expect(missing.status).toBe(400);
@@ -283,7 +283,7 @@ test("every point needs an answer, 'not answered yet' included; nothing is recor
     [`point-${points[3]!.id}`]: "Select whether you sign point 4",
   });
   expect(data.values).toMatchObject({ [`point-${points[0]!.id}`]: "signed", statement: "Kept as typed" });
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 
   const none = await postLink(token, answersForm(points, ["signed", "none", "none", "declined"]));
   expect(none.status).toBe(302);
@@ -324,7 +324,7 @@ test("a POST through a dead link records nothing and answers 410", async () => {
   const valid = await linkFor(ruth.id);
   const tampered = `${valid.slice(0, 10)}${valid[10] === "A" ? "B" : "A"}${valid.slice(11)}`;
 
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   // The answer says which dead link it was, for the page to explain (a 410 does not reload the page's data).
   for (const [token, status] of [
     [expired, "expired"],
@@ -341,7 +341,7 @@ test("a POST through a dead link records nothing and answers 410", async () => {
       deadLink: { status },
     });
   }
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
   expect((await candidatePage(felix.personId)).points.every((p) => p.answer === null)).toBe(true);
 });
 
@@ -401,18 +401,18 @@ test("'Email me a signing link' sends only to the published address, whatever th
   expect(mails.map((m) => [m.kind, m.toAddress, m.toName, m.candidacyId])).toEqual([
     ["signing-link", "ruth.adeyemi@example.net", "Ruth Adeyemi", ruth.id],
   ]);
-  expect(JSON.stringify(snapshotDatabase())).not.toContain("attacker@example.org");
+  expect(JSON.stringify(await snapshotDatabase())).not.toContain("attacker@example.org");
   const stored = await db.select().from(signingTokens);
   expect(stored.map((t) => [t.candidacyId, t.sentTo])).toEqual([[ruth.id, "ruth.adeyemi@example.net"]]);
   expect(stored[0]?.tokenHash).toBe(hashToken(tokenIn(mails[0]!.textBody, "pledge/sign")));
 
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const withoutEmail = await requestLinkOnPage(sandra.personId, { email: "attacker@example.org" });
   expect(withoutEmail.status).toBe(withEmail.status);
   expect(withoutEmail.headers.get("Location")).toBe(`/candidates/${sandra.personId}?link=requested#signing-link`);
   expect([...withoutEmail.headers.keys()]).toEqual([...withEmail.headers.keys()]);
   // Only the rate-limit counters moved: they count every request, address or not.
-  expect({ ...snapshotDatabase(), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
+  expect({ ...(await snapshotDatabase()), rate_limits: [] }).toEqual({ ...before, rate_limits: [] });
   expect(sandra.email).toBeNull();
 
   // Both pages then say the same thing, from the same data.
@@ -458,11 +458,11 @@ test("a withdrawn candidate's page sends no link", async () => {
   await writeTransaction(db, () =>
     db.update(candidacies).set({ status: "withdrawn" }).where(eq(candidacies.id, felix.id)),
   );
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const response = await requestLinkOnPage(felix.personId);
   expect(response.headers.get("Location")).toBe(`/candidates/${felix.personId}?link=requested#signing-link`);
   // Only the client's rate-limit counter moves (and the day's client-hash key, made on first use).
-  expect({ ...snapshotDatabase(), rate_limits: [], app_secrets: [] }).toEqual({
+  expect({ ...(await snapshotDatabase()), rate_limits: [], app_secrets: [] }).toEqual({
     ...before,
     rate_limits: [],
     app_secrets: [],
@@ -616,5 +616,5 @@ test("signing links never appear in the logs: not when opened, posted, refused, 
       .filter((m) => m.textBody.includes("/pledge/sign/"))
       .every((m) => m.textBody.includes("/pledge/sign/[removed once sent]")),
   ).toBe(true);
-  expect(JSON.stringify(snapshotDatabase().outbox)).not.toMatch(anyLinkTo("pledge/sign"));
+  expect(JSON.stringify((await snapshotDatabase()).outbox)).not.toMatch(anyLinkTo("pledge/sign"));
 });

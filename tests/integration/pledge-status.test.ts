@@ -184,9 +184,9 @@ test("every page and file gives a candidacy the same status, counting only the c
   const row = (await mapLoader(args("http://localhost/map"))).data.offMap.find((c) => c.code === SEAT.gssCode)!;
   expect(row).toMatchObject({ status: "signed-all", signed: 1, standing: 4 });
 
-  const pledges = (await pledgesJson().json()) as { data: { person_id: string; pledge_status: string }[] };
+  const pledges = (await (await pledgesJson()).json()) as { data: { person_id: string; pledge_status: string }[] };
   expect(Object.fromEntries(pledges.data.map((r) => [r.person_id, r.pledge_status]))).toEqual(expected);
-  const counts = (await constituenciesJson().json()) as { data: { gss_code: string }[] };
+  const counts = (await (await constituenciesJson()).json()) as { data: { gss_code: string }[] };
   expect(counts.data.find((c) => c.gss_code === SEAT.gssCode)).toMatchObject({
     candidates: 4,
     signed: 1,

@@ -206,7 +206,7 @@ test("every ask mail carries the candidate's own signing link: 256 random bits, 
   }
   expect(SIGNING_LINK_LIFETIME_MS).toBe(30 * DAY);
   // The queued mails are the only place a token exists in plain text.
-  const { outbox: queued, ...rest } = snapshotDatabase();
+  const { outbox: queued, ...rest } = await snapshotDatabase();
   for (const token of tokens) {
     expect(JSON.stringify(rest)).not.toContain(token);
     expect(JSON.stringify(queued)).toContain(token);
@@ -230,7 +230,7 @@ test("a link in an older mail keeps working beside a newer one, until its own 30
 
   const expired = await findSigningPage({ token: older, now: at(30 * DAY) });
   expect(expired).toMatchObject({ status: "expired", candidacy: { personId: ruth.personId, name: "Ruth Adeyemi" } });
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   expect(
     await recordPledgeFromLink({
       token: older,
@@ -241,7 +241,7 @@ test("a link in an older mail keeps working beside a newer one, until its own 30
   ).toEqual({
     status: "expired",
   });
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 
   // The newer mail's link, opened later still, records the answers.
   const signed = await recordPledgeFromLink({
@@ -260,7 +260,7 @@ test("a tampered, truncated or made-up link opens nothing and records nothing", 
   const token = await requestLinkToken(ruth.id, t0);
   const tampered = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
   const madeUp = Buffer.alloc(32, 7).toString("base64url");
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   for (const bad of [tampered, token.slice(0, -1), `${token}A`, madeUp, "", "../../etc/passwd"]) {
     expect(await findSigningPage({ token: bad, now: t0 })).toEqual({ status: "unknown" });
     expect(
@@ -274,7 +274,7 @@ test("a tampered, truncated or made-up link opens nothing and records nothing", 
       status: "unknown",
     });
   }
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
   expect((await findSigningPage({ token, now: t0 })).status).toBe("valid");
 });
 
@@ -282,11 +282,11 @@ test("reading a link's page changes nothing in the database, whatever state the 
   const { ruth, felix } = await setUp();
   const valid = await requestLinkToken(ruth.id, t0);
   const expired = await requestLinkToken(felix.id, at(-31 * DAY));
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   expect((await findSigningPage({ token: valid, now: t0 })).status).toBe("valid");
   expect((await findSigningPage({ token: expired, now: t0 })).status).toBe("expired");
   expect((await findSigningPage({ token: "x".repeat(43), now: t0 })).status).toBe("unknown");
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("re-importing a candidate with a changed email revokes all their open links; an unchanged re-import revokes none", async () => {
@@ -442,11 +442,11 @@ test("coming back with the same answers adds nothing; a change is appended with 
   const token = await requestLinkToken(ruth.id, t0);
   const first = answersInOrder(points, ["signed", "signed", "signed", "declined"]);
   await recordPledgeFromLink({ token, answers: first, statement: "Not point 4.", now: at(HOUR) });
-  const afterFirst = snapshotDatabase();
+  const afterFirst = await snapshotDatabase();
 
   // Identical answers, even through a different (newer) link, a day later.
   const later = await requestLinkToken(ruth.id, at(DAY));
-  const withLaterLink = snapshotDatabase();
+  const withLaterLink = await snapshotDatabase();
   expect(
     await recordPledgeFromLink({ token: later, answers: { ...first }, statement: "Not point 4.", now: at(2 * DAY) }),
   ).toEqual({
@@ -454,7 +454,7 @@ test("coming back with the same answers adds nothing; a change is appended with 
     changed: false,
     candidacyId: ruth.id,
   });
-  expect(snapshotDatabase()).toEqual(withLaterLink);
+  expect(await snapshotDatabase()).toEqual(withLaterLink);
   expect(await pledgeHistoryOf(ruth.id)).toHaveLength(1);
 
   // A change of mind on point 4, and point 3 withdrawn to "not answered yet".
@@ -466,7 +466,7 @@ test("coming back with the same answers adds nothing; a change is appended with 
   expect(history).toHaveLength(2);
   // Every row there was is still there, unchanged, with the new one after it.
   const historyBefore = afterFirst.pledge_history!;
-  const historyNow = snapshotDatabase().pledge_history!;
+  const historyNow = (await snapshotDatabase()).pledge_history!;
   expect(historyNow).toHaveLength(historyBefore.length + 1);
   expect(historyNow.slice(0, historyBefore.length)).toEqual(historyBefore);
   expect(history[1]).toMatchObject({
@@ -532,7 +532,7 @@ test("pledge history and the audit log are append-only: the database refuses to 
       .prepare("insert into audit_log (actor, action, subject, details, created_at) values (?, ?, ?, ?, ?)")
       .run("Staff", "pledge.record", "candidacy:1", "{}", t0.toISOString()),
   );
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   await expect(
     writeTransaction(db, () => db.update(pledgeHistory).set({ statement: "Rewritten words." })),
@@ -552,7 +552,7 @@ test("pledge history and the audit log are append-only: the database refuses to 
   await expect(writeTransaction(db, () => db.$client.prepare("delete from audit_log").run())).rejects.toThrow(
     "audit_log is append-only: rows cannot be deleted",
   );
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 // REPLACE deletes the old row, and SQLite fires delete triggers for that only
@@ -679,7 +679,7 @@ test("withdrawn candidates cannot sign, by link or by asking for one", async () 
     status: "withdrawn",
     candidacy: { personId: felix.personId },
   });
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   expect(
     await recordPledgeFromLink({
       token,
@@ -694,12 +694,12 @@ test("withdrawn candidates cannot sign, by link or by asking for one", async () 
   await writeTransaction(db, async () =>
     expect(await issueSigningLink({ candidacyId: felix.id, now: at(2 * HOUR) })).toBeNull(),
   );
-  const after = snapshotDatabase();
+  const after = await snapshotDatabase();
   // Only the rate-limit counter of the refused request moved (and the day's
   // client-hash key, made on first use).
   expect({ ...after, rate_limits: [], app_secrets: [] }).toEqual({ ...before, rate_limits: [], app_secrets: [] });
   expect(await db.select().from(pledges).where(eq(pledges.candidacyId, felix.id))).toEqual([]);
-  expect(listAskableCandidates({ constituencyCode: brackenby.gssCode }).map((c) => c.personId)).not.toContain(
+  expect((await listAskableCandidates({ constituencyCode: brackenby.gssCode })).map((c) => c.personId)).not.toContain(
     felix.personId,
   );
   // Other candidates are unaffected.
@@ -834,7 +834,7 @@ test("once a candidate has signed every point, the ask form thanks them and no a
     now: at(2 * 60_000),
   });
 
-  const askable = listAskableCandidates({ constituencyCode: brackenby.gssCode });
+  const askable = await listAskableCandidates({ constituencyCode: brackenby.gssCode });
   expect(askable.find((c) => c.personId === ruth.personId)?.signedEveryPoint).toBe(true);
   expect(askable.filter((c) => c.signedEveryPoint).map((c) => c.personId)).toEqual([ruth.personId]);
 
@@ -911,7 +911,7 @@ test("through a real SMTP server: the ask carries a working link, the candidate'
   const sentAsk = (await outboxRows("candidate-ask"))[0]!;
   expect(sentAsk.status).toBe("sent");
   expect(sentAsk.textBody).toContain("/pledge/sign/[removed once sent]");
-  expect(JSON.stringify(snapshotDatabase())).not.toContain(token);
+  expect(JSON.stringify(await snapshotDatabase())).not.toContain(token);
 
   expect(
     await recordPledgeFromLink({

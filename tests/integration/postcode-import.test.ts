@@ -98,13 +98,13 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
 
   test("a second import of the same file changes nothing and says so", async () => {
     await runPostcodeImport({ path: realSample });
-    const before = snapshotDatabase().postcodes;
+    const before = (await snapshotDatabase()).postcodes;
 
     const again = await runPostcodeImport({ path: realSample });
 
     expect(again).toMatchObject({ rows: 298, added: 0, updated: 0, removed: 0, unchanged: 298 });
     expect(summariseChanges(again)).toBe("0 changes (298 unchanged)");
-    expect(snapshotDatabase().postcodes).toEqual(before);
+    expect((await snapshotDatabase()).postcodes).toEqual(before);
     expect((await listImportRuns({ limit: 5 })).map((r) => [r.kind, r.sha256, r.added, r.unchanged])).toEqual([
       ["onspd-postcodes", sha256(realSample), 0, 298],
       ["onspd-postcodes", sha256(realSample), 298, 0],
@@ -276,7 +276,7 @@ describe("generated ONSPD files", () => {
 describe("imports that overlap", () => {
   test("if another postcode import finishes first, this one writes nothing and says to run it again", async () => {
     const path = writeOnspdFile([onspdRow({ pcds: "ZZ1 1AA" })]);
-    let before: ReturnType<typeof snapshotDatabase> | undefined;
+    let before: Awaited<ReturnType<typeof snapshotDatabase>> | undefined;
 
     const problems = await problemsOf(() =>
       runPostcodeImport({
@@ -298,7 +298,7 @@ describe("imports that overlap", () => {
             startedAt: new Date("2024-06-01T00:00:00.000Z"),
             finishedAt: new Date("2024-06-01T00:00:01.000Z"),
           });
-          before = snapshotDatabase();
+          before = await snapshotDatabase();
         },
       }),
     );
@@ -310,7 +310,7 @@ describe("imports that overlap", () => {
       },
     ]);
     // Its rows were written but never published, then deleted; its claim is given up.
-    const { postcode_import_claims: claims, ...after } = snapshotDatabase();
+    const { postcode_import_claims: claims, ...after } = await snapshotDatabase();
     const { postcode_import_claims: _claims, ...expected } = before ?? {};
     expect(after).toEqual(expected);
     expect(claims).toEqual([]);
@@ -338,9 +338,9 @@ describe("bad input is refused with where and why, and the database is left as i
   });
 
   async function expectRefused(path: string) {
-    const before = snapshotDatabase();
+    const before = await snapshotDatabase();
     const problems = await problemsOf(() => runPostcodeImport({ path }));
-    expect(snapshotDatabase()).toEqual(before);
+    expect(await snapshotDatabase()).toEqual(before);
     return problems;
   }
 
@@ -619,7 +619,7 @@ describe("a big import never makes the site wait, and lookups always see one who
         .prepare("insert into postcode_import_claims (id, generation, pid, host, started_at) values (1, 99, ?, ?, ?)")
         .run(process.ppid, hostname(), "2024-06-01T00:00:00.000Z"),
     );
-    const before = snapshotDatabase();
+    const before = await snapshotDatabase();
 
     const problems = await problemsOf(() => runPostcodeImport({ path: moved(postcodesIn(10)) }));
 
@@ -629,7 +629,7 @@ describe("a big import never makes the site wait, and lookups always see one who
         message: `another postcode import is running (process ${process.ppid} on ${hostname()}, since 2024-06-01T00:00:00.000Z); nothing was written. Wait for it to finish, then run this one again`,
       },
     ]);
-    expect(snapshotDatabase()).toEqual(before);
+    expect(await snapshotDatabase()).toEqual(before);
   });
 });
 

@@ -27,7 +27,7 @@ const contacts = {
 };
 
 async function renderNotice() {
-  const Stub = createRemixStub([{ path: "/privacy", Component: Privacy, loader: () => loader() }]);
+  const Stub = createRemixStub([{ path: "/privacy", Component: Privacy, loader: async () => await loader() }]);
   render(<Stub initialEntries={["/privacy"]} />);
   await screen.findByRole("heading", { level: 1, name: "Privacy notice" });
 }
@@ -113,7 +113,7 @@ test("every page's footer links to the notice", async () => {
       id: "root",
       path: "/",
       Component: Root,
-      loader: () => rootLoader(),
+      loader: async () => await rootLoader(),
       children: [{ index: true, Component: () => <h1>Any page</h1> }],
     },
   ]);

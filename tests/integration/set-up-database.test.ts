@@ -55,7 +55,7 @@ test("an empty database gets the sample election and its campaign, and says so",
   expect(log).toContain("was empty: loaded the sample election and its campaign from data/");
   expect(warnings).toBe("");
   expect(await countConstituencies()).toBe(sampleSeats);
-  expect(findCampaign()?.name).toBe(sampleCampaign.name);
+  expect((await findCampaign())?.name).toBe(sampleCampaign.name);
 });
 
 test("an imported election without a campaign gets data/campaign.json on start, and the board counts its candidates", async () => {
@@ -64,7 +64,7 @@ test("an imported election without a campaign gets data/campaign.json on start, 
   expect((await boardSummary()).standing).toBe(0);
 
   const { log, warnings } = await startUp();
-  expect(findCampaign()?.name).toBe(sampleCampaign.name);
+  expect((await findCampaign())?.name).toBe(sampleCampaign.name);
   expect(log).toContain(`has an election but no campaign: loaded the campaign "${sampleCampaign.name}"`);
   expect(log).toContain("npm run campaign -- FILE");
   expect(log).toContain(`Campaign "${sampleCampaign.name}" for parl.2024-07-04: constituencies 2, candidacies 3.`);
@@ -78,7 +78,7 @@ test("the campaign file start-up loads can be another one (CAMPAIGN_FILE)", asyn
   await importElection();
   const path = campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" });
   const { log } = await startUp({ campaignFile: path });
-  expect(findCampaign()?.name).toBe("Fair Homes Pledge");
+  expect((await findCampaign())?.name).toBe("Fair Homes Pledge");
   expect(log).toContain(`from ${path}`);
 });
 
@@ -86,7 +86,7 @@ test("a campaign that is already set up is kept: start-up loads no campaign over
   await importElection();
   await loadCampaignSettings({ path: campaignFile({ name: "Fair Homes Pledge", slug: "fair-homes" }) });
   const { log } = await startUp();
-  expect(findCampaign()?.name).toBe("Fair Homes Pledge");
+  expect((await findCampaign())?.name).toBe("Fair Homes Pledge");
   expect(log).not.toContain("loaded the campaign");
 });
 

@@ -16,8 +16,8 @@ const url = "http://localhost/staff/settings/campaign";
 const versionsUrl = "http://localhost/staff/settings/versions";
 
 /** The form as the page fills it for the factory's campaign, with `changes` typed over it. */
-function formWith(changes: Record<string, string> = {}) {
-  const [first, second] = findCampaign()!.points;
+async function formWith(changes: Record<string, string> = {}) {
+  const [first, second] = (await findCampaign())!.points;
   return {
     name: "Quiet Streets Pledge",
     summary: "Ask your candidates to pledge to make the streets near schools safe to walk.",
@@ -73,9 +73,9 @@ test("only admins see the campaign settings and its versions, or change them", a
     const staff = await signedInStaff(role);
     const calls: (() => unknown)[] = [
       async () => loader({ request: staffGet(url, staff), params: {}, context: {} }),
-      () =>
+      async () =>
         action({
-          request: staffPost(url, staff, formWith({ name: "Taken Over", "points.1.id": "", intent: "save" })),
+          request: staffPost(url, staff, await formWith({ name: "Taken Over", "points.1.id": "", intent: "save" })),
           params: {},
           context: {},
         }),
@@ -91,8 +91,8 @@ test("only admins see the campaign settings and its versions, or change them", a
   }
   const signedOut = (await settle(async () => loader({ request: staffGet(url), params: {}, context: {} }))) as Response;
   expect(signedOut.headers.get("Location")).toBe("/staff/sign-in?next=%2Fstaff%2Fsettings%2Fcampaign");
-  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
-  expect(findCampaign()!.points.map((p) => p.title)).toEqual([
+  expect((await findCampaign())!.name).toBe("Quiet Streets Pledge");
+  expect((await findCampaign())!.points.map((p) => p.title)).toEqual([
     "Slow the traffic outside every school.",
     "Fund safe crossings.",
   ]);
@@ -104,12 +104,12 @@ test("forged posts (no token, a wrong token, another origin) change nothing", as
   const admin = await signedInStaff("admin");
   const forgeries = [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }];
   for (const forgery of forgeries) {
-    const forged = await settle(() =>
+    const forged = await settle(async () =>
       action({
         request: staffPost(
           url,
           admin,
-          formWith({
+          await formWith({
             name: "Forged",
             "points.2.id": "",
             "points.2.title": "A forged point.",
@@ -124,8 +124,8 @@ test("forged posts (no token, a wrong token, another origin) change nothing", as
     );
     expect((forged as Response).status).toBe(403);
   }
-  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
-  expect(findCampaign()!.points).toHaveLength(2);
+  expect((await findCampaign())!.name).toBe("Quiet Streets Pledge");
+  expect((await findCampaign())!.points).toHaveLength(2);
   expect(await listSettingsVersions()).toHaveLength(1);
   expect(await settingsAudits()).toHaveLength(1);
 });
@@ -136,13 +136,13 @@ test("the page shows the saved settings in its fields", async () => {
   const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as {
     data: { values: Record<string, string> };
   };
-  expect(page.data.values).toEqual(formWith());
+  expect(page.data.values).toEqual(await formWith());
 });
 
 test("bad values say which field and why, keep what was typed, and save nothing", async () => {
   await insertCampaign();
   const admin = await signedInStaff("admin");
-  const typed = formWith({
+  const typed = await formWith({
     name: "  ",
     fromEmail: "not an address",
     askHourlyCap: "0",
@@ -161,10 +161,10 @@ test("bad values say which field and why, keep what was typed, and save nothing"
   });
   expect(result.data.values).toMatchObject({ fromEmail: "not an address", askHourlyCap: "0" });
   expect(result.data.preview).toBeNull();
-  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect((await findCampaign())!.name).toBe("Quiet Streets Pledge");
   expect(await listSettingsVersions()).toHaveLength(1);
 
-  const blankCap = (await post(admin, formWith({ askHourlyCap: "", intent: "preview" }))) as Posted;
+  const blankCap = (await post(admin, await formWith({ askHourlyCap: "", intent: "preview" }))) as Posted;
   expect(blankCap.data.errors).toEqual({ askHourlyCap: "Enter the hourly cap as a whole number" });
 });
 
@@ -173,7 +173,7 @@ test("preview shows the home page's text and the ask mail from the values typed,
   const admin = await signedInStaff("admin");
   const result = (await post(
     admin,
-    formWith({
+    await formWith({
       name: "Safe Streets Pledge",
       "points.0.title": "Twenty is plenty.",
       "wordingVariants.0.opening": "As your constituent I ask you to sign.",
@@ -188,7 +188,7 @@ test("preview shows the home page's text and the ask mail from the values typed,
   expect(mail!.subject).toBe("Will you sign the Safe Streets Pledge pledge? A constituent in Anytown North asks");
   expect(mail!.textBody).toContain("As your constituent I ask you to sign.");
   expect(mail!.textBody).toContain("1. Twenty is plenty.");
-  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
+  expect((await findCampaign())!.name).toBe("Quiet Streets Pledge");
   expect(await listSettingsVersions()).toHaveLength(1);
 });
 
@@ -197,7 +197,7 @@ test("save changes the settings, keeps a version saved by the admin, and audits 
   const admin = await signedInStaff("admin");
   const saved = (await post(
     admin,
-    formWith({
+    await formWith({
       name: "Safe Streets Pledge",
       askHourlyCap: "7",
       messagePrompts: "Why it matters\n\n  Your street  ",
@@ -205,7 +205,7 @@ test("save changes the settings, keeps a version saved by the admin, and audits 
     }),
   )) as Response;
   expect(saved.headers.get("Location")).toBe("/staff/settings/campaign?saved=yes");
-  expect(findCampaign()).toMatchObject({
+  expect(await findCampaign()).toMatchObject({
     name: "Safe Streets Pledge",
     askHourlyCap: 7,
     messagePrompts: ["Why it matters", "Your street"],
@@ -238,7 +238,7 @@ test("save changes the settings, keeps a version saved by the admin, and audits 
 
   const again = (await post(
     admin,
-    formWith({
+    await formWith({
       name: "Safe Streets Pledge",
       askHourlyCap: "7",
       messagePrompts: "Why it matters\nYour street",
@@ -256,7 +256,7 @@ test("new words for a point candidates answered need the box ticked; without it 
   await insertPledgeByCampaign({ personId: ruth.personId, sign: [1] });
   await insertPledgeByCampaign({ personId: sam.personId, sign: [1, 2] });
   const admin = await signedInStaff("admin");
-  const reworded = formWith({ "points.0.title": "Slow the traffic near every school." });
+  const reworded = await formWith({ "points.0.title": "Slow the traffic near every school." });
 
   const preview = (await post(admin, { ...reworded, intent: "preview" })) as Posted;
   expect(preview.data.plan!.answered).toMatchObject({ candidates: 2, points: [{ position: 1 }] });
@@ -266,18 +266,21 @@ test("new words for a point candidates answered need the box ticked; without it 
   expect(refused.data.errors).toEqual({
     confirmPointChanges: "Confirm that you understand 2 candidates answered the earlier words",
   });
-  expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic outside every school.", version: 1 });
+  expect((await findCampaign())!.points[0]).toMatchObject({
+    title: "Slow the traffic outside every school.",
+    version: 1,
+  });
   expect(await listSettingsVersions()).toHaveLength(1);
 
   const saved = (await post(admin, { ...reworded, confirmPointChanges: "yes", intent: "save" })) as Response;
   expect(saved.headers.get("Location")).toBe("/staff/settings/campaign?saved=yes");
-  expect(findCampaign()!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
+  expect((await findCampaign())!.points[0]).toMatchObject({ title: "Slow the traffic near every school.", version: 2 });
 });
 
 test("Add another point, Remove and Move up re-render the form with what was typed, and save nothing", async () => {
   await insertCampaign();
   const admin = await signedInStaff("admin");
-  const typed = formWith({ name: "Typed, not saved" });
+  const typed = await formWith({ name: "Typed, not saved" });
 
   const added = (await post(admin, { ...typed, intent: "add-point" })) as Posted;
   expect(added.init.status ?? 200).toBe(200);
@@ -303,16 +306,16 @@ test("Add another point, Remove and Move up re-render the form with what was typ
   const wording = (await post(admin, { ...typed, intent: "add-wording" })) as Posted;
   expect(wording.data.values).toMatchObject({ "wordingVariants.1.isNew": "yes", "wordingVariants.1.id": "" });
 
-  expect(findCampaign()!.name).toBe("Quiet Streets Pledge");
-  expect(findCampaign()!.points).toHaveLength(2);
+  expect((await findCampaign())!.name).toBe("Quiet Streets Pledge");
+  expect((await findCampaign())!.points).toHaveLength(2);
   expect(await listSettingsVersions()).toHaveLength(1);
 });
 
 test("an admin adds a point and a wording, then removes the first point: matched by id, not by position", async () => {
   await insertCampaign();
   const admin = await signedInStaff("admin");
-  const [first, second] = findCampaign()!.points;
-  const withMore = formWith({
+  const [first, second] = (await findCampaign())!.points;
+  const withMore = await formWith({
     "points.2.id": "",
     "points.2.title": "Light every path to school.",
     "points.2.body": "I will press for lighting on every path children walk.",
@@ -332,14 +335,14 @@ test("an admin adds a point and a wording, then removes the first point: matched
   expect(((await post(admin, { ...withMore, intent: "save" })) as Response).headers.get("Location")).toBe(
     "/staff/settings/campaign?saved=yes",
   );
-  expect(findCampaign()!.points.map((p) => p.title)).toEqual([
+  expect((await findCampaign())!.points.map((p) => p.title)).toEqual([
     "Slow the traffic outside every school.",
     "Fund safe crossings.",
     "Light every path to school.",
   ]);
-  expect(findCampaign()!.wordingVariants.map((w) => w.id)).toEqual(["direct", "warm"]);
+  expect((await findCampaign())!.wordingVariants.map((w) => w.id)).toEqual(["direct", "warm"]);
 
-  const third = findCampaign()!.points[2]!;
+  const third = (await findCampaign())!.points[2]!;
   const page = (await loader({ request: staffGet(url, admin), params: {}, context: {} })) as unknown as {
     data: { values: Record<string, string> };
   };
@@ -347,12 +350,12 @@ test("an admin adds a point and a wording, then removes the first point: matched
   // Point 1 removed: what was point 2 moves up, keeping its id.
   const removed = (await post(admin, { ...values, intent: "remove-point:0" })) as Posted;
   await post(admin, { ...removed.data.values, intent: "save" });
-  expect(findCampaign()!.points.map((p) => [p.id, p.position, p.version])).toEqual([
+  expect((await findCampaign())!.points.map((p) => [p.id, p.position, p.version])).toEqual([
     [second!.id, 1, 1],
     [third.id, 2, 1],
   ]);
   expect((await settingsAudits()).at(-1)!.details).toMatchObject({ changed: ["points.removed"] });
-  expect(findCampaign()!.points.some((p) => p.id === first!.id)).toBe(false);
+  expect((await findCampaign())!.points.some((p) => p.id === first!.id)).toBe(false);
 });
 
 test("wording ids must be slugs and unique; a point id not the campaign's says the page is out of date", async () => {
@@ -360,7 +363,7 @@ test("wording ids must be slugs and unique; a point id not the campaign's says t
   const admin = await signedInStaff("admin");
   const clash = (await post(
     admin,
-    formWith({
+    await formWith({
       "wordingVariants.1.id": "direct",
       "wordingVariants.1.isNew": "yes",
       "wordingVariants.1.label": "Again",
@@ -372,12 +375,12 @@ test("wording ids must be slugs and unique; a point id not the campaign's says t
   expect(clash.init.status).toBe(400);
   expect(clash.data.errors).toEqual({ "wordingVariants.1.id": "must differ from every other wording's id" });
 
-  const stale = (await post(admin, formWith({ "points.1.id": "99999", intent: "save" }))) as Posted;
+  const stale = (await post(admin, await formWith({ "points.1.id": "99999", intent: "save" }))) as Posted;
   expect(stale.init.status).toBe(409);
   expect(stale.data.errors).toEqual({
     points: "The points have changed since you opened this page: open it again to see them",
   });
-  expect(findCampaign()!.wordingVariants).toHaveLength(1);
+  expect((await findCampaign())!.wordingVariants).toHaveLength(1);
   expect(await listSettingsVersions()).toHaveLength(1);
 });
 
@@ -386,7 +389,11 @@ test("adding a point after candidates answered needs the box ticked, saying whos
   const ruth = await insertCandidacy({ name: "Ruth Adeyemi" });
   await insertPledgeByCampaign({ personId: ruth.personId, sign: [1, 2] });
   const admin = await signedInStaff("admin");
-  const withThird = formWith({ "points.2.id": "", "points.2.title": "A third point.", "points.2.body": "It asks." });
+  const withThird = await formWith({
+    "points.2.id": "",
+    "points.2.title": "A third point.",
+    "points.2.body": "It asks.",
+  });
 
   const preview = (await post(admin, { ...withThird, intent: "preview" })) as Posted;
   expect(preview.data.plan).toMatchObject({
@@ -399,10 +406,10 @@ test("adding a point after candidates answered needs the box ticked, saying whos
   expect(refused.data.errors).toEqual({
     confirmPointChanges: "Confirm that you understand who has signed every point changes",
   });
-  expect(findCampaign()!.points).toHaveLength(2);
+  expect((await findCampaign())!.points).toHaveLength(2);
 
   await post(admin, { ...withThird, confirmPointChanges: "yes", intent: "save" });
-  expect(findCampaign()!.points).toHaveLength(3);
+  expect((await findCampaign())!.points).toHaveLength(3);
   expect((await settingsAudits()).at(-1)!.details).toMatchObject({
     statusChanges: [{ from: "signed-all", to: "signed-some", candidates: 1 }],
   });

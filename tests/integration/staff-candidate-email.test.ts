@@ -95,11 +95,11 @@ test("signed out, posting the form sends you to sign in; a viewer gets a 403; ne
 test("forged posts (no token, a wrong token, another origin) are refused and change nothing", async () => {
   const tom = await tomWithoutEmail();
   const organiser = await signedInStaff("organiser");
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   for (const forgery of [{ csrf: null }, { csrf: "x".repeat(43) }, { origin: "https://evil.example" }]) {
     expect(((await post(organiser, tom.personId, addTom, forgery)) as Response).status).toBe(403);
   }
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("a bad address or page shows GOV.UK errors, keeps what was typed, and saves nothing", async () => {

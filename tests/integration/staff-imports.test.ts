@@ -89,7 +89,7 @@ test("a viewer can neither check nor import a file, nor see a job's page", async
   const organiser = await signedInStaff("organiser");
   const { id } = await check(organiser, "june.csv", contents);
   const viewer = await signedInStaff("viewer");
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const checking = (await upload(viewer, "june.csv", contents)) as Response;
   const applying = (await postToJob(viewer, id, { intent: "apply", confirmWithdrawals: "1" })) as Response;
@@ -100,7 +100,7 @@ test("a viewer can neither check nor import a file, nor see a job's page", async
   expect(checking.status).toBe(403);
   expect(applying.status).toBe(403);
   expect(viewing.status).toBe(403);
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 }, 60_000);
 
 test("forged posts (no token, a wrong token, another origin) neither store a file nor import one", async () => {
@@ -125,7 +125,7 @@ test("forged posts (no token, a wrong token, another origin) neither store a fil
 
   const { id } = await check(organiser, "june.csv", contents);
   expect(existsSync(storedUpload(sha256))).toBe(true);
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   for (const forgery of forgeries) {
     const applying = (await postToJob(
       organiser,
@@ -135,7 +135,7 @@ test("forged posts (no token, a wrong token, another origin) neither store a fil
     )) as Response;
     expect(applying.status).toBe(403);
   }
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
   expect(await importAudits()).toEqual([]);
 }, 60_000);
 
@@ -143,11 +143,11 @@ test("the page's dry run lists exactly the changes `npm run import -- --dry-run`
   const election = await importElection();
   const contents = juneFile(election);
   const organiser = await signedInStaff("organiser");
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const { job } = await check(organiser, "june.csv", contents);
   const checked = job.result as Checked;
-  const { import_jobs: _jobs, ...after } = snapshotDatabase();
+  const { import_jobs: _jobs, ...after } = await snapshotDatabase();
   const { import_jobs: _none, ...unchanged } = before;
   expect(after).toEqual(unchanged);
 
@@ -189,7 +189,7 @@ test("a bad file's problems are shown with their file, line and column, the data
   await importElection();
   const organiser = await signedInStaff("organiser");
   const bad = dcCsv([buildCandidate(harbury, { person_name: "" }), buildCandidate(harbury, { person_id: "P-42" })]);
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const { job } = await check(organiser, "bad.csv", bad);
 
@@ -206,7 +206,7 @@ test("a bad file's problems are shown with their file, line and column, the data
     [2, "person_name"],
     [3, "person_id"],
   ]);
-  const { import_jobs: _jobs, ...after } = snapshotDatabase();
+  const { import_jobs: _jobs, ...after } = await snapshotDatabase();
   const { import_jobs: _none, ...unchanged } = before;
   expect(after).toEqual(unchanged);
   expect(existsSync(storedUpload(sha256Of(bad)))).toBe(false);
@@ -218,7 +218,7 @@ test("importing takes the checked file by its SHA-256: a stored file changed sin
   const organiser = await signedInStaff("organiser");
   const { id, job } = await check(organiser, "june.csv", contents);
   const { sha256 } = (job.result as Checked).summary;
-  const before = snapshotDatabase().candidacies;
+  const before = (await snapshotDatabase()).candidacies;
 
   writeFileSync(storedUpload(sha256), contents.replace("Quennell-Price", "Quennell-Smith"));
   const changed = await apply(organiser, id, { confirmWithdrawals: "1" });
@@ -238,7 +238,7 @@ test("importing takes the checked file by its SHA-256: a stored file changed sin
   expect(notADryRun.data.errors).toEqual({ apply: "Only a finished dry run can be imported: check the file again" });
   const noSuchJob = (await postToJob(organiser, 9999, { intent: "apply" })) as Response;
   expect(noSuchJob.status).toBe(404);
-  expect(snapshotDatabase().candidacies).toEqual(before);
+  expect((await snapshotDatabase()).candidacies).toEqual(before);
 }, 60_000);
 
 test("withdrawals need the checkbox, for exactly the number shown; then the import is written, recorded and audited", async () => {
@@ -247,7 +247,7 @@ test("withdrawals need the checkbox, for exactly the number shown; then the impo
   const organiser = await signedInStaff("organiser");
   const { id, job } = await check(organiser, "june.csv", contents);
   const { sha256 } = (job.result as Checked).summary;
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const unconfirmed = (await postToJob(organiser, id, { intent: "apply" })) as Page;
   const wrongCount = (await postToJob(organiser, id, { intent: "apply", confirmWithdrawals: "2" })) as Page;
@@ -257,7 +257,7 @@ test("withdrawals need the checkbox, for exactly the number shown; then the impo
   });
   expect((job.result as Checked).summary.withdrawals.shown.map((w) => w.name)).toEqual(["Bryn Tolley"]);
   expect(wrongCount.init.status).toBe(400);
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 
   const applied = await apply(organiser, id, { confirmWithdrawals: "1" });
 
@@ -355,7 +355,7 @@ test("while a dry run runs, a second upload is refused, saying whose import is r
 
 test("the postcode directory is refused with a pointer to the command line, whether detected or chosen", async () => {
   const organiser = await signedInStaff("organiser");
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   const directory = "pcds,pcon,doterm\nSW1A 1AA,E14001172,\n";
 
   const detected = await check(organiser, "ONSPD.csv", directory);
@@ -369,7 +369,7 @@ test("the postcode directory is refused with a pointer to the command line, whet
   expect(chosen.init.status).toBe(400);
   expect(String((chosen.data.errors as { kind: string }).kind)).toContain("command line");
   expect(noFile.data.errors).toEqual({ file: "Select a file to check" });
-  const { import_jobs: _jobs, ...after } = snapshotDatabase();
+  const { import_jobs: _jobs, ...after } = await snapshotDatabase();
   const { import_jobs: _none, ...unchanged } = before;
   expect(after).toEqual(unchanged);
   expect(existsSync(storedUpload(sha256Of(directory)))).toBe(false);

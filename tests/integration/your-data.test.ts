@@ -150,7 +150,7 @@ test("every mail to a supporter carries its own manage link and a one-click URL;
 test("opening the manage page or the unsubscribe link changes nothing", async () => {
   await setUp();
   const token = await supporter();
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
 
   const page = await manage(token);
   expect(page.init?.status ?? 200).toBe(200);
@@ -173,7 +173,7 @@ test("opening the manage page or the unsubscribe link changes nothing", async ()
   })) as unknown as Loaded;
   expect(unsubscribePage.data).toEqual({ live: true });
 
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("a one-click POST (RFC 8058) stops updates with a 200, records the withdrawal, and a repeat changes nothing", async () => {
@@ -201,11 +201,11 @@ test("a one-click POST (RFC 8058) stops updates with a 200, records the withdraw
 test("a POST without the one-click body, or to a link that does not work, changes nothing", async () => {
   await setUp();
   const token = await supporter();
-  const before = snapshotDatabase();
+  const before = await snapshotDatabase();
   expect((await oneClick(token, { "List-Unsubscribe": "Yes please" })).init?.status).toBe(400);
   expect((await oneClick("A".repeat(43))).init?.status).toBe(404);
   expect((await oneClick("not-a-token")).init?.status).toBe(404);
-  expect(snapshotDatabase()).toEqual(before);
+  expect(await snapshotDatabase()).toEqual(before);
 });
 
 test("stop campaign updates on the manage page, recorded as from the manage page", async () => {

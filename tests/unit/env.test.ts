@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { describeEnvProblems } from "~/utils/env.server";
+import { databaseDescription, describeEnvProblems } from "~/utils/env.server";
 
 function trustedProxy(value: string) {
   const { env, problems } = describeEnvProblems({ TRUSTED_PROXY: value });
@@ -57,13 +57,22 @@ test("PUBLIC_URL loses any trailing slash, so a link is PUBLIC_URL then a path",
   expect(describeEnvProblems({}).env?.PUBLIC_URL).toBe("http://localhost:3000");
 });
 
-test("DATABASE_URL is refused, saying why, rather than the SQLite file used in its place unnoticed", () => {
-  const { env, problems } = describeEnvProblems({ DATABASE_URL: "postgres://campaign@db.internal/campaign" });
+test("DATABASE_URL chooses PostgreSQL; anything but a PostgreSQL URL is refused rather than ignored", () => {
+  expect(describeEnvProblems({ DATABASE_URL: "postgres://campaign@db.internal/campaign" }).env?.DATABASE_URL).toBe(
+    "postgres://campaign@db.internal/campaign",
+  );
+  expect(describeEnvProblems({ DATABASE_URL: "postgresql://db.internal/c" }).problems).toEqual([]);
+  const { env, problems } = describeEnvProblems({ DATABASE_URL: "mysql://campaign@db.internal/campaign" });
   expect(env).toBeUndefined();
   expect(problems).toEqual([
-    expect.stringMatching(
-      /^Invalid configuration: DATABASE_URL: this version runs on the SQLite file at DATABASE_PATH only; PostgreSQL is not supported yet/,
-    ),
+    expect.stringMatching(/^Invalid configuration: DATABASE_URL: must be a PostgreSQL URL, postgres:\/\//),
   ]);
-  expect(describeEnvProblems({ DATABASE_URL: "" }).problems).toEqual([]);
+  expect(describeEnvProblems({ DATABASE_URL: "" }).env?.DATABASE_URL).toBeUndefined();
+});
+
+test("the log names the database without its password", () => {
+  expect(
+    databaseDescription({ DATABASE_URL: "postgres://app:s3cret@db.internal:5432/campaign", DATABASE_PATH: "x" }),
+  ).toBe("PostgreSQL postgres://app@db.internal:5432/campaign");
+  expect(databaseDescription({ DATABASE_URL: undefined, DATABASE_PATH: "var/p.sqlite" })).toBe("var/p.sqlite");
 });
