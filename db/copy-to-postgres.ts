@@ -23,7 +23,7 @@ const pgMigrations = join(dirname(fileURLToPath(import.meta.url)), "migrations-p
 
 function kindOf(column: PgColumn): Kind {
   if (column.columnType === "PgBoolean") return "bool";
-  if (column.columnType === "PgJsonb") return "json";
+  if (column.columnType === "PgJson") return "json";
   return "plain";
 }
 
@@ -62,7 +62,7 @@ export function copyPlan(): TablePlan[] {
   });
 }
 
-/** Sorted keys, so JSON that PostgreSQL's jsonb reordered compares equal. */
+/** Sorted keys, so JSON compares equal however its keys were ordered when written. */
 function canonicalJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalJson);
   if (value && typeof value === "object") {
@@ -95,7 +95,7 @@ function checksum(plan: TablePlan, rows: Record<string, unknown>[]) {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const orderBy = (plan: TablePlan) => plan.key.map(quote).join(", ");
 
-/** The value PostgreSQL is sent: SQLite's 0/1 as a boolean; JSON text as it is (jsonb parses it). */
+/** The value PostgreSQL is sent: SQLite's 0/1 as a boolean; JSON text as it is (json keeps it). */
 function toPg(kind: Kind, value: unknown) {
   if (value === null || value === undefined) return null;
   if (kind === "bool") return value === 1 || value === true;

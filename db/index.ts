@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { sql, type SQL } from "drizzle-orm";
+import { DrizzleQueryError, sql, type Column, type SQL } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
@@ -251,6 +251,16 @@ async function transaction<T>(
 
 type PgTransactionOrm = { transaction<T>(fn: (tx: unknown) => Promise<T>, config?: object): Promise<T> };
 
+/**
+ * drizzle wraps node-postgres's errors in one whose message is the whole
+ * query with its parameters, which may be a person's email; better-sqlite3's
+ * reach the caller as they are. The driver's own error, then, on both: it
+ * says what was refused (a trigger's message, a unique key) and nothing more.
+ */
+export function driverError(error: unknown): unknown {
+  return error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error;
+}
+
 // PostgreSQL may end a transaction that deadlocked with another, or (under
 // REPEATABLE READ) one whose rows changed under it: nothing of it is kept, so
 // it is simply run again, a few times.
@@ -271,9 +281,9 @@ async function pgTransaction<T>(state: PostgresState, writable: boolean, fn: () 
         config,
       );
     } catch (error) {
-      const code =
-        (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
-      if (attempt >= 5 || typeof code !== "string" || !retryable.has(code)) throw error;
+      const cause = driverError(error);
+      const code = (cause as { code?: unknown }).code;
+      if (attempt >= 5 || typeof code !== "string" || !retryable.has(code)) throw cause;
     }
   }
 }
@@ -284,9 +294,13 @@ function savepoint<T>(turn: Turn, fn: () => T | Promise<T>): Promise<T> {
     const depth = turn.depth + 1;
     if (turn.state.engine === "postgres") {
       const orm = turn.connection.orm as unknown as PgTransactionOrm;
-      return orm.transaction((tx) =>
-        Promise.resolve(turns.run({ ...turn, connection: { orm: tx as Db }, depth, inner: new Queue() }, fn)),
-      );
+      return orm
+        .transaction((tx) =>
+          Promise.resolve(turns.run({ ...turn, connection: { orm: tx as Db }, depth, inner: new Queue() }, fn)),
+        )
+        .catch((error: unknown) => {
+          throw driverError(error);
+        });
     }
     const name = `sp${depth}`;
     const client = turn.connection.client!;
@@ -467,7 +481,140 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db, query
   return db.all<T>(query);
 }
 
+/**
+ * Inside a write transaction, makes any other transaction that locks the same
+ * rows wait until this one ends, so a read-then-write of them is never
+ * interleaved with another. SQLite needs nothing: its one writer already
+ * runs write transactions one at a time. PostgreSQL: SELECT … FOR UPDATE,
+ * of the rows of `key`'s table that `where` picks.
+ */
+export async function lockRows(db: Db, key: Column, where: SQL | undefined) {
+  if (engineOf(db) !== "postgres") return;
+  if (!isInTransaction(db)) throw new Error("lockRows outside a transaction locks nothing");
+  // In key order, so two transactions locking overlapping rows never each
+  // hold one while waiting for the other's.
+  await queryRows(db, sql`select 1 from ${key.table} where ${where ?? sql`true`} order by ${key} for update`);
+}
+
 /** Fails unless the database answers a trivial query: the health check. */
 export async function pingDb(db: Db) {
   await queryRows(db, sql`select 1 as one`);
+}
+
+/**
+ * What openPostgresSession gives: work spread over many steps on one
+ * PostgreSQL connection. `query` runs a statement there (inside `transaction`,
+ * as part of it; otherwise on its own, committed when it returns);
+ * `transaction` runs `fn` as a write transaction there, in which `db` is that
+ * transaction and nested writeTransactions are its savepoints.
+ */
+export type PostgresSession = {
+  /** False when the session is the write transaction it was opened in, rather than a connection of its own. */
+  ownConnection: boolean;
+  query<T extends Record<string, unknown>>(query: SQL): Promise<{ rows: T[]; rowCount: number }>;
+  transaction<T>(
+    fn: () => T | Promise<T>,
+    config?: { isolationLevel: "read committed" | "repeatable read" },
+  ): Promise<T>;
+  /** Ends the session; with a connection of its own, closes that connection. Safe to call twice. */
+  close(): Promise<void>;
+};
+
+type PgExecutor = { execute(query: SQL): Promise<{ rows: unknown[]; rowCount: number | null }> };
+
+async function pgQuery<T>(orm: Db, query: SQL) {
+  try {
+    const result = await (orm as unknown as PgExecutor).execute(query);
+    return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+  } catch (error) {
+    throw driverError(error);
+  }
+}
+
+// Which session's transaction the running code is in: its turn alone does not
+// say, as the session's connection is not the one writeTransaction would pick.
+const sessionTurns = ((globalThis as unknown as { pledgeDbSessions?: AsyncLocalStorage<object> }).pledgeDbSessions ??=
+  new AsyncLocalStorage<object>());
+
+/**
+ * PostgreSQL only, its counterpart of withWriter for a bulk load through
+ * temporary tables: a temporary table belongs to the session that made it,
+ * and outside a transaction each statement may run on a different pooled
+ * connection. So this checks one connection out of the pool and keeps it,
+ * running every step there, one at a time, until `close`. `close` closes that
+ * connection rather than handing it back, so its temporary tables go with it,
+ * as they do when the process dies: nothing of them outlives the session.
+ * It holds one of the pool's connections meanwhile.
+ *
+ * Opened inside a write transaction, the session is that transaction (so
+ * what the load writes commits or rolls back with it), each `transaction` a
+ * savepoint of it; the caller drops the temporary tables it made.
+ */
+export async function openPostgresSession(db: Db): Promise<PostgresSession> {
+  const state = stateOf(db);
+  if (state.engine !== "postgres") throw new Error("openPostgresSession is PostgreSQL's alone");
+  const outer = turns.getStore();
+  if (outer?.state === state) {
+    if (!outer.writable) throw new Error("openPostgresSession inside a read-only transaction");
+    const ended = () => turns.getStore()?.state !== state;
+    const endedError = () => Promise.reject(new Error("the transaction this session was opened in has ended"));
+    return {
+      ownConnection: false,
+      query: (query) => (ended() ? endedError() : pgQuery(turns.getStore()!.connection.orm, query)),
+      transaction: (fn) => (ended() ? endedError() : writeTransaction(db, fn)),
+      close: async () => {},
+    };
+  }
+
+  const client = await state.pool.connect();
+  // A checked-out connection has no listener of the pool's: without one, the
+  // server dropping it would crash the process. The next statement fails instead.
+  client.on("error", (error) => console.error(`PostgreSQL: a session's connection failed: ${error.message}`));
+  const orm = drizzlePg(client, { schema }) as unknown as Db;
+  const session = {};
+  const steps = new Queue();
+  let open = true;
+  const inSession = () => sessionTurns.getStore() === session && turns.getStore()?.state === state;
+  const closedError = () => Promise.reject(new Error("the PostgreSQL session is closed"));
+
+  return {
+    ownConnection: true,
+    query(query) {
+      if (!open) return closedError();
+      if (inSession()) return pgQuery(turns.getStore()!.connection.orm, query);
+      return steps.run(() => pgQuery(orm, query));
+    },
+    transaction(fn, config = { isolationLevel: "read committed" }) {
+      if (!open) return closedError();
+      if (inSession()) return writeTransaction(db, fn);
+      return steps.run(async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await (orm as unknown as PgTransactionOrm).transaction(
+              (tx) =>
+                Promise.resolve(
+                  sessionTurns.run(session, () =>
+                    turns.run(
+                      { state, connection: { orm: tx as Db }, writable: true, depth: 0, inner: new Queue() },
+                      fn,
+                    ),
+                  ),
+                ),
+              config,
+            );
+          } catch (error) {
+            const cause = driverError(error);
+            const code = (cause as { code?: unknown }).code;
+            if (attempt >= 5 || typeof code !== "string" || !retryable.has(code)) throw cause;
+          }
+        }
+      });
+    },
+    async close() {
+      if (!open) return;
+      open = false;
+      // After any step still running; true: closed, not returned to the pool.
+      await steps.run(async () => client.release(true));
+    },
+  };
 }

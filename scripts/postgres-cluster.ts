@@ -5,7 +5,8 @@
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { freePort } from "./app-server";
 
 export type PostgresCluster = {
@@ -69,9 +70,25 @@ function isRunning(pid: number) {
   }
 }
 
+async function stopCluster(pid: number, dir: string) {
+  // SIGINT is PostgreSQL's fast shutdown: roll back, disconnect, checkpoint, exit.
+  if (isRunning(pid)) process.kill(pid, "SIGINT");
+  const deadline = Date.now() + 30_000;
+  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isRunning(pid)) process.kill(pid, "SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * `durable: false` is for test runs only: commits are not flushed to disk
+ * (fsync off), which a cluster thrown away after the run does not need, and
+ * which keeps a suite that commits thousands of times from waiting on the
+ * disk. Benchmarks keep the default, as a real server runs.
+ */
 export async function startPostgresCluster({
   bin = findPostgresBin(),
-}: { bin?: string } = {}): Promise<PostgresCluster> {
+  durable = true,
+}: { bin?: string; durable?: boolean } = {}): Promise<PostgresCluster> {
   if (!bin) throw new Error(postgresMissing);
   const user = clusterUser();
   const dir = mkdtempSync(join(tmpdir(), "pledge-pg-"));
@@ -96,7 +113,10 @@ export async function startPostgresCluster({
         "-l",
         join(dir, "server.log"),
         "-o",
-        `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`,
+        `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}` +
+          // Room for several test files' pools at once, each its own database.
+          " -c max_connections=300" +
+          (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"),
         "start",
       ],
       options,
@@ -106,14 +126,7 @@ export async function startPostgresCluster({
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       dataDir,
       pid,
-      stop: async () => {
-        // SIGINT is PostgreSQL's fast shutdown: roll back, disconnect, checkpoint, exit.
-        if (isRunning(pid)) process.kill(pid, "SIGINT");
-        const deadline = Date.now() + 30_000;
-        while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-        if (isRunning(pid)) process.kill(pid, "SIGKILL");
-        rmSync(dir, { recursive: true, force: true });
-      },
+      stop: () => stopCluster(pid, dir),
     };
   } catch (error) {
     // A server that started but failed its wait is stopped, not left behind.
@@ -124,5 +137,22 @@ export async function startPostgresCluster({
     const detail = existsSync(log) ? `\n${readFileSync(log, "utf8")}` : "";
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}${detail}`);
+  }
+}
+
+// From the command line, for .ci/run and for trying the app on PostgreSQL by hand:
+//   tsx scripts/postgres-cluster.ts start [--throwaway]   prints "URL PID DIR" and leaves it running
+//     (--throwaway: for a test run, commits not flushed to disk)
+//   tsx scripts/postgres-cluster.ts stop PID DIR
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [command, pid, dir] = process.argv.slice(2);
+  if (command === "start") {
+    const cluster = await startPostgresCluster({ durable: pid !== "--throwaway" });
+    console.log(`${cluster.url} ${cluster.pid} ${dirname(cluster.dataDir)}`);
+  } else if (command === "stop" && pid && dir) {
+    await stopCluster(Number(pid), dir);
+  } else {
+    console.error("Usage: tsx scripts/postgres-cluster.ts start [--throwaway] | stop PID DIR");
+    process.exitCode = 2;
   }
 }

@@ -79,3 +79,12 @@ export async function pledgeHistoryOf(candidacyId: number) {
     .where(eq(pledgeHistory.candidacyId, candidacyId))
     .orderBy(asc(pledgeHistory.id));
 }
+
+/**
+ * The environment for a command run on a SQLite file of its own: without
+ * DATABASE_URL, which on a run over PostgreSQL would send it there instead.
+ */
+export function ownSqliteFileEnv(databasePath: string): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _url, ...env } = process.env;
+  return { ...env, DATABASE_PATH: databasePath };
+}

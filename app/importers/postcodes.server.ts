@@ -9,7 +9,7 @@
 //   1. claim the next generation (one short transaction), so no second import
 //      mixes its rows in, and delete what an import that died left behind;
 //   2. stream: check each row and stage the good ones in a TEMP table, private
-//      to this connection (the main database is not locked);
+//      to this import's connection (the main database is not locked);
 //   3. if no row had a problem, work out the difference from the current
 //      directory (reads only), and write it under the new generation in short
 //      transactions, pausing between them so the site's writes get their turn.
@@ -33,12 +33,9 @@ import { parse as parseSync } from "csv-parse/sync";
 import { recordImportRun } from "~/models/import-run.server";
 import {
   claimPostcodeImport,
-  deleteSupersededPostcodes,
   deleteUnpublishedPostcodes,
-  dropSupersededPostcodes,
   findLastPostcodeImportId,
   findPostcodeGeneration,
-  findSupersededPostcodes,
   openPostcodeStaging,
   publishPostcodeGeneration,
   releasePostcodeImport,
@@ -135,10 +132,12 @@ export async function runPostcodeImport({
     },
   });
 
-  const lastImportIdAtStart = await findLastPostcodeImportId();
+  // Before anything is awaited: of two imports started at once in this
+  // process, the first is the one that runs, whichever query returns first.
   const staging = await openPostcodeStaging();
   let claim: PostcodeImportClaim | null = null;
   try {
+    const lastImportIdAtStart = await findLastPostcodeImportId();
     // A dry run writes nothing, so it needs no claim.
     if (!dryRun) {
       claim = await claimOrRefuse(fileName, now);
@@ -271,10 +270,10 @@ export async function importPostcodeTable({
   now: () => Date;
   onProgress: (progress: Progress) => void;
 }): Promise<ImportResult> {
-  const lastImportIdAtStart = await findLastPostcodeImportId();
   const staging = await openPostcodeStaging();
   let claim: PostcodeImportClaim | null = null;
   try {
+    const lastImportIdAtStart = await findLastPostcodeImportId();
     if (!dryRun) {
       claim = await claimOrRefuse(file.name, now);
       await runStepsNow(deleteUnpublished(defaultWriteBatchRows));
@@ -425,7 +424,7 @@ async function* applyStaged({
       },
     ]);
   }
-  yield* deleteSuperseded(writeBatchRows);
+  yield* deleteSuperseded(staging, writeBatchRows);
   return result;
 }
 
@@ -435,16 +434,17 @@ async function* deleteUnpublished(limit: number): AsyncGenerator<void, void> {
 }
 
 /** Deletes, in short steps, the rows no lookup can read any more. */
-async function* deleteSuperseded(limit: number): AsyncGenerator<void, void> {
-  const postcodes = await findSupersededPostcodes();
+async function* deleteSuperseded(staging: PostcodeStaging, limit: number): AsyncGenerator<void, void> {
+  // Through the staging: the list is a temporary table on its connection.
+  const postcodes = await staging.findSuperseded();
   try {
     // Each postcode has a few rows at most: a batch of postcodes is about a batch of rows.
     for (let from = 0; from < postcodes; from += limit) {
-      await deleteSupersededPostcodes({ from, limit });
+      await staging.deleteSuperseded({ from, limit });
       yield;
     }
   } finally {
-    await dropSupersededPostcodes();
+    await staging.dropSuperseded();
   }
 }
 

@@ -176,10 +176,12 @@ function headerText(text: string) {
 }
 
 // A plain addr-spec: no spaces, controls, quotes, brackets, commas or
-// semicolons anywhere (nothing that could list a second recipient), one @,
+// semicolons anywhere (nothing that could list a second recipient), no
+// U+FFFD (what a NUL became when the mail was stored: withoutNul), one @,
 // and a dotted domain.
-// eslint-disable-next-line no-control-regex -- matching control characters is the purpose
-const plainAddress = /^[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029@<>()[\]\\,;:"]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u;
+const plainAddress =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the purpose
+  /^[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd@<>()[\]\\,;:"]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u;
 
 /** True for an address we will hand to an SMTP server as it stands. Addresses are never tidied into another one. */
 export function isSendableAddress(address: string) {

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { askRecipients, asks, candidacies, constituencies, outbox } from "#db/schema";
 import { askDeliveries } from "#db/enums";
-import { writeTransaction, preparedPerConnection } from "#db/index";
+import { lockRows, writeTransaction, preparedPerConnection } from "#db/index";
 import { findCampaign, requireCampaign } from "~/models/campaign.server";
 import { blockListHash, clientHash } from "~/models/client-hash.server";
 import { countCandidateMailsInLastHour, enqueueMail } from "~/models/outbox.server";
@@ -48,7 +48,7 @@ function prepareAskableCandidates() {
       id: candidacies.id,
       personId: candidacies.personId,
       name: candidacies.name,
-      hasEmail: sql<number>`${candidacies.email} is not null`,
+      hasEmail: sql<number>`${candidacies.email} is not null`.mapWith(Number),
       answers: candidacyAnswersJson,
     })
     .from(candidacies)
@@ -384,6 +384,9 @@ export async function confirmAsk({ token, now }: { token: string; now: Date }) {
   const campaign = await requireCampaign();
   return writeTransaction(db, async () => {
     const q = confirmQueries();
+    // Two confirmations of one link at once (two processes on PostgreSQL):
+    // the second waits here, then finds the ask no longer pending.
+    await lockRows(db, asks.id, eq(asks.tokenHash, hashToken(token)));
     const [ask] = await q.ask.execute({ hash: hashToken(token), now: now.toISOString() });
     if (!ask) return null;
     const holdReasons = await holdReasonsFor({ ask, rules: reviewRulesOf(campaign) });
@@ -404,6 +407,13 @@ export async function confirmAsk({ token, now }: { token: string; now: Date }) {
         .where(eq(asks.id, ask.id));
     const [constituency] = await q.constituency.execute({ code: ask.constituencyCode });
     const wording = campaign.wordingVariants.find((w) => w.id === ask.wordingId) ?? campaign.wordingVariants[0];
+    // The hourly cap counts each candidate's mails then writes one more:
+    // confirmations naming the same candidates take turns from here.
+    await lockRows(
+      db,
+      candidacies.id,
+      sql`${candidacies.id} in (select ${askRecipients.candidacyId} from ${askRecipients} where ${askRecipients.askId} = ${ask.id})`,
+    );
     const recipients = (await q.recipients.execute({ askId: ask.id })).map(({ answers, ...r }) => ({
       ...r,
       signedEveryPoint: hasSignedEveryPoint({ answers, points: campaign.points }),

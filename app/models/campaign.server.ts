@@ -16,6 +16,7 @@ import {
 import { candidateAskMail } from "~/mail-wording/ask-mails";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
+import { withoutNul } from "~/utils/fields";
 import { env, publicUrl } from "~/utils/env.server";
 import { paths } from "~/utils/paths";
 import { pledgeStatusOf, type PledgeStatus } from "~/utils/pledge";
@@ -318,7 +319,7 @@ export type SaveCampaignResult =
  * unless `confirmPointChanges` says the person saving knows.
  */
 export async function saveCampaign({
-  settings,
+  settings: given,
   matchPoints = "by-position",
   savedBy,
   confirmPointChanges = false,
@@ -331,6 +332,7 @@ export async function saveCampaign({
   confirmPointChanges?: boolean;
   now: Date;
 }): Promise<SaveCampaignResult> {
+  const settings = withoutNul(given);
   return writeTransaction(db, async () => {
     const before = await currentCampaignSettings();
     const plan = await planPointChanges({ points: settings.points, matchPoints });

@@ -174,7 +174,7 @@ export async function findCandidatePage({ personId }: { personId: string }) {
       .select({
         ...summaryColumns,
         status: candidacies.status,
-        hasEmail: sql<number>`${candidacies.email} is not null`,
+        hasEmail: sql<number>`${candidacies.email} is not null`.mapWith(Number),
         emailSource: candidacies.emailSource,
         emailSourceUrl: candidacies.emailSourceUrl,
         emailAddedAt: candidacies.emailAddedAt,

@@ -3,7 +3,8 @@
 // given or withdrawn (consent_records), with the version, when and how. The
 // asks' own flags (show_on_public_list, wants_updates) stay the current state
 // the pages and mails read; every change to them goes through here with its record.
-import { and, asc, desc, eq, inArray, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { writeTransaction, preparedPerConnection, changedRows } from "#db/index";
 import { asks, consentRecords, consentTexts } from "#db/schema";
 import { consentPurposes, type ConsentMethod, type ConsentPurpose } from "#db/enums";
@@ -15,16 +16,24 @@ export type ConsentText = { id: number; purpose: ConsentPurpose; version: number
 export type ConsentTextIds = Record<ConsentPurpose, number>;
 
 function prepareNewestTexts() {
-  // The highest version of each purpose: SQLite returns the row the max() came from.
+  // The highest version of each purpose: the row no newer one of its purpose outranks.
+  const newer = alias(consentTexts, "newer");
   return db
     .select({
       id: consentTexts.id,
       purpose: consentTexts.purpose,
-      version: max(consentTexts.version),
+      version: consentTexts.version,
       wording: consentTexts.wording,
     })
     .from(consentTexts)
-    .groupBy(consentTexts.purpose)
+    .where(
+      notExists(
+        db
+          .select({ one: sql`1` })
+          .from(newer)
+          .where(and(eq(newer.purpose, consentTexts.purpose), gt(newer.version, consentTexts.version))),
+      ),
+    )
     .prepare();
 }
 // Every view of the ask form reads it: prepared once, on first use.
@@ -46,10 +55,7 @@ export async function currentConsentTexts(): Promise<Record<ConsentPurpose, Cons
     });
     rows = await newestTextsQuery().execute();
   }
-  return Object.fromEntries(rows.map((r) => [r.purpose, { ...r, version: r.version ?? 1 }])) as Record<
-    ConsentPurpose,
-    ConsentText
-  >;
+  return Object.fromEntries(rows.map((r) => [r.purpose, r])) as Record<ConsentPurpose, ConsentText>;
 }
 
 /** The ids of the wordings shown now, as the ask form carries them. */

@@ -1,6 +1,7 @@
 import { preparedPerConnection } from "#db/index";
 import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { candidacies, constituencies, parties } from "#db/schema";
+import { likeAnyCase } from "#db/dialect";
 import { db } from "~/utils/db.server";
 import { likeContaining } from "~/utils/like-pattern";
 import { slugify } from "~/utils/names";
@@ -75,7 +76,9 @@ export async function listConstituenciesByNation() {
       nation: constituencies.nation,
       regionCode: constituencies.regionCode,
       regionName: constituencies.regionName,
-      candidates: sql<number>`count(${candidacies.id}) filter (where ${candidacies.status} = 'standing')`,
+      candidates: sql<number>`count(${candidacies.id}) filter (where ${candidacies.status} = 'standing')`.mapWith(
+        Number,
+      ),
     })
     .from(constituencies)
     .leftJoin(candidacies, eq(candidacies.constituencyCode, constituencies.gssCode))
@@ -162,8 +165,8 @@ export async function searchConstituenciesByName({ text, limit = 20 }: { text: s
     .from(constituencies)
     .where(
       or(
-        sql`${constituencies.slug} like ${likeContaining(slug)} escape '\\'`,
-        sql`${constituencies.nameCy} like ${likeContaining(text.trim())} escape '\\'`,
+        likeAnyCase(constituencies.slug, likeContaining(slug)),
+        likeAnyCase(constituencies.nameCy, likeContaining(text.trim())),
       ),
     )
     .orderBy(asc(constituencies.name))

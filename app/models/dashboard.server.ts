@@ -95,13 +95,17 @@ async function countAsks({ electionId, now }: { electionId: string; now: Date })
   const row = (
     await db
       .select({
-        startedToday: sql<number>`count(*) filter (where ${asks.createdAt} >= ${today})`,
-        startedWeek: sql<number>`count(*) filter (where ${asks.createdAt} >= ${week})`,
+        startedToday: sql<number>`count(*) filter (where ${asks.createdAt} >= ${today})`.mapWith(Number),
+        startedWeek: sql<number>`count(*) filter (where ${asks.createdAt} >= ${week})`.mapWith(Number),
         startedTotal: count(),
-        confirmedToday: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${today})`,
-        confirmedWeek: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${week})`,
-        confirmedTotal: sql<number>`count(*) filter (where ${confirmed})`,
-        held: sql<number>`count(*) filter (where ${asks.status} = 'held')`,
+        confirmedToday: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${today})`.mapWith(
+          Number,
+        ),
+        confirmedWeek: sql<number>`count(*) filter (where ${confirmed} and ${asks.confirmedAt} >= ${week})`.mapWith(
+          Number,
+        ),
+        confirmedTotal: sql<number>`count(*) filter (where ${confirmed})`.mapWith(Number),
+        held: sql<number>`count(*) filter (where ${asks.status} = 'held')`.mapWith(Number),
       })
       .from(asks)
       .where(eq(asks.electionId, electionId))

@@ -3,8 +3,10 @@ import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, notInArray, or,
 import { writeTransaction, preparedPerConnection, changedRows } from "#db/index";
 import { outbox } from "#db/schema";
 import { outboxStatuses, type MailKind, type OutboxStatus } from "#db/enums";
+import { claimingSkipLocked, likeAnyCase } from "#db/dialect";
 import { recordAudit } from "~/models/audit.server";
 import { db } from "~/utils/db.server";
+import { withoutNul } from "~/utils/fields";
 import { likeContaining } from "~/utils/like-pattern";
 import { pageWindow } from "~/utils/paging";
 import { env } from "~/utils/env.server";
@@ -107,11 +109,11 @@ export async function enqueueMail({
     const messageId = `<outbox.${now.getTime().toString(36)}.${randomBytes(12).toString("hex")}@${messageIdDomain}>`;
     const [row] = await enqueueStatement().execute({
       kind,
-      toAddress,
-      toName,
-      replyTo,
-      subject,
-      textBody,
+      // As the mail will be sent: a header's control characters become spaces,
+      // a body's go; an address with one stays unsendable.
+      ...withoutNul({ toName, subject }, " "),
+      textBody: withoutNul(textBody),
+      ...withoutNul({ toAddress, replyTo }, "\uFFFD"),
       listUnsubscribe,
       messageId,
       at,
@@ -139,12 +141,14 @@ export async function claimDueMail({
 }): Promise<OutboxMessage[]> {
   const at = now.toISOString();
   return writeTransaction(db, async () => {
-    const due = await db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(eq(outbox.status, "queued"), lte(outbox.nextAttemptAt, at)))
-      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-      .limit(limit);
+    const due = await claimingSkipLocked(
+      db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.status, "queued"), lte(outbox.nextAttemptAt, at)))
+        .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+        .limit(limit),
+    );
     if (due.length === 0) return [];
     return (
       await db
@@ -392,9 +396,7 @@ export async function listOutboxForStaff({
   const where = and(
     status ? eq(outbox.status, status) : undefined,
     kind ? eq(outbox.kind, kind) : undefined,
-    pattern
-      ? or(sql`${outbox.toAddress} like ${pattern} escape '\\'`, sql`${outbox.toName} like ${pattern} escape '\\'`)
-      : undefined,
+    pattern ? or(likeAnyCase(outbox.toAddress, pattern), likeAnyCase(outbox.toName, pattern)) : undefined,
   );
   const total = (await db.select({ n: count() }).from(outbox).where(where).limit(1))[0]?.n ?? 0;
   const { page: current, pageCount, offset } = pageWindow({ total, page, pageSize });

@@ -6,6 +6,7 @@ import { preparedPerConnection } from "#db/index";
 import { asc, eq, sql } from "drizzle-orm";
 import { candidacies, constituencies, parties, pledgePointAnswers, pledges } from "#db/schema";
 import type { PledgeAnswer, TrustMark } from "#db/enums";
+import { jsonObjectAgg } from "#db/dialect";
 import { findCampaign } from "~/models/campaign.server";
 import { db } from "~/utils/db.server";
 import { pledgeStatusOf, signedEveryPoint, type PledgeStatus } from "~/utils/pledge";
@@ -27,8 +28,8 @@ export type CandidacyPledge = {
  * `candidacies` in any query and pass to candidacyPledge as it comes.
  */
 export const candidacyAnswersJson = sql<
-  string | null
->`(select json_group_object(${pledgePointAnswers.pointId}, ${pledgePointAnswers.answer}) from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id})`;
+  Answers | string | null
+>`(select ${jsonObjectAgg(pledgePointAnswers.pointId, pledgePointAnswers.answer)} from ${pledgePointAnswers} where ${pledgePointAnswers.candidacyId} = ${candidacies.id})`;
 
 function answersOf(answers: Answers | string | null): Answers {
   if (answers === null) return {};

@@ -13,7 +13,7 @@ import {
   pledges,
 } from "#db/schema";
 import type { PledgeAnswer, TrustMark } from "#db/enums";
-import { writeTransaction } from "#db/index";
+import { lockRows, writeTransaction } from "#db/index";
 import { recordAudit } from "~/models/audit.server";
 import { findCampaign, requireCampaign } from "~/models/campaign.server";
 import { enqueueMail } from "~/models/outbox.server";
@@ -233,6 +233,9 @@ export async function savePledge({
   now: Date;
 }) {
   return writeTransaction(db, async () => {
+    // What follows reads the current pledge, then writes the change: two
+    // signings at once (two processes on PostgreSQL) take turns here.
+    await lockRows(db, candidacies.id, eq(candidacies.id, candidacyId));
     const campaign = await requireCampaign();
     const pointIds = new Set(campaign.points.map((p) => p.id));
     const versionOf = new Map(campaign.points.map((p) => [p.id, p.version]));

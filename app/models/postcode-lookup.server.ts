@@ -55,8 +55,8 @@ export const lookUpPostcode = createPostcodeLookup(
     : { mode: "local" },
 );
 
-function lookUpInDirectory(postcode: string): PostcodeLookup {
-  const row = findPostcode({ postcode });
+async function lookUpInDirectory(postcode: string): Promise<PostcodeLookup> {
+  const row = await findPostcode({ postcode });
   if (!row) return { status: "unknown", postcode };
   if (row.terminatedOn) return { status: "terminated", postcode, terminatedOn: row.terminatedOn };
   if (row.constituency) return { status: "found", postcode, constituency: row.constituency };

@@ -9,6 +9,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { HoldReason } from "#db/enums";
 import { writeTransaction, changedRows } from "#db/index";
 import { askRecipients, asks, campaigns, candidacies, constituencies, outbox, type ReviewRules } from "#db/schema";
+import { isoPlusSeconds } from "#db/dialect";
 import { askNotSentMail } from "~/mail-wording/ask-mails";
 import { recordAudit } from "~/models/audit.server";
 import { blockListMatches } from "~/models/block-list.server";
@@ -111,7 +112,8 @@ function selectHeldAsks() {
       holdReasons: asks.holdReasons,
       heldAt: asks.heldAt,
       constituencyName: constituencies.name,
-      recipients: sql<number>`(select count(*) from ${askRecipients} where ${askRecipients.askId} = ${asks.id})`,
+      recipients:
+        sql<number>`(select count(*) from ${askRecipients} where ${askRecipients.askId} = ${asks.id})`.mapWith(Number),
     })
     .from(asks)
     .innerJoin(constituencies, eq(constituencies.gssCode, asks.constituencyCode));
@@ -316,7 +318,6 @@ export async function saveReviewRules({ rules, actor, now }: { rules: ReviewRule
 export async function clearOldClientHashes({ now, hours }: { now: Date; hours: number }) {
   const waiting = alias(asks, "waiting");
   const before = new Date(now.getTime() - hours * HOUR).toISOString();
-  const windowAfter = `+${VOLUME_WINDOW_MS / 1000} seconds`;
   return writeTransaction(db, async () =>
     changedRows(
       await db
@@ -335,7 +336,7 @@ export async function clearOldClientHashes({ now, hours }: { now: Date; hours: n
                   and(
                     eq(waiting.status, "pending"),
                     gte(waiting.createdAt, asks.createdAt),
-                    lte(waiting.createdAt, sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${asks.createdAt}, ${windowAfter})`),
+                    lte(waiting.createdAt, isoPlusSeconds(asks.createdAt, VOLUME_WINDOW_MS / 1000)),
                     or(
                       eq(waiting.clientAddressHash, asks.clientAddressHash),
                       eq(waiting.clientNetworkHash, asks.clientNetworkHash),

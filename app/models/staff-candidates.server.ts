@@ -13,6 +13,7 @@ import {
   staffAccounts,
 } from "#db/schema";
 import { askDeliveries, importKinds, type CandidacyStatus, type ImportKind } from "#db/enums";
+import { likeAnyCase } from "#db/dialect";
 import { findCampaign } from "~/models/campaign.server";
 import { candidacyAnswersJson, candidacyPledge } from "~/models/pledge-status.server";
 import { historyPointsOf } from "~/models/pledge.server";
@@ -49,8 +50,8 @@ export async function listCandidatesForStaff({
   // SQLite's LIKE ignores case for ASCII letters; names with accents match as typed.
   const where = and(
     eq(candidacies.electionId, campaign.electionId),
-    name ? sql`${candidacies.name} like ${likeContaining(name)} escape '\\'` : undefined,
-    constituency ? sql`${constituencies.name} like ${likeContaining(constituency)} escape '\\'` : undefined,
+    name ? likeAnyCase(candidacies.name, likeContaining(name)) : undefined,
+    constituency ? likeAnyCase(constituencies.name, likeContaining(constituency)) : undefined,
     party ? eq(candidacies.partyId, party) : undefined,
     status ? eq(candidacies.status, status) : undefined,
     hasEmail === "yes" ? isNotNull(candidacies.email) : hasEmail === "no" ? isNull(candidacies.email) : undefined,
@@ -73,7 +74,7 @@ export async function listCandidatesForStaff({
       partyName: parties.name,
       constituencyName: constituencies.name,
       status: candidacies.status,
-      hasEmail: sql<number>`${candidacies.email} is not null`,
+      hasEmail: sql<number>`${candidacies.email} is not null`.mapWith(Number),
       answers: candidacyAnswersJson,
     })
     .from(candidacies)

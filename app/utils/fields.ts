@@ -114,3 +114,18 @@ export function optionalEmailAddress({ subject, message }: { subject: string; me
     .pipe(z.union([z.literal(""), emailAddress(message)]))
     .transform((value) => value || null);
 }
+
+/**
+ * Text as stored: no NUL characters, which mean nothing in text people read,
+ * which no mail may carry (RFC 5321), and which PostgreSQL's text cannot
+ * hold. Each is dropped, or becomes `replacement` (an address with one must
+ * stay invalid: U+FFFD). Strings anywhere in plain objects and arrays.
+ */
+export function withoutNul<T>(value: T, replacement = ""): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", replacement) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutNul(v, replacement)) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v, replacement)])) as T;
+  }
+  return value;
+}

@@ -5,7 +5,7 @@ import {
   boolean,
   index,
   integer,
-  jsonb,
+  json as jsonText,
   pgTable,
   primaryKey,
   text,
@@ -20,6 +20,9 @@ export type AnyColumn = AnyPgColumn;
 /** A surrogate key the database numbers; a row copied in keeps its own. */
 export const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
 export const bool = (name: string) => boolean(name);
-export const json = (name: string) => jsonb(name);
+// json, not jsonb: it keeps the text as written, so keys stay in the order
+// the app wrote them, as on SQLite (jsonb sorts them, and a saved setting
+// would then differ from the same one unsaved). Nothing here queries inside it.
+export const json = (name: string) => jsonText(name);
 /** Now, as Date.toISOString() writes it, so the two engines' timestamps sort and compare alike. */
 export const sqlNow = sql`(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;

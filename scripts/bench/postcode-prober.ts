@@ -46,7 +46,7 @@ process.on("message", () => {
 let i = 0;
 while (!stop) {
   let started = performance.now();
-  findPostcode({ postcode: postcodes[i++ % postcodes.length]! });
+  await findPostcode({ postcode: postcodes[i++ % postcodes.length]! });
   readMs.push(performance.now() - started);
   started = performance.now();
   await write();

@@ -1,7 +1,11 @@
-// node --import tsx tests/e2e/seed-real-election.ts, with DATABASE_PATH set to a
-// database the real files were imported into (scripts/import.ts): adds the
+// node --import tsx tests/e2e/seed-real-election.ts, with DATABASE_PATH (or
+// DATABASE_URL=postgres://…) set to a database the real files were imported
+// into (scripts/import.ts): adds the
 // fixture campaign settings (tests/fixtures/election) and some invented answers, so the map of the
 // real election shows every colour. For browser tests only.
+import { and, asc, eq } from "drizzle-orm";
+import { closeDb } from "#db/index";
+import { candidacies } from "#db/schema";
 import { findCampaign } from "~/models/campaign.server";
 import { loadCampaignSettings } from "~/importers/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
@@ -10,10 +14,13 @@ import { fixtureElectionDir } from "../fixture-election";
 
 await loadCampaignSettings({ path: `${fixtureElectionDir}campaign.json` });
 const campaign = (await findCampaign())!;
-const people = db.$client
-  .prepare("select person_id from candidacies where election_id = ? and status = 'standing' order by id")
-  .pluck()
-  .all(campaign.electionId) as string[];
+const people = (
+  await db
+    .select({ personId: candidacies.personId })
+    .from(candidacies)
+    .where(and(eq(candidacies.electionId, campaign.electionId), eq(candidacies.status, "standing")))
+    .orderBy(asc(candidacies.id))
+).map((c) => c.personId);
 
 // A fixed pattern, so every run draws the same map.
 for (const [i, personId] of people.entries()) {
@@ -35,3 +42,5 @@ for (const [i, personId] of people.entries()) {
     now: new Date("2024-06-20T12:00:00.000Z"),
   });
 }
+// PostgreSQL's pool would keep the process waiting on its idle connections.
+await closeDb(db);

@@ -18,7 +18,7 @@ import { summariseImport } from "~/importers/upload.server";
 import { removeStaffCandidateEmail, setCandidateEmail } from "~/models/candidate-contact.server";
 import { issueSigningLink } from "~/models/signing-link.server";
 import { db } from "~/utils/db.server";
-import { snapshotDatabase } from "../db";
+import { ownSqliteFileEnv, snapshotDatabase } from "../db";
 import { buildCandidate, buildSeat, dcCsv, hocCsv, writeInputFile } from "../factories";
 import { insertStaffAccount } from "../staff";
 
@@ -334,7 +334,8 @@ test("told to replace staff emails, the file's address wins, is marked imported,
 function runCli(databasePath: string, ...args: string[]) {
   return spawnSync("npx", ["tsx", "scripts/import.ts", ...args], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_PATH: databasePath },
+    // On a SQLite file of its own, whichever engine the suite runs on.
+    env: ownSqliteFileEnv(databasePath),
     encoding: "utf8",
   });
 }

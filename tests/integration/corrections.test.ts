@@ -1,6 +1,7 @@
 // "Report a correction": the public form on each candidate page, and the
 // staff queue that resolves or dismisses reports.
 import { expect, test } from "vitest";
+import { isNotNull } from "drizzle-orm";
 import { auditLog, correctionReports } from "#db/schema";
 import { deleteDecidedCorrectionReports } from "~/models/correction-report.server";
 import { action as reportAction, loader as reportLoader } from "~/routes/candidates.$personId_.correction";
@@ -229,7 +230,9 @@ test("decided reports, and the reporter's email with them, are deleted 30 days a
       context: {},
     }),
   );
-  const decidedAt = Date.parse((await db.select().from(correctionReports).limit(1))[0]!.decidedAt!);
+  const decidedAt = Date.parse(
+    (await db.select().from(correctionReports).where(isNotNull(correctionReports.decidedAt)))[0]!.decidedAt!,
+  );
   expect(await deleteDecidedCorrectionReports({ now: new Date(decidedAt + 29 * DAY) })).toBe(0);
   expect(await deleteDecidedCorrectionReports({ now: new Date(decidedAt + 30 * DAY) })).toBe(1);
   expect(await db.select().from(correctionReports)).toMatchObject([{ status: "open" }]);

@@ -8,7 +8,7 @@ import { expect, test } from "vitest";
 import type { ImportKind } from "#db/enums";
 import { runImport } from "~/importers/import.server";
 import { ImportFailed, type Problem } from "~/importers/problems";
-import { snapshotDatabase } from "../db";
+import { ownSqliteFileEnv, snapshotDatabase } from "../db";
 import {
   buildCandidate,
   buildSeat,
@@ -529,7 +529,8 @@ test("an Open Innovations row with an unknown pcon24cd is refused, naming the co
 function runCli(databasePath: string, ...args: string[]) {
   return spawnSync("npx", ["tsx", "scripts/import.ts", ...args], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_PATH: databasePath },
+    // On a SQLite file of its own, whichever engine the suite runs on.
+    env: ownSqliteFileEnv(databasePath),
     encoding: "utf8",
   });
 }

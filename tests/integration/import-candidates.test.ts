@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { expect, test } from "vitest";
+import { queryRows } from "#db/index";
+import { importRuns } from "#db/schema";
 import { runImport } from "~/importers/import.server";
 import { WithdrawalsNotConfirmed } from "~/importers/problems";
 import { db } from "~/utils/db.server";
@@ -52,12 +55,22 @@ type CandidacyRow = {
   source: string;
 };
 
-function candidacy(personId: string) {
-  return db.$client.prepare("select * from candidacies where person_id = ?").get(personId) as CandidacyRow | undefined;
+async function candidacy(personId: string): Promise<CandidacyRow | undefined> {
+  const [row] = await candidacyRows(sql`select * from candidacies where person_id = ${personId}`);
+  return row;
 }
 
-function candidacies() {
-  return db.$client.prepare("select * from candidacies order by person_id").all() as CandidacyRow[];
+async function candidacies() {
+  return candidacyRows(sql`select * from candidacies order by person_id`);
+}
+
+/** The rows with `links` as JSON text: SQLite gives the column's text, PostgreSQL the object parsed. */
+async function candidacyRows(query: SQL): Promise<CandidacyRow[]> {
+  const rows = await queryRows<Omit<CandidacyRow, "links"> & { links: unknown }>(db, query);
+  return rows.map((row) => ({
+    ...row,
+    links: row.links === null || typeof row.links === "string" ? row.links : JSON.stringify(row.links),
+  }));
 }
 
 test("the Democracy Club default export (11 columns) adds each candidate in their constituency", async () => {
@@ -71,7 +84,7 @@ test("the Democracy Club default export (11 columns) adds each candidate in thei
   // The counts cover every kind of record: 3 candidacies and 3 parties.
   expect(result).toMatchObject({ kind: "dc-candidates", rows: 3, added: 6, updated: 0, withdrawn: 0 });
   expect(result.changes.filter((c) => c.entity === "candidacy" && c.type === "added")).toHaveLength(3);
-  expect(candidacy(ada.person_id)).toMatchObject({
+  expect(await candidacy(ada.person_id)).toMatchObject({
     election_id: election,
     name: "Ada Quennell",
     party_id: "PP53",
@@ -84,13 +97,16 @@ test("the Democracy Club default export (11 columns) adds each candidate in thei
     status: "standing",
     source: "dc-candidates",
   });
-  expect(candidacy(cerys.person_id)).toMatchObject({ party_id: "ynmp-party:2", constituency_code: linwood.gssCode });
-  expect(db.$client.prepare("select id, name from parties order by id").all()).toEqual([
+  expect(await candidacy(cerys.person_id)).toMatchObject({
+    party_id: "ynmp-party:2",
+    constituency_code: linwood.gssCode,
+  });
+  expect(await queryRows(db, sql`select id, name from parties order by id`)).toEqual([
     { id: "PP53", name: "Labour Party" },
     { id: "PP90", name: "Liberal Democrats" },
     { id: "ynmp-party:2", name: "Independent" },
   ]);
-  expect(db.$client.prepare("select id, date from elections").all()).toEqual([{ id: election, date: "2024-07-04" }]);
+  expect(await queryRows(db, sql`select id, date from elections`)).toEqual([{ id: election, date: "2024-07-04" }]);
 });
 
 test("the full export (38 columns): the extra quotes around emails and links are stripped", async () => {
@@ -107,11 +123,11 @@ test("the full export (38 columns): the extra quotes around emails and links are
 
   await importFile("dc-full.csv", file);
 
-  expect(candidacy(ada.person_id)).toMatchObject({
+  expect(await candidacy(ada.person_id)).toMatchObject({
     email: "ada.quennell@example.org",
     homepage_url: "https://example.org/ada",
   });
-  expect(JSON.parse(candidacy(ada.person_id)!.links!)).toEqual({
+  expect(JSON.parse((await candidacy(ada.person_id))!.links!)).toEqual({
     twitter_username: "AdaForHarbury",
     facebook_page_url: "https://example.org/facebook/ada",
   });
@@ -132,14 +148,14 @@ test("names in any script, lookalike letters included, and handles in the forms 
 
   await importFile("dc-kept.csv", dcCsv([...people, linked, profile], { format: "full" }));
 
-  expect(people.map((p) => candidacy(p.person_id)?.name)).toEqual(names);
-  expect(JSON.parse(candidacy(linked.person_id)!.links!)).toEqual({
+  expect(await Promise.all(people.map(async (p) => (await candidacy(p.person_id))?.name))).toEqual(names);
+  expect(JSON.parse((await candidacy(linked.person_id))!.links!)).toEqual({
     twitter_username: "CaptainBeanyMP",
     mastodon_username: "@ada@mastodon.social",
     youtube_profile: "https://www.youtube.com/@albaaberdeen23",
     blue_sky_url: "https://bsky.app/profile/ada.example.org",
   });
-  expect(JSON.parse(candidacy(profile.person_id)!.links!)).toEqual({
+  expect(JSON.parse((await candidacy(profile.person_id))!.links!)).toEqual({
     mastodon_username: "https://mastodon.social/@bryn",
   });
 });
@@ -153,7 +169,7 @@ test('in the full export, an empty value written `""`, written as nothing, or wr
   await importFile("dc-full.csv", dcCsv([quoted, bare, wrapped], { format: "full" }));
 
   for (const person of [quoted, bare, wrapped]) {
-    expect(candidacy(person.person_id)).toMatchObject({
+    expect(await candidacy(person.person_id)).toMatchObject({
       email: null,
       homepage_url: null,
       links: null,
@@ -178,11 +194,11 @@ test("a multi-line statement is kept, including one with \\r\\n inside the field
     crlf.person_id,
     after.person_id,
   ]);
-  expect(candidacy(lf.person_id)?.statement).toBe("I live here.\n\nI will hold surgeries every week.");
+  expect((await candidacy(lf.person_id))?.statement).toBe("I live here.\n\nI will hold surgeries every week.");
   // Line breaks are stored one way, "\n", whatever the file used.
-  expect(candidacy(crlf.person_id)?.statement).toBe("First line.\nSecond line.\n\nLast line.");
+  expect((await candidacy(crlf.person_id))?.statement).toBe("First line.\nSecond line.\n\nLast line.");
   // The record after the multi-line one is read as its own candidate.
-  expect(candidacy(after.person_id)).toMatchObject({ name: "Jory Fairlie", statement: null });
+  expect(await candidacy(after.person_id)).toMatchObject({ name: "Jory Fairlie", statement: null });
 });
 
 test("emoji, curly quotes, £ and Welsh accents come through intact", async () => {
@@ -194,7 +210,7 @@ test("emoji, curly quotes, £ and Welsh accents come through intact", async () =
 
   await importFile("dc-full.csv", dcCsv([gwenno], { format: "full" }));
 
-  expect(candidacy(gwenno.person_id)).toMatchObject({
+  expect(await candidacy(gwenno.person_id)).toMatchObject({
     name: "Gwenno Môn Pritchard",
     statement: "✖️ No more cuts. “Fair funding” means £40m for Môn’s schools.",
     constituency_code: "W07000112",
@@ -213,7 +229,7 @@ test("CRLF and LF line endings read the same: the same rows either way are 0 cha
 
   expect(result.changes).toEqual([]);
   expect(result.unchanged).toBe(2);
-  expect(candidacy(rows[0]!.person_id)?.statement).toBe("Two\nlines");
+  expect((await candidacy(rows[0]!.person_id))?.statement).toBe("Two\nlines");
 });
 
 test("the Open Innovations file is placed by its pcon24cd and its parties found by name", async () => {
@@ -237,14 +253,14 @@ test("the Open Innovations file is placed by its pcon24cd and its parties found 
   const result = await importFile("oi.csv", oiCsv([elin, hamza]), { confirmWithdrawals: true });
 
   expect(result.kind).toBe("oi-candidates");
-  expect(candidacy(elin.person_id)).toMatchObject({
+  expect(await candidacy(elin.person_id)).toMatchObject({
     constituency_code: "W07000102",
     ballot_paper_id: "parl.montgomeryshire-and-glyndwr.2024-07-04",
     party_id: "PP53",
     source: "oi-candidates",
   });
   // A party the database has never seen gets an id made from its name.
-  expect(candidacy(hamza.person_id)).toMatchObject({ party_id: "name:fenland-folk-party" });
+  expect(await candidacy(hamza.person_id)).toMatchObject({ party_id: "name:fenland-folk-party" });
   expect(result.changes).toContainEqual({
     entity: "party",
     type: "added",
@@ -270,11 +286,11 @@ test("a party name registered twice (GB and NI) resolves to the one used in the 
     oiCsv([{ ...gbTory, pcon24cd: harbury.gssCode }, { ...niTory, pcon24cd: "N05000001" }, newGb, newNi]),
   );
 
-  expect(candidacy(newGb.person_id)?.party_id).toBe("PP52");
-  expect(candidacy(newNi.person_id)?.party_id).toBe("PP51");
+  expect((await candidacy(newGb.person_id))?.party_id).toBe("PP52");
+  expect((await candidacy(newNi.person_id))?.party_id).toBe("PP51");
   // The two already imported keep their parties: nothing about them changed.
   expect(result).toMatchObject({ added: 2, updated: 0, unchanged: 2 });
-  expect(candidacy(gbTory.person_id)?.party_id).toBe("PP52");
+  expect((await candidacy(gbTory.person_id))?.party_id).toBe("PP52");
 });
 
 test("a candidate is found by ballot_paper_id slug, or by post_label ignoring accents", async () => {
@@ -291,10 +307,10 @@ test("a candidate is found by ballot_paper_id slug, or by post_label ignoring ac
 
   expect(byBallot.ballot_paper_id).toBe("parl.montgomeryshire-and-glyndwr.2024-07-04");
   expect(byLabelWithAccent.post_label).toBe("Montgomeryshire and Glyndŵr");
-  expect(candidacy(byBallot.person_id)?.constituency_code).toBe("W07000102");
-  expect(candidacy(byLabelWithAccent.person_id)?.constituency_code).toBe("W07000102");
+  expect((await candidacy(byBallot.person_id))?.constituency_code).toBe("W07000102");
+  expect((await candidacy(byLabelWithAccent.person_id))?.constituency_code).toBe("W07000102");
   // With no ballot id in the file, the ballot id is made the way DC makes it.
-  expect(candidacy(byLabel.person_id)).toMatchObject({
+  expect(await candidacy(byLabel.person_id)).toMatchObject({
     constituency_code: "W07000112",
     ballot_paper_id: "parl.ynys-mon.2024-07-04",
   });
@@ -311,9 +327,9 @@ test("DC's gss column is not trusted: a stale Scottish code or a blank NI one st
 
   await importFile("dc-gss.csv", dcCsv([ayr, belfast, misfiled], { extraColumns: ["gss"], eol: "\r\n" }));
 
-  expect(candidacy(ayr.person_id)?.constituency_code).toBe("S14000107");
-  expect(candidacy(belfast.person_id)?.constituency_code).toBe("N05000001");
-  expect(candidacy(misfiled.person_id)?.constituency_code).toBe("S14000107");
+  expect((await candidacy(ayr.person_id))?.constituency_code).toBe("S14000107");
+  expect((await candidacy(belfast.person_id))?.constituency_code).toBe("N05000001");
+  expect((await candidacy(misfiled.person_id))?.constituency_code).toBe("S14000107");
 });
 
 test("a newer file that no longer lists someone in a ballot it covers marks them withdrawn; other ballots are untouched", async () => {
@@ -342,7 +358,7 @@ test("a newer file that no longer lists someone in a ballot it covers marks them
     },
   ]);
   // Withdrawn, never deleted: a pledge they signed must still have someone to point at.
-  expect(candidacies().map((c) => [c.person_id, c.status])).toEqual([
+  expect((await candidacies()).map((c) => [c.person_id, c.status])).toEqual([
     [stays.person_id, "standing"],
     [leaves.person_id, "withdrawn"],
     [elsewhere.person_id, "standing"],
@@ -355,11 +371,11 @@ test("a withdrawn candidate who is listed again is standing again", async () => 
   const returns = buildCandidate(harbury);
   await importFile("dc-1.csv", dcCsv([stays, returns]));
   await importFile("dc-2.csv", dcCsv([stays]), { confirmWithdrawals: true });
-  expect(candidacy(returns.person_id)?.status).toBe("withdrawn");
+  expect((await candidacy(returns.person_id))?.status).toBe("withdrawn");
 
   const result = await importFile("dc-3.csv", dcCsv([stays, returns]));
 
-  expect(candidacy(returns.person_id)?.status).toBe("standing");
+  expect((await candidacy(returns.person_id))?.status).toBe("standing");
   expect(result.changes).toEqual([
     expect.objectContaining({ type: "updated", key: returns.person_id, details: ['status: "withdrawn" → "standing"'] }),
   ]);
@@ -380,7 +396,7 @@ test("a shorter export does not blank the email, links or statement a full one p
 
   expect(short.changes).toEqual([]);
   expect(oi.changes).toEqual([]);
-  expect(candidacy(ada.person_id)).toMatchObject({
+  expect(await candidacy(ada.person_id)).toMatchObject({
     email: "ada@example.org",
     homepage_url: "https://example.org/ada",
     links: JSON.stringify({ twitter_username: "AdaQ" }),
@@ -422,8 +438,8 @@ test("when DC merges two person records, the new id is added and the old one wit
     ["added", "900077"],
     ["withdrawn", "900501"],
   ]);
-  expect(candidacy("900077")?.status).toBe("standing");
-  expect(candidacy("900501")?.status).toBe("withdrawn");
+  expect((await candidacy("900077"))?.status).toBe("standing");
+  expect((await candidacy("900501"))?.status).toBe("withdrawn");
 });
 
 test("each import records a run with the file's SHA-256 and its counts", async () => {
@@ -432,22 +448,22 @@ test("each import records a run with the file's SHA-256 and its counts", async (
 
   await runImport({ path, now });
 
-  const runs = db.$client.prepare("select * from import_runs where kind = 'dc-candidates'").all();
+  const runs = await db.select().from(importRuns).where(eq(importRuns.kind, "dc-candidates"));
   expect(runs).toEqual([
     {
       id: expect.any(Number),
       kind: "dc-candidates",
-      file_name: "dc-run.csv",
+      fileName: "dc-run.csv",
       sha256: createHash("sha256").update(readFileSync(path)).digest("hex"),
-      dry_run: 0,
+      dryRun: false,
       rows: 2,
       added: 3, // 2 candidacies and the Labour Party
       updated: 0,
       withdrawn: 0,
       removed: 0,
       unchanged: 0,
-      started_at: "2024-06-10T09:00:00.000Z",
-      finished_at: "2024-06-10T09:00:00.000Z",
+      startedAt: "2024-06-10T09:00:00.000Z",
+      finishedAt: "2024-06-10T09:00:00.000Z",
     },
   ]);
 });
@@ -507,5 +523,5 @@ test("an import that would withdraw someone writes nothing unless told to, and s
 
   const confirmed = await importFile("dc-2.csv", newer, { confirmWithdrawals: true });
   expect(confirmed).toMatchObject({ withdrawn: 1, added: 2 });
-  expect(candidacy(leaves.person_id)?.status).toBe("withdrawn");
+  expect((await candidacy(leaves.person_id))?.status).toBe("withdrawn");
 });

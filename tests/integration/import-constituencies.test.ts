@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { expect, test } from "vitest";
+import { queryRows } from "#db/index";
 import { runImport, summariseChanges } from "~/importers/import.server";
 import { db } from "~/utils/db.server";
 import { resetDatabase, snapshotDatabase } from "../db";
@@ -23,29 +25,29 @@ async function importFile(name: string, contents: string, options: { dryRun?: bo
 }
 
 /** Every constituency row, all columns but the timestamps, which record when rather than what. */
-function constituencyRows() {
-  const rows = db.$client.prepare("select * from constituencies order by gss_code").all() as Record<string, unknown>[];
+async function constituencyRows() {
+  const rows = await queryRows(db, sql`select * from constituencies order by gss_code`);
   return rows.map(({ created_at, updated_at, ...rest }) => rest);
 }
 
-function constituency(gssCode: string) {
-  return constituencyRows().find((r) => r.gss_code === gssCode);
+async function constituency(gssCode: string) {
+  return (await constituencyRows()).find((r) => r.gss_code === gssCode);
 }
 
 test("ONS then HoC gives exactly the same records as HoC then ONS", async () => {
   const list = seats();
   await importFile("ons.csv", onsCsv(onsSeats(list)));
   await importFile("hoc.csv", hocCsv(list));
-  const onsFirst = constituencyRows();
+  const onsFirst = await constituencyRows();
 
   await resetDatabase();
   await importFile("hoc.csv", hocCsv(list));
   await importFile("ons.csv", onsCsv(onsSeats(list)));
-  const hocFirst = constituencyRows();
+  const hocFirst = await constituencyRows();
 
   expect(onsFirst).toHaveLength(6);
   expect(hocFirst).toEqual(onsFirst);
-  expect(constituency("W07000102")).toEqual({
+  expect(await constituency("W07000102")).toEqual({
     gss_code: "W07000102",
     name: "Montgomeryshire and Glyndŵr",
     name_cy: "Maldwyn a Glyndŵr",
@@ -62,16 +64,16 @@ test("Welsh names from the ONS file are kept, accents and all", async () => {
   await importFile("hoc.csv", hocCsv(seats()));
   await importFile("ons.csv", onsCsv(onsSeats(seats())));
 
-  expect(constituency("W07000112")).toMatchObject({ name: "Ynys Môn", name_cy: "Ynys Môn", slug: "ynys-mon" });
-  expect(constituency("W07000102")).toMatchObject({ name_cy: "Maldwyn a Glyndŵr" });
+  expect(await constituency("W07000112")).toMatchObject({ name: "Ynys Môn", name_cy: "Ynys Môn", slug: "ynys-mon" });
+  expect(await constituency("W07000102")).toMatchObject({ name_cy: "Maldwyn a Glyndŵr" });
   // English seats have no Welsh name: null, not an empty string.
-  expect(constituency("E14001435")).toMatchObject({ name: "Queen's Park and Maida Vale", name_cy: null });
+  expect(await constituency("E14001435")).toMatchObject({ name: "Queen's Park and Maida Vale", name_cy: null });
 });
 
 test("Glyndŵr keeps its circumflex whichever file comes first, as one record per GSS code", async () => {
   await importFile("ons.csv", onsCsv(onsSeats(seats())));
   // On its own the ONS file can only say what it says.
-  expect(constituency("W07000102")).toMatchObject({ name: "Montgomeryshire and Glyndwr" });
+  expect(await constituency("W07000102")).toMatchObject({ name: "Montgomeryshire and Glyndwr" });
 
   const hoc = await importFile("hoc.csv", hocCsv(seats()));
   expect(hoc.changes.find((c) => c.key === "W07000102")?.details).toContain(
@@ -80,8 +82,8 @@ test("Glyndŵr keeps its circumflex whichever file comes first, as one record pe
   // Importing ONS again must not put the ŵ-less spelling back.
   await importFile("ons.csv", onsCsv(onsSeats(seats())));
 
-  expect(constituency("W07000102")).toMatchObject({ name: "Montgomeryshire and Glyndŵr" });
-  const rows = constituencyRows();
+  expect(await constituency("W07000102")).toMatchObject({ name: "Montgomeryshire and Glyndŵr" });
+  const rows = await constituencyRows();
   expect(rows.filter((r) => r.gss_code === "W07000102")).toHaveLength(1);
   expect(rows.filter((r) => String(r.name).startsWith("Montgomeryshire"))).toHaveLength(1);
   expect(rows).toHaveLength(6);
@@ -90,7 +92,7 @@ test("Glyndŵr keeps its circumflex whichever file comes first, as one record pe
 test("nation and region come from the HoC file; outside England the region is the nation", async () => {
   await importFile("hoc.csv", hocCsv(seats()));
 
-  expect(constituencyRows().map((r) => [r.gss_code, r.nation, r.region_code, r.region_name])).toEqual([
+  expect((await constituencyRows()).map((r) => [r.gss_code, r.nation, r.region_code, r.region_name])).toEqual([
     ["E14001435", "England", "E12000007", "London"],
     [fenhallow.gssCode, "England", "E12000002", "North West"],
     ["N05000001", "Northern Ireland", "N92000002", "Northern Ireland"],
@@ -103,14 +105,18 @@ test("nation and region come from the HoC file; outside England the region is th
 test("the ONS file alone gives the nation from the GSS code, and an English region only once HoC says it", async () => {
   await importFile("ons.csv", onsCsv(seats()));
 
-  expect(constituency("S14000107")).toMatchObject({ nation: "Scotland", region_code: "S92000003", electorate: null });
-  expect(constituency("E14001435")).toMatchObject({ nation: "England", region_code: null, region_name: null });
+  expect(await constituency("S14000107")).toMatchObject({
+    nation: "Scotland",
+    region_code: "S92000003",
+    electorate: null,
+  });
+  expect(await constituency("E14001435")).toMatchObject({ nation: "England", region_code: null, region_name: null });
 });
 
 test("an electorate written with thousands separators is read as a number", async () => {
   await importFile("hoc.csv", hocCsv([{ ...realSeats.queensPark, electorate: "71,234" }]));
 
-  expect(constituency("E14001435")).toMatchObject({ electorate: 71_234 });
+  expect(await constituency("E14001435")).toMatchObject({ electorate: 71_234 });
 });
 
 test("importing the same files again reports 0 changes", async () => {
@@ -160,6 +166,6 @@ test("a dry run into an empty database leaves it empty", async () => {
   const result = await importFile("hoc.csv", hocCsv(seats()), { dryRun: true });
 
   expect(result.added).toBe(6);
-  expect(constituencyRows()).toEqual([]);
+  expect(await constituencyRows()).toEqual([]);
   expect((await snapshotDatabase()).import_runs).toEqual([]);
 });

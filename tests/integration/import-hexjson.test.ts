@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { expect, test } from "vitest";
+import { queryRows } from "#db/index";
 import { runImport } from "~/importers/import.server";
 import { db } from "~/utils/db.server";
 import { snapshotDatabase } from "../db";
@@ -25,8 +27,8 @@ async function importHexes(hexes: Record<string, Hex>, { kind = "odd-r", dryRun 
   return runImport({ path: writeInputFile("uk.hexjson", hexJson({ layout: kind, hexes })), now, dryRun });
 }
 
-function hexRows() {
-  return db.$client.prepare("select layout_id, constituency_code, q, r from hexes order by constituency_code").all();
+async function hexRows() {
+  return queryRows(db, sql`select layout_id, constituency_code, q, r from hexes order by constituency_code`);
 }
 
 test.each(["odd-r", "even-r", "odd-q", "even-q"])('accepts a "%s" layout', async (kind) => {
@@ -35,10 +37,10 @@ test.each(["odd-r", "even-r", "odd-q", "even-q"])('accepts a "%s" layout', async
   const result = await importHexes(layout, { kind });
 
   expect(result).toMatchObject({ kind: "hexjson", rows: 3, added: 3 });
-  expect(db.$client.prepare("select id, layout, source from hex_layouts").all()).toEqual([
+  expect(await queryRows(db, sql`select id, layout, source from hex_layouts`)).toEqual([
     { id: "uk", layout: kind, source: "uk.hexjson" },
   ]);
-  expect(hexRows()).toEqual([
+  expect(await hexRows()).toEqual([
     { layout_id: "uk", constituency_code: north.gssCode, q: 1, r: 0 },
     { layout_id: "uk", constituency_code: middle.gssCode, q: 1, r: -1 },
     { layout_id: "uk", constituency_code: south.gssCode, q: 2, r: -2 },
@@ -48,13 +50,13 @@ test.each(["odd-r", "even-r", "odd-q", "even-q"])('accepts a "%s" layout', async
 test("importing the same layout again reports 0 changes", async () => {
   await importSeats();
   await importHexes(layout);
-  const before = hexRows();
+  const before = await hexRows();
 
   const again = await importHexes(layout);
 
   expect(again.changes).toEqual([]);
   expect(again).toMatchObject({ rows: 3, unchanged: 3, added: 0, updated: 0, removed: 0 });
-  expect(hexRows()).toEqual(before);
+  expect(await hexRows()).toEqual(before);
 });
 
 test("a hex that moved is reported as updated, with its old and new position", async () => {
@@ -73,7 +75,7 @@ test("a hex that moved is reported as updated, with its old and new position", a
     },
   ]);
   expect(result).toMatchObject({ updated: 1, unchanged: 2 });
-  expect(hexRows()).toContainEqual({ layout_id: "uk", constituency_code: south.gssCode, q: 3, r: -2 });
+  expect(await hexRows()).toContainEqual({ layout_id: "uk", constituency_code: south.gssCode, q: 3, r: -2 });
 });
 
 test("two hexes can swap places in one import", async () => {
@@ -84,7 +86,7 @@ test("two hexes can swap places in one import", async () => {
   const result = await importHexes({ ...layout, [north.gssCode]: { q: 1, r: -1 }, [middle.gssCode]: { q: 1, r: 0 } });
 
   expect(result.updated).toBe(2);
-  expect(hexRows()).toEqual([
+  expect(await hexRows()).toEqual([
     { layout_id: "uk", constituency_code: north.gssCode, q: 1, r: -1 },
     { layout_id: "uk", constituency_code: middle.gssCode, q: 1, r: 0 },
     { layout_id: "uk", constituency_code: south.gssCode, q: 2, r: -2 },
@@ -100,12 +102,12 @@ test("a hex dropped from the file is removed from the layout", async () => {
 
   expect(result.changes).toEqual([{ entity: "hex", type: "removed", key: middle.gssCode, label: middle.gssCode }]);
   expect(result).toMatchObject({ removed: 1, unchanged: 2 });
-  expect(hexRows()).toEqual([
+  expect(await hexRows()).toEqual([
     { layout_id: "uk", constituency_code: north.gssCode, q: 1, r: 0 },
     { layout_id: "uk", constituency_code: south.gssCode, q: 2, r: -2 },
   ]);
   // The constituency itself stays: only its place on this map went.
-  expect(db.$client.prepare("select count(*) from constituencies").pluck().get()).toBe(3);
+  expect(await queryRows(db, sql`select cast(count(*) as integer) as n from constituencies`)).toEqual([{ n: 3 }]);
 });
 
 test("a dry run of a changed layout reports the moves and writes nothing", async () => {

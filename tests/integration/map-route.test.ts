@@ -1,7 +1,9 @@
 // GET /map through its real loader, on a small election with a few pledges
 // recorded: colours, filters in the URL, and constituencies the layout lacks.
-import { writeTransaction } from "#db/index";
+import { eq } from "drizzle-orm";
 import { beforeEach, expect, test } from "vitest";
+import { writeTransaction } from "#db/index";
+import { constituencies, hexes, hexLayouts } from "#db/schema";
 import { findCampaign } from "~/models/campaign.server";
 import { recordPledgeByCampaign } from "~/models/pledge.server";
 import { candidateLines } from "~/enhance/map-tooltip.js";
@@ -207,9 +209,7 @@ test("filters it does not know are ignored, not an error", async () => {
 });
 
 test("a constituency the layout has no hex for is listed apart, and still in the data", async () => {
-  await writeTransaction(db, () =>
-    db.$client.prepare("delete from hexes where constituency_code = ?").run(bryngorCode),
-  );
+  await writeTransaction(db, () => db.delete(hexes).where(eq(hexes.constituencyCode, bryngorCode)));
   const data = await map();
   expect(data.hexes).toHaveLength(4);
   expect(data.offMap).toEqual([expect.objectContaining({ code: bryngorCode, name: "Bryngôr", status: "signed-some" })]);
@@ -217,7 +217,7 @@ test("a constituency the layout has no hex for is listed apart, and still in the
 });
 
 test("with no layout imported, there is no map but every constituency is still there", async () => {
-  await writeTransaction(db, () => db.$client.prepare("delete from hex_layouts").run());
+  await writeTransaction(db, () => db.delete(hexLayouts));
   const data = await map();
   expect(data.layout).toBeNull();
   expect(data.hexes).toEqual([]);
@@ -323,13 +323,11 @@ test("?seat= rings that constituency and zooms to its region, keeping the filter
 });
 
 test("the find box: a postcode or a whole name goes to that seat's map, keeping the filters; the answer is not cached", async () => {
-  await insertPostcode({
-    postcode: "ZZ4 1AA",
-    constituencyCode: db.$client
-      .prepare("select gss_code from constituencies where slug = 'brackenby-vale'")
-      .pluck()
-      .get() as string,
-  });
+  const [brackenby] = await db
+    .select({ gssCode: constituencies.gssCode })
+    .from(constituencies)
+    .where(eq(constituencies.slug, "brackenby-vale"));
+  await insertPostcode({ postcode: "ZZ4 1AA", constituencyCode: brackenby!.gssCode });
   const byPostcode = await visit("?find=zz41aa&party=PP53");
   expect(byPostcode.status).toBe(302);
   expect(byPostcode.location).toBe("/map?party=PP53&seat=brackenby-vale");
@@ -408,9 +406,7 @@ async function table(query = "") {
 }
 
 test("the map as a table: a row for each constituency the map's filters keep, by name, off-map seats included (signed: every point)", async () => {
-  await writeTransaction(db, () =>
-    db.$client.prepare("delete from hexes where constituency_code = ?").run(bryngorCode),
-  );
+  await writeTransaction(db, () => db.delete(hexes).where(eq(hexes.constituencyCode, bryngorCode)));
   const { page: all } = await table();
   expect(all!.rows.map((r) => [r.name, r.status, `${r.signed} of ${r.standing}`])).toEqual([
     ["Brackenby Vale", "signed-all", "1 of 3"],

@@ -1,4 +1,4 @@
-import { writeTransaction } from "#db/index";
+import { engineOf, queryRows, readTransaction, writeTransaction } from "#db/index";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -6,7 +6,8 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, test } from "vitest";
-import { postcodes } from "#db/schema";
+import { sql } from "drizzle-orm";
+import { postcodeImportClaims, postcodes } from "#db/schema";
 import { runImport, summariseChanges } from "~/importers/import.server";
 import { looksLikePostcodeDirectory, runPostcodeImport } from "~/importers/postcodes.server";
 import { ImportFailed, type Problem } from "~/importers/problems";
@@ -57,17 +58,20 @@ describe.skipIf(!hasRealData)("the real ONSPD sample (298 rows from postcodes.io
       unchanged: 0,
     });
     expect(result.sha256).toBe(sha256(realSample));
-    expect(countPostcodes()).toBe(298);
+    expect(await countPostcodes()).toBe(298);
     // 22 in Aberdeen plus SE1 9ZZ (the README counts that one among the six special rows).
     expect((await db.select().from(postcodes)).filter((p) => p.terminatedOn !== null)).toHaveLength(23);
-    expect(findPostcode({ postcode: "JE2 4WD" })).toEqual({
+    expect(await findPostcode({ postcode: "JE2 4WD" })).toEqual({
       postcode: "JE2 4WD",
       constituencyCode: "L99999999",
       terminatedOn: null,
       constituency: null,
     });
-    expect(findPostcode({ postcode: "AB11 3AG" })).toMatchObject({ constituencyCode: null, terminatedOn: "1997-07" });
-    expect(findPostcode({ postcode: "SE1P 5ZZ" })?.constituency).toEqual({
+    expect(await findPostcode({ postcode: "AB11 3AG" })).toMatchObject({
+      constituencyCode: null,
+      terminatedOn: "1997-07",
+    });
+    expect((await findPostcode({ postcode: "SE1P 5ZZ" }))?.constituency).toEqual({
       gssCode: "E14001085",
       name: "Bermondsey and Old Southwark",
       slug: "bermondsey-and-old-southwark",
@@ -172,7 +176,7 @@ describe("generated ONSPD files", () => {
         ...others,
       ]),
     });
-    expect(countPostcodes()).toBe(52);
+    expect(await countPostcodes()).toBe(52);
     const path = writeOnspdFile([
       onspdRow({ pcds: "ZZ1 1AA", pcon: first.gssCode }),
       onspdRow({ pcds: "ZZ1 1AB", pcon: second.gssCode }),
@@ -182,13 +186,13 @@ describe("generated ONSPD files", () => {
 
     const dryRun = await runPostcodeImport({ path, dryRun: true });
     expect(dryRun).toMatchObject({ dryRun: true, rows: 4, added: 1, updated: 2, removed: 49, unchanged: 1 });
-    expect(countPostcodes()).toBe(52);
+    expect(await countPostcodes()).toBe(52);
 
     const result = await runPostcodeImport({ path });
 
     expect(result).toMatchObject({ dryRun: false, rows: 4, added: 1, updated: 2, removed: 49, unchanged: 1 });
     expect(summariseChanges(result)).toBe("52 changes (postcodes: 1 added, 2 updated, 49 removed; 1 unchanged)");
-    expect(listCurrentPostcodes()).toEqual([
+    expect(await listCurrentPostcodes()).toEqual([
       { postcode: "ZX1 1AA", constituencyCode: third.gssCode, terminatedOn: null },
       { postcode: "ZZ1 1AA", constituencyCode: first.gssCode, terminatedOn: null },
       { postcode: "ZZ1 1AB", constituencyCode: second.gssCode, terminatedOn: null },
@@ -250,8 +254,8 @@ describe("generated ONSPD files", () => {
 
     const postcodeResult = results?.find((r) => r.kind === "onspd-postcodes");
     expect(postcodeResult).toMatchObject({ file: "postcodes-onspd.csv", rows: 52, added: 52 });
-    expect(countPostcodes()).toBe(52);
-    expect(findPostcode({ postcode: "ZZ16 2AD" })?.constituency?.slug).toBe("slievecarn-and-lisdrumbeg");
+    expect(await countPostcodes()).toBe(52);
+    expect((await findPostcode({ postcode: "ZZ16 2AD" }))?.constituency?.slug).toBe("slievecarn-and-lisdrumbeg");
   });
 
   test("runImport detects a small ONSPD file by its header and imports it like the streaming path", async () => {
@@ -314,7 +318,7 @@ describe("imports that overlap", () => {
     const { postcode_import_claims: _claims, ...expected } = before ?? {};
     expect(after).toEqual(expected);
     expect(claims).toEqual([]);
-    expect(countPostcodes()).toBe(0);
+    expect(await countPostcodes()).toBe(0);
   });
 
   test("two imports at once in one process are refused rather than mixed", async () => {
@@ -539,7 +543,12 @@ describe("a big import never makes the site wait, and lookups always see one who
       (_, i) =>
         `ZZ${(i % 99) + 1} ${i % 10}${"ABDEFGHJLN"[Math.floor(i / 10) % 10]}${"ABDEFGHJLN"[Math.floor(i / 100) % 10]}`,
     );
-  const rawRows = () => db.$client.prepare("select count(*) from postcodes").pluck().get() as number;
+  // Every row, published or not. count(*) is a string on PostgreSQL.
+  const rawRows = async () =>
+    Number((await queryRows<{ n: unknown }>(db, sql`select count(*) as n from postcodes`))[0]!.n);
+  // Which constituency each postcode leads to now ("gone" for none).
+  const codesOf = async (all: string[]) =>
+    Promise.all(all.map(async (postcode) => (await findPostcode({ postcode }))?.constituencyCode ?? "gone"));
 
   test("while the new directory is written in short transactions, lookups see the old one whole; then the new one whole", async () => {
     const all = postcodesIn(1000);
@@ -552,14 +561,21 @@ describe("a big import never makes the site wait, and lookups always see one who
 
     const watching = (async () => {
       while (importing) {
-        // One synchronous look at every postcode: which directory is it?
-        const codes = new Set(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode ?? "gone"));
+        // One look at every postcode at one moment of the database: which directory is it?
+        const { codes, rows } = await readTransaction(db, async () => ({
+          codes: new Set(await codesOf(all)),
+          rows: await rawRows(),
+        }));
         seen.add([...codes].sort().join(" "));
-        if (codes.size === 1 && codes.has("E14009001") && rawRows() > 1000) writtenUnseen++;
+        if (codes.size === 1 && codes.has("E14009001") && rows > 1000) writtenUnseen++;
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
     })();
-    const result = await runPostcodeImport({ path: next, writeBatchRows: 20 });
+    // A look at all 1,000 takes PostgreSQL longer (a round trip each) than
+    // SQLite (in-process): smaller batches there keep the writing going long
+    // enough to be looked at several times.
+    const writeBatchRows = engineOf(db) === "postgres" ? 5 : 20;
+    const result = await runPostcodeImport({ path: next, writeBatchRows });
     importing = false;
     await watching;
 
@@ -568,11 +584,8 @@ describe("a big import never makes the site wait, and lookups always see one who
     expect([...seen].every((s) => s === "E14009001" || s === "E14009002 gone")).toBe(true);
     // The old one was seen after some of the new rows had been written.
     expect(writtenUnseen).toBeGreaterThan(0);
-    expect(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode ?? "gone")).toEqual([
-      ...Array(990).fill("E14009002"),
-      ...Array(10).fill("gone"),
-    ]);
-    expect(rawRows()).toBe(990);
+    expect(await codesOf(all)).toEqual([...Array(990).fill("E14009002"), ...Array(10).fill("gone")]);
+    expect(await rawRows()).toBe(990);
   });
 
   test("an import killed while it writes leaves the old directory serving; the next import takes over and cleans up", async () => {
@@ -592,33 +605,33 @@ describe("a big import never makes the site wait, and lookups always see one who
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     // Killed once it has written some of its rows (one a transaction), long before it is done.
-    await waitFor(() => output.includes("writing") && rawRows() > 3100, 60_000);
+    await waitFor(async () => output.includes("writing") && (await rawRows()) > 3100, 60_000);
     child.kill("SIGKILL");
     await exited;
 
     expect(output).not.toContain("done");
-    expect(rawRows()).toBeGreaterThan(3100);
-    expect(rawRows()).toBeLessThan(6000);
-    expect(countPostcodes()).toBe(3000);
-    expect(new Set(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode))).toEqual(new Set(["E14009001"]));
-    expect(db.$client.prepare("select pid from postcode_import_claims").pluck().all()).toEqual([child.pid]);
+    expect(await rawRows()).toBeGreaterThan(3100);
+    expect(await rawRows()).toBeLessThan(6000);
+    expect(await countPostcodes()).toBe(3000);
+    expect(new Set(await codesOf(all))).toEqual(new Set(["E14009001"]));
+    expect(await db.select({ pid: postcodeImportClaims.pid }).from(postcodeImportClaims)).toEqual([{ pid: child.pid }]);
 
     const result = await runPostcodeImport({ path: next });
 
     expect(result).toMatchObject({ updated: 3000, unchanged: 0 });
-    expect(new Set(all.map((pc) => findPostcode({ postcode: pc })?.constituencyCode))).toEqual(new Set(["E14009002"]));
-    expect(rawRows()).toBe(3000);
-    expect(db.$client.prepare("select count(*) from postcode_import_claims").pluck().get()).toBe(0);
+    expect(new Set(await codesOf(all))).toEqual(new Set(["E14009002"]));
+    expect(await rawRows()).toBe(3000);
+    expect(await db.select().from(postcodeImportClaims)).toEqual([]);
   }, 90_000);
 
   test("while another process's import is running, a second one is refused and writes nothing", async () => {
     await runPostcodeImport({ path: old(postcodesIn(10)) });
     // The test runner's parent process is alive: its claim is not abandoned.
-    await writeTransaction(db, () =>
-      db.$client
-        .prepare("insert into postcode_import_claims (id, generation, pid, host, started_at) values (1, 99, ?, ?, ?)")
-        .run(process.ppid, hostname(), "2024-06-01T00:00:00.000Z"),
-    );
+    await writeTransaction(db, async () => {
+      await db
+        .insert(postcodeImportClaims)
+        .values({ id: 1, generation: 99, pid: process.ppid, host: hostname(), startedAt: "2024-06-01T00:00:00.000Z" });
+    });
     const before = await snapshotDatabase();
 
     const problems = await problemsOf(() => runPostcodeImport({ path: moved(postcodesIn(10)) }));
@@ -633,9 +646,9 @@ describe("a big import never makes the site wait, and lookups always see one who
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs: number) {
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number) {
   const until = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > until) throw new Error("timed out waiting");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -5,7 +5,9 @@
 // its row. Adding a column or a table without saying what it holds fails here.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { expect, test } from "vitest";
+import { engineOf, queryRows } from "#db/index";
 import { db } from "~/utils/db.server";
 
 const inventory = readFileSync(join(import.meta.dirname, "../../docs/privacy.md"), "utf8");
@@ -31,45 +33,59 @@ function tablesWithoutPersonalData() {
   return [...section.matchAll(/^- `([a-z_]+)`/gm)].flatMap((match) => (match[1] ? [match[1]] : []));
 }
 
-function databaseTables() {
-  return db.$client
-    .prepare(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations' order by name",
-    )
-    .pluck()
-    .all() as string[];
+// information_schema on either engine: SQLite has none, so sqlite_master and
+// pragma_table_info there. drizzle's journal is on PostgreSQL in a schema of
+// its own ("drizzle"), so only the public schema's tables are the app's.
+async function databaseTables() {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    engineOf(db) === "postgres"
+      ? sql`select table_name as name from information_schema.tables
+            where table_schema = 'public' and table_type = 'BASE TABLE' and table_name != '__drizzle_migrations'
+            order by table_name`
+      : sql`select name from sqlite_master
+            where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations' order by name`,
+  );
+  return rows.map((row) => row.name);
 }
 
-function columnsOf(table: string) {
-  return (db.$client.pragma(`table_info("${table}")`) as { name: string }[]).map((column) => column.name);
+async function columnsOf(table: string) {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    engineOf(db) === "postgres"
+      ? sql`select column_name as name from information_schema.columns
+            where table_schema = 'public' and table_name = ${table} order by ordinal_position`
+      : sql`select name from pragma_table_info(${table}) order by cid`,
+  );
+  return rows.map((row) => row.name);
 }
 
-test("every table is in the inventory: described column by column, or named as holding no personal data", () => {
+test("every table is in the inventory: described column by column, or named as holding no personal data", async () => {
   const described = describedTables();
   const without = tablesWithoutPersonalData();
-  const missing = databaseTables().filter((table) => !described.has(table) && !without.includes(table));
+  const missing = (await databaseTables()).filter((table) => !described.has(table) && !without.includes(table));
   expect(missing, "tables with no entry in docs/privacy.md").toEqual([]);
   const both = [...described.keys()].filter((table) => without.includes(table));
   expect(both, "tables both described and named as holding no personal data").toEqual([]);
 });
 
-test("every column of a table holding personal data has its row in the inventory", () => {
+test("every column of a table holding personal data has its row in the inventory", async () => {
   const missing: string[] = [];
   for (const [table, columns] of describedTables()) {
-    for (const column of columnsOf(table)) if (!columns.includes(column)) missing.push(`${table}.${column}`);
+    for (const column of await columnsOf(table)) if (!columns.includes(column)) missing.push(`${table}.${column}`);
   }
   expect(missing, "columns with no row in docs/privacy.md").toEqual([]);
 });
 
-test("the inventory describes no table or column the database does not have", () => {
-  const tables = databaseTables();
+test("the inventory describes no table or column the database does not have", async () => {
+  const tables = await databaseTables();
   const stale: string[] = [];
   for (const [table, columns] of describedTables()) {
     if (!tables.includes(table)) {
       stale.push(table);
       continue;
     }
-    const actual = columnsOf(table);
+    const actual = await columnsOf(table);
     for (const column of columns) if (!actual.includes(column)) stale.push(`${table}.${column}`);
   }
   for (const table of tablesWithoutPersonalData()) if (!tables.includes(table)) stale.push(table);

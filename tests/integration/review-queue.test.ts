@@ -3,7 +3,7 @@
 import { writeTransaction } from "#db/index";
 import { eq, ne } from "drizzle-orm";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { asks, auditLog } from "#db/schema";
+import { asks, auditLog, campaigns } from "#db/schema";
 import { addBlockListEntry, blockFromAsk, removeBlockListEntry } from "~/models/block-list.server";
 import { queueDueDigests } from "~/models/digest.server";
 import { listHeldAsks, rejectAsk, releaseAsk, setHiddenFromPublicList } from "~/models/review.server";
@@ -225,7 +225,7 @@ test("rejecting a held ask cancels its mails, counts it nowhere and tells the su
 test("a held ask's digest entries wait for its release", async () => {
   const seat = await setUp({ maxAsksPerAddressPerHour: 1 });
   // A cap of one mail an hour per candidate: the second ask goes to the digest.
-  await writeTransaction(db, () => db.$client.prepare("update campaigns set ask_hourly_cap = 1").run());
+  await writeTransaction(db, () => db.update(campaigns).set({ askHourlyCap: 1 }));
   await ask(seat, { clientIp: "203.0.113.1" });
   const held = await ask(seat, { clientIp: "203.0.113.1" });
   expect(held.status).toBe("held");
