@@ -1,4 +1,3 @@
-import Database from "better-sqlite3";
 import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestMailServer, type ReceivedMail, type TestMailServer } from "../mail-server";
@@ -37,30 +36,26 @@ function mailTo(address: string, subject: string | RegExp) {
 }
 
 /** Mail the worker has yet to hand to the SMTP server, read from the server's own database. */
-function unsentMail() {
-  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return (
-      (sqlite.prepare("select count(*) from outbox where status in ('queued', 'sending')").pluck().get() as number) ?? 0
-    );
-  } finally {
-    sqlite.close();
-  }
+async function unsentMail() {
+  const [row] = await app.query<{ n: number }>(
+    "select cast(count(*) as integer) as n from outbox where status in ('queued', 'sending')",
+  );
+  return row?.n ?? 0;
 }
 
-/** The pledge tables of the server's own database, read without writing. */
-function pledgeTables() {
-  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return Object.fromEntries(
-      ["signing_tokens", "pledges", "pledge_point_answers", "pledge_history", "audit_log"].map((t) => [
-        t,
-        sqlite.prepare(`select * from "${t}" order by rowid`).all(),
-      ]),
-    );
-  } finally {
-    sqlite.close();
+/** The pledge tables of the server's own database, read without writing, each in the order of its primary key. */
+async function pledgeTables() {
+  const tables: Record<string, unknown[]> = {};
+  for (const [t, key] of [
+    ["signing_tokens", "id"],
+    ["pledges", "candidacy_id"],
+    ["pledge_point_answers", "candidacy_id, point_id"],
+    ["pledge_history", "id"],
+    ["audit_log", "id"],
+  ] as const) {
+    tables[t] = await app.query(`select * from "${t}" order by ${key}`);
   }
+  return tables;
 }
 
 function candidateCell(page: Page, name: string) {
@@ -106,7 +101,7 @@ test("an ask reaches a candidate, who signs three points and declines one throug
   expect(signingLink.startsWith(`${app.baseUrl}/pledge/sign/`)).toBe(true);
 
   // Opening the link (a mail scanner's HEAD, the candidate's GET) changes nothing.
-  const before = pledgeTables();
+  const before = await pledgeTables();
   const head = await fetch(signingLink, { method: "HEAD" });
   expect(head.status).toBe(200);
   expect(head.headers.get("cache-control")).toBe("no-store");
@@ -122,7 +117,7 @@ test("an ask reaches a candidate, who signs three points and declines one throug
   expect(headers["referrer-policy"]).toBe("strict-origin");
   await page.getByRole("heading", { level: 1, name: "Sign the pledge" }).waitFor();
   await page.getByText("Ruth Adeyemi, Labour Party, Brackenby Vale").waitFor();
-  expect(pledgeTables()).toEqual(before);
+  expect(await pledgeTables()).toEqual(before);
   // What the page loads does not carry the link on as a referrer.
   expect(subresources.length).toBeGreaterThan(0);
   const token = signingLink.split("/").pop()!;
@@ -191,7 +186,7 @@ test("an ask reaches a candidate, who signs three points and declines one throug
     smtp.received.filter((m: ReceivedMail) => / has signed /.test(m.parsed.subject ?? "")).map((m) => m.envelope.to),
   ).toEqual([["rajan@example.org"]]);
 
-  const tables = pledgeTables();
+  const tables = await pledgeTables();
   expect(tables.pledge_history!.length).toBe(before.pledge_history!.length + 1);
   expect(tables.pledges).toContainEqual(
     expect.objectContaining({ statement, trust_mark: "verified-by-email", evidence_url: null }),
@@ -285,7 +280,7 @@ test("'Email me a signing link' goes only to the published address, and the page
   expect(linkIn(mail.parsed.text ?? "", "pledge/sign").startsWith(`${app.baseUrl}/pledge/sign/`)).toBe(true);
   // Sandra asked first and has no published address: once everything queued
   // has gone (Zoë's link included), nothing went anywhere for her.
-  await waitFor("the outbox to be sent", () => unsentMail() === 0 || undefined);
+  await waitFor("the outbox to be sent", async () => (await unsentMail()) === 0 || undefined);
   expect(
     smtp.received
       .filter((m) => m.parsed.subject === `Your link to sign the ${fixtureCampaign.name} pledge`)

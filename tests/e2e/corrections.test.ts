@@ -53,7 +53,7 @@ test("a reader without JavaScript reports a wrong party; an organiser resolves t
   await reader.getByRole("heading", { level: 1, name: "Report sent" }).waitFor();
   await expectNoSidewaysScroll(reader);
   expect(
-    query<{ topic: string; details: string; reporter_email: string | null }>(
+    await query<{ topic: string; details: string; reporter_email: string | null }>(
       app,
       "select topic, details, reporter_email from correction_reports",
     ),
@@ -81,5 +81,7 @@ test("a reader without JavaScript reports a wrong party; an organiser resolves t
   await staff.getByRole("cell", { name: "Checked with her agent." }).waitFor();
   await expectNoAxeViolations(staff);
   await expectNoSidewaysScroll(staff);
-  expect(query<{ status: string }>(app, "select status from correction_reports")).toEqual([{ status: "resolved" }]);
+  expect(await query<{ status: string }>(app, "select status from correction_reports")).toEqual([
+    { status: "resolved" },
+  ]);
 });

@@ -7,14 +7,16 @@ import type { AppServer } from "../../scripts/app-server";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
-    databasePath: string;
+    /** DATABASE_PATH or DATABASE_URL of the shared server's database: read it with queryDatabase. */
+    databaseEnv: Record<string, string>;
   }
 }
 
 let server: AppServer | undefined;
 
 // One shared server with the default configuration (no SMTP: the local
-// mailbox), on the fixture election. Tests that need other settings start their own.
+// mailbox), on the fixture election, on SQLite or (DATABASE_URL=postgres://…)
+// a new PostgreSQL database. Tests that need other settings start their own.
 export async function setup(project: TestProject) {
   // Browser tests never skip quietly: no browser is a failure, with the fix.
   if (!existsSync(chromiumPath)) {
@@ -22,7 +24,7 @@ export async function setup(project: TestProject) {
   }
   server = await startFixtureServer();
   project.provide("baseUrl", server.baseUrl);
-  project.provide("databasePath", server.databasePath);
+  project.provide("databaseEnv", server.databaseEnv);
 }
 
 export async function teardown() {

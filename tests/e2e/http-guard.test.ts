@@ -1,7 +1,7 @@
 import { connect } from "node:net";
-import Database from "better-sqlite3";
 import { expect, inject, test } from "vitest";
 import { startFixtureServer } from "./fixture-server";
+import { queryDatabase } from "../../scripts/app-server";
 
 // The rules in front of every page (app/utils/http-guard.server.ts), on the
 // built server: same-origin posts pass however the browser says so, another
@@ -36,18 +36,12 @@ function post(path: string, headers: Record<string, string>, body = "", to = { h
   return raw(`POST ${path} HTTP/1.1\r\n${lines.map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`, to);
 }
 
-function counts() {
-  const sqlite = new Database(inject("databasePath"), { readonly: true, fileMustExist: true });
-  try {
-    return Object.fromEntries(
-      ["asks", "outbox", "pledges", "pledge_history", "signing_tokens"].map((t) => [
-        t,
-        sqlite.prepare(`select count(*) as n from "${t}"`).get(),
-      ]),
-    );
-  } finally {
-    sqlite.close();
+async function counts() {
+  const counted: Record<string, unknown> = {};
+  for (const t of ["asks", "outbox", "pledges", "pledge_history", "signing_tokens"]) {
+    [counted[t]] = await queryDatabase(inject("databaseEnv"), `select cast(count(*) as integer) as n from "${t}"`);
   }
+  return counted;
 }
 
 test("a same-origin post reaches the action whether the browser sends our Origin, Origin: null with Sec-Fetch-Site: same-origin, or no Origin", async () => {
@@ -66,7 +60,7 @@ test("a same-origin post reaches the action whether the browser sends our Origin
 });
 
 test("another site's post gets a 403 page and changes nothing", async () => {
-  const before = counts();
+  const before = await counts();
   const forgeries: Record<string, string>[] = [
     { Origin: "https://evil.example" },
     { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
@@ -89,11 +83,11 @@ test("another site's post gets a 403 page and changes nothing", async () => {
       expect(answer.body).toContain("<h1>This form was sent from another website</h1>");
     }
   }
-  expect(counts()).toEqual(before);
+  expect(await counts()).toEqual(before);
 });
 
 test("PUT, DELETE, PATCH and OPTIONS answer 405 with Allow, on pages and static files alike, and change nothing", async () => {
-  const before = counts();
+  const before = await counts();
   for (const method of ["PUT", "DELETE", "PATCH", "OPTIONS"]) {
     for (const path of ["/", `/asks/confirm/${unknownToken}`, "/board", "/favicon.ico"]) {
       const response = await fetch(`${baseUrl}${path}`, { method, headers: { Origin: baseUrl } });
@@ -102,7 +96,7 @@ test("PUT, DELETE, PATCH and OPTIONS answer 405 with Allow, on pages and static 
       expect(await response.text()).toContain("Method not allowed");
     }
   }
-  expect(counts()).toEqual(before);
+  expect(await counts()).toEqual(before);
 });
 
 test("an absolute-form request target answers 400, not 500", async () => {
@@ -130,7 +124,7 @@ test("a target read as a host, or a Host header no address can hold, answers 400
 });
 
 test("a body over the form limit answers 413, from Content-Length before reading and while reading a chunked body", async () => {
-  const before = counts();
+  const before = await counts();
   const form = { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl };
   const declared = await post("/constituencies/brackenby-vale/ask", {
     ...form,
@@ -155,7 +149,7 @@ test("a body over the form limit answers 413, from Content-Length before reading
   const small = await post("/constituencies/brackenby-vale/ask", form, "name=");
   expect(small.status).not.toBe(413);
   expect(small.status).toBeLessThan(500);
-  expect(counts()).toEqual(before);
+  expect(await counts()).toEqual(before);
 });
 
 test("behind a trusted proxy the forwarded host is ours; without TRUSTED_PROXY it is not believed", async () => {

@@ -3,8 +3,7 @@
 // The page ships no framework: its tooltips are one plain module
 // (app/enhance/map-tooltip.js) that fetches /map/tooltips.json when first needed.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -15,7 +14,13 @@ import { fixtureCampaign } from "../fixture-election";
 import { expectNoAxeViolations, expectNoSidewaysScroll } from "./staff-journeys";
 import { useBrowser } from "./use-browser";
 import { waitFor } from "./wait-for";
-import { startAppServer, type AppServer } from "../../scripts/app-server";
+import {
+  createTestDatabase,
+  envWithDatabase,
+  startAppServer,
+  type AppServer,
+  type TestDatabase,
+} from "../../scripts/app-server";
 import { realDataDir } from "../real-data";
 
 const baseUrl = inject("baseUrl");
@@ -456,15 +461,16 @@ const realFiles = [
 ];
 
 describe.skipIf(!realData)("the real 2024 election", () => {
-  let dir: string;
+  let database: TestDatabase | undefined;
   let server: AppServer;
 
   beforeAll(async () => {
-    // The real files go into a fresh database first, so the server finds it
-    // full and loads no sample; then the fixture's campaign settings and
-    // some invented answers, so that every colour shows.
-    dir = mkdtempSync(join(tmpdir(), "pledge-map-real-"));
-    const env = { ...process.env, DATABASE_PATH: join(dir, "real.sqlite") };
+    // The real files go into a fresh database first (a SQLite file, or a new
+    // PostgreSQL database when the run's DATABASE_URL names a server), so the
+    // server finds it full and loads no sample; then the fixture's campaign
+    // settings and some invented answers, so that every colour shows.
+    database = await createTestDatabase();
+    const env = envWithDatabase(database.env);
     const run = (args: string[]) => {
       const result = spawnSync(process.execPath, ["--import", "tsx", ...args], {
         cwd: repoRoot,
@@ -475,12 +481,12 @@ describe.skipIf(!realData)("the real 2024 election", () => {
     };
     run(["scripts/import.ts", ...realFiles.map((f) => join(realData!, f))]);
     run(["tests/e2e/seed-real-election.ts"]);
-    server = await startAppServer({ databasePath: env.DATABASE_PATH });
+    server = await startAppServer({ databasePath: database.databasePath, databaseUrl: database.databaseUrl });
   });
 
   afterAll(async () => {
     await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   test("650 hex links, the UK the right way up (see test-results/map-real.png)", async () => {

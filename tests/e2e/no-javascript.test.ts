@@ -1,5 +1,4 @@
 import { request as httpRequest } from "node:http";
-import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { waitFor } from "./wait-for";
@@ -36,14 +35,9 @@ async function phonePage() {
   return page;
 }
 
-/** The server's own database, read without writing. */
+/** The server's own database, read without writing (SQLite or PostgreSQL: AppServer.query). */
 function query<T>(sql: string, ...params: unknown[]) {
-  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return sqlite.prepare(sql).all(...params) as T[];
-  } finally {
-    sqlite.close();
-  }
+  return app.query<T>(sql, params);
 }
 
 /** Opens the newest local-mailbox message with this subject (it arrives when the worker has run). */
@@ -101,7 +95,7 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("heading", { name: "Check your email" }).waitFor();
 
-  const [pending] = query<{ id: number; status: string }>("select id, status from asks where email = ?", email);
+  const [pending] = await query<{ id: number; status: string }>("select id, status from asks where email = ?", email);
   expect(pending?.status).toBe("pending");
 
   const confirmLink = linkIn(
@@ -113,21 +107,23 @@ test("without JavaScript, a supporter goes from postcode to a sent ask, pressing
   const forged = await crossSitePost(confirmLink);
   expect(forged.status).toBe(403);
   expect(forged.body).toContain("This form was sent from another website");
-  expect(query<{ status: string }>("select status from asks where id = ?", pending!.id)[0]?.status).toBe("pending");
+  expect((await query<{ status: string }>("select status from asks where id = ?", pending!.id))[0]?.status).toBe(
+    "pending",
+  );
 
   await page.goto(confirmLink);
   await page.getByRole("heading", { name: "Send your message" }).waitFor();
   await page.getByRole("button", { name: "Send my message" }).click();
   await page.getByRole("heading", { name: "Message sent" }).waitFor();
 
-  const [confirmed] = query<{ status: string; confirmed_at: string | null }>(
+  const [confirmed] = await query<{ status: string; confirmed_at: string | null }>(
     "select status, confirmed_at from asks where id = ?",
     pending!.id,
   );
   expect(confirmed?.status).toBe("confirmed");
   expect(confirmed?.confirmed_at).not.toBeNull();
-  const sent = await waitFor("the four asks to candidates sent", () => {
-    const rows = query<{ to_address: string }>(
+  const sent = await waitFor("the four asks to candidates sent", async () => {
+    const rows = await query<{ to_address: string }>(
       "select to_address from outbox where ask_id = ? and subject like 'Will you sign%' and status = 'sent' order by to_address",
       pending!.id,
     );
@@ -146,7 +142,7 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
   const page = await phonePage();
   // The ask of the test above reached the candidate; its mail holds her link.
   const askText = await openMail(page, /^Will you sign/);
-  const mails = query<{ to_address: string; text_body: string }>(
+  const mails = await query<{ to_address: string; text_body: string }>(
     "select to_address, text_body from mailbox where subject like 'Will you sign%' and to_address = 'ruth.adeyemi@example.net'",
   );
   expect(mails.length).toBeGreaterThan(0);
@@ -154,10 +150,10 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
   tokens.push(signingLink.split("/").pop()!);
   expect(askText).toContain("/pledge/sign/");
 
-  const before = query<{ n: number }>("select count(*) as n from pledge_history")[0]!.n;
+  const before = (await query<{ n: number }>("select cast(count(*) as integer) as n from pledge_history"))[0]!.n;
   const forged = await crossSitePost(signingLink);
   expect(forged.status).toBe(403);
-  expect(query<{ n: number }>("select count(*) as n from pledge_history")[0]!.n).toBe(before);
+  expect((await query<{ n: number }>("select cast(count(*) as integer) as n from pledge_history"))[0]!.n).toBe(before);
 
   await page.goto(signingLink);
   await page.getByRole("heading", { level: 1, name: "Sign the pledge" }).waitFor();
@@ -174,20 +170,24 @@ test("without JavaScript, a candidate opens the signing link from a mail, signs 
   await page.getByText("Has signed 2 of the 4 points of the pledge.").waitFor();
   await page.getByText(statement, { exact: true }).waitFor();
 
-  const [pledge] = query<{ statement: string; trust_mark: string }>(
+  const [pledge] = await query<{ statement: string; trust_mark: string }>(
     "select p.statement, p.trust_mark from pledges p join candidacies c on c.id = p.candidacy_id where c.person_id = '900346'",
   );
   expect(pledge).toEqual({ statement, trust_mark: "verified-by-email" });
-  const answers = query<{ answer: string }>(
+  const answers = await query<{ answer: string }>(
     "select a.answer from pledge_point_answers a join candidacies c on c.id = a.candidacy_id where c.person_id = '900346' order by a.point_id",
   );
   expect(answers.map((a) => a.answer)).toEqual(["signed", "signed", "declined", "declined"]);
-  expect(query<{ n: number }>("select count(*) as n from pledge_history")[0]!.n).toBe(before + 1);
+  expect((await query<{ n: number }>("select cast(count(*) as integer) as n from pledge_history"))[0]!.n).toBe(
+    before + 1,
+  );
   await waitFor(
     "the candidate's confirmation sent",
-    () =>
-      query<{ id: number }>(
-        `select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the ${fixtureCampaign.name} pledge are recorded' and status = 'sent'`,
+    async () =>
+      (
+        await query<{ id: number }>(
+          `select id from outbox where to_address = 'ruth.adeyemi@example.net' and subject = 'Your answers to the ${fixtureCampaign.name} pledge are recorded' and status = 'sent'`,
+        )
       )[0],
   );
   await page.close();

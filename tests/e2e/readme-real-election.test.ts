@@ -2,15 +2,20 @@
 // database: its import command run as written (through npm), then the server
 // as `npm start` runs it, then a supporter's way to the ask and the board.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { useBrowser } from "./use-browser";
 import { dwellLikeAPerson } from "./wait-for";
-import { startAppServer, type AppServer } from "../../scripts/app-server";
+import {
+  createTestDatabase,
+  envWithDatabase,
+  startAppServer,
+  type AppServer,
+  type TestDatabase,
+} from "../../scripts/app-server";
 import { measurePageWeight, overBudget } from "../../scripts/bench/page-weight";
 import { realDataDir } from "../real-data";
 
@@ -32,7 +37,7 @@ function readmeRecipe() {
 }
 
 describe.skipIf(!realData)("the README's real-election recipe", () => {
-  let dir: string;
+  let database: TestDatabase | undefined;
   let server: AppServer;
   const browser = useBrowser();
   let candidates: Record<string, string>[] = [];
@@ -46,24 +51,26 @@ describe.skipIf(!realData)("the README's real-election recipe", () => {
     const recipe = readmeRecipe();
     // The recipe sets its own DATABASE_PATH and ends by starting the server:
     // the test gives it a new database of its own and starts the built server.
+    // On a PostgreSQL run (DATABASE_URL=postgres://…) that database is a new
+    // one on that server: the recipe's commands are the same, and DATABASE_URL,
+    // when set, is where the app reads and writes instead of DATABASE_PATH.
     expect(recipe[0]).toMatch(/^export DATABASE_PATH=\S+$/);
     expect(recipe.at(-1)).toBe("npm start");
-    dir = mkdtempSync(join(tmpdir(), "pledge-readme-"));
-    const databasePath = join(dir, "ge2024.sqlite");
+    database = await createTestDatabase();
     const script = ["set -euo pipefail", ...recipe.slice(1, -1)].join("\n");
     const result = spawnSync("bash", ["-c", script], {
       cwd: repoRoot,
-      env: { ...process.env, DATABASE_PATH: databasePath },
+      env: envWithDatabase(database.env),
       encoding: "utf8",
     });
     if (result.status !== 0) throw new Error(`The README's import failed:\n${result.stdout}\n${result.stderr}`);
     expect(result.stdout).toContain(`candidacies: ${candidates.length} added`);
-    server = await startAppServer({ databasePath });
+    server = await startAppServer({ databasePath: database.databasePath, databaseUrl: database.databaseUrl });
   });
 
   afterAll(async () => {
     await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   test("start-up loads the campaign settings into the new database and says so", () => {

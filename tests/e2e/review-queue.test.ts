@@ -41,14 +41,18 @@ for (const js of ["on", "off"] as const) {
       const supporterEmail = `pat-${js}@mailinator.com`;
       const supporter = await phonePage(js);
       await askAndConfirm(app, supporter, { name: "Pat Held", email: supporterEmail });
-      const [ask] = query<{ id: number; status: string }>(
+      const [ask] = await query<{ id: number; status: string }>(
         app,
         "select id, status from asks where email = ?",
         supporterEmail,
       );
       expect(ask!.status).toBe("held");
       expect(
-        query(app, "select 1 from outbox where ask_id = ? and kind = 'candidate-ask' and status != 'held'", ask!.id),
+        await query(
+          app,
+          "select 1 from outbox where ask_id = ? and kind = 'candidate-ask' and status != 'held'",
+          ask!.id,
+        ),
       ).toEqual([]);
 
       const page = await phonePage(js);
@@ -76,8 +80,8 @@ for (const js of ["on", "off"] as const) {
       await page.getByText("No asks are waiting for review.").waitFor();
 
       // Its mails go out: the worker sends what was held, now queued.
-      await waitFor("the released ask's mails to be sent", () => {
-        const statuses = query<{ status: string }>(
+      await waitFor("the released ask's mails to be sent", async () => {
+        const statuses = await query<{ status: string }>(
           app,
           "select status from outbox where ask_id = ? and kind = 'candidate-ask'",
           ask!.id,

@@ -89,7 +89,7 @@ for (const js of ["on", "off"] as const) {
       await expect.poll(() => page.title()).toMatch(/^Error: /);
       await checkAccessibility(page);
       const herPledge = `select 1 from pledges join candidacies on candidacies.id = pledges.candidacy_id where candidacies.name = ?`;
-      expect(query(app, herPledge, noEmail.name)).toEqual([]);
+      expect(await query(app, herPledge, noEmail.name)).toEqual([]);
 
       await page.getByLabel("Evidence: web address").fill(evidenceUrl);
       await page.getByLabel("Note").fill("Said so at the Brackenby Vale hustings");
@@ -108,7 +108,7 @@ for (const js of ["on", "off"] as const) {
       await page.screenshot({ path: `/tmp/staff-candidate-recorded-js-${js}.png`, fullPage: true });
       // Audited under the organiser's name (the sample pledges were recorded by the seeding).
       expect(
-        query(app, "select subject from audit_log where action = 'pledge.record' and actor = ?", organiser),
+        await query(app, "select subject from audit_log where action = 'pledge.record' and actor = ?", organiser),
       ).toEqual([{ subject: expect.stringMatching(new RegExp(` person:${noEmail.personId}$`)) }]);
 
       // The public board: her row says how the pledge is known and when. The
@@ -146,8 +146,8 @@ for (const js of ["on", "off"] as const) {
       await expectNoSidewaysScroll(page);
       if (js === "on") await expectNoAxeViolations(page);
 
-      const [mail] = await waitFor("the signing-link mail to be delivered", () => {
-        const rows = query<{ text: string }>(
+      const [mail] = await waitFor("the signing-link mail to be delivered", async () => {
+        const rows = await query<{ text: string }>(
           app,
           `select mailbox.text_body as text from mailbox join outbox on outbox.id = mailbox.outbox_id
            where outbox.kind = 'signing-link' and mailbox.to_address = ?`,
@@ -156,9 +156,9 @@ for (const js of ["on", "off"] as const) {
         return rows.length > 0 ? rows : undefined;
       });
       expect(mail!.text).toMatch(/\/pledge\/sign\/\S+/);
-      expect(query<{ actor: string }>(app, "select actor from audit_log where action = 'signing-link.send'")).toEqual([
-        { actor: organiser },
-      ]);
+      expect(
+        await query<{ actor: string }>(app, "select actor from audit_log where action = 'signing-link.send'"),
+      ).toEqual([{ actor: organiser }]);
       await page.close();
     });
 
@@ -178,8 +178,8 @@ for (const js of ["on", "off"] as const) {
 
       await page.getByRole("button", { name: "Send a fresh signing link" }).click();
       await page.getByText("A fresh signing link is on its way to the candidate's published email address.").waitFor();
-      const [mail] = await waitFor("the signing link at the added address", () => {
-        const rows = query<{ text: string }>(
+      const [mail] = await waitFor("the signing link at the added address", async () => {
+        const rows = await query<{ text: string }>(
           app,
           `select mailbox.text_body as text from mailbox join outbox on outbox.id = mailbox.outbox_id
            where outbox.kind = 'signing-link' and mailbox.to_address = ?`,

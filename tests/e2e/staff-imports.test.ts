@@ -137,10 +137,14 @@ for (const js of ["on", "off"] as const) {
       await checkAccessibility(page);
       await page.screenshot({ path: `/tmp/staff-imports-applied-js-${js}.png`, fullPage: true });
       expect(
-        query(app, "select constituency_code as code from candidacies where name = ?", files.candidateName),
+        await query(app, "select constituency_code as code from candidacies where name = ?", files.candidateName),
       ).toEqual([{ code: files.seatCode }]);
       expect(
-        query(app, "select action from audit_log where actor = ? and action like 'import%' order by id", organiser),
+        await query(
+          app,
+          "select action from audit_log where actor = ? and action like 'import%' order by id",
+          organiser,
+        ),
       ).toEqual([{ action: "import.apply" }, { action: "import.apply" }]);
       await page.close();
     });
@@ -190,10 +194,14 @@ for (const js of ["on", "off"] as const) {
         .waitFor();
       await expectNoSidewaysScroll(page);
       await checkAccessibility(page);
-      expect(query(app, "select count(*) as n from candidacies where constituency_code = ?", files.seatCode)).toEqual([
-        { n: bigFileRows + 1 },
-      ]);
-      expect(query(app, "select action, status from import_jobs order by id desc limit 2")).toEqual([
+      expect(
+        await query(
+          app,
+          "select cast(count(*) as integer) as n from candidacies where constituency_code = ?",
+          files.seatCode,
+        ),
+      ).toEqual([{ n: bigFileRows + 1 }]);
+      expect(await query(app, "select action, status from import_jobs order by id desc limit 2")).toEqual([
         { action: "apply", status: "done" },
         { action: "check", status: "done" },
       ]);
@@ -205,7 +213,7 @@ for (const js of ["on", "off"] as const) {
       const page = await phonePage(js);
       await page.goto(`${app.baseUrl}/staff/imports`);
       await page.getByRole("heading", { level: 1, name: "Imports" }).waitFor();
-      const before = query(app, "select id from import_runs order by id");
+      const before = await query(app, "select id from import_runs order by id");
       const fileName = basename(files.bad);
       await page.getByLabel("File", { exact: true }).setInputFiles(files.bad);
       await page.getByRole("button", { name: "Check the file" }).click();
@@ -229,8 +237,8 @@ for (const js of ["on", "off"] as const) {
       await expectNoSidewaysScroll(page);
       await checkAccessibility(page);
       await page.screenshot({ path: `/tmp/staff-imports-problems-js-${js}.png`, fullPage: true });
-      expect(query(app, "select id from import_runs order by id")).toEqual(before);
-      expect(query(app, "select 1 from candidacies where person_id = 'not-a-number'")).toEqual([]);
+      expect(await query(app, "select id from import_runs order by id")).toEqual(before);
+      expect(await query(app, "select 1 from candidacies where person_id = 'not-a-number'")).toEqual([]);
       await page.close();
     });
   });

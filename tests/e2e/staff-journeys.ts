@@ -7,34 +7,56 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { generateTOTP } from "@epic-web/totp";
-import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { dwellLikeAPerson, waitFor } from "./wait-for";
-import type { AppServer } from "../../scripts/app-server";
+import { envWithDatabase, type AppServer } from "../../scripts/app-server";
 import { linkIn } from "../links";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Rows from the server's database, read-only, as the test sees what the app did. */
-export function query<T>(app: AppServer, sql: string, ...params: unknown[]): T[] {
-  const sqlite = new Database(app.databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return sqlite.prepare(sql).all(...params) as T[];
-  } finally {
-    sqlite.close();
-  }
+/** Rows from the server's database, read-only, as the test sees what the app did (AppServer.query: `?` placeholders, either engine). */
+export function query<T>(app: AppServer, sql: string, ...params: unknown[]): Promise<T[]> {
+  return app.query<T>(sql, params);
 }
 
-/** The server's database as bytes on disk: the file and its WAL (if any), for checking that erased data is gone. */
-export function databaseBytes(app: AppServer) {
-  let wal: Buffer = Buffer.alloc(0);
-  try {
-    wal = readFileSync(`${app.databasePath}-wal`);
-  } catch {
-    // No WAL yet (or checkpointed away): the file alone holds everything.
+/**
+ * What the server's database holds, for checking that erased data is gone.
+ * SQLite: the bytes on disk, the file and its WAL (if any), so what an
+ * erasure overwrote is gone from the file, not just from its rows.
+ * PostgreSQL: every value in every row of every table, as text. The test
+ * cannot read a database server's files, and what PostgreSQL leaves in them
+ * until vacuum reuses the space is the operator's to manage (the app says so:
+ * app/models/erasure.server.ts), so here the check is that no row anywhere,
+ * in any column or JSON value, still holds it.
+ */
+export async function databaseBytes(app: AppServer): Promise<Buffer> {
+  if (app.databasePath) {
+    let wal: Buffer = Buffer.alloc(0);
+    try {
+      wal = readFileSync(`${app.databasePath}-wal`);
+    } catch {
+      // No WAL yet (or checkpointed away): the file alone holds everything.
+    }
+    return Buffer.concat([readFileSync(app.databasePath), wal]);
   }
-  return Buffer.concat([readFileSync(app.databasePath), wal]);
+  const tables = await app.query<{ name: string }>(
+    "select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1",
+  );
+  const values: string[] = [];
+  const collect = (value: unknown) => {
+    if (value === null || value === undefined) return;
+    if (Buffer.isBuffer(value)) values.push(value.toString("latin1"));
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (typeof value === "object" && !(value instanceof Date)) {
+      for (const [key, inner] of Object.entries(value)) {
+        values.push(key);
+        collect(inner);
+      }
+    } else values.push(String(value));
+  };
+  for (const { name } of tables) collect(await app.query(`select * from "${name}"`));
+  return Buffer.from(values.join("\n"));
 }
 
 export async function expectNoAxeViolations(page: Page) {
@@ -87,7 +109,7 @@ export async function signInNewAdmin(
 export function addStaff(app: AppServer, { email, role }: { email: string; role: "admin" | "organiser" | "viewer" }) {
   const run = spawnSync("npm", ["run", "--silent", "staff:add", "--", "--email", email, "--role", role], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_PATH: app.databasePath },
+    env: envWithDatabase(app.databaseEnv),
     encoding: "utf8",
   });
   if (run.status !== 0) throw new Error(`npm run staff:add failed:\n${run.stdout}\n${run.stderr}`);
@@ -152,8 +174,12 @@ export async function askAndConfirm(
   await beforeSending?.(page);
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await page.getByRole("heading", { name: "Check your email" }).waitFor();
-  const [mail] = await waitFor("the confirmation mail", () => {
-    const rows = query<{ text: string }>(app, "select text_body as text from mailbox where to_address = ?", email);
+  const [mail] = await waitFor("the confirmation mail", async () => {
+    const rows = await query<{ text: string }>(
+      app,
+      "select text_body as text from mailbox where to_address = ?",
+      email,
+    );
     return rows.length > 0 ? rows : undefined;
   });
   await page.goto(linkIn(mail!.text, "asks/confirm"));

@@ -46,14 +46,16 @@ for (const js of ["on", "off"] as const) {
       await expectNoSidewaysScroll(page);
       if (js === "on") await expectNoAxeViolations(page);
       // Nothing is saved by a preview.
-      expect(query(app, "select 1 from campaigns where wording_variants like ?", `%${newOpening}%`)).toEqual([]);
+      expect(
+        await query(app, "select 1 from campaigns where cast(wording_variants as text) like ?", `%${newOpening}%`),
+      ).toEqual([]);
 
       await page.getByRole("button", { name: "Save settings" }).click();
       await page.getByText("The campaign settings are saved, and kept as a new version.").waitFor();
       expect(
-        query<{ savedBy: string }>(
+        await query<{ savedBy: string }>(
           app,
-          "select saved_by as savedBy from campaign_settings_versions order by id desc limit 1",
+          'select saved_by as "savedBy" from campaign_settings_versions order by id desc limit 1',
         ),
       ).toEqual([{ savedBy: admin }]);
       await page.screenshot({ path: `/tmp/staff-settings-js-${js}.png`, fullPage: true });
@@ -69,8 +71,8 @@ for (const js of ["on", "off"] as const) {
           await expect.poll(() => preview.locator(".mail-preview").textContent()).toContain(newOpening);
         },
       });
-      const mails = await waitFor("the ask mails to candidates", () => {
-        const rows = query<{ text: string }>(
+      const mails = await waitFor("the ask mails to candidates", async () => {
+        const rows = await query<{ text: string }>(
           app,
           "select outbox.text_body as text from outbox join asks on asks.id = outbox.ask_id where asks.email = ? and outbox.kind = 'candidate-ask'",
           email,
@@ -107,7 +109,7 @@ for (const js of ["on", "off"] as const) {
       await page.getByRole("button", { name: "Preview" }).click();
       const preview = page.getByRole("region", { name: "Preview: nothing is saved yet" });
       await preview.getByRole("heading", { name: fifthTitle }).waitFor();
-      expect(query(app, "select 1 from pledge_points where title = ?", fifthTitle)).toEqual([]);
+      expect(await query(app, "select 1 from pledge_points where title = ?", fifthTitle)).toEqual([]);
       // The fixture's candidates have answered, so the page says whose status a fifth point changes.
       await page
         .getByText(/Candidates have answered, so adding a point changes who has signed every point\./)
@@ -117,7 +119,7 @@ for (const js of ["on", "off"] as const) {
       await page.getByRole("button", { name: "Save settings" }).click();
       await page.getByText("The campaign settings are saved, and kept as a new version.").waitFor();
       expect(
-        query(app, "select position from pledge_points where title = ? and retired_at is null", fifthTitle),
+        await query(app, "select position from pledge_points where title = ? and retired_at is null", fifthTitle),
       ).toEqual([{ position: 5 }]);
 
       await page.goto(app.baseUrl);
@@ -134,7 +136,11 @@ for (const js of ["on", "off"] as const) {
       await page.getByRole("button", { name: "Save settings" }).click();
       await page.getByText("The campaign settings are saved, and kept as a new version.").waitFor();
       expect(
-        query(app, "select retired_at is not null as retired from pledge_points where title = ?", fifthTitle),
+        await query(
+          app,
+          "select case when retired_at is null then 0 else 1 end as retired from pledge_points where title = ?",
+          fifthTitle,
+        ),
       ).toEqual([{ retired: 1 }]);
       await page.goto(app.baseUrl);
       await page.getByRole("heading", { name: "Stop untreated sewage reaching our rivers." }).waitFor();

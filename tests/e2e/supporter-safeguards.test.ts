@@ -1,4 +1,3 @@
-import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { waitFor } from "./wait-for";
@@ -32,19 +31,12 @@ async function phonePage(js: "on" | "off") {
 }
 
 /** The newest mail delivered to the local mailbox for an address, read from the server's database. */
-function mailboxText(address: string) {
-  const sqlite = new Database(app.databasePath, {
-    readonly: true,
-    fileMustExist: true,
-  });
-  try {
-    const row = sqlite
-      .prepare("select text_body as text from mailbox where to_address = ? order by id desc limit 1")
-      .get(address) as { text: string } | undefined;
-    return row?.text;
-  } finally {
-    sqlite.close();
-  }
+async function mailboxText(address: string) {
+  const [row] = await app.query<{ text: string }>(
+    "select text_body as text from mailbox where to_address = ? order by id desc limit 1",
+    [address],
+  );
+  return row?.text;
 }
 
 async function titleMatchesHeading(page: Page, heading: string) {

@@ -5,7 +5,7 @@ import { startFixtureServer } from "./fixture-server";
 import { askAndConfirm, databaseBytes, expectNoAxeViolations, expectNoSidewaysScroll, query } from "./staff-journeys";
 import { useBrowser } from "./use-browser";
 import { gotoUntil, waitFor } from "./wait-for";
-import type { AppServer } from "../../scripts/app-server";
+import { envWithDatabase, type AppServer } from "../../scripts/app-server";
 
 // A supporter deletes their own data, on a phone with JavaScript on and off,
 // with no account: they ask and confirm, a candidate signs, the "they signed"
@@ -42,7 +42,7 @@ function ruthSigns(app: AppServer) {
     // The mails it queues link to the site at PUBLIC_URL: here, the test server.
     {
       cwd: repoRoot,
-      env: { ...process.env, DATABASE_PATH: app.databasePath, PUBLIC_URL: app.baseUrl },
+      env: envWithDatabase(app.databaseEnv, { PUBLIC_URL: app.baseUrl }),
       encoding: "utf8",
     },
   );
@@ -77,8 +77,8 @@ for (const js of ["on", "off"] as const) {
       );
 
       ruthSigns(app);
-      const [signed] = await waitFor("the 'they signed' mail", () => {
-        const rows = query<{ id: number; subject: string }>(
+      const [signed] = await waitFor("the 'they signed' mail", async () => {
+        const rows = await query<{ id: number; subject: string }>(
           app,
           "select id, subject from mailbox where to_address = ? and subject like 'Ruth Adeyemi has signed%'",
           email,
@@ -131,12 +131,13 @@ for (const js of ["on", "off"] as const) {
       expect(response?.status()).toBe(404);
       await page.getByRole("heading", { level: 1, name: "This link does not work" }).waitFor();
 
-      expect(query(app, "select id from asks where email = ?", email)).toEqual([]);
-      expect(query<{ n: number }>(app, "select count(*) as n from asks where erased_at is not null")).toEqual([
-        { n: 1 },
-      ]);
-      // The bytes are gone from the database file and its WAL, not just from its rows.
-      const bytes = databaseBytes(app);
+      expect(await query(app, "select id from asks where email = ?", email)).toEqual([]);
+      expect(
+        await query<{ n: number }>(app, "select cast(count(*) as integer) as n from asks where erased_at is not null"),
+      ).toEqual([{ n: 1 }]);
+      // The bytes are gone from the database file and its WAL, not just from its rows
+      // (on PostgreSQL, from every value of every row: see databaseBytes).
+      const bytes = await databaseBytes(app);
       for (const gone of [email, "Philippa Quenby", message]) expect(bytes.includes(gone), gone).toBe(false);
       expect(bytes.includes(`neighbour-${js}@example.org`)).toBe(true);
     });
