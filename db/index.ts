@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { DrizzleQueryError, sql, type Column, type SQL } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { engineFor, type Engine } from "./engine";
@@ -16,7 +16,6 @@ import * as schema from "./schema";
 // (db/columns/index.ts), and the query builders share their shape. What only
 // one engine has goes through a helper here (changedRows, queryRows, withWriter).
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-type PgDb = NodePgDatabase<typeof schema>;
 
 // How the app reaches the database (ADR 018, step 2). Model functions are
 // async and use one handle, `db`, which is not a connection but stands for
@@ -266,17 +265,32 @@ export function driverError(error: unknown): unknown {
 // it is simply run again, a few times.
 const retryable = new Set(["40P01", "40001"]);
 
-async function pgTransaction<T>(state: PostgresState, writable: boolean, fn: () => T | Promise<T>): Promise<T> {
-  const orm = state.reader.orm as unknown as PgTransactionOrm;
-  const config = writable
-    ? { isolationLevel: "read committed" }
-    : { isolationLevel: "repeatable read", accessMode: "read only" };
+type PgTransactionConfig = {
+  isolationLevel: "read committed" | "repeatable read";
+  accessMode?: "read only";
+};
+
+/**
+ * One PostgreSQL transaction on `orm` (the pool, or a session's own
+ * connection), retried whole when the server ends it as a deadlock or a
+ * serialization failure. `enter` wraps the transaction's code, for a
+ * session that must know its own turns.
+ */
+async function pgTransaction<T>(
+  state: PostgresState,
+  config: PgTransactionConfig,
+  fn: () => T | Promise<T>,
+  { orm = state.reader.orm, enter = (run) => run() }: { orm?: Db; enter?: (run: () => unknown) => unknown } = {},
+): Promise<T> {
+  const writable = config.accessMode !== "read only";
   for (let attempt = 1; ; attempt++) {
     try {
-      return await orm.transaction(
+      return await (orm as unknown as PgTransactionOrm).transaction(
         (tx) =>
           Promise.resolve(
-            turns.run({ state, connection: { orm: tx as Db }, writable, depth: 0, inner: new Queue() }, fn),
+            enter(() =>
+              turns.run({ state, connection: { orm: tx as Db }, writable, depth: 0, inner: new Queue() }, fn),
+            ) as T | Promise<T>,
           ),
         config,
       );
@@ -331,7 +345,7 @@ export function writeTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T
     if (!turn.writable) return Promise.reject(new Error("a write inside a read-only transaction"));
     return savepoint(turn, fn);
   }
-  if (state.engine === "postgres") return pgTransaction(state, true, fn);
+  if (state.engine === "postgres") return pgTransaction(state, { isolationLevel: "read committed" }, fn);
   return state.writes.run(() => transaction(state, state.writer, true, fn));
 }
 
@@ -345,7 +359,8 @@ export function readTransaction<T>(db: Db, fn: () => T | Promise<T>): Promise<T>
   const state = stateOf(db);
   const turn = turns.getStore();
   if (turn?.state === state) return Promise.resolve(turns.run(turn, fn));
-  if (state.engine === "postgres") return pgTransaction(state, false, fn);
+  if (state.engine === "postgres")
+    return pgTransaction(state, { isolationLevel: "repeatable read", accessMode: "read only" }, fn);
   return state.snapshots.run(() => {
     state.snapshot ??= state.file === ":memory:" ? state.writer : open(state.file, { readonly: true });
     return transaction(state, state.snapshot, false, fn);
@@ -474,10 +489,7 @@ export function changedRows(result: { changes: number } | { rowCount: number | n
  * `db.all`, PostgreSQL's `db.execute`). Column names are as the SQL gives them.
  */
 export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
-  if (engineOf(db) === "postgres") {
-    const result = await (db as unknown as PgDb).execute(query);
-    return result.rows as T[];
-  }
+  if (engineOf(db) === "postgres") return (await pgQuery<T>(db, query)).rows;
   return db.all<T>(query);
 }
 
@@ -512,10 +524,7 @@ export type PostgresSession = {
   /** False when the session is the write transaction it was opened in, rather than a connection of its own. */
   ownConnection: boolean;
   query<T extends Record<string, unknown>>(query: SQL): Promise<{ rows: T[]; rowCount: number }>;
-  transaction<T>(
-    fn: () => T | Promise<T>,
-    config?: { isolationLevel: "read committed" | "repeatable read" },
-  ): Promise<T>;
+  transaction<T>(fn: () => T | Promise<T>, config?: PgTransactionConfig): Promise<T>;
   /** Ends the session; with a connection of its own, closes that connection. Safe to call twice. */
   close(): Promise<void>;
 };
@@ -587,28 +596,7 @@ export async function openPostgresSession(db: Db): Promise<PostgresSession> {
     transaction(fn, config = { isolationLevel: "read committed" }) {
       if (!open) return closedError();
       if (inSession()) return writeTransaction(db, fn);
-      return steps.run(async () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await (orm as unknown as PgTransactionOrm).transaction(
-              (tx) =>
-                Promise.resolve(
-                  sessionTurns.run(session, () =>
-                    turns.run(
-                      { state, connection: { orm: tx as Db }, writable: true, depth: 0, inner: new Queue() },
-                      fn,
-                    ),
-                  ),
-                ),
-              config,
-            );
-          } catch (error) {
-            const cause = driverError(error);
-            const code = (cause as { code?: unknown }).code;
-            if (attempt >= 5 || typeof code !== "string" || !retryable.has(code)) throw cause;
-          }
-        }
-      });
+      return steps.run(() => pgTransaction(state, config, fn, { orm, enter: (run) => sessionTurns.run(session, run) }));
     },
     async close() {
       if (!open) return;

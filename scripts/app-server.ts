@@ -5,8 +5,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { engineFor, type Engine } from "#db/engine";
+import { onPostgres, withDatabase } from "./postgres";
 
 /**
  * Where a server's data lives: a SQLite file, or a database on a PostgreSQL
@@ -46,31 +46,6 @@ export type AppServer = {
   output: () => string;
   stop: () => Promise<void>;
 };
-
-/** The same PostgreSQL server as `url`, another database on it. */
-function withDatabase(url: string, database: string) {
-  const next = new URL(url);
-  next.pathname = `/${database}`;
-  return next.toString();
-}
-
-async function onPostgres<T>(
-  url: string,
-  fn: (client: pg.Client) => Promise<T>,
-  { readOnly = false }: { readOnly?: boolean } = {},
-): Promise<T> {
-  // Read-only as a connection setting: every statement on it refuses to write.
-  const client = new pg.Client({
-    connectionString: url,
-    ...(readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * A new, empty database for one server (or one test's scripts): on the

@@ -6,33 +6,22 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import { engineFor } from "#db/engine";
-import { databaseUrl } from "./global-setup";
+import { onPostgres, withDatabase } from "../scripts/postgres";
 
 const dir = mkdtempSync(join(tmpdir(), "pledge-test-"));
 process.env.DATABASE_PATH = join(dir, "test.sqlite");
 process.env.NODE_ENV = "test";
 
 const serverUrl = process.env.DATABASE_URL;
-const onPostgres = engineFor(serverUrl) === "postgres";
-const template = onPostgres ? inject("postgresTemplate") : "";
+const usePostgres = engineFor(serverUrl) === "postgres";
+const template = usePostgres ? inject("postgresTemplate") : "";
 const database = `${template}_${randomBytes(6).toString("hex")}`;
 
-async function onServer(query: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
-if (onPostgres) {
-  await onServer(`create database ${database} template ${template}`);
-  process.env.DATABASE_URL = databaseUrl(serverUrl!, database);
+if (usePostgres) {
+  await onPostgres(serverUrl!, (client) => client.query(`create database ${database} template ${template}`));
+  process.env.DATABASE_URL = withDatabase(serverUrl!, database);
 }
 
 beforeAll(async () => {
@@ -50,5 +39,6 @@ afterAll(async () => {
   const { closeDb } = await import("#db/index");
   const { db } = await import("~/utils/db.server");
   await closeDb(db);
-  if (onPostgres) await onServer(`drop database if exists ${database} with (force)`);
+  if (usePostgres)
+    await onPostgres(serverUrl!, (client) => client.query(`drop database if exists ${database} with (force)`));
 });
